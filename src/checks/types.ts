@@ -1,0 +1,31 @@
+// Code-backed checks (SPF, DNSBL, Bayes, ...). A check only names what it saw as symbols;
+// the rule database gives each symbol its score. Checks get their I/O injected.
+import type { Envelope, HeaderEdit } from "../engine/types";
+import type { ParsedMessage } from "../message/types";
+
+export type CheckStage = "envelope" | "content";
+
+export interface CheckInput {
+  id: string;
+  envelope: Envelope;
+  /** Present for "content" checks; envelope checks run before parsing. */
+  message?: ParsedMessage;
+  raw: Uint8Array;
+  /** performance.now() deadline; a check that cannot finish by then returns what it has. */
+  deadline: number;
+}
+
+export interface CheckOutput {
+  /** UPPER_SNAKE symbols, e.g. SPF_FAIL, BAYES_99. */
+  symbols: string[];
+  /** Header edits the check contributes (Received-SPF, Authentication-Results). */
+  edits?: HeaderEdit[];
+  /** Human-readable notes for logs (e.g. "bayes: database unavailable, skipped"). */
+  notes?: string[];
+}
+
+export interface Check {
+  readonly name: string;
+  readonly stage: CheckStage;
+  run(input: CheckInput): Promise<CheckOutput> | CheckOutput;
+}

@@ -1,0 +1,66 @@
+// The shape every kas subcommand has: citty definition + `--config` + documented exit codes
+// shown in --help + strict flags (an unknown flag is a usage error, exit 64, not ignored).
+// A command reports its exit code by setting process.exitCode or throwing a KasError: citty
+// drops the return value of subcommands. citty also runs a parent's `run` after one of its
+// subcommands ran, so a command with both subCommands and run must use `isSubcommandCall`.
+import { defineCommand, type ArgsDef, type CommandContext, type CommandDef } from "citty";
+import { UsageError } from "../errors";
+
+export const CONFIG_ARG = {
+  config: { type: "string", description: "config file (default: $KAS_CONFIG, then /etc/kas/kas.toml, then built-in defaults)", valueHint: "FILE" },
+} as const;
+
+export interface KasCommandDef<T extends ArgsDef> {
+  name: string;
+  description: string;
+  /** exit code → meaning; rendered into --help. */
+  exitCodes?: Record<number, string>;
+  hidden?: boolean;
+  alias?: string[];
+  args?: T;
+  subCommands?: Record<string, CommandDef<any>>;
+  run?: (ctx: CommandContext<T>) => unknown | Promise<unknown>;
+}
+
+export function kasCommand<T extends ArgsDef>(def: KasCommandDef<T>): CommandDef<T> {
+  const codes = def.exitCodes
+    ? "\n\nExit codes:\n" + Object.entries(def.exitCodes).map(([c, m]) => `  ${c.padStart(3)}  ${m}`).join("\n")
+    : "";
+  return defineCommand<T>({
+    meta: { name: def.name, description: def.description + codes, hidden: def.hidden, alias: def.alias },
+    args: def.args,
+    subCommands: def.subCommands,
+    run: def.run
+      ? (ctx) => {
+          rejectUnknownFlags(ctx.rawArgs, def.args ?? ({} as T));
+          return def.run!(ctx);
+        }
+      : undefined,
+  });
+}
+
+/** citty passes unknown flags through silently; for an MTA-facing tool a typo must fail. */
+export function rejectUnknownFlags(rawArgs: string[], args: ArgsDef): void {
+  const known = new Set<string>(["help", "h"]);
+  for (const [name, d] of Object.entries(args)) {
+    if (d.type === "positional") continue;
+    known.add(name);
+    known.add(kebab(name));
+    if (d.type === "boolean") known.add("no-" + kebab(name));
+    for (const a of [d.alias ?? []].flat()) known.add(a);
+  }
+  for (const raw of rawArgs) {
+    if (raw === "--") break;
+    if (!raw.startsWith("-") || raw === "-" || /^-\d/.test(raw)) continue;
+    const name = raw.replace(/^--?/, "").split("=")[0];
+    if (!known.has(name)) throw new UsageError(`unknown option ${raw}`, "see --help for the options of this command");
+  }
+}
+
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+
+/** True when rawArgs name one of `subs` first (citty would also run the parent's `run`). */
+export function isSubcommandCall(rawArgs: string[], subs: Record<string, unknown>): boolean {
+  const first = rawArgs.find((a) => !a.startsWith("-"));
+  return first !== undefined && first in subs;
+}

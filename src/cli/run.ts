@@ -1,0 +1,50 @@
+// The one error boundary of the CLI: typed KasErrors become their exit code and a message
+// with a hint on stderr; citty's usage errors become exit 64; anything else is an internal
+// error (exit 70) with its stack, because that is a bug to report.
+import { runCommand, showUsage, type CommandDef } from "citty";
+import { EXIT, KasError } from "../errors";
+
+export async function runCli(root: CommandDef<any>, rawArgs = process.argv.slice(2)): Promise<never> {
+  try {
+    if (rawArgs.length === 0 || rawArgs.includes("--help") || rawArgs.includes("-h")) {
+      const [cmd, parent] = await resolve(root, rawArgs);
+      await showUsage(cmd, parent);
+      process.exit(rawArgs.length === 0 ? EXIT.USAGE : EXIT.OK);
+    }
+    if (rawArgs.length === 1 && (rawArgs[0] === "--version" || rawArgs[0] === "-v")) {
+      const meta = await (typeof root.meta === "function" ? root.meta() : root.meta);
+      console.log(meta?.version ?? "unknown");
+      process.exit(EXIT.OK);
+    }
+    await runCommand(root, { rawArgs });
+    process.exit(Number(process.exitCode ?? EXIT.OK));
+  } catch (e) {
+    if (e instanceof KasError) {
+      process.stderr.write(`kas: ${e.message}\n${e.hint ? `kas: hint: ${e.hint}\n` : ""}`);
+      process.exit(e.exitCode);
+    }
+    if (e instanceof Error && e.name === "CLIError") {
+      process.stderr.write(`kas: ${e.message}\nkas: hint: run with --help for usage\n`);
+      process.exit(EXIT.USAGE);
+    }
+    process.stderr.write(`kas: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(EXIT.SOFTWARE);
+  }
+}
+
+/** Find the (sub)command the args name, for --help. */
+async function resolve(cmd: CommandDef<any>, rawArgs: string[], parent?: CommandDef<any>): Promise<[CommandDef<any>, CommandDef<any> | undefined]> {
+  const subs = await (typeof cmd.subCommands === "function" ? cmd.subCommands() : cmd.subCommands);
+  const first = rawArgs.find((a) => !a.startsWith("-"));
+  const key = subs && first ? Object.keys(subs).find((k) => k === first || toArray((subs[k] as CommandDef<any>).meta).includes(first)) : undefined;
+  if (subs && first && key) {
+    const sub = subs[key];
+    return resolve(sub as CommandDef<any>, rawArgs.slice(rawArgs.indexOf(first) + 1), cmd);
+  }
+  return [cmd, parent];
+}
+
+function toArray(meta: unknown): string[] {
+  const alias = (meta as { alias?: string | string[] } | undefined)?.alias;
+  return alias === undefined ? [] : [alias].flat();
+}

@@ -1,0 +1,94 @@
+// The one configuration schema of kas (kas.toml). Every key: type, default, limits, one-line
+// doc. The loader validates against it, `kas config defaults` prints it, the README's config
+// table is generated from it. Add a key here and nowhere else.
+import { bool, choice, int, num, section, str, strs, tables, type InferSection } from "./spec";
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** Thresholds, actions and lists of one policy; the default policy and every group use it. */
+const POLICY_KEYS = {
+  spam_score: num(5, "score at or above which a message is `spam`", { min: -1000, max: 1000 }),
+  probable_spam_score: num(3, "score at or above which a message is `probable_spam` (set equal to spam_score to disable)", { min: -1000, max: 1000 }),
+  spam_action: choice(["accept", "prefix", "reject", "tempfail"], "accept", "what to do with `spam`: accept (headers only), prefix (headers + subject prefix), reject (5xx / exit 69), tempfail (4xx / exit 75)"),
+  probable_spam_action: choice(["accept", "prefix", "reject", "tempfail"], "accept", "what to do with `probable_spam`"),
+  blacklisted_action: choice(["accept", "prefix", "reject", "tempfail"], "reject", "what to do with `blacklisted` (sender or client IP on a black list)"),
+  formal_action: choice(["accept", "prefix", "reject", "tempfail"], "accept", "what to do with `formal` messages (bounces, auto-replies)"),
+  spam_subject_prefix: str("[!! SPAM]", "subject prefix added by the `prefix` action to `spam` and `blacklisted`"),
+  probable_spam_subject_prefix: str("[?? Probable Spam]", "subject prefix added by the `prefix` action to `probable_spam`"),
+  reject_text: str("5.7.1 Message rejected as spam", "enhanced status code and text sent with a reject"),
+  tempfail_text: str("4.7.1 Message deferred, try again later", "enhanced status code and text sent with a tempfail"),
+  whitelist_senders: strs([], "envelope senders (address, @domain or *@domain) whose mail is `trusted`"),
+  blacklist_senders: strs([], "envelope senders (address, @domain or *@domain) whose mail is `blacklisted`"),
+  whitelist_ips: strs([], "client IPs or CIDR ranges whose mail is `trusted`"),
+  blacklist_ips: strs([], "client IPs or CIDR ranges whose mail is `blacklisted`"),
+} as const;
+
+export const SCHEMA = {
+  data_dir: str("/var/lib/kas", "directory for all state: installed rule databases, learning data, license usage"),
+  log: section(
+    {
+      level: choice(["debug", "info", "warn", "error"], "info", "least severe log level written"),
+      format: choice(["text", "json", "syslog"], "text", "stderr line format: text (time level [tag] msg), json (one object per line), syslog (<pri>tag: msg, for journald/syslog)"),
+    },
+    "logging (always on stderr; stdout carries data)",
+  ),
+  scan: section(
+    {
+      max_message_size: int(20 * MiB, "bytes of a message the engine parses; the rest of a larger message is not looked at (headers always are)", { min: 64 * KiB, max: 1024 * MiB }),
+      time_budget_ms: int(5000, "wall-clock budget of one scan; rule matching stops when it is spent and the result says so", { min: 50, max: 600_000 }),
+      max_mime_parts: int(1000, "MIME parts parsed per message; further parts are treated as opaque bytes", { min: 1, max: 100_000 }),
+      max_mime_depth: int(32, "MIME nesting depth parsed; deeper parts are treated as opaque bytes", { min: 1, max: 1000 }),
+      rules_dir: str("", "rule sources compiled at start instead of the installed / built-in database (for testing a rule set; empty = off)"),
+    },
+    "the scan engine's limits",
+  ),
+  policy: section(
+    {
+      ...POLICY_KEYS,
+      group: tables(
+        {
+          name: str("", "group name (shown in logs and X-KAS-Policy)"),
+          recipients: strs([], "recipient addresses or @domains this group applies to"),
+          ...POLICY_KEYS,
+        },
+        "[[policy.group]]: group policies selected by recipient; keys not given are taken from [policy]",
+      ),
+    },
+    "the default policy: thresholds, actions per status, white and black lists",
+  ),
+  client: section(
+    {
+      connect_to: strs(["tcp:127.0.0.1:2277"], "server addresses (tcp:host:port or unix:/path); more than one = fail-over in order"),
+      connect_timeout: num(10, "seconds to wait for a connection", { min: 0.1, max: 3600 }),
+      data_timeout: num(30, "seconds to wait for any read or write", { min: 0.1, max: 3600 }),
+      on_error: choice(["tempfail", "reject", "accept"], "tempfail", "when scanning fails: tempfail (4xx / exit 75), reject (5xx / exit 69), accept (pass unmodified with a header / exit 0)"),
+      size_limit: int(512 * KiB, "larger messages are not sent for scanning; they pass with a header saying so", { min: 1 * KiB, max: 1024 * MiB }),
+    },
+    "client modules (kas filter, milter): how to reach the server and what to do when it fails",
+  ),
+  server: section(
+    {
+      listen: strs(["tcp:127.0.0.1:2277"], "addresses the master listens on: tcp:host:port, unix:/path"),
+      socket_mode: str("0660", "file mode of Unix sockets (octal)"),
+      socket_owner: str("", "owner of Unix sockets as user[:group] (empty = the server's user)"),
+      pid_file: str("", "pid file (empty = <data_dir>/kas.pid)"),
+      start_filters: int(2, "filtering processes started with the server", { min: 0, max: 200 }),
+      min_spare_filters: int(1, "idle filtering processes kept ready", { min: 0, max: 200 }),
+      max_filters: int(10, "most filtering processes at once", { min: 1, max: 200 }),
+      max_messages: int(300, "messages a filtering process scans before it is replaced", { min: 1, max: 10_000_000 }),
+      rand_messages: int(30, "random jitter added to max_messages so processes do not all recycle at once", { min: 0, max: 10_000_000 }),
+      max_idle: num(300, "seconds an idle filtering process above min_spare_filters lives", { min: 1, max: 86_400 }),
+      data_timeout: num(30, "seconds the server waits for any read from a client", { min: 0.1, max: 3600 }),
+      queue_size: int(1000, "requests waiting for a free filtering process before new ones are refused", { min: 0, max: 1_000_000 }),
+      queue_timeout: num(30, "seconds a request waits for a filtering process before a temporary-failure reply", { min: 0.1, max: 3600 }),
+      max_request_size: int(64 * MiB, "largest scan request accepted (bytes)", { min: 1 * KiB, max: 2048 * MiB }),
+      shutdown_timeout: num(30, "seconds SIGTERM waits for in-flight requests", { min: 0, max: 3600 }),
+    },
+    "kas serve: listeners and the pool of filtering processes",
+  ),
+} as const;
+
+export type KasConfig = InferSection<typeof SCHEMA>;
+export type PolicyConfig = InferSection<typeof POLICY_KEYS>;
+export type PolicyGroupConfig = KasConfig["policy"]["group"][number];

@@ -1,0 +1,68 @@
+// The engine's vocabulary: requests, hits, statuses, edits and results. Shared by the
+// engine, the codecs (protocol/) and the client modules, so it imports nothing heavy.
+
+export interface Envelope {
+  /** Client IP address of the SMTP connection (v4 or v6 text). */
+  ip?: string;
+  helo?: string;
+  /** MAIL FROM; "" is the null reverse-path (bounces). */
+  from?: string;
+  rcpt: string[];
+  queueId?: string;
+}
+
+export interface ScanRequest {
+  id: string;
+  envelope: Envelope;
+  raw: Uint8Array;
+}
+
+export const STATUSES = ["spam", "probable_spam", "blacklisted", "trusted", "formal", "not_detected"] as const;
+export type Status = (typeof STATUSES)[number];
+/** Statuses a server adds on top of a verdict when it did not scan. */
+export type PassStatus = "unlicensed" | "unscanned";
+
+export interface Hit {
+  /** Rule symbol, UPPER_SNAKE (public API: appears in headers and logs). */
+  name: string;
+  score: number;
+  description?: string;
+}
+
+/** One change the client applies to the message header (message/edit.ts applies them byte-exactly). */
+export type HeaderEdit =
+  /** Add a field at the end of the header block. */
+  | { op: "add"; name: string; value: string }
+  /** Remove every field of this name, then add one (used for X-Spam-* so scans do not stack). */
+  | { op: "set"; name: string; value: string }
+  /** Remove every field of this name. */
+  | { op: "remove"; name: string }
+  /** Prefix the Subject value (adds a Subject field when there is none); not repeated when already prefixed. */
+  | { op: "prefix_subject"; prefix: string };
+
+export type Disposition = "accept" | "reject" | "tempfail";
+
+export interface ScanTimings {
+  parseMs: number;
+  checksMs: number;
+  rulesMs: number;
+  totalMs: number;
+}
+
+export interface ScanResult {
+  id: string;
+  status: Status;
+  score: number;
+  /** The spam_score threshold of the policy applied. */
+  threshold: number;
+  /** Name of the policy applied: "default" or a group name. */
+  policy: string;
+  hits: Hit[];
+  disposition: Disposition;
+  /** SMTP reply for reject / tempfail: e.g. { code: 550, text: "5.7.1 Message rejected as spam" }. */
+  reply?: { code: number; text: string };
+  edits: HeaderEdit[];
+  timings: ScanTimings;
+  /** Things the admin should know about this scan (limits hit, checks that failed). */
+  notes: string[];
+}

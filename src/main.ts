@@ -1,0 +1,4 @@
+import { root } from "./cli/index";
+import { runCli } from "./cli/run";
+
+await runCli(root);
