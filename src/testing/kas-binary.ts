@@ -6,12 +6,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const REPO = resolve(import.meta.dir, "../..");
-export const KAS = join(REPO, "dist/kas");
+/** $KAS_BIN overrides the binary under test (lets parallel builds not collide). */
+export const KAS = process.env.KAS_BIN || join(REPO, "dist/kas");
 
 let built = false;
 /** Path of the compiled binary; builds it when absent (npm test builds it first anyway). */
 export function kasBinary(): string {
-  if (!built && !existsSync(KAS)) {
+  if (!built && !existsSync(KAS) && !process.env.KAS_BIN) {
     const r = Bun.spawnSync(["bun", "build.ts"], { cwd: REPO, stderr: "inherit" });
     if (r.exitCode !== 0) throw new Error("building dist/kas failed: run `bun build.ts` to see why");
   }

@@ -1,0 +1,15 @@
+// Where state lives under data_dir. One place, so the server, the updater and the CLI agree.
+import { join } from "node:path";
+import type { KasConfig } from "./schema";
+
+type WithDataDir = Pick<KasConfig, "data_dir">;
+
+/** The server's pid file: [server] pid_file, else <data_dir>/kas.pid. */
+export const pidFilePath = (c: Pick<KasConfig, "data_dir" | "server">) => c.server.pid_file || join(c.data_dir, "kas.pid");
+/** Installed rule databases: <data_dir>/rules/versions/<version>/, and the `current` symlink to one of them. */
+export const rulesRoot = (c: WithDataDir) => join(c.data_dir, "rules");
+export const rulesVersionsDir = (c: WithDataDir) => join(rulesRoot(c), "versions");
+export const currentRulesLink = (c: WithDataDir) => join(rulesRoot(c), "current");
+/** The compiled database file inside an installed version directory. */
+export const DB_FILE = "rules.kasdb";
+export const installedDbPath = (c: WithDataDir) => join(currentRulesLink(c), DB_FILE);
