@@ -1,3 +1,4 @@
+import "./cli/no-color";
 import { root } from "./cli/index";
 import { runCli } from "./cli/run";
 

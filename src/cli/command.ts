@@ -23,11 +23,8 @@ export interface KasCommandDef<T extends ArgsDef> {
 }
 
 export function kasCommand<T extends ArgsDef>(def: KasCommandDef<T>): CommandDef<T> {
-  const codes = def.exitCodes
-    ? "\n\nExit codes:\n" + Object.entries(def.exitCodes).map(([c, m]) => `  ${c.padStart(3)}  ${m}`).join("\n")
-    : "";
-  return defineCommand<T>({
-    meta: { name: def.name, description: def.description + codes, hidden: def.hidden, alias: def.alias },
+  const cmd = defineCommand<T>({
+    meta: { name: def.name, description: def.description, hidden: def.hidden, alias: def.alias },
     args: def.args,
     subCommands: def.subCommands,
     run: def.run
@@ -37,6 +34,16 @@ export function kasCommand<T extends ArgsDef>(def: KasCommandDef<T>): CommandDef
         }
       : undefined,
   });
+  if (def.exitCodes) EXIT_CODES.set(cmd, def.exitCodes);
+  return cmd;
+}
+
+/** Exit codes per command, printed by --help after citty's usage (cli/run.ts). */
+export const EXIT_CODES = new WeakMap<object, Record<number, string>>();
+
+export function renderExitCodes(cmd: object): string {
+  const codes = EXIT_CODES.get(cmd);
+  return codes ? "EXIT CODES\n\n" + Object.entries(codes).map(([c, m]) => `  ${c.padStart(3)}  ${m}`).join("\n") + "\n" : "";
 }
 
 /** citty passes unknown flags through silently; for an MTA-facing tool a typo must fail. */

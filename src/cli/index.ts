@@ -1,14 +1,17 @@
 // The literal command table: every subcommand the binary has, explicitly (no discovery by
 // file name, so the compiled binary contains everything). List only commands that work.
+// Commands load lazily: `kas filter` in a pipeline must not pay for the engine or server.
+import type { CommandDef } from "citty";
 import pkg from "../../package.json";
 import { kasCommand } from "./command";
-import config from "./config";
+
+const lazy = (load: () => Promise<{ default: CommandDef<any> }>) => () => load().then((m) => m.default);
 
 export const root = kasCommand({
   name: "kas",
   description: `kas ${pkg.version}: anti-spam filtering server for mail hosts`,
   subCommands: {
-    config,
-  },
+    config: lazy(() => import("./config")),
+  } as Record<string, any>,
 });
 (root.meta as { version?: string }).version = pkg.version;

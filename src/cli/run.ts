@@ -3,12 +3,14 @@
 // error (exit 70) with its stack, because that is a bug to report.
 import { runCommand, showUsage, type CommandDef } from "citty";
 import { EXIT, KasError } from "../errors";
+import { renderExitCodes } from "./command";
 
 export async function runCli(root: CommandDef<any>, rawArgs = process.argv.slice(2)): Promise<never> {
   try {
     if (rawArgs.length === 0 || rawArgs.includes("--help") || rawArgs.includes("-h")) {
       const [cmd, parent] = await resolve(root, rawArgs);
       await showUsage(cmd, parent);
+      process.stdout.write(renderExitCodes(cmd));
       process.exit(rawArgs.length === 0 ? EXIT.USAGE : EXIT.OK);
     }
     if (rawArgs.length === 1 && (rawArgs[0] === "--version" || rawArgs[0] === "-v")) {
@@ -32,19 +34,18 @@ export async function runCli(root: CommandDef<any>, rawArgs = process.argv.slice
   }
 }
 
-/** Find the (sub)command the args name, for --help. */
+/** Find the (sub)command the args name, for --help (subcommands may be lazy). */
 async function resolve(cmd: CommandDef<any>, rawArgs: string[], parent?: CommandDef<any>): Promise<[CommandDef<any>, CommandDef<any> | undefined]> {
-  const subs = await (typeof cmd.subCommands === "function" ? cmd.subCommands() : cmd.subCommands);
+  const subs = await value(cmd.subCommands);
   const first = rawArgs.find((a) => !a.startsWith("-"));
-  const key = subs && first ? Object.keys(subs).find((k) => k === first || toArray((subs[k] as CommandDef<any>).meta).includes(first)) : undefined;
-  if (subs && first && key) {
-    const sub = subs[key];
-    return resolve(sub as CommandDef<any>, rawArgs.slice(rawArgs.indexOf(first) + 1), cmd);
+  if (subs && first) {
+    for (const [name, lazy] of Object.entries(subs)) {
+      const sub = (await value(lazy)) as CommandDef<any>;
+      const meta = await value(sub.meta);
+      if (name === first || [meta?.alias ?? []].flat().includes(first)) return resolve(sub, rawArgs.slice(rawArgs.indexOf(first) + 1), cmd);
+    }
   }
   return [cmd, parent];
 }
 
-function toArray(meta: unknown): string[] {
-  const alias = (meta as { alias?: string | string[] } | undefined)?.alias;
-  return alias === undefined ? [] : [alias].flat();
-}
+const value = async <T>(v: T | (() => T | Promise<T>)): Promise<T> => (typeof v === "function" ? await (v as () => T | Promise<T>)() : v);

@@ -1,0 +1,79 @@
+// Holds the dependency lines of DESIGN.md §4 by reading imports, so they do not erode:
+// nothing imports cli/; only server/ spawns, listens or handles signals; only message/parse
+// imports mailparser; libraries (spf, dns, ruledb, message, engine, protocol) neither read
+// the config file nor log; the pipe client path does not load the engine.
+import { expect, test } from "bun:test";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+const SRC = import.meta.dir;
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
+  });
+}
+
+const prod = files(SRC)
+  .map((p) => relative(SRC, p))
+  .filter((p) => !/\.test\.ts$/.test(p) && !p.startsWith("testing/") && !p.startsWith("bench/"));
+const text = (p: string) => readFileSync(join(SRC, p), "utf8");
+/** Static imports only: `import ... from "x"` and `export ... from "x"` (dynamic import() is how heavy code is deferred). */
+const staticImports = (p: string) => [...text(p).matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+["']([^"']+)["']/gm)].map((m) => m[1]);
+const resolves = (from: string, spec: string, target: string) =>
+  spec.startsWith(".") ? relative(SRC, join(SRC, from, "..", spec)).replace(/\.ts$/, "").startsWith(target) : spec === target;
+
+test("nothing outside cli/ and main.ts imports cli/", () => {
+  const bad = prod.filter((p) => !p.startsWith("cli/") && p !== "main.ts" && staticImports(p).some((s) => resolves(p, s, "cli/")));
+  expect(bad).toEqual([]);
+});
+
+test("only server/ spawns processes, listens or installs signal handlers", () => {
+  const re = /Bun\.(spawn|spawnSync|serve|listen)\s*\(|process\.on\(\s*["']SIG/;
+  const bad = prod.filter((p) => !p.startsWith("server/") && re.test(text(p)));
+  expect(bad).toEqual([]);
+});
+
+test("only message/parse.ts imports mailparser", () => {
+  const bad = prod.filter((p) => p !== "message/parse.ts" && staticImports(p).includes("mailparser"));
+  expect(bad).toEqual([]);
+});
+
+test("libraries do not read the config file, log, or exit", () => {
+  const libs = ["spf/", "dns/", "ruledb/", "message/", "engine/", "protocol/", "bayes/"];
+  const bad = prod.filter(
+    (p) =>
+      libs.some((l) => p.startsWith(l)) &&
+      // ruledb/active.ts is the one library entry that is handed a loaded config (never the file).
+      (staticImports(p).some((s) => resolves(p, s, "config/load") || resolves(p, s, "log/")) || /process\.exit\(/.test(text(p))),
+  );
+  expect(bad).toEqual([]);
+});
+
+test("codecs never import the engine's scan or the config loader", () => {
+  const bad = prod.filter((p) => p.startsWith("protocol/") && staticImports(p).some((s) => resolves(p, s, "engine/scan") || resolves(p, s, "config/load") || resolves(p, s, "ruledb/")));
+  expect(bad).toEqual([]);
+});
+
+/** Everything `kas filter` (client mode) loads statically, transitively. */
+function closure(start: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(start)) return seen;
+  seen.add(start);
+  for (const s of staticImports(start)) {
+    if (!s.startsWith(".")) {
+      seen.add(s);
+      continue;
+    }
+    const base = relative(SRC, join(SRC, start, "..", s)).replace(/\.ts$/, "");
+    const file = [`${base}.ts`, `${base}/index.ts`].find((f) => prod.includes(f));
+    if (file) closure(file, seen);
+  }
+  return seen;
+}
+
+test("kas filter in client mode does not load the engine, the rule db or mailparser", () => {
+  const loaded = [...closure("main.ts"), ...(prod.includes("cli/filter.ts") ? closure("cli/filter.ts") : [])];
+  const heavy = loaded.filter((f) => f === "mailparser" || f.startsWith("engine/") || f.startsWith("ruledb/") || f.startsWith("server/") || f === "message/parse.ts");
+  expect(heavy).toEqual([]);
+});
