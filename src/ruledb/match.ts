@@ -1,0 +1,248 @@
+// The loaded rule database: regexes built once, rules grouped by target so each target
+// string (body, a header, ...) is built and lower-cased at most once per message, a literal
+// prefilter before each regex (one Aho-Corasick pass over body/rawbody/full for all rules,
+// `includes` on short targets), metas evaluated in the compiler's dependency order.
+// Limits (JS regexes cannot be interrupted, so the input each regex sees is capped):
+//   body / rawbody: first BODY_CAP chars; full: first FULL_CAP chars; one header target:
+//   HEADER_CAP chars; uri: first MAX_URIS URIs, each URI_CAP chars.
+// The deadline is checked before every content rule; when it has passed, matching stops,
+// metas are not evaluated (a half-known `A && !B` would be wrong) and timedOut is set.
+import { DataError } from "../errors";
+import type { Hit } from "../engine/types";
+import type { HeaderField, ParsedMessage } from "../message/types";
+import type { CompiledRule, RulesPayload } from "./format";
+import { LiteralScanner } from "./literal-scan";
+import { compileMeta } from "./meta";
+import type { CompiledDb, MatchOptions, MatchOutcome, RuleDb } from "./types";
+
+export const BODY_CAP = 512 * 1024;
+export const FULL_CAP = 1024 * 1024;
+export const HEADER_CAP = 64 * 1024;
+export const URI_CAP = 8 * 1024;
+export const MAX_URIS = 1000;
+
+interface Target {
+  s: string;
+  lower?: string;
+  /** Literal-scan result for long targets (see LONG). */
+  found?: Uint8Array;
+}
+/** Targets long enough that one literal pass for all rules beats `includes` per rule. */
+const LONG = new Set(["body", "rawbody", "full"]);
+interface Live {
+  rule: CompiledRule;
+  slot: number;
+  re?: RegExp;
+  /** Same regex with the g flag, for `tflags multiple`. */
+  reG?: RegExp;
+  key: string;
+  /** Ids of the rule's prefilter literals in its target's LiteralScanner (LONG targets). */
+  litIds?: number[];
+}
+
+export function loadRuleDb(db: CompiledDb): RuleDb {
+  const payload = db.rules as RulesPayload;
+  const slots = new Map<string, number>();
+  const slotOf = (name: string) => slots.get(name) ?? slots.set(name, slots.size).get(name)!;
+  const content: Live[] = [];
+  const metas: { live: Live; fn: (c: ArrayLike<number>) => number }[] = [];
+  for (const rule of payload.rules) {
+    const live: Live = { rule, slot: slotOf(rule.name), key: targetKey(rule) };
+    if (rule.re !== undefined) {
+      try {
+        live.re = new RegExp(rule.re, rule.flags);
+        if (rule.maxhits) live.reG = new RegExp(rule.re, rule.flags + "g");
+      } catch (e) {
+        throw new DataError(`rule ${rule.name} (${rule.src}) in database ${db.version}: ${(e as Error).message}`, "rebuild the database with `kas rules compile`");
+      }
+    }
+    if (rule.kind === "meta") metas.push({ live, fn: compileMeta(rule.expr!, slotOf) });
+    else content.push(live);
+  }
+  // Group by target so its string (and lower-cased copy) stays hot while its rules run.
+  content.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const scanners = new Map<string, LiteralScanner>();
+  for (const key of LONG) {
+    const ids = new Map<string, number>();
+    for (const live of content) {
+      // (The compiler extracts ASCII only; a hand-made database with other literals uses `includes`.)
+      if (live.key !== key || !live.rule.lits?.every((l) => /^[\x00-\x7f]+$/.test(l))) continue;
+      live.litIds = live.rule.lits.map((l) => ids.get(l) ?? ids.set(l, ids.size).get(l)!);
+    }
+    if (ids.size) scanners.set(key, new LiteralScanner([...ids.keys()]));
+  }
+  const symbols = new Map(payload.symbols.map((s) => [s.name, s]));
+  const ruleNames = new Set(payload.rules.map((r) => r.name));
+
+  return {
+    version: db.version,
+    digest: db.digest,
+    ruleCount: payload.rules.length,
+    match(msg: ParsedMessage, opts: MatchOptions): MatchOutcome {
+      const counts = new Float64Array(slots.size);
+      for (const sym of opts.checkSymbols) {
+        const s = slots.get(sym);
+        if (s !== undefined) counts[s] = Math.max(counts[s], 1);
+      }
+      const targets = new Targets(msg, scanners);
+      let timedOut = false;
+      for (const live of content) {
+        if (performance.now() > opts.deadline) {
+          timedOut = true;
+          break;
+        }
+        const n = runRule(live, targets);
+        if (n) counts[live.slot] += n;
+      }
+      if (!timedOut) for (const { live, fn } of metas) counts[live.slot] = fn(counts) ? 1 : 0;
+      const hits: Hit[] = [];
+      for (const r of payload.rules) {
+        const c = counts[slots.get(r.name)!];
+        if (c && r.score !== 0 && !r.name.startsWith("__")) hits.push(hit(r.name, r.score, r.describe));
+      }
+      // Check symbols are always reported (score 0 when no score line gives them weight), so
+      // what a check saw shows up in headers and logs.
+      for (const sym of new Set(opts.checkSymbols)) {
+        if (ruleNames.has(sym) || sym.startsWith("__")) continue;
+        const s = symbols.get(sym);
+        hits.push(hit(sym, s?.score ?? 0, s?.describe));
+      }
+      return { hits, timedOut };
+    },
+  };
+}
+
+function hit(name: string, score: number, description?: string): Hit {
+  return description === undefined ? { name, score } : { name, score, description };
+}
+
+function targetKey(r: CompiledRule): string {
+  if (r.kind === "header" || r.kind === "exists") return `h:${r.header}:${(r.mods ?? []).join(":")}`;
+  return r.kind;
+}
+
+/** Number of hits of one content rule (0 = no hit). */
+function runRule(live: Live, t: Targets): number {
+  const r = live.rule;
+  switch (r.kind) {
+    case "exists":
+      return t.headerFields(r.header!).length ? 1 : 0;
+    case "uri": {
+      let n = 0;
+      const uris = t.uris();
+      for (const u of uris) {
+        n += test(live, u);
+        if (n && !live.reG) return 1;
+        if (live.reG && n >= r.maxhits!) return r.maxhits!;
+      }
+      return n;
+    }
+    case "header": {
+      let target = t.get(live.key);
+      if (!target) {
+        if (r.unset === undefined) target = EMPTY;
+        else target = { s: r.unset };
+      }
+      const n = test(live, target);
+      return r.neg ? (n ? 0 : 1) : n;
+    }
+    default:
+      return test(live, t.get(live.key)!, t.scanners.get(live.key));
+  }
+}
+
+const EMPTY: Target = { s: "" };
+
+function test(live: Live, t: Target, scanner?: LiteralScanner): number {
+  const r = live.rule;
+  if (live.litIds && scanner) {
+    const found = (t.found ??= scanner.scan((t.lower ??= t.s.toLowerCase())));
+    if (!live.litIds.some((id) => found[id])) return 0;
+  } else if (r.lits) {
+    const lower = (t.lower ??= t.s.toLowerCase());
+    if (!r.lits.some((l) => lower.includes(l))) return 0;
+  }
+  if (!live.reG) return live.re!.test(t.s) ? 1 : 0;
+  const re = live.reG;
+  re.lastIndex = 0;
+  let n = 0;
+  let m: RegExpExecArray | null;
+  while (n < r.maxhits! && (m = re.exec(t.s))) {
+    n++;
+    if (m[0] === "") re.lastIndex++;
+  }
+  return n;
+}
+
+/** The strings rules match against, built lazily once per message. */
+class Targets {
+  private cache = new Map<string, Target | undefined>();
+  private byName?: Map<string, HeaderField[]>;
+  private uriList?: Target[];
+  constructor(
+    private readonly msg: ParsedMessage,
+    readonly scanners: Map<string, LiteralScanner>,
+  ) {}
+
+  headerFields(name: string): HeaderField[] {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const h of this.msg.headers) {
+        const k = h.name.toLowerCase();
+        (this.byName.get(k) ?? this.byName.set(k, []).get(k)!).push(h);
+      }
+    }
+    if (name === "tocc") return [...this.headerFields("to"), ...this.headerFields("cc")];
+    if (name === "messageid") return ["message-id", "resent-message-id", "x-message-id"].flatMap((n) => this.headerFields(n));
+    if (name === "all") return this.msg.headers;
+    return this.byName.get(name) ?? [];
+  }
+
+  uris(): Target[] {
+    return (this.uriList ??= this.msg.uris.slice(0, MAX_URIS).map((u) => ({ s: u.slice(0, URI_CAP) })));
+  }
+
+  /** undefined for a header target whose header is absent. */
+  get(key: string): Target | undefined {
+    if (this.cache.has(key)) return this.cache.get(key);
+    const t = this.build(key);
+    this.cache.set(key, t);
+    return t;
+  }
+
+  private build(key: string): Target | undefined {
+    const m = this.msg;
+    if (key === "body") return { s: m.body.slice(0, BODY_CAP) };
+    if (key === "rawbody") return { s: m.rawbody.slice(0, BODY_CAP) };
+    if (key === "full") return { s: m.full.slice(0, FULL_CAP) };
+    const [, name, ...mods] = key.split(":");
+    let fields = this.headerFields(name);
+    if (!fields.length) return undefined;
+    if (mods.includes("first")) fields = fields.slice(0, 1);
+    if (mods.includes("last")) fields = fields.slice(-1);
+    const raw = mods.includes("raw");
+    let values = fields.map((f) => (name === "all" ? `${f.name}: ${raw ? f.raw : f.value}` : raw ? f.raw : f.value));
+    if (mods.includes("addr")) values = values.map(addrOf);
+    else if (mods.includes("name")) values = values.map(displayName);
+    // SA joins repeated fields with newlines; no trailing newline, so JS `$` matches the end
+    // as Perl's does before SA's final newline.
+    return { s: values.join("\n").slice(0, HEADER_CAP) };
+  }
+}
+
+/** SA `:addr`: the first address of a field value (`Name <a@b>` → a@b). */
+export function addrOf(v: string): string {
+  const angle = /<([^<>]*)>/.exec(v);
+  if (angle) return angle[1].trim();
+  const noComments = v.replace(/\([^()]*\)/g, " ").trim();
+  const at = /[^\s,;"<>]+@[^\s,;"<>]+/.exec(noComments);
+  return at ? at[0] : (noComments.split(/[\s,]+/)[0] ?? "");
+}
+
+/** SA `:name`: the display name (`"Joe" <a@b>` → Joe, `a@b (Joe)` → Joe). */
+export function displayName(v: string): string {
+  const lt = v.indexOf("<");
+  if (lt > 0) return v.slice(0, lt).trim().replace(/^"(.*)"$/, "$1").trim();
+  const c = /\(([^()]*)\)/.exec(v);
+  return c ? c[1].trim() : "";
+}

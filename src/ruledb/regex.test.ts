@@ -1,0 +1,158 @@
+import { describe, expect, test } from "bun:test";
+import { extractRegex, translateRegex } from "./regex";
+
+const re = (pattern: string, flags = "", multiline = false) => {
+  const r = translateRegex(pattern, flags, { multiline });
+  if (!r.ok) throw new Error(r.why);
+  return new RegExp(r.re.src, r.re.flags);
+};
+
+describe("extractRegex", () => {
+  test.each([
+    ["/abc/i", "abc", "i", ""],
+    ["m{a{2}b}x", "a{2}b", "x", ""],
+    ["m!a/b!", "a/b", "", ""],
+    ["m(a(b)c)", "a(b)c", "", ""],
+    ["/a\\/b/ [if-unset: none]", "a\\/b", "", "[if-unset: none]"],
+    ["/a#b/ # comment", "a#b", "", "# comment"],
+  ])("%s", (text, pattern, flags, rest) => {
+    expect(extractRegex(text)).toEqual({ pattern, flags, rest });
+  });
+  test.each([["abc", "expected a regex"], ["/abc", "not terminated"], ["m{abc", "missing closing }"]])("%s is an error", (text, why) => {
+    const r = extractRegex(text);
+    expect("error" in r && r.error).toContain(why);
+  });
+});
+
+describe("Perl → JS translations", () => {
+  // [pattern, flags, matches, does not match]
+  test.each([
+    ["foo\\z", "", "a foo", "a foo\n"],
+    ["foo\\Z", "", "a foo\n", "a foo\nx"],
+    ["\\Afoo", "", "foo bar", "x\nfoo"],
+    ["a\\hb", "", "a\tb", "a\nb"],
+    ["a\\Hb", "", "axb", "a b"],
+    ["a\\vb", "", "a\rb", "a b"],
+    ["a\\Rb", "", "a\r\nb", "a b"],
+    ["a\\Nb", "", "a-b", "a\nb"],
+    ["[[:alpha:]]+[[:digit:]]", "", "abc1", "---1"],
+    ["[^[:space:]]x", "", "ax", " x"],
+    ["[]a]b", "", "]b", "cb"],
+    ["(?i)hello", "", "HeLLo", "help"],
+    ["(?i:he)llo", "", "HEllo", "HELLO"],
+    ["h e l l o # a comment\n", "x", "hello", "h e l l o"],
+    ["a\\ b", "x", "a b", "ab"],
+    ["a++b", "", "aab", "b"],
+    ["(?>a+)b", "", "aab", "aa"],
+    ["a*+b", "", "aaab", "aaa"],
+    ["\\Qa.b\\E+c", "", "a.bbc", "axbc"],
+    ["a\\Kb", "", "ab", "b"],
+    ["\\x{41}\\x42", "", "AB", "ab"],
+    ["\\e\\a", "", "\x1b\x07", "ea"],
+    ["(?<w>o)\\k<w>", "", "foo", "fo"],
+    ["(?P<w>o)(?P=w)", "", "foo", "fo"],
+    ["(o)\\g{1}", "", "foo", "fo"],
+    ["a(?#comment)b", "", "ab", "a b"],
+    ["\\@\\-", "", "@-", "@"],
+    ["a\\012b", "", "a\nb", "a b"],
+    ["^a{,2}b$", "", "aab", "aaab"],
+    ["^a{2,}?b$", "", "aaab", "ab"],
+    ["a{x}", "", "a{x}", "ax"],
+    ["\\x9", "", "\t", " "],
+  ])("/%s/%s", (pattern, flags, yes, no) => {
+    const r = re(pattern, flags);
+    expect(r.test(yes)).toBe(true);
+    expect(r.test(no)).toBe(false);
+  });
+
+  test("possessive quantifiers never give back", () => {
+    expect(re("a++a").test("aaaa")).toBe(false);
+    expect(re("a+a").test("aaaa")).toBe(true);
+    expect(re("(?>a|ab)c").test("abc")).toBe(false);
+    expect(re("(?:a|ab)c").test("abc")).toBe(true);
+  });
+
+  test("body rules get the m flag so ^ and $ work per line", () => {
+    expect(re("^Dear friend$", "", true).test("hi\nDear friend\nbye")).toBe(true);
+    expect(re("^Dear friend$", "", false).test("hi\nDear friend\nbye")).toBe(false);
+  });
+
+  test.each([
+    ["\\p{L}", "", "Unicode properties"],
+    ["\\Gfoo", "", "\\G is not supported"],
+    ["(?(1)a|b)", "", "not supported"],
+    ["(?R)", "", "not supported"],
+    ["(?{ code })", "", "not supported"],
+    ["a(?i)b", "", "inline flags"],
+    ["[[:^alpha:]]", "", "POSIX class"],
+    ["\\x{1F600}", "", "beyond U+FFFF"],
+    ["(a)(?>b)\\1", "", "numbered backreferences"],
+    ["abc", "e", "flag 'e'"],
+    ["(abc", "", "missing )"],
+    ["abc)", "", "unmatched )"],
+    ["[abc", "", "not terminated"],
+    ["*a", "", "follows nothing"],
+    ["\\U", "", "case-changing"],
+  ])("/%s/%s is rejected: %s", (pattern, flags, why) => {
+    const r = translateRegex(pattern, flags);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.why).toContain(why);
+  });
+});
+
+describe("catastrophic backtracking lint", () => {
+  test.each(["(a+)+b", "(.*)*x", "(.+)+", "(?:\\w+\\s?)+$", "(\\s*\\w+)*!", "((ab)*)+c", "(x+x+)+y", "(?:a|b+)+c", "(\\S+\\s*)+$"])("%s is an error", (p) => {
+    const r = translateRegex(p, "");
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.why).toContain("backtrack catastrophically");
+  });
+  test.each(["(?:[a-z0-9-]+\\.)+com", "(?:ab)+", "(a|b)+c", "\\w+\\s+\\w+", "(?:\\d{1,3}\\.){3}\\d{1,3}", "(?:foo.*)+", "(?:[a-z]+\\s+)+x", "(\\w+\\s)+x"])("%s is fine", (p) => {
+    expect(translateRegex(p, "").ok).toBe(true);
+  });
+});
+
+describe("quadratic-start warning", () => {
+  test.each([
+    ["[\\s\\S]*<a", "", true],
+    ["^(?![\\s\\S]*<body)x", "m", true],
+    ["^(?![\\s\\S]*<body)x", "", false],
+    ["\\A(?![\\s\\S]*<body)x", "m", false],
+    [".*foo", "s", true],
+    [".*foo", "", false],
+    ["foo[\\s\\S]*bar", "", false],
+  ])("/%s/%s warns: %p", (p, f, warns) => {
+    const r = translateRegex(p, f);
+    expect(r.ok && Boolean(r.re.warning)).toBe(warns);
+  });
+});
+
+describe("literal prefilter", () => {
+  test.each([
+    ["v[i1]agra", "", ["agra"]],
+    ["\\bfree money\\b", "i", ["free money"]],
+    ["(?i)FREE", "", ["free"]],
+    ["Free Money", "", ["free money"]], // always lower-cased: the target is too
+    ["(?:cheap|discount) meds", "", [" meds"]],
+    ["(?:cheap|discount)", "", ["cheap", "discount"]],
+    ["\\b(?:viagra|cialis (?:pills|tabs))\\b", "i", ["viagra", "cialis "]],
+    ["foo|bar", "", ["foo", "bar"]],
+    ["foo|b", "", undefined], // one alternative without a literal
+    ["click (?:here)", "", ["click here"]],
+    ["x+yz", "", ["xyz"]],
+    ["abx+", "", ["abx"]],
+    ["(?:ab)+cd", "", ["ab"]],
+    ["ab?c", "", undefined],
+    ["(?i:Viagra) pills", "", ["viagra pills"]],
+    ["caf\u00e9s", "", ["caf"]], // ASCII only
+    ["(?!spam)ham", "", ["ham"]],
+  ])("/%s/%s requires one of %j", (p, f, lits) => {
+    const r = translateRegex(p, f);
+    expect(r.ok && r.re.lits).toEqual(lits as string[] | undefined);
+  });
+
+  test("too many alternatives: no set", () => {
+    const words = Array.from({ length: 40 }, (_, i) => `word${i}`);
+    const r = translateRegex(words.join("|"), "");
+    expect(r.ok && r.re.lits).toBeUndefined();
+  });
+});

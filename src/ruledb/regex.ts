@@ -1,0 +1,89 @@
+// Perl (SpamAssassin) regular expressions → JavaScript RegExp source, with lint.
+// The pattern is parsed into a small tree once; from it we emit the JS source, look for
+// catastrophic-backtracking shapes (JS regexes cannot be interrupted, so they are compile
+// errors), and extract literals every match must contain (the matcher's prefilter).
+// Translated: \z \Z \A \h \H \v \V \R \N \e \a \x{..} \Q..\E \K (dropped: matching is a
+// yes/no test), POSIX classes, (?i) at the start, the x flag, (?P<n>..), \g{N}, possessive
+// quantifiers and atomic groups (lookahead + named backreference). Rejected with a reason:
+// \p{..}, \G, recursion, conditionals, code blocks, branch reset, (?i) mid-pattern.
+import { findDanger, quadraticStart, requiredLiterals } from "./regex-analyze";
+import { Parser, RegexSyntax, emitPattern, type Node } from "./regex-parse";
+
+export interface TranslatedRegex {
+  src: string;
+  flags: string;
+  /** Lower-cased ASCII literals: every match contains one of them (compare with a lower-cased target). */
+  lits?: string[];
+  /** A performance problem worth a lint warning (the regex still works). */
+  warning?: string;
+}
+
+export type RegexResult = { ok: true; re: TranslatedRegex } | { ok: false; why: string };
+
+/** Split `/re/flags`, `m{re}flags`, `m!re!flags` ... off the front of `text`. */
+export function extractRegex(text: string): { pattern: string; flags: string; rest: string } | { error: string } {
+  let i = 0;
+  if (text[0] === "m" && text.length > 1 && !/[\w\s]/.test(text[1])) i = 1;
+  else if (text[0] !== "/") return { error: `expected a regex /.../ or m{...}, got "${text.slice(0, 20)}"` };
+  const open = text[i];
+  const close = ({ "{": "}", "(": ")", "[": "]", "<": ">" } as Record<string, string>)[open] ?? open;
+  let depth = 0;
+  for (let j = i + 1; j < text.length; j++) {
+    const c = text[j];
+    if (c === "\\") { j++; continue; }
+    if (c === open && close !== open) depth++;
+    else if (c === close) {
+      if (depth > 0) { depth--; continue; }
+      const flags = /^[a-zA-Z]*/.exec(text.slice(j + 1))![0];
+      return { pattern: text.slice(i + 1, j), flags, rest: text.slice(j + 1 + flags.length).trim() };
+    }
+  }
+  return { error: `regex is not terminated (missing closing ${close})` };
+}
+
+/**
+ * Translate a Perl pattern + flags. `multiline` adds the m flag (body/rawbody rules: the
+ * whole body is matched at once, so ^ and $ must work per line as in SA's per-line matching).
+ */
+export function translateRegex(pattern: string, perlFlags: string, opts: { multiline?: boolean } = {}): RegexResult {
+  let flags = "";
+  for (const f of perlFlags) {
+    if ("ims".includes(f)) { if (!flags.includes(f)) flags += f; }
+    else if (!"xgoaul".includes(f)) return { ok: false, why: `regex flag '${f}' is not supported` };
+  }
+  let x = perlFlags.includes("x");
+  // (?i) / (?s) / (?x) at the very start apply to the whole pattern: make them flags.
+  const lead = /^\(\?([imsx]+)\)/.exec(pattern);
+  if (lead) {
+    for (const f of lead[1]) {
+      if (f === "x") x = true;
+      else if (!flags.includes(f)) flags += f;
+    }
+    pattern = pattern.slice(lead[0].length);
+  }
+  if (opts.multiline && !flags.includes("m")) flags += "m";
+  const parser = new Parser(pattern, x);
+  let tree: Node[][];
+  try {
+    tree = parser.alts(true);
+  } catch (e) {
+    if (e instanceof RegexSyntax) return { ok: false, why: e.message };
+    throw e;
+  }
+  if (parser.needsAtomic && parser.numericBackrefs) {
+    return { ok: false, why: "possessive quantifiers / atomic groups cannot be combined with numbered backreferences here (use named groups)" };
+  }
+  const danger = tree.map(findDanger).find(Boolean);
+  if (danger) return { ok: false, why: `nested unbounded repetition ${danger} can backtrack catastrophically: make the inner part unambiguous` };
+  const src = emitPattern(tree);
+  try {
+    new RegExp(src, flags);
+  } catch (e) {
+    return { ok: false, why: `invalid regex: ${(e as Error).message}` };
+  }
+  const lits = requiredLiterals(tree);
+  const warning = quadraticStart(tree, flags)
+    ? "starts with an unbounded wildcard that crosses lines ([\\s\\S]*, .* with /s, [^x]*): it rescans the text from every position (slow on long texts); anchor it with \\A or start with a literal"
+    : undefined;
+  return { ok: true, re: { src, flags, lits, warning } };
+}

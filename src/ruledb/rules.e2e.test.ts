@@ -1,0 +1,84 @@
+// `kas rules ...` and `kas config check` with rules_dir, against the compiled binary.
+import { expect, test } from "bun:test";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO, runKas, tempDir, writeConfig } from "../testing/kas-binary";
+
+const FIXTURES = join(REPO, "fixtures/rules");
+
+test("rules check: a temp dir with a syntax error exits 65 naming file:line", async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, "10_ok.cf"), "body OK_RULE /fine/\n");
+  writeFileSync(join(dir, "20_bad.cf"), "# comment\n\nbody BAD_RULE /(unclosed/\n");
+  const r = await runKas(["rules", "check", dir]);
+  expect(r.exitCode).toBe(65);
+  expect(r.stderr).toContain(`${join(dir, "20_bad.cf")}:3: body BAD_RULE: missing )`);
+});
+
+test("rules check: good fixtures exit 0; warnings go to stderr and are not fatal", async () => {
+  expect((await runKas(["rules", "check", join(FIXTURES, "good")])).exitCode).toBe(0);
+  const dir = tempDir();
+  writeFileSync(join(dir, "a.cf"), "body A /a/\nrequired_score 5\n");
+  const r = await runKas(["rules", "check", dir]);
+  expect(r.exitCode).toBe(0);
+  expect(r.text).toContain(`${dir}: ok (1 warning)`);
+  expect(r.stderr).toContain(`${join(dir, "a.cf")}:2: warning: \`required_score\``);
+});
+
+test("rules check without DIR uses [scan] rules_dir, else is a usage error", async () => {
+  const dir = tempDir();
+  const cfg = writeConfig(dir, `[scan]\nrules_dir = ${JSON.stringify(join(FIXTURES, "broken"))}\n`);
+  expect((await runKas(["rules", "check", "--config", cfg])).exitCode).toBe(65);
+  expect((await runKas(["rules", "check"])).exitCode).toBe(64);
+  expect((await runKas(["rules", "check", join(dir, "missing")])).exitCode).toBe(66);
+});
+
+test("config check with [scan] rules_dir pointing at a broken dir exits 65", async () => {
+  const dir = tempDir();
+  const broken = join(dir, "rules");
+  cpSync(join(FIXTURES, "broken"), broken, { recursive: true });
+  const cfg = writeConfig(dir, `[scan]\nrules_dir = ${JSON.stringify(broken)}\n`);
+  const r = await runKas(["config", "check", "--config", cfg]);
+  expect(r.exitCode).toBe(65);
+  expect(r.stderr).toContain(`${join(broken, "10_broken.cf")}:4: header BAD_HEADER`);
+  const good = writeConfig(tempDir(), `[scan]\nrules_dir = ${JSON.stringify(join(FIXTURES, "good"))}\n`);
+  expect((await runKas(["config", "check", "--config", good])).exitCode).toBe(0);
+});
+
+test("rules compile writes a database that rules info reports once installed", async () => {
+  const dir = tempDir();
+  const out = join(dir, "rules.kasdb");
+  const c = await runKas(["rules", "compile", join(FIXTURES, "good"), "--out", out, "--version", "2026112201"]);
+  expect(c.exitCode).toBe(0);
+  const db = JSON.parse(readFileSync(out, "utf8"));
+  expect(db.version).toBe("2026112201");
+  expect(c.text).toContain(`digest ${db.digest}`);
+
+  // Nothing installed yet: the database compiled into the binary.
+  const cfg = writeConfig(dir);
+  const before = await runKas(["rules", "info", "--config", cfg]);
+  expect(before.exitCode).toBe(0);
+  expect(before.text).toContain("source:  built-in");
+  expect(before.text).toMatch(/rules: +\d+/);
+
+  const vdir = join(dir, "data/rules/versions/2026112201");
+  mkdirSync(vdir, { recursive: true });
+  cpSync(out, join(vdir, "rules.kasdb"));
+  symlinkSync("versions/2026112201", join(dir, "data/rules/current"));
+  const after = await runKas(["rules", "info", "--config", cfg]);
+  expect(after.exitCode).toBe(0);
+  expect(after.text).toContain(`source:  installed 2026112201 (${vdir})`);
+  expect(after.text).toContain(`digest:  ${db.digest}`);
+  expect(after.text).toContain("rules:   9");
+
+  writeFileSync(join(vdir, "rules.kasdb"), readFileSync(out, "utf8").replace('"score":1.5', '"score":9.5'));
+  const corrupt = await runKas(["rules", "info", "--config", cfg]);
+  expect(corrupt.exitCode).toBe(65);
+  expect(corrupt.stderr).toContain("is corrupt: digest mismatch");
+});
+
+test("rules compile: lint errors exit 65, --out is required, unwritable output exits 73", async () => {
+  expect((await runKas(["rules", "compile", join(FIXTURES, "broken"), "--out", join(tempDir(), "x")])).exitCode).toBe(65);
+  expect((await runKas(["rules", "compile", join(FIXTURES, "good")])).exitCode).toBe(64);
+  expect((await runKas(["rules", "compile", join(FIXTURES, "good"), "--out", "/nonexistent/dir/x.kasdb"])).exitCode).toBe(73);
+});
