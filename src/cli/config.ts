@@ -2,6 +2,9 @@
 import { loadConfig } from "../config/load";
 import { renderDefaults } from "../config/render";
 import { EXIT } from "../errors";
+import { logger } from "../log/index";
+import { checkRulesDir } from "../ruledb/check";
+import { formatDiagnostic } from "../ruledb/compile";
 import { CONFIG_ARG, kasCommand } from "./command";
 
 const check = kasCommand({
@@ -11,6 +14,9 @@ const check = kasCommand({
   args: { ...CONFIG_ARG },
   async run({ args }) {
     const { config, source } = loadConfig(args.config);
+    if (config.scan.rules_dir) {
+      for (const w of await checkRulesDir(config.scan.rules_dir)) logger("config").warn(formatDiagnostic(w));
+    }
     console.log(`${source}: ok`);
     process.exitCode = EXIT.OK;
   },

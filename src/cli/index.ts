@@ -12,6 +12,15 @@ export const root = kasCommand({
   description: `kas ${pkg.version}: anti-spam filtering server for mail hosts`,
   subCommands: {
     config: lazy(() => import("./config")),
+    filter: lazy(() => import("./filter")),
+    "license-check": lazy(() => import("./license-check")),
+    rules: lazy(() => import("./rules")),
+    serve: lazy(() => import("./serve")),
+    "spf-query": lazy(() => import("./spf-query")),
+    status: lazy(() => import("./status")),
+    "update-db": lazy(() => import("./update-db")),
+    // Hidden (meta.hidden: not in --help): the filtering process `kas serve` starts via server/self-exec.ts.
+    _worker: lazy(() => import("./worker")),
   } as Record<string, any>,
 });
 (root.meta as { version?: string }).version = pkg.version;

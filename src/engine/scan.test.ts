@@ -1,0 +1,116 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Check } from "../checks/types";
+import { parseConfig } from "../config/load";
+import { compileSources } from "../ruledb/compile";
+import { loadRuleDb } from "../ruledb/match";
+import { ipInRange, senderMatches } from "./lists";
+import { scan, type Engine } from "./scan";
+import type { ScanRequest } from "./types";
+
+const RULES = `
+body  MONEY   /\\bmoney\\b/i
+score MONEY   3
+body  PILLS   /\\bpills\\b/i
+score PILLS   2.5
+meta  BOTH    MONEY && PILLS && SPF_FAIL
+score BOTH    1
+score SPF_FAIL 1.5
+`;
+const db = loadRuleDb(compileSources([{ path: "t.cf", text: RULES }], { version: "t1" }).db!);
+const engine = (toml = "", checks: Check[] = []): Engine => ({ config: parseConfig(toml, "test.toml"), db, checks });
+const req = (body: string, env: Partial<ScanRequest["envelope"]> = {}, head = "Subject: hi\n"): ScanRequest => ({ id: "t", envelope: { rcpt: ["bob@example.net"], ...env }, raw: new TextEncoder().encode(`${head}\n${body}\n`) });
+const spf = (symbols: string[], delay = 0): Check => ({ name: "spf", stage: "envelope", run: () => new Promise((r) => setTimeout(() => r({ symbols, edits: [{ op: "add", name: "Received-SPF", value: "fail" }] }), delay)) });
+
+describe("verdicts by threshold", () => {
+  test("below probable → not_detected, accept, our headers set", async () => {
+    const r = await scan(engine(), req("hello"));
+    expect([r.status, r.score, r.disposition]).toEqual(["not_detected", 0, "accept"]);
+    expect(r.edits).toContainEqual({ op: "set", name: "X-KAS-Status", value: "not_detected" });
+    expect(r.edits).toContainEqual({ op: "remove", name: "X-Spam-Flag" });
+  });
+  test("probable_spam and spam", async () => {
+    expect((await scan(engine(), req("money"))).status).toBe("probable_spam");
+    const r = await scan(engine(), req("money and pills"));
+    expect([r.status, r.score]).toEqual(["spam", 5.5]);
+    expect(r.hits.map((h) => h.name).sort()).toEqual(["MONEY", "PILLS"]);
+    expect(r.edits).toContainEqual({ op: "set", name: "X-Spam-Flag", value: "YES" });
+  });
+  test("check symbols are scored and feed metas; check edits are passed on", async () => {
+    const r = await scan(engine("", [spf(["SPF_FAIL"])]), req("money and pills"));
+    expect(r.hits.map((h) => h.name).sort()).toEqual(["BOTH", "MONEY", "PILLS", "SPF_FAIL"]);
+    expect(r.score).toBe(8);
+    expect(r.edits).toContainEqual({ op: "add", name: "Received-SPF", value: "fail" });
+  });
+});
+
+describe("actions", () => {
+  test("prefix, reject and tempfail", async () => {
+    const p = await scan(engine('[policy]\nspam_action = "prefix"'), req("money pills"));
+    expect(p.edits).toContainEqual({ op: "prefix_subject", prefix: "[!! SPAM]" });
+    const r = await scan(engine('[policy]\nspam_action = "reject"\nreject_text = "5.7.1 go away"'), req("money pills"));
+    expect([r.disposition, r.reply]).toEqual(["reject", { code: 550, text: "5.7.1 go away" }]);
+    const t = await scan(engine('[policy]\nprobable_spam_action = "tempfail"'), req("money"));
+    expect([t.disposition, t.reply?.code]).toEqual(["tempfail", 451]);
+  });
+  test("group policy by recipient domain, keys not given come from [policy]", async () => {
+    const toml = '[policy]\nspam_action = "reject"\n[[policy.group]]\nname = "sales"\nrecipients = ["@sales.example"]\nspam_score = 10\n';
+    const g = await scan(engine(toml), req("money pills", { rcpt: ["Ann@Sales.Example"] }));
+    expect([g.policy, g.status, g.threshold]).toEqual(["sales", "probable_spam", 10]);
+    expect(g.edits).toContainEqual({ op: "set", name: "X-KAS-Policy", value: "sales" });
+    const d = await scan(engine(toml), req("money pills", { rcpt: ["bob@example.net"] }));
+    expect([d.policy, d.disposition]).toEqual(["default", "reject"]);
+  });
+});
+
+describe("lists", () => {
+  test("black list wins over white list; decided without rules", async () => {
+    const toml = '[policy]\nblacklist_ips = ["203.0.113.0/24"]\nwhitelist_senders = ["@friend.example"]\n';
+    const b = await scan(engine(toml), req("hello", { ip: "203.0.113.9", from: "x@friend.example" }));
+    expect([b.status, b.disposition, b.hits[0].name]).toEqual(["blacklisted", "reject", "KAS_BLACKLIST_IP"]);
+    const w = await scan(engine(toml), req("money pills", { ip: "198.51.100.1", from: "X@Friend.Example" }));
+    expect(w.status).toBe("trusted");
+  });
+  test.each([
+    ["192.0.2.5", "192.0.2.0/24", true],
+    ["192.0.3.5", "192.0.2.0/24", false],
+    ["::ffff:192.0.2.5", "192.0.2.0/25", true],
+    ["2001:db8::1", "2001:db8::/32", true],
+    ["2001:db9::1", "2001:db8::/32", false],
+    ["10.0.0.1", "10.0.0.1", true],
+    ["bogus", "10.0.0.0/8", false],
+  ])("ipInRange(%s, %s) = %p", (ip, range, want) => expect(ipInRange(ip, range)).toBe(want));
+  test("sender patterns", () => {
+    expect(senderMatches("*@example.com", "a@example.com")).toBe(true);
+    expect(senderMatches("@example.com", "a@badexample.com")).toBe(false);
+    expect(senderMatches("a@example.com", "a@example.com")).toBe(true);
+  });
+});
+
+describe("failures are notes, never lost scans", () => {
+  test("a check that throws", async () => {
+    const bad: Check = { name: "boom", stage: "content", run: () => { throw new Error("db gone"); } };
+    const r = await scan(engine("", [bad]), req("money pills"));
+    expect(r.status).toBe("spam");
+    expect(r.notes).toEqual(["boom: failed, skipped: db gone"]);
+  });
+  test("a check slower than the budget is cut off at the deadline", async () => {
+    const r = await scan(engine("[scan]\ntime_budget_ms = 100", [spf(["SPF_FAIL"], 5000)]), req("money"));
+    expect(r.notes).toEqual(["spf: did not finish within the time budget, skipped"]);
+    expect(r.timings.totalMs).toBeLessThan(3000);
+  });
+  test("formal: a delivery report below the threshold", async () => {
+    const head = "Subject: Undelivered\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n";
+    const r = await scan(engine(), req("--b\nContent-Type: text/plain\n\nbounce\n--b--", { from: "" }, head));
+    expect(r.status).toBe("formal");
+  });
+});
+
+test("GTUBE with the shipped rules is spam", async () => {
+  const { builtinDb } = await import("../ruledb/builtin");
+  const e = { ...engine(), db: loadRuleDb(builtinDb()) };
+  const r = await scan(e, { id: "g", envelope: { rcpt: [] }, raw: readFileSync(join(import.meta.dir, "../../fixtures/messages/gtube.eml")) });
+  expect(r.status).toBe("spam");
+  expect(r.hits.map((h) => h.name)).toContain("GTUBE");
+});

@@ -1,0 +1,105 @@
+// One scan, written down once, stage by stage (DESIGN.md §3):
+//   lists      → white/black lists of the recipient's policy decide at once
+//   envelope   → envelope checks (SPF) start; they run while the message is parsed
+//   parse      → ParsedMessage (size, part and depth limits inside)
+//   content    → content checks (Bayes) on the parsed message
+//   rules      → the rule database: content rules, then metas over rule + check symbols
+//   score      → sum of the hit scores
+//   verdict    → status by the policy's thresholds
+//   actions    → disposition and header edits
+// Every stage shares one deadline (scan.time_budget_ms): a check that misses it is noted and
+// skipped, rule matching stops where it is; the message is always answered.
+import type { Check, CheckOutput } from "../checks/types";
+import type { KasConfig } from "../config/schema";
+import { parseMessageSync } from "../message/parse";
+import type { ParsedMessage } from "../message/types";
+import type { RuleDb } from "../ruledb/types";
+import { actions } from "./actions";
+import { checkLists } from "./lists";
+import { selectPolicy } from "./policy";
+import type { HeaderEdit, Hit, ScanRequest, ScanResult } from "./types";
+import { scoreOf, verdict } from "./verdict";
+
+export interface Engine {
+  config: KasConfig;
+  db: RuleDb;
+  checks: readonly Check[];
+}
+
+export async function scan(engine: Engine, req: ScanRequest): Promise<ScanResult> {
+  const t0 = performance.now();
+  const deadline = t0 + engine.config.scan.time_budget_ms;
+  const notes: string[] = [];
+  const policy = selectPolicy(engine.config.policy, req.envelope.rcpt);
+
+  // lists
+  const listed = checkLists(policy, req.envelope);
+  if (listed) {
+    const hits: Hit[] = [{ name: listed.symbol, score: 0, description: listed.why }];
+    const a = actions(listed.status, 0, hits, policy);
+    const ms = performance.now() - t0;
+    return { id: req.id, status: listed.status, score: 0, threshold: policy.spam_score, policy: policy.name, hits, ...a, timings: { parseMs: 0, checksMs: 0, rulesMs: 0, totalMs: ms }, notes: [listed.why] };
+  }
+
+  // envelope
+  const input = { id: req.id, envelope: req.envelope, raw: req.raw, deadline };
+  const envelopeRuns = engine.checks.filter((c) => c.stage === "envelope").map((c) => runCheck(c, input, deadline));
+
+  // parse
+  const tp = performance.now();
+  const msg: ParsedMessage = parseMessageSync(req.raw, engine.config.scan);
+  const parseMs = performance.now() - tp;
+  if (msg.truncated) notes.push(`parsed partly: ${msg.defects.filter((d) => /limit|only the first|not parsed/.test(d)).join("; ") || "a limit was reached"}`);
+
+  // content
+  const tc = performance.now();
+  const contentRuns = engine.checks.filter((c) => c.stage === "content").map((c) => runCheck(c, { ...input, message: msg }, deadline));
+  const outputs = await Promise.all([...envelopeRuns, ...contentRuns]);
+  const checksMs = performance.now() - tc;
+  const symbols: string[] = [];
+  const checkEdits: HeaderEdit[] = [];
+  for (const o of outputs) {
+    symbols.push(...o.symbols);
+    if (o.edits) checkEdits.push(...o.edits);
+    if (o.notes) notes.push(...o.notes);
+  }
+
+  // rules
+  const tr = performance.now();
+  const m = engine.db.match(msg, { checkSymbols: symbols, deadline });
+  const rulesMs = performance.now() - tr;
+  if (m.timedOut) notes.push(`time budget of ${engine.config.scan.time_budget_ms} ms spent: rule matching stopped early`);
+
+  // score, verdict, actions
+  const score = scoreOf(m.hits);
+  const status = verdict(score, policy, msg, req.envelope);
+  const a = actions(status, score, m.hits, policy, checkEdits);
+  return {
+    id: req.id,
+    status,
+    score,
+    threshold: policy.spam_score,
+    policy: policy.name,
+    hits: m.hits,
+    ...a,
+    timings: { parseMs, checksMs, rulesMs, totalMs: performance.now() - t0 },
+    notes,
+  };
+}
+
+/** A check that throws or misses the deadline is a note, never a failed scan. */
+async function runCheck(c: Check, input: Parameters<Check["run"]>[0], deadline: number): Promise<CheckOutput> {
+  const left = deadline - performance.now();
+  if (left <= 0) return { symbols: [], notes: [`${c.name}: no time left in the budget, skipped`] };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<CheckOutput>((resolve) => {
+    timer = setTimeout(() => resolve({ symbols: [], notes: [`${c.name}: did not finish within the time budget, skipped`] }), left);
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(() => c.run(input)), late]);
+  } catch (e) {
+    return { symbols: [], notes: [`${c.name}: failed, skipped: ${e instanceof Error ? e.message : String(e)}`] };
+  } finally {
+    clearTimeout(timer);
+  }
+}

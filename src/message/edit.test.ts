@@ -1,0 +1,64 @@
+import { describe, expect, test } from "bun:test";
+import type { HeaderEdit } from "../engine/types";
+import { applyEdits } from "./edit";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => Buffer.from(b).toString("latin1");
+const run = (s: string, e: HeaderEdit[]) => dec(applyEdits(Buffer.from(s, "latin1"), e));
+
+/** The output minus the lines we inserted must be the input, byte for byte. */
+function withoutInserted(out: string, names: string[]): string {
+  const lines = out.split(/(?<=\n)/);
+  const kept: string[] = [];
+  let skipping = false;
+  for (const l of lines) {
+    if (/^[ \t]/.test(l) && skipping) continue;
+    skipping = names.some((n) => l.toLowerCase().startsWith(n.toLowerCase() + ":"));
+    if (!skipping) kept.push(l);
+  }
+  return kept.join("");
+}
+
+describe("byte-exact header insertion", () => {
+  for (const eol of ["\r\n", "\n"]) {
+    const name = eol === "\r\n" ? "CRLF" : "LF";
+    // 8-bit bytes, odd spacing, a folded field and a body with header-like lines: all must survive.
+    const input = ["Received: from x\tby y", "\t; Tue, 3 Sep 2002", "From:  \xe9t\xe9 <a@b>", "Subject:\tHello", "X-Odd :  spaced  ", "", "Body line", "X-Not-A-Header: in body", "\x80\x81\xff", ""].join(eol);
+    test(`${name}: added fields use the message's line ending and nothing else changes`, () => {
+      const out = run(input, [{ op: "add", name: "X-KAS-Status", value: "spam" }, { op: "set", name: "X-KAS-Score", value: "7.0 / 5.0" }]);
+      expect(out).toContain(`X-KAS-Status: spam${eol}X-KAS-Score: 7.0 / 5.0${eol}${eol}Body line`);
+      expect(withoutInserted(out, ["X-KAS-Status", "X-KAS-Score"])).toBe(input);
+    });
+    test(`${name}: set replaces forged copies, also folded ones`, () => {
+      const forged = input.replace("Subject:", `X-KAS-Status: not_detected${eol}\tcontinued${eol}Subject:`);
+      const out = run(forged, [{ op: "set", name: "X-KAS-Status", value: "spam" }]);
+      expect(out.match(/X-KAS-Status/g)!.length).toBe(1);
+      expect(withoutInserted(out, ["X-KAS-Status"])).toBe(input);
+    });
+    test(`${name}: subject prefix once`, () => {
+      const once = run(input, [{ op: "prefix_subject", prefix: "[SPAM]" }]);
+      expect(once).toContain(`Subject:\t[SPAM] Hello${eol}`);
+      expect(run(once, [{ op: "prefix_subject", prefix: "[SPAM]" }])).toBe(once);
+    });
+  }
+  test("no edits: the same bytes", () => {
+    const b = enc("Subject: x\n\nbody");
+    expect(applyEdits(b, [])).toBe(b);
+  });
+  test("missing Subject: one is added with the prefix", () => {
+    expect(run("From: a@b\n\nx\n", [{ op: "prefix_subject", prefix: "[SPAM]" }])).toBe("From: a@b\nSubject: [SPAM]\n\nx\n");
+  });
+  test("header-only message without a final newline", () => {
+    expect(run("Subject: x", [{ op: "add", name: "X-A", value: "1" }])).toBe("Subject: x\nX-A: 1\n");
+  });
+  test("a message that starts with body text gets the fields and a blank line before it", () => {
+    expect(run("hello world\n", [{ op: "add", name: "X-A", value: "1" }])).toBe("X-A: 1\n\nhello world\n");
+  });
+  test("remove drops every copy; values are sanitised and folded", () => {
+    expect(run("A: 1\nB: 2\nA: 3\n\nx", [{ op: "remove", name: "a" }])).toBe("B: 2\n\nx");
+    const out = run("S: x\n\nb", [{ op: "add", name: "X-KAS-Hits", value: Array.from({ length: 20 }, (_, i) => `RULE_NUMBER_${i}=1.5,`).join(" ") }]);
+    for (const line of out.split("\n")) expect(line.length).toBeLessThanOrEqual(78);
+    expect(run("S: x\n\nb", [{ op: "add", name: "X-R", value: "a\r\nInjected: yes" }])).toBe("S: x\nX-R: a Injected: yes\n\nb");
+    expect(run("S: x\n\nb", [{ op: "add", name: "X-R", value: "é" }])).toBe("S: x\nX-R: =?UTF-8?B?w6k=?=\n\nb");
+  });
+});

@@ -1,0 +1,122 @@
+// Applies a verdict's header edits to the raw message, byte-exactly: every byte not in an
+// added, removed or prefixed field is copied unchanged (no re-encoding, no line-ending
+// normalisation). Added fields use the message's own line ending (CRLF or LF, from its first
+// line) and go at the end of the header block. Imported by the pipe client, so it stays small
+// and loads no parser.
+import type { HeaderEdit } from "../engine/types";
+
+interface Field {
+  /** Lower-cased name. */
+  name: string;
+  start: number;
+  /** After the field's last line break. */
+  end: number;
+}
+
+const enc = new TextEncoder();
+const latin1 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+
+export function applyEdits(raw: Uint8Array, edits: readonly HeaderEdit[]): Uint8Array {
+  if (!edits.length) return raw;
+  const { fields, headerEnd, eol, needsBlank } = scanHeader(raw);
+  const drop = new Set<Field>();
+  const adds: string[] = [];
+  let subjectPrefix: { at: number; text: string } | undefined;
+  let subjectAdded: string | undefined;
+  for (const e of edits) {
+    if (e.op === "remove" || e.op === "set") {
+      const n = e.name.toLowerCase();
+      for (const f of fields) if (f.name === n) drop.add(f);
+      for (let k = adds.length - 1; k >= 0; k--) if (adds[k].slice(0, adds[k].indexOf(":")).toLowerCase() === n) adds.splice(k, 1);
+      if (e.op === "set") adds.push(fieldText(e.name, e.value, eol));
+    } else if (e.op === "add") {
+      adds.push(fieldText(e.name, e.value, eol));
+    } else if (e.op === "prefix_subject") {
+      const subj = fields.find((f) => f.name === "subject" && !drop.has(f));
+      if (!subj) {
+        subjectAdded ??= fieldText("Subject", e.prefix, eol);
+        continue;
+      }
+      const line = latin1(raw.subarray(subj.start, subj.end));
+      const colon = line.indexOf(":");
+      const value = line.slice(colon + 1).replace(/^[ \t]+/, "");
+      if (value.startsWith(e.prefix) || subjectPrefix) continue; // never stack prefixes
+      const at = subj.start + colon + 1 + (line.length - colon - 1 - value.length);
+      subjectPrefix = { at, text: line[colon + 1] === " " || line[colon + 1] === "\t" ? `${e.prefix} ` : ` ${e.prefix} ` };
+    }
+  }
+  if (subjectAdded) adds.push(subjectAdded);
+
+  const chunks: Uint8Array[] = [];
+  let pos = 0;
+  for (const f of fields) {
+    if (subjectPrefix && subjectPrefix.at >= f.start && subjectPrefix.at < f.end && !drop.has(f)) {
+      chunks.push(raw.subarray(pos, subjectPrefix.at), enc.encode(asciiSafe(subjectPrefix.text)));
+      pos = subjectPrefix.at;
+    }
+    if (drop.has(f)) {
+      chunks.push(raw.subarray(pos, f.start));
+      pos = f.end;
+    }
+  }
+  chunks.push(raw.subarray(pos, headerEnd));
+  if (adds.length) {
+    // A header block whose last line has no line break (header-only message) gets one first.
+    if (headerEnd > 0 && raw[headerEnd - 1] !== 0x0a) chunks.push(enc.encode(eol));
+    chunks.push(enc.encode(adds.join("")));
+    if (needsBlank) chunks.push(enc.encode(eol));
+  }
+  chunks.push(raw.subarray(headerEnd));
+  return Buffer.concat(chunks);
+}
+
+/** Field positions of the top-level header. `headerEnd` = where the blank line (or body) starts. */
+function scanHeader(raw: Uint8Array): { fields: Field[]; headerEnd: number; eol: string; needsBlank: boolean } {
+  const firstNl = raw.indexOf(0x0a);
+  const eol = firstNl > 0 && raw[firstNl - 1] === 0x0d ? "\r\n" : "\n";
+  const fields: Field[] = [];
+  let i = 0;
+  const n = raw.byteLength;
+  while (i < n) {
+    const c = raw[i];
+    if (c === 0x0a || (c === 0x0d && raw[i + 1] === 0x0a)) return { fields, headerEnd: i, eol, needsBlank: false };
+    const nl = raw.indexOf(0x0a, i);
+    const lineEnd = nl < 0 ? n : nl + 1;
+    if ((c === 0x20 || c === 0x09) && fields.length) {
+      fields[fields.length - 1].end = lineEnd;
+    } else {
+      const line = latin1(raw.subarray(i, Math.min(lineEnd, i + 1000)));
+      const colon = line.indexOf(":");
+      const isField = colon > 0 && /^[!-9;-~]+$/.test(line.slice(0, colon).trimEnd());
+      if (!isField && !(i === 0 && line.startsWith("From "))) {
+        // Not a header line: the header ended without a blank line; keep the body apart.
+        return { fields, headerEnd: i, eol, needsBlank: true };
+      }
+      if (isField) fields.push({ name: line.slice(0, colon).trimEnd().toLowerCase(), start: i, end: lineEnd });
+    }
+    i = lineEnd;
+  }
+  return { fields, headerEnd: n, eol, needsBlank: false };
+}
+
+/** Header values we write are ASCII: non-ASCII goes as an RFC 2047 word, CR/LF are removed. */
+function asciiSafe(v: string): string {
+  const clean = v.replace(/[\r\n]+/g, " ");
+  return /[^\x20-\x7e\t]/.test(clean) ? `=?UTF-8?B?${Buffer.from(clean, "utf8").toString("base64")}?=` : clean;
+}
+
+/** `Name: value` folded at spaces so no line passes 78 characters where it can be helped (RFC 5322 §2.1.1). */
+export function fieldText(name: string, value: string, eol: string): string {
+  const words = asciiSafe(value).split(" ");
+  let line = `${name}:`;
+  let out = "";
+  for (const w of words) {
+    if (line.length + 1 + w.length > 78 && line.length > name.length + 1) {
+      out += line + eol;
+      line = "\t" + w;
+    } else {
+      line += " " + w;
+    }
+  }
+  return out + line + eol;
+}
