@@ -13,8 +13,10 @@ export const root = kasCommand({
   subCommands: {
     config: lazy(() => import("./config")),
     filter: lazy(() => import("./filter")),
+    learn: lazy(() => import("./learn")),
     "license-check": lazy(() => import("./license-check")),
     rules: lazy(() => import("./rules")),
+    scan: lazy(() => import("./scan")),
     serve: lazy(() => import("./serve")),
     "spf-query": lazy(() => import("./spf-query")),
     status: lazy(() => import("./status")),

@@ -57,6 +57,31 @@ export const SCHEMA = {
     },
     "the default policy: thresholds, actions per status, white and black lists",
   ),
+  bayes: section(
+    {
+      enabled: bool(true, "run the Bayes classifier as a content check (raises BAYES_00 … BAYES_99; abstains until min_spam / min_ham are learned)"),
+      path: str("", "token database file (empty = <data_dir>/bayes/bayes.sqlite)"),
+      min_spam: int(200, "spam messages that must be learned before the classifier gives a verdict", { min: 1, max: 10_000_000 }),
+      min_ham: int(200, "ham messages that must be learned before the classifier gives a verdict", { min: 1, max: 10_000_000 }),
+      max_tokens: int(1_000_000, "tokens kept; `kas learn` expires the least recently learned beyond this (about 40 bytes each on disk)", { min: 10_000, max: 100_000_000 }),
+      autolearn: bool(false, "learn clear verdicts while scanning: score at or above autolearn_spam_score as spam, at or below autolearn_ham_score as ham"),
+      autolearn_spam_score: num(12, "score at or above which a scanned message is learned as spam (with autolearn = true)", { min: -1000, max: 1000 }),
+      autolearn_ham_score: num(-1, "score at or below which a scanned message is learned as ham (with autolearn = true)", { min: -1000, max: 1000 }),
+    },
+    "the Bayes classifier: token database, learning thresholds, auto-learning",
+  ),
+  spf: section(
+    {
+      enabled: bool(true, "run the SPF check (RFC 7208) on the envelope: raises SPF_PASS … SPF_TEMPERROR, adds Received-SPF"),
+      resolver: str("", "DNS server as host:port (empty = the first nameserver in /etc/resolv.conf)"),
+      timeout: num(5, "seconds one SPF evaluation may take, all its DNS queries included; beyond it the result is temperror and the scan goes on", { min: 0.1, max: 120 }),
+      max_concurrent: int(64, "DNS queries the SPF service has on the wire at once; more wait for a free slot", { min: 1, max: 10_000 }),
+      cache_size: int(10_000, "DNS answers the SPF service caches (positive for their TTL, negative per RFC 2308, up to 15 minutes)", { min: 0, max: 10_000_000 }),
+      helo_check: bool(true, "also check the HELO name as an SPF identity (raises SPF_HELO_PASS … SPF_HELO_TEMPERROR)"),
+      receiver: str("", "host name written as receiver= in Received-SPF and used for the %{r} macro (empty = this host's name)"),
+    },
+    "the SPF service: one shared DNS cache for all filtering processes of a server",
+  ),
   client: section(
     {
       connect_to: strs(["tcp:127.0.0.1:2277"], "server addresses (tcp:host:port or unix:/path); more than one = fail-over in order"),
@@ -86,6 +111,27 @@ export const SCHEMA = {
       shutdown_timeout: num(30, "seconds SIGTERM waits for in-flight requests", { min: 0, max: 3600 }),
     },
     "kas serve: listeners and the pool of filtering processes",
+  ),
+  update: section(
+    {
+      sources: strs([], "update mirrors tried in order: https://…, http://…, file:///… or a plain directory (what `kas update-db publish` writes)"),
+      trusted_keys: strs([], "publisher public keys whose signatures are accepted: `kas-ed25519:<base64>` text or the path of a .pub file"),
+      keep: int(3, "installed rule database versions kept under <data_dir>/rules/versions (for --rollback)", { min: 1, max: 100 }),
+      timeout: num(30, "seconds a mirror may take to answer or stall mid-download before the next mirror is tried", { min: 0.1, max: 3600 }),
+      max_age_days: num(7, "an installed database created longer ago than this is reported as stale (kas status, update-db)", { min: 0.01, max: 3650 }),
+      reload_timeout: num(30, "seconds to wait for the running server to serve the new version after SIGHUP", { min: 0.1, max: 3600 }),
+      reload_connect: str("", "server address asked for its status after the reload (empty = the first [client] connect_to)"),
+    },
+    "kas update-db: signed rule-database updates (mirrors, trusted publisher keys, versions kept)",
+  ),
+  license: section(
+    {
+      key_file: str("/etc/kas/license.key", "the license key file (signed TOML; `kas license-check` shows it)"),
+      reserve_key_file: str("", "a renewal key that takes over when the key_file's key expires or is unusable (empty = none)"),
+      trusted_issuers: strs([], "issuer public keys whose signatures are accepted: `kas-ed25519:<base64>` text or the path of a .pub file"),
+      usage_file: str("", "database of the protected addresses seen (empty = <data_dir>/license/usage.sqlite)"),
+    },
+    "licensing: the signed key file, the issuers it may come from, the licensed-address count",
   ),
 } as const;
 

@@ -1,0 +1,68 @@
+// The SPF check (stage "envelope"): asks the SPF service (the master's, over IPC) for the MAIL
+// FROM identity and, when enabled, the HELO identity, and names what it saw as symbols
+// SPF_<RESULT> / SPF_HELO_<RESULT>; their weights live in rules/60_checks.cf. A slow or
+// absent service never holds a message past the scan deadline: that is SPF temperror.
+import type { SpfAnswer, SpfQuery } from "../server/ipc";
+import { SPF_RESULTS, temperrorReceivedSpf } from "../spf";
+import type { Check, CheckInput, CheckOutput } from "./types";
+
+export interface SpfCheckOptions {
+  ask: (q: SpfQuery) => Promise<SpfAnswer>;
+  /** Also check the HELO identity ([spf] helo_check). */
+  helo: boolean;
+  /** receiver= for the Received-SPF written when no answer came back. */
+  receiver?: string;
+  /** Clock (performance.now() scale, like CheckInput.deadline); injected by tests. */
+  now?: () => number;
+}
+
+export function createSpfCheck(opts: SpfCheckOptions): Check {
+  const now = opts.now ?? (() => performance.now());
+
+  /** The service's answer, or temperror when it fails or the scan deadline comes first. */
+  async function ask(q: SpfQuery, deadline: number): Promise<SpfAnswer & { note?: string }> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((r) => (timer = setTimeout(() => r("late"), Math.max(0, deadline - now()))));
+    try {
+      const a = await Promise.race([opts.ask(q), late]);
+      if (a !== "late") return a;
+      return temperror(q, "no SPF answer before the scan deadline");
+    } catch (e) {
+      return temperror(q, `SPF service failed: ${(e as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function temperror(q: SpfQuery, problem: string): SpfAnswer & { note: string } {
+    const identity = q.identity ?? "mailfrom";
+    const receivedSpf = temperrorReceivedSpf({ identity, ip: q.ip, mailFrom: q.from, helo: q.helo ?? "", receiver: opts.receiver, problem });
+    return { result: "temperror", problem, receivedSpf, note: `spf (${identity}): ${problem}` };
+  }
+
+  return {
+    name: "spf",
+    stage: "envelope",
+    async run(input: CheckInput): Promise<CheckOutput> {
+      const { ip, helo, from } = input.envelope;
+      if (!ip) return { symbols: [], notes: ["spf: no client IP in the envelope, SPF not checked"] };
+      const out: Required<CheckOutput> = { symbols: [], edits: [], notes: [] };
+      const asks: Promise<void>[] = [];
+      const one = (q: SpfQuery, prefix: string) =>
+        ask(q, input.deadline).then((a) => {
+          const result = (SPF_RESULTS as readonly string[]).includes(a.result) ? a.result : "temperror";
+          out.symbols.push(`${prefix}${result.toUpperCase()}`);
+          if (a.receivedSpf) out.edits.push({ op: "add", name: "Received-SPF", value: a.receivedSpf });
+          if (a.note) out.notes.push(a.note);
+        });
+      asks.push(one({ ip, from: from ?? "", helo }, "SPF_"));
+      // §2.3: the HELO identity is checked on its own; a literal or missing HELO gives none.
+      if (opts.helo && helo) asks.push(one({ ip, from: from ?? "", helo, identity: "helo" }, "SPF_HELO_"));
+      await Promise.all(asks);
+      // MAIL FROM first in the header, whatever finished first.
+      out.edits.sort((a, b) => Number(/identity=helo/.test((a as { value: string }).value)) - Number(/identity=helo/.test((b as { value: string }).value)));
+      out.symbols.sort((a, b) => Number(a.startsWith("SPF_HELO_")) - Number(b.startsWith("SPF_HELO_")));
+      return out;
+    },
+  };
+}

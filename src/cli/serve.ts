@@ -1,0 +1,29 @@
+// `kas serve`: the filtering server (master + pool of filtering processes).
+import pkg from "../../package.json";
+import { EXIT } from "../errors";
+import { CONFIG_ARG, kasCommand } from "./command";
+
+export default kasCommand({
+  name: "serve",
+  description: "Run the filtering server: listeners from [server] listen, a pool of filtering processes; SIGHUP reloads, SIGTERM drains and stops",
+  exitCodes: {
+    0: "stopped by SIGTERM or SIGINT after draining",
+    65: "the rule database does not load or compile",
+    73: "cannot listen, cannot write the pid file, or a server is already running",
+    78: "the configuration is invalid",
+  },
+  args: { ...CONFIG_ARG },
+  async run({ args }) {
+    // Loaded lazily so other commands (kas filter) do not pay for the server's modules.
+    const { loadConfig } = await import("../config/load");
+    const { runMaster } = await import("../server/master");
+    const { spawnWorker } = await import("../server/spawn");
+    const { validateRules } = await import("../server/scanner");
+    const { serveHooks } = await import("../server/hooks");
+    const loaded = loadConfig(args.config);
+    // Licensing, the shared SPF service, POST /v1/learn and rules freshness (server/hooks.ts).
+    const hooks = serveHooks(loaded.config, loaded.source);
+    const code = await runMaster(loaded, { loadConfig: () => loadConfig(args.config), validateRules, spawn: spawnWorker, version: `kas ${pkg.version}`, hooks }).finally(() => hooks.close());
+    process.exitCode = code ?? EXIT.OK;
+  },
+});

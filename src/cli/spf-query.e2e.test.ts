@@ -1,0 +1,108 @@
+// `kas spf-query` (the compiled binary) against a real DNS server process on loopback
+// (testing/dns-server.ts serving fixtures/dns/spf-zones.json) and a port that never answers.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { join } from "node:path";
+import { REPO, runKas } from "../testing/kas-binary";
+
+type Proc = ReturnType<typeof Bun.spawn>;
+let dns: Proc, hole: Proc, small: Proc;
+let port = 0, holePort = 0, smallPort = 0;
+
+async function startServer(args: string[]): Promise<[Proc, number]> {
+  const p = Bun.spawn([process.execPath, join(REPO, "src/testing/dns-server.ts"), ...args], { stdout: "pipe", stderr: "inherit" });
+  const reader = (p.stdout as ReadableStream<Uint8Array>).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("dns-server exited before printing its port");
+    text += new TextDecoder().decode(value);
+  }
+  return [p, Number(text.trim())];
+}
+
+beforeAll(async () => {
+  const zones = join(REPO, "fixtures/dns/spf-zones.json");
+  [dns, port] = await startServer([zones]);
+  [hole, holePort] = await startServer(["--blackhole"]);
+  [small, smallPort] = await startServer([zones, "--udp-max", "300"]);
+});
+afterAll(() => {
+  for (const p of [dns, hole, small]) p?.kill();
+});
+
+const query = (ip: string, sender: string, extra: string[] = [], p = port) => runKas(["spf-query", "--ip", ip, "--sender", sender, "--helo", "mx.client.example", "--resolver", `127.0.0.1:${p}`, ...extra]);
+const json = async (ip: string, sender: string, extra: string[] = [], p = port) => {
+  const r = await query(ip, sender, ["--json", ...extra], p);
+  return { exitCode: r.exitCode, out: JSON.parse(r.text), stderr: r.stderr };
+};
+
+test("pass: exit 0, the mechanism that matched, a Received-SPF line", async () => {
+  const r = await query("192.0.2.7", "joe@pass.example");
+  expect(r.exitCode).toBe(0);
+  expect(r.text).toContain("result: pass\n");
+  expect(r.text).toContain("mechanism: ip4:192.0.2.0/24\n");
+  expect(r.text).toMatch(/^Received-SPF: pass \(.*: domain of joe@pass\.example designates 192\.0\.2\.7 as permitted sender\) client-ip=192\.0\.2\.7; envelope-from="joe@pass\.example"; helo=mx\.client\.example;/m);
+});
+
+test("IPv6 and IPv4-mapped clients", async () => {
+  expect((await json("2001:db8::25", "joe@pass.example")).out.result).toBe("pass");
+  expect((await json("::ffff:192.0.2.7", "joe@pass.example")).out.result).toBe("pass");
+  expect((await json("2001:db9::1", "joe@pass.example")).exitCode).toBe(1);
+});
+
+test("fail: exit 1 with the expanded exp= explanation", async () => {
+  const { exitCode, out } = await json("203.0.113.5", "joe@fail.example");
+  expect(exitCode).toBe(1);
+  expect(out).toMatchObject({ result: "fail", explanation: "203.0.113.5 is not a mail server of fail.example; see https://fail.example/spf", mechanism: "-all", lookups: 1 });
+  expect(out.receivedSpf).toStartWith("fail (");
+});
+
+test("an include chain passes through two levels", async () => {
+  const { exitCode, out } = await json("198.51.100.9", "joe@chain.example");
+  expect([exitCode, out.result, out.mechanism, out.lookups]).toEqual([0, "pass", "include:one.chain.example", 2]);
+  expect((await json("203.0.113.9", "joe@chain.example")).out.result).toBe("fail");
+});
+
+test("softfail via mx; none for a domain without a record", async () => {
+  expect((await query("203.0.113.1", "joe@soft.example")).exitCode).toBe(2);
+  expect((await query("192.0.2.20", "joe@soft.example")).exitCode).toBe(0);
+  const none = await json("192.0.2.1", "joe@nothing.example");
+  expect([none.exitCode, none.out.result]).toEqual([4, "none"]);
+});
+
+test("more than 10 DNS-querying terms is permerror (exit 6), as is a broken record", async () => {
+  const { exitCode, out } = await json("203.0.113.9", "joe@loop.example");
+  expect([exitCode, out.result]).toEqual([6, "permerror"]);
+  expect(out.problem).toContain("more than 10 DNS-querying terms");
+  expect((await json("192.0.2.1", "joe@broken.example")).out.result).toBe("permerror");
+});
+
+test('null reverse-path: --sender "" checks postmaster@HELO', async () => {
+  const r = await runKas(["spf-query", "--ip", "192.0.2.30", "--sender", "", "--helo", "helo.example", "--resolver", `127.0.0.1:${port}`, "--json"]);
+  expect(r.exitCode).toBe(0);
+  expect(JSON.parse(r.text)).toMatchObject({ result: "pass", sender: "postmaster@helo.example", mechanism: "a" });
+});
+
+test("a truncated UDP answer is fetched again over TCP", async () => {
+  const { exitCode, out } = await json("203.0.113.77", "joe@big.example", [], smallPort);
+  expect([exitCode, out.result, out.mechanism]).toEqual([0, "pass", "ip4:203.0.113.0/24"]);
+});
+
+test("a DNS server that never answers gives temperror (exit 5) within the timeout", async () => {
+  const { exitCode, out } = await json("192.0.2.1", "joe@pass.example", ["--timeout", "1"], holePort);
+  expect([exitCode, out.result]).toEqual([5, "temperror"]);
+  expect(out.receivedSpf).toContain("temperror");
+});
+
+test.each([
+  [["--ip", "300.1.1.1", "--sender", "a@b.example"], "--ip"],
+  [["--ip", "192.0.2.1", "--sender", "not-an-address"], "--sender"],
+  [["--ip", "192.0.2.1"], "--sender is required"],
+  [["--ip", "192.0.2.1", "--sender", ""], "needs --helo"],
+  [["--ip", "192.0.2.1", "--sender", "a@b.example", "--resolver", "x:70000"], "--resolver"],
+  [["--ip", "192.0.2.1", "--sender", "a@b.example", "--timeout", "soon"], "--timeout"],
+])("usage errors exit 64: %o", async (args, msg) => {
+  const r = await runKas(["spf-query", ...args]);
+  expect(r.exitCode).toBe(64);
+  expect(r.stderr).toContain(msg);
+});

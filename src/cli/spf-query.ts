@@ -1,0 +1,78 @@
+// `kas spf-query`: one RFC 7208 check_host() evaluation against live DNS (or --resolver), for
+// administrators debugging a domain's SPF and for end-to-end tests. The exit code is the result.
+import { EXIT } from "../errors";
+import { CONFIG_ARG, kasCommand } from "./command";
+
+/** Exit code per SPF result (documented in --help and the README). */
+export const SPF_EXIT: Record<string, number> = { pass: 0, fail: 1, softfail: 2, neutral: 3, none: 4, temperror: 5, permerror: 6 };
+
+export default kasCommand({
+  name: "spf-query",
+  description: "Evaluate SPF (RFC 7208) for one client IP and envelope sender; print the result, explanation, matching mechanism, DNS lookups and a Received-SPF line",
+  exitCodes: { 0: "pass", 1: "fail", 2: "softfail", 3: "neutral", 4: "none", 5: "temperror", 6: "permerror", 64: "bad arguments (IP, sender, resolver, timeout)", 78: "the configuration is invalid" },
+  args: {
+    ...CONFIG_ARG,
+    ip: { type: "string", description: "client IP address (IPv4 or IPv6)", valueHint: "ADDR" },
+    sender: { type: "string", description: 'envelope sender (MAIL FROM); "" = null reverse-path, then postmaster@HELO is checked', valueHint: "ADDR" },
+    helo: { type: "string", description: "HELO/EHLO name (needed when --sender is empty)", valueHint: "NAME" },
+    resolver: { type: "string", description: "DNS server to ask (default: [spf] resolver, then the first nameserver of /etc/resolv.conf)", valueHint: "HOST:PORT" },
+    timeout: { type: "string", description: "seconds the whole evaluation may take; past it the result is temperror (default: [spf] timeout)", valueHint: "S" },
+    json: { type: "boolean", description: "print one JSON object instead of text" },
+  },
+  async run({ args, rawArgs }) {
+    const { UsageError } = await import("../errors");
+    const { parseIp } = await import("../dns/ip");
+    const { loadConfig } = await import("../config/load");
+    const { createWireResolver, parseServerAddress, systemNameserver } = await import("../dns/client");
+    const { createCachingResolver } = await import("../dns/cache");
+    const { checkMailFrom, receivedSpf, temperrorReceivedSpf } = await import("../spf");
+    const { hostname } = await import("node:os");
+
+    if (!args.ip) throw new UsageError("--ip is required", "e.g. kas spf-query --ip 192.0.2.1 --sender joe@example.com");
+    if (!parseIp(args.ip)) throw new UsageError(`--ip ${JSON.stringify(args.ip)} is not an IPv4 or IPv6 address`);
+    // citty reads `--sender ""` as an empty string; a missing flag is undefined.
+    const senderGiven = rawArgs.some((a) => a === "--sender" || a.startsWith("--sender="));
+    if (!senderGiven) throw new UsageError("--sender is required", 'pass the MAIL FROM address, or --sender "" for a bounce (then --helo is checked)');
+    const mailFrom = String(args.sender ?? "").replace(/^<(.*)>$/, "$1");
+    const helo = args.helo ?? "";
+    if (mailFrom !== "" && !/^[^@\s]*@[^@\s]+$/.test(mailFrom)) throw new UsageError(`--sender ${JSON.stringify(mailFrom)} is not an address`, "use local@domain (or @domain, or \"\" for the null reverse-path)");
+    if (mailFrom === "" && !helo) throw new UsageError('--sender "" (null reverse-path) needs --helo', "RFC 7208 §2.4: the identity checked is then postmaster@HELO");
+    if (/\s/.test(helo)) throw new UsageError(`--helo ${JSON.stringify(helo)} is not a host name`);
+
+    const { config } = loadConfig(args.config);
+    const resolverText = args.resolver ?? config.spf.resolver;
+    const server = resolverText ? parseServerAddress(resolverText) : systemNameserver();
+    if (!server) throw new UsageError(`--resolver ${JSON.stringify(resolverText)} is not HOST:PORT`);
+    const seconds = args.timeout === undefined ? config.spf.timeout : Number(args.timeout);
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new UsageError(`--timeout ${JSON.stringify(args.timeout)} is not a number of seconds in (0, 3600]`);
+
+    const receiver = config.spf.receiver || hostname();
+    // A cache even for one evaluation: include chains often ask for the same names twice.
+    const resolver = createCachingResolver(createWireResolver({ server, timeoutMs: seconds * 1000 }), { maxEntries: 1000, maxConcurrent: 8 });
+    const req = { ip: args.ip, mailFrom, helo };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((r) => (timer = setTimeout(() => r("late"), seconds * 1000)));
+    const check = await Promise.race([checkMailFrom(req, { resolver, receiver }), late]);
+    clearTimeout(timer);
+    const problem = `no answer within ${seconds} s from ${server.host}:${server.port}`;
+    const report =
+      check === "late"
+        ? { result: "temperror", problem, identity: "mailfrom", sender: mailFrom || `postmaster@${helo}`, lookups: undefined, receivedSpf: temperrorReceivedSpf({ identity: "mailfrom", ip: args.ip, mailFrom, helo, receiver, problem }) }
+        : { ...check, dnsQueries: resolver.stats().upstreamQueries, receivedSpf: receivedSpf({ check, ip: args.ip, mailFrom, helo, receiver }) };
+
+    if (args.json) process.stdout.write(JSON.stringify({ ip: args.ip, helo, ...report }) + "\n");
+    else {
+      const r = report as Record<string, unknown>;
+      const lines = [`result: ${r.result}`];
+      if (r.explanation !== undefined) lines.push(`explanation: ${r.explanation}`);
+      if (r.mechanism) lines.push(`mechanism: ${r.mechanism}`);
+      if (r.problem) lines.push(`problem: ${r.problem}`);
+      lines.push(`identity: ${r.identity} (${r.sender})`);
+      // §4.6.4 counts DNS-querying terms (limit 10) and void lookups (limit 2), not queries.
+      if (r.lookups !== undefined) lines.push(`dns lookups: ${r.lookups} of 10 terms, ${r.voidLookups} of 2 void; ${r.dnsQueries} DNS queries`);
+      lines.push(`Received-SPF: ${r.receivedSpf}`);
+      process.stdout.write(lines.join("\n") + "\n");
+    }
+    process.exitCode = SPF_EXIT[report.result] ?? EXIT.SOFTWARE;
+  },
+});

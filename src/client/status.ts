@@ -1,0 +1,45 @@
+// Client side of GET /v1/status (kas status): fetch and render the master's state.
+import { UsageError } from "../errors";
+import { parseAddress } from "../protocol/address";
+import { STATUS_PATH } from "../protocol/kas/request";
+import { ClientError, httpRequest } from "./http";
+import type { ClientSettings } from "./scan";
+
+export type StatusResult = { ok: true; status: Record<string, any> } | { ok: false; error: string };
+
+export async function fetchStatus(target: string, c: Pick<ClientSettings, "connect_timeout" | "data_timeout">): Promise<StatusResult> {
+  const addr = parseAddress(target);
+  if (typeof addr === "string") throw new UsageError(addr, "addresses look like tcp:127.0.0.1:2277 or unix:/run/kas/kas.sock");
+  try {
+    const res = await httpRequest(addr, { method: "GET", path: STATUS_PATH }, { connectMs: c.connect_timeout * 1000, dataMs: c.data_timeout * 1000 });
+    const body = JSON.parse(new TextDecoder().decode(res.body));
+    if (res.status !== 200 || typeof body !== "object" || body?.version !== 1 || typeof body.generation !== "number") return { ok: false, error: `not a kas status reply (HTTP ${res.status})` };
+    return { ok: true, status: body };
+  } catch (e) {
+    if (e instanceof ClientError) return { ok: false, error: `${e.kind}: ${e.message}` };
+    if (e instanceof SyntaxError) return { ok: false, error: "reply is not JSON: is this a kas server?" };
+    throw e;
+  }
+}
+
+export function renderStatus(s: Record<string, any>): string {
+  const p = s.pool ?? {};
+  const by = Object.entries(s.messages?.by_status ?? {}).map(([k, v]) => `${k} ${v}`).join(", ") || "none yet";
+  const lines = [
+    `${s.server} pid ${s.pid}, up ${s.uptime_s}s, config ${s.config}`,
+    `listening: ${(s.listen ?? []).join(", ")}`,
+    `generation ${s.generation}; rules ${s.rules?.version} (${String(s.rules?.digest ?? "").slice(0, 12)}) from ${s.rules?.source}`,
+    `filtering processes: ${p.starting ?? 0} starting, ${p.idle ?? 0} idle, ${p.busy ?? 0} busy, ${p.draining ?? 0} draining (max ${p.max_filters}); queue ${p.queue ?? 0}`,
+    `messages: ${s.messages?.total ?? 0} (${by})`,
+    `reloads: ${s.reloads?.ok ?? 0} ok, ${s.reloads?.refused ?? 0} refused${s.reloads?.last_error ? ` (last: ${s.reloads.last_error})` : ""}`,
+  ];
+  if (s.license) lines.push(`license: ${s.license.verdict}: ${s.license.message}`);
+  if (s.rules_freshness) {
+    const f = s.rules_freshness;
+    lines.push(`rules database: ${f.version}${f.ageDays === undefined ? "" : `, ${f.ageDays} days old`}${f.installedAt ? `, installed ${f.installedAt}` : ""}`);
+    if (f.stale && f.warning) lines.push(`WARNING: ${f.warning}`);
+  }
+  if (s.spf) lines.push(`spf: ${s.spf.evaluations ?? 0} evaluations; DNS: ${s.spf.queries ?? 0} lookups, ${s.spf.cacheHits ?? 0} from the cache, ${s.spf.upstreamQueries ?? 0} sent`);
+  for (const w of p.workers ?? []) lines.push(`  #${w.id} pid ${w.pid} gen ${w.generation} ${w.state} ${w.messages}/${w.max_messages} messages`);
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,76 @@
+// IP address text ⇄ bytes, shared by the DNS codec (A/AAAA, reverse names) and SPF (CIDR
+// matching, %{i} macro). IPv4-mapped IPv6 (::ffff:a.b.c.d, RFC 4291 §2.5.5.2) is folded to IPv4
+// because RFC 7208 §5 says such a client "MUST still be considered an IPv4 address".
+import { isIPv4, isIPv6 } from "node:net";
+
+export interface Ip {
+  version: 4 | 6;
+  bytes: Uint8Array;
+}
+
+export function parseIp(text: string): Ip | undefined {
+  if (isIPv4(text)) return { version: 4, bytes: Uint8Array.from(text.split(".").map(Number)) };
+  if (!isIPv6(text)) return undefined;
+  const b = ipv6Bytes(text);
+  const mapped = b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
+  return mapped ? { version: 4, bytes: b.slice(12) } : { version: 6, bytes: b };
+}
+
+/** True when the first `bits` bits of a and b agree (same version required). */
+export function inNetwork(ip: Ip, net: Ip, bits: number): boolean {
+  if (ip.version !== net.version) return false;
+  for (let i = 0; i < ip.bytes.length && bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((ip.bytes[i] & mask) !== (net.bytes[i] & mask)) return false;
+  }
+  return true;
+}
+
+export function ipText(ip: Ip): string {
+  return ip.version === 4 ? [...ip.bytes].join(".") : ipv6Text(ip.bytes);
+}
+
+/** Reverse-lookup name: d.c.b.a.in-addr.arpa or the 32 nibbles under ip6.arpa (RFC 3596 §2.5). */
+export function reverseName(ip: Ip): string {
+  if (ip.version === 4) return [...ip.bytes].reverse().join(".") + ".in-addr.arpa";
+  return nibbles(ip.bytes).reverse().join(".") + ".ip6.arpa";
+}
+
+export const nibbles = (b: Uint8Array) => [...b].flatMap((x) => [(x >> 4).toString(16), (x & 15).toString(16)]);
+
+/** RFC 5952 text: lower case, longest zero run (of 2+ groups) as "::". */
+export function ipv6Text(b: Uint8Array): string {
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((b[i] << 8) | b[i + 1]).toString(16));
+  let best = -1, bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== "0") { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === "0") j++;
+    if (j - i > bestLen && j - i > 1) [best, bestLen] = [i, j - i];
+    i = j;
+  }
+  if (best < 0) return groups.join(":");
+  return groups.slice(0, best).join(":") + "::" + groups.slice(best + bestLen).join(":");
+}
+
+/** 16 bytes of a valid IPv6 text address (with "::" and an optional dotted IPv4 tail). */
+export function ipv6Bytes(text: string): Uint8Array {
+  let s = text;
+  const tail = s.match(/(\d+\.\d+\.\d+\.\d+)$/);
+  if (tail) {
+    const p = tail[1].split(".").map(Number);
+    s = s.slice(0, -tail[1].length) + ((p[0] << 8) | p[1]).toString(16) + ":" + ((p[2] << 8) | p[3]).toString(16);
+  }
+  const [head, rest] = s.split("::");
+  const h = head ? head.split(":") : [];
+  const t = rest !== undefined && rest !== "" ? rest.split(":") : [];
+  const groups = rest === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
+  const out = new Uint8Array(16);
+  groups.forEach((g, i) => {
+    const v = parseInt(g, 16);
+    out[i * 2] = v >> 8;
+    out[i * 2 + 1] = v & 0xff;
+  });
+  return out;
+}

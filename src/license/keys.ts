@@ -1,0 +1,105 @@
+// Ed25519 issuer keys (RFC 8032) as short text, so a public key fits on one line of kas.toml
+// and a key file can be read (and diffed) by a human:
+//
+//   public key:   kas-ed25519:<base64 of the raw 32-byte public key>
+//   private key:  kas-ed25519-private:<base64 of the raw 32-byte seed>
+//
+// Standard base64 with padding (RFC 4648 §4), 44 characters. Key files hold one such line;
+// blank lines and lines starting with `#` are ignored. The private key is the RFC 8032
+// seed, which is all Ed25519 needs: the public half is derived from it.
+// node:crypto does the maths (works in Bun: sign(null, ...) / verify(null, ...)); raw bytes
+// go in and out through JWK because that is the one export format with the bare 32 bytes.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+
+export const PUBLIC_PREFIX = "kas-ed25519:";
+export const PRIVATE_PREFIX = "kas-ed25519-private:";
+
+export interface PublicKey {
+  /** The canonical text form (`kas-ed25519:...`): also how the key is named in messages. */
+  readonly text: string;
+  readonly key: KeyObject;
+}
+
+export interface PrivateKey {
+  readonly key: KeyObject;
+  readonly publicKey: PublicKey;
+}
+
+const b64url = (b: Buffer) => b.toString("base64url");
+const fromB64url = (s: string) => Buffer.from(s, "base64url");
+
+/** The one meaningful line of a key file / config value (comments and blank lines dropped). */
+function keyLine(text: string): string {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  return lines.length === 1 ? lines[0] : lines.length === 0 ? "" : lines.join("\n");
+}
+
+/** Decodes exactly `n` bytes of standard base64, or returns undefined. */
+function raw(b64: string, n: number): Buffer | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) return undefined;
+  const bytes = Buffer.from(b64, "base64");
+  // Canonical encoding only (RFC 4648 §3.5): unused bits set would be a second spelling of the same key.
+  return bytes.length === n && bytes.toString("base64") === b64 ? bytes : undefined;
+}
+
+/** Parses a public key text; returns the reason when it is not one. */
+export function parsePublicKey(text: string): PublicKey | string {
+  const line = keyLine(text);
+  if (!line.startsWith(PUBLIC_PREFIX)) {
+    if (line.startsWith(PRIVATE_PREFIX)) return "this is a PRIVATE key: give the .pub file (the private key stays with the issuer)";
+    return `not a kas public key (expected one line ${PUBLIC_PREFIX}<base64 of 32 bytes>)`;
+  }
+  const bytes = raw(line.slice(PUBLIC_PREFIX.length), 32);
+  if (!bytes) return `not a kas public key: the base64 after ${PUBLIC_PREFIX} must decode to exactly 32 bytes`;
+  return publicFromRaw(bytes);
+}
+
+export function parsePrivateKey(text: string): PrivateKey | string {
+  const line = keyLine(text);
+  if (!line.startsWith(PRIVATE_PREFIX)) return `not a kas private key (expected one line ${PRIVATE_PREFIX}<base64 of 32 bytes>)`;
+  const seed = raw(line.slice(PRIVATE_PREFIX.length), 32);
+  if (!seed) return `not a kas private key: the base64 after ${PRIVATE_PREFIX} must decode to exactly 32 bytes`;
+  const pub = ed25519PublicOf(seed);
+  const key = createPrivateKey({ key: { kty: "OKP", crv: "Ed25519", d: b64url(seed), x: b64url(pub) }, format: "jwk" });
+  return { key, publicKey: publicFromRaw(pub) };
+}
+
+function publicFromRaw(bytes: Buffer): PublicKey {
+  const key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: b64url(bytes) }, format: "jwk" });
+  return { text: PUBLIC_PREFIX + bytes.toString("base64"), key };
+}
+
+/** RFC 8032 §5.1.5: the public key is derived from the seed; node:crypto does it for us. */
+function ed25519PublicOf(seed: Buffer): Buffer {
+  // A PKCS#8 wrapper around the raw seed (RFC 8410 §7): fixed 16-byte prefix + 32 bytes.
+  const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]);
+  const jwk = createPublicKey(createPrivateKey({ key: der, format: "der", type: "pkcs8" })).export({ format: "jwk" });
+  return fromB64url(jwk.x as string);
+}
+
+/** A fresh key pair as the two text files `keygen` writes. */
+export function generateKeyPair(): { privateText: string; publicText: string; publicKey: PublicKey } {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const jwk = privateKey.export({ format: "jwk" });
+  const seed = fromB64url(jwk.d as string);
+  const pub = publicFromRaw(fromB64url(jwk.x as string));
+  return {
+    privateText: `# kas license issuer PRIVATE key: keep it secret (mode 0600); it signs license keys\n${PRIVATE_PREFIX}${seed.toString("base64")}\n`,
+    publicText: `# kas license issuer public key: put this line (or this file's path) in [license] trusted_issuers\n${pub.text}\n`,
+    publicKey: pub,
+  };
+}
+
+export function signBytes(data: Uint8Array, key: PrivateKey): Buffer {
+  return sign(null, data, key.key);
+}
+
+/** False for a wrong signature, also for one of the wrong length (never throws on bad input). */
+export function verifyBytes(data: Uint8Array, signature: Uint8Array, key: PublicKey): boolean {
+  if (signature.length !== 64) return false;
+  try {
+    return verify(null, data, key.key, signature);
+  } catch {
+    return false;
+  }
+}

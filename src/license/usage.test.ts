@@ -1,0 +1,108 @@
+import { describe, expect, test } from "bun:test";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { StateError } from "../errors";
+import { tempDir } from "../testing/kas-binary";
+import { domainOf, licenseUsagePath, MemoryUsageStore, normaliseAddress, SqliteUsageStore, type UsageStore } from "./usage";
+
+const NOW = new Date("2026-11-28T12:00:00Z");
+
+test.each([
+  ["John.Doe@Example.COM", "john.doe@example.com"],
+  ["<user@example.com>", "user@example.com"],
+  ["user+tag@example.com", "user@example.com"],
+  ["+only@example.com", "+only@example.com"],
+  ['"Quoted Name"@Example.com', '"Quoted Name"@example.com'],
+  ["user@example.com.", "user@example.com"],
+  ["user@bücher.example", "user@xn--bcher-kva.example"],
+  ["Postmaster", "postmaster"],
+])("normaliseAddress(%p) = %p", (raw, norm) => expect(normaliseAddress(raw)).toBe(norm));
+
+test("domainOf", () => {
+  expect(domainOf("a@b.example")).toBe("b.example");
+  expect(domainOf("postmaster")).toBe("");
+});
+
+test("licenseUsagePath: usage_file, else under data_dir", () => {
+  expect(licenseUsagePath({ data_dir: "/var/lib/kas", license: { usage_file: "" } })).toBe("/var/lib/kas/license/usage.sqlite");
+  expect(licenseUsagePath({ data_dir: "/d", license: { usage_file: "/x/u.db" } })).toBe("/x/u.db");
+});
+
+/** The same rules hold for both stores. */
+function contract(name: string, make: () => UsageStore) {
+  describe(`${name}: first come, first licensed`, () => {
+    test("with a limit of 3, the first 3 addresses are licensed, later ones not", () => {
+      const s = make();
+      expect(s.admit(["a", "b"], 3, NOW)).toEqual([true, true]);
+      expect(s.admit(["c", "d", "e"], 3, NOW)).toEqual([true, false, false]);
+      expect(s.admit(["e", "a", "d"], 3, NOW)).toEqual([false, true, false]);
+      expect(s.count()).toBe(3); // refused addresses are not recorded
+    });
+    test("the same address twice in one call takes one slot", () => {
+      const s = make();
+      expect(s.admit(["a", "a", "b"], 2, NOW)).toEqual([true, true, true]);
+      expect(s.count()).toBe(2);
+    });
+    test("raising the limit admits the next new addresses; lowering it drops the latest first", () => {
+      const s = make();
+      s.admit(["a", "b", "c"], 3, NOW);
+      expect(s.admit(["d"], 3, NOW)).toEqual([false]);
+      expect(s.admit(["d"], 4, NOW)).toEqual([true]);
+      expect(s.admit(["a", "b", "c", "d"], 2, NOW)).toEqual([true, true, false, false]);
+    });
+    test("no limit: every address is licensed and recorded", () => {
+      const s = make();
+      expect(s.admit(["a", "b", "c", "d"], undefined, NOW)).toEqual([true, true, true, true]);
+      expect(s.count()).toBe(4);
+    });
+  });
+}
+
+let n = 0;
+const dir = tempDir("kas-usage-");
+contract("SqliteUsageStore", () => new SqliteUsageStore(join(dir, `u${n++}`, "usage.sqlite")));
+contract("MemoryUsageStore", () => new MemoryUsageStore());
+
+describe("SqliteUsageStore persistence", () => {
+  test("survives a restart: the same addresses get the same answers", () => {
+    const path = join(tempDir("kas-usage-"), "license", "usage.sqlite");
+    const a = new SqliteUsageStore(path);
+    a.admit(["a@x", "b@x", "c@x", "d@x"], 3, NOW);
+    a.close();
+    const b = new SqliteUsageStore(path);
+    expect(b.count()).toBe(3);
+    expect(b.admit(["d@x", "c@x", "e@x"], 3, NOW)).toEqual([false, true, false]);
+    b.close();
+  });
+
+  test("two open stores on one file cannot both take the last slot", () => {
+    const path = join(tempDir("kas-usage-"), "usage.sqlite");
+    const a = new SqliteUsageStore(path);
+    const b = new SqliteUsageStore(path);
+    a.admit(["a", "b"], 3, NOW);
+    expect(b.admit(["c"], 3, NOW)).toEqual([true]);
+    expect(a.admit(["d"], 3, NOW)).toEqual([false]);
+    expect(a.admit(["c"], 3, NOW)).toEqual([true]);
+    a.close();
+    b.close();
+  });
+
+  test("read-only: counts, never creates the file", () => {
+    const d = tempDir("kas-usage-");
+    const path = join(d, "usage.sqlite");
+    expect(() => new SqliteUsageStore(path, { readonly: true })).toThrow(StateError);
+    expect(existsSync(path)).toBe(false);
+    const w = new SqliteUsageStore(path);
+    w.admit(["a", "b"], undefined, NOW);
+    const r = new SqliteUsageStore(path, { readonly: true });
+    expect(r.count()).toBe(2);
+    r.close();
+    w.close();
+  });
+
+  test("a file that is not a usage store is a StateError that says what to do", () => {
+    const path = join(tempDir("kas-usage-"), "usage.sqlite");
+    writeFileSync(path, "not a database at all, just text that is long enough to be a header....\n".repeat(20));
+    expect(() => new SqliteUsageStore(path)).toThrow(/license usage store .*usage\.sqlite/);
+  });
+});

@@ -1,0 +1,153 @@
+// Protected recipient addresses seen, kept in one SQLite file (default
+// <data_dir>/license/usage.sqlite) so admission survives restarts.
+//
+// First come, first licensed: addresses are numbered in the order they were first seen
+// (the rowid: rows are never deleted, so numbers have no gaps). With a limit of N, the
+// addresses numbered 1..N are licensed and every later one is not; a new address is only
+// recorded while fewer than N are, so a flood of unknown recipients cannot grow the file
+// when a limit applies. Raising N admits the next new addresses; lowering it drops the
+// latest-numbered ones first. The same address always gets the same answer, in every
+// process and after a restart.
+//
+// Several processes may share the file: WAL journal (readers never block the writer),
+// busy_timeout instead of "database is locked", and the count-then-insert runs in a BEGIN
+// IMMEDIATE transaction, so two processes cannot both take the last slot. Known addresses
+// are cached in memory: a number never changes, so the cache is never stale. To start the
+// count afresh: stop the server, delete the file, start it again.
+//
+// Normalisation (normaliseAddress): the domain is lower-cased, a trailing dot dropped and an
+// IDN turned into its xn-- form. The local part is lower-cased too: RFC 5321 §2.4 allows a
+// case-sensitive local part, but practically every mail system treats John@ and john@ as
+// one mailbox, and counting them twice would charge the customer twice. For the same reason
+// a subaddress tag (RFC 5233, `user+tag@`) is dropped. Quoted local parts keep their case.
+import { Database } from "bun:sqlite";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { domainToASCII } from "node:url";
+import { StateError } from "../errors";
+
+const SCHEMA_VERSION = "1";
+
+/** Where the usage store lives: [license] usage_file, else <data_dir>/license/usage.sqlite. */
+export const licenseUsagePath = (c: { data_dir: string; license: { usage_file: string } }) => c.license.usage_file || join(c.data_dir, "license", "usage.sqlite");
+
+export interface UsageStore {
+  /**
+   * For each address (already normalised), whether it is among the first `limit` distinct
+   * addresses (no limit: always). Records addresses first seen while fewer than `limit` are.
+   */
+  admit(addresses: readonly string[], limit: number | undefined, now: Date): boolean[];
+  /** Distinct addresses recorded. */
+  count(): number;
+  close(): void;
+}
+
+export function normaliseAddress(raw: string): string {
+  let a = raw.trim();
+  if (a.startsWith("<") && a.endsWith(">")) a = a.slice(1, -1).trim();
+  const at = a.lastIndexOf("@");
+  if (at < 0) return a.toLowerCase(); // a bare local name such as "postmaster"
+  let local = a.slice(0, at);
+  let domain = a.slice(at + 1).toLowerCase().replace(/\.$/, "");
+  if (/[^\x00-\x7f]/.test(domain)) domain = domainToASCII(domain) || domain;
+  if (!local.startsWith('"')) {
+    local = local.toLowerCase();
+    const plus = local.indexOf("+");
+    if (plus > 0) local = local.slice(0, plus);
+  }
+  return `${local}@${domain}`;
+}
+
+/** The domain part of a normalised address ("" for a bare local name). */
+export const domainOf = (address: string) => (address.includes("@") ? address.slice(address.lastIndexOf("@") + 1) : "");
+
+export interface SqliteUsageOptions {
+  /** `kas license-check` only reads: a missing file is reported, never created. */
+  readonly?: boolean;
+  busyTimeoutMs?: number;
+}
+
+export class SqliteUsageStore implements UsageStore {
+  private readonly db: Database;
+  /** address → its number (1-based order of first sight). */
+  private readonly known = new Map<string, number>();
+
+  constructor(
+    readonly path: string,
+    opts: SqliteUsageOptions = {},
+  ) {
+    try {
+      if (opts.readonly && !existsSync(path)) throw new Error("no such file");
+      if (!opts.readonly) mkdirSync(dirname(path), { recursive: true });
+      this.db = new Database(path, opts.readonly ? { readonly: true } : { create: true, readwrite: true });
+      this.db.run(`PRAGMA busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 5000))}`);
+      if (!opts.readonly) {
+        this.db.run("PRAGMA journal_mode = WAL");
+        this.db.run("PRAGMA synchronous = NORMAL");
+        this.db.transaction(() => {
+          this.db.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID");
+          this.db.run("CREATE TABLE IF NOT EXISTS addresses (n INTEGER PRIMARY KEY, address TEXT NOT NULL UNIQUE, first_seen TEXT NOT NULL)");
+          this.db.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", [SCHEMA_VERSION]);
+        }).immediate();
+      }
+      const v = this.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'schema'").get()?.value;
+      if (v !== SCHEMA_VERSION) throw new Error(`schema version ${v ?? "missing"}, expected ${SCHEMA_VERSION}`);
+    } catch (e) {
+      throw new StateError(`license usage store ${path}: ${e instanceof Error ? e.message : String(e)}`, "check that data_dir is writable by kas; a corrupt file can be deleted (the count starts afresh)");
+    }
+  }
+
+  admit(addresses: readonly string[], limit: number | undefined, now: Date): boolean[] {
+    const missing = [...new Set(addresses.filter((a) => !this.known.has(a)))];
+    if (missing.length) this.record(missing, limit, now);
+    return addresses.map((a) => {
+      const n = this.known.get(a);
+      return n !== undefined && (limit === undefined || n <= limit);
+    });
+  }
+
+  private record(addresses: string[], limit: number | undefined, now: Date): void {
+    const find = this.db.query<{ n: number }, [string]>("SELECT n FROM addresses WHERE address = ?");
+    const last = this.db.query<{ n: number | null }, []>("SELECT max(n) AS n FROM addresses");
+    const insert = this.db.query<{ n: number }, [number, string, string]>("INSERT INTO addresses (n, address, first_seen) VALUES (?, ?, ?) RETURNING n");
+    this.db.transaction(() => {
+      let top = last.get()?.n ?? 0;
+      for (const a of addresses) {
+        const row = find.get(a);
+        if (row) this.known.set(a, row.n);
+        else if (limit === undefined || top < limit) {
+          top += 1;
+          insert.get(top, a, now.toISOString());
+          this.known.set(a, top);
+        }
+      }
+    }).immediate();
+  }
+
+  count(): number {
+    return this.db.query<{ c: number }, []>("SELECT count(*) AS c FROM addresses").get()!.c;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** The same rules in memory: for `kas license-check` without a store file, and for tests. */
+export class MemoryUsageStore implements UsageStore {
+  private readonly order = new Map<string, number>();
+
+  admit(addresses: readonly string[], limit: number | undefined): boolean[] {
+    for (const a of addresses) if (!this.order.has(a) && (limit === undefined || this.order.size < limit)) this.order.set(a, this.order.size + 1);
+    return addresses.map((a) => {
+      const n = this.order.get(a);
+      return n !== undefined && (limit === undefined || n <= limit);
+    });
+  }
+
+  count(): number {
+    return this.order.size;
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,30 @@
+// Listener / server addresses as written in kas.toml: `tcp:host:port` (IPv6 host in
+// brackets: `tcp:[::1]:2277`) and `unix:/absolute/path`. One parser, so `[server] listen`,
+// `[client] connect_to` and `kas status --connect` agree on the syntax.
+
+export type Address = { kind: "tcp"; host: string; port: number } | { kind: "unix"; path: string };
+
+/** Parses an address; returns a reason string for a bad one (callers wrap it in their error type). */
+export function parseAddress(text: string): Address | string {
+  const t = text.trim();
+  if (t.startsWith("unix:")) {
+    const path = t.slice(5);
+    if (!path.startsWith("/")) return `${JSON.stringify(text)}: a Unix socket path must be absolute (unix:/run/kas/kas.sock)`;
+    // sockaddr_un.sun_path is 108 bytes on Linux, including the terminating NUL.
+    if (Buffer.byteLength(path) > 107) return `${JSON.stringify(text)}: a Unix socket path must be at most 107 bytes`;
+    return { kind: "unix", path };
+  }
+  if (t.startsWith("tcp:")) {
+    const m = /^tcp:(?:\[([0-9A-Fa-f:.]+)\]|([^:\[\]]+)):(\d{1,5})$/.exec(t);
+    if (!m) return `${JSON.stringify(text)}: expected tcp:host:port (IPv6 as tcp:[::1]:2277)`;
+    const port = Number(m[3]);
+    if (port < 1 || port > 65535) return `${JSON.stringify(text)}: port must be 1..65535`;
+    return { kind: "tcp", host: m[1] ?? m[2], port };
+  }
+  return `${JSON.stringify(text)}: expected tcp:host:port or unix:/path`;
+}
+
+export function formatAddress(a: Address): string {
+  if (a.kind === "unix") return `unix:${a.path}`;
+  return a.host.includes(":") ? `tcp:[${a.host}]:${a.port}` : `tcp:${a.host}:${a.port}`;
+}

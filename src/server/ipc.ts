@@ -1,0 +1,71 @@
+// Every message between the master and its filtering processes: ONE discriminated union,
+// in this one file. Carried by Bun's IPC channel (Bun.spawn `ipc`, serialization
+// "advanced" = structured clone, so the raw message travels as bytes, not base64).
+//
+// Life of a filtering process, as the master sees it (pool.ts):
+//   starting --ready--> idle --scan--> busy --result--> idle | draining (max_messages reached)
+//   idle --(max_idle / reload / stop)--> draining --exit--> dead
+//   any --crash / kill--> dead (a held request is retried once on another process)
+// The worker's own view (worker.ts): loading → serving → exiting.
+import type { KasConfig } from "../config/schema";
+import type { ScanRequest, ScanResult } from "../engine/types";
+
+/** What a filtering process loaded, reported once it is ready (shown by `kas status`). */
+export interface RulesInfo {
+  version: string;
+  digest: string;
+  /** Where the database came from: "builtin", an installed version dir, or scan.rules_dir. */
+  source: string;
+}
+
+/** An SPF evaluation the worker asks the master's shared SPF service for (one DNS cache for the pool). */
+export interface SpfQuery {
+  ip: string;
+  /** MAIL FROM (may be "" for bounces: RFC 7208 §2.4 then uses postmaster@helo). */
+  from: string;
+  helo?: string;
+  /** Which identity to check (RFC 7208 §2.3/§2.4); default "mailfrom". "helo" needs `helo`. */
+  identity?: "mailfrom" | "helo";
+}
+export interface SpfAnswer {
+  /** RFC 7208 §2.6 result: none | neutral | pass | fail | softfail | temperror | permerror. */
+  result: string;
+  explanation?: string;
+  /** The directive that decided, e.g. "-all"; "default" when none matched. */
+  mechanism?: string;
+  /** What went wrong, for permerror / temperror. */
+  problem?: string;
+  /** The Received-SPF field value (RFC 7208 §9.1) the check adds to the message. */
+  receivedSpf?: string;
+  /** DNS-querying terms the evaluation used (limit 10). */
+  lookups?: number;
+}
+
+export type MasterToWorker =
+  /** First message: the frozen config snapshot (workers never read kas.toml) and identity. */
+  | { type: "init"; workerId: number; generation: number; config: KasConfig }
+  | { type: "scan"; jobId: number; request: ScanRequest }
+  /** Answer to a `spf_query`; `error` when the master has no SPF service or it failed. */
+  | { type: "spf_answer"; queryId: number; answer?: SpfAnswer; error?: string }
+  /** Finish the current request (if any), then exit 0. */
+  | { type: "shutdown"; reason: string };
+
+export type WorkerToMaster =
+  | { type: "ready"; rules: RulesInfo; loadMs: number }
+  /** Loading failed (bad database, bad config): the master backs off before starting another. */
+  | { type: "failed"; error: string }
+  | { type: "result"; jobId: number; result: ScanResult }
+  /** The scan threw: a bug or a broken message the engine could not handle; the master answers tempfail. */
+  | { type: "scan_error"; jobId: number; error: string }
+  | { type: "spf_query"; queryId: number; query: SpfQuery };
+
+export type WorkerState = "starting" | "idle" | "busy" | "draining" | "dead";
+export const WORKER_STATES: readonly WorkerState[] = ["starting", "idle", "busy", "draining", "dead"];
+
+export const isWorkerMessage = (m: unknown): m is WorkerToMaster =>
+  typeof m === "object" && m !== null && typeof (m as { type?: unknown }).type === "string" &&
+  ["ready", "failed", "result", "scan_error", "spf_query"].includes((m as { type: string }).type);
+
+export const isMasterMessage = (m: unknown): m is MasterToWorker =>
+  typeof m === "object" && m !== null && typeof (m as { type?: unknown }).type === "string" &&
+  ["init", "scan", "spf_answer", "shutdown"].includes((m as { type: string }).type);

@@ -1,0 +1,108 @@
+// Opens the master's listeners: HTTP/1.1 (the native protocol) over TCP and Unix sockets via
+// Bun.serve. A Unix socket file left by a crashed server is removed only when nothing
+// answers on it (a live server's socket is never stolen, a regular file is never deleted);
+// the file gets [server] socket_mode / socket_owner and is removed at stop.
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
+import { dirname } from "node:path";
+import { StateError } from "../errors";
+import { formatAddress, type Address } from "../protocol/address";
+
+export interface ListenOptions {
+  socketMode: string;
+  socketOwner: string;
+  maxRequestSize: number;
+  dataTimeoutS: number;
+}
+
+export type FetchHandler = (req: Request, server: Bun.Server<undefined>) => Response | Promise<Response>;
+
+export interface Listener {
+  address: string;
+  /** Stop accepting; `force` also closes open connections. Removes the socket file. */
+  stop(force: boolean): Promise<void>;
+}
+
+/** Is something accepting connections on this Unix socket? (bounded: 1 s) */
+async function answers(path: string): Promise<boolean> {
+  return await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(true), 1000); // no answer in time: assume alive, do not steal it
+    Bun.connect({ unix: path, socket: { open: (s) => (clearTimeout(timer), s.end(), resolve(true)), data() {}, error: () => (clearTimeout(timer), resolve(false)), connectError: () => (clearTimeout(timer), resolve(false)) } }).catch(() => (clearTimeout(timer), resolve(false)));
+  });
+}
+
+async function clearStaleSocket(path: string): Promise<void> {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return;
+  }
+  if (!st.isSocket()) throw new StateError(`${path} exists and is not a socket`, "remove it or choose another unix: path in [server] listen");
+  if (await answers(path)) throw new StateError(`another server is listening on unix:${path}`, "stop it first (kas status shows it), or choose another path");
+  unlinkSync(path);
+}
+
+/** uid/gid of "user[:group]" (names or numbers), from /etc/passwd and /etc/group. */
+export function resolveOwner(spec: string, passwd = readText("/etc/passwd"), group = readText("/etc/group")): { uid: number; gid: number } {
+  const [user, grp] = spec.split(":");
+  const lookup = (table: string, name: string, what: string) => {
+    if (/^\d+$/.test(name)) return { id: Number(name), gid: -1 };
+    const row = table.split("\n").map((l) => l.split(":")).find((f) => f[0] === name);
+    if (!row) throw new StateError(`socket_owner: no such ${what} ${JSON.stringify(name)}`, `check [server] socket_owner (user[:group])`);
+    return { id: Number(row[2]), gid: Number(row[3]) };
+  };
+  const u = user ? lookup(passwd, user, "user") : { id: -1, gid: -1 };
+  const gid = grp ? lookup(group, grp, "group").id : u.gid;
+  return { uid: u.id, gid };
+}
+
+const readText = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "");
+
+export async function openListener(addr: Address, fetch: FetchHandler, opts: ListenOptions): Promise<Listener> {
+  const common = {
+    fetch,
+    // Bun answers 413 itself beyond this; the handler enforces it again for chunked bodies.
+    maxRequestBodySize: opts.maxRequestSize,
+    // Closes connections that send nothing (half-sent request lines, idle keep-alives); body stalls are cut by the handler.
+    idleTimeout: Math.min(255, Math.max(1, Math.ceil(opts.dataTimeoutS))),
+  };
+  let server: Bun.Server<undefined>;
+  if (addr.kind === "unix") {
+    mkdirSync(dirname(addr.path), { recursive: true });
+    await clearStaleSocket(addr.path);
+    try {
+      server = Bun.serve({ ...common, unix: addr.path });
+    } catch (e) {
+      throw new StateError(`cannot listen on ${formatAddress(addr)}: ${(e as Error).message}`, "check the directory exists and is writable by this user");
+    }
+    try {
+      chmodSync(addr.path, parseInt(opts.socketMode, 8));
+      if (opts.socketOwner) {
+        const { uid, gid } = resolveOwner(opts.socketOwner);
+        chownSync(addr.path, uid, gid);
+      }
+    } catch (e) {
+      server.stop(true);
+      unlinkSync(addr.path);
+      throw e instanceof StateError ? e : new StateError(`cannot set mode/owner of ${addr.path}: ${(e as Error).message}`, "socket_owner needs the server to run as root; socket_mode is octal like 0660");
+    }
+  } else {
+    try {
+      server = Bun.serve({ ...common, hostname: addr.host, port: addr.port });
+    } catch (e) {
+      throw new StateError(`cannot listen on ${formatAddress(addr)}: ${(e as Error).message}`, "is another server on that port? (kas status; ss -ltnp)");
+    }
+  }
+  const address = addr.kind === "tcp" && addr.port === 0 ? formatAddress({ ...addr, port: server.port! }) : formatAddress(addr);
+  return {
+    address,
+    async stop(force) {
+      await server.stop(force);
+      if (addr.kind === "unix") {
+        try {
+          if (lstatSync(addr.path).isSocket()) unlinkSync(addr.path);
+        } catch {}
+      }
+    },
+  };
+}

@@ -1,0 +1,204 @@
+// `kas serve`: the master process. It opens the listeners, owns the pool of filtering
+// processes, answers ping/status itself, and handles signals: SIGHUP reloads (new config and
+// rule database are validated here first; a broken one is refused and the old generation
+// keeps serving), SIGTERM/SIGINT drain (stop accepting, finish in-flight requests within
+// shutdown_timeout, stop the pool, remove sockets and the pid file). It never scans.
+import type { LoadedConfig } from "../config/load";
+import { pidFilePath } from "../config/paths";
+import type { KasConfig } from "../config/schema";
+import { ConfigError, KasError } from "../errors";
+import { configureLog, logger } from "../log/index";
+import { parseAddress, type Address } from "../protocol/address";
+import { makeHandler, type BeforeDispatch } from "./handler";
+import type { RulesInfo, SpfAnswer, SpfQuery } from "./ipc";
+import { openListener, type Listener } from "./listeners";
+import { checkNotRunning, removePidFile, writePidFile } from "./pidfile";
+import { Pool, type Spawner } from "./pool";
+
+/** Extension points the lead wires (licensing, SPF); all optional. */
+export interface MasterHooks {
+  /** Called for every scan request before it is queued (licensing: pass unlicensed recipients' mail unfiltered). */
+  beforeDispatch?: BeforeDispatch;
+  /** Answers the workers' `spf_query` IPC requests (one DNS cache for the pool). */
+  spf?: (q: SpfQuery) => Promise<SpfAnswer>;
+  /** More endpoints the master answers itself, by exact path (e.g. "/v1/learn" → server/learn.ts). */
+  routes?: (config: () => KasConfig) => Record<string, (req: Request) => Promise<Response>>;
+  /** Extra members merged into GET /v1/status (e.g. license state). */
+  status?: () => Record<string, unknown>;
+  /** Called with the config at start and after every accepted reload (e.g. re-read the license key). */
+  onConfig?: (config: KasConfig) => void | Promise<void>;
+}
+
+/** Where SIGHUP/SIGTERM/SIGINT come from: `process` in production, an emitter in master.test.ts. */
+export interface SignalSource {
+  on(signal: "SIGHUP" | "SIGTERM" | "SIGINT", cb: () => void): unknown;
+  off(signal: "SIGHUP" | "SIGTERM" | "SIGINT", cb: () => void): unknown;
+}
+
+export interface MasterDeps {
+  /** Re-reads kas.toml (SIGHUP); throws ConfigError for a bad file. */
+  loadConfig(): LoadedConfig;
+  /** Loads / compiles the rule database for `config` to prove it is usable; throws a KasError if not. */
+  validateRules(config: KasConfig): Promise<RulesInfo>;
+  spawn: Spawner;
+  version: string;
+  hooks?: MasterHooks;
+  /** Default: process. */
+  signals?: SignalSource;
+}
+
+export function listenAddresses(config: KasConfig, source: string): Address[] {
+  if (!config.server.listen.length) throw new ConfigError(source, "server.listen", undefined, "needs at least one address (tcp:host:port or unix:/path)");
+  return config.server.listen.map((text) => {
+    const a = parseAddress(text);
+    if (typeof a === "string") throw new ConfigError(source, "server.listen", undefined, a);
+    return a;
+  });
+}
+
+/** Runs the server until SIGTERM/SIGINT; resolves with the exit code. */
+export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promise<number> {
+  let current = initial;
+  // Before any logger() call: child loggers copy the level when they are created.
+  configureLog({ level: current.config.log.level, format: current.config.log.format });
+  const log = logger("master");
+  const addresses = listenAddresses(current.config, current.source);
+  const pidFile = pidFilePath(current.config);
+  checkNotRunning(pidFile);
+
+  let rules = await deps.validateRules(current.config);
+  await deps.hooks?.onConfig?.(current.config);
+  const startedAt = Date.now();
+  const pool = new Pool({ spawn: deps.spawn, config: current.config, log: logger("pool"), spf: deps.hooks?.spf });
+  const messages: Record<string, number> = {};
+  const reloads = { ok: 0, refused: 0, last_error: undefined as string | undefined, last_reload: undefined as string | undefined };
+  const scanLog = logger("scan");
+
+  const status = () => {
+    const p = pool.status();
+    return {
+      version: 1,
+      server: deps.version,
+      pid: process.pid,
+      started: new Date(startedAt).toISOString(),
+      uptime_s: Math.round((Date.now() - startedAt) / 1000),
+      config: current.source,
+      listen: listeners.map((l) => l.address),
+      generation: p.generation,
+      rules,
+      pool: { ...p.states, queue: p.queue, max_filters: current.config.server.max_filters, min_spare_filters: current.config.server.min_spare_filters, workers: p.workers, last_load_error: p.lastLoadError },
+      messages: { total: Object.values(messages).reduce((a, b) => a + b, 0), by_status: { ...messages } },
+      counters: p.counts,
+      reloads,
+      ...deps.hooks?.status?.(),
+    };
+  };
+
+  // Requests between accept and reply (including ones still sending their body): SIGTERM waits for them.
+  let inflight = 0;
+  const scanHandler = makeHandler({
+    config: () => current.config,
+    submit: (r) => pool.submit(r),
+    status,
+    beforeDispatch: deps.hooks?.beforeDispatch,
+    routes: deps.hooks?.routes?.(() => current.config),
+    version: deps.version,
+    onScanned(line, st) {
+      messages[st] = (messages[st] ?? 0) + 1;
+      if (st === "failed") scanLog.warn(line);
+      else scanLog.info(line);
+    },
+  });
+  const handler = async (req: Request) => {
+    inflight++;
+    try {
+      return await scanHandler(req);
+    } finally {
+      inflight--;
+    }
+  };
+
+  const listeners: Listener[] = [];
+  const opts = { socketMode: current.config.server.socket_mode, socketOwner: current.config.server.socket_owner, maxRequestSize: current.config.server.max_request_size, dataTimeoutS: current.config.server.data_timeout };
+  try {
+    for (const a of addresses) listeners.push(await openListener(a, handler, opts));
+  } catch (e) {
+    for (const l of listeners) await l.stop(true);
+    throw e;
+  }
+  pool.start();
+  writePidFile(pidFile);
+  log.info("%s listening on %s (pid %d, rules %s from %s, %d filtering processes starting)", deps.version, listeners.map((l) => l.address).join(", "), process.pid, rules.version, rules.source, current.config.server.start_filters);
+
+  // Reloads run one at a time; a SIGHUP during a reload schedules exactly one more.
+  let reloading: Promise<void> | undefined;
+  let again = false;
+  let stopping = false;
+  const reload = async () => {
+    log.info("SIGHUP: reloading configuration and rule database");
+    let next: LoadedConfig;
+    let nextRules: RulesInfo;
+    try {
+      next = deps.loadConfig();
+      nextRules = await deps.validateRules(next.config);
+      listenAddresses(next.config, next.source);
+    } catch (e) {
+      reloads.refused++;
+      reloads.last_error = e instanceof KasError ? e.message : String(e);
+      log.error("reload refused, generation %d keeps serving: %s", pool.generation, reloads.last_error);
+      return;
+    }
+    if (stopping) return; // SIGTERM arrived while the new rules were loading: nothing to roll over to
+    if (JSON.stringify(next.config.server.listen) !== JSON.stringify(current.config.server.listen)) log.warn("[server] listen changed: restart the server to apply it (reload keeps the open listeners)");
+    current = next;
+    rules = nextRules;
+    try {
+      await deps.hooks?.onConfig?.(current.config);
+    } catch (e) {
+      log.error("reload: a service did not take the new configuration: %s", e instanceof Error ? e.message : e);
+    }
+    configureLog({ level: current.config.log.level, format: current.config.log.format });
+    const gen = pool.reload(current.config);
+    reloads.ok++;
+    reloads.last_error = undefined;
+    reloads.last_reload = new Date().toISOString();
+    log.info("reloaded: generation %d, rules %s (%s) from %s", gen, rules.version, rules.digest.slice(0, 12), rules.source);
+  };
+  const onHup = () => {
+    if (stopping) return;
+    if (reloading) return void (again = true);
+    reloading = (async () => {
+      do {
+        again = false;
+        await reload();
+      } while (again);
+      reloading = undefined;
+    })();
+  };
+
+  const signals = deps.signals ?? process;
+  return await new Promise<number>((resolve) => {
+    const stop = async (sig: string) => {
+      if (stopping) return;
+      stopping = true;
+      const t = current.config.server.shutdown_timeout;
+      log.info("%s: no longer accepting; finishing in-flight requests (up to %ds)", sig, t);
+      const deadline = Date.now() + t * 1000;
+      for (const l of listeners) void l.stop(false);
+      while (inflight > 0 && Date.now() < deadline) await Bun.sleep(20);
+      await pool.stop(Math.max(0, deadline - Date.now()));
+      await Promise.all(listeners.map((l) => l.stop(true)));
+      removePidFile(pidFile);
+      signals.off("SIGHUP", onHup);
+      signals.off("SIGTERM", onTerm);
+      signals.off("SIGINT", onInt);
+      log.info("stopped");
+      resolve(0);
+    };
+    const onTerm = () => void stop("SIGTERM");
+    const onInt = () => void stop("SIGINT");
+    signals.on("SIGHUP", onHup);
+    signals.on("SIGTERM", onTerm);
+    signals.on("SIGINT", onInt);
+  });
+}

@@ -1,0 +1,150 @@
+import { afterEach, expect, test } from "bun:test";
+import { parseConfig } from "../config/load";
+import type { ScanRequest } from "../engine/types";
+import { fakeWorkers as fakes, until } from "../testing/fake-workers";
+import { Pool, type Dispatched } from "./pool";
+
+const req = (i: number): ScanRequest => ({ id: `m${i}`, envelope: { rcpt: ["a@b.c"] }, raw: new TextEncoder().encode(`Subject: ${i}\r\n\r\nhi\r\n`) });
+const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+const config = (server: string) => parseConfig(`[server]\n${server}\n`);
+
+let pools: Pool[] = [];
+afterEach(async () => {
+  await Promise.all(pools.map((p) => p.stop(100)));
+  pools = [];
+});
+function pool(server: string, f = fakes()) {
+  const p = new Pool({ spawn: f.spawn, config: config(server), log: quiet, random: () => 0 });
+  pools.push(p);
+  p.start();
+  return p;
+}
+
+test("answers every request and grows to max_filters under load, queueing the rest", async () => {
+  const f = fakes({ scanMs: 30 });
+  const p = pool("start_filters = 1\nmin_spare_filters = 0\nmax_filters = 4", f);
+  const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => p.submit(req(i))));
+  expect(rs.every((r) => r.ok)).toBe(true);
+  expect(f.all.length).toBe(4);
+  expect(p.status().workers.length).toBe(4);
+});
+
+test("a full queue and an expired queue wait both give an explicit temporary failure", async () => {
+  const f = fakes({ scanMs: 400 });
+  const p = pool("start_filters = 1\nmin_spare_filters = 0\nmax_filters = 1\nqueue_size = 1\nqueue_timeout = 0.15", f);
+  await until(() => p.status().states.idle === 1);
+  const rs = await Promise.all([p.submit(req(1)), p.submit(req(2)), p.submit(req(3))]);
+  expect(rs[0].ok).toBe(true);
+  expect(rs[1]).toMatchObject({ ok: false, code: "busy" }); // waited queue_timeout
+  expect(rs[2]).toMatchObject({ ok: false, code: "busy" }); // queue full at once
+  expect((rs[2] as { message: string }).message).toContain("queue is full");
+  expect((rs[1] as { message: string }).message).toContain("queue_timeout");
+});
+
+test("a process killed while busy: its request is retried on another and answered; it is replaced", async () => {
+  const f = fakes({ scanMs: 50 });
+  const p = pool("start_filters = 2\nmin_spare_filters = 2\nmax_filters = 3", f);
+  await until(() => p.status().states.idle === 2);
+  const pending = p.submit(req(1));
+  await until(() => f.all.some((x) => x.scanning !== undefined));
+  const victim = f.all.find((x) => x.scanning !== undefined)!;
+  victim.die("SIGKILL");
+  const r = (await pending) as Extract<Dispatched, { ok: true }>;
+  expect(r.ok).toBe(true);
+  expect(r.workerPid).not.toBe(victim.pid);
+  expect(p.status().counts).toMatchObject({ retried: 1, crashed: 1 });
+  await until(() => p.status().states.idle === 2 && f.live().length === 2);
+});
+
+test("a message that kills two processes is answered with an internal error, not lost", async () => {
+  const f = fakes({ scanMs: 1000 });
+  const p = pool("start_filters = 2\nmin_spare_filters = 0\nmax_filters = 2", f);
+  await until(() => p.status().states.idle === 2);
+  const pending = p.submit(req(1));
+  for (let i = 0; i < 2; i++) {
+    await until(() => f.live().some((x) => x.scanning !== undefined));
+    f.live().find((x) => x.scanning !== undefined)!.die("SIGSEGV");
+  }
+  expect(await pending).toMatchObject({ ok: false, code: "internal" });
+});
+
+test("recycles a process after max_messages and replaces it", async () => {
+  const f = fakes();
+  const p = pool("start_filters = 1\nmin_spare_filters = 1\nmax_filters = 1\nmax_messages = 3\nrand_messages = 0", f);
+  const pids = new Set<number>();
+  for (let i = 0; i < 7; i++) {
+    const r = await p.submit(req(i));
+    if (r.ok) pids.add(r.workerPid);
+  }
+  expect(pids.size).toBe(3); // 3 + 3 + 1
+  expect(p.status().counts.recycled).toBe(2);
+});
+
+test("idle processes above min_spare_filters exit after max_idle", async () => {
+  const f = fakes({ scanMs: 40 });
+  const p = pool("start_filters = 1\nmin_spare_filters = 1\nmax_filters = 4\nmax_idle = 1", f);
+  await Promise.all(Array.from({ length: 8 }, (_, i) => p.submit(req(i))));
+  expect(f.live().length).toBe(4);
+  await until(() => f.live().length === 1, 4000);
+  expect(p.status().counts.idleExited).toBe(3);
+});
+
+test("reload starts a new generation; in-flight requests finish on the old one", async () => {
+  let version = "v1";
+  const f = fakes({ scanMs: 80, version: () => version });
+  const p = pool("start_filters = 2\nmin_spare_filters = 1\nmax_filters = 4", f);
+  await until(() => p.status().states.idle === 2);
+  const old = p.submit(req(1));
+  await Bun.sleep(10);
+  version = "v2";
+  expect(p.reload(config("start_filters = 2\nmin_spare_filters = 1\nmax_filters = 4"))).toBe(2);
+  const fresh = p.submit(req(2));
+  const [a, b] = (await Promise.all([old, fresh])) as Extract<Dispatched, { ok: true }>[];
+  expect([a.generation, a.result.score]).toEqual([1, 1]);
+  expect([b.generation, b.result.score]).toEqual([2, 2]);
+  await until(() => p.status().workers.every((w) => w.generation === 2));
+  expect(p.status().workerRules?.version).toBe("v2");
+});
+
+test("processes that cannot load are backed off; waiting requests get `unavailable` naming the cause", async () => {
+  const f = fakes({ failLoad: () => true });
+  const p = pool("start_filters = 1\nmin_spare_filters = 1\nmax_filters = 2\nqueue_timeout = 0.5", f);
+  const r = await p.submit(req(1));
+  expect(r).toMatchObject({ ok: false, code: "unavailable" });
+  expect((r as { message: string }).message).toContain("database broken");
+  // Back-off doubles from 100 ms, so half a second sees a handful of attempts, not hundreds.
+  expect(f.all.length).toBeLessThan(8);
+});
+
+test("stop finishes in-flight requests, then stops every process", async () => {
+  const f = fakes({ scanMs: 60 });
+  const p = pool("start_filters = 2\nmin_spare_filters = 0\nmax_filters = 2", f);
+  await until(() => p.status().states.idle === 2);
+  const inflight = [p.submit(req(1)), p.submit(req(2)), p.submit(req(3))];
+  await Bun.sleep(5);
+  await p.stop(2000);
+  expect((await Promise.all(inflight)).every((r) => r.ok)).toBe(true);
+  expect(f.live().length).toBe(0);
+  expect(await p.submit(req(4))).toMatchObject({ ok: false, code: "shutting_down" });
+});
+
+test("recycling limits get max_messages plus random jitter up to rand_messages", async () => {
+  const f = fakes();
+  const rolls = [0, 0.5, 0.999];
+  const p = new Pool({ spawn: f.spawn, config: config("start_filters = 3\nmin_spare_filters = 0\nmax_filters = 3\nmax_messages = 100\nrand_messages = 10"), log: quiet, random: () => rolls.shift() ?? 0 });
+  pools.push(p);
+  p.start();
+  expect(p.status().workers.map((w) => w.max_messages)).toEqual([100, 105, 110]);
+});
+
+test("an idle process that crashes is replaced after a back-off, keeping min_spare_filters", async () => {
+  const f = fakes();
+  const p = pool("start_filters = 1\nmin_spare_filters = 1\nmax_filters = 2", f);
+  await until(() => p.status().states.idle === 1);
+  const first = f.live()[0];
+  first.die("SIGSEGV");
+  await until(() => p.status().counts.crashed === 1);
+  await until(() => p.status().states.idle === 1 && f.live().length === 1);
+  expect(f.live()[0].pid).not.toBe(first.pid);
+  expect((await p.submit(req(1))).ok).toBe(true);
+});

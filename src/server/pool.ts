@@ -1,0 +1,301 @@
+// The pool of filtering processes, as the master keeps it. The master never scans: every
+// request goes to an idle filtering process of the current generation; when none is idle a
+// new one is started (up to max_filters), beyond that requests wait in a bounded queue with
+// a deadline and then get an explicit temporary failure, never a hang. A process that dies
+// holding a request has that request retried once on another process. Processes are
+// recycled after max_messages (+ jitter) and idle ones above min_spare_filters exit after
+// max_idle. reload() starts a new generation: in-flight requests finish on the old one.
+// Spawning is injected (spawn.ts in production, fakes in pool.test.ts).
+import type { KasConfig } from "../config/schema";
+import type { ScanRequest, ScanResult } from "../engine/types";
+import type { SpfAnswer, SpfQuery, WorkerToMaster } from "./ipc";
+import { WaitQueue } from "./wait-queue";
+import { handleRow, relaySpf, retire, startHandle, watch, type Spawner, type WorkerHandle } from "./worker-handle";
+
+export type { Spawner, WorkerProc } from "./worker-handle";
+
+export type Dispatched =
+  | { ok: true; result: ScanResult; generation: number; workerPid: number }
+  | { ok: false; code: "busy" | "unavailable" | "shutting_down" | "internal"; message: string };
+
+export type PoolLog = Record<"info" | "warn" | "error" | "debug", (msg: string, ...a: unknown[]) => void>;
+
+interface Job {
+  seq: number;
+  request: ScanRequest;
+  attempts: number;
+  timer?: ReturnType<typeof setTimeout>;
+  settle(d: Dispatched): void;
+}
+
+type Handle = WorkerHandle<Job>;
+
+export interface PoolOptions {
+  spawn: Spawner;
+  config: KasConfig;
+  log: PoolLog;
+  random?: () => number;
+  /** The master's SPF service (wired by the lead); without it workers get an error answer. */
+  spf?: (q: SpfQuery) => Promise<SpfAnswer>;
+}
+
+/** Back-off after a crash or failed load: 100 ms doubling to 10 s, reset by a process that becomes ready. */
+const backoffMs = (failures: number) => Math.min(10_000, 100 * 2 ** Math.max(0, failures - 1));
+
+export class Pool {
+  generation = 1;
+  private config: KasConfig;
+  private readonly handles = new Map<number, Handle>();
+  private readonly queue = new WaitQueue<Job>((job) => this.expired(job));
+  private nextId = 1;
+  private nextSeq = 1;
+  private failures = 0;
+  private spawnNotBefore = 0;
+  private spawnTimer?: ReturnType<typeof setTimeout>;
+  private reaper?: ReturnType<typeof setInterval>;
+  private stopping = false;
+  private lastLoadError?: string;
+  readonly counts = { requests: 0, answered: 0, retried: 0, failed: 0, queuedTimeout: 0, refused: 0, spawned: 0, crashed: 0, recycled: 0, idleExited: 0 };
+  private readonly random: () => number;
+
+  constructor(private readonly opts: PoolOptions) {
+    this.config = opts.config;
+    this.random = opts.random ?? Math.random;
+  }
+
+  private get s() {
+    return this.config.server;
+  }
+
+  start(): void {
+    const n = Math.min(this.s.max_filters, Math.max(this.s.start_filters, this.s.min_spare_filters));
+    for (let i = 0; i < n; i++) this.spawnOne();
+    const tick = Math.max(50, Math.min(1000, (this.s.max_idle * 1000) / 4));
+    this.reaper = setInterval(() => this.reapIdle(), tick);
+  }
+
+  /** Hands a request to a filtering process; always settles (queue_timeout bounds the wait). */
+  submit(request: ScanRequest): Promise<Dispatched> {
+    this.counts.requests++;
+    if (this.stopping) return Promise.resolve({ ok: false, code: "shutting_down", message: "server is shutting down" });
+    return new Promise<Dispatched>((resolve) => {
+      const job: Job = { seq: this.nextSeq++, request, attempts: 0, settle: resolve };
+      let settled = false;
+      job.settle = (d) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(job.timer);
+        if (d.ok) this.counts.answered++;
+        else this.counts.failed++;
+        resolve(d);
+      };
+      if (!this.assign(job)) this.enqueue(job);
+      this.maintain();
+    });
+  }
+
+  private enqueue(job: Job, front = false): void {
+    if (this.queue.add(job, { front, size: this.s.queue_size, timeoutMs: this.s.queue_timeout * 1000 })) return;
+    this.counts.refused++;
+    job.settle({ ok: false, code: "busy", message: `all ${this.live().length} filtering processes are busy and the queue is full (queue_size ${this.s.queue_size})` });
+  }
+
+  private expired(job: Job): void {
+    this.counts.queuedTimeout++;
+    const why = this.lastLoadError ? `; last filtering process failed to load: ${this.lastLoadError}` : "";
+    job.settle({ ok: false, code: this.lastLoadError ? "unavailable" : "busy", message: `no filtering process became free within queue_timeout ${this.s.queue_timeout}s${why}` });
+  }
+
+  private assign(job: Job): boolean {
+    let best: Handle | undefined;
+    for (const h of this.handles.values()) if (h.state === "idle" && h.generation === this.generation && (!best || h.idleSince > best.idleSince)) best = h;
+    // Most recently idle first: keeps the others idle long enough for max_idle to shrink the pool.
+    if (!best) return false;
+    best.state = "busy";
+    best.job = job;
+    clearTimeout(job.timer);
+    job.timer = undefined;
+    const h = best;
+    // The engine stops matching at time_budget_ms; allow generous slack for parsing and checks.
+    const limitMs = this.config.scan.time_budget_ms * 2 + 30_000;
+    watch(h, limitMs, () => h.job === job, () => this.opts.log.error("filtering process #%d (pid %d) exceeded %d ms on message %s: killing it", h.id, h.proc.pid, limitMs, job.request.id));
+    try {
+      h.proc.send({ type: "scan", jobId: job.seq, request: job.request });
+    } catch {
+      h.proc.kill("SIGKILL"); // the exit handler retries the request elsewhere
+    }
+    return true;
+  }
+
+  private pump(): void {
+    this.queue.drainInto((job) => this.assign(job));
+    this.maintain();
+  }
+
+  private live(): Handle[] {
+    return [...this.handles.values()].filter((h) => h.state !== "dead");
+  }
+
+  /** Start processes for waiting requests and to keep min_spare_filters ready, within max_filters and the back-off. */
+  private maintain(): void {
+    const current = [...this.handles.values()].filter((h) => h.generation === this.generation);
+    const working = this.live().filter((h) => h.state !== "draining").length;
+    const starting = current.filter((h) => h.state === "starting").length;
+    const idle = current.filter((h) => h.state === "idle").length;
+    const forQueue = Math.max(0, this.queue.length - starting);
+    const forSpare = this.stopping ? 0 : Math.max(0, this.s.min_spare_filters - idle - starting - forQueue);
+    const want = Math.min(forQueue + forSpare, this.s.max_filters - working);
+    if (want <= 0) return;
+    const wait = this.spawnNotBefore - Date.now();
+    if (wait > 0) {
+      if (!this.spawnTimer) this.spawnTimer = setTimeout(() => ((this.spawnTimer = undefined), this.maintain()), wait);
+      return;
+    }
+    for (let i = 0; i < want; i++) this.spawnOne();
+  }
+
+  private spawnOne(): void {
+    const id = this.nextId++;
+    this.counts.spawned++;
+    try {
+      const h: Handle = startHandle<Job>(
+        { id, generation: this.generation, config: this.config, random: this.random, spawn: this.opts.spawn, onKill: (why) => this.opts.log.error("filtering process #%d (pid %d) %s: killing it", id, h.proc.pid, why) },
+        (h) => ({ message: (m) => this.onMessage(h, m), exit: (code, signal) => this.onExit(h, code, signal) }),
+      );
+      this.handles.set(id, h);
+      this.opts.log.debug("started filtering process #%d (pid %d, generation %d)", id, h.proc.pid, h.generation);
+    } catch (e) {
+      this.opts.log.error("cannot start a filtering process: %s", e instanceof Error ? e.message : e);
+      this.failures++;
+      this.spawnNotBefore = Date.now() + backoffMs(this.failures);
+    }
+  }
+
+  private onMessage(h: Handle, m: WorkerToMaster): void {
+    switch (m.type) {
+      case "ready":
+        clearTimeout(h.watchdog);
+        h.rules = m.rules;
+        this.failures = 0;
+        this.lastLoadError = undefined;
+        if (h.state !== "starting") return; // reload or stop retired it meanwhile
+        h.state = "idle";
+        h.idleSince = Date.now();
+        this.opts.log.debug("filtering process #%d ready in %d ms (rules %s)", h.id, m.loadMs, m.rules.version);
+        return this.pump();
+      case "failed":
+        this.lastLoadError = m.error;
+        this.opts.log.error("filtering process #%d failed to load: %s", h.id, m.error);
+        return;
+      case "result":
+      case "scan_error": {
+        const job = h.job;
+        if (!job || job.seq !== m.jobId) return;
+        clearTimeout(h.watchdog);
+        h.job = undefined;
+        h.messages++;
+        if (m.type === "result") {
+          job.settle({ ok: true, result: m.result, generation: h.generation, workerPid: h.proc.pid });
+        } else {
+          this.opts.log.error("scan %s failed in filtering process #%d: %s", job.request.id, h.id, m.error);
+          job.settle({ ok: false, code: "internal", message: `scan failed: ${m.error}` });
+        }
+        if (h.state === "draining") retire(h, "generation rolled over");
+        else if (h.messages >= h.limit) {
+          this.counts.recycled++;
+          this.opts.log.info("filtering process #%d (pid %d) recycled after %d messages", h.id, h.proc.pid, h.messages);
+          retire(h, "max_messages reached");
+        } else {
+          h.state = "idle";
+          h.idleSince = Date.now();
+        }
+        return this.pump();
+      }
+      case "spf_query":
+        return relaySpf(h, m, this.opts.spf);
+    }
+  }
+
+  private onExit(h: Handle, code: number | null, signal: string | null): void {
+    const was = h.state;
+    clearTimeout(h.watchdog);
+    h.state = "dead";
+    this.handles.delete(h.id);
+    const crashed = !h.retiring || code !== 0;
+    if (crashed && !this.stopping) {
+      this.counts.crashed++;
+      this.failures++;
+      this.spawnNotBefore = Date.now() + backoffMs(this.failures);
+      const how = signal ? `killed by ${signal}` : `exit code ${code}`;
+      this.opts.log.warn("filtering process #%d (pid %d) died (%s) while %s; replacing it after %d ms", h.id, h.proc.pid, how, was, backoffMs(this.failures));
+    }
+    const job = h.job;
+    if (job) {
+      h.job = undefined;
+      job.attempts++;
+      if (job.attempts <= 1) {
+        this.counts.retried++;
+        this.opts.log.warn("retrying message %s on another filtering process", job.request.id);
+        this.enqueue(job, true);
+      } else job.settle({ ok: false, code: "internal", message: "two filtering processes died scanning this message" });
+    }
+    this.pump();
+  }
+
+  private reapIdle(): void {
+    const now = Date.now();
+    const idle = [...this.handles.values()].filter((h) => h.state === "idle" && h.generation === this.generation).sort((a, b) => a.idleSince - b.idleSince);
+    let excess = idle.length - this.s.min_spare_filters;
+    for (const h of idle) {
+      if (excess <= 0) break;
+      if (now - h.idleSince < this.s.max_idle * 1000) break;
+      this.counts.idleExited++;
+      this.opts.log.info("filtering process #%d (pid %d) idle for %ds: exiting", h.id, h.proc.pid, Math.round((now - h.idleSince) / 1000));
+      retire(h, "max_idle");
+      excess--;
+    }
+  }
+
+  /** New config (already validated by the caller): new generation; old processes finish what they hold, then exit. */
+  reload(config: KasConfig): number {
+    this.config = config;
+    this.generation++;
+    for (const h of this.handles.values()) {
+      if (h.generation === this.generation || h.state === "dead" || h.state === "draining") continue;
+      if (h.state === "busy") h.state = "draining"; // retired when its result arrives
+      else retire(h, "generation rolled over");
+    }
+    this.failures = 0;
+    this.spawnNotBefore = 0;
+    const n = Math.min(this.s.max_filters, Math.max(this.s.start_filters, this.s.min_spare_filters, this.queue.length ? 1 : 0));
+    for (let i = 0; i < n; i++) this.spawnOne();
+    this.maintain();
+    return this.generation;
+  }
+
+  /** Finish queued and in-flight requests (bounded by timeoutMs), then stop every process. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.reaper);
+    clearTimeout(this.spawnTimer);
+    const deadline = Date.now() + timeoutMs;
+    while ((this.queue.length || this.live().some((h) => h.job)) && Date.now() < deadline) await Bun.sleep(20);
+    for (const job of this.queue.clear()) job.settle({ ok: false, code: "shutting_down", message: "server stopped before a filtering process was free" });
+    for (const h of this.live()) {
+      if (h.job) h.job.settle({ ok: false, code: "shutting_down", message: `server stopped: scan not finished within shutdown_timeout` });
+      h.job = undefined;
+      if (!h.retiring) retire(h, "server stopping");
+    }
+    const killAt = Date.now() + 2000;
+    while (this.live().length && Date.now() < killAt) await Bun.sleep(20);
+    for (const h of this.live()) h.proc.kill("SIGKILL");
+    while (this.live().length && Date.now() < killAt + 1000) await Bun.sleep(20);
+  }
+
+  status() {
+    const workers = [...this.handles.values()].map(handleRow);
+    const states = Object.fromEntries((["starting", "idle", "busy", "draining"] as const).map((s) => [s, workers.filter((w) => w.state === s).length]));
+    const rules = [...this.handles.values()].find((h) => h.generation === this.generation && h.rules)?.rules;
+    return { generation: this.generation, states, queue: this.queue.length, workers, counts: { ...this.counts }, workerRules: rules, lastLoadError: this.lastLoadError };
+  }
+}

@@ -1,0 +1,29 @@
+// Production Spawner for the pool: one filtering process = `kas _worker` (via self-exec) with
+// an IPC channel. stdout is not used by workers; stderr is shared with the master so their
+// log lines land in the same place.
+import type { WorkerToMaster } from "./ipc";
+import { isWorkerMessage } from "./ipc";
+import type { Spawner } from "./pool";
+import { selfCommand } from "./self-exec";
+
+export const spawnWorker: Spawner = (events) => {
+  const proc = Bun.spawn(selfCommand(["_worker"]), {
+    stdio: ["ignore", "ignore", "inherit"],
+    serialization: "advanced",
+    ipc(message) {
+      if (isWorkerMessage(message)) events.message(message as WorkerToMaster);
+    },
+    onExit(_p, exitCode, signalCode) {
+      events.exit(exitCode, signalCode ? String(signalCode) : null);
+    },
+  });
+  return {
+    pid: proc.pid,
+    send(m) {
+      proc.send(m);
+    },
+    kill(signal) {
+      proc.kill(signal);
+    },
+  };
+};

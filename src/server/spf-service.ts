@@ -1,0 +1,94 @@
+// The master-side SPF service: one caching resolver for the whole pool (the classic design's
+// SPF daemon), answering the workers' `spf_query` IPC requests. Every evaluation has a
+// deadline ([spf] timeout): past it the answer is temperror and the scan goes on (issue 5).
+import { hostname } from "node:os";
+import type { KasConfig } from "../config/schema";
+import { createCachingResolver, type CacheStats } from "../dns/cache";
+import { createWireResolver, parseServerAddress, systemNameserver } from "../dns/client";
+import { parseIp } from "../dns/ip";
+import type { Resolver } from "../dns/types";
+import { ConfigError } from "../errors";
+import { checkHelo, checkMailFrom, receivedSpf, temperrorReceivedSpf, type IdentityCheck } from "../spf";
+import type { SpfAnswer, SpfQuery } from "./ipc";
+
+export interface SpfServiceStats extends CacheStats {
+  /** SPF evaluations asked for (the DNS figures above count single DNS queries). */
+  evaluations: number;
+  /** Evaluations that hit the [spf] timeout. */
+  deadlineExceeded: number;
+  results: Record<string, number>;
+  /** Mean milliseconds per evaluation. */
+  meanMs: number;
+}
+
+export interface SpfService {
+  ask(q: SpfQuery): Promise<SpfAnswer>;
+  stats(): SpfServiceStats;
+}
+
+export interface SpfServiceDeps {
+  /** Upstream resolver (tests); default: the wire client to [spf] resolver. */
+  upstream?: Resolver;
+  now?: () => number;
+}
+
+export function createSpfService(config: KasConfig["spf"], deps: SpfServiceDeps = {}): SpfService {
+  const timeoutMs = Math.round(config.timeout * 1000);
+  let upstream = deps.upstream;
+  if (!upstream) {
+    const server = config.resolver ? parseServerAddress(config.resolver) : systemNameserver();
+    if (!server) throw new ConfigError("kas.toml", "spf.resolver", undefined, `${JSON.stringify(config.resolver)} is not host:port`);
+    upstream = createWireResolver({ server, timeoutMs });
+  }
+  const resolver = createCachingResolver(upstream, { maxEntries: config.cache_size, maxConcurrent: config.max_concurrent, now: deps.now });
+  const receiver = config.receiver || hostname();
+  const s = { evaluations: 0, deadlineExceeded: 0, totalMs: 0, results: {} as Record<string, number> };
+
+  async function evaluate(q: SpfQuery): Promise<SpfAnswer> {
+    const req = { ip: q.ip, mailFrom: q.from, helo: q.helo ?? "" };
+    const common = { resolver, receiver };
+    const check: IdentityCheck = q.identity === "helo" ? await checkHelo(req, common) : await checkMailFrom(req, common);
+    return answerOf(check, req, receiver);
+  }
+
+  return {
+    async ask(q) {
+      s.evaluations++;
+      const started = performance.now();
+      let answer: SpfAnswer;
+      if (!parseIp(q.ip)) answer = { result: "none", problem: `client address ${JSON.stringify(q.ip)} is not an IP address` };
+      else {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const deadline = new Promise<SpfAnswer>((r) => {
+          timer = setTimeout(() => {
+            s.deadlineExceeded++;
+            r(timeoutAnswer(q, receiver, config.timeout));
+          }, timeoutMs);
+        });
+        answer = await Promise.race([evaluate(q), deadline]).finally(() => clearTimeout(timer));
+      }
+      s.totalMs += performance.now() - started;
+      s.results[answer.result] = (s.results[answer.result] ?? 0) + 1;
+      return answer;
+    },
+    stats: () => ({ ...resolver.stats(), evaluations: s.evaluations, deadlineExceeded: s.deadlineExceeded, results: { ...s.results }, meanMs: s.evaluations ? s.totalMs / s.evaluations : 0 }),
+  };
+}
+
+function answerOf(check: IdentityCheck, req: { ip: string; mailFrom: string; helo: string }, receiver: string): SpfAnswer {
+  return {
+    result: check.result,
+    explanation: check.explanation,
+    mechanism: check.mechanism,
+    problem: check.problem,
+    lookups: check.lookups,
+    receivedSpf: receivedSpf({ check, ip: req.ip, mailFrom: req.mailFrom, helo: req.helo, receiver }),
+  };
+}
+
+/** The answer when the evaluation's deadline passed: temperror (§2.6.6: a transient error). */
+export function timeoutAnswer(q: SpfQuery, receiver: string, seconds: number): SpfAnswer {
+  const problem = `SPF evaluation took longer than ${seconds} s`;
+  const identity = q.identity === "helo" ? "helo" : "mailfrom";
+  return { result: "temperror", problem, receivedSpf: temperrorReceivedSpf({ identity, ip: q.ip, mailFrom: q.from, helo: q.helo ?? "", receiver, problem }) };
+}

@@ -1,0 +1,100 @@
+import { expect, test } from "bun:test";
+import { defaults } from "../config/load";
+import type { ScanResult } from "../engine/types";
+import type { MasterToWorker, WorkerToMaster } from "./ipc";
+import { runWorker, type Channel, type ScannerFactory } from "./worker";
+import { isCompiled, selfCommand } from "./self-exec";
+
+function channel() {
+  const sent: WorkerToMaster[] = [];
+  let deliver!: (m: MasterToWorker) => void;
+  let disconnect!: () => void;
+  const exits: number[] = [];
+  const ch: Channel = { send: (m) => void sent.push(m), onMessage: (cb) => void (deliver = cb), onDisconnect: (cb) => void (disconnect = cb), exit: (c) => void exits.push(c) };
+  return { ch, sent, exits, deliver: (m: MasterToWorker) => deliver(m), disconnect: () => disconnect() };
+}
+const tick = (ms = 5) => Bun.sleep(ms);
+const result = (id: string): ScanResult => ({ id, status: "not_detected", score: 0, threshold: 5, policy: "default", hits: [], disposition: "accept", edits: [], timings: { parseMs: 0, checksMs: 0, rulesMs: 0, totalMs: 0 }, notes: [] });
+const factory = (scanMs = 0): ScannerFactory => async () => ({ db: { version: "v9", digest: "abc" }, dbSource: "builtin", scan: async (r) => (await Bun.sleep(scanMs), result(r.id)) });
+const init: MasterToWorker = { type: "init", workerId: 1, generation: 1, config: defaults() };
+const scan = (jobId: number): MasterToWorker => ({ type: "scan", jobId, request: { id: `m${jobId}`, envelope: { rcpt: [] }, raw: new Uint8Array([65]) } });
+
+test("loads once from the config snapshot, reports its rules, scans requests", async () => {
+  const c = channel();
+  runWorker(c.ch, factory());
+  c.deliver(init);
+  await tick();
+  expect(c.sent[0]).toMatchObject({ type: "ready", rules: { version: "v9", digest: "abc", source: "builtin" } });
+  c.deliver(scan(7));
+  await tick();
+  expect(c.sent[1]).toMatchObject({ type: "result", jobId: 7, result: { id: "m7" } });
+  expect(c.exits).toEqual([]);
+});
+
+test("shutdown while scanning finishes the scan, then exits 0", async () => {
+  const c = channel();
+  runWorker(c.ch, factory(30));
+  c.deliver(init);
+  await tick();
+  c.deliver(scan(1));
+  c.deliver({ type: "shutdown", reason: "max_messages" });
+  expect(c.exits).toEqual([]);
+  await tick(50);
+  expect(c.sent.map((m) => m.type)).toEqual(["ready", "result"]);
+  expect(c.exits).toEqual([0]);
+});
+
+test("a database that does not load is reported and the process exits 1", async () => {
+  const c = channel();
+  runWorker(c.ch, async () => {
+    throw new Error("rules.kasdb: digest mismatch");
+  });
+  c.deliver(init);
+  await tick();
+  expect(c.sent).toEqual([{ type: "failed", error: "rules.kasdb: digest mismatch" }]);
+  expect(c.exits).toEqual([1]);
+});
+
+test("a scan that throws becomes scan_error, and the process keeps serving", async () => {
+  const c = channel();
+  let n = 0;
+  runWorker(c.ch, async () => ({ db: { version: "v", digest: "d" }, dbSource: "x", scan: async (r) => { if (n++ === 0) throw new Error("boom"); return result(r.id); } }));
+  c.deliver(init);
+  await tick();
+  c.deliver(scan(1));
+  await tick();
+  c.deliver(scan(2));
+  await tick();
+  expect(c.sent.slice(1)).toMatchObject([{ type: "scan_error", jobId: 1, error: "boom" }, { type: "result", jobId: 2 }]);
+});
+
+test("SPF queries go to the master and come back by query id", async () => {
+  const c = channel();
+  let answer: unknown;
+  runWorker(c.ch, async (_cfg, deps) => ({ db: { version: "v", digest: "d" }, dbSource: "x", scan: async (r) => ((answer = await deps.spf({ ip: "192.0.2.1", from: "a@example.org" })), result(r.id)) }));
+  c.deliver(init);
+  await tick();
+  c.deliver(scan(1));
+  await tick();
+  expect(c.sent[1]).toEqual({ type: "spf_query", queryId: 1, query: { ip: "192.0.2.1", from: "a@example.org" } });
+  c.deliver({ type: "spf_answer", queryId: 1, answer: { result: "pass" } });
+  await tick();
+  expect(answer).toEqual({ result: "pass" });
+  expect(c.sent[2]).toMatchObject({ type: "result", jobId: 1 });
+});
+
+test("the master going away ends the process", async () => {
+  const c = channel();
+  runWorker(c.ch, factory());
+  c.deliver(init);
+  await tick();
+  c.disconnect();
+  expect(c.exits).toEqual([0]);
+});
+
+test("self-exec: the compiled binary runs itself; from source, bun gets the script path", () => {
+  expect(isCompiled("/$bunfs/root/kas")).toBe(true);
+  expect(selfCommand(["_worker"], "/$bunfs/root/kas", "/usr/local/bin/kas")).toEqual(["/usr/local/bin/kas", "_worker"]);
+  expect(isCompiled("/work/kas/src/main.ts")).toBe(false);
+  expect(selfCommand(["_worker"], "/work/kas/src/main.ts", "/usr/bin/bun")).toEqual(["/usr/bin/bun", "/work/kas/src/main.ts", "_worker"]);
+});

@@ -1,0 +1,123 @@
+// A filtering process (`kas _worker`, started only by the master through self-exec). It
+// never listens: it gets the config snapshot from the master, loads the rule database and
+// policies once, then scans the requests the master sends it, one at a time, until told to
+// shut down (recycling, idle, reload, stop) or until the master goes away.
+// Its states: loading → serving ⇄ scanning → exiting.
+import type { KasConfig } from "../config/schema";
+import type { ScanRequest, ScanResult } from "../engine/types";
+import { UsageError } from "../errors";
+import { configureLog, logger } from "../log/index";
+import type { RuleDb } from "../ruledb/types";
+import { isMasterMessage, type MasterToWorker, type SpfAnswer, type SpfQuery, type WorkerToMaster } from "./ipc";
+
+/** What the worker needs from the engine (engine/scanner.ts provides it). */
+export interface WorkerScanner {
+  db: Pick<RuleDb, "version" | "digest">;
+  dbSource: string;
+  scan(req: ScanRequest): Promise<ScanResult>;
+}
+export type ScannerFactory = (config: KasConfig, deps: { spf: (q: SpfQuery) => Promise<SpfAnswer> }) => Promise<WorkerScanner>;
+
+export interface Channel {
+  send(m: WorkerToMaster): void;
+  onMessage(cb: (m: MasterToWorker) => void): void;
+  onDisconnect(cb: () => void): void;
+  exit(code: number): void;
+}
+
+type State = "waiting" | "loading" | "serving" | "scanning" | "exiting";
+
+/** Serves until shutdown; `exit` is called exactly once. */
+export function runWorker(ch: Channel, factory: ScannerFactory): void {
+  let log: ReturnType<typeof logger> | undefined; // created after configureLog (children copy the level)
+  let state: State = "waiting";
+  let scanner: WorkerScanner | undefined;
+  let exitAfterScan = false;
+  let nextQuery = 1;
+  const pendingSpf = new Map<number, (a: { answer?: SpfAnswer; error?: string }) => void>();
+
+  const exit = (code: number) => {
+    if (state === "exiting") return;
+    state = "exiting";
+    ch.exit(code);
+  };
+
+  // SPF goes through the master so the pool shares one DNS cache (wired in by the lead).
+  const spf = (query: SpfQuery) =>
+    new Promise<SpfAnswer>((resolve, reject) => {
+      const queryId = nextQuery++;
+      pendingSpf.set(queryId, (a) => (a.answer ? resolve(a.answer) : reject(new Error(a.error ?? "SPF service failed"))));
+      ch.send({ type: "spf_query", queryId, query });
+    });
+
+  async function load(config: KasConfig) {
+    state = "loading";
+    configureLog({ level: config.log.level, format: config.log.format });
+    log = logger("worker");
+    const t0 = performance.now();
+    try {
+      scanner = await factory(config, { spf });
+    } catch (e) {
+      ch.send({ type: "failed", error: e instanceof Error ? e.message : String(e) });
+      return exit(1);
+    }
+    if (exitAfterScan) return exit(0);
+    state = "serving";
+    ch.send({ type: "ready", rules: { version: scanner.db.version, digest: scanner.db.digest, source: scanner.dbSource }, loadMs: Math.round(performance.now() - t0) });
+  }
+
+  async function scan(jobId: number, request: ScanRequest) {
+    if (!scanner || state !== "serving") {
+      ch.send({ type: "scan_error", jobId, error: `filtering process not ready (${state})` });
+      return;
+    }
+    state = "scanning";
+    try {
+      // IPC may deliver a Buffer or a plain view; the engine wants a Uint8Array.
+      const raw = request.raw instanceof Uint8Array ? request.raw : new Uint8Array(request.raw as ArrayBufferLike);
+      const result = await scanner.scan({ ...request, raw });
+      ch.send({ type: "result", jobId, result });
+    } catch (e) {
+      (log ?? logger("worker")).error("scan %s failed: %s", request.id, e instanceof Error ? (e.stack ?? e.message) : e);
+      ch.send({ type: "scan_error", jobId, error: e instanceof Error ? e.message : String(e) });
+    }
+    if (exitAfterScan) return exit(0);
+    state = "serving";
+  }
+
+  ch.onMessage((m) => {
+    if (!isMasterMessage(m)) return;
+    switch (m.type) {
+      case "init":
+        if (state === "waiting") void load(m.config);
+        return;
+      case "scan":
+        void scan(m.jobId, m.request);
+        return;
+      case "spf_answer":
+        pendingSpf.get(m.queryId)?.({ answer: m.answer, error: m.error });
+        pendingSpf.delete(m.queryId);
+        return;
+      case "shutdown":
+        if (state === "scanning" || state === "loading") exitAfterScan = true;
+        else exit(0);
+        return;
+    }
+  });
+  // The master is gone (crashed or killed -9): nobody can use our answers.
+  ch.onDisconnect(() => exit(0));
+}
+
+/** The production channel: Bun's IPC to the parent. Also makes the worker ignore terminal signals: the master coordinates shutdown. */
+export function processChannel(): Channel {
+  if (!process.send) throw new UsageError("kas _worker is a filtering process of `kas serve`: it has no IPC channel when run by hand", "start the server with `kas serve`");
+  // Ctrl-C in a terminal signals the whole process group: let the master drain us instead.
+  process.on("SIGINT", () => {});
+  process.on("SIGHUP", () => {});
+  return {
+    send: (m) => void process.send!(m),
+    onMessage: (cb) => void process.on("message", (m) => cb(m as MasterToWorker)),
+    onDisconnect: (cb) => void process.on("disconnect", cb),
+    exit: (code) => process.exit(code),
+  };
+}

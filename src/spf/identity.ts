@@ -1,0 +1,39 @@
+// Which identity check_host() runs for (RFC 7208 §2.3, §2.4, §4.3): MAIL FROM, or
+// postmaster@HELO for the null reverse-path; the HELO identity on its own for the HELO check.
+import { checkHost, type CheckHostInput } from "./check-host";
+import type { SpfOutcome } from "./types";
+
+export interface SpfRequest {
+  ip: string;
+  /** MAIL FROM; "" is the null reverse-path. */
+  mailFrom: string;
+  helo: string;
+}
+
+export type Identity = "mailfrom" | "helo";
+
+export interface IdentityCheck extends SpfOutcome {
+  identity: Identity;
+  /** The <sender> check_host() used, e.g. "postmaster@helo.example". */
+  sender: string;
+}
+
+type Common = Omit<CheckHostInput, "ip" | "domain" | "sender" | "helo">;
+
+/** §2.4: MAIL FROM check; an empty reverse-path means the HELO name stands in (postmaster@HELO). */
+export async function checkMailFrom(req: SpfRequest, common: Common): Promise<IdentityCheck> {
+  if (req.mailFrom === "") return checkHelo(req, common, "mailfrom");
+  const at = req.mailFrom.lastIndexOf("@");
+  const domain = at >= 0 ? req.mailFrom.slice(at + 1) : req.mailFrom;
+  // §4.3: "If the <sender> has no local-part, substitute the string "postmaster"".
+  const sender = at > 0 ? req.mailFrom : `postmaster@${domain}`;
+  const out = await checkHost({ ...common, ip: req.ip, domain, sender, helo: req.helo });
+  return { ...out, identity: "mailfrom", sender };
+}
+
+/** §2.3: the HELO identity; a domain literal or a single-label name gives `none` (§4.3). */
+export async function checkHelo(req: SpfRequest, common: Common, identity: Identity = "helo"): Promise<IdentityCheck> {
+  const sender = `postmaster@${req.helo}`;
+  const out = await checkHost({ ...common, ip: req.ip, domain: req.helo, sender, helo: req.helo });
+  return { ...out, identity, sender };
+}

@@ -1,0 +1,85 @@
+// Test-only: an in-process stand-in for `kas _worker` behind the pool's Spawner interface.
+// Each fake answers `init` with ready (or failed + exit 1), scans after `scanMs` and answers
+// with a result whose score is its generation and whose policy names its pid, obeys
+// `shutdown`, and can be killed. Never imported by production code.
+import type { ScanRequest, ScanResult } from "../engine/types";
+import type { MasterToWorker, WorkerToMaster } from "../server/ipc";
+import type { Spawner } from "../server/pool";
+
+export interface FakeWorker {
+  pid: number;
+  alive: boolean;
+  /** jobId being scanned, if any. */
+  scanning?: number;
+  exitAfter: boolean;
+  /** Ends the process: "exit0" = clean exit, otherwise killed by that signal. */
+  die(signal?: string): void;
+}
+
+export interface FakeOptions {
+  scanMs?: number;
+  loadMs?: number;
+  failLoad?: () => boolean;
+  version?: () => string;
+}
+
+export function fakeResult(r: ScanRequest, generation: number, pid: number): ScanResult {
+  return { id: r.id, status: "not_detected", score: generation, threshold: 5, policy: `pid${pid}`, hits: [], disposition: "accept", edits: [], timings: { parseMs: 0, checksMs: 0, rulesMs: 0, totalMs: 0 }, notes: [] };
+}
+
+export function fakeWorkers(opts: FakeOptions = {}) {
+  const all: FakeWorker[] = [];
+  let pid = 1000;
+  const spawn: Spawner = (events) => {
+    let generation = 0;
+    const f: FakeWorker = {
+      pid: pid++,
+      alive: true,
+      exitAfter: false,
+      die(signal = "SIGKILL") {
+        if (!f.alive) return;
+        f.alive = false;
+        setTimeout(() => events.exit(signal === "exit0" ? 0 : null, signal === "exit0" ? null : signal), 1);
+      },
+    };
+    const emit = (m: WorkerToMaster) => f.alive && events.message(m);
+    all.push(f);
+    return {
+      pid: f.pid,
+      kill: (s) => f.die(s),
+      send(m: MasterToWorker) {
+        if (!f.alive) throw new Error("channel closed");
+        if (m.type === "init") {
+          generation = m.generation;
+          setTimeout(() => {
+            if (opts.failLoad?.()) {
+              emit({ type: "failed", error: "database broken" });
+              setTimeout(() => f.alive && ((f.alive = false), events.exit(1, null)), 1);
+            } else emit({ type: "ready", rules: { version: opts.version?.() ?? "v1", digest: "d", source: "test" }, loadMs: 1 });
+          }, opts.loadMs ?? 2);
+        } else if (m.type === "scan") {
+          f.scanning = m.jobId;
+          setTimeout(() => {
+            if (!f.alive || f.scanning !== m.jobId) return;
+            f.scanning = undefined;
+            emit({ type: "result", jobId: m.jobId, result: fakeResult(m.request, generation, f.pid) });
+            if (f.exitAfter) f.die("exit0");
+          }, opts.scanMs ?? 5);
+        } else if (m.type === "shutdown") {
+          if (f.scanning !== undefined) f.exitAfter = true;
+          else f.die("exit0");
+        }
+      },
+    };
+  };
+  return { spawn, all, live: () => all.filter((f) => f.alive) };
+}
+
+/** Polls `cond` every 5 ms; throws after `ms`. */
+export async function until(cond: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("condition not reached in time");
+    await Bun.sleep(5);
+  }
+}

@@ -1,0 +1,159 @@
+// The installed rule databases under data_dir, and the two renames that change them:
+//   <data_dir>/rules/versions/<v>/{*.cf, manifest.json(.sig), installed.json, rules.kasdb}
+//   <data_dir>/rules/current -> versions/<v>        (relative symlink)
+// A version directory is built completely in a staging directory on the same file system,
+// then renamed into versions/ (rename(2) is atomic), then `current` is switched by renaming a
+// fresh symlink over it: a reader (a starting filtering process) sees the old or the new
+// database, never a mixture. Old versions are kept for --rollback.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { basename, join } from "node:path";
+import { currentRulesLink, DB_FILE, rulesRoot, rulesVersionsDir } from "../config/paths";
+import type { KasConfig } from "../config/schema";
+
+type C = Pick<KasConfig, "data_dir">;
+
+export const INSTALL_INFO = "installed.json";
+/** After --rollback: versions up to this one are not installed again by a plain update. */
+export const HOLD_FILE = "hold";
+
+export interface InstallInfo {
+  version: number;
+  /** When the publisher created the version (manifest `created`). */
+  created: string;
+  installed_at: string;
+  source: string;
+  signed_by: string;
+}
+
+/** Installed versions (directories holding a database), newest first. */
+export function installedVersions(c: C): number[] {
+  let names: string[];
+  try {
+    names = readdirSync(rulesVersionsDir(c));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => /^\d+$/.test(n) && existsSync(join(rulesVersionsDir(c), n, DB_FILE)))
+    .map(Number)
+    .sort((a, b) => b - a);
+}
+
+/** The version `current` points at; undefined when nothing is installed (built-in rules). */
+export function currentVersion(c: C): number | undefined {
+  try {
+    const target = basename(readlinkSync(currentRulesLink(c)));
+    return /^\d+$/.test(target) ? Number(target) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readInstallInfo(c: C, version: number): InstallInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(join(rulesVersionsDir(c), String(version), INSTALL_INFO), "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+export function heldVersion(c: C): number | undefined {
+  try {
+    const n = Number(readFileSync(join(rulesRoot(c), HOLD_FILE), "utf8").trim());
+    return Number.isSafeInteger(n) ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function setHold(c: C, version: number | undefined): void {
+  const p = join(rulesRoot(c), HOLD_FILE);
+  if (version === undefined) rmSync(p, { force: true });
+  else writeFileSync(p, `${version}\n`);
+}
+
+/** Writes a file and flushes it to disk (a crash right after install must not leave zeros). */
+export function writeDurable(path: string, data: Uint8Array | string): void {
+  const fd = openSync(path, "w", 0o644);
+  try {
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    let at = 0;
+    while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function syncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {} // not every file system lets a directory be fsynced; the renames are still atomic
+}
+
+/** Moves a complete staging directory into versions/<v> and points `current` at it. */
+export function installStaged(c: C, staging: string, version: number): void {
+  const dir = join(rulesVersionsDir(c), String(version));
+  mkdirSync(rulesVersionsDir(c), { recursive: true });
+  if (existsSync(dir)) {
+    // Installed once before (then rolled back past): replace it, it is not `current`.
+    const aside = `${staging}.old`;
+    renameSync(dir, aside);
+    rmSync(aside, { recursive: true, force: true });
+  }
+  renameSync(staging, dir);
+  syncDir(rulesVersionsDir(c));
+  switchCurrent(c, version);
+}
+
+/** Points `current` at versions/<v> with one rename of a fresh symlink. */
+export function switchCurrent(c: C, version: number): void {
+  const link = currentRulesLink(c);
+  const tmp = `${link}.tmp-${process.pid}`;
+  rmSync(tmp, { force: true });
+  symlinkSync(join("versions", String(version)), tmp);
+  try {
+    renameSync(tmp, link);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {}
+    throw e;
+  }
+  syncDir(rulesRoot(c));
+}
+
+/** Removes all but the newest `keep` versions; never the current one. Returns the removed versions. */
+export function prune(c: C, keep: number): number[] {
+  const current = currentVersion(c);
+  const removed: number[] = [];
+  for (const v of installedVersions(c).slice(keep)) {
+    if (v === current) continue;
+    rmSync(join(rulesVersionsDir(c), String(v)), { recursive: true, force: true });
+    removed.push(v);
+  }
+  return removed;
+}
+
+/** The newest installed version older than the current one (what --rollback switches to). */
+export function rollbackTarget(c: C): number | undefined {
+  const current = currentVersion(c);
+  if (current === undefined) return undefined;
+  return installedVersions(c).find((v) => v < current);
+}
+
+/** Staging directories left by a run that was killed: safe to remove under the lock. */
+export function removeLeftovers(c: C): void {
+  let names: string[];
+  try {
+    names = readdirSync(rulesRoot(c));
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.startsWith("staging-") || n.startsWith("current.tmp-")) rmSync(join(rulesRoot(c), n), { recursive: true, force: true });
+}

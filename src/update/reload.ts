@@ -1,0 +1,50 @@
+// Step 6 of the pipeline: a running `kas serve` (found by its pid file) gets SIGHUP — it
+// validates the new database itself and refuses a broken one — and is then asked for its
+// status until it reports the installed version. No server running is fine: the next start
+// loads the installed database.
+import type { StatusResult } from "../client/status";
+import { fail, UPDATE_EXIT } from "./exit";
+
+export interface ReloadDeps {
+  /** The live server's pid, or undefined (server/pidfile.ts runningPid on the pid file). */
+  serverPid(): number | undefined;
+  signal(pid: number, sig: "SIGHUP"): void;
+  /** GET /v1/status of the server (client/status.ts fetchStatus). */
+  status(): Promise<StatusResult>;
+  /** Where the status is asked, for messages. */
+  target: string;
+  timeoutMs: number;
+  sleep(ms: number): Promise<void>;
+  clock(): number;
+}
+
+const POLL_MS = 100;
+
+export async function reloadServer(version: string, deps: ReloadDeps): Promise<string> {
+  const pid = deps.serverPid();
+  if (pid === undefined) return "no server running (it loads this version when it starts)";
+  const before = await deps.status();
+  const refusedBefore = before.ok ? Number(before.status.reloads?.refused ?? 0) : 0;
+  try {
+    deps.signal(pid, "SIGHUP");
+  } catch (e) {
+    throw fail(UPDATE_EXIT.RELOAD, `installed version ${version}, but cannot signal the server (pid ${pid}): ${(e as NodeJS.ErrnoException).code ?? e}`, "run kas update-db as the server's user (or root), or reload it yourself: kill -HUP " + pid);
+  }
+  const end = deps.clock() + deps.timeoutMs;
+  let last = "no answer yet";
+  for (;;) {
+    const r = await deps.status();
+    if (r.ok) {
+      const serving = String(r.status.rules?.version ?? "");
+      if (serving === version) return `server pid ${pid} reloaded and serves version ${version}`;
+      const refused = Number(r.status.reloads?.refused ?? 0);
+      if (refused > refusedBefore) {
+        throw fail(UPDATE_EXIT.RELOAD, `installed version ${version}, but the server (pid ${pid}) refused the reload and keeps serving ${serving}: ${r.status.reloads?.last_error ?? "no reason given"}`, "see the server's log; `kas update-db --rollback` switches back");
+      }
+      last = `serves version ${serving || "?"}`;
+    } else last = r.error;
+    if (deps.clock() >= end) break;
+    await deps.sleep(POLL_MS);
+  }
+  throw fail(UPDATE_EXIT.RELOAD, `installed version ${version}, but the server (pid ${pid}) did not confirm it within ${deps.timeoutMs / 1000}s at ${deps.target} (${last})`, "check [update] reload_connect / [client] connect_to point at this server; `kas status` shows what it serves");
+}
