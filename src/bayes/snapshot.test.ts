@@ -1,0 +1,41 @@
+// The in-memory copy a filtering process reads must answer exactly what the SQLite store
+// answers after every kind of change another connection commits: learn, relearn, forget,
+// expiry (a full reload) and enough changes to merge the overlay.
+import { expect, test } from "bun:test";
+import { join } from "node:path";
+import { tempDir } from "../testing/kas-binary";
+import { SnapshotTokenStore } from "./snapshot";
+import { openSqliteStore } from "./sqlite-store";
+
+test("the snapshot follows another connection's learn, relearn, forget, expiry and merges", async () => {
+  const path = join(tempDir("kas-snap-"), "bayes.sqlite");
+  const writer = openSqliteStore(path);
+  await writer.learn([{ digest: "seed", op: "ham", tokens: [1] }]);
+  const reader = openSqliteStore(path, { readonly: true });
+  const snap = new SnapshotTokenStore(openSqliteStore(path, { readonly: true }), 3);
+  const ids = Array.from({ length: 40 }, (_, i) => i + 1);
+  const same = async () => {
+    const [a, b] = await Promise.all([snap.lookup(ids), reader.lookup(ids)]);
+    expect(a.totals).toEqual(b.totals);
+    expect(Object.fromEntries(a.counts)).toEqual(Object.fromEntries(b.counts));
+    return a;
+  };
+  expect((await same()).counts.get(1)).toEqual({ spam: 0, ham: 1 });
+
+  await writer.learn([{ digest: "a", op: "spam", tokens: [1, 2, 3] }, { digest: "b", op: "ham", tokens: [3, 4] }]);
+  expect((await same()).counts.get(3)).toEqual({ spam: 1, ham: 1 });
+  await writer.learn([{ digest: "a", op: "ham", tokens: [1, 2, 3] }]); // relearn
+  expect((await same()).totals).toEqual({ nspam: 0, nham: 3 });
+  await writer.learn([{ digest: "b", op: "forget", tokens: [3, 4] }]);
+  const l = await same();
+  expect(l.counts.has(4)).toBe(false); // forgotten down to 0/0 = absent
+
+  // Many small batches: the overlay (merge threshold 3 here) is merged into the arrays.
+  for (let i = 5; i <= 30; i++) await writer.learn([{ digest: `m${i}`, op: i % 2 ? "spam" : "ham", tokens: [i, i + 1] }]);
+  await same();
+  // Expiry deletes rows: the next refresh reloads everything.
+  expect(await writer.expire(10_000)).toBe(1); // the 0/0 row of token 4
+  for (let i = 31; i <= 40; i++) await writer.learn([{ digest: `n${i}`, op: "spam", tokens: [i] }]);
+  await same();
+  for (const s of [writer, reader, snap]) s.close();
+});

@@ -1,0 +1,77 @@
+import { expect, test } from "bun:test";
+import { parsed } from "../testing/parsed";
+import { parentDomains, tokenize, words } from "./tokenize";
+
+test.each([
+  ["Hello, World! 42 times", ["hello", "world", "times"]],
+  ["FREE Money!!! $19.99 today", ["free", "money", "$19.99", "today"]],
+  ["supercalifragilisticexpialidocious", ["sk:superca"]],
+  ["it is ok", []],
+])("words(%p)", (text, want) => {
+  expect(words(text)).toEqual(want);
+});
+
+test("CJK and Thai runs become character bigrams; Latin words around them stay words", () => {
+  expect(words("免费发票")).toEqual(["免费", "费发", "发票"]);
+  expect(words("kas日本語test")).toEqual(["kas", "日本", "本語", "test"]);
+  expect(words("ภาษาไทย")).toEqual(["ภา", "าษ", "ษา", "าไ", "ไท", "ทย"]);
+  expect(words("字")).toEqual(["字"]);
+});
+
+test("Cyrillic and accented words are words, lower-cased", () => {
+  expect(words("Привет Ümlaut")).toEqual(["привет", "ümlaut"]);
+});
+
+test("URIs give host, parent domains and path words; IP hosts a token of their own", () => {
+  const t = tokenize(parsed({ uris: ["http://click.deals.example.com/buy/viagra?x=1", "http://192.0.2.7/x", "mailto:a@b.example"] }));
+  expect(t).toContain("U:click.deals.example.com");
+  expect(t).toContain("U:deals.example.com");
+  expect(t).toContain("U:example.com");
+  expect(t).not.toContain("U:com");
+  expect(t).toContain("UP:viagra");
+  expect(t).toContain("U:ip-literal");
+  expect(t).toContain("U:scheme:mailto");
+});
+
+test("headers: prefixed tokens; markup and per-message noise skipped; Received gives hosts and IP prefixes", () => {
+  const t = tokenize(
+    parsed({
+      headers: {
+        Subject: "Cheap meds",
+        "X-Spam-Status": "Yes, score=20",
+        Date: "Mon, 2 Sep 2002 10:00:00 +0000",
+        Received: "from mx.spammer.example (unknown [192.0.2.55]) by mail.local with ESMTP id 4711",
+        "Message-ID": "<abc123@mailer.example>",
+        From: "Deals <deals@news.shop.example>",
+      },
+      body: "buy now",
+    }),
+  );
+  expect(t).toContain("Hsubject:cheap");
+  expect(t).toContain("cheap"); // the body view starts with the Subject
+  expect(t).toContain("buy");
+  expect(t.some((x) => x.startsWith("Hx-spam-status"))).toBe(false);
+  expect(t.some((x) => x.startsWith("Hdate"))).toBe(false);
+  expect(t).toContain("Hreceived:mx.spammer.example");
+  expect(t).toContain("Hreceived:ip:192.0.2.55");
+  expect(t).toContain("Hreceived:ip:192.0.2");
+  expect(t).not.toContain("Hreceived:4711");
+  expect(t).toContain("Hmessage-id:@mailer.example");
+  expect(t).toContain("Hfrom:@shop.example");
+  expect(t).toContain("HN:from");
+});
+
+test("HTML tags of rawbody become tokens; the token set is bounded", () => {
+  const t = tokenize(parsed({ rawbody: '<font color="red" size=7>BUY</font>' }));
+  expect(t).toContain("T:font");
+  expect(t).toContain("T:font.color");
+  expect(t).toContain("T:font.size");
+  const huge = Array.from({ length: 20000 }, (_, i) => `word${i}`).join(" ");
+  expect(tokenize(parsed({ body: huge })).length).toBeLessThanOrEqual(3000);
+});
+
+test("parentDomains stops before the TLD and after four levels", () => {
+  expect(parentDomains("a.b.c.d.e.example.com")).toEqual(["a.b.c.d.e.example.com", "b.c.d.e.example.com", "c.d.e.example.com", "d.e.example.com"]);
+  expect(parentDomains("example.com")).toEqual(["example.com"]);
+  expect(parentDomains("localhost")).toEqual([]);
+});

@@ -1,0 +1,191 @@
+// The Bayes classifier as a content check: looks up the message's tokens in the token store
+// (one query) and names the probability band it fell in (BAYES_00 … BAYES_99, BAYES_999);
+// rules/ gives each band its score. It abstains (no symbol, a note) until [bayes] min_spam
+// and min_ham messages were learned, and when the token database is missing or unusable:
+// mail is scanned on without Bayes and the note says how to recover.
+//
+// Auto-learning ([bayes] autolearn) needs the final score, which only exists after the rule
+// stage: the scanner calls `afterScan(result)` (see withAutolearn) once the verdict is made.
+// It learns from the score WITHOUT the BAYES_* hits, as SpamAssassin does, so the classifier
+// does not teach itself its own mistakes.
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { Bayes, messageDigest, messageTokenIds } from "../bayes/bayes";
+import { SnapshotTokenStore } from "../bayes/snapshot";
+import { openSqliteStore } from "../bayes/sqlite-store";
+import { BayesStoreError, type TokenStore } from "../bayes/store";
+import type { KasConfig } from "../config/schema";
+import type { ScanRequest, ScanResult } from "../engine/types";
+import type { Check, CheckInput, CheckOutput } from "./types";
+
+/** <data_dir>/bayes/bayes.sqlite unless [bayes] path says otherwise. */
+export const bayesDbPath = (c: Pick<KasConfig, "data_dir" | "bayes">) => c.bayes.path || join(c.data_dir, "bayes", "bayes.sqlite");
+
+/** After a failure to open, retry this much later: a relearned database is picked up without a restart. */
+const REOPEN_AFTER_MS = 30_000;
+/** Scanners wait at most this long for a lock (readers in WAL mode almost never need one). */
+const READ_BUSY_MS = 2000;
+/** Auto-learning must not hold up mail: give up on a busy database quickly. */
+const AUTOLEARN_BUSY_MS = 250;
+/** Messages whose tokens are kept between run() and afterScan() (one scan in flight per process, a few in tests). */
+const PENDING_MAX = 64;
+
+export interface BayesCheckDeps {
+  /** A store to use instead of the SQLite file (tests, a Redis store). */
+  store?: TokenStore;
+  /** Opens the writable store for auto-learning (default: the SQLite file). */
+  openWriter?: () => TokenStore;
+  now?: () => number;
+}
+
+interface Pending {
+  ids: number[];
+  digest: string;
+}
+
+export class BayesCheck implements Check {
+  readonly name = "bayes";
+  readonly stage = "content" as const;
+  private reader?: { bayes: Bayes; ino?: number };
+  private failedAt = -Infinity;
+  private lastError: unknown;
+  private writer?: Bayes;
+  private readonly pending = new Map<string, Pending>();
+  private readonly path: string;
+
+  constructor(
+    private readonly config: Pick<KasConfig, "data_dir" | "bayes">,
+    private readonly deps: BayesCheckDeps = {},
+  ) {
+    this.path = bayesDbPath(config);
+  }
+
+  private opts() {
+    return { minSpam: this.config.bayes.min_spam, minHam: this.config.bayes.min_ham };
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  /** The reading store, reopened when the file was replaced (removed and relearned). */
+  private open(): Bayes {
+    if (this.deps.store) return (this.reader ??= { bayes: new Bayes(this.deps.store, this.opts()) }).bayes;
+    const ino = fileIno(this.path);
+    if (this.reader && this.reader.ino === ino) return this.reader.bayes;
+    const appeared = ino !== undefined && this.lastError instanceof BayesStoreError && this.lastError.failure === "missing";
+    if (!this.reader && !appeared && this.now() - this.failedAt < REOPEN_AFTER_MS) throw this.lastError;
+    this.reader?.bayes.store.close();
+    this.reader = undefined;
+    try {
+      const store = new SnapshotTokenStore(openSqliteStore(this.path, { readonly: true, busyTimeoutMs: READ_BUSY_MS }));
+      try {
+        store.refresh(); // load now, so a corrupt file is found here and not in the first lookup
+      } catch (e) {
+        store.close();
+        throw e;
+      }
+      this.reader = { bayes: new Bayes(store, this.opts()), ino };
+      return this.reader.bayes;
+    } catch (e) {
+      this.failedAt = this.now();
+      this.lastError = e;
+      throw e;
+    }
+  }
+
+  async run(input: CheckInput): Promise<CheckOutput> {
+    if (!input.message) return { symbols: [] };
+    const ids = messageTokenIds(input.message);
+    if (this.config.bayes.autolearn) this.remember(input.id, { ids, digest: messageDigest(input.message) });
+    let bayes: Bayes;
+    try {
+      bayes = this.open();
+    } catch (e) {
+      return { symbols: [], notes: [unavailable(e)] };
+    }
+    try {
+      const v = await bayes.classifyIds(ids);
+      if (v.kind === "abstain") return { symbols: [], notes: [`bayes: not enough learned yet (${v.reason}), skipped`] };
+      return { symbols: v.symbols, notes: [] };
+    } catch (e) {
+      // A file that went bad under us: drop the handle so the next scan retries after a pause.
+      if (!this.deps.store) {
+        this.reader?.bayes.store.close();
+        this.reader = undefined;
+        this.failedAt = this.now();
+        this.lastError = e;
+      }
+      return { symbols: [], notes: [unavailable(e)] };
+    }
+  }
+
+  private remember(id: string, p: Pending): void {
+    if (this.pending.size >= PENDING_MAX) this.pending.delete(this.pending.keys().next().value!);
+    this.pending.set(id, p);
+  }
+
+  /**
+   * Auto-learn a clear verdict. Returns a note when something was learned or went wrong,
+   * undefined when there was nothing to do. Never throws: mail must not wait for learning.
+   */
+  async afterScan(result: ScanResult): Promise<string | undefined> {
+    const p = this.pending.get(result.id);
+    this.pending.delete(result.id);
+    const b = this.config.bayes;
+    if (!b.autolearn || !p) return undefined;
+    const score = result.hits.filter((h) => !h.name.startsWith("BAYES_")).reduce((s, h) => s + h.score, 0);
+    const cls = score >= b.autolearn_spam_score ? "spam" : score <= b.autolearn_ham_score ? "ham" : undefined;
+    if (!cls) return undefined;
+    try {
+      this.writer ??= new Bayes(this.deps.openWriter?.() ?? this.deps.store ?? openSqliteStore(this.path, { busyTimeoutMs: AUTOLEARN_BUSY_MS }), this.opts());
+      const [outcome] = await this.writer.store.learn([{ digest: p.digest, op: cls, tokens: p.ids }]);
+      return outcome === "already" ? undefined : `bayes: autolearned as ${cls} (score without Bayes ${score.toFixed(1)})`;
+    } catch (e) {
+      return `bayes: autolearn skipped: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  close(): void {
+    this.reader?.bayes.store.close();
+    if (this.writer && this.writer.store !== this.reader?.bayes.store) this.writer.store.close();
+    this.reader = undefined;
+    this.writer = undefined;
+  }
+}
+
+export function createBayesCheck(config: Pick<KasConfig, "data_dir" | "bayes">, deps: BayesCheckDeps = {}): BayesCheck {
+  return new BayesCheck(config, deps);
+}
+
+/** Anything with the scanner's scan(): wrapped so auto-learning runs after each verdict. */
+export interface ScanFn {
+  scan(req: ScanRequest): Promise<ScanResult>;
+}
+
+/** Wraps a scanner so each result goes through the check's auto-learning; notes are added to the result. */
+export function withAutolearn<S extends ScanFn>(scanner: S, check: BayesCheck): S {
+  if (!check["config"].bayes.autolearn) return scanner;
+  const scan = async (req: ScanRequest) => {
+    const result = await scanner.scan(req);
+    const note = await check.afterScan(result);
+    return note ? { ...result, notes: [...result.notes, note] } : result;
+  };
+  return new Proxy(scanner, { get: (t, k, r) => (k === "scan" ? scan : Reflect.get(t, k, r)) });
+}
+
+function unavailable(e: unknown): string {
+  if (e instanceof BayesStoreError) {
+    if (e.failure === "missing") return `bayes: no token database at ${e.location} yet, skipped (${e.hint})`;
+    return `bayes: ${e.message}, skipped${e.hint ? ` (${e.hint})` : ""}`;
+  }
+  return `bayes: unavailable, skipped: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+function fileIno(path: string): number | undefined {
+  try {
+    return statSync(path).ino;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,62 @@
+// `kas learn --connect ADDR`: send each message to the server's POST /v1/learn (one request
+// per message, a few in flight), with the client module's timeouts. The server learns into
+// its own token database; what it did per message comes back and is tallied here.
+import type { LearnTally } from "../bayes/learner";
+import { readMessages } from "../bayes/mail-files";
+import { httpRequest } from "../client/http";
+import type { KasConfig } from "../config/schema";
+import { EXIT } from "../errors";
+import { logger } from "../log/index";
+import { parseAddress } from "../protocol/address";
+import { decodeLearnReply, LEARN_HEADER, LEARN_PATH, type LearnOp } from "../protocol/kas/learn";
+import { decodeReply, isErrorReply } from "../protocol/kas/reply";
+import { summary } from "./learn";
+
+const IN_FLIGHT = 4;
+
+export async function learnViaServer(config: KasConfig, connect: string, op: LearnOp, files: readonly string[]): Promise<number> {
+  const log = logger("learn");
+  const addr = parseAddress(connect);
+  if (typeof addr === "string") {
+    log.error("--connect %s: %s", connect, addr);
+    return EXIT.USAGE;
+  }
+  const t = { connectMs: config.client.connect_timeout * 1000, dataMs: config.client.data_timeout * 1000 };
+  const tally: LearnTally = { files: 0, messages: 0, outcomes: { learned: 0, relearned: 0, already: 0, forgotten: 0, unknown: 0 }, skipped: [] };
+  let failed = 0;
+  let last = { spam: 0, ham: 0 };
+  const one = async (label: string, raw: Uint8Array) => {
+    try {
+      const res = await httpRequest(addr, { method: "POST", path: LEARN_PATH, headers: { [LEARN_HEADER]: op }, body: raw }, t);
+      const text = new TextDecoder().decode(res.body);
+      const d = decodeLearnReply(text);
+      if (d.ok) {
+        tally.outcomes[d.value.outcome]++;
+        tally.messages++;
+        last = { spam: d.value.spam, ham: d.value.ham };
+        return;
+      }
+      const e = decodeReply(text);
+      throw new Error(e.ok && isErrorReply(e.value) ? `${e.value.error.code}: ${e.value.error.message}` : `HTTP ${res.status}: ${d.reason}`);
+    } catch (e) {
+      failed++;
+      log.error("%s: not learned: %s", label, e instanceof Error ? e.message : String(e));
+    }
+  };
+  const t0 = performance.now();
+  const window: Promise<void>[] = [];
+  for (const f of files) {
+    tally.files++;
+    const { messages, skipped } = readMessages(f);
+    if (skipped) tally.skipped.push(skipped);
+    for (const m of messages) {
+      window.push(one(m.label, m.raw));
+      if (window.length >= IN_FLIGHT) await window.shift();
+    }
+  }
+  await Promise.all(window);
+  console.log(`${summary(op, tally)} in ${((performance.now() - t0) / 1000).toFixed(1)} s via ${connect}`);
+  if (tally.messages) console.log(`server database: ${last.spam} spam, ${last.ham} ham`);
+  if (failed) console.log(`${failed} messages were not learned (see the errors above)`);
+  return failed ? EXIT.UNAVAILABLE : EXIT.OK;
+}

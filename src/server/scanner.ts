@@ -1,0 +1,25 @@
+// The server's two uses of the rule database / engine, behind dynamic imports so that only
+// the processes that need them load them: the master loads the active database once per
+// (re)load to prove it is usable and to report its version (it never scans); a filtering
+// process creates the scanner it serves with: the engine plus the Bayes check, exactly as
+// `kas filter --local` / `kas scan --local` do, so a server gives the same verdicts.
+import type { KasConfig } from "../config/schema";
+import type { RulesInfo } from "./ipc";
+import type { ScannerFactory } from "./worker";
+
+export async function validateRules(config: KasConfig): Promise<RulesInfo> {
+  const [{ loadActiveDb }, { formatDiagnostic }, { logger }] = await Promise.all([import("../ruledb/active"), import("../ruledb/compile"), import("../log/index")]);
+  const { db, source, warnings } = loadActiveDb(config);
+  // Once per (re)load here, not once per filtering process.
+  for (const w of warnings) logger("rules").warn(formatDiagnostic(w));
+  return { version: db.version, digest: db.digest, source };
+}
+
+// The SPF check asks the master's shared SPF service over IPC (deps.spf).
+export const workerScannerFactory: ScannerFactory = async (config, deps) => {
+  const [{ createScanner }, { createBayesCheck, withAutolearn }, { createSpfCheck }] = await Promise.all([import("../engine/scanner"), import("../checks/bayes"), import("../checks/spf")]);
+  const bayes = config.bayes.enabled ? createBayesCheck(config) : undefined;
+  const spf = config.spf.enabled ? createSpfCheck({ ask: deps.spf, helo: config.spf.helo_check, receiver: config.spf.receiver || undefined }) : undefined;
+  const scanner = await createScanner(config, { checks: [...(spf ? [spf] : []), ...(bayes ? [bayes] : [])] });
+  return bayes ? withAutolearn(scanner, bayes) : scanner;
+};
