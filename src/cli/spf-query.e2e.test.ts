@@ -2,6 +2,7 @@
 // (testing/dns-server.ts serving fixtures/dns/spf-zones.json) and a port that never answers.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
+import { spawnDnsServer } from "../testing/dns-process";
 import { REPO, runKas } from "../testing/kas-binary";
 
 type Proc = ReturnType<typeof Bun.spawn>;
@@ -9,15 +10,8 @@ let dns: Proc, hole: Proc, small: Proc;
 let port = 0, holePort = 0, smallPort = 0;
 
 async function startServer(args: string[]): Promise<[Proc, number]> {
-  const p = Bun.spawn([process.execPath, join(REPO, "src/testing/dns-server.ts"), ...args], { stdout: "pipe", stderr: "inherit" });
-  const reader = (p.stdout as ReadableStream<Uint8Array>).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("dns-server exited before printing its port");
-    text += new TextDecoder().decode(value);
-  }
-  return [p, Number(text.trim())];
+  const d = await spawnDnsServer(args);
+  return [d.proc, d.port];
 }
 
 beforeAll(async () => {

@@ -17,7 +17,7 @@ describe("loadTrustedIssuers", () => {
     expect(keys.map((k) => k.text)).toEqual([trusted[0].text, trusted[0].text]);
   });
   test("an unreadable path is a ConfigError naming the entry", () => {
-    expect(() => loadTrustedIssuers(["/nonexistent/x.pub"], "kas.toml")).toThrow("license.trusted_issuers[0]: cannot read issuer key file /nonexistent/x.pub: ENOENT");
+    expect(() => loadTrustedIssuers(["/nonexistent/x.pub"], "kas.toml")).toThrow("license.trusted_issuers[0]: cannot read key file /nonexistent/x.pub: ENOENT");
     expect(() => loadTrustedIssuers(["/nonexistent/x.pub"])).toThrow(ConfigError);
   });
   test("a private key is refused with the reason", () => {

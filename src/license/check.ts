@@ -6,9 +6,8 @@
 // on `expires`. daysLeft is `expires` minus today (0 on the last day). "expiring" means 30 or
 // fewer days left: the warning month.
 import { readFileSync } from "node:fs";
-import { ConfigError } from "../errors";
 import { canonical, formatDay, parseDay, parseLicense, type License } from "./format";
-import { parsePublicKey, verifyBytes, type PublicKey } from "./keys";
+import { loadPublicKeys, parsePublicKey, verifyBytes, type PublicKey } from "./keys";
 
 export type Verdict = "valid" | "expiring" | "expired" | "missing" | "invalid" | "not_yet_valid";
 
@@ -31,25 +30,9 @@ export interface KeyStatus {
   readonly daysLeft?: number;
 }
 
-/**
- * The accepted issuer keys: each entry is key text (kas-ed25519:...) or the path of a .pub
- * file. A bad entry is a configuration error, not a license problem: it names the entry.
- */
-export function loadTrustedIssuers(entries: readonly string[], configFile = "kas.toml", read: (p: string) => string = (p) => readFileSync(p, "utf8")): PublicKey[] {
-  return entries.map((entry, i) => {
-    const where = `license.trusted_issuers[${i}]`;
-    let text = entry;
-    if (!entry.trim().startsWith("kas-ed25519")) {
-      try {
-        text = read(entry);
-      } catch (e) {
-        throw new ConfigError(configFile, where, undefined, `cannot read issuer key file ${entry}: ${(e as NodeJS.ErrnoException).code ?? e} (give a kas-ed25519:... key or the path of a .pub file)`);
-      }
-    }
-    const key = parsePublicKey(text);
-    if (typeof key === "string") throw new ConfigError(configFile, where, undefined, `${entry === text ? "" : `${entry}: `}${key}`);
-    return key;
-  });
+/** The accepted issuer keys ([license] trusted_issuers). */
+export function loadTrustedIssuers(entries: readonly string[], configFile = "kas.toml", read?: (p: string) => string): PublicKey[] {
+  return loadPublicKeys(entries, "license.trusted_issuers", configFile, read);
 }
 
 export function loadKeyFile(file: string, trusted: readonly PublicKey[], read: (p: string) => Buffer = (p) => readFileSync(p)): LoadedKey {

@@ -10,6 +10,8 @@
 // node:crypto does the maths (works in Bun: sign(null, ...) / verify(null, ...)); raw bytes
 // go in and out through JWK because that is the one export format with the bare 32 bytes.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { ConfigError } from "../errors";
 
 export const PUBLIC_PREFIX = "kas-ed25519:";
 export const PRIVATE_PREFIX = "kas-ed25519-private:";
@@ -102,4 +104,26 @@ export function verifyBytes(data: Uint8Array, signature: Uint8Array, key: Public
   } catch {
     return false;
   }
+}
+
+/**
+ * Public keys from config entries ([license] trusted_issuers, [update] trusted_keys): each is
+ * key text (kas-ed25519:...) or the path of a .pub file. A bad entry is a configuration
+ * error naming the entry by its key path (e.g. `update.trusted_keys[1]`).
+ */
+export function loadPublicKeys(entries: readonly string[], keyPath: string, configFile = "kas.toml", read: (p: string) => string = (p) => readFileSync(p, "utf8")): PublicKey[] {
+  return entries.map((entry, i) => {
+    const where = `${keyPath}[${i}]`;
+    let text = entry;
+    if (!entry.trim().startsWith("kas-ed25519")) {
+      try {
+        text = read(entry);
+      } catch (e) {
+        throw new ConfigError(configFile, where, undefined, `cannot read key file ${entry}: ${(e as NodeJS.ErrnoException).code ?? e} (give a kas-ed25519:... key or the path of a .pub file)`);
+      }
+    }
+    const key = parsePublicKey(text);
+    if (typeof key === "string") throw new ConfigError(configFile, where, undefined, `${entry === text ? "" : `${entry}: `}${key}`);
+    return key;
+  });
 }

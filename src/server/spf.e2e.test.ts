@@ -4,6 +4,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { REPO, tempDir } from "../testing/kas-binary";
+import { spawnDnsServer } from "../testing/dns-process";
 import { startServer, type Served } from "../testing/kas-server";
 
 type Proc = ReturnType<typeof Bun.spawn>;
@@ -15,16 +16,9 @@ afterAll(async () => {
 });
 
 async function dnsServer(args: string[]): Promise<number> {
-  const p = Bun.spawn([process.execPath, join(REPO, "src/testing/dns-server.ts"), ...args], { stdout: "pipe", stderr: "inherit" });
-  procs.push(p);
-  const reader = (p.stdout as ReadableStream<Uint8Array>).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("dns-server exited before printing its port");
-    text += new TextDecoder().decode(value);
-  }
-  return Number(text.trim());
+  const d = await spawnDnsServer(args);
+  procs.push(d.proc);
+  return d.port;
 }
 
 const message = "From: joe@fail.example\r\nTo: user@example.com\r\nSubject: hello\r\nMessage-ID: <1@fail.example>\r\n\r\nHello there.\r\n";

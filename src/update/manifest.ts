@@ -11,9 +11,7 @@
 //   <version>/files/<name>              the rule sources of that version
 // A .sig file is one line: the base64 (RFC 4648 §4) of the 64-byte signature.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { ConfigError } from "../errors";
-import { parsePublicKey, signBytes, verifyBytes, type PrivateKey, type PublicKey } from "../license/keys";
+import { loadPublicKeys, signBytes, verifyBytes, type PrivateKey, type PublicKey } from "../license/keys";
 
 export const MANIFEST_FORMAT = "kas-update-1";
 export const LATEST = "latest.json";
@@ -77,21 +75,8 @@ export function verifyManifest(bytes: Uint8Array, sigText: Uint8Array, trusted: 
 }
 
 /** [update] trusted_keys: key text or the path of a .pub file; a bad entry names itself. */
-export function loadTrustedKeys(entries: readonly string[], configFile = "kas.toml", read: (p: string) => string = (p) => readFileSync(p, "utf8")): PublicKey[] {
-  return entries.map((entry, i) => {
-    const where = `update.trusted_keys[${i}]`;
-    let text = entry;
-    if (!entry.trim().startsWith("kas-ed25519")) {
-      try {
-        text = read(entry);
-      } catch (e) {
-        throw new ConfigError(configFile, where, undefined, `cannot read key file ${entry}: ${(e as NodeJS.ErrnoException).code ?? e}`);
-      }
-    }
-    const key = parsePublicKey(text);
-    if (typeof key === "string") throw new ConfigError(configFile, where, undefined, key);
-    return key;
-  });
+export function loadTrustedKeys(entries: readonly string[], configFile = "kas.toml", read?: (p: string) => string): PublicKey[] {
+  return loadPublicKeys(entries, "update.trusted_keys", configFile, read);
 }
 
 export function parseSemver(v: string): [number, number, number] | undefined {
