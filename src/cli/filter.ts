@@ -53,7 +53,7 @@ export default kasCommand({
   },
 });
 
-function envelopeOf(args: { ip?: string; helo?: string; from?: string }, rawArgs: string[]): Envelope {
+function envelopeOf(args: { ip?: string; helo?: string; from?: string; id?: string }, rawArgs: string[]): Envelope {
   // citty keeps only the last of a repeated option: collect every --rcpt from the raw argv.
   const rcpt: string[] = [];
   for (let i = 0; i < rawArgs.length; i++) {
@@ -64,6 +64,6 @@ function envelopeOf(args: { ip?: string; helo?: string; from?: string }, rawArgs
   const list = rcpt.map((r) => r.trim()).filter(Boolean);
   for (const r of list) if (/[\s<>]/.test(r) || !r.includes("@")) throw new UsageError(`bad recipient address ${JSON.stringify(r)}`, "give --rcpt user@domain");
   if (args.ip !== undefined && !/^[0-9a-fA-F:.]+$/.test(args.ip)) throw new UsageError(`bad client IP ${JSON.stringify(args.ip)}`, "give --ip as an IPv4 or IPv6 address");
-  return { ip: args.ip, helo: args.helo, from: args.from, rcpt: list };
+  return { ip: args.ip, helo: args.helo, from: args.from, rcpt: list, queueId: args.id };
 }
 
