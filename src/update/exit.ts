@@ -36,3 +36,24 @@ export const UPDATE_EXIT_DOCS: Record<number, string> = {
 export class UpdateError extends KasError {}
 
 export const fail = (code: number, message: string, hint?: string) => new UpdateError(message, code, hint);
+
+/** What a file-system errno means for the administrator, and what to do about it. */
+const DISK_ERRORS: Record<string, [string, string]> = {
+  ENOSPC: ["no space left on the file system", "free space on the file system holding data_dir (`df -h DATA_DIR`); cron tries again next time"],
+  EDQUOT: ["disk quota exceeded", "raise the quota of the user running kas update-db, or free space under data_dir"],
+  EROFS: ["the file system is mounted read-only", "remount it read-write (`mount -o remount,rw`), or set data_dir to a writable directory"],
+  EACCES: ["permission denied", "run kas update-db as the user owning data_dir (the server's user), or chown data_dir to it"],
+  EPERM: ["operation not permitted", "run kas update-db as the user owning data_dir (the server's user), or chown data_dir to it"],
+  ENOTDIR: ["a path component is not a directory", "restore the layout under data_dir/rules (versions/ must be a directory)"],
+};
+
+/**
+ * A write under data_dir failed (exit 6): `what` failed, why in words (ENOSPC → "no space
+ * left"), and the fix. Returns undefined for anything that is not an errno error.
+ */
+export function diskError(what: string, e: unknown): UpdateError | undefined {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (!code || !/^E[A-Z]+$/.test(code)) return undefined;
+  const [why, hint] = DISK_ERRORS[code] ?? [(e as Error).message, "check data_dir is writable by the user running kas update-db"];
+  return fail(UPDATE_EXIT.INSTALL, `${what}: ${why} (${code}); the installed database is unchanged`, hint);
+}

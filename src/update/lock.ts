@@ -3,7 +3,7 @@
 // over; a live owner means exit 73 (cron simply tries again next time).
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { fail, UPDATE_EXIT } from "./exit";
+import { diskError, fail, UPDATE_EXIT } from "./exit";
 
 export interface Lock {
   release(): void;
@@ -33,7 +33,7 @@ export function acquireLock(path: string, alive: (pid: number) => boolean = pidA
   try {
     mkdirSync(dirname(path), { recursive: true });
   } catch (e) {
-    throw fail(UPDATE_EXIT.INSTALL, `cannot create ${dirname(path)}: ${(e as NodeJS.ErrnoException).code ?? e}`, "make data_dir writable for the user running kas update-db");
+    throw diskError(`cannot create ${dirname(path)}`, e) ?? e;
   }
   for (let attempt = 0; attempt < 2; attempt++) {
     let fd: number;
@@ -41,7 +41,7 @@ export function acquireLock(path: string, alive: (pid: number) => boolean = pidA
       fd = openSync(path, "wx", 0o644);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== "EEXIST") throw fail(UPDATE_EXIT.INSTALL, `cannot create lock file ${path}: ${code ?? e}`, "make data_dir writable for the user running kas update-db");
+      if (code !== "EEXIST") throw diskError(`cannot create the lock file ${path}`, e) ?? e;
       const owner = readPid(path);
       if (owner !== undefined && alive(owner)) {
         throw fail(UPDATE_EXIT.LOCKED, `another kas update-db is running (pid ${owner}, lock ${path})`, "wait for it to finish; cron will try again next time");
@@ -52,14 +52,24 @@ export function acquireLock(path: string, alive: (pid: number) => boolean = pidA
         const aside = `${path}.stale.${process.pid}`;
         renameSync(path, aside);
         unlinkSync(aside);
-      } catch {}
+      } catch (e) {
+        // ENOENT: another run removed it first. Anything else (a read-only data_dir) would
+        // otherwise loop into a misleading "another run keeps creating it".
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw diskError(`cannot remove the stale lock ${path} (pid ${owner ?? "none"})`, e) ?? e;
+      }
       continue;
     }
     try {
       writeSync(fd, `${process.pid}\n`);
-    } finally {
+    } catch (e) {
+      // A full disk: a lock file without a pid must not be left behind for the next run.
       closeSync(fd);
+      try {
+        unlinkSync(path);
+      } catch {}
+      throw diskError(`cannot write the lock file ${path}`, e) ?? e;
     }
+    closeSync(fd);
     return {
       release() {
         try {

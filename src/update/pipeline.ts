@@ -10,7 +10,7 @@ import type { KasConfig } from "../config/schema";
 import { KasError } from "../errors";
 import { compileDir, formatDiagnostic, parseDb, serializeDb } from "../ruledb/index";
 import { fetchFiles, fetchManifest, localFiles, MirrorError, type SignedManifest } from "./bundle";
-import { fail, UPDATE_EXIT } from "./exit";
+import { diskError, fail, UPDATE_EXIT } from "./exit";
 import { currentVersion, heldVersion, INSTALL_INFO, installedVersions, installStaged, prune, removeLeftovers, rollbackTarget, setHold, switchCurrent, writeDurable, type InstallInfo } from "./install";
 import { acquireLock } from "./lock";
 import { compareSemver, loadTrustedKeys } from "./manifest";
@@ -83,7 +83,7 @@ export async function updateDb(config: UpdateConfig, deps: UpdateDeps, opts: { s
         const reloaded = await deps.reload(String(v));
         return { code: 0, version: v, message: `installed rules version ${v} from ${spec}; ${reloaded}` };
       } catch (e) {
-        if (!(e instanceof MirrorError)) throw installError(e);
+        if (!(e instanceof MirrorError)) throw installError(e, config);
         failures.push({ source: spec, code: e.code, message: e.message });
         deps.log.info(`${spec}: ${e.message}${sources.length > 1 ? "; trying the next source" : ""}`);
       } finally {
@@ -125,7 +125,7 @@ function compileAndInstall(config: UpdateConfig, deps: UpdateDeps, staging: stri
     const removed = prune(config, config.update.keep);
     if (removed.length) deps.log.debug(`removed old version(s) ${removed.join(", ")} (keep = ${config.update.keep})`);
   } catch (e) {
-    throw installError(e);
+    throw installError(e, config);
   }
 }
 
@@ -142,7 +142,7 @@ export async function rollbackDb(config: UpdateConfig, deps: Pick<UpdateDeps, "r
       setHold(config, current);
       switchCurrent(config, target);
     } catch (e) {
-      throw installError(e);
+      throw installError(e, config);
     }
     const reloaded = await deps.reload(String(target));
     return { code: 0, version: target, message: `rolled back from version ${current} to ${target} (updates up to ${current} are held back); ${reloaded}` };
@@ -156,12 +156,10 @@ function fresh(dir: string): void {
   mkdirSync(dir, { recursive: true });
 }
 
-function installError(e: unknown): KasError {
+/** An errno failure while writing under data_dir → exit 6 saying why (full, read-only, …). */
+function installError(e: unknown, config: UpdateConfig): KasError {
   if (e instanceof KasError) return e;
-  const err = e as NodeJS.ErrnoException;
-  if (err?.code && /^E[A-Z]+$/.test(err.code)) {
-    const hint = err.code === "ENOSPC" ? "free space under data_dir" : err.code === "EROFS" || err.code === "EACCES" || err.code === "EPERM" ? "make data_dir writable for the user running kas update-db" : undefined;
-    return fail(UPDATE_EXIT.INSTALL, `install failed, the installed database is unchanged: ${err.message}`, hint);
-  }
+  const err = diskError(`cannot write under ${rulesRoot(config)}`, e);
+  if (err) return err;
   throw e;
 }
