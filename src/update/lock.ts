@@ -1,7 +1,10 @@
 // One `kas update-db` at a time per data_dir: an O_EXCL lock file holding the owner's pid.
 // A lock whose pid is dead (a run killed by cron's timeout, a reboot) is stale and taken
 // over; a live owner means exit 73 (cron simply tries again next time).
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+// The pid is written to a private file first and hard-linked into place (link(2) fails with
+// EEXIST like O_EXCL), so the lock is never seen empty: a second run could otherwise read the
+// file between create and write, take it for stale and break a live lock.
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { diskError, fail, UPDATE_EXIT } from "./exit";
 
@@ -38,6 +41,7 @@ export function acquireLock(path: string, alive: (pid: number) => boolean = pidA
   for (let attempt = 0; attempt < 2; attempt++) {
     let fd: number;
     try {
+      if (linkLock(path)) return held(path);
       fd = openSync(path, "wx", 0o644);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -70,15 +74,42 @@ export function acquireLock(path: string, alive: (pid: number) => boolean = pidA
       throw diskError(`cannot write the lock file ${path}`, e) ?? e;
     }
     closeSync(fd);
-    return {
-      release() {
-        try {
-          if (readPid(path) === process.pid) unlinkSync(path);
-        } catch {}
-      },
-    };
+    return held(path);
   }
   throw fail(UPDATE_EXIT.LOCKED, `cannot take the lock ${path}: another run keeps creating it`, "wait for the other kas update-db to finish");
+}
+
+const held = (path: string): Lock => ({
+  release() {
+    try {
+      if (readPid(path) === process.pid) unlinkSync(path);
+    } catch {}
+  },
+});
+
+/** true: the lock is ours; false: links are not supported here (use O_EXCL); throws EEXIST and disk errors. */
+function linkLock(path: string): boolean {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, `${process.pid}\n`, { mode: 0o644 });
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {}
+    throw e;
+  }
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP" || code === "ENOSYS") return false;
+    throw e;
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {}
+  }
 }
 
 function readPid(path: string): number | undefined {

@@ -130,7 +130,7 @@ describe("kas update-db on a full or read-only data_dir, with kas serve running"
       expect(() => writeFileSync(filler, Buffer.alloc(SIZE_KB * 1024, 1))).toThrow(/ENOSPC/);
       const r = await update("v2");
       expect(r.exitCode).toBe(6);
-      expect(r.stderr).toContain(`cannot write the lock file ${join(rulesRoot(data()), "update.lock")}: no space left on the file system (ENOSPC)`);
+      expect(r.stderr).toContain(`cannot create the lock file ${join(rulesRoot(data()), "update.lock")}: no space left on the file system (ENOSPC)`);
       expect(r.stderr).not.toContain("internal error");
       expect({ ...installed(), free: 0 }).toEqual({ ...before, free: 0 });
       await expectServing("1", "ONE");
@@ -158,7 +158,7 @@ describe("kas update-db on a full or read-only data_dir, with kas serve running"
       sh("mount", "-o", "remount,ro", mnt);
       const stale = await update("v2");
       expect(stale.exitCode).toBe(6);
-      expect(stale.stderr).toContain(`cannot remove the stale lock ${lock} (pid 999999999): the file system is mounted read-only (EROFS)`);
+      expect(stale.stderr).toContain(`cannot create the lock file ${lock}: the file system is mounted read-only (EROFS)`);
       await expectServing("1", "ONE");
     } finally {
       sh("mount", "-o", "remount,rw", mnt);

@@ -1,0 +1,35 @@
+import { expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir } from "../testing/kas-binary";
+import { UPDATE_EXIT } from "./exit";
+import { acquireLock } from "./lock";
+
+test("a held lock refuses a second run with the lock code; release frees it; no temp files left", () => {
+  const dir = tempDir();
+  const path = join(dir, "update.lock");
+  const a = acquireLock(path);
+  expect(readFileSync(path, "utf8")).toBe(`${process.pid}\n`);
+  let code: number | undefined;
+  try {
+    acquireLock(path, () => true);
+  } catch (e) {
+    code = (e as { exitCode?: number }).exitCode;
+  }
+  expect(code).toBe(UPDATE_EXIT.LOCKED);
+  a.release();
+  expect(existsSync(path)).toBe(false);
+  expect(readdirSync(dir)).toEqual([]);
+});
+
+test("a stale lock (dead pid, or empty) is taken over", () => {
+  const dir = tempDir();
+  const path = join(dir, "update.lock");
+  writeFileSync(path, "999999999\n");
+  const l = acquireLock(path, () => false);
+  expect(readFileSync(path, "utf8")).toBe(`${process.pid}\n`);
+  l.release();
+  writeFileSync(path, "");
+  acquireLock(path, () => false).release();
+  expect(readdirSync(dir)).toEqual([]);
+});
