@@ -25,7 +25,7 @@ export function updatePermission(config: LicenseConfig, opts: { clock?: () => Da
   if (updatesAllowed(st)) return { allowed: true };
   const why =
     st.verdict === "expired"
-      ? `the license ${st.message.replace(/:.*$/, "")}`
+      ? `the license ${/expired on \d{4}-\d{2}-\d{2}(?: \([^)]*\))?/.exec(st.message)?.[0] ?? "expired"}${st.source === "reserve" ? " (the reserve key, which outlasted the key_file's key)" : ""}`
       : st.verdict === "not_yet_valid"
         ? `the license is ${st.message}`
         : `there is no valid license (${st.message})`;

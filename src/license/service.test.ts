@@ -112,9 +112,9 @@ describe("reserve key", () => {
     expect(svc.state().message).toContain("the key_file's key: no license key file at");
   });
 
-  test("when both are expired, the active one is used (filtering goes on)", () => {
+  test("when both are expired, the one that expired last is used (filtering goes on)", () => {
     const { svc } = setup(keys);
-    expect(svc.state(at("2028-02-01"))).toMatchObject({ verdict: "expired", source: "active", license: { serial: "OLD" } });
+    expect(svc.state(at("2028-02-01"))).toMatchObject({ verdict: "expired", source: "reserve", license: { serial: "NEW" } });
   });
 });
 

@@ -7,7 +7,7 @@
 // - the active key when it is valid or expiring;
 // - else the reserve key when it is valid or expiring (a renewal installed ahead of time
 //   takes over the day the active key ends; also when the active file is missing/broken);
-// - else an expired key (active first): filtering goes on under its limits, but
+// - else an expired key (the one that expired last): filtering goes on under its limits, but
 //   updatesAllowed() is false so `kas update-db` refuses to update;
 // - else no key: every recipient is unlicensed ("no valid license").
 // An expiring active key whose reserve continues without a gap is reported as valid: the
@@ -120,8 +120,10 @@ export class LicenseService {
       return pick(active, "active");
     }
     if (reserve && USABLE.has(reserve.verdict)) return pick(reserve, "reserve", `reserve key in use (${reserve.message}); the key_file's key: ${active.message}`);
+    // Both expired: the one that expired last, whose limits the site was living under.
+    const reserveLater = reserve?.verdict === "expired" && (active.verdict !== "expired" || parseDay(reserve.license!.expires)! > parseDay(active.license!.expires)!);
+    if (reserveLater) return pick(reserve!, "reserve", `reserve key: ${reserve!.message}; the key_file's key: ${active.message}`);
     if (active.verdict === "expired") return pick(active, "active");
-    if (reserve?.verdict === "expired") return pick(reserve, "reserve", `reserve key: ${reserve.message}; the key_file's key: ${active.message}`);
     return { verdict: active.verdict, message: active.message, source: "none", active, reserve };
   }
 

@@ -130,6 +130,34 @@ describe("time and reload", () => {
     expect(hooks.beforeDispatch(req("a@example.com"))).toBeUndefined();
   });
 
+  test("the takeover is logged by the first message after midnight, not an hour later by the timer, and only once", () => {
+    const { hooks, lines, setNow } = setup({ serial: "OLD", starts: "2026-01-01", expires: "2026-12-31" }, { serial: "NEW", starts: "2026-12-01", expires: "2027-12-31" });
+    setNow(new Date("2026-12-31T23:59:59Z"));
+    expect(hooks.beforeDispatch(req("a@example.com"))).toBeUndefined();
+    expect(lines).toHaveLength(1);
+    expect(hooks.status().license).toMatchObject({ serial: "OLD", source: "active", verdict: "valid" });
+    setNow(new Date("2027-01-01T00:00:00Z"));
+    expect(hooks.beforeDispatch(req("a@example.com"))).toBeUndefined();
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^info license changed: valid: reserve key in use \(valid until 2027-12-31 .*\); the key_file's key: expired on 2026-12-31 .*serial NEW\)$/);
+    hooks.beforeDispatch(req("b@example.com"));
+    hooks.status();
+    expect(lines).toHaveLength(2);
+  });
+
+  test("a status request notices the change too; the end of both keys is logged the same way", () => {
+    const { hooks, lines, setNow } = setup({ serial: "OLD", starts: "2026-01-01", expires: "2026-12-31" }, { serial: "NEW", starts: "2026-12-01", expires: "2027-12-31" });
+    setNow(new Date("2027-01-01T00:00:00Z"));
+    expect(hooks.status().license).toMatchObject({ serial: "NEW", source: "reserve" });
+    expect(lines.at(-1)).toStartWith("info license changed: valid: reserve key in use");
+    setNow(new Date("2028-01-01T00:00:00Z"));
+    expect(hooks.beforeDispatch(req("a@example.com"))).toBeUndefined();
+    expect(lines).toHaveLength(3);
+    // Both expired: the key that expired last (the reserve) is the one in use.
+    expect(lines[2]).toMatch(/^warn license changed: expired: reserve key: expired on 2027-12-31 .*serial NEW\); kas update-db refuses to update rules until a valid key is installed$/);
+    expect(hooks.status().license).toMatchObject({ verdict: "expired", source: "reserve", filtering: true, updates_allowed: false });
+  });
+
   test("onConfig again (SIGHUP) re-reads the key file: a new key applies without a restart", () => {
     const { hooks, lines, config } = setup(null);
     expect(hooks.beforeDispatch(req("a@example.com"))?.action).toBe("pass");

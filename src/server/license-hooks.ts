@@ -11,6 +11,9 @@
 // show Bcc recipients to everyone else. The addresses go to the log (the reply's notes).
 // The state is logged at start, after every reload, whenever the verdict changes, and every
 // hour while it is not valid (an error without a usable key, a warning when expiring/expired).
+// A change the clock brings (the reserve key taking over at midnight UTC, expiry) is logged by
+// the first admission or status request that sees it, not up to an hour later by the timer:
+// the state is computed from the clock on every call, so the log must follow it just as fast.
 import type { KasConfig } from "../config/schema";
 import type { ScanRequest } from "../engine/types";
 import { LICENSE_HEADER, UNLICENSED_STATUS } from "../license/headers";
@@ -61,8 +64,9 @@ export function licenseHooks(opts: LicenseHooksOptions = {}): LicenseHooks {
   let cancel: (() => void) | undefined;
   let lastVerdict: string | undefined;
 
+  const keyOf = (st: LicenseState) => `${st.verdict}/${st.source}/${st.license?.serial ?? ""}`;
   const say = (st: LicenseState, why: string) => {
-    lastVerdict = `${st.verdict}/${st.source}/${st.license?.serial ?? ""}`;
+    lastVerdict = keyOf(st);
     const line = `${why}: ${st.verdict}: ${st.message}${st.license ? ` (licensee ${st.license.licensee}, serial ${st.license.serial})` : ""}`;
     if (st.verdict === "valid") log.info(line);
     else if (st.verdict === "expiring") log.warn(line);
@@ -73,9 +77,13 @@ export function licenseHooks(opts: LicenseHooksOptions = {}): LicenseHooks {
   const remind = () => {
     if (!service) return;
     const st = service.state(clock());
-    const key = `${st.verdict}/${st.source}/${st.license?.serial ?? ""}`;
-    if (key !== lastVerdict) say(st, "license changed");
+    if (keyOf(st) !== lastVerdict) say(st, "license changed");
     else if (st.verdict !== "valid") say(st, "license");
+  };
+  /** Logs st when it differs from the last state logged; returns st. */
+  const notice = (st: LicenseState) => {
+    if (keyOf(st) !== lastVerdict) say(st, "license changed");
+    return st;
   };
 
   return {
@@ -92,9 +100,11 @@ export function licenseHooks(opts: LicenseHooksOptions = {}): LicenseHooks {
 
     beforeDispatch(req) {
       if (!service) return undefined;
+      const now = clock();
+      notice(service.state(now));
       let a;
       try {
-        a = service.admit(req.envelope.rcpt, clock());
+        a = service.admit(req.envelope.rcpt, now);
       } catch (e) {
         // The usage store failed (disk full, file removed): filter rather than let mail through unscanned.
         log.error(`license usage store: ${e instanceof Error ? e.message : String(e)}; message filtered without counting its recipients`);
@@ -117,7 +127,7 @@ export function licenseHooks(opts: LicenseHooksOptions = {}): LicenseHooks {
 
     status() {
       if (!service) return { license: { verdict: "missing", message: "licensing not started" } };
-      const st = service.state(clock());
+      const st = notice(service.state(clock()));
       const l = st.license;
       let used: number | null = null;
       try {

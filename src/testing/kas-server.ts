@@ -30,8 +30,11 @@ export interface Served {
 
 const T = { connectMs: 2000, dataMs: 60_000 };
 
-/** `server` = key lines for [server] (listen is set here); `toml` = everything else (no [server] table). */
-export async function startServer(dir: string, opts: { server?: string; toml?: string; extraListen?: string[] } = {}): Promise<Served> {
+/**
+ * `server` = key lines for [server] (listen is set here); `toml` = everything else (no [server] table);
+ * `env` = added to the server's environment (e.g. testing/faketime.ts's LD_PRELOAD).
+ */
+export async function startServer(dir: string, opts: { server?: string; toml?: string; extraListen?: string[]; env?: Record<string, string> } = {}): Promise<Served> {
   const port = freePort();
   const tcp = `tcp:127.0.0.1:${port}`;
   const toml = opts.toml ?? "";
@@ -40,7 +43,7 @@ export async function startServer(dir: string, opts: { server?: string; toml?: s
   const license = /^\[license\]/m.test(toml) ? "" : `[license]\nkey_file = ${JSON.stringify(join(REPO, "fixtures/license/test-server-2099.key"))}\ntrusted_issuers = [${JSON.stringify(join(REPO, "fixtures/license/test-issuer.pub"))}]\n`;
   const spf = /^\[spf\]/m.test(toml) ? "" : "[spf]\nenabled = false\n";
   const configPath = writeConfig(dir, `${toml}\n${license}${spf}[server]\nlisten = ${JSON.stringify([tcp, ...(opts.extraListen ?? [])])}\n${opts.server ?? ""}\n`);
-  const proc = Bun.spawn([kasBinary(), "serve", "--config", configPath], { stdin: "ignore", stdout: "ignore", stderr: "pipe", env: { ...process.env, KAS_CONFIG: "", NO_COLOR: "1" } });
+  const proc = Bun.spawn([kasBinary(), "serve", "--config", configPath], { stdin: "ignore", stdout: "ignore", stderr: "pipe", env: { ...process.env, KAS_CONFIG: "", NO_COLOR: "1", ...opts.env } });
   const log: string[] = [];
   void (async () => {
     let rest = "";
