@@ -5,8 +5,7 @@ import { createHash } from "node:crypto";
 import type { ParsedMessage } from "../message/types";
 import { bandSymbols, classify, DEFAULT_PARAMS, type ClassifierParams } from "./classify";
 import type { LearnClass, LearnOutcome, StoreTotals, TokenStore } from "./store";
-import { tokenId } from "./token-id";
-import { tokenize, type TokenizeOptions } from "./tokenize";
+import { tokenIds, type TokenizeOptions } from "./tokenize";
 
 export interface BayesOptions {
   /** Abstain until this many spam and ham messages were learned. */
@@ -22,10 +21,7 @@ export type BayesVerdict =
 
 /** Token ids of a message's distinct tokens (see token-id.ts on collisions). */
 export function messageTokenIds(msg: ParsedMessage, opts?: TokenizeOptions): number[] {
-  const tokens = tokenize(msg, opts);
-  const ids = new Array<number>(tokens.length);
-  for (let i = 0; i < tokens.length; i++) ids[i] = tokenId(tokens[i]);
-  return ids;
+  return tokenIds(msg, opts);
 }
 
 /**

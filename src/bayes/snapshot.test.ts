@@ -5,6 +5,7 @@ import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { tempDir } from "../testing/kas-binary";
 import { SnapshotTokenStore } from "./snapshot";
+import { tokenId } from "./token-id";
 import { openSqliteStore } from "./sqlite-store";
 
 test("the snapshot follows another connection's learn, relearn, forget, expiry and merges", async () => {
@@ -38,4 +39,20 @@ test("the snapshot follows another connection's learn, relearn, forget, expiry a
   for (let i = 31; i <= 40; i++) await writer.learn([{ digest: `n${i}`, op: "spam", tokens: [i] }]);
   await same();
   for (const s of [writer, reader, snap]) s.close();
+});
+
+test("a full load of thousands of 52-bit ids (growing the arrays) answers like SQLite, present and absent ids alike", async () => {
+  const path = join(tempDir("kas-snap-"), "bayes.sqlite");
+  const writer = openSqliteStore(path);
+  const ids = Array.from({ length: 5000 }, (_, i) => tokenId(`token-${i}`));
+  await writer.learn([{ digest: "a", op: "spam", tokens: ids.slice(0, 3000) }, { digest: "b", op: "ham", tokens: ids.slice(2000) }]);
+  const snap = new SnapshotTokenStore(openSqliteStore(path, { readonly: true }));
+  const probe = [...ids.filter((_, i) => i % 7 === 0), ...Array.from({ length: 300 }, (_, i) => tokenId(`absent-${i}`)), 2 ** 52 - 1];
+  const [a, b] = await Promise.all([snap.lookup(probe), writer.lookup(probe)]);
+  expect(a.counts.size).toBe(Math.ceil(5000 / 7));
+  expect(Object.fromEntries(a.counts)).toEqual(Object.fromEntries(b.counts));
+  expect(a.counts.get(ids[2002])).toEqual({ spam: 1, ham: 1 });
+  expect(a.totals).toEqual({ nspam: 1, nham: 1 });
+  writer.close();
+  snap.close();
 });

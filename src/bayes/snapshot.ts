@@ -10,17 +10,22 @@
 // a change feed cannot show, so it makes the next refresh reload everything. Learning
 // stays in the store: this class only reads.
 import type { TokenCounts } from "./classify";
-import type { Changes, SqliteTokenStore } from "./sqlite-store";
+import type { SqliteTokenStore } from "./sqlite-store";
 import type { LearnItem, LearnOutcome, Lookup, StoreStats, StoreTotals, TokenStore } from "./store";
 
 /** The overlay is merged into the arrays when it holds more than this, or 1/8 of the arrays. */
 const MERGE_AT = 50_000;
+/** Ids are 52-bit hashes, so evenly spread: their top 16 bits pick a bucket (a 256 KiB index), and a lookup binary-searches only its bucket. */
+const BUCKET_SHIFT = 2 ** 36;
+const BUCKETS = 65_536;
 
 export class SnapshotTokenStore implements TokenStore {
   readonly location: string;
   private ids = new Float64Array(0);
   private spam = new Uint32Array(0);
   private ham = new Uint32Array(0);
+  /** index[b] = first position of bucket b in ids; index[BUCKETS] = ids.length. */
+  private index = new Uint32Array(BUCKETS + 1);
   private overlay = new Map<number, TokenCounts>();
   private totals: StoreTotals = { nspam: 0, nham: 0 };
   private seq = -1;
@@ -38,40 +43,41 @@ export class SnapshotTokenStore implements TokenStore {
     const v = this.store.dataVersion();
     if (v === this.version && this.seq >= 0) return;
     this.version = v;
-    this.apply(this.store.changesSince(this.seq));
-  }
-
-  private apply(c: Changes): void {
-    if (c.full) {
-      this.overlay.clear();
-      const n = c.rows.length;
-      this.ids = new Float64Array(n);
-      this.spam = new Uint32Array(n);
-      this.ham = new Uint32Array(n);
-      let k = 0;
-      for (const [id, s, h] of c.rows) {
-        if (id === 0) this.totals = { nspam: s, nham: h };
-        else if (s > 0 || h > 0) {
-          this.ids[k] = id;
-          this.spam[k] = s;
-          this.ham[k++] = h;
-        }
-      }
-      this.shrink(k);
-    } else {
-      for (const [id, s, h] of c.rows) {
+    // (a box, not a `let`: an assignment inside the callback is invisible to TS narrowing)
+    const pass: { loaded?: Loader } = {};
+    const c = this.store.changesSince(this.seq, (full) => {
+      if (full) return (pass.loaded = new Loader(this.ids.length)).add;
+      return (id, s, h) => {
         if (id === 0) this.totals = { nspam: s, nham: h };
         else this.overlay.set(id, { spam: s, ham: h });
-      }
-      if (this.overlay.size > Math.max(this.mergeAt, this.ids.length >> 3)) this.merge();
-    }
+      };
+    });
+    const loaded = pass.loaded;
+    if (loaded) {
+      this.overlay.clear();
+      this.totals = loaded.totals;
+      this.ids = loaded.ids;
+      this.spam = loaded.spam;
+      this.ham = loaded.ham;
+      this.shrink(loaded.n);
+    } else if (this.overlay.size > Math.max(this.mergeAt, this.ids.length >> 3)) this.merge();
     this.seq = c.seq;
   }
 
+  /** Trim the arrays to k entries and rebuild the bucket index. */
   private shrink(k: number): void {
     this.ids = this.ids.slice(0, k);
     this.spam = this.spam.slice(0, k);
     this.ham = this.ham.slice(0, k);
+    const index = new Uint32Array(BUCKETS + 1);
+    let pos = 0;
+    for (let b = 0; b < BUCKETS; b++) {
+      index[b] = pos;
+      const end = (b + 1) * BUCKET_SHIFT;
+      while (pos < k && this.ids[pos] < end) pos++;
+    }
+    index[BUCKETS] = k;
+    this.index = index;
   }
 
   /** Overlay + arrays → new sorted arrays (a merge walk; rows at 0/0 drop out). */
@@ -111,10 +117,12 @@ export class SnapshotTokenStore implements TokenStore {
   }
 
   private find(id: number): TokenCounts | undefined {
-    const o = this.overlay.get(id);
+    const o = this.overlay.size ? this.overlay.get(id) : undefined;
     if (o) return o.spam > 0 || o.ham > 0 ? o : undefined;
-    let lo = 0;
-    let hi = this.ids.length - 1;
+    // Ids at or above 2^52 (not made by tokenId, but valid rows) sort into the last bucket.
+    const b = Math.min(Math.floor(id / BUCKET_SHIFT), BUCKETS - 1);
+    let lo = this.index[b];
+    let hi = this.index[b + 1] - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const v = this.ids[mid];
@@ -153,4 +161,40 @@ export class SnapshotTokenStore implements TokenStore {
   close(): void {
     this.store.close();
   }
+}
+
+/** A full pass read straight into growing typed arrays: the table is never held as row objects. */
+class Loader {
+  n = 0;
+  totals: StoreTotals = { nspam: 0, nham: 0 };
+  ids: Float64Array;
+  spam: Uint32Array;
+  ham: Uint32Array;
+
+  constructor(sizeHint: number) {
+    const cap = Math.max(1024, sizeHint);
+    this.ids = new Float64Array(cap);
+    this.spam = new Uint32Array(cap);
+    this.ham = new Uint32Array(cap);
+  }
+
+  readonly add = (id: number, s: number, h: number): void => {
+    if (id === 0) return void (this.totals = { nspam: s, nham: h });
+    if (s === 0 && h === 0) return;
+    if (this.n === this.ids.length) {
+      const cap = this.n * 2;
+      const ids = new Float64Array(cap);
+      const spam = new Uint32Array(cap);
+      const ham = new Uint32Array(cap);
+      ids.set(this.ids);
+      spam.set(this.spam);
+      ham.set(this.ham);
+      this.ids = ids;
+      this.spam = spam;
+      this.ham = ham;
+    }
+    this.ids[this.n] = id;
+    this.spam[this.n] = s;
+    this.ham[this.n++] = h;
+  };
 }

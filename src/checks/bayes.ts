@@ -23,6 +23,10 @@ export const bayesDbPath = (c: Pick<KasConfig, "data_dir" | "bayes">) => c.bayes
 
 /** After a failure to open, retry this much later: a relearned database is picked up without a restart. */
 const REOPEN_AFTER_MS = 30_000;
+/** Auto-learning expires tokens beyond [bayes] max_tokens after this many learned messages. */
+const EXPIRE_EVERY = 500;
+/** How often an open reader checks whether the file was replaced (removed and relearned). */
+const STAT_EVERY_MS = 1000;
 /** Scanners wait at most this long for a lock (readers in WAL mode almost never need one). */
 const READ_BUSY_MS = 2000;
 /** Auto-learning must not hold up mail: give up on a busy database quickly. */
@@ -36,7 +40,15 @@ export interface BayesCheckDeps {
   /** Opens the writable store for auto-learning (default: the SQLite file). */
   openWriter?: () => TokenStore;
   now?: () => number;
+  /**
+   * Told when the check's state changes (database missing, corrupt, busy, abstaining, usable
+   * again): the caller logs it, once per change rather than once per message.
+   */
+  onStateChange?: (note: string, state: BayesState) => void;
 }
+
+/** ok = classifying; abstain = too little learned; else why the database cannot be read. */
+export type BayesState = "ok" | "abstain" | "missing" | "corrupt" | "busy" | "io" | "error";
 
 interface Pending {
   ids: number[];
@@ -52,6 +64,9 @@ export class BayesCheck implements Check {
   private writer?: Bayes;
   private readonly pending = new Map<string, Pending>();
   private readonly path: string;
+  private state: BayesState = "ok";
+  private statAt = -Infinity;
+  private learnedSinceExpiry = 0;
 
   constructor(
     private readonly config: Pick<KasConfig, "data_dir" | "bayes">,
@@ -71,6 +86,9 @@ export class BayesCheck implements Check {
   /** The reading store, reopened when the file was replaced (removed and relearned). */
   private open(): Bayes {
     if (this.deps.store) return (this.reader ??= { bayes: new Bayes(this.deps.store, this.opts()) }).bayes;
+    // A stat per scan is measurable at 1000+ scans/s: look for a replaced file once a second.
+    if (this.reader && this.now() - this.statAt < STAT_EVERY_MS) return this.reader.bayes;
+    this.statAt = this.now();
     const ino = fileIno(this.path);
     if (this.reader && this.reader.ino === ino) return this.reader.bayes;
     const appeared = ino !== undefined && this.lastError instanceof BayesStoreError && this.lastError.failure === "missing";
@@ -96,18 +114,20 @@ export class BayesCheck implements Check {
 
   async run(input: CheckInput): Promise<CheckOutput> {
     if (!input.message) return { symbols: [] };
-    const ids = messageTokenIds(input.message);
-    if (this.config.bayes.autolearn) this.remember(input.id, { ids, digest: messageDigest(input.message) });
+    // Auto-learning needs the tokens even when the database cannot be read (it may create it).
+    const autolearn = this.config.bayes.autolearn;
+    const ids = autolearn ? messageTokenIds(input.message) : undefined;
+    if (ids) this.remember(input.id, { ids, digest: messageDigest(input.message) });
     let bayes: Bayes;
     try {
       bayes = this.open();
     } catch (e) {
-      return { symbols: [], notes: [unavailable(e)] };
+      return this.problem(e);
     }
     try {
-      const v = await bayes.classifyIds(ids);
-      if (v.kind === "abstain") return { symbols: [], notes: [`bayes: not enough learned yet (${v.reason}), skipped`] };
-      return { symbols: v.symbols, notes: [] };
+      const v = await bayes.classifyIds(ids ?? messageTokenIds(input.message));
+      if (v.kind === "abstain") return this.note("abstain", `bayes: not enough learned yet (${v.reason}), skipped`, []);
+      return this.note("ok", `bayes: token database ${bayes.store.location} usable, classifying`, v.symbols);
     } catch (e) {
       // A file that went bad under us: drop the handle so the next scan retries after a pause.
       if (!this.deps.store) {
@@ -116,8 +136,21 @@ export class BayesCheck implements Check {
         this.failedAt = this.now();
         this.lastError = e;
       }
-      return { symbols: [], notes: [unavailable(e)] };
+      return this.problem(e);
     }
+  }
+
+  private problem(e: unknown): CheckOutput {
+    return this.note(e instanceof BayesStoreError ? e.failure : "error", unavailable(e), []);
+  }
+
+  /** The output, with the note for the scan; tells onStateChange when the state is new. */
+  private note(state: BayesState, note: string, symbols: string[]): CheckOutput {
+    if (state !== this.state) {
+      this.state = state;
+      this.deps.onStateChange?.(note, state);
+    }
+    return { symbols, notes: state === "ok" ? [] : [note] };
   }
 
   private remember(id: string, p: Pending): void {
@@ -140,6 +173,11 @@ export class BayesCheck implements Check {
     try {
       this.writer ??= new Bayes(this.deps.openWriter?.() ?? this.deps.store ?? openSqliteStore(this.path, { busyTimeoutMs: AUTOLEARN_BUSY_MS }), this.opts());
       const [outcome] = await this.writer.store.learn([{ digest: p.digest, op: cls, tokens: p.ids }]);
+      // Auto-learning is the only writer some sites have: it keeps the database bounded too.
+      if (++this.learnedSinceExpiry >= EXPIRE_EVERY) {
+        this.learnedSinceExpiry = 0;
+        await this.writer.store.expire(b.max_tokens);
+      }
       return outcome === "already" ? undefined : `bayes: autolearned as ${cls} (score without Bayes ${score.toFixed(1)})`;
     } catch (e) {
       return `bayes: autolearn skipped: ${e instanceof Error ? e.message : String(e)}`;

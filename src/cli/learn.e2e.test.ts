@@ -80,6 +80,7 @@ test("a corrupt database: learn exits 65 and says how to recover; scan goes on w
   expect(s.exitCode).toBe(0);
   const line = JSON.parse(s.text.trim());
   expect(line.notes.join("\n")).toContain("is corrupt");
+  expect(s.stderr).toContain("is corrupt"); // logged once, not only in the line
   expect(line.hits.some((h: { name: string }) => h.name.startsWith("BAYES_"))).toBe(false);
 }, 30_000);
 

@@ -27,6 +27,7 @@ export default kasCommand({
   },
   args: {
     ...CONFIG_ARG,
+    paths: { type: "positional", required: false, description: "files, directories (recursively) and mbox files to learn", valueHint: "PATH..." },
     spam: { type: "boolean", description: "learn the messages as spam" },
     ham: { type: "boolean", description: "learn the messages as ham (wanted mail)" },
     forget: { type: "boolean", description: "undo earlier learning of the messages" },

@@ -34,6 +34,7 @@ export default kasCommand({
   },
   args: {
     ...CONFIG_ARG,
+    paths: { type: "positional", required: false, description: "files, directories (recursively) and mbox files to scan", valueHint: "PATH..." },
     local: { type: "boolean", description: "scan in this process (engine + Bayes) instead of through a server" },
     connect: { type: "string", description: "server address (tcp:host:port or unix:/path); default: [client] connect_to", valueHint: "ADDR" },
     jobs: { type: "string", alias: "j", description: "messages in flight at once (default 4)", valueHint: "N" },

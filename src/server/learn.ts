@@ -15,8 +15,12 @@ const fail = (code: ErrorCode, message: string) => {
   return json(e.status, e.body);
 };
 
+/** Expire tokens beyond [bayes] max_tokens after this many learned messages (a full count costs ~0.1 s at a million tokens). */
+const EXPIRE_EVERY = 500;
+
 export function makeLearnHandler(config: () => KasConfig) {
   let open: { path: string; bayes: Bayes } | undefined;
+  let sinceExpiry = 0;
   return async (req: Request): Promise<Response> => {
     if (req.method !== "POST") return fail("method_not_allowed", "use POST /v1/learn with X-KAS-Learn: spam|ham|forget and the message as body");
     const op = decodeLearnOp(req.headers);
@@ -39,6 +43,10 @@ export function makeLearnHandler(config: () => KasConfig) {
       }
       const msg = await parseMessage(body.bytes, cfg.scan);
       const [outcome] = await open.bayes.learn([msg], op.value);
+      if (++sinceExpiry >= EXPIRE_EVERY) {
+        sinceExpiry = 0;
+        await open.bayes.store.expire(cfg.bayes.max_tokens);
+      }
       // The totals row only (stats() would count every token).
       const { totals } = await open.bayes.store.lookup([]);
       const reply: LearnReply = { version: 1, outcome, spam: totals.nspam, ham: totals.nham };

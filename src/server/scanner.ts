@@ -15,11 +15,17 @@ export async function validateRules(config: KasConfig): Promise<RulesInfo> {
   return { version: db.version, digest: db.digest, source };
 }
 
-// The SPF check asks the master's shared SPF service over IPC (deps.spf).
+// The checks of checks/registry.ts; SPF asks the master's shared service over IPC (deps.spf).
+// Each filtering process logs a change of the Bayes database's state once.
 export const workerScannerFactory: ScannerFactory = async (config, deps) => {
-  const [{ createScanner }, { createBayesCheck, withAutolearn }, { createSpfCheck }] = await Promise.all([import("../engine/scanner"), import("../checks/bayes"), import("../checks/spf")]);
-  const bayes = config.bayes.enabled ? createBayesCheck(config) : undefined;
-  const spf = config.spf.enabled ? createSpfCheck({ ask: deps.spf, helo: config.spf.helo_check, receiver: config.spf.receiver || undefined }) : undefined;
-  const scanner = await createScanner(config, { checks: [...(spf ? [spf] : []), ...(bayes ? [bayes] : [])] });
+  const [{ createScanner }, { withAutolearn }, { bayesLogLevel, createChecks }, { logger }] = await Promise.all([
+    import("../engine/scanner"),
+    import("../checks/bayes"),
+    import("../checks/registry"),
+    import("../log/index"),
+  ]);
+  const log = logger("bayes");
+  const { checks, bayes } = createChecks(config, { askSpf: deps.spf, onBayesState: (note, state) => log[bayesLogLevel(state)](note.replace(/^bayes: /, "")) });
+  const scanner = await createScanner(config, { checks });
   return bayes ? withAutolearn(scanner, bayes) : scanner;
 };

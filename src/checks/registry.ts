@@ -1,0 +1,28 @@
+// The list of code-backed checks, written down once (DESIGN.md §5.6: explicit registries):
+// SPF (envelope stage) then Bayes (content stage). The filtering processes and the local
+// scanners (`kas filter --local`, `kas scan --local`) build their checks here, so a server
+// and a local scan judge alike. Where SPF answers come from is the caller's business: the
+// master's shared service over IPC, or an in-process service.
+import type { KasConfig } from "../config/schema";
+import type { SpfAnswer, SpfQuery } from "../server/ipc";
+import { createBayesCheck, type BayesCheck, type BayesState } from "./bayes";
+import { createSpfCheck } from "./spf";
+import type { Check } from "./types";
+
+export interface CheckDeps {
+  /** Asks an SPF service; required when [spf] enabled. */
+  askSpf?: (q: SpfQuery) => Promise<SpfAnswer>;
+  /** One call per change of the Bayes database's state (missing, corrupt, usable again). */
+  onBayesState?: (note: string, state: BayesState) => void;
+}
+
+export function createChecks(config: KasConfig, deps: CheckDeps): { checks: Check[]; bayes?: BayesCheck } {
+  const checks: Check[] = [];
+  if (config.spf.enabled && deps.askSpf) checks.push(createSpfCheck({ ask: deps.askSpf, helo: config.spf.helo_check, receiver: config.spf.receiver || undefined }));
+  const bayes = config.bayes.enabled ? createBayesCheck(config, { onStateChange: deps.onBayesState }) : undefined;
+  if (bayes) checks.push(bayes);
+  return { checks, bayes };
+}
+
+/** The level a Bayes state change is logged at: the usable states are news, the others a problem. */
+export const bayesLogLevel = (state: BayesState): "info" | "warn" => (state === "ok" || state === "abstain" ? "info" : "warn");
