@@ -3,6 +3,7 @@
 // the SMTP reply text on stderr (sysexits, what Postfix pipe(8) and Sendmail expect).
 // Client mode talks to `kas serve`; --local scans in this process. Client mode must start
 // fast (it runs once per message), so nothing of the engine is imported unless --local.
+import { isIP } from "node:net";
 import { UsageError } from "../errors";
 import type { Envelope } from "../engine/types";
 import { CONFIG_ARG, kasCommand } from "./command";
@@ -63,7 +64,7 @@ function envelopeOf(args: { ip?: string; helo?: string; from?: string; id?: stri
   }
   const list = rcpt.map((r) => r.trim()).filter(Boolean);
   for (const r of list) if (/[\s<>]/.test(r) || !r.includes("@")) throw new UsageError(`bad recipient address ${JSON.stringify(r)}`, "give --rcpt user@domain");
-  if (args.ip !== undefined && !/^[0-9a-fA-F:.]+$/.test(args.ip)) throw new UsageError(`bad client IP ${JSON.stringify(args.ip)}`, "give --ip as an IPv4 or IPv6 address");
+  if (args.ip !== undefined && !isIP(args.ip)) throw new UsageError(`bad client IP ${JSON.stringify(args.ip)}`, "give --ip as an IPv4 or IPv6 address");
   return { ip: args.ip, helo: args.helo, from: args.from, rcpt: list, queueId: args.id };
 }
 

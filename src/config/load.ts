@@ -84,6 +84,10 @@ function value(ks: KeySpec, v: unknown, has: boolean, path: string, file: string
     case "string":
       if (!has) return ks.def;
       if (typeof v !== "string") throw bad(`must be a string, got ${describe(v)}`);
+      if (ks.check && v !== "") {
+        const why = ks.check(v);
+        if (why) throw bad(why);
+      }
       return v;
     case "choice":
       if (!has) return ks.def;
@@ -98,6 +102,10 @@ function value(ks: KeySpec, v: unknown, has: boolean, path: string, file: string
       // A single string is accepted where a list is expected: `listen = "unix:/run/kas.sock"`.
       const list = typeof v === "string" ? [v] : v;
       if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) throw bad(`must be a list of strings, got ${describe(v)}`);
+      for (const [i, x] of list.entries()) {
+        const why = ks.check?.(x);
+        if (why) throw bad(`[${i}]: ${why}`);
+      }
       return list;
     }
     case "number": {

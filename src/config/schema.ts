@@ -1,6 +1,7 @@
 // The one configuration schema of kas (kas.toml). Every key: type, default, limits, one-line
 // doc. The loader validates against it, `kas config defaults` prints it, the README's config
 // table is generated from it. Add a key here and nowhere else.
+import { address, dnsServer, ipRange, octalMode, publicKey } from "./checks";
 import { bool, choice, int, num, section, str, strs, tables, type InferSection } from "./spec";
 
 const KiB = 1024;
@@ -20,8 +21,8 @@ const POLICY_KEYS = {
   tempfail_text: str("4.7.1 Message deferred, try again later", "enhanced status code and text sent with a tempfail"),
   whitelist_senders: strs([], "envelope senders (address, @domain or *@domain) whose mail is `trusted`"),
   blacklist_senders: strs([], "envelope senders (address, @domain or *@domain) whose mail is `blacklisted`"),
-  whitelist_ips: strs([], "client IPs or CIDR ranges whose mail is `trusted`"),
-  blacklist_ips: strs([], "client IPs or CIDR ranges whose mail is `blacklisted`"),
+  whitelist_ips: strs([], "client IPs or CIDR ranges whose mail is `trusted`", ipRange),
+  blacklist_ips: strs([], "client IPs or CIDR ranges whose mail is `blacklisted`", ipRange),
 } as const;
 
 export const SCHEMA = {
@@ -73,7 +74,7 @@ export const SCHEMA = {
   spf: section(
     {
       enabled: bool(true, "run the SPF check (RFC 7208) on the envelope: raises SPF_PASS … SPF_TEMPERROR, adds Received-SPF"),
-      resolver: str("", "DNS server as host:port (empty = the first nameserver in /etc/resolv.conf)"),
+      resolver: str("", "DNS server as host:port (empty = the first nameserver in /etc/resolv.conf)", dnsServer),
       timeout: num(5, "seconds one SPF evaluation may take, all its DNS queries included; beyond it the result is temperror and the scan goes on", { min: 0.1, max: 120 }),
       max_concurrent: int(64, "DNS queries the SPF service has on the wire at once; more wait for a free slot", { min: 1, max: 10_000 }),
       cache_size: int(10_000, "DNS answers the SPF service caches (positive for their TTL, negative per RFC 2308, up to 15 minutes)", { min: 0, max: 10_000_000 }),
@@ -84,7 +85,7 @@ export const SCHEMA = {
   ),
   client: section(
     {
-      connect_to: strs(["tcp:127.0.0.1:2277"], "server addresses (tcp:host:port or unix:/path); more than one = fail-over in order"),
+      connect_to: strs(["tcp:127.0.0.1:2277"], "server addresses (tcp:host:port or unix:/path); more than one = fail-over in order", address),
       connect_timeout: num(10, "seconds to wait for a connection", { min: 0.1, max: 3600 }),
       data_timeout: num(30, "seconds to wait for any read or write", { min: 0.1, max: 3600 }),
       on_error: choice(["tempfail", "reject", "accept"], "tempfail", "when scanning fails: tempfail (4xx / exit 75), reject (5xx / exit 69), accept (pass unmodified with a header / exit 0)"),
@@ -94,8 +95,8 @@ export const SCHEMA = {
   ),
   server: section(
     {
-      listen: strs(["tcp:127.0.0.1:2277"], "addresses the master listens on: tcp:host:port, unix:/path"),
-      socket_mode: str("0660", "file mode of Unix sockets (octal)"),
+      listen: strs(["tcp:127.0.0.1:2277"], "addresses the master listens on: tcp:host:port, unix:/path", address),
+      socket_mode: str("0660", "file mode of Unix sockets (octal)", octalMode),
       socket_owner: str("", "owner of Unix sockets as user[:group] (empty = the server's user)"),
       pid_file: str("", "pid file (empty = <data_dir>/kas.pid)"),
       start_filters: int(2, "filtering processes started with the server", { min: 0, max: 200 }),
@@ -115,7 +116,7 @@ export const SCHEMA = {
   update: section(
     {
       sources: strs([], "update mirrors tried in order: https://…, http://…, file:///… or a plain directory (what `kas update-db publish` writes)"),
-      trusted_keys: strs([], "publisher public keys whose signatures are accepted: `kas-ed25519:<base64>` text or the path of a .pub file"),
+      trusted_keys: strs([], "publisher public keys whose signatures are accepted: `kas-ed25519:<base64>` text or the path of a .pub file", publicKey),
       keep: int(3, "installed rule database versions kept under <data_dir>/rules/versions (for --rollback)", { min: 1, max: 100 }),
       timeout: num(30, "seconds a mirror may take to answer or stall mid-download before the next mirror is tried", { min: 0.1, max: 3600 }),
       max_age_days: num(7, "an installed database created longer ago than this is reported as stale (kas status, update-db)", { min: 0.01, max: 3650 }),
@@ -128,7 +129,7 @@ export const SCHEMA = {
     {
       key_file: str("/etc/kas/license.key", "the license key file (signed TOML; `kas license-check` shows it)"),
       reserve_key_file: str("", "a renewal key that takes over when the key_file's key expires or is unusable (empty = none)"),
-      trusted_issuers: strs([], "issuer public keys whose signatures are accepted: `kas-ed25519:<base64>` text or the path of a .pub file"),
+      trusted_issuers: strs([], "issuer public keys whose signatures are accepted: `kas-ed25519:<base64>` text or the path of a .pub file", publicKey),
       usage_file: str("", "database of the protected addresses seen (empty = <data_dir>/license/usage.sqlite)"),
     },
     "licensing: the signed key file, the issuers it may come from, the licensed-address count",

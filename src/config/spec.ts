@@ -3,17 +3,19 @@
 // defaults` and the README are all driven by the same table.
 
 export type KeySpec =
-  | { kind: "string"; def: string; doc: string }
+  | { kind: "string"; def: string; doc: string; check?: Check }
   | { kind: "choice"; def: string; doc: string; oneOf: readonly string[] }
   | { kind: "number"; def: number; doc: string; min?: number; max?: number; int?: boolean }
   | { kind: "boolean"; def: boolean; doc: string }
-  | { kind: "strings"; def: readonly string[]; doc: string }
+  | { kind: "strings"; def: readonly string[]; doc: string; check?: Check }
   | { kind: "section"; keys: SectionSpec; doc: string }
   | { kind: "tables"; keys: SectionSpec; doc: string };
 
 export type SectionSpec = { readonly [key: string]: KeySpec };
+/** A value's syntax beyond its type: undefined when fine, else why not (the loader adds file, line and key). */
+export type Check = (value: string) => string | undefined;
 
-export const str = (def: string, doc: string) => ({ kind: "string", def, doc }) as const;
+export const str = (def: string, doc: string, check?: Check) => ({ kind: "string", def, doc, check }) as const;
 export const choice = <const V extends string>(oneOf: readonly V[], def: V, doc: string) =>
   ({ kind: "choice", def, doc, oneOf }) as { kind: "choice"; def: V; doc: string; oneOf: readonly V[] };
 export const num = (def: number, doc: string, limits: { min?: number; max?: number; int?: boolean } = {}) =>
@@ -21,7 +23,7 @@ export const num = (def: number, doc: string, limits: { min?: number; max?: numb
 export const int = (def: number, doc: string, limits: { min?: number; max?: number } = {}) =>
   ({ kind: "number", def, doc, int: true, ...limits }) as const;
 export const bool = (def: boolean, doc: string) => ({ kind: "boolean", def, doc }) as const;
-export const strs = (def: readonly string[], doc: string) => ({ kind: "strings", def, doc }) as const;
+export const strs = (def: readonly string[], doc: string, check?: Check) => ({ kind: "strings", def, doc, check }) as const;
 export const section = <S extends SectionSpec>(keys: S, doc: string) => ({ kind: "section", keys, doc }) as const;
 export const tables = <S extends SectionSpec>(keys: S, doc: string) => ({ kind: "tables", keys, doc }) as const;
 

@@ -6,6 +6,7 @@ import { createSocket } from "node:dgram";
 import { readFileSync } from "node:fs";
 import { isIPv6 } from "node:net";
 import { connect } from "node:net";
+import { parseHostPort } from "../protocol/address";
 import type { DnsAnswer, DnsRecord, QType, Resolver } from "./types";
 import { decodeMessage, encodeQuery, RCODE, TYPE_CODE, WireError, type WireMessage } from "./wire";
 
@@ -22,11 +23,7 @@ export interface WireClientOptions {
 
 /** "HOST:PORT", "HOST", "[v6]:PORT" or a bare IPv6 address; port defaults to 53. */
 export function parseServerAddress(text: string): ServerAddress | undefined {
-  const m = text.match(/^\[([^\]]+)\](?::(\d+))?$/) ?? (isIPv6(text) ? [text, text] : text.match(/^([^:]+)(?::(\d+))?$/));
-  if (!m) return undefined;
-  const port = m[2] === undefined ? 53 : Number(m[2]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535 || !m[1]) return undefined;
-  return { host: m[1], port };
+  return parseHostPort(text, 53);
 }
 
 /** The first `nameserver` line of resolv.conf (glibc reads them in order); 127.0.0.1 when none. */

@@ -16,6 +16,23 @@ export function parseIp(text: string): Ip | undefined {
   return mapped ? { version: 4, bytes: b.slice(12) } : { version: 6, bytes: b };
 }
 
+/** A parsed `addr` or `addr/len` (a network in a white/black list). */
+export interface IpRange {
+  net: Ip;
+  bits: number;
+}
+
+/** undefined when `text` is not an address or CIDR range. */
+export function parseCidr(text: string): IpRange | undefined {
+  const [addr, len, extra] = text.trim().split("/");
+  const net = parseIp(addr);
+  if (!net || extra !== undefined || !/^\d{1,3}$/.test(len ?? "0")) return undefined;
+  const max = net.version === 4 ? 32 : 128;
+  // A mapped IPv6 range (::ffff:192.0.2.0/120) counts its prefix over the IPv6 form.
+  const bits = len === undefined ? max : Number(len) - (net.version === 4 && addr.includes(":") ? 96 : 0);
+  return bits >= 0 && bits <= max ? { net, bits } : undefined;
+}
+
 /** True when the first `bits` bits of a and b agree (same version required). */
 export function inNetwork(ip: Ip, net: Ip, bits: number): boolean {
   if (ip.version !== net.version) return false;

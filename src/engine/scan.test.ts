@@ -5,7 +5,7 @@ import type { Check } from "../checks/types";
 import { parseConfig } from "../config/load";
 import { compileSources } from "../ruledb/compile";
 import { loadRuleDb } from "../ruledb/match";
-import { ipInRange, senderMatches } from "./lists";
+import { ipInList, senderMatches } from "./lists";
 import { scan, type Engine } from "./scan";
 import type { ScanRequest } from "./types";
 
@@ -80,7 +80,7 @@ describe("lists", () => {
     ["2001:db9::1", "2001:db8::/32", false],
     ["10.0.0.1", "10.0.0.1", true],
     ["bogus", "10.0.0.0/8", false],
-  ])("ipInRange(%s, %s) = %p", (ip, range, want) => expect(ipInRange(ip, range)).toBe(want));
+  ])("ipInList(%s, [%s]) = %p", (ip, range, want) => expect(ipInList(ip, [range])).toBe(want));
   test("sender patterns", () => {
     expect(senderMatches("*@example.com", "a@example.com")).toBe(true);
     expect(senderMatches("@example.com", "a@badexample.com")).toBe(false);

@@ -2,6 +2,8 @@
 // brackets: `tcp:[::1]:2277`) and `unix:/absolute/path`. One parser, so `[server] listen`,
 // `[client] connect_to` and `kas status --connect` agree on the syntax.
 
+import { isIPv6 } from "node:net";
+
 export type Address = { kind: "tcp"; host: string; port: number } | { kind: "unix"; path: string };
 
 /** Parses an address; returns a reason string for a bad one (callers wrap it in their error type). */
@@ -22,6 +24,18 @@ export function parseAddress(text: string): Address | string {
     return { kind: "tcp", host: m[1] ?? m[2], port };
   }
   return `${JSON.stringify(text)}: expected tcp:host:port or unix:/path`;
+}
+
+/**
+ * `host[:port]` as a DNS server is written (`[spf] resolver`, `kas spf-query --resolver`):
+ * an IPv6 address bare or in brackets (`[::1]:5353`); the port defaults to `defaultPort`.
+ */
+export function parseHostPort(text: string, defaultPort: number): { host: string; port: number } | undefined {
+  const m = text.match(/^\[([^\]]+)\](?::(\d+))?$/) ?? (isIPv6(text) ? [text, text] : text.match(/^([^:]+)(?::(\d+))?$/));
+  if (!m) return undefined;
+  const port = m[2] === undefined ? defaultPort : Number(m[2]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535 || !m[1]) return undefined;
+  return { host: m[1], port };
 }
 
 export function formatAddress(a: Address): string {

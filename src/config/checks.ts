@@ -1,0 +1,28 @@
+// Syntax checks of config values beyond their type, run by the loader so that `kas config
+// check`, `kas serve` and a SIGHUP reload all refuse a bad value with file, line and key —
+// not a service failing later with an error that names no file.
+import { existsSync } from "node:fs";
+import { parseCidr } from "../dns/ip";
+import { parsePublicKey } from "../license/keys";
+import { parseAddress, parseHostPort } from "../protocol/address";
+import type { Check } from "./spec";
+
+export const address: Check = (v) => {
+  const a = parseAddress(v);
+  return typeof a === "string" ? a : undefined;
+};
+
+export const dnsServer: Check = (v) => (parseHostPort(v, 53) ? undefined : `${JSON.stringify(v)}: expected host or host:port (IPv6 as [::1]:53)`);
+
+export const ipRange: Check = (v) => (parseCidr(v) ? undefined : `${JSON.stringify(v)}: expected an IP address or CIDR range (192.0.2.0/24, 2001:db8::/32)`);
+
+export const octalMode: Check = (v) => (/^0?[0-7]{3}$/.test(v) ? undefined : `${JSON.stringify(v)}: expected an octal file mode such as "0660"`);
+
+/** Key text must parse; a path must exist (its content is checked where the key is used). */
+export const publicKey: Check = (v) => {
+  if (v.trim().startsWith("kas-ed25519")) {
+    const k = parsePublicKey(v);
+    return typeof k === "string" ? k : undefined;
+  }
+  return existsSync(v) ? undefined : `key file ${v} does not exist (give a kas-ed25519:... key or the path of a .pub file)`;
+};
