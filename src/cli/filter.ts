@@ -38,13 +38,12 @@ export default kasCommand({
       process.exitCode = await runFilterClient(config, envelope, { id });
       return;
     }
-    const [{ filterLocal }, { createLocalScanner }, { logger }] = await Promise.all([import("../engine/filter-local"), import("./local-scanner"), import("../log/index")]);
+    const [{ filterLocal }, { createLocalScanner }, { logger }] = await Promise.all([import("../client/filter-local"), import("./local-scanner"), import("../log/index")]);
     const log = logger("filter");
     const raw = await Bun.stdin.bytes();
     const { scanner, close } = await createLocalScanner(config);
     try {
-      const o = await filterLocal(scanner, config, raw, envelope, id);
-      if (o.result) log.info("%s status=%s score=%s/%s action=%s hits=%s", id, o.result.status, o.result.score, o.result.threshold, o.result.disposition, o.result.hits.map((h) => h.name).join(","));
+      const o = await filterLocal(scanner, config, raw, envelope, id, log);
       if (o.output.byteLength) await Bun.write(Bun.stdout, o.output);
       if (o.message) process.stderr.write(`kas: ${o.message}\n`);
       process.exitCode = o.exitCode;

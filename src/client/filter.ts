@@ -59,8 +59,15 @@ export async function filterViaServer(
     // The server adds X-KAS-Status; enforced here too, so no scanned message leaves without it.
     return { exitCode: EXIT.OK, output: applyEdits(raw, withStatusEdit(v.edits, v.status)), status: v.status };
   }
-  const why = r.errors.join("; ");
-  switch (c.on_error) {
+  return noVerdict(raw, r.errors.join("; "), c.on_error, applyEdits, log);
+}
+
+/**
+ * What becomes of a message that got no verdict (server unreachable, timeout, bad reply, a
+ * failed local scan), by [client] on_error; the decision is logged, never silent.
+ */
+export function noVerdict(raw: Uint8Array, why: string, onError: ClientSettings["on_error"], applyEdits: ApplyEdits, log: FilterLog): FilterOutcome {
+  switch (onError) {
     case "accept":
       log.warn("no verdict (%s): on_error=accept, message passed unscanned", why);
       return { exitCode: EXIT.OK, output: applyEdits(raw, unscannedEdits(`error: ${why}`)), status: "unscanned" };

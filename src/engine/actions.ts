@@ -2,9 +2,9 @@
 // SMTP reply) and header edits. Our own fields are `set` (replacing any copies already in
 // the message, so a sender cannot forge a clean verdict and a second pass does not stack).
 import type { Policy } from "./policy";
-import type { Disposition, HeaderEdit, Hit, Status } from "./types";
+import { STATUS_HEADER, type Disposition, type HeaderEdit, type Hit, type Status } from "./types";
 
-export const HEADER = { status: "X-KAS-Status", score: "X-KAS-Score", hits: "X-KAS-Hits", policy: "X-KAS-Policy", flag: "X-Spam-Flag" } as const;
+export const HEADER = { status: STATUS_HEADER, score: "X-KAS-Score", hits: "X-KAS-Hits", policy: "X-KAS-Policy", flag: "X-Spam-Flag" } as const;
 
 export interface ActionOutcome {
   disposition: Disposition;

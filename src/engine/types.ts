@@ -40,6 +40,9 @@ export type HeaderEdit =
   /** Prefix the Subject value (adds a Subject field when there is none); not repeated when already prefixed. */
   | { op: "prefix_subject"; prefix: string };
 
+/** Every scanned (or deliberately passed) message leaves with this field naming its status. */
+export const STATUS_HEADER = "X-KAS-Status";
+
 export type Disposition = "accept" | "reject" | "tempfail";
 
 export interface ScanTimings {

@@ -18,7 +18,7 @@
 //               | "busy" | "unavailable" | "shutting_down" | "internal"
 // The client applies "edits" in order and follows "action": reject → 5xx with reply.text,
 // tempfail → 4xx with reply.text. Pure decode/encode: no sockets, no engine.
-import { STATUSES, type Disposition, type HeaderEdit, type Hit, type PassStatus, type ScanResult, type ScanTimings, type Status } from "../../engine/types";
+import { STATUSES, STATUS_HEADER, type Disposition, type HeaderEdit, type Hit, type PassStatus, type ScanResult, type ScanTimings, type Status } from "../../engine/types";
 import type { Decoded } from "./request";
 
 export const PROTOCOL_VERSION = 1;
@@ -161,8 +161,7 @@ export function decodeReply(text: string): Decoded<ScanReply | ErrorReply> {
   };
 }
 
-/** Every scanned (or deliberately passed) message leaves with this field naming its status. */
-export const STATUS_HEADER = "X-KAS-Status";
+export { STATUS_HEADER };
 
 /** `edits` plus `set X-KAS-Status: <status>` unless they already set or add that field. */
 export function withStatusEdit(edits: HeaderEdit[], status: string): HeaderEdit[] {
