@@ -2,7 +2,8 @@
 // shown in --help + strict flags (an unknown flag is a usage error, exit 64, not ignored).
 // A command reports its exit code by setting process.exitCode or throwing a KasError: citty
 // drops the return value of subcommands. citty also runs a parent's `run` after one of its
-// subcommands ran, so a command with both subCommands and run must use `isSubcommandCall`.
+// subcommands ran (and the parent's flag check would reject the subcommand's flags): for a
+// command with both subCommands and run, kasCommand skips run when a subcommand was named.
 import { defineCommand, type ArgsDef, type CommandContext, type CommandDef } from "citty";
 import { UsageError } from "../errors";
 
@@ -29,6 +30,7 @@ export function kasCommand<T extends ArgsDef>(def: KasCommandDef<T>): CommandDef
     subCommands: def.subCommands,
     run: def.run
       ? (ctx) => {
+          if (def.subCommands && isSubcommandCall(ctx.rawArgs, def.subCommands)) return;
           rejectUnknownFlags(ctx.rawArgs, def.args ?? ({} as T));
           return def.run!(ctx);
         }

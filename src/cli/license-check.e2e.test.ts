@@ -200,7 +200,7 @@ test("usage and configuration errors: unknown flag â†’ 64, bad trusted_issuers â
   const c = writeConfig(tempDir("kas-license-e2e-"), `[license]\ntrusted_issuers = ["/nonexistent/issuer.pub"]\n`);
   const bad = await runKas(["license-check", "--config", c]);
   expect(bad.exitCode).toBe(78);
-  expect(bad.stderr).toContain("license.trusted_issuers[0]: cannot read key file /nonexistent/issuer.pub: ENOENT");
+  expect(bad.stderr).toContain("license.trusted_issuers: [0]: key file /nonexistent/issuer.pub does not exist");
 });
 
 test("--help lists the exit codes and the subcommands", async () => {

@@ -1,15 +1,16 @@
 // `kas license-check [--key FILE] [--json]`: judge the installed license key (exit codes for
 // monitoring, license/report.ts), and the issuer's tools as subcommands, so the command list
 // stays as it is: `kas license-check keygen --out NAME`, `kas license-check issue ...`.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { loadConfig } from "../config/load";
+import { licenseUsagePath } from "../config/paths";
 import { EXIT, KasError, StateError, UsageError } from "../errors";
 import { issueLicense } from "../license/issue";
-import { generateKeyPair, parsePrivateKey } from "../license/keys";
+import { parsePrivateKey, writeKeyPair } from "../license/keys";
 import { buildReport, renderJson, renderText, type UsageFigures } from "../license/report";
 import { LicenseService, type LicenseConfig } from "../license/service";
-import { licenseUsagePath, MemoryUsageStore, SqliteUsageStore } from "../license/usage";
-import { CONFIG_ARG, isSubcommandCall, kasCommand, rejectUnknownFlags } from "./command";
+import { MemoryUsageStore, SqliteUsageStore } from "../license/usage";
+import { CONFIG_ARG, kasCommand } from "./command";
 
 const keygen = kasCommand({
   name: "keygen",
@@ -18,23 +19,10 @@ const keygen = kasCommand({
   args: { out: { type: "string", description: "file name without extension", valueHint: "NAME" } },
   run({ args }) {
     if (!args.out) throw new UsageError("--out NAME is required", "kas license-check keygen --out /etc/kas/issuer");
-    const base = args.out.replace(/\.(key|pub)$/, "");
-    const [priv, pub] = [`${base}.key`, `${base}.pub`];
-    for (const f of [priv, pub]) {
-      // A lost private key cannot sign renewals: never overwrite one.
-      if (existsSync(f)) throw new StateError(`${f} exists already`, "choose another NAME, or move the old key pair away first");
-    }
-    const kp = generateKeyPair();
-    try {
-      writeFileSync(priv, kp.privateText, { mode: 0o600, flag: "wx" });
-      chmodSync(priv, 0o600); // the umask cannot widen it, but a pre-set ACL default could
-      writeFileSync(pub, kp.publicText, { mode: 0o644, flag: "wx" });
-    } catch (e) {
-      throw new StateError(`cannot write ${priv} / ${pub}: ${(e as NodeJS.ErrnoException).code ?? e}`, "check the directory exists and is writable");
-    }
-    console.log(`${priv}: private issuer key (mode 0600): keep it secret, it signs license keys`);
-    console.log(`${pub}: public key ${kp.publicKey.text}`);
-    console.log(`trust it with: [license] trusted_issuers = [${JSON.stringify(pub)}]`);
+    const kp = writeKeyPair(args.out, "license");
+    console.log(`${kp.privatePath}: private issuer key (mode 0600): keep it secret, it signs license keys`);
+    console.log(`${kp.publicPath}: public key ${kp.publicKey.text}`);
+    console.log(`trust it with: [license] trusted_issuers = [${JSON.stringify(kp.publicPath)}]`);
   },
 });
 
@@ -125,21 +113,16 @@ const cmd = kasCommand({
   },
   args: checkArgs,
   subCommands: SUBS,
+  run(ctx) {
+    const { config, source } = loadConfig(ctx.args.config as string | undefined);
+    const key = ctx.args.key as string | undefined;
+    const lc: LicenseConfig = key ? { data_dir: config.data_dir, license: { ...config.license, key_file: key, reserve_key_file: "" } } : config;
+    const service = new LicenseService(lc, { configFile: source, usage: new MemoryUsageStore() });
+    const report = buildReport(lc.license.key_file, service.state(), usageFigures(lc));
+    service.close();
+    process.stdout.write(ctx.args.json ? renderJson(report) : renderText(report));
+    process.exitCode = report.exitCode;
+  },
 });
-
-// citty runs a parent's run after its subcommand, and kasCommand's wrapper would reject the
-// subcommand's flags: the check runs only when no subcommand was named.
-cmd.run = (ctx) => {
-  if (isSubcommandCall(ctx.rawArgs, SUBS)) return;
-  rejectUnknownFlags(ctx.rawArgs, checkArgs);
-  const { config, source } = loadConfig(ctx.args.config as string | undefined);
-  const key = ctx.args.key as string | undefined;
-  const lc: LicenseConfig = key ? { data_dir: config.data_dir, license: { ...config.license, key_file: key, reserve_key_file: "" } } : config;
-  const service = new LicenseService(lc, { configFile: source, usage: new MemoryUsageStore() });
-  const report = buildReport(lc.license.key_file, service.state(), usageFigures(lc));
-  service.close();
-  process.stdout.write(ctx.args.json ? renderJson(report) : renderText(report));
-  process.exitCode = report.exitCode;
-};
 
 export default cmd;

@@ -4,14 +4,15 @@
 import { writeFileSync } from "node:fs";
 import { loadConfig } from "../config/load";
 import { EXIT, StateError, UsageError } from "../errors";
-import { logger } from "../log/index";
+import { configureLog, logger } from "../log/index";
 import { loadActiveDb } from "../ruledb/active";
 import { checkRulesDir } from "../ruledb/check";
-import { compileDir, formatDiagnostic, rulesError } from "../ruledb/compile";
+import { compileDirOrThrow, formatDiagnostic } from "../ruledb/compile";
 import { serializeDb } from "../ruledb/db";
 import { CONFIG_ARG, kasCommand } from "./command";
 
-const log = logger("rules");
+// Created per call, after configureLog: a logger copies the level when it is made.
+const log = () => logger("rules");
 
 const check = kasCommand({
   name: "check",
@@ -22,13 +23,12 @@ const check = kasCommand({
     ...CONFIG_ARG,
   },
   async run({ args }) {
-    let dir = args.dir as string | undefined;
-    if (!dir) {
-      dir = loadConfig(args.config).config.scan.rules_dir;
-      if (!dir) throw new UsageError("no rules directory: give DIR or set [scan] rules_dir", "kas rules check /path/to/rules");
-    }
+    const { config } = loadConfig(args.config);
+    configureLog({ level: config.log.level, format: config.log.format });
+    const dir = (args.dir as string | undefined) || config.scan.rules_dir;
+    if (!dir) throw new UsageError("no rules directory: give DIR or set [scan] rules_dir", "kas rules check /path/to/rules");
     const warnings = await checkRulesDir(dir);
-    for (const w of warnings) log.warn(formatDiagnostic(w));
+    for (const w of warnings) log().warn(formatDiagnostic(w));
     console.log(`${dir}: ok${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? "" : "s"})` : ""}`);
     process.exitCode = EXIT.OK;
   },
@@ -46,10 +46,8 @@ const compile = kasCommand({
   run({ args }) {
     if (!args.out) throw new UsageError("--out FILE is required", "kas rules compile rules/ --out rules.kasdb");
     const dir = args.dir as string;
-    const { db, diagnostics } = compileDir(dir, { version: args.version || undefined });
-    const errors = diagnostics.filter((d) => d.severity === "error");
-    if (!db || errors.length) throw rulesError(dir, errors);
-    for (const w of diagnostics) log.warn(formatDiagnostic(w));
+    const { db, warnings } = compileDirOrThrow(dir, { version: args.version || undefined });
+    for (const w of warnings) log().warn(formatDiagnostic(w));
     try {
       writeFileSync(args.out, serializeDb(db));
     } catch (e) {

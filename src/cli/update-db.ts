@@ -2,10 +2,10 @@
 // `--rollback` to the previous one; `keygen` and `publish` are the publisher's side.
 // Quiet on success off a terminal (cron mails only failures and stale warnings); progress and
 // a summary on a terminal; --verbose says every step. The pipeline is update/pipeline.ts.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import pkg from "../../package.json";
-import { StateError, UsageError } from "../errors";
-import { CONFIG_ARG, isSubcommandCall, kasCommand, rejectUnknownFlags } from "./command";
+import { UsageError } from "../errors";
+import { CONFIG_ARG, kasCommand } from "./command";
 import { UPDATE_EXIT_DOCS } from "../update/exit";
 
 const keygen = kasCommand({
@@ -15,19 +15,9 @@ const keygen = kasCommand({
   args: { out: { type: "string", description: "file name stem: writes NAME.key and NAME.pub", valueHint: "NAME" } },
   async run({ args }) {
     if (!args.out) throw new UsageError("--out NAME is required", "kas update-db keygen --out /etc/kas/updates");
-    const { generateKeyPair } = await import("../license/keys");
-    const key = `${args.out}.key`;
-    const pub = `${args.out}.pub`;
-    for (const f of [key, pub]) if (existsSync(f)) throw new StateError(`${f} exists; refusing to overwrite a key`, "choose another --out, or move the old key away first");
-    const k = generateKeyPair();
-    const line = (text: string) => text.split("\n").find((l) => l && !l.startsWith("#"))!;
-    try {
-      writeFileSync(key, `# kas update PRIVATE key: keep it secret (mode 0600); it signs rule updates (kas update-db publish)\n${line(k.privateText)}\n`, { mode: 0o600, flag: "wx" });
-      writeFileSync(pub, `# kas update public key: put this line (or this file's path) in [update] trusted_keys\n${line(k.publicText)}\n`, { flag: "wx" });
-    } catch (e) {
-      throw new StateError(`cannot write ${key}: ${(e as NodeJS.ErrnoException).code ?? e}`, "check the directory exists and is writable");
-    }
-    console.log(`${key}: private key (keep secret)\n${pub}: ${k.publicKey.text}`);
+    const { writeKeyPair } = await import("../license/keys");
+    const kp = writeKeyPair(args.out, "update");
+    console.log(`${kp.privatePath}: private key (keep secret)\n${kp.publicPath}: ${kp.publicKey.text}`);
   },
 });
 
@@ -80,29 +70,24 @@ const cmd = kasCommand({
   exitCodes: UPDATE_EXIT_DOCS,
   args: updateArgs,
   subCommands,
+  async run({ args }) {
+    const { loadConfig } = await import("../config/load");
+    const { configureLog, logger } = await import("../log/index");
+    const { updateDb, rollbackDb } = await import("../update/pipeline");
+    const { rulesFreshness, staleWarningDue } = await import("../update/freshness");
+    const { makeDeps } = await import("../update/deps");
+    const { config, source } = loadConfig(args.config as string | undefined);
+    const tty = Boolean(process.stderr.isTTY);
+    configureLog({ level: args.verbose ? "debug" : tty ? "info" : "warn", format: config.log.format });
+    const log = logger("update");
+    const deps = await makeDeps(config, source, log, tty && !args.verbose);
+    const r = args.rollback ? await rollbackDb(config, deps) : await updateDb(config, deps, { sources: args.source ? [args.source as string] : undefined });
+    if (tty || args.verbose) console.log(r.message);
+    const now = new Date();
+    const f = rulesFreshness(config, now);
+    if (f.stale && f.warning && (tty || args.verbose || staleWarningDue(config, now))) log.warn(f.warning);
+    process.exitCode = r.code;
+  },
 });
-
-// citty runs a parent's run after its subcommand, and kasCommand's wrapper would reject the
-// subcommand's flags: the update runs only when no subcommand was named.
-cmd.run = async ({ args, rawArgs }) => {
-  if (isSubcommandCall(rawArgs, subCommands)) return;
-  rejectUnknownFlags(rawArgs, updateArgs);
-  const { loadConfig } = await import("../config/load");
-  const { configureLog, logger } = await import("../log/index");
-  const { updateDb, rollbackDb } = await import("../update/pipeline");
-  const { rulesFreshness, staleWarningDue } = await import("../update/freshness");
-  const { makeDeps } = await import("../update/deps");
-  const { config, source } = loadConfig(args.config as string | undefined);
-  const tty = Boolean(process.stderr.isTTY);
-  configureLog({ level: args.verbose ? "debug" : tty ? "info" : "warn", format: config.log.format });
-  const log = logger("update");
-  const deps = await makeDeps(config, source, log, tty && !args.verbose);
-  const r = args.rollback ? await rollbackDb(config, deps) : await updateDb(config, deps, { sources: args.source ? [args.source as string] : undefined });
-  if (tty || args.verbose) console.log(r.message);
-  const now = new Date();
-  const f = rulesFreshness(config, now);
-  if (f.stale && f.warning && (tty || args.verbose || staleWarningDue(config, now))) log.warn(f.warning);
-  process.exitCode = r.code;
-};
 
 export default cmd;

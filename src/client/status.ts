@@ -2,6 +2,7 @@
 import { UsageError } from "../errors";
 import { parseAddress } from "../protocol/address";
 import { STATUS_PATH } from "../protocol/kas/request";
+import { renderFreshness } from "../update/freshness";
 import { ClientError, httpRequest } from "./http";
 import type { ClientSettings } from "./scan";
 
@@ -34,11 +35,7 @@ export function renderStatus(s: Record<string, any>): string {
     `reloads: ${s.reloads?.ok ?? 0} ok, ${s.reloads?.refused ?? 0} refused${s.reloads?.last_error ? ` (last: ${s.reloads.last_error})` : ""}`,
   ];
   if (s.license) lines.push(`license: ${s.license.verdict}: ${s.license.message}`);
-  if (s.rules_freshness) {
-    const f = s.rules_freshness;
-    lines.push(`rules database: ${f.version}${f.ageDays === undefined ? "" : `, ${f.ageDays} days old`}${f.installedAt ? `, installed ${f.installedAt}` : ""}`);
-    if (f.stale && f.warning) lines.push(`WARNING: ${f.warning}`);
-  }
+  if (s.rules_freshness) lines.push(renderFreshness(s.rules_freshness));
   if (s.spf) lines.push(`spf: ${s.spf.evaluations ?? 0} evaluations; DNS: ${s.spf.queries ?? 0} lookups, ${s.spf.cacheHits ?? 0} from the cache, ${s.spf.upstreamQueries ?? 0} sent`);
   for (const w of p.workers ?? []) lines.push(`  #${w.id} pid ${w.pid} gen ${w.generation} ${w.state} ${w.messages}/${w.max_messages} messages`);
   return lines.join("\n") + "\n";

@@ -13,3 +13,5 @@ export const currentRulesLink = (c: WithDataDir) => join(rulesRoot(c), "current"
 /** The compiled database file inside an installed version directory. */
 export const DB_FILE = "rules.kasdb";
 export const installedDbPath = (c: WithDataDir) => join(currentRulesLink(c), DB_FILE);
+/** The license usage store (licensed addresses seen): [license] usage_file, else <data_dir>/license/usage.sqlite. */
+export const licenseUsagePath = (c: WithDataDir & { license: Pick<KasConfig["license"], "usage_file"> }) => c.license.usage_file || join(c.data_dir, "license", "usage.sqlite");

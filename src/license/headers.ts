@@ -9,6 +9,5 @@
 // "domain not licensed" (the recipient's domain is not among the key's domains), several
 // joined by "; ", or, on a message that is filtered for some of its recipients only,
 // "N of M recipients not licensed (<reasons>): filtered for the others".
-export const STATUS_HEADER = "X-KAS-Status";
 export const LICENSE_HEADER = "X-KAS-License";
 export const UNLICENSED_STATUS = "unlicensed";

@@ -10,8 +10,8 @@
 // node:crypto does the maths (works in Bun: sign(null, ...) / verify(null, ...)); raw bytes
 // go in and out through JWK because that is the one export format with the bare 32 bytes.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { ConfigError } from "../errors";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { ConfigError, StateError } from "../errors";
 
 export const PUBLIC_PREFIX = "kas-ed25519:";
 export const PRIVATE_PREFIX = "kas-ed25519-private:";
@@ -79,17 +79,60 @@ function ed25519PublicOf(seed: Buffer): Buffer {
   return fromB64url(jwk.x as string);
 }
 
+/** What a key pair signs: license keys (`kas license-check keygen`) or rule updates (`kas update-db keygen`). */
+export type KeyPurpose = "license" | "update";
+
+/** Comment lines of the key files, so an admin who opens one knows what it is for and where it goes. */
+const KEY_COMMENTS: Record<KeyPurpose, { private: string; public: string }> = {
+  license: {
+    private: "# kas license issuer PRIVATE key: keep it secret (mode 0600); it signs license keys",
+    public: "# kas license issuer public key: put this line (or this file's path) in [license] trusted_issuers",
+  },
+  update: {
+    private: "# kas update PRIVATE key: keep it secret (mode 0600); it signs rule updates (kas update-db publish)",
+    public: "# kas update public key: put this line (or this file's path) in [update] trusted_keys",
+  },
+};
+
+export interface KeyPairText {
+  privateText: string;
+  publicText: string;
+  publicKey: PublicKey;
+}
+
 /** A fresh key pair as the two text files `keygen` writes. */
-export function generateKeyPair(): { privateText: string; publicText: string; publicKey: PublicKey } {
+export function generateKeyPair(purpose: KeyPurpose = "license"): KeyPairText {
   const { privateKey } = generateKeyPairSync("ed25519");
   const jwk = privateKey.export({ format: "jwk" });
   const seed = fromB64url(jwk.d as string);
   const pub = publicFromRaw(fromB64url(jwk.x as string));
+  const c = KEY_COMMENTS[purpose];
   return {
-    privateText: `# kas license issuer PRIVATE key: keep it secret (mode 0600); it signs license keys\n${PRIVATE_PREFIX}${seed.toString("base64")}\n`,
-    publicText: `# kas license issuer public key: put this line (or this file's path) in [license] trusted_issuers\n${pub.text}\n`,
+    privateText: `${c.private}\n${PRIVATE_PREFIX}${seed.toString("base64")}\n`,
+    publicText: `${c.public}\n${pub.text}\n`,
     publicKey: pub,
   };
+}
+
+/**
+ * Writes a fresh pair as NAME.key (mode 0600) and NAME.pub; `outBase` may end in .key or .pub.
+ * Never overwrites: a lost private key cannot sign renewals or updates. Throws StateError (73).
+ */
+export function writeKeyPair(outBase: string, purpose: KeyPurpose): { privatePath: string; publicPath: string; publicKey: PublicKey } {
+  const base = outBase.replace(/\.(key|pub)$/, "");
+  const [priv, pub] = [`${base}.key`, `${base}.pub`];
+  for (const f of [priv, pub]) {
+    if (existsSync(f)) throw new StateError(`${f} exists already; refusing to overwrite a key`, "choose another NAME, or move the old key pair away first");
+  }
+  const kp = generateKeyPair(purpose);
+  try {
+    writeFileSync(priv, kp.privateText, { mode: 0o600, flag: "wx" });
+    chmodSync(priv, 0o600); // the umask cannot widen it, but a pre-set ACL default could
+    writeFileSync(pub, kp.publicText, { mode: 0o644, flag: "wx" });
+  } catch (e) {
+    throw new StateError(`cannot write ${priv} / ${pub}: ${(e as NodeJS.ErrnoException).code ?? e}`, "check the directory exists and is writable");
+  }
+  return { privatePath: priv, publicPath: pub, publicKey: kp.publicKey };
 }
 
 export function signBytes(data: Uint8Array, key: PrivateKey): Buffer {

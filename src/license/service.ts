@@ -14,11 +14,12 @@
 // renewal is already installed, there is nothing to warn about.
 //
 // What the server does with admit()'s answer: headers.ts.
+import { licenseUsagePath } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 import { dayAfter, keyStatus, loadKeyFile, loadTrustedIssuers, utcDay, WARN_DAYS, type KeyStatus, type LoadedKey, type Verdict } from "./check";
 import { parseDay, type License } from "./format";
 import type { PublicKey } from "./keys";
-import { domainOf, licenseUsagePath, normaliseAddress, SqliteUsageStore, type UsageStore } from "./usage";
+import { domainOf, normaliseAddress, SqliteUsageStore, type UsageStore } from "./usage";
 
 export type LicenseConfig = Pick<KasConfig, "data_dir" | "license">;
 
@@ -82,22 +83,38 @@ export class LicenseService {
     private readonly opts: LicenseServiceOptions = {},
   ) {
     this.clock = opts.clock ?? (() => new Date());
-    this.load(config);
+    this.apply(this.read(config));
     this.usage = opts.usage ?? new SqliteUsageStore(licenseUsagePath(config));
   }
 
   /** Re-reads the key files and issuers (SIGHUP). On a ConfigError the previous keys stay. */
   reload(config: LicenseConfig = this.config): LicenseState {
-    this.load(config);
-    this.config = config;
-    return this.state();
+    return this.prepareReload(config)();
   }
 
-  private load(config: LicenseConfig): void {
+  /**
+   * Reads the key files and issuers of `config` without switching to them (throws ConfigError
+   * for a bad trusted_issuers entry); the returned function switches. Lets the server refuse
+   * a reload that another service cannot take while this one keeps its keys.
+   */
+  prepareReload(config: LicenseConfig = this.config): () => LicenseState {
+    const loaded = this.read(config);
+    return () => {
+      this.apply(loaded);
+      this.config = config;
+      return this.state();
+    };
+  }
+
+  private read(config: LicenseConfig) {
     const trusted = loadTrustedIssuers(config.license.trusted_issuers, this.opts.configFile);
-    this.trusted = trusted;
-    this.active = loadKeyFile(config.license.key_file, trusted);
-    this.reserve = config.license.reserve_key_file ? loadKeyFile(config.license.reserve_key_file, trusted) : undefined;
+    return { trusted, active: loadKeyFile(config.license.key_file, trusted), reserve: config.license.reserve_key_file ? loadKeyFile(config.license.reserve_key_file, trusted) : undefined };
+  }
+
+  private apply(k: ReturnType<LicenseService["read"]>): void {
+    this.trusted = k.trusted;
+    this.active = k.active;
+    this.reserve = k.reserve;
   }
 
   state(now: Date = this.clock()): LicenseState {

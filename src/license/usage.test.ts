@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { licenseUsagePath } from "../config/paths";
 import { StateError } from "../errors";
 import { tempDir } from "../testing/kas-binary";
-import { domainOf, licenseUsagePath, MemoryUsageStore, normaliseAddress, SqliteUsageStore, type UsageStore } from "./usage";
+import { domainOf, MemoryUsageStore, normaliseAddress, SqliteUsageStore, type UsageStore } from "./usage";
 
 const NOW = new Date("2026-11-28T12:00:00Z");
 

@@ -22,14 +22,11 @@
 // a subaddress tag (RFC 5233, `user+tag@`) is dropped. Quoted local parts keep their case.
 import { Database } from "bun:sqlite";
 import { existsSync, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { domainToASCII } from "node:url";
 import { StateError } from "../errors";
 
 const SCHEMA_VERSION = "1";
-
-/** Where the usage store lives: [license] usage_file, else <data_dir>/license/usage.sqlite. */
-export const licenseUsagePath = (c: { data_dir: string; license: { usage_file: string } }) => c.license.usage_file || join(c.data_dir, "license", "usage.sqlite");
 
 export interface UsageStore {
   /**

@@ -1,6 +1,7 @@
 // Shared framing limits: reading a byte stream to its end with a size cap and a per-read
 // idle deadline, so a peer that stalls mid-body or sends too much is cut off instead of
-// holding a slot forever. Used by the server for request bodies; no sockets here.
+// holding a slot forever. Used by the server for request bodies and by `kas update-db` for
+// downloads; no sockets here.
 
 export type ReadOutcome =
   | { ok: true; bytes: Uint8Array }
@@ -11,9 +12,9 @@ export type ReadOutcome =
 /**
  * Reads `stream` to its end. Fails with "too_large" as soon as more than `maxBytes` arrived,
  * with "timeout" when no bytes arrive for `idleMs` (a stalled client), "aborted" when the
- * peer went away.
+ * peer went away. `onProgress` hears the running byte count after every chunk.
  */
-export async function readLimited(stream: ReadableStream<Uint8Array> | null, maxBytes: number, idleMs: number): Promise<ReadOutcome> {
+export async function readLimited(stream: ReadableStream<Uint8Array> | null, maxBytes: number, idleMs: number, opts: { onProgress?: (received: number) => void } = {}): Promise<ReadOutcome> {
   if (!stream) return { ok: true, bytes: new Uint8Array(0) };
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
@@ -39,6 +40,7 @@ export async function readLimited(stream: ReadableStream<Uint8Array> | null, max
         return { ok: false, reason: "too_large", received };
       }
       chunks.push(r.value);
+      opts.onProgress?.(received);
     }
   } catch (e) {
     return { ok: false, reason: "aborted", received, error: e instanceof Error ? e.message : String(e) };

@@ -10,7 +10,7 @@ import { installedDbPath } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 import { DataError } from "../errors";
 import { builtinDb } from "./builtin";
-import { compileDir, rulesError } from "./compile";
+import { compileDirOrThrow } from "./compile";
 import { parseDb } from "./db";
 import { loadRuleDb } from "./match";
 import type { Diagnostic, RuleDb } from "./types";
@@ -26,10 +26,8 @@ export interface ActiveDb {
 export function loadActiveDb(config: Pick<KasConfig, "data_dir" | "scan">): ActiveDb {
   const dir = config.scan.rules_dir;
   if (dir) {
-    const { db, diagnostics } = compileDir(dir, { version: "rules_dir" });
-    const errors = diagnostics.filter((d) => d.severity === "error");
-    if (!db || errors.length) throw rulesError(dir, errors);
-    return { db: loadRuleDb(db), source: `rules_dir ${dir}`, warnings: diagnostics };
+    const { db, warnings } = compileDirOrThrow(dir, { version: "rules_dir" });
+    return { db: loadRuleDb(db), source: `rules_dir ${dir}`, warnings };
   }
   const path = installedDbPath(config);
   if (existsSync(path)) {

@@ -2,15 +2,12 @@
 // returns the warnings (not fatal) for the caller to print — libraries do not log.
 import { existsSync, statSync } from "node:fs";
 import { EXIT, KasError } from "../errors";
-import { compileDir, rulesError } from "./compile";
+import { compileDirOrThrow } from "./compile";
 import type { Diagnostic } from "./types";
 
 export async function checkRulesDir(dir: string): Promise<Diagnostic[]> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new KasError(`rules directory ${dir} does not exist or is not a directory`, EXIT.NOINPUT, "give a directory of *.cf rule files");
   }
-  const { diagnostics } = compileDir(dir);
-  const errors = diagnostics.filter((d) => d.severity === "error");
-  if (errors.length) throw rulesError(dir, errors);
-  return diagnostics;
+  return compileDirOrThrow(dir).warnings;
 }

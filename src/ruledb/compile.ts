@@ -217,6 +217,18 @@ export function compileDir(dir: string, opts: CompileOptions = {}): CompileResul
   return r;
 }
 
+/**
+ * compileDir for callers that cannot use rules with errors: throws `toError(errors)` (default
+ * rulesError: DataError, exit 65, every error as file:line) and returns the database with the
+ * warnings for the caller to print (libraries do not log).
+ */
+export function compileDirOrThrow(dir: string, opts: CompileOptions = {}, toError: (errors: Diagnostic[]) => Error = (errors) => rulesError(dir, errors)): { db: CompiledDb; warnings: Diagnostic[] } {
+  const { db, diagnostics } = compileDir(dir, opts);
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (!db || errors.length) throw toError(errors);
+  return { db, warnings: diagnostics };
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}: ${d.severity === "warning" ? "warning: " : ""}${d.message}`;
 }

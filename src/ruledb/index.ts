@@ -2,7 +2,7 @@
 export { loadActiveDb, type ActiveDb } from "./active";
 export { builtinDb } from "./builtin";
 export { checkRulesDir } from "./check";
-export { compileDir, compileSources, formatDiagnostic, rulesError, type CompileOptions, type CompileResult } from "./compile";
+export { compileDir, compileDirOrThrow, compileSources, formatDiagnostic, rulesError, type CompileOptions, type CompileResult } from "./compile";
 export { computeDigest, parseDb, serializeDb, verifyDb } from "./db";
 export { DB_FORMAT } from "./format";
 export { BODY_CAP, FULL_CAP, HEADER_CAP, MAX_URIS, URI_CAP, loadRuleDb } from "./match";

@@ -4,9 +4,9 @@
 // digest are copied instead of downloaded (the usual update changes one or two files).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../atomic-write";
 import type { PublicKey } from "../license/keys";
 import { UPDATE_EXIT } from "./exit";
-import { writeDurable } from "./install";
 import { FILES_DIR, LATEST, MANIFEST, MAX_MANIFEST_BYTES, parseManifest, sha256, SIG_SUFFIX, verifyManifest, type Manifest } from "./manifest";
 import { SourceError, type Source } from "./source";
 
@@ -98,7 +98,7 @@ export async function fetchFiles(
       const bytes = readFileSync(have);
       // Re-check: the local copy could have been edited since it was indexed.
       if (sha256(bytes) === f.sha256) {
-        writeDurable(join(staging, name), bytes);
+        writeFileAtomic(join(staging, name), bytes);
         stats.reused++;
         continue;
       }
@@ -114,11 +114,11 @@ export async function fetchFiles(
     if (bytes.length !== f.size) throw new MirrorError(UPDATE_EXIT.DIGEST, `${path}: ${bytes.length} bytes, the signed manifest says ${f.size} (truncated or altered download)`);
     const digest = sha256(bytes);
     if (digest !== f.sha256) throw new MirrorError(UPDATE_EXIT.DIGEST, `${path}: sha256 ${digest} differs from the signed manifest's ${f.sha256} (altered file)`);
-    writeDurable(join(staging, name), bytes);
+    writeFileAtomic(join(staging, name), bytes);
     stats.downloaded++;
     stats.bytes += bytes.length;
   }
-  writeDurable(join(staging, MANIFEST), signed.bytes);
-  writeDurable(join(staging, MANIFEST + SIG_SUFFIX), signed.sig);
+  writeFileAtomic(join(staging, MANIFEST), signed.bytes);
+  writeFileAtomic(join(staging, MANIFEST + SIG_SUFFIX), signed.sig);
   return stats;
 }

@@ -6,7 +6,7 @@ import { fetchStatus } from "../client/status";
 import { pidFilePath } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 import { updatePermission } from "../license/permission";
-import { runningPid } from "../server/pidfile";
+import { pidFileOwner } from "../proc";
 import type { UpdateDeps, UpdateLog } from "./pipeline";
 import { reloadServer } from "./reload";
 import { openSource } from "./source";
@@ -21,7 +21,7 @@ export function makeDeps(config: KasConfig, configFile: string, log: UpdateLog, 
     reload: async (version) => {
       if (config.scan.rules_dir) return "the server uses [scan] rules_dir, not the installed database: not reloaded";
       return reloadServer(version, {
-        serverPid: () => runningPid(pidFilePath(config)),
+        serverPid: () => pidFileOwner(pidFilePath(config), "serve"),
         signal: (pid, sig) => process.kill(pid, sig),
         status: () => (target ? fetchStatus(target, statusTimeouts) : Promise.resolve({ ok: false as const, error: "no [update] reload_connect or [client] connect_to" })),
         target: target || "(none)",

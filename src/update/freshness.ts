@@ -48,7 +48,7 @@ export function rulesFreshness(config: Pick<KasConfig, "data_dir" | "scan" | "up
 export function renderFreshness(f: RulesFreshness): string {
   const age = f.ageDays === undefined ? "" : `, ${f.ageDays} days old`;
   const at = f.installedAt ? `, installed ${f.installedAt}` : "";
-  return `rules database: ${f.version}${age}${at}${f.stale ? `\nWARNING: ${f.warning}` : ""}`;
+  return `rules database: ${f.version}${age}${at}${f.stale && f.warning ? `\nWARNING: ${f.warning}` : ""}`;
 }
 
 const WARNED_FILE = "stale-warned";

@@ -5,8 +5,9 @@
 // then renamed into versions/ (rename(2) is atomic), then `current` is switched by renaming a
 // fresh symlink over it: a reader (a starting filtering process) sees the old or the new
 // database, never a mixture. Old versions are kept for --rollback.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { syncDir } from "../atomic-write";
 import { currentRulesLink, DB_FILE, rulesRoot, rulesVersionsDir } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 
@@ -70,30 +71,6 @@ export function setHold(c: C, version: number | undefined): void {
   const p = join(rulesRoot(c), HOLD_FILE);
   if (version === undefined) rmSync(p, { force: true });
   else writeFileSync(p, `${version}\n`);
-}
-
-/** Writes a file and flushes it to disk (a crash right after install must not leave zeros). */
-export function writeDurable(path: string, data: Uint8Array | string): void {
-  const fd = openSync(path, "w", 0o644);
-  try {
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    let at = 0;
-    while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {} // not every file system lets a directory be fsynced; the renames are still atomic
 }
 
 /** Moves a complete staging directory into versions/<v> and points `current` at it. */

@@ -4,8 +4,9 @@
 // The pid is written to a private file first and hard-linked into place (link(2) fails with
 // EEXIST like O_EXCL), so the lock is never seen empty: a second run could otherwise read the
 // file between create and write, take it for stale and break a live lock.
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { processAlive, readPidFile } from "../proc";
 import { diskError, fail, UPDATE_EXIT } from "./exit";
 
 export interface Lock {
@@ -13,24 +14,10 @@ export interface Lock {
 }
 
 /**
- * True when `pid` is a live `kas update-db` (EPERM: alive, someone else's). The lock file
- * survives reboots under /var/lib: a pid reused by an unrelated daemon must not block updates
- * forever, so where /proc exists the command line has to name update-db.
+ * True when `pid` is a live `kas update-db` (ourselves included). The lock file survives
+ * reboots under /var/lib: a pid reused by an unrelated daemon must not block updates forever.
  */
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes("update-db");
-  } catch {
-    return true; // no /proc: trust the signal probe
-  }
-}
+export const pidAlive = (pid: number): boolean => pid === process.pid || processAlive(pid, "update-db");
 
 export function acquireLock(path: string, alive: (pid: number) => boolean = pidAlive): Lock {
   try {
@@ -46,7 +33,7 @@ export function acquireLock(path: string, alive: (pid: number) => boolean = pidA
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== "EEXIST") throw diskError(`cannot create the lock file ${path}`, e) ?? e;
-      const owner = readPid(path);
+      const owner = readPidFile(path);
       if (owner !== undefined && alive(owner)) {
         throw fail(UPDATE_EXIT.LOCKED, `another kas update-db is running (pid ${owner}, lock ${path})`, "wait for it to finish; cron will try again next time");
       }
@@ -82,7 +69,7 @@ export function acquireLock(path: string, alive: (pid: number) => boolean = pidA
 const held = (path: string): Lock => ({
   release() {
     try {
-      if (readPid(path) === process.pid) unlinkSync(path);
+      if (readPidFile(path) === process.pid) unlinkSync(path);
     } catch {}
   },
 });
@@ -109,14 +96,5 @@ function linkLock(path: string): boolean {
     try {
       unlinkSync(tmp);
     } catch {}
-  }
-}
-
-function readPid(path: string): number | undefined {
-  try {
-    const n = Number(readFileSync(path, "utf8").trim());
-    return Number.isInteger(n) && n > 0 ? n : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -7,11 +7,12 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DB_FILE, rulesRoot, rulesVersionsDir } from "../config/paths";
 import type { KasConfig } from "../config/schema";
+import { writeFileAtomic } from "../atomic-write";
 import { KasError } from "../errors";
-import { compileDir, formatDiagnostic, parseDb, serializeDb } from "../ruledb/index";
+import { compileDirOrThrow, formatDiagnostic, parseDb, serializeDb } from "../ruledb/index";
 import { fetchFiles, fetchManifest, localFiles, MirrorError, type SignedManifest } from "./bundle";
 import { diskError, fail, UPDATE_EXIT } from "./exit";
-import { currentVersion, heldVersion, INSTALL_INFO, installedVersions, installStaged, prune, removeLeftovers, rollbackTarget, setHold, switchCurrent, writeDurable, type InstallInfo } from "./install";
+import { currentVersion, heldVersion, INSTALL_INFO, installedVersions, installStaged, prune, removeLeftovers, rollbackTarget, setHold, switchCurrent, type InstallInfo } from "./install";
 import { acquireLock } from "./lock";
 import { compareSemver, loadTrustedKeys } from "./manifest";
 import type { Source } from "./source";
@@ -26,7 +27,7 @@ export interface UpdateLog {
 
 export interface UpdateDeps {
   openSource(spec: string): Source;
-  /** The license gate (server/license-hooks.ts updatePermission). */
+  /** The license gate (license/permission.ts updatePermission). */
   license(config: UpdateConfig): { allowed: boolean; reason?: string };
   /** Tells a running server to reload and confirms it serves `version`; throws UpdateError 7. */
   reload(version: string): Promise<string>;
@@ -107,19 +108,17 @@ export async function updateDb(config: UpdateConfig, deps: UpdateDeps, opts: { s
 /** Compile + lint the staged sources, then install them as version `v`; throws UpdateError 5 or 6. */
 function compileAndInstall(config: UpdateConfig, deps: UpdateDeps, staging: string, signed: SignedManifest, spec: string): void {
   const v = signed.manifest.version;
-  const { db, diagnostics } = compileDir(staging, { version: String(v), createdAt: signed.manifest.created });
-  const errors = diagnostics.filter((d) => d.severity === "error");
-  if (!db || errors.length) {
+  const { db, warnings } = compileDirOrThrow(staging, { version: String(v), createdAt: signed.manifest.created }, (errors) => {
     const list = errors.slice(0, 20).map((d) => "\n  " + formatDiagnostic(d).replace(staging, `version ${v}`)).join("");
-    throw fail(UPDATE_EXIT.COMPILE, `version ${v} from ${spec} does not compile (${errors.length} error(s)); the installed database is unchanged:${list}`, "tell the publisher; cron will pick up the next version");
-  }
-  for (const w of diagnostics) deps.log.debug(formatDiagnostic(w).replace(staging, `version ${v}`));
+    return fail(UPDATE_EXIT.COMPILE, `version ${v} from ${spec} does not compile (${errors.length} error(s)); the installed database is unchanged:${list}`, "tell the publisher; cron will pick up the next version");
+  });
+  for (const w of warnings) deps.log.debug(formatDiagnostic(w).replace(staging, `version ${v}`));
   try {
     const bytes = serializeDb(db);
     parseDb(bytes, "staged database"); // what a filtering process will do: prove it loads
-    writeDurable(join(staging, DB_FILE), bytes);
+    writeFileAtomic(join(staging, DB_FILE), bytes);
     const info: InstallInfo = { version: v, created: signed.manifest.created, installed_at: deps.now().toISOString(), source: spec, signed_by: signed.signedBy.text };
-    writeDurable(join(staging, INSTALL_INFO), JSON.stringify(info, null, 1) + "\n");
+    writeFileAtomic(join(staging, INSTALL_INFO), JSON.stringify(info, null, 1) + "\n");
     installStaged(config, staging, v);
     if ((heldVersion(config) ?? 0) < v) setHold(config, undefined);
     const removed = prune(config, config.update.keep);

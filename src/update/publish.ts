@@ -4,9 +4,10 @@
 // are compiled and linted first: a mirror never offers a version kas cannot load.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../atomic-write";
 import { DataError, KasError, StateError, UsageError } from "../errors";
 import type { PrivateKey } from "../license/keys";
-import { compileDir, rulesError, type Diagnostic } from "../ruledb/index";
+import { compileDirOrThrow, type Diagnostic } from "../ruledb/index";
 import { encodeManifest, FILES_DIR, LATEST, MANIFEST, MANIFEST_FORMAT, sha256, SIG_SUFFIX, signManifest, type Manifest } from "./manifest";
 
 export interface PublishOptions {
@@ -51,9 +52,8 @@ export function publish(o: PublishOptions): Published {
   if (!Number.isSafeInteger(version) || version < 1) throw new UsageError(`--version ${version} is not a positive integer`, "versions are integers such as 2026112801");
   if (latest !== undefined && version <= latest) throw new UsageError(`--version ${version} is not newer than the published ${latest}`, `clients install only newer versions: use ${latest + 1} or more (or leave --version out)`);
 
-  const { diagnostics } = compileDir(o.rulesDir, { version: String(version) });
-  const errors = diagnostics.filter((d) => d.severity === "error");
-  if (errors.length && !o.skipLint) throw rulesError(o.rulesDir, errors);
+  // skipLint (tests only) publishes rules that do not compile, so it skips the compile.
+  const warnings = o.skipLint ? [] : compileDirOrThrow(o.rulesDir, { version: String(version) }).warnings;
 
   const names = readdirSync(o.rulesDir).filter((n) => n.endsWith(".cf")).sort();
   if (!names.length) throw new DataError(`${o.rulesDir} has no *.cf files`, "publish a directory of rule files");
@@ -80,17 +80,12 @@ export function publish(o: PublishOptions): Published {
     // The version directory first, then latest.json: a client reading latest.json always
     // finds <version>/ complete (it takes the signature from there).
     renameSync(tmp, dir);
-    replaceFile(join(o.outDir, LATEST), mbytes);
-    replaceFile(join(o.outDir, LATEST + SIG_SUFFIX), sig);
+    writeFileAtomic(join(o.outDir, LATEST), mbytes);
+    writeFileAtomic(join(o.outDir, LATEST + SIG_SUFFIX), sig);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     if (e instanceof KasError) throw e;
     throw new StateError(`cannot write the mirror ${o.outDir}: ${(e as NodeJS.ErrnoException).code ?? e}`, "check --out is a writable directory");
   }
-  return { version, files: names.length, bytes, warnings: diagnostics.filter((d) => d.severity === "warning"), dir };
-}
-
-function replaceFile(path: string, data: Uint8Array | string): void {
-  writeFileSync(`${path}.tmp`, data);
-  renameSync(`${path}.tmp`, path);
+  return { version, files: names.length, bytes, warnings, dir };
 }

@@ -5,6 +5,7 @@
 import { openSync, readSync, closeSync, fstatSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readLimited } from "../protocol/framing";
 
 export interface GetOptions {
   /** Refuse (SourceError "too_large") more than this many bytes. */
@@ -38,45 +39,29 @@ export function openSource(spec: string, timeoutS: number, fetchImpl: FetchLike 
 
 function httpSource(name: string, idleMs: number, fetchImpl: FetchLike): Source {
   const base = name.endsWith("/") ? name : name + "/";
+  const timeoutText = `no data for ${idleMs / 1000}s (timeout)`;
   return {
     name,
     async get(path, { maxBytes, onProgress }) {
       const url = new URL(path, base).href;
+      // Connect and headers under the idle timer too; readLimited times the body.
       const ctl = new AbortController();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => ctl.abort(), idleMs);
-      };
-      arm();
+      const timer = setTimeout(() => ctl.abort(), idleMs);
+      let res: Response;
       try {
-        const res = await fetchImpl(url, { signal: ctl.signal, redirect: "follow" });
-        if (!res.ok) throw new SourceError(`${url}: HTTP ${res.status}`, "unreachable");
-        const declared = Number(res.headers.get("content-length") ?? NaN);
-        if (declared > maxBytes) throw new SourceError(`${url}: ${declared} bytes, more than the ${maxBytes} expected`, "too_large");
-        const chunks: Uint8Array[] = [];
-        let got = 0;
-        const reader = res.body!.getReader();
-        for (;;) {
-          arm();
-          const { done, value } = await reader.read();
-          if (done) break;
-          got += value.length;
-          if (got > maxBytes) {
-            void reader.cancel().catch(() => {});
-            throw new SourceError(`${url}: more than the ${maxBytes} bytes expected`, "too_large");
-          }
-          chunks.push(value);
-          onProgress?.(got);
-        }
-        return concat(chunks, got);
+        res = await fetchImpl(url, { signal: ctl.signal, redirect: "follow" });
       } catch (e) {
-        if (e instanceof SourceError) throw e;
-        const why = ctl.signal.aborted ? `no data for ${idleMs / 1000}s (timeout)` : e instanceof Error ? e.message : String(e);
-        throw new SourceError(`${url}: ${why}`, "unreachable");
+        throw new SourceError(`${url}: ${ctl.signal.aborted ? timeoutText : e instanceof Error ? e.message : String(e)}`, "unreachable");
       } finally {
         clearTimeout(timer);
       }
+      if (!res.ok) throw new SourceError(`${url}: HTTP ${res.status}`, "unreachable");
+      const declared = Number(res.headers.get("content-length") ?? NaN);
+      if (declared > maxBytes) throw new SourceError(`${url}: ${declared} bytes, more than the ${maxBytes} expected`, "too_large");
+      const r = await readLimited(res.body, maxBytes, idleMs, { onProgress });
+      if (r.ok) return r.bytes;
+      if (r.reason === "too_large") throw new SourceError(`${url}: more than the ${maxBytes} bytes expected`, "too_large");
+      throw new SourceError(`${url}: ${r.reason === "timeout" ? timeoutText : r.error}`, "unreachable");
     },
   };
 }
@@ -112,14 +97,4 @@ function dirSource(name: string, dir: string): Source {
       }
     },
   };
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
