@@ -9,8 +9,8 @@ export default kasCommand({
   exitCodes: {
     0: "stopped by SIGTERM or SIGINT after draining",
     65: "the rule database does not load or compile",
-    73: "cannot listen, cannot write the pid file, or a server is already running",
-    78: "the configuration is invalid",
+    73: "cannot listen, cannot write the pid file or the license usage store, or a server is already running",
+    78: "the configuration is invalid, or a service cannot take it (e.g. a [license] trusted_issuers file that is not a key)",
   },
   args: { ...CONFIG_ARG },
   async run({ args }) {

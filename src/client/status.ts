@@ -29,7 +29,7 @@ export function renderStatus(s: Record<string, any>): string {
   const lines = [
     `${s.server} pid ${s.pid}, up ${s.uptime_s}s, config ${s.config}`,
     `listening: ${(s.listen ?? []).join(", ")}`,
-    `generation ${s.generation}; rules ${s.rules?.version} (${String(s.rules?.digest ?? "").slice(0, 12)}) from ${s.rules?.source}`,
+    `generation ${s.generation}; rules ${s.rules?.version} (${String(s.rules?.digest ?? "").slice(0, 12)}) from ${s.rules?.source}${s.rules?.loaded === false ? " (filtering processes still loading it)" : ""}`,
     `filtering processes: ${p.starting ?? 0} starting, ${p.idle ?? 0} idle, ${p.busy ?? 0} busy, ${p.draining ?? 0} draining (max ${p.max_filters}); queue ${p.queue ?? 0}`,
     `messages: ${s.messages?.total ?? 0} (${by})`,
     `reloads: ${s.reloads?.ok ?? 0} ok, ${s.reloads?.refused ?? 0} refused${s.reloads?.last_error ? ` (last: ${s.reloads.last_error})` : ""}`,

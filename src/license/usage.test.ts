@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { licenseUsagePath } from "../config/paths";
@@ -74,6 +75,22 @@ describe("SqliteUsageStore persistence", () => {
     expect(b.count()).toBe(3);
     expect(b.admit(["d@x", "c@x", "e@x"], 3, NOW)).toEqual([false, true, false]);
     b.close();
+  });
+
+  test("an address refused under a limit is answered from memory (no write transaction per message) until the limit changes", () => {
+    const path = join(tempDir("kas-usage-"), "usage.sqlite");
+    const a = new SqliteUsageStore(path, { busyTimeoutMs: 0 });
+    expect(a.admit(["a", "b", "c"], 2, NOW)).toEqual([true, true, false]);
+    // Another process holds the write lock: a store that opened a transaction again would fail "database is locked".
+    const other = new Database(path);
+    other.run("BEGIN IMMEDIATE");
+    expect(a.admit(["c", "a"], 2, NOW)).toEqual([false, true]);
+    other.run("ROLLBACK");
+    other.close();
+    // Raising the limit asks the file again: c is admitted now.
+    expect(a.admit(["c"], 3, NOW)).toEqual([true]);
+    expect(a.count()).toBe(3);
+    a.close();
   });
 
   test("two open stores on one file cannot both take the last slot", () => {

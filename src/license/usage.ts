@@ -12,8 +12,11 @@
 // Several processes may share the file: WAL journal (readers never block the writer),
 // busy_timeout instead of "database is locked", and the count-then-insert runs in a BEGIN
 // IMMEDIATE transaction, so two processes cannot both take the last slot. Known addresses
-// are cached in memory: a number never changes, so the cache is never stale. To start the
-// count afresh: stop the server, delete the file, start it again.
+// are cached in memory: a number never changes, so the cache is never stale. So are
+// addresses refused under a limit (no write transaction per message to them: the master
+// asks on every scan): rows are never deleted and a new one is only added below the limit,
+// so under the same limit a refused address stays refused; another limit clears the cache.
+// To start the count afresh: stop the server, delete the file, start it again.
 //
 // Normalisation (normaliseAddress): the domain is lower-cased, a trailing dot dropped and an
 // IDN turned into its xn-- form. The local part is lower-cased too: RFC 5321 §2.4 allows a
@@ -27,6 +30,8 @@ import { domainToASCII } from "node:url";
 import { StateError } from "../errors";
 
 const SCHEMA_VERSION = "1";
+/** Refused addresses remembered (~100 bytes each); beyond, the cache starts afresh. */
+const MAX_REFUSED_CACHED = 100_000;
 
 export interface UsageStore {
   /**
@@ -68,6 +73,9 @@ export class SqliteUsageStore implements UsageStore {
   private readonly db: Database;
   /** address → its number (1-based order of first sight). */
   private readonly known = new Map<string, number>();
+  /** Addresses refused under `overLimitAt` (bounded: a flood of unknown recipients must not grow memory without end). */
+  private readonly overLimit = new Set<string>();
+  private overLimitAt: number | undefined;
 
   constructor(
     readonly path: string,
@@ -95,8 +103,19 @@ export class SqliteUsageStore implements UsageStore {
   }
 
   admit(addresses: readonly string[], limit: number | undefined, now: Date): boolean[] {
-    const missing = [...new Set(addresses.filter((a) => !this.known.has(a)))];
-    if (missing.length) this.record(missing, limit, now);
+    if (limit !== this.overLimitAt) {
+      this.overLimit.clear();
+      this.overLimitAt = limit;
+    }
+    const missing = [...new Set(addresses.filter((a) => !this.known.has(a) && !this.overLimit.has(a)))];
+    if (missing.length) {
+      this.record(missing, limit, now);
+      for (const a of missing) {
+        if (this.known.has(a)) continue;
+        if (this.overLimit.size >= MAX_REFUSED_CACHED) this.overLimit.clear();
+        this.overLimit.add(a);
+      }
+    }
     return addresses.map((a) => {
       const n = this.known.get(a);
       return n !== undefined && (limit === undefined || n <= limit);

@@ -3,12 +3,13 @@
 // "advanced" = structured clone, so the raw message travels as bytes, not base64).
 //
 // Life of a filtering process, as the master sees it (pool.ts):
-//   starting --ready--> idle --scan--> busy --result--> idle | draining (max_messages reached)
+//   starting --ready--> idle --scan|learn--> busy --result--> idle | draining (max_messages reached)
 //   idle --(max_idle / reload / stop)--> draining --exit--> dead
 //   any --crash / kill--> dead (a held request is retried once on another process)
 // The worker's own view (worker.ts): loading → serving → exiting.
 import type { KasConfig } from "../config/schema";
 import type { ScanRequest, ScanResult } from "../engine/types";
+import type { LearnOp, LearnReply } from "../protocol/kas/learn";
 
 /** What a filtering process loaded, reported once it is ready (shown by `kas status`). */
 export interface RulesInfo {
@@ -45,6 +46,8 @@ export type MasterToWorker =
   /** First message: the frozen config snapshot (workers never read kas.toml) and identity. */
   | { type: "init"; workerId: number; generation: number; config: KasConfig }
   | { type: "scan"; jobId: number; request: ScanRequest }
+  /** POST /v1/learn: the filtering process parses `raw` and writes the server's token database (the master never parses). */
+  | { type: "learn"; jobId: number; op: LearnOp; raw: Uint8Array }
   /** Answer to a `spf_query`; `error` when the master has no SPF service or it failed. */
   | { type: "spf_answer"; queryId: number; answer?: SpfAnswer; error?: string }
   /** Finish the current request (if any), then exit 0. */
@@ -57,15 +60,20 @@ export type WorkerToMaster =
   | { type: "result"; jobId: number; result: ScanResult }
   /** The scan threw: a bug or a broken message the engine could not handle; the master answers tempfail. */
   | { type: "scan_error"; jobId: number; error: string }
-  | { type: "spf_query"; queryId: number; query: SpfQuery };
+  | { type: "spf_query"; queryId: number; query: SpfQuery }
+  | { type: "learn_result"; jobId: number; reply: LearnReply }
+  /** Learning failed: "busy"/"unavailable" = the token database (locked, unwritable); "internal" = anything else. */
+  | { type: "learn_error"; jobId: number; code: LearnErrorCode; error: string };
+
+export type LearnErrorCode = "busy" | "unavailable" | "internal";
 
 export type WorkerState = "starting" | "idle" | "busy" | "draining" | "dead";
 export const WORKER_STATES: readonly WorkerState[] = ["starting", "idle", "busy", "draining", "dead"];
 
 export const isWorkerMessage = (m: unknown): m is WorkerToMaster =>
   typeof m === "object" && m !== null && typeof (m as { type?: unknown }).type === "string" &&
-  ["ready", "failed", "result", "scan_error", "spf_query"].includes((m as { type: string }).type);
+  ["ready", "failed", "result", "scan_error", "spf_query", "learn_result", "learn_error"].includes((m as { type: string }).type);
 
 export const isMasterMessage = (m: unknown): m is MasterToWorker =>
   typeof m === "object" && m !== null && typeof (m as { type?: unknown }).type === "string" &&
-  ["init", "scan", "spf_answer", "shutdown"].includes((m as { type: string }).type);
+  ["init", "scan", "learn", "spf_answer", "shutdown"].includes((m as { type: string }).type);

@@ -8,7 +8,7 @@ import { MemoryUsageStore } from "../license/usage";
 import { tempDir } from "../testing/kas-binary";
 import { licenseText, TEST_ISSUER_PUB, writeLicense } from "../testing/license";
 import { makeHandler } from "./handler";
-import { LOG_EVERY_MS, licenseHooks, updatePermission } from "./license-hooks";
+import { LOG_EVERY_MS, licenseHooks } from "./license-hooks";
 
 const T0 = new Date("2026-11-28T12:00:00Z");
 const req = (...rcpt: string[]): ScanRequest => ({ id: "t1", envelope: { rcpt } as unknown as ScanRequest["envelope"], raw: new Uint8Array() });
@@ -172,6 +172,19 @@ describe("time and reload", () => {
     expect(() => hooks.onConfig({ ...config, license: { ...config.license, trusted_issuers: ["/nonexistent.pub"] } })).toThrow("license.trusted_issuers[0]");
     expect(hooks.status().license.verdict).toBe("valid");
   });
+
+  test("prepare reads the new key without switching: discard keeps the old one, commit switches", () => {
+    const { hooks, lines, config } = setup(null);
+    writeFileSync(config.license.key_file, licenseText({ serial: "NEXT" }, T0));
+    const p = hooks.prepare(config);
+    expect(hooks.status().license).toMatchObject({ verdict: "missing" }); // another service may still refuse this config
+    p.discard();
+    expect(hooks.beforeDispatch(req("a@example.com"))?.action).toBe("pass");
+    const q = hooks.prepare(config);
+    q.commit();
+    expect(lines.at(-1)).toMatch(/^info license reloaded: valid: .*serial NEXT\)$/);
+    expect(hooks.beforeDispatch(req("a@example.com"))).toBeUndefined();
+  });
 });
 
 test("a failing usage store filters the message and logs an error", () => {
@@ -191,11 +204,6 @@ test("a failing usage store filters the message and logs an error", () => {
 
 test("before onConfig nothing is decided", () => {
   expect(licenseHooks({ every: () => () => {} }).beforeDispatch(req("a@x"))).toBeUndefined();
-});
-
-test("updatePermission is exported for kas update-db", () => {
-  const { config } = setup({ startsIn: -400, expiresIn: -2 });
-  expect(updatePermission(config).allowed).toBe(false);
 });
 
 test("through the master's handler: 5 recipients, max_addresses = 3 → 3 scanned, 2 passed with the headers", async () => {

@@ -1,7 +1,9 @@
 // Licensing inside `kas serve`: one LicenseService (license/service.ts) owned by the master,
 // plugged in through MasterHooks:
-//   onConfig       → first call opens the service (key files, trusted issuers, usage store);
+//   prepare        → first call opens the service (key files, trusted issuers, usage store);
 //                    later calls (SIGHUP) re-read the key files, so a new key needs no restart;
+//                    either throws for a config it cannot take, and switches only on commit()
+//                    (the master refuses a reload any service cannot take); onConfig = both;
 //   beforeDispatch → which recipients the license covers: none → the message passes
 //                    unfiltered with X-KAS-Status: unlicensed + X-KAS-License: <reason>; some →
 //                    it is scanned (one scan serves every recipient) and X-KAS-License says how
@@ -22,7 +24,6 @@ import type { UsageStore } from "../license/usage";
 import { logger } from "../log/index";
 import type { DispatchDecision } from "./handler";
 
-export { updatePermission } from "../license/permission";
 
 export const LOG_EVERY_MS = 60 * 60 * 1000;
 
@@ -42,7 +43,16 @@ export interface LicenseHooksOptions {
   every?: (ms: number, fn: () => void) => () => void;
 }
 
+/** A prepared configuration: commit() switches to it, discard() drops it (another service refused the config). */
+export interface PreparedConfig {
+  commit(): void;
+  discard(): void;
+}
+
 export interface LicenseHooks {
+  /** Reads keys / issuers (and at first the usage store) for `config`; throws when it cannot. Nothing changes until commit(). */
+  prepare(config: KasConfig): PreparedConfig;
+  /** prepare(config).commit(). */
   onConfig(config: KasConfig): void;
   beforeDispatch(req: ScanRequest): DispatchDecision | undefined;
   status(): { license: Record<string, unknown> };
@@ -86,17 +96,27 @@ export function licenseHooks(opts: LicenseHooksOptions = {}): LicenseHooks {
     return st;
   };
 
+  const prepare = (config: KasConfig): PreparedConfig => {
+    const running = service;
+    if (!running) {
+      const fresh = new LicenseService(config, { clock, usage: opts.usage, configFile: opts.configFile });
+      return {
+        commit() {
+          service = fresh;
+          say(fresh.state(), "license");
+          cancel = (opts.every ?? defaultEvery)(LOG_EVERY_MS, remind);
+        },
+        discard: () => fresh.close(),
+      };
+    }
+    // A ConfigError (bad trusted_issuers) propagates: the master refuses the reload, the old keys stay.
+    const apply = running.prepareReload(config);
+    return { commit: () => say(apply(), "license reloaded"), discard() {} };
+  };
+
   return {
-    onConfig(config) {
-      if (!service) {
-        service = new LicenseService(config, { clock, usage: opts.usage, configFile: opts.configFile });
-        say(service.state(), "license");
-        cancel = (opts.every ?? defaultEvery)(LOG_EVERY_MS, remind);
-        return;
-      }
-      // A ConfigError (bad trusted_issuers) propagates: the master logs it, the old keys stay.
-      say(service.reload(config), "license reloaded");
-    },
+    prepare,
+    onConfig: (config) => prepare(config).commit(),
 
     beforeDispatch(req) {
       if (!service) return undefined;

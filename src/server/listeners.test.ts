@@ -8,6 +8,7 @@ import { parseConfig } from "../config/load";
 import type { ScanRequest } from "../engine/types";
 import { parseAddress, type Address } from "../protocol/address";
 import { makeHandler, type HandlerDeps } from "./handler";
+import { StateError } from "../errors";
 import { openListener, resolveOwner, type Listener } from "./listeners";
 import type { Dispatched } from "./pool";
 
@@ -163,4 +164,42 @@ test("socket_owner is applied (as root) or refused with a hint (as anyone else)"
     await expect(open1).rejects.toThrow("cannot set mode/owner");
     expect(existsSync(path)).toBe(false);
   }
+});
+
+test("a request whose reply takes longer than the idle timeout (waiting for a filtering process) still gets it", async () => {
+  // Bun's idleTimeout (1 s here: data_timeout 0.3 rounded up) counts a request whose handler
+  // is still running as idle: a request without a body was cut after ~4 s (Bun's timer
+  // granularity) while it waited queue_timeout + scan time for its verdict.
+  const slow = deps();
+  const a = await serve(deps({ submit: async (r) => (await Bun.sleep(5500), slow.submit(r)) }));
+  const r = await httpRequest(a, { method: "POST", path: "/v1/scan", body: new Uint8Array(0) }, { connectMs: 1000, dataMs: 10_000 });
+  expect(r.status).toBe(200);
+  expect(JSON.parse(new TextDecoder().decode(r.body)).status).toBe("not_detected");
+}, 15_000);
+
+test("after a slow reply, an idle keep-alive connection is still closed by the idle timeout", async () => {
+  const slow = deps();
+  const a = (await serve(deps({ submit: async (r) => (await Bun.sleep(1500), slow.submit(r)) }))) as Extract<Address, { kind: "tcp" }>;
+  const got = await new Promise<{ reply: string; closedAfterReplyMs?: number }>((resolve) => {
+    let reply = "";
+    let at = 0;
+    const t = setTimeout(() => resolve({ reply }), 12_000);
+    Bun.connect({ hostname: a.host, port: a.port, socket: {
+      open: (s) => void s.write("POST /v1/scan HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"),
+      data: (_s, d) => ((reply += Buffer.from(d).toString()), (at ||= Date.now())),
+      close: () => (clearTimeout(t), resolve({ reply, closedAfterReplyMs: at ? Date.now() - at : undefined })),
+    } } as never);
+  });
+  expect(got.reply).toContain("HTTP/1.1 200");
+  expect(got.closedAfterReplyMs).toBeDefined(); // not kept open forever by the request's own timeout
+}, 15_000);
+
+test("a Unix socket directory that cannot be created is a StateError (73) naming the path", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kas-l-"));
+  writeFileSync(join(dir, "file"), "a regular file, not a directory");
+  const path = join(dir, "file", "sub", "kas.sock");
+  const err = await openListener({ kind: "unix", path }, makeHandler(deps()), opts).then(() => undefined, (e) => e);
+  expect(err).toBeInstanceOf(StateError);
+  expect(err.exitCode).toBe(73);
+  expect(err.message).toContain(join(dir, "file", "sub"));
 });

@@ -59,16 +59,34 @@ export function resolveOwner(spec: string, passwd = readText("/etc/passwd"), gro
 const readText = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "");
 
 export async function openListener(addr: Address, fetch: FetchHandler, opts: ListenOptions): Promise<Listener> {
+  // Closes connections that send nothing (half-sent request lines, idle keep-alives).
+  const idleTimeout = Math.min(255, Math.max(1, Math.ceil(opts.dataTimeoutS)));
   const common = {
-    fetch,
+    // Bun counts a request whose handler is still running as idle (a request without a body
+    // is cut after idleTimeout even while it waits queue_timeout for a filtering process), so
+    // the timer is off while we work: body stalls are cut by the handler's own data_timeout
+    // (framing.ts readLimited), scans by queue_timeout and the pool's watchdog. It is set back
+    // before the reply goes out, because Bun keeps a per-request value as the connection's
+    // keep-alive idle window afterwards.
+    async fetch(req: Request, server: Bun.Server<undefined>) {
+      server.timeout(req, 0);
+      try {
+        return await fetch(req, server);
+      } finally {
+        server.timeout(req, idleTimeout);
+      }
+    },
     // Bun answers 413 itself beyond this; the handler enforces it again for chunked bodies.
     maxRequestBodySize: opts.maxRequestSize,
-    // Closes connections that send nothing (half-sent request lines, idle keep-alives); body stalls are cut by the handler.
-    idleTimeout: Math.min(255, Math.max(1, Math.ceil(opts.dataTimeoutS))),
+    idleTimeout,
   };
   let server: Bun.Server<undefined>;
   if (addr.kind === "unix") {
-    mkdirSync(dirname(addr.path), { recursive: true });
+    try {
+      mkdirSync(dirname(addr.path), { recursive: true });
+    } catch (e) {
+      throw new StateError(`cannot create the directory of unix:${addr.path}: ${(e as Error).message}`, "create it (writable by the server's user) or choose another unix: path in [server] listen");
+    }
     await clearStaleSocket(addr.path);
     try {
       server = Bun.serve({ ...common, unix: addr.path });

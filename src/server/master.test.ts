@@ -9,9 +9,10 @@ import { join } from "node:path";
 import { httpRequest } from "../client/http";
 import { parseConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
-import { DataError } from "../errors";
+import { ConfigError, DataError } from "../errors";
 import { fakeWorkers, until } from "../testing/fake-workers";
-import { runMaster, type SignalSource } from "./master";
+import { reloadServer } from "../update/reload";
+import { runMaster, type MasterHooks, type SignalSource } from "./master";
 
 const T = { connectMs: 1000, dataMs: 5000 };
 const running: { signals: EventEmitter; done: Promise<number> }[] = [];
@@ -22,12 +23,12 @@ afterEach(async () => {
   }
 });
 
-function start(opts: { scanMs?: number; server?: string } = {}) {
+function start(opts: { scanMs?: number; loadMs?: () => number; server?: string; hooks?: MasterHooks } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kas-master-"));
   const sock = join(dir, "kas.sock");
   const toml = (extra = "") => `data_dir = ${JSON.stringify(dir)}\n[log]\nlevel = "error"\n[server]\nlisten = ["unix:${sock}"]\nsocket_mode = "0640"\nstart_filters = 1\nshutdown_timeout = 5\n${opts.server ?? ""}\n${extra}`;
   const state = { text: toml(), version: "v1", brokenRules: false };
-  const f = fakeWorkers({ scanMs: opts.scanMs ?? 5, version: () => state.version });
+  const f = fakeWorkers({ scanMs: opts.scanMs ?? 5, version: () => state.version, loadMs: opts.loadMs });
   const signals = new EventEmitter();
   const done = runMaster({ config: parseConfig(state.text), source: "test.toml" }, {
     loadConfig: () => ({ config: parseConfig(state.text, "test.toml"), source: "test.toml" }),
@@ -37,6 +38,7 @@ function start(opts: { scanMs?: number; server?: string } = {}) {
     },
     spawn: f.spawn,
     version: "kas test",
+    hooks: opts.hooks,
     signals: signals as unknown as SignalSource,
   });
   running.push({ signals, done });
@@ -120,4 +122,88 @@ test("SIGTERM finishes the request in flight, stops the processes, removes socke
   expect(existsSync(m.sock)).toBe(false);
   expect(existsSync(m.pidFile)).toBe(false);
   expect(m.f.live()).toEqual([]);
+});
+
+test("POST /v1/learn is a job for a filtering process: the master reads the request, a worker learns it", async () => {
+  const m = start();
+  await m.ready();
+  const addr = { kind: "unix" as const, path: m.sock };
+  const r = await httpRequest(addr, { method: "POST", path: "/v1/learn", headers: { "X-KAS-Learn": "spam" }, body: new TextEncoder().encode("Subject: x\r\n\r\nhi\r\n") }, T);
+  expect(r.status).toBe(200);
+  expect(JSON.parse(new TextDecoder().decode(r.body))).toEqual({ version: 1, outcome: "learned", spam: 1, ham: 0 });
+  expect(m.f.learned).toEqual([{ pid: m.f.all[0].pid, op: "spam", bytes: 18 }]);
+  const bad = await httpRequest(addr, { method: "POST", path: "/v1/learn", body: new Uint8Array(3) }, T);
+  expect(bad.status).toBe(400);
+  expect(m.f.learned).toHaveLength(1);
+});
+
+test("a config a service cannot take is refused before anything switches: old services, old generation", async () => {
+  const calls: string[] = [];
+  let broken = false;
+  const hooks: MasterHooks = {
+    prepareConfig: (c) => {
+      if (broken) throw new ConfigError("test.toml", "spf.resolver", undefined, "not host:port");
+      const level = c.log.level;
+      calls.push(`prepare ${level}`);
+      return () => void calls.push(`commit ${level}`);
+    },
+    onConfig: (c) => void calls.push(`onConfig ${c.log.level}`),
+  };
+  const m = start({ hooks });
+  await m.ready();
+  expect(calls).toEqual(["prepare error", "commit error", "onConfig error"]);
+  broken = true;
+  m.state.text = m.toml().replace('level = "error"', 'level = "warn"');
+  m.signals.emit("SIGHUP");
+  const st = await m.statusUntil((s) => s.reloads.refused === 1);
+  expect(st).toMatchObject({ generation: 1, reloads: { ok: 0, refused: 1 } });
+  expect(st.reloads.last_error).toContain("test.toml: spf.resolver: not host:port");
+  expect(calls).toHaveLength(3); // nothing committed, onConfig not called
+  expect((await m.scan()).json.generation).toBe(1);
+  broken = false;
+  m.signals.emit("SIGHUP");
+  await m.statusUntil((s) => s.reloads.ok === 1 && s.generation === 2);
+  expect(calls.slice(3)).toEqual(["prepare warn", "commit warn", "onConfig warn"]);
+});
+
+test("a config a service cannot take at start: runMaster fails with that error, nothing left listening", async () => {
+  const m = start({ hooks: { prepareConfig: () => { throw new ConfigError("test.toml", "license.trusted_issuers", undefined, "unreadable"); } } });
+  running.pop();
+  const err = await m.done.then(() => undefined, (e) => e);
+  expect(err).toBeInstanceOf(ConfigError);
+  expect(err.exitCode).toBe(78);
+  expect(existsSync(m.sock)).toBe(false);
+  expect(existsSync(m.pidFile)).toBe(false);
+  expect(m.f.all).toEqual([]);
+});
+
+test("status `rules` is what the serving generation's processes loaded (update-db waits for loaded: true)", async () => {
+  let loadMs = 2;
+  const m = start({ loadMs: () => loadMs });
+  await m.ready();
+  expect((await m.statusUntil((s) => s.rules.loaded)).rules).toEqual({ version: "v1", digest: "d", source: "test", loaded: true });
+  loadMs = 400;
+  m.state.version = "v2";
+  m.signals.emit("SIGHUP");
+  const st = await m.statusUntil((s) => s.generation === 2);
+  expect(st.rules).toMatchObject({ version: "v2", loaded: false }); // validated by the master, no process has it yet
+  expect((await m.statusUntil((s) => s.rules.loaded)).rules).toMatchObject({ version: "v2", source: "test", loaded: true });
+});
+
+test("update-db's reload confirmation waits until a filtering process of the new generation loaded the version", async () => {
+  const m = start({ loadMs: () => 300 });
+  await m.ready();
+  await m.statusUntil((s) => s.rules.loaded);
+  m.state.version = "v2";
+  const said = await reloadServer("v2", {
+    serverPid: () => process.pid,
+    signal: () => void m.signals.emit("SIGHUP"),
+    status: async () => ({ ok: true, status: await m.get("/v1/status") }),
+    target: `unix:${m.sock}`,
+    timeoutMs: 5000,
+    sleep: (ms) => Bun.sleep(ms),
+    clock: () => Date.now(),
+  });
+  expect(said).toContain("serves version v2");
+  expect((await m.get("/v1/status")).rules).toMatchObject({ version: "v2", loaded: true });
 });

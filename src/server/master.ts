@@ -1,15 +1,19 @@
 // `kas serve`: the master process. It opens the listeners, owns the pool of filtering
 // processes, answers ping/status itself, and handles signals: SIGHUP reloads (new config and
-// rule database are validated here first; a broken one is refused and the old generation
-// keeps serving), SIGTERM/SIGINT drain (stop accepting, finish in-flight requests within
-// shutdown_timeout, stop the pool, remove sockets and the pid file). It never scans.
+// rule database are validated here first, and so are the services' new states through
+// MasterHooks.prepareConfig; anything broken is refused and the old generation keeps serving
+// with its old services), SIGTERM/SIGINT drain (stop accepting, finish in-flight requests within
+// shutdown_timeout, stop the pool, remove sockets and the pid file). It never scans nor
+// parses a message: POST /v1/learn is a job for a filtering process too (learn.ts).
 import type { LoadedConfig } from "../config/load";
 import { pidFilePath } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 import { ConfigError, KasError } from "../errors";
 import { configureLog, logger } from "../log/index";
 import { parseAddress, type Address } from "../protocol/address";
+import { LEARN_PATH } from "../protocol/kas/learn";
 import { makeHandler, type BeforeDispatch } from "./handler";
+import { makeLearnHandler } from "./learn";
 import type { RulesInfo, SpfAnswer, SpfQuery } from "./ipc";
 import { openListener, type Listener } from "./listeners";
 import { checkNotRunning, removePidFile, writePidFile } from "./pidfile";
@@ -21,13 +25,22 @@ export interface MasterHooks {
   beforeDispatch?: BeforeDispatch;
   /** Answers the workers' `spf_query` IPC requests (one DNS cache for the pool). */
   spf?: (q: SpfQuery) => Promise<SpfAnswer>;
-  /** More endpoints the master answers itself, by exact path (e.g. "/v1/learn" → server/learn.ts). */
+  /** More endpoints the master answers itself, by exact path (POST /v1/learn is built in: learn.ts). */
   routes?: (config: () => KasConfig) => Record<string, (req: Request) => Promise<Response>>;
   /** Extra members merged into GET /v1/status (e.g. license state). */
   status?: () => Record<string, unknown>;
-  /** Called with the config at start and after every accepted reload (e.g. re-read the license key). */
+  /**
+   * Prepares the services' state for `config` (`source`: the config file, for messages)
+   * WITHOUT switching to it, and returns the switch. Throws (ConfigError, StateError...) when
+   * a service cannot take this config: at start the server then exits with the error's code;
+   * on SIGHUP the reload is refused and the old generation keeps serving with the old
+   * services. The returned function is called once the master commits; it must not throw.
+   */
+  prepareConfig?: (config: KasConfig, source: string) => ConfigCommit | Promise<ConfigCommit>;
+  /** Called with the config at start and after every accepted reload, after prepareConfig's commit. */
   onConfig?: (config: KasConfig) => void | Promise<void>;
 }
+export type ConfigCommit = () => void;
 
 /** Where SIGHUP/SIGTERM/SIGINT come from: `process` in production, an emitter in master.test.ts. */
 export interface SignalSource {
@@ -67,6 +80,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   checkNotRunning(pidFile);
 
   let rules = await deps.validateRules(current.config);
+  (await deps.hooks?.prepareConfig?.(current.config, current.source))?.();
   await deps.hooks?.onConfig?.(current.config);
   const startedAt = Date.now();
   const pool = new Pool({ spawn: deps.spawn, config: current.config, log: logger("pool"), spf: deps.hooks?.spf });
@@ -85,7 +99,9 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       config: current.source,
       listen: listeners.map((l) => l.address),
       generation: p.generation,
-      rules,
+      // What the serving generation's filtering processes loaded (update-db waits for it);
+      // until one of them is ready, what the master validated, with loaded: false.
+      rules: p.workerRules ? { ...p.workerRules, loaded: true } : { ...rules, loaded: false },
       pool: { ...p.states, queue: p.queue, max_filters: current.config.server.max_filters, min_spare_filters: current.config.server.min_spare_filters, workers: p.workers, last_load_error: p.lastLoadError },
       messages: { total: Object.values(messages).reduce((a, b) => a + b, 0), by_status: { ...messages } },
       counters: p.counts,
@@ -101,7 +117,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     submit: (r) => pool.submit(r),
     status,
     beforeDispatch: deps.hooks?.beforeDispatch,
-    routes: deps.hooks?.routes?.(() => current.config),
+    routes: { ...deps.hooks?.routes?.(() => current.config), [LEARN_PATH]: makeLearnHandler({ config: () => current.config, learn: (op, raw) => pool.learn(op, raw) }) },
     version: deps.version,
     onScanned(line, st) {
       messages[st] = (messages[st] ?? 0) + 1;
@@ -138,10 +154,13 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     log.info("SIGHUP: reloading configuration and rule database");
     let next: LoadedConfig;
     let nextRules: RulesInfo;
+    let commit: ConfigCommit | undefined;
     try {
       next = deps.loadConfig();
       nextRules = await deps.validateRules(next.config);
       listenAddresses(next.config, next.source);
+      // The services build their new state now; nothing switches unless all of them could.
+      commit = await deps.hooks?.prepareConfig?.(next.config, next.source);
     } catch (e) {
       reloads.refused++;
       reloads.last_error = e instanceof KasError ? e.message : String(e);
@@ -153,6 +172,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     current = next;
     rules = nextRules;
     try {
+      commit?.();
       await deps.hooks?.onConfig?.(current.config);
     } catch (e) {
       log.error("reload: a service did not take the new configuration: %s", e instanceof Error ? e.message : e);

@@ -148,3 +148,14 @@ test("an idle process that crashes is replaced after a back-off, keeping min_spa
   expect(f.live()[0].pid).not.toBe(first.pid);
   expect((await p.submit(req(1))).ok).toBe(true);
 });
+
+test("learn jobs go to filtering processes like scans: they wait in the same queue and come back by job id", async () => {
+  const f = fakes({ scanMs: 40 });
+  const p = pool("start_filters = 1\nmin_spare_filters = 0\nmax_filters = 1", f);
+  const bytes = new TextEncoder().encode("Subject: learn me\r\n\r\nx\r\n");
+  const [scan, learned] = await Promise.all([p.submit(req(1)), p.learn("ham", bytes)]);
+  expect(scan.ok).toBe(true);
+  expect(learned).toMatchObject({ ok: true, reply: { version: 1, outcome: "learned", ham: 1 }, generation: 1, workerPid: f.all[0].pid });
+  expect(f.learned).toEqual([{ pid: f.all[0].pid, op: "ham", bytes: bytes.byteLength }]);
+  expect(p.status().counts).toMatchObject({ requests: 2, answered: 2 });
+});

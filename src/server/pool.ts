@@ -1,32 +1,24 @@
 // The pool of filtering processes, as the master keeps it. The master never scans: every
-// request goes to an idle filtering process of the current generation; when none is idle a
-// new one is started (up to max_filters), beyond that requests wait in a bounded queue with
-// a deadline and then get an explicit temporary failure, never a hang. A process that dies
-// holding a request has that request retried once on another process. Processes are
-// recycled after max_messages (+ jitter) and idle ones above min_spare_filters exit after
-// max_idle. reload() starts a new generation: in-flight requests finish on the old one.
-// Spawning is injected (spawn.ts in production, fakes in pool.test.ts).
+// request (a scan or a learn job, job.ts) goes to an idle filtering process of the current
+// generation; when none is idle a new one is started (up to max_filters), beyond that
+// requests wait in a bounded queue with a deadline and then get an explicit temporary
+// failure, never a hang. A process that dies holding a request has that request retried
+// once on another process. Processes are recycled after max_messages (+ jitter) and idle
+// ones above min_spare_filters exit after max_idle. reload() starts a new generation:
+// in-flight requests finish on the old one. Spawning is injected (spawn.ts in production,
+// fakes in pool.test.ts).
 import type { KasConfig } from "../config/schema";
-import type { ScanRequest, ScanResult } from "../engine/types";
-import type { SpfAnswer, SpfQuery, WorkerToMaster } from "./ipc";
+import type { ScanRequest } from "../engine/types";
+import type { LearnOp } from "../protocol/kas/learn";
+import { WORKER_STATES, type SpfAnswer, type SpfQuery, type WorkerToMaster } from "./ipc";
+import { asDispatched, asLearned, jobLabel, jobMessage, settleWith, type Answer, type Dispatched, type Job, type Learned, type Work } from "./job";
 import { WaitQueue } from "./wait-queue";
 import { handleRow, relaySpf, retire, startHandle, watch, type Spawner, type WorkerHandle } from "./worker-handle";
 
+export type { Dispatched, Learned } from "./job";
 export type { Spawner, WorkerProc } from "./worker-handle";
 
-export type Dispatched =
-  | { ok: true; result: ScanResult; generation: number; workerPid: number }
-  | { ok: false; code: "busy" | "unavailable" | "shutting_down" | "internal"; message: string };
-
 export type PoolLog = Record<"info" | "warn" | "error" | "debug", (msg: string, ...a: unknown[]) => void>;
-
-interface Job {
-  seq: number;
-  request: ScanRequest;
-  attempts: number;
-  timer?: ReturnType<typeof setTimeout>;
-  settle(d: Dispatched): void;
-}
 
 type Handle = WorkerHandle<Job>;
 
@@ -76,19 +68,26 @@ export class Pool {
 
   /** Hands a request to a filtering process; always settles (queue_timeout bounds the wait). */
   submit(request: ScanRequest): Promise<Dispatched> {
+    return this.run({ kind: "scan", request }).then(asDispatched);
+  }
+
+  /** POST /v1/learn: a filtering process parses the message and writes the token database, like a scan. */
+  learn(op: LearnOp, raw: Uint8Array): Promise<Learned> {
+    return this.run({ kind: "learn", id: `learn-${this.nextSeq}`, op, raw }).then(asLearned);
+  }
+
+  private run(work: Work): Promise<Answer> {
     this.counts.requests++;
     if (this.stopping) return Promise.resolve({ ok: false, code: "shutting_down", message: "server is shutting down" });
-    return new Promise<Dispatched>((resolve) => {
-      const job: Job = { seq: this.nextSeq++, request, attempts: 0, settle: resolve };
+    return new Promise<Answer>((resolve) => {
       let settled = false;
-      job.settle = (d) => {
+      const job: Job = { seq: this.nextSeq++, work, attempts: 0, settle: (d) => {
         if (settled) return;
         settled = true;
         clearTimeout(job.timer);
-        if (d.ok) this.counts.answered++;
-        else this.counts.failed++;
+        this.counts[d.ok ? "answered" : "failed"]++;
         resolve(d);
-      };
+      } };
       if (!this.assign(job)) this.enqueue(job);
       this.maintain();
     });
@@ -118,9 +117,9 @@ export class Pool {
     const h = best;
     // The engine stops matching at time_budget_ms; allow generous slack for parsing and checks.
     const limitMs = this.config.scan.time_budget_ms * 2 + 30_000;
-    watch(h, limitMs, () => h.job === job, () => this.opts.log.error("filtering process #%d (pid %d) exceeded %d ms on message %s: killing it", h.id, h.proc.pid, limitMs, job.request.id));
+    watch(h, limitMs, () => h.job === job, () => this.opts.log.error("filtering process #%d (pid %d) exceeded %d ms on message %s: killing it", h.id, h.proc.pid, limitMs, jobLabel(job)));
     try {
-      h.proc.send({ type: "scan", jobId: job.seq, request: job.request });
+      h.proc.send(jobMessage(job));
     } catch {
       h.proc.kill("SIGKILL"); // the exit handler retries the request elsewhere
     }
@@ -188,18 +187,16 @@ export class Pool {
         this.opts.log.error("filtering process #%d failed to load: %s", h.id, m.error);
         return;
       case "result":
-      case "scan_error": {
+      case "scan_error":
+      case "learn_result":
+      case "learn_error": {
         const job = h.job;
         if (!job || job.seq !== m.jobId) return;
         clearTimeout(h.watchdog);
         h.job = undefined;
         h.messages++;
-        if (m.type === "result") {
-          job.settle({ ok: true, result: m.result, generation: h.generation, workerPid: h.proc.pid });
-        } else {
-          this.opts.log.error("scan %s failed in filtering process #%d: %s", job.request.id, h.id, m.error);
-          job.settle({ ok: false, code: "internal", message: `scan failed: ${m.error}` });
-        }
+        const error = settleWith(job, m, { generation: h.generation, workerPid: h.proc.pid });
+        if (error) this.opts.log.error("%s (filtering process #%d)", error, h.id);
         if (h.state === "draining") retire(h, "generation rolled over");
         else if (h.messages >= h.limit) {
           this.counts.recycled++;
@@ -235,7 +232,7 @@ export class Pool {
       job.attempts++;
       if (job.attempts <= 1) {
         this.counts.retried++;
-        this.opts.log.warn("retrying message %s on another filtering process", job.request.id);
+        this.opts.log.warn("retrying message %s on another filtering process", jobLabel(job));
         this.enqueue(job, true);
       } else job.settle({ ok: false, code: "internal", message: "two filtering processes died scanning this message" });
     }
@@ -294,7 +291,7 @@ export class Pool {
 
   status() {
     const workers = [...this.handles.values()].map(handleRow);
-    const states = Object.fromEntries((["starting", "idle", "busy", "draining"] as const).map((s) => [s, workers.filter((w) => w.state === s).length]));
+    const states = Object.fromEntries(WORKER_STATES.filter((s) => s !== "dead").map((s) => [s, workers.filter((w) => w.state === s).length]));
     const rules = [...this.handles.values()].find((h) => h.generation === this.generation && h.rules)?.rules;
     return { generation: this.generation, states, queue: this.queue.length, workers, counts: { ...this.counts }, workerRules: rules, lastLoadError: this.lastLoadError };
   }

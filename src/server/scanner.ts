@@ -2,7 +2,8 @@
 // the processes that need them load them: the master loads the active database once per
 // (re)load to prove it is usable and to report its version (it never scans); a filtering
 // process creates the scanner it serves with: the engine plus the Bayes check, exactly as
-// `kas filter --local` / `kas scan --local` do, so a server gives the same verdicts.
+// `kas filter --local` / `kas scan --local` do, so a server gives the same verdicts, and
+// the learner of POST /v1/learn (learner.ts), which opens the token writer on first use.
 import type { KasConfig } from "../config/schema";
 import type { RulesInfo } from "./ipc";
 import type { ScannerFactory } from "./worker";
@@ -18,14 +19,17 @@ export async function validateRules(config: KasConfig): Promise<RulesInfo> {
 // The checks of checks/registry.ts; SPF asks the master's shared service over IPC (deps.spf).
 // Each filtering process logs a change of the Bayes database's state once.
 export const workerScannerFactory: ScannerFactory = async (config, deps) => {
-  const [{ createScanner }, { withAutolearn }, { bayesLogLevel, createChecks }, { logger }] = await Promise.all([
+  const [{ createScanner }, { withAutolearn }, { bayesLogLevel, createChecks }, { logger }, { createLearner }] = await Promise.all([
     import("../engine/scanner"),
     import("../checks/bayes"),
     import("../checks/registry"),
     import("../log/index"),
+    import("./learner"),
   ]);
   const log = logger("bayes");
   const { checks, bayes } = createChecks(config, { askSpf: deps.spf, onBayesState: (note, state) => log[bayesLogLevel(state)](note.replace(/^bayes: /, "")) });
   const scanner = await createScanner(config, { checks });
-  return bayes ? withAutolearn(scanner, bayes) : scanner;
+  const s = bayes ? withAutolearn(scanner, bayes) : scanner;
+  const learner = createLearner(config);
+  return { db: s.db, dbSource: s.dbSource, scan: (r) => s.scan(r), learn: learner.learn, close: learner.close };
 };

@@ -30,6 +30,8 @@ export interface SpfServiceDeps {
   /** Upstream resolver (tests); default: the wire client to [spf] resolver. */
   upstream?: Resolver;
   now?: () => number;
+  /** The config file, named in a ConfigError (bad [spf] resolver). */
+  configFile?: string;
 }
 
 export function createSpfService(config: KasConfig["spf"], deps: SpfServiceDeps = {}): SpfService {
@@ -37,7 +39,7 @@ export function createSpfService(config: KasConfig["spf"], deps: SpfServiceDeps 
   let upstream = deps.upstream;
   if (!upstream) {
     const server = config.resolver ? parseServerAddress(config.resolver) : systemNameserver();
-    if (!server) throw new ConfigError("kas.toml", "spf.resolver", undefined, `${JSON.stringify(config.resolver)} is not host:port`);
+    if (!server) throw new ConfigError(deps.configFile ?? "kas.toml", "spf.resolver", undefined, `${JSON.stringify(config.resolver)} is not host:port`);
     upstream = createWireResolver({ server, timeoutMs });
   }
   const resolver = createCachingResolver(upstream, { maxEntries: config.cache_size, maxConcurrent: config.max_concurrent, now: deps.now });

@@ -98,3 +98,29 @@ test("self-exec: the compiled binary runs itself; from source, bun gets the scri
   expect(isCompiled("/work/kas/src/main.ts")).toBe(false);
   expect(selfCommand(["_worker"], "/work/kas/src/main.ts", "/usr/bin/bun")).toEqual(["/usr/bin/bun", "/work/kas/src/main.ts", "_worker"]);
 });
+
+test("learn: the scanner's learner answers learn_result, its failures learn_error; the learner is closed at exit", async () => {
+  const c = channel();
+  const seen: string[] = [];
+  runWorker(c.ch, async () => ({
+    ...(await factory()(init.config, { spf: async () => ({ result: "none" }) })),
+    learn: async (op, raw) => {
+      seen.push(`${op} ${raw.byteLength}`);
+      return op === "forget" ? { ok: false, code: "busy", error: "database is locked" } : { ok: true, reply: { version: 1, outcome: "learned", spam: 1, ham: 0 } };
+    },
+    close: () => void seen.push("closed"),
+  }));
+  c.deliver(init);
+  await tick();
+  c.deliver({ type: "learn", jobId: 3, op: "spam", raw: new Uint8Array([1, 2, 3]) });
+  await tick();
+  c.deliver({ type: "learn", jobId: 4, op: "forget", raw: new Uint8Array([1]) });
+  await tick();
+  expect(c.sent.slice(1)).toEqual([
+    { type: "learn_result", jobId: 3, reply: { version: 1, outcome: "learned", spam: 1, ham: 0 } },
+    { type: "learn_error", jobId: 4, code: "busy", error: "database is locked" },
+  ]);
+  c.deliver({ type: "shutdown", reason: "test" });
+  expect(seen).toEqual(["spam 3", "forget 1", "closed"]);
+  expect(c.exits).toEqual([0]);
+});

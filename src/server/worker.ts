@@ -1,21 +1,29 @@
 // A filtering process (`kas _worker`, started only by the master through self-exec). It
 // never listens: it gets the config snapshot from the master, loads the rule database and
 // policies once, then scans the requests the master sends it, one at a time, until told to
-// shut down (recycling, idle, reload, stop) or until the master goes away.
+// shut down (recycling, idle, reload, stop) or until the master goes away. It also learns
+// the messages of POST /v1/learn into the server's token database (the master never parses
+// messages; the scanner's `learn` opens the writer on first use and `close` closes it at exit).
 // Its states: loading → serving ⇄ scanning → exiting.
 import type { KasConfig } from "../config/schema";
 import type { ScanRequest, ScanResult } from "../engine/types";
 import { UsageError } from "../errors";
 import { configureLog, logger } from "../log/index";
 import type { RuleDb } from "../ruledb/types";
-import { isMasterMessage, type MasterToWorker, type SpfAnswer, type SpfQuery, type WorkerToMaster } from "./ipc";
+import type { LearnOp, LearnReply } from "../protocol/kas/learn";
+import { isMasterMessage, type LearnErrorCode, type MasterToWorker, type SpfAnswer, type SpfQuery, type WorkerToMaster } from "./ipc";
 
 /** What the worker needs from the engine (engine/scanner.ts provides it). */
 export interface WorkerScanner {
   db: Pick<RuleDb, "version" | "digest">;
   dbSource: string;
   scan(req: ScanRequest): Promise<ScanResult>;
+  /** Learns one message (POST /v1/learn); without it the worker answers learn_error. */
+  learn?(op: LearnOp, raw: Uint8Array): Promise<LearnAnswer>;
+  /** Releases what learning opened (the token database writer); called once, before exit. */
+  close?(): void;
 }
+export type LearnAnswer = { ok: true; reply: LearnReply } | { ok: false; code: LearnErrorCode; error: string };
 export type ScannerFactory = (config: KasConfig, deps: { spf: (q: SpfQuery) => Promise<SpfAnswer> }) => Promise<WorkerScanner>;
 
 export interface Channel {
@@ -39,6 +47,11 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
   const exit = (code: number) => {
     if (state === "exiting") return;
     state = "exiting";
+    try {
+      scanner?.close?.();
+    } catch (e) {
+      (log ?? logger("worker")).warn("closing the token database: %s", e instanceof Error ? e.message : e);
+    }
     ch.exit(code);
   };
 
@@ -85,6 +98,22 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
     state = "serving";
   }
 
+  async function learn(jobId: number, op: LearnOp, bytes: Uint8Array) {
+    if (!scanner || state !== "serving") return ch.send({ type: "learn_error", jobId, code: "internal", error: `filtering process not ready (${state})` });
+    if (!scanner.learn) return ch.send({ type: "learn_error", jobId, code: "unavailable", error: "this server cannot learn" });
+    state = "scanning";
+    try {
+      const raw = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes as ArrayBufferLike);
+      const a = await scanner.learn(op, raw);
+      ch.send(a.ok ? { type: "learn_result", jobId, reply: a.reply } : { type: "learn_error", jobId, code: a.code, error: a.error });
+    } catch (e) {
+      (log ?? logger("worker")).error("learning failed: %s", e instanceof Error ? (e.stack ?? e.message) : e);
+      ch.send({ type: "learn_error", jobId, code: "internal", error: e instanceof Error ? e.message : String(e) });
+    }
+    if (exitAfterScan) return exit(0);
+    state = "serving";
+  }
+
   ch.onMessage((m) => {
     if (!isMasterMessage(m)) return;
     switch (m.type) {
@@ -93,6 +122,9 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
         return;
       case "scan":
         void scan(m.jobId, m.request);
+        return;
+      case "learn":
+        void learn(m.jobId, m.op, m.raw);
         return;
       case "spf_answer":
         pendingSpf.get(m.queryId)?.({ answer: m.answer, error: m.error });

@@ -1,7 +1,7 @@
 // Test-only: an in-process stand-in for `kas _worker` behind the pool's Spawner interface.
 // Each fake answers `init` with ready (or failed + exit 1), scans after `scanMs` and answers
 // with a result whose score is its generation and whose policy names its pid, obeys
-// `shutdown`, and can be killed. Never imported by production code.
+// `shutdown`, learns (`learn` → learn_result, recorded in `learned`), and can be killed. Never imported by production code.
 import type { ScanRequest, ScanResult } from "../engine/types";
 import type { MasterToWorker, WorkerToMaster } from "../server/ipc";
 import type { Spawner } from "../server/pool";
@@ -18,7 +18,8 @@ export interface FakeWorker {
 
 export interface FakeOptions {
   scanMs?: number;
-  loadMs?: number;
+  /** Milliseconds to load; a function is asked at each start. */
+  loadMs?: number | (() => number);
   failLoad?: () => boolean;
   version?: () => string;
 }
@@ -29,6 +30,8 @@ export function fakeResult(r: ScanRequest, generation: number, pid: number): Sca
 
 export function fakeWorkers(opts: FakeOptions = {}) {
   const all: FakeWorker[] = [];
+  /** Messages learned (POST /v1/learn jobs), by which fake. */
+  const learned: { pid: number; op: string; bytes: number }[] = [];
   let pid = 1000;
   const spawn: Spawner = (events) => {
     let generation = 0;
@@ -56,13 +59,22 @@ export function fakeWorkers(opts: FakeOptions = {}) {
               emit({ type: "failed", error: "database broken" });
               setTimeout(() => f.alive && ((f.alive = false), events.exit(1, null)), 1);
             } else emit({ type: "ready", rules: { version: opts.version?.() ?? "v1", digest: "d", source: "test" }, loadMs: 1 });
-          }, opts.loadMs ?? 2);
+          }, typeof opts.loadMs === "function" ? opts.loadMs() : (opts.loadMs ?? 2));
         } else if (m.type === "scan") {
           f.scanning = m.jobId;
           setTimeout(() => {
             if (!f.alive || f.scanning !== m.jobId) return;
             f.scanning = undefined;
             emit({ type: "result", jobId: m.jobId, result: fakeResult(m.request, generation, f.pid) });
+            if (f.exitAfter) f.die("exit0");
+          }, opts.scanMs ?? 5);
+        } else if (m.type === "learn") {
+          f.scanning = m.jobId;
+          setTimeout(() => {
+            if (!f.alive || f.scanning !== m.jobId) return;
+            f.scanning = undefined;
+            learned.push({ pid: f.pid, op: m.op, bytes: m.raw.byteLength });
+            emit({ type: "learn_result", jobId: m.jobId, reply: { version: 1, outcome: "learned", spam: learned.filter((l) => l.op === "spam").length, ham: learned.filter((l) => l.op === "ham").length } });
             if (f.exitAfter) f.die("exit0");
           }, opts.scanMs ?? 5);
         } else if (m.type === "shutdown") {
@@ -72,7 +84,7 @@ export function fakeWorkers(opts: FakeOptions = {}) {
       },
     };
   };
-  return { spawn, all, live: () => all.filter((f) => f.alive) };
+  return { spawn, all, learned, live: () => all.filter((f) => f.alive) };
 }
 
 /** Polls `cond` every 5 ms; throws after `ms`. */

@@ -1,7 +1,7 @@
 // Step 6 of the pipeline: a running `kas serve` (found by its pid file) gets SIGHUP — it
 // validates the new database itself and refuses a broken one — and is then asked for its
-// status until it reports the installed version. No server running is fine: the next start
-// loads the installed database.
+// status until it reports the installed version as loaded by its filtering processes. No
+// server running is fine: the next start loads the installed database.
 import type { StatusResult } from "../client/status";
 import { fail, UPDATE_EXIT } from "./exit";
 
@@ -36,7 +36,9 @@ export async function reloadServer(version: string, deps: ReloadDeps): Promise<s
     const r = await deps.status();
     if (r.ok) {
       const serving = String(r.status.rules?.version ?? "");
-      if (serving === version) return `server pid ${pid} reloaded and serves version ${version}`;
+      // loaded: false = the master validated it but no filtering process of the new
+      // generation has loaded it yet (servers before that member count as loaded).
+      if (serving === version && r.status.rules?.loaded !== false) return `server pid ${pid} reloaded and serves version ${version}`;
       const refused = Number(r.status.reloads?.refused ?? 0);
       if (refused > refusedBefore) {
         throw fail(UPDATE_EXIT.RELOAD, `installed version ${version}, but the server (pid ${pid}) refused the reload and keeps serving ${serving}: ${r.status.reloads?.last_error ?? "no reason given"}`, "see the server's log; `kas update-db --rollback` switches back");
