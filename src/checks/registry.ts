@@ -4,7 +4,7 @@
 // and a local scan judge alike. Where SPF answers come from is the caller's business: the
 // master's shared service over IPC, or an in-process service.
 import type { KasConfig } from "../config/schema";
-import type { SpfAnswer, SpfQuery } from "../server/ipc";
+import type { SpfAnswer, SpfQuery } from "../spf/types";
 import { createBayesCheck, type BayesCheck, type BayesState } from "./bayes";
 import { createSpfCheck } from "./spf";
 import type { Check } from "./types";

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import type { SpfAnswer, SpfQuery } from "../server/ipc";
+import type { SpfAnswer, SpfQuery } from "../spf/types";
 import { createSpfCheck } from "./spf";
 import type { CheckInput } from "./types";
 

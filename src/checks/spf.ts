@@ -2,7 +2,7 @@
 // FROM identity and, when enabled, the HELO identity, and names what it saw as symbols
 // SPF_<RESULT> / SPF_HELO_<RESULT>; their weights live in rules/60_checks.cf. A slow or
 // absent service never holds a message past the scan deadline: that is SPF temperror.
-import type { SpfAnswer, SpfQuery } from "../server/ipc";
+import type { SpfAnswer, SpfQuery } from "../spf/types";
 import { SPF_RESULTS, temperrorReceivedSpf } from "../spf";
 import type { Check, CheckInput, CheckOutput } from "./types";
 

@@ -23,10 +23,8 @@ export default kasCommand({
     const { UsageError } = await import("../errors");
     const { parseIp } = await import("../dns/ip");
     const { loadConfig } = await import("../config/load");
-    const { createWireResolver, parseServerAddress, systemNameserver } = await import("../dns/client");
-    const { createCachingResolver } = await import("../dns/cache");
-    const { checkMailFrom, receivedSpf, temperrorReceivedSpf } = await import("../spf");
-    const { hostname } = await import("node:os");
+    const { parseServerAddress } = await import("../dns/client");
+    const { createSpfService } = await import("../server/spf-service");
 
     if (!args.ip) throw new UsageError("--ip is required", "e.g. kas spf-query --ip 192.0.2.1 --sender joe@example.com");
     if (!parseIp(args.ip)) throw new UsageError(`--ip ${JSON.stringify(args.ip)} is not an IPv4 or IPv6 address`);
@@ -41,24 +39,15 @@ export default kasCommand({
 
     const { config } = loadConfig(args.config);
     const resolverText = args.resolver ?? config.spf.resolver;
-    const server = resolverText ? parseServerAddress(resolverText) : systemNameserver();
-    if (!server) throw new UsageError(`--resolver ${JSON.stringify(resolverText)} is not HOST:PORT`);
+    if (resolverText && !parseServerAddress(resolverText)) throw new UsageError(`--resolver ${JSON.stringify(resolverText)} is not HOST:PORT`);
     const seconds = args.timeout === undefined ? config.spf.timeout : Number(args.timeout);
     if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new UsageError(`--timeout ${JSON.stringify(args.timeout)} is not a number of seconds in (0, 3600]`);
 
-    const receiver = config.spf.receiver || hostname();
-    // A cache even for one evaluation: include chains often ask for the same names twice.
-    const resolver = createCachingResolver(createWireResolver({ server, timeoutMs: seconds * 1000 }), { maxEntries: 1000, maxConcurrent: 8 });
-    const req = { ip: args.ip, mailFrom, helo };
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<"late">((r) => (timer = setTimeout(() => r("late"), seconds * 1000)));
-    const check = await Promise.race([checkMailFrom(req, { resolver, receiver }), late]);
-    clearTimeout(timer);
-    const problem = `no answer within ${seconds} s from ${server.host}:${server.port}`;
-    const report =
-      check === "late"
-        ? { result: "temperror", problem, identity: "mailfrom", sender: mailFrom || `postmaster@${helo}`, lookups: undefined, receivedSpf: temperrorReceivedSpf({ identity: "mailfrom", ip: args.ip, mailFrom, helo, receiver, problem }) }
-        : { ...check, dnsQueries: resolver.stats().upstreamQueries, receivedSpf: receivedSpf({ check, ip: args.ip, mailFrom, helo, receiver }) };
+    // The same service `kas serve` runs (caching resolver: include chains often ask for the
+    // same names twice), with this command's resolver and timeout.
+    const service = createSpfService({ ...config.spf, resolver: resolverText, timeout: seconds });
+    const answer = await service.ask({ ip: args.ip, from: mailFrom, helo });
+    const report = { ...answer, dnsQueries: service.stats().upstreamQueries };
 
     if (args.json) process.stdout.write(JSON.stringify({ ip: args.ip, helo, ...report }) + "\n");
     else {

@@ -19,28 +19,9 @@ export interface RulesInfo {
   source: string;
 }
 
-/** An SPF evaluation the worker asks the master's shared SPF service for (one DNS cache for the pool). */
-export interface SpfQuery {
-  ip: string;
-  /** MAIL FROM (may be "" for bounces: RFC 7208 §2.4 then uses postmaster@helo). */
-  from: string;
-  helo?: string;
-  /** Which identity to check (RFC 7208 §2.3/§2.4); default "mailfrom". "helo" needs `helo`. */
-  identity?: "mailfrom" | "helo";
-}
-export interface SpfAnswer {
-  /** RFC 7208 §2.6 result: none | neutral | pass | fail | softfail | temperror | permerror. */
-  result: string;
-  explanation?: string;
-  /** The directive that decided, e.g. "-all"; "default" when none matched. */
-  mechanism?: string;
-  /** What went wrong, for permerror / temperror. */
-  problem?: string;
-  /** The Received-SPF field value (RFC 7208 §9.1) the check adds to the message. */
-  receivedSpf?: string;
-  /** DNS-querying terms the evaluation used (limit 10). */
-  lookups?: number;
-}
+// The SPF question and answer travel in spf_query / spf_answer; their types belong to spf/.
+export type { SpfAnswer, SpfQuery } from "../spf/types";
+import type { SpfAnswer, SpfQuery } from "../spf/types";
 
 export type MasterToWorker =
   /** First message: the frozen config snapshot (workers never read kas.toml) and identity. */

@@ -9,7 +9,7 @@ import { parseIp } from "../dns/ip";
 import type { Resolver } from "../dns/types";
 import { ConfigError } from "../errors";
 import { checkHelo, checkMailFrom, receivedSpf, temperrorReceivedSpf, type IdentityCheck } from "../spf";
-import type { SpfAnswer, SpfQuery } from "./ipc";
+import type { SpfAnswer, SpfQuery } from "../spf/types";
 
 export interface SpfServiceStats extends CacheStats {
   /** SPF evaluations asked for (the DNS figures above count single DNS queries). */
@@ -84,6 +84,9 @@ function answerOf(check: IdentityCheck, req: { ip: string; mailFrom: string; hel
     mechanism: check.mechanism,
     problem: check.problem,
     lookups: check.lookups,
+    voidLookups: check.voidLookups,
+    identity: check.identity,
+    sender: check.sender,
     receivedSpf: receivedSpf({ check, ip: req.ip, mailFrom: req.mailFrom, helo: req.helo, receiver }),
   };
 }
@@ -92,5 +95,6 @@ function answerOf(check: IdentityCheck, req: { ip: string; mailFrom: string; hel
 export function timeoutAnswer(q: SpfQuery, receiver: string, seconds: number): SpfAnswer {
   const problem = `SPF evaluation took longer than ${seconds} s`;
   const identity = q.identity === "helo" ? "helo" : "mailfrom";
-  return { result: "temperror", problem, receivedSpf: temperrorReceivedSpf({ identity, ip: q.ip, mailFrom: q.from, helo: q.helo ?? "", receiver, problem }) };
+  const sender = identity === "helo" || q.from === "" ? `postmaster@${q.helo ?? ""}` : q.from;
+  return { result: "temperror", problem, identity, sender, receivedSpf: temperrorReceivedSpf({ identity, ip: q.ip, mailFrom: q.from, helo: q.helo ?? "", receiver, problem }) };
 }

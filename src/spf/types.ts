@@ -31,3 +31,31 @@ export class SpfAbort extends Error {
 
 export const perm = (m: string) => new SpfAbort("permerror", m);
 export const temp = (m: string) => new SpfAbort("temperror", m);
+
+/** An SPF evaluation asked of an SPF service (the master's shared one, or an in-process one). */
+export interface SpfQuery {
+  ip: string;
+  /** MAIL FROM (may be "" for bounces: RFC 7208 §2.4 then uses postmaster@helo). */
+  from: string;
+  helo?: string;
+  /** Which identity to check (RFC 7208 §2.3/§2.4); default "mailfrom". "helo" needs `helo`. */
+  identity?: "mailfrom" | "helo";
+}
+export interface SpfAnswer {
+  /** RFC 7208 §2.6 result: none | neutral | pass | fail | softfail | temperror | permerror. */
+  result: string;
+  explanation?: string;
+  /** The directive that decided, e.g. "-all"; "default" when none matched. */
+  mechanism?: string;
+  /** What went wrong, for permerror / temperror. */
+  problem?: string;
+  /** The Received-SPF field value (RFC 7208 §9.1) the check adds to the message. */
+  receivedSpf?: string;
+  /** DNS-querying terms the evaluation used (limit 10). */
+  lookups?: number;
+  /** Void lookups (limit 2, §4.6.4). */
+  voidLookups?: number;
+  /** The identity checked and the <sender> check_host() used (postmaster@HELO for a bounce). */
+  identity?: "mailfrom" | "helo";
+  sender?: string;
+}
