@@ -2,13 +2,14 @@
 // client IPs (addresses or CIDR ranges, IPv4 and IPv6; IPv4-mapped IPv6 counts as IPv4).
 import type { Envelope } from "./types";
 import { inNetwork, parseCidr as parseRange, parseIp, type IpRange } from "../dns/ip";
-import { bareAddress, type Policy } from "./policy";
+import { normaliseAddress } from "../message/address";
+import type { Policy } from "./policy";
 
 export type ListVerdict = { status: "blacklisted" | "trusted"; symbol: string; why: string } | undefined;
 
 /** Black lists win over white lists: a forged whitelisted sender from a listed IP stays blacklisted. */
 export function checkLists(p: Policy, env: Envelope): ListVerdict {
-  const from = env.from ? bareAddress(env.from) : "";
+  const from = env.from ? normaliseAddress(env.from) : "";
   if (from && p.blacklist_senders.some((s) => senderMatches(s, from))) return { status: "blacklisted", symbol: "KAS_BLACKLIST_SENDER", why: `sender ${from} is black-listed` };
   if (env.ip && ipInList(env.ip, p.blacklist_ips)) return { status: "blacklisted", symbol: "KAS_BLACKLIST_IP", why: `client ${env.ip} is black-listed` };
   if (from && p.whitelist_senders.some((s) => senderMatches(s, from))) return { status: "trusted", symbol: "KAS_WHITELIST_SENDER", why: `sender ${from} is white-listed` };

@@ -3,6 +3,7 @@
 // group are taken from [policy] (the loader keeps a group's table partial: only the keys
 // written).
 import type { KasConfig, PolicyConfig } from "../config/schema";
+import { domainOf, normaliseAddress } from "../message/address";
 
 export interface Policy extends PolicyConfig {
   name: string;
@@ -11,12 +12,12 @@ export interface Policy extends PolicyConfig {
 export function selectPolicy(cfg: KasConfig["policy"], rcpt: readonly string[]): Policy {
   const { group, ...base } = cfg;
   for (const r of rcpt) {
-    const addr = bareAddress(r);
-    const domain = addr.slice(addr.lastIndexOf("@") + 1);
+    const addr = normaliseAddress(r);
+    const domain = domainOf(addr);
     for (const g of group) {
       const hit = g.recipients.some((p) => {
         const q = p.trim().toLowerCase();
-        return q.startsWith("@") ? q.slice(1) === domain : q.includes("@") ? q === addr : q === domain;
+        return q.startsWith("@") ? normaliseAddress(`x${q}`) === `x@${domain}` : q.includes("@") ? normaliseAddress(q) === addr : normaliseAddress(`x@${q}`) === `x@${domain}`;
       });
       if (hit) {
         const { name, recipients: _r, ...keys } = g;
@@ -25,9 +26,4 @@ export function selectPolicy(cfg: KasConfig["policy"], rcpt: readonly string[]):
     }
   }
   return { ...base, name: "default" };
-}
-
-/** `<Joe@Example.COM>` → `joe@example.com`. */
-export function bareAddress(a: string): string {
-  return a.trim().replace(/^<|>$/g, "").toLowerCase();
 }

@@ -26,7 +26,6 @@
 import { Database } from "bun:sqlite";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { domainToASCII } from "node:url";
 import { StateError } from "../errors";
 
 const SCHEMA_VERSION = "1";
@@ -44,24 +43,7 @@ export interface UsageStore {
   close(): void;
 }
 
-export function normaliseAddress(raw: string): string {
-  let a = raw.trim();
-  if (a.startsWith("<") && a.endsWith(">")) a = a.slice(1, -1).trim();
-  const at = a.lastIndexOf("@");
-  if (at < 0) return a.toLowerCase(); // a bare local name such as "postmaster"
-  let local = a.slice(0, at);
-  let domain = a.slice(at + 1).toLowerCase().replace(/\.$/, "");
-  if (/[^\x00-\x7f]/.test(domain)) domain = domainToASCII(domain) || domain;
-  if (!local.startsWith('"')) {
-    local = local.toLowerCase();
-    const plus = local.indexOf("+");
-    if (plus > 0) local = local.slice(0, plus);
-  }
-  return `${local}@${domain}`;
-}
-
-/** The domain part of a normalised address ("" for a bare local name). */
-export const domainOf = (address: string) => (address.includes("@") ? address.slice(address.lastIndexOf("@") + 1) : "");
+export { domainOf, normaliseAddress } from "../message/address";
 
 export interface SqliteUsageOptions {
   /** `kas license-check` only reads: a missing file is reported, never created. */

@@ -1,0 +1,25 @@
+// Mail addresses as kas compares them (license counting, policy groups, white/black lists):
+// one normal form, so `<Bob+news@EXAMPLE.com.>` and `bob@example.com` are the same person.
+// Local parts are compared case-insensitively and without a +tag (RFC 5321 §2.4 leaves case
+// to the receiver; every common MTA folds it); domains lower-case, without a trailing dot,
+// IDNs as A-labels (RFC 5890).
+import { domainToASCII } from "node:url";
+
+export function normaliseAddress(raw: string): string {
+  let a = raw.trim();
+  if (a.startsWith("<") && a.endsWith(">")) a = a.slice(1, -1).trim();
+  const at = a.lastIndexOf("@");
+  if (at < 0) return a.toLowerCase(); // a bare local name such as "postmaster"
+  let local = a.slice(0, at);
+  let domain = a.slice(at + 1).toLowerCase().replace(/\.$/, "");
+  if (/[^\x00-\x7f]/.test(domain)) domain = domainToASCII(domain) || domain;
+  if (!local.startsWith('"')) {
+    local = local.toLowerCase();
+    const plus = local.indexOf("+");
+    if (plus > 0) local = local.slice(0, plus);
+  }
+  return `${local}@${domain}`;
+}
+
+/** The domain part of a normalised address ("" for a bare local name). */
+export const domainOf = (address: string) => (address.includes("@") ? address.slice(address.lastIndexOf("@") + 1) : "");
