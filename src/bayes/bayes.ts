@@ -3,9 +3,9 @@
 // logging; the check (checks/bayes.ts) and `kas learn` (cli/learn.ts) wrap it.
 import { createHash } from "node:crypto";
 import type { ParsedMessage } from "../message/types";
-import { bandSymbols, classify, DEFAULT_PARAMS, type ClassifierParams } from "./classify";
+import { bandSymbols, type Classification, classify, classifyArrays, DEFAULT_PARAMS, type ClassifierParams } from "./classify";
 import type { LearnClass, LearnOutcome, StoreTotals, TokenStore } from "./store";
-import { tokenIds, type TokenizeOptions } from "./tokenize";
+import { MAX_TOKENS, tokenIds, type TokenizeOptions } from "./tokenize";
 
 export interface BayesOptions {
   /** Abstain until this many spam and ham messages were learned. */
@@ -38,6 +38,9 @@ export function messageDigest(msg: ParsedMessage): string {
   return createHash("sha256").update(mid).update("\0").update(body, "latin1").digest("base64url").slice(0, 32);
 }
 
+/** Count arrays for classifyIds, reused: filled and read with no await in between, so never shared by two messages. */
+let scratch = { spam: new Uint32Array(MAX_TOKENS), ham: new Uint32Array(MAX_TOKENS) };
+
 export class Bayes {
   constructor(
     readonly store: TokenStore,
@@ -48,13 +51,27 @@ export class Bayes {
     return this.classifyIds(messageTokenIds(msg, this.opts.tokenize));
   }
 
+  /** The verdict on a message's distinct token ids (messageTokenIds). */
   async classifyIds(ids: readonly number[]): Promise<BayesVerdict> {
-    const { totals, counts } = await this.store.lookup(ids);
-    if (totals.nspam < this.opts.minSpam || totals.nham < this.opts.minHam) {
-      return { kind: "abstain", totals, reason: `learned ${totals.nspam} spam and ${totals.nham} ham, needs ${this.opts.minSpam} and ${this.opts.minHam}` };
+    const params = this.opts.params ?? DEFAULT_PARAMS;
+    let totals: StoreTotals;
+    let c: Classification | undefined;
+    if (this.store.countsInto) {
+      // An in-memory store: counts into scratch arrays, no Map and no count objects (the scan path).
+      if (scratch.spam.length < ids.length) scratch = { spam: new Uint32Array(ids.length), ham: new Uint32Array(ids.length) };
+      totals = this.store.countsInto(ids, scratch.spam, scratch.ham);
+      if (this.enough(totals)) c = classifyArrays(scratch.spam, scratch.ham, ids.length, totals.nspam, totals.nham, params);
+    } else {
+      const l = await this.store.lookup(ids);
+      totals = l.totals;
+      if (this.enough(totals)) c = classify(l.counts.values(), totals.nspam, totals.nham, params);
     }
-    const c = classify(counts.values(), totals.nspam, totals.nham, this.opts.params ?? DEFAULT_PARAMS);
+    if (!c) return { kind: "abstain", totals, reason: `learned ${totals.nspam} spam and ${totals.nham} ham, needs ${this.opts.minSpam} and ${this.opts.minHam}` };
     return { kind: "scored", probability: c.probability, used: c.used, symbols: bandSymbols(c.probability), totals };
+  }
+
+  private enough(t: StoreTotals): boolean {
+    return t.nspam >= this.opts.minSpam && t.nham >= this.opts.minHam;
   }
 
   /** Learn (or forget) parsed messages in one store transaction. */

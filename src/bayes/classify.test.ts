@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { bandSymbols, chi2Q, classify, DEFAULT_PARAMS, tokenProbability } from "./classify";
+import { bandSymbols, chi2Q, classify, classifyArrays, DEFAULT_PARAMS, strongest, tokenProbability } from "./classify";
 
 test("chi2Q matches known values of the chi-square upper tail", () => {
   expect(chi2Q(0, 10)).toBeCloseTo(1, 10);
@@ -47,4 +47,40 @@ test.each([
   [1, ["BAYES_99", "BAYES_999"]],
 ])("bandSymbols(%p)", (p, want) => {
   expect(bandSymbols(p)).toEqual(want);
+});
+
+test("classifyArrays (the scan path) gives classify's probability to the last bit; 0/0 is an unknown token", () => {
+  let x = 7;
+  const rnd = (n: number) => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  for (const size of [0, 5, 250, 301, 1200]) {
+    const spam = new Uint32Array(size);
+    const ham = new Uint32Array(size);
+    for (let i = 0; i < size; i++) {
+      spam[i] = rnd(4) === 0 ? 0 : rnd(300);
+      ham[i] = rnd(4) === 0 ? 0 : rnd(300);
+    }
+    const known = Array.from(spam, (s, i) => ({ spam: s, ham: ham[i] })).filter((c) => c.spam || c.ham);
+    expect(classifyArrays(spam, ham, size, 1500, 1700)).toEqual(classify(known, 1500, 1700));
+  }
+});
+
+test("strongest() is a stable sort by strength and a cut, ties (f and 1 - f, equal f) included", () => {
+  let x = 3;
+  const rnd = (n: number) => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  const byStrength = (a: number, b: number) => Math.abs(b - 0.5) - Math.abs(a - 0.5);
+  for (const size of [301, 302, 500, 1000, 3000]) {
+    // Few distinct values, so most strengths tie: 0.2 and 0.8 are equally strong.
+    const probs = Array.from({ length: size }, () => [0.05, 0.2, 0.8, 0.95, 0.3, 0.7, 0.35, 0.65 + rnd(3) / 100][rnd(8)]);
+    const want = [...probs].sort(byStrength).slice(0, 300);
+    expect(strongest(probs, 300)).toEqual(want);
+  }
+});
+
+test("classifyArrays remembers per count pair, and forgets when the totals change", () => {
+  const spam = Uint32Array.from([5, 0, 9, 5]);
+  const ham = Uint32Array.from([1, 7, 9, 1]);
+  const objs = Array.from(spam, (s, i) => ({ spam: s, ham: ham[i] }));
+  for (const [ns, nh] of [[100, 100], [100, 100], [10, 1000], [100, 100]]) expect(classifyArrays(spam, ham, 4, ns, nh)).toEqual(classify(objs, ns, nh));
+  const p = { ...DEFAULT_PARAMS, s: 3 };
+  expect(classifyArrays(spam, ham, 4, 100, 100, p)).toEqual(classify(objs, 100, 100, p));
 });

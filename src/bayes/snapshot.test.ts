@@ -8,6 +8,15 @@ import { SnapshotTokenStore } from "./snapshot";
 import { tokenId } from "./token-id";
 import { openSqliteStore } from "./sqlite-store";
 
+/** countsInto (the scan path) as a lookup() answer: the known ids and their counts. */
+function viaArrays(snap: SnapshotTokenStore, ids: number[]) {
+  const spam = new Uint32Array(ids.length);
+  const ham = new Uint32Array(ids.length);
+  const totals = snap.countsInto(ids, spam, ham);
+  const counts = Object.fromEntries(ids.flatMap((id, i) => (spam[i] || ham[i] ? [[id, { spam: spam[i], ham: ham[i] }]] : [])));
+  return { totals, counts };
+}
+
 test("the snapshot follows another connection's learn, relearn, forget, expiry and merges", async () => {
   const path = join(tempDir("kas-snap-"), "bayes.sqlite");
   const writer = openSqliteStore(path);
@@ -19,6 +28,7 @@ test("the snapshot follows another connection's learn, relearn, forget, expiry a
     const [a, b] = await Promise.all([snap.lookup(ids), reader.lookup(ids)]);
     expect(a.totals).toEqual(b.totals);
     expect(Object.fromEntries(a.counts)).toEqual(Object.fromEntries(b.counts));
+    expect(viaArrays(snap, ids)).toEqual({ totals: b.totals, counts: Object.fromEntries(b.counts) });
     return a;
   };
   expect((await same()).counts.get(1)).toEqual({ spam: 0, ham: 1 });
@@ -53,6 +63,7 @@ test("a full load of thousands of 52-bit ids (growing the arrays) answers like S
   expect(Object.fromEntries(a.counts)).toEqual(Object.fromEntries(b.counts));
   expect(a.counts.get(ids[2002])).toEqual({ spam: 1, ham: 1 });
   expect(a.totals).toEqual({ nspam: 1, nham: 1 });
+  expect(viaArrays(snap, probe)).toEqual({ totals: b.totals, counts: Object.fromEntries(b.counts) });
   writer.close();
   snap.close();
 });

@@ -119,6 +119,12 @@ export class SnapshotTokenStore implements TokenStore {
   private find(id: number): TokenCounts | undefined {
     const o = this.overlay.size ? this.overlay.get(id) : undefined;
     if (o) return o.spam > 0 || o.ham > 0 ? o : undefined;
+    const k = this.position(id);
+    return k < 0 ? undefined : { spam: this.spam[k], ham: this.ham[k] };
+  }
+
+  /** Where `id` is in the arrays, or -1. */
+  private position(id: number): number {
     // Ids at or above 2^52 (not made by tokenId, but valid rows) sort into the last bucket.
     const b = Math.min(Math.floor(id / BUCKET_SHIFT), BUCKETS - 1);
     let lo = this.index[b];
@@ -126,11 +132,11 @@ export class SnapshotTokenStore implements TokenStore {
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const v = this.ids[mid];
-      if (v === id) return { spam: this.spam[mid], ham: this.ham[mid] };
+      if (v === id) return mid;
       if (v < id) lo = mid + 1;
       else hi = mid - 1;
     }
-    return undefined;
+    return -1;
   }
 
   async lookup(ids: readonly number[]): Promise<Lookup> {
@@ -141,6 +147,19 @@ export class SnapshotTokenStore implements TokenStore {
       if (c) counts.set(id, c);
     }
     return { totals: { ...this.totals }, counts };
+  }
+
+  countsInto(ids: readonly number[], spam: Uint32Array, ham: Uint32Array): StoreTotals {
+    this.refresh();
+    const overlay = this.overlay.size > 0;
+    for (let i = 0; i < ids.length; i++) {
+      // An overlay entry wins, also at 0/0 (the token was forgotten or expired since the arrays were built).
+      const o = overlay ? this.overlay.get(ids[i]) : undefined;
+      const k = o ? -1 : this.position(ids[i]);
+      spam[i] = o ? o.spam : k < 0 ? 0 : this.spam[k];
+      ham[i] = o ? o.ham : k < 0 ? 0 : this.ham[k];
+    }
+    return { ...this.totals };
   }
 
   // Commits on this connection do not change its data_version: look again next time.

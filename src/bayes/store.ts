@@ -46,6 +46,12 @@ export interface TokenStore {
   readonly location: string;
   /** Totals and the counts of `ids`, in one round trip (one query). */
   lookup(ids: readonly number[]): Promise<Lookup>;
+  /**
+   * Optional, for stores held in memory (snapshot.ts): lookup() written into spam[i], ham[i]
+   * for ids[i] (0 and 0 when unknown), synchronously. The scan path uses it when present: a
+   * Map keyed by 52-bit ids, and a count object per token, cost more than the lookup itself.
+   */
+  countsInto?(ids: readonly number[], spam: Uint32Array, ham: Uint32Array): StoreTotals;
   /** Apply a batch in one bounded write transaction; outcomes in the order of `items`. */
   learn(items: readonly LearnItem[], now?: number): Promise<LearnOutcome[]>;
   /** Drop the least recently learned tokens beyond `maxTokens`; returns how many went. */

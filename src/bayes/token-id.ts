@@ -7,29 +7,90 @@
 //
 // The hash is cyrb53 (bryc, public domain): two 32-bit multiply-xor lanes over the UTF-16
 // code units, mixed at the end. Written in JS because it runs ~200 times per scan and a
-// call into Bun.hash per token cost 3x more than the whole loop here.
+// call into Bun.hash per token cost 3x more than the whole loop here. The code units are
+// fed in order from up to three pieces, so a token split as prefix + infix + a range of a
+// longer text hashes exactly as the concatenated string would, without building it.
 
 const HI_MASK = 0xfffff; // 20 bits
 const TWO_32 = 4294967296;
+const SEED1 = 0x6b617331;
+const SEED2 = 0x62617965;
+const M1 = 2654435761;
+const M2 = 1597334677;
 
 export function tokenId(token: string): number {
-  return tokenIdOf("", token);
+  return tokenIdOfRange("", "", token, 0, token.length);
 }
 
-/** tokenId(prefix + word) without building that string (the tokenizer's scan path). */
+/** tokenId(prefix + word) without building that string. */
 export function tokenIdOf(prefix: string, word: string): number {
-  let h1 = 0x6b617331;
-  let h2 = 0x62617965;
+  return tokenIdOfRange(prefix, "", word, 0, word.length);
+}
+
+/**
+ * tokenId(prefix + infix + src.slice(start, end)) without building that string (the
+ * tokenizer's scan path); with `fold`, each code unit c of the slice counts as fold[c] (the
+ * slice lower-cased, words.ts FOLD).
+ */
+export function tokenIdOfRange(prefix: string, infix: string, src: string, start: number, end: number, fold?: Uint16Array): number {
+  let h1 = SEED1;
+  let h2 = SEED2;
   for (let i = 0; i < prefix.length; i++) {
     const ch = prefix.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
+    h1 = Math.imul(h1 ^ ch, M1);
+    h2 = Math.imul(h2 ^ ch, M2);
   }
-  for (let i = 0; i < word.length; i++) {
-    const ch = word.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
+  for (let i = 0; i < infix.length; i++) {
+    const ch = infix.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, M1);
+    h2 = Math.imul(h2 ^ ch, M2);
   }
+  // Two loops, not a test per code unit: this is the innermost loop of the tokenizer.
+  if (fold) {
+    for (let i = start; i < end; i++) {
+      const ch = fold[src.charCodeAt(i)];
+      h1 = Math.imul(h1 ^ ch, M1);
+      h2 = Math.imul(h2 ^ ch, M2);
+    }
+  } else {
+    for (let i = start; i < end; i++) {
+      const ch = src.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, M1);
+      h2 = Math.imul(h2 ^ ch, M2);
+    }
+  }
+  return finish(h1, h2);
+}
+
+/** tokenId(prefix + lower(src[a, b)) + (c < d ? "." + lower(src[c, d)) : "")), lower = ASCII A-Z → a-z: HTML tag and attribute names. */
+export function tokenIdOfName(prefix: string, src: string, a: number, b: number, c: number, d: number): number {
+  let h1 = SEED1;
+  let h2 = SEED2;
+  for (let i = 0; i < prefix.length; i++) {
+    const ch = prefix.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, M1);
+    h2 = Math.imul(h2 ^ ch, M2);
+  }
+  for (let i = a; i < b; i++) {
+    const ch = lowerAscii(src.charCodeAt(i));
+    h1 = Math.imul(h1 ^ ch, M1);
+    h2 = Math.imul(h2 ^ ch, M2);
+  }
+  if (c < d) {
+    h1 = Math.imul(h1 ^ 46, M1); // "."
+    h2 = Math.imul(h2 ^ 46, M2);
+    for (let i = c; i < d; i++) {
+      const ch = lowerAscii(src.charCodeAt(i));
+      h1 = Math.imul(h1 ^ ch, M1);
+      h2 = Math.imul(h2 ^ ch, M2);
+    }
+  }
+  return finish(h1, h2);
+}
+
+const lowerAscii = (ch: number) => (ch >= 65 && ch <= 90 ? ch + 32 : ch);
+
+function finish(h1: number, h2: number): number {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
