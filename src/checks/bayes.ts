@@ -9,17 +9,17 @@
 // It learns from the score WITHOUT the BAYES_* hits, as SpamAssassin does, so the classifier
 // does not teach itself its own mistakes.
 import { statSync } from "node:fs";
-import { join } from "node:path";
 import { Bayes, messageDigest, messageTokenIds } from "../bayes/bayes";
 import { SnapshotTokenStore } from "../bayes/snapshot";
 import { openSqliteStore } from "../bayes/sqlite-store";
 import { BayesStoreError, type TokenStore } from "../bayes/store";
+import { bayesDbPath } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 import type { ScanRequest, ScanResult } from "../engine/types";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 /** <data_dir>/bayes/bayes.sqlite unless [bayes] path says otherwise. */
-export const bayesDbPath = (c: Pick<KasConfig, "data_dir" | "bayes">) => c.bayes.path || join(c.data_dir, "bayes", "bayes.sqlite");
+export { bayesDbPath };
 
 /** After a failure to open, retry this much later: a relearned database is picked up without a restart. */
 const REOPEN_AFTER_MS = 30_000;

@@ -6,7 +6,7 @@ import { Bayes } from "../bayes/bayes";
 import { learnFiles, type LearnTally } from "../bayes/learner";
 import { listFiles } from "../bayes/mail-files";
 import { openSqliteStore } from "../bayes/sqlite-store";
-import { bayesDbPath } from "../checks/bayes";
+import { bayesDbPath } from "../config/paths";
 import { loadConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
 import { EXIT, UsageError } from "../errors";

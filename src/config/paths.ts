@@ -15,3 +15,5 @@ export const DB_FILE = "rules.kasdb";
 export const installedDbPath = (c: WithDataDir) => join(currentRulesLink(c), DB_FILE);
 /** The license usage store (licensed addresses seen): [license] usage_file, else <data_dir>/license/usage.sqlite. */
 export const licenseUsagePath = (c: WithDataDir & { license: Pick<KasConfig["license"], "usage_file"> }) => c.license.usage_file || join(c.data_dir, "license", "usage.sqlite");
+/** The Bayes token database: [bayes] path, else <data_dir>/bayes/bayes.sqlite. */
+export const bayesDbPath = (c: Pick<KasConfig, "data_dir" | "bayes">) => c.bayes.path || join(c.data_dir, "bayes", "bayes.sqlite");

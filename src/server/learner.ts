@@ -24,7 +24,7 @@ export function createLearner(cfg: KasConfig): Learner {
       const [{ Bayes }, { openSqliteStore }, { bayesDbPath }, { parseMessage }, { BayesStoreError }] = await Promise.all([
         import("../bayes/bayes"),
         import("../bayes/sqlite-store"),
-        import("../checks/bayes"),
+        import("../config/paths"),
         import("../message/parse"),
         import("../bayes/store"),
       ]);

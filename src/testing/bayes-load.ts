@@ -6,7 +6,8 @@
 import { Bayes } from "../bayes/bayes";
 import { BATCH } from "../bayes/learner";
 import { openSqliteStore } from "../bayes/sqlite-store";
-import { bayesDbPath, createBayesCheck } from "../checks/bayes";
+import { createBayesCheck } from "../checks/bayes";
+import { bayesDbPath } from "../config/paths";
 import { defaults } from "../config/load";
 import { parsed } from "./parsed";
 
