@@ -8,7 +8,7 @@ import type { KasConfig } from "../config/schema";
 import type { ScanResult } from "../engine/types";
 import { tempDir } from "../testing/kas-binary";
 import { parsed } from "../testing/parsed";
-import { bayesDbPath, createBayesCheck, withAutolearn } from "./bayes";
+import { bayesDbPath, createBayesCheck } from "./bayes";
 import type { CheckInput } from "./types";
 
 function config(over: Partial<KasConfig["bayes"]> = {}) {
@@ -110,29 +110,25 @@ const result = (id: string, hits: Array<[string, number]>): ScanResult => ({
 test("autolearn learns clear verdicts by the score without BAYES_* hits, once; off by default", async () => {
   const c = config({ autolearn: true, autolearn_spam_score: 10, autolearn_ham_score: -1 });
   const check = createBayesCheck(c);
-  // A scanner stand-in: runs the check as the engine would, then "scores" by a fixed table.
+  // As the engine does: run() on the message, then afterScan() with the verdict ("after" stage).
   const scores: Record<string, Array<[string, number]>> = { s1: [["RULE", 12]], s2: [["RULE", 6], ["BAYES_99", 5]], h1: [["RULE", -2]] };
-  const scanner = withAutolearn(
-    {
-      async scan(req: { id: string }) {
-        const n = Number(req.id.slice(1));
-        await check.run(input(req.id, req.id.startsWith("s") ? spam(n) : ham(n)));
-        return result(req.id, scores[req.id]);
-      },
-    },
-    check,
-  );
-  const r1 = await scanner.scan({ id: "s1", envelope: { rcpt: [] }, raw: new Uint8Array() });
-  expect(r1.notes).toEqual(["bayes: autolearned as spam (score without Bayes 12.0)"]);
+  const scan = async (id: string) => {
+    const n = Number(id.slice(1));
+    await check.run(input(id, id.startsWith("s") ? spam(n) : ham(n)));
+    return check.afterScan(result(id, scores[id]));
+  };
+  expect(await scan("s1")).toBe("bayes: autolearned as spam (score without Bayes 12.0)");
   // 11 with Bayes, 6 without: not learned (Bayes must not teach itself).
-  expect((await scanner.scan({ id: "s2", envelope: { rcpt: [] }, raw: new Uint8Array() })).notes).toEqual([]);
-  expect((await scanner.scan({ id: "h1", envelope: { rcpt: [] }, raw: new Uint8Array() })).notes).toEqual(["bayes: autolearned as ham (score without Bayes -2.0)"]);
+  expect(await scan("s2")).toBeUndefined();
+  expect(await scan("h1")).toBe("bayes: autolearned as ham (score without Bayes -2.0)");
   check.close();
   const s = openSqliteStore(bayesDbPath(c), { readonly: true });
   expect(await s.stats()).toMatchObject({ nspam: 1, nham: 1 });
   s.close();
 
-  const off = config();
-  const plain = { scan: async () => result("x", [["RULE", 50]]) };
-  expect(withAutolearn(plain, createBayesCheck(off))).toBe(plain);
+  // autolearn off (the default): nothing happens after the verdict.
+  const offCheck = createBayesCheck(config());
+  await offCheck.run(input("s9", spam(9)));
+  expect(await offCheck.afterScan(result("s9", [["RULE", 50]]))).toBeUndefined();
+  offCheck.close();
 });

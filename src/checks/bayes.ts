@@ -5,7 +5,7 @@
 // mail is scanned on without Bayes and the note says how to recover.
 //
 // Auto-learning ([bayes] autolearn) needs the final score, which only exists after the rule
-// stage: the scanner calls `afterScan(result)` (see withAutolearn) once the verdict is made.
+// stage: the engine calls `afterScan(result)` (the "after" stage of engine/scan.ts).
 // It learns from the score WITHOUT the BAYES_* hits, as SpamAssassin does, so the classifier
 // does not teach itself its own mistakes.
 import { statSync } from "node:fs";
@@ -15,7 +15,7 @@ import { openSqliteStore } from "../bayes/sqlite-store";
 import { BayesStoreError, type TokenStore } from "../bayes/store";
 import { bayesDbPath } from "../config/paths";
 import type { KasConfig } from "../config/schema";
-import type { ScanRequest, ScanResult } from "../engine/types";
+import type { ScanResult } from "../engine/types";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 /** <data_dir>/bayes/bayes.sqlite unless [bayes] path says otherwise. */
@@ -194,22 +194,6 @@ export class BayesCheck implements Check {
 
 export function createBayesCheck(config: Pick<KasConfig, "data_dir" | "bayes">, deps: BayesCheckDeps = {}): BayesCheck {
   return new BayesCheck(config, deps);
-}
-
-/** Anything with the scanner's scan(): wrapped so auto-learning runs after each verdict. */
-export interface ScanFn {
-  scan(req: ScanRequest): Promise<ScanResult>;
-}
-
-/** Wraps a scanner so each result goes through the check's auto-learning; notes are added to the result. */
-export function withAutolearn<S extends ScanFn>(scanner: S, check: BayesCheck): S {
-  if (!check["config"].bayes.autolearn) return scanner;
-  const scan = async (req: ScanRequest) => {
-    const result = await scanner.scan(req);
-    const note = await check.afterScan(result);
-    return note ? { ...result, notes: [...result.notes, note] } : result;
-  };
-  return new Proxy(scanner, { get: (t, k, r) => (k === "scan" ? scan : Reflect.get(t, k, r)) });
 }
 
 function unavailable(e: unknown): string {

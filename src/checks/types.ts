@@ -1,6 +1,6 @@
 // Code-backed checks (SPF, DNSBL, Bayes, ...). A check only names what it saw as symbols;
 // the rule database gives each symbol its score. Checks get their I/O injected.
-import type { Envelope, HeaderEdit } from "../engine/types";
+import type { Envelope, HeaderEdit, ScanResult } from "../engine/types";
 import type { ParsedMessage } from "../message/types";
 
 export type CheckStage = "envelope" | "content";
@@ -28,4 +28,10 @@ export interface Check {
   readonly name: string;
   readonly stage: CheckStage;
   run(input: CheckInput): Promise<CheckOutput> | CheckOutput;
+  /**
+   * Called with the final verdict (the "after" stage of engine/scan.ts), e.g. Bayes
+   * auto-learning, which needs the score. Returns a note for the result, or undefined.
+   * Must not throw (a throw becomes a note).
+   */
+  afterScan?(result: ScanResult): Promise<string | undefined> | string | undefined;
 }

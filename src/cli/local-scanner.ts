@@ -2,7 +2,6 @@
 // checks of checks/registry.ts — SPF through an in-process SPF service (a server uses the
 // master's shared one), Bayes with auto-learning when [bayes] autolearn. A token database
 // that is missing or unusable is logged once; the scan goes on without Bayes.
-import { withAutolearn } from "../checks/bayes";
 import { bayesLogLevel, createChecks } from "../checks/registry";
 import type { KasConfig } from "../config/schema";
 import { createScanner } from "../engine/scanner";
@@ -16,5 +15,5 @@ export async function createLocalScanner(config: KasConfig) {
     onBayesState: (note, state) => log[bayesLogLevel(state)](note.replace(/^bayes: /, "")),
   });
   const scanner = await createScanner(config, { checks });
-  return { scanner: bayes ? withAutolearn(scanner, bayes) : scanner, close: () => bayes?.close() };
+  return { scanner, close: () => bayes?.close() };
 }

@@ -100,6 +100,14 @@ describe("failures are notes, never lost scans", () => {
     expect(r.notes).toEqual(["spf: did not finish within the time budget, skipped"]);
     expect(r.hits.map((h) => h.name)).toEqual(["MONEY"]);
   });
+  test("after stage: a check sees the final verdict; its note is added, a throw is a note", async () => {
+    const seen: string[] = [];
+    const learner: Check = { name: "learn", stage: "content", run: () => ({ symbols: [] }), afterScan: (r) => (seen.push(`${r.status}:${r.score}`), "learned") };
+    const broken: Check = { name: "broken", stage: "content", run: () => ({ symbols: [] }), afterScan: () => { throw new Error("disk full"); } };
+    const r = await scan(engine("", [learner, broken]), req("money and pills"));
+    expect(seen).toEqual(["spam:5.5"]);
+    expect(r.notes).toEqual(["learned", "broken: after the verdict: disk full"]);
+  });
   test("formal: a delivery report below the threshold", async () => {
     const head = "Subject: Undelivered\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n";
     const r = await scan(engine(), req("--b\nContent-Type: text/plain\n\nbounce\n--b--", { from: "" }, head));

@@ -7,6 +7,7 @@
 //   score      → sum of the hit scores
 //   verdict    → status by the policy's thresholds
 //   actions    → disposition and header edits
+//   after      → checks that need the verdict (Bayes auto-learning) see the result
 // One budget (scan.time_budget_ms) for the scan: checks must finish within its first 60% or
 // are noted and skipped; rule matching stops where it is at the end; the message is always
 // answered.
@@ -78,7 +79,7 @@ export async function scan(engine: Engine, req: ScanRequest): Promise<ScanResult
   const score = scoreOf(m.hits);
   const status = verdict(score, policy, msg, req.envelope);
   const a = actions(status, score, m.hits, policy, checkEdits);
-  return {
+  const result: ScanResult = {
     id: req.id,
     status,
     score,
@@ -89,6 +90,18 @@ export async function scan(engine: Engine, req: ScanRequest): Promise<ScanResult
     timings: { parseMs, checksMs, rulesMs, totalMs: performance.now() - t0 },
     notes,
   };
+
+  // after
+  for (const c of engine.checks) {
+    if (!c.afterScan) continue;
+    try {
+      const note = await c.afterScan(result);
+      if (note) notes.push(note);
+    } catch (e) {
+      notes.push(`${c.name}: after the verdict: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return result;
 }
 
 /** A check that throws or misses the deadline is a note, never a failed scan. */

@@ -19,17 +19,15 @@ export async function validateRules(config: KasConfig): Promise<RulesInfo> {
 // The checks of checks/registry.ts; SPF asks the master's shared service over IPC (deps.spf).
 // Each filtering process logs a change of the Bayes database's state once.
 export const workerScannerFactory: ScannerFactory = async (config, deps) => {
-  const [{ createScanner }, { withAutolearn }, { bayesLogLevel, createChecks }, { logger }, { createLearner }] = await Promise.all([
+  const [{ createScanner }, { bayesLogLevel, createChecks }, { logger }, { createLearner }] = await Promise.all([
     import("../engine/scanner"),
-    import("../checks/bayes"),
     import("../checks/registry"),
     import("../log/index"),
     import("./learner"),
   ]);
   const log = logger("bayes");
-  const { checks, bayes } = createChecks(config, { askSpf: deps.spf, onBayesState: (note, state) => log[bayesLogLevel(state)](note.replace(/^bayes: /, "")) });
+  const { checks } = createChecks(config, { askSpf: deps.spf, onBayesState: (note, state) => log[bayesLogLevel(state)](note.replace(/^bayes: /, "")) });
   const scanner = await createScanner(config, { checks });
-  const s = bayes ? withAutolearn(scanner, bayes) : scanner;
   const learner = createLearner(config);
-  return { db: s.db, dbSource: s.dbSource, scan: (r) => s.scan(r), learn: learner.learn, close: learner.close };
+  return { db: scanner.db, dbSource: scanner.dbSource, scan: (r) => scanner.scan(r), learn: learner.learn, close: learner.close };
 };
