@@ -11,6 +11,7 @@ import { parseAddress } from "../protocol/address";
 import { decodeLearnReply, LEARN_HEADER, LEARN_PATH, type LearnOp } from "../protocol/kas/learn";
 import { decodeReply, isErrorReply } from "../protocol/kas/reply";
 import { summary } from "./learn";
+import { inOrder } from "./scan";
 
 const IN_FLIGHT = 4;
 
@@ -44,17 +45,15 @@ export async function learnViaServer(config: KasConfig, connect: string, op: Lea
     }
   };
   const t0 = performance.now();
-  const window: Promise<void>[] = [];
-  for (const f of files) {
-    tally.files++;
-    const { messages, skipped } = readMessages(f);
-    if (skipped) tally.skipped.push(skipped);
-    for (const m of messages) {
-      window.push(one(m.label, m.raw));
-      if (window.length >= IN_FLIGHT) await window.shift();
+  function* each() {
+    for (const f of files) {
+      tally.files++;
+      const { messages, skipped } = readMessages(f);
+      if (skipped) tally.skipped.push(skipped);
+      yield* messages;
     }
   }
-  await Promise.all(window);
+  await inOrder(each(), IN_FLIGHT, (m) => one(m.label, m.raw), () => {});
   console.log(`${summary(op, tally)} in ${((performance.now() - t0) / 1000).toFixed(1)} s via ${connect}`);
   if (tally.messages) console.log(`server database: ${last.spam} spam, ${last.ham} ham`);
   if (failed) console.log(`${failed} messages were not learned (see the errors above)`);
