@@ -2,7 +2,7 @@
 // client IPs (addresses or CIDR ranges, IPv4 and IPv6; IPv4-mapped IPv6 counts as IPv4).
 import type { Envelope } from "./types";
 import { inNetwork, parseCidr as parseRange, parseIp, type IpRange } from "../dns/ip";
-import { normaliseAddress } from "../message/address";
+import { addressInList, normaliseAddress } from "../message/address";
 import type { Policy } from "./policy";
 
 export type ListVerdict = { status: "blacklisted" | "trusted"; symbol: string; why: string } | undefined;
@@ -10,20 +10,13 @@ export type ListVerdict = { status: "blacklisted" | "trusted"; symbol: string; w
 /** Black lists win over white lists: a forged whitelisted sender from a listed IP stays blacklisted. */
 export function checkLists(p: Policy, env: Envelope): ListVerdict {
   const from = env.from ? normaliseAddress(env.from) : "";
-  if (from && p.blacklist_senders.some((s) => senderMatches(s, from))) return { status: "blacklisted", symbol: "KAS_BLACKLIST_SENDER", why: `sender ${from} is black-listed` };
+  if (from && addressInList(from, p.blacklist_senders)) return { status: "blacklisted", symbol: "KAS_BLACKLIST_SENDER", why: `sender ${from} is black-listed` };
   if (env.ip && ipInList(env.ip, p.blacklist_ips)) return { status: "blacklisted", symbol: "KAS_BLACKLIST_IP", why: `client ${env.ip} is black-listed` };
-  if (from && p.whitelist_senders.some((s) => senderMatches(s, from))) return { status: "trusted", symbol: "KAS_WHITELIST_SENDER", why: `sender ${from} is white-listed` };
+  if (from && addressInList(from, p.whitelist_senders)) return { status: "trusted", symbol: "KAS_WHITELIST_SENDER", why: `sender ${from} is white-listed` };
   if (env.ip && ipInList(env.ip, p.whitelist_ips)) return { status: "trusted", symbol: "KAS_WHITELIST_IP", why: `client ${env.ip} is white-listed` };
   return undefined;
 }
 
-export function senderMatches(pattern: string, addr: string): boolean {
-  const p = pattern.trim().toLowerCase();
-  if (p.startsWith("*@")) return addr.endsWith(p.slice(1));
-  if (p.startsWith("@")) return addr.endsWith(p);
-  if (p.includes("*")) return new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(addr);
-  return p === addr;
-}
 
 /** Parsed once per list (a policy's lists are frozen config), not once per message. */
 const parsedLists = new WeakMap<readonly string[], IpRange[]>();

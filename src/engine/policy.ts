@@ -3,7 +3,7 @@
 // group are taken from [policy] (the loader keeps a group's table partial: only the keys
 // written).
 import type { KasConfig, PolicyConfig } from "../config/schema";
-import { domainOf, normaliseAddress } from "../message/address";
+import { addressInList, normaliseAddress } from "../message/address";
 
 export interface Policy extends PolicyConfig {
   name: string;
@@ -13,13 +13,8 @@ export function selectPolicy(cfg: KasConfig["policy"], rcpt: readonly string[]):
   const { group, ...base } = cfg;
   for (const r of rcpt) {
     const addr = normaliseAddress(r);
-    const domain = domainOf(addr);
     for (const g of group) {
-      const hit = g.recipients.some((p) => {
-        const q = p.trim().toLowerCase();
-        return q.startsWith("@") ? normaliseAddress(`x${q}`) === `x@${domain}` : q.includes("@") ? normaliseAddress(q) === addr : normaliseAddress(`x@${q}`) === `x@${domain}`;
-      });
-      if (hit) {
+      if (addressInList(addr, g.recipients)) {
         const { name, recipients: _r, ...keys } = g;
         return { ...base, ...(keys as Partial<PolicyConfig>), name: name || "group" };
       }

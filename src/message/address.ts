@@ -23,3 +23,35 @@ export function normaliseAddress(raw: string): string {
 
 /** The domain part of a normalised address ("" for a bare local name). */
 export const domainOf = (address: string) => (address.includes("@") ? address.slice(address.lastIndexOf("@") + 1) : "");
+
+/**
+ * A list entry as a test on normalised addresses: `local@domain` (exact, in the normal form),
+ * `@domain` or `*@domain` or a bare `domain` (that domain exactly), or a glob with `*`
+ * (`news*@*.example`, matched against the normal form).
+ */
+export function addressMatcher(pattern: string): (addr: string) => boolean {
+  const p = pattern.trim();
+  if (p.includes("*") && !/^\*@[^*]+$/.test(p)) {
+    const at = p.lastIndexOf("@");
+    const norm = at < 0 ? p.toLowerCase() : `${p.slice(0, at).toLowerCase()}@${p.slice(at + 1).toLowerCase().replace(/\.$/, "")}`;
+    const re = new RegExp(`^${norm.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+    return (a) => re.test(a);
+  }
+  const domainPart = p.startsWith("*@") ? p.slice(2) : p.startsWith("@") ? p.slice(1) : p.includes("@") ? undefined : p;
+  if (domainPart !== undefined) {
+    const d = domainOf(normaliseAddress(`x@${domainPart}`));
+    return (a) => domainOf(a) === d;
+  }
+  const exact = normaliseAddress(p);
+  return (a) => a === exact;
+}
+
+const compiledLists = new WeakMap<readonly string[], ((a: string) => boolean)[]>();
+
+/** Whether a normalised address matches an entry of `list` (entries compiled once per list: config lists are frozen). */
+export function addressInList(addr: string, list: readonly string[]): boolean {
+  if (!list.length) return false;
+  let m = compiledLists.get(list);
+  if (!m) compiledLists.set(list, (m = list.map(addressMatcher)));
+  return m.some((f) => f(addr));
+}
