@@ -26,7 +26,7 @@ afterEach(async () => {
 function start(opts: { scanMs?: number; loadMs?: () => number; server?: string; hooks?: MasterHooks } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kas-master-"));
   const sock = join(dir, "kas.sock");
-  const toml = (extra = "") => `data_dir = ${JSON.stringify(dir)}\n[log]\nlevel = "error"\n[server]\nlisten = ["unix:${sock}"]\nsocket_mode = "0640"\nstart_filters = 1\nshutdown_timeout = 5\n${opts.server ?? ""}\n${extra}`;
+  const toml = (extra = "") => `data_dir = ${JSON.stringify(dir)}\n[log]\nlevel = "error"\n[server]\nlisten = ["unix:${sock}"]\nsocket_mode = "0640"\n${opts.server?.includes("start_filters") ? "" : "start_filters = 1\n"}shutdown_timeout = 5\n${opts.server ?? ""}\n${extra}`;
   const state = { text: toml(), version: "v1", brokenRules: false };
   const f = fakeWorkers({ scanMs: opts.scanMs ?? 5, version: () => state.version, loadMs: opts.loadMs });
   const signals = new EventEmitter();
@@ -188,6 +188,16 @@ test("status `rules` is what the serving generation's processes loaded (update-d
   const st = await m.statusUntil((s) => s.generation === 2);
   expect(st.rules).toMatchObject({ version: "v2", loaded: false }); // validated by the master, no process has it yet
   expect((await m.statusUntil((s) => s.rules.loaded)).rules).toMatchObject({ version: "v2", source: "test", loaded: true });
+});
+
+test("a pool that starts processes on demand: after a reload nothing is loading, so the validated version counts as loaded", async () => {
+  const m = start({ server: "start_filters = 0\nmin_spare_filters = 0" });
+  await until(() => existsSync(m.pidFile));
+  m.state.version = "v2";
+  m.signals.emit("SIGHUP");
+  const st = await m.statusUntil((s) => s.generation === 2);
+  expect(st.rules).toMatchObject({ version: "v2", loaded: true });
+  expect(m.f.live().length).toBe(0);
 });
 
 test("update-db's reload confirmation waits until a filtering process of the new generation loaded the version", async () => {

@@ -101,7 +101,9 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       generation: p.generation,
       // What the serving generation's filtering processes loaded (update-db waits for it);
       // until one of them is ready, what the master validated, with loaded: false.
-      rules: p.workerRules ? { ...p.workerRules, loaded: true } : { ...rules, loaded: false },
+      // A pool that starts processes on demand (start_filters = min_spare_filters = 0) may have
+      // none of the new generation: they will load what the master validated, so it counts.
+      rules: p.workerRules ? { ...p.workerRules, loaded: true } : { ...rules, loaded: !p.workers.some((w: { generation: number; state: string }) => w.generation === p.generation && (w.state === "starting" || w.state === "idle" || w.state === "busy")) },
       pool: { ...p.states, queue: p.queue, max_filters: current.config.server.max_filters, min_spare_filters: current.config.server.min_spare_filters, workers: p.workers, last_load_error: p.lastLoadError },
       messages: { total: Object.values(messages).reduce((a, b) => a + b, 0), by_status: { ...messages } },
       counters: p.counts,
