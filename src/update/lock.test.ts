@@ -33,3 +33,23 @@ test("a stale lock (dead pid, or empty) is taken over", () => {
   acquireLock(path, () => false).release();
   expect(readdirSync(dir)).toEqual([]);
 });
+
+test("breaking a stale lock never removes a live lock another run took meanwhile", () => {
+  const dir = tempDir();
+  const path = join(dir, "update.lock");
+  writeFileSync(path, "999999999\n");
+  // Another run breaks the stale lock and takes a fresh one between our read and our rename:
+  // simulated by the liveness probe, which runs after our read of the stale pid.
+  let code: number | undefined;
+  try {
+    acquireLock(path, (pid) => {
+      if (pid === 999999999) writeFileSync(path, "4242\n");
+      return false;
+    });
+  } catch (e) {
+    code = (e as { exitCode?: number }).exitCode;
+  }
+  expect(code).toBe(UPDATE_EXIT.LOCKED);
+  expect(readFileSync(path, "utf8")).toBe("4242\n");
+  expect(readdirSync(dir)).toEqual(["update.lock"]);
+});

@@ -6,6 +6,7 @@
 // file between create and write, take it for stale and break a live lock.
 import { closeSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { KasError } from "../errors";
 import { processAlive, readPidFile } from "../proc";
 import { diskError, fail, UPDATE_EXIT } from "./exit";
 
@@ -39,11 +40,22 @@ export function acquireLock(path: string, alive: (pid: number) => boolean = pidA
       }
       // Stale (or half-written by a run killed at this very step): move it aside atomically,
       // so of two runs breaking the same stale lock only one removes it.
+      const aside = `${path}.stale.${process.pid}`;
       try {
-        const aside = `${path}.stale.${process.pid}`;
         renameSync(path, aside);
+        // Between our read and our rename another run may have broken the same stale lock
+        // and taken a fresh one: what we moved aside must be the stale lock we read, else
+        // it is that run's live lock and goes back.
+        if (readPidFile(aside) !== owner) {
+          try {
+            linkSync(aside, path);
+          } catch {}
+          unlinkSync(aside);
+          throw fail(UPDATE_EXIT.LOCKED, `another kas update-db took the lock ${path} while this one was breaking a stale lock`, "wait for it to finish; cron will try again next time");
+        }
         unlinkSync(aside);
       } catch (e) {
+        if (e instanceof KasError) throw e;
         // ENOENT: another run removed it first. Anything else (a read-only data_dir) would
         // otherwise loop into a misleading "another run keeps creating it".
         if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw diskError(`cannot remove the stale lock ${path} (pid ${owner ?? "none"})`, e) ?? e;
