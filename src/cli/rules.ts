@@ -23,9 +23,18 @@ const check = kasCommand({
     ...CONFIG_ARG,
   },
   async run({ args }) {
-    const { config } = loadConfig(args.config);
-    configureLog({ level: config.log.level, format: config.log.format });
-    const dir = (args.dir as string | undefined) || config.scan.rules_dir;
+    const given = args.dir as string | undefined;
+    // With DIR and no --config, the config only sets the log level: a system kas.toml this
+    // user cannot read (or that does not validate on a rule author's machine) must not stop
+    // a lint of rule sources.
+    let config: ReturnType<typeof loadConfig>["config"] | undefined;
+    try {
+      config = loadConfig(args.config).config;
+    } catch (e) {
+      if (!given || args.config) throw e;
+    }
+    if (config) configureLog({ level: config.log.level, format: config.log.format });
+    const dir = given || config?.scan.rules_dir;
     if (!dir) throw new UsageError("no rules directory: give DIR or set [scan] rules_dir", "kas rules check /path/to/rules");
     const warnings = await checkRulesDir(dir);
     for (const w of warnings) log().warn(formatDiagnostic(w));
