@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSyn
 import { join } from "node:path";
 import { installedDbPath, rulesRoot, rulesVersionsDir } from "../config/paths";
 import { parseConfig } from "../config/load";
-import { KasError } from "../errors";
 import { parseDb } from "../ruledb/index";
 import { tempDir } from "../testing/kas-binary";
 import { makeKeys, makeRules, publishRules, type TestKeys } from "../testing/update-mirror";
@@ -12,6 +11,7 @@ import { currentVersion, heldVersion, installedVersions } from "./install";
 import { acquireLock } from "./lock";
 import { rollbackDb, updateDb, type UpdateDeps } from "./pipeline";
 import { openSource } from "./source";
+import { exitCodeOf } from "../testing/exit-code";
 
 let dir: string;
 let keys: TestKeys;
@@ -31,16 +31,7 @@ const deps = (over: Partial<UpdateDeps> = {}): UpdateDeps => ({
   ...over,
 });
 
-/** The exit code a failing update throws. */
-async function code(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof KasError) return e.exitCode;
-    throw e;
-  }
-  throw new Error("expected a failure");
-}
+const code = exitCodeOf;
 
 const dbBytes = (c: ReturnType<typeof config>) => readFileSync(installedDbPath(c));
 

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
-import { KasError } from "../errors";
 import { UPDATE_EXIT } from "./exit";
 import { reloadServer, type ReloadDeps } from "./reload";
+import { exitCodeOf } from "../testing/exit-code";
 
 /** A fake server: serves `version`, switches to `next` once HUPed (or refuses). */
 function fake(opts: { pid?: number; next?: string; refuse?: boolean; down?: boolean }) {
@@ -25,15 +25,7 @@ function fake(opts: { pid?: number; next?: string; refuse?: boolean; down?: bool
   return { deps, signals };
 }
 
-async function code(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof KasError) return e.exitCode;
-    throw e;
-  }
-  return 0;
-}
+const code = exitCodeOf;
 
 test("no server running: nothing to do", async () => {
   const f = fake({});
