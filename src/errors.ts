@@ -59,9 +59,3 @@ export class StateError extends KasError {
     super(message, EXIT.CANTCREAT, hint);
   }
 }
-
-export class TempFailError extends KasError {
-  constructor(message: string, hint?: string) {
-    super(message, EXIT.TEMPFAIL, hint);
-  }
-}

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { bandSymbols, chi2Q, classify, classifyArrays, DEFAULT_PARAMS, strongest, tokenProbability } from "./classify";
+import { bandSymbols, chi2Q, classify, classifyArrays, DEFAULT_PARAMS, strongest, probabilityOf } from "./classify";
 
 test("chi2Q matches known values of the chi-square upper tail", () => {
   expect(chi2Q(0, 10)).toBeCloseTo(1, 10);
@@ -9,13 +9,13 @@ test("chi2Q matches known values of the chi-square upper tail", () => {
 });
 
 test("token probability: unseen = x; rare tokens shrink towards x; frequent ones follow the ratio", () => {
-  expect(tokenProbability({ spam: 0, ham: 0 }, 100, 100, DEFAULT_PARAMS)).toBe(0.5);
-  const rare = tokenProbability({ spam: 1, ham: 0 }, 100, 100, DEFAULT_PARAMS);
-  const often = tokenProbability({ spam: 50, ham: 0 }, 100, 100, DEFAULT_PARAMS);
+  expect(probabilityOf(0, 0, 100, 100, DEFAULT_PARAMS)).toBe(0.5);
+  const rare = probabilityOf(1, 0, 100, 100, DEFAULT_PARAMS);
+  const often = probabilityOf(50, 0, 100, 100, DEFAULT_PARAMS);
   expect(rare).toBeGreaterThan(0.5);
   expect(often).toBeGreaterThan(rare);
   // Class sizes are normalised: 10 of 100 spam vs 10 of 1000 ham is spammy.
-  expect(tokenProbability({ spam: 10, ham: 10 }, 100, 1000, DEFAULT_PARAMS)).toBeGreaterThan(0.85);
+  expect(probabilityOf(10, 10, 100, 1000, DEFAULT_PARAMS)).toBeGreaterThan(0.85);
 });
 
 test("classify: spammy tokens → near 1, hammy → near 0, conflicting or none → near 0.5", () => {

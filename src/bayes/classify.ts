@@ -33,11 +33,7 @@ export interface TokenCounts {
 }
 
 /** Robinson's f(w) for a token seen in `spam` of `nspam` spam and `ham` of `nham` ham messages. */
-export function tokenProbability(c: TokenCounts, nspam: number, nham: number, p: ClassifierParams): number {
-  return probabilityOf(c.spam, c.ham, nspam, nham, p);
-}
-
-function probabilityOf(spam: number, ham: number, nspam: number, nham: number, p: ClassifierParams): number {
+export function probabilityOf(spam: number, ham: number, nspam: number, nham: number, p: ClassifierParams): number {
   const rs = spam / Math.max(nspam, 1);
   const rh = ham / Math.max(nham, 1);
   if (rs + rh === 0) return p.x;

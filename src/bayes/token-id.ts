@@ -22,11 +22,6 @@ export function tokenId(token: string): number {
   return tokenIdOfRange("", "", token, 0, token.length);
 }
 
-/** tokenId(prefix + word) without building that string. */
-export function tokenIdOf(prefix: string, word: string): number {
-  return tokenIdOfRange(prefix, "", word, 0, word.length);
-}
-
 /**
  * tokenId(prefix + infix + src.slice(start, end)) without building that string (the
  * tokenizer's scan path); with `fold`, each code unit c of the slice counts as fold[c] (the

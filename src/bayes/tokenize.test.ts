@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { parsed } from "../testing/parsed";
-import { tokenId, tokenIdOf } from "./token-id";
+import { tokenId, tokenIdOfRange } from "./token-id";
 import { parentDomains, tokenIds, tokenize, words } from "./tokenize";
 
 test.each([
@@ -85,5 +85,5 @@ test("tokenIds is tokenize mapped through tokenId, for every kind of token", () 
     uris: ["http://click.example.com:8080/buy/now", "ftp://192.0.2.9/x"],
   });
   expect(tokenIds(m).sort()).toEqual(tokenize(m).map(tokenId).sort());
-  expect(tokenIdOf("U:", "example.com")).toBe(tokenId("U:example.com"));
+  expect(tokenIdOfRange("U:", "", "example.com", 0, 11)).toBe(tokenId("U:example.com"));
 });

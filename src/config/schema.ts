@@ -138,4 +138,3 @@ export const SCHEMA = {
 
 export type KasConfig = InferSection<typeof SCHEMA>;
 export type PolicyConfig = InferSection<typeof POLICY_KEYS>;
-export type PolicyGroupConfig = KasConfig["policy"]["group"][number];

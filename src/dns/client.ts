@@ -127,7 +127,8 @@ function tcpExchange(server: ServerAddress, packet: Uint8Array, id: number, name
       if (buf.length < 2 + len) return;
       try {
         const m = decodeMessage(buf.subarray(2, 2 + len));
-        done(matches(m, id, name, type) ? m : undefined, matches(m, id, name, type) ? undefined : new Error("TCP reply does not match the query"));
+        if (matches(m, id, name, type)) done(m);
+        else done(undefined, new Error("TCP reply does not match the query"));
       } catch (e) {
         done(undefined, e as Error);
       }
