@@ -115,9 +115,19 @@ export class LicenseService {
     this.trusted = k.trusted;
     this.active = k.active;
     this.reserve = k.reserve;
+    this.memo = undefined;
   }
 
+  /** The state depends on the keys and the UTC day only; admit() runs for every message. */
+  private memo?: { day: number; state: LicenseState };
+
   state(now: Date = this.clock()): LicenseState {
+    const day = utcDay(now);
+    if (this.memo?.day !== day) this.memo = { day, state: this.compute(now) };
+    return this.memo.state;
+  }
+
+  private compute(now: Date): LicenseState {
     const active = keyStatus(this.active, now);
     const reserve = this.reserve ? keyStatus(this.reserve, now) : undefined;
     const pick = (s: KeyStatus, source: "active" | "reserve", message = s.message, verdict = s.verdict): LicenseState => ({
