@@ -15,7 +15,10 @@ import pkg from "../../package.json";
 import { Bayes } from "../bayes/bayes";
 import { learnFiles } from "../bayes/learner";
 import { readMessages } from "../bayes/mail-files";
+import { DEFAULT_PARAMS } from "../bayes/classify";
 import { MemoryTokenStore } from "../bayes/memory-store";
+import { DEFAULT_TOKENIZE } from "../bayes/tokenize";
+import { type Dress, dressAsHtml } from "./dress";
 import { openSqliteStore } from "../bayes/sqlite-store";
 import { createBayesCheck } from "../checks/bayes";
 import { bayesDbPath } from "../config/paths";
@@ -62,16 +65,21 @@ function config(dataDir: string): KasConfig {
   return parseConfig(`data_dir = ${JSON.stringify(dataDir)}\n`);
 }
 
-async function scanGroup(scanner: { scan(r: { id: string; envelope: { rcpt: string[] }; raw: Uint8Array }): Promise<ScanResult> }, name: string, spam: boolean, list: string[]): Promise<GroupResult> {
+type Scanner = { scan(r: { id: string; envelope: { rcpt: string[] }; raw: Uint8Array }): Promise<ScanResult> };
+
+/** The raw messages of files (a file may be an mbox), in order. */
+function* messagesOf(list: string[]): Generator<Uint8Array> {
+  for (const f of list) for (const m of readMessages(f).messages) yield m.raw;
+}
+
+async function scanGroup(scanner: Scanner, name: string, spam: boolean, raws: Iterable<Uint8Array>): Promise<GroupResult> {
   const r: GroupResult = { group: name, spam, scores: [], bayes: {} };
   let n = 0;
-  for (const f of list) {
-    for (const m of readMessages(f).messages) {
-      const res = await scanner.scan({ id: `${name}-${++n}`, envelope: { rcpt: [] }, raw: m.raw });
-      r.scores.push(res.score);
-      const band = res.hits.find((h) => /^BAYES_\d\d$/.test(h.name))?.name ?? "none";
-      r.bayes[band] = (r.bayes[band] ?? 0) + 1;
-    }
+  for (const raw of raws) {
+    const res = await scanner.scan({ id: `${name}-${++n}`, envelope: { rcpt: [] }, raw });
+    r.scores.push(res.score);
+    const band = res.hits.find((h) => /^BAYES_\d\d$/.test(h.name))?.name ?? "none";
+    r.bayes[band] = (r.bayes[band] ?? 0) + 1;
   }
   return r;
 }
@@ -103,8 +111,27 @@ async function scannerFor(cfg: KasConfig, bayes: boolean, store?: MemoryTokenSto
   return await createScanner(cfg, { checks });
 }
 
+/**
+ * `--set name=value` (repeatable, --cv only): try another classifier parameter
+ * (classify.ts DEFAULT_PARAMS) or tokenizer option (tokenize.ts DEFAULT_TOKENIZE) for this run.
+ */
+function applySettings(): string[] {
+  const done: string[] = [];
+  const argv = process.argv;
+  for (let i = argv.indexOf("--set"); i >= 0; i = argv.indexOf("--set", i + 1)) {
+    const [k, v] = (argv[i + 1] ?? "").split("=");
+    if (k in DEFAULT_PARAMS) (DEFAULT_PARAMS as unknown as Record<string, number>)[k] = Number(v);
+    else if (k in DEFAULT_TOKENIZE) (DEFAULT_TOKENIZE as Record<string, boolean>)[k] = v === "true";
+    else throw new Error(`--set ${argv[i + 1]}: unknown setting; one of ${[...Object.keys(DEFAULT_PARAMS), ...Object.keys(DEFAULT_TOKENIZE)].join(", ")}`);
+    done.push(`${k}=${v}`);
+  }
+  return done;
+}
+
 async function main() {
   const cv = process.argv.includes("--cv");
+  const experiments = applySettings();
+  if (experiments.length && !cv) throw new Error("--set is for --cv runs only: the evaluation split is never used to choose settings");
   const dir = mkdtempSync(join(tmpdir(), "kas-eval-"));
   try {
     const cfg = config(dir);
@@ -128,7 +155,7 @@ async function main() {
         let n = 0;
         results[String(withBayes)] = [];
         for (const g of EVAL) {
-          const r = await scanGroup(scanner, g.name, g.spam, files(g.name));
+          const r = await scanGroup(scanner, g.name, g.spam, messagesOf(files(g.name)));
           n += r.scores.length;
           results[String(withBayes)].push(r);
         }
@@ -137,18 +164,29 @@ async function main() {
       out.push(`kas ${pkg.version}, ${new Date().toISOString().slice(0, 10)}: trained on spam-1 + easy-ham-1 (${learned} messages, ${learnS.toFixed(1)} s), evaluated on spam-2, easy-ham-2, hard-ham-1.`);
       out.push("", report("rules + Bayes", results.true, threshold), "", report("rules only", results.false, threshold), "", "**Bayes bands (rules + Bayes run)**", "", bayesBands(results.true));
     } else {
-      const folds: GroupResult[][] = [];
+      // Each fold: learn one half, scan the other half as it is and dressed in HTML (dress.ts), with and without Bayes.
+      const folds: Record<string, GroupResult[][]> = { true: [], false: [] };
       for (let fold = 0; fold < 2; fold++) {
         const store = new MemoryTokenStore();
         const bayes = new Bayes(store, { minSpam: 1, minHam: 1 });
         const half = (list: string[], test: boolean) => list.filter((_, i) => (i % 2 === fold) === test);
         for (const [op, g] of [["spam", "spam-1"], ["ham", "easy-ham-1"]] as const) await learnFiles({ bayes, files: half(files(g), false), op, parse: (raw) => parseMessage(raw, cfg.scan) });
-        const scanner = await scannerFor(config(dir), true, store);
-        folds.push([await scanGroup(scanner, "spam-1 (held-out half)", true, half(files("spam-1"), true)), await scanGroup(scanner, "easy-ham-1 (held-out half)", false, half(files("easy-ham-1"), true))]);
+        const hamRaw = [...messagesOf(half(files("easy-ham-1"), true))];
+        const dressed = (d: Dress) => hamRaw.map((raw) => dressAsHtml(raw, d, cfg.scan)).filter((m): m is Uint8Array => m !== null);
+        for (const withBayes of [true, false]) {
+          const scanner = await scannerFor(config(dir), withBayes, store);
+          folds[String(withBayes)].push([
+            await scanGroup(scanner, "spam-1 (held-out half)", true, messagesOf(half(files("spam-1"), true))),
+            await scanGroup(scanner, "easy-ham-1 (held-out half)", false, hamRaw),
+            await scanGroup(scanner, "easy-ham-1 dressed as mail-client HTML", false, dressed("client")),
+            await scanGroup(scanner, "easy-ham-1 dressed as newsletter HTML", false, dressed("newsletter")),
+          ]);
+        }
       }
-      const merged = folds[0].map((r, i) => ({ ...r, scores: [...r.scores, ...folds[1][i].scores], bayes: sumCounts(r.bayes, folds[1][i].bayes) }));
-      out.push(`kas ${pkg.version}, ${new Date().toISOString().slice(0, 10)}: 2-fold cross-validation within the training split (spam-1, easy-ham-1).`);
-      out.push("", report("rules + Bayes", merged, threshold), "", "**Bayes bands**", "", bayesBands(merged));
+      const merged = (f: GroupResult[][]) => f[0].map((r, i) => ({ ...r, scores: [...r.scores, ...f[1][i].scores], bayes: sumCounts(r.bayes, f[1][i].bayes) }));
+      const settings = experiments.length ? ` Settings changed for this run: ${experiments.join(", ")}.` : "";
+      out.push(`kas ${pkg.version}, ${new Date().toISOString().slice(0, 10)}: 2-fold cross-validation within the training split (spam-1, easy-ham-1).${settings}`);
+      out.push("", report("rules + Bayes", merged(folds.true), threshold), "", report("rules only", merged(folds.false), threshold), "", "**Bayes bands**", "", bayesBands(merged(folds.true)));
     }
     console.log(out.join("\n"));
   } finally {
