@@ -116,5 +116,20 @@ describe("content", () => {
     expect(names(msg(HONEST, toOther))).toContain("HTML_LINK_TEXT_MISMATCH");
     const same = '<html><body><a href="http://www.mybank.com/login">www.mybank.com</a></body></html>';
     expect(names(msg(HONEST, same))).not.toContain("HTML_LINK_TEXT_MISMATCH");
+    // Two-level public suffixes and hosts with a TLD-like label inside are one site, not two.
+    for (const [href, text] of [
+      ["http://www.theregister.co.uk/content/4/27232.html", "http://www.theregister.co.uk/content/4/27232.html"],
+      ["http://www.zip.com.au/~cs/", "http://www.zip.com.au/~cs/"],
+      ["http://rss.com.com/2100-1001-959165.html", "http://rss.com.com/2100-1001-959165.html"],
+    ]) expect(names(msg(HONEST, `<html><body><a href="${href}">${text}</a></body></html>`))).not.toContain("HTML_LINK_TEXT_MISMATCH");
+    const ukToOther = '<html><body><a href="http://www.theregister.co.uk/x">www.mybank.co.uk</a></body></html>';
+    expect(names(msg(HONEST, ukToOther))).toContain("HTML_LINK_TEXT_MISMATCH");
+  });
+
+  test("an Outlook boundary is not bulk software's imitation of one", () => {
+    const withBoundary = (b: string) => msg(HONEST.map(([n, v]) => [n, n === "Content-Type" ? `multipart/alternative; boundary="${b}"` : v]), HONEST_BODY);
+    // Outlook writes the send time (a Windows FILETIME, high word 01C2 in 2002) after the counter.
+    expect(names(withBoundary("----=_NextPart_000_0007_01C2A9B5.5E1E4A40"))).not.toContain("MIME_BOUNDARY_SPAMWARE");
+    expect(names(withBoundary("----=_NextPart_000_0007_3F2A9B51.5E1E4A40"))).toContain("MIME_BOUNDARY_SPAMWARE");
   });
 });
