@@ -62,8 +62,10 @@ test("headers: prefixed tokens; markup and per-message noise skipped; Received g
   expect(t).toContain("HN:from");
 });
 
-test("HTML tags of rawbody become tokens; the token set is bounded", () => {
-  const t = tokenize(parsed({ rawbody: '<font color="red" size=7>BUY</font>' }));
+test("HTML tags of rawbody become tokens when asked (not by default); the token set is bounded", () => {
+  const m = parsed({ rawbody: '<font color="red" size=7>BUY</font>' });
+  expect(tokenize(m).some((x) => x.startsWith("T:"))).toBe(false);
+  const t = tokenize(m, { htmlTags: true });
   expect(t).toContain("T:font");
   expect(t).toContain("T:font.color");
   expect(t).toContain("T:font.size");
@@ -85,5 +87,6 @@ test("tokenIds is tokenize mapped through tokenId, for every kind of token", () 
     uris: ["http://click.example.com:8080/buy/now", "ftp://192.0.2.9/x"],
   });
   expect(tokenIds(m).sort()).toEqual(tokenize(m).map(tokenId).sort());
+  expect(tokenIds(m, { htmlTags: true }).sort()).toEqual(tokenize(m, { htmlTags: true }).map(tokenId).sort());
   expect(tokenIdOfRange("U:", "", "example.com", 0, 11)).toBe(tokenId("U:example.com"));
 });
