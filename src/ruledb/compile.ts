@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { DataError } from "../errors";
 import { finishDb } from "./db";
-import { DB_FORMAT, type CheckSymbol, type CompiledRule, type RuleKind, type RulesPayload } from "./format";
+import { DB_FORMAT, type CheckSymbol, type CompiledRule, type RuleKind, type RulesPayload, type ScoreGroup } from "./format";
 import { metaRefs, parseMeta } from "./meta";
 import { parseRuleText, stripComment, type Statement } from "./parse";
 import { extractRegex, translateRegex } from "./regex";
@@ -47,6 +47,8 @@ export function compileSources(files: { path: string; text: string }[], opts: Co
   const scores = new Map<string, { score: number; stmt: Statement }>();
   const describes = new Map<string, { text: string; stmt: Statement }>();
   const tflags = new Map<string, { flags: string[]; stmt: Statement }>();
+  const groupOf = new Map<string, { group: string; stmt: Statement }>();
+  const groupMax = new Map<string, { max: number; stmt: Statement }>();
 
   for (const s of statements) {
     const regexKind = ["header", "body", "rawbody", "uri", "full"].includes(s.keyword);
@@ -84,9 +86,26 @@ export function compileSources(files: { path: string; text: string }[], opts: Co
         tflags.set(name, { flags, stmt: s });
         break;
       }
+      case "group": {
+        // `group NAME MEMBER...`: may be repeated to add members; a rule is in one group at most.
+        const members = rest.split(/\s+/).filter(Boolean);
+        if (!NAME.test(name) || !members.length || members.some((m) => !NAME.test(m))) { err(s, "group: expected `group GROUP RULE...`"); break; }
+        for (const m of members) {
+          const prev = groupOf.get(m);
+          if (prev && prev.group !== name) err(s, `group ${name}: ${m} is already in group ${prev.group} (${at(prev.stmt)}); a rule belongs to one group`);
+          else groupOf.set(m, { group: name, stmt: s });
+        }
+        break;
+      }
+      case "group_max": {
+        // A later line wins, like score: a local file can loosen or tighten a shipped cap.
+        if (!NAME.test(name) || !/^(\d+\.?\d*|\.\d+)$/.test(rest.trim())) { err(s, "group_max: expected `group_max GROUP N` with N >= 0"); break; }
+        groupMax.set(name, { max: Number(rest.trim()), stmt: s });
+        break;
+      }
       default:
         if (IGNORED.has(s.keyword)) warn(s, `\`${s.keyword}\` is a SpamAssassin setting kas does not use; ignored`);
-        else err(s, `unknown directive "${s.keyword}" (supported: header body rawbody uri full meta score describe tflags)`);
+        else err(s, `unknown directive "${s.keyword}" (supported: header body rawbody uri full meta score describe tflags group group_max)`);
     }
   }
 
@@ -124,11 +143,38 @@ export function compileSources(files: { path: string; text: string }[], opts: Co
   }
 
   const metas = orderMetas(rules, scores, err, warn);
+  const groups = scoreGroups(groupOf, groupMax, (n) => rules.has(n) || symbols.has(n), warn);
   const content = [...rules.values()].filter((r) => r.rule.kind !== "meta").map((r) => r.rule);
   if (diags.some((d) => d.severity === "error")) return { diagnostics: diags };
   const payload: RulesPayload = { rules: [...content, ...metas], symbols: [...symbols.values()].sort((a, b) => a.name.localeCompare(b.name)) };
-  const db = finishDb({ format: DB_FORMAT, version: opts.version ?? "local", createdAt: opts.createdAt ?? new Date().toISOString(), rules: payload });
+  if (groups.length) payload.groups = groups;
+  // Format 1 when there are no groups: a kas that predates them can still read the database.
+  const db = finishDb({ format: groups.length ? DB_FORMAT : 1, version: opts.version ?? "local", createdAt: opts.createdAt ?? new Date().toISOString(), rules: payload });
   return { db, diagnostics: diags };
+}
+
+/** Groups with a cap, members sorted; a group without group_max (or the reverse) is a warning. */
+function scoreGroups(
+  groupOf: Map<string, { group: string; stmt: Statement }>, groupMax: Map<string, { max: number; stmt: Statement }>,
+  known: (name: string) => boolean, warn: (s: Statement, m: string) => void,
+): ScoreGroup[] {
+  const members = new Map<string, string[]>();
+  for (const [m, { group, stmt }] of groupOf) {
+    if (!known(m)) warn(stmt, `group ${group}: ${m} is neither a rule nor a scored check symbol`);
+    (members.get(group) ?? members.set(group, []).get(group)!).push(m);
+  }
+  for (const [g, { stmt }] of groupMax) if (!members.has(g)) warn(stmt, `group_max ${g}: the group has no members (add \`group ${g} RULE...\`)`);
+  const out: ScoreGroup[] = [];
+  for (const [g, list] of members) {
+    const cap = groupMax.get(g);
+    if (!cap) {
+      const { stmt } = groupOf.get(list[0])!;
+      warn(stmt, `group ${g} has no group_max line, so it caps nothing`);
+      continue;
+    }
+    out.push({ name: g, max: cap.max, members: list.sort() });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** `tflags multiple` without maxhits=: SA counts without limit; kas stops here. */

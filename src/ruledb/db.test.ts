@@ -42,7 +42,7 @@ describe("database file", () => {
     ["truncated", (b: Uint8Array) => b.slice(0, b.length - 10), "not valid JSON"],
     ["not JSON", () => new TextEncoder().encode("hello"), "not valid JSON"],
     ["invalid UTF-8", () => new Uint8Array([0xff, 0xfe]), "not valid JSON"],
-    ["another format", (b: Uint8Array) => edit(b, (d) => (d.format = 99)), "has format 99; this kas reads format 1"],
+    ["another format", (b: Uint8Array) => edit(b, (d) => (d.format = 99)), "has format 99; this kas reads formats 1 and 2"],
     ["no rule list", (b: Uint8Array) => edit(b, (d) => (d.rules = {})), "no rule list"],
     ["not a database", () => new TextEncoder().encode("[1,2]"), "not a kas rule database"],
   ])("%s is refused", (_, mutate, why) => {

@@ -3,7 +3,7 @@
 // instead of silently matching with a partial rule set.
 import { createHash } from "node:crypto";
 import { DataError } from "../errors";
-import { DB_FORMAT, type RulesPayload } from "./format";
+import { DB_FORMAT, DB_FORMATS_READ, type RulesPayload } from "./format";
 import type { CompiledDb } from "./types";
 
 const REINSTALL = "reinstall with `kas update-db` or remove it (kas then uses its built-in rules)";
@@ -47,7 +47,7 @@ export function parseDb(bytes: Uint8Array, where = "database file"): CompiledDb 
 export function verifyDb(v: unknown, where = "database"): CompiledDb {
   const db = v as CompiledDb;
   if (!db || typeof db !== "object" || typeof db.format !== "number") throw new DataError(`${where} is corrupt: not a kas rule database`, REINSTALL);
-  if (db.format !== DB_FORMAT) throw new DataError(`${where} has format ${db.format}; this kas reads format ${DB_FORMAT}`, "install a database built for this kas version with `kas update-db`, or upgrade kas");
+  if (!DB_FORMATS_READ.includes(db.format)) throw new DataError(`${where} has format ${db.format}; this kas reads formats ${DB_FORMATS_READ.join(" and ")} (writes ${DB_FORMAT})`, "install a database built for this kas version with `kas update-db`, or upgrade kas");
   if (typeof db.version !== "string" || typeof db.createdAt !== "string" || typeof db.digest !== "string") throw new DataError(`${where} is corrupt: missing version, createdAt or digest`, REINSTALL);
   const p = db.rules as RulesPayload;
   if (!p || !Array.isArray(p.rules) || !Array.isArray(p.symbols)) throw new DataError(`${where} is corrupt: no rule list`, REINSTALL);

@@ -1,8 +1,13 @@
-// The shape of CompiledDb.rules (format 1): what the compiler writes and the matcher reads.
-// Plain JSON only. Bump DB_FORMAT on any incompatible change: loaders refuse other formats.
+// The shape of CompiledDb.rules: what the compiler writes and the matcher reads. Plain JSON
+// only. Bump DB_FORMAT on any incompatible change: loaders refuse formats they do not know.
+// Format 2 added score groups (`groups`); a database without groups is still written as
+// format 1, so a kas that predates groups keeps reading it, and refuses one whose caps it
+// would silently ignore.
 import type { MetaAst } from "./meta";
 
-export const DB_FORMAT = 1;
+export const DB_FORMAT = 2;
+/** Formats this kas reads. */
+export const DB_FORMATS_READ: readonly number[] = [1, 2];
 
 export type RuleKind = "header" | "exists" | "body" | "rawbody" | "uri" | "full" | "meta";
 
@@ -37,9 +42,18 @@ export interface CheckSymbol {
   describe?: string;
 }
 
+/** `group NAME RULE...` + `group_max NAME N`: the positive scores of the members that hit add up to at most `max`. */
+export interface ScoreGroup {
+  name: string;
+  max: number;
+  members: string[];
+}
+
 export interface RulesPayload {
   /** Content rules first, then metas in dependency order. */
   rules: CompiledRule[];
   /** Names with a score/describe line that are not rules: symbols of code-backed checks. */
   symbols: CheckSymbol[];
+  /** Score groups with a cap (format 2); absent when there are none. */
+  groups?: ScoreGroup[];
 }

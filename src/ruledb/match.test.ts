@@ -211,3 +211,68 @@ test("throughput of the built-in rules over corpus messages (figure, not asserte
   if (MSGS.length) console.log(`ruledb: ${d.ruleCount} rules, ${MSGS.length} messages (avg ${kb.toFixed(1)} KiB) in ${ms.toFixed(0)} ms = ${Math.round((MSGS.length / ms) * 1000)} msg/s, ${(hits / MSGS.length).toFixed(1)} hits/msg`);
   expect(hits).toBeGreaterThanOrEqual(0);
 });
+
+describe("score groups (group / group_max)", () => {
+  const rules = `
+body   OFFER_A /\\bsale\\b/
+body   OFFER_B /\\b\\d+% off\\b/
+body   OFFER_C /\\bfree shipping\\b/
+body   TRICK   /v1agra/
+body   NICE    /\\bregards\\b/
+score  OFFER_A 1.0
+score  OFFER_B 1.5
+score  OFFER_C 1.5
+score  TRICK   2.0
+score  NICE    -0.5
+score  SPF_PASS -0.1
+group  COMMERCIAL OFFER_A OFFER_B
+group  COMMERCIAL OFFER_C NICE
+group_max COMMERCIAL 2
+`;
+  const hitsOf = (d: RuleDb, body: string) => d.match(message({ body }), FOREVER).hits;
+  const total = (d: RuleDb, body: string) => hitsOf(d, body).reduce((a, h) => a + h.score, 0);
+
+  test("hits of a group within its cap keep their scores", () => {
+    const h = hitsOf(db(rules), "big sale today");
+    expect(h).toEqual([{ name: "OFFER_A", score: 1 }]);
+  });
+
+  test("a group over its cap is scaled to the cap; other rules and negative members are untouched", () => {
+    const d = db(rules);
+    const h = hitsOf(d, "sale! 20% off and free shipping, v1agra. regards");
+    const by = Object.fromEntries(h.map((x) => [x.name, x]));
+    // 1.0 + 1.5 + 1.5 = 4.0 over a cap of 2: each scaled by one half.
+    expect(by.OFFER_A.score).toBe(0.5);
+    expect(by.OFFER_B.score).toBe(0.75);
+    expect(by.OFFER_C.score).toBe(0.75);
+    expect(by.OFFER_B.description).toContain("group COMMERCIAL capped at 2");
+    expect(by.TRICK.score).toBe(2);
+    expect(by.NICE.score).toBe(-0.5);
+    expect(total(d, "sale! 20% off and free shipping, v1agra. regards")).toBeCloseTo(2 + 2 - 0.5, 9);
+  });
+
+  test("a later group_max wins, so a local file can change a shipped cap; 0 silences the group", () => {
+    expect(total(db(rules + "group_max COMMERCIAL 3\n"), "sale 20% off free shipping")).toBeCloseTo(3, 9);
+    expect(total(db(rules + "group_max COMMERCIAL 0\n"), "sale 20% off free shipping")).toBe(0);
+  });
+
+  test("check symbols can be members", () => {
+    const d = db(`${rules}score BAYES_99 3\nscore BAYES_999 1\ngroup LEARNED BAYES_99 BAYES_999\ngroup_max LEARNED 3.5\n`);
+    const h = d.match(message({ body: "" }), { ...FOREVER, checkSymbols: ["BAYES_99", "BAYES_999"] }).hits;
+    expect(h.reduce((a, x) => a + x.score, 0)).toBeCloseTo(3.5, 9);
+  });
+
+  test("a database with groups is format 2, one without stays format 1 (older kas can read it)", () => {
+    expect(compileSources([{ path: "t.cf", text: rules }]).db!.format).toBe(2);
+    expect(compileSources([{ path: "t.cf", text: "body A /a/\n" }]).db!.format).toBe(1);
+  });
+
+  test("mistakes are reported with their line", () => {
+    const diag = (text: string) => compileSources([{ path: "t.cf", text }]).diagnostics.map(formatDiagnostic);
+    expect(diag("body A /a/\nbody B /b/\ngroup G1 A\ngroup G2 A B\ngroup_max G1 1\ngroup_max G2 1\n").join("\n")).toMatch(/t\.cf:4: group G2: A is already in group G1 \(t\.cf:3\)/);
+    expect(diag("body A /a/\ngroup_max G1 -1\n").join("\n")).toMatch(/t\.cf:2: group_max: expected/);
+    expect(diag("body A /a/\ngroup G1 A\n").join("\n")).toMatch(/t\.cf:2: warning: group G1 has no group_max line/);
+    expect(diag("body A /a/\ngroup G1 A NOPE\ngroup_max G1 1\n").join("\n")).toMatch(/warning: group G1: NOPE is neither a rule/);
+    expect(diag("body A /a/\ngroup_max G9 1\n").join("\n")).toMatch(/warning: group_max G9: the group has no members/);
+  });
+});

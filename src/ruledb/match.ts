@@ -10,7 +10,7 @@
 import { DataError } from "../errors";
 import type { Hit } from "../engine/types";
 import type { HeaderField, ParsedMessage } from "../message/types";
-import type { CompiledRule, RulesPayload } from "./format";
+import type { CompiledRule, RulesPayload, ScoreGroup } from "./format";
 import { LiteralScanner } from "./literal-scan";
 import { compileMeta } from "./meta";
 import type { CompiledDb, MatchOptions, MatchOutcome, RuleDb } from "./types";
@@ -73,6 +73,8 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
   }
   const symbols = new Map(payload.symbols.map((s) => [s.name, s]));
   const ruleNames = new Set(payload.rules.map((r) => r.name));
+  const groupOf = new Map<string, ScoreGroup>();
+  for (const g of payload.groups ?? []) for (const m of g.members) groupOf.set(m, g);
 
   return {
     version: db.version,
@@ -107,9 +109,36 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
         const s = symbols.get(sym);
         hits.push(hit(sym, s?.score ?? 0, s?.describe));
       }
+      if (groupOf.size) capGroups(hits, groupOf);
       return { hits, timedOut };
     },
   };
+}
+
+/**
+ * Score groups (`group` / `group_max`): when the positive scores of a group's hits add up to
+ * more than its cap, each of them is scaled by cap / sum, so the group contributes exactly
+ * the cap. Scaling rather than dropping the later hits keeps the result independent of rule
+ * order and every hit visible; negative scores are left alone (a cap limits evidence for
+ * spam, it never takes away evidence for ham). Why groups: correlated rules (the wording of
+ * an offer, the layout of an HTML mailing) otherwise stack up on wanted commercial mail.
+ */
+function capGroups(hits: Hit[], groupOf: Map<string, ScoreGroup>): void {
+  const sums = new Map<ScoreGroup, number>();
+  for (const h of hits) {
+    const g = groupOf.get(h.name);
+    if (g && h.score > 0) sums.set(g, (sums.get(g) ?? 0) + h.score);
+  }
+  for (const [g, sum] of sums) {
+    if (sum <= g.max) continue;
+    const f = g.max / sum;
+    for (let i = 0; i < hits.length; i++) {
+      const h = hits[i];
+      if (groupOf.get(h.name) !== g || h.score <= 0) continue;
+      const note = `group ${g.name} capped at ${g.max}`;
+      hits[i] = hit(h.name, Math.round(h.score * f * 1000) / 1000, h.description ? `${h.description} (${note})` : note);
+    }
+  }
 }
 
 function hit(name: string, score: number, description?: string): Hit {
