@@ -83,6 +83,45 @@ export function tokenIdOfName(prefix: string, src: string, a: number, b: number,
   return finish(h1, h2);
 }
 
+/**
+ * tokenId(prefix + A + " " + B) for two words A and B given as ranges (sk: the word is a long
+ * word's stub, written "sk:" + range; fold: lower-case the range through `fold`): the
+ * sparse-bigram tokens of tokenize.ts, hashed in place like single words.
+ */
+export function tokenIdOfPair(
+  prefix: string,
+  aSrc: string, aStart: number, aEnd: number, aSk: boolean, aFold: Uint16Array | undefined,
+  bSrc: string, bStart: number, bEnd: number, bSk: boolean, bFold: Uint16Array | undefined,
+): number {
+  h1 = SEED1;
+  h2 = SEED2;
+  feedString(prefix);
+  if (aSk) feedString("sk:");
+  feedRange(aSrc, aStart, aEnd, aFold);
+  feedString(" ");
+  if (bSk) feedString("sk:");
+  feedRange(bSrc, bStart, bEnd, bFold);
+  return finish(h1, h2);
+}
+
+// The running state of tokenIdOfPair: module variables, not an object, so no allocation per token.
+let h1 = 0;
+let h2 = 0;
+function feedString(s: string): void {
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, M1);
+    h2 = Math.imul(h2 ^ ch, M2);
+  }
+}
+function feedRange(src: string, start: number, end: number, fold: Uint16Array | undefined): void {
+  for (let i = start; i < end; i++) {
+    const ch = fold ? fold[src.charCodeAt(i)] : src.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, M1);
+    h2 = Math.imul(h2 ^ ch, M2);
+  }
+}
+
 const lowerAscii = (ch: number) => (ch >= 65 && ch <= 90 ? ch + 32 : ch);
 
 function finish(h1: number, h2: number): number {

@@ -24,7 +24,7 @@ import { eachParentDomain, headerTokens } from "./header-tokens";
 import { htmlTagTokens } from "./html-tags";
 import { IdSink, StringSink, type TokenSink } from "./token-sink";
 import { urlParts } from "./url-parts";
-import { scanWords, wordText } from "./words";
+import { scanWords } from "./words";
 
 export { parentDomains } from "./header-tokens";
 export { eachWord, words } from "./words";
@@ -79,21 +79,30 @@ function collect(msg: ParsedMessage, opts: TokenizeOptions, out: TokenSink): voi
 }
 
 function textTokens(text: string, prefix: string, out: TokenSink, pairs: boolean): void {
-  if (pairs) {
-    // Sparse bigrams (an option for experiments, off by default) take the string path.
-    let prev = "";
+  // Stops at the first word that finds the set full: a long text costs no more than a short one.
+  if (!pairs) {
     scanWords(text, (src, start, end, sk, fold) => {
-      const w = wordText(src, start, end, sk, fold);
-      out.add(prefix, w);
-      if (prev) out.add(prefix, `${prev} ${w}`);
-      prev = w;
+      out.addRange(prefix, sk ? "sk:" : "", src, start, end, fold);
       return !out.full;
     });
     return;
   }
-  // Stops at the first word that finds the set full: a long text costs no more than a short one.
+  // Each word, and each pair of adjacent words ("a b"), the previous word kept as its range.
+  let pSrc = "";
+  let pStart = 0;
+  let pEnd = 0;
+  let pSk = false;
+  let pFold = false;
+  let have = false;
   scanWords(text, (src, start, end, sk, fold) => {
     out.addRange(prefix, sk ? "sk:" : "", src, start, end, fold);
+    if (have) out.addPair(prefix, pSrc, pStart, pEnd, pSk, pFold, src, start, end, sk, fold);
+    pSrc = src;
+    pStart = start;
+    pEnd = end;
+    pSk = sk;
+    pFold = fold;
+    have = true;
     return !out.full;
   });
 }
