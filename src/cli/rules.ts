@@ -68,13 +68,15 @@ const compile = kasCommand({
 
 const info = kasCommand({
   name: "info",
-  description: "Show the rule database the filtering processes would use: source, version, digest, rule count",
+  description: "Show the rule database the filtering processes would use: source, version, digest, rule count, score groups",
   exitCodes: { 0: "printed", 65: "the database (or rules_dir) is corrupt / does not compile", 78: "invalid config" },
   args: { ...CONFIG_ARG },
   run({ args }) {
     const { config } = loadConfig(args.config);
     const { db, source } = loadActiveDb(config);
     console.log(`source:  ${source}\nversion: ${db.version}\ndigest:  ${db.digest}\nrules:   ${db.ruleCount}`);
+    // The caps in effect: a local group_max line changes them, so say which won.
+    for (const g of db.groups) console.log(`group:   ${g.name} adds at most ${g.max} (${g.members.length} rules)`);
   },
 });
 

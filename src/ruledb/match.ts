@@ -80,6 +80,7 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
     version: db.version,
     digest: db.digest,
     ruleCount: payload.rules.length,
+    groups: payload.groups ?? [],
     match(msg: ParsedMessage, opts: MatchOptions): MatchOutcome {
       const counts = new Float64Array(slots.size);
       for (const sym of opts.checkSymbols) {

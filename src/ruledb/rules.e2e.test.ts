@@ -60,6 +60,9 @@ test("rules compile writes a database that rules info reports once installed", a
   expect(before.exitCode).toBe(0);
   expect(before.text).toContain("source:  built-in");
   expect(before.text).toMatch(/rules: +\d+/);
+  // The shipped score groups and their caps (rules/85_groups.cf).
+  expect(before.text).toMatch(/group: +MARKETING adds at most 2 \(\d+ rules\)/);
+  expect(before.text).toMatch(/group: +HTML_LAYOUT adds at most 1 \(\d+ rules\)/);
 
   const vdir = join(dir, "data/rules/versions/2026112201");
   mkdirSync(vdir, { recursive: true });
@@ -70,6 +73,7 @@ test("rules compile writes a database that rules info reports once installed", a
   expect(after.text).toContain(`source:  installed 2026112201 (${vdir})`);
   expect(after.text).toContain(`digest:  ${db.digest}`);
   expect(after.text).toContain("rules:   9");
+  expect(after.text).not.toContain("group:");
 
   writeFileSync(join(vdir, "rules.kasdb"), readFileSync(out, "utf8").replace('"score":1.5', '"score":9.5'));
   const corrupt = await runKas(["rules", "info", "--config", cfg]);

@@ -2,6 +2,7 @@
 // processes that load it, and the updater that installs it.
 import type { Hit } from "../engine/types";
 import type { ParsedMessage } from "../message/types";
+import type { ScoreGroup } from "./format";
 
 /** A lint or compile finding, always with its place. */
 export interface Diagnostic {
@@ -43,5 +44,7 @@ export interface RuleDb {
   readonly version: string;
   readonly digest: string;
   readonly ruleCount: number;
+  /** Score groups with their caps (`group` / `group_max`), by name. */
+  readonly groups: readonly ScoreGroup[];
   match(msg: ParsedMessage, opts: MatchOptions): MatchOutcome;
 }
