@@ -1,4 +1,4 @@
-// `kas rules check [DIR]`, `kas rules compile DIR --out FILE [--version V]`, `kas rules info`.
+// `kas rules check [DIR]`, `kas rules compile DIR --out FILE [--version V]`, `kas rules info [--json]`.
 // check's DIR defaults to [scan] rules_dir of the config; with neither it is a usage error
 // (the built-in rules were checked when the binary was built).
 import { writeFileSync } from "node:fs";
@@ -70,10 +70,18 @@ const info = kasCommand({
   name: "info",
   description: "Show the rule database the filtering processes would use: source, version, digest, rule count, score groups",
   exitCodes: { 0: "printed", 65: "the database (or rules_dir) is corrupt / does not compile", 78: "invalid config" },
-  args: { ...CONFIG_ARG },
+  args: {
+    ...CONFIG_ARG,
+    json: { type: "boolean", description: "print one JSON object (source, version, digest, rules, groups) for scripts" },
+  },
   run({ args }) {
     const { config } = loadConfig(args.config);
     const { db, source } = loadActiveDb(config);
+    if (args.json) {
+      const groups = db.groups.map((g) => ({ name: g.name, max: g.max, members: g.members }));
+      console.log(JSON.stringify({ source, version: db.version, digest: db.digest, rules: db.ruleCount, groups }));
+      return;
+    }
     console.log(`source:  ${source}\nversion: ${db.version}\ndigest:  ${db.digest}\nrules:   ${db.ruleCount}`);
     // The caps in effect: a local group_max line changes them, so say which won.
     for (const g of db.groups) console.log(`group:   ${g.name} adds at most ${g.max} (${g.members.length} rules)`);

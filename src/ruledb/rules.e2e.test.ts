@@ -63,6 +63,10 @@ test("rules compile writes a database that rules info reports once installed", a
   // The shipped score groups and their caps (rules/85_groups.cf).
   expect(before.text).toMatch(/group: +MARKETING adds at most 2 \(\d+ rules\)/);
   expect(before.text).toMatch(/group: +HTML_LAYOUT adds at most 1 \(\d+ rules\)/);
+  const json = JSON.parse((await runKas(["rules", "info", "--json", "--config", cfg])).text);
+  expect(json).toMatchObject({ source: "built-in", version: "builtin", digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  expect(json.rules).toBeGreaterThan(200);
+  expect(json.groups.find((g: { name: string }) => g.name === "OPTOUT")).toMatchObject({ max: 1, members: expect.arrayContaining(["SUBSCRIBED_CLAIM"]) });
 
   const vdir = join(dir, "data/rules/versions/2026112201");
   mkdirSync(vdir, { recursive: true });
