@@ -43,6 +43,11 @@ export function parseDb(bytes: Uint8Array, where = "database file"): CompiledDb 
   return verifyDb(v, where);
 }
 
+function isGroup(g: unknown): boolean {
+  const x = g as { name?: unknown; max?: unknown; members?: unknown };
+  return !!x && typeof x.name === "string" && typeof x.max === "number" && Number.isFinite(x.max) && x.max >= 0 && Array.isArray(x.members) && x.members.every((m) => typeof m === "string");
+}
+
 /** Check a database value (parsed from a file or embedded in the binary). */
 export function verifyDb(v: unknown, where = "database"): CompiledDb {
   const db = v as CompiledDb;
@@ -51,6 +56,7 @@ export function verifyDb(v: unknown, where = "database"): CompiledDb {
   if (typeof db.version !== "string" || typeof db.createdAt !== "string" || typeof db.digest !== "string") throw new DataError(`${where} is corrupt: missing version, createdAt or digest`, REINSTALL);
   const p = db.rules as RulesPayload;
   if (!p || !Array.isArray(p.rules) || !Array.isArray(p.symbols)) throw new DataError(`${where} is corrupt: no rule list`, REINSTALL);
+  if (p.groups !== undefined && !(Array.isArray(p.groups) && p.groups.every(isGroup))) throw new DataError(`${where} is corrupt: bad score groups`, REINSTALL);
   if (computeDigest(db) !== db.digest) throw new DataError(`${where} is corrupt: digest mismatch`, REINSTALL);
   return db;
 }
