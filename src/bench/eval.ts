@@ -137,10 +137,15 @@ function applySettings(): string[] {
   const done: string[] = [];
   const argv = process.argv;
   for (let i = argv.indexOf("--set"); i >= 0; i = argv.indexOf("--set", i + 1)) {
-    const [k, v] = (argv[i + 1] ?? "").split("=");
-    if (k in DEFAULT_PARAMS) (DEFAULT_PARAMS as unknown as Record<string, number>)[k] = Number(v);
-    else if (k in DEFAULT_TOKENIZE) (DEFAULT_TOKENIZE as Record<string, boolean>)[k] = v === "true";
-    else throw new Error(`--set ${argv[i + 1]}: unknown setting; one of ${[...Object.keys(DEFAULT_PARAMS), ...Object.keys(DEFAULT_TOKENIZE)].join(", ")}`);
+    const [k = "", v = ""] = (argv[i + 1] ?? "").split("=");
+    const known = [...Object.keys(DEFAULT_PARAMS), ...Object.keys(DEFAULT_TOKENIZE)].join(", ");
+    if (Object.hasOwn(DEFAULT_PARAMS, k)) {
+      if (!Number.isFinite(Number(v)) || v === "") throw new Error(`--set ${k}=${v}: expected a number`);
+      (DEFAULT_PARAMS as unknown as Record<string, number>)[k] = Number(v);
+    } else if (Object.hasOwn(DEFAULT_TOKENIZE, k)) {
+      if (v !== "true" && v !== "false") throw new Error(`--set ${k}=${v}: expected true or false`);
+      (DEFAULT_TOKENIZE as Record<string, boolean>)[k] = v === "true";
+    } else throw new Error(`--set ${argv[i + 1] ?? ""}: unknown setting; one of ${known}`);
     done.push(`${k}=${v}`);
   }
   return done;
@@ -149,7 +154,7 @@ function applySettings(): string[] {
 async function main() {
   const cv = process.argv.includes("--cv");
   const experiments = applySettings();
-  if (experiments.length && !cv) throw new Error("--set is for --cv runs only: the evaluation split is never used to choose settings");
+  if ((experiments.length || process.argv.includes("--by-date")) && !cv) throw new Error("--set and --by-date are for --cv runs only: the evaluation split is never used to choose settings");
   const dir = mkdtempSync(join(tmpdir(), "kas-eval-"));
   try {
     const cfg = config(dir);

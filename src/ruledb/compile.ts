@@ -99,7 +99,7 @@ export function compileSources(files: { path: string; text: string }[], opts: Co
       }
       case "group_max": {
         // A later line wins, like score: a local file can loosen or tighten a shipped cap.
-        if (!NAME.test(name) || !/^(\d+\.?\d*|\.\d+)$/.test(rest.trim())) { err(s, "group_max: expected `group_max GROUP N` with N >= 0"); break; }
+        if (!NAME.test(name) || !/^(\d+\.?\d*|\.\d+)$/.test(rest.trim()) || !Number.isFinite(Number(rest.trim()))) { err(s, "group_max: expected `group_max GROUP N` with N >= 0"); break; }
         groupMax.set(name, { max: Number(rest.trim()), stmt: s });
         break;
       }

@@ -44,8 +44,10 @@ describe("database file", () => {
     ["invalid UTF-8", () => new Uint8Array([0xff, 0xfe]), "not valid JSON"],
     ["another format", (b: Uint8Array) => edit(b, (d) => (d.format = 99)), "has format 99; this kas reads formats 1 and 2"],
     ["no rule list", (b: Uint8Array) => edit(b, (d) => (d.rules = {})), "no rule list"],
-    ["bad score groups", (b: Uint8Array) => edit(b, (d) => (d.rules.groups = [{ name: "G", max: "2", members: 5 }])), "bad score groups"],
-    ["a negative cap", (b: Uint8Array) => edit(b, (d) => (d.rules.groups = [{ name: "G", max: -1, members: ["A"] }])), "bad score groups"],
+    ["bad score groups", (b: Uint8Array) => edit(b, (d) => ((d.format = 2), (d.rules.groups = [{ name: "G", max: "2", members: 5 }]))), "bad score groups"],
+    ["a negative cap", (b: Uint8Array) => edit(b, (d) => ((d.format = 2), (d.rules.groups = [{ name: "G", max: -1, members: ["A"] }]))), "bad score groups"],
+    ["a rule in two groups", (b: Uint8Array) => edit(b, (d) => ((d.format = 2), (d.rules.groups = [{ name: "G", max: 1, members: ["A"] }, { name: "H", max: 1, members: ["A"] }]))), "bad score groups"],
+    ["groups in a format 1 file", (b: Uint8Array) => edit(b, (d) => ((d.format = 1), (d.rules.groups = [{ name: "G", max: 1, members: ["A"] }]))), "bad score groups"],
     ["not a database", () => new TextEncoder().encode("[1,2]"), "not a kas rule database"],
   ])("%s is refused", (_, mutate, why) => {
     expect(() => parseDb(mutate(serializeDb(db)))).toThrow(why);

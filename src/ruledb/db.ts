@@ -56,7 +56,11 @@ export function verifyDb(v: unknown, where = "database"): CompiledDb {
   if (typeof db.version !== "string" || typeof db.createdAt !== "string" || typeof db.digest !== "string") throw new DataError(`${where} is corrupt: missing version, createdAt or digest`, REINSTALL);
   const p = db.rules as RulesPayload;
   if (!p || !Array.isArray(p.rules) || !Array.isArray(p.symbols)) throw new DataError(`${where} is corrupt: no rule list`, REINSTALL);
-  if (p.groups !== undefined && !(Array.isArray(p.groups) && p.groups.every(isGroup))) throw new DataError(`${where} is corrupt: bad score groups`, REINSTALL);
+  if (p.groups !== undefined) {
+    // Format 1 has no groups: a kas that predates them would ignore the caps, so such a file is not genuine.
+    const members = Array.isArray(p.groups) && p.groups.every(isGroup) ? p.groups.flatMap((g) => g.members) : undefined;
+    if (db.format === 1 || !members || new Set(members).size !== members.length) throw new DataError(`${where} is corrupt: bad score groups`, REINSTALL);
+  }
   if (computeDigest(db) !== db.digest) throw new DataError(`${where} is corrupt: digest mismatch`, REINSTALL);
   return db;
 }

@@ -7,6 +7,7 @@ import { compileBuiltin } from "./builtin-macro";
 import { compileDir, compileSources, formatDiagnostic } from "./compile";
 import { addrOf, BODY_CAP, displayName, loadRuleDb } from "./match";
 import type { RuleDb } from "./types";
+import { scoreOf } from "../engine/verdict";
 
 const FIXTURES = join(import.meta.dir, "../../fixtures/rules");
 
@@ -249,6 +250,13 @@ group_max COMMERCIAL 2
     expect(by.TRICK.score).toBe(2);
     expect(by.NICE.score).toBe(-0.5);
     expect(total(d, "sale! 20% off and free shipping, v1agra. regards")).toBeCloseTo(2 + 2 - 0.5, 9);
+  });
+
+  test("scaled scores are in thousandths and add up to exactly the cap (thirds included)", () => {
+    const d = db(`body X1 /a/\nbody X2 /b/\nbody X3 /c/\ngroup G X1 X2 X3\ngroup_max G 2\n`);
+    const h = hitsOf(d, "a b c");
+    expect(h.map((x) => x.score).sort()).toEqual([0.666, 0.667, 0.667]);
+    expect(scoreOf(h)).toBe(2);
   });
 
   test("a later group_max wins, so a local file can change a shipped cap; 0 silences the group", () => {

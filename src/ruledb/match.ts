@@ -132,13 +132,20 @@ function capGroups(hits: Hit[], groupOf: Map<string, ScoreGroup>): void {
   }
   for (const [g, sum] of sums) {
     if (sum <= g.max) continue;
-    const f = g.max / sum;
-    for (let i = 0; i < hits.length; i++) {
+    // In thousandths (the engine rounds the total to 1/1000): each hit gets the floor of its
+    // share, and the units left over go to the largest remainders, so the group adds exactly
+    // its cap, never a thousandth more or less.
+    const idx = hits.flatMap((h, i) => (groupOf.get(h.name) === g && h.score > 0 ? [i] : []));
+    const exact = idx.map((i) => (hits[i].score * g.max * 1000) / sum);
+    const units = exact.map(Math.floor);
+    let left = Math.round(g.max * 1000) - units.reduce((a, u) => a + u, 0);
+    const order = exact.map((e, k) => k).sort((x, y) => exact[y] - units[y] - (exact[x] - units[x]) || x - y);
+    for (const k of order) if (left-- > 0) units[k]++;
+    const note = `group ${g.name} capped at ${g.max}`;
+    idx.forEach((i, k) => {
       const h = hits[i];
-      if (groupOf.get(h.name) !== g || h.score <= 0) continue;
-      const note = `group ${g.name} capped at ${g.max}`;
-      hits[i] = hit(h.name, Math.round(h.score * f * 1000) / 1000, h.description ? `${h.description} (${note})` : note);
-    }
+      hits[i] = hit(h.name, units[k] / 1000, h.description ? `${h.description} (${note})` : note);
+    });
   }
 }
 

@@ -126,10 +126,18 @@ describe("content", () => {
     expect(names(msg(HONEST, ukToOther))).toContain("HTML_LINK_TEXT_MISMATCH");
   });
 
+  test("masked numbers are not adult words; the word itself is", () => {
+    const count = (body: string) => db.match(msg(HONEST, body), { checkSymbols: [], deadline: performance.now() + 5000 }).hits.some((h) => h.name === "ADULT_WORDS");
+    expect(count("Card: XXXXXXXXXXXX1187, phone (xxx) xxx-xxxx, SSN XXX-XX-1187\n")).toBe(false);
+    expect(count("The best XXX videos online\n")).toBe(true);
+  });
+
   test("an Outlook boundary is not bulk software's imitation of one", () => {
     const withBoundary = (b: string) => msg(HONEST.map(([n, v]) => [n, n === "Content-Type" ? `multipart/alternative; boundary="${b}"` : v]), HONEST_BODY);
     // Outlook writes the send time (a Windows FILETIME, high word 01C2 in 2002) after the counter.
     expect(names(withBoundary("----=_NextPart_000_0007_01C2A9B5.5E1E4A40"))).not.toContain("MIME_BOUNDARY_SPAMWARE");
+    // ... and today's Outlook (01DC in 2026) too.
+    expect(names(withBoundary("----=_NextPart_000_0005_01DC5F1A.3B4C5D60"))).not.toContain("MIME_BOUNDARY_SPAMWARE");
     expect(names(withBoundary("----=_NextPart_000_0007_3F2A9B51.5E1E4A40"))).toContain("MIME_BOUNDARY_SPAMWARE");
   });
 });
