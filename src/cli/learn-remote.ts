@@ -53,7 +53,18 @@ export async function learnViaServer(config: KasConfig, connect: string, op: Lea
       yield* messages;
     }
   }
-  await inOrder(each(), IN_FLIGHT, (m) => one(m.label, m.raw), () => {});
+  // The last message goes alone, after every other reply is in: its reply then carries the
+  // totals after all of this run's commits (with several in flight, the reply that arrives
+  // last may have read the totals before another filtering process committed).
+  let held: { label: string; raw: Uint8Array } | undefined;
+  function* allButLast() {
+    for (const m of each()) {
+      if (held) yield held;
+      held = m;
+    }
+  }
+  await inOrder(allButLast(), IN_FLIGHT, (m) => one(m.label, m.raw), () => {});
+  if (held) await one(held.label, held.raw);
   console.log(`${summary(op, tally)} in ${((performance.now() - t0) / 1000).toFixed(1)} s via ${connect}`);
   if (tally.messages) console.log(`server database: ${last.spam} spam, ${last.ham} ham`);
   if (failed) console.log(`${failed} messages were not learned (see the errors above)`);
