@@ -36,7 +36,7 @@ export default kasCommand({
   },
   async run({ args }) {
     const { config } = loadConfig(args.config);
-    configureLog({ level: config.log.level, format: config.log.format });
+    configureLog(config.log);
     const paths = (args._ ?? []).map(String);
     const ops = (["spam", "ham", "forget", "stats"] as const).filter((k) => args[k]);
     if (ops.length !== 1) throw new UsageError(`give exactly one of --spam, --ham, --forget, --stats (got ${ops.length ? ops.map((o) => "--" + o).join(" ") : "none"})`, "kas learn --spam DIR... | --ham DIR... | --forget PATH... | --stats");

@@ -33,7 +33,7 @@ const check = kasCommand({
     } catch (e) {
       if (!given || args.config) throw e;
     }
-    if (config) configureLog({ level: config.log.level, format: config.log.format });
+    if (config) configureLog(config.log);
     const dir = given || config?.scan.rules_dir;
     if (!dir) throw new UsageError("no rules directory: give DIR or set [scan] rules_dir", "kas rules check /path/to/rules");
     const warnings = await checkRulesDir(dir);

@@ -42,7 +42,7 @@ export default kasCommand({
   },
   async run({ args }) {
     const { config } = loadConfig(args.config);
-    configureLog({ level: config.log.level, format: config.log.format });
+    configureLog(config.log);
     const log = logger("scan");
     const paths = (args._ ?? []).map(String);
     if (!paths.length) throw new UsageError("name at least one file, directory or mbox file to scan");

@@ -8,7 +8,7 @@ import { applyEdits } from "../message/edit";
 import { filterViaServer } from "./filter";
 
 export async function runFilterClient(config: KasConfig, envelope: Envelope, opts: { id?: string; stdin?: Uint8Array } = {}): Promise<number> {
-  configureLog({ level: config.log.level, format: config.log.format });
+  configureLog(config.log);
   const raw = opts.stdin ?? (await Bun.stdin.bytes());
   const o = await filterViaServer(raw, envelope, config.client, { applyEdits, log: logger("filter"), id: opts.id });
   if (o.output.byteLength) await Bun.write(Bun.stdout, o.output);

@@ -73,7 +73,7 @@ export function listenAddresses(config: KasConfig, source: string): Address[] {
 export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promise<number> {
   let current = initial;
   // Before any logger() call: child loggers copy the level when they are created.
-  configureLog({ level: current.config.log.level, format: current.config.log.format });
+  configureLog(current.config.log);
   const log = logger("master");
   const addresses = listenAddresses(current.config, current.source);
   const pidFile = pidFilePath(current.config);
@@ -179,7 +179,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     } catch (e) {
       log.error("reload: a service did not take the new configuration: %s", e instanceof Error ? e.message : e);
     }
-    configureLog({ level: current.config.log.level, format: current.config.log.format });
+    configureLog(current.config.log);
     const gen = pool.reload(current.config);
     reloads.ok++;
     reloads.last_error = undefined;

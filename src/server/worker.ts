@@ -65,7 +65,7 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
 
   async function load(config: KasConfig) {
     state = "loading";
-    configureLog({ level: config.log.level, format: config.log.format });
+    configureLog(config.log);
     log = logger("worker");
     const t0 = performance.now();
     try {
