@@ -1,7 +1,7 @@
 // Replacing a file so that a reader (and a crash) sees the old or the new content, never a
 // half-written one: write a temporary file in the same directory (rename(2) is atomic only
 // within one file system), fsync it, rename it over the target.
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, symlinkSync, unlinkSync, writeSync } from "node:fs";
 
 /** Writes `data` to `path` atomically and durably; `mode` (default 0644, before the umask) applies to a new file. */
 export function writeFileAtomic(path: string, data: Uint8Array | string, opts: { mode?: number } = {}): void {
@@ -17,6 +17,21 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, opts: {
     } finally {
       closeSync(fd);
     }
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {}
+    throw e;
+  }
+}
+
+/** Points the symlink `path` at `target` with one rename of a fresh link: readers see the old or the new target, never none. */
+export function symlinkAtomic(target: string, path: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  rmSync(tmp, { force: true });
+  symlinkSync(target, tmp);
+  try {
     renameSync(tmp, path);
   } catch (e) {
     try {

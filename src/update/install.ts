@@ -5,9 +5,9 @@
 // then renamed into versions/ (rename(2) is atomic), then `current` is switched by renaming a
 // fresh symlink over it: a reader (a starting filtering process) sees the old or the new
 // database, never a mixture. Old versions are kept for --rollback.
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
-import { syncDir } from "../atomic-write";
+import { symlinkAtomic, syncDir, writeFileAtomic } from "../atomic-write";
 import { currentRulesLink, DB_FILE, rulesRoot, rulesVersionsDir } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 
@@ -70,7 +70,7 @@ export function heldVersion(c: C): number | undefined {
 export function setHold(c: C, version: number | undefined): void {
   const p = join(rulesRoot(c), HOLD_FILE);
   if (version === undefined) rmSync(p, { force: true });
-  else writeFileSync(p, `${version}\n`);
+  else writeFileAtomic(p, `${version}\n`);
 }
 
 /** Moves a complete staging directory into versions/<v> and points `current` at it. */
@@ -90,18 +90,7 @@ export function installStaged(c: C, staging: string, version: number): void {
 
 /** Points `current` at versions/<v> with one rename of a fresh symlink. */
 export function switchCurrent(c: C, version: number): void {
-  const link = currentRulesLink(c);
-  const tmp = `${link}.tmp-${process.pid}`;
-  rmSync(tmp, { force: true });
-  symlinkSync(join("versions", String(version)), tmp);
-  try {
-    renameSync(tmp, link);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {}
-    throw e;
-  }
+  symlinkAtomic(join("versions", String(version)), currentRulesLink(c));
   syncDir(rulesRoot(c));
 }
 
