@@ -28,18 +28,40 @@ export function tokenId(token: string): number {
  * slice lower-cased, words.ts FOLD).
  */
 export function tokenIdOfRange(prefix: string, infix: string, src: string, start: number, end: number, fold?: Uint16Array): number {
-  let h1 = SEED1;
-  let h2 = SEED2;
-  for (let i = 0; i < prefix.length; i++) {
-    const ch = prefix.charCodeAt(i);
+  h1 = SEED1;
+  h2 = SEED2;
+  feedString(prefix);
+  feedString(infix);
+  feedRange(src, start, end, fold);
+  return finish(h1, h2);
+}
+
+/** tokenId(prefix + lower(src[a, b)) + (c < d ? "." + lower(src[c, d)) : "")), lower = ASCII A-Z → a-z: HTML tag and attribute names. */
+export function tokenIdOfName(prefix: string, src: string, a: number, b: number, c: number, d: number): number {
+  h1 = SEED1;
+  h2 = SEED2;
+  feedString(prefix);
+  feedRange(src, a, b, ASCII_LOWER);
+  if (c < d) {
+    feedString(".");
+    feedRange(src, c, d, ASCII_LOWER);
+  }
+  return finish(h1, h2);
+}
+
+// The running state of the hash while a token is fed in pieces: module variables, not an
+// object, so no allocation per token (the functions above are synchronous: never interleaved).
+let h1 = 0;
+let h2 = 0;
+function feedString(s: string): void {
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
     h1 = Math.imul(h1 ^ ch, M1);
     h2 = Math.imul(h2 ^ ch, M2);
   }
-  for (let i = 0; i < infix.length; i++) {
-    const ch = infix.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, M1);
-    h2 = Math.imul(h2 ^ ch, M2);
-  }
+}
+/** src[start, end), each code unit c mapped through `fold` when given. */
+function feedRange(src: string, start: number, end: number, fold: Uint16Array | undefined): void {
   // Two loops, not a test per code unit: this is the innermost loop of the tokenizer.
   if (fold) {
     for (let i = start; i < end; i++) {
@@ -54,75 +76,14 @@ export function tokenIdOfRange(prefix: string, infix: string, src: string, start
       h2 = Math.imul(h2 ^ ch, M2);
     }
   }
-  return finish(h1, h2);
 }
 
-/** tokenId(prefix + lower(src[a, b)) + (c < d ? "." + lower(src[c, d)) : "")), lower = ASCII A-Z → a-z: HTML tag and attribute names. */
-export function tokenIdOfName(prefix: string, src: string, a: number, b: number, c: number, d: number): number {
-  let h1 = SEED1;
-  let h2 = SEED2;
-  for (let i = 0; i < prefix.length; i++) {
-    const ch = prefix.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, M1);
-    h2 = Math.imul(h2 ^ ch, M2);
-  }
-  for (let i = a; i < b; i++) {
-    const ch = lowerAscii(src.charCodeAt(i));
-    h1 = Math.imul(h1 ^ ch, M1);
-    h2 = Math.imul(h2 ^ ch, M2);
-  }
-  if (c < d) {
-    h1 = Math.imul(h1 ^ 46, M1); // "."
-    h2 = Math.imul(h2 ^ 46, M2);
-    for (let i = c; i < d; i++) {
-      const ch = lowerAscii(src.charCodeAt(i));
-      h1 = Math.imul(h1 ^ ch, M1);
-      h2 = Math.imul(h2 ^ ch, M2);
-    }
-  }
-  return finish(h1, h2);
-}
-
-/**
- * tokenId(prefix + A + " " + B) for two words A and B given as ranges (sk: the word is a long
- * word's stub, written "sk:" + range; fold: lower-case the range through `fold`): the
- * sparse-bigram tokens of tokenize.ts, hashed in place like single words.
- */
-export function tokenIdOfPair(
-  prefix: string,
-  aSrc: string, aStart: number, aEnd: number, aSk: boolean, aFold: Uint16Array | undefined,
-  bSrc: string, bStart: number, bEnd: number, bSk: boolean, bFold: Uint16Array | undefined,
-): number {
-  h1 = SEED1;
-  h2 = SEED2;
-  feedString(prefix);
-  if (aSk) feedString("sk:");
-  feedRange(aSrc, aStart, aEnd, aFold);
-  feedString(" ");
-  if (bSk) feedString("sk:");
-  feedRange(bSrc, bStart, bEnd, bFold);
-  return finish(h1, h2);
-}
-
-// The running state of tokenIdOfPair: module variables, not an object, so no allocation per token.
-let h1 = 0;
-let h2 = 0;
-function feedString(s: string): void {
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, M1);
-    h2 = Math.imul(h2 ^ ch, M2);
-  }
-}
-function feedRange(src: string, start: number, end: number, fold: Uint16Array | undefined): void {
-  for (let i = start; i < end; i++) {
-    const ch = fold ? fold[src.charCodeAt(i)] : src.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, M1);
-    h2 = Math.imul(h2 ^ ch, M2);
-  }
-}
-
-const lowerAscii = (ch: number) => (ch >= 65 && ch <= 90 ? ch + 32 : ch);
+/** ASCII A-Z → a-z, every other code unit itself (HTML tag and attribute names). */
+const ASCII_LOWER = (() => {
+  const t = new Uint16Array(65536);
+  for (let c = 0; c < 65536; c++) t[c] = c >= 65 && c <= 90 ? c + 32 : c;
+  return t;
+})();
 
 function finish(h1: number, h2: number): number {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);

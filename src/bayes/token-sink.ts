@@ -3,8 +3,8 @@
 // string; the string path (StringSink: `tokenize`, tests, debugging) builds it. Both keep
 // the first `max` distinct tokens, so both see the same token set.
 import { IdSet } from "./id-set";
-import { tokenIdOfName, tokenIdOfPair, tokenIdOfRange } from "./token-id";
-import { FOLD, wordText } from "./words";
+import { tokenIdOfName, tokenIdOfRange } from "./token-id";
+import { FOLD } from "./words";
 
 export interface TokenSink {
   /** The token prefix + word. */
@@ -13,8 +13,6 @@ export interface TokenSink {
   addRange(prefix: string, infix: string, src: string, start: number, end: number, fold?: boolean): void;
   /** The token prefix + src[a, b) + (when c < d) "." + src[c, d), ASCII letters lower-cased: an HTML tag or tag.attribute name. */
   addName(prefix: string, src: string, a: number, b: number, c: number, d: number): void;
-  /** The token prefix + word A + " " + word B, each word given as scanWords reports it (words.ts WordFn). */
-  addPair(prefix: string, aSrc: string, aStart: number, aEnd: number, aSk: boolean, aFold: boolean, bSrc: string, bStart: number, bEnd: number, bSk: boolean, bFold: boolean): void;
   readonly full: boolean;
 }
 
@@ -32,9 +30,6 @@ export class StringSink implements TokenSink {
   addName(prefix: string, src: string, a: number, b: number, c: number, d: number): void {
     // The names are ASCII by construction (html-tags.ts), so toLowerCase is the ASCII fold.
     if (this.set.size < this.max) this.set.add(prefix + src.slice(a, b).toLowerCase() + (c < d ? `.${src.slice(c, d).toLowerCase()}` : ""));
-  }
-  addPair(prefix: string, aSrc: string, aStart: number, aEnd: number, aSk: boolean, aFold: boolean, bSrc: string, bStart: number, bEnd: number, bSk: boolean, bFold: boolean): void {
-    if (this.set.size < this.max) this.set.add(`${prefix}${wordText(aSrc, aStart, aEnd, aSk, aFold)} ${wordText(bSrc, bStart, bEnd, bSk, bFold)}`);
   }
   get full(): boolean {
     return this.set.size >= this.max;
@@ -55,9 +50,6 @@ export class IdSink implements TokenSink {
   }
   addName(prefix: string, src: string, a: number, b: number, c: number, d: number): void {
     if (!this.set.full) this.set.add(tokenIdOfName(prefix, src, a, b, c, d));
-  }
-  addPair(prefix: string, aSrc: string, aStart: number, aEnd: number, aSk: boolean, aFold: boolean, bSrc: string, bStart: number, bEnd: number, bSk: boolean, bFold: boolean): void {
-    if (!this.set.full) this.set.add(tokenIdOfPair(prefix, aSrc, aStart, aEnd, aSk, aFold ? FOLD : undefined, bSrc, bStart, bEnd, bSk, bFold ? FOLD : undefined));
   }
   get full(): boolean {
     return this.set.full;

@@ -88,13 +88,9 @@ test("tokenIds is tokenize mapped through tokenId, for every kind of token", () 
   });
   expect(tokenIds(m).sort()).toEqual(tokenize(m).map(tokenId).sort());
   expect(tokenIds(m, { htmlTags: true }).sort()).toEqual(tokenize(m, { htmlTags: true }).map(tokenId).sort());
-  const pairs = tokenize(m, { wordPairs: true });
-  expect(pairs).toContain("buy now");
-  expect(pairs.some((t) => t.includes(" ") && /[\u0400-\u04ff]/.test(t))).toBe(true);
-  expect(tokenIds(m, { wordPairs: true }).sort()).toEqual(pairs.map(tokenId).sort());
-  // Upper-case text goes through the fold table: "Cheap Deals" pairs as "cheap deals".
+  // Upper-case text goes through the fold table (words.ts FOLD) on the id path.
   const upper = parsed({ body: "Cheap DEALS Straße İstanbul ŞEHİR" });
-  expect(tokenIds(upper, { wordPairs: true }).sort()).toEqual(tokenize(upper, { wordPairs: true }).map(tokenId).sort());
-  expect(tokenize(upper, { wordPairs: true })).toContain("cheap deals");
+  expect(tokenIds(upper).sort()).toEqual(tokenize(upper).map(tokenId).sort());
+  expect(tokenize(upper)).toEqual(expect.arrayContaining(["cheap", "deals"]));
   expect(tokenIdOfRange("U:", "", "example.com", 0, 11)).toBe(tokenId("U:example.com"));
 });

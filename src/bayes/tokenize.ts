@@ -34,13 +34,11 @@ export const MAX_TOKENS = 3000;
 const MAX_URIS = 64;
 
 export interface TokenizeOptions {
-  /** Add "a b" pairs of adjacent body words (sparse bigrams); off = unigrams only. */
-  wordPairs?: boolean;
   /** Add tokens for HTML tags seen in rawbody (off by default: see above). */
   htmlTags?: boolean;
 }
 
-export const DEFAULT_TOKENIZE: Required<TokenizeOptions> = { wordPairs: false, htmlTags: false };
+export const DEFAULT_TOKENIZE: Required<TokenizeOptions> = { htmlTags: false };
 
 /** One for the process, reused (its table is 128 KiB): tokenIds is synchronous, so it is never shared by two messages. */
 const idSink = new IdSink(MAX_TOKENS);
@@ -75,34 +73,13 @@ function collect(msg: ParsedMessage, opts: TokenizeOptions, out: TokenSink): voi
     if (ext) out.add("M:att:", ext);
   }
   if (o.htmlTags) htmlTagTokens(msg.rawbody, MAX_TEXT, out);
-  textTokens(msg.body.slice(0, MAX_TEXT), "", out, o.wordPairs);
+  textTokens(msg.body.slice(0, MAX_TEXT), "", out);
 }
 
-function textTokens(text: string, prefix: string, out: TokenSink, pairs: boolean): void {
+function textTokens(text: string, prefix: string, out: TokenSink): void {
   // Stops at the first word that finds the set full: a long text costs no more than a short one.
-  if (!pairs) {
-    scanWords(text, (src, start, end, sk, fold) => {
-      out.addRange(prefix, sk ? "sk:" : "", src, start, end, fold);
-      return !out.full;
-    });
-    return;
-  }
-  // Each word, and each pair of adjacent words ("a b"), the previous word kept as its range.
-  let pSrc = "";
-  let pStart = 0;
-  let pEnd = 0;
-  let pSk = false;
-  let pFold = false;
-  let have = false;
   scanWords(text, (src, start, end, sk, fold) => {
     out.addRange(prefix, sk ? "sk:" : "", src, start, end, fold);
-    if (have) out.addPair(prefix, pSrc, pStart, pEnd, pSk, pFold, src, start, end, sk, fold);
-    pSrc = src;
-    pStart = start;
-    pEnd = end;
-    pSk = sk;
-    pFold = fold;
-    have = true;
     return !out.full;
   });
 }
