@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { parsed } from "../testing/parsed";
-import { Bayes, messageDigest, messageTokenIds } from "./bayes";
+import { Bayes, messageDigest } from "./bayes";
+import { tokenIds } from "./tokenize";
 import { MemoryTokenStore } from "./memory-store";
 
 test("the digest ignores header fields added on the way and line-end style; the body and Message-ID count", () => {
@@ -13,9 +14,9 @@ test("the digest ignores header fields added on the way and line-end style; the 
 
 test("token ids are distinct per token and stable", () => {
   const m = parsed({ body: "alpha beta gamma alpha" });
-  const ids = messageTokenIds(m);
+  const ids = tokenIds(m);
   expect(new Set(ids).size).toBe(ids.length);
-  expect(messageTokenIds(m)).toEqual(ids);
+  expect(tokenIds(m)).toEqual(ids);
   expect(ids.every((id) => Number.isSafeInteger(id) && id >= 0)).toBe(true);
 });
 

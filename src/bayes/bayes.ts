@@ -3,26 +3,24 @@
 // logging; the check (checks/bayes.ts) and `kas learn` (cli/learn.ts) wrap it.
 import { createHash } from "node:crypto";
 import type { ParsedMessage } from "../message/types";
-import { bandSymbols, type Classification, classify, classifyArrays, DEFAULT_PARAMS, type ClassifierParams } from "./classify";
-import type { LearnClass, LearnOutcome, StoreTotals, TokenStore } from "./store";
-import { MAX_TOKENS, tokenIds, type TokenizeOptions } from "./tokenize";
+import { bandSymbols, classifyArrays, DEFAULT_PARAMS } from "./classify";
+import type { LearnClass, LearnItem, LearnOutcome, Lookup, StoreTotals, TokenStore } from "./store";
+import { MAX_TOKENS, tokenIds } from "./tokenize";
+
+/** A long-lived writer (auto-learning, POST /v1/learn) expires tokens after this many learned messages (a full count costs ~0.1 s at a million tokens). */
+export const EXPIRE_EVERY = 500;
 
 export interface BayesOptions {
   /** Abstain until this many spam and ham messages were learned. */
   minSpam: number;
   minHam: number;
-  params?: ClassifierParams;
-  tokenize?: TokenizeOptions;
+  /** Set for a long-lived writer: every EXPIRE_EVERY learned messages, drop the least recently learned tokens beyond this many. */
+  expireBeyond?: number;
 }
 
 export type BayesVerdict =
   | { kind: "scored"; probability: number; symbols: string[]; used: number; totals: StoreTotals }
   | { kind: "abstain"; reason: string; totals: StoreTotals };
-
-/** Token ids of a message's distinct tokens (see token-id.ts on collisions). */
-export function messageTokenIds(msg: ParsedMessage, opts?: TokenizeOptions): number[] {
-  return tokenIds(msg, opts);
-}
 
 /**
  * Identity of a message for idempotent learning: its Message-ID and its body exactly as
@@ -41,32 +39,37 @@ export function messageDigest(msg: ParsedMessage): string {
 /** Count arrays for classifyIds, reused: filled and read with no await in between, so never shared by two messages. */
 let scratch = { spam: new Uint32Array(MAX_TOKENS), ham: new Uint32Array(MAX_TOKENS) };
 
+/** A lookup's counts into the scratch arrays, in the order of `ids` (0 and 0 = unknown); its totals. */
+function fillScratch(l: Lookup, ids: readonly number[]): StoreTotals {
+  for (let i = 0; i < ids.length; i++) {
+    const c = l.counts.get(ids[i]);
+    scratch.spam[i] = c ? c.spam : 0;
+    scratch.ham[i] = c ? c.ham : 0;
+  }
+  return l.totals;
+}
+
 export class Bayes {
+  private sinceExpiry = 0;
+
   constructor(
     readonly store: TokenStore,
     readonly opts: BayesOptions,
   ) {}
 
   async classify(msg: ParsedMessage): Promise<BayesVerdict> {
-    return this.classifyIds(messageTokenIds(msg, this.opts.tokenize));
+    return this.classifyIds(tokenIds(msg));
   }
 
-  /** The verdict on a message's distinct token ids (messageTokenIds). */
+  /** The verdict on a message's distinct token ids (tokenize.ts tokenIds). */
   async classifyIds(ids: readonly number[]): Promise<BayesVerdict> {
-    const params = this.opts.params ?? DEFAULT_PARAMS;
-    let totals: StoreTotals;
-    let c: Classification | undefined;
-    if (this.store.countsInto) {
-      // An in-memory store: counts into scratch arrays, no Map and no count objects (the scan path).
-      if (scratch.spam.length < ids.length) scratch = { spam: new Uint32Array(ids.length), ham: new Uint32Array(ids.length) };
-      totals = this.store.countsInto(ids, scratch.spam, scratch.ham);
-      if (this.enough(totals)) c = classifyArrays(scratch.spam, scratch.ham, ids.length, totals.nspam, totals.nham, params);
-    } else {
-      const l = await this.store.lookup(ids);
-      totals = l.totals;
-      if (this.enough(totals)) c = classify(l.counts.values(), totals.nspam, totals.nham, params);
-    }
-    if (!c) return { kind: "abstain", totals, reason: `learned ${totals.nspam} spam and ${totals.nham} ham, needs ${this.opts.minSpam} and ${this.opts.minHam}` };
+    // An in-memory store (snapshot.ts) answers into the arrays at once: no Map, no count objects.
+    const looked = this.store.countsInto ? undefined : await this.store.lookup(ids);
+    // After the await: the arrays are filled and read with no await in between.
+    if (scratch.spam.length < ids.length) scratch = { spam: new Uint32Array(ids.length), ham: new Uint32Array(ids.length) };
+    const totals = looked ? fillScratch(looked, ids) : this.store.countsInto!(ids, scratch.spam, scratch.ham);
+    if (!this.enough(totals)) return { kind: "abstain", totals, reason: `learned ${totals.nspam} spam and ${totals.nham} ham, needs ${this.opts.minSpam} and ${this.opts.minHam}` };
+    const c = classifyArrays(scratch.spam, scratch.ham, ids.length, totals.nspam, totals.nham, DEFAULT_PARAMS);
     return { kind: "scored", probability: c.probability, used: c.used, symbols: bandSymbols(c.probability), totals };
   }
 
@@ -76,6 +79,16 @@ export class Bayes {
 
   /** Learn (or forget) parsed messages in one store transaction. */
   async learn(msgs: readonly ParsedMessage[], op: LearnClass | "forget"): Promise<LearnOutcome[]> {
-    return this.store.learn(msgs.map((m) => ({ digest: messageDigest(m), op, tokens: messageTokenIds(m, this.opts.tokenize) })));
+    return this.learnItems(msgs.map((m) => ({ digest: messageDigest(m), op, tokens: tokenIds(m) })));
+  }
+
+  /** Learn items already tokenized, in one store transaction; a long-lived writer (opts.expireBeyond) also expires tokens now and then. */
+  async learnItems(items: readonly LearnItem[]): Promise<LearnOutcome[]> {
+    const out = await this.store.learn(items);
+    if (this.opts.expireBeyond !== undefined && (this.sinceExpiry += items.length) >= EXPIRE_EVERY) {
+      this.sinceExpiry = 0;
+      await this.store.expire(this.opts.expireBeyond);
+    }
+    return out;
   }
 }

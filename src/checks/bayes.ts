@@ -9,7 +9,8 @@
 // It learns from the score WITHOUT the BAYES_* hits, as SpamAssassin does, so the classifier
 // does not teach itself its own mistakes.
 import { statSync } from "node:fs";
-import { Bayes, messageDigest, messageTokenIds } from "../bayes/bayes";
+import { Bayes, messageDigest } from "../bayes/bayes";
+import { tokenIds } from "../bayes/tokenize";
 import { SnapshotTokenStore } from "../bayes/snapshot";
 import { openSqliteStore } from "../bayes/sqlite-store";
 import { BayesStoreError, type TokenStore } from "../bayes/store";
@@ -23,8 +24,6 @@ export { bayesDbPath };
 
 /** After a failure to open, retry this much later: a relearned database is picked up without a restart. */
 const REOPEN_AFTER_MS = 30_000;
-/** Auto-learning expires tokens beyond [bayes] max_tokens after this many learned messages. */
-const EXPIRE_EVERY = 500;
 /** How often an open reader checks whether the file was replaced (removed and relearned). */
 const STAT_EVERY_MS = 1000;
 /** Scanners wait at most this long for a lock (readers in WAL mode almost never need one). */
@@ -66,7 +65,6 @@ export class BayesCheck implements Check {
   private readonly path: string;
   private state: BayesState = "ok";
   private statAt = -Infinity;
-  private learnedSinceExpiry = 0;
 
   constructor(
     private readonly config: Pick<KasConfig, "data_dir" | "bayes">,
@@ -116,7 +114,7 @@ export class BayesCheck implements Check {
     if (!input.message) return { symbols: [] };
     // Auto-learning needs the tokens even when the database cannot be read (it may create it).
     const autolearn = this.config.bayes.autolearn;
-    const ids = autolearn ? messageTokenIds(input.message) : undefined;
+    const ids = autolearn ? tokenIds(input.message) : undefined;
     if (ids) this.remember(input.id, { ids, digest: messageDigest(input.message) });
     let bayes: Bayes;
     try {
@@ -125,7 +123,7 @@ export class BayesCheck implements Check {
       return this.problem(e);
     }
     try {
-      const v = await bayes.classifyIds(ids ?? messageTokenIds(input.message));
+      const v = await bayes.classifyIds(ids ?? tokenIds(input.message));
       if (v.kind === "abstain") return this.note("abstain", `bayes: not enough learned yet (${v.reason}), skipped`, []);
       return this.note("ok", `bayes: token database ${bayes.store.location} usable, classifying`, v.symbols);
     } catch (e) {
@@ -171,13 +169,9 @@ export class BayesCheck implements Check {
     const cls = score >= b.autolearn_spam_score ? "spam" : score <= b.autolearn_ham_score ? "ham" : undefined;
     if (!cls) return undefined;
     try {
-      this.writer ??= new Bayes(this.deps.openWriter?.() ?? this.deps.store ?? openSqliteStore(this.path, { busyTimeoutMs: AUTOLEARN_BUSY_MS }), this.opts());
-      const [outcome] = await this.writer.store.learn([{ digest: p.digest, op: cls, tokens: p.ids }]);
-      // Auto-learning is the only writer some sites have: it keeps the database bounded too.
-      if (++this.learnedSinceExpiry >= EXPIRE_EVERY) {
-        this.learnedSinceExpiry = 0;
-        await this.writer.store.expire(b.max_tokens);
-      }
+      // Auto-learning is the only writer some sites have: it keeps the database bounded too (expireBeyond).
+      this.writer ??= new Bayes(this.deps.openWriter?.() ?? this.deps.store ?? openSqliteStore(this.path, { busyTimeoutMs: AUTOLEARN_BUSY_MS }), { ...this.opts(), expireBeyond: b.max_tokens });
+      const [outcome] = await this.writer.learnItems([{ digest: p.digest, op: cls, tokens: p.ids }]);
       return outcome === "already" ? undefined : `bayes: autolearned as ${cls} (score without Bayes ${score.toFixed(1)})`;
     } catch (e) {
       return `bayes: autolearn skipped: ${e instanceof Error ? e.message : String(e)}`;

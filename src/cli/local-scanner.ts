@@ -1,19 +1,11 @@
-// The in-process scanner of `kas filter --local` and `kas scan --local`: the engine with the
-// checks of checks/registry.ts — SPF through an in-process SPF service (a server uses the
-// master's shared one), Bayes with auto-learning when [bayes] autolearn. A token database
-// that is missing or unusable is logged once; the scan goes on without Bayes.
-import { bayesLogLevel, createChecks } from "../checks/registry";
+// The in-process scanner of `kas filter --local` and `kas scan --local`: the engine and checks
+// exactly as a filtering process builds them (server/scanner.ts), with SPF through an
+// in-process SPF service instead of the master's shared one. A token database that is
+// missing or unusable is logged once; the scan goes on without Bayes.
 import type { KasConfig } from "../config/schema";
-import { createScanner } from "../engine/scanner";
-import { logger } from "../log/index";
+import { createEngineScanner } from "../server/scanner";
 import { createSpfService } from "../server/spf-service";
 
-export async function createLocalScanner(config: KasConfig) {
-  const log = logger("bayes");
-  const { checks, bayes } = createChecks(config, {
-    askSpf: config.spf.enabled ? createSpfService(config.spf).ask : undefined,
-    onBayesState: (note, state) => log[bayesLogLevel(state)](note.replace(/^bayes: /, "")),
-  });
-  const scanner = await createScanner(config, { checks });
-  return { scanner, close: () => bayes?.close() };
+export function createLocalScanner(config: KasConfig) {
+  return createEngineScanner(config, config.spf.enabled ? createSpfService(config.spf).ask : undefined);
 }

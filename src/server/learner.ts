@@ -3,13 +3,16 @@
 // (a server that is never taught pays nothing) and closes when the process exits. Several
 // filtering processes may each hold a writer: SQLite's WAL + busy_timeout serialise their
 // commits, and a lock held too long is answered "busy" (the client retries), never a hang.
+// This module is itself imported lazily (server/scanner.ts), so its imports cost a process
+// that never scans nothing.
+import { Bayes } from "../bayes/bayes";
+import { openSqliteStore } from "../bayes/sqlite-store";
+import { BayesStoreError } from "../bayes/store";
+import { bayesDbPath } from "../config/paths";
 import type { KasConfig } from "../config/schema";
-import type { Bayes } from "../bayes/bayes";
+import { parseMessage } from "../message/parse";
 import type { LearnOp, LearnReply } from "../protocol/kas/learn";
 import type { LearnAnswer } from "./worker";
-
-/** Expire tokens beyond [bayes] max_tokens after this many messages learned by this process (a full count costs ~0.1 s at a million tokens). */
-const EXPIRE_EVERY = 500;
 
 export interface Learner {
   learn(op: LearnOp, raw: Uint8Array): Promise<LearnAnswer>;
@@ -18,24 +21,13 @@ export interface Learner {
 
 export function createLearner(cfg: KasConfig): Learner {
   let bayes: Bayes | undefined;
-  let sinceExpiry = 0;
   return {
     async learn(op, raw) {
-      const [{ Bayes }, { openSqliteStore }, { bayesDbPath }, { parseMessage }, { BayesStoreError }] = await Promise.all([
-        import("../bayes/bayes"),
-        import("../bayes/sqlite-store"),
-        import("../config/paths"),
-        import("../message/parse"),
-        import("../bayes/store"),
-      ]);
       try {
-        bayes ??= new Bayes(openSqliteStore(bayesDbPath(cfg), { busyTimeoutMs: 5000 }), { minSpam: cfg.bayes.min_spam, minHam: cfg.bayes.min_ham });
+        // expireBeyond: tokens beyond [bayes] max_tokens go every few hundred learned messages.
+        bayes ??= new Bayes(openSqliteStore(bayesDbPath(cfg), { busyTimeoutMs: 5000 }), { minSpam: cfg.bayes.min_spam, minHam: cfg.bayes.min_ham, expireBeyond: cfg.bayes.max_tokens });
         const msg = await parseMessage(raw, cfg.scan);
         const [outcome] = await bayes.learn([msg], op);
-        if (++sinceExpiry >= EXPIRE_EVERY) {
-          sinceExpiry = 0;
-          await bayes.store.expire(cfg.bayes.max_tokens);
-        }
         // The totals row only (stats() would count every token).
         const { totals } = await bayes.store.lookup([]);
         const reply: LearnReply = { version: 1, outcome, spam: totals.nspam, ham: totals.nham };

@@ -4,6 +4,7 @@
 // process creates the scanner it serves with: the engine plus the Bayes check, exactly as
 // `kas filter --local` / `kas scan --local` do, so a server gives the same verdicts, and
 // the learner of POST /v1/learn (learner.ts), which opens the token writer on first use.
+import type { CheckDeps } from "../checks/registry";
 import type { KasConfig } from "../config/schema";
 import type { RulesInfo } from "./ipc";
 import type { ScannerFactory } from "./worker";
@@ -16,18 +17,31 @@ export async function validateRules(config: KasConfig): Promise<RulesInfo> {
   return { version: db.version, digest: db.digest, source };
 }
 
-// The checks of checks/registry.ts; SPF asks the master's shared service over IPC (deps.spf).
-// Each filtering process logs a change of the Bayes database's state once.
-export const workerScannerFactory: ScannerFactory = async (config, deps) => {
-  const [{ createScanner }, { bayesLogLevel, createChecks }, { logger }, { createLearner }] = await Promise.all([
-    import("../engine/scanner"),
-    import("../checks/registry"),
-    import("../log/index"),
-    import("./learner"),
-  ]);
+/**
+ * The engine with the checks of checks/registry.ts, as every scanning process builds it: a
+ * filtering process (SPF asks the master's shared service over IPC) and the local scanners of
+ * `kas filter --local` / `kas scan --local` (an in-process SPF service), so a server and a
+ * local scan judge alike. Each process logs a change of the Bayes database's state once.
+ */
+export async function createEngineScanner(config: KasConfig, askSpf: CheckDeps["askSpf"]) {
+  const [{ createScanner }, { bayesLogLevel, createChecks }, { logger }] = await Promise.all([import("../engine/scanner"), import("../checks/registry"), import("../log/index")]);
   const log = logger("bayes");
-  const { checks } = createChecks(config, { askSpf: deps.spf, onBayesState: (note, state) => log[bayesLogLevel(state)](note.replace(/^bayes: /, "")) });
+  const { checks, bayes } = createChecks(config, { askSpf, onBayesState: (note, state) => log[bayesLogLevel(state)](note.replace(/^bayes: /, "")) });
   const scanner = await createScanner(config, { checks });
+  return { scanner, close: () => bayes?.close() };
+}
+
+export const workerScannerFactory: ScannerFactory = async (config, deps) => {
+  const [{ scanner, close }, { createLearner }] = await Promise.all([createEngineScanner(config, deps.spf), import("./learner")]);
   const learner = createLearner(config);
-  return { db: scanner.db, dbSource: scanner.dbSource, scan: (r) => scanner.scan(r), learn: learner.learn, close: learner.close };
+  return {
+    db: scanner.db,
+    dbSource: scanner.dbSource,
+    scan: (r) => scanner.scan(r),
+    learn: learner.learn,
+    close: () => {
+      learner.close();
+      close();
+    },
+  };
 };
