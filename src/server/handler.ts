@@ -36,12 +36,28 @@ export interface HandlerDeps {
   version: string;
 }
 
-const json = (status: number, body: unknown, extra: Record<string, string> = {}) =>
+export const json = (status: number, body: unknown, extra: Record<string, string> = {}) =>
   new Response(JSON.stringify(body) + "\n", { status, headers: { "content-type": "application/json", ...extra } });
-const fail = (code: ErrorCode, message: string, close = false) => {
+/** A protocol error reply; `close` when the body was not read (the connection cannot be reused). */
+export const fail = (code: ErrorCode, message: string, close = false) => {
   const e = errorReply(code, message);
   return json(e.status, e.body, close ? { connection: "close" } : {});
 };
+
+/**
+ * The request body of a scan or learn request under [server] max_request_size and
+ * data_timeout, or the error reply to send: a declared size over the cap is refused before
+ * reading, and every refusal closes the connection (the body was not read to its end).
+ */
+export async function readBody(req: Request, cfg: KasConfig["server"]): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; reply: Response }> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > cfg.max_request_size) return { ok: false, reply: fail("too_large", `message of ${declared} bytes exceeds max_request_size ${cfg.max_request_size}`, true) };
+  const body = await readLimited(req.body, cfg.max_request_size, cfg.data_timeout * 1000);
+  if (body.ok) return { ok: true, bytes: body.bytes };
+  if (body.reason === "too_large") return { ok: false, reply: fail("too_large", `message exceeds max_request_size ${cfg.max_request_size}`, true) };
+  if (body.reason === "timeout") return { ok: false, reply: fail("timeout", `no data for data_timeout ${cfg.data_timeout}s after ${body.received} bytes`, true) };
+  return { ok: false, reply: fail("bad_request", `body unreadable: ${body.error}`, true) };
+}
 
 let seq = 0;
 const newId = () => `${Date.now().toString(36)}.${process.pid.toString(36)}.${(seq++).toString(36)}`;
@@ -70,17 +86,10 @@ function route(d: HandlerDeps) {
     if (path !== SCAN_PATH) return fail("not_found", `no such endpoint ${path.slice(0, 100)}; this server speaks POST ${SCAN_PATH}, GET ${PING_PATH}, GET ${STATUS_PATH}`);
     if (req.method !== "POST") return fail("method_not_allowed", `use POST ${SCAN_PATH} with the message as body`);
 
-    const cfg = d.config().server;
-    const declared = Number(req.headers.get("content-length") ?? "0");
-    if (declared > cfg.max_request_size) return fail("too_large", `message of ${declared} bytes exceeds max_request_size ${cfg.max_request_size}`, true);
     const head = decodeScanHeaders(req.headers, newId());
     if (!head.ok) return fail("bad_request", head.reason, true);
-    const body = await readLimited(req.body, cfg.max_request_size, cfg.data_timeout * 1000);
-    if (!body.ok) {
-      if (body.reason === "too_large") return fail("too_large", `message exceeds max_request_size ${cfg.max_request_size}`, true);
-      if (body.reason === "timeout") return fail("timeout", `no data for data_timeout ${cfg.data_timeout}s after ${body.received} bytes`, true);
-      return fail("bad_request", `body unreadable: ${body.error}`, true);
-    }
+    const body = await readBody(req, d.config().server);
+    if (!body.ok) return body.reply;
     const request: ScanRequest = { id: head.value.id, envelope: head.value.envelope, raw: body.bytes };
     const t0 = performance.now();
     const env = request.envelope;

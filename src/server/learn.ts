@@ -4,16 +4,9 @@
 // master never parses a message: a slow or broken one cannot stall the listeners or crash
 // the process that holds them.
 import type { KasConfig } from "../config/schema";
-import { readLimited } from "../protocol/framing";
 import { decodeLearnOp, type LearnOp } from "../protocol/kas/learn";
-import { errorReply, type ErrorCode } from "../protocol/kas/reply";
+import { fail, json, readBody } from "./handler";
 import type { Learned } from "./job";
-
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body) + "\n", { status, headers: { "content-type": "application/json" } });
-const fail = (code: ErrorCode, message: string) => {
-  const e = errorReply(code, message);
-  return json(e.status, e.body);
-};
 
 export interface LearnHandlerDeps {
   config(): KasConfig;
@@ -26,9 +19,8 @@ export function makeLearnHandler(d: LearnHandlerDeps) {
     if (req.method !== "POST") return fail("method_not_allowed", "use POST /v1/learn with X-KAS-Learn: spam|ham|forget and the message as body");
     const op = decodeLearnOp(req.headers);
     if (!op.ok) return fail("bad_request", op.reason);
-    const cfg = d.config();
-    const body = await readLimited(req.body, cfg.server.max_request_size, cfg.server.data_timeout * 1000);
-    if (!body.ok) return fail(body.reason === "too_large" ? "too_large" : body.reason === "timeout" ? "timeout" : "bad_request", `message not read: ${body.reason}`);
+    const body = await readBody(req, d.config().server);
+    if (!body.ok) return body.reply;
     const r = await d.learn(op.value, body.bytes);
     return r.ok ? json(200, r.reply) : fail(r.code, r.message);
   };

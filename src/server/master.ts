@@ -25,8 +25,6 @@ export interface MasterHooks {
   beforeDispatch?: BeforeDispatch;
   /** Answers the workers' `spf_query` IPC requests (one DNS cache for the pool). */
   spf?: (q: SpfQuery) => Promise<SpfAnswer>;
-  /** More endpoints the master answers itself, by exact path (POST /v1/learn is built in: learn.ts). */
-  routes?: (config: () => KasConfig) => Record<string, (req: Request) => Promise<Response>>;
   /** Extra members merged into GET /v1/status (e.g. license state). */
   status?: () => Record<string, unknown>;
   /**
@@ -119,7 +117,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     submit: (r) => pool.submit(r),
     status,
     beforeDispatch: deps.hooks?.beforeDispatch,
-    routes: { ...deps.hooks?.routes?.(() => current.config), [LEARN_PATH]: makeLearnHandler({ config: () => current.config, learn: (op, raw) => pool.learn(op, raw) }) },
+    routes: { [LEARN_PATH]: makeLearnHandler({ config: () => current.config, learn: (op, raw) => pool.learn(op, raw) }) },
     version: deps.version,
     onScanned(line, st) {
       messages[st] = (messages[st] ?? 0) + 1;
