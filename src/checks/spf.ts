@@ -3,7 +3,7 @@
 // SPF_<RESULT> / SPF_HELO_<RESULT>; their weights live in rules/60_checks.cf. A slow or
 // absent service never holds a message past the scan deadline: that is SPF temperror.
 import type { SpfAnswer, SpfQuery } from "../spf/types";
-import { SPF_RESULTS, temperrorReceivedSpf } from "../spf";
+import { SPF_RESULTS, temperrorAnswer } from "../spf";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 export interface SpfCheckOptions {
@@ -35,9 +35,7 @@ export function createSpfCheck(opts: SpfCheckOptions): Check {
   }
 
   function temperror(q: SpfQuery, problem: string): SpfAnswer & { note: string } {
-    const identity = q.identity ?? "mailfrom";
-    const receivedSpf = temperrorReceivedSpf({ identity, ip: q.ip, mailFrom: q.from, helo: q.helo ?? "", receiver: opts.receiver, problem });
-    return { result: "temperror", problem, receivedSpf, note: `spf (${identity}): ${problem}` };
+    return { ...temperrorAnswer(q, problem, opts.receiver), note: `spf (${q.identity ?? "mailfrom"}): ${problem}` };
   }
 
   return {

@@ -8,7 +8,7 @@ import { createWireResolver, parseServerAddress, systemNameserver } from "../dns
 import { parseIp } from "../dns/ip";
 import type { Resolver } from "../dns/types";
 import { ConfigError } from "../errors";
-import { checkHelo, checkMailFrom, receivedSpf, temperrorReceivedSpf, type IdentityCheck } from "../spf";
+import { checkHelo, checkMailFrom, receivedSpf, temperrorAnswer, type IdentityCheck } from "../spf";
 import type { SpfAnswer, SpfQuery } from "../spf/types";
 
 export interface SpfServiceStats extends CacheStats {
@@ -93,8 +93,5 @@ function answerOf(check: IdentityCheck, req: { ip: string; mailFrom: string; hel
 
 /** The answer when the evaluation's deadline passed: temperror (§2.6.6: a transient error). */
 export function timeoutAnswer(q: SpfQuery, receiver: string, seconds: number): SpfAnswer {
-  const problem = `SPF evaluation took longer than ${seconds} s`;
-  const identity = q.identity === "helo" ? "helo" : "mailfrom";
-  const sender = identity === "helo" || q.from === "" ? `postmaster@${q.helo ?? ""}` : q.from;
-  return { result: "temperror", problem, identity, sender, receivedSpf: temperrorReceivedSpf({ identity, ip: q.ip, mailFrom: q.from, helo: q.helo ?? "", receiver, problem }) };
+  return temperrorAnswer(q, `SPF evaluation took longer than ${seconds} s`, receiver);
 }

@@ -20,20 +20,28 @@ export interface IdentityCheck extends SpfOutcome {
 
 type Common = Omit<CheckHostInput, "ip" | "domain" | "sender" | "helo">;
 
+/**
+ * The <sender> check_host() gets for an identity: the HELO identity, and a MAIL FROM with an
+ * empty reverse-path (§2.4), use postmaster@HELO; a MAIL FROM with no local-part gets
+ * "postmaster" (§4.3: "If the <sender> has no local-part, substitute the string postmaster").
+ */
+export function identitySender(identity: Identity, mailFrom: string, helo: string): string {
+  if (identity === "helo" || mailFrom === "") return `postmaster@${helo}`;
+  const at = mailFrom.lastIndexOf("@");
+  return at > 0 ? mailFrom : `postmaster@${mailFrom.slice(at + 1)}`;
+}
+
 /** §2.4: MAIL FROM check; an empty reverse-path means the HELO name stands in (postmaster@HELO). */
 export async function checkMailFrom(req: SpfRequest, common: Common): Promise<IdentityCheck> {
   if (req.mailFrom === "") return checkHelo(req, common, "mailfrom");
-  const at = req.mailFrom.lastIndexOf("@");
-  const domain = at >= 0 ? req.mailFrom.slice(at + 1) : req.mailFrom;
-  // §4.3: "If the <sender> has no local-part, substitute the string "postmaster"".
-  const sender = at > 0 ? req.mailFrom : `postmaster@${domain}`;
-  const out = await checkHost({ ...common, ip: req.ip, domain, sender, helo: req.helo });
+  const sender = identitySender("mailfrom", req.mailFrom, req.helo);
+  const out = await checkHost({ ...common, ip: req.ip, domain: sender.slice(sender.lastIndexOf("@") + 1), sender, helo: req.helo });
   return { ...out, identity: "mailfrom", sender };
 }
 
 /** §2.3: the HELO identity; a domain literal or a single-label name gives `none` (§4.3). */
 export async function checkHelo(req: SpfRequest, common: Common, identity: Identity = "helo"): Promise<IdentityCheck> {
-  const sender = `postmaster@${req.helo}`;
+  const sender = identitySender("helo", req.mailFrom, req.helo);
   const out = await checkHost({ ...common, ip: req.ip, domain: req.helo, sender, helo: req.helo });
   return { ...out, identity, sender };
 }

@@ -2,7 +2,8 @@
 //   Received-SPF: pass (receiver: comment) client-ip=192.0.2.1; envelope-from="a@b";
 //                 helo=mx.b; receiver=mx.example; identity=mailfrom; mechanism="ip4:..."
 // Key values are quoted unless they are dot-atoms (RFC 5322 §3.2.3); problem= for errors.
-import type { IdentityCheck } from "./identity";
+import { identitySender, type IdentityCheck } from "./identity";
+import type { SpfAnswer, SpfQuery } from "./types";
 
 export interface ReceivedSpfInput {
   check: IdentityCheck;
@@ -39,9 +40,11 @@ export function receivedSpf(x: ReceivedSpfInput): string {
   return `${x.check.result} (${note}) ${keys.map(([k, v]) => `${k}=${quote(v)}`).join("; ")}`;
 }
 
-/** A temperror field for when no evaluation finished (deadline passed, service unreachable). */
-export function temperrorReceivedSpf(x: { identity: "mailfrom" | "helo"; ip: string; mailFrom: string; helo: string; receiver?: string; problem: string }): string {
-  const sender = x.identity === "mailfrom" && x.mailFrom ? x.mailFrom : `postmaster@${x.helo}`;
-  const check: IdentityCheck = { result: "temperror", domain: sender.slice(sender.lastIndexOf("@") + 1), identity: x.identity, sender, problem: x.problem, lookups: 0, voidLookups: 0 };
-  return receivedSpf({ check, ip: x.ip, mailFrom: x.mailFrom, helo: x.helo, receiver: x.receiver });
+/** The answer when no evaluation finished (deadline passed, service unreachable): temperror (§2.6.6), with its Received-SPF field. */
+export function temperrorAnswer(q: SpfQuery, problem: string, receiver?: string): SpfAnswer {
+  const identity = q.identity ?? "mailfrom";
+  const helo = q.helo ?? "";
+  const sender = identitySender(identity, q.from, helo);
+  const check: IdentityCheck = { result: "temperror", domain: sender.slice(sender.lastIndexOf("@") + 1), identity, sender, problem, lookups: 0, voidLookups: 0 };
+  return { result: "temperror", problem, identity, sender, receivedSpf: receivedSpf({ check, ip: q.ip, mailFrom: q.from, helo, receiver }) };
 }
