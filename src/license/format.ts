@@ -40,6 +40,7 @@
 // the first line so a future kas-license-2 can never verify as version 1. The signature is
 // not part of what it signs.
 import { parse, TomlDate, TomlError } from "smol-toml";
+import { decodeBase64Exact } from "./keys";
 
 export const FORMAT = "kas-license-1";
 
@@ -166,7 +167,7 @@ export function parseLicense(text: string): License | { problem: string } {
   const sig = out.signature as string;
   // The last base64 character carries 4 unused bits: accept only the canonical encoding
   // (RFC 4648 §3.5), or a changed byte could decode to the same signature and go unnoticed.
-  if (!/^[A-Za-z0-9+/]{86}==$/.test(sig) || Buffer.from(sig, "base64").toString("base64") !== sig) return bad("field `signature` is not a base64 Ed25519 signature (64 bytes)");
+  if (!decodeBase64Exact(sig, 64)) return bad("field `signature` is not a base64 Ed25519 signature (64 bytes)");
   return out as unknown as License;
 }
 

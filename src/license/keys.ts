@@ -36,8 +36,8 @@ function keyLine(text: string): string {
   return lines.length === 1 ? lines[0] : lines.length === 0 ? "" : lines.join("\n");
 }
 
-/** Decodes exactly `n` bytes of standard base64, or returns undefined. */
-function raw(b64: string, n: number): Buffer | undefined {
+/** Decodes exactly `n` bytes of standard base64 (keys, Ed25519 signatures), or returns undefined. */
+export function decodeBase64Exact(b64: string, n: number): Buffer | undefined {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) return undefined;
   const bytes = Buffer.from(b64, "base64");
   // Canonical encoding only (RFC 4648 §3.5): unused bits set would be a second spelling of the same key.
@@ -51,7 +51,7 @@ export function parsePublicKey(text: string): PublicKey | string {
     if (line.startsWith(PRIVATE_PREFIX)) return "this is a PRIVATE key: give the .pub file (the private key stays with the issuer)";
     return `not a kas public key (expected one line ${PUBLIC_PREFIX}<base64 of 32 bytes>)`;
   }
-  const bytes = raw(line.slice(PUBLIC_PREFIX.length), 32);
+  const bytes = decodeBase64Exact(line.slice(PUBLIC_PREFIX.length), 32);
   if (!bytes) return `not a kas public key: the base64 after ${PUBLIC_PREFIX} must decode to exactly 32 bytes`;
   return publicFromRaw(bytes);
 }
@@ -59,7 +59,7 @@ export function parsePublicKey(text: string): PublicKey | string {
 export function parsePrivateKey(text: string): PrivateKey | string {
   const line = keyLine(text);
   if (!line.startsWith(PRIVATE_PREFIX)) return `not a kas private key (expected one line ${PRIVATE_PREFIX}<base64 of 32 bytes>)`;
-  const seed = raw(line.slice(PRIVATE_PREFIX.length), 32);
+  const seed = decodeBase64Exact(line.slice(PRIVATE_PREFIX.length), 32);
   if (!seed) return `not a kas private key: the base64 after ${PRIVATE_PREFIX} must decode to exactly 32 bytes`;
   const pub = ed25519PublicOf(seed);
   const key = createPrivateKey({ key: { kty: "OKP", crv: "Ed25519", d: b64url(seed), x: b64url(pub) }, format: "jwk" });

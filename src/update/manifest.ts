@@ -11,7 +11,7 @@
 //   <version>/files/<name>              the rule sources of that version
 // A .sig file is one line: the base64 (RFC 4648 §4) of the 64-byte signature.
 import { createHash } from "node:crypto";
-import { loadPublicKeys, signBytes, verifyBytes, type PrivateKey, type PublicKey } from "../license/keys";
+import { decodeBase64Exact, loadPublicKeys, signBytes, verifyBytes, type PrivateKey, type PublicKey } from "../license/keys";
 
 export const MANIFEST_FORMAT = "kas-update-1";
 export const LATEST = "latest.json";
@@ -21,7 +21,7 @@ export const FILES_DIR = "files";
 /** A manifest is a few KB; anything much larger is not one (and is not read further). */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
 /** Flat file names only: no path can escape the staging directory (compileDir reads top-level *.cf). */
-const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.cf$/;
+export const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.cf$/;
 
 export interface ManifestFile {
   sha256: string;
@@ -69,9 +69,8 @@ export function signManifest(bytes: Uint8Array, key: PrivateKey): string {
 /** The trusted key that signed `bytes`, or undefined (a malformed .sig is just not a signature). */
 export function verifyManifest(bytes: Uint8Array, sigText: Uint8Array, trusted: readonly PublicKey[]): PublicKey | undefined {
   const text = new TextDecoder().decode(sigText).trim();
-  if (!/^[A-Za-z0-9+/]{86}==$/.test(text)) return undefined;
-  const sig = Buffer.from(text, "base64");
-  return trusted.find((k) => verifyBytes(bytes, sig, k));
+  const sig = decodeBase64Exact(text, 64);
+  return sig && trusted.find((k) => verifyBytes(bytes, sig, k));
 }
 
 /** [update] trusted_keys: key text or the path of a .pub file; a bad entry names itself. */

@@ -8,7 +8,7 @@ import { writeFileAtomic } from "../atomic-write";
 import { DataError, KasError, StateError, UsageError } from "../errors";
 import type { PrivateKey } from "../license/keys";
 import { compileDirOrThrow, type Diagnostic } from "../ruledb/index";
-import { encodeManifest, FILES_DIR, LATEST, MANIFEST, MANIFEST_FORMAT, sha256, SIG_SUFFIX, signManifest, type Manifest } from "./manifest";
+import { encodeManifest, FILE_NAME, FILES_DIR, LATEST, MANIFEST, MANIFEST_FORMAT, sha256, SIG_SUFFIX, signManifest, type Manifest } from "./manifest";
 
 export interface PublishOptions {
   rulesDir: string;
@@ -57,7 +57,7 @@ export function publish(o: PublishOptions): Published {
 
   const names = readdirSync(o.rulesDir).filter((n) => n.endsWith(".cf")).sort();
   if (!names.length) throw new DataError(`${o.rulesDir} has no *.cf files`, "publish a directory of rule files");
-  const bad = names.find((n) => !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.cf$/.test(n));
+  const bad = names.find((n) => !FILE_NAME.test(n));
   if (bad) throw new DataError(`rule file name ${JSON.stringify(bad)} is not allowed in a bundle`, "use letters, digits, . _ - (e.g. 50_scores.cf)");
 
   const manifest: Manifest = { format: MANIFEST_FORMAT, version, created: o.now.toISOString(), min_kas_version: o.kasVersion, files: {} };
