@@ -3,7 +3,7 @@
 // reading meanwhile never waits for more than one batch, and a crash loses at most one.
 import type { ParsedMessage } from "../message/types";
 import type { Bayes } from "./bayes";
-import { readMessages, type Skipped } from "./mail-files";
+import { eachMessage, type Skipped } from "./mail-files";
 import type { LearnClass, LearnOutcome } from "./store";
 
 /** Messages per write transaction: ~50 ms of SQLite work, so readers and other writers never wait long. */
@@ -35,19 +35,14 @@ export async function learnFiles(o: LearnFilesOptions): Promise<LearnTally> {
     batch = [];
     o.onProgress?.(tally);
   };
-  for (const file of o.files) {
-    tally.files++;
-    const { messages, skipped } = readMessages(file);
-    if (skipped) tally.skipped.push(skipped);
-    for (const m of messages) {
-      try {
-        batch.push(await o.parse(m.raw));
-      } catch (e) {
-        tally.skipped.push({ label: m.label, reason: `cannot parse: ${e instanceof Error ? e.message : String(e)}` });
-        continue;
-      }
-      if (batch.length >= (o.batch ?? BATCH)) await flush();
+  for (const m of eachMessage(o.files, { onFile: () => tally.files++, onSkip: (s) => tally.skipped.push(s) })) {
+    try {
+      batch.push(await o.parse(m.raw));
+    } catch (e) {
+      tally.skipped.push({ label: m.label, reason: `cannot parse: ${e instanceof Error ? e.message : String(e)}` });
+      continue;
     }
+    if (batch.length >= (o.batch ?? BATCH)) await flush();
   }
   await flush();
   return tally;

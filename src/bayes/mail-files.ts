@@ -51,6 +51,16 @@ export function readMessages(path: string): { messages: MessageFile[]; skipped?:
   return splitMessages(path, bytes);
 }
 
+/** Every message of `files` in order (readMessages of each); `onFile` when a file is reached, `onSkip` for one that gives none. */
+export function* eachMessage(files: readonly string[], on: { onFile?: (path: string) => void; onSkip?: (s: Skipped) => void } = {}): Generator<MessageFile> {
+  for (const f of files) {
+    on.onFile?.(f);
+    const { messages, skipped } = readMessages(f);
+    if (skipped) on.onSkip?.(skipped);
+    yield* messages;
+  }
+}
+
 export function splitMessages(path: string, bytes: Uint8Array): { messages: MessageFile[]; skipped?: Skipped } {
   // latin1 maps bytes 1:1 to code units, so slicing the text slices the bytes.
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import pkg from "../../package.json";
 import { Bayes } from "../bayes/bayes";
 import { learnFiles } from "../bayes/learner";
-import { readMessages } from "../bayes/mail-files";
+import { eachMessage } from "../bayes/mail-files";
 import { DEFAULT_PARAMS } from "../bayes/classify";
 import { MemoryTokenStore } from "../bayes/memory-store";
 import { DEFAULT_TOKENIZE } from "../bayes/tokenize";
@@ -61,7 +61,7 @@ type Scanner = { scan(r: { id: string; envelope: { rcpt: string[] }; raw: Uint8A
 
 /** The raw messages of files (a file may be an mbox), in order. */
 function* messagesOf(list: string[]): Generator<Uint8Array> {
-  for (const f of list) for (const m of readMessages(f).messages) yield m.raw;
+  for (const m of eachMessage(list)) yield m.raw;
 }
 
 async function scanGroup(scanner: Scanner, name: string, spam: boolean, raws: Iterable<Uint8Array>): Promise<GroupResult> {

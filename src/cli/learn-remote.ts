@@ -2,7 +2,7 @@
 // per message, a few in flight), with the client module's timeouts. The server learns into
 // its own token database; what it did per message comes back and is tallied here.
 import type { LearnTally } from "../bayes/learner";
-import { readMessages } from "../bayes/mail-files";
+import { eachMessage } from "../bayes/mail-files";
 import { httpRequest } from "../client/http";
 import type { KasConfig } from "../config/schema";
 import { EXIT } from "../errors";
@@ -45,20 +45,12 @@ export async function learnViaServer(config: KasConfig, connect: string, op: Lea
     }
   };
   const t0 = performance.now();
-  function* each() {
-    for (const f of files) {
-      tally.files++;
-      const { messages, skipped } = readMessages(f);
-      if (skipped) tally.skipped.push(skipped);
-      yield* messages;
-    }
-  }
   // The last message goes alone, after every other reply is in: its reply then carries the
   // totals after all of this run's commits (with several in flight, the reply that arrives
   // last may have read the totals before another filtering process committed).
   let held: { label: string; raw: Uint8Array } | undefined;
   function* allButLast() {
-    for (const m of each()) {
+    for (const m of eachMessage(files, { onFile: () => tally.files++, onSkip: (s) => tally.skipped.push(s) })) {
       if (held) yield held;
       held = m;
     }

@@ -4,7 +4,7 @@
 //   {"path": ..., "status": ..., "score": ..., "hits": [{"name","score"}], "notes": [...]}
 // Through the server (the native protocol; [client] connect_to unless --connect) with N
 // requests in flight, or in-process with --local (the engine plus the Bayes check).
-import { listFiles, readMessages, type MessageFile } from "../bayes/mail-files";
+import { eachMessage, listFiles, type MessageFile } from "../bayes/mail-files";
 import { loadConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
 import type { Hit } from "../engine/types";
@@ -58,21 +58,13 @@ export default kasCommand({
       else process.stdout.write(`${l.path}\t${l.status}\t${l.score.toFixed(1)}\t${l.hits.map((h) => h.name).join(",")}${l.error ? `\t${l.error}` : ""}\n`);
     };
     try {
-      await inOrder(messages(files, (label, reason) => log.warn("skipped %s: %s", label, reason)), jobs, scanOne, print);
+      await inOrder(eachMessage(files, { onSkip: (s) => log.warn("skipped %s: %s", s.label, s.reason) }), jobs, scanOne, print);
     } finally {
       await close();
     }
     process.exitCode = failed ? EXIT.TEMPFAIL : EXIT.OK;
   },
 });
-
-function* messages(files: readonly string[], onSkip: (label: string, reason: string) => void): Generator<MessageFile> {
-  for (const f of files) {
-    const { messages, skipped } = readMessages(f);
-    if (skipped) onSkip(skipped.label, skipped.reason);
-    yield* messages;
-  }
-}
 
 /** Run `fn` over `items` with at most `jobs` in flight; results are printed in input order. */
 export async function inOrder<T, R>(items: Iterable<T>, jobs: number, fn: (item: T, seq: number) => Promise<R>, out: (r: R) => void): Promise<void> {
