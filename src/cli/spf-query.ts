@@ -9,7 +9,7 @@ export const SPF_EXIT: Record<string, number> = { pass: 0, fail: 1, softfail: 2,
 export default kasCommand({
   name: "spf-query",
   description: "Evaluate SPF (RFC 7208) for one client IP and envelope sender; print the result, explanation, matching mechanism, DNS lookups and a Received-SPF line",
-  exitCodes: { 0: "pass", 1: "fail", 2: "softfail", 3: "neutral", 4: "none", 5: "temperror", 6: "permerror", 64: "bad arguments (IP, sender, resolver, timeout)", 78: "the configuration is invalid" },
+  exitCodes: { ...Object.fromEntries(Object.entries(SPF_EXIT).map(([result, code]) => [code, result])), 64: "bad arguments (IP, sender, resolver, timeout)", 78: "the configuration is invalid" },
   args: {
     ...CONFIG_ARG,
     ip: { type: "string", description: "client IP address (IPv4 or IPv6)", valueHint: "ADDR" },

@@ -18,7 +18,6 @@ import { licenseUsagePath } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 import { dayAfter, keyStatus, loadKeyFile, loadTrustedIssuers, utcDay, WARN_DAYS, type KeyStatus, type LoadedKey, type Verdict } from "./check";
 import { parseDay, type License } from "./format";
-import type { PublicKey } from "./keys";
 import { domainOf, normaliseAddress, SqliteUsageStore, type UsageStore } from "./usage";
 
 export type LicenseConfig = Pick<KasConfig, "data_dir" | "license">;
@@ -73,7 +72,6 @@ export function updatesAllowed(state: Pick<LicenseState, "verdict">): boolean {
 export class LicenseService {
   private readonly clock: () => Date;
   private readonly usage: UsageStore;
-  private trusted: PublicKey[] = [];
   private active!: LoadedKey;
   private reserve?: LoadedKey;
 
@@ -112,7 +110,6 @@ export class LicenseService {
   }
 
   private apply(k: ReturnType<LicenseService["read"]>): void {
-    this.trusted = k.trusted;
     this.active = k.active;
     this.reserve = k.reserve;
     this.memo = undefined;
