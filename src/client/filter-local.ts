@@ -6,9 +6,8 @@
 import type { KasConfig } from "../config/schema";
 import type { Scanner } from "../engine/scanner";
 import type { Envelope } from "../engine/types";
-import { EXIT } from "../errors";
 import { applyEdits } from "../message/edit";
-import { noVerdict, type FilterLog, type FilterOutcome } from "./filter";
+import { noVerdict, verdictOutcome, type FilterLog, type FilterOutcome } from "./filter";
 
 export async function filterLocal(scanner: Pick<Scanner, "scan">, config: KasConfig, raw: Uint8Array, envelope: Envelope, id: string, log: FilterLog): Promise<FilterOutcome> {
   let result;
@@ -18,8 +17,5 @@ export async function filterLocal(scanner: Pick<Scanner, "scan">, config: KasCon
     return noVerdict(raw, `scan failed: ${e instanceof Error ? e.message : String(e)}`, config.client.on_error, applyEdits, log);
   }
   log.info("%s status=%s score=%s/%s action=%s hits=%s", id, result.status, result.score, result.threshold, result.disposition, result.hits.map((h) => h.name).join(","));
-  const status = result.status;
-  if (result.disposition === "reject") return { exitCode: EXIT.UNAVAILABLE, output: new Uint8Array(0), message: result.reply?.text, status };
-  if (result.disposition === "tempfail") return { exitCode: EXIT.TEMPFAIL, output: new Uint8Array(0), message: result.reply?.text, status };
-  return { exitCode: EXIT.OK, output: applyEdits(raw, result.edits), status };
+  return verdictOutcome(raw, { action: result.disposition, replyText: result.reply?.text, edits: result.edits, status: result.status }, applyEdits);
 }

@@ -48,18 +48,23 @@ export async function filterViaServer(
   if (r.ok) {
     const v = r.reply;
     const line = `${v.id} status=${v.status} score=${v.score}/${v.threshold} action=${v.action} server=${r.server}`;
-    if (v.action === "reject") {
-      log.info("%s: rejected", line);
-      return { exitCode: EXIT.UNAVAILABLE, output: new Uint8Array(0), message: v.reply?.text ?? "5.7.1 Message rejected as spam", status: v.status };
-    }
-    if (v.action === "tempfail") {
-      log.info("%s: deferred", line);
-      return { exitCode: EXIT.TEMPFAIL, output: new Uint8Array(0), message: v.reply?.text ?? "4.7.1 Message deferred, try again later", status: v.status };
-    }
-    // The server adds X-KAS-Status; enforced here too, so no scanned message leaves without it.
-    return { exitCode: EXIT.OK, output: applyEdits(raw, withStatusEdit(v.edits, v.status)), status: v.status };
+    if (v.action === "reject") log.info("%s: rejected", line);
+    if (v.action === "tempfail") log.info("%s: deferred", line);
+    return verdictOutcome(raw, { action: v.action, replyText: v.reply?.text, edits: v.edits, status: v.status }, applyEdits);
   }
   return noVerdict(raw, r.errors.join("; "), c.on_error, applyEdits, log);
+}
+
+/**
+ * What becomes of a message with a verdict, from a server or a local scan alike: reject →
+ * nothing on stdout, the SMTP reply text, exit 69; tempfail → the same with exit 75; anything
+ * else → the message with its edits, exit 0.
+ */
+export function verdictOutcome(raw: Uint8Array, v: { action: string; replyText?: string; edits: HeaderEdit[]; status: string }, applyEdits: ApplyEdits): FilterOutcome {
+  if (v.action === "reject") return { exitCode: EXIT.UNAVAILABLE, output: new Uint8Array(0), message: v.replyText ?? "5.7.1 Message rejected as spam", status: v.status };
+  if (v.action === "tempfail") return { exitCode: EXIT.TEMPFAIL, output: new Uint8Array(0), message: v.replyText ?? "4.7.1 Message deferred, try again later", status: v.status };
+  // The scanner adds X-KAS-Status; enforced here too, so no scanned message leaves without it.
+  return { exitCode: EXIT.OK, output: applyEdits(raw, withStatusEdit(v.edits, v.status)), status: v.status };
 }
 
 /**
