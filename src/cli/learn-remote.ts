@@ -3,7 +3,7 @@
 // its own token database; what it did per message comes back and is tallied here.
 import type { LearnTally } from "../bayes/learner";
 import { eachMessage } from "../bayes/mail-files";
-import { httpRequest } from "../client/http";
+import { httpRequest, timeoutsOf } from "../client/http";
 import type { KasConfig } from "../config/schema";
 import { EXIT } from "../errors";
 import { logger } from "../log/index";
@@ -22,7 +22,7 @@ export async function learnViaServer(config: KasConfig, connect: string, op: Lea
     log.error("--connect %s: %s", connect, addr);
     return EXIT.USAGE;
   }
-  const t = { connectMs: config.client.connect_timeout * 1000, dataMs: config.client.data_timeout * 1000 };
+  const t = timeoutsOf(config.client);
   const tally: LearnTally = { files: 0, messages: 0, outcomes: { learned: 0, relearned: 0, already: 0, forgotten: 0, unknown: 0 }, skipped: [] };
   let failed = 0;
   let last = { spam: 0, ham: 0 };

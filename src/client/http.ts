@@ -35,6 +35,9 @@ export interface Timeouts {
   maxReply?: number;
 }
 
+/** The timeouts of the [client] settings (seconds) in the form httpRequest takes. */
+export const timeoutsOf = (c: { connect_timeout: number; data_timeout: number }): Timeouts => ({ connectMs: c.connect_timeout * 1000, dataMs: c.data_timeout * 1000 });
+
 const CRLF2 = Buffer.from("\r\n\r\n");
 
 /** Parses a complete-or-partial response; undefined = need more bytes (or the close). */

@@ -6,7 +6,7 @@ import type { Envelope } from "../engine/types";
 import { parseAddress, type Address } from "../protocol/address";
 import { decodeReply, isErrorReply, type ScanReply } from "../protocol/kas/reply";
 import { encodeScanHeaders, SCAN_PATH } from "../protocol/kas/request";
-import { ClientError, httpRequest, type HttpRequest, type HttpResponse, type Timeouts } from "./http";
+import { ClientError, httpRequest, timeoutsOf, type HttpRequest, type HttpResponse, type Timeouts } from "./http";
 
 export type ClientSettings = KasConfig["client"];
 export type Send = (addr: Address, req: HttpRequest, t: Timeouts) => Promise<HttpResponse>;
@@ -43,7 +43,7 @@ export async function scanViaServer(
     const why = await (async (): Promise<string | ScanReply> => {
       let res: HttpResponse;
       try {
-        res = await send(addr, { method: "POST", path: SCAN_PATH, headers, body: raw }, { connectMs: c.connect_timeout * 1000, dataMs: c.data_timeout * 1000 });
+        res = await send(addr, { method: "POST", path: SCAN_PATH, headers, body: raw }, timeoutsOf(c));
       } catch (e) {
         return e instanceof ClientError ? `${e.kind}: ${e.message}` : `error: ${e instanceof Error ? e.message : e}`;
       }

@@ -3,7 +3,7 @@ import { UsageError } from "../errors";
 import { parseAddress } from "../protocol/address";
 import { STATUS_PATH } from "../protocol/kas/request";
 import { renderFreshness } from "../update/freshness";
-import { ClientError, httpRequest } from "./http";
+import { ClientError, httpRequest, timeoutsOf } from "./http";
 import type { ClientSettings } from "./scan";
 
 export type StatusResult = { ok: true; status: Record<string, any> } | { ok: false; error: string };
@@ -12,7 +12,7 @@ export async function fetchStatus(target: string, c: Pick<ClientSettings, "conne
   const addr = parseAddress(target);
   if (typeof addr === "string") throw new UsageError(addr, "addresses look like tcp:127.0.0.1:2277 or unix:/run/kas/kas.sock");
   try {
-    const res = await httpRequest(addr, { method: "GET", path: STATUS_PATH }, { connectMs: c.connect_timeout * 1000, dataMs: c.data_timeout * 1000 });
+    const res = await httpRequest(addr, { method: "GET", path: STATUS_PATH }, timeoutsOf(c));
     const body = JSON.parse(new TextDecoder().decode(res.body));
     if (res.status !== 200 || typeof body !== "object" || body?.version !== 1 || typeof body.generation !== "number") return { ok: false, error: `not a kas status reply (HTTP ${res.status})` };
     return { ok: true, status: body };
