@@ -2,6 +2,7 @@
 // name order) and mbox files (split on "From " postmark lines). A file that does not start
 // like a message (a header field or an mbox postmark) is reported as skipped, never fed to
 // the classifier: a directory of mail often holds index or metadata files as well.
+import { latin1 } from "../message/mime";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { KasError, EXIT } from "../errors";
@@ -63,7 +64,7 @@ export function* eachMessage(files: readonly string[], on: { onFile?: (path: str
 
 export function splitMessages(path: string, bytes: Uint8Array): { messages: MessageFile[]; skipped?: Skipped } {
   // latin1 maps bytes 1:1 to code units, so slicing the text slices the bytes.
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  const text = latin1(bytes);
   const nl = text.indexOf("\n");
   const firstLine = nl < 0 ? text : text.slice(0, nl);
   if (POSTMARK.test(firstLine)) return { messages: splitMbox(path, text) };

@@ -4,6 +4,7 @@
 // line) and go at the end of the header block. Imported by the pipe client, so it stays small
 // and loads no parser.
 import type { HeaderEdit } from "../engine/types";
+import { FIELD_NAME, latin1 } from "./mime";
 
 interface Field {
   /** Lower-cased name. */
@@ -14,7 +15,6 @@ interface Field {
 }
 
 const enc = new TextEncoder();
-const latin1 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 
 export function applyEdits(raw: Uint8Array, edits: readonly HeaderEdit[]): Uint8Array {
   if (!edits.length) return raw;
@@ -87,7 +87,7 @@ function scanHeader(raw: Uint8Array): { fields: Field[]; headerEnd: number; eol:
     } else {
       const line = latin1(raw.subarray(i, Math.min(lineEnd, i + 1000)));
       const colon = line.indexOf(":");
-      const isField = colon > 0 && /^[!-9;-~]+$/.test(line.slice(0, colon).trimEnd());
+      const isField = colon > 0 && FIELD_NAME.test(line.slice(0, colon).trimEnd());
       if (!isField && !(i === 0 && line.startsWith("From "))) {
         // Not a header line: the header ended without a blank line; keep the body apart.
         return { fields, headerEnd: i, eol, needsBlank: true };

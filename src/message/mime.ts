@@ -39,6 +39,9 @@ export function decodeText(bytes: Uint8Array, charset: string | undefined, defec
 }
 
 /** Bytes → string, one char per byte (ISO-8859-1 exactly; TextDecoder("latin1") is windows-1252). */
+/** RFC 5322 §3.6.8 field name: printable US-ASCII except ":". */
+export const FIELD_NAME = /^[!-9;-~]+$/;
+
 export const latin1 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
 
 /** Where an entity's header ends: `headerEnd` = first byte of the blank line (or the end), `bodyStart` after it. */
@@ -82,7 +85,7 @@ export function parseFields(text: string, defects: string[], maxFields = 5000): 
       continue;
     }
     const colon = line.indexOf(":");
-    if (colon <= 0 || !/^[!-9;-~]+$/.test(line.slice(0, colon).trimEnd())) {
+    if (colon <= 0 || !FIELD_NAME.test(line.slice(0, colon).trimEnd())) {
       if (!(out.length === 0 && line.startsWith("From "))) defects.push("header line without a field name");
       continue;
     }
