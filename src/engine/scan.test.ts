@@ -106,6 +106,12 @@ describe("failures are notes, never lost scans", () => {
   test("a check slower than its share of the budget is cut off; the rules still run", async () => {
     const r = await scan(engine("[scan]\ntime_budget_ms = 100", [spf(["SPF_FAIL"], 5000)]), req("money"));
     expect(r.notes).toEqual(["spf: did not finish within the time budget, skipped"]);
+    // A check that honours the deadline it is given answers for itself (SPF: temperror with its
+    // Received-SPF field), not the engine's backstop.
+    const timely: Check = { name: "spf", stage: "envelope", run: (i) => new Promise((res) => setTimeout(() => res({ symbols: ["SPF_TEMPERROR"], notes: ["spf: no answer before the deadline"] }), Math.max(0, i.deadline - performance.now()))) };
+    const t = await scan(engine("[scan]\ntime_budget_ms = 100", [timely]), req("money"));
+    expect(t.hits.map((h) => h.name)).toContain("SPF_TEMPERROR");
+    expect(t.notes).toEqual(["spf: no answer before the deadline"]);
     expect(r.hits.map((h) => h.name)).toEqual(["MONEY"]);
   });
   test("after stage: a check sees the final verdict; its note is added, a throw is a note", async () => {
