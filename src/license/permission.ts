@@ -2,6 +2,7 @@
 // its warning month, active or reserve key). An expired key keeps the installed database
 // filtering (the server's business), but updates stop until a renewed key is installed.
 import { KasError } from "../errors";
+import { plural } from "./check";
 import { LicenseService, updatesAllowed, type LicenseConfig } from "./service";
 import { MemoryUsageStore } from "./usage";
 
@@ -25,7 +26,7 @@ export function updatePermission(config: LicenseConfig, opts: { clock?: () => Da
   if (updatesAllowed(st)) return { allowed: true };
   const why =
     st.verdict === "expired"
-      ? `the license ${/expired on \d{4}-\d{2}-\d{2}(?: \([^)]*\))?/.exec(st.message)?.[0] ?? "expired"}${st.source === "reserve" ? " (the reserve key, which outlasted the key_file's key)" : ""}`
+      ? `the license ${st.license && st.daysLeft !== undefined ? `expired on ${st.license.expires} (${plural(-st.daysLeft, "day")} ago)` : "expired"}${st.source === "reserve" ? " (the reserve key, which outlasted the key_file's key)" : ""}`
       : st.verdict === "not_yet_valid"
         ? `the license is ${st.message}`
         : `there is no valid license (${st.message})`;
