@@ -2,7 +2,7 @@
 // manifest + detached signature (verified against [update] trusted_keys BEFORE it is parsed),
 // then each rule file by its manifest digest. Files already installed locally with the same
 // digest are copied instead of downloaded (the usual update changes one or two files).
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../atomic-write";
 import type { PublicKey } from "../license/keys";
@@ -59,21 +59,32 @@ function untrustedVersion(bytes: Uint8Array): number | undefined {
   }
 }
 
-/** sha256 → path of local rule files (in the installed versions), for reuse by digest. */
+/**
+ * sha256 → path of local rule files (in the installed versions), for reuse by digest. Read
+ * from each version's own verified manifest, not by hashing every file: fetchFiles hashes a
+ * file it reuses anyway (the copy could have been edited since it was installed).
+ */
 export function localFiles(versionDirs: readonly string[]): Map<string, string> {
   const byDigest = new Map<string, string>();
   for (const dir of versionDirs) {
-    let names: string[] = [];
+    let m: Manifest | string;
     try {
-      names = readdirSync(dir).filter((n) => n.endsWith(".cf"));
-    } catch {}
-    for (const n of names) {
-      try {
-        byDigest.set(sha256(readFileSync(join(dir, n))), join(dir, n));
-      } catch {}
+      m = parseManifest(readFileSync(join(dir, MANIFEST)));
+    } catch {
+      continue; // no manifest: nothing to reuse from there
     }
+    if (typeof m === "string") continue;
+    for (const [name, f] of Object.entries(m.files)) byDigest.set(f.sha256, join(dir, name));
   }
   return byDigest;
+}
+
+function readIfThere(path: string): Uint8Array | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface DownloadStats {
@@ -94,11 +105,11 @@ export async function fetchFiles(
   const stats: DownloadStats = { downloaded: 0, reused: 0, bytes: 0 };
   for (const [name, f] of Object.entries(m.files)) {
     const have = local.get(f.sha256);
-    if (have) {
-      const bytes = readFileSync(have);
-      // Re-check: the local copy could have been edited since it was indexed.
-      if (sha256(bytes) === f.sha256) {
-        writeFileAtomic(join(staging, name), bytes);
+    const mine = have ? readIfThere(have) : undefined;
+    if (mine) {
+      // Re-check: the local copy could have been edited or removed since it was installed.
+      if (sha256(mine) === f.sha256) {
+        writeFileAtomic(join(staging, name), mine);
         stats.reused++;
         continue;
       }
