@@ -2,7 +2,7 @@
 import { loadConfig } from "../config/load";
 import { renderDefaults } from "../config/render";
 import { EXIT } from "../errors";
-import { logger } from "../log/index";
+import { configureLog, logger } from "../log/index";
 import { checkRulesDir } from "../ruledb/check";
 import { formatDiagnostic } from "../ruledb/compile";
 import { CONFIG_ARG, kasCommand } from "./command";
@@ -14,6 +14,7 @@ const check = kasCommand({
   args: { ...CONFIG_ARG },
   async run({ args }) {
     const { config, source } = loadConfig(args.config);
+    configureLog(config.log);
     if (config.scan.rules_dir) {
       for (const w of await checkRulesDir(config.scan.rules_dir)) logger("config").warn(formatDiagnostic(w));
     }

@@ -9,7 +9,7 @@ import { DB_FILE, rulesRoot, rulesVersionsDir } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 import { writeFileAtomic } from "../atomic-write";
 import { KasError } from "../errors";
-import { compileDirOrThrow, formatDiagnostic, parseDb, serializeDb } from "../ruledb/index";
+import { compileDirOrThrow, formatDiagnostic, loadRuleDb, parseDb, serializeDb } from "../ruledb/index";
 import { fetchFiles, fetchManifest, localFiles, MirrorError, type SignedManifest } from "./bundle";
 import { diskError, fail, UPDATE_EXIT } from "./exit";
 import { currentVersion, heldVersion, INSTALL_INFO, installedVersions, installStaged, prune, removeLeftovers, rollbackTarget, setHold, switchCurrent, type InstallInfo } from "./install";
@@ -115,7 +115,7 @@ function compileAndInstall(config: UpdateConfig, deps: UpdateDeps, staging: stri
   for (const w of warnings) deps.log.debug(formatDiagnostic(w).replace(staging, `version ${v}`));
   try {
     const bytes = serializeDb(db);
-    parseDb(bytes, "staged database"); // what a filtering process will do: prove it loads
+    loadRuleDb(parseDb(bytes, "staged database")); // what a filtering process will do: prove it loads
     writeFileAtomic(join(staging, DB_FILE), bytes);
     const info: InstallInfo = { version: v, created: signed.manifest.created, installed_at: deps.now().toISOString(), source: spec, signed_by: signed.signedBy.text };
     writeFileAtomic(join(staging, INSTALL_INFO), JSON.stringify(info, null, 1) + "\n");
