@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { toAnswer } from "./client";
-import { decodeMessage, encodeName, encodeQuery, encodeReply, RCODE, TYPE_CODE, WireError, type WireRR } from "./wire";
+import { encodeReply } from "../testing/dns-server";
+import { decodeMessage, encodeName, encodeQuery, RCODE, TYPE_CODE, WireError, type WireRR } from "./wire";
 
 describe("encodeQuery", () => {
   test("header, question and EDNS0 OPT are laid out as RFC 1035 §4.1 says", () => {

@@ -2,7 +2,7 @@
 // needs: build one query, decode a reply (header, questions, answer and authority records,
 // name compression). Records of types we do not use are kept as { type: number } so a reply
 // with them still decodes. Used by client.ts and by the test DNS server (testing/dns-server.ts).
-import { ipv6Bytes, ipv6Text } from "./ip";
+import { ipv6Text } from "./ip";
 import type { DnsRecord, QType } from "./types";
 
 export const TYPE_CODE: Record<QType | "CNAME" | "SOA" | "OPT" | "SPF", number> = { A: 1, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, OPT: 41, SPF: 99 };
@@ -54,8 +54,8 @@ export function encodeName(name: string): number[] {
   return out;
 }
 
-const u16 = (n: number) => [(n >> 8) & 0xff, n & 0xff];
-const u32 = (n: number) => [(n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+export const u16 = (n: number) => [(n >> 8) & 0xff, n & 0xff];
+export const u32 = (n: number) => [(n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
 
 /** A recursive query (RD) with an EDNS0 OPT record advertising EDNS_UDP_SIZE. */
 export function encodeQuery(id: number, name: string, type: QType | number): Uint8Array {
@@ -194,46 +194,3 @@ export function decodeMessage(buf: Uint8Array): WireMessage {
   return { id, response: (flags & 0x8000) !== 0, truncated: (flags & 0x0200) !== 0, rcode: flags & 0x0f, questions, answers, authority };
 }
 
-/** Encodes a reply (used by the test DNS server): answers then authority, no compression. */
-export function encodeReply(q: { id: number; name: string; type: number }, rcode: number, answers: WireRR[], authority: WireRR[] = [], truncated = false): Uint8Array {
-  const flags = 0x8000 | 0x0400 /* AA */ | 0x0100 /* RD echoed */ | 0x0080 /* RA */ | (truncated ? 0x0200 : 0) | rcode;
-  const out = [...u16(q.id), ...u16(flags), ...u16(1), ...u16(answers.length), ...u16(authority.length), ...u16(0), ...encodeName(q.name), ...u16(q.type), ...u16(1)];
-  for (const rr of [...answers, ...authority]) out.push(...encodeRR(rr));
-  return Uint8Array.from(out);
-}
-
-function encodeRR({ name, record }: WireRR): number[] {
-  let type: number, rd: number[];
-  switch (record.type) {
-    case "A":
-      [type, rd] = [1, record.address.split(".").map(Number)];
-      break;
-    case "AAAA":
-      [type, rd] = [28, [...ipv6Bytes(record.address)]];
-      break;
-    case "TXT":
-      // A character-string holds at most 255 octets (RFC 1035 §3.3): longer text is split.
-      [type, rd] = [16, record.strings.flatMap((s) => {
-        const b = [...Buffer.from(s, "latin1")];
-        const out: number[] = [];
-        for (let i = 0; i === 0 || i < b.length; i += 255) out.push(Math.min(255, b.length - i), ...b.slice(i, i + 255));
-        return out;
-      })];
-      break;
-    case "MX":
-      [type, rd] = [15, [...u16(record.preference), ...encodeName(record.exchange)]];
-      break;
-    case "PTR":
-      [type, rd] = [12, encodeName(record.name)];
-      break;
-    case "CNAME":
-      [type, rd] = [5, encodeName(record.target)];
-      break;
-    case "SOA":
-      [type, rd] = [6, [...encodeName(record.mname), ...encodeName("hostmaster." + record.mname), ...u32(1), ...u32(3600), ...u32(600), ...u32(86400), ...u32(record.minimum)]];
-      break;
-    default:
-      throw new WireError(`cannot encode record type ${record.type}`);
-  }
-  return [...encodeName(name), ...u16(type), ...u16(1), ...u32(record.ttl), ...u16(rd.length), ...rd];
-}

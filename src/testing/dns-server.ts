@@ -7,7 +7,8 @@ import { createSocket, type Socket } from "node:dgram";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import type { QType } from "../dns/types";
-import { decodeMessage, encodeReply, RCODE, TYPE_CODE, type WireRR } from "../dns/wire";
+import { ipv6Bytes } from "../dns/ip";
+import { decodeMessage, encodeName, RCODE, TYPE_CODE, u16, u32, WireError, type WireRR } from "../dns/wire";
 import { createZoneResolver, type ZoneMap } from "./zone-resolver";
 
 export interface DnsServerOptions {
@@ -122,4 +123,48 @@ if (import.meta.main) {
   const s = await startDnsServer({ zones, blackhole, udpMax: udpMaxAt >= 0 ? Number(args[udpMaxAt + 1]) : undefined });
   process.stdout.write(`${s.port}\n`);
   process.on("SIGTERM", () => s.stop().then(() => process.exit(0)));
+}
+
+/** Encodes a reply: answers then authority, no compression (the resolver only decodes: this lives with the test server). */
+export function encodeReply(q: { id: number; name: string; type: number }, rcode: number, answers: WireRR[], authority: WireRR[] = [], truncated = false): Uint8Array {
+  const flags = 0x8000 | 0x0400 /* AA */ | 0x0100 /* RD echoed */ | 0x0080 /* RA */ | (truncated ? 0x0200 : 0) | rcode;
+  const out = [...u16(q.id), ...u16(flags), ...u16(1), ...u16(answers.length), ...u16(authority.length), ...u16(0), ...encodeName(q.name), ...u16(q.type), ...u16(1)];
+  for (const rr of [...answers, ...authority]) out.push(...encodeRR(rr));
+  return Uint8Array.from(out);
+}
+
+function encodeRR({ name, record }: WireRR): number[] {
+  let type: number, rd: number[];
+  switch (record.type) {
+    case "A":
+      [type, rd] = [1, record.address.split(".").map(Number)];
+      break;
+    case "AAAA":
+      [type, rd] = [28, [...ipv6Bytes(record.address)]];
+      break;
+    case "TXT":
+      // A character-string holds at most 255 octets (RFC 1035 §3.3): longer text is split.
+      [type, rd] = [16, record.strings.flatMap((s) => {
+        const b = [...Buffer.from(s, "latin1")];
+        const out: number[] = [];
+        for (let i = 0; i === 0 || i < b.length; i += 255) out.push(Math.min(255, b.length - i), ...b.slice(i, i + 255));
+        return out;
+      })];
+      break;
+    case "MX":
+      [type, rd] = [15, [...u16(record.preference), ...encodeName(record.exchange)]];
+      break;
+    case "PTR":
+      [type, rd] = [12, encodeName(record.name)];
+      break;
+    case "CNAME":
+      [type, rd] = [5, encodeName(record.target)];
+      break;
+    case "SOA":
+      [type, rd] = [6, [...encodeName(record.mname), ...encodeName("hostmaster." + record.mname), ...u32(1), ...u32(3600), ...u32(600), ...u32(86400), ...u32(record.minimum)]];
+      break;
+    default:
+      throw new WireError(`cannot encode record type ${record.type}`);
+  }
+  return [...encodeName(name), ...u16(type), ...u16(1), ...u32(record.ttl), ...u16(rd.length), ...rd];
 }
