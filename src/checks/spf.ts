@@ -44,22 +44,18 @@ export function createSpfCheck(opts: SpfCheckOptions): Check {
     async run(input: CheckInput): Promise<CheckOutput> {
       const { ip, helo, from } = input.envelope;
       if (!ip) return { symbols: [], notes: ["spf: no client IP in the envelope, SPF not checked"] };
-      const out: Required<CheckOutput> = { symbols: [], edits: [], notes: [] };
-      const asks: Promise<void>[] = [];
-      const one = (q: SpfQuery, prefix: string) =>
-        ask(q, input.deadline).then((a) => {
-          const result = (SPF_RESULTS as readonly string[]).includes(a.result) ? a.result : "temperror";
-          out.symbols.push(`${prefix}${result.toUpperCase()}`);
-          if (a.receivedSpf) out.edits.push({ op: "add", name: "Received-SPF", value: a.receivedSpf });
-          if (a.note) out.notes.push(a.note);
-        });
-      asks.push(one({ ip, from: from ?? "", helo }, "SPF_"));
       // §2.3: the HELO identity is checked on its own; a literal or missing HELO gives none.
-      if (opts.helo && helo) asks.push(one({ ip, from: from ?? "", helo, identity: "helo" }, "SPF_HELO_"));
-      await Promise.all(asks);
-      // MAIL FROM first in the header, whatever finished first.
-      out.edits.sort((a, b) => Number(/identity=helo/.test((a as { value: string }).value)) - Number(/identity=helo/.test((b as { value: string }).value)));
-      out.symbols.sort((a, b) => Number(a.startsWith("SPF_HELO_")) - Number(b.startsWith("SPF_HELO_")));
+      const queries: [SpfQuery, string][] = [[{ ip, from: from ?? "", helo }, "SPF_"]];
+      if (opts.helo && helo) queries.push([{ ip, from: from ?? "", helo, identity: "helo" }, "SPF_HELO_"]);
+      // Promise.all keeps the order of the queries: MAIL FROM first in symbols and header, whatever finished first.
+      const answers = await Promise.all(queries.map(([q]) => ask(q, input.deadline)));
+      const out: Required<CheckOutput> = { symbols: [], edits: [], notes: [] };
+      answers.forEach((a, i) => {
+        const result = (SPF_RESULTS as readonly string[]).includes(a.result) ? a.result : "temperror";
+        out.symbols.push(`${queries[i][1]}${result.toUpperCase()}`);
+        if (a.receivedSpf) out.edits.push({ op: "add", name: "Received-SPF", value: a.receivedSpf });
+        if (a.note) out.notes.push(a.note);
+      });
       return out;
     },
   };
