@@ -79,40 +79,45 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
     ch.send({ type: "ready", rules: { version: scanner.db.version, digest: scanner.db.digest, source: scanner.dbSource }, loadMs: Math.round(performance.now() - t0) });
   }
 
-  async function scan(jobId: number, request: ScanRequest) {
-    if (!scanner || state !== "serving") {
-      ch.send({ type: "scan_error", jobId, error: `filtering process not ready (${state})` });
-      return;
-    }
+  /** One job at a time: refused unless serving; afterwards exit if asked to, else serve again. */
+  async function runJob(refuse: (why: string) => void, work: (s: WorkerScanner) => Promise<void>) {
+    if (!scanner || state !== "serving") return refuse(`filtering process not ready (${state})`);
     state = "scanning";
-    try {
-      // IPC may deliver a Buffer or a plain view; the engine wants a Uint8Array.
-      const raw = request.raw instanceof Uint8Array ? request.raw : new Uint8Array(request.raw as ArrayBufferLike);
-      const result = await scanner.scan({ ...request, raw });
-      ch.send({ type: "result", jobId, result });
-    } catch (e) {
-      (log ?? logger("worker")).error("scan %s failed: %s", request.id, e instanceof Error ? (e.stack ?? e.message) : e);
-      ch.send({ type: "scan_error", jobId, error: e instanceof Error ? e.message : String(e) });
-    }
+    await work(scanner);
     if (exitAfterScan) return exit(0);
     state = "serving";
   }
+  // IPC may deliver a Buffer or a plain view; the engine wants a Uint8Array.
+  const asBytes = (b: unknown) => (b instanceof Uint8Array ? b : new Uint8Array(b as ArrayBufferLike));
+  const failure = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) : e);
 
-  async function learn(jobId: number, op: LearnOp, bytes: Uint8Array) {
-    if (!scanner || state !== "serving") return ch.send({ type: "learn_error", jobId, code: "internal", error: `filtering process not ready (${state})` });
-    if (!scanner.learn) return ch.send({ type: "learn_error", jobId, code: "unavailable", error: "this server cannot learn" });
-    state = "scanning";
-    try {
-      const raw = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes as ArrayBufferLike);
-      const a = await scanner.learn(op, raw);
-      ch.send(a.ok ? { type: "learn_result", jobId, reply: a.reply } : { type: "learn_error", jobId, code: a.code, error: a.error });
-    } catch (e) {
-      (log ?? logger("worker")).error("learning failed: %s", e instanceof Error ? (e.stack ?? e.message) : e);
-      ch.send({ type: "learn_error", jobId, code: "internal", error: e instanceof Error ? e.message : String(e) });
-    }
-    if (exitAfterScan) return exit(0);
-    state = "serving";
-  }
+  const scan = (jobId: number, request: ScanRequest) =>
+    runJob(
+      (error) => ch.send({ type: "scan_error", jobId, error }),
+      async (s) => {
+        try {
+          ch.send({ type: "result", jobId, result: await s.scan({ ...request, raw: asBytes(request.raw) }) });
+        } catch (e) {
+          (log ?? logger("worker")).error("scan %s failed: %s", request.id, failure(e));
+          ch.send({ type: "scan_error", jobId, error: e instanceof Error ? e.message : String(e) });
+        }
+      },
+    );
+
+  const learn = (jobId: number, op: LearnOp, bytes: Uint8Array) =>
+    runJob(
+      (error) => ch.send({ type: "learn_error", jobId, code: "internal", error }),
+      async (s) => {
+        if (!s.learn) return ch.send({ type: "learn_error", jobId, code: "unavailable", error: "this server cannot learn" });
+        try {
+          const a = await s.learn(op, asBytes(bytes));
+          ch.send(a.ok ? { type: "learn_result", jobId, reply: a.reply } : { type: "learn_error", jobId, code: a.code, error: a.error });
+        } catch (e) {
+          (log ?? logger("worker")).error("learning failed: %s", failure(e));
+          ch.send({ type: "learn_error", jobId, code: "internal", error: e instanceof Error ? e.message : String(e) });
+        }
+      },
+    );
 
   ch.onMessage((m) => {
     if (!isMasterMessage(m)) return;
