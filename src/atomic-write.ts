@@ -17,13 +17,11 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, opts: {
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, path);
   } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {}
+    discard(tmp);
     throw e;
   }
+  renameOrDiscard(tmp, path);
 }
 
 /** Points the symlink `path` at `target` with one rename of a fresh link: readers see the old or the new target, never none. */
@@ -31,14 +29,23 @@ export function symlinkAtomic(target: string, path: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
   rmSync(tmp, { force: true });
   symlinkSync(target, tmp);
+  renameOrDiscard(tmp, path);
+}
+
+/** rename(2) `tmp` over `path`; on failure `tmp` is removed, not left behind. */
+function renameOrDiscard(tmp: string, path: string): void {
   try {
     renameSync(tmp, path);
   } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {}
+    discard(tmp);
     throw e;
   }
+}
+
+function discard(tmp: string): void {
+  try {
+    unlinkSync(tmp);
+  } catch {}
 }
 
 /** fsync a directory so renames in it survive a crash; best effort (not every file system allows it). */
