@@ -144,8 +144,9 @@ describe("reload (SIGHUP)", () => {
 describe("updatePermission (kas update-db)", () => {
   const cfg = (c: LicenseConfig) => c;
   test("allowed under a valid or expiring key", () => {
-    expect(updatePermission(setup().config)).toEqual({ allowed: true });
-    expect(updatePermission(setup({ active: { expiresIn: 3 } }).config)).toEqual({ allowed: true });
+    // The keys are issued relative to T0, so T0 is the clock: the answer must not depend on today.
+    expect(updatePermission(setup().config, { clock: () => T0 })).toEqual({ allowed: true });
+    expect(updatePermission(setup({ active: { expiresIn: 3 } }).config, { clock: () => T0 })).toEqual({ allowed: true });
   });
   test("refused for an expired key, saying what to do", () => {
     const p = updatePermission(setup({ active: { startsIn: -400, expires: "2026-11-01" } }).config, { clock: () => T0 });
@@ -153,19 +154,19 @@ describe("updatePermission (kas update-db)", () => {
     expect(p.reason).toStartWith("rule database update refused: the license expired on 2026-11-01 (27 days ago). Filtering goes on with the installed database; install a valid key");
   });
   test("refused without a key", () => {
-    const p = updatePermission(setup({ active: null }).config);
+    const p = updatePermission(setup({ active: null }).config, { clock: () => T0 });
     expect(p).toMatchObject({ allowed: false });
     expect(p.reason).toContain("there is no valid license (no license key file at ");
   });
   test("refused with a broken license configuration", () => {
     const c = setup().config;
-    const p = updatePermission(cfg({ ...c, license: { ...c.license, trusted_issuers: ["nope"] } }));
+    const p = updatePermission(cfg({ ...c, license: { ...c.license, trusted_issuers: ["nope"] } }), { clock: () => T0 });
     expect(p.reason).toContain("the license configuration is broken");
   });
   test("does not create the usage store", () => {
     const { config, dir } = setup({ active: null });
     const data_dir = join(dir, "elsewhere");
-    updatePermission({ ...config, data_dir });
+    updatePermission({ ...config, data_dir }, { clock: () => T0 });
     expect(existsSync(data_dir)).toBe(false);
   });
 });

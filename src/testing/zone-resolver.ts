@@ -1,5 +1,5 @@
 // Test-only: a Resolver answering from an in-memory zone map in the OpenSPF suite's `zonedata`
-// format (see /work/shared/testdata/spf/README.md "The zone data is the DNS"):
+// format (see the RFC 7208 suite's README, copied to fixtures/spf/ "The zone data is the DNS"):
 //   { "name": [ { TXT: "..." } | { SPF: "..." | string[] } | { A: "..." } | { AAAA: "..." }
 //              | { MX: [pref, exchange] } | { PTR: "..." } | { CNAME: "..." } | "TIMEOUT" ] }
 // Used by unit tests, the conformance test and testing/dns-server.ts (the real server on
