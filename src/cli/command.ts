@@ -4,6 +4,9 @@
 // drops the return value of subcommands. citty also runs a parent's `run` after one of its
 // subcommands ran (and the parent's flag check would reject the subcommand's flags): for a
 // command with both subCommands and run, kasCommand skips run when a subcommand was named.
+// Options are written in camelCase in code (args.maxAddresses) but citty renders the key as
+// is (`--maxAddresses`): kasCommand hands citty kebab-case keys, so --help, the README and
+// the hints all say --max-addresses; citty's args proxy still answers args.maxAddresses.
 import { defineCommand, type ArgsDef, type CommandContext, type CommandDef } from "citty";
 import { UsageError } from "../errors";
 
@@ -26,7 +29,7 @@ export interface KasCommandDef<T extends ArgsDef> {
 export function kasCommand<T extends ArgsDef>(def: KasCommandDef<T>): CommandDef<T> {
   const cmd = defineCommand<T>({
     meta: { name: def.name, description: def.description, hidden: def.hidden, alias: def.alias },
-    args: def.args,
+    args: def.args && kebabKeys(def.args),
     subCommands: def.subCommands,
     run: def.run
       ? (ctx) => {
@@ -67,6 +70,10 @@ export function rejectUnknownFlags(rawArgs: string[], args: ArgsDef): void {
 }
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+
+function kebabKeys<T extends ArgsDef>(args: T): T {
+  return Object.fromEntries(Object.entries(args).map(([name, d]) => [d.type === "positional" ? name : kebab(name), d])) as T;
+}
 
 /** True when rawArgs name one of `subs` first (citty would also run the parent's `run`). */
 export function isSubcommandCall(rawArgs: string[], subs: Record<string, unknown>): boolean {

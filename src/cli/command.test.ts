@@ -1,0 +1,44 @@
+// Option names as users type them: every command's --help shows kebab-case (--max-addresses,
+// as the README and the hints say), and that spelling reaches the code that reads the
+// camelCase property. Walks the whole command table, so a new camelCase option fails here.
+import { expect, test } from "bun:test";
+import { parseArgs, renderUsage, type ArgsDef } from "citty";
+import { commandTable } from "../testing/command-table";
+import { rejectUnknownFlags } from "./command";
+
+const table = await commandTable();
+const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+test("the command table is walked (subcommands included)", () => {
+  const paths = table.map((e) => e.path.join(" "));
+  expect(paths).toContain("license-check issue");
+  expect(paths).toContain("config check");
+  expect(paths.length).toBeGreaterThan(15);
+});
+
+test.each(table.map((e) => [e.path.join(" ") || "kas", e] as const))("%s: --help shows no camelCase option", async (_, { cmd }) => {
+  const usage = (await renderUsage(cmd)).replace(/\x1b\[[0-9;]*m/g, "");
+  expect(usage.match(/--[a-z0-9-]*[A-Z][A-Za-z0-9-]*/g) ?? []).toEqual([]);
+  for (const [name, d] of Object.entries((cmd.args ?? {}) as ArgsDef)) if (d.type !== "positional") expect(name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+});
+
+test.each(table.filter((e) => Object.values(e.cmd.args ?? {}).some((d: any) => d.type !== "positional")).map((e) => [e.path.join(" "), e] as const))(
+  "%s: every option is accepted in kebab-case and read under its camelCase name",
+  async (_, { cmd }) => {
+    const args = (cmd.args ?? {}) as ArgsDef;
+    for (const [name, d] of Object.entries(args)) {
+      if (d.type === "positional") continue;
+      const raw = d.type === "boolean" ? [`--${name}`] : [`--${name}`, "v1"];
+      expect(() => rejectUnknownFlags(raw, args)).not.toThrow();
+      // Placeholders for required positionals (rules compile DIR), after the option.
+      expect(parseArgs([...raw, "p1", "p2"], args)[camel(name)]).toBe(d.type === "boolean" ? true : "v1");
+    }
+  },
+);
+
+test("license-check issue: --max-addresses, not --maxAddresses", async () => {
+  const issue = table.find((e) => e.path.join(" ") === "license-check issue")!.cmd;
+  const usage = await renderUsage(issue);
+  expect(usage).toContain("--max-addresses=<N>");
+  expect(parseArgs(["--max-addresses", "50"], issue.args as ArgsDef).maxAddresses).toBe("50");
+});
