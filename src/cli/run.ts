@@ -34,18 +34,25 @@ export async function runCli(root: CommandDef<any>, rawArgs = process.argv.slice
   }
 }
 
-/** Find the (sub)command the args name, for --help (subcommands may be lazy). */
-async function resolve(cmd: CommandDef<any>, rawArgs: string[], parent?: CommandDef<any>): Promise<[CommandDef<any>, CommandDef<any> | undefined]> {
+/**
+ * Find the (sub)command the args name, for --help (subcommands may be lazy). citty prints
+ * "USAGE <parent name> <name>", one level up only: the parent handed to it is named by the
+ * whole path ("kas config") so `kas config check --help` reads "USAGE kas config check".
+ */
+async function resolve(cmd: CommandDef<any>, rawArgs: string[], path: string[] = [], version?: string): Promise<[CommandDef<any>, CommandDef<any> | undefined]> {
+  const meta = await value(cmd.meta);
   const subs = await value(cmd.subCommands);
   const first = rawArgs.find((a) => !a.startsWith("-"));
   if (subs && first) {
     for (const [name, lazy] of Object.entries(subs)) {
       const sub = (await value(lazy)) as CommandDef<any>;
-      const meta = await value(sub.meta);
-      if (name === first || [meta?.alias ?? []].flat().includes(first)) return resolve(sub, rawArgs.slice(rawArgs.indexOf(first) + 1), cmd);
+      const subMeta = await value(sub.meta);
+      if (name === first || [subMeta?.alias ?? []].flat().includes(first)) {
+        return resolve(sub, rawArgs.slice(rawArgs.indexOf(first) + 1), [...path, meta?.name ?? name], version ?? meta?.version);
+      }
     }
   }
-  return [cmd, parent];
+  return [cmd, path.length ? { meta: { name: path.join(" "), version } } : undefined];
 }
 
 const value = async <T>(v: T | (() => T | Promise<T>)): Promise<T> => (typeof v === "function" ? await (v as () => T | Promise<T>)() : v);
