@@ -1,4 +1,4 @@
-// The OpenSPF RFC 7208 conformance suite (/work/shared/testdata/spf, see its README) run
+// The OpenSPF RFC 7208 conformance suite (fixtures/spf, see its README) run
 // through check_host() with a zone resolver built from each scenario's zonedata.
 // Harness rules from that README: the default explanation is the literal "DEFAULT"; a list
 // of results accepts any member; the explanation is compared only for `fail`.
@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { createZoneResolver, type ZoneMap } from "../testing/zone-resolver";
 import { checkMailFrom } from "./identity";
 
-const SUITE = join(import.meta.dir, "../../../shared/testdata/spf/rfc7208-tests.yml");
+const SUITE = join(import.meta.dir, "../../fixtures/spf/rfc7208-tests.yml");
 
 /** Deliberate exceptions: test name → the RFC text that justifies our answer. None so far. */
 const EXCEPTIONS: Record<string, string> = {};
