@@ -14,17 +14,13 @@ export default kasCommand({
   },
   async run({ args }) {
     const { loadConfig } = await import("../config/load");
-    const { fetchStatus, renderStatus } = await import("../client/status");
-    const { UsageError } = await import("../errors");
-    const { config } = loadConfig(args.config);
+    const { fetchStatus, renderStatus, unreachableHint } = await import("../client/status");
+    const { KasError, UsageError } = await import("../errors");
+    const { config, source } = loadConfig(args.config);
     const target = args.connect ?? config.client.connect_to[0];
     if (!target) throw new UsageError("no server address: [client] connect_to is empty", "pass --connect tcp:host:port or unix:/path");
     const r = await fetchStatus(target, config.client);
-    if (!r.ok) {
-      process.stderr.write(`kas: status: ${target}: ${r.error}\n`);
-      process.exitCode = EXIT.UNAVAILABLE;
-      return;
-    }
+    if (!r.ok) throw new KasError(`status: ${target}: ${r.error}`, EXIT.UNAVAILABLE, unreachableHint(target, r, { flag: args.connect !== undefined, configSource: source }));
     process.stdout.write(args.json ? JSON.stringify(r.status, null, 2) + "\n" : renderStatus(r.status));
     process.exitCode = EXIT.OK;
   },

@@ -6,7 +6,8 @@ import { renderFreshness } from "../update/freshness";
 import { ClientError, httpRequest, timeoutsOf } from "./http";
 import type { ClientSettings } from "./scan";
 
-export type StatusResult = { ok: true; status: Record<string, any> } | { ok: false; error: string };
+/** `answered`: something replied, but not as kas does (wrong address?); false: nothing answered in time. */
+export type StatusResult = { ok: true; status: Record<string, any> } | { ok: false; error: string; answered?: boolean };
 
 export async function fetchStatus(target: string, c: Pick<ClientSettings, "connect_timeout" | "data_timeout">): Promise<StatusResult> {
   const addr = parseAddress(target);
@@ -14,13 +15,24 @@ export async function fetchStatus(target: string, c: Pick<ClientSettings, "conne
   try {
     const res = await httpRequest(addr, { method: "GET", path: STATUS_PATH }, timeoutsOf(c));
     const body = JSON.parse(new TextDecoder().decode(res.body));
-    if (res.status !== 200 || typeof body !== "object" || body?.version !== 1 || typeof body.generation !== "number") return { ok: false, error: `not a kas status reply (HTTP ${res.status})` };
+    if (res.status !== 200 || typeof body !== "object" || body?.version !== 1 || typeof body.generation !== "number") return { ok: false, error: `not a kas status reply (HTTP ${res.status})`, answered: true };
     return { ok: true, status: body };
   } catch (e) {
-    if (e instanceof ClientError) return { ok: false, error: `${e.kind}: ${e.message}` };
-    if (e instanceof SyntaxError) return { ok: false, error: "reply is not JSON: is this a kas server?" };
+    if (e instanceof ClientError) return { ok: false, error: `${e.kind}: ${e.message}`, answered: e.kind === "protocol" };
+    if (e instanceof SyntaxError) return { ok: false, error: "reply is not JSON: is this a kas server?", answered: true };
     throw e;
   }
+}
+
+/**
+ * What to check when `target` gave no status: the admin's first question is whether the server
+ * runs at all, the second whether client and server agree on the address ([client] connect_to
+ * is what kas status asks, [server] listen is where kas serve listens).
+ */
+export function unreachableHint(target: string, r: { answered?: boolean }, from: { flag: boolean; configSource: string }): string {
+  const where = from.flag ? `--connect ${target}` : `${target} (the first [client] connect_to of ${from.configSource})`;
+  if (r.answered) return `something answers at ${where}, but not kas serve: point [client] connect_to (or --connect) at an address in the server's [server] listen`;
+  return `is \`kas serve\` running? kas status asked ${where}; the address must be one of the server's [server] listen (set [client] connect_to, or pass --connect tcp:host:port or unix:/path)`;
 }
 
 export function renderStatus(s: Record<string, any>): string {
