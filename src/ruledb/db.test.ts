@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import { DataError } from "../errors";
 import { compileSources } from "./compile";
 import { canonicalJson, parseDb, serializeDb } from "./db";
@@ -21,6 +22,22 @@ describe("database file", () => {
     const a = compileSources([{ path: "x/a.cf", text: "body FOO /foo/\n" }], opts).db!;
     const b = compileSources([{ path: "y/a.cf", text: "body  FOO   /foo/ # same rule\n" }], opts).db!;
     expect(a.digest).toBe(b.digest);
+  });
+
+  test("the digest is over the content: compiled at another time, same digest; a changed rule, another", () => {
+    const src = [{ path: "a.cf", text: "body FOO /foo/\nscore FOO 2\n" }];
+    const a = compileSources(src, { version: "v", createdAt: "2026-11-22T00:00:00.000Z" }).db!;
+    const b = compileSources(src, { version: "v", createdAt: "2027-01-01T12:00:00.000Z" }).db!;
+    expect(b.digest).toBe(a.digest);
+    const c = compileSources([{ path: "a.cf", text: "body FOO /foo/\nscore FOO 2.5\n" }], { version: "v", createdAt: "2026-11-22T00:00:00.000Z" }).db!;
+    expect(c.digest).not.toBe(a.digest);
+  });
+
+  test("a database written when the digest covered createdAt still loads", () => {
+    const { format, version, createdAt, rules } = db;
+    const legacy = { ...db, digest: createHash("sha256").update(canonicalJson({ format, version, createdAt, rules })).digest("hex") };
+    expect(legacy.digest).not.toBe(db.digest);
+    expect(parseDb(serializeDb(legacy)).digest).toBe(legacy.digest);
   });
 
   test("a changed byte anywhere in the rules is refused", () => {

@@ -1,5 +1,5 @@
-// The compiled database on disk: canonical JSON (keys sorted) with a sha256 digest over
-// everything but the digest itself, so a truncated, edited or half-written file is refused
+// The compiled database on disk: canonical JSON (keys sorted) with a sha256 digest over its
+// content (format, version, rules), so a truncated, edited or half-written file is refused
 // instead of silently matching with a partial rule set.
 import { createHash } from "node:crypto";
 import { DataError } from "../errors";
@@ -18,7 +18,18 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/**
+ * Over what decides matching, not over createdAt: the same sources give the same digest
+ * whenever and wherever they are compiled (reproducible builds of the built-in database; two
+ * `kas rules compile` runs). An edited createdAt changes no verdict; an edited rule is refused.
+ */
 export function computeDigest(db: Omit<CompiledDb, "digest">): string {
+  const { format, version, rules } = db;
+  return createHash("sha256").update(canonicalJson({ format, version, rules })).digest("hex");
+}
+
+/** The digest kas wrote before it left createdAt out: databases installed by such a kas still load. */
+function legacyDigest(db: Omit<CompiledDb, "digest">): string {
   const { format, version, createdAt, rules } = db;
   return createHash("sha256").update(canonicalJson({ format, version, createdAt, rules })).digest("hex");
 }
@@ -61,6 +72,6 @@ export function verifyDb(v: unknown, where = "database"): CompiledDb {
     const members = Array.isArray(p.groups) && p.groups.every(isGroup) ? p.groups.flatMap((g) => g.members) : undefined;
     if (db.format === 1 || !members || new Set(members).size !== members.length) throw new DataError(`${where} is corrupt: bad score groups`, REINSTALL);
   }
-  if (computeDigest(db) !== db.digest) throw new DataError(`${where} is corrupt: digest mismatch`, REINSTALL);
+  if (computeDigest(db) !== db.digest && legacyDigest(db) !== db.digest) throw new DataError(`${where} is corrupt: digest mismatch`, REINSTALL);
   return db;
 }
