@@ -1,14 +1,18 @@
 // `kas rules check [DIR]`, `kas rules compile DIR --out FILE [--version V]`, `kas rules info [--json]`.
-// check's DIR defaults to [scan] rules_dir of the config; with neither it is a usage error
-// (the built-in rules were checked when the binary was built).
+// check without DIR lints the rules in use, chosen as the filtering processes choose them
+// (ruledb/active.ts): [scan] rules_dir, else the installed version's sources (kept beside its
+// database), else the built-in sources embedded in the binary; it says which it checked.
 import { writeFileSync } from "node:fs";
+import { basename } from "node:path";
+import pkg from "../../package.json";
 import { loadConfig } from "../config/load";
 import { EXIT, StateError, UsageError } from "../errors";
 import { configureLog, logger } from "../log/index";
-import { loadActiveDb } from "../ruledb/active";
-import { checkRulesDir } from "../ruledb/check";
+import { activeSource, loadActiveDb } from "../ruledb/active";
+import { checkRuleSources, checkRulesDir } from "../ruledb/check";
 import { compileDirOrThrow, formatDiagnostic } from "../ruledb/compile";
 import { serializeDb } from "../ruledb/db";
+import type { Diagnostic } from "../ruledb/types";
 import { CONFIG_ARG, kasCommand } from "./command";
 
 // Created per call, after configureLog: a logger copies the level when it is made.
@@ -16,10 +20,10 @@ const log = () => logger("rules");
 
 const check = kasCommand({
   name: "check",
-  description: "Lint a directory of rule sources (*.cf): every problem as file:line: reason",
-  exitCodes: { 0: "the rules compile (warnings may be printed)", 64: "no DIR and no [scan] rules_dir", 65: "lint errors (file:line: reason on stderr)", 66: "DIR does not exist", 78: "invalid config" },
+  description: "Lint a directory of rule sources (*.cf), or without DIR the rules in use: every problem as file:line: reason",
+  exitCodes: { 0: "the rules compile (warnings may be printed)", 65: "lint errors (file:line: reason on stderr)", 66: "DIR does not exist", 78: "invalid config" },
   args: {
-    dir: { type: "positional", required: false, description: "rules directory (default: [scan] rules_dir)", valueHint: "DIR" },
+    dir: { type: "positional", required: false, description: "rules directory (default: the rules in use: [scan] rules_dir, else the installed version, else the built-in rules)", valueHint: "DIR" },
     ...CONFIG_ARG,
   },
   async run({ args }) {
@@ -34,14 +38,21 @@ const check = kasCommand({
       if (!given || args.config) throw e;
     }
     if (config) configureLog(config.log);
-    const dir = given || config?.scan.rules_dir;
-    if (!dir) throw new UsageError("no rules directory: give DIR or set [scan] rules_dir", "kas rules check /path/to/rules");
-    const warnings = await checkRulesDir(dir);
+    const { checked, warnings } = given ? { checked: given, warnings: await checkRulesDir(given) } : await lintInUse(config!);
     for (const w of warnings) log().warn(formatDiagnostic(w));
-    console.log(`${dir}: ok${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? "" : "s"})` : ""}`);
+    console.log(`${checked}: ok${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? "" : "s"})` : ""}`);
     process.exitCode = EXIT.OK;
   },
 });
+
+/** Lints the rules the filtering processes would load, and names them. */
+async function lintInUse(config: ReturnType<typeof loadConfig>["config"]): Promise<{ checked: string; warnings: Diagnostic[] }> {
+  const src = activeSource(config);
+  if (src.kind === "rules_dir") return { checked: `[scan] rules_dir ${src.dir}`, warnings: await checkRulesDir(src.dir) };
+  if (src.kind === "installed") return { checked: `installed version ${basename(src.dir)} (${src.dir})`, warnings: await checkRulesDir(src.dir) };
+  const { BUILTIN_SOURCES } = await import("../ruledb/builtin-sources");
+  return { checked: `built-in rules (${BUILTIN_SOURCES.length} files compiled into kas ${pkg.version})`, warnings: checkRuleSources(BUILTIN_SOURCES, "this kas binary") };
+}
 
 const compile = kasCommand({
   name: "compile",

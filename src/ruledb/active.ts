@@ -23,26 +23,35 @@ export interface ActiveDb {
   warnings: Diagnostic[];
 }
 
-export function loadActiveDb(config: Pick<KasConfig, "data_dir" | "scan">): ActiveDb {
-  const dir = config.scan.rules_dir;
-  if (dir) {
-    const { db, warnings } = compileDirOrThrow(dir, { version: "rules_dir" });
-    return { db: loadRuleDb(db), source: `rules_dir ${dir}`, warnings };
-  }
+/** Which rules the loader picks (the order above), without compiling or reading them. */
+export type ActiveSource = { kind: "rules_dir"; dir: string } | { kind: "installed"; path: string; dir: string } | { kind: "built-in" };
+
+export function activeSource(config: Pick<KasConfig, "data_dir" | "scan">): ActiveSource {
+  if (config.scan.rules_dir) return { kind: "rules_dir", dir: config.scan.rules_dir };
   const path = installedDbPath(config);
-  if (existsSync(path)) {
+  if (!existsSync(path)) return { kind: "built-in" };
+  let dir = dirname(path);
+  try {
+    dir = realpathSync(dir);
+  } catch {}
+  return { kind: "installed", path, dir };
+}
+
+export function loadActiveDb(config: Pick<KasConfig, "data_dir" | "scan">): ActiveDb {
+  const src = activeSource(config);
+  if (src.kind === "rules_dir") {
+    const { db, warnings } = compileDirOrThrow(src.dir, { version: "rules_dir" });
+    return { db: loadRuleDb(db), source: `rules_dir ${src.dir}`, warnings };
+  }
+  if (src.kind === "installed") {
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(path);
+      bytes = readFileSync(src.path);
     } catch (e) {
-      throw new DataError(`cannot read rule database ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`, "check its permissions, or reinstall with `kas update-db`");
+      throw new DataError(`cannot read rule database ${src.path}: ${(e as NodeJS.ErrnoException).code ?? e}`, "check its permissions, or reinstall with `kas update-db`");
     }
-    const compiled = parseDb(bytes, `rule database ${path}`);
-    let where = dirname(path);
-    try {
-      where = realpathSync(where);
-    } catch {}
-    return { db: loadRuleDb(compiled), source: `installed ${compiled.version} (${where})`, warnings: [] };
+    const compiled = parseDb(bytes, `rule database ${src.path}`);
+    return { db: loadRuleDb(compiled), source: `installed ${compiled.version} (${src.dir})`, warnings: [] };
   }
   return { db: loadRuleDb(builtinDb()), source: "built-in", warnings: [] };
 }

@@ -2,21 +2,34 @@
 // the repository's rules/*.cf and returns the CompiledDb, which Bun inlines into the bundle
 // as a JSON literal. So the binary carries its default rules and works from any cwd, and a
 // rule that does not compile fails `bun build.ts` (and `bun test`) with file:line: reason.
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { compileDirOrThrow, formatDiagnostic } from "./compile";
 import type { CompiledDb } from "./types";
 
 export const BUILTIN_RULES_DIR = join(import.meta.dir, "../../rules");
+/** The version the built-in database reports (kas status, kas rules info). */
+export const BUILTIN_VERSION = "builtin";
 
 /** `dir` is for tests; the macro call in builtin.ts passes nothing. */
 export function compileBuiltin(dir = BUILTIN_RULES_DIR): CompiledDb {
-  return compileDirOrThrow(dir, { version: "builtin", createdAt: sourceDate(dir) }, (errors) => {
+  return compileDirOrThrow(dir, { version: BUILTIN_VERSION, createdAt: sourceDate(dir) }, (errors) => {
     const msg = `built-in rules in ${dir} do not compile:\n${errors.map(formatDiagnostic).join("\n")}`;
     // Bun reports a throwing macro only as "cannot coerce Exception": say why on stderr first.
     console.error(msg);
     return new Error(msg);
   }).db;
+}
+
+/**
+ * The rule sources themselves (as "rules/NAME.cf"), for `kas rules check` without DIR: the
+ * binary can lint the rules it uses even when it runs far from a source tree (92 KB).
+ */
+export function builtinSources(dir = BUILTIN_RULES_DIR): { path: string; text: string }[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".cf"))
+    .sort()
+    .map((f) => ({ path: `rules/${f}`, text: readFileSync(join(dir, f), "utf8") }));
 }
 
 /**

@@ -46,3 +46,10 @@ test("SOURCE_DATE_EPOCH, when set, is createdAt", () => {
 test("the database embedded at build time has the digest of a fresh compile of rules/", () => {
   expect(builtinDb().digest).toBe(compileBuiltin().digest);
 });
+
+test("the sources embedded for `kas rules check` are the ones the built-in database was compiled from", async () => {
+  const { BUILTIN_SOURCES } = await import("./builtin-sources");
+  const { compileSources } = await import("./compile");
+  expect(BUILTIN_SOURCES.length).toBeGreaterThan(0);
+  expect(compileSources(BUILTIN_SOURCES, { version: "builtin" }).db!.digest).toBe(builtinDb().digest);
+});

@@ -2,7 +2,7 @@
 // returns the warnings (not fatal) for the caller to print — libraries do not log.
 import { existsSync, statSync } from "node:fs";
 import { EXIT, KasError } from "../errors";
-import { compileDirOrThrow } from "./compile";
+import { compileDirOrThrow, compileSources, rulesError } from "./compile";
 import type { Diagnostic } from "./types";
 
 export async function checkRulesDir(dir: string): Promise<Diagnostic[]> {
@@ -10,4 +10,12 @@ export async function checkRulesDir(dir: string): Promise<Diagnostic[]> {
     throw new KasError(`rules directory ${dir} does not exist or is not a directory`, EXIT.NOINPUT, "give a directory of *.cf rule files");
   }
   return compileDirOrThrow(dir).warnings;
+}
+
+/** Lint rule sources held in memory (the built-in ones); `where` names them in the error. */
+export function checkRuleSources(files: { path: string; text: string }[], where: string): Diagnostic[] {
+  const { db, diagnostics } = compileSources(files);
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (!db || errors.length) throw rulesError(where, errors);
+  return diagnostics;
 }
