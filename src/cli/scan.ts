@@ -8,6 +8,7 @@ import { eachMessage, listFiles, type MessageFile } from "../bayes/mail-files";
 import { loadConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
 import type { Hit } from "../engine/types";
+import { shownScore } from "../engine/verdict";
 import { EXIT, UsageError } from "../errors";
 import { configureLog, logger } from "../log/index";
 import { CONFIG_ARG, kasCommand } from "./command";
@@ -21,7 +22,16 @@ export interface ScanLine {
   error?: string;
 }
 
-type ScanOne = (m: MessageFile, seq: number) => Promise<ScanLine>;
+/** A line with the thresholds its score is shown against (not printed with --json). */
+type Scanned = ScanLine & { thresholds: { spam: number; probable?: number } };
+
+/** The plain form: PATH TAB STATUS TAB SCORE TAB HITS [TAB ERROR]; the score as X-KAS-Score shows it. */
+export function plainLine(l: Scanned): string {
+  const score = shownScore(l.score, l.thresholds.spam, l.thresholds.probable).score;
+  return `${l.path}\t${l.status}\t${score}\t${l.hits.map((h) => h.name).join(",")}${l.error ? `\t${l.error}` : ""}\n`;
+}
+
+type ScanOne = (m: MessageFile, seq: number) => Promise<Scanned>;
 
 export default kasCommand({
   name: "scan",
@@ -52,10 +62,10 @@ export default kasCommand({
     const files = listFiles(paths);
     const { scanOne, close } = args.local ? await localScanner(config) : await remoteScanner(config, args.connect);
     let failed = 0;
-    const print = (l: ScanLine) => {
+    const print = (l: Scanned) => {
       if (l.error) failed++;
-      if (args.json) process.stdout.write(JSON.stringify(l) + "\n");
-      else process.stdout.write(`${l.path}\t${l.status}\t${l.score.toFixed(1)}\t${l.hits.map((h) => h.name).join(",")}${l.error ? `\t${l.error}` : ""}\n`);
+      const { thresholds: _t, ...line } = l;
+      process.stdout.write(args.json ? JSON.stringify(line) + "\n" : plainLine(l));
     };
     try {
       await inOrder(eachMessage(files, { onSkip: (s) => log.warn("skipped %s: %s", s.label, s.reason) }), jobs, scanOne, print);
@@ -84,7 +94,7 @@ async function localScanner(config: KasConfig): Promise<{ scanOne: ScanOne; clos
     close,
     scanOne: async (m, seq) => {
       const r = await scanner.scan({ id: `scan-${seq + 1}`, envelope: { rcpt: [] }, raw: m.raw });
-      return { path: m.label, status: r.status, score: round(r.score), hits: r.hits, notes: r.notes };
+      return { path: m.label, status: r.status, score: round(r.score), hits: r.hits, notes: r.notes, thresholds: { spam: r.threshold, probable: r.probableThreshold } };
     },
   };
 }
@@ -96,8 +106,9 @@ async function remoteScanner(config: KasConfig, connect?: string): Promise<{ sca
     close: () => {},
     scanOne: async (m, seq) => {
       const a = await scanViaServer(m.raw, { rcpt: [] }, client, { id: `scan-${seq + 1}` });
-      if (!a.ok) return { path: m.label, status: "unscanned", score: 0, hits: [], notes: [], error: a.errors.join("; ") };
-      return { path: m.label, status: a.reply.status, score: round(a.reply.score), hits: a.reply.hits, notes: a.reply.notes };
+      if (!a.ok) return { path: m.label, status: "unscanned", score: 0, hits: [], notes: [], error: a.errors.join("; "), thresholds: { spam: 0 } };
+      const v = a.reply;
+      return { path: m.label, status: v.status, score: round(v.score), hits: v.hits, notes: v.notes, thresholds: { spam: v.threshold, probable: v.probable_threshold } };
     },
   };
 }

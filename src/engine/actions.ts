@@ -2,19 +2,20 @@
 // SMTP reply) and header edits. Our own fields are `set` (replacing any copies already in
 // the message, so a sender cannot forge a clean verdict and a second pass does not stack).
 import type { Policy } from "./policy";
-import { STATUS_HEADER, type Disposition, type HeaderEdit, type Hit, type Status } from "./types";
+import { STATUS_HEADER, type Disposition, type HeaderEdit, type Hit, type PolicyAction, type Status } from "./types";
+import { shownScore } from "./verdict";
 
 export const HEADER = { status: STATUS_HEADER, score: "X-KAS-Score", hits: "X-KAS-Hits", policy: "X-KAS-Policy", flag: "X-Spam-Flag" } as const;
 
 export interface ActionOutcome {
   disposition: Disposition;
+  /** The policy action taken: "prefix" is an accept with a subject prefix (logs name it). */
+  policyAction: PolicyAction;
   reply?: { code: number; text: string };
   edits: HeaderEdit[];
 }
 
-type Action = Policy["spam_action"];
-
-function actionFor(status: Status, p: Policy): Action {
+function actionFor(status: Status, p: Policy): PolicyAction {
   switch (status) {
     case "spam":
       return p.spam_action;
@@ -30,9 +31,10 @@ function actionFor(status: Status, p: Policy): Action {
 }
 
 export function actions(status: Status, score: number, hits: readonly Hit[], p: Policy, extra: readonly HeaderEdit[] = []): ActionOutcome {
+  const shown = shownScore(score, p.spam_score, p.probable_spam_score);
   const edits: HeaderEdit[] = [
     { op: "set", name: HEADER.status, value: status },
-    { op: "set", name: HEADER.score, value: `${score.toFixed(1)} / ${p.spam_score.toFixed(1)}` },
+    { op: "set", name: HEADER.score, value: `${shown.score} / ${shown.threshold}` },
   ];
   const listed = hits.filter((h) => h.score !== 0 || !h.name.startsWith("__"));
   edits.push(listed.length ? { op: "set", name: HEADER.hits, value: listed.map((h) => `${h.name}=${round(h.score)}`).join(", ") } : { op: "remove", name: HEADER.hits });
@@ -44,9 +46,9 @@ export function actions(status: Status, score: number, hits: readonly Hit[], p: 
   if (action === "prefix") {
     edits.push({ op: "prefix_subject", prefix: status === "probable_spam" ? p.probable_spam_subject_prefix : p.spam_subject_prefix });
   }
-  if (action === "reject") return { disposition: "reject", reply: { code: 550, text: p.reject_text }, edits };
-  if (action === "tempfail") return { disposition: "tempfail", reply: { code: 451, text: p.tempfail_text }, edits };
-  return { disposition: "accept", edits };
+  if (action === "reject") return { disposition: "reject", policyAction: action, reply: { code: 550, text: p.reject_text }, edits };
+  if (action === "tempfail") return { disposition: "tempfail", policyAction: action, reply: { code: 451, text: p.tempfail_text }, edits };
+  return { disposition: "accept", policyAction: action, edits };
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;

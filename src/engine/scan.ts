@@ -43,7 +43,7 @@ export async function scan(engine: Engine, req: ScanRequest): Promise<ScanResult
     const hits: Hit[] = [{ name: listed.symbol, score: 0, description: listed.why }];
     const a = actions(listed.status, 0, hits, policy);
     const ms = performance.now() - t0;
-    return { id: req.id, status: listed.status, score: 0, threshold: policy.spam_score, policy: policy.name, hits, ...a, timings: { parseMs: 0, checksMs: 0, rulesMs: 0, totalMs: ms }, notes: [listed.why] };
+    return { id: req.id, status: listed.status, score: 0, threshold: policy.spam_score, probableThreshold: policy.probable_spam_score, policy: policy.name, hits, ...a, timings: { parseMs: 0, checksMs: 0, rulesMs: 0, totalMs: ms }, notes: [listed.why] };
   }
 
   // envelope
@@ -84,6 +84,7 @@ export async function scan(engine: Engine, req: ScanRequest): Promise<ScanResult
     status,
     score,
     threshold: policy.spam_score,
+    probableThreshold: policy.probable_spam_score,
     policy: policy.name,
     hits: m.hits,
     ...a,

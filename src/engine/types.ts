@@ -44,6 +44,8 @@ export type HeaderEdit =
 export const STATUS_HEADER = "X-KAS-Status";
 
 export type Disposition = "accept" | "reject" | "tempfail";
+/** What a policy says to do with a status ([policy] *_action); "prefix" is delivered, so its disposition is accept. */
+export type PolicyAction = "accept" | "prefix" | "reject" | "tempfail";
 
 export interface ScanTimings {
   parseMs: number;
@@ -58,10 +60,14 @@ export interface ScanResult {
   score: number;
   /** The spam_score threshold of the policy applied. */
   threshold: number;
+  /** The probable_spam_score threshold of the policy applied (the engine always sets it). */
+  probableThreshold?: number;
   /** Name of the policy applied: "default" or a group name. */
   policy: string;
   hits: Hit[];
   disposition: Disposition;
+  /** The policy action taken (the engine always sets it; "prefix" has disposition accept). */
+  policyAction?: PolicyAction;
   /** SMTP reply for reject / tempfail: e.g. { code: 550, text: "5.7.1 Message rejected as spam" }. */
   reply?: { code: number; text: string };
   edits: HeaderEdit[];

@@ -5,6 +5,7 @@
 //   filtering process is busy. Anything else gets a protocol error object, never a hang.
 import type { KasConfig } from "../config/schema";
 import type { HeaderEdit, PassStatus, ScanRequest } from "../engine/types";
+import { verdictFields } from "../engine/verdict";
 import { readLimited } from "../protocol/framing";
 import { errorReply, scanReplyOf, withStatusEdit, type ErrorCode, type ScanReply } from "../protocol/kas/reply";
 import { decodeScanHeaders, PING_PATH, SCAN_PATH, STATUS_PATH } from "../protocol/kas/request";
@@ -116,7 +117,8 @@ function route(d: HandlerDeps) {
     const extra: HeaderEdit[] = (decision?.headers ?? []).map((h) => ({ op: "set", ...h }));
     reply.edits = withStatusEdit([...reply.edits, ...extra], reply.status);
     if (decision?.reason) reply.notes = [...reply.notes, decision.reason];
-    d.onScanned(`${who} status=${reply.status} score=${reply.score}/${reply.threshold} action=${reply.action} ms=${ms} pid=${r.workerPid}`, reply.status);
+    const fields = verdictFields({ status: reply.status, score: reply.score, threshold: reply.threshold, probableThreshold: reply.probable_threshold, action: reply.policy_action ?? reply.action });
+    d.onScanned(`${who} ${fields} ms=${ms} pid=${r.workerPid}`, reply.status);
     return json(200, reply);
   };
 }

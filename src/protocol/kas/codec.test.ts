@@ -65,6 +65,14 @@ test("a verdict round-trips through JSON", () => {
   expect(decodeReply(wire)).toEqual({ ok: true, value: { version: 1, id: "m1", status: "spam", score: 7.5, threshold: 5, policy: "default", action: "reject", reply: result.reply, hits: result.hits, edits: result.edits, notes: ["n"], timings: result.timings, generation: 4 } });
 });
 
+test("probable_threshold and policy_action travel when the scan has them, and older replies without them still decode", () => {
+  const wire = JSON.stringify(scanReplyOf({ ...result, disposition: "accept", reply: undefined, probableThreshold: 3, policyAction: "prefix" }));
+  const d = decodeReply(wire);
+  expect(d.ok && !("error" in d.value) && [d.value.action, d.value.policy_action, d.value.probable_threshold]).toEqual(["accept", "prefix", 3]);
+  const old = decodeReply(JSON.stringify(scanReplyOf(result)));
+  expect(old.ok && !("error" in old.value) && [old.value.policy_action, old.value.probable_threshold]).toEqual([undefined, undefined]);
+});
+
 test("error replies carry their HTTP status and temporariness", () => {
   expect(errorReply("too_large", "x")).toEqual({ status: 413, body: { version: 1, error: { code: "too_large", message: "x", temporary: false } } });
   expect(errorReply("busy", "x").body.error.temporary).toBe(true);
@@ -80,6 +88,8 @@ test.each([
   ["bad field name", () => JSON.stringify({ ...good(), edits: [{ op: "add", name: "X A:", value: "v" }] }), "malformed edit"],
   ["CRLF in reply text", () => JSON.stringify({ ...good(), reply: { code: 550, text: "a\r\n250 ok" } }), "reply.text"],
   ["missing score", () => JSON.stringify({ ...good(), score: "7" }), "score"],
+  ["unknown policy_action", () => JSON.stringify({ ...good(), policy_action: "discard" }), "policy_action"],
+  ["probable_threshold not a number", () => JSON.stringify({ ...good(), probable_threshold: "3" }), "probable_threshold"],
 ])("a malformed reply is refused: %s", (_n, make, why) => {
   const d = decodeReply(make());
   expect(d.ok).toBe(false);

@@ -5,10 +5,12 @@
 //
 // Grammar (JSON, RFC 8259; "?" = optional member):
 //   scan-reply  = { "version": 1, "id": string, "status": status, "score": number,
-//                   "threshold": number, "policy": string, "action": "accept"|"reject"|"tempfail",
+//                   "threshold": number, "probable_threshold"?: number, "policy": string,
+//                   "action": "accept"|"reject"|"tempfail", "policy_action"?: policy-action,
 //                   "reply"?: { "code": 3DIGIT-number, "text": string },
 //                   "hits": [ { "name": string, "score": number, "description"?: string } ],
 //                   "edits": [ edit ], "notes": [ string ], "timings"?: object, "generation"?: number }
+//   policy-action = "accept" | "prefix" | "reject" | "tempfail"   ; the [policy] action taken ("prefix" → action "accept")
 //   status      = "spam" | "probable_spam" | "blacklisted" | "trusted" | "formal" | "not_detected"
 //               | "unlicensed" | "unscanned"
 //   edit        = { "op": "add"|"set", "name": field-name, "value": string }
@@ -17,8 +19,9 @@
 //   error-code  = "bad_request" | "not_found" | "method_not_allowed" | "too_large" | "timeout"
 //               | "busy" | "unavailable" | "shutting_down" | "internal"
 // The client applies "edits" in order and follows "action": reject → 5xx with reply.text,
-// tempfail → 4xx with reply.text. Pure decode/encode: no sockets, no engine.
-import { STATUSES, STATUS_HEADER, type Disposition, type HeaderEdit, type Hit, type PassStatus, type ScanResult, type ScanTimings, type Status } from "../../engine/types";
+// tempfail → 4xx with reply.text. "probable_threshold" and "policy_action" came later: a
+// client must accept replies without them (older servers), a server may always send them. Pure decode/encode: no sockets, no engine.
+import { STATUSES, STATUS_HEADER, type Disposition, type HeaderEdit, type Hit, type PassStatus, type PolicyAction, type ScanResult, type ScanTimings, type Status } from "../../engine/types";
 import type { Decoded } from "./request";
 
 export const PROTOCOL_VERSION = 1;
@@ -29,8 +32,12 @@ export interface ScanReply {
   status: Status | PassStatus;
   score: number;
   threshold: number;
+  /** probable_spam_score of the policy applied (absent from older servers). */
+  probable_threshold?: number;
   policy: string;
   action: Disposition;
+  /** The [policy] action taken: "prefix" is delivered (action "accept") with a subject prefix. Absent from older servers. */
+  policy_action?: PolicyAction;
   reply?: { code: number; text: string };
   hits: Hit[];
   edits: HeaderEdit[];
@@ -67,8 +74,10 @@ export function scanReplyOf(r: ScanResult, generation?: number): ScanReply {
     status: r.status,
     score: r.score,
     threshold: r.threshold,
+    ...(r.probableThreshold !== undefined ? { probable_threshold: r.probableThreshold } : {}),
     policy: r.policy,
     action: r.disposition,
+    ...(r.policyAction ? { policy_action: r.policyAction } : {}),
     ...(r.reply ? { reply: r.reply } : {}),
     hits: r.hits,
     edits: r.edits,
@@ -83,6 +92,7 @@ export function errorReply(code: ErrorCode, message: string): { status: number; 
 }
 
 const PASS: readonly string[] = ["unlicensed", "unscanned"];
+const POLICY_ACTIONS: readonly PolicyAction[] = ["accept", "prefix", "reject", "tempfail"];
 const FIELD_NAME = /^[!-9;-~]{1,76}$/; // RFC 5322 §3.6.8 ftext; 76 keeps "name: " inside 78 columns
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
@@ -124,6 +134,8 @@ export function decodeReply(text: string): Decoded<ScanReply | ErrorReply> {
   if (!isStr(v.id) || !isStr(v.status) || !([...STATUSES, ...PASS] as string[]).includes(v.status)) return { ok: false, reason: "reply lacks a valid id/status" };
   if (!isNum(v.score) || !isNum(v.threshold) || !isStr(v.policy)) return { ok: false, reason: "reply lacks score/threshold/policy" };
   if (v.action !== "accept" && v.action !== "reject" && v.action !== "tempfail") return { ok: false, reason: `bad action ${JSON.stringify(v.action)}` };
+  if (v.probable_threshold !== undefined && !isNum(v.probable_threshold)) return { ok: false, reason: "probable_threshold is not a number" };
+  if (v.policy_action !== undefined && !POLICY_ACTIONS.includes(v.policy_action as PolicyAction)) return { ok: false, reason: `bad policy_action ${JSON.stringify(v.policy_action)}` };
   let reply: ScanReply["reply"];
   if (v.reply !== undefined) {
     if (!isObj(v.reply) || !isNum(v.reply.code) || v.reply.code < 200 || v.reply.code > 599 || !isLine(v.reply.text)) return { ok: false, reason: "malformed reply.code/reply.text" };
@@ -149,8 +161,10 @@ export function decodeReply(text: string): Decoded<ScanReply | ErrorReply> {
       status: v.status as ScanReply["status"],
       score: v.score,
       threshold: v.threshold,
+      ...(isNum(v.probable_threshold) ? { probable_threshold: v.probable_threshold } : {}),
       policy: v.policy,
       action: v.action,
+      ...(v.policy_action !== undefined ? { policy_action: v.policy_action as PolicyAction } : {}),
       ...(reply ? { reply } : {}),
       hits,
       edits,

@@ -1,0 +1,47 @@
+// The displayed score (formatScore) against the verdict: what people read must never sit on
+// the other side of a threshold from the score the status was decided on.
+import { expect, test } from "bun:test";
+import { parseConfig } from "../config/load";
+import { actions } from "./actions";
+import type { Policy } from "./policy";
+import { formatScore, verdict } from "./verdict";
+
+test.each([
+  // score, thresholds, shown
+  [4.95, [3, 5], "4.9"], // probable_spam under spam_score 5: not "5.0"
+  [5.0, [3, 5], "5.0"],
+  [5.04, [3, 5], "5.0"],
+  [2.96, [3, 5], "2.9"], // not_detected under probable_spam_score 3: not "3.0"
+  [2.999, [3, 5], "2.9"],
+  [3.0, [3, 5], "3.0"],
+  [0.15, [], "0.1"],
+  [0.1 + 0.2, [], "0.3"],
+  [0.3, [], "0.3"],
+  [0, [], "0.0"],
+  [-0.04, [], "-0.1"], // toward negative infinity, not toward zero
+  [-0.15, [], "-0.2"],
+  [-1.0, [-1], "-1.0"],
+  [-0.95, [-1], "-1.0"],
+  [-1.05, [-1], "-1.1"],
+  [-0, [], "0.0"],
+  [4.96, [3, 4.95], "4.96"], // a threshold with two decimals: one decimal would read below it
+  [4.951, [4.95], "4.95"],
+  [4.949, [4.95], "4.9"],
+  [4.95, [4.95], "4.95"], // a threshold shown as itself
+  [5, [5], "5.0"],
+  [12.3456, [5], "12.3"],
+] as const)("formatScore(%p, %p) = %p", (score, thresholds, shown) => {
+  expect(formatScore(score, thresholds)).toBe(shown);
+});
+
+test("the header never shows a score at or above the threshold for a status below it", () => {
+  const policy: Policy = { ...parseConfig("", "t.toml").policy, name: "default" };
+  for (let milli = -2000; milli <= 8000; milli++) {
+    const score = milli / 1000;
+    const status = verdict(score, policy, undefined, { rcpt: [] });
+    const header = actions(status, score, [], policy).edits.find((e) => e.op === "set" && e.name === "X-KAS-Score");
+    const shown = Number((header as { value: string }).value.split(" / ")[0]);
+    expect([score, shown >= policy.spam_score]).toEqual([score, status === "spam"]);
+    expect([score, shown >= policy.probable_spam_score]).toEqual([score, status === "spam" || status === "probable_spam"]);
+  }
+});
