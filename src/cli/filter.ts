@@ -1,6 +1,7 @@
 // `kas filter` (alias `filter-stdin`): the pipe client module. Message on stdin, message with
-// the verdict's header edits on stdout; reject / tempfail verdicts as exit codes 69 / 75 with
-// the SMTP reply text on stderr (sysexits, what Postfix pipe(8) and Sendmail expect).
+// the verdict's header edits on stdout (--json: the verdict as one JSON object instead);
+// reject / tempfail verdicts as exit codes 69 / 75 with the SMTP reply text on stderr
+// (sysexits, what Postfix pipe(8) and Sendmail expect).
 // Client mode talks to `kas serve`; --local scans in this process. Client mode must start
 // fast (it runs once per message), so nothing of the engine is imported unless --local.
 import { isIP } from "node:net";
@@ -27,6 +28,7 @@ export default kasCommand({
     from: { type: "string", description: "envelope sender (MAIL FROM); \"\" for the null sender", valueHint: "ADDR" },
     rcpt: { type: "string", description: "envelope recipient(s), comma-separated or the option repeated", valueHint: "ADDR[,ADDR...]" },
     id: { type: "string", description: "queue id, shown in logs", valueHint: "ID" },
+    json: { type: "boolean", description: "print the verdict as one JSON object (status, score, thresholds, action, hits, notes, timings) instead of the message; same exit codes" },
   },
   async run({ args, rawArgs }) {
     const { loadConfig } = await import("../config/load");
@@ -35,18 +37,15 @@ export default kasCommand({
     const id = args.id || `f${process.pid}-${Date.now().toString(36)}`;
     if (!args.local) {
       const { runFilterClient } = await import("../client/run");
-      process.exitCode = await runFilterClient(config, envelope, { id });
+      process.exitCode = await runFilterClient(config, envelope, { id, json: args.json });
       return;
     }
-    const [{ filterLocal }, { createLocalScanner }, { logger }] = await Promise.all([import("../client/filter-local"), import("./local-scanner"), import("../log/index")]);
+    const [{ filterLocal }, { writeOutcome }, { createLocalScanner }, { logger }] = await Promise.all([import("../client/filter-local"), import("../client/run"), import("./local-scanner"), import("../log/index")]);
     const log = logger("filter");
     const raw = await Bun.stdin.bytes();
     const { scanner, close } = await createLocalScanner(config);
     try {
-      const o = await filterLocal(scanner, config, raw, envelope, id, log);
-      if (o.output.byteLength) await Bun.write(Bun.stdout, o.output);
-      if (o.message) process.stderr.write(`kas: ${o.message}\n`);
-      process.exitCode = o.exitCode;
+      process.exitCode = await writeOutcome(await filterLocal(scanner, config, raw, envelope, id, log), args.json);
     } finally {
       close();
     }

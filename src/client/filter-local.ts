@@ -6,16 +6,21 @@
 import type { KasConfig } from "../config/schema";
 import type { Scanner } from "../engine/scanner";
 import type { Envelope } from "../engine/types";
+import { verdictFields } from "../engine/verdict";
 import { applyEdits } from "../message/edit";
+import { scanReplyOf } from "../protocol/kas/reply";
 import { noVerdict, verdictOutcome, type FilterLog, type FilterOutcome } from "./filter";
 
 export async function filterLocal(scanner: Pick<Scanner, "scan">, config: KasConfig, raw: Uint8Array, envelope: Envelope, id: string, log: FilterLog): Promise<FilterOutcome> {
   let result;
+  const t0 = performance.now();
   try {
     result = await scanner.scan({ id, envelope, raw });
   } catch (e) {
-    return noVerdict(raw, `scan failed: ${e instanceof Error ? e.message : String(e)}`, config.client.on_error, applyEdits, log);
+    return noVerdict(raw, `scan failed: ${e instanceof Error ? e.message : String(e)}`, config.client.on_error, applyEdits, log, { id, elapsedMs: performance.now() - t0 });
   }
-  log.info("%s status=%s score=%s/%s action=%s hits=%s", id, result.status, result.score, result.threshold, result.disposition, result.hits.map((h) => h.name).join(","));
-  return verdictOutcome(raw, { action: result.disposition, replyText: result.reply?.text, edits: result.edits, status: result.status }, applyEdits);
+  const fields = verdictFields({ status: result.status, score: result.score, threshold: result.threshold, probableThreshold: result.probableThreshold, action: result.policyAction ?? result.disposition });
+  log.info("%s %s hits=%s", id, fields, result.hits.map((h) => h.name).join(","));
+  // The reply a server would send, so --local and client mode decide (and report) alike.
+  return verdictOutcome(raw, scanReplyOf(result), applyEdits, performance.now() - t0);
 }

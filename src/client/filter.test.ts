@@ -102,3 +102,18 @@ test("parseResponse: incomplete is undefined, garbage and truncation are protoco
   expect(() => parseResponse(Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab"), true, 1000)).toThrow("after 2 of 5");
   expect(() => parseResponse(Buffer.from(""), true, 1000)).toThrow("without a reply");
 });
+
+test("the --json report: the verdict's fields, the server, the score as the header shows it; without a verdict, why", async () => {
+  const o = await filterViaServer(msg, { rcpt: [] }, client(), {
+    applyEdits, log, id: "q9",
+    send: async (a) => {
+      if (a.kind === "tcp") throw new ClientError("connect", "ECONNREFUSED");
+      return verdict({ id: "q9", score: 4.95, status: "probable_spam", probable_threshold: 3, policy_action: "prefix", hits: [{ name: "A", score: 4.95, description: "a rule" }], notes: ["n1"] });
+    },
+  });
+  expect(o.report).toMatchObject({ id: "q9", status: "probable_spam", score: 4.95, score_shown: "4.9", threshold: 5, probable_threshold: 3, policy: "default", action: "prefix", hits: [{ name: "A", score: 4.95, description: "a rule" }], notes: ["n1"], server: "unix:/nonexistent/kas.sock" });
+  expect(o.report.timings).toMatchObject({ parse_ms: 0, scan_ms: 0 });
+  const none = await filterViaServer(msg, { rcpt: [] }, client('on_error = "tempfail"'), { applyEdits, log, id: "q10", send: async () => { throw new ClientError("connect", "ECONNREFUSED"); } });
+  expect([none.exitCode, none.report.status, none.report.action, none.report.score, none.report.reply?.code]).toEqual([75, "error", "tempfail", null, 451]);
+  expect(none.report.error).toContain("ECONNREFUSED");
+});

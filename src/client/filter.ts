@@ -3,8 +3,10 @@
 // can be had follows [client] on_error; every such decision is logged on stderr, and a
 // message passed unscanned carries a header that says why.
 import type { Envelope, HeaderEdit } from "../engine/types";
+import { shownScore, verdictFields } from "../engine/verdict";
 import { EXIT } from "../errors";
-import { STATUS_HEADER, withStatusEdit } from "../protocol/kas/reply";
+import { STATUS_HEADER, withStatusEdit, type ScanReply } from "../protocol/kas/reply";
+import { reportOfReply, reportWithoutVerdict, type FilterReport } from "./filter-report";
 import { scanViaServer, type ClientSettings, type Send } from "./scan";
 
 export interface FilterLog {
@@ -20,6 +22,8 @@ export interface FilterOutcome {
   /** One line for stderr that the MTA shows in its bounce / log (reply text on reject / tempfail). */
   message?: string;
   status: string;
+  /** The verdict as `kas filter --json` prints it (instead of `output`). */
+  report: FilterReport;
 }
 
 export type ApplyEdits = (raw: Uint8Array, edits: HeaderEdit[]) => Uint8Array;
@@ -39,20 +43,23 @@ export async function filterViaServer(
   deps: { applyEdits: ApplyEdits; log: FilterLog; send?: Send; id?: string },
 ): Promise<FilterOutcome> {
   const { applyEdits, log } = deps;
+  const t0 = performance.now();
+  const id = deps.id ?? "";
   if (raw.byteLength > c.size_limit) {
     const why = `size ${raw.byteLength} > size_limit ${c.size_limit}`;
     log.info("message passed unscanned: %s", why);
-    return { exitCode: EXIT.OK, output: applyEdits(raw, unscannedEdits(why)), status: "unscanned" };
+    return { exitCode: EXIT.OK, output: applyEdits(raw, unscannedEdits(why)), status: "unscanned", report: reportWithoutVerdict(id, "unscanned", "accept", why, 0) };
   }
   const r = await scanViaServer(raw, envelope, c, { id: deps.id, send: deps.send, onFailover: (server, why) => log.warn("server %s failed (%s)", server, why) });
   if (r.ok) {
     const v = r.reply;
-    const line = `${v.id} status=${v.status} score=${v.score}/${v.threshold} action=${v.action} server=${r.server}`;
+    const line = `${v.id} ${verdictFields({ status: v.status, score: v.score, threshold: v.threshold, probableThreshold: v.probable_threshold, action: v.policy_action ?? v.action })} server=${r.server}`;
     if (v.action === "reject") log.info("%s: rejected", line);
     if (v.action === "tempfail") log.info("%s: deferred", line);
-    return verdictOutcome(raw, { action: v.action, replyText: v.reply?.text, edits: v.edits, status: v.status }, applyEdits);
+    const o = verdictOutcome(raw, v, applyEdits, performance.now() - t0);
+    return { ...o, report: { ...o.report, server: r.server } };
   }
-  return noVerdict(raw, r.errors.join("; "), c.on_error, applyEdits, log);
+  return noVerdict(raw, r.errors.join("; "), c.on_error, applyEdits, log, { id, elapsedMs: performance.now() - t0 });
 }
 
 /**
@@ -60,27 +67,35 @@ export async function filterViaServer(
  * nothing on stdout, the SMTP reply text, exit 69; tempfail → the same with exit 75; anything
  * else → the message with its edits, exit 0.
  */
-export function verdictOutcome(raw: Uint8Array, v: { action: string; replyText?: string; edits: HeaderEdit[]; status: string }, applyEdits: ApplyEdits): FilterOutcome {
-  if (v.action === "reject") return { exitCode: EXIT.UNAVAILABLE, output: new Uint8Array(0), message: v.replyText ?? "5.7.1 Message rejected as spam", status: v.status };
-  if (v.action === "tempfail") return { exitCode: EXIT.TEMPFAIL, output: new Uint8Array(0), message: v.replyText ?? "4.7.1 Message deferred, try again later", status: v.status };
+export function verdictOutcome(raw: Uint8Array, v: ScanReply, applyEdits: ApplyEdits, elapsedMs: number): FilterOutcome {
+  const shown = shownScore(v.score, v.threshold, v.probable_threshold).score;
+  if (v.action === "reject" || v.action === "tempfail") {
+    const reply = v.reply ?? (v.action === "reject" ? { code: 550, text: "5.7.1 Message rejected as spam" } : { code: 451, text: "4.7.1 Message deferred, try again later" });
+    const report = reportOfReply({ ...v, reply }, shown, elapsedMs);
+    return { exitCode: v.action === "reject" ? EXIT.UNAVAILABLE : EXIT.TEMPFAIL, output: new Uint8Array(0), message: reply.text, status: v.status, report };
+  }
   // The scanner adds X-KAS-Status; enforced here too, so no scanned message leaves without it.
-  return { exitCode: EXIT.OK, output: applyEdits(raw, withStatusEdit(v.edits, v.status)), status: v.status };
+  return { exitCode: EXIT.OK, output: applyEdits(raw, withStatusEdit(v.edits, v.status)), status: v.status, report: reportOfReply(v, shown, elapsedMs) };
 }
 
 /**
  * What becomes of a message that got no verdict (server unreachable, timeout, bad reply, a
  * failed local scan), by [client] on_error; the decision is logged, never silent.
  */
-export function noVerdict(raw: Uint8Array, why: string, onError: ClientSettings["on_error"], applyEdits: ApplyEdits, log: FilterLog): FilterOutcome {
+export function noVerdict(raw: Uint8Array, why: string, onError: ClientSettings["on_error"], applyEdits: ApplyEdits, log: FilterLog, m: { id: string; elapsedMs: number }): FilterOutcome {
   switch (onError) {
     case "accept":
       log.warn("no verdict (%s): on_error=accept, message passed unscanned", why);
-      return { exitCode: EXIT.OK, output: applyEdits(raw, unscannedEdits(`error: ${why}`)), status: "unscanned" };
-    case "reject":
+      return { exitCode: EXIT.OK, output: applyEdits(raw, unscannedEdits(`error: ${why}`)), status: "unscanned", report: reportWithoutVerdict(m.id, "unscanned", "accept", why, m.elapsedMs) };
+    case "reject": {
       log.error("no verdict (%s): on_error=reject, message rejected", why);
-      return { exitCode: EXIT.UNAVAILABLE, output: new Uint8Array(0), message: `5.3.0 Spam filter unavailable: ${why}`, status: "error" };
-    default:
+      const reply = { code: 554, text: `5.3.0 Spam filter unavailable: ${why}` };
+      return { exitCode: EXIT.UNAVAILABLE, output: new Uint8Array(0), message: reply.text, status: "error", report: reportWithoutVerdict(m.id, "error", "reject", why, m.elapsedMs, reply) };
+    }
+    default: {
       log.error("no verdict (%s): on_error=tempfail, message deferred", why);
-      return { exitCode: EXIT.TEMPFAIL, output: new Uint8Array(0), message: `4.3.0 Spam filter unavailable, try again later: ${why}`, status: "error" };
+      const reply = { code: 451, text: `4.3.0 Spam filter unavailable, try again later: ${why}` };
+      return { exitCode: EXIT.TEMPFAIL, output: new Uint8Array(0), message: reply.text, status: "error", report: reportWithoutVerdict(m.id, "error", "tempfail", why, m.elapsedMs, reply) };
+    }
   }
 }
