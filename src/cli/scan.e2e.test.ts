@@ -2,9 +2,9 @@
 // learns into its own token database, its filtering processes then give Bayes bands; scan
 // prints one line per message in input order, and says why (exit 75) when no server answers.
 import { afterAll, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runKas, tempDir } from "../testing/kas-binary";
+import { REPO, runKas, tempDir, writeConfig } from "../testing/kas-binary";
 import { corpus, message } from "../testing/mail-corpus";
 import { freePort, startServer, type Served } from "../testing/kas-server";
 
@@ -67,4 +67,28 @@ test("no server: every line says unscanned with the reason, exit 75; --local and
   expect(r.exitCode).toBe(64);
   r = await runKas(["scan", "-j", "0", msg, "--config", cfg]);
   expect(r.exitCode).toBe(64);
+}, 30_000);
+
+test("--summary: counts per status, elapsed time and messages/s on stderr at the end; none without it off a terminal", async () => {
+  const dir = tempDir("kas-scan-sum-");
+  try {
+    const fixture = (n: string) => readFileSync(join(REPO, "fixtures/messages", n));
+    const mail = join(dir, "mail");
+    mkdirSync(mail);
+    writeFileSync(join(mail, "a-spam.eml"), fixture("gtube.eml"));
+    writeFileSync(join(mail, "b-ham.eml"), fixture("ham.eml"));
+    writeFileSync(join(mail, "c-ham.eml"), fixture("ham.eml"));
+    writeFileSync(join(mail, "index.json"), "{}");
+    const cfg = writeConfig(dir);
+    const r = await runKas(["scan", "--local", "--summary", mail, "--config", cfg]);
+    expect(r.exitCode).toBe(0);
+    expect(r.text.trim().split("\n")).toHaveLength(3);
+    const last = r.stderr.trim().split("\n").at(-1)!;
+    expect(last).toMatch(/^kas scan: 3 messages in \d+\.\d+ s \(\d+\.\d messages\/s\): spam 1, not_detected 2; 1 skipped \(not messages\)$/);
+    const quiet = await runKas(["scan", "--local", mail, "--config", cfg]);
+    expect(quiet.text).toBe(r.text);
+    expect(quiet.stderr).not.toContain("kas scan:");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }, 30_000);

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { inOrder, plainLine } from "./scan";
+import { inOrder, plainLine, scanSummary } from "./scan";
 
 test("inOrder keeps input order with N in flight, and never more than N", async () => {
   let inFlight = 0;
@@ -42,4 +42,11 @@ test.each([
 ])("the plain line shows %p (%s) as %p: never across a threshold the verdict did not cross", (score, status, shown) => {
   const line = plainLine({ path: "m.eml", status, score, hits: [{ name: "A", score }], notes: [], thresholds: { spam: 5, probable: 3 } });
   expect(line).toBe(`m.eml\t${status}\t${shown}\tA\n`);
+});
+
+test("the summary line: counts per status in verdict order, elapsed, rate, skipped and unscanned", () => {
+  const byStatus = new Map([["not_detected", 7], ["unscanned", 1], ["spam", 2]]);
+  expect(scanSummary({ byStatus, failed: 1, skipped: 3 }, 2000)).toBe("kas scan: 10 messages in 2.00 s (5.0 messages/s): spam 2, not_detected 7, unscanned 1; 3 skipped (not messages); 1 not scanned (their lines say why)");
+  expect(scanSummary({ byStatus: new Map([["spam", 1]]), failed: 0, skipped: 0 }, 12_345)).toBe("kas scan: 1 message in 12.3 s (0.1 messages/s): spam 1");
+  expect(scanSummary({ byStatus: new Map(), failed: 0, skipped: 0 }, 0)).toBe("kas scan: 0 messages in 0.00 s (-)");
 });

@@ -1,13 +1,14 @@
-// `kas scan [--local | --connect ADDR] [-j N] [--json] PATH...`: scan files, directories
-// (recursively) and mbox files and print one line per message, in input order:
+// `kas scan [--local | --connect ADDR] [-j N] [--json] [--summary] PATH...`: scan files,
+// directories (recursively) and mbox files and print one line per message, in input order:
 //   PATH<TAB>STATUS<TAB>SCORE<TAB>HIT,HIT,...     or, with --json, one object per line:
 //   {"path": ..., "status": ..., "score": ..., "hits": [{"name","score"}], "notes": [...]}
 // Through the server (the native protocol; [client] connect_to unless --connect) with N
-// requests in flight, or in-process with --local (the engine plus the Bayes check).
-import { eachMessage, listFiles, type MessageFile } from "../bayes/mail-files";
+// requests in flight, or in-process with --local (the engine plus the Bayes check). At the
+// end, on a terminal or with --summary, one line on stderr: counts per status, elapsed, rate.
+import { eachMessage, listFiles, type MessageFile, type Skipped } from "../bayes/mail-files";
 import { loadConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
-import type { Hit } from "../engine/types";
+import { STATUSES, type Hit } from "../engine/types";
 import { shownScore } from "../engine/verdict";
 import { EXIT, UsageError } from "../errors";
 import { configureLog, logger } from "../log/index";
@@ -49,6 +50,7 @@ export default kasCommand({
     connect: { type: "string", description: "server address (tcp:host:port or unix:/path); default: [client] connect_to", valueHint: "ADDR" },
     jobs: { type: "string", alias: "j", description: "messages in flight at once (default 4)", valueHint: "N" },
     json: { type: "boolean", description: "one JSON object per line: path, status, score, hits, notes" },
+    summary: { type: "boolean", description: "at the end, counts per status, elapsed time and messages/s on stderr (the default when stderr is a terminal)", negativeDescription: "no summary, even on a terminal" },
   },
   async run({ args }) {
     const { config } = loadConfig(args.config);
@@ -61,20 +63,47 @@ export default kasCommand({
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new UsageError(`-j must be a whole number from 1 to 256, got ${args.jobs}`);
     const files = listFiles(paths);
     const { scanOne, close } = args.local ? await localScanner(config) : await remoteScanner(config, args.connect);
-    let failed = 0;
+    const tally: ScanTally = { byStatus: new Map(), failed: 0, skipped: 0 };
     const print = (l: Scanned) => {
-      if (l.error) failed++;
+      if (l.error) tally.failed++;
+      tally.byStatus.set(l.status, (tally.byStatus.get(l.status) ?? 0) + 1);
       const { thresholds: _t, ...line } = l;
       process.stdout.write(args.json ? JSON.stringify(line) + "\n" : plainLine(l));
     };
+    const onSkip = (s: Skipped) => {
+      tally.skipped++;
+      log.warn("skipped %s: %s", s.label, s.reason);
+    };
+    // Timed from the first message: loading the rule database (--local) is not scanning.
+    const t0 = performance.now();
     try {
-      await inOrder(eachMessage(files, { onSkip: (s) => log.warn("skipped %s: %s", s.label, s.reason) }), jobs, scanOne, print);
+      await inOrder(eachMessage(files, { onSkip }), jobs, scanOne, print);
     } finally {
       await close();
     }
-    process.exitCode = failed ? EXIT.TEMPFAIL : EXIT.OK;
+    if (args.summary ?? process.stderr.isTTY) process.stderr.write(scanSummary(tally, performance.now() - t0) + "\n");
+    process.exitCode = tally.failed ? EXIT.TEMPFAIL : EXIT.OK;
   },
 });
+
+export interface ScanTally {
+  byStatus: Map<string, number>;
+  /** Messages without a verdict (their lines say why). */
+  failed: number;
+  /** Files (or mbox messages) that were not messages. */
+  skipped: number;
+}
+
+/** The closing line of kas scan: "kas scan: 12 messages in 1.3 s (9.2 messages/s): spam 2, not_detected 10; …". */
+export function scanSummary(t: ScanTally, elapsedMs: number): string {
+  const total = [...t.byStatus.values()].reduce((a, n) => a + n, 0);
+  const order = (k: string) => ((STATUSES as readonly string[]).indexOf(k) + 1 || STATUSES.length + 1);
+  const counts = [...t.byStatus].sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b)).map(([k, n]) => `${k} ${n}`);
+  const s = elapsedMs / 1000;
+  const rate = s > 0 ? `${(total / s).toFixed(1)} messages/s` : "-";
+  const tail = [t.skipped ? `${t.skipped} skipped (not messages)` : "", t.failed ? `${t.failed} not scanned (their lines say why)` : ""].filter(Boolean);
+  return `kas scan: ${total} message${total === 1 ? "" : "s"} in ${s.toFixed(s < 10 ? 2 : 1)} s (${rate})${counts.length ? `: ${counts.join(", ")}` : ""}${tail.length ? `; ${tail.join("; ")}` : ""}`;
+}
 
 /** Run `fn` over `items` with at most `jobs` in flight; results are printed in input order. */
 export async function inOrder<T, R>(items: Iterable<T>, jobs: number, fn: (item: T, seq: number) => Promise<R>, out: (r: R) => void): Promise<void> {
