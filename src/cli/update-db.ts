@@ -60,7 +60,7 @@ const subCommands = { keygen, publish };
 const updateArgs = {
   ...CONFIG_ARG,
   verbose: { type: "boolean", description: "say every step (mirrors tried, files downloaded or reused, reload)" },
-  rollback: { type: "boolean", description: "switch back to the previous installed version (and hold the newer one back)" },
+  rollback: { type: "boolean", description: "switch back to the previous installed version, from the oldest one to the built-in rules (and hold the newer versions back)" },
   source: { type: "string", description: "use this mirror instead of [update] sources", valueHint: "URL|DIR" },
 } as const;
 

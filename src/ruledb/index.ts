@@ -1,6 +1,7 @@
 // The public API of the rule database (what engine/, update/, server/ and cli/ import).
 export { loadActiveDb, type ActiveDb } from "./active";
 export { builtinDb } from "./builtin";
+export { BUILTIN_VERSION } from "./builtin-macro";
 export { checkRulesDir } from "./check";
 export { compileDir, compileDirOrThrow, compileSources, formatDiagnostic, rulesError, type CompileOptions, type CompileResult } from "./compile";
 export { computeDigest, parseDb, serializeDb, verifyDb } from "./db";

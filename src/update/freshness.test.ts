@@ -5,7 +5,7 @@ import { parseConfig } from "../config/load";
 import { currentRulesLink, DB_FILE, rulesVersionsDir } from "../config/paths";
 import { tempDir } from "../testing/kas-binary";
 import { renderFreshness, rulesFreshness, staleWarningDue } from "./freshness";
-import { INSTALL_INFO } from "./install";
+import { HOLD_FILE, INSTALL_INFO } from "./install";
 
 let dir: string;
 beforeEach(() => void (dir = tempDir("kas-fresh-")));
@@ -29,6 +29,14 @@ test("built-in: stale only when mirrors are configured (never updated)", () => {
   const f = rulesFreshness(cfg('sources = ["/m"]'), now);
   expect(f.stale).toBe(true);
   expect(f.warning).toContain("kas update-db");
+});
+
+test("built-in after --rollback past the oldest version: the warning says so, not 'run kas update-db'", () => {
+  mkdirSync(join(dir, "rules"), { recursive: true });
+  writeFileSync(join(dir, "rules", HOLD_FILE), "4\n");
+  const f = rulesFreshness(cfg('sources = ["/m"]'), now);
+  expect(f).toMatchObject({ version: "built-in", stale: true });
+  expect(f.warning).toBe("built-in rules in use after `kas update-db --rollback`: versions up to 4 are held back; the next newer published version is installed");
 });
 
 test("installed: age from the publisher's creation time; stale past max_age_days", () => {

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { rulesRoot } from "../config/paths";
 import type { KasConfig } from "../config/schema";
-import { currentVersion, readInstallInfo } from "./install";
+import { currentVersion, heldVersion, readInstallInfo } from "./install";
 
 export interface RulesFreshness {
   /** Installed version number, "built-in", or "rules_dir". */
@@ -27,7 +27,10 @@ export function rulesFreshness(config: Pick<KasConfig, "data_dir" | "scan" | "up
   if (v === undefined) {
     // A fresh install works offline on the built-in rules; with mirrors configured, say so.
     const stale = config.update.sources.length > 0;
-    return { version: "built-in", stale, warning: stale ? "no rule update installed yet: run `kas update-db`" : undefined };
+    const held = heldVersion(config);
+    // After --rollback past the oldest version, "run kas update-db" would only answer "held back".
+    const warning = held !== undefined ? `built-in rules in use after \`kas update-db --rollback\`: versions up to ${held} are held back; the next newer published version is installed` : "no rule update installed yet: run `kas update-db`";
+    return { version: "built-in", stale, warning: stale ? warning : undefined };
   }
   const info = readInstallInfo(config, v);
   const created = info ? Date.parse(info.created) : NaN;

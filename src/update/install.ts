@@ -4,8 +4,9 @@
 // A version directory is built completely in a staging directory on the same file system,
 // then renamed into versions/ (rename(2) is atomic), then `current` is switched by renaming a
 // fresh symlink over it: a reader (a starting filtering process) sees the old or the new
-// database, never a mixture. Old versions are kept for --rollback.
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync } from "node:fs";
+// database, never a mixture. Old versions are kept for --rollback; rolling back past the
+// oldest removes `current` (one unlink), which the loader reads as "use the built-in rules".
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, unlinkSync } from "node:fs";
 import { basename, join } from "node:path";
 import { symlinkAtomic, syncDir, writeFileAtomic } from "../atomic-write";
 import { currentRulesLink, DB_FILE, rulesRoot, rulesVersionsDir } from "../config/paths";
@@ -106,11 +107,28 @@ export function prune(c: C, keep: number): number[] {
   return removed;
 }
 
-/** The newest installed version older than the current one (what --rollback switches to). */
-export function rollbackTarget(c: C): number | undefined {
+/**
+ * What --rollback switches to: the newest installed version older than the current one, else
+ * the built-in rules; undefined when the built-in rules are in use already.
+ */
+export function rollbackTarget(c: C): number | "built-in" | undefined {
   const current = currentVersion(c);
   if (current === undefined) return undefined;
-  return installedVersions(c).find((v) => v < current);
+  return installedVersions(c).find((v) => v < current) ?? "built-in";
+}
+
+/**
+ * Back to the built-in rules: remove `current`. unlink(2) is atomic, so a starting filtering
+ * process sees the old version or no installed database (ruledb/active.ts: the built-in one),
+ * never a mixture; the version directories stay for a later update or a look.
+ */
+export function useBuiltin(c: C): void {
+  try {
+    unlinkSync(currentRulesLink(c));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  syncDir(rulesRoot(c));
 }
 
 /** Staging directories left by a run that was killed: safe to remove under the lock. */

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSyn
 import { join } from "node:path";
 import { installedDbPath, rulesRoot, rulesVersionsDir } from "../config/paths";
 import { parseConfig } from "../config/load";
-import { parseDb } from "../ruledb/index";
+import { loadActiveDb, parseDb } from "../ruledb/index";
 import { tempDir } from "../testing/kas-binary";
 import { makeKeys, makeRules, publishRules, type TestKeys } from "../testing/update-mirror";
 import { UPDATE_EXIT } from "./exit";
@@ -183,10 +183,47 @@ describe("updateDb", () => {
     expect(parseDb(dbBytes(c), "db").version).toBe("2");
     expect(heldVersion(c)).toBe(3);
     expect((await updateDb(c, deps())).code).toBe(1);
+    // From the oldest kept version: back to the built-in rules; the hold stays at 3, not 2.
+    const builtin = await rollbackDb(c, deps());
+    expect(builtin).toMatchObject({ code: 0, version: undefined });
+    expect(builtin.message).toContain("rolled back from version 2 to the built-in rules");
+    expect(builtin.message).toContain("reloaded builtin");
+    expect(heldVersion(c)).toBe(3);
+    expect((await updateDb(c, deps())).code).toBe(1);
     expect(await code(rollbackDb(c, deps()))).toBe(UPDATE_EXIT.INSTALL);
     publishRules(mirror, makeRules(join(dir, "r4"), "V4"), keys.priv, 4);
     expect((await updateDb(c, deps())).code).toBe(0);
     expect(heldVersion(c)).toBeUndefined();
     expect(installedVersions(c)).toEqual([4, 3]);
+  });
+
+  test("rollback with one installed version goes back to the built-in rules, which the loader then uses", async () => {
+    const c = config();
+    await updateDb(c, deps());
+    expect(loadActiveDb(c).source).toStartWith("installed 1 ");
+    const rb = await rollbackDb(c, deps());
+    expect(rb.code).toBe(0);
+    expect(rb.message).toBe("rolled back from version 1 to the built-in rules (no older version is installed); updates up to 1 are held back; reloaded builtin");
+    expect(existsSync(join(rulesRoot(c), "current"))).toBe(false);
+    expect(installedVersions(c)).toEqual([1]); // kept, not deleted
+    expect(loadActiveDb(c)).toMatchObject({ source: "built-in", db: { version: "builtin" } });
+    expect(currentVersion(c)).toBeUndefined();
+    expect((await updateDb(c, deps())).code).toBe(1); // held back
+    const again = await rollbackDb(c, deps()).catch((e) => e);
+    expect([again.exitCode, again.message]).toEqual([UPDATE_EXIT.INSTALL, "nothing to roll back: no database is installed (the built-in rules are in use)"]);
+  });
+
+  test("rolling back twice keeps the newest version held back", async () => {
+    const c = config("keep = 3");
+    await updateDb(c, deps());
+    for (const v of [2, 3]) {
+      publishRules(mirror, makeRules(join(dir, `r${v}`), `V${v}`), keys.priv, v);
+      await updateDb(c, deps());
+    }
+    await rollbackDb(c, deps());
+    await rollbackDb(c, deps());
+    expect(currentVersion(c)).toBe(1);
+    expect(heldVersion(c)).toBe(3);
+    expect((await updateDb(c, deps())).code).toBe(1);
   });
 });

@@ -9,10 +9,10 @@ import { DB_FILE, rulesRoot, rulesVersionsDir } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 import { writeFileAtomic } from "../atomic-write";
 import { KasError } from "../errors";
-import { compileDirOrThrow, formatDiagnostic, loadRuleDb, parseDb, serializeDb } from "../ruledb/index";
+import { BUILTIN_VERSION, compileDirOrThrow, formatDiagnostic, loadRuleDb, parseDb, serializeDb } from "../ruledb/index";
 import { fetchFiles, fetchManifest, localFiles, MirrorError, type SignedManifest } from "./bundle";
 import { diskError, fail, UPDATE_EXIT } from "./exit";
-import { currentVersion, heldVersion, INSTALL_INFO, installedVersions, installStaged, prune, removeLeftovers, rollbackTarget, setHold, switchCurrent, type InstallInfo } from "./install";
+import { currentVersion, heldVersion, INSTALL_INFO, installedVersions, installStaged, prune, removeLeftovers, rollbackTarget, setHold, switchCurrent, useBuiltin, type InstallInfo } from "./install";
 import { acquireLock } from "./lock";
 import { compareSemver, loadTrustedKeys } from "./manifest";
 import type { Source } from "./source";
@@ -128,23 +128,30 @@ function compileAndInstall(config: UpdateConfig, deps: UpdateDeps, staging: stri
   }
 }
 
-/** `--rollback`: point `current` at the previous installed version and hold the newer one back. */
+/**
+ * `--rollback`: point `current` at the previous installed version, or from the oldest one back
+ * to the built-in rules, and hold the newer versions back (the hold only grows: rolling back
+ * twice must not let a plain update reinstall the version the first rollback left).
+ */
 export async function rollbackDb(config: UpdateConfig, deps: Pick<UpdateDeps, "reload" | "log">): Promise<UpdateOutcome> {
   const lock = acquireLock(lockPath(config));
   try {
     const current = currentVersion(config);
     const target = rollbackTarget(config);
     if (current === undefined || target === undefined) {
-      throw fail(UPDATE_EXIT.INSTALL, current === undefined ? "nothing to roll back: no database is installed (the built-in rules are in use)" : `nothing to roll back to: ${current} is the oldest installed version`, "`ls <data_dir>/rules/versions` shows what is kept ([update] keep)");
+      throw fail(UPDATE_EXIT.INSTALL, "nothing to roll back: no database is installed (the built-in rules are in use)", "`kas rules info` shows the rules in use; a plain `kas update-db` installs the newest version that is not held back");
     }
+    const held = Math.max(current, heldVersion(config) ?? 0);
     try {
-      setHold(config, current);
-      switchCurrent(config, target);
+      setHold(config, held);
+      if (target === "built-in") useBuiltin(config);
+      else switchCurrent(config, target);
     } catch (e) {
       throw installError(e, config);
     }
-    const reloaded = await deps.reload(String(target));
-    return { code: 0, version: target, message: `rolled back from version ${current} to ${target} (updates up to ${current} are held back); ${reloaded}` };
+    const reloaded = await deps.reload(target === "built-in" ? BUILTIN_VERSION : String(target));
+    const to = target === "built-in" ? "the built-in rules (no older version is installed)" : `version ${target}`;
+    return { code: 0, version: target === "built-in" ? undefined : target, message: `rolled back from version ${current} to ${to}; updates up to ${held} are held back; ${reloaded}` };
   } finally {
     lock.release();
   }

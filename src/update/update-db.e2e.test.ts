@@ -128,7 +128,14 @@ describe("kas update-db", () => {
     expect([rb.exitCode, rb.stderr]).toEqual([0, ""]);
     expect(await c.info()).toContain("version: 1\n");
     expect((await c.update([url("ok", "two")])).exitCode).toBe(1);
-    expect((await c.update([], "--rollback")).exitCode).toBe(6);
+    // From the oldest installed version: back to the built-in rules, and it says so.
+    const builtin = await c.update([], "--rollback", "--verbose");
+    expect(builtin.exitCode).toBe(0);
+    expect(builtin.text).toContain("rolled back from version 1 to the built-in rules (no older version is installed); updates up to 2 are held back");
+    expect(await c.info()).toContain("source:  built-in\nversion: builtin\n");
+    const none = await c.update([], "--rollback");
+    expect(none.exitCode).toBe(6);
+    expect(none.stderr).toContain("nothing to roll back: no database is installed (the built-in rules are in use)");
   }, 30_000);
 
   test("a lock held by a live update-db → 73; a pid reused by another process is stale", async () => {
@@ -203,6 +210,13 @@ describe("kas update-db with a running kas serve", () => {
     expect([rb.exitCode, rb.stderr]).toEqual([0, ""]);
     expect((await s.status()).rules.version).toBe("1");
     expect(await hits()).toEqual(["KAS_UPDATE_BASE", "KAS_UPDATE_ONE"]);
+
+    // Past the oldest installed version: the server reloads onto the built-in rules.
+    const builtin = await runKas(["update-db", "--config", cfg, "--rollback", "--verbose"]);
+    expect(builtin.exitCode).toBe(0);
+    expect(builtin.text).toContain(`to the built-in rules (no older version is installed); updates up to 2 are held back; server pid ${pid} reloaded and serves the built-in rules`);
+    expect((await s.status()).rules).toMatchObject({ version: "builtin", source: "built-in" });
+    expect(await hits()).toEqual([]);
     expect(s.proc.pid).toBe(pid);
     expect(s.proc.exitCode).toBeNull();
   }, 30_000);
