@@ -38,8 +38,18 @@ test("a plain message is kept byte for byte; non-mail files are skipped with a r
   expect(splitMessages("a.eml", raw).messages[0].raw).toEqual(raw);
   const j = splitMessages("a.json", enc('{"id": 1}'));
   expect(j.messages).toEqual([]);
-  expect(j.skipped?.reason).toContain("not a message");
-  expect(splitMessages("e", new Uint8Array()).skipped?.reason).toBe("empty file");
+  expect(j.skipped).toEqual([{ label: "a.json", reason: expect.stringContaining("not a message") }]);
+  expect(splitMessages("e", new Uint8Array()).skipped).toEqual([{ label: "e", reason: "empty file" }]);
+});
+
+test("an mbox message that is not a message is skipped by its index, with why; the others keep their index", () => {
+  const mbox = ["From a@x Mon Jan  1 00:00:00 2024", "Subject: one", "", "body", "", "From b@x Mon Jan  1 00:00:01 2024", "", "", "From c@x Mon Jan  1 00:00:02 2024", "<html>not mail</html>", "", "From d@x Mon Jan  1 00:00:03 2024", "Subject: four", "", "x", ""].join("\n");
+  const { messages, skipped } = splitMessages("box", enc(mbox));
+  expect(messages.map((m) => m.label)).toEqual(["box#1", "box#4"]);
+  expect(skipped).toEqual([
+    { label: "box#2", reason: "empty message after the From line" },
+    { label: "box#3", reason: "no header field after the From line: not a message" },
+  ]);
 });
 
 test("directories are walked recursively in name order; a missing path is exit 66", () => {

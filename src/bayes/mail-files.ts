@@ -41,39 +41,39 @@ export function listFiles(paths: readonly string[]): string[] {
   return out;
 }
 
-/** The messages of one file: one message, the messages of an mbox, or none (skipped, with why). */
-export function readMessages(path: string): { messages: MessageFile[]; skipped?: Skipped } {
+/** The messages of one file: one message, the messages of an mbox, or none; what was skipped, with why. */
+export function readMessages(path: string): { messages: MessageFile[]; skipped: Skipped[] } {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    return { messages: [], skipped: { label: path, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? e}` } };
+    return { messages: [], skipped: [{ label: path, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? e}` }] };
   }
   return splitMessages(path, bytes);
 }
 
-/** Every message of `files` in order (readMessages of each); `onFile` when a file is reached, `onSkip` for one that gives none. */
+/** Every message of `files` in order (readMessages of each); `onFile` when a file is reached, `onSkip` for each file or mbox message that is not a message. */
 export function* eachMessage(files: readonly string[], on: { onFile?: (path: string) => void; onSkip?: (s: Skipped) => void } = {}): Generator<MessageFile> {
   for (const f of files) {
     on.onFile?.(f);
     const { messages, skipped } = readMessages(f);
-    if (skipped) on.onSkip?.(skipped);
+    for (const s of skipped) on.onSkip?.(s);
     yield* messages;
   }
 }
 
-export function splitMessages(path: string, bytes: Uint8Array): { messages: MessageFile[]; skipped?: Skipped } {
+export function splitMessages(path: string, bytes: Uint8Array): { messages: MessageFile[]; skipped: Skipped[] } {
   // latin1 maps bytes 1:1 to code units, so slicing the text slices the bytes.
   const text = latin1(bytes);
   const nl = text.indexOf("\n");
   const firstLine = nl < 0 ? text : text.slice(0, nl);
-  if (POSTMARK.test(firstLine)) return { messages: splitMbox(path, text) };
-  if (bytes.length === 0) return { messages: [], skipped: { label: path, reason: "empty file" } };
-  if (!HEADER_START.test(firstLine)) return { messages: [], skipped: { label: path, reason: "does not start with a header field or an mbox From line: not a message" } };
-  return { messages: [{ label: path, raw: bytes }] };
+  if (POSTMARK.test(firstLine)) return splitMbox(path, text);
+  if (bytes.length === 0) return { messages: [], skipped: [{ label: path, reason: "empty file" }] };
+  if (!HEADER_START.test(firstLine)) return { messages: [], skipped: [{ label: path, reason: "does not start with a header field or an mbox From line: not a message" }] };
+  return { messages: [{ label: path, raw: bytes }], skipped: [] };
 }
 
-function splitMbox(path: string, text: string): MessageFile[] {
+function splitMbox(path: string, text: string): { messages: MessageFile[]; skipped: Skipped[] } {
   const lines = text.split("\n");
   const starts: number[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -81,13 +81,18 @@ function splitMbox(path: string, text: string): MessageFile[] {
     if (POSTMARK.test(lines[i]) && (i === 0 || lines[i - 1] === "" || lines[i - 1] === "\r")) starts.push(i);
   }
   const out: MessageFile[] = [];
+  const skipped: Skipped[] = [];
   for (let k = 0; k < starts.length; k++) {
     const body = lines.slice(starts[k] + 1, k + 1 < starts.length ? starts[k + 1] : lines.length);
     // The empty line before the next postmark belongs to the mbox, not to the message.
     if (k + 1 < starts.length && body.length && (body[body.length - 1] === "" || body[body.length - 1] === "\r")) body.pop();
     // mboxrd: ">From " lines were escaped by one ">" on the way in.
     const msg = body.map((l) => (/^>+From /.test(l) ? l.slice(1) : l)).join("\n");
-    out.push({ label: starts.length === 1 ? path : `${path}#${k + 1}`, raw: Buffer.from(msg, "latin1") });
+    const label = starts.length === 1 ? path : `${path}#${k + 1}`;
+    // Judged like a file of its own: a postmark followed by nothing, or by text that is not a header.
+    if (!/\S/.test(msg)) skipped.push({ label, reason: "empty message after the From line" });
+    else if (!HEADER_START.test(msg)) skipped.push({ label, reason: "no header field after the From line: not a message" });
+    else out.push({ label, raw: Buffer.from(msg, "latin1") });
   }
-  return out;
+  return { messages: out, skipped };
 }

@@ -10,7 +10,7 @@ import { logger } from "../log/index";
 import { parseAddress } from "../protocol/address";
 import { decodeLearnReply, LEARN_HEADER, LEARN_PATH, type LearnOp } from "../protocol/kas/learn";
 import { decodeReply, isErrorReply } from "../protocol/kas/reply";
-import { summary } from "./learn";
+import { reportSkipped, summary } from "./learn";
 import { inOrder } from "./scan";
 
 const IN_FLIGHT = 4;
@@ -57,6 +57,7 @@ export async function learnViaServer(config: KasConfig, connect: string, op: Lea
   }
   await inOrder(allButLast(), IN_FLIGHT, (m) => one(m.label, m.raw), () => {});
   if (held) await one(held.label, held.raw);
+  reportSkipped(tally.skipped);
   console.log(`${summary(op, tally)} in ${((performance.now() - t0) / 1000).toFixed(1)} s via ${connect}`);
   if (tally.messages) console.log(`server database: ${last.spam} spam, ${last.ham} ham`);
   if (failed) console.log(`${failed} messages were not learned (see the errors above)`);

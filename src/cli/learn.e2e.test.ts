@@ -2,10 +2,11 @@
 // a message between classes, --stats, a corrupt database, and scanning processes running
 // while kas learn writes.
 import { expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { kasBinary, runKas, tempDir, writeConfig } from "../testing/kas-binary";
 import { corpus, message } from "../testing/mail-corpus";
+import { freePort } from "../testing/kas-server";
 
 const stats = async (cfg: string) => {
   const r = await runKas(["learn", "--stats", "--config", cfg]);
@@ -108,3 +109,35 @@ test("two kas scan --local processes while kas learn writes: no lock error reach
     }
   }
 }, 60_000);
+
+test("every skipped file and mbox message is named on stderr with why, locally and with --connect", async () => {
+  const dir = tempDir();
+  try {
+    const cfg = writeConfig(dir);
+    const mail = join(dir, "mail");
+    mkdirSync(mail);
+    writeFileSync(join(mail, "good.eml"), message("spam", 1));
+    const junk = Array.from({ length: 7 }, (_, i) => join(mail, `junk${i}.json`));
+    for (const j of junk) writeFileSync(j, '{"not": "mail"}');
+    writeFileSync(join(mail, "empty.eml"), "");
+    const box = join(mail, "box.mbox");
+    writeFileSync(box, `From a@x Mon Jan  1 00:00:00 2024\n${message("spam", 2).replace(/\r\n/g, "\n")}\nFrom b@x Mon Jan  1 00:00:01 2024\n<html>no header</html>\n`);
+    const r = await runKas(["learn", "--spam", mail, "--config", cfg]);
+    expect(r.exitCode).toBe(0);
+    expect(r.text).toContain("learned 2 messages as spam: 2 new, 0 moved from ham, 0 already known; skipped 9 (named on stderr)");
+    for (const j of junk) expect(r.stderr).toContain(`kas learn: skipped ${j}: does not start with a header field or an mbox From line: not a message\n`);
+    expect(r.stderr).toContain(`kas learn: skipped ${join(mail, "empty.eml")}: empty file\n`);
+    expect(r.stderr).toContain(`kas learn: skipped ${box}#2: no header field after the From line: not a message\n`);
+
+    // Through a server: skipping happens before sending, so no server is needed to see it.
+    const only = join(dir, "only-junk");
+    mkdirSync(only);
+    writeFileSync(join(only, "index.json"), "{}");
+    const c = await runKas(["learn", "--spam", only, "--connect", `tcp:127.0.0.1:${freePort()}`, "--config", cfg]);
+    expect(c.exitCode).toBe(0);
+    expect(c.text).toContain("skipped 1 (named on stderr)");
+    expect(c.stderr).toContain(`kas learn: skipped ${join(only, "index.json")}: does not start with a header field`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 30_000);

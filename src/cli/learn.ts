@@ -4,7 +4,7 @@
 // learned twice counts once; learning it as the other class moves it.
 import { Bayes } from "../bayes/bayes";
 import { learnFiles, type LearnTally } from "../bayes/learner";
-import { listFiles } from "../bayes/mail-files";
+import { listFiles, type Skipped } from "../bayes/mail-files";
 import { openSqliteStore } from "../bayes/sqlite-store";
 import { bayesDbPath } from "../config/paths";
 import { loadConfig } from "../config/load";
@@ -72,8 +72,7 @@ async function learnLocally(config: KasConfig, op: "spam" | "ham" | "forget", fi
       onProgress: tty ? (t) => process.stderr.write(`\rkas learn: ${t.messages} messages from ${t.files}/${files.length} files`) : undefined,
     });
     if (tty) process.stderr.write("\n");
-    for (const s of tally.skipped.slice(0, 5)) log.warn("skipped %s: %s", s.label, s.reason);
-    if (tally.skipped.length > 5) log.warn("skipped %d more files or messages", tally.skipped.length - 5);
+    reportSkipped(tally.skipped);
     const expired = await store.expire(config.bayes.max_tokens);
     if (expired) log.info("expired %d least recently learned tokens ([bayes] max_tokens = %d)", expired, config.bayes.max_tokens);
     console.log(`${summary(op, tally)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -84,9 +83,17 @@ async function learnLocally(config: KasConfig, op: "spam" | "ham" | "forget", fi
   }
 }
 
+/**
+ * Every file or mbox message (PATH#N) that was not learned, and why, one line each on stderr:
+ * the summary's "skipped N" must be traceable to the files without re-running anything.
+ */
+export function reportSkipped(skipped: readonly Skipped[], write = (line: string) => process.stderr.write(line)): void {
+  for (const s of skipped) write(`kas learn: skipped ${s.label}: ${s.reason}\n`);
+}
+
 export function summary(op: "spam" | "ham" | "forget", t: LearnTally): string {
   const o = t.outcomes;
-  const skipped = t.skipped.length ? `; skipped ${t.skipped.length} (not messages or unreadable)` : "";
+  const skipped = t.skipped.length ? `; skipped ${t.skipped.length} (named on stderr)` : "";
   if (op === "forget") return `forgot ${o.forgotten} of ${t.messages} messages (${o.unknown} were not learned)${skipped}`;
   const other = op === "spam" ? "ham" : "spam";
   return `learned ${t.messages} messages as ${op}: ${o.learned} new, ${o.relearned} moved from ${other}, ${o.already} already known${skipped}`;
