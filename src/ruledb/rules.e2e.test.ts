@@ -1,6 +1,6 @@
 // `kas rules ...` and `kas config check` with rules_dir, against the compiled binary.
 import { expect, test } from "bun:test";
-import { cpSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO, runKas, tempDir, writeConfig } from "../testing/kas-binary";
 
@@ -27,29 +27,33 @@ test("rules check: good fixtures exit 0; warnings go to stderr and are not fatal
 
 test("rules check without DIR lints the rules in use and says which: rules_dir, else installed, else built-in", async () => {
   const dir = tempDir();
-  const cfg = writeConfig(dir, `[scan]\nrules_dir = ${JSON.stringify(join(FIXTURES, "broken"))}\n`);
-  expect((await runKas(["rules", "check", "--config", cfg])).exitCode).toBe(65);
-  expect((await runKas(["rules", "check", join(dir, "missing")])).exitCode).toBe(66);
-  const good = writeConfig(dir, `[scan]\nrules_dir = ${JSON.stringify(join(FIXTURES, "good"))}\n`);
-  expect((await runKas(["rules", "check", "--config", good])).text).toBe(`[scan] rules_dir ${join(FIXTURES, "good")}: ok\n`);
+  try {
+    const cfg = writeConfig(dir, `[scan]\nrules_dir = ${JSON.stringify(join(FIXTURES, "broken"))}\n`);
+    expect((await runKas(["rules", "check", "--config", cfg])).exitCode).toBe(65);
+    expect((await runKas(["rules", "check", join(dir, "missing")])).exitCode).toBe(66);
+    const good = writeConfig(dir, `[scan]\nrules_dir = ${JSON.stringify(join(FIXTURES, "good"))}\n`);
+    expect((await runKas(["rules", "check", "--config", good])).text).toBe(`[scan] rules_dir ${join(FIXTURES, "good")}: ok\n`);
 
-  // Nothing installed: the built-in rules (their sources travel inside the binary).
-  const plain = writeConfig(dir);
-  const builtin = await runKas(["rules", "check", "--config", plain]);
-  expect(builtin.exitCode).toBe(0);
-  expect(builtin.text).toMatch(/^built-in rules \(\d+ files compiled into kas [\d.]+\): ok/);
+    // Nothing installed: the built-in rules (their sources travel inside the binary).
+    const plain = writeConfig(dir);
+    const builtin = await runKas(["rules", "check", "--config", plain]);
+    expect(builtin.exitCode).toBe(0);
+    expect(builtin.text).toMatch(/^built-in rules \(\d+ files compiled into kas [\d.]+\): ok/);
 
-  // An installed version: its sources beside its database, through the current symlink.
-  const version = join(dir, "data/rules/versions/2026112201");
-  cpSync(join(FIXTURES, "good"), version, { recursive: true });
-  expect((await runKas(["rules", "compile", version, "--out", join(version, "rules.kasdb")])).exitCode).toBe(0);
-  symlinkSync("versions/2026112201", join(dir, "data/rules/current"));
-  const installed = await runKas(["rules", "check", "--config", plain]);
-  expect([installed.exitCode, installed.text]).toEqual([0, `installed version 2026112201 (${realpathSync(version)}): ok\n`]);
-  writeFileSync(join(version, "99_bad.cf"), "body BAD /(/\n");
-  const bad = await runKas(["rules", "check", "--config", plain]);
-  expect(bad.exitCode).toBe(65);
-  expect(bad.stderr).toContain(`${join(realpathSync(version), "99_bad.cf")}:1: body BAD: missing )`);
+    // An installed version: its sources beside its database, through the current symlink.
+    const version = join(dir, "data/rules/versions/2026112201");
+    cpSync(join(FIXTURES, "good"), version, { recursive: true });
+    expect((await runKas(["rules", "compile", version, "--out", join(version, "rules.kasdb")])).exitCode).toBe(0);
+    symlinkSync("versions/2026112201", join(dir, "data/rules/current"));
+    const installed = await runKas(["rules", "check", "--config", plain]);
+    expect([installed.exitCode, installed.text]).toEqual([0, `installed version 2026112201 (${realpathSync(version)}): ok\n`]);
+    writeFileSync(join(version, "99_bad.cf"), "body BAD /(/\n");
+    const bad = await runKas(["rules", "check", "--config", plain]);
+    expect(bad.exitCode).toBe(65);
+    expect(bad.stderr).toContain(`${join(realpathSync(version), "99_bad.cf")}:1: body BAD: missing )`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("config check with [scan] rules_dir pointing at a broken dir exits 65", async () => {
