@@ -1,30 +1,17 @@
 // The master's HTTP handler for the native protocol (see protocol/kas/ for the grammar):
-//   POST /v1/scan  → decode envelope + read body (size cap, data_timeout) → beforeDispatch
-//                    hook → pool → JSON verdict;
+//   POST /v1/scan  → decode envelope + read body (size cap, data_timeout) → dispatch
+//                    (dispatch.ts: admission, pool, edits, log line) → JSON verdict;
 //   GET /v1/ping, GET /v1/status → answered by the master itself, so they work while every
 //   filtering process is busy. Anything else gets a protocol error object, never a hang.
 import type { KasConfig } from "../config/schema";
-import type { HeaderEdit, PassStatus, ScanRequest } from "../engine/types";
-import { verdictFields } from "../engine/verdict";
+import type { ScanRequest } from "../engine/types";
 import { readLimited } from "../protocol/framing";
-import { errorReply, scanReplyOf, withStatusEdit, type ErrorCode, type ScanReply } from "../protocol/kas/reply";
+import { errorReply, type ErrorCode } from "../protocol/kas/reply";
 import { decodeScanHeaders, PING_PATH, SCAN_PATH, STATUS_PATH } from "../protocol/kas/request";
+import { dispatch, newRequestId, type BeforeDispatch } from "./dispatch";
 import type { Dispatched } from "./pool";
 
-/**
- * Looks at a request (its recipients, client IP...) before it is queued, e.g. licensing:
- * recipients beyond the licensed addresses. undefined = scan normally; "pass" = the message
- * is not scanned and leaves with `status` and the given header fields; "scan" = scan it and
- * add these header fields to the verdict's edits (e.g. which recipients were unlicensed).
- */
-export type BeforeDispatch = (req: ScanRequest) => Promise<DispatchDecision | undefined> | DispatchDecision | undefined;
-export type DispatchDecision =
-  | { action: "pass"; status: PassStatus; headers: HeaderField[]; reason: string }
-  | { action: "scan"; headers: HeaderField[]; reason?: string };
-export interface HeaderField {
-  name: string;
-  value: string;
-}
+export type { BeforeDispatch, DispatchDecision, HeaderField } from "./dispatch";
 
 export interface HandlerDeps {
   config(): KasConfig;
@@ -60,9 +47,6 @@ export async function readBody(req: Request, cfg: KasConfig["server"]): Promise<
   return { ok: false, reply: fail("bad_request", `body unreadable: ${body.error}`, true) };
 }
 
-let seq = 0;
-const newId = () => `${Date.now().toString(36)}.${process.pid.toString(36)}.${(seq++).toString(36)}`;
-
 export function makeHandler(d: HandlerDeps) {
   const handle = route(d);
   // A hook or route that throws is a bug, but the client still gets a protocol reply (and its
@@ -87,38 +71,12 @@ function route(d: HandlerDeps) {
     if (path !== SCAN_PATH) return fail("not_found", `no such endpoint ${path.slice(0, 100)}; this server speaks POST ${SCAN_PATH}, GET ${PING_PATH}, GET ${STATUS_PATH}`);
     if (req.method !== "POST") return fail("method_not_allowed", `use POST ${SCAN_PATH} with the message as body`);
 
-    const head = decodeScanHeaders(req.headers, newId());
+    const head = decodeScanHeaders(req.headers, newRequestId());
     if (!head.ok) return fail("bad_request", head.reason, true);
     const body = await readBody(req, d.config().server);
     if (!body.ok) return body.reply;
     const request: ScanRequest = { id: head.value.id, envelope: head.value.envelope, raw: body.bytes };
-    const t0 = performance.now();
-    const env = request.envelope;
-    const who = `id=${request.id}${env.queueId ? ` qid=${env.queueId}` : ""} from=<${env.from ?? ""}> rcpt=${env.rcpt.length} size=${body.bytes.byteLength}`;
-
-    const decision = d.beforeDispatch ? await d.beforeDispatch(request) : undefined;
-    if (decision?.action === "pass") {
-      const pass = decision;
-      const reply: ScanReply = {
-        version: 1, id: request.id, status: pass.status, score: 0, threshold: 0, policy: "-", action: "accept", hits: [],
-        edits: withStatusEdit(pass.headers.map((h) => ({ op: "set" as const, ...h })), pass.status), notes: [pass.reason],
-      };
-      d.onScanned(`${who} status=${pass.status} (not scanned: ${pass.reason})`, pass.status);
-      return json(200, reply);
-    }
-
-    const r = await d.submit(request);
-    const ms = Math.round(performance.now() - t0);
-    if (!r.ok) {
-      d.onScanned(`${who} failed=${r.code} ${r.message} ms=${ms}`, "failed");
-      return fail(r.code, r.message);
-    }
-    const reply = scanReplyOf(r.result, r.generation);
-    const extra: HeaderEdit[] = (decision?.headers ?? []).map((h) => ({ op: "set", ...h }));
-    reply.edits = withStatusEdit([...reply.edits, ...extra], reply.status);
-    if (decision?.reason) reply.notes = [...reply.notes, decision.reason];
-    const fields = verdictFields({ status: reply.status, score: reply.score, threshold: reply.threshold, probableThreshold: reply.probable_threshold, action: reply.policy_action ?? reply.action });
-    d.onScanned(`${who} ${fields} ms=${ms} pid=${r.workerPid}`, reply.status);
-    return json(200, reply);
+    const out = await dispatch(d, request);
+    return out.ok ? json(200, out.reply) : fail(out.code, out.message);
   };
 }

@@ -1,0 +1,67 @@
+// The protocol-neutral dispatch every front door uses: admission decision, pool, merged edits
+// with exactly one X-KAS-Status, one log line naming the door.
+import { expect, test } from "bun:test";
+import { parseConfig } from "../config/load";
+import { actions } from "../engine/actions";
+import type { Policy } from "../engine/policy";
+import type { ScanRequest, ScanResult } from "../engine/types";
+import { verdict } from "../engine/verdict";
+import { dispatch, newRequestId, type DispatchDeps } from "./dispatch";
+import type { Dispatched } from "./pool";
+
+const config = parseConfig("", "t.toml");
+const policy: Policy = { ...config.policy, name: "default" };
+const req: ScanRequest = { id: "m1", envelope: { from: "a@example.com", rcpt: ["b@example.net", "c@example.net"], queueId: "4XyZ" }, raw: new TextEncoder().encode("Subject: x\r\n\r\nbody\r\n") };
+
+function resultOf(r: ScanRequest, score: number): ScanResult {
+  const status = verdict(score, policy, undefined, r.envelope);
+  return { id: r.id, status, score, threshold: policy.spam_score, probableThreshold: policy.probable_spam_score, policy: "default", hits: [], ...actions(status, score, [], policy), timings: { parseMs: 0, checksMs: 0, rulesMs: 0, totalMs: 0 }, notes: [] };
+}
+
+function deps(over: Partial<DispatchDeps> & { answer?: Dispatched } = {}) {
+  const lines: [string, string][] = [];
+  let submitted = 0;
+  const d: DispatchDeps = {
+    submit: async (r) => (submitted++, over.answer ?? { ok: true, generation: 3, workerPid: 77, result: resultOf(r, 9) }),
+    onScanned: (line, status) => lines.push([line, status]),
+    ...over,
+  };
+  return { d, lines, submitted: () => submitted };
+}
+
+const statusEdits = (edits: { op: string; name?: string }[]) => edits.filter((e) => e.name?.toLowerCase() === "x-kas-status");
+
+test("scanned: the verdict with one X-KAS-Status, the decision's fields and note merged, one log line with the door", async () => {
+  const { d, lines } = deps({ beforeDispatch: () => ({ action: "scan", headers: [{ name: "X-KAS-Unlicensed", value: "c@example.net" }], reason: "1 recipient unlicensed" }) });
+  const out = await dispatch(d, req, "milter");
+  if (!out.ok) throw new Error("expected a verdict");
+  expect(out.reply.status).toBe("spam");
+  expect(out.reply.generation).toBe(3);
+  expect(statusEdits(out.reply.edits)).toHaveLength(1);
+  expect(out.reply.edits).toContainEqual({ op: "set", name: "X-KAS-Unlicensed", value: "c@example.net" });
+  expect(out.reply.notes).toContain("1 recipient unlicensed");
+  expect(lines).toHaveLength(1);
+  expect(lines[0][0]).toMatch(/^id=m1 door=milter qid=4XyZ from=<a@example.com> rcpt=2 size=20 status=spam score=9\.0\/5\.0 action=accept ms=\d+ pid=77$/);
+  expect(lines[0][1]).toBe("spam");
+});
+
+test("pass decision: not submitted to the pool, the pass status and reason", async () => {
+  const { d, lines, submitted } = deps({ beforeDispatch: async () => ({ action: "pass", status: "unlicensed", headers: [], reason: "no valid license" }) });
+  const out = await dispatch(d, req);
+  expect(submitted()).toBe(0);
+  expect(out).toMatchObject({ ok: true, reply: { status: "unlicensed", action: "accept", notes: ["no valid license"] } });
+  if (out.ok) expect(statusEdits(out.reply.edits)).toEqual([{ op: "set", name: "X-KAS-Status", value: "unlicensed" }]);
+  expect(lines[0]).toEqual(["id=m1 qid=4XyZ from=<a@example.com> rcpt=2 size=20 status=unlicensed (not scanned: no valid license)", "unlicensed"]);
+});
+
+test("pool failure: an error outcome with the pool's code, logged as failed", async () => {
+  const { d, lines } = deps({ answer: { ok: false, code: "busy", message: "every filtering process is busy" } as Dispatched });
+  expect(await dispatch(d, req)).toEqual({ ok: false, code: "busy", message: "every filtering process is busy" });
+  expect(lines[0][1]).toBe("failed");
+  expect(lines[0][0]).toContain("failed=busy every filtering process is busy");
+});
+
+test("request ids are unique", () => {
+  const ids = new Set(Array.from({ length: 1000 }, newRequestId));
+  expect(ids.size).toBe(1000);
+});

@@ -1,0 +1,70 @@
+// The one protocol-neutral path a scan request takes through the master (DESIGN §1, §3):
+//   license/admission decision (beforeDispatch) → pool → merge the decision's header fields
+//   into the verdict's edits (with the single X-KAS-Status edit) → one scan log line.
+// Every front door (native HTTP, milter, later spamd and Rspamd) decodes its protocol into a
+// ScanRequest, calls dispatch(), and encodes the outcome back; none of them talks to the pool
+// or writes a scan line itself. The verdict travels as the native reply object (ScanReply):
+// it is the plain-data form of a ScanResult plus the merged edits, which every codec maps.
+import type { HeaderEdit, PassStatus, ScanRequest } from "../engine/types";
+import { verdictFields } from "../engine/verdict";
+import { scanReplyOf, withStatusEdit, type ErrorCode, type ScanReply } from "../protocol/kas/reply";
+import type { Dispatched } from "./pool";
+
+/**
+ * Looks at a request (its recipients, client IP...) before it is queued, e.g. licensing:
+ * recipients beyond the licensed addresses. undefined = scan normally; "pass" = the message
+ * is not scanned and leaves with `status` and the given header fields; "scan" = scan it and
+ * add these header fields to the verdict's edits (e.g. which recipients were unlicensed).
+ */
+export type BeforeDispatch = (req: ScanRequest) => Promise<DispatchDecision | undefined> | DispatchDecision | undefined;
+export type DispatchDecision =
+  | { action: "pass"; status: PassStatus; headers: HeaderField[]; reason: string }
+  | { action: "scan"; headers: HeaderField[]; reason?: string };
+export interface HeaderField {
+  name: string;
+  value: string;
+}
+
+export interface DispatchDeps {
+  submit(req: ScanRequest): Promise<Dispatched>;
+  beforeDispatch?: BeforeDispatch;
+  /** One line per request (the [scan] log), with the status it ended in ("failed" for errors). */
+  onScanned(line: string, status: string): void;
+}
+
+export type DispatchOutcome = { ok: true; reply: ScanReply } | { ok: false; code: ErrorCode; message: string };
+
+let seq = 0;
+/** A server-unique request id: time, master pid, sequence (base 36). */
+export const newRequestId = () => `${Date.now().toString(36)}.${process.pid.toString(36)}.${(seq++).toString(36)}`;
+
+/** `door` names the front door in the log line when it is not the native protocol (e.g. "milter"). */
+export async function dispatch(d: DispatchDeps, request: ScanRequest, door?: string): Promise<DispatchOutcome> {
+  const t0 = performance.now();
+  const env = request.envelope;
+  const who = `id=${request.id}${door ? ` door=${door}` : ""}${env.queueId ? ` qid=${env.queueId}` : ""} from=<${env.from ?? ""}> rcpt=${env.rcpt.length} size=${request.raw.byteLength}`;
+
+  const decision = d.beforeDispatch ? await d.beforeDispatch(request) : undefined;
+  if (decision?.action === "pass") {
+    const reply: ScanReply = {
+      version: 1, id: request.id, status: decision.status, score: 0, threshold: 0, policy: "-", action: "accept", hits: [],
+      edits: withStatusEdit(decision.headers.map((h) => ({ op: "set" as const, ...h })), decision.status), notes: [decision.reason],
+    };
+    d.onScanned(`${who} status=${decision.status} (not scanned: ${decision.reason})`, decision.status);
+    return { ok: true, reply };
+  }
+
+  const r = await d.submit(request);
+  const ms = Math.round(performance.now() - t0);
+  if (!r.ok) {
+    d.onScanned(`${who} failed=${r.code} ${r.message} ms=${ms}`, "failed");
+    return { ok: false, code: r.code, message: r.message };
+  }
+  const reply = scanReplyOf(r.result, r.generation);
+  const extra: HeaderEdit[] = (decision?.headers ?? []).map((h) => ({ op: "set", ...h }));
+  reply.edits = withStatusEdit([...reply.edits, ...extra], reply.status);
+  if (decision?.reason) reply.notes = [...reply.notes, decision.reason];
+  const fields = verdictFields({ status: reply.status, score: reply.score, threshold: reply.threshold, probableThreshold: reply.probable_threshold, action: reply.policy_action ?? reply.action });
+  d.onScanned(`${who} ${fields} ms=${ms} pid=${r.workerPid}`, reply.status);
+  return { ok: true, reply };
+}
