@@ -82,10 +82,47 @@ test("a truncated UDP answer is fetched again over TCP", async () => {
   expect([exitCode, out.result, out.mechanism]).toEqual([0, "pass", "ip4:203.0.113.0/24"]);
 });
 
-test("a DNS server that never answers gives temperror (exit 5) within the timeout", async () => {
+test("a DNS server that never answers gives temperror (exit 5) within the timeout, naming the server and the query", async () => {
   const { exitCode, out } = await json("192.0.2.1", "joe@pass.example", ["--timeout", "1"], holePort);
   expect([exitCode, out.result]).toEqual([5, "temperror"]);
+  expect(out.problem).toBe(`no answer from DNS server 127.0.0.1:${holePort} for pass.example TXT within 1 s`);
   expect(out.receivedSpf).toContain("temperror");
+});
+
+// Issue 12 item 11: nothing listening used to wait the whole timeout, then "took longer than 2 s".
+test("a resolver port with nothing listening: temperror at once, saying connection refused by HOST:PORT", async () => {
+  const [gone, gonePort] = await startServer(["--blackhole"]);
+  gone.kill();
+  await gone.exited;
+  const t = performance.now();
+  const r = await query("192.0.2.1", "joe@pass.example", ["--timeout", "5"], gonePort);
+  expect(r.exitCode).toBe(5);
+  expect(r.text).toContain(`problem: DNS error for pass.example TXT: connection refused by 127.0.0.1:${gonePort} (no DNS server listening there?)\n`);
+  expect(performance.now() - t).toBeLessThan(3000);
+});
+
+test("--resolver HOST without a port asks port 53 (said in --help)", async () => {
+  const r = await runKas(["spf-query", "--ip", "192.0.2.1", "--sender", "joe@pass.example", "--resolver", "localhost", "--timeout", "0.5", "--json"]);
+  expect(JSON.parse(r.text).resolver).toBe("localhost:53");
+  expect((await runKas(["spf-query", "--help"])).text).toMatch(/--resolver[^\n]*port 53 when omitted/);
+});
+
+// Issue 12 item 7: local parts are opaque to SPF (RFC 7208 test dorky-sentinel has a space in one).
+test("a sender whose local part holds a space or quotes is evaluated, not refused", async () => {
+  const { exitCode, out } = await json("203.0.113.5", "Macro Error@fail.example");
+  expect([exitCode, out.result, out.sender]).toEqual([1, "fail", "Macro Error@fail.example"]);
+  expect(out.receivedSpf).toContain('envelope-from="Macro Error@fail.example"');
+  expect((await json("192.0.2.7", '"joe smith"@pass.example')).out.result).toBe("pass");
+});
+
+// Issue 12 item 8: MTAs hand over malformed HELOs every day (RFC 7208 test invalid-hello-macro).
+test("a malformed HELO is evaluated: MAIL FROM is checked as usual; as the identity it gives none (§2.3)", async () => {
+  const r = await runKas(["spf-query", "--ip", "192.0.2.7", "--sender", "joe@pass.example", "--helo", "JUMPIN' JUPITER", "--resolver", `127.0.0.1:${port}`, "--json"]);
+  expect([r.exitCode, JSON.parse(r.text).result, JSON.parse(r.text).helo]).toEqual([0, "pass", "JUMPIN' JUPITER"]);
+  const bounce = await runKas(["spf-query", "--ip", "192.0.2.7", "--sender", "", "--helo", "JUMPIN' JUPITER", "--resolver", `127.0.0.1:${port}`, "--json"]);
+  const out = JSON.parse(bounce.text);
+  expect([bounce.exitCode, out.result, out.dnsQueries]).toEqual([4, "none", 0]);
+  expect(out.problem).toBe(`HELO "JUMPIN' JUPITER" is not a fully qualified domain name (RFC 7208 §2.3)`);
 });
 
 test.each([

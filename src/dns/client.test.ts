@@ -52,6 +52,17 @@ test("no answer within the timeout is a timeout value, not a throw", async () =>
   expect((await client(server.port, 300).query("slow.example.test", "TXT")).status).toBe("timeout");
 });
 
+// Issue 12 item 11: a port with nothing listening used to cost the whole timeout.
+test("a port with nothing listening is an error at once, saying connection refused by HOST:PORT", async () => {
+  const closed = await startDnsServer({ zones: {} });
+  const port = closed.port;
+  await closed.stop();
+  const t = performance.now();
+  const a = await client(port, 5000).query("example.test", "A");
+  expect(a).toEqual({ status: "error", message: `connection refused by 127.0.0.1:${port} (no DNS server listening there?)` });
+  expect(performance.now() - t).toBeLessThan(1000);
+});
+
 test("a name that cannot be encoded is an error value", async () => {
   expect((await client(server.port).query("a..b", "A")).status).toBe("error");
 });
@@ -59,6 +70,7 @@ test("a name that cannot be encoded is an error value", async () => {
 test.each([
   ["127.0.0.1:5353", { host: "127.0.0.1", port: 5353 }],
   ["10.0.0.1", { host: "10.0.0.1", port: 53 }],
+  ["localhost", { host: "localhost", port: 53 }],
   ["[::1]:53", { host: "::1", port: 53 }],
   ["::1", { host: "::1", port: 53 }],
   ["1.2.3.4:0", undefined],

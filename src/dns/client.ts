@@ -64,8 +64,24 @@ async function wireQuery(opts: WireClientOptions, name: string, type: QType): Pr
     }
     return toAnswer(reply, name, type);
   } catch (e) {
-    return { status: "error", message: (e as Error).message };
+    return { status: "error", message: socketProblem(e as NodeJS.ErrnoException, opts.server) };
   }
+}
+
+/** A socket error as an administrator wants to read it: which server, and what that means. */
+export function socketProblem(e: NodeJS.ErrnoException, server: ServerAddress): string {
+  const where = server.host.includes(":") ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+  switch (e.code) {
+    case "ECONNREFUSED":
+      return `connection refused by ${where} (no DNS server listening there?)`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `cannot resolve the DNS server's name ${JSON.stringify(server.host)} (${e.code})`;
+    case "ENETUNREACH":
+    case "EHOSTUNREACH":
+      return `${where} is unreachable (${e.code})`;
+  }
+  return `${where}: ${e.message}`;
 }
 
 /** Reduces a decoded reply to the caller's view: records of the asked type, or a negative outcome. */
@@ -87,12 +103,18 @@ const matches = (m: WireMessage, id: number, name: string, type: QType) =>
 function udpExchange(server: ServerAddress, packet: Uint8Array, id: number, name: string, type: QType, timeoutMs: number): Promise<WireMessage | undefined> {
   return new Promise((resolve, reject) => {
     const sock = createSocket(isIPv6(server.host) ? "udp6" : "udp4");
+    let finished = false;
     const done = (v: WireMessage | undefined, err?: Error) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       sock.close();
       err ? reject(err) : resolve(v);
     };
     const timer = setTimeout(() => done(undefined), timeoutMs);
+    // A connected socket (as glibc's stub resolver uses) hears the ICMP "port unreachable" of
+    // a server with nothing listening as ECONNREFUSED at once, instead of waiting the timeout;
+    // it also takes replies from that server only.
     sock.on("error", (e) => done(undefined, e));
     sock.on("message", (buf) => {
       let m: WireMessage;
@@ -104,7 +126,7 @@ function udpExchange(server: ServerAddress, packet: Uint8Array, id: number, name
       }
       if (matches(m, id, name, type)) done(m);
     });
-    sock.send(packet, server.port, server.host, (e) => e && done(undefined, e));
+    sock.connect(server.port, server.host, () => finished || sock.send(packet, (e) => e && done(undefined, e)));
   });
 }
 

@@ -37,13 +37,26 @@ test("a second identical query within the TTL is answered from the cache", async
   expect(svc.stats()).toMatchObject({ cacheMisses: upstreamAfterFirst, cacheHits: upstreamAfterFirst, upstreamQueries: upstreamAfterFirst });
 });
 
-test("an evaluation past [spf] timeout is temperror, and the service keeps answering", async () => {
+test("an evaluation past [spf] timeout is temperror naming the query left unanswered, and the service keeps answering", async () => {
   const hang: Resolver = { query: () => new Promise(() => {}) };
   const svc = createSpfService(cfg({ timeout: 0.1 }), { upstream: hang });
   const a = await svc.ask({ ip: "192.0.2.1", from: "joe@example.com", helo: "mx.example.com" });
-  expect(a).toMatchObject({ result: "temperror", problem: "SPF evaluation took longer than 0.1 s" });
+  expect(a).toMatchObject({ result: "temperror", problem: "no answer from the DNS resolver for example.com TXT within 0.1 s" });
   expect(a.receivedSpf).toContain("identity=mailfrom");
   expect(svc.stats().deadlineExceeded).toBe(1);
+});
+
+// RFC 7208 §6.2: "if there are any DNS processing errors ... proceed as if no exp modifier was
+// given". A hanging exp= lookup used to run into the evaluation's deadline: temperror (issue 12 item 9).
+test("an exp= lookup that never answers leaves the fail standing, with the default explanation, well within the timeout", async () => {
+  const zone = createZoneResolver({ ...zones, "why.example.com": ["TIMEOUT"] });
+  const hangs: Resolver = { query: (name, type) => (name === "why.example.com" ? new Promise(() => {}) : zone.query(name, type)) };
+  const svc = createSpfService(cfg({ timeout: 1 }), { upstream: hangs });
+  const t = performance.now();
+  const a = await svc.ask({ ip: "198.51.100.7", from: "joe@example.com", helo: "mx.example.com" });
+  expect(a).toMatchObject({ result: "fail", mechanism: "-all", explanation: "example.com does not designate 198.51.100.7 as a permitted sender" });
+  expect(performance.now() - t).toBeLessThan(900); // at most half the time left, never the whole timeout
+  expect(svc.stats().deadlineExceeded).toBe(0);
 });
 
 test("a bad [spf] resolver is a config error naming the key", () => {

@@ -37,18 +37,29 @@ export interface SpfServiceDeps {
 export function createSpfService(config: KasConfig["spf"], deps: SpfServiceDeps = {}): SpfService {
   const timeoutMs = Math.round(config.timeout * 1000);
   let upstream = deps.upstream;
+  /** Who is asked, for the messages of a timeout. */
+  let upstreamName = "the DNS resolver";
   if (!upstream) {
     const server = config.resolver ? parseServerAddress(config.resolver) : systemNameserver();
     if (!server) throw new ConfigError(deps.configFile ?? "kas.toml", "spf.resolver", undefined, `${JSON.stringify(config.resolver)} is not host:port`);
     upstream = createWireResolver({ server, timeoutMs });
+    upstreamName = `DNS server ${serverText(server)}`;
   }
   const resolver = createCachingResolver(upstream, { maxEntries: config.cache_size, maxConcurrent: config.max_concurrent, now: deps.now });
   const receiver = config.receiver || hostname();
   const s = { evaluations: 0, deadlineExceeded: 0, totalMs: 0, results: {} as Record<string, number> };
 
-  async function evaluate(q: SpfQuery): Promise<SpfAnswer> {
+  /** `pending` holds this evaluation's unanswered queries, so a timeout can say what it waited for. */
+  async function evaluate(q: SpfQuery, deadline: number, pending: Set<string>): Promise<SpfAnswer> {
     const req = { ip: q.ip, mailFrom: q.from, helo: q.helo ?? "" };
-    const common = { resolver, receiver };
+    const tracked: Resolver = {
+      query(name, type) {
+        const key = `${name.replace(/\.$/, "")} ${type}`;
+        pending.add(key);
+        return resolver.query(name, type).finally(() => pending.delete(key));
+      },
+    };
+    const common = { resolver: tracked, receiver, deadline };
     const check: IdentityCheck = q.identity === "helo" ? await checkHelo(req, common) : await checkMailFrom(req, common);
     return answerOf(check, req, receiver);
   }
@@ -61,13 +72,14 @@ export function createSpfService(config: KasConfig["spf"], deps: SpfServiceDeps 
       if (!parseIp(q.ip)) answer = { result: "none", problem: `client address ${JSON.stringify(q.ip)} is not an IP address` };
       else {
         let timer: ReturnType<typeof setTimeout> | undefined;
+        const pending = new Set<string>();
         const deadline = new Promise<SpfAnswer>((r) => {
           timer = setTimeout(() => {
             s.deadlineExceeded++;
-            r(timeoutAnswer(q, receiver, config.timeout));
+            r(timeoutAnswer(q, receiver, config.timeout, pending.size ? `no answer from ${upstreamName} for ${[...pending].join(", ")}` : undefined));
           }, timeoutMs);
         });
-        answer = await Promise.race([evaluate(q), deadline]).finally(() => clearTimeout(timer));
+        answer = await Promise.race([evaluate(q, started + timeoutMs, pending), deadline]).finally(() => clearTimeout(timer));
       }
       s.totalMs += performance.now() - started;
       s.results[answer.result] = (s.results[answer.result] ?? 0) + 1;
@@ -91,7 +103,12 @@ function answerOf(check: IdentityCheck, req: { ip: string; mailFrom: string; hel
   };
 }
 
-/** The answer when the evaluation's deadline passed: temperror (§2.6.6: a transient error). */
-export function timeoutAnswer(q: SpfQuery, receiver: string, seconds: number): SpfAnswer {
-  return temperrorAnswer(q, `SPF evaluation took longer than ${seconds} s`, receiver);
+/**
+ * The answer when the evaluation's deadline passed: temperror (§2.6.6: a transient error).
+ * `waitingFor` says what was still unanswered (the DNS server and the queries), when known.
+ */
+export function timeoutAnswer(q: SpfQuery, receiver: string, seconds: number, waitingFor?: string): SpfAnswer {
+  return temperrorAnswer(q, waitingFor ? `${waitingFor} within ${seconds} s` : `SPF evaluation took longer than ${seconds} s`, receiver);
 }
+
+const serverText = (a: { host: string; port: number }) => (a.host.includes(":") ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`);

@@ -26,7 +26,18 @@ export interface CheckHostInput {
   defaultExplanation?: string;
   /** Seconds since the epoch for %{t}. */
   now?: number;
+  /**
+   * When the caller gives up on the whole evaluation (performance.now() milliseconds). The
+   * explanation of a `fail` (§6.2) gets at most half the time left before it, so a slow exp=
+   * lookup never turns the `fail` into the caller's timeout.
+   */
+  deadline?: number;
+  /** Most milliseconds the exp= lookup and its expansion may take (default EXPLANATION_MS). */
+  explanationMs?: number;
 }
+
+/** The explanation's own short deadline: it only decorates a `fail` (§6.2), so it must not hold it up. */
+export const EXPLANATION_MS = 1000;
 
 const QUALIFIER: Record<Qualifier, SpfResult> = { "+": "pass", "-": "fail", "~": "softfail", "?": "neutral" };
 
@@ -35,6 +46,11 @@ interface Verdict {
   mechanism?: string;
   /** Where the fail's exp= came from, expanded only at the top (§6.2: included records' exp is not used). */
   exp?: { spec: string; domain: string };
+}
+
+/** §2.6.7 temperror for a DNS failure, saying what failed ("connection refused by 127.0.0.1:53 ..."). */
+function dnsError(name: string, type: string, a: DnsAnswer): SpfAbort {
+  return temp(`DNS error for ${name} ${type}: ${("message" in a && a.message) || a.status}`);
 }
 
 /** §4.3: a name we may query: labels of 1..63 octets, at most 253 in all, more than one label. */
@@ -108,7 +124,7 @@ class Evaluation {
   async evaluate(domain: string): Promise<Verdict> {
     if (!isValidDomain(domain)) return { result: "none" };
     const a = await this.q(domain, "TXT");
-    if (isTransient(a)) throw temp(`DNS error for ${domain} TXT: ${a.status}`);
+    if (isTransient(a)) throw dnsError(domain, "TXT", a);
     const spf = recordsOf(a, "TXT").map((r) => r.strings.join("")).filter(isSpfRecord);
     if (spf.length === 0) return { result: "none" };
     if (spf.length > 1) throw perm(`${domain} has ${spf.length} SPF records`);
@@ -151,7 +167,7 @@ class Evaluation {
       case "mx": {
         const target = await this.target(m.domainSpec, domain);
         const a = await this.q(target, "MX");
-        if (isTransient(a)) throw temp(`DNS error for ${target} MX: ${a.status}`);
+        if (isTransient(a)) throw dnsError(target, "MX", a);
         this.void(a);
         const mx = recordsOf(a, "MX");
         if (mx.length > LIMITS.mxNames) throw perm(`${target} has more than ${LIMITS.mxNames} MX names (§4.6.4)`);
@@ -167,7 +183,7 @@ class Evaluation {
         const target = await this.target(m.domainSpec, domain);
         // §5.7: always an A query, whatever the client's address family.
         const a = await this.q(target, "A");
-        if (isTransient(a)) throw temp(`DNS error for ${target} A: ${a.status}`);
+        if (isTransient(a)) throw dnsError(target, "A", a);
         this.void(a);
         return a.status === "ok";
       }
@@ -178,7 +194,7 @@ class Evaluation {
     if (!isValidDomain(name)) return false;
     const type = this.ip.version === 4 ? "A" : "AAAA";
     const a = await this.q(name, type);
-    if (isTransient(a)) throw temp(`DNS error for ${name} ${type}: ${a.status}`);
+    if (isTransient(a)) throw dnsError(name, type, a);
     if (countVoid) this.void(a);
     const bits = this.ip.version === 4 ? m.cidr4 : m.cidr6;
     return recordsOf(a, type).some((r) => {
@@ -212,21 +228,36 @@ class Evaluation {
     return this.validated.then((names) => names[0] ?? "unknown");
   }
 
-  /** §6.2: exp= text of the record that failed, or the default explanation. Never changes the result. */
+  /**
+   * §6.2: exp= text of the record that failed, or the default explanation. Never changes the
+   * result: "if there are any DNS processing errors ... proceed as if no exp modifier was
+   * given", and a lookup that outlives its own short deadline is such an error.
+   */
   async explain(exp: Verdict["exp"], domain: string): Promise<string> {
     const fallback = () => expand(this.input.defaultExplanation ?? DEFAULT_EXPLANATION, this.ctx(domain), true).catch(() => "");
     if (!exp) return fallback();
+    const left = this.input.deadline === undefined ? Infinity : (this.input.deadline - performance.now()) / 2;
+    const budget = Math.min(this.input.explanationMs ?? EXPLANATION_MS, left);
+    if (!(budget > 0)) return fallback();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), budget)));
+    const text = await Promise.race([this.expText(exp), late]).finally(() => clearTimeout(timer));
+    return text ?? fallback();
+  }
+
+  /** The expanded exp= text, or undefined when §6.2 says to ignore the modifier. */
+  private async expText(exp: NonNullable<Verdict["exp"]>): Promise<string | undefined> {
     try {
       const target = await this.target(exp.spec, exp.domain);
-      if (!isValidDomain(target)) return fallback();
+      if (!isValidDomain(target)) return undefined;
       const a = await this.q(target, "TXT");
       const txt = recordsOf(a, "TXT");
-      if (txt.length !== 1) return fallback();
+      if (txt.length !== 1) return undefined;
       const text = txt[0].strings.join("");
-      if (/[^\x20-\x7e]/.test(text)) return fallback();
+      if (/[^\x20-\x7e]/.test(text)) return undefined;
       return await expand(text, this.ctx(exp.domain), true);
     } catch {
-      return fallback();
+      return undefined;
     }
   }
 }

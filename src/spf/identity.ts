@@ -39,9 +39,22 @@ export async function checkMailFrom(req: SpfRequest, common: Common): Promise<Id
   return { ...out, identity: "mailfrom", sender };
 }
 
-/** §2.3: the HELO identity; a domain literal or a single-label name gives `none` (§4.3). */
+/**
+ * §2.3: "This SPF check can only be performed when the HELO identity is a fully qualified
+ * domain name": letters, digits, "-" and "_" in two or more labels, the last not all digits.
+ * Anything else MTAs hand over (a domain literal, "JUMPIN' JUPITER", a bare IP) is not.
+ */
+export function isFqdn(name: string): boolean {
+  const labels = name.replace(/\.$/, "").split(".");
+  return name.length <= 254 && labels.length > 1 && labels.every((l) => /^[A-Za-z0-9_-]{1,63}$/.test(l)) && !/^\d+$/.test(labels[labels.length - 1]);
+}
+
+/** §2.3: the HELO identity; a malformed HELO, a domain literal or a single-label name gives `none` without any DNS query. */
 export async function checkHelo(req: SpfRequest, common: Common, identity: Identity = "helo"): Promise<IdentityCheck> {
   const sender = identitySender("helo", req.mailFrom, req.helo);
+  if (!isFqdn(req.helo)) {
+    return { result: "none", domain: req.helo, problem: `HELO ${JSON.stringify(req.helo)} is not a fully qualified domain name (RFC 7208 §2.3)`, lookups: 0, voidLookups: 0, identity, sender };
+  }
   const out = await checkHost({ ...common, ip: req.ip, domain: req.helo, sender, helo: req.helo });
   return { ...out, identity, sender };
 }
