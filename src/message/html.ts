@@ -3,6 +3,7 @@
 // anchors (href + visible text) for link-mismatch checks, every URL in href/src/action
 // attributes, and how much text is hidden (display:none, visibility:hidden, zero-size or
 // white fonts) — the classic trick of padding spam with invisible innocent words.
+import { decodeHTML, decodeHTMLAttribute } from "entities";
 
 export interface RenderedHtml {
   text: string;
@@ -19,23 +20,20 @@ const URL_ATTRS = new Set(["href", "src", "action", "background", "lowsrc", "dat
 const MAX_STACK = 256;
 const MAX_LINKS = 1000;
 
-const NAMED: Record<string, string> = {
-  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", copy: "©", reg: "®", trade: "™", euro: "€", pound: "£",
-  yen: "¥", cent: "¢", middot: "·", bull: "•", hellip: "…", mdash: "—", ndash: "–", lsquo: "‘", rsquo: "’", ldquo: "“",
-  rdquo: "”", laquo: "«", raquo: "»", deg: "°", times: "×", shy: "", zwnj: "", zwj: "", eacute: "é", egrave: "è",
-  aacute: "á", agrave: "à", iacute: "í", oacute: "ó", uacute: "ú", ntilde: "ñ", ccedil: "ç", auml: "ä", ouml: "ö",
-  uuml: "ü", szlig: "ß", Auml: "Ä", Ouml: "Ö", Uuml: "Ü", Eacute: "É",
-};
+// Invisible format characters (soft hyphen, zero-width space/joiners, word joiner, BOM): a
+// reader shows "G&shy;TUBE" as one word, so the rules must see it as one.
+const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+const HAS_INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/;
 
-export function decodeEntities(s: string): string {
-  if (!s.includes("&")) return s;
-  return s.replace(/&(#[xX][0-9a-fA-F]{1,6}|#\d{1,7}|[a-zA-Z][a-zA-Z0-9]{1,10});?/g, (all, e: string) => {
-    if (e[0] === "#") {
-      const n = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      return n > 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? String.fromCodePoint(n) : "";
-    }
-    return NAMED[e] ?? NAMED[e.toLowerCase()] ?? all;
-  });
+/**
+ * Character references as an HTML5 browser decodes them: the full named-entity table (2 231
+ * names, including the legacy ones a browser accepts without ";" in text), numeric references
+ * with the HTML5 replacements (&#128; is "€", &#0; U+FFFD). Attributes use the attribute rule
+ * (`&copy=` in a URL stays as written, HTML5 §13.2.5.72).
+ */
+export function decodeEntities(s: string, attribute = false): string {
+  if (!s.includes("&")) return HAS_INVISIBLE.test(s) ? s.replace(INVISIBLE, "") : s;
+  return (attribute ? decodeHTMLAttribute(s) : decodeHTML(s)).replace(INVISIBLE, "");
 }
 
 const ATTR = /([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?/g;
@@ -45,7 +43,7 @@ function attrsOf(s: string): Map<string, string> {
   for (const a of s.matchAll(ATTR)) {
     if (m.size >= 64) break;
     const k = a[1].toLowerCase();
-    if (!m.has(k)) m.set(k, decodeEntities(a[2] ?? a[3] ?? a[4] ?? ""));
+    if (!m.has(k)) m.set(k, decodeEntities(a[2] ?? a[3] ?? a[4] ?? "", true));
   }
   return m;
 }
