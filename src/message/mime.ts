@@ -110,72 +110,51 @@ export function decodeHeaderValue(raw: string, defects: string[]): string {
 }
 
 const ENCODED_WORD = /=\?([^?\s]{1,60})\?([bBqQ])\?([^?\s]*)\?=/g;
+/** At most this many encoded words are decoded in one field value (a loop bound; the rest stays as written). */
+const MAX_WORDS = 1000;
 
-/** RFC 2047 §6: decode encoded words; whitespace between two adjacent encoded words is dropped. */
+/**
+ * RFC 2047 §6.2: encoded words decoded; whitespace between two adjacent encoded words is
+ * dropped, and adjacent words of one charset are decoded after their bytes are joined, so a
+ * UTF-8 (or Shift_JIS, GB18030 …) character split across two words comes out whole.
+ */
 export function decodeWords(v: string, defects: string[]): string {
-  return v.replace(/(\?=)[ \t]+(?==\?)/g, "$1").replace(ENCODED_WORD, (all, cs: string, enc: string, text: string) => {
-    const d = decoderFor(cs);
-    if (!d) {
-      defects.push(`unknown charset ${JSON.stringify(cs)} in an encoded word`);
-      return all;
+  let out = "";
+  let last = 0;
+  // The run of adjacent same-charset words not yet decoded.
+  let runCharset = "";
+  let runBytes: Uint8Array[] = [];
+  let runText = "";
+  const flush = () => {
+    if (!runBytes.length) return;
+    const d = decoderFor(runCharset);
+    out += d ? d.decode(runBytes.length === 1 ? runBytes[0] : Buffer.concat(runBytes)) : runText;
+    runBytes = [];
+    runText = "";
+  };
+  let count = 0;
+  for (const m of v.matchAll(ENCODED_WORD)) {
+    if (++count > MAX_WORDS) break;
+    const between = v.slice(last, m.index);
+    const adjacent = runBytes.length > 0 && /^[ \t\r\n]*$/.test(between);
+    const cs = m[1].toLowerCase().replace(/\*.*$/, "");
+    if (!adjacent || cs !== runCharset) {
+      flush();
+      if (!adjacent) out += between;
     }
-    const bytes = enc === "b" || enc === "B" ? Buffer.from(text, "base64") : qpBytes(text.replace(/_/g, " "), false);
-    return d.decode(bytes);
-  });
-}
-
-export interface ContentType {
-  type: string;
-  params: Record<string, string>;
-}
-
-/** `type/subtype; a=b; c="d"` with RFC 2231 `name*=charset''pct` and `name*0=` continuations. */
-export function parseParams(value: string): ContentType {
-  const semi = value.indexOf(";");
-  const type = (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
-  const params: Record<string, string> = {};
-  if (semi < 0) return { type, params };
-  const re = /;\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"?|([^;]*))/g;
-  const parts: Record<string, { i: number; v: string; ext: boolean }[]> = {};
-  for (const m of value.slice(semi).matchAll(re)) {
-    const key = m[1].toLowerCase();
-    const val = m[2] !== undefined ? m[2].replace(/\\(.)/g, "$1") : (m[3] ?? "").trim();
-    const c = /^(.*?)\*(\d+)?(\*)?$/.exec(key);
-    if (c) (parts[c[1]] ??= []).push({ i: Number(c[2] ?? 0), v: val, ext: !!c[3] || (c[2] === undefined) });
-    else params[key] = val;
-    if (Object.keys(params).length + Object.keys(parts).length > 64) break;
-  }
-  for (const [key, list] of Object.entries(parts)) {
-    list.sort((a, b) => a.i - b.i);
-    let charset = "";
-    const bytes: number[] = [];
-    let text = "";
-    for (const [n, p] of list.entries()) {
-      let v = p.v;
-      if (p.ext) {
-        if (n === 0) {
-          const q = /^([^']*)'[^']*'(.*)$/.exec(v);
-          if (q) [charset, v] = [q[1], q[2]];
-        }
-        for (const b of Buffer.from(decodeURIComponentBytes(v))) bytes.push(b);
-      } else {
-        text += v;
-      }
+    last = m.index + m[0].length;
+    if (!decoderFor(cs)) {
+      defects.push(`unknown charset ${JSON.stringify(m[1])} in an encoded word`);
+      out += m[0];
+      continue;
     }
-    params[key] = (bytes.length ? (decoderFor(charset || "utf-8") ?? decoderFor("utf-8")!).decode(new Uint8Array(bytes)) : "") + text;
+    runCharset = cs;
+    runText += m[0];
+    const text = m[3];
+    runBytes.push(m[2] === "b" || m[2] === "B" ? Buffer.from(text, "base64") : qpBytes(text.replace(/_/g, " "), false));
   }
-  return { type, params };
-}
-
-function decodeURIComponentBytes(s: string): Uint8Array {
-  const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === "%" && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) {
-      out.push(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else out.push(s.charCodeAt(i) & 0xff);
-  }
-  return new Uint8Array(out);
+  flush();
+  return out + v.slice(last);
 }
 
 /** Quoted-printable (RFC 2045 §6.7), lenient: malformed escapes are kept as they are. */

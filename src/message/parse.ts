@@ -9,8 +9,11 @@
 // loop bound: parts, depth, bytes of text rendered, URIs kept.
 import type { KasConfig } from "../config/schema";
 import { renderHtml } from "./html";
-import { decodeHeaderValue, decodeText, decodeTransfer, latin1, parseFields, parseParams, splitEntity } from "./mime";
-import type { HeaderField, HtmlLink, MimePart, ParsedMessage } from "./types";
+import { decodeHeaderValue, decodeText, decodeTransfer, latin1, parseFields, splitEntity } from "./mime";
+import { boundaryLines, splitAt, type BoundaryLine } from "./multipart";
+import { parseParamValue } from "./params";
+import { ALT_SPAN_FACTOR, MAX_ALT_TEXT, sniffedTextType, startsAsHtml, type ReadingCase, type Span } from "./readings";
+import type { AlternatePart, HeaderField, HtmlLink, MimePart, ParsedMessage } from "./types";
 import { findUris } from "./uris";
 
 /** Text collected into body/rawbody at most (the matcher looks at less; Bayes at less still). */
@@ -18,17 +21,25 @@ const MAX_TEXT = 2 * 1024 * 1024;
 /** A single text part larger than this is rendered from its first MAX_PART_TEXT bytes only. */
 const MAX_PART_TEXT = 1024 * 1024;
 const MAX_URIS = 1000;
+/** Delimiter-like lines that are not delimiters, kept per multipart (a loop bound for the prefix reading). */
+const MAX_ODD_LINES = 256;
+/** Decoded bytes looked at to tell what a part's content is (readings.ts sniffedTextType). */
+const SNIFF_BYTES = 1024;
 
 export type ScanLimits = Pick<KasConfig["scan"], "max_message_size" | "max_mime_parts" | "max_mime_depth">;
 
-interface Entity {
-  start: number;
-  end: number;
+interface Entity extends Span {
   depth: number;
   /** Content type assumed when the entity has none (message/digest children: message/rfc822). */
   defaultType: string;
   /** Inside multipart/alternative: its text/plain sibling makes an HTML rendering redundant. */
   alternative?: AltGroup;
+  /** Set on entities of an alternate reading (readings.ts): the case that made them. */
+  reading?: ReadingCase;
+  /** Read the span as a body without a header, of this type (alternate readings). */
+  as?: { type: string; cte: string; charset?: string };
+  /** Content-Type values that replace the ones in the header (repeated-value reading). */
+  over?: { type?: string; params?: Record<string, string> };
 }
 interface AltGroup {
   hasPlain: boolean;
@@ -52,11 +63,15 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
   const headers: HeaderField[] = topFields.map((f) => ({ name: f.name, raw: f.raw, value: decodeHeaderValue(f.raw, defects) }));
 
   const parts: MimePart[] = [];
+  const alternates: AlternatePart[] = [];
   const bodyText: string[] = [];
   const rawText: string[] = [];
+  const altBody: string[] = [];
+  const altRaw: string[] = [];
   const links: HtmlLink[] = [];
   const uris = new Set<string>();
   let textBytes = 0;
+  let altTextBytes = 0;
   let hidden = 0;
   let visible = 0;
   const addUris = (list: Iterable<string>) => {
@@ -67,40 +82,75 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
   };
 
   // Depth-first over entities with an explicit stack: no recursion, so nesting cannot blow
-  // the call stack; max_mime_parts / max_mime_depth bound the work.
+  // the call stack; max_mime_parts / max_mime_depth bound the work. Alternate readings
+  // (readings.ts) wait in their own queue until the primary reading is done, so its text
+  // comes first and the part limit serves it first.
   const stack: Entity[] = [{ start: 0, end: buf.byteLength, depth: 0, defaultType: "text/plain" }];
+  const alts: Entity[] = [];
+  const walked = new Set<string>();
+  let altBudget = ALT_SPAN_FACTOR * buf.byteLength + 65536;
+  const addAlt = (x: Entity) => {
+    const key = `${x.start}:${x.end}:${x.as?.type ?? ""}`;
+    if (!x.over && walked.has(key)) return; // the same bytes read the same way: nothing new
+    if (x.end - x.start > altBudget) {
+      defects.push("alternate readings over their byte budget; the rest not scanned");
+      return;
+    }
+    altBudget -= x.end - x.start;
+    walked.add(key);
+    alts.push(x);
+  };
   let first = true;
-  while (stack.length) {
-    const e = stack.pop()!;
-    if (parts.length >= limits.max_mime_parts) {
-      defects.push(`more than ${limits.max_mime_parts} MIME parts; the rest not parsed (scan.max_mime_parts)`);
-      truncated = true;
+  while (stack.length || alts.length) {
+    const e = stack.length ? stack.pop()! : alts.shift()!;
+    if (parts.length + alternates.length >= limits.max_mime_parts) {
+      if (!e.reading) {
+        defects.push(`more than ${limits.max_mime_parts} MIME parts; the rest not parsed (scan.max_mime_parts)`);
+        truncated = true;
+      } else defects.push(`alternate readings stopped at ${limits.max_mime_parts} parts (scan.max_mime_parts)`);
       break;
     }
-    const { headerEnd, bodyStart } = first ? top : splitEntity(buf, e.start, e.end);
-    const fields = first ? topFields : parseFields(latin1(buf.subarray(e.start, headerEnd)), defects, 200);
+    if (!e.reading) walked.add(`${e.start}:${e.end}:`);
+    const { headerEnd, bodyStart } = e.as ? { headerEnd: e.start, bodyStart: e.start } : first ? top : splitEntity(buf, e.start, e.end);
+    const fields = e.as ? [] : first ? topFields : parseFields(latin1(buf.subarray(e.start, headerEnd)), defects, 200);
     first = false;
     const field = (name: string) => fields.find((f) => f.name.toLowerCase() === name)?.raw;
-    const ctRaw = field("content-type");
-    const ct = parseParams(ctRaw ? decodeHeaderValue(ctRaw, defects) : e.defaultType);
+    const ctFields = fields.filter((f) => f.name.toLowerCase() === "content-type");
+    const ct = parseParamValue(e.as?.type ?? ctFields[0]?.raw ?? e.defaultType);
+    for (const d of ct.defects) defects.push(`Content-Type: ${d}`);
+    if (e.over?.type) ct.type = e.over.type;
+    Object.assign(ct.params, e.over?.params);
     let type = ct.type;
     if (!/^[a-z0-9!#$&.+^_-]+\/[a-z0-9!#$&.+^_-]+$/.test(type)) {
-      if (ctRaw) defects.push(`malformed Content-Type ${JSON.stringify(type.slice(0, 60))}`);
+      if (ctFields.length) defects.push(`malformed Content-Type ${JSON.stringify(type.slice(0, 60))}`);
       type = "text/plain";
     }
-    const cte = (field("content-transfer-encoding") ?? "").trim().toLowerCase();
-    const dispo = parseParams(field("content-disposition") ?? "");
+    if (!e.over) {
+      // repeated-value: the other Content-Type field, or the other value of a repeated parameter.
+      for (const f of ctFields.slice(1, 4)) {
+        const other = parseParamValue(f.raw);
+        if (f.raw !== ctFields[0].raw) addAlt({ ...e, reading: "repeated-value", over: { type: other.type, params: other.params } });
+      }
+      for (const name of ["boundary", "charset"]) for (const v of ct.repeated[name]?.slice(1, 4) ?? []) addAlt({ ...e, reading: "repeated-value", over: { params: { [name]: v } } });
+    }
+    const cte = e.as?.cte ?? (field("content-transfer-encoding") ?? "").trim().toLowerCase();
+    const dispo = parseParamValue(field("content-disposition") ?? "");
+    // RFC 2047 does not apply to parameters (RFC 2047 §5), but Outlook writes encoded words
+    // into file names and every reader shows them decoded: the displayed name is what counts.
     const filename = dispo.params.filename ?? ct.params.name;
     const part: MimePart = { contentType: type, depth: e.depth, size: e.end - bodyStart };
-    if (ct.params.charset) part.charset = ct.params.charset.toLowerCase();
+    const charset = e.as?.charset ?? ct.params.charset;
+    if (charset) part.charset = charset.toLowerCase();
     if (filename) part.filename = decodeHeaderValue(filename, defects);
     if (dispo.type === "attachment" || dispo.type === "inline") part.disposition = dispo.type;
-    parts.push(part);
+    if (e.reading) alternates.push({ ...part, reading: e.reading });
+    else parts.push(part);
 
     if (type.startsWith("multipart/")) {
       const boundary = ct.params.boundary;
       if (!boundary) {
-        defects.push(`${type} without a boundary`);
+        if (!e.reading) defects.push(`${type} without a boundary`);
+        addAlt({ start: bodyStart, end: e.end, depth: e.depth, defaultType: "text/plain", reading: e.reading ?? "no-boundary", as: { type: "text/plain", cte } });
         continue;
       }
       if (e.depth + 1 > limits.max_mime_depth) {
@@ -108,11 +158,17 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
         truncated = true;
         continue;
       }
-      const children = splitMultipart(buf, bodyStart, e.end, boundary, defects);
       const alt = type === "multipart/alternative" ? { hasPlain: false } : undefined;
-      const childType = type === "multipart/digest" ? "message/rfc822" : "text/plain";
+      const child = { depth: e.depth + 1, defaultType: type === "multipart/digest" ? "message/rfc822" : "text/plain" };
+      const lines = boundaryLines(buf, bodyStart, e.end, boundary, limits.max_mime_parts + 1, MAX_ODD_LINES);
+      const main = splitAt(buf, bodyStart, e.end, lines, (l) => l.rfc);
+      if (!main.closed && !e.reading) defects.push(main.parts.length ? "multipart without its closing boundary" : "multipart boundary never found");
       // Pushed in reverse so the stack pops them in document order.
-      for (let k = children.length - 1; k >= 0; k--) stack.push({ ...children[k], depth: e.depth + 1, defaultType: childType, alternative: alt });
+      for (let k = main.parts.length - 1; k >= 0; k--) stack.push({ ...main.parts[k], ...child, alternative: alt, reading: e.reading });
+      for (const [reading, spans] of otherSplits(buf, bodyStart, e.end, lines, main)) {
+        for (const s of spans) addAlt({ ...s, ...child, reading: e.reading ?? reading });
+      }
+      if (!main.parts.length) addAlt({ start: bodyStart, end: e.end, depth: e.depth, defaultType: "text/plain", reading: e.reading ?? "no-boundary", as: { type: "text/plain", cte } });
       continue;
     }
     if (type === "message/rfc822" || type === "message/global") {
@@ -122,10 +178,17 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
         continue;
       }
       // Encoded message/rfc822 is not allowed (RFC 2046 §5.2.1) but seen; it is then opaque.
-      if (cte === "" || cte === "7bit" || cte === "8bit" || cte === "binary") stack.push({ start: bodyStart, end: e.end, depth: e.depth + 1, defaultType: "text/plain" });
+      if (cte === "" || cte === "7bit" || cte === "8bit" || cte === "binary") stack.push({ start: bodyStart, end: e.end, depth: e.depth + 1, defaultType: "text/plain", reading: e.reading });
       continue;
     }
-    if (!type.startsWith("text/") || textBytes >= MAX_TEXT) continue;
+    if (!type.startsWith("text/")) {
+      // sniffed-type: a reader going by content or file name shows this part as text.
+      const head = decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + SNIFF_BYTES * 2)), cte, []).subarray(0, SNIFF_BYTES);
+      const as = sniffedTextType(type, filename, head);
+      if (as) addAlt({ start: bodyStart, end: e.end, depth: e.depth, defaultType: as, reading: e.reading ?? "sniffed-type", as: { type: as, cte, charset: part.charset } });
+      continue;
+    }
+    if (e.reading ? altTextBytes >= MAX_ALT_TEXT : textBytes >= MAX_TEXT) continue;
     if (type !== "text/plain" && type !== "text/html" && type !== "text/enriched" && type !== "text/richtext") continue;
     let body = buf.subarray(bodyStart, e.end);
     if (body.byteLength > MAX_PART_TEXT * 2) {
@@ -136,8 +199,11 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
     const decoded = decodeTransfer(body, cte, defects);
     let text = decodeText(decoded.byteLength > MAX_PART_TEXT ? decoded.subarray(0, MAX_PART_TEXT) : decoded, part.charset, defects);
     part.size = decoded.byteLength;
-    textBytes += text.length;
-    rawText.push(text);
+    part.text = text;
+    if (e.reading) alternates[alternates.length - 1].size = decoded.byteLength;
+    if (e.reading) altTextBytes += text.length;
+    else textBytes += text.length;
+    (e.reading ? altRaw : rawText).push(text);
     if (type === "text/html") {
       const r = renderHtml(text);
       hidden += r.hiddenChars;
@@ -153,19 +219,26 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
       if (e.alternative) e.alternative.hasPlain = true;
       visible += text.length;
       addUris(findUris(text));
+      // html-in-plain: a reader that sniffs an HTML document in text/plain renders it.
+      if (type === "text/plain" && startsAsHtml(text.slice(0, SNIFF_BYTES))) {
+        addAlt({ start: bodyStart, end: e.end, depth: e.depth, defaultType: "text/html", reading: e.reading ?? "html-in-plain", as: { type: "text/html", cte, charset: part.charset } });
+      }
     }
-    bodyText.push(text);
+    (e.reading ? altBody : bodyText).push(text);
   }
 
   const subject = headers.find((h) => h.name.toLowerCase() === "subject")?.value ?? "";
+  const primaryBody = bodyText.join("\n");
+  const primaryRaw = rawText.join("\n");
   return {
     headers,
-    body: [subject, ...bodyText].join("\n"),
-    rawbody: rawText.join("\n"),
+    body: [subject, ...bodyText, ...novel(altBody, primaryBody)].join("\n"),
+    rawbody: [...rawText, ...novel(altRaw, primaryRaw)].join("\n"),
     full: latin1(buf),
     uris: [...uris],
     links,
     parts,
+    alternates,
     htmlHiddenChars: hidden,
     htmlVisibleChars: visible,
     truncated,
@@ -174,44 +247,27 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
   };
 }
 
-/** RFC 2046 §5.1.1: parts between lines `--boundary`, closed by `--boundary--`. */
-function splitMultipart(buf: Uint8Array, start: number, end: number, boundary: string, defects: string[]): { start: number; end: number }[] {
-  const delim = Buffer.from("--" + boundary, "latin1");
-  const out: { start: number; end: number }[] = [];
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  let pos = start;
-  let partStart = -1;
-  let closed = false;
-  while (pos < end) {
-    const at = b.indexOf(delim, pos);
-    if (at < 0 || at >= end) break;
-    const lineStart = at === start || buf[at - 1] === 0x0a;
-    const c = buf[at + delim.length];
-    // "--abc" must not match the line "--abcdef" of an inner part's longer boundary.
-    const whole = at + delim.length >= end || c === 0x2d || c === 0x0d || c === 0x0a || c === 0x20 || c === 0x09;
-    if (!lineStart || !whole) {
-      pos = at + delim.length;
-      continue;
-    }
-    // The line break before the delimiter belongs to the delimiter.
-    let partEnd = at;
-    if (partEnd > start && buf[partEnd - 1] === 0x0a) partEnd--;
-    if (partEnd > start && buf[partEnd - 1] === 0x0d) partEnd--;
-    const after = at + delim.length;
-    const isClose = buf[after] === 0x2d && buf[after + 1] === 0x2d;
-    if (partStart >= 0) out.push({ start: partStart, end: Math.max(partStart, partEnd) });
-    const nl = b.indexOf(0x0a, after);
-    const next = nl < 0 || nl >= end ? end : nl + 1;
-    if (isClose) {
-      closed = true;
-      break;
-    }
-    partStart = next;
-    pos = next;
-  }
-  if (!closed) {
-    if (partStart >= 0) out.push({ start: partStart, end });
-    defects.push(out.length ? "multipart without its closing boundary" : "multipart boundary never found");
+/** Texts of alternate readings that the primary text does not already hold (once each). */
+function novel(texts: string[], primary: string): string[] {
+  const seen = new Set<string>();
+  return texts.filter((t) => {
+    const k = t.trim();
+    if (!k || seen.has(k) || primary.includes(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** The parts that the other readings of one multipart find and the RFC reading does not (readings.ts). */
+function otherSplits(buf: Uint8Array, start: number, end: number, lines: BoundaryLine[], main: ReturnType<typeof splitAt>): [ReadingCase, Span[]][] {
+  const out: [ReadingCase, Span[]][] = [];
+  const known = new Set(main.parts.map((p) => `${p.start}:${p.end}`));
+  const fresh = (spans: Span[]) => spans.filter((s) => !known.has(`${s.start}:${s.end}`));
+  if (lines.some((l) => !l.rfc)) out.push(["prefix-line", fresh(splitAt(buf, start, end, lines, () => true).parts)]);
+  if (lines.some((l) => l.padded)) out.push(["padded-line", fresh(splitAt(buf, start, end, lines, (l) => l.rfc && !l.padded).parts)]);
+  if (main.closed && main.epilogue < end) {
+    const rest = lines.filter((l) => l.at >= main.epilogue && l.rfc);
+    if (rest.length) out.push(["after-close", fresh(splitAt(buf, main.epilogue, end, rest, () => true).parts)]);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // What the engine knows about one message after parsing: the views the rule language
 // matches against (SpamAssassin's header / body / rawbody / uri / full), plus the MIME facts
 // code-backed checks need. Produced only by message/parse.ts.
+import type { ReadingCase } from "./readings";
 
 export interface HeaderField {
   /** Field name as written (case kept). */
@@ -21,6 +22,13 @@ export interface MimePart {
   size: number;
   /** Nesting depth, 0 = top level. */
   depth: number;
+  /** Text parts: the text decoded (transfer encoding and charset undone, HTML not rendered). */
+  text?: string;
+}
+
+/** A part that only another reading of the message finds (message/readings.ts says which and why). */
+export interface AlternatePart extends MimePart {
+  reading: ReadingCase;
 }
 
 export interface HtmlLink {
@@ -42,7 +50,10 @@ export interface ParsedMessage {
   uris: string[];
   /** Anchors of HTML parts: for mismatched-link-text rules. */
   links: HtmlLink[];
+  /** The parts of the RFC reading, in document order. */
   parts: MimePart[];
+  /** Parts of the other readings (message/readings.ts); their new text is in body, rawbody and uris too. */
+  alternates?: AlternatePart[];
   /** Hidden-text signals from HTML rendering (e.g. text in white-on-white or display:none). */
   htmlHiddenChars: number;
   htmlVisibleChars: number;

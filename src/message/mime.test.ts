@@ -1,0 +1,35 @@
+import { describe, expect, test } from "bun:test";
+import { decodeWords } from "./mime";
+
+const utf16 = (s: string) => Buffer.from(s, "utf16le").swap16();
+
+// [field value, decoded] — RFC 2047 §6.2: whitespace between adjacent encoded words is dropped,
+// and same-charset adjacent words are decoded after their bytes are joined.
+const CASES: [string, string][] = [
+  ["=?utf-8?q?caf=C3=A9?=", "café"],
+  ["=?utf-8?B?w6Q=?= =?utf-8?q?=C3?= =?utf-8?q?=A4x?=", "ääx"],
+  // "ä" (C3 A4) split across two base64 words, folded onto two lines.
+  ["=?UTF-8?B?w6E=?=\r\n =?utf-8?B?ww==?=\t=?utf-8?B?pA==?=", "áä"],
+  // Different charsets are decoded each on its own, whitespace between them still dropped.
+  ["=?iso-8859-1?q?=E9?= =?utf-8?q?=C3=A9?=", "éé"],
+  // Text between words is kept; whitespace between a word and text is kept.
+  ["=?utf-8?q?a?= b =?utf-8?q?c?=", "a b c"],
+  ["x =?utf-8?q?a_b?= y", "x a b y"],
+  // UTF-16BE code units split at an odd byte (decoding each word alone breaks every character).
+  [`=?utf-16be?b?${utf16("Hello").subarray(0, 5).toString("base64")}?= =?utf-16be?b?${utf16("Hello").subarray(5).toString("base64")}?=`, "Hello"],
+  // RFC 2231 §5 language suffix on the charset.
+  ["=?utf-8*en?q?hi?= =?UTF-8*de?q?_there?=", "hi there"],
+  ["no words here", "no words here"],
+];
+
+describe("RFC 2047 encoded words", () => {
+  test.each(CASES)("%s", (raw, want) => {
+    expect(decodeWords(raw, [])).toBe(want);
+  });
+
+  test("an unknown charset leaves the word as written, with a defect; its neighbours still decode", () => {
+    const defects: string[] = [];
+    expect(decodeWords("=?x-klingon?q?a?= =?utf-8?q?b?=", defects)).toBe("=?x-klingon?q?a?= b");
+    expect(defects.join()).toMatch(/unknown charset/);
+  });
+});
