@@ -53,6 +53,7 @@ export function createSpfCheck(opts: SpfCheckOptions): Check {
       answers.forEach((a, i) => {
         const result = (SPF_RESULTS as readonly string[]).includes(a.result) ? a.result : "temperror";
         out.symbols.push(`${queries[i][1]}${result.toUpperCase()}`);
+        // A trace field: applying the edits prepends it (RFC 7208 §9.1), in this order, MAIL FROM on top.
         if (a.receivedSpf) out.edits.push({ op: "add", name: "Received-SPF", value: a.receivedSpf });
         if (a.note) out.notes.push(a.note);
       });

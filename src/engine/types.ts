@@ -31,7 +31,7 @@ export interface Hit {
 
 /** One change the client applies to the message header (message/edit.ts applies them byte-exactly). */
 export type HeaderEdit =
-  /** Add a field at the end of the header block. */
+  /** Add a field: a trace field (Received-SPF, Authentication-Results, ...: message/edit.ts isTraceField) at the top of the header, any other at the end of the header block. */
   | { op: "add"; name: string; value: string }
   /** Remove every field of this name, then add one (used for X-Spam-* so scans do not stack). */
   | { op: "set"; name: string; value: string }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { HeaderEdit } from "../engine/types";
-import { applyEdits } from "./edit";
+import { applyEdits, isTraceField } from "./edit";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => Buffer.from(b).toString("latin1");
@@ -35,6 +35,21 @@ describe("byte-exact header insertion", () => {
       expect(out.match(/X-KAS-Status/g)!.length).toBe(1);
       expect(withoutInserted(out, ["X-KAS-Status"])).toBe(input);
     });
+    // Issue 12 item 10: RFC 7208 §9.1 says prepend; readers take the topmost Received-SPF, so a
+    // forged "Received-SPF: pass" the sender put in the header must stay below ours.
+    test(`${name}: trace fields are prepended, in edit order, above a forged copy; our status fields stay at the end`, () => {
+      const forged = input.replace("Subject:", `Received-SPF: pass (forged)${eol}Subject:`);
+      const out = run(forged, [
+        { op: "add", name: "Received-SPF", value: "fail (kas: mailfrom) client-ip=192.0.2.1" },
+        { op: "add", name: "Received-SPF", value: "none (kas: helo) client-ip=192.0.2.1" },
+        { op: "set", name: "X-KAS-Status", value: "spam" },
+        { op: "add", name: "Authentication-Results", value: "filter.test; spf=fail" },
+      ]);
+      expect(out).toStartWith(`Received-SPF: fail (kas: mailfrom) client-ip=192.0.2.1${eol}Received-SPF: none (kas: helo) client-ip=192.0.2.1${eol}Authentication-Results: filter.test; spf=fail${eol}Received: from x`);
+      expect(out.match(/^Received-SPF: [^\r\n]*/m)![0]).toBe("Received-SPF: fail (kas: mailfrom) client-ip=192.0.2.1");
+      expect(out).toContain(`X-KAS-Status: spam${eol}${eol}Body line`);
+      expect(withoutInserted(out, ["X-KAS-Status", "Authentication-Results"]).replace(/^(Received-SPF: [fn][^\n]*\n)+/, "")).toBe(forged);
+    });
     test(`${name}: subject prefix once`, () => {
       const once = run(input, [{ op: "prefix_subject", prefix: "[SPAM]" }]);
       expect(once).toContain(`Subject:\t[SPAM] Hello${eol}`);
@@ -53,6 +68,16 @@ describe("byte-exact header insertion", () => {
   });
   test("a message that starts with body text gets the fields and a blank line before it", () => {
     expect(run("hello world\n", [{ op: "add", name: "X-A", value: "1" }])).toBe("X-A: 1\n\nhello world\n");
+    expect(run("hello world\n", [{ op: "add", name: "X-A", value: "1" }, { op: "add", name: "Received-SPF", value: "pass" }])).toBe("Received-SPF: pass\nX-A: 1\n\nhello world\n");
+  });
+  test("trace fields go below an mbox From_ line, above the first field, and above a field removed at the top", () => {
+    expect(run("From a@b Tue Sep  3 2002\nSubject: x\n\nb", [{ op: "add", name: "received-spf", value: "pass" }])).toBe("From a@b Tue Sep  3 2002\nreceived-spf: pass\nSubject: x\n\nb");
+    expect(run("X-KAS-Status: ham\nSubject: x\n\nb", [{ op: "add", name: "Received-SPF", value: "pass" }, { op: "set", name: "X-KAS-Status", value: "spam" }])).toBe("Received-SPF: pass\nSubject: x\nX-KAS-Status: spam\n\nb");
+    expect(run("Subject: x", [{ op: "add", name: "Received-SPF", value: "pass" }])).toBe("Received-SPF: pass\nSubject: x");
+  });
+  test("isTraceField: the RFC trace fields, any case; not our status fields", () => {
+    for (const n of ["Received", "Return-Path", "Received-SPF", "received-spf", "Authentication-Results", "ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results", "DKIM-Signature"]) expect(isTraceField(n)).toBe(true);
+    for (const n of ["X-KAS-Status", "X-Spam-Flag", "Subject", "X-Received-SPF"]) expect(isTraceField(n)).toBe(false);
   });
   test("remove drops every copy; values are sanitised and folded", () => {
     expect(run("A: 1\nB: 2\nA: 3\n\nx", [{ op: "remove", name: "a" }])).toBe("B: 2\n\nx");

@@ -1,8 +1,12 @@
 // Applies a verdict's header edits to the raw message, byte-exactly: every byte not in an
 // added, removed or prefixed field is copied unchanged (no re-encoding, no line-ending
 // normalisation). Added fields use the message's own line ending (CRLF or LF, from its first
-// line) and go at the end of the header block. Imported by the pipe client, so it stays small
-// and loads no parser.
+// line). Trace fields (isTraceField: Received-SPF, Authentication-Results, ...) are prepended,
+// at the top of the header, as RFC 5322 §3.6.7 and RFC 7208 §9.1 say: readers take the topmost
+// one, so a forged copy the sender wrote further down loses. Several go on top in the order
+// of the edits (the first edit is topmost). Our own status fields (X-KAS-*, X-Spam-*) go at the
+// end of the header block (DESIGN.md §3). Imported by the pipe client, so it stays small and
+// loads no parser.
 import type { HeaderEdit } from "../engine/types";
 import { FIELD_NAME, latin1 } from "./mime";
 
@@ -16,10 +20,22 @@ interface Field {
 
 const enc = new TextEncoder();
 
+/**
+ * Fields that record the message's path and the checks made on it: prepended by whoever adds
+ * them. Received, Return-Path (RFC 5322 §3.6.7), Received-SPF (RFC 7208 §9.1),
+ * Authentication-Results (RFC 8601 §2), ARC-* (RFC 8617 §4.1: an ARC set goes on top),
+ * DKIM-Signature (RFC 6376 §3.5: "treated as though it were a trace header field").
+ */
+const TRACE_FIELDS = new Set(["received", "return-path", "received-spf", "authentication-results", "arc-seal", "arc-message-signature", "arc-authentication-results", "dkim-signature"]);
+
+export const isTraceField = (name: string) => TRACE_FIELDS.has(name.toLowerCase());
+
 export function applyEdits(raw: Uint8Array, edits: readonly HeaderEdit[]): Uint8Array {
   if (!edits.length) return raw;
   const { fields, headerEnd, eol, needsBlank } = scanHeader(raw);
   const drop = new Set<Field>();
+  /** Fields for the top of the header (trace fields) and for its end (the rest). */
+  const tops: string[] = [];
   const adds: string[] = [];
   let subjectPrefix: { at: number; text: string } | undefined;
   let subjectAdded: string | undefined;
@@ -27,10 +43,10 @@ export function applyEdits(raw: Uint8Array, edits: readonly HeaderEdit[]): Uint8
     if (e.op === "remove" || e.op === "set") {
       const n = e.name.toLowerCase();
       for (const f of fields) if (f.name === n) drop.add(f);
-      for (let k = adds.length - 1; k >= 0; k--) if (adds[k].slice(0, adds[k].indexOf(":")).toLowerCase() === n) adds.splice(k, 1);
-      if (e.op === "set") adds.push(fieldText(e.name, e.value, eol));
+      for (const list of [tops, adds]) for (let k = list.length - 1; k >= 0; k--) if (list[k].slice(0, list[k].indexOf(":")).toLowerCase() === n) list.splice(k, 1);
+      if (e.op === "set") (isTraceField(e.name) ? tops : adds).push(fieldText(e.name, e.value, eol));
     } else if (e.op === "add") {
-      adds.push(fieldText(e.name, e.value, eol));
+      (isTraceField(e.name) ? tops : adds).push(fieldText(e.name, e.value, eol));
     } else if (e.op === "prefix_subject") {
       const subj = fields.find((f) => f.name === "subject" && !drop.has(f));
       if (!subj) {
@@ -46,9 +62,16 @@ export function applyEdits(raw: Uint8Array, edits: readonly HeaderEdit[]): Uint8
     }
   }
   if (subjectAdded) adds.push(subjectAdded);
+  // With no field to go above (an empty header, or only an mbox From_ line), the top is the end.
+  if (!fields.length) adds.unshift(...tops.splice(0));
 
   const chunks: Uint8Array[] = [];
   let pos = 0;
+  if (tops.length) {
+    // Above the first field; an mbox "From " line stays first.
+    pos = fields[0].start;
+    chunks.push(raw.subarray(0, pos), enc.encode(tops.join("")));
+  }
   for (const f of fields) {
     if (subjectPrefix && subjectPrefix.at >= f.start && subjectPrefix.at < f.end && !drop.has(f)) {
       chunks.push(raw.subarray(pos, subjectPrefix.at), enc.encode(asciiSafe(subjectPrefix.text)));

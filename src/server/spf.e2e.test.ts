@@ -3,7 +3,7 @@
 // the second identical scan is answered from the service's DNS cache (GET /v1/status spf.*).
 import { afterAll, expect, test } from "bun:test";
 import { join } from "node:path";
-import { REPO, tempDir } from "../testing/kas-binary";
+import { REPO, runKas, tempDir, writeConfig } from "../testing/kas-binary";
 import { spawnDnsServer } from "../testing/dns-process";
 import { startServer, type Served } from "../testing/kas-server";
 
@@ -59,4 +59,23 @@ test("a DNS server that never answers: SPF_TEMPERROR and the scan still complete
   expect(names(r.json)).toContain("SPF_TEMPERROR");
   expect(receivedSpf(r.json)[0]).toStartWith("temperror (");
   expect((await s.status()).spf.deadlineExceeded).toBeGreaterThan(0);
+});
+
+// Issue 12 item 10: RFC 7208 §9.1 says prepend. Mail readers and later filters take the topmost
+// Received-SPF, so a forged "Received-SPF: pass" written by the sender must end up below ours.
+test("kas filter prepends Received-SPF (MAIL FROM first, then HELO) above a forged one; X-KAS-Status stays at the end", async () => {
+  const port = await dnsServer([join(REPO, "fixtures/dns/spf-zones.json")]);
+  const s = await startServer(tempDir("kas-spf-"), { toml: `[spf]\nresolver = "127.0.0.1:${port}"\nreceiver = "filter.test"\n`, server: "start_filters = 1\nmin_spare_filters = 1" });
+  servers.push(s);
+  const forged = "Received-SPF: pass (forged by the sender) client-ip=203.0.113.5\r\n" + message;
+  const cfg = writeConfig(tempDir("kas-spf-client-"), `[client]\nconnect_to = [${JSON.stringify(s.tcp)}]\n`);
+  const r = await runKas(["filter", "--config", cfg, "--ip", "203.0.113.5", "--helo", "mx.client.example", "--from", "joe@fail.example", "--rcpt", "user@example.com"], { stdin: forged });
+  expect(r.exitCode).toBe(0);
+  const lines = r.text.replace(/\r\n[ \t]+/g, " ").split("\r\n"); // unfolded, each fold read as one space
+  expect(lines[0]).toStartWith("Received-SPF: fail (filter.test: domain of joe@fail.example does not designate 203.0.113.5 as permitted sender)");
+  expect(lines[0]).toContain("identity=mailfrom");
+  expect(lines[1]).toStartWith("Received-SPF: none (filter.test: domain of postmaster@mx.client.example does not publish an SPF record)");
+  expect(lines[2]).toStartWith("Received-SPF: pass (forged by the sender)");
+  const headerEnd = lines.indexOf("");
+  expect(lines.slice(0, headerEnd).findIndex((l) => l.startsWith("X-KAS-Status: "))).toBeGreaterThan(lines.indexOf("Subject: hello"));
 });

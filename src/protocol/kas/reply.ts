@@ -18,8 +18,9 @@
 //   error-reply = { "version": 1, "error": { "code": error-code, "message": string, "temporary": boolean } }
 //   error-code  = "bad_request" | "not_found" | "method_not_allowed" | "too_large" | "timeout"
 //               | "busy" | "unavailable" | "shutting_down" | "internal"
-// The client applies "edits" in order and follows "action": reject → 5xx with reply.text,
-// tempfail → 4xx with reply.text. "probable_threshold" and "policy_action" came later: a
+// The client applies "edits" in order (an "add" of a trace field such as Received-SPF goes at
+// the top of the header, RFC 7208 §9.1; other fields at its end) and follows "action":
+// reject → 5xx with reply.text, tempfail → 4xx with reply.text. "probable_threshold" and "policy_action" came later: a
 // client must accept replies without them (older servers), a server may always send them. Pure decode/encode: no sockets, no engine.
 import { STATUSES, STATUS_HEADER, type Disposition, type HeaderEdit, type Hit, type PassStatus, type PolicyAction, type ScanResult, type ScanTimings, type Status } from "../../engine/types";
 import type { Decoded } from "./request";
