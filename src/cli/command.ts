@@ -8,7 +8,7 @@
 // is (`--maxAddresses`): kasCommand hands citty kebab-case keys, so --help, the README and
 // the hints all say --max-addresses; citty's args proxy still answers args.maxAddresses.
 import { defineCommand, type ArgsDef, type CommandContext, type CommandDef } from "citty";
-import { UsageError } from "../errors";
+import { KasError, UsageError } from "../errors";
 
 export const CONFIG_ARG = {
   config: { type: "string", description: "config file (default: $KAS_CONFIG, then /etc/kas/kas.toml, then built-in defaults)", valueHint: "FILE" },
@@ -24,6 +24,12 @@ export interface KasCommandDef<T extends ArgsDef> {
   args?: T;
   subCommands?: Record<string, CommandDef<any>>;
   run?: (ctx: CommandContext<T>) => unknown | Promise<unknown>;
+  /**
+   * The exit code every failure of this invocation ends with instead of its own (a usage or
+   * config error, a bug), when the caller can only tell "done" from "try again": `kas filter
+   * -- sendmail …` under Postfix pipe(8), where anything but 75 bounces the message.
+   */
+  failureExitCode?: (rawArgs: string[]) => number | undefined;
 }
 
 export function kasCommand<T extends ArgsDef>(def: KasCommandDef<T>): CommandDef<T> {
@@ -32,10 +38,16 @@ export function kasCommand<T extends ArgsDef>(def: KasCommandDef<T>): CommandDef
     args: def.args && kebabKeys(def.args),
     subCommands: def.subCommands,
     run: def.run
-      ? (ctx) => {
+      ? async (ctx) => {
           if (def.subCommands && isSubcommandCall(ctx.rawArgs, def.subCommands)) return;
-          rejectUnknownFlags(ctx.rawArgs, def.args ?? ({} as T));
-          return def.run!(ctx);
+          try {
+            rejectUnknownFlags(ctx.rawArgs, def.args ?? ({} as T));
+            return await def.run!(ctx);
+          } catch (e) {
+            const code = def.failureExitCode?.(ctx.rawArgs);
+            if (code === undefined) throw e;
+            throw e instanceof KasError ? new KasError(e.message, code, e.hint) : new KasError(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, code);
+          }
         }
       : undefined,
   });

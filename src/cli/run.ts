@@ -7,7 +7,9 @@ import { renderExitCodes } from "./command";
 
 export async function runCli(root: CommandDef<any>, rawArgs = process.argv.slice(2)): Promise<never> {
   try {
-    if (rawArgs.length === 0 || rawArgs.includes("--help") || rawArgs.includes("-h")) {
+    // Words after `--` belong to another program (kas filter's re-injection command).
+    const own = rawArgs.includes("--") ? rawArgs.slice(0, rawArgs.indexOf("--")) : rawArgs;
+    if (rawArgs.length === 0 || own.includes("--help") || own.includes("-h")) {
       const [cmd, parent] = await resolve(root, rawArgs);
       await showUsage(cmd, parent);
       process.stdout.write(renderExitCodes(cmd));

@@ -9,18 +9,18 @@ import type { Envelope } from "../engine/types";
 import { verdictFields } from "../engine/verdict";
 import { applyEdits } from "../message/edit";
 import { scanReplyOf } from "../protocol/kas/reply";
-import { noVerdict, verdictOutcome, type FilterLog, type FilterOutcome } from "./filter";
+import { noVerdict, verdictOutcome, type AfterQueue, type FilterLog, type FilterOutcome } from "./filter";
 
-export async function filterLocal(scanner: Pick<Scanner, "scan">, config: KasConfig, raw: Uint8Array, envelope: Envelope, id: string, log: FilterLog): Promise<FilterOutcome> {
+export async function filterLocal(scanner: Pick<Scanner, "scan">, config: KasConfig, raw: Uint8Array, envelope: Envelope, id: string, log: FilterLog, afterQueue?: AfterQueue): Promise<FilterOutcome> {
   let result;
   const t0 = performance.now();
   try {
     result = await scanner.scan({ id, envelope, raw });
   } catch (e) {
-    return noVerdict(raw, `scan failed: ${e instanceof Error ? e.message : String(e)}`, config.client.on_error, applyEdits, log, { id, elapsedMs: performance.now() - t0 });
+    return noVerdict(raw, `scan failed: ${e instanceof Error ? e.message : String(e)}`, config.client.on_error, applyEdits, log, { id, elapsedMs: performance.now() - t0, afterQueue: afterQueue !== undefined });
   }
   const fields = verdictFields({ status: result.status, score: result.score, threshold: result.threshold, probableThreshold: result.probableThreshold, action: result.policyAction ?? result.disposition });
-  log.info("%s %s hits=%s", id, fields, result.hits.map((h) => h.name).join(","));
+  log.info("%s %s hits=%s%s", id, fields, result.hits.map((h) => h.name).join(","), afterQueue && result.disposition === "reject" ? ": reject after the queue: delivered tagged" : "");
   // The reply a server would send, so --local and client mode decide (and report) alike.
-  return verdictOutcome(raw, scanReplyOf(result), applyEdits, performance.now() - t0);
+  return verdictOutcome(raw, scanReplyOf(result), applyEdits, performance.now() - t0, afterQueue);
 }

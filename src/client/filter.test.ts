@@ -117,3 +117,35 @@ test("the --json report: the verdict's fields, the server, the score as the head
   expect([none.exitCode, none.report.status, none.report.action, none.report.score, none.report.reply?.code]).toEqual([75, "error", "tempfail", null, 451]);
   expect(none.report.error).toContain("ECONNREFUSED");
 });
+
+// After the queue (`kas filter … -- sendmail …`): nothing may bounce to a possibly forged sender.
+const afterQueue = { subjectPrefix: (status: string, policy: string) => `[${status}/${policy}]` };
+
+test("after the queue a policy reject is delivered with the verdict's headers and the subject prefix, exit 0", async () => {
+  const o = await filterViaServer(msg, { rcpt: [] }, client(), { applyEdits, log, afterQueue, send: async () => verdict({ action: "reject", policy_action: "reject", reply: { code: 550, text: "5.7.1 go away" } }) });
+  expect([o.exitCode, o.message]).toEqual([0, undefined]);
+  expect(text(o.output)).toBe("X-KAS-Status: spam\r\n#prefix_subject\r\nSubject: hi\r\n\r\nbody\r\n");
+  expect(lines.join("\n")).toContain("reject after the queue: delivered tagged");
+});
+
+test("after the queue a policy tempfail still defers (75), with nothing to deliver", async () => {
+  const o = await filterViaServer(msg, { rcpt: [] }, client(), { applyEdits, log, afterQueue, send: async () => verdict({ action: "tempfail", reply: { code: 451, text: "4.7.1 later" } }) });
+  expect([o.exitCode, o.output.byteLength, o.message]).toEqual([75, 0, "4.7.1 later"]);
+});
+
+test.each([
+  ["tempfail", 75],
+  ["reject", 75],
+  ["accept", 0],
+])("after the queue with the server down, on_error=%s exits %d (reject defers instead of bouncing)", async (mode, code) => {
+  const o = await filterViaServer(msg, { rcpt: [] }, client(`on_error = "${mode}"`), { applyEdits, log, afterQueue, send: async () => { throw new ClientError("connect", "ECONNREFUSED"); } });
+  expect(o.exitCode).toBe(code);
+  if (mode === "reject") expect(lines.join("\n")).toContain("on_error=reject after the queue, message deferred");
+});
+
+test("afterQueueOf: the prefix of the reply's status under the named policy (a group's own, else [policy]'s)", async () => {
+  const { afterQueueOf } = await import("./run");
+  const cfg = parseConfig(`[policy]\nspam_subject_prefix = "[S]"\nprobable_spam_subject_prefix = "[P]"\n[[policy.group]]\nname = "sales"\nrecipients = ["@sales.test"]\nspam_subject_prefix = "[SALES]"\n`);
+  const q = afterQueueOf(cfg);
+  expect([q.subjectPrefix("spam", "default"), q.subjectPrefix("probable_spam", "default"), q.subjectPrefix("blacklisted", "sales"), q.subjectPrefix("probable_spam", "sales"), q.subjectPrefix("spam", "gone")]).toEqual(["[S]", "[P]", "[SALES]", "[P]", "[S]"]);
+});

@@ -28,6 +28,18 @@ export interface FilterOutcome {
 
 export type ApplyEdits = (raw: Uint8Array, edits: HeaderEdit[]) => Uint8Array;
 
+/**
+ * Set when the message goes back to the MTA after its queue (`kas filter … -- sendmail …`):
+ * the MTA has already said 250 to the client, so a reject can only become a bounce to the
+ * envelope sender, who is forged for most spam (backscatter). A policy reject is therefore
+ * delivered tagged (the verdict's headers plus the subject prefix given here), and
+ * on_error = reject defers (exit 75) instead of bouncing; tempfail stays tempfail.
+ */
+export interface AfterQueue {
+  /** The subject prefix for a rejected message of this status under the named policy. */
+  subjectPrefix(status: string, policy: string): string;
+}
+
 /** Header fields of a message that passes without a verdict. */
 export function unscannedEdits(reason: string): HeaderEdit[] {
   return [
@@ -40,7 +52,7 @@ export async function filterViaServer(
   raw: Uint8Array,
   envelope: Envelope,
   c: ClientSettings,
-  deps: { applyEdits: ApplyEdits; log: FilterLog; send?: Send; id?: string },
+  deps: { applyEdits: ApplyEdits; log: FilterLog; send?: Send; id?: string; afterQueue?: AfterQueue },
 ): Promise<FilterOutcome> {
   const { applyEdits, log } = deps;
   const t0 = performance.now();
@@ -54,21 +66,26 @@ export async function filterViaServer(
   if (r.ok) {
     const v = r.reply;
     const line = `${v.id} ${verdictFields({ status: v.status, score: v.score, threshold: v.threshold, probableThreshold: v.probable_threshold, action: v.policy_action ?? v.action })} server=${r.server}`;
-    if (v.action === "reject") log.info("%s: rejected", line);
+    if (v.action === "reject") log.info(deps.afterQueue ? "%s: reject after the queue: delivered tagged" : "%s: rejected", line);
     if (v.action === "tempfail") log.info("%s: deferred", line);
-    const o = verdictOutcome(raw, v, applyEdits, performance.now() - t0);
+    const o = verdictOutcome(raw, v, applyEdits, performance.now() - t0, deps.afterQueue);
     return { ...o, report: { ...o.report, server: r.server } };
   }
-  return noVerdict(raw, r.errors.join("; "), c.on_error, applyEdits, log, { id, elapsedMs: performance.now() - t0 });
+  return noVerdict(raw, r.errors.join("; "), c.on_error, applyEdits, log, { id, elapsedMs: performance.now() - t0, afterQueue: deps.afterQueue !== undefined });
 }
 
 /**
  * What becomes of a message with a verdict, from a server or a local scan alike: reject →
  * nothing on stdout, the SMTP reply text, exit 69; tempfail → the same with exit 75; anything
- * else → the message with its edits, exit 0.
+ * else → the message with its edits, exit 0. After the queue a reject is delivered tagged
+ * (see AfterQueue).
  */
-export function verdictOutcome(raw: Uint8Array, v: ScanReply, applyEdits: ApplyEdits, elapsedMs: number): FilterOutcome {
+export function verdictOutcome(raw: Uint8Array, v: ScanReply, applyEdits: ApplyEdits, elapsedMs: number, afterQueue?: AfterQueue): FilterOutcome {
   const shown = shownScore(v.score, v.threshold, v.probable_threshold).score;
+  if (v.action === "reject" && afterQueue) {
+    const edits: HeaderEdit[] = [...withStatusEdit(v.edits, v.status), { op: "prefix_subject", prefix: afterQueue.subjectPrefix(v.status, v.policy) }];
+    return { exitCode: EXIT.OK, output: applyEdits(raw, edits), status: v.status, report: reportOfReply(v, shown, elapsedMs) };
+  }
   if (v.action === "reject" || v.action === "tempfail") {
     const reply = v.reply ?? (v.action === "reject" ? { code: 550, text: "5.7.1 Message rejected as spam" } : { code: 451, text: "4.7.1 Message deferred, try again later" });
     const report = reportOfReply({ ...v, reply }, shown, elapsedMs);
@@ -80,9 +97,16 @@ export function verdictOutcome(raw: Uint8Array, v: ScanReply, applyEdits: ApplyE
 
 /**
  * What becomes of a message that got no verdict (server unreachable, timeout, bad reply, a
- * failed local scan), by [client] on_error; the decision is logged, never silent.
+ * failed local scan), by [client] on_error; the decision is logged, never silent. After the
+ * queue, on_error = reject defers instead: a bounce would go to a possibly forged sender, and
+ * passing the message unscanned is what on_error = reject was chosen to prevent.
  */
-export function noVerdict(raw: Uint8Array, why: string, onError: ClientSettings["on_error"], applyEdits: ApplyEdits, log: FilterLog, m: { id: string; elapsedMs: number }): FilterOutcome {
+export function noVerdict(raw: Uint8Array, why: string, onError: ClientSettings["on_error"], applyEdits: ApplyEdits, log: FilterLog, m: { id: string; elapsedMs: number; afterQueue?: boolean }): FilterOutcome {
+  if (onError === "reject" && m.afterQueue) {
+    log.error("no verdict (%s): on_error=reject after the queue, message deferred (a bounce would go to a possibly forged sender)", why);
+    const reply = { code: 451, text: `4.3.0 Spam filter unavailable, try again later: ${why}` };
+    return { exitCode: EXIT.TEMPFAIL, output: new Uint8Array(0), message: reply.text, status: "error", report: reportWithoutVerdict(m.id, "error", "tempfail", why, m.elapsedMs, reply) };
+  }
   switch (onError) {
     case "accept":
       log.warn("no verdict (%s): on_error=accept, message passed unscanned", why);

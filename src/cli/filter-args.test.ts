@@ -1,0 +1,62 @@
+// The argv of `kas filter` as Postfix pipe(8) writes it (master.cf `argv=`): recipients as
+// several words, empty client address, MAILER-DAEMON, the re-injection command after `--`.
+import { expect, test } from "bun:test";
+import { KasError } from "../errors";
+import { envelopeOf, positionals, reinjects, splitFilterArgv } from "./filter-args";
+
+const VALUED = new Set(["config", "ip", "helo", "from", "rcpt", "id"]);
+
+test("everything after the first -- is the re-injection command, its own -- included", () => {
+  const argv = ["--ip", "", "--from", "", "--rcpt", "a@x.test", "b@y.test", "--", "/usr/sbin/sendmail", "-G", "-i", "-f", "", "--", "a@x.test", "b@y.test"];
+  expect(splitFilterArgv(argv)).toEqual({ own: ["--ip", "", "--from", "", "--rcpt", "a@x.test", "b@y.test"], command: ["/usr/sbin/sendmail", "-G", "-i", "-f", "", "--", "a@x.test", "b@y.test"] });
+  expect(splitFilterArgv(["--rcpt", "a@x.test"])).toEqual({ own: ["--rcpt", "a@x.test"] });
+  expect(splitFilterArgv(["--"]).command).toEqual([]);
+  expect([reinjects(argv), reinjects(["--rcpt", "a@x.test"])]).toEqual([true, false]);
+});
+
+test.each([
+  [["--rcpt", "a@x", "b@y"], ["b@y"]],
+  [["--ip", "-1", "c@z"], ["c@z"]],
+  [["--local", "a@x", "--json"], ["a@x"]],
+  [["--ip=1.2.3.4", "a@x", "--helo", "h"], ["a@x"]],
+  [["--helo", "", "--from", "", "a@x"], ["a@x"]],
+])("positionals(%j) = %j", (own, want) => {
+  expect(positionals(own, VALUED)).toEqual(want);
+});
+
+const env = (args: Record<string, string | undefined>, own: string[] = []) => envelopeOf(args, own, VALUED);
+
+test("recipients: --rcpt repeated, comma-separated, and one word per ${recipient}", () => {
+  const own = ["--rcpt", "a@x.test", "b@x.test", "c@y.test", "--rcpt", "d@z.test,e@z.test", "--rcpt=f@z.test"];
+  expect(env({}, own).rcpt).toEqual(["a@x.test", "d@z.test", "e@z.test", "f@z.test", "b@x.test", "c@y.test"]);
+  // pipe(8) flag q quotes a local part with a space: that is still an address.
+  expect(env({}, ["--rcpt", '"john doe"@x.test']).rcpt).toEqual(['"john doe"@x.test']);
+});
+
+test("the null sender: \"\", <> and MAILER-DAEMON; no --from stays unknown", () => {
+  for (const f of ["", "<>", "MAILER-DAEMON", "mailer-daemon"]) expect(env({ from: f }).from).toBe("");
+  expect(env({ from: "a@x.test" }).from).toBe("a@x.test");
+  expect(env({}).from).toBeUndefined();
+});
+
+test("an empty --ip is a local submission: no client IP, no error", () => {
+  expect(env({ ip: "" }).ip).toBeUndefined();
+  expect(env({ ip: "2001:db8::1" }).ip).toBe("2001:db8::1");
+});
+
+test.each([
+  [{ ip: "300.1.1.1" }, [], "bad client IP"],
+  [{}, ["--rcpt", "nobody"], "bad recipient"],
+  [{}, ["stray"], "bad recipient address \"stray\""],
+  [{}, ["--rcpt", "a@x\r\nRCPT TO:<b@y>"], "bad recipient"],
+  [{ from: "<a@x>" }, [], "bad sender"],
+] as const)("usage error: %j %j", (args, own, msg) => {
+  let err: unknown;
+  try {
+    env(args as Record<string, string>, [...own]);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(KasError);
+  expect([(err as KasError).exitCode, (err as KasError).message.includes(msg)]).toEqual([64, true]);
+});
