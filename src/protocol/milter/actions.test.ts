@@ -10,7 +10,7 @@ function show(packets: Uint8Array[]): string[] {
   return packets.map((p) => {
     const code = String.fromCharCode(p[4]);
     let data = Buffer.from(p.subarray(5)).toString("latin1");
-    if (code === "i" || code === "m") data = `${p.readUInt32BE?.(5) ?? new DataView(p.buffer, p.byteOffset).getUint32(5)} ${data.slice(4)}`;
+    if (code === "i" || code === "m") data = `${new DataView(p.buffer, p.byteOffset).getUint32(5)} ${data.slice(4)}`;
     return (code + " " + data.replace(/\0$/, "").replace(/\0/g, "|")).trim();
   });
 }
@@ -26,13 +26,15 @@ describe("milter end-of-message actions", () => {
     ["reject without text", { disposition: "reject", edits: [] } as MilterOutcome, [], ["r"]],
     ["tempfail without text", { disposition: "tempfail", edits: [] } as MilterOutcome, [], ["t"]],
     [
-      "set/add go on top in the engine's order",
+      "own fields are appended in the engine's order; trace fields go on top, the first edit topmost",
       accept([
         { op: "set", name: "X-KAS-Status", value: "not_detected" },
+        { op: "add", name: "Received-SPF", value: "pass" },
         { op: "add", name: "X-KAS-Report", value: "r" },
+        { op: "add", name: "Authentication-Results", value: "mx; spf=pass" },
       ]),
       hdrs(["Subject", " s"]),
-      ["i 0 X-KAS-Report| r", "i 0 X-KAS-Status| not_detected", "a"],
+      ["i 0 Authentication-Results| mx; spf=pass", "i 0 Received-SPF| pass", "h X-KAS-Status| not_detected", "h X-KAS-Report| r", "a"],
     ],
     [
       "set replaces every received copy (highest index first), remove deletes",
@@ -41,7 +43,7 @@ describe("milter end-of-message actions", () => {
         { op: "remove", name: "X-KAS-Hits" },
       ]),
       hdrs(["X-KAS-Status", " trusted"], ["Subject", " s"], ["x-kas-status", " x"], ["X-KAS-Hits", " A=1"]),
-      ["m 2 x-kas-status|", "m 1 X-KAS-Status|", "m 1 X-KAS-Hits|", "i 0 X-KAS-Status| spam", "a"],
+      ["m 2 x-kas-status|", "m 1 X-KAS-Status|", "m 1 X-KAS-Hits|", "h X-KAS-Status| spam", "a"],
     ],
     [
       "a later set/remove cancels an earlier insert of that name",
@@ -52,7 +54,7 @@ describe("milter end-of-message actions", () => {
         { op: "remove", name: "X-B" },
       ]),
       [],
-      ["i 0 X-A| 2", "a"],
+      ["h X-A| 2", "a"],
     ],
     ["forged fields stripped by prefix", accept([], { stripPrefixes: FORGED_FIELD_PREFIXES }), hdrs(["X-Spam-Status", " No"], ["Received", " r"], ["X-KAS-Whatever", " 1"], ["X-Spamish", " kept"]), ["m 1 X-KAS-Whatever|", "m 1 X-Spam-Status|", "a"]],
     ["subject prefix on the first Subject, before any deletion", accept([{ op: "remove", name: "X-Old" }, { op: "prefix_subject", prefix: "[SPAM]" }]), hdrs(["X-Old", " 1"], ["Subject", " Hello\n world"]), ["m 1 Subject| [SPAM] Hello\n world", "m 1 X-Old|", "a"]],
@@ -69,13 +71,13 @@ describe("milter end-of-message actions", () => {
   test("without SMFIP_HDR_LEADSPC values go without the leading space (the MTA adds it)", () => {
     const caps = { ...ALL, leadingSpace: false };
     const out = encodeOutcome(accept([{ op: "set", name: "X-KAS-Status", value: "spam" }, { op: "prefix_subject", prefix: "[SPAM]" }]), hdrs(["Subject", "Hello"]), caps);
-    expect(show(out.packets)).toEqual(["m 1 Subject|[SPAM] Hello", "i 0 X-KAS-Status|spam", "a"]);
+    expect(show(out.packets)).toEqual(["m 1 Subject|[SPAM] Hello", "h X-KAS-Status|spam", "a"]);
   });
 
   test("long values are folded with LF + TAB", () => {
     const hits = Array.from({ length: 20 }, (_, i) => `RULE_NUMBER_${i}=1.5`).join(", ");
     const [ins] = show(encodeOutcome(accept([{ op: "set", name: "X-KAS-Hits", value: hits }]), [], ALL).packets);
-    const value = ins.slice("i 0 X-KAS-Hits|".length);
+    const value = ins.slice("h X-KAS-Hits|".length);
     expect(value.replace(/\n\t/g, " ")).toBe(" " + hits);
     expect(Math.max(...("X-KAS-Hits:" + value).split("\n").map((l) => l.length))).toBeLessThanOrEqual(78);
   });
@@ -84,10 +86,10 @@ describe("milter end-of-message actions", () => {
     const outcome = accept([{ op: "set", name: "X-KAS-Status", value: "spam" }, { op: "prefix_subject", prefix: "[SPAM]" }]);
     const fields = hdrs(["Subject", " s"], ["X-KAS-Status", " forged"]);
     const noChange = encodeOutcome(outcome, fields, { ...ALL, canChangeHeaders: false });
-    expect(show(noChange.packets)).toEqual(["i 0 X-KAS-Status| spam", "a"]);
+    expect(show(noChange.packets)).toEqual(["h X-KAS-Status| spam", "a"]);
     expect(noChange.skipped).toEqual(["change Subject", "delete X-KAS-Status"]);
     const noAdd = encodeOutcome(outcome, fields, { ...ALL, canAddHeaders: false });
     expect(show(noAdd.packets)).toEqual(["m 1 Subject| [SPAM] s", "m 1 X-KAS-Status|", "a"]);
-    expect(noAdd.skipped).toEqual(["insert X-KAS-Status"]);
+    expect(noAdd.skipped).toEqual(["add X-KAS-Status"]);
   });
 });

@@ -3,20 +3,23 @@
 // SMFIR_CHGHEADER / SMFIR_INSHEADER / SMFIR_ADDHEADER only until the accept/reject reply
 // (Vierling, SMFIC_BODYEOB: "zero or more modification actions, then accept/reject action").
 //
-// Header edits map onto the engine's HeaderEdit list (engine/types.ts):
-//   add / set   → SMFIR_INSHEADER index 0: kas's fields are trace fields and go on top (inserted
-//                 in reverse, so they read in the engine's order); set first deletes every
-//                 received field of that name, so a forged copy is removed, not stacked
+// Header edits map onto the engine's HeaderEdit list (engine/types.ts), placed as the pipe
+// and HTTP paths place them (message/edit.ts):
+//   add / set   → a trace field (isTraceField: Received-SPF, Authentication-Results, ...) goes on
+//                 top: SMFIR_INSHEADER index 0, inserted in reverse so the first edit is topmost;
+//                 any other field (X-KAS-*, X-Spam-Flag) SMFIR_ADDHEADER at the end, in edit order.
+//                 set first deletes every received field of that name: a forged copy is removed, not stacked
 //   remove      → SMFIR_CHGHEADER with an empty value for every received field of that name
 //   prefix_subject → SMFIR_CHGHEADER Subject (index of the first Subject), or SMFIR_ADDHEADER
 //                 Subject when the message has none; never a second prefix
 // CHGHEADER indexes count the received fields of one name from 1 (case-insensitive). Postfix
-// resolves them against the message as received, without its own Received: field (milter8.c).
+// resolves them against the message as received, without its own Received: field, and puts
+// index 0 inserts above that field (milter8.c, cleanup_milter.c).
 // Deletions of one name go from the highest index down, so an MTA that renumbers after a
 // delete and one that does not both remove the right fields; the Subject change goes before
 // any deletion for the same reason.
 import type { HeaderEdit } from "../../engine/types";
-import { fieldText } from "../../message/edit";
+import { fieldText, isTraceField } from "../../message/edit";
 import type { ReceivedField } from "./assemble";
 import { encodeAccept, encodeAddHeader, encodeChangeHeader, encodeDiscard, encodeInsertHeader, encodeReject, encodeReplyCode, encodeTempfail } from "./replies";
 
@@ -113,9 +116,13 @@ export function encodeOutcome(outcome: MilterOutcome, fields: readonly ReceivedF
       change(`delete ${fields[i].name}`, () => encodeChangeHeader(occurrence[i], fields[i].name, ""));
     }
   }
-  for (let k = inserts.length - 1; k >= 0; k--) {
-    const { name, value } = inserts[k];
+  const tops = inserts.filter((f) => isTraceField(f.name));
+  for (let k = tops.length - 1; k >= 0; k--) {
+    const { name, value } = tops[k];
     add(`insert ${name}`, () => encodeInsertHeader(0, name, wireValue(name, value, caps.leadingSpace)));
+  }
+  for (const { name, value } of inserts.filter((f) => !isTraceField(f.name))) {
+    add(`add ${name}`, () => encodeAddHeader(name, wireValue(name, value, caps.leadingSpace)));
   }
   if (addSubject !== undefined) {
     const value = (caps.leadingSpace ? " " : "") + addSubject;

@@ -63,6 +63,10 @@ export class MessageAssembler {
 
   body(chunk: Uint8Array): void {
     this.endOfHeaders();
+    if (this.overReason) {
+      this.size += chunk.byteLength;
+      return;
+    }
     // Copied: a frame's bytes live in the reader's buffer, which the next packet overwrites.
     if (chunk.byteLength) this.append(new Uint8Array(chunk));
   }

@@ -15,6 +15,7 @@ const p = (code: string, ...fields: string[]) => packet(code, ...fields.map(fiel
 /** A valid Postfix-like session: two messages, the second with a body past the size limit. */
 function session(): Uint8Array[] {
   const body = 'b"' + "x".repeat(70) + '\\r\\n"';
+  const big = 'b"' + "y".repeat(498) + '\\r\\n"';
   return [
     p("O", "u32:6", "u32:0x1ff", "u32:0x1fffff"),
     p("D", "c:C", '"j"', '"mx.example.org"'),
@@ -32,7 +33,7 @@ function session(): Uint8Array[] {
     p("M", '"<c@example.com>"', '"SIZE=9000"'),
     p("R", '"<a@example.org>"'),
     p("L", '"From"', '" c@example.com"'),
-    ...Array.from({ length: 60 }, () => p("B", body)),
+    ...Array.from({ length: 10 }, () => p("B", big)),
     p("E"),
     p("Q"),
   ];
@@ -94,6 +95,7 @@ test("100 000 mutated frames: typed errors only, bounded memory, fast", () => {
   let overHeld = 0;
   let overRaw = 0;
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   while (mutated < 100_000) {
     sessions++;
     const frames = base.map((f) => f);
@@ -136,12 +138,15 @@ test("100 000 mutated frames: typed errors only, bounded memory, fast", () => {
     }
   }
   const ms = performance.now() - started;
-  console.log(`milter fuzz: ${mutated} mutated frames in ${sessions} sessions, ${messages} messages, errors ${JSON.stringify(Object.fromEntries(errors))}, ${Math.round(ms)} ms`);
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  console.log(`milter fuzz: ${mutated} mutated frames in ${sessions} sessions, ${messages} messages, errors ${JSON.stringify(Object.fromEntries(errors))}, ${Math.round(ms)} ms (${Math.round(cpuMs)} ms CPU)`);
   expect({ notTyped, overHeld, overRaw }).toEqual({ notTyped: 0, overHeld: 0, overRaw: 0 });
   // Every kind of broken input was met, and answered with its typed error.
   for (const kind of ["bad_length", "unknown_command", "malformed", "out_of_order"]) expect(errors.get(kind) ?? 0).toBeGreaterThan(100);
   expect(messages).toBeGreaterThan(1000);
-  expect(ms).toBeLessThan(10_000);
+  // CPU time, not wall time: the test machine is shared, and a loaded one must not fail this.
+  expect(cpuMs).toBeLessThan(10_000);
 }, 60_000);
 
 test("a 4 GiB length is refused before a byte of it is buffered", () => {

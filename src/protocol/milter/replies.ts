@@ -20,8 +20,7 @@ const u32 = (n: number) => {
   return b;
 };
 /** Strings we send are byte strings (latin1): header values we received go back unchanged. */
-const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
-const cstr = (s: string) => bytes(s.replace(/\0/g, "") + "\0");
+const cstr = (s: string): Uint8Array => Buffer.from(s.replace(/\0/g, "") + "\0", "latin1");
 
 export const encodeContinue = () => encodePacket(REPLY.continue);
 export const encodeAccept = () => encodePacket(REPLY.accept);

@@ -106,6 +106,12 @@ describe("milter session", () => {
     expect(Buffer.from(m.raw!).toString()).toBe("A: 1\r\n\r\n");
   });
 
+  test("EHLO inside a transaction (Postfix sends HELO, then ABORT) keeps the connection", () => {
+    const s = new MilterSession(1 << 20);
+    expect(run(s, [POSTFIX, CONNECT, { kind: "helo", name: "one" }, MAIL, RCPT, { kind: "helo", name: "two" }, { kind: "abort" }, MAIL, RCPT])).toEqual(["O", "-", "-", "-", "-", "-", "-", "-", "-"]);
+    expect(lastMessage(s, [EOB]).envelope.helo).toBe("two");
+  });
+
   test("several messages on one connection; end of message returns to idle", () => {
     const s = new MilterSession(1 << 20);
     run(s, [POSTFIX, CONNECT]);

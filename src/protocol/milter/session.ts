@@ -3,7 +3,7 @@
 // scans it and passes the outcome to endOfMessage() for the closing replies.
 //
 // Order (libmilter's state table, engine.c, which Postfix and sendmail follow):
-//   start --O--> negotiated --C--> idle --H--> idle
+//   start --O--> negotiated --C--> idle --H--> idle (H also inside a transaction: ABORT follows)
 //   idle --M--> mail --R--> rcpt (--R--> rcpt) --T--> data
 //   rcpt|data --L--> header (--L--> header) --N--> body (--B--> body) --E--> eom --reply--> idle
 //   A (abort) from any state after negotiation: the message is dropped, the connection kept
@@ -46,7 +46,7 @@ export interface MilterMessage {
   headers: readonly ReceivedField[];
   /** The message as exact bytes; undefined when it went over a limit. */
   raw?: Uint8Array;
-  /** Bytes the message had, whether kept or not. */
+  /** Bytes received for the message, kept or not (after a SKIP the MTA sends no more: then a lower bound). */
   size: number;
   /** Why `raw` is missing: the server passes the message with X-KAS-Status: unscanned and this reason. */
   overLimit?: string;
@@ -69,7 +69,8 @@ const ALLOWED: Record<MilterCommand["kind"], readonly SessionState[]> = {
   optneg: ["start"],
   macro: ["negotiated", "idle", "mail", "rcpt", "data", "header", "body"],
   connect: ["negotiated"],
-  helo: ["idle"],
+  // Postfix reports an EHLO inside a transaction first and aborts the transaction after it.
+  helo: ["idle", "mail", "rcpt"],
   mail: ["idle"],
   rcpt: ["mail", "rcpt"],
   data: ["rcpt"],
