@@ -1,6 +1,9 @@
-import { expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ConfigError } from "../errors";
-import { configPath, defaults, parseConfig } from "./load";
+import { defaults, loadConfig, locateConfig, parseConfig } from "./load";
 
 test("defaults fill every section and are frozen", () => {
   const c = defaults();
@@ -11,8 +14,8 @@ test("defaults fill every section and are frozen", () => {
 });
 
 test("lookup order: flag, then $KAS_CONFIG", () => {
-  expect(configPath("/a.toml", { KAS_CONFIG: "/b.toml" })).toBe("/a.toml");
-  expect(configPath(undefined, { KAS_CONFIG: "/b.toml" })).toBe("/b.toml");
+  expect(locateConfig("/a.toml", { KAS_CONFIG: "/b.toml" })).toEqual({ file: "/a.toml", from: "--config" });
+  expect(locateConfig(undefined, { KAS_CONFIG: "/b.toml" })).toEqual({ file: "/b.toml", from: "$KAS_CONFIG" });
 });
 
 test("values override defaults, a single string is accepted as a list", () => {
@@ -68,4 +71,69 @@ test.each([
 test("good values pass the syntax checks", () => {
   const c = parseConfig(`[server]\nlisten = ["tcp:[::1]:2277", "unix:/run/kas.sock"]\nsocket_mode = "0660"\n[spf]\nresolver = "[::1]:5353"\n[policy]\nwhitelist_ips = ["192.0.2.0/24", "2001:db8::/32", "::ffff:10.0.0.1"]\n`);
   expect(c.spf.resolver).toBe("[::1]:5353");
+});
+
+test("every problem of a file is reported in one run, in line order, each with line and key path", () => {
+  const text = `data_dir = "/x"\nbogus = 1\n[server]\nmax_filters = 0\nlisten = ["tcp:127.0.0.1:1", "nope", "also-nope"]\n[client]\non_error = "maybe"\n[[policy.group]]\nname = "g"\nfoo = 2\n`;
+  let err: unknown;
+  try {
+    parseConfig(text, "k.toml");
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ConfigError);
+  const ce = err as ConfigError;
+  expect(ce.exitCode).toBe(78);
+  expect(ce.problems.map((p) => [p.line, p.keyPath])).toEqual([
+    [2, "bogus"],
+    [4, "server.max_filters"],
+    [5, "server.listen"],
+    [5, "server.listen"],
+    [7, "client.on_error"],
+    [10, "policy.group[0].foo"],
+  ]);
+  const lines = ce.message.split("\n");
+  expect(lines[0]).toBe("k.toml: 6 errors:");
+  expect(lines[1]).toStartWith("  k.toml:2: bogus: unknown key");
+  expect(lines[3]).toStartWith('  k.toml:5: server.listen: [1]: "nope"');
+  expect(lines[4]).toStartWith('  k.toml:5: server.listen: [2]: "also-nope"');
+  expect(ce.hint).toContain("fix the keys named above");
+});
+
+test("a key inside the i-th [[policy.group]] is reported at its own line, not at [policy]'s same key", () => {
+  const text = `[policy]\nspam_score = 5\n[[policy.group]]\nname = "a"\n[[policy.group]]\nname = "b"\nspam_score = "high"\n`;
+  expect(() => parseConfig(text, "k.toml")).toThrow('k.toml:7: policy.group[1].spam_score: must be a number, got "high"');
+});
+
+describe("a config file that cannot be read says where kas looked and how to create one", () => {
+  const dir = mkdtempSync(join(tmpdir(), "kas-load-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const caught = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return e as ConfigError;
+    }
+    throw new Error("did not throw");
+  };
+
+  test("--config naming a missing file", () => {
+    const file = join(dir, "missing.toml");
+    const e = caught(() => loadConfig(file, {}));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(e.exitCode).toBe(78);
+    expect(e.message).toBe(`${file}: no such file (named by --config)`);
+    expect(e.hint).toContain("--config FILE, else $KAS_CONFIG, else /etc/kas/kas.toml when it exists, else the built-in defaults");
+    expect(e.hint).toContain(`\`kas config defaults > ${file}\``);
+    expect(e.hint).not.toContain("fix the key");
+  });
+
+  test("$KAS_CONFIG naming a missing file", () => {
+    const file = join(dir, "env.toml");
+    expect(caught(() => loadConfig(undefined, { KAS_CONFIG: file })).message).toBe(`${file}: no such file (named by $KAS_CONFIG)`);
+  });
+
+  test("a directory instead of a file", () => {
+    expect(caught(() => loadConfig(dir, {})).message).toBe(`${dir}: is a directory, not a file (named by --config)`);
+  });
 });
