@@ -10,7 +10,7 @@ export default kasCommand({
     0: "stopped by SIGTERM or SIGINT after draining",
     65: "the rule database does not load or compile",
     73: "cannot listen, cannot write the pid file or the license usage store, or a server is already running",
-    78: "the configuration is invalid, or a service cannot take it (e.g. a [license] trusted_issuers file that is not a key)",
+    78: "the configuration is invalid, data_dir (or another state path) is not writable by this user, or a service cannot take it (e.g. a [license] trusted_issuers file that is not a key)",
   },
   args: { ...CONFIG_ARG },
   async run({ args }) {
@@ -20,7 +20,10 @@ export default kasCommand({
     const { spawnWorker } = await import("../server/spawn");
     const { validateRules } = await import("../server/scanner");
     const { serveHooks } = await import("../server/hooks");
+    const { checkStateWritable } = await import("../config/writable");
     const loaded = loadConfig(args.config);
+    // Before any database opens: an unwritable data_dir otherwise surfaces as SQLite's "readonly database".
+    checkStateWritable(loaded.config, loaded.source);
     // Licensing, the shared SPF service, POST /v1/learn and rules freshness (server/hooks.ts).
     const hooks = serveHooks(loaded.config, loaded.source);
     const code = await runMaster(loaded, { loadConfig: () => loadConfig(args.config), validateRules, spawn: spawnWorker, version: `kas ${pkg.version}`, hooks }).finally(() => hooks.close());
