@@ -20,6 +20,7 @@
 import { Database, type Statement } from "bun:sqlite";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
+import { errnoText } from "../errors";
 import type { TokenCounts } from "./classify";
 import { BayesStoreError, type LearnItem, type LearnOutcome, type Lookup, type StoreStats, type TokenStore } from "./store";
 
@@ -234,9 +235,9 @@ function guard<T>(location: string, fn: () => T): T {
   } catch (e) {
     if (e instanceof BayesStoreError) throw e;
     const code = String((e as { code?: unknown }).code ?? "");
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = errnoText(e);
     if (/NOTADB|CORRUPT/.test(code) || /not a database|malformed|no such table/i.test(msg)) throw new BayesStoreError("corrupt", location, msg);
     if (/BUSY|LOCKED/.test(code) || /database is locked/i.test(msg)) throw new BayesStoreError("busy", location, msg);
-    throw new BayesStoreError("io", location, `${code ? code + ": " : ""}${msg}`);
+    throw new BayesStoreError("io", location, msg);
   }
 }

@@ -50,7 +50,8 @@ const publish = kasCommand({
       if (!/^\d+$/.test(args.version) || !Number.isSafeInteger(version) || version < 1) throw new UsageError(`--version ${args.version} is not a positive integer`, "versions are integers such as 2026112801");
     }
     const r = publish({ rulesDir: args.rules, outDir: args.out, key: key, version, now: new Date(), kasVersion: pkg.version });
-    for (const w of r.warnings) process.stderr.write(`kas: warning: ${formatDiagnostic(w)}\n`);
+    // formatDiagnostic already says "warning:" after file:line.
+    for (const w of r.warnings) process.stderr.write(`kas: ${formatDiagnostic(w)}\n`);
     console.log(`${r.dir}: version ${r.version}, ${r.files} files, ${r.bytes} bytes, signed by ${key.publicKey.text}`);
   },
 });
