@@ -82,6 +82,12 @@ describe("milter end-of-message actions", () => {
     expect(Math.max(...("X-KAS-Hits:" + value).split("\n").map((l) => l.length))).toBeLessThanOrEqual(78);
   });
 
+  test("when not every field could be kept, no second Subject is added", () => {
+    const out = encodeOutcome(accept([{ op: "prefix_subject", prefix: "[SPAM]" }]), hdrs(["From", " a"]), ALL, false);
+    expect(show(out.packets)).toEqual(["a"]);
+    expect(out.skipped).toEqual(["prefix Subject (the header was too large to keep every field)"]);
+  });
+
   test("actions the MTA did not offer are left out and reported", () => {
     const outcome = accept([{ op: "set", name: "X-KAS-Status", value: "spam" }, { op: "prefix_subject", prefix: "[SPAM]" }]);
     const fields = hdrs(["Subject", " s"], ["X-KAS-Status", " forged"]);

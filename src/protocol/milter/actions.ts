@@ -54,7 +54,12 @@ function wireValue(name: string, value: string, leadingSpace: boolean): string {
   return leadingSpace ? text : text.replace(/^ /, "");
 }
 
-export function encodeOutcome(outcome: MilterOutcome, fields: readonly ReceivedField[], caps: Capabilities): EncodedOutcome {
+/**
+ * `fields` are the received fields in order; `complete` is false when the session could not
+ * keep all of them (a header block past the size limit): a Subject may then exist unseen, so
+ * none is added.
+ */
+export function encodeOutcome(outcome: MilterOutcome, fields: readonly ReceivedField[], caps: Capabilities, complete = true): EncodedOutcome {
   if (outcome.disposition === "reject") return { packets: [outcome.reply ? encodeReplyCode(outcome.reply.code, outcome.reply.text) : encodeReject()], skipped: [] };
   if (outcome.disposition === "tempfail") return { packets: [outcome.reply ? encodeReplyCode(outcome.reply.code, outcome.reply.text) : encodeTempfail()], skipped: [] };
 
@@ -70,6 +75,8 @@ export function encodeOutcome(outcome: MilterOutcome, fields: readonly ReceivedF
   const doom = (pred: (n: string) => boolean) => lower.forEach((n, i) => pred(n) && doomed.add(i));
   const inserts: { name: string; value: string }[] = [];
   let prefix: string | undefined;
+  const packets: Uint8Array[] = [];
+  const skipped: string[] = [];
 
   for (const e of outcome.edits) {
     if (e.op === "remove" || e.op === "set") {
@@ -88,8 +95,6 @@ export function encodeOutcome(outcome: MilterOutcome, fields: readonly ReceivedF
     doom((n) => n.startsWith(lp));
   }
 
-  const packets: Uint8Array[] = [];
-  const skipped: string[] = [];
   const change = (what: string, packet: () => Uint8Array) => (caps.canChangeHeaders ? packets.push(packet()) : skipped.push(what));
   const add = (what: string, packet: () => Uint8Array) => (caps.canAddHeaders ? packets.push(packet()) : skipped.push(what));
 
@@ -97,8 +102,10 @@ export function encodeOutcome(outcome: MilterOutcome, fields: readonly ReceivedF
   if (prefix !== undefined) {
     const at = lower.findIndex((n, i) => n === "subject" && !doomed.has(i));
     const safe = wireValue("Subject", prefix, false);
-    if (at < 0) {
+    if (at < 0 && complete) {
       addSubject = safe;
+    } else if (at < 0) {
+      skipped.push("prefix Subject (the header was too large to keep every field)");
     } else {
       const v = fields[at].value;
       const lead = /^[ \t]*/.exec(v)![0];

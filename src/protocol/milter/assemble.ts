@@ -15,13 +15,22 @@ export interface ReceivedField {
   value: string;
 }
 
-/** Fields beyond this many are counted but not kept (RFC 5322 sets no limit; real mail has < 200). */
+/** Fields beyond this many are not kept (RFC 5322 sets no limit; real mail has < 200). */
 export const MAX_FIELDS = 10_000;
 
 const CRLF = Uint8Array.of(0x0d, 0x0a);
 
 export class MessageAssembler {
+  /**
+   * The received fields, for CHGHEADER indexes and the Subject value: kept while they fit in
+   * the size limit (names and values), so a hostile header cannot grow memory past it either.
+   * Fields after that are not kept: their edits are then not possible (rare: such a header
+   * block is itself larger than any message kas scans).
+   */
   readonly fields: ReceivedField[] = [];
+  /** False once a field was not kept. */
+  fieldsComplete = true;
+  private fieldBytes = 0;
   private chunks: Uint8Array[] = [];
   private kept = 0;
   /** Bytes of the reassembled message so far, kept or not. */
@@ -39,16 +48,20 @@ export class MessageAssembler {
     return this.overReason;
   }
 
-  /** Bytes currently held (bounded by the size limit). */
+  /** Bytes currently held: message bytes and kept fields, each bounded by the size limit. */
   get keptBytes(): number {
-    return this.kept;
+    return this.kept + this.fieldBytes;
   }
 
   header(name: string, value: string): void {
     if (this.fields.length >= MAX_FIELDS) {
       this.stop(`more than ${MAX_FIELDS} header fields`);
-    } else {
+      this.fieldsComplete = false;
+    } else if (this.fieldsComplete && this.fieldBytes + name.length + value.length <= this.sizeLimit) {
       this.fields.push({ name, value });
+      this.fieldBytes += name.length + value.length;
+    } else {
+      this.fieldsComplete = false;
     }
     const sep = this.leadingSpace ? ":" : ": ";
     this.append(Buffer.from(name + sep + value.replace(/\r?\n/g, "\r\n") + "\r\n", "latin1"));

@@ -59,8 +59,9 @@ export class MilterConnection {
   /** The answer to the message event; then whatever the MTA sent meanwhile is processed. */
   finish(outcome: MilterOutcome): { events: MilterEvent[]; encoded: EncodedOutcome } {
     const encoded = this.session.endOfMessage(outcome);
-    const events: MilterEvent[] = [{ kind: "write", bytes: concatBytes(encoded.packets) }];
-    return { events: this.done ? events : this.drain(events), encoded };
+    // After an error (the MTA flooded us while we scanned) the connection is being closed.
+    if (this.done) return { events: [], encoded };
+    return { events: this.drain([{ kind: "write", bytes: concatBytes(encoded.packets) }]), encoded };
   }
 
   /** SMFIR_PROGRESS while a scan runs; undefined when no answer is owed. */

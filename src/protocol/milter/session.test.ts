@@ -141,9 +141,9 @@ describe("milter session", () => {
     const s = new MilterSession(50);
     run(s, [POSTFIX, CONNECT, MAIL, RCPT, HDR, { kind: "eoh" }]);
     expect(run(s, [BODY("a".repeat(30))])).toEqual(["c"]);
-    expect(s.heldBytes).toBe(13 + 2 + 30); // "Subject: hi" CRLF, blank line, body
+    expect(s.heldBytes).toBe(13 + 2 + 30 + 10); // "Subject: hi" CRLF, blank line, body; the kept field "Subject" " hi"
     expect(run(s, [BODY("b".repeat(30)), BODY("c".repeat(30))])).toEqual(["s", "s"]);
-    expect(s.heldBytes).toBe(0);
+    expect(s.heldBytes).toBe(10); // only the kept field
     const m = lastMessage(s, [EOB]);
     expect(m.raw).toBeUndefined();
     expect(m.overLimit).toBe("larger than the size limit of 50 bytes");
@@ -156,6 +156,21 @@ describe("milter session", () => {
     const m = lastMessage(s, [POSTFIX, CONNECT, MAIL, RCPT, HDR, BODY("1234567"), EOB]);
     expect(m.overLimit).toBeUndefined();
     expect(m.raw!.byteLength).toBe(22);
+  });
+
+  test("header fields are kept only while they fit in the size limit", () => {
+    const s = new MilterSession(100);
+    run(s, [POSTFIX, CONNECT, MAIL, RCPT]);
+    for (let i = 0; i < 20; i++) s.handle({ kind: "header", name: "X-Long", value: " " + "v".repeat(20) });
+    s.handle({ kind: "header", name: "Subject", value: " late" });
+    expect(s.heldBytes).toBeLessThanOrEqual(100);
+    const m = lastMessage(s, [EOB]);
+    expect(m.headers.length).toBe(3); // 3 x (6 + 21) = 81 bytes fit, a 4th would not
+    expect(m.overLimit).toBe("larger than the size limit of 100 bytes");
+    // A Subject may be among the fields not kept, so the prefix does not add a second one.
+    const out = s.endOfMessage({ disposition: "accept", edits: [{ op: "prefix_subject", prefix: "[SPAM]" }] });
+    expect(out.packets.map((p) => String.fromCharCode(p[4]))).toEqual(["a"]);
+    expect(out.skipped.length).toBe(1);
   });
 
   test("recipients beyond MAX_RCPTS are not kept", async () => {

@@ -99,10 +99,11 @@ export class MilterSession {
   private rcpt: string[] = [];
   private message: MessageAssembler | undefined;
   private pendingFields: readonly ReceivedField[] = [];
+  private pendingComplete = true;
 
   constructor(readonly sizeLimit: number) {}
 
-  /** Bytes this session holds for the current message (bounded by the size limit). */
+  /** Bytes this session holds for the current message: its bytes and kept fields, each bounded by the size limit. */
   get heldBytes(): number {
     return this.message?.keptBytes ?? 0;
   }
@@ -190,7 +191,7 @@ export class MilterSession {
   /** The answer to end of message; the session is then ready for the next one. */
   endOfMessage(outcome: MilterOutcome): EncodedOutcome {
     if (this.state !== "eom" || !this.options) throw new Error(`MilterSession.endOfMessage called in state ${this.state}`);
-    const out = encodeOutcome(outcome, this.pendingFields, this.options);
+    const out = encodeOutcome(outcome, this.pendingFields, this.options, this.pendingComplete);
     this.resetMessage();
     this.state = "idle";
     return out;
@@ -216,6 +217,7 @@ export class MilterSession {
     const ip = c && (c.family === "inet" || c.family === "inet6") ? c.address : undefined;
     const host = c?.hostname;
     this.pendingFields = m.fields;
+    this.pendingComplete = m.fieldsComplete;
     return {
       envelope: { ip, helo: this.helo, from: this.from, rcpt: [...this.rcpt], queueId: this.macro("i") || undefined },
       client: c,
@@ -237,6 +239,7 @@ export class MilterSession {
     this.rcpt = [];
     this.message = undefined;
     this.pendingFields = [];
+    this.pendingComplete = true;
     this.msgMacros.clear();
   }
 }
