@@ -1,6 +1,8 @@
 // Milter commands (MTA → filter), decoded from one frame into a discriminated union.
-// Grammar of the data after the command byte (Vierling, "COMMAND CODES"; version 6 additions
-// from milter-protocol-extras.txt; strings are NUL-terminated, integers big-endian):
+// Grammar of the data after the command byte (Vierling, "COMMAND CODES",
+// https://github.com/emersion/go-milter/blob/master/milter-protocol.txt; version 6 additions:
+// https://github.com/emersion/go-milter/blob/master/milter-protocol-extras.txt; strings are
+// NUL-terminated, integers big-endian):
 //   'O' optneg  = uint32 version, uint32 actions, uint32 protocol   ; extra bytes ignored
 //   'D' macro   = cmdcode *( name NUL value NUL )                    ; cmdcode: the command they precede
 //   'C' connect = hostname NUL family [ uint16 port address NUL ]    ; family 'U' has no port/address

@@ -1,5 +1,5 @@
-// Milter packet framing, both directions (the packet format of Vierling's protocol text,
-// "LINK/PACKET PROTOCOL"):
+// Milter packet framing, both directions (Vierling's protocol text, "LINK/PACKET PROTOCOL",
+// https://github.com/emersion/go-milter/blob/master/milter-protocol.txt):
 //   packet = length command data
 //   length = uint32, big-endian: the number of bytes that follow (command + data), at least 1
 //   command = 1 byte (SMFIC_* from the MTA, SMFIR_* from the filter)

@@ -1,5 +1,6 @@
 // Milter replies (filter → MTA), each one packet. Grammar of the data after the reply byte
-// (Vierling, "RESPONSE CODES"; SMFIR_INSHEADER and SMFIR_SKIP from milter-protocol-extras.txt):
+// (Vierling, "RESPONSE CODES", https://github.com/emersion/go-milter/blob/master/milter-protocol.txt;
+// SMFIR_INSHEADER and SMFIR_SKIP: https://github.com/emersion/go-milter/blob/master/milter-protocol-extras.txt):
 //   'O' optneg    = uint32 version, uint32 actions, uint32 protocol *( uint32 stage macro-list NUL )
 //                   macro-list = names separated by SP (only with SMFIF_SETSYMLIST)
 //   'h' addheader = name NUL value NUL                 ; appended after the last field
