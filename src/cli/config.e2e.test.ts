@@ -1,8 +1,9 @@
 // kas config check / kas serve refusing a config, a missing config file and an unwritable
 // data_dir, through the compiled binary: the messages an administrator reads first.
 import { afterAll, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { parseUnit } from "../config/systemd";
 import { KAS, runKas, tempDir, writeConfig } from "../testing/kas-binary";
 
 const dirs: string[] = [];
@@ -105,4 +106,31 @@ test.skipIf(uid === 0 && !asNobody)(`kas serve as a user who cannot write data_d
   expect(stderr).toContain("either set data_dir");
   expect(stderr).toContain(`\`sudo chown -R `);
   expect(stderr).not.toContain("readonly database");
+});
+
+// systemd-analyze is in the Debian package `systemd`; without it the unit is still parsed and checked.
+const analyze = Bun.which("systemd-analyze");
+test(`kas config systemd prints a hardened unit for this binary and config (${analyze ? "verified by systemd-analyze verify, and parsed" : "systemd-analyze absent: parsed only"})`, async () => {
+  const d = dir();
+  const file = writeConfig(d, `[server]\nlisten = ["tcp:127.0.0.1:2277", "unix:/run/kas/kas.sock"]\n`);
+  const r = await runKas(["config", "systemd", "--config", file]);
+  expect(r.exitCode).toBe(0);
+  const unitFile = join(d, "kas.service");
+  writeFileSync(unitFile, r.text);
+  const unit = parseUnit(r.text);
+  const service = unit.get("Service")!;
+  const get = (k: string) => service.get(k)?.join("\n");
+  expect(get("ExecStart")).toBe(`${realpathSync(KAS)} serve --config ${file}`);
+  for (const [k, v] of [["User", "kas"], ["Group", "kas"], ["StateDirectory", "kas"], ["RuntimeDirectory", "kas"], ["ProtectSystem", "strict"], ["NoNewPrivileges", "yes"], ["ExecReload", "/bin/kill -HUP $MAINPID"], ["KillMode", "mixed"], ["Restart", "on-failure"], ["ProtectHome", "yes"], ["PrivateTmp", "yes"]]) {
+    expect([k, get(k)]).toEqual([k, v]);
+  }
+  // data_dir is in this test's temporary directory: outside StateDirectory, so writable by name, and said on stderr.
+  expect(get("ReadWritePaths")).toBe(join(d, "data"));
+  expect(r.stderr).toContain(`kas: note: ${join(d, "data")} is outside StateDirectory`);
+  expect(unit.get("Install")?.get("WantedBy")).toEqual(["multi-user.target"]);
+  if (analyze) {
+    const v = Bun.spawnSync([analyze, "verify", "--man=no", unitFile], { stderr: "pipe", stdout: "pipe" });
+    // verify exits 0 on unknown keys and bad values too; it only warns on stderr.
+    expect({ exit: v.exitCode, stderr: v.stderr.toString() }).toEqual({ exit: 0, stderr: "" });
+  }
 });

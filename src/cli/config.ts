@@ -1,10 +1,14 @@
-// `kas config check` and `kas config defaults`.
-import { loadConfig } from "../config/load";
+// `kas config check`, `kas config defaults` and `kas config systemd`.
+import { resolve } from "node:path";
+import pkg from "../../package.json";
+import { loadConfig, locateConfig, SYSTEM_CONFIG } from "../config/load";
 import { renderDefaults } from "../config/render";
+import { renderUnit, SERVICE_USER } from "../config/systemd";
 import { EXIT } from "../errors";
 import { configureLog, logger } from "../log/index";
 import { checkRulesDir } from "../ruledb/check";
 import { formatDiagnostic } from "../ruledb/compile";
+import { isCompiled, selfCommand } from "../server/self-exec";
 import { CONFIG_ARG, kasCommand } from "./command";
 
 const check = kasCommand({
@@ -33,8 +37,27 @@ const defaultsCmd = kasCommand({
   },
 });
 
+const systemd = kasCommand({
+  name: "systemd",
+  description: `Print a hardened systemd unit that runs this kas binary's \`serve\` as user ${SERVICE_USER} with this configuration (notes on what to create first go to stderr)`,
+  exitCodes: { 0: "printed", 78: "the config file is invalid (file:line: key: reason on stderr)" },
+  args: { ...CONFIG_ARG },
+  run({ args }) {
+    const { config, source } = loadConfig(args.config);
+    const found = locateConfig(args.config);
+    // /etc/kas/kas.toml is found without a flag; a file named by --config or $KAS_CONFIG is not (the service has neither).
+    const flag = found && found.file !== SYSTEM_CONFIG ? ["--config", resolve(found.file)] : [];
+    const unit = renderUnit({ config, command: selfCommand(["serve", ...flag]), version: `kas ${pkg.version}`, source: found ? resolve(found.file) : source });
+    const notes = [...unit.notes];
+    if (!found) notes.push(`no config file: the service runs on the built-in defaults; to change them: kas config defaults > ${SYSTEM_CONFIG}`);
+    if (!isCompiled()) notes.push("running from source: ExecStart runs bun with the script; build the binary (bun build.ts), install it and run its `kas config systemd`");
+    process.stdout.write(unit.text);
+    for (const n of notes) process.stderr.write(`kas: note: ${n}\n`);
+  },
+});
+
 export default kasCommand({
   name: "config",
-  description: "Check the configuration or print its defaults",
-  subCommands: { check, defaults: defaultsCmd },
+  description: "Check the configuration, print its defaults or a systemd unit",
+  subCommands: { check, defaults: defaultsCmd, systemd },
 });
