@@ -109,3 +109,11 @@ test("server down with on_error=accept: delivered unscanned, with the header tha
   expect(r.exitCode).toBe(0);
   expect(r.got).toContain("X-KAS-Status: unscanned");
 }, 30_000);
+
+test("--local with a command: the same after-queue rules (reject delivered tagged) without a server", async () => {
+  const c = writeConfig(tempDir("kas-freinject-local-"), `[policy]\nspam_action = "reject"\nspam_subject_prefix = "[LOCAL SPAM]"\n`);
+  const r = await filter(["--local", "--config", c, "--rcpt", "b@example.com"], gtube);
+  expect(r.exitCode).toBe(0);
+  expect(r.got).toMatch(/^X-KAS-Status: spam\r?\n/m);
+  expect(r.got).toMatch(/^Subject: \[LOCAL SPAM\] /m);
+}, 60_000);
