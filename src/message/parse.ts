@@ -67,8 +67,6 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
   const bodyText: string[] = [];
   const rawText: string[] = [];
   const altBody: string[] = [];
-  /** Renderings of HTML parts whose plain alternative went into body (readings.ts alternative-html). */
-  const altHtml: string[] = [];
   const altRaw: string[] = [];
   const links: HtmlLink[] = [];
   const uris = new Set<string>();
@@ -214,13 +212,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
       addUris(r.uris);
       addUris(findUris(r.text));
       // In multipart/alternative the plain sibling already carries the words; the rendering
-      // would count every word twice (Bayes) and double every `multiple` rule. What only the
-      // HTML says is added after the primary text (unsaid; readings.ts alternative-html).
-      if (e.alternative?.hasPlain) {
-        if (altTextBytes < MAX_ALT_TEXT) altHtml.push(r.text);
-        altTextBytes += r.text.length;
-        continue;
-      }
+      // would count every word twice (Bayes) and double every `multiple` rule.
+      if (e.alternative?.hasPlain) continue;
       text = r.text;
     } else {
       if (e.alternative) e.alternative.hasPlain = true;
@@ -239,7 +232,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
   const primaryRaw = rawText.join("\n");
   return {
     headers,
-    body: [subject, ...bodyText, ...novel(altBody, primaryBody), ...unsaid(altHtml, primaryBody)].join("\n"),
+    body: [subject, ...bodyText, ...novel(altBody, primaryBody)].join("\n"),
     rawbody: [...rawText, ...novel(altRaw, primaryRaw)].join("\n"),
     full: latin1(buf),
     uris: [...uris],
@@ -264,55 +257,6 @@ function novel(texts: string[], primary: string): string[] {
     return true;
   });
 }
-
-/**
- * Lines of HTML renderings that carry a pair of words (or, in a one-word line, a word) that
- * the plain text does not: what an HTML reader shows and a plain-text reader does not. Words
- * are letter/digit runs in lower case, so quotes, dashes and bullets that renderings spell
- * differently do not count as news. Linear: one set of the plain text's pairs, one look-up
- * per pair of a line.
- */
-function unsaid(htmls: string[], plain: string): string[] {
-  if (!htmls.length) return [];
-  const have = new Set<string>();
-  // Plain alternatives write links out between the words ("Walmart.com <http://…> , for").
-  const words = plain.slice(0, 512 * 1024).replace(URL_IN_TEXT, " ").toLowerCase().match(WORD) ?? [];
-  for (let i = 0; i < words.length; i++) {
-    have.add(words[i]);
-    if (i + 1 < words.length) have.add(`${words[i]} ${words[i + 1]}`);
-  }
-  // The runs of words that make new pairs, each as written (punctuation inside kept: GTUBE).
-  const out: string[] = [];
-  for (const html of htmls) {
-    for (const line of html.split("\n")) {
-      const text = line.replace(URL_IN_TEXT, (u) => " ".repeat(u.length));
-      const w = [...text.matchAll(WORD)];
-      const lower = w.map((m) => m[0].toLowerCase());
-      let runStart = -1;
-      let runEnd = -1;
-      const flush = () => {
-        if (runStart >= 0) out.push(line.slice(w[runStart].index, w[runEnd].index + w[runEnd][0].length));
-        runStart = -1;
-      };
-      if (w.length === 1 && !have.has(lower[0])) out.push(w[0][0]);
-      for (let i = 0; i + 1 < w.length; i++) {
-        if (have.has(`${lower[i]} ${lower[i + 1]}`)) {
-          if (runEnd < i) flush();
-          continue;
-        }
-        if (runStart < 0 || runEnd < i) {
-          flush();
-          runStart = i;
-        }
-        runEnd = i + 1;
-      }
-      flush();
-    }
-  }
-  return out.length ? [out.join("\n")] : [];
-}
-const WORD = /[\p{L}\p{N}]+/gu;
-const URL_IN_TEXT = /<?\b(?:https?|ftp|mailto):[^\s<>]*>?/gi;
 
 /** The parts that the other readings of one multipart find and the RFC reading does not (readings.ts). */
 function otherSplits(buf: Uint8Array, start: number, end: number, lines: BoundaryLine[], main: ReturnType<typeof splitAt>): [ReadingCase, Span[]][] {

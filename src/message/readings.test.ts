@@ -49,21 +49,6 @@ describe("every reading is scanned", () => {
   });
 });
 
-describe("multipart/alternative: what only the HTML says", () => {
-  const alt = (plain: string, html: string) => parse(`Subject: s\nContent-Type: multipart/alternative; boundary=a\n\n--a\n\n${plain}\n--a\nContent-Type: text/html\n\n${html}\n--a--\n`);
-  test("the HTML's own word runs reach body, as written", () => {
-    const m = alt("Your order shipped.", "<p>Your order shipped.</p><p>Buy cheap meds: SECRET*WORD.now</p>");
-    expect(m.body).toBe("s\nYour order shipped.\nBuy cheap meds: SECRET*WORD.now");
-  });
-  test("words scrambled into the plain part do not hide the HTML's phrase", () => {
-    expect(alt("meds cheap buy", "<p>buy cheap meds</p>").body).toBe("s\nmeds cheap buy\nbuy cheap meds");
-  });
-  test("the same text spelled differently (links written out, quotes, case, wrapping) adds nothing", () => {
-    const m = alt("Michael's Minute:\nBuy it at Walmart.com\n<http://x.example/w> , for $299.\nCLICK HERE", '<p>Michael&rsquo;s Minute:</p><p>Buy it at <a href="http://x.example/w">Walmart.com</a>, for $299.</p><p>click here</p>');
-    expect(m.body).toBe("s\nMichael's Minute:\nBuy it at Walmart.com\n<http://x.example/w> , for $299.\nCLICK HERE");
-  });
-});
-
 describe("bounds", () => {
   test("alternates count against max_mime_parts, after the RFC reading's parts", () => {
     const parts = Array.from({ length: 30 }, (_, i) => `--abc\n\np${i}\n--abc-x\nContent-Type: text/plain\n\nq${i}\n`).join("");

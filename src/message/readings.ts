@@ -15,8 +15,6 @@
 // | sniffed-type   | image/audio/video with text in it (no image magic), | an attachment, not scanned          | the text (HTML rendered)                   | readers that preview by content or file name (webmail, `.html`/`.txt` names): the user sees the text    |
 // |                | or any non-text type holding an HTML document       |                                     |                                            |                                                                                                          |
 // | html-in-plain  | text/plain whose content is an HTML document        | plain text (tags, entities kept)    | rendered as HTML                           | readers that sniff content as browsers do for text/plain: `&#71;TUBE` is then "GTUBE"                   |
-// | alternative-   | multipart/alternative with text/plain and text/html | the plain text (the HTML's words    | the HTML rendering's word runs that the    | HTML readers show the HTML, text readers the plain part: spam can say one thing in each. Only the runs |
-// | html           | (the plain part first)                              | would count twice)                  | plain part does not hold                   | that make a word pair the plain text lacks are added, so ham's two copies of one text add ~nothing     |
 //
 // Agreed readings that need no alternate: a multipart without its close delimiter ends its
 // last part at the end of the message, a truncated base64 part decodes as far as it goes
