@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../errors";
-import { defaults, loadConfig, locateConfig, parseConfig } from "./load";
+import { defaults, loadConfig, locateConfig, parseConfig, unreadable } from "./load";
 
 test("defaults fill every section and are frozen", () => {
   const c = defaults();
@@ -135,5 +135,13 @@ describe("a config file that cannot be read says where kas looked and how to cre
 
   test("a directory instead of a file", () => {
     expect(caught(() => loadConfig(dir, {})).message).toBe(`${dir}: is a directory, not a file (named by --config)`);
+  });
+
+  test("the system config file this user may not read: who, which file, and the two ways out", () => {
+    const e = unreadable("/etc/kas/kas.toml", "/etc/kas/kas.toml", Object.assign(new Error("EACCES: permission denied, open '/etc/kas/kas.toml'"), { code: "EACCES" }));
+    expect(e.message).toMatch(/^\/etc\/kas\/kas\.toml: permission denied for (user \S+ \(uid \d+\)|uid \d+) \(the system config file\)$/);
+    expect(e.hint).toContain("a member of group kas");
+    expect(e.hint).toContain("`chgrp kas FILE && chmod 640 FILE`");
+    expect(e.exitCode).toBe(78);
   });
 });

@@ -42,19 +42,23 @@ export function loadConfig(flag?: string, env: Record<string, string | undefined
   return { config: parseConfig(text, file), source: file };
 }
 
-/** A config file named by --config or $KAS_CONFIG that cannot be read: say where kas looked and how to make one. */
-function unreadable(file: string, from: ConfigOrigin, e: unknown): ConfigError {
+/** A config file that cannot be read: say which lookup found it, the lookup order, and what to do. */
+export function unreadable(file: string, from: ConfigOrigin, e: unknown): ConfigError {
   const code = (e as NodeJS.ErrnoException).code;
+  const origin = from === SYSTEM_CONFIG ? "the system config file" : `named by ${from}`;
   const lookup = `kas takes its config from --config FILE, else $KAS_CONFIG, else ${SYSTEM_CONFIG} when it exists, else the built-in defaults`;
   if (code === "ENOENT" || code === "ENOTDIR") {
-    return new ConfigError(file, undefined, undefined, `no such file (named by ${from})`, `${lookup}; create this one with \`kas config defaults > ${file}\` and edit it, or name an existing file`);
+    return new ConfigError(file, undefined, undefined, `no such file (${origin})`, `${lookup}; create this one with \`kas config defaults > ${file}\` and edit it, or name an existing file`);
   }
-  const why = code === "EACCES" || code === "EPERM" ? `permission denied for ${describeUser(runningAs())} (named by ${from})` : code === "EISDIR" ? `is a directory, not a file (named by ${from})` : `cannot read (named by ${from}): ${errnoText(e)}`;
-  return new ConfigError(file, undefined, undefined, why, code === "EACCES" || code === "EPERM" ? "make the file readable by the user running kas (for the service: `chgrp kas FILE && chmod 640 FILE`)" : lookup);
+  if (code === "EACCES" || code === "EPERM") {
+    return new ConfigError(file, undefined, undefined, `permission denied for ${describeUser(runningAs())} (${origin})`, "run kas as a user who may read it (a member of group kas when it is set up as in the README), or make it readable: `chgrp kas FILE && chmod 640 FILE`");
+  }
+  const why = code === "EISDIR" ? `is a directory, not a file (${origin})` : `cannot read (${origin}): ${errnoText(e)}`;
+  return new ConfigError(file, undefined, undefined, why, lookup);
 }
 
 export function defaults(): KasConfig {
-  return deepFreeze(fill(SCHEMA, {}, "", newCtx("", ""))) as KasConfig;
+  return deepFreeze(fill(SCHEMA, {}, "", newCtx(""))) as KasConfig;
 }
 
 /** Parse TOML text and validate it against the schema; every problem is reported at once. */
@@ -66,7 +70,7 @@ export function parseConfig(text: string, file = "(inline)"): KasConfig {
     if (e instanceof TomlError) throw new ConfigError(file, undefined, e.line, `TOML syntax: ${e.message.split("\n")[0]}`);
     throw e;
   }
-  const ctx = newCtx(file, text);
+  const ctx = newCtx(text);
   const config = fill(SCHEMA, raw, "", ctx) as KasConfig;
   // Relations between keys only among keys that are valid on their own: a bad max_filters
   // must not also report every pool size as above it.
@@ -79,13 +83,12 @@ export function parseConfig(text: string, file = "(inline)"): KasConfig {
 
 /** What the validation of one file collects: every problem, and the keys found invalid. */
 interface Ctx {
-  readonly file: string;
   readonly text: string;
   readonly problems: ConfigProblem[];
   readonly invalid: Set<string>;
 }
 
-const newCtx = (file: string, text: string): Ctx => ({ file, text, problems: [], invalid: new Set() });
+const newCtx = (text: string): Ctx => ({ text, problems: [], invalid: new Set() });
 
 function fill(spec: SectionSpec, raw: Record<string, unknown>, prefix: string, ctx: Ctx, partial = false) {
   const out: Record<string, unknown> = {};
