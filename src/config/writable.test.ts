@@ -87,3 +87,10 @@ test("the real probe: an existing database file of this user passes (no execute 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a user without a name in the password database is given to chown/install by uid", () => {
+  const fs = fakeFs({ "/var/lib/kas": { dir: true } }, []);
+  const e = caught(() => checkStateWritable(parseConfig(""), "k.toml", fs, { user: "uid 4242", uid: 4242 }));
+  expect(e.message).toContain("kas serve runs as uid 4242");
+  expect(e.hint).toContain("`sudo chown -R 4242 /var/lib/kas`");
+});

@@ -100,9 +100,11 @@ export function checkStateWritable(c: KasConfig, source: string, fs: StateFs = r
     }
   }
   if (!problems.length) return;
+  // chown and install take a numeric uid as well as a name.
+  const chownTo = who.user === `uid ${who.uid}` ? String(who.uid) : who.user;
   const hint =
     `either set data_dir (and any key named above) in ${source === "(built-in defaults)" ? "a config file (`kas config defaults > kas.toml`, then `kas serve --config kas.toml`)" : source} to a directory ${describeUser(who)} can write, ` +
-    `or ${fs.stat(c.data_dir) ? `give the directory to the user that runs kas: \`sudo chown -R ${who.user} ${c.data_dir}\`` : `create the directory for the user that runs kas: \`sudo install -d -o ${who.user} -m 750 ${c.data_dir}\``} ` +
+    `or ${fs.stat(c.data_dir) ? `give the directory to the user that runs kas: \`sudo chown -R ${chownTo} ${c.data_dir}\`` : `create the directory for the user that runs kas: \`sudo install -d -o ${chownTo} -m 750 ${c.data_dir}\``} ` +
     "(for a service: a `kas` system user and `kas config systemd`, see the README section \"Running kas as a service\")";
   throw ConfigError.of(source, problems, hint);
 }
