@@ -5,7 +5,7 @@
 import type { Envelope, HeaderEdit } from "../engine/types";
 import { shownScore, verdictFields } from "../engine/verdict";
 import { EXIT } from "../errors";
-import { STATUS_HEADER, withStatusEdit, type ScanReply } from "../protocol/kas/reply";
+import { NO_VERDICT_REPLY, unscannedEdits, withStatusEdit, type ScanReply } from "../protocol/kas/reply";
 import { reportOfReply, reportWithoutVerdict, type FilterReport } from "./filter-report";
 import { scanViaServer, type ClientSettings, type Send } from "./scan";
 
@@ -38,14 +38,6 @@ export type ApplyEdits = (raw: Uint8Array, edits: HeaderEdit[]) => Uint8Array;
 export interface AfterQueue {
   /** The subject prefix for a rejected message of this status under the named policy. */
   subjectPrefix(status: string, policy: string): string;
-}
-
-/** Header fields of a message that passes without a verdict. */
-export function unscannedEdits(reason: string): HeaderEdit[] {
-  return [
-    { op: "set", name: STATUS_HEADER, value: "unscanned" },
-    { op: "set", name: "X-KAS-Unscanned", value: reason.replace(/[\r\n]+/g, " ").slice(0, 900) },
-  ];
 }
 
 export async function filterViaServer(
@@ -104,7 +96,7 @@ export function verdictOutcome(raw: Uint8Array, v: ScanReply, applyEdits: ApplyE
 export function noVerdict(raw: Uint8Array, why: string, onError: ClientSettings["on_error"], applyEdits: ApplyEdits, log: FilterLog, m: { id: string; elapsedMs: number; afterQueue?: boolean }): FilterOutcome {
   if (onError === "reject" && m.afterQueue) {
     log.error("no verdict (%s): on_error=reject after the queue, message deferred (a bounce would go to a possibly forged sender)", why);
-    const reply = { code: 451, text: `4.3.0 Spam filter unavailable, try again later: ${why}` };
+    const reply = NO_VERDICT_REPLY.tempfail(why);
     return { exitCode: EXIT.TEMPFAIL, output: new Uint8Array(0), message: reply.text, status: "error", report: reportWithoutVerdict(m.id, "error", "tempfail", why, m.elapsedMs, reply) };
   }
   switch (onError) {
@@ -113,12 +105,12 @@ export function noVerdict(raw: Uint8Array, why: string, onError: ClientSettings[
       return { exitCode: EXIT.OK, output: applyEdits(raw, unscannedEdits(`error: ${why}`)), status: "unscanned", report: reportWithoutVerdict(m.id, "unscanned", "accept", why, m.elapsedMs) };
     case "reject": {
       log.error("no verdict (%s): on_error=reject, message rejected", why);
-      const reply = { code: 554, text: `5.3.0 Spam filter unavailable: ${why}` };
+      const reply = NO_VERDICT_REPLY.reject(why);
       return { exitCode: EXIT.UNAVAILABLE, output: new Uint8Array(0), message: reply.text, status: "error", report: reportWithoutVerdict(m.id, "error", "reject", why, m.elapsedMs, reply) };
     }
     default: {
       log.error("no verdict (%s): on_error=tempfail, message deferred", why);
-      const reply = { code: 451, text: `4.3.0 Spam filter unavailable, try again later: ${why}` };
+      const reply = NO_VERDICT_REPLY.tempfail(why);
       return { exitCode: EXIT.TEMPFAIL, output: new Uint8Array(0), message: reply.text, status: "error", report: reportWithoutVerdict(m.id, "error", "tempfail", why, m.elapsedMs, reply) };
     }
   }

@@ -113,6 +113,13 @@ export const SCHEMA = {
     },
     "kas serve: listeners and the pool of filtering processes",
   ),
+  milter: section(
+    {
+      listen: strs([], "addresses of the milter door for Postfix (smtpd_milters) and Sendmail (INPUT_MAIL_FILTER): tcp:host:port, unix:/path; empty = off (the README uses tcp:127.0.0.1:2278). Unix sockets get [server] socket_mode / socket_owner; size and failures follow [client] size_limit / on_error", address),
+      idle_timeout: num(900, "seconds a milter connection may stay silent: the MTA holds it for a whole SMTP session (Postfix smtpd_timeout is 300 s per command), so keep this above that", { min: 1, max: 86_400 }),
+    },
+    "the milter door in kas serve: mail servers hand each message over during the SMTP session",
+  ),
   update: section(
     {
       sources: strs([], "update mirrors tried in order: https://…, http://…, file:///… or a plain directory (what `kas update-db publish` writes)"),

@@ -15,7 +15,7 @@ export interface ActionOutcome {
   edits: HeaderEdit[];
 }
 
-function actionFor(status: Status, p: Policy): PolicyAction {
+export function actionFor(status: Status, p: Policy): PolicyAction {
   switch (status) {
     case "spam":
       return p.spam_action;

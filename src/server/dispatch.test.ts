@@ -65,3 +65,21 @@ test("request ids are unique", () => {
   const ids = new Set(Array.from({ length: 1000 }, newRequestId));
   expect(ids.size).toBe(1000);
 });
+
+test("recipients under policies that disagree: a reject does not hit the recipient whose policy accepts", async () => {
+  const policyCfg = parseConfig('[policy]\nspam_action = "reject"\n[[policy.group]]\nname = "relaxed"\nrecipients = ["@example.net"]\nspam_action = "accept"\n', "t.toml").policy;
+  const strict: Policy = { ...policyCfg, name: "default" };
+  const mixed: ScanRequest = { ...req, envelope: { ...req.envelope, rcpt: ["x@example.org", "b@example.net"] } };
+  const result = { ...resultOf(mixed, 9), ...actions("spam", 9, [], strict) };
+  const { d, lines } = deps({ policy: () => policyCfg, answer: { ok: true, generation: 1, workerPid: 5, result } });
+  const out = await dispatch(d, mixed, "milter");
+  expect(out).toMatchObject({ ok: true, reply: { status: "spam", action: "accept", policy_action: "accept" } });
+  if (out.ok) {
+    expect(out.reply.reply).toBeUndefined();
+    expect(out.reply.notes.at(-1)).toBe("recipients' policies disagree (default: reject, relaxed: accept): delivered tagged, not refused for all");
+  }
+  expect(lines[0][0]).toContain("status=spam score=9.0/5.0 action=accept");
+  // one recipient only: the reject stands
+  const single = await dispatch(deps({ policy: () => policyCfg, answer: { ok: true, generation: 1, workerPid: 5, result } }).d, { ...mixed, envelope: { ...mixed.envelope, rcpt: ["x@example.org"] } });
+  expect(single).toMatchObject({ ok: true, reply: { action: "reject", reply: { code: 550 } } });
+});

@@ -5,7 +5,9 @@
 // ScanRequest, calls dispatch(), and encodes the outcome back; none of them talks to the pool
 // or writes a scan line itself. The verdict travels as the native reply object (ScanReply):
 // it is the plain-data form of a ScanResult plus the merged edits, which every codec maps.
-import type { HeaderEdit, PassStatus, ScanRequest } from "../engine/types";
+import type { KasConfig } from "../config/schema";
+import { reconcileRecipients } from "../engine/recipients";
+import type { HeaderEdit, PassStatus, ScanRequest, Status } from "../engine/types";
 import { verdictFields } from "../engine/verdict";
 import { scanReplyOf, withStatusEdit, type ErrorCode, type ScanReply } from "../protocol/kas/reply";
 import type { Dispatched } from "./pool";
@@ -28,6 +30,8 @@ export interface HeaderField {
 export interface DispatchDeps {
   submit(req: ScanRequest): Promise<Dispatched>;
   beforeDispatch?: BeforeDispatch;
+  /** The [policy] table in force: a refusal stands only if every recipient's policy refuses (engine/recipients.ts). */
+  policy?(): KasConfig["policy"];
   /** One line per request (the [scan] log), with the status it ended in ("failed" for errors). */
   onScanned(line: string, status: string): void;
 }
@@ -64,6 +68,16 @@ export async function dispatch(d: DispatchDeps, request: ScanRequest, door?: str
   const extra: HeaderEdit[] = (decision?.headers ?? []).map((h) => ({ op: "set", ...h }));
   reply.edits = withStatusEdit([...reply.edits, ...extra], reply.status);
   if (decision?.reason) reply.notes = [...reply.notes, decision.reason];
+  if (d.policy && reply.action !== "accept") {
+    const rec = reconcileRecipients(d.policy(), env, { status: reply.status as Status, score: reply.score, action: reply.policy_action ?? reply.action });
+    if (rec.change) {
+      reply.action = rec.action;
+      reply.policy_action = rec.action;
+      if (rec.reply) reply.reply = rec.reply;
+      else delete reply.reply;
+      reply.notes = [...reply.notes, rec.note];
+    }
+  }
   const fields = verdictFields({ status: reply.status, score: reply.score, threshold: reply.threshold, probableThreshold: reply.probable_threshold, action: reply.policy_action ?? reply.action });
   d.onScanned(`${who} ${fields} ms=${ms} pid=${r.workerPid}`, reply.status);
   return { ok: true, reply };

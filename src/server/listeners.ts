@@ -1,5 +1,5 @@
 // Opens the master's listeners: HTTP/1.1 (the native protocol) over TCP and Unix sockets via
-// Bun.serve. A Unix socket file left by a crashed server is removed only when nothing
+// Bun.serve, and raw stream listeners (the milter door) via Bun.listen. A Unix socket file left by a crashed server is removed only when nothing
 // answers on it (a live server's socket is never stolen, a regular file is never deleted);
 // the file gets [server] socket_mode / socket_owner and is removed at stop.
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
@@ -58,6 +58,46 @@ export function resolveOwner(spec: string, passwd = readText("/etc/passwd"), gro
 
 const readText = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "");
 
+/** Makes a unix: address ready to bind: its directory exists, no stale socket file is in the way. */
+async function prepareUnix(addr: Extract<Address, { kind: "unix" }>, section: string): Promise<void> {
+  try {
+    mkdirSync(dirname(addr.path), { recursive: true });
+  } catch (e) {
+    throw new StateError(`cannot create the directory of unix:${addr.path}: ${(e as Error).message}`, `create it (writable by the server's user) or choose another unix: path in [${section}] listen`);
+  }
+  await clearStaleSocket(addr.path);
+}
+
+/** [server] socket_mode / socket_owner on a fresh socket file; on failure the listener is stopped and the file removed. */
+function applySocketMode(path: string, opts: Pick<ListenOptions, "socketMode" | "socketOwner">, stop: () => void): void {
+  try {
+    chmodSync(path, parseInt(opts.socketMode, 8));
+    if (opts.socketOwner) {
+      const { uid, gid } = resolveOwner(opts.socketOwner);
+      chownSync(path, uid, gid);
+    }
+  } catch (e) {
+    stop();
+    unlinkSync(path);
+    throw e instanceof StateError ? e : new StateError(`cannot set mode/owner of ${path}: ${(e as Error).message}`, "socket_owner needs the server to run as root; socket_mode is octal like 0660");
+  }
+}
+
+function listenerOf(addr: Address, boundPort: number | undefined, stop: (force: boolean) => Promise<void> | void): Listener {
+  const address = addr.kind === "tcp" && addr.port === 0 ? formatAddress({ ...addr, port: boundPort! }) : formatAddress(addr);
+  return {
+    address,
+    async stop(force) {
+      await stop(force);
+      if (addr.kind === "unix") {
+        try {
+          if (lstatSync(addr.path).isSocket()) unlinkSync(addr.path);
+        } catch {}
+      }
+    },
+  };
+}
+
 export async function openListener(addr: Address, fetch: FetchHandler, opts: ListenOptions): Promise<Listener> {
   // Closes connections that send nothing (half-sent request lines, idle keep-alives).
   const idleTimeout = Math.min(255, Math.max(1, Math.ceil(opts.dataTimeoutS)));
@@ -82,28 +122,13 @@ export async function openListener(addr: Address, fetch: FetchHandler, opts: Lis
   };
   let server: Bun.Server<undefined>;
   if (addr.kind === "unix") {
-    try {
-      mkdirSync(dirname(addr.path), { recursive: true });
-    } catch (e) {
-      throw new StateError(`cannot create the directory of unix:${addr.path}: ${(e as Error).message}`, "create it (writable by the server's user) or choose another unix: path in [server] listen");
-    }
-    await clearStaleSocket(addr.path);
+    await prepareUnix(addr, "server");
     try {
       server = Bun.serve({ ...common, unix: addr.path });
     } catch (e) {
       throw new StateError(`cannot listen on ${formatAddress(addr)}: ${(e as Error).message}`, "check the directory exists and is writable by this user");
     }
-    try {
-      chmodSync(addr.path, parseInt(opts.socketMode, 8));
-      if (opts.socketOwner) {
-        const { uid, gid } = resolveOwner(opts.socketOwner);
-        chownSync(addr.path, uid, gid);
-      }
-    } catch (e) {
-      server.stop(true);
-      unlinkSync(addr.path);
-      throw e instanceof StateError ? e : new StateError(`cannot set mode/owner of ${addr.path}: ${(e as Error).message}`, "socket_owner needs the server to run as root; socket_mode is octal like 0660");
-    }
+    applySocketMode(addr.path, opts, () => server.stop(true));
   } else {
     try {
       server = Bun.serve({ ...common, hostname: addr.host, port: addr.port });
@@ -111,16 +136,31 @@ export async function openListener(addr: Address, fetch: FetchHandler, opts: Lis
       throw new StateError(`cannot listen on ${formatAddress(addr)}: ${(e as Error).message}`, "is another server on that port? (kas status; ss -ltnp)");
     }
   }
-  const address = addr.kind === "tcp" && addr.port === 0 ? formatAddress({ ...addr, port: server.port! }) : formatAddress(addr);
-  return {
-    address,
-    async stop(force) {
-      await server.stop(force);
-      if (addr.kind === "unix") {
-        try {
-          if (lstatSync(addr.path).isSocket()) unlinkSync(addr.path);
-        } catch {}
-      }
-    },
-  };
+  return listenerOf(addr, server.port, (force) => server.stop(force));
+}
+
+/**
+ * A raw stream listener (the milter door): the same unix-socket handling as openListener
+ * (stale file check, mode, owner, removal at stop). `section` names the config table in errors.
+ */
+export async function openSocketListener<T>(addr: Address, socket: Bun.SocketHandler<T>, opts: Pick<ListenOptions, "socketMode" | "socketOwner">, section: string): Promise<Listener> {
+  let l: Bun.TCPSocketListener<T> | Bun.UnixSocketListener<T>;
+  const cannot = (e: unknown) => new StateError(`cannot listen on ${formatAddress(addr)} ([${section}] listen): ${(e as Error).message}`, addr.kind === "unix" ? "check the directory exists and is writable by this user" : "is another server on that port? (ss -ltnp)");
+  if (addr.kind === "unix") {
+    await prepareUnix(addr, section);
+    try {
+      l = Bun.listen<T>({ unix: addr.path, socket });
+    } catch (e) {
+      throw cannot(e);
+    }
+    applySocketMode(addr.path, opts, () => l.stop(true));
+  } else {
+    try {
+      l = Bun.listen<T>({ hostname: addr.host, port: addr.port, socket });
+    } catch (e) {
+      throw cannot(e);
+    }
+  }
+  // Bun.listen's stop(false) stops accepting and leaves open connections to finish.
+  return listenerOf(addr, "port" in l ? l.port : undefined, (force) => l.stop(force));
 }

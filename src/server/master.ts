@@ -8,6 +8,7 @@
 import type { LoadedConfig } from "../config/load";
 import { pidFilePath } from "../config/paths";
 import type { KasConfig } from "../config/schema";
+import type { ScanRequest } from "../engine/types";
 import { ConfigError, KasError } from "../errors";
 import { configureLog, logger } from "../log/index";
 import { parseAddress, type Address } from "../protocol/address";
@@ -15,7 +16,8 @@ import { LEARN_PATH } from "../protocol/kas/learn";
 import { makeHandler, type BeforeDispatch } from "./handler";
 import { makeLearnHandler } from "./learn";
 import type { RulesInfo, SpfAnswer, SpfQuery } from "./ipc";
-import { openListener, type Listener } from "./listeners";
+import { openListener, openSocketListener, type Listener } from "./listeners";
+import { milterSocketHandler } from "./milter";
 import { checkNotRunning, removePidFile, writePidFile } from "./pidfile";
 import { Pool, type Spawner } from "./pool";
 
@@ -67,6 +69,15 @@ export function listenAddresses(config: KasConfig, source: string): Address[] {
   });
 }
 
+/** [milter] listen, parsed (empty: the milter door is off). */
+export function milterAddresses(config: KasConfig, source: string): Address[] {
+  return config.milter.listen.map((text) => {
+    const a = parseAddress(text);
+    if (typeof a === "string") throw new ConfigError(source, "milter.listen", undefined, a);
+    return a;
+  });
+}
+
 /** Runs the server until SIGTERM/SIGINT; resolves with the exit code. */
 export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promise<number> {
   let current = initial;
@@ -74,6 +85,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   configureLog(current.config.log);
   const log = logger("master");
   const addresses = listenAddresses(current.config, current.source);
+  const milterAddrs = milterAddresses(current.config, current.source);
   const pidFile = pidFilePath(current.config);
   checkNotRunning(pidFile);
 
@@ -95,7 +107,8 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       started: new Date(startedAt).toISOString(),
       uptime_s: Math.round((Date.now() - startedAt) / 1000),
       config: current.source,
-      listen: listeners.map((l) => l.address),
+      listen: listeners.filter((l) => !milterListeners.includes(l)).map((l) => l.address),
+      milter_listen: milterListeners.map((l) => l.address),
       generation: p.generation,
       // What the serving generation's filtering processes loaded (update-db waits for it);
       // until one of them is ready, what the master validated, with loaded: false.
@@ -112,18 +125,23 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
 
   // Requests between accept and reply (including ones still sending their body): SIGTERM waits for them.
   let inflight = 0;
-  const scanHandler = makeHandler({
-    config: () => current.config,
-    submit: (r) => pool.submit(r),
-    status,
+  // Every door (native HTTP, milter) dispatches through the same deps (dispatch.ts).
+  const doors = {
+    submit: (r: ScanRequest) => pool.submit(r),
     beforeDispatch: deps.hooks?.beforeDispatch,
-    routes: { [LEARN_PATH]: makeLearnHandler({ config: () => current.config, learn: (op, raw) => pool.learn(op, raw) }) },
-    version: deps.version,
-    onScanned(line, st) {
+    policy: () => current.config.policy,
+    onScanned(line: string, st: string) {
       messages[st] = (messages[st] ?? 0) + 1;
       if (st === "failed") scanLog.warn(line);
       else scanLog.info(line);
     },
+  };
+  const scanHandler = makeHandler({
+    ...doors,
+    config: () => current.config,
+    status,
+    routes: { [LEARN_PATH]: makeLearnHandler({ config: () => current.config, learn: (op, raw) => pool.learn(op, raw) }) },
+    version: deps.version,
   });
   const handler = async (req: Request) => {
     inflight++;
@@ -135,16 +153,32 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   };
 
   const listeners: Listener[] = [];
+  const milterListeners: Listener[] = [];
   const opts = { socketMode: current.config.server.socket_mode, socketOwner: current.config.server.socket_owner, maxRequestSize: current.config.server.max_request_size, dataTimeoutS: current.config.server.data_timeout };
   try {
     for (const a of addresses) listeners.push(await openListener(a, handler, opts));
+    const milter = milterSocketHandler({
+      ...doors,
+      config: () => current.config,
+      log: logger("milter"),
+      async track(work) {
+        inflight++;
+        try {
+          return await work();
+        } finally {
+          inflight--;
+        }
+      },
+    });
+    for (const a of milterAddrs) milterListeners.push(await openSocketListener(a, milter, opts, "milter"));
+    listeners.push(...milterListeners);
   } catch (e) {
     for (const l of listeners) await l.stop(true);
     throw e;
   }
   pool.start();
   writePidFile(pidFile);
-  log.info("%s listening on %s (pid %d, rules %s from %s, %d filtering processes starting)", deps.version, listeners.map((l) => l.address).join(", "), process.pid, rules.version, rules.source, current.config.server.start_filters);
+  log.info("%s listening on %s (pid %d, rules %s from %s, %d filtering processes starting)", deps.version, [...listeners.filter((l) => !milterListeners.includes(l)).map((l) => l.address), ...milterListeners.map((l) => `milter ${l.address}`)].join(", "), process.pid, rules.version, rules.source, current.config.server.start_filters);
 
   // Reloads run one at a time; a SIGHUP during a reload schedules exactly one more.
   let reloading: Promise<void> | undefined;
@@ -159,6 +193,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       next = deps.loadConfig();
       nextRules = await deps.validateRules(next.config);
       listenAddresses(next.config, next.source);
+      milterAddresses(next.config, next.source);
       // The services build their new state now; nothing switches unless all of them could.
       commit = await deps.hooks?.prepareConfig?.(next.config, next.source);
     } catch (e) {
@@ -169,6 +204,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     }
     if (stopping) return; // SIGTERM arrived while the new rules were loading: nothing to roll over to
     if (JSON.stringify(next.config.server.listen) !== JSON.stringify(current.config.server.listen)) log.warn("[server] listen changed: restart the server to apply it (reload keeps the open listeners)");
+    if (JSON.stringify(next.config.milter.listen) !== JSON.stringify(current.config.milter.listen)) log.warn("[milter] listen changed: restart the server to apply it (reload keeps the open listeners)");
     current = next;
     rules = nextRules;
     try {

@@ -185,3 +185,21 @@ export function withStatusEdit(edits: HeaderEdit[], status: string): HeaderEdit[
 }
 
 export const isErrorReply = (r: ScanReply | ErrorReply): r is ErrorReply => "error" in r;
+
+/**
+ * Header fields of a message that passes without a verdict (over size_limit, on_error =
+ * accept), for every door: the status says so and a second field says why. `set` replaces any
+ * copy the sender forged.
+ */
+export function unscannedEdits(reason: string): HeaderEdit[] {
+  return [
+    { op: "set", name: STATUS_HEADER, value: "unscanned" },
+    { op: "set", name: "X-KAS-Unscanned", value: reason.replace(/[\r\n]+/g, " ").slice(0, 900) },
+  ];
+}
+
+/** The SMTP replies of on_error = tempfail / reject when no verdict could be had (every door). */
+export const NO_VERDICT_REPLY = {
+  tempfail: (why: string) => ({ code: 451, text: `4.3.0 Spam filter unavailable, try again later: ${why}` }),
+  reject: (why: string) => ({ code: 554, text: `5.3.0 Spam filter unavailable: ${why}` }),
+} as const;
