@@ -72,28 +72,41 @@ export interface RawField {
   raw: string;
 }
 
-/** Header fields of a latin1 header block. Lines that are not fields become defects (mbox "From " lines too). */
+/**
+ * Header fields of a latin1 header block. Lines that are not fields become one defect (mbox
+ * "From " lines none). Loop bounds: `maxFields` fields, and as many lines that are not fields
+ * (a part whose "header" is megabytes of junk without a blank line costs no more than that).
+ */
 export function parseFields(text: string, defects: string[], maxFields = 5000): RawField[] {
   const out: RawField[] = [];
-  const lines = text.split(/\r?\n/);
-  for (const line of lines) {
+  let junk = 0;
+  for (let pos = 0, n = text.length; pos < n; ) {
+    let nl = text.indexOf("\n", pos);
+    if (nl < 0) nl = n;
+    const line = text.charCodeAt(nl - 1) === 0x0d && nl > pos ? text.slice(pos, nl - 1) : text.slice(pos, nl);
+    pos = nl + 1;
     if (line === "" || line === "\r") continue;
     const c = line.charCodeAt(0);
     if ((c === 0x20 || c === 0x09) && out.length) {
       // RFC 5322 §2.2.3: unfolding removes the line break only, keeping the whitespace.
-      out[out.length - 1].raw += line.replace(/\r$/, "");
+      out[out.length - 1].raw += line;
       continue;
     }
     const colon = line.indexOf(":");
     if (colon <= 0 || !FIELD_NAME.test(line.slice(0, colon).trimEnd())) {
-      if (!(out.length === 0 && line.startsWith("From "))) defects.push("header line without a field name");
+      if (out.length === 0 && line.startsWith("From ")) continue;
+      if (junk++ === 0) defects.push("header line without a field name");
+      if (junk > maxFields) {
+        defects.push(`more than ${maxFields} header lines that are not fields; the rest ignored`);
+        break;
+      }
       continue;
     }
     if (out.length >= maxFields) {
       defects.push(`more than ${maxFields} header fields; the rest ignored`);
       break;
     }
-    out.push({ name: line.slice(0, colon).trimEnd(), raw: line.slice(colon + 1).replace(/\r$/, "").replace(/^[ \t]+/, "") });
+    out.push({ name: line.slice(0, colon).trimEnd(), raw: line.slice(colon + 1).replace(/^[ \t]+/, "") });
   }
   return out;
 }

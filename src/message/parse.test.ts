@@ -88,6 +88,11 @@ describe("limits", () => {
     expect(wide.parts.length).toBe(20);
     expect(wide.truncated).toBe(true);
   });
+  test("a part whose header is megabytes of lines that are not fields stops reading them (a loop bound)", () => {
+    const x = parse("Content-Type: multipart/mixed; boundary=b\n\n--b\n" + "junk line\n".repeat(500_000) + "--b--\n");
+    expect(x.defects).toContain("more than 200 header lines that are not fields; the rest ignored");
+    expect(x.parts.map((p) => p.contentType)).toEqual(["multipart/mixed", "text/plain"]);
+  });
   test("an empty message and a message without a header parse", () => {
     expect(parse("").headers).toEqual([]);
     expect(parse("\njust body\n").body).toBe("\njust body\n");
