@@ -1,8 +1,8 @@
 // `npm test` runs this first (package.json "pretest"): the Debian packages the end-to-end
 // tests need, installed when missing, so the README's one test command does all setup on a
 // fresh machine: faketime (src/testing/faketime.ts moves a running server's clock with it)
-// and postfix (src/testing/postfix.ts runs a private, non-relaying instance; the system
-// instance is never configured or started). Needs root (or sudo) and apt; otherwise it says
+// postfix (src/testing/postfix.ts runs a private, non-relaying instance; the system
+// instance is never configured or started) and systemd (only systemd-analyze is used). Needs root (or sudo) and apt; otherwise it says
 // what to install and the tests that need it fail with the same advice.
 import { existsSync } from "node:fs";
 
@@ -18,6 +18,8 @@ const NEEDED: Needed[] = [
   // "No configuration": the package writes no /etc/postfix/main.cf, so nothing can start a
   // system instance that listens or relays; the tests bring their own config directory.
   { pkg: "postfix", present: () => existsSync("/usr/sbin/postfix") && existsSync("/usr/lib/postfix/sbin/pipe"), preseed: "postfix postfix/main_mailer_type select No configuration\n" },
+  // systemd-analyze verifies the unit `kas config systemd` prints (src/cli/config.e2e.test.ts).
+  { pkg: "systemd", present: () => existsSync("/usr/bin/systemd-analyze") },
 ];
 
 const missing = NEEDED.filter((n) => !n.present());
