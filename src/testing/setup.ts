@@ -1,9 +1,10 @@
 // `npm test` runs this first (package.json "pretest"): the Debian packages the end-to-end
 // tests need, installed when missing, so the README's one test command does all setup on a
-// fresh machine: faketime (src/testing/faketime.ts moves a running server's clock with it)
-// postfix (src/testing/postfix.ts runs a private, non-relaying instance; the system
-// instance is never configured or started) and systemd (only systemd-analyze is used). Needs root (or sudo) and apt; otherwise it says
-// what to install and the tests that need it fail with the same advice.
+// fresh machine: faketime (src/testing/faketime.ts moves a running server's clock with it),
+// postfix (src/testing/postfix.ts runs a private, non-relaying instance; the system instance
+// is never configured or started) and systemd (only systemd-analyze is used). Needs root (or
+// sudo) and apt; otherwise it says what to install and the tests that need it fail with the
+// same advice.
 import { existsSync } from "node:fs";
 
 interface Needed {
