@@ -7,6 +7,8 @@
 // the whole 2 ms a message the engine may take for 500 messages/s; and its recursion over
 // nested parts cannot be bounded by max_mime_parts / max_mime_depth. Here every limit is a
 // loop bound: parts, depth, bytes of text rendered, URIs kept.
+// Where mail programs read a structure two ways, the text of every reading is scanned: the
+// RFC reading first, the others after it (readings.ts lists the cases and why).
 import type { KasConfig } from "../config/schema";
 import { renderHtml } from "./html";
 import { decodeHeaderValue, decodeText, decodeTransfer, latin1, parseFields, splitEntity } from "./mime";
@@ -194,7 +196,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
     if (body.byteLength > MAX_PART_TEXT * 2) {
       body = body.subarray(0, MAX_PART_TEXT * 2);
       defects.push("text part larger than 2 MiB: the rest not rendered");
-      truncated = true;
+      if (!e.reading) truncated = true; // the message's own reading is what `truncated` speaks of
     }
     const decoded = decodeTransfer(body, cte, defects);
     let text = decodeText(decoded.byteLength > MAX_PART_TEXT ? decoded.subarray(0, MAX_PART_TEXT) : decoded, part.charset, defects);
