@@ -18,6 +18,9 @@ export const ipRange: Check = (v) => (parseCidr(v) ? undefined : `${JSON.stringi
 
 export const octalMode: Check = (v) => (/^0?[0-7]{3}$/.test(v) ? undefined : `${JSON.stringify(v)}: expected an octal file mode such as "0660"`);
 
+/** What Bun.password.hash writes with algorithm argon2id (PHC string format). */
+export const argon2Hash: Check = (v) => (/^\$argon2id\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.test(v) ? undefined : "expected an argon2id hash ($argon2id$v=19$m=…): run `kas control passwd` and paste the line it prints");
+
 /** Key text must parse; a path must exist (its content is checked where the key is used). */
 export const publicKey: Check = (v) => {
   if (v.trim().startsWith("kas-ed25519")) {

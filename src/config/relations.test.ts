@@ -22,6 +22,10 @@ test.each([
   ["start_filters above max_filters", `[server]\nstart_filters = 5\nmax_filters = 3\n`, [[2, "server.start_filters", "5 is above max_filters 3"]]],
   ["min_spare_filters above the default max_filters", `[server]\nmin_spare_filters = 11\n`, [[2, "server.min_spare_filters", "11 is above max_filters 10"]]],
   ["start_filters (default 2) above max_filters", `[server]\nmax_filters = 1\n`, [[undefined, "server.start_filters", "2 is above max_filters 1"]]],
+  ["a Control Center without a password", `[control]\nlisten = ["tcp:127.0.0.1:2279"]\n`, [[undefined, "control.password_hash", "no password is: run `kas control passwd`"]]],
+  ["both password_hash and password_file", `[control]\npassword_file = "/x"\npassword_hash = "$argon2id$v=19$m=65536,t=2,p=1$YWJj$YWJj"\n`, [[2, "control.password_file", "not both"]]],
+  ["tls_cert without tls_key", `[control]\ntls_cert = "/c.pem"\n`, [[undefined, "control.tls_key", "needs both"]]],
+  ["a password_hash that is not argon2id", `[control]\npassword_hash = "hunter2"\n`, [[2, "control.password_hash", "expected an argon2id hash"]]],
 ])("refused: %s", (_what, text, want) => {
   const got = problems(text);
   expect(got.map(([l, k]) => [l, k])).toEqual(want.map(([l, k]) => [l, k]));

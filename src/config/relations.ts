@@ -12,7 +12,7 @@ export interface RelationProblem {
 }
 
 export function relationProblems(c: KasConfig): RelationProblem[] {
-  return [...policyProblems(c.policy), ...poolProblems(c.server)];
+  return [...policyProblems(c.policy), ...poolProblems(c.server), ...controlProblems(c.control)];
 }
 
 /**
@@ -51,5 +51,16 @@ function poolProblems(s: KasConfig["server"]): RelationProblem[] {
       out.push({ keyPath: `server.${key}`, reason: `${s[key]} is above max_filters ${s.max_filters}: the pool never runs more than max_filters processes (raise max_filters or lower ${key})`, keys: [`server.${key}`, "server.max_filters"] });
     }
   }
+  return out;
+}
+
+/** A Control Center nobody can log in to, or HTTPS with half a key pair, is a mistake, not a choice. */
+function controlProblems(c: KasConfig["control"]): RelationProblem[] {
+  const out: RelationProblem[] = [];
+  if (c.listen.length && !c.password_hash && !c.password_file) {
+    out.push({ keyPath: "control.password_hash", reason: "[control] listen is set but no password is: run `kas control passwd` and put the line it prints into [control] (or set password_file)", keys: ["control.listen", "control.password_hash", "control.password_file"] });
+  }
+  if (c.password_hash && c.password_file) out.push({ keyPath: "control.password_file", reason: "set password_hash or password_file, not both", keys: ["control.password_hash", "control.password_file"] });
+  if (!c.tls_cert !== !c.tls_key) out.push({ keyPath: c.tls_cert ? "control.tls_key" : "control.tls_cert", reason: "HTTPS needs both tls_cert and tls_key", keys: ["control.tls_cert", "control.tls_key"] });
   return out;
 }

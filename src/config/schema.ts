@@ -1,7 +1,7 @@
 // The one configuration schema of kas (kas.toml). Every key: type, default, limits, one-line
 // doc. The loader validates against it, `kas config defaults` prints it, the README's config
 // table is generated from it. Add a key here and nowhere else.
-import { address, dnsServer, ipRange, octalMode, publicKey } from "./checks";
+import { address, argon2Hash, dnsServer, ipRange, octalMode, publicKey } from "./checks";
 import { bool, choice, int, num, section, str, strs, tables, type InferSection } from "./spec";
 
 const KiB = 1024;
@@ -119,6 +119,20 @@ export const SCHEMA = {
       idle_timeout: num(900, "seconds a milter connection may stay silent: the MTA holds it for a whole SMTP session (Postfix smtpd_timeout is 300 s per command), so keep this above that", { min: 1, max: 86_400 }),
     },
     "the milter door in kas serve: mail servers hand each message over during the SMTP session",
+  ),
+  control: section(
+    {
+      listen: strs([], "addresses of the Control Center (web UI, /metrics): tcp:host:port, unix:/path; empty = off (the README uses tcp:127.0.0.1:2279)", address),
+      allow: strs(["127.0.0.1/8", "::1/128"], "client IPs or CIDR ranges that may open the Control Center (Unix sockets: everyone who may open the socket)", ipRange),
+      metrics_allow: strs(["127.0.0.1/8", "::1/128"], "client IPs or CIDR ranges that may read GET /metrics without logging in (Prometheus)", ipRange),
+      password_hash: str("", "argon2id hash of the administrator password, as printed by `kas control passwd`", argon2Hash),
+      password_file: str("", "file holding the hash instead (written by `kas control passwd --file`; read at each login, so a new password needs no reload)"),
+      tls_cert: str("", "PEM certificate file: the Control Center speaks HTTPS (and sets Secure cookies) when tls_cert and tls_key are set"),
+      tls_key: str("", "PEM private key file of tls_cert"),
+      session_timeout: num(3600, "seconds a login lasts without a request; then the login page asks again", { min: 60, max: 30 * 86_400 }),
+      history_size: int(10_000, "scans kept in the History page (time, queue id, client IP, sender, recipients, status, score, symbols; never bodies)", { min: 0, max: 10_000_000 }),
+    },
+    "the Control Center: web UI, statistics, history and Prometheus metrics of kas serve",
   ),
   update: section(
     {
