@@ -120,6 +120,15 @@ export const SCHEMA = {
     },
     "the milter door in kas serve: mail servers hand each message over during the SMTP session",
   ),
+  spamd: section(
+    {
+      listen: strs([], "addresses of the spamd door for spamc, Exim (spam =), amavis and other SpamAssassin clients: tcp:host:port, unix:/path; empty = off (the README uses tcp:127.0.0.1:783). Unix sockets get [server] socket_mode / socket_owner", address),
+      allow: strs(["127.0.0.0/8", "::1/128"], "client IPs or CIDR ranges that may use the spamd door; others get EX_NOPERM (Unix sockets: everyone who may open the socket)", ipRange),
+      learn_allow: strs([], "client IPs or CIDR ranges that may also TELL (learn spam/ham, forget: spamc -L); empty = nobody (spamd's --allow-tell off)", ipRange),
+      trusted_relays: strs(["127.0.0.0/8", "::1/128"], "relays whose Received: fields are believed: the client IP, HELO and MAIL FROM of a message are read from the first Received: field whose connecting host is not one of them", ipRange),
+    },
+    "the spamd door in kas serve: SpamAssassin's spamc/spamd protocol (CHECK, SYMBOLS, REPORT, PROCESS, HEADERS, PING, TELL)",
+  ),
   control: section(
     {
       listen: strs([], "addresses of the Control Center (web UI, /metrics): tcp:host:port, unix:/path; empty = off (the README uses tcp:127.0.0.1:2279)", address),
