@@ -142,21 +142,23 @@ export async function openListener(addr: Address, fetch: FetchHandler, opts: Lis
 /**
  * A raw stream listener (the milter door): the same unix-socket handling as openListener
  * (stale file check, mode, owner, removal at stop). `section` names the config table in errors.
+ * `halfOpen`: a peer that shuts down its sending side still gets the reply (spamc and Exim
+ * send the request, shut down, then read; Bun otherwise closes both ends at the peer's FIN).
  */
-export async function openSocketListener<T>(addr: Address, socket: Bun.SocketHandler<T>, opts: Pick<ListenOptions, "socketMode" | "socketOwner">, section: string): Promise<Listener> {
+export async function openSocketListener<T>(addr: Address, socket: Bun.SocketHandler<T>, opts: Pick<ListenOptions, "socketMode" | "socketOwner">, section: string, halfOpen = false): Promise<Listener> {
   let l: Bun.TCPSocketListener<T> | Bun.UnixSocketListener<T>;
   const cannot = (e: unknown) => new StateError(`cannot listen on ${formatAddress(addr)} ([${section}] listen): ${(e as Error).message}`, addr.kind === "unix" ? "check the directory exists and is writable by this user" : "is another server on that port? (ss -ltnp)");
   if (addr.kind === "unix") {
     await prepareUnix(addr, section);
     try {
-      l = Bun.listen<T>({ unix: addr.path, socket });
+      l = Bun.listen<T>({ unix: addr.path, socket, allowHalfOpen: halfOpen });
     } catch (e) {
       throw cannot(e);
     }
     applySocketMode(addr.path, opts, () => l.stop(true));
   } else {
     try {
-      l = Bun.listen<T>({ hostname: addr.host, port: addr.port, socket });
+      l = Bun.listen<T>({ hostname: addr.host, port: addr.port, socket, allowHalfOpen: halfOpen });
     } catch (e) {
       throw cannot(e);
     }

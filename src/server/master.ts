@@ -18,6 +18,7 @@ import { makeLearnHandler } from "./learn";
 import type { RulesInfo, SpfAnswer, SpfQuery } from "./ipc";
 import { openListener, openSocketListener, type Listener } from "./listeners";
 import { milterSocketHandler } from "./milter";
+import { spamdSocketHandler } from "./spamd";
 import { checkNotRunning, removePidFile, writePidFile } from "./pidfile";
 import { Pool, type Spawner } from "./pool";
 
@@ -78,6 +79,15 @@ export function milterAddresses(config: KasConfig, source: string): Address[] {
   });
 }
 
+/** [spamd] listen, parsed (empty: the spamd door is off). */
+export function spamdAddresses(config: KasConfig, source: string): Address[] {
+  return config.spamd.listen.map((text) => {
+    const a = parseAddress(text);
+    if (typeof a === "string") throw new ConfigError(source, "spamd.listen", undefined, a);
+    return a;
+  });
+}
+
 /** Runs the server until SIGTERM/SIGINT; resolves with the exit code. */
 export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promise<number> {
   let current = initial;
@@ -86,6 +96,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   const log = logger("master");
   const addresses = listenAddresses(current.config, current.source);
   const milterAddrs = milterAddresses(current.config, current.source);
+  const spamdAddrs = spamdAddresses(current.config, current.source);
   const pidFile = pidFilePath(current.config);
   checkNotRunning(pidFile);
 
@@ -107,8 +118,9 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       started: new Date(startedAt).toISOString(),
       uptime_s: Math.round((Date.now() - startedAt) / 1000),
       config: current.source,
-      listen: listeners.filter((l) => !milterListeners.includes(l)).map((l) => l.address),
+      listen: listeners.filter((l) => !milterListeners.includes(l) && !spamdListeners.includes(l)).map((l) => l.address),
       milter_listen: milterListeners.map((l) => l.address),
+      spamd_listen: spamdListeners.map((l) => l.address),
       generation: p.generation,
       // What the serving generation's filtering processes loaded (update-db waits for it);
       // until one of them is ready, what the master validated, with loaded: false.
@@ -154,6 +166,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
 
   const listeners: Listener[] = [];
   const milterListeners: Listener[] = [];
+  const spamdListeners: Listener[] = [];
   const opts = { socketMode: current.config.server.socket_mode, socketOwner: current.config.server.socket_owner, maxRequestSize: current.config.server.max_request_size, dataTimeoutS: current.config.server.data_timeout };
   try {
     for (const a of addresses) listeners.push(await openListener(a, handler, opts));
@@ -172,13 +185,29 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     });
     for (const a of milterAddrs) milterListeners.push(await openSocketListener(a, milter, opts, "milter"));
     listeners.push(...milterListeners);
+    const spamd = spamdSocketHandler({
+      ...doors,
+      config: () => current.config,
+      log: logger("spamd"),
+      learn: (op, raw) => pool.learn(op, raw),
+      async track(work) {
+        inflight++;
+        try {
+          return await work();
+        } finally {
+          inflight--;
+        }
+      },
+    });
+    for (const a of spamdAddrs) spamdListeners.push(await openSocketListener(a, spamd, opts, "spamd", true));
+    listeners.push(...spamdListeners);
   } catch (e) {
     for (const l of listeners) await l.stop(true);
     throw e;
   }
   pool.start();
   writePidFile(pidFile);
-  log.info("%s listening on %s (pid %d, rules %s from %s, %d filtering processes starting)", deps.version, [...listeners.filter((l) => !milterListeners.includes(l)).map((l) => l.address), ...milterListeners.map((l) => `milter ${l.address}`)].join(", "), process.pid, rules.version, rules.source, current.config.server.start_filters);
+  log.info("%s listening on %s (pid %d, rules %s from %s, %d filtering processes starting)", deps.version, [...listeners.filter((l) => !milterListeners.includes(l) && !spamdListeners.includes(l)).map((l) => l.address), ...milterListeners.map((l) => `milter ${l.address}`), ...spamdListeners.map((l) => `spamd ${l.address}`)].join(", "), process.pid, rules.version, rules.source, current.config.server.start_filters);
 
   // Reloads run one at a time; a SIGHUP during a reload schedules exactly one more.
   let reloading: Promise<void> | undefined;
@@ -194,6 +223,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       nextRules = await deps.validateRules(next.config);
       listenAddresses(next.config, next.source);
       milterAddresses(next.config, next.source);
+      spamdAddresses(next.config, next.source);
       // The services build their new state now; nothing switches unless all of them could.
       commit = await deps.hooks?.prepareConfig?.(next.config, next.source);
     } catch (e) {
@@ -205,6 +235,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     if (stopping) return; // SIGTERM arrived while the new rules were loading: nothing to roll over to
     if (JSON.stringify(next.config.server.listen) !== JSON.stringify(current.config.server.listen)) log.warn("[server] listen changed: restart the server to apply it (reload keeps the open listeners)");
     if (JSON.stringify(next.config.milter.listen) !== JSON.stringify(current.config.milter.listen)) log.warn("[milter] listen changed: restart the server to apply it (reload keeps the open listeners)");
+    if (JSON.stringify(next.config.spamd.listen) !== JSON.stringify(current.config.spamd.listen)) log.warn("[spamd] listen changed: restart the server to apply it (reload keeps the open listeners)");
     current = next;
     rules = nextRules;
     try {

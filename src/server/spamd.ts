@@ -1,0 +1,181 @@
+// The spamd door of `kas serve` (DESIGN §1): SpamAssassin's spamc/spamd protocol, so spamc,
+// Exim's `spam =` condition, amavis, MailScanner and procmail recipes use kas by changing an
+// address. One request per connection (protocol/spamd reads and writes it); scans go through
+// the same dispatch() as every other door, TELL through the pool's learn job (learn.ts).
+//
+// spamd has no envelope: the client IP, HELO and MAIL FROM come from the trace fields under
+// [spamd] trusted_relays (protocol/spamd/received.ts); `User:` is taken as the recipient
+// (group policy) when it is an address, else no recipient is known.
+//
+// Who: [spamd] allow (default loopback) for everything, learn_allow (default nobody) also for
+// TELL; others get EX_NOPERM and a log line. No verdict (pool busy, every filtering process
+// failing, shutting down) → EX_TEMPFAIL: the client applies its own fallback (spamc without
+// -x passes the message unchanged, Exim defers unless /defer_ok), as with SpamAssassin.
+import type { KasConfig } from "../config/schema";
+import { parseCidr, type IpRange } from "../dns/ip";
+import type { ErrorCode } from "../protocol/kas/reply";
+import type { LearnOp } from "../protocol/kas/learn";
+import { EX, type SpamdCode } from "../protocol/spamd/codes";
+import { envelopeFromTrace } from "../protocol/spamd/received";
+import { encodeError, encodePong, encodeTell, encodeVerdict } from "../protocol/spamd/reply";
+import { SpamdRequestReader, type ReadResult, type SpamdRequest } from "../protocol/spamd/request";
+import { allowList } from "./allow";
+import { dispatch, newRequestId, type DispatchDeps } from "./dispatch";
+import type { Learned } from "./job";
+import type { DoorLog } from "./milter";
+
+export interface SpamdDoorDeps extends DispatchDeps {
+  config(): KasConfig;
+  log: DoorLog;
+  /** Pool.learn: a filtering process learns the message (TELL). */
+  learn(op: LearnOp, raw: Uint8Array): Promise<Learned>;
+  /** Wraps each request's work so SIGTERM can wait for it (the master's in-flight count). */
+  track<T>(work: () => Promise<T>): Promise<T>;
+}
+
+interface Conn {
+  reader: SpamdRequestReader;
+  peer: string;
+  backlog: Uint8Array[];
+  busy: boolean;
+  /** The reply is written: close once the backlog is out. */
+  ending: boolean;
+  closed: boolean;
+}
+
+/** Native error codes as spamd codes: only a malformed message is the client's fault. */
+export function spamdCodeOf(code: ErrorCode): SpamdCode {
+  if (code === "too_large" || code === "bad_request") return EX.DATAERR;
+  return EX.TEMPFAIL;
+}
+
+/** The recipient a User: header names: an address selects the group policy; a plain user name says nothing. */
+export const rcptOfUser = (user: string | undefined): string[] => (user && /^[^\s@<>]+@[^\s@<>]+$/.test(user) ? [user] : []);
+
+/** TELL's headers as a learn operation, or the error reply. */
+export function tellOp(r: SpamdRequest): { op: LearnOp } | { code: SpamdCode; text: string } {
+  const set = r.set.includes("local");
+  const remove = r.remove.includes("local");
+  if (set && remove) return { code: EX.PROTOCOL, text: "TELL with both Set: local and Remove: local" };
+  if (set) return r.messageClass ? { op: r.messageClass } : { code: EX.PROTOCOL, text: "TELL Set: local needs Message-class: spam or ham" };
+  if (remove) return { op: "forget" };
+  return { code: EX.UNAVAILABLE, text: "kas keeps no remote database: TELL with Set: local (learn) or Remove: local (forget)" };
+}
+
+const ranges = (list: readonly string[]) => list.map(parseCidr).filter((r): r is IpRange => !!r);
+
+export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
+  // Parsed lists follow reloads: rebuilt when the config object changes.
+  let seen: KasConfig | undefined;
+  let lists: { allow: ReturnType<typeof allowList>; learn: ReturnType<typeof allowList>; trusted: IpRange[] };
+  const access = () => {
+    const c = d.config();
+    if (c !== seen) {
+      seen = c;
+      lists = { allow: allowList(c.spamd.allow), learn: allowList(c.spamd.learn_allow), trusted: ranges(c.spamd.trusted_relays) };
+    }
+    return lists;
+  };
+
+  const flush = (s: Bun.Socket<Conn>) => {
+    const c = s.data;
+    while (c.backlog.length) {
+      const b = c.backlog[0];
+      const n = s.write(b);
+      if (n >= b.byteLength) c.backlog.shift();
+      else {
+        c.backlog[0] = b.subarray(Math.max(0, n));
+        return;
+      }
+    }
+    if (c.ending) s.end();
+  };
+  /** Writes the one reply of this connection and closes it. */
+  const reply = (s: Bun.Socket<Conn>, bytes?: Uint8Array) => {
+    const c = s.data;
+    if (c.closed || c.ending) return;
+    c.ending = true;
+    if (bytes) c.backlog.push(bytes);
+    flush(s);
+  };
+  const refuse = (s: Bun.Socket<Conn>, code: SpamdCode, text: string) => {
+    d.log.warn("door=spamd peer=%s refused: %s", s.data.peer, text);
+    reply(s, encodeError(code, text));
+  };
+
+  const scan = async (r: SpamdRequest, peer: string): Promise<Uint8Array> => {
+    const cfg = d.config();
+    const env = envelopeFromTrace(r.body, access().trusted);
+    const envelope = { ...(env.ip ? { ip: env.ip } : {}), ...(env.helo ? { helo: env.helo } : {}), ...(env.from !== undefined ? { from: env.from } : {}), rcpt: rcptOfUser(r.user) };
+    const out = await dispatch(d, { id: newRequestId(), envelope, raw: r.body }, "spamd");
+    if (out.ok) return encodeVerdict(r.command, r.version, out.reply, r.body, out.reply.policy === "-" ? cfg.policy.spam_score : out.reply.threshold);
+    d.log.warn("door=spamd peer=%s no verdict (%s: %s)", peer, out.code, out.message);
+    return encodeError(spamdCodeOf(out.code), `no verdict: ${out.message}`);
+  };
+
+  const tell = async (r: SpamdRequest, peer: string): Promise<Uint8Array> => {
+    const t = tellOp(r);
+    if (!("op" in t)) return encodeError(t.code, t.text);
+    const out = await d.learn(t.op, r.body);
+    if (!out.ok) {
+      d.log.warn("door=spamd peer=%s TELL %s failed (%s: %s)", peer, t.op, out.code, out.message);
+      return encodeError(spamdCodeOf(out.code), `learning failed: ${out.message}`);
+    }
+    d.log.info("door=spamd peer=%s TELL %s: %s (spam %d, ham %d)", peer, t.op, out.reply.outcome, out.reply.spam, out.reply.ham);
+    const o = out.reply.outcome;
+    return encodeTell({ set: o === "learned" || o === "relearned", removed: o === "forgotten" });
+  };
+
+  const handle = (s: Bun.Socket<Conn>, res: ReadResult) => {
+    const c = s.data;
+    if (res.kind === "more") return;
+    if (res.kind === "error") return refuse(s, res.error.code, res.error.text);
+    const r = res.request;
+    if (r.command === "SKIP") return reply(s);
+    if (r.command === "PING") return reply(s, encodePong());
+    if (r.command === "TELL" && !access().learn.allows(c.peer === "unix" ? undefined : c.peer)) {
+      return refuse(s, EX.NOPERM, `TELL is not allowed from ${c.peer}: add it to [spamd] learn_allow`);
+    }
+    c.busy = true;
+    s.timeout(0); // the client waits for us; that is not idleness
+    void d
+      .track(() => (r.command === "TELL" ? tell(r, c.peer) : scan(r, c.peer)))
+      .catch((err) => encodeError(EX.SOFTWARE, `internal: ${err instanceof Error ? err.message : String(err)}`))
+      .then((bytes) => {
+        c.busy = false;
+        reply(s, bytes);
+      });
+  };
+
+  return {
+    open(s) {
+      const cfg = d.config();
+      const peer = s.remoteAddress || "unix";
+      s.data = { reader: new SpamdRequestReader({ maxBody: cfg.server.max_request_size }), peer, backlog: [], busy: false, ending: false, closed: false };
+      if (!access().allow.allows(peer === "unix" ? undefined : peer)) return refuse(s, EX.NOPERM, `${peer} may not use the spamd door: add it to [spamd] allow`);
+      s.timeout(Math.ceil(cfg.server.data_timeout));
+    },
+    data(s, chunk) {
+      if (s.data.ending || s.data.busy) return;
+      handle(s, s.data.reader.push(chunk));
+    },
+    end(s) {
+      // The client shut down its side (spamc, Exim after the body): a body without Content-length ends here.
+      if (s.data.ending || s.data.busy) return;
+      handle(s, s.data.reader.end());
+    },
+    drain(s) {
+      flush(s);
+    },
+    timeout(s) {
+      if (s.data.busy || s.data.ending) return;
+      refuse(s, EX.TIMEOUT, `no complete request within [server] data_timeout ${d.config().server.data_timeout}s`);
+    },
+    close(s) {
+      s.data.closed = true;
+    },
+    error(s, err) {
+      d.log.warn("door=spamd peer=%s: %s", s.data?.peer ?? "?", err.message);
+    },
+  };
+}
