@@ -164,6 +164,15 @@ export const SCHEMA = {
     },
     "licensing: the signed key file, the issuers it may come from, the licensed-address count",
   ),
+  rspamd: section(
+    {
+      listen: strs([], "addresses of the Rspamd HTTP door (POST /checkv2, /check, /symbols, /learnspam, /learnham; GET /ping) for Haraka, rspamc and other Rspamd clients: tcp:host:port, unix:/path; empty = off (the README uses tcp:127.0.0.1:11333). Requests are capped by [server] max_request_size / data_timeout", address),
+      allow: strs(["127.0.0.1/8", "::1/128"], "client addresses or CIDR ranges that may use the Rspamd door; others get 403 (Unix-socket peers are governed by the socket's mode)", ipRange),
+      learn_allow: strs([], "client addresses or CIDR ranges that may also learn (/learnspam, /learnham); empty = nobody, 403", ipRange),
+      password: str("", "when set, learning also needs this secret in Rspamd's Password header (rspamc -P); compared in constant time"),
+    },
+    "the Rspamd HTTP door in kas serve: Rspamd's scan and learn endpoints, who may use them",
+  ),
 } as const;
 
 export type KasConfig = InferSection<typeof SCHEMA>;
