@@ -3,12 +3,16 @@
 //                    (dispatch.ts: admission, pool, edits, log line) → JSON verdict;
 //   GET /v1/ping, GET /v1/status → answered by the master itself, so they work while every
 //   filtering process is busy. Anything else gets a protocol error object, never a hang.
+// A request with a body (scan, learn) first takes a slot at the edge gate (limits.ts): its
+// client's connections and bytes in flight are capped, and the body must arrive whole within
+// request_timeout, however it is dribbled.
 import type { KasConfig } from "../config/schema";
 import type { ScanRequest } from "../engine/types";
 import { readLimited } from "../protocol/framing";
 import { errorReply, type ErrorCode } from "../protocol/kas/reply";
 import { decodeScanHeaders, PING_PATH, SCAN_PATH, STATUS_PATH } from "../protocol/kas/request";
 import { dispatch, newRequestId, type BeforeDispatch } from "./dispatch";
+import { isRefusal, type EdgeGate, type Slot } from "./limits";
 import type { Dispatched } from "./pool";
 
 export type { BeforeDispatch, DispatchDecision, HeaderField } from "./dispatch";
@@ -18,8 +22,10 @@ export interface HandlerDeps {
   submit(req: ScanRequest): Promise<Dispatched>;
   status(): unknown;
   beforeDispatch?: BeforeDispatch;
-  /** More endpoints answered by the master (e.g. "/v1/learn"), by exact path. */
-  routes?: Record<string, (req: Request) => Promise<Response>>;
+  /** More endpoints answered by the master (e.g. "/v1/learn"), by exact path; a POST holds a gate slot. */
+  routes?: Record<string, (req: Request, slot?: Slot) => Promise<Response>>;
+  /** Caps connections and bytes per client and in total (the master's one gate for every door). */
+  gate?: EdgeGate;
   onScanned(line: string, status: string): void;
   version: string;
 }
@@ -33,50 +39,74 @@ export const fail = (code: ErrorCode, message: string, close = false) => {
 };
 
 /**
- * The request body of a scan or learn request under [server] max_request_size and
- * data_timeout, or the error reply to send: a declared size over the cap is refused before
- * reading, and every refusal closes the connection (the body was not read to its end).
+ * The request body of a scan or learn request under [server] max_request_size, data_timeout
+ * and request_timeout (counted from `started`), with its bytes reserved on `slot` (a declared
+ * length whole before reading, a chunked body chunk by chunk), or the error reply to send.
+ * Every refusal closes the connection (the body was not read to its end).
  */
-export async function readBody(req: Request, cfg: KasConfig["server"]): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; reply: Response }> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > cfg.max_request_size) return { ok: false, reply: fail("too_large", `message of ${declared} bytes exceeds max_request_size ${cfg.max_request_size}`, true) };
-  const body = await readLimited(req.body, cfg.max_request_size, cfg.data_timeout * 1000);
+export async function readBody(req: Request, cfg: KasConfig["server"], slot?: Slot, started = Date.now()): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; reply: Response }> {
+  const header = req.headers.get("content-length");
+  const declared = header === null ? undefined : Number(header);
+  if (declared !== undefined && declared > cfg.max_request_size) return { ok: false, reply: fail("too_large", `message of ${declared} bytes exceeds max_request_size ${cfg.max_request_size}`, true) };
+  let refused = slot && declared ? slot.reserve(declared) : undefined;
+  if (refused) return { ok: false, reply: fail(refused.code, refused.message, true) };
+  const admit = slot && declared === undefined ? (n: number) => !(refused = slot.reserve(n)) : undefined;
+  const body = await readLimited(req.body, cfg.max_request_size, cfg.data_timeout * 1000, { deadline: started + cfg.request_timeout * 1000, expected: Number.isSafeInteger(declared) ? declared : undefined, admit });
   if (body.ok) return { ok: true, bytes: body.bytes };
+  if (body.reason === "refused" && refused) return { ok: false, reply: fail(refused.code, refused.message, true) };
   if (body.reason === "too_large") return { ok: false, reply: fail("too_large", `message exceeds max_request_size ${cfg.max_request_size}`, true) };
   if (body.reason === "timeout") return { ok: false, reply: fail("timeout", `no data for data_timeout ${cfg.data_timeout}s after ${body.received} bytes`, true) };
-  return { ok: false, reply: fail("bad_request", `body unreadable: ${body.error}`, true) };
+  if (body.reason === "deadline") return { ok: false, reply: fail("timeout", `request not received whole within request_timeout ${cfg.request_timeout}s (${body.received} bytes arrived)`, true) };
+  return { ok: false, reply: fail("bad_request", `body unreadable: ${"error" in body ? body.error : body.reason}`, true) };
+}
+
+/**
+ * The path of a request, never throwing: a request without Host (HTTP/1.0, or `Host:` empty)
+ * leaves Bun a URL that `new URL` refuses.
+ */
+export function pathOf(url: string): string {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(url);
+  const path = m ? m[1] : url.replace(/[?#].*$/s, "");
+  return path.startsWith("/") ? path : "/" + path;
 }
 
 export function makeHandler(d: HandlerDeps) {
   const handle = route(d);
   // A hook or route that throws is a bug, but the client still gets a protocol reply (and its
   // on_error), never Bun's HTML error page.
-  return async (req: Request): Promise<Response> => {
+  // `server` tells the peer's address (limits.ts counts per client); a Unix-socket peer has none.
+  return async (req: Request, server?: Pick<Bun.Server<undefined>, "requestIP">): Promise<Response> => {
     try {
-      return await handle(req);
+      return await handle(req, server?.requestIP(req)?.address ?? "unix");
     } catch (e) {
-      d.onScanned(`${req.method} ${new URL(req.url).pathname} failed: ${e instanceof Error ? e.message : String(e)}`, "failed");
+      d.onScanned(`${req.method} ${pathOf(req.url)} failed: ${e instanceof Error ? e.message : String(e)}`, "failed");
       return fail("internal", `server error: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
 }
 
 function route(d: HandlerDeps) {
-  return async (req: Request): Promise<Response> => {
-    const path = new URL(req.url).pathname;
+  return async (req: Request, client: string): Promise<Response> => {
+    const started = Date.now();
+    const path = pathOf(req.url);
     if (path === PING_PATH) return req.method === "GET" || req.method === "HEAD" ? json(200, { version: 1, pong: true, server: d.version }) : fail("method_not_allowed", "use GET /v1/ping");
     if (path === STATUS_PATH) return req.method === "GET" ? json(200, d.status()) : fail("method_not_allowed", "use GET /v1/status");
     const route = d.routes?.[path];
-    if (route) return await route(req);
-    if (path !== SCAN_PATH) return fail("not_found", `no such endpoint ${path.slice(0, 100)}; this server speaks POST ${SCAN_PATH}, GET ${PING_PATH}, GET ${STATUS_PATH}`);
-    if (req.method !== "POST") return fail("method_not_allowed", `use POST ${SCAN_PATH} with the message as body`);
-
-    const head = decodeScanHeaders(req.headers, newRequestId());
-    if (!head.ok) return fail("bad_request", head.reason, true);
-    const body = await readBody(req, d.config().server);
-    if (!body.ok) return body.reply;
-    const request: ScanRequest = { id: head.value.id, envelope: head.value.envelope, raw: body.bytes };
-    const out = await dispatch(d, request);
-    return out.ok ? json(200, out.reply) : fail(out.code, out.message);
+    if (!route && path !== SCAN_PATH) return fail("not_found", `no such endpoint ${path.slice(0, 100)}; this server speaks POST ${SCAN_PATH}, GET ${PING_PATH}, GET ${STATUS_PATH}`);
+    if (!route && req.method !== "POST") return fail("method_not_allowed", `use POST ${SCAN_PATH} with the message as body`);
+    const slot = req.method === "POST" ? d.gate?.enter(client) : undefined;
+    if (isRefusal(slot)) return fail(slot.code, slot.message, true);
+    try {
+      if (route) return await route(req, slot);
+      const head = decodeScanHeaders(req.headers, newRequestId());
+      if (!head.ok) return fail("bad_request", head.reason, true);
+      const body = await readBody(req, d.config().server, slot, started);
+      if (!body.ok) return body.reply;
+      const request: ScanRequest = { id: head.value.id, envelope: head.value.envelope, raw: body.bytes };
+      const out = await dispatch(d, request);
+      return out.ok ? json(200, out.reply) : fail(out.code, out.message);
+    } finally {
+      slot?.leave();
+    }
   };
 }

@@ -7,6 +7,7 @@ import type { KasConfig } from "../config/schema";
 import { decodeLearnOp, type LearnOp } from "../protocol/kas/learn";
 import { fail, json, readBody } from "./handler";
 import type { Learned } from "./job";
+import type { Slot } from "./limits";
 
 export interface LearnHandlerDeps {
   config(): KasConfig;
@@ -15,11 +16,12 @@ export interface LearnHandlerDeps {
 }
 
 export function makeLearnHandler(d: LearnHandlerDeps) {
-  return async (req: Request): Promise<Response> => {
+  return async (req: Request, slot?: Slot): Promise<Response> => {
+    const started = Date.now();
     if (req.method !== "POST") return fail("method_not_allowed", "use POST /v1/learn with X-KAS-Learn: spam|ham|forget and the message as body");
     const op = decodeLearnOp(req.headers);
     if (!op.ok) return fail("bad_request", op.reason);
-    const body = await readBody(req, d.config().server);
+    const body = await readBody(req, d.config().server, slot, started);
     if (!body.ok) return body.reply;
     const r = await d.learn(op.value, body.bytes);
     return r.ok ? json(200, r.reply) : fail(r.code, r.message);

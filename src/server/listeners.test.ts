@@ -203,3 +203,26 @@ test("a Unix socket directory that cannot be created is a StateError (73) naming
   expect(err.exitCode).toBe(73);
   expect(err.message).toContain(join(dir, "file", "sub"));
 });
+
+test.each([
+  ["HTTP/1.0 without Host", "GET /v1/ping HTTP/1.0\r\n\r\n", '"pong":true'],
+  ["an empty Host", "GET /v1/ping HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n", '"pong":true'],
+  ["a scan without Host", "POST /v1/scan HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello", '"status":"not_detected"'],
+  ["an absolute-form target", "GET http://kas.example/v1/ping?x=1 HTTP/1.1\r\nHost: kas.example\r\nConnection: close\r\n\r\n", '"pong":true'],
+])("%s is answered by the protocol, never with Bun's HTML error page", async (_n, request, want) => {
+  const a = await serve();
+  const out = await raw(a, [request]);
+  expect(out).toContain(want);
+  expect(out).not.toContain("<html");
+  expect(out.length).toBeLessThan(2000);
+});
+
+test("whatever escapes a listener's handler becomes the protocol's JSON error (production mode: no source, no paths)", async () => {
+  const l = await openListener({ kind: "tcp", host: "127.0.0.1", port: 0 }, () => { throw new Error("boom at /secret/path"); }, opts);
+  open.push(l);
+  const out = await raw(parseAddress(l.address) as Address, ["GET /v1/ping HTTP/1.1\r\nHost: x\r\n\r\n"]);
+  expect(out).toContain("HTTP/1.1 500");
+  expect(out).toContain('"code":"internal"');
+  expect(out).not.toContain("<html");
+  expect(out).not.toContain(process.cwd());
+});

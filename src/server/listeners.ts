@@ -6,6 +6,7 @@ import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, u
 import { dirname } from "node:path";
 import { StateError } from "../errors";
 import { formatAddress, type Address } from "../protocol/address";
+import { errorReply } from "../protocol/kas/reply";
 
 export interface ListenOptions {
   socketMode: string;
@@ -119,6 +120,13 @@ export async function openListener(addr: Address, fetch: FetchHandler, opts: Lis
     // Bun answers 413 itself beyond this; the handler enforces it again for chunked bodies.
     maxRequestBodySize: opts.maxRequestSize,
     idleTimeout,
+    // Never Bun's development error page (HTML with source lines, file paths and the working
+    // directory) to a client: whatever escapes the handler gets the protocol's JSON error.
+    development: false,
+    error(e: Error) {
+      const r = errorReply("internal", `server error: ${e.message}`);
+      return new Response(JSON.stringify(r.body) + "\n", { status: r.status, headers: { "content-type": "application/json", connection: "close" } });
+    },
   };
   let server: Bun.Server<undefined>;
   if (addr.kind === "unix") {

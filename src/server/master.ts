@@ -16,6 +16,7 @@ import { LEARN_PATH } from "../protocol/kas/learn";
 import { makeHandler, type BeforeDispatch } from "./handler";
 import { makeLearnHandler } from "./learn";
 import type { RulesInfo, SpfAnswer, SpfQuery } from "./ipc";
+import { edgeLimits, EdgeGate } from "./limits";
 import { openListener, openSocketListener, type Listener } from "./listeners";
 import { milterSocketHandler } from "./milter";
 import { spamdSocketHandler } from "./spamd";
@@ -108,6 +109,8 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   const messages: Record<string, number> = {};
   const reloads = { ok: 0, refused: 0, last_error: undefined as string | undefined, last_reload: undefined as string | undefined };
   const scanLog = logger("scan");
+  // One gate for every door: connections and bytes in flight per client and in total (limits.ts).
+  const gate = new EdgeGate(() => edgeLimits(current.config.server));
 
   const status = () => {
     const p = pool.status();
@@ -131,6 +134,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       messages: { total: Object.values(messages).reduce((a, b) => a + b, 0), by_status: { ...messages } },
       counters: p.counts,
       reloads,
+      limits: gate.status(),
       ...deps.hooks?.status?.(),
     };
   };
@@ -150,15 +154,16 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   };
   const scanHandler = makeHandler({
     ...doors,
+    gate,
     config: () => current.config,
     status,
     routes: { [LEARN_PATH]: makeLearnHandler({ config: () => current.config, learn: (op, raw) => pool.learn(op, raw) }) },
     version: deps.version,
   });
-  const handler = async (req: Request) => {
+  const handler = async (req: Request, server: Bun.Server<undefined>) => {
     inflight++;
     try {
-      return await scanHandler(req);
+      return await scanHandler(req, server);
     } finally {
       inflight--;
     }
@@ -174,6 +179,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       ...doors,
       config: () => current.config,
       log: logger("milter"),
+      gate,
       async track(work) {
         inflight++;
         try {

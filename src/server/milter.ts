@@ -9,13 +9,16 @@
 // X-KAS-Status: unscanned and why. A message over [client] size_limit is passed unscanned the
 // same way. A peer that breaks the protocol (over-long frame, unknown or out-of-order command,
 // flooding while it waits) or stays silent longer than [milter] idle_timeout loses its
-// connection with a log line; the MTA then applies its milter_default_action.
+// connection with a log line; the MTA then applies its milter_default_action. So does a
+// connection over the edge gate's caps (limits.ts: max_connections, per client); a finished
+// message whose bytes would pass max_bytes_in_flight / max_bytes_per_client gets no verdict.
 import type { KasConfig } from "../config/schema";
 import { FORGED_FIELD_PREFIXES, type MilterOutcome } from "../protocol/milter/actions";
 import { MilterConnection, type MilterEvent } from "../protocol/milter/connection";
 import type { MilterMessage } from "../protocol/milter/session";
 import { NO_VERDICT_REPLY, unscannedEdits, type ScanReply } from "../protocol/kas/reply";
 import { dispatch, newRequestId, type DispatchDeps } from "./dispatch";
+import { isRefusal, type EdgeGate, type Slot } from "./limits";
 
 export interface DoorLog {
   info(msg: string, ...a: unknown[]): void;
@@ -27,6 +30,8 @@ export interface MilterDoorDeps extends DispatchDeps {
   log: DoorLog;
   /** Wraps each scan so SIGTERM can wait for it (the master's in-flight count). */
   track<T>(work: () => Promise<T>): Promise<T>;
+  /** The master's edge gate (connections and bytes per client and in total). */
+  gate?: EdgeGate;
 }
 
 interface Conn {
@@ -36,6 +41,7 @@ interface Conn {
   backlog: Uint8Array[];
   scanning: boolean;
   closed: boolean;
+  slot?: Slot;
 }
 
 /** While a scan runs longer than this, SMFIR_PROGRESS keeps the MTA's timer from running out. */
@@ -67,14 +73,16 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
     if (n < bytes.byteLength) c.backlog.push(bytes.subarray(Math.max(0, n)));
   };
 
-  const scanOne = async (m: MilterMessage): Promise<MilterOutcome> => {
+  const scanOne = async (m: MilterMessage, slot: Slot | undefined): Promise<MilterOutcome> => {
     const cfg = d.config();
     if (!m.raw) {
       const why = m.overLimit ?? `message larger than size_limit ${cfg.client.size_limit}`;
       d.log.info("door=milter qid=%s passed unscanned: %s", m.envelope.queueId ?? "-", why);
       return { disposition: "accept", edits: unscannedEdits(why), stripPrefixes: FORGED_FIELD_PREFIXES };
     }
-    const out = await dispatch(d, { id: newRequestId(), envelope: m.envelope, raw: m.raw }, "milter");
+    const refused = slot?.reserve(m.raw.byteLength);
+    const out = refused ? { ok: false as const, ...refused } : await dispatch(d, { id: newRequestId(), envelope: m.envelope, raw: m.raw }, "milter");
+    slot?.releaseBytes();
     if (out.ok) return verdictOutcome(out.reply);
     const why = `${out.code}: ${out.message}`;
     d.log.warn("door=milter qid=%s no verdict (%s): on_error=%s", m.envelope.queueId ?? "-", why, cfg.client.on_error);
@@ -97,7 +105,7 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
           if (p) write(s, p);
         }, PROGRESS_EVERY_MS);
         void d
-          .track(() => scanOne(e.message))
+          .track(() => scanOne(e.message, c.slot))
           .catch((err) => noVerdictOutcome(d.config().client.on_error, `internal: ${err instanceof Error ? err.message : String(err)}`))
           .then((outcome) => {
             clearInterval(progress);
@@ -115,6 +123,14 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
   return {
     open(s) {
       s.data = { milter: new MilterConnection({ sizeLimit: d.config().client.size_limit }), peer: peerOf(s), backlog: [], scanning: false, closed: false };
+      const slot = d.gate?.enter(s.data.peer);
+      if (isRefusal(slot)) {
+        d.log.warn("milter connection from %s refused: %s", s.data.peer, slot.message);
+        s.data.closed = true;
+        s.end();
+        return;
+      }
+      s.data.slot = slot;
       s.timeout(idle());
     },
     data(s, chunk) {
@@ -139,6 +155,7 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
     },
     close(s) {
       s.data.closed = true;
+      s.data.slot?.leave();
     },
     error(s, err) {
       d.log.warn("milter connection from %s: %s", s.data?.peer ?? "?", err.message);
