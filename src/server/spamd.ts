@@ -36,6 +36,8 @@ export interface SpamdDoorDeps extends DispatchDeps {
 interface Conn {
   reader: SpamdRequestReader;
   peer: string;
+  /** Not in [spamd] allow: the request is read (body discarded) and answered EX_NOPERM. */
+  denied: boolean;
   backlog: Uint8Array[];
   busy: boolean;
   /** The reply is written: close once the backlog is out. */
@@ -95,6 +97,7 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
     const c = s.data;
     if (c.closed || c.ending) return;
     c.ending = true;
+    s.timeout(Math.ceil(d.config().server.data_timeout));
     if (bytes) c.backlog.push(bytes);
     flush(s);
   };
@@ -131,6 +134,7 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
     if (res.kind === "more") return;
     if (res.kind === "error") return refuse(s, res.error.code, res.error.text);
     const r = res.request;
+    if (c.denied) return refuse(s, EX.NOPERM, `${c.peer} may not use the spamd door: add it to [spamd] allow`);
     if (r.command === "SKIP") return reply(s);
     if (r.command === "PING") return reply(s, encodePong());
     if (r.command === "TELL" && !access().learn.allows(c.peer === "unix" ? undefined : c.peer)) {
@@ -151,8 +155,10 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
     open(s) {
       const cfg = d.config();
       const peer = s.remoteAddress || "unix";
-      s.data = { reader: new SpamdRequestReader({ maxBody: cfg.server.max_request_size }), peer, backlog: [], busy: false, ending: false, closed: false };
-      if (!access().allow.allows(peer === "unix" ? undefined : peer)) return refuse(s, EX.NOPERM, `${peer} may not use the spamd door: add it to [spamd] allow`);
+      // A refused client still has its request read (not kept): spamc reports the refusal
+      // (exit 77 with -x) only if it could finish writing; closing early gives it a reset.
+      const denied = !access().allow.allows(peer === "unix" ? undefined : peer);
+      s.data = { reader: new SpamdRequestReader({ maxBody: cfg.server.max_request_size, discard: denied }), peer, denied, backlog: [], busy: false, ending: false, closed: false };
       s.timeout(Math.ceil(cfg.server.data_timeout));
     },
     data(s, chunk) {
@@ -168,7 +174,8 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
       flush(s);
     },
     timeout(s) {
-      if (s.data.busy || s.data.ending) return;
+      if (s.data.busy) return;
+      if (s.data.ending) return void s.terminate(); // the reply waits for a client that reads nothing
       refuse(s, EX.TIMEOUT, `no complete request within [server] data_timeout ${d.config().server.data_timeout}s`);
     },
     close(s) {

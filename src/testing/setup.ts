@@ -2,7 +2,8 @@
 // tests need, installed when missing, so the README's one test command does all setup on a
 // fresh machine: faketime (src/testing/faketime.ts moves a running server's clock with it),
 // postfix (src/testing/postfix.ts runs a private, non-relaying instance; the system instance
-// is never configured or started) and systemd (only systemd-analyze is used). Needs root (or
+// is never configured or started), systemd (only systemd-analyze is used) and spamc (the
+// SpamAssassin client, for the spamd door; Exim is unpacked privately by src/testing/exim.ts). Needs root (or
 // sudo) and apt; otherwise it says what to install and the tests that need it fail with the
 // same advice.
 import { existsSync } from "node:fs";
@@ -21,6 +22,8 @@ const NEEDED: Needed[] = [
   { pkg: "postfix", present: () => existsSync("/usr/sbin/postfix") && existsSync("/usr/lib/postfix/sbin/pipe"), preseed: "postfix postfix/main_mailer_type select No configuration\n" },
   // systemd-analyze verifies the unit `kas config systemd` prints (src/cli/config.e2e.test.ts).
   { pkg: "systemd", present: () => existsSync("/usr/bin/systemd-analyze") },
+  // The real spamc client in front of the spamd door (src/server/spamd-spamc.e2e.test.ts).
+  { pkg: "spamc", present: () => existsSync("/usr/bin/spamc") },
 ];
 
 const missing = NEEDED.filter((n) => !n.present());

@@ -61,7 +61,7 @@ export function spamLine(v: Pick<ScanReply, "status" | "score" | "threshold">, t
 export function reportText(v: Pick<ScanReply, "status" | "policy" | "hits">, line: ReturnType<typeof spamLine>): string {
   const rows = [...v.hits]
     .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
-    .map((h: Hit) => `${h.score.toFixed(1).padStart(4)} ${h.name.padEnd(22)} ${(h.description ?? "").replace(/[\r\n]+/g, " ").slice(0, 200)}`.trimEnd());
+    .map((h: Hit) => `${(Math.abs(h.score) >= 100 ? h.score.toFixed(0) : h.score.toFixed(1)).padStart(4)} ${h.name.padEnd(22)} ${(h.description ?? "").replace(/[\r\n]+/g, " ").slice(0, 200)}`.trimEnd());
   return [
     `Content analysis by kas: ${v.status} (${line.score} points, ${line.threshold} required), policy ${v.policy}`,
     "",

@@ -44,6 +44,8 @@ export interface SpamdRequest {
 export interface SpamdLimits {
   /** Largest message accepted, compressed or not ([server] max_request_size). */
   maxBody: number;
+  /** Count the body without keeping it: a refused client's request is read to its end, so it sees the refusal instead of a reset. */
+  discard?: boolean;
 }
 
 export type SpamdError = { code: SpamdCode; text: string };
@@ -153,7 +155,7 @@ export class SpamdRequestReader {
     const rest = all.subarray(end);
     this.head = [];
     if (rest.byteLength) {
-      this.body.push(rest);
+      if (!this.limits.discard) this.body.push(rest);
       this.bodyBytes = rest.byteLength;
     }
     return undefined;
@@ -166,7 +168,7 @@ export class SpamdRequestReader {
   private addBody(chunk: Uint8Array): ReadResult {
     const req = this.req!;
     if (chunk.byteLength) {
-      this.body.push(chunk);
+      if (!this.limits.discard) this.body.push(chunk);
       this.bodyBytes += chunk.byteLength;
     }
     if (req.length === undefined) {
@@ -180,7 +182,7 @@ export class SpamdRequestReader {
     const req = this.req!;
     let body: Uint8Array = Buffer.concat(this.body);
     if (req.length !== undefined) body = body.subarray(0, req.length);
-    if (req.compress) {
+    if (req.compress && !this.limits.discard) {
       try {
         // Bounded output: a zlib bomb stops at maxBody instead of filling memory.
         body = inflateSync(body, { maxOutputLength: this.limits.maxBody });
