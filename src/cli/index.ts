@@ -12,6 +12,7 @@ export const root = kasCommand({
   description: `kas ${pkg.version}: anti-spam filtering server for mail hosts`,
   subCommands: {
     config: lazy(() => import("./config")),
+    control: lazy(() => import("./control")),
     filter: lazy(() => import("./filter")),
     learn: lazy(() => import("./learn")),
     "license-check": lazy(() => import("./license-check")),

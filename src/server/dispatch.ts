@@ -10,6 +10,7 @@ import { reconcileRecipients } from "../engine/recipients";
 import type { HeaderEdit, PassStatus, ScanRequest, Status } from "../engine/types";
 import { verdictFields } from "../engine/verdict";
 import { scanReplyOf, withStatusEdit, type ErrorCode, type ScanReply } from "../protocol/kas/reply";
+import type { ScanRecord } from "../control/record";
 import type { Dispatched } from "./pool";
 
 /**
@@ -32,6 +33,8 @@ export interface DispatchDeps {
   beforeDispatch?: BeforeDispatch;
   /** The [policy] table in force: a refusal stands only if every recipient's policy refuses (engine/recipients.ts). */
   policy?(): KasConfig["policy"];
+  /** The same request as data for the Control Center (statistics, history, metrics); it only queues, the reply is not held up. */
+  scanned?(r: ScanRecord): void;
   /** One line per request (the [scan] log), with the status it ended in ("failed" for errors). */
   onScanned(line: string, status: string): void;
 }
@@ -55,6 +58,7 @@ export async function dispatch(d: DispatchDeps, request: ScanRequest, door?: str
       edits: withStatusEdit(decision.headers.map((h) => ({ op: "set" as const, ...h })), decision.status), notes: [decision.reason],
     };
     d.onScanned(`${who} status=${decision.status} (not scanned: ${decision.reason})`, decision.status);
+    d.scanned?.(recordOf(request, decision.status, "-", 0, [], performance.now() - t0));
     return { ok: true, reply };
   }
 
@@ -62,6 +66,7 @@ export async function dispatch(d: DispatchDeps, request: ScanRequest, door?: str
   const ms = Math.round(performance.now() - t0);
   if (!r.ok) {
     d.onScanned(`${who} failed=${r.code} ${r.message} ms=${ms}`, "failed");
+    d.scanned?.({ ...recordOf(request, "failed", "-", 0, [], ms), error: r.code });
     return { ok: false, code: r.code, message: r.message };
   }
   const reply = scanReplyOf(r.result, r.generation);
@@ -80,5 +85,11 @@ export async function dispatch(d: DispatchDeps, request: ScanRequest, door?: str
   }
   const fields = verdictFields({ status: reply.status, score: reply.score, threshold: reply.threshold, probableThreshold: reply.probable_threshold, action: reply.policy_action ?? reply.action });
   d.onScanned(`${who} ${fields} ms=${ms} pid=${r.workerPid}`, reply.status);
+  d.scanned?.(recordOf(request, reply.status, reply.policy, reply.score, reply.hits.map((h) => h.name), ms));
   return { ok: true, reply };
+}
+
+function recordOf(req: ScanRequest, status: string, policy: string, score: number, symbols: string[], ms: number): ScanRecord {
+  const e = req.envelope;
+  return { t: Date.now(), id: req.id, queueId: e.queueId, ip: e.ip, from: e.from, rcpt: e.rcpt, status, policy, score, symbols, ms: Math.round(ms) };
 }

@@ -13,6 +13,8 @@ export interface ListenOptions {
   socketOwner: string;
   maxRequestSize: number;
   dataTimeoutS: number;
+  /** PEM certificate and key files: the listener speaks HTTPS (the Control Center's tls_cert / tls_key). */
+  tls?: { cert: string; key: string };
 }
 
 export type FetchHandler = (req: Request, server: Bun.Server<undefined>) => Response | Promise<Response>;
@@ -120,6 +122,7 @@ export async function openListener(addr: Address, fetch: FetchHandler, opts: Lis
     // Bun answers 413 itself beyond this; the handler enforces it again for chunked bodies.
     maxRequestBodySize: opts.maxRequestSize,
     idleTimeout,
+    ...(opts.tls ? { tls: { cert: Bun.file(opts.tls.cert), key: Bun.file(opts.tls.key) } } : {}),
     // Never Bun's development error page (HTML with source lines, file paths and the working
     // directory) to a client: whatever escapes the handler gets the protocol's JSON error.
     development: false,

@@ -13,6 +13,7 @@ import { ConfigError, KasError } from "../errors";
 import { configureLog, logger } from "../log/index";
 import { parseAddress, type Address } from "../protocol/address";
 import { LEARN_PATH } from "../protocol/kas/learn";
+import { openControl, type ControlDoor } from "./control-door";
 import { makeHandler, type BeforeDispatch } from "./handler";
 import { makeLearnHandler } from "./learn";
 import type { RulesInfo, SpfAnswer, SpfQuery } from "./ipc";
@@ -139,6 +140,8 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     };
   };
 
+  /** The Control Center ([control] listen; statistics, history, /metrics), opened after the doors. */
+  let control: ControlDoor | undefined;
   // Requests between accept and reply (including ones still sending their body): SIGTERM waits for them.
   let inflight = 0;
   // Every door (native HTTP, milter) dispatches through the same deps (dispatch.ts).
@@ -146,6 +149,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     submit: (r: ScanRequest) => pool.submit(r),
     beforeDispatch: deps.hooks?.beforeDispatch,
     policy: () => current.config.policy,
+    scanned: (r: Parameters<ControlDoor["record"]>[0]) => control?.record(r),
     onScanned(line: string, st: string) {
       messages[st] = (messages[st] ?? 0) + 1;
       if (st === "failed") scanLog.warn(line);
@@ -207,6 +211,12 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     });
     for (const a of spamdAddrs) spamdListeners.push(await openSocketListener(a, spamd, opts, "spamd", true));
     listeners.push(...spamdListeners);
+  } catch (e) {
+    for (const l of listeners) await l.stop(true);
+    throw e;
+  }
+  try {
+    control = await openControl(current.config, current.source, { config: () => current.config, status }, opts);
   } catch (e) {
     for (const l of listeners) await l.stop(true);
     throw e;
@@ -281,6 +291,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       while (inflight > 0 && Date.now() < deadline) await Bun.sleep(20);
       await pool.stop(Math.max(0, deadline - Date.now()));
       await Promise.all(listeners.map((l) => l.stop(true)));
+      await control?.stop();
       removePidFile(pidFile);
       signals.off("SIGHUP", onHup);
       signals.off("SIGTERM", onTerm);
