@@ -21,6 +21,7 @@ import { edgeLimits, EdgeGate } from "./limits";
 import { openListener, openSocketListener, type Listener } from "./listeners";
 import { milterSocketHandler } from "./milter";
 import { spamdSocketHandler } from "./spamd";
+import { makeRspamdHandler, rspamdListenOptions } from "./rspamd";
 import { checkNotRunning, removePidFile, writePidFile } from "./pidfile";
 import { Pool, type Spawner } from "./pool";
 
@@ -90,6 +91,15 @@ export function spamdAddresses(config: KasConfig, source: string): Address[] {
   });
 }
 
+/** [rspamd] listen, parsed (empty: the Rspamd door is off). */
+export function rspamdAddresses(config: KasConfig, source: string): Address[] {
+  return config.rspamd.listen.map((text) => {
+    const a = parseAddress(text);
+    if (typeof a === "string") throw new ConfigError(source, "rspamd.listen", undefined, a);
+    return a;
+  });
+}
+
 /** Runs the server until SIGTERM/SIGINT; resolves with the exit code. */
 export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promise<number> {
   let current = initial;
@@ -99,6 +109,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   const addresses = listenAddresses(current.config, current.source);
   const milterAddrs = milterAddresses(current.config, current.source);
   const spamdAddrs = spamdAddresses(current.config, current.source);
+  const rspamdAddrs = rspamdAddresses(current.config, current.source);
   const pidFile = pidFilePath(current.config);
   checkNotRunning(pidFile);
 
@@ -122,9 +133,10 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       started: new Date(startedAt).toISOString(),
       uptime_s: Math.round((Date.now() - startedAt) / 1000),
       config: current.source,
-      listen: listeners.filter((l) => !milterListeners.includes(l) && !spamdListeners.includes(l)).map((l) => l.address),
+      listen: listeners.filter((l) => !milterListeners.includes(l) && !spamdListeners.includes(l) && !rspamdListeners.includes(l)).map((l) => l.address),
       milter_listen: milterListeners.map((l) => l.address),
       spamd_listen: spamdListeners.map((l) => l.address),
+      rspamd_listen: rspamdListeners.map((l) => l.address),
       generation: p.generation,
       // What the serving generation's filtering processes loaded (update-db waits for it);
       // until one of them is ready, what the master validated, with loaded: false.
@@ -176,6 +188,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   const listeners: Listener[] = [];
   const milterListeners: Listener[] = [];
   const spamdListeners: Listener[] = [];
+  const rspamdListeners: Listener[] = [];
   const opts = { socketMode: current.config.server.socket_mode, socketOwner: current.config.server.socket_owner, maxRequestSize: current.config.server.max_request_size, dataTimeoutS: current.config.server.data_timeout };
   try {
     for (const a of addresses) listeners.push(await openListener(a, handler, opts));
@@ -211,6 +224,17 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     });
     for (const a of spamdAddrs) spamdListeners.push(await openSocketListener(a, spamd, opts, "spamd", true));
     listeners.push(...spamdListeners);
+    const rspamd = makeRspamdHandler({ ...doors, config: () => current.config, log: logger("rspamd"), learn: (op, raw) => pool.learn(op, raw) });
+    const rspamdHandler = async (req: Request, server: Bun.Server<undefined>) => {
+      inflight++;
+      try {
+        return await rspamd(req, server);
+      } finally {
+        inflight--;
+      }
+    };
+    for (const a of rspamdAddrs) rspamdListeners.push(await openListener(a, rspamdHandler, rspamdListenOptions(opts)));
+    listeners.push(...rspamdListeners);
   } catch (e) {
     for (const l of listeners) await l.stop(true);
     throw e;
@@ -223,7 +247,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   }
   pool.start();
   writePidFile(pidFile);
-  log.info("%s listening on %s (pid %d, rules %s from %s, %d filtering processes starting)", deps.version, [...listeners.filter((l) => !milterListeners.includes(l) && !spamdListeners.includes(l)).map((l) => l.address), ...milterListeners.map((l) => `milter ${l.address}`), ...spamdListeners.map((l) => `spamd ${l.address}`)].join(", "), process.pid, rules.version, rules.source, current.config.server.start_filters);
+  log.info("%s listening on %s (pid %d, rules %s from %s, %d filtering processes starting)", deps.version, [...listeners.filter((l) => !milterListeners.includes(l) && !spamdListeners.includes(l) && !rspamdListeners.includes(l)).map((l) => l.address), ...milterListeners.map((l) => `milter ${l.address}`), ...spamdListeners.map((l) => `spamd ${l.address}`), ...rspamdListeners.map((l) => `rspamd ${l.address}`)].join(", "), process.pid, rules.version, rules.source, current.config.server.start_filters);
 
   // Reloads run one at a time; a SIGHUP during a reload schedules exactly one more.
   let reloading: Promise<void> | undefined;
@@ -240,6 +264,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       listenAddresses(next.config, next.source);
       milterAddresses(next.config, next.source);
       spamdAddresses(next.config, next.source);
+      rspamdAddresses(next.config, next.source);
       // The services build their new state now; nothing switches unless all of them could.
       commit = await deps.hooks?.prepareConfig?.(next.config, next.source);
     } catch (e) {
@@ -252,6 +277,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     if (JSON.stringify(next.config.server.listen) !== JSON.stringify(current.config.server.listen)) log.warn("[server] listen changed: restart the server to apply it (reload keeps the open listeners)");
     if (JSON.stringify(next.config.milter.listen) !== JSON.stringify(current.config.milter.listen)) log.warn("[milter] listen changed: restart the server to apply it (reload keeps the open listeners)");
     if (JSON.stringify(next.config.spamd.listen) !== JSON.stringify(current.config.spamd.listen)) log.warn("[spamd] listen changed: restart the server to apply it (reload keeps the open listeners)");
+    if (JSON.stringify(next.config.rspamd.listen) !== JSON.stringify(current.config.rspamd.listen)) log.warn("[rspamd] listen changed: restart the server to apply it (reload keeps the open listeners)");
     current = next;
     rules = nextRules;
     try {
