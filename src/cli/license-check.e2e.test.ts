@@ -2,7 +2,7 @@
 // message, one changed byte in each field, unknown issuer, truncated and foreign files, the
 // reserve key, the usage warning; keygen and issue.
 import { describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SqliteUsageStore } from "../license/usage";
 import { runKas, tempDir, writeConfig } from "../testing/kas-binary";
@@ -208,4 +208,35 @@ test("--help lists the exit codes and the subcommands", async () => {
   expect(r.exitCode).toBe(0);
   expect(r.text).toContain("keygen");
   expect(r.text).toContain("3  missing, unreadable, wrong format, bad signature, unknown issuer, or not yet valid");
+});
+
+test("--addresses lists the counted addresses (beyond max_addresses marked), --forget removes one; no store → 66, an unknown address → 64", async () => {
+  const d = tempDir("kas-license-addr-");
+  try {
+    const key = writeLicense(d, "license.key", { maxAddresses: 2 });
+    const c = writeConfig(d, `[license]\nkey_file = ${JSON.stringify(key)}\ntrusted_issuers = [${JSON.stringify(TEST_ISSUER_PUB)}]\n`);
+    const run = (...args: string[]) => runKas(["license-check", "--config", c, ...args]);
+    expect((await run("--addresses")).exitCode).toBe(66);
+    const store = new SqliteUsageStore(join(d, "data", "license", "usage.sqlite"));
+    store.admit(["a@example.com", "b\n@example.com", "c@example.com"], undefined, new Date("2026-11-01T00:00:00Z"));
+    store.close();
+    const list = await run("--addresses");
+    expect(list.exitCode).toBe(0);
+    expect(list.text.split("\n")).toEqual([
+      "     1  2026-11-01T00:00:00.000Z  a@example.com",
+      "     2  2026-11-01T00:00:00.000Z  b\\n@example.com",
+      "     3  2026-11-01T00:00:00.000Z  c@example.com  (beyond max_addresses: not licensed)",
+      "3 addresses counted, max_addresses 2",
+      "",
+    ]);
+    const forget = await run("--forget", "A@Example.COM");
+    expect({ code: forget.exitCode, out: forget.text }).toEqual({ code: 0, out: "a@example.com: forgotten; 2 addresses counted\n" });
+    const json = JSON.parse((await run("--addresses", "--json")).text);
+    expect(json.addresses.map((r: { n: number; address: string; licensed: boolean }) => [r.n, r.address, r.licensed])).toEqual([[1, "b\\n@example.com", true], [2, "c@example.com", true]]);
+    const again = await run("--forget", "a@example.com");
+    expect(again.exitCode).toBe(64);
+    expect(again.stderr).toContain("--addresses lists them");
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
 });

@@ -1,6 +1,9 @@
 // `kas license-check [--key FILE] [--json]`: judge the installed license key (exit codes for
 // monitoring, license/report.ts), and the issuer's tools as subcommands, so the command list
 // stays as it is: `kas license-check keygen --out NAME`, `kas license-check issue ...`.
+// `--addresses` lists the protected addresses the server has counted (in the order that
+// decides which are licensed), `--forget ADDRESS` removes one (a made-up or departed
+// recipient) so the next new address takes its place; the running server follows at once.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { loadConfig } from "../config/load";
 import { licenseUsagePath } from "../config/paths";
@@ -9,7 +12,7 @@ import { issueLicense } from "../license/issue";
 import { parsePrivateKey, writeKeyPair } from "../license/keys";
 import { buildReport, renderJson, renderText, type UsageFigures } from "../license/report";
 import { LicenseService, type LicenseConfig } from "../license/service";
-import { MemoryUsageStore, SqliteUsageStore } from "../license/usage";
+import { MemoryUsageStore, normaliseAddress, SqliteUsageStore } from "../license/usage";
 import { CONFIG_ARG, kasCommand } from "./command";
 
 const keygen = kasCommand({
@@ -98,7 +101,40 @@ const checkArgs = {
   ...CONFIG_ARG,
   key: { type: "string", description: "license key file to check (default: [license] key_file, with its reserve_key_file)", valueHint: "FILE" },
   json: { type: "boolean", description: "print the result as JSON" },
+  addresses: { type: "boolean", description: "list the protected addresses counted (number, address, first seen); beyond max_addresses marked" },
+  forget: { type: "string", description: "remove ADDRESS from the counted addresses (run as the server's user)", valueHint: "ADDRESS" },
 } as const;
+
+/** The usage store for --addresses / --forget: never created here (a missing one is an error with what to do). */
+function openUsage(config: LicenseConfig, readonly: boolean): SqliteUsageStore {
+  const path = licenseUsagePath(config);
+  if (!existsSync(path)) throw new KasError(`no license usage store at ${path}`, EXIT.NOINPUT, "kas serve creates it with the first scanned message; check data_dir / [license] usage_file");
+  return new SqliteUsageStore(path, { readonly });
+}
+
+function listAddresses(config: LicenseConfig, limit: number | undefined, json: boolean): void {
+  const store = openUsage(config, true);
+  try {
+    const rows = store.list().map((r) => ({ ...r, licensed: limit === undefined || r.n <= limit }));
+    if (json) return void process.stdout.write(JSON.stringify({ max_addresses: limit ?? null, addresses: rows }) + "\n");
+    for (const r of rows) process.stdout.write(`${String(r.n).padStart(6)}  ${r.first_seen}  ${r.address}${r.licensed ? "" : "  (beyond max_addresses: not licensed)"}\n`);
+    process.stdout.write(`${rows.length} address${rows.length === 1 ? "" : "es"} counted${limit === undefined ? "" : `, max_addresses ${limit}`}\n`);
+  } finally {
+    store.close();
+  }
+}
+
+function forgetAddress(config: LicenseConfig, address: string): void {
+  if (!address.trim()) throw new UsageError("--forget needs an address", "kas license-check --forget user@example.com");
+  const norm = normaliseAddress(address);
+  const store = openUsage(config, false);
+  try {
+    if (!store.forget(norm)) throw new UsageError(`${norm} is not among the counted addresses`, "kas license-check --addresses lists them");
+    console.log(`${norm}: forgotten; ${store.count()} addresses counted`);
+  } finally {
+    store.close();
+  }
+}
 
 const cmd = kasCommand({
   name: "license-check",
@@ -108,7 +144,8 @@ const cmd = kasCommand({
     1: "valid, but expiring within 30 days or more than 90% of the address limit in use",
     2: "expired (filtering goes on; rule updates are refused)",
     3: "missing, unreadable, wrong format, bad signature, unknown issuer, or not yet valid",
-    64: "usage error",
+    64: "usage error (also: --forget of an address that is not counted)",
+    66: "--addresses / --forget: no usage store yet",
     78: "invalid configuration (e.g. a bad [license] trusted_issuers entry)",
   },
   args: checkArgs,
@@ -118,6 +155,12 @@ const cmd = kasCommand({
     const key = ctx.args.key as string | undefined;
     const lc: LicenseConfig = key ? { data_dir: config.data_dir, license: { ...config.license, key_file: key, reserve_key_file: "" } } : config;
     const service = new LicenseService(lc, { configFile: source, usage: new MemoryUsageStore() });
+    if (ctx.args.forget !== undefined) return void (service.close(), forgetAddress(lc, ctx.args.forget as string));
+    if (ctx.args.addresses) {
+      const limit = service.state().license?.max_addresses;
+      service.close();
+      return listAddresses(lc, limit, !!ctx.args.json);
+    }
     const report = buildReport(lc.license.key_file, service.state(), usageFigures(lc));
     service.close();
     process.stdout.write(ctx.args.json ? renderJson(report) : renderText(report));

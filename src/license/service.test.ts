@@ -21,6 +21,22 @@ function setup(keys: { active?: Parameters<typeof licenseText>[0] | null; reserv
 }
 
 describe("admission", () => {
+  test("one message adds at most max_recipients_counted new addresses: 60 made-up recipients cannot fill a 50-address license", () => {
+    const { svc, config } = setup({ active: { maxAddresses: 50 } });
+    const limited = new LicenseService({ ...config, license: { ...config.license, max_recipients_counted: 5 } }, { clock: () => T0 });
+    svc.close();
+    expect(limited.admit(["known@example.com"]).filter).toBe(true);
+    const flood = Array.from({ length: 60 }, (_, i) => `fake${i}@example.com`);
+    const a = limited.admit(["known@example.com", ...flood]);
+    expect(a.filter).toBe(true);
+    expect(a.licensed).toEqual(["known@example.com", ...flood.slice(0, 4)]);
+    expect(a.unlicensed).toHaveLength(56);
+    expect(a.unlicensed[0]).toEqual({ address: "fake4@example.com", reason: "more than 5 new recipients in one message" });
+    expect(limited.addressesInUse()).toBe(5);
+    // A real new recipient is still licensed afterwards.
+    expect(limited.admit(["new.colleague@example.com"]).filter).toBe(true);
+  });
+
   test("no key: every recipient unlicensed, nothing recorded", () => {
     const { svc } = setup({ active: null });
     expect(svc.state().verdict).toBe("missing");

@@ -36,7 +36,7 @@ export interface LicenseState {
   readonly reserve?: KeyStatus;
 }
 
-export type UnlicensedReason = "no valid license" | `address limit ${number} reached` | "domain not licensed";
+export type UnlicensedReason = "no valid license" | `address limit ${number} reached` | "domain not licensed" | `more than ${number} new recipients in one message`;
 
 export interface Admission {
   /**
@@ -167,8 +167,20 @@ export class LicenseService {
       if (l.domains.length && !domainLicensed(domainOf(norm), l.domains)) unlicensed.push({ address, reason: "domain not licensed" });
       else inDomain.push({ address, norm });
     }
-    const ok = this.usage.admit(inDomain.map((r) => r.norm), l.max_addresses, now);
-    inDomain.forEach((r, i) => (ok[i] ? licensed.push(r.address) : unlicensed.push({ address: r.address, reason: `address limit ${l.max_addresses!} reached` })));
+    // One message may add at most max_recipients_counted new addresses to the count: a
+    // request with 60 made-up recipients must not fill a 50-address license for good. Later
+    // recipients of the message are licensed only if they were counted before.
+    const cap = this.config.license.max_recipients_counted ?? Infinity;
+    const distinct = [...new Set(inDomain.map((r) => r.norm))];
+    const counted = new Set(distinct.slice(0, cap));
+    const rest = distinct.slice(cap);
+    const okCounted = this.usage.admit([...counted], l.max_addresses, now);
+    const okRest = rest.length ? this.usage.lookup(rest, l.max_addresses) : [];
+    const ok = new Map<string, boolean>([...[...counted].map((a, i) => [a, okCounted[i]] as const), ...rest.map((a, i) => [a, okRest[i]] as const)]);
+    for (const r of inDomain) {
+      if (ok.get(r.norm)) licensed.push(r.address);
+      else unlicensed.push({ address: r.address, reason: counted.has(r.norm) ? `address limit ${l.max_addresses!} reached` : `more than ${cap} new recipients in one message` });
+    }
     const filter = licensed.length > 0 || recipients.length === 0;
     return { filter, reason: filter ? undefined : unlicensed[0].reason, licensed, unlicensed };
   }

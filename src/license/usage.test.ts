@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { licenseUsagePath } from "../config/paths";
 import { StateError } from "../errors";
@@ -122,5 +122,41 @@ describe("SqliteUsageStore persistence", () => {
     const path = join(tempDir("kas-usage-"), "usage.sqlite");
     writeFileSync(path, "not a database at all, just text that is long enough to be a header....\n".repeat(20));
     expect(() => new SqliteUsageStore(path)).toThrow(/license usage store .*usage\.sqlite/);
+  });
+});
+
+describe("SqliteUsageStore: listing, forgetting, hostile addresses, file modes", () => {
+  test("forget removes an address and moves the later ones up: the next new address takes its place, in a running store too", () => {
+    const path = join(tempDir("kas-usage-"), "license", "usage.sqlite");
+    const server = new SqliteUsageStore(path);
+    expect(server.admit(["a", "b", "c", "d"], 3, NOW)).toEqual([true, true, true, false]);
+    const admin = new SqliteUsageStore(path); // kas license-check --forget, another process
+    expect(admin.forget("b")).toBe(true);
+    expect(admin.forget("b")).toBe(false);
+    expect(admin.list().map((r) => [r.n, r.address])).toEqual([[1, "a"], [2, "c"]]);
+    admin.close();
+    // The server's caches (b known, d refused) follow the store's generation at once.
+    expect(server.admit(["b", "d", "c", "a"], 3, NOW)).toEqual([true, false, true, true]);
+    expect(server.list().map((r) => [r.n, r.address])).toEqual([[1, "a"], [2, "c"], [3, "b"]]);
+    expect(server.lookup(["d", "c", "b", "zz"], 3)).toEqual([false, true, true, false]);
+    expect(server.count()).toBe(3); // lookup records nothing
+    server.close();
+  });
+
+  test("control characters in an address are stored escaped (no line break in the store or its listing)", () => {
+    const path = join(tempDir("kas-usage-"), "usage.sqlite");
+    const s = new SqliteUsageStore(path);
+    expect(s.admit(["a\n2026 [scan] forged@x", "b\r@x"], undefined, NOW)).toEqual([true, true]);
+    const stored = new Database(path, { readonly: true }).query<{ address: string }, []>("SELECT address FROM addresses ORDER BY n").all().map((r) => r.address);
+    expect(stored).toEqual(["a\\n2026 [scan] forged@x", "b\\r@x"]);
+    expect(s.admit(["a\n2026 [scan] forged@x"], 2, NOW)).toEqual([true]); // the same address, the same answer
+    s.close();
+  });
+
+  test("a new store file is 0600 in a 0700 directory: it lists every protected address", () => {
+    const path = join(tempDir("kas-usage-"), "license", "usage.sqlite");
+    new SqliteUsageStore(path).close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(path, "..")).mode & 0o777).toBe(0o700);
   });
 });

@@ -2,7 +2,8 @@
 // <data_dir>/license/usage.sqlite) so admission survives restarts.
 //
 // First come, first licensed: addresses are numbered in the order they were first seen
-// (the rowid: rows are never deleted, so numbers have no gaps). With a limit of N, the
+// (the rowid; numbers have no gaps: `kas license-check --forget` renumbers the later ones
+// down by one). With a limit of N, the
 // addresses numbered 1..N are licensed and every later one is not; a new address is only
 // recorded while fewer than N are, so a flood of unknown recipients cannot grow the file
 // when a limit applies. Raising N admits the next new addresses; lowering it drops the
@@ -16,7 +17,14 @@
 // addresses refused under a limit (no write transaction per message to them: the master
 // asks on every scan): rows are never deleted and a new one is only added below the limit,
 // so under the same limit a refused address stays refused; another limit clears the cache.
+// Forgetting an address (another process: `kas license-check --forget`) bumps a generation
+// number in the meta table; every admit() reads it (one indexed row) and drops both caches
+// when it moved, so the running server follows at once without a restart.
 // To start the count afresh: stop the server, delete the file, start it again.
+// Addresses are stored with control characters escaped (escape.ts): a recipient such as
+// `a%0Ab@x` from the native protocol must not put a line break into the store or its listing.
+// The file and its directory are private to the server's user (0600 / 0700): it lists every
+// protected address.
 //
 // Normalisation (normaliseAddress): the domain is lower-cased, a trailing dot dropped and an
 // IDN turned into its xn-- form. The local part is lower-cased too: RFC 5321 §2.4 allows a
@@ -24,9 +32,10 @@
 // one mailbox, and counting them twice would charge the customer twice. For the same reason
 // a subaddress tag (RFC 5233, `user+tag@`) is dropped. Quoted local parts keep their case.
 import { Database } from "bun:sqlite";
-import { existsSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { StateError } from "../errors";
+import { escapeControls } from "../escape";
 
 const SCHEMA_VERSION = "1";
 /** Refused addresses remembered (~100 bytes each); beyond, the cache starts afresh. */
@@ -38,6 +47,8 @@ export interface UsageStore {
    * addresses (no limit: always). Records addresses first seen while fewer than `limit` are.
    */
   admit(addresses: readonly string[], limit: number | undefined, now: Date): boolean[];
+  /** For each address, whether it is already recorded among the first `limit`; records nothing. */
+  lookup(addresses: readonly string[], limit: number | undefined): boolean[];
   /** Distinct addresses recorded. */
   count(): number;
   close(): void;
@@ -51,6 +62,12 @@ export interface SqliteUsageOptions {
   busyTimeoutMs?: number;
 }
 
+export interface RecordedAddress {
+  n: number;
+  address: string;
+  first_seen: string;
+}
+
 export class SqliteUsageStore implements UsageStore {
   private readonly db: Database;
   /** address → its number (1-based order of first sight). */
@@ -58,6 +75,8 @@ export class SqliteUsageStore implements UsageStore {
   /** Addresses refused under `overLimitAt` (bounded: a flood of unknown recipients must not grow memory without end). */
   private readonly overLimit = new Set<string>();
   private overLimitAt: number | undefined;
+  /** The meta generation the caches belong to (forget() bumps it). */
+  private generation = "0";
 
   constructor(
     readonly path: string,
@@ -65,8 +84,10 @@ export class SqliteUsageStore implements UsageStore {
   ) {
     try {
       if (opts.readonly && !existsSync(path)) throw new Error("no such file");
-      if (!opts.readonly) mkdirSync(dirname(path), { recursive: true });
+      if (!opts.readonly) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      const fresh = !opts.readonly && !existsSync(path);
       this.db = new Database(path, opts.readonly ? { readonly: true } : { create: true, readwrite: true });
+      if (fresh) chmodSync(path, 0o600);
       this.db.run(`PRAGMA busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 5000))}`);
       if (!opts.readonly) {
         this.db.run("PRAGMA journal_mode = WAL");
@@ -85,10 +106,8 @@ export class SqliteUsageStore implements UsageStore {
   }
 
   admit(addresses: readonly string[], limit: number | undefined, now: Date): boolean[] {
-    if (limit !== this.overLimitAt) {
-      this.overLimit.clear();
-      this.overLimitAt = limit;
-    }
+    addresses = addresses.map(escapeControls);
+    this.follow(limit);
     const missing = [...new Set(addresses.filter((a) => !this.known.has(a) && !this.overLimit.has(a)))];
     if (missing.length) {
       this.record(missing, limit, now);
@@ -102,6 +121,61 @@ export class SqliteUsageStore implements UsageStore {
       const n = this.known.get(a);
       return n !== undefined && (limit === undefined || n <= limit);
     });
+  }
+
+  lookup(addresses: readonly string[], limit: number | undefined): boolean[] {
+    addresses = addresses.map(escapeControls);
+    this.follow(limit);
+    const find = this.db.query<{ n: number }, [string]>("SELECT n FROM addresses WHERE address = ?");
+    return addresses.map((a) => {
+      let n = this.known.get(a);
+      if (n === undefined) {
+        n = find.get(a)?.n;
+        if (n !== undefined) this.known.set(a, n);
+      }
+      return n !== undefined && (limit === undefined || n <= limit);
+    });
+  }
+
+  /** Drops the caches when the limit or the store's generation (forget) changed. */
+  private follow(limit: number | undefined): void {
+    const gen = this.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'generation'").get()?.value ?? "0";
+    if (gen !== this.generation) {
+      this.generation = gen;
+      this.known.clear();
+      this.overLimit.clear();
+    }
+    if (limit !== this.overLimitAt) {
+      this.overLimit.clear();
+      this.overLimitAt = limit;
+    }
+  }
+
+  /** Every recorded address in its order (`kas license-check --addresses`). */
+  list(): RecordedAddress[] {
+    return this.db.query<RecordedAddress, []>("SELECT n, address, first_seen FROM addresses ORDER BY n").all();
+  }
+
+  /**
+   * Removes `address` (normalised) and moves every later one up by one, so the next new
+   * address can take its place; false when it was not recorded.
+   */
+  forget(address: string): boolean {
+    address = escapeControls(address);
+    let removed = false;
+    this.db.transaction(() => {
+      const row = this.db.query<{ n: number }, [string]>("SELECT n FROM addresses WHERE address = ?").get(address);
+      if (!row) return;
+      this.db.run("DELETE FROM addresses WHERE n = ?", [row.n]);
+      // Two steps: a single n = n - 1 may collide with a row not yet moved.
+      this.db.run("UPDATE addresses SET n = -(n - 1) WHERE n > ?", [row.n]);
+      this.db.run("UPDATE addresses SET n = -n WHERE n < 0");
+      this.db.run("INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
+      removed = true;
+    }).immediate();
+    this.known.clear();
+    this.overLimit.clear();
+    return removed;
   }
 
   private record(addresses: string[], limit: number | undefined, now: Date): void {
@@ -134,6 +208,13 @@ export class SqliteUsageStore implements UsageStore {
 /** The same rules in memory: for `kas license-check` without a store file, and for tests. */
 export class MemoryUsageStore implements UsageStore {
   private readonly order = new Map<string, number>();
+
+  lookup(addresses: readonly string[], limit: number | undefined): boolean[] {
+    return addresses.map((a) => {
+      const n = this.order.get(a);
+      return n !== undefined && (limit === undefined || n <= limit);
+    });
+  }
 
   admit(addresses: readonly string[], limit: number | undefined): boolean[] {
     for (const a of addresses) if (!this.order.has(a) && (limit === undefined || this.order.size < limit)) this.order.set(a, this.order.size + 1);

@@ -27,3 +27,15 @@ test("level filters out less severe lines", () => {
   expect(lines).toHaveLength(1);
   expect(lines[0]).toContain("shown");
 });
+
+test.each(["text", "json", "syslog"] as const)("format %s: a client's CR/LF cannot start a forged line (log injection)", (format) => {
+  configureLog({ format, sink: (l) => lines.push(l) });
+  const from = "a\n2026-12-02T00:00:00.000Z info  [scan] id=FORGED status=not_detected\r\x1b[2J\u2028x";
+  logger("scan").info(`id=1 from=<${from}> status=spam`);
+  logger("scan").warn("from %s", from);
+  expect(lines).toHaveLength(2);
+  for (const l of lines) {
+    expect(l).not.toMatch(/[\n\r\x1b\u2028]/);
+    expect(format === "json" ? JSON.parse(l).msg : l).toContain("a\\n2026-12-02T00:00:00.000Z info  [scan] id=FORGED status=not_detected\\r\\x1b[2J\\u2028x");
+  }
+});

@@ -1,8 +1,12 @@
 // Tagged loggers over consola. Every line goes to stderr (stdout carries messages and JSON)
 // and has a tag naming its subsystem; scan lines carry the message id in their text.
 // Formats: text (default), json (one object per line), syslog (<pri>kas[pid]: [tag] msg).
+// One record is one line, always: control characters in a message (a client's envelope in a
+// scan line, an error's text) are escaped here, the one place every logger goes through, so no
+// client can write a forged line into the log.
 import { createConsola, type ConsolaInstance, type LogObject } from "consola";
 import { formatWithOptions } from "node:util";
+import { escapeControls } from "../escape";
 
 export type LogFormat = "text" | "json" | "syslog";
 export type LogLevelName = "debug" | "info" | "warn" | "error";
@@ -21,7 +25,7 @@ const root: ConsolaInstance = createConsola({
 });
 
 function render(obj: LogObject): string {
-  const msg = formatWithOptions({ breakLength: Infinity }, ...obj.args);
+  const msg = escapeControls(formatWithOptions({ breakLength: Infinity }, ...obj.args));
   const level = obj.type === "success" ? "info" : obj.type;
   switch (format) {
     case "json":
