@@ -2,8 +2,9 @@
 // tests need, installed when missing, so the README's one test command does all setup on a
 // fresh machine: faketime (src/testing/faketime.ts moves a running server's clock with it),
 // postfix (src/testing/postfix.ts runs a private, non-relaying instance; the system instance
-// is never configured or started), systemd (only systemd-analyze is used) and spamc (the
-// SpamAssassin client, for the spamd door; Exim is unpacked privately by src/testing/exim.ts). Needs root (or
+// is never configured or started), systemd (only systemd-analyze is used), spamc (the
+// SpamAssassin client, for the spamd door; Exim is unpacked privately by src/testing/exim.ts)
+// and rspamd (for rspamc, in front of the Rspamd door; its daemon is never started). Needs root (or
 // sudo) and apt; otherwise it says what to install and the tests that need it fail with the
 // same advice.
 import { existsSync } from "node:fs";
@@ -13,6 +14,8 @@ interface Needed {
   present: () => boolean;
   /** debconf answers given before installing, so apt asks nothing. */
   preseed?: string;
+  /** A system service the package brings that the tests never want running: kept from starting and disabled. */
+  service?: string;
 }
 
 const NEEDED: Needed[] = [
@@ -24,6 +27,9 @@ const NEEDED: Needed[] = [
   { pkg: "systemd", present: () => existsSync("/usr/bin/systemd-analyze") },
   // The real spamc client in front of the spamd door (src/server/spamd-spamc.e2e.test.ts).
   { pkg: "spamc", present: () => existsSync("/usr/bin/spamc") },
+  // rspamc in front of the Rspamd door (src/server/rspamd.e2e.test.ts). The package also holds
+  // the rspamd daemon: it must not run (it would listen on Rspamd's ports 11332-11334).
+  { pkg: "rspamd", present: () => existsSync("/usr/bin/rspamc"), service: "rspamd" },
 ];
 
 const missing = NEEDED.filter((n) => !n.present());
@@ -43,10 +49,26 @@ if (missing.length) {
       const run = (args: string[], stdin?: string) =>
         Bun.spawnSync([...sudo, ...args], { env, stdin: stdin === undefined ? "ignore" : new TextEncoder().encode(stdin), stdout: "ignore", stderr: "inherit" }).exitCode;
       const preseed = missing.map((n) => n.preseed ?? "").join("");
-      const ok =
-        (!preseed || run(["debconf-set-selections"], preseed) === 0) &&
-        run(["apt-get", "update", "-qq"]) === 0 &&
-        run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=600", ...names]) === 0;
+      const services = missing.flatMap((n) => (n.service ? [n.service] : []));
+      // invoke-rc.d and deb-systemd-invoke ask policy-rc.d (exit 101 = "do not start"); a host
+      // without one gets it for the install only. Afterwards the services are disabled, so no
+      // boot starts them either.
+      const policy = "/usr/sbin/policy-rc.d";
+      const ownPolicy = services.length > 0 && !existsSync(policy);
+      if (ownPolicy) run(["sh", "-c", `printf '#!/bin/sh\\nexit 101\\n' > ${policy} && chmod 755 ${policy}`]);
+      let ok = false;
+      try {
+        ok =
+          (!preseed || run(["debconf-set-selections"], preseed) === 0) &&
+          run(["apt-get", "update", "-qq"]) === 0 &&
+          run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=600", ...names]) === 0;
+      } finally {
+        if (ownPolicy) run(["rm", "-f", policy]);
+      }
+      for (const svc of services) {
+        if (existsSync("/run/systemd/system") && Bun.which("systemctl")) run(["systemctl", "disable", "--now", svc]);
+        if (Bun.which("update-rc.d")) run(["update-rc.d", svc, "disable"]);
+      }
       if (!ok) console.error(`test setup: could not install ${names.join(", ")}; the tests that need them will fail saying so`);
     }
   }
