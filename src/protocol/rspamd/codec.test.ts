@@ -62,6 +62,17 @@ describe("request headers", () => {
     if (d.ok) expect(d.value.envelope).toEqual(envelope as never);
   });
 
+  test.each([
+    [{ Flags: "pass_all,body_block" }, true],
+    [{ Flags: "body_block, pass_all" }, true],
+    [{ Flags: "no_pass_all" }, false],
+    [{ Pass: "ALL" }, true],
+    [{ Pass: "some" }, false],
+  ])("pass-all from %j = %p", (h, want) => {
+    const d = decodeRspamdHeaders(hdrs(h));
+    expect(d.ok && d.value.ignored.passAll).toBe(want);
+  });
+
   test("User, Hostname, Pass and Settings-ID are read but do not change the envelope", () => {
     const d = decodeRspamdHeaders(hdrs({ User: "alice", Hostname: "mx.example.org", Pass: "all", "Settings-ID": "outbound" }));
     expect(d.ok && d.value).toEqual({ envelope: { rcpt: [] }, ignored: { user: "alice", hostname: "mx.example.org", passAll: true, settingsId: "outbound" } });

@@ -20,7 +20,9 @@
 //   Queue-Id    the MTA's queue id, for kas's scan log line
 // Headers read and reported but without effect (kas has no counterpart):
 //   User (SMTP AUTH name: kas chooses policies by recipient), Hostname (kas does its own
-//   lookups), Pass: all (kas always runs every check), Settings-ID (Rspamd settings profiles).
+//   lookups), Pass: all or Flags: pass_all (kas always runs every check), Settings-ID (Rspamd
+//   settings profiles). Other Flags (body_block, zstd, …) are ignored: the reply never carries
+//   a rewritten body and is never compressed.
 // Pure decode: no sockets, no engine.
 import { isIP } from "node:net";
 import type { Envelope } from "../../engine/types";
@@ -176,7 +178,8 @@ export function decodeRspamdHeaders(h: HeaderSource): Decoded<RspamdHead> {
     if (!f.ok) return f;
     if (f.value) ignored[key] = f.value;
   }
-  ignored.passAll = h.get(H.pass)?.trim().toLowerCase() === "all";
+  // rspamc -p sends "Flags: pass_all" rather than "Pass: all".
+  ignored.passAll = h.get(H.pass)?.trim().toLowerCase() === "all" || /(^|,)\s*pass_all\s*(,|$)/i.test(h.get("Flags") ?? "");
   return { ok: true, value: { envelope, ignored } };
 }
 
