@@ -2,6 +2,7 @@ import { afterEach, expect, test } from "bun:test";
 import { format } from "node:util";
 import { parseConfig } from "../config/load";
 import type { HeaderEdit } from "../engine/types";
+import { applyEdits as realApplyEdits } from "../message/edit";
 import { scanReplyOf } from "../protocol/kas/reply";
 import { filterViaServer, type FilterLog } from "./filter";
 import { ClientError, parseResponse, type HttpResponse } from "./http";
@@ -148,4 +149,19 @@ test("afterQueueOf: the prefix of the reply's status under the named policy (a g
   const cfg = parseConfig(`[policy]\nspam_subject_prefix = "[S]"\nprobable_spam_subject_prefix = "[P]"\n[[policy.group]]\nname = "sales"\nrecipients = ["@sales.test"]\nspam_subject_prefix = "[SALES]"\n`);
   const q = afterQueueOf(cfg);
   expect([q.subjectPrefix("spam", "default"), q.subjectPrefix("probable_spam", "default"), q.subjectPrefix("blacklisted", "sales"), q.subjectPrefix("probable_spam", "sales"), q.subjectPrefix("spam", "gone")]).toEqual(["[S]", "[P]", "[SALES]", "[P]", "[S]"]);
+});
+
+// A sender's forged verdict fields, on every path that passes the message on (with the real header editor).
+const forged = new TextEncoder().encode("Subject: hi\r\nX-Spam-Flag: NO\r\nx-kas-score: -10\r\nX-Spam-Status: No,\r\n score=-10\r\nX-Other: kept\r\n\r\nbody X-Spam-Flag: NO\r\n");
+test.each([
+  ["over size_limit", "size_limit = 1024", async () => { throw new Error("must not send"); }, 2048],
+  ["no verdict, on_error = accept", 'on_error = "accept"', async () => { throw new ClientError("connect", "ECONNREFUSED"); }, 0],
+  ["scanned", "", async () => verdict({ status: "not_detected", edits: [{ op: "set", name: "X-KAS-Status", value: "not_detected" }] }), 0],
+] as const)("%s: the sender's X-Spam-* / X-KAS-* fields are removed, ours added, the rest byte for byte", async (_n, cfg, send, pad) => {
+  const raw = pad ? new Uint8Array([...forged, ...new Uint8Array(pad).fill(0x61)]) : forged;
+  const o = await filterViaServer(raw, { rcpt: [] }, client(cfg), { applyEdits: realApplyEdits, log, send: send as never });
+  const out = text(o.output);
+  expect(out).toStartWith("Subject: hi\r\nX-Other: kept\r\nX-KAS-Status: ");
+  expect(out).not.toMatch(/^X-Spam-Flag: NO|^x-kas-score|^X-Spam-Status|^ score=-10/m);
+  expect(out).toContain("\r\n\r\nbody X-Spam-Flag: NO\r\n");
 });

@@ -1,11 +1,14 @@
 // `kas filter` in client mode: message on stdin → server → message with the server's edits
 // on stdout, and an exit code the MTA understands (sysexits). What happens when no verdict
 // can be had follows [client] on_error; every such decision is logged on stderr, and a
-// message passed unscanned carries a header that says why.
+// message passed unscanned carries a header that says why. On every path that passes the
+// message on, scanned or not, the sender's copies of our own fields (X-KAS-*, X-Spam-*) are
+// removed first: a forged `X-Spam-Flag: NO` must not survive on a message over size_limit.
 import type { Envelope, HeaderEdit } from "../engine/types";
 import { shownScore, verdictFields } from "../engine/verdict";
 import { EXIT } from "../errors";
 import { NO_VERDICT_REPLY, unscannedEdits, withStatusEdit, type ScanReply } from "../protocol/kas/reply";
+import { OWN_FIELD_PREFIXES, type ApplyOptions } from "../message/edit";
 import { reportOfReply, reportWithoutVerdict, type FilterReport } from "./filter-report";
 import { scanViaServer, type ClientSettings, type Send } from "./scan";
 
@@ -26,7 +29,9 @@ export interface FilterOutcome {
   report: FilterReport;
 }
 
-export type ApplyEdits = (raw: Uint8Array, edits: HeaderEdit[]) => Uint8Array;
+export type ApplyEdits = (raw: Uint8Array, edits: HeaderEdit[], opts?: ApplyOptions) => Uint8Array;
+/** Every output of the pipe client goes through this: the edits, with forged own fields gone. */
+const OWN: ApplyOptions = { stripPrefixes: OWN_FIELD_PREFIXES };
 
 /**
  * Set when the message goes back to the MTA after its queue (`kas filter … -- sendmail …`):
@@ -52,7 +57,7 @@ export async function filterViaServer(
   if (raw.byteLength > c.size_limit) {
     const why = `size ${raw.byteLength} > size_limit ${c.size_limit}`;
     log.info("message passed unscanned: %s", why);
-    return { exitCode: EXIT.OK, output: applyEdits(raw, unscannedEdits(why)), status: "unscanned", report: reportWithoutVerdict(id, "unscanned", "accept", why, 0) };
+    return { exitCode: EXIT.OK, output: applyEdits(raw, unscannedEdits(why), OWN), status: "unscanned", report: reportWithoutVerdict(id, "unscanned", "accept", why, 0) };
   }
   const r = await scanViaServer(raw, envelope, c, { id: deps.id, send: deps.send, onFailover: (server, why) => log.warn("server %s failed (%s)", server, why) });
   if (r.ok) {
@@ -76,7 +81,7 @@ export function verdictOutcome(raw: Uint8Array, v: ScanReply, applyEdits: ApplyE
   const shown = shownScore(v.score, v.threshold, v.probable_threshold).score;
   if (v.action === "reject" && afterQueue) {
     const edits: HeaderEdit[] = [...withStatusEdit(v.edits, v.status), { op: "prefix_subject", prefix: afterQueue.subjectPrefix(v.status, v.policy) }];
-    return { exitCode: EXIT.OK, output: applyEdits(raw, edits), status: v.status, report: reportOfReply(v, shown, elapsedMs) };
+    return { exitCode: EXIT.OK, output: applyEdits(raw, edits, OWN), status: v.status, report: reportOfReply(v, shown, elapsedMs) };
   }
   if (v.action === "reject" || v.action === "tempfail") {
     const reply = v.reply ?? (v.action === "reject" ? { code: 550, text: "5.7.1 Message rejected as spam" } : { code: 451, text: "4.7.1 Message deferred, try again later" });
@@ -84,7 +89,7 @@ export function verdictOutcome(raw: Uint8Array, v: ScanReply, applyEdits: ApplyE
     return { exitCode: v.action === "reject" ? EXIT.UNAVAILABLE : EXIT.TEMPFAIL, output: new Uint8Array(0), message: reply.text, status: v.status, report };
   }
   // The scanner adds X-KAS-Status; enforced here too, so no scanned message leaves without it.
-  return { exitCode: EXIT.OK, output: applyEdits(raw, withStatusEdit(v.edits, v.status)), status: v.status, report: reportOfReply(v, shown, elapsedMs) };
+  return { exitCode: EXIT.OK, output: applyEdits(raw, withStatusEdit(v.edits, v.status), OWN), status: v.status, report: reportOfReply(v, shown, elapsedMs) };
 }
 
 /**
@@ -102,7 +107,7 @@ export function noVerdict(raw: Uint8Array, why: string, onError: ClientSettings[
   switch (onError) {
     case "accept":
       log.warn("no verdict (%s): on_error=accept, message passed unscanned", why);
-      return { exitCode: EXIT.OK, output: applyEdits(raw, unscannedEdits(`error: ${why}`)), status: "unscanned", report: reportWithoutVerdict(m.id, "unscanned", "accept", why, m.elapsedMs) };
+      return { exitCode: EXIT.OK, output: applyEdits(raw, unscannedEdits(`error: ${why}`), OWN), status: "unscanned", report: reportWithoutVerdict(m.id, "unscanned", "accept", why, m.elapsedMs) };
     case "reject": {
       log.error("no verdict (%s): on_error=reject, message rejected", why);
       const reply = NO_VERDICT_REPLY.reject(why);

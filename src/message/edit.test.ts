@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { HeaderEdit } from "../engine/types";
-import { applyEdits, isTraceField } from "./edit";
+import { applyEdits, isTraceField, OWN_FIELD_PREFIXES } from "./edit";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => Buffer.from(b).toString("latin1");
@@ -86,4 +86,12 @@ describe("byte-exact header insertion", () => {
     expect(run("S: x\n\nb", [{ op: "add", name: "X-R", value: "a\r\nInjected: yes" }])).toBe("S: x\nX-R: a Injected: yes\n\nb");
     expect(run("S: x\n\nb", [{ op: "add", name: "X-R", value: "é" }])).toBe("S: x\nX-R: =?UTF-8?B?w6k=?=\n\nb");
   });
+});
+
+test("stripPrefixes removes every field of those prefixes (any case, folded lines too) before the edits add theirs", () => {
+  const raw = new TextEncoder().encode("Received: x\r\nX-Spam-Flag: NO\r\nSubject: s\r\nX-KAS-Score: -10\r\n\tfolded\r\nx-spam-level: ***\r\n\r\nX-Spam-Flag: body\r\n");
+  const out = new TextDecoder().decode(applyEdits(raw, [{ op: "set", name: "X-KAS-Status", value: "unscanned" }], { stripPrefixes: OWN_FIELD_PREFIXES }));
+  expect(out).toBe("Received: x\r\nSubject: s\r\nX-KAS-Status: unscanned\r\n\r\nX-Spam-Flag: body\r\n");
+  // No edits: the strip alone still applies.
+  expect(new TextDecoder().decode(applyEdits(raw, [], { stripPrefixes: ["X-KAS-"] }))).not.toContain("X-KAS-Score");
 });

@@ -30,10 +30,23 @@ const TRACE_FIELDS = new Set(["received", "return-path", "received-spf", "authen
 
 export const isTraceField = (name: string) => TRACE_FIELDS.has(name.toLowerCase());
 
-export function applyEdits(raw: Uint8Array, edits: readonly HeaderEdit[]): Uint8Array {
-  if (!edits.length) return raw;
+/**
+ * Our own fields: whoever passes a message on (scanned or not) removes every copy the sender
+ * wrote, so a forged `X-Spam-Flag: NO` or `X-KAS-Score: -10` never reaches a user's filter
+ * rules. (The milter door sends the same prefixes as deletions.)
+ */
+export const OWN_FIELD_PREFIXES: readonly string[] = ["X-KAS-", "X-Spam-"];
+
+export interface ApplyOptions {
+  /** Remove every field whose name starts with one of these (case-insensitive) before the edits add theirs. */
+  stripPrefixes?: readonly string[];
+}
+
+export function applyEdits(raw: Uint8Array, edits: readonly HeaderEdit[], opts: ApplyOptions = {}): Uint8Array {
+  const strip = (opts.stripPrefixes ?? []).map((p) => p.toLowerCase());
+  if (!edits.length && !strip.length) return raw;
   const { fields, headerEnd, eol, needsBlank } = scanHeader(raw);
-  const drop = new Set<Field>();
+  const drop = new Set<Field>(strip.length ? fields.filter((f) => strip.some((p) => f.name.startsWith(p))) : []);
   /** Fields for the top of the header (trace fields) and for its end (the rest). */
   const tops: string[] = [];
   const adds: string[] = [];
