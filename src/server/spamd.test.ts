@@ -82,7 +82,7 @@ test("REPORT has a line per rule; protocol 1.2 (Exim) gets score/threshold first
   const s = await door("", spam);
   const r = await ask(s.port, req("REPORT"));
   expect(r).toStartWith("SPAMD/1.1 0 EX_OK\r\nContent-length: ");
-  expect(r).toContain("Spam: True ; 7.3 / 5.0\r\n\r\nContent analysis by kas: spam (7.3 points, 5.0 required), policy default\r\n");
+  expect(r).toContain("Spam: True ; 7.3 / 5.0\r\n\r\nContent analysis by kas: spam (7.3 points, 5.0 required), policy default\r\n pts rule name ");
   expect(r).toContain("\r\n 7.3 GTUBE                  the GTUBE test string\r\n");
   const old = await ask(s.port, `REPORT SPAMC/1.2\r\nUser: nobody\r\nContent-length: ${MSG.length}\r\n\r\n${MSG}`);
   expect(old).toMatch(/^SPAMD\/1\.1 0 EX_OK\r\nContent-length: (\d+)\r\n\r\n7\.3\/5\.0\r\nContent analysis by kas/);

@@ -72,7 +72,7 @@ function run(cmd: string[], what: string): string {
 }
 
 /** nobody (pipe(8) user=, virtual(8) owner) must reach the instance: every ancestor needs x for others. */
-function ensureTraversable(dir: string): void {
+export function ensureTraversable(dir: string): void {
   for (let d = dirname(dir); ; d = dirname(d)) {
     const st = statSync(d);
     if (!(st.mode & 0o001)) {

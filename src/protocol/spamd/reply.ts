@@ -57,14 +57,17 @@ export function spamLine(v: Pick<ScanReply, "status" | "score" | "threshold">, t
   return { spam, score: s, threshold: t };
 }
 
-/** A readable report: one line per rule hit with its score and description. */
+/**
+ * A readable report: one line per rule hit with its score and description. No empty line:
+ * Exim puts the report into a header field as $spam_report, where an empty line would end
+ * the header (a continuation line of only white space is obsolete syntax, RFC 5322 §4.2).
+ */
 export function reportText(v: Pick<ScanReply, "status" | "policy" | "hits">, line: ReturnType<typeof spamLine>): string {
   const rows = [...v.hits]
     .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
     .map((h: Hit) => `${(Math.abs(h.score) >= 100 ? h.score.toFixed(0) : h.score.toFixed(1)).padStart(4)} ${h.name.padEnd(22)} ${(h.description ?? "").replace(/[\r\n]+/g, " ").slice(0, 200)}`.trimEnd());
   return [
     `Content analysis by kas: ${v.status} (${line.score} points, ${line.threshold} required), policy ${v.policy}`,
-    "",
     " pts rule name              description",
     "---- ---------------------- --------------------------------------------------",
     ...rows,
