@@ -154,6 +154,7 @@ export const SCHEMA = {
       trusted_keys: strs([], "publisher public keys whose signatures are accepted: `kas-ed25519:<base64>` text or the path of a .pub file", publicKey),
       keep: int(3, "installed rule database versions kept under <data_dir>/rules/versions (for --rollback)", { min: 1, max: 100 }),
       timeout: num(30, "seconds a mirror may take to answer or stall mid-download before the next mirror is tried", { min: 0.1, max: 3600 }),
+      follow_redirects: bool(false, "follow a mirror's HTTP redirects to another origin (scheme, host, port); redirects within its own origin are always followed; every redirect is logged, signatures are checked either way"),
       max_age_days: num(7, "an installed database created longer ago than this is reported as stale (kas status, update-db)", { min: 0.01, max: 3650 }),
       reload_timeout: num(30, "seconds to wait for the running server to serve the new version after SIGHUP", { min: 0.1, max: 3600 }),
       reload_connect: str("", "server address asked for its status after the reload (empty = the first [client] connect_to)"),

@@ -38,7 +38,14 @@ export async function fetchManifest(source: Source, trusted: readonly PublicKey[
     // Only the version number is read from the unverified bytes, to find that file.
     const v = untrustedVersion(bytes);
     if (v === undefined) throw new MirrorError(UPDATE_EXIT.UNREACHABLE, `${LATEST} from ${source.name} is not a kas update manifest (garbage or an error page)`);
-    sig = await source.get(`${v}/${MANIFEST}${SIG_SUFFIX}`, { maxBytes: MAX_SIG_BYTES });
+    const sigPath = `${v}/${MANIFEST}${SIG_SUFFIX}`;
+    try {
+      sig = await source.get(sigPath, { maxBytes: MAX_SIG_BYTES });
+    } catch (e) {
+      // The manifest is there and its signature is not: an unsigned publication, not a mirror that is down.
+      if (e instanceof SourceError && e.kind === "missing") throw new MirrorError(UPDATE_EXIT.SIGNATURE, `${LATEST} (version ${v}) from ${source.name} has no signature file ${sigPath}: ${e.message}`);
+      throw e;
+    }
   } catch (e) {
     if (e instanceof SourceError) throw new MirrorError(UPDATE_EXIT.UNREACHABLE, e.message);
     throw e;

@@ -16,7 +16,7 @@ export function makeDeps(config: KasConfig, configFile: string, log: UpdateLog, 
   // Polled every 100 ms: a short connect timeout keeps one dead poll from eating the budget.
   const statusTimeouts = { connect_timeout: Math.min(config.client.connect_timeout, 2), data_timeout: Math.min(config.client.data_timeout, 5) };
   return {
-    openSource: (spec) => openSource(spec, config.update.timeout),
+    openSource: (spec) => openSource(spec, config.update.timeout, fetch, { followRedirects: config.update.follow_redirects, onRedirect: (from, to) => log.info(`${from}: redirected to ${to}`) }),
     license: (c) => updatePermission(c, { configFile }),
     reload: async (version) => {
       if (config.scan.rules_dir) return "the server uses [scan] rules_dir, not the installed database: not reloaded";

@@ -22,7 +22,7 @@ export const UPDATE_EXIT_DOCS: Record<number, string> = {
   0: "a new version was installed (and the running server serves it), or --rollback switched back",
   1: "already up to date: nothing changed",
   2: "no update source reachable (every mirror failed: network, HTTP error, timeout, garbage)",
-  3: "signature: the manifest is not signed by a key in [update] trusted_keys",
+  3: "signature: the manifest is not signed by a key in [update] trusted_keys, or its signature file is missing",
   4: "digest: a downloaded file does not match the signed manifest (tampered or truncated)",
   5: "compile/lint: the rules of the new version do not compile, or need a newer kas",
   6: "install: cannot write under data_dir (full, read-only, permissions); nothing to roll back to",

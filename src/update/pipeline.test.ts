@@ -76,6 +76,15 @@ describe("updateDb", () => {
     expect(installedVersions(c)).toEqual([]);
   });
 
+  test("a manifest whose signature file is missing → 3 (signature), not 2 (source unreachable); nothing installed", async () => {
+    const c = config();
+    rmSync(join(mirror, "1", "manifest.json.sig"));
+    const err = await updateDb(c, deps()).then(() => undefined, (e) => e);
+    expect(await code(Promise.reject(err))).toBe(UPDATE_EXIT.SIGNATURE);
+    expect(err.message).toContain("has no signature file 1/manifest.json.sig");
+    expect(installedVersions(c)).toEqual([]);
+  });
+
   test("an edited manifest → 3; an edited or truncated file → 4; the installed db stays byte-identical", async () => {
     const c = config();
     await updateDb(c, deps());
