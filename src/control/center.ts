@@ -7,15 +7,13 @@ import type { KasConfig } from "../config/schema";
 import { logger } from "../log/index";
 import { ScanMetrics } from "./metrics";
 import type { ScanRecord } from "./record";
-import { makeControlHandler } from "./routes";
+import { makeControlHandler, type ControlDeps } from "./routes";
 import { StatsStore } from "./stats";
 
 export const statsPath = (config: Pick<KasConfig, "data_dir">) => join(config.data_dir, "stats", "stats.sqlite");
 const FLUSH_MS = 1000;
 
-export interface ControlCenterOptions {
-  config(): KasConfig;
-  status(): Record<string, any>;
+export interface ControlCenterOptions extends Pick<ControlDeps, "config" | "status" | "reload" | "learn"> {
   secure: boolean;
 }
 
@@ -45,7 +43,7 @@ export function controlCenter(o: ControlCenterOptions): ControlCenter {
   };
   const timer = setInterval(flush, FLUSH_MS);
   timer.unref?.();
-  const handle = makeControlHandler({ config: o.config, status: o.status, metrics, stats, secure: o.secure, log });
+  const handle = makeControlHandler({ ...o, metrics, stats, log });
   return {
     metrics,
     stats,

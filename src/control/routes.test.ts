@@ -19,12 +19,12 @@ beforeAll(async () => {
 
 const STATUS = { server: "kas test", pid: 1, pool: { idle: 1, queue: 0, workers: [{ id: 1, pid: 999_999_999, generation: 1, state: "idle", messages: 3, max_messages: 300, started: new Date(0).toISOString() }] }, messages: { total: 0, by_status: {} } };
 
-function setup() {
+function setup(extra: Partial<Parameters<typeof makeControlHandler>[0]> = {}) {
   let now = 1_000_000;
   const logs: string[] = [];
   const log = { info: (m: string, ...a: unknown[]) => logs.push(format(m, ...a)), warn: (m: string, ...a: unknown[]) => logs.push(format(m, ...a)) };
   const stats = new StatsStore(":memory:", { historySize: 100 });
-  const h = makeControlHandler({ config: () => config, status: () => structuredClone(STATUS), metrics: new ScanMetrics(), stats, secure: false, log, now: () => now });
+  const h = makeControlHandler({ config: () => config, status: () => structuredClone(STATUS), metrics: new ScanMetrics(), stats, secure: false, log, now: () => now, ...extra });
   const req = (method: string, path: string, o: { ip?: string; cookie?: string; body?: Record<string, string>; headers?: Record<string, string> } = {}) =>
     h(new Request(`http://127.0.0.1:2279${path}`, { method, headers: { ...(o.cookie ? { cookie: o.cookie } : {}), ...(o.body ? { "content-type": "application/x-www-form-urlencoded" } : {}), ...o.headers }, body: o.body ? new URLSearchParams(o.body).toString() : undefined }), o.ip ?? "127.0.0.1");
   const login = async (ip = "127.0.0.1") => {
@@ -92,6 +92,29 @@ test("changing requests: no session → 401, no or wrong CSRF token → 403, cro
   // Still logged in: none of the refused requests logged out.
   expect((await req("GET", "/", { cookie: s.cookie })).status).toBe(200);
   expect((await req("POST", "/logout", { cookie: s.cookie, headers: { "x-csrf-token": s.csrf, origin: "http://127.0.0.1:2279" } })).status).toBe(303);
+});
+
+test.each(["/settings", "/learn", "/logout"])("POST %s: refused without a session (401), without the CSRF token (403), cross-site (403); nothing changes", async (path) => {
+  const learned: string[] = [];
+  const { req, login } = setup({ learn: async (op) => (learned.push(op), { ok: true, reply: { version: 1, outcome: "learned", spam: 1, ham: 0 } }), reload: async () => (learned.push("reload"), { ok: true, generation: 2 }) });
+  const s = await login();
+  const fields = { op: "spam", message: "Subject: x\n\nbody", action: "save", text: "[policy]\nspam_score = 1\n", base: "" };
+  expect((await req("POST", path, { body: { ...fields, csrf: s.csrf } })).status).toBe(401);
+  expect((await req("POST", path, { cookie: s.cookie, body: fields })).status).toBe(403);
+  expect((await req("POST", path, { cookie: s.cookie, body: { ...fields, csrf: s.csrf }, headers: { "sec-fetch-site": "cross-site" } })).status).toBe(403);
+  expect(learned).toEqual([]);
+  expect((await req("GET", "/", { cookie: s.cookie })).status).toBe(200);
+});
+
+test("POST /learn with the token hands the pasted message (CRLF lines) to the pool and shows the outcome", async () => {
+  const got: [string, string][] = [];
+  const { req, login } = setup({ learn: async (op, raw) => (got.push([op, new TextDecoder().decode(raw)]), { ok: true, reply: { version: 1, outcome: "learned", spam: 5, ham: 7 } }) });
+  const s = await login();
+  const r = await req("POST", "/learn", { cookie: s.cookie, body: { csrf: s.csrf, op: "ham", message: "Subject: hi\n\nhello" } });
+  expect(r.status).toBe(200);
+  expect(await r.text()).toContain("ham: learned. The database now holds 5 spam and 7 ham messages.");
+  expect(got).toEqual([["ham", "Subject: hi\r\n\r\nhello"]]);
+  expect((await req("POST", "/learn", { cookie: s.cookie, body: { csrf: s.csrf, op: "eggs", message: "x" } })).status).toBe(400);
 });
 
 test("a session expires after session_timeout without requests", async () => {

@@ -11,7 +11,10 @@ import { inNetwork, parseCidr, parseIp } from "../dns/ip";
 import { checkPassword, cookies, crossSite, LoginLimiter, sameToken, SESSION_COOKIE, sessionCookie, Sessions, type Session } from "./auth";
 import { dashboardPage, historyPage, loginPage, rulesPage, statsPage, viewStarts } from "./pages";
 import { METRICS_CONTENT_TYPE, renderMetrics, type ScanMetrics } from "./metrics";
+import { learnPage, noConfigFilePage, settingsPage } from "./pages-admin";
+import { checkConfigText, digest, lineDiff, readConfigFile, writeConfigFile } from "./settings";
 import { countsCsv, PERIODS, type Period, type StatsStore } from "./stats";
+import type { LearnOp, LearnReply } from "../protocol/kas/learn";
 
 export interface ControlLog {
   info(msg: string, ...a: unknown[]): void;
@@ -30,6 +33,10 @@ export interface ControlDeps {
   now?: () => number;
   /** Recent notification events for the dashboard. */
   events?: () => { t: number; text: string }[];
+  /** Reloads the server (as SIGHUP) and says whether the new configuration was taken. */
+  reload?: () => Promise<{ ok: boolean; error?: string; generation?: number }>;
+  /** A filtering process learns a message (Pool.learn). */
+  learn?: (op: LearnOp, raw: Uint8Array) => Promise<{ ok: true; reply: LearnReply } | { ok: false; message: string }>;
 }
 
 /**
@@ -64,17 +71,27 @@ function html(body: string, status = 200, extra: Record<string, string> = {}): R
 const text = (body: string, status: number, type = "text/plain; charset=utf-8", extra: Record<string, string> = {}) => new Response(body, { status, headers: { "content-type": type, ...SECURITY, ...extra } });
 const redirect = (to: string, extra: Record<string, string> = {}) => new Response(null, { status: 303, headers: { location: to, ...SECURITY, ...extra } });
 
-/** Body fields of a form post (application/x-www-form-urlencoded or multipart), bounded. */
-async function form(req: Request): Promise<URLSearchParams> {
+export interface Form {
+  fields: URLSearchParams;
+  files: Map<string, Uint8Array>;
+}
+
+/** A form post (urlencoded or multipart; the listener caps the body size). Anything else is an empty form. */
+async function readForm(req: Request): Promise<Form> {
   const type = req.headers.get("content-type") ?? "";
-  if (Number(req.headers.get("content-length") ?? 0) > 1_048_576) return new URLSearchParams();
-  if (type.startsWith("application/x-www-form-urlencoded")) return new URLSearchParams(await req.text());
-  if (type.startsWith("multipart/form-data")) {
-    const out = new URLSearchParams();
-    for (const [k, v] of await req.formData()) if (typeof v === "string") out.append(k, v);
-    return out;
+  const out: Form = { fields: new URLSearchParams(), files: new Map() };
+  try {
+    if (type.startsWith("application/x-www-form-urlencoded")) out.fields = new URLSearchParams(await req.text());
+    else if (type.startsWith("multipart/form-data")) {
+      for (const [k, v] of await req.formData()) {
+        if (typeof v === "string") out.fields.append(k, v);
+        else if (v.size) out.files.set(k, new Uint8Array(await v.arrayBuffer()));
+      }
+    }
+  } catch {
+    // A malformed body is an empty form: the CSRF check then refuses it.
   }
-  return new URLSearchParams();
+  return out;
 }
 
 export function makeControlHandler(d: ControlDeps) {
@@ -95,7 +112,7 @@ export function makeControlHandler(d: ControlDeps) {
       d.log.warn("control: login from %s refused: too many failed attempts (retry in %d s)", ip, Math.ceil(wait / 1000));
       return html(loginPage({ error: `Too many failed attempts: try again in ${Math.ceil(wait / 1000)} seconds.` }), 429, { "retry-after": String(Math.ceil(wait / 1000)) });
     }
-    const f = await form(req);
+    const f = (await readForm(req)).fields;
     const r = await checkPassword(d.config().control, f.get("password") ?? "");
     if (!r.ok) {
       if (r.error) d.log.warn("control: %s", r.error);
@@ -109,12 +126,19 @@ export function makeControlHandler(d: ControlDeps) {
     return redirect("/", { "set-cookie": sessionCookie(s.token, d.secure) });
   }
 
-  async function route(req: Request, url: URL, s: Session): Promise<Response> {
+  async function route(req: Request, url: URL, s: Session, body: Form): Promise<Response> {
     const path = url.pathname;
     const t = now();
-    if (req.method === "POST" && path === "/logout") {
-      sessions.destroy(s.token);
-      return redirect("/login", { "set-cookie": sessionCookie("", d.secure, 0) });
+    if (req.method === "POST") {
+      switch (path) {
+        case "/logout":
+          sessions.destroy(s.token);
+          return redirect("/login", { "set-cookie": sessionCookie("", d.secure, 0) });
+        case "/settings":
+          return await postSettings(body, s);
+        case "/learn":
+          return await postLearn(body, s);
+      }
     }
     if (req.method !== "GET" && req.method !== "HEAD") return text("method not allowed\n", 405);
     const period = (PERIODS as readonly string[]).includes(url.searchParams.get("period") ?? "") ? (url.searchParams.get("period") as Period) : "day";
@@ -144,8 +168,62 @@ export function makeControlHandler(d: ControlDeps) {
       case "/rules":
         d.stats?.flush();
         return html(rulesPage(status(), d.stats?.hits() ?? new Map(), s.csrf));
+      case "/settings": {
+        const file = configFile();
+        if (!file) return html(noConfigFilePage(String(d.status().config), s.csrf));
+        const text = readConfigFile(file);
+        return html(settingsPage({ file, text, base: digest(text) }, s.csrf));
+      }
+      case "/learn":
+        return html(learnPage(s.csrf));
     }
     return html(`<p>No such page. <a href="/">Dashboard</a></p>`, 404);
+  }
+
+  /** The file the server was started with; undefined when it runs on built-in defaults. */
+  const configFile = (): string | undefined => {
+    const f = d.status().config;
+    return typeof f === "string" && !f.startsWith("(") ? f : undefined;
+  };
+
+  async function postSettings(body: Form, s: Session): Promise<Response> {
+    const file = configFile();
+    if (!file) return html(noConfigFilePage(String(d.status().config), s.csrf), 409);
+    const text = (body.fields.get("text") ?? "").replace(/\r\n/g, "\n");
+    const current = readConfigFile(file);
+    const view = { file, text, base: body.fields.get("base") ?? "" };
+    const checked = checkConfigText(text, file);
+    if (!checked.ok) return html(settingsPage({ ...view, error: `${checked.message}\n\nNothing was saved.` }, s.csrf), 422);
+    const diff = lineDiff(current, text);
+    if (body.fields.get("action") !== "save" || !diff.length) return html(settingsPage({ ...view, diff }, s.csrf));
+    if (view.base !== digest(current)) return html(settingsPage({ ...view, base: digest(current), diff, error: `${file} was changed by someone else since this page was shown: check the change again before saving.` }, s.csrf), 409);
+    if (!d.reload) return html(settingsPage({ ...view, error: "this server cannot reload from here" }, s.csrf), 501);
+    let backup: string;
+    try {
+      backup = writeConfigFile(file, text, new Date(now()));
+    } catch (e) {
+      return html(settingsPage({ ...view, error: `cannot write ${file}: ${(e as Error).message}\nThe server's user needs write access to the file and its directory; nothing was changed.` }, s.csrf), 500);
+    }
+    d.log.info("control: %s changed from the Control Center (backup %s); reloading", file, backup);
+    const r = await d.reload();
+    if (!r.ok) {
+      writeConfigFile(file, current, new Date(now()));
+      d.log.warn("control: reload refused, %s restored: %s", file, r.error);
+      return html(settingsPage({ ...view, base: digest(current), diff, error: `The server refused the new configuration, so ${file} was put back and the old configuration keeps serving:\n${r.error ?? "(no reason given)"}` }, s.csrf), 422);
+    }
+    return html(settingsPage({ file, text, base: digest(text), notice: `Saved (previous file kept as ${backup}) and reloaded: generation ${r.generation ?? "?"} is serving.` }, s.csrf));
+  }
+
+  async function postLearn(body: Form, s: Session): Promise<Response> {
+    const op = body.fields.get("op");
+    if (op !== "spam" && op !== "ham" && op !== "forget") return html(learnPage(s.csrf, { ok: false, text: "choose spam, ham or forget" }), 400);
+    const raw = body.files.get("file") ?? new TextEncoder().encode((body.fields.get("message") ?? "").replace(/\r?\n/g, "\r\n"));
+    if (!raw.length) return html(learnPage(s.csrf, { ok: false, text: "no message given: choose a file or paste one" }), 400);
+    if (!d.learn) return html(learnPage(s.csrf, { ok: false, text: "learning is not available on this server" }), 501);
+    const r = await d.learn(op, raw);
+    if (!r.ok) return html(learnPage(s.csrf, { ok: false, text: `not learned: ${r.message}` }), 503);
+    d.log.info("control: message of %d bytes learned as %s: %s", raw.length, op, r.reply.outcome);
+    return html(learnPage(s.csrf, { ok: true, text: `${op}: ${r.reply.outcome}. The database now holds ${r.reply.spam} spam and ${r.reply.ham} ham messages.` }));
   }
 
   return async (req: Request, ip: string | undefined): Promise<Response> => {
@@ -170,14 +248,15 @@ export function makeControlHandler(d: ControlDeps) {
     }
     const s = sessions.get(cookies(req)[SESSION_COOKIE]);
     if (!s) return changing ? text("401 log in first\n", 401) : redirect("/login");
+    const body: Form = changing ? await readForm(req) : { fields: new URLSearchParams(), files: new Map() };
     if (changing) {
-      const token = req.headers.get("x-csrf-token") ?? (await form(req.clone())).get("csrf") ?? "";
+      const token = req.headers.get("x-csrf-token") ?? body.fields.get("csrf") ?? "";
       if (!sameToken(token, s.csrf)) {
         d.log.warn("control: %s %s from %s without a valid CSRF token refused", req.method, url.pathname, who);
         return text("403 forbidden: missing or wrong CSRF token (reload the page)\n", 403);
       }
     }
-    return await route(req, url, s);
+    return await route(req, url, s, body);
   };
 }
 

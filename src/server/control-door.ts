@@ -3,7 +3,7 @@
 // tls_key are set; the client address each request came from is what [control] allow and
 // metrics_allow are checked against (a Unix-socket client has none: the socket mode decides).
 import type { KasConfig } from "../config/schema";
-import { controlCenter, type ControlCenter } from "../control/center";
+import { controlCenter, type ControlCenter, type ControlCenterOptions } from "../control/center";
 import type { ScanRecord } from "../control/record";
 import { readFileSync } from "node:fs";
 import { ConfigError, StateError } from "../errors";
@@ -27,7 +27,7 @@ export function controlAddresses(config: KasConfig, source: string): Address[] {
 }
 
 /** Opens the Control Center when [control] listen names addresses; undefined when it is off. */
-export async function openControl(config: KasConfig, source: string, deps: { config(): KasConfig; status(): Record<string, any> }, opts: ListenOptions): Promise<ControlDoor | undefined> {
+export async function openControl(config: KasConfig, source: string, deps: Omit<ControlCenterOptions, "secure">, opts: ListenOptions): Promise<ControlDoor | undefined> {
   const addrs = controlAddresses(config, source);
   if (!addrs.length) return undefined;
   const c = config.control;

@@ -240,7 +240,18 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     throw e;
   }
   try {
-    control = await openControl(current.config, current.source, { config: () => current.config, status }, opts);
+    control = await openControl(current.config, current.source, {
+      config: () => current.config,
+      status,
+      learn: (op, raw) => pool.learn(op, raw),
+      // The Settings page's save: the same reload as SIGHUP, awaited, with its verdict.
+      async reload() {
+        const refused = reloads.refused;
+        onHup();
+        while (reloading) await reloading;
+        return reloads.refused > refused ? { ok: false, error: reloads.last_error } : { ok: true, generation: pool.generation };
+      },
+    }, opts);
   } catch (e) {
     for (const l of listeners) await l.stop(true);
     throw e;
