@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../testing/kas-binary";
 import { MemoryTokenStore } from "./memory-store";
@@ -89,4 +89,16 @@ test("ids up to 2^52 round-trip exactly; one lookup returns totals and counts", 
   expect(l.counts.get(4503599627370000)).toEqual({ spam: 1, ham: 0 });
   expect(l.totals.nspam).toBe(1);
   s.close();
+});
+
+test("a new token database is 0600 in a 0700 directory (the tokens are words of the mail seen)", () => {
+  const d = tempDir("kas-bayes-");
+  try {
+    const path = join(d, "bayes", "bayes.sqlite");
+    openSqliteStore(path).close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(d, "bayes")).mode & 0o777).toBe(0o700);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
 });

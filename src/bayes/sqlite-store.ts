@@ -18,7 +18,7 @@
 //   as absent; `expire` removes such rows and notes it in meta expire_seq, which tells
 //   readers to reload everything (deletions are not visible as changed rows).
 import { Database, type Statement } from "bun:sqlite";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { errnoText } from "../errors";
 import type { TokenCounts } from "./classify";
@@ -61,8 +61,11 @@ export class SqliteTokenStore implements TokenStore {
     private readonly opts: SqliteStoreOptions,
   ) {
     if (opts.readonly && !existsSync(location)) throw new BayesStoreError("missing", location, "no such file");
-    if (!opts.readonly) mkdirSync(dirname(location), { recursive: true });
+    // Private to the server's user: the tokens are words of the mail it has seen.
+    if (!opts.readonly) mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
+    const fresh = !opts.readonly && !existsSync(location);
     this.db = new Database(location, opts.readonly ? { readonly: true } : { create: true, readwrite: true });
+    if (fresh) chmodSync(location, 0o600);
     this.db.run(`PRAGMA busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 5000))}`);
     if (!opts.readonly) this.init();
     const version = this.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'schema'").get()?.value;

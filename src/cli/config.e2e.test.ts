@@ -134,3 +134,21 @@ test(`kas config systemd prints a hardened unit for this binary and config (${an
     expect({ exit: v.exitCode, stderr: v.stderr.toString() }).toEqual({ exit: 0, stderr: "" });
   }
 });
+
+test("kas config check warns (exit 0) about a world-readable data_dir and license usage store, with the chmod that fixes each", async () => {
+  const d = dir();
+  const data = join(d, "data");
+  mkdirSync(join(data, "license"), { recursive: true });
+  writeFileSync(join(data, "license", "usage.sqlite"), "");
+  chmodSync(data, 0o755);
+  chmodSync(join(data, "license", "usage.sqlite"), 0o644);
+  const cfg = writeConfig(d, "");
+  const r = await runKas(["config", "check", "--config", cfg]);
+  expect(r.exitCode).toBe(0);
+  expect(r.stderr).toContain(`${data} (data_dir: rule databases, Bayes tokens, licensed addresses) is mode 0755: every user of this machine can read/enter it; chmod 0750 ${data}`);
+  expect(r.stderr).toContain(`usage.sqlite (license usage store: every protected address) is mode 0644`);
+  chmodSync(data, 0o700);
+  chmodSync(join(data, "license", "usage.sqlite"), 0o600);
+  const ok = await runKas(["config", "check", "--config", cfg]);
+  expect({ code: ok.exitCode, stderr: ok.stderr }).toEqual({ code: 0, stderr: "" });
+});

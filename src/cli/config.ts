@@ -1,6 +1,7 @@
 // `kas config check`, `kas config defaults` and `kas config systemd`.
 import { resolve } from "node:path";
 import pkg from "../../package.json";
+import { exposureWarnings } from "../config/exposure";
 import { loadConfig, locateConfig, SYSTEM_CONFIG } from "../config/load";
 import { renderDefaults } from "../config/render";
 import { renderUnit, SERVICE_USER } from "../config/systemd";
@@ -13,7 +14,7 @@ import { CONFIG_ARG, kasCommand } from "./command";
 
 const check = kasCommand({
   name: "check",
-  description: "Validate the configuration (and the rule sources it points to) without starting anything",
+  description: "Validate the configuration (and the rule sources it points to) without starting anything; warn about state files other users can read",
   exitCodes: { 0: "valid", 65: "a rule source does not compile (file:line: reason on stderr)", 78: "the config file is invalid (file:line: key: reason on stderr)" },
   args: { ...CONFIG_ARG },
   async run({ args }) {
@@ -22,6 +23,7 @@ const check = kasCommand({
     if (config.scan.rules_dir) {
       for (const w of await checkRulesDir(config.scan.rules_dir)) logger("config").warn(formatDiagnostic(w));
     }
+    for (const w of exposureWarnings(config)) logger("config").warn(w);
     console.log(`${source}: ok`);
     process.exitCode = EXIT.OK;
   },
