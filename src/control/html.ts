@@ -14,7 +14,7 @@ input,select,button{font:inherit}code{font-size:90%}svg text{font-size:10px;fill
 
 export const STATUS_COLORS: Record<string, string> = { spam: "#c62828", probable_spam: "#ef6c00", blacklisted: "#6a1b9a", trusted: "#2e7d32", formal: "#0277bd", not_detected: "#9e9e9e", unlicensed: "#795548", too_large: "#5d4037", failed: "#000000" };
 
-const NAV: [string, string][] = [["/", "Dashboard"], ["/stats", "Statistics"], ["/history", "History"], ["/rules", "Rules"], ["/settings", "Settings"], ["/learn", "Learn"]];
+const NAV: [string, string][] = [["/", "Dashboard"], ["/stats", "Statistics"], ["/history", "History"], ["/rules", "Rules"], ["/settings", "Settings"], ["/license", "License"], ["/learn", "Learn"]];
 
 /** A full page; `csrf` present = logged in (navigation and the logout button are shown). */
 export function page(title: string, body: string, opts: { path?: string; csrf?: string; nonce?: string; script?: string } = {}): string {

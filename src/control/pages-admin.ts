@@ -41,3 +41,12 @@ export function learnPage(csrf: string, result?: { ok: boolean; text: string }):
     { path: "/learn", csrf },
   );
 }
+
+export function licensePage(lic: Record<string, any>, history: { file: string; text: string }[], csrf: string, result?: { ok: boolean; text: string }): string {
+  const r = result ? `<p class="${result.ok ? "ok" : "err"}">${esc(result.text)}</p>` : "";
+  const rows: [string, unknown][] = [["state", lic.verdict], ["", lic.message], ["licensee", lic.licensee], ["serial", lic.serial], ["edition", lic.edition], ["expires", lic.expires], ["days left", lic.days_left], ["addresses used / allowed", `${lic.addresses_used ?? "?"} / ${lic.max_addresses ?? "?"}`], ["domains", (lic.domains ?? []).join(", ") || "any"], ["key in use", lic.source]];
+  const t = `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v ?? "")}</td></tr>`).join("")}</table>`;
+  const form = `<h2>Install a new key</h2><p>The key is checked (signature by a trusted issuer, dates) before it replaces the current one; the current one is kept.</p><form method="post" action="/license" enctype="multipart/form-data">${csrfField(csrf)}<p><input type="file" name="file"></p><p>or paste it:<br><textarea name="key" rows="12" cols="100" style="font-family:monospace;width:100%"></textarea></p><p><button>Check and install</button></p></form>`;
+  const hist = history.length ? `<h2>Replaced keys</h2><table><tr><th>file</th><th>key</th></tr>${history.map((h) => `<tr><td><code>${esc(h.file)}</code></td><td>${esc(h.text)}</td></tr>`).join("")}</table>` : "";
+  return page("License", r + t + form + hist, { path: "/license", csrf });
+}

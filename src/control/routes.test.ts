@@ -94,7 +94,7 @@ test("changing requests: no session → 401, no or wrong CSRF token → 403, cro
   expect((await req("POST", "/logout", { cookie: s.cookie, headers: { "x-csrf-token": s.csrf, origin: "http://127.0.0.1:2279" } })).status).toBe(303);
 });
 
-test.each(["/settings", "/learn", "/logout"])("POST %s: refused without a session (401), without the CSRF token (403), cross-site (403); nothing changes", async (path) => {
+test.each(["/settings", "/learn", "/license", "/logout"])("POST %s: refused without a session (401), without the CSRF token (403), cross-site (403); nothing changes", async (path) => {
   const learned: string[] = [];
   const { req, login } = setup({ learn: async (op) => (learned.push(op), { ok: true, reply: { version: 1, outcome: "learned", spam: 1, ham: 0 } }), reload: async () => (learned.push("reload"), { ok: true, generation: 2 }) });
   const s = await login();

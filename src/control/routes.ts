@@ -11,7 +11,8 @@ import { inNetwork, parseCidr, parseIp } from "../dns/ip";
 import { checkPassword, cookies, crossSite, LoginLimiter, sameToken, SESSION_COOKIE, sessionCookie, Sessions, type Session } from "./auth";
 import { dashboardPage, historyPage, loginPage, rulesPage, statsPage, viewStarts } from "./pages";
 import { METRICS_CONTENT_TYPE, renderMetrics, type ScanMetrics } from "./metrics";
-import { learnPage, noConfigFilePage, settingsPage } from "./pages-admin";
+import { installKey, judgeUpload, keyHistory } from "./license";
+import { learnPage, licensePage, noConfigFilePage, settingsPage } from "./pages-admin";
 import { checkConfigText, digest, lineDiff, readConfigFile, writeConfigFile } from "./settings";
 import { countsCsv, PERIODS, type Period, type StatsStore } from "./stats";
 import type { LearnOp, LearnReply } from "../protocol/kas/learn";
@@ -138,6 +139,8 @@ export function makeControlHandler(d: ControlDeps) {
           return await postSettings(body, s);
         case "/learn":
           return await postLearn(body, s);
+        case "/license":
+          return await postLicense(body, s);
       }
     }
     if (req.method !== "GET" && req.method !== "HEAD") return text("method not allowed\n", 405);
@@ -176,6 +179,8 @@ export function makeControlHandler(d: ControlDeps) {
       }
       case "/learn":
         return html(learnPage(s.csrf));
+      case "/license":
+        return html(licensePage(status().license ?? {}, licenseHistory(), s.csrf));
     }
     return html(`<p>No such page. <a href="/">Dashboard</a></p>`, 404);
   }
@@ -212,6 +217,32 @@ export function makeControlHandler(d: ControlDeps) {
       return html(settingsPage({ ...view, base: digest(current), diff, error: `The server refused the new configuration, so ${file} was put back and the old configuration keeps serving:\n${r.error ?? "(no reason given)"}` }, s.csrf), 422);
     }
     return html(settingsPage({ file, text, base: digest(text), notice: `Saved (previous file kept as ${backup}) and reloaded: generation ${r.generation ?? "?"} is serving.` }, s.csrf));
+  }
+
+  const licenseHistory = () =>
+    keyHistory(d.config()).slice(0, 20).map((file) => {
+      const st = judgeUpload(readFileSync(file), d.config(), configFile() ?? "kas.toml", new Date(now())).status;
+      return { file, text: st.license ? `${st.license.licensee}, serial ${st.license.serial}, ${st.message}` : st.message };
+    });
+
+  async function postLicense(body: Form, s: Session): Promise<Response> {
+    const bytes = body.files.get("file") ?? new TextEncoder().encode(body.fields.get("key") ?? "");
+    const page = (status: number, ok: boolean, text: string) => html(licensePage(d.status().license ?? {}, licenseHistory(), s.csrf, { ok, text }), status);
+    if (!bytes.length) return page(400, false, "no key given: choose the key file or paste it");
+    const judged = judgeUpload(bytes, d.config(), configFile() ?? "kas.toml", new Date(now()));
+    if (!judged.ok) return page(422, false, `Not installed: this key is ${judged.status.verdict}: ${judged.status.message}. The current key stays.`);
+    if (!d.reload) return page(501, false, "this server cannot reload from here");
+    let backup: string | undefined;
+    try {
+      backup = installKey(d.config(), bytes, new Date(now()));
+    } catch (e) {
+      return page(500, false, `cannot write ${d.config().license.key_file}: ${(e as Error).message} (the server's user needs write access to it and its directory)`);
+    }
+    d.log.info("control: license key of %s (serial %s) installed as %s", judged.status.license?.licensee, judged.status.license?.serial, d.config().license.key_file);
+    const r = await d.reload();
+    const kept = backup ? ` The previous key is kept as ${backup}.` : "";
+    if (!r.ok) return page(422, false, `The key was installed, but the reload was refused: ${r.error}.${kept}`);
+    return page(200, true, `Installed for ${judged.status.license?.licensee}: ${judged.status.message}.${kept}`);
   }
 
   async function postLearn(body: Form, s: Session): Promise<Response> {
