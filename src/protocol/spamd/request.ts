@@ -71,6 +71,11 @@ export class SpamdRequestReader {
 
   constructor(private limits: SpamdLimits) {}
 
+  /** Bytes held for the request so far (header block and body): the memory bound the fuzz test checks. */
+  get heldBytes(): number {
+    return this.head.reduce((n, b) => n + b.byteLength, 0) + this.body.reduce((n, b) => n + b.byteLength, 0);
+  }
+
   push(chunk: Uint8Array): ReadResult {
     if (this.done) return MORE; // bytes after the request (a trailing CRLF) are ignored
     if (!this.req) {
