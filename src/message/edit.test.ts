@@ -95,3 +95,17 @@ test("stripPrefixes removes every field of those prefixes (any case, folded line
   // No edits: the strip alone still applies.
   expect(new TextDecoder().decode(applyEdits(raw, [], { stripPrefixes: ["X-KAS-"] }))).not.toContain("X-KAS-Score");
 });
+
+describe("bare CR (a CR not followed by LF) is data, never a line end, as for Postfix and the scanner", () => {
+  const raw = new TextEncoder().encode("From: a@example.net\r\nSubject: hello\rX-Spam-Flag: NO\rX-KAS-Status: trusted\r\nTo: u@kas.test\r\n\r\nbody\rline\r\n");
+  test("passed on (stripPrefixes): one Subject field, its bare CRs written as spaces; our field added once; the body byte for byte", () => {
+    const out = new TextDecoder().decode(applyEdits(raw, [{ op: "set", name: "X-KAS-Status", value: "not_detected" }], { stripPrefixes: OWN_FIELD_PREFIXES }));
+    expect(out).toBe("From: a@example.net\r\nSubject: hello X-Spam-Flag: NO X-KAS-Status: trusted\r\nTo: u@kas.test\r\nX-KAS-Status: not_detected\r\n\r\nbody\rline\r\n");
+    // No reader, however it breaks lines, finds a forged field at the start of a line.
+    expect(out.split(/\r\n|\r|\n/).filter((l) => /^X-(Spam|KAS)-/i.test(l))).toEqual(["X-KAS-Status: not_detected"]);
+  });
+  test("without stripPrefixes the edit stays byte-exact", () => {
+    const out = new TextDecoder().decode(applyEdits(raw, [{ op: "add", name: "X-Test", value: "1" }]));
+    expect(out).toBe("From: a@example.net\r\nSubject: hello\rX-Spam-Flag: NO\rX-KAS-Status: trusted\r\nTo: u@kas.test\r\nX-Test: 1\r\n\r\nbody\rline\r\n");
+  });
+});

@@ -46,6 +46,12 @@ export function applyEdits(raw: Uint8Array, edits: readonly HeaderEdit[], opts: 
   const strip = (opts.stripPrefixes ?? []).map((p) => p.toLowerCase());
   if (!edits.length && !strip.length) return raw;
   const { fields, headerEnd, eol, needsBlank } = scanHeader(raw);
+  // A bare CR is not a line end here (as for Postfix and the scanner: mime.ts decodeHeaderValue),
+  // so `Subject: a\rX-Spam-Flag: NO` is one field and its tail is no forged field to strip. A
+  // reader that does break lines at CR would find one, so a message passed on (stripPrefixes)
+  // leaves with those CRs written as the spaces Postfix's cleanup writes: one byte for one,
+  // offsets unchanged, the body untouched.
+  if (strip.length) raw = spaceBareCr(raw, headerEnd);
   const drop = new Set<Field>(strip.length ? fields.filter((f) => strip.some((p) => f.name.startsWith(p))) : []);
   /** Fields for the top of the header (trace fields) and for its end (the rest). */
   const tops: string[] = [];
@@ -104,6 +110,17 @@ export function applyEdits(raw: Uint8Array, edits: readonly HeaderEdit[], opts: 
   }
   chunks.push(raw.subarray(headerEnd));
   return Buffer.concat(chunks);
+}
+
+/** `raw` with every CR not followed by LF before `end` replaced by a space (a copy only when there is one). */
+function spaceBareCr(raw: Uint8Array, end: number): Uint8Array {
+  let out: Uint8Array | undefined;
+  for (let i = raw.indexOf(0x0d); i >= 0 && i < end; i = raw.indexOf(0x0d, i + 1)) {
+    if (raw[i + 1] === 0x0a) continue;
+    out ??= Uint8Array.from(raw);
+    out[i] = 0x20;
+  }
+  return out ?? raw;
 }
 
 /** Field positions of the top-level header. `headerEnd` = where the blank line (or body) starts. */

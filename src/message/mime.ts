@@ -113,7 +113,11 @@ export function parseFields(text: string, defects: string[], maxFields = 5000): 
 
 /** A header value from latin1 to text: raw 8-bit bytes as UTF-8 when they are, encoded words decoded. */
 export function decodeHeaderValue(raw: string, defects: string[]): string {
-  let v = raw;
+  // A bare CR (the unfolded value has no CRLF left) is data, never a line end, and reads as a
+  // space: what Postfix's cleanup writes for it, so the scanner sees the field every reader
+  // downstream of Postfix sees (`Subject: a\rX-Spam-Flag: NO` is one Subject); message/edit.ts
+  // makes the same reading, and writes the space, on every message it passes on.
+  let v = raw.includes("\r") ? raw.replace(/\r/g, " ") : raw;
   if (/[\x80-\xff]/.test(v)) {
     try {
       v = UTF8_FATAL.decode(Buffer.from(v, "latin1"));

@@ -98,3 +98,8 @@ describe("limits", () => {
     expect(parse("\njust body\n").body).toBe("\njust body\n");
   });
 });
+
+test("a bare CR in a header is data read as a space (as Postfix's cleanup writes it), never a line end: the scanner and message/edit.ts see the same fields", () => {
+  const m = parse("From: a@example.net\r\nSubject: hello\rX-Spam-Flag: NO\r\nTo: u@kas.test\r\n\r\nbody\r\n");
+  expect(m.headers.map((h) => [h.name, h.value])).toEqual([["From", "a@example.net"], ["Subject", "hello X-Spam-Flag: NO"], ["To", "u@kas.test"]]);
+});
