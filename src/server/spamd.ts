@@ -12,7 +12,7 @@
 // failing, shutting down) → EX_TEMPFAIL: the client applies its own fallback (spamc without
 // -x passes the message unchanged, Exim defers unless /defer_ok), as with SpamAssassin.
 import type { KasConfig } from "../config/schema";
-import { parseCidr, type IpRange } from "../dns/ip";
+import type { IpRange } from "../dns/ip";
 import type { ErrorCode } from "../protocol/kas/reply";
 import type { LearnOp } from "../protocol/kas/learn";
 import { EX, type SpamdCode } from "../protocol/spamd/codes";
@@ -64,17 +64,15 @@ export function tellOp(r: SpamdRequest): { op: LearnOp } | { code: SpamdCode; te
   return { code: EX.UNAVAILABLE, text: "kas keeps no remote database: TELL with Set: local (learn) or Remove: local (forget)" };
 }
 
-const ranges = (list: readonly string[]) => list.map(parseCidr).filter((r): r is IpRange => !!r);
-
 export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
   // Parsed lists follow reloads: rebuilt when the config object changes.
   let seen: KasConfig | undefined;
-  let lists: { allow: ReturnType<typeof allowList>; learn: ReturnType<typeof allowList>; trusted: IpRange[] };
+  let lists: { allow: ReturnType<typeof allowList>; learn: ReturnType<typeof allowList>; trusted: readonly IpRange[] };
   const access = () => {
     const c = d.config();
     if (c !== seen) {
       seen = c;
-      lists = { allow: allowList(c.spamd.allow), learn: allowList(c.spamd.learn_allow), trusted: ranges(c.spamd.trusted_relays) };
+      lists = { allow: allowList(c.spamd.allow), learn: allowList(c.spamd.learn_allow), trusted: allowList(c.spamd.trusted_relays).ranges };
     }
     return lists;
   };

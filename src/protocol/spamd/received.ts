@@ -62,7 +62,7 @@ export function parseReceived(value: string): { ip?: string; helo?: string; envF
   const m = /^from\s+(\S+)(.*?)(?:\sby\s|;|$)/i.exec(value);
   if (!m) return {};
   const clause = m[2];
-  const lit = /\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]/.exec(m[1] + " " + clause.split(/\sby\s/i)[0]);
+  const lit = /\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]/.exec(`${m[1]} ${clause}`);
   const ip = lit ? parseIp(lit[1]) : undefined;
   const heloEq = /\bhelo=([^\s)]+)/i.exec(clause);
   const env = /envelope-from\s*[=]?\s*<([^<>\s]*)>/i.exec(value);

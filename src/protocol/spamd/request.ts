@@ -86,7 +86,7 @@ export class SpamdRequestReader {
       const r = this.readHead(all);
       if (r) return r;
       if (!this.req) return this.headBytes > MAX_HEAD_BYTES ? this.finish(fail(EX.PROTOCOL, `request header longer than ${MAX_HEAD_BYTES} bytes`)) : MORE;
-      return this.afterHead();
+      return this.addBody(new Uint8Array(0));
     }
     return this.addBody(chunk);
   }
@@ -164,10 +164,6 @@ export class SpamdRequestReader {
       this.bodyBytes = rest.byteLength;
     }
     return undefined;
-  }
-
-  private afterHead(): ReadResult {
-    return this.addBody(new Uint8Array(0));
   }
 
   private addBody(chunk: Uint8Array): ReadResult {
