@@ -2,6 +2,7 @@
 // report, the statistics store) to HTML, so they are tested without a server.
 import { barChart, esc, page, table } from "./html";
 import type { ScanMetrics } from "./metrics";
+import type { RuleRow } from "./rules";
 import { periodStart, type CountRow, type HistoryRow, type Period, type StatsStore } from "./stats";
 
 export function loginPage(opts: { error?: string; retryS?: number } = {}): string {
@@ -99,10 +100,18 @@ export function historyPage(rows: HistoryRow[], q: string, status: string, csrf:
   return page("History", `${form}<p>${rows.length} scans shown (newest first; message bodies are never kept).</p>${t}`, { path: "/history", csrf });
 }
 
-export function rulesPage(st: Record<string, any>, hits: Map<string, number>, csrf: string): string {
-  const rules = st.rules ?? {};
+export function rulesPage(st: Record<string, any>, rules: RuleRow[] | string, hits: Map<string, number>, csrf: string, result?: { ok: boolean; text: string }): string {
+  const r = result ? `<pre class="${result.ok ? "ok" : "err"}">${esc(result.text)}</pre>` : "";
+  const info = st.rules ?? {};
   const fr = st.rules_freshness ?? {};
-  const info = table(["version", "source", "digest", "age (days)", "installed"], [[esc(rules.version ?? fr.version), esc(rules.source ?? ""), `<code>${esc(String(rules.digest ?? "").slice(0, 16))}</code>`, esc(fr.ageDays ?? ""), esc(fr.installedAt ?? "")]]);
-  const rows = [...hits].sort((a, b) => b[1] - a[1]);
-  return page("Rules", `${info}<h2>Rule hits (since statistics began)</h2>${rows.length ? table(["symbol", "hits"], rows.map(([s, n]) => [`<code>${esc(s)}</code>`, n]), [false, true]) : "<p>No rule has fired yet.</p>"}`, { path: "/rules", csrf });
+  const head = table(["version", "source", "digest", "age (days)", "installed"], [[esc(info.version ?? fr.version), esc(info.source ?? ""), `<code>${esc(String(info.digest ?? "").slice(0, 16))}</code>`, esc(fr.ageDays ?? ""), esc(fr.installedAt ?? "")]]);
+  const warn = fr.stale && fr.warning ? `<p class="warn">${esc(fr.warning)}</p>` : "";
+  const actions = `<form method="post" action="/rules/update" style="display:inline"><input type="hidden" name="csrf" value="${esc(csrf)}"><button>Update now (kas update-db)</button></form> <form method="post" action="/rules/rollback" style="display:inline"><input type="hidden" name="csrf" value="${esc(csrf)}"><button>Roll back to the previous version</button></form>`;
+  const list =
+    typeof rules === "string"
+      ? `<p class="err">${esc(rules)}</p>`
+      : table(["rule", "kind", "score", "hits", "description"], rules.map((x) => [`<code>${esc(x.name)}</code>`, esc(x.kind), x.score, hits.get(x.name) ?? 0, esc(x.describe)]), [false, false, true, true, false]);
+  const extra = [...hits].filter(([n]) => typeof rules === "string" || !rules.some((x) => x.name === n));
+  const others = extra.length ? `<h2>Other symbols seen</h2>${table(["symbol", "hits"], extra.map(([n, c]) => [`<code>${esc(n)}</code>`, c]), [false, true])}` : "";
+  return page("Rules", `${r}${head}${warn}<p>${actions}</p><h2>Rules (${typeof rules === "string" ? "?" : rules.length}), with hits since statistics began</h2>${list}${others}`, { path: "/rules", csrf });
 }

@@ -12,6 +12,7 @@ import { checkPassword, cookies, crossSite, LoginLimiter, sameToken, SESSION_COO
 import { dashboardPage, historyPage, loginPage, rulesPage, statsPage, viewStarts } from "./pages";
 import { METRICS_CONTENT_TYPE, renderMetrics, type ScanMetrics } from "./metrics";
 import { installKey, judgeUpload, keyHistory } from "./license";
+import { ruleList, type RuleRow } from "./rules";
 import { learnPage, licensePage, noConfigFilePage, settingsPage } from "./pages-admin";
 import { checkConfigText, digest, lineDiff, readConfigFile, writeConfigFile } from "./settings";
 import { countsCsv, PERIODS, type Period, type StatsStore } from "./stats";
@@ -36,6 +37,8 @@ export interface ControlDeps {
   events?: () => { t: number; text: string }[];
   /** Reloads the server (as SIGHUP) and says whether the new configuration was taken. */
   reload?: () => Promise<{ ok: boolean; error?: string; generation?: number }>;
+  /** Runs `kas update-db ARGS` with the server's config; resolves with its exit code and output. */
+  runUpdate?: (args: string[]) => Promise<{ code: number; output: string }>;
   /** A filtering process learns a message (Pool.learn). */
   learn?: (op: LearnOp, raw: Uint8Array) => Promise<{ ok: true; reply: LearnReply } | { ok: false; message: string }>;
 }
@@ -141,6 +144,14 @@ export function makeControlHandler(d: ControlDeps) {
           return await postLearn(body, s);
         case "/license":
           return await postLicense(body, s);
+        case "/rules/update":
+        case "/rules/rollback": {
+          if (!d.runUpdate) return html(rulesView(s, { ok: false, text: "updates cannot be started from here" }), 501);
+          const args = path === "/rules/rollback" ? ["--rollback"] : [];
+          d.log.info("control: kas update-db %s started from the Control Center", args.join(" "));
+          const r = await d.runUpdate(args);
+          return html(rulesView(s, { ok: r.code === 0, text: `${["kas update-db", ...args].join(" ")} exited with ${r.code}${r.code === 0 ? "" : " (see the exit codes in kas update-db --help)"}\n${r.output.trim()}` }), r.code === 0 ? 200 : 502);
+        }
       }
     }
     if (req.method !== "GET" && req.method !== "HEAD") return text("method not allowed\n", 405);
@@ -169,8 +180,7 @@ export function makeControlHandler(d: ControlDeps) {
         return html(historyPage(d.stats.history({ q, status: st, limit: Number(url.searchParams.get("limit") ?? 200) }), q, st, s.csrf));
       }
       case "/rules":
-        d.stats?.flush();
-        return html(rulesPage(status(), d.stats?.hits() ?? new Map(), s.csrf));
+        return html(rulesView(s));
       case "/settings": {
         const file = configFile();
         if (!file) return html(noConfigFilePage(String(d.status().config), s.csrf));
@@ -218,6 +228,17 @@ export function makeControlHandler(d: ControlDeps) {
     }
     return html(settingsPage({ file, text, base: digest(text), notice: `Saved (previous file kept as ${backup}) and reloaded: generation ${r.generation ?? "?"} is serving.` }, s.csrf));
   }
+
+  const rulesView = (s: Session, result?: { ok: boolean; text: string }) => {
+    d.stats?.flush();
+    let rules: RuleRow[] | string;
+    try {
+      rules = ruleList(d.config());
+    } catch (e) {
+      rules = `cannot list the rules: ${(e as Error).message}`;
+    }
+    return rulesPage(status(), rules, d.stats?.hits() ?? new Map(), s.csrf, result);
+  };
 
   const licenseHistory = () =>
     keyHistory(d.config()).slice(0, 20).map((file) => {

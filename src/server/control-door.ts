@@ -10,6 +10,7 @@ import { ConfigError, StateError } from "../errors";
 import { logger } from "../log/index";
 import { parseAddress, type Address } from "../protocol/address";
 import { openListener, type ListenOptions, type Listener } from "./listeners";
+import { selfCommand } from "./self-exec";
 
 export interface ControlDoor {
   record(r: ScanRecord): void;
@@ -26,6 +27,21 @@ export function controlAddresses(config: KasConfig, source: string): Address[] {
   });
 }
 
+/** The longest an update started from the Rules page may run (mirrors × [update] timeout, then the reload wait). */
+const UPDATE_LIMIT_MS = 15 * 60_000;
+
+/**
+ * `kas update-db ARGS` as cron runs it, with the server's config file: the child installs,
+ * then tells this server to reload and waits for it, exactly as from the command line.
+ */
+export async function runUpdateDb(args: string[], configFile: unknown): Promise<{ code: number; output: string }> {
+  const config = typeof configFile === "string" && !configFile.startsWith("(") ? ["--config", configFile] : [];
+  const p = Bun.spawn(selfCommand(["update-db", ...args, ...config]), { stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" }, timeout: UPDATE_LIMIT_MS });
+  const [out, err] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
+  const code = await p.exited;
+  return { code, output: (out + err).slice(-20_000) };
+}
+
 /** Opens the Control Center when [control] listen names addresses; undefined when it is off. */
 export async function openControl(config: KasConfig, source: string, deps: Omit<ControlCenterOptions, "secure">, opts: ListenOptions): Promise<ControlDoor | undefined> {
   const addrs = controlAddresses(config, source);
@@ -39,7 +55,7 @@ export async function openControl(config: KasConfig, source: string, deps: Omit<
       throw new StateError(`[control] tls_${key} ${file}: ${(e as Error).message}`, "give a readable PEM file (the server's user must read it), or remove tls_cert and tls_key for plain HTTP");
     }
   }
-  const center: ControlCenter = controlCenter({ ...deps, secure: !!tls });
+  const center: ControlCenter = controlCenter({ runUpdate: (args) => runUpdateDb(args, deps.status().config), ...deps, secure: !!tls });
   const listeners: Listener[] = [];
   // Pages and /metrics are small; a form post (login, settings) is a few KB.
   const controlOpts: ListenOptions = { ...opts, maxRequestSize: 4 * 1024 * 1024, tls };
