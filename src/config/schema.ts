@@ -167,7 +167,7 @@ export const SCHEMA = {
       reserve_key_file: str("", "a renewal key that takes over when the key_file's key expires or is unusable (empty = none)"),
       trusted_issuers: strs([], "issuer public keys whose signatures are accepted: `kas-ed25519:<base64>` text or the path of a .pub file", publicKey),
       usage_file: str("", "database of the protected addresses seen (empty = <data_dir>/license/usage.sqlite)"),
-      max_recipients_counted: int(50, "new recipients one message may add to the licensed-address count; further new recipients of that message are not licensed (recipients counted before still are)", { min: 1, max: 100_000 }),
+      max_recipients_counted: int(10, "new recipients one message may add to the licensed-address count; further new recipients of that message are not licensed (recipients counted before still are); the message is still filtered when any recipient is licensed", { min: 1, max: 100_000 }),
     },
     "licensing: the signed key file, the issuers it may come from, the licensed-address count",
   ),
