@@ -151,6 +151,8 @@ test("allow: other client IPs get EX_NOPERM and a log line, nothing is scanned",
   const s = await door(`[spamd]\nallow = ["192.0.2.0/24"]`, spam);
   const r = await ask(s.port, req("CHECK"));
   expect(r).toBe("SPAMD/1.5 77 EX_NOPERM 127.0.0.1 may not use the spamd door: add it to [spamd] allow\r\n");
+  expect(await ask(s.port, "GARBAGE\r\n\r\n")).toStartWith("SPAMD/1.5 77 EX_NOPERM ");
+  expect(await ask(s.port, "PING SPAMC/1.5\r\n\r\n")).toStartWith("SPAMD/1.5 77 EX_NOPERM ");
   expect(s.seen).toHaveLength(0);
   expect(s.logs.some((l) => l.includes("refused") && l.includes("127.0.0.1"))).toBe(true);
 });

@@ -130,9 +130,10 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
   const handle = (s: Bun.Socket<Conn>, res: ReadResult) => {
     const c = s.data;
     if (res.kind === "more") return;
+    // A refused client learns only that, whatever it sent.
+    if (c.denied) return refuse(s, EX.NOPERM, `${c.peer} may not use the spamd door: add it to [spamd] allow`);
     if (res.kind === "error") return refuse(s, res.error.code, res.error.text);
     const r = res.request;
-    if (c.denied) return refuse(s, EX.NOPERM, `${c.peer} may not use the spamd door: add it to [spamd] allow`);
     if (r.command === "SKIP") return reply(s);
     if (r.command === "PING") return reply(s, encodePong());
     if (r.command === "TELL" && !access().learn.allows(c.peer === "unix" ? undefined : c.peer)) {
