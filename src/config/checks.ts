@@ -12,6 +12,16 @@ export const address: Check = (v) => {
   return typeof a === "string" ? a : undefined;
 };
 
+/** An address that must be TCP (a mail server: the SMTP client speaks TCP only). */
+export const tcpAddress: Check = (v) => {
+  const a = parseAddress(v);
+  if (typeof a === "string") return a;
+  return a.kind === "tcp" ? undefined : `${JSON.stringify(v)}: expected tcp:host:port`;
+};
+
+/** A mail address as SMTP takes it in RCPT TO / MAIL FROM (RFC 5321 §4.1.2, without the angle brackets). */
+export const mailbox: Check = (v) => (/^[^\s@<>",;]+@[A-Za-z0-9.-]+$/.test(v) ? undefined : `${JSON.stringify(v)}: expected a mail address like admin@example.com`);
+
 export const dnsServer: Check = (v) => (parseHostPort(v, 53) ? undefined : `${JSON.stringify(v)}: expected host or host:port (IPv6 as [::1]:53)`);
 
 export const ipRange: Check = (v) => (parseCidr(v) ? undefined : `${JSON.stringify(v)}: expected an IP address or CIDR range (192.0.2.0/24, 2001:db8::/32)`);

@@ -25,6 +25,8 @@ test.each([
   ["a Control Center without a password", `[control]\nlisten = ["tcp:127.0.0.1:2279"]\n`, [[undefined, "control.password_hash", "no password is: run `kas control passwd`"]]],
   ["both password_hash and password_file", `[control]\npassword_file = "/x"\npassword_hash = "$argon2id$v=19$m=65536,t=2,p=1$YWJj$YWJj"\n`, [[2, "control.password_file", "not both"]]],
   ["tls_cert without tls_key", `[control]\ntls_cert = "/c.pem"\n`, [[undefined, "control.tls_key", "needs both"]]],
+  ["[notify] smtp on a Unix socket", `[notify]\nsmtp = "unix:/run/smtp.sock"\n`, [[2, "notify.smtp", "expected tcp:host:port"]]],
+  ["[notify] admin that is not an address", `[notify]\nadmin = ["root"]\n`, [[2, "notify.admin", "expected a mail address"]]],
   ["a password_hash that is not argon2id", `[control]\npassword_hash = "hunter2"\n`, [[2, "control.password_hash", "expected an argon2id hash"]]],
 ])("refused: %s", (_what, text, want) => {
   const got = problems(text);

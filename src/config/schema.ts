@@ -1,7 +1,7 @@
 // The one configuration schema of kas (kas.toml). Every key: type, default, limits, one-line
 // doc. The loader validates against it, `kas config defaults` prints it, the README's config
 // table is generated from it. Add a key here and nowhere else.
-import { address, argon2Hash, dnsServer, ipRange, octalMode, publicKey } from "./checks";
+import { address, argon2Hash, dnsServer, ipRange, mailbox, octalMode, publicKey, tcpAddress } from "./checks";
 import { bool, choice, int, num, section, str, strs, tables, type InferSection } from "./spec";
 
 const KiB = 1024;
@@ -147,6 +147,20 @@ export const SCHEMA = {
       history_size: int(10_000, "scans kept in the History page (time, queue id, client IP, sender, recipients, status, score, symbols; never bodies)", { min: 0, max: 10_000_000 }),
     },
     "the Control Center: web UI, statistics, history and Prometheus metrics of kas serve",
+  ),
+  notify: section(
+    {
+      admin: strs([], "addresses mailed for every monitoring event (crash loop, processes not starting, stale rules, failing updates, license expiry, address limit, queue full); empty = log and Control Center only", mailbox),
+      smtp: str("tcp:127.0.0.1:25", "mail server the notifications are submitted to (tcp:host:port)", tcpAddress),
+      from: str("", "sender address of notification mails (empty = kas@<this host's name>)", mailbox),
+      starttls: choice(["auto", "required", "off"], "auto", "STARTTLS toward the mail server: auto (when offered), required (refuse to send without it), off"),
+      user: str("", "SMTP AUTH user name (empty = no authentication)"),
+      password_file: str("", "file holding the SMTP AUTH password (read at each mail; keep it mode 0600)"),
+      interval: num(3600, "seconds between two mails about the same kind of event (the log and the Control Center get every one)", { min: 60, max: 30 * 86_400 }),
+      update_failures: int(3, "consecutive failed `kas update-db` runs that raise an event", { min: 1, max: 1000 }),
+      crash_loop: int(5, "filtering-process crashes within 10 minutes that count as a crash loop", { min: 1, max: 10_000 }),
+    },
+    "monitoring: which events are mailed to the administrator, and through which mail server",
   ),
   update: section(
     {
