@@ -276,26 +276,32 @@ function multipartType(c: Ctx, sub: string, b: string): { value: string; delim: 
 
 function multipart(c: Ctx): string {
   const { r, recipe } = c;
-  const sub = r.pick(["mixed", "mixed", "mixed", "alternative", "alternative", "related", "related", "digest", "report", "signed"]);
+  // A digest changes the default type of its parts (RFC 2046 §5.1.5), which readers disagree on: a quirk.
+  const sub = quirk(c, 0.05) ? (recipe.push("digest"), "digest") : r.pick(["mixed", "mixed", "mixed", "alternative", "alternative", "related", "related", "report", "signed"]);
   const b = newBoundary(c);
   const { value, delim } = multipartType(c, sub, b);
+  // The delimiter quirks are drawn before the parts, so the parts' own quirks do not use up the budget first.
+  const likeLine = quirk(c, 0.1);
+  const preambleLike = quirk(c, 0.05);
+  const suffixAt = quirk(c, 0.05) ? 0 : -1;
+  const padded = quirk(c, 0.05) ? r.pick([" ", "\t", "  \t"]) : "";
+  const close = quirk(c, 0.08) ? r.int(2) : 2;
   const inner: Ctx = { ...c, depth: c.depth + 1, boundaries: [...c.boundaries, delim] };
   const n = 1 + r.int(4);
   const parts: string[] = [];
   for (let i = 0; i < n; i++) parts.push(sub === "digest" && r.chance(0.7) ? `\n${message(inner, false)}` : entity(inner));
-  const pad = () => (quirk(c, 0.05) ? (recipe.push("delimiter-padding"), r.pick([" ", "\t", "  \t"])) : "");
+  if (padded) recipe.push("delimiter-padding");
   let out = `Content-Type: ${value}\n\n`;
   if (r.chance(0.2)) out += `This is a multi-part message in MIME format.\n`;
-  if (quirk(c, 0.03)) (out += `--${delim}-not-a-delimiter\n`, recipe.push("preamble-delimiter-like"));
+  if (preambleLike) (out += `--${delim}-not-a-delimiter\n`, recipe.push("preamble-delimiter-like"));
   for (const [i, p] of parts.entries()) {
-    out += `--${delim}${pad()}\n${p}\n`;
-    if (i === 0 && quirk(c, 0.04)) (out += `--${delim}-def\nContent-Type: image/png\n\nnot a picture: ${words(r, ["ascii"], 5)}\n`, recipe.push("delimiter-like-line"));
-    if (quirk(c, 0.02)) (out += `--${delim}${r.pick(["x", "ABC", "_2"])}\n`, recipe.push("delimiter-suffix"));
+    out += `--${delim}${i === 0 ? padded : ""}\n${p}\n`;
+    if (i === 0 && likeLine) (out += `--${delim}-def\nContent-Type: image/png\n\nnot a picture: ${words(r, ["ascii"], 5)}\n`, recipe.push("delimiter-like-line"));
+    if (i === suffixAt) (out += `--${delim}${r.pick(["x", "ABC", "_2"])}\n`, recipe.push("delimiter-suffix"));
   }
-  const close = quirk(c, 0.1) ? r.int(2) : 2;
   if (close === 0) recipe.push("unterminated-multipart");
   else if (close === 1) (out += `--${delim}--junk after\n`, recipe.push("close-delimiter-suffix"));
-  else out += `--${delim}--${pad()}\n`;
+  else out += `--${delim}--${padded}\n`;
   if (r.chance(0.1)) out += `epilogue ${words(r, ["ascii"], 4)}\n`;
   return out;
 }
