@@ -62,8 +62,12 @@ const fail = (code: SpamdCode, text: string): ReadResult => ({ kind: "error", er
 
 /** Reads one request; feed it socket chunks with push(), and end() when the client shuts down its side. */
 export class SpamdRequestReader {
-  private head: Uint8Array[] = [];
+  /** The request line and header block so far, in one growing buffer (doubling: a client sending a byte at a time costs linear time). */
+  private head = new Uint8Array(0);
   private headBytes = 0;
+  /** Where the next search for a line end starts: bytes before it were looked at already. */
+  private scanFrom = 0;
+  private line?: { command: SpamdCommand; version: number; end: number };
   private req?: Omit<SpamdRequest, "body"> & { compress: boolean; length?: number };
   private body: Uint8Array[] = [];
   private bodyBytes = 0;
@@ -73,17 +77,14 @@ export class SpamdRequestReader {
 
   /** Bytes held for the request so far (header block and body): the memory bound the fuzz test checks. */
   get heldBytes(): number {
-    return this.head.reduce((n, b) => n + b.byteLength, 0) + this.body.reduce((n, b) => n + b.byteLength, 0);
+    return this.headBytes + this.body.reduce((n, b) => n + b.byteLength, 0);
   }
 
   push(chunk: Uint8Array): ReadResult {
     if (this.done) return MORE; // bytes after the request (a trailing CRLF) are ignored
     if (!this.req) {
-      this.head.push(chunk);
-      this.headBytes += chunk.byteLength;
-      const all = this.head.length === 1 ? chunk : Buffer.concat(this.head);
-      this.head = [all];
-      const r = this.readHead(all);
+      this.appendHead(chunk);
+      const r = this.readHead(this.head.subarray(0, this.headBytes));
       if (r) return r;
       if (!this.req) return this.headBytes > MAX_HEAD_BYTES ? this.finish(fail(EX.PROTOCOL, `request header longer than ${MAX_HEAD_BYTES} bytes`)) : MORE;
       return this.addBody(new Uint8Array(0));
@@ -101,34 +102,58 @@ export class SpamdRequestReader {
 
   private finish(r: ReadResult): ReadResult {
     this.done = true;
-    this.head = [];
+    this.head = new Uint8Array(0);
+    this.headBytes = 0;
     this.body = [];
     return r;
   }
 
+  private appendHead(chunk: Uint8Array): void {
+    const need = this.headBytes + chunk.byteLength;
+    if (need > this.head.byteLength) {
+      const grown = new Uint8Array(Math.max(need, this.head.byteLength * 2, 512));
+      grown.set(this.head.subarray(0, this.headBytes));
+      this.head = grown;
+    }
+    this.head.set(chunk, this.headBytes);
+    this.headBytes = need;
+  }
+
   /** Parses the head once the request line (PING/SKIP) or the blank line is there. */
   private readHead(all: Uint8Array): ReadResult | undefined {
-    const nl = all.indexOf(0x0a);
-    if (nl < 0) return all.byteLength > 256 ? this.finish(fail(EX.PROTOCOL, "request line longer than 256 bytes")) : undefined;
-    const first = latin1(all.subarray(0, nl)).replace(/\r$/, "");
-    const m = LINE.exec(first);
-    if (!m) return this.finish(fail(EX.PROTOCOL, `bad request line ${JSON.stringify(first.slice(0, 60))}: expected "<COMMAND> SPAMC/1.5"`));
-    if (!(COMMANDS as readonly string[]).includes(m[1])) return this.finish(fail(EX.PROTOCOL, `unknown command ${m[1]} (kas answers ${COMMANDS.join(", ")})`));
-    const command = m[1] as SpamdCommand;
-    const version = Number(`${Number(m[2])}.${m[3]}`);
-    if (BODYLESS.has(command)) {
-      this.req = { command, version, set: [], remove: [], compress: false };
-      this.done = true;
-      return { kind: "request", request: { command, version, set: [], remove: [], body: new Uint8Array(0) } };
+    if (!this.line) {
+      const nl = all.indexOf(0x0a, this.scanFrom);
+      if (nl < 0) {
+        this.scanFrom = all.byteLength;
+        return all.byteLength > 256 ? this.finish(fail(EX.PROTOCOL, "request line longer than 256 bytes")) : undefined;
+      }
+      const first = latin1(all.subarray(0, nl)).replace(/\r$/, "");
+      const m = LINE.exec(first);
+      if (!m) return this.finish(fail(EX.PROTOCOL, `bad request line ${JSON.stringify(first.slice(0, 60))}: expected "<COMMAND> SPAMC/1.5"`));
+      if (!(COMMANDS as readonly string[]).includes(m[1])) return this.finish(fail(EX.PROTOCOL, `unknown command ${m[1]} (kas answers ${COMMANDS.join(", ")})`));
+      const command = m[1] as SpamdCommand;
+      const version = Number(`${Number(m[2])}.${m[3]}`);
+      if (BODYLESS.has(command)) {
+        this.req = { command, version, set: [], remove: [], compress: false };
+        this.finish(MORE);
+        return { kind: "request", request: { command, version, set: [], remove: [], body: new Uint8Array(0) } };
+      }
+      this.line = { command, version, end: nl };
+      this.scanFrom = nl;
     }
+    const { command, version, end: nl } = this.line;
     // The blank line: "\n\n" or "\n\r\n" after the request line.
     let end = -1;
-    for (let i = nl; i >= 0 && i < all.byteLength; i = all.indexOf(0x0a, i + 1)) {
+    for (let i = all.indexOf(0x0a, this.scanFrom); i >= 0; i = all.indexOf(0x0a, i + 1)) {
       if (all[i + 1] === 0x0a) end = i + 2;
       else if (all[i + 1] === 0x0d && all[i + 2] === 0x0a) end = i + 3;
       if (end >= 0) break;
     }
-    if (end < 0) return undefined;
+    if (end < 0) {
+      // A line end split across chunks is looked at again with the next bytes.
+      this.scanFrom = Math.max(nl, all.byteLength - 3);
+      return undefined;
+    }
     if (end > MAX_HEAD_BYTES) return this.finish(fail(EX.PROTOCOL, `request header longer than ${MAX_HEAD_BYTES} bytes`));
     const lines = latin1(all.subarray(nl + 1, end)).split("\n").map((l) => l.replace(/\r$/, "")).filter((l) => l !== "");
     if (lines.length > MAX_HEADERS) return this.finish(fail(EX.PROTOCOL, `more than ${MAX_HEADERS} request headers`));
@@ -157,8 +182,9 @@ export class SpamdRequestReader {
     }
     if (req.length !== undefined && req.length > this.limits.maxBody) return this.finish(fail(EX.DATAERR, `message of ${req.length} bytes is larger than the server takes (${this.limits.maxBody}, [server] max_request_size)`));
     this.req = req;
-    const rest = all.subarray(end);
-    this.head = [];
+    const rest = all.slice(end);
+    this.head = new Uint8Array(0);
+    this.headBytes = 0;
     if (rest.byteLength) {
       if (!this.limits.discard) this.body.push(rest);
       this.bodyBytes = rest.byteLength;
