@@ -17,7 +17,7 @@
 // numbers are kept on the side of the threshold the flag says (see spamLine).
 import { formatScore } from "../../engine/verdict";
 import type { HeaderEdit, Hit } from "../../engine/types";
-import { applyEdits } from "../../message/edit";
+import { applyEdits, OWN_FIELD_PREFIXES } from "../../message/edit";
 import type { ScanReply } from "../kas/reply";
 import { codeName, EX, type SpamdCode } from "./codes";
 import type { SpamdCommand } from "./request";
@@ -27,8 +27,6 @@ const CRLF = "\r\n";
 
 /** Statuses that answer `Spam: True`; every other status (probable_spam included) is False. */
 export const SPAM_STATUSES: ReadonlySet<string> = new Set(["spam", "blacklisted"]);
-/** Header fields a sender may have forged; removed before kas writes its own. */
-export const OWN_FIELD_PREFIXES = ["x-spam-", "x-kas-"];
 const MAX_LEVEL = 50;
 
 export function encodeError(code: SpamdCode, text: string): Uint8Array {
@@ -75,34 +73,11 @@ export function reportText(v: Pick<ScanReply, "status" | "policy" | "hits">, lin
   ].join(CRLF);
 }
 
-/** Names of the top-level header fields of `raw` that start with one of `prefixes` (lower case). */
-export function fieldsWithPrefix(raw: Uint8Array, prefixes: readonly string[], maxBytes = 256 * 1024): string[] {
-  const found = new Set<string>();
-  const n = Math.min(raw.byteLength, maxBytes);
-  for (let i = 0; i < n; ) {
-    const nl = raw.indexOf(0x0a, i);
-    const end = nl < 0 || nl >= n ? n : nl + 1;
-    if (raw[i] === 0x0a || (raw[i] === 0x0d && raw[i + 1] === 0x0a)) break;
-    if (raw[i] !== 0x20 && raw[i] !== 0x09) {
-      const line = Buffer.from(raw.buffer, raw.byteOffset + i, Math.min(end - i, 200)).toString("latin1");
-      const colon = line.indexOf(":");
-      const name = colon > 0 ? line.slice(0, colon).trimEnd() : "";
-      if (!name || /[\x00-\x20\x7f-\xff]/.test(name)) break; // not a field: the header ended
-      const low = name.toLowerCase();
-      if (prefixes.some((p) => low.startsWith(p))) found.add(name);
-    }
-    i = end;
-  }
-  return [...found];
-}
-
-/** The edits of PROCESS/HEADERS: forged X-Spam-/X-KAS- fields go, kas's fields and the X-Spam-* ones spamd users filter on come. */
-export function spamdEdits(v: Pick<ScanReply, "status" | "hits" | "edits">, line: ReturnType<typeof spamLine>, raw: Uint8Array): HeaderEdit[] {
-  const removes: HeaderEdit[] = fieldsWithPrefix(raw, OWN_FIELD_PREFIXES).map((name) => ({ op: "remove", name }));
+/** The edits of PROCESS/HEADERS: kas's fields and the X-Spam-* ones spamd users filter on (forged copies are stripped by applyEdits). */
+export function spamdEdits(v: Pick<ScanReply, "status" | "hits" | "edits">, line: ReturnType<typeof spamLine>): HeaderEdit[] {
   const tests = v.hits.map((h) => h.name).join(",") || "none";
   const level = "*".repeat(Math.min(MAX_LEVEL, Math.max(0, Math.floor(Number(line.score)))));
   return [
-    ...removes,
     ...v.edits,
     ...(line.spam ? [{ op: "set" as const, name: "X-Spam-Flag", value: "YES" }] : []),
     { op: "set", name: "X-Spam-Score", value: line.score },
@@ -137,7 +112,8 @@ export function encodeVerdict(command: SpamdCommand, version: number, v: ScanRep
       break;
     case "PROCESS":
     case "HEADERS": {
-      const edited = applyEdits(raw, spamdEdits(v, line, raw));
+      // Every X-Spam-*/X-KAS-* field the message arrived with goes (also one hidden behind a bare CR).
+      const edited = applyEdits(raw, spamdEdits(v, line), { stripPrefixes: OWN_FIELD_PREFIXES });
       body = command === "PROCESS" ? edited : headerBlock(edited);
       break;
     }
