@@ -7,7 +7,8 @@ import type { ScanRequest } from "../engine/types";
 import { parseAddress, type Address } from "../protocol/address";
 import { makeHandler } from "./handler";
 import { EdgeGate, edgeLimits, isRefusal, type EdgeLimits, type Slot } from "./limits";
-import { openListener, type Listener } from "./listeners";
+import { openListener, openSocketListener, type Listener } from "./listeners";
+import { milterSocketHandler } from "./milter";
 import type { Dispatched } from "./pool";
 
 const L: EdgeLimits = { maxConnections: 4, maxConnectionsPerClient: 2, maxBytesInFlight: 1000, maxBytesPerClient: 600, maxRequestSize: 500 };
@@ -129,4 +130,41 @@ test("a body dribbled inside every data_timeout is cut at request_timeout (408) 
   expect(out).toContain("request_timeout 1s");
   expect(Date.now() - t0).toBeLessThan(3000);
   expect(gate.status().connections).toBe(0);
+});
+
+test("milter door: a connection over max_connections_per_client is closed at once (the MTA applies its milter_default_action); a closed one gives its slot back", async () => {
+  const config = parseConfig("[server]\nmax_connections_per_client = 1\n");
+  const gate = new EdgeGate(() => edgeLimits(config.server), () => {});
+  const warned: string[] = [];
+  const handler = milterSocketHandler({
+    config: () => config,
+    submit: async (r) => ok(r),
+    onScanned() {},
+    log: { info() {}, warn: (m, ...a) => warned.push(a.reduce<string>((s, x) => s.replace(/%[sd]/, String(x)), m)) },
+    track: (w) => w(),
+    gate,
+  });
+  const l = await openSocketListener({ kind: "tcp", host: "127.0.0.1", port: 0 }, handler, { socketMode: "0660", socketOwner: "" }, "milter");
+  open.push(l);
+  const port = Number(l.address.split(":").at(-1));
+  const connect = () => {
+    let closed!: () => void;
+    const gone = new Promise<void>((r) => (closed = r));
+    const sock = Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {}, close: () => closed(), error: () => closed() } });
+    return { sock, gone };
+  };
+  const first = connect();
+  await first.sock;
+  while (gate.status().connections < 1) await Bun.sleep(5);
+  const second = connect();
+  await second.gone; // closed by the server without a word
+  expect(warned.join("\n")).toContain("max_connections_per_client 1");
+  expect(gate.status()).toMatchObject({ connections: 1, refused: { client_connections: 1 } });
+  (await first.sock).end();
+  await first.gone;
+  while (gate.status().connections > 0) await Bun.sleep(5);
+  const third = connect();
+  await third.sock;
+  while (gate.status().connections < 1) await Bun.sleep(5);
+  (await third.sock).end();
 });
