@@ -212,6 +212,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       ...doors,
       config: () => current.config,
       log: logger("spamd"),
+      gate,
       learn: (op, raw) => pool.learn(op, raw),
       async track(work) {
         inflight++;

@@ -12,6 +12,7 @@ import type { Policy } from "../engine/policy";
 import type { Hit, ScanRequest, ScanResult, Status } from "../engine/types";
 import type { LearnOp } from "../protocol/kas/learn";
 import type { Learned } from "./job";
+import { EdgeGate, type EdgeLimits } from "./limits";
 import { openSocketListener, type Listener } from "./listeners";
 import type { Dispatched } from "./pool";
 import { spamdSocketHandler } from "./spamd";
@@ -28,7 +29,7 @@ function resultFor(r: ScanRequest, status: Status, hits: Hit[], policy: Policy):
 
 const GTUBE: Hit[] = [{ name: "GTUBE", score: 7.3, description: "the GTUBE test string" }];
 
-async function door(toml: string, answer: (r: ScanRequest, p: Policy) => Dispatched | Promise<Dispatched>, learn?: (op: LearnOp, raw: Uint8Array) => Learned) {
+async function door(toml: string, answer: (r: ScanRequest, p: Policy) => Dispatched | Promise<Dispatched>, learn?: (op: LearnOp, raw: Uint8Array) => Learned, gate?: EdgeGate) {
   const config: KasConfig = parseConfig(toml, "t.toml");
   const policy: Policy = { ...config.policy, name: "default" };
   const seen: ScanRequest[] = [];
@@ -42,6 +43,7 @@ async function door(toml: string, answer: (r: ScanRequest, p: Policy) => Dispatc
     onScanned: (line) => logs.push(line),
     log: { info: (m, ...a) => logs.push(fmt(m, a)), warn: (m, ...a) => logs.push(fmt(m, a)) },
     track: (w) => w(),
+    gate,
   });
   const l = await openSocketListener({ kind: "tcp", host: "127.0.0.1", port: 0 }, handler, { socketMode: "0660", socketOwner: "" }, "spamd", true);
   opened.push(l);
@@ -204,3 +206,24 @@ test("a client that stops mid-request is told EX_TIMEOUT after [server] data_tim
   expect(performance.now() - t0).toBeLessThan(9000);
   expect(s.seen).toHaveLength(0);
 });
+
+test("the edge gate: a connection over max_connections_per_client and a body over max_bytes_per_client get EX_TEMPFAIL; everything is given back at close", async () => {
+  const limits: EdgeLimits = { maxConnections: 10, maxConnectionsPerClient: 1, maxBytesInFlight: 1 << 20, maxBytesPerClient: 1000, maxRequestSize: 1 << 20 };
+  const gate = new EdgeGate(() => limits, () => {});
+  const s = await door(`[server]\ndata_timeout = 1`, ham, undefined, gate);
+  // One connection holds the client's only slot while it sends slowly...
+  const slow = ask(s.port, "CHECK SPAMC/1.5\r\nContent-length: 10\r\n\r\nabc", { keepOpen: true, ms: 10_000 });
+  await Bun.sleep(100);
+  expect(gate.status().connections).toBe(1);
+  expect(await ask(s.port, req("CHECK"))).toStartWith("SPAMD/1.5 75 EX_TEMPFAIL busy: 1 connections open from 127.0.0.1, max_connections_per_client 1");
+  limits.maxConnectionsPerClient = 5;
+  // ...a declared body over the client's byte cap is refused before it is read...
+  expect(await ask(s.port, `CHECK SPAMC/1.5\r\nContent-length: 5000\r\n\r\n`, { keepOpen: true })).toMatch(/^SPAMD\/1\.5 75 EX_TEMPFAIL 10 bytes in flight from 127\.0\.0\.1, max_bytes_per_client 1000\r\n$/);
+  // ...and so is a compressed one whose inflated size passes it.
+  const z = deflateSync(Buffer.alloc(4000, 0x41));
+  expect(await ask(s.port, Buffer.concat([Buffer.from(`CHECK SPAMC/1.5\r\nCompress: zlib\r\nContent-length: ${z.length}\r\n\r\n`), z]))).toContain(" 75 EX_TEMPFAIL ");
+  expect(s.seen).toHaveLength(0);
+  expect(await ask(s.port, req("CHECK"))).toStartWith("SPAMD/1.1 0 EX_OK");
+  await slow; // ends at data_timeout
+  expect(gate.status()).toMatchObject({ connections: 0, bytes_in_flight: 0 });
+}, 20_000);

@@ -8,7 +8,10 @@
 // (group policy) when it is an address, else no recipient is known.
 //
 // Who: [spamd] allow (default loopback) for everything, learn_allow (default nobody) also for
-// TELL; others get EX_NOPERM and a log line. No verdict (pool busy, every filtering process
+// TELL; others get EX_NOPERM and a log line. How much: the master's edge gate (limits.ts) gives
+// each connection a slot and reserves a request's bytes before they are read (the declared
+// Content-length at once, a body without one as it grows, an inflated body before it is
+// scanned); over a cap → EX_TEMPFAIL (busy) or EX_DATAERR (larger than max_request_size). No verdict (pool busy, every filtering process
 // failing, shutting down) → EX_TEMPFAIL: the client applies its own fallback (spamc without
 // -x passes the message unchanged, Exim defers unless /defer_ok), as with SpamAssassin.
 import type { KasConfig } from "../config/schema";
@@ -22,6 +25,7 @@ import { SpamdRequestReader, type ReadResult, type SpamdRequest } from "../proto
 import { allowList } from "./allow";
 import { dispatch, newRequestId, type DispatchDeps } from "./dispatch";
 import type { Learned } from "./job";
+import { isRefusal, type EdgeGate, type Refusal, type Slot } from "./limits";
 import type { DoorLog } from "./milter";
 
 export interface SpamdDoorDeps extends DispatchDeps {
@@ -31,6 +35,8 @@ export interface SpamdDoorDeps extends DispatchDeps {
   learn(op: LearnOp, raw: Uint8Array): Promise<Learned>;
   /** Wraps each request's work so SIGTERM can wait for it (the master's in-flight count). */
   track<T>(work: () => Promise<T>): Promise<T>;
+  /** The master's edge gate (connections and bytes per client and in total). */
+  gate?: EdgeGate;
 }
 
 interface Conn {
@@ -38,6 +44,9 @@ interface Conn {
   peer: string;
   /** Not in [spamd] allow: the request is read (body discarded) and answered EX_NOPERM. */
   denied: boolean;
+  slot?: Slot;
+  /** Bytes reserved on the slot so far. */
+  reserved: number;
   backlog: Uint8Array[];
   busy: boolean;
   /** The reply is written: close once the backlog is out. */
@@ -127,9 +136,25 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
     return encodeTell({ set: o === "learned" || o === "relearned", removed: o === "forgotten" });
   };
 
+  /** Reserves up to `bytes` for this connection's request; false (and the refusal sent) when the gate says no. */
+  const reserve = (s: Bun.Socket<Conn>, bytes: number): boolean => {
+    const c = s.data;
+    if (!c.slot || bytes <= c.reserved) return true;
+    const no: Refusal | undefined = c.slot.reserve(bytes - c.reserved);
+    if (no) {
+      refuse(s, no.code === "too_large" ? EX.DATAERR : EX.TEMPFAIL, no.message);
+      return false;
+    }
+    c.reserved = bytes;
+    return true;
+  };
+
   const handle = (s: Bun.Socket<Conn>, res: ReadResult) => {
     const c = s.data;
-    if (res.kind === "more") return;
+    if (res.kind === "more") {
+      if (!c.denied) reserve(s, Math.max(c.reader.declaredLength ?? 0, c.reader.heldBytes));
+      return;
+    }
     // A refused client learns only that, whatever it sent.
     if (c.denied) return refuse(s, EX.NOPERM, `${c.peer} may not use the spamd door: add it to [spamd] allow`);
     if (res.kind === "error") return refuse(s, res.error.code, res.error.text);
@@ -139,6 +164,7 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
     if (r.command === "TELL" && !access().learn.allows(c.peer === "unix" ? undefined : c.peer)) {
       return refuse(s, EX.NOPERM, `TELL is not allowed from ${c.peer}: add it to [spamd] learn_allow`);
     }
+    if (!reserve(s, r.body.byteLength)) return; // an inflated body is counted before it is scanned
     c.busy = true;
     s.timeout(0); // the client waits for us; that is not idleness
     void d
@@ -157,7 +183,10 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
       // A refused client still has its request read (not kept): spamc reports the refusal
       // (exit 77 with -x) only if it could finish writing; closing early gives it a reset.
       const denied = !access().allow.allows(peer === "unix" ? undefined : peer);
-      s.data = { reader: new SpamdRequestReader({ maxBody: cfg.server.max_request_size, discard: denied }), peer, denied, backlog: [], busy: false, ending: false, closed: false };
+      s.data = { reader: new SpamdRequestReader({ maxBody: cfg.server.max_request_size, discard: denied }), peer, denied, reserved: 0, backlog: [], busy: false, ending: false, closed: false };
+      const slot = d.gate?.enter(peer);
+      if (isRefusal(slot)) return refuse(s, EX.TEMPFAIL, `busy: ${slot.message}`);
+      s.data.slot = slot;
       s.timeout(Math.ceil(cfg.server.data_timeout));
     },
     data(s, chunk) {
@@ -179,6 +208,7 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
     },
     close(s) {
       s.data.closed = true;
+      s.data.slot?.leave();
     },
     error(s, err) {
       d.log.warn("door=spamd peer=%s: %s", s.data?.peer ?? "?", err.message);

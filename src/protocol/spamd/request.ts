@@ -75,6 +75,11 @@ export class SpamdRequestReader {
 
   constructor(private limits: SpamdLimits) {}
 
+  /** The body size the client declared (Content-length), once the header block is read: the door reserves it before reading it. */
+  get declaredLength(): number | undefined {
+    return this.req?.length;
+  }
+
   /** Bytes held for the request so far (header block and body): the memory bound the fuzz test checks. */
   get heldBytes(): number {
     return this.headBytes + this.body.reduce((n, b) => n + b.byteLength, 0);
