@@ -15,6 +15,7 @@ export const root = kasCommand({
     control: lazy(() => import("./control")),
     filter: lazy(() => import("./filter")),
     learn: lazy(() => import("./learn")),
+    notify: lazy(() => import("./notify")),
     "license-check": lazy(() => import("./license-check")),
     rules: lazy(() => import("./rules")),
     scan: lazy(() => import("./scan")),

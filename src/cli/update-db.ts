@@ -4,7 +4,7 @@
 // a summary on a terminal; --verbose says every step. The pipeline is update/pipeline.ts.
 import { readFileSync } from "node:fs";
 import pkg from "../../package.json";
-import { UsageError } from "../errors";
+import { KasError, UsageError } from "../errors";
 import { CONFIG_ARG, kasCommand } from "./command";
 import { UPDATE_EXIT_DOCS } from "../update/exit";
 
@@ -82,7 +82,16 @@ const cmd = kasCommand({
     configureLog({ level: args.verbose ? "debug" : tty ? "info" : "warn", format: config.log.format });
     const log = logger("update");
     const deps = await makeDeps(config, source, log, tty && !args.verbose);
-    const r = args.rollback ? await rollbackDb(config, deps) : await updateDb(config, deps, { sources: args.source ? [args.source as string] : undefined });
+    const { recordRun } = await import("../update/last-run");
+    let r;
+    try {
+      r = args.rollback ? await rollbackDb(config, deps) : await updateDb(config, deps, { sources: args.source ? [args.source as string] : undefined });
+    } catch (e) {
+      // The server's monitoring counts failed runs in a row (update/last-run.ts).
+      if (!args.rollback && e instanceof KasError) recordRun(config, e.exitCode, e.message);
+      throw e;
+    }
+    if (!args.rollback) recordRun(config, r.code, r.message);
     if (tty || args.verbose) console.log(r.message);
     const now = new Date();
     const f = rulesFreshness(config, now);

@@ -13,7 +13,7 @@ import { StatsStore } from "./stats";
 export const statsPath = (config: Pick<KasConfig, "data_dir">) => join(config.data_dir, "stats", "stats.sqlite");
 const FLUSH_MS = 1000;
 
-export interface ControlCenterOptions extends Pick<ControlDeps, "config" | "status" | "reload" | "learn" | "runUpdate"> {
+export interface ControlCenterOptions extends Pick<ControlDeps, "config" | "status" | "reload" | "learn" | "runUpdate" | "events"> {
   secure: boolean;
 }
 

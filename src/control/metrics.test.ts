@@ -13,6 +13,7 @@ const STATUS = {
   rules_freshness: { version: "12", ageDays: 2.5, stale: false },
   license: { verdict: "expiring", days_left: 6, addresses_used: 40, max_addresses: 50 },
   spf: { cacheHits: 7, cacheMisses: 3 },
+  update_run: { at: "2030-01-01T00:00:10.000Z", code: 2, failures: 3, last_ok: "2029-12-30T00:00:00.000Z" },
 };
 
 test("scans by status and policy, errors by kind, latency histogram, pool, rules, license, DNS cache", () => {
@@ -41,6 +42,10 @@ test("scans by status and policy, errors by kind, latency histogram, pool, rules
   expect(sampleValue(f, "kas_license_valid", { verdict: "expiring" })).toBe(1);
   expect(sampleValue(f, "kas_dns_cache_hits_total")).toBe(7);
   expect(sampleValue(f, "kas_dns_cache_misses_total")).toBe(3);
+  expect(sampleValue(f, "kas_update_last_exit_code")).toBe(2);
+  expect(sampleValue(f, "kas_update_consecutive_failures")).toBe(3);
+  expect(sampleValue(f, "kas_update_last_run_timestamp_seconds")).toBe(Date.UTC(2030, 0, 1, 0, 0, 10) / 1000);
+  expect(sampleValue(f, "kas_update_last_success_timestamp_seconds")).toBe(Date.UTC(2029, 11, 30) / 1000);
 });
 
 test("a member the status lacks leaves its metrics out instead of inventing zeros", () => {

@@ -57,6 +57,8 @@ export interface MetricsStatus {
   rules_freshness?: { version?: string; ageDays?: number; stale?: boolean };
   license?: { verdict?: string; days_left?: number | null; addresses_used?: number | null; max_addresses?: number | null };
   spf?: { cacheHits?: number; cacheMisses?: number; queries?: number; entries?: number };
+  /** The last `kas update-db` run (update/last-run.ts). */
+  update_run?: { at: string; code: number; failures: number; last_ok?: string };
   bayes?: { spam?: number; ham?: number };
 }
 
@@ -107,6 +109,13 @@ export function renderMetrics(m: ScanMetrics, st: MetricsStatus): string {
     o.family("kas_rules_info", "gauge", "The rule database in use (value 1).", [[{ version: String(st.rules?.version ?? f.version ?? "") }, 1]]);
     if (f.ageDays !== undefined) o.family("kas_rules_age_days", "gauge", "Days since the publisher created the installed rule database.", [[{}, f.ageDays]]);
     o.family("kas_rules_stale", "gauge", "1 when the rule database is older than [update] max_age_days (or no update is installed while mirrors are configured).", [[{}, f.stale ? 1 : 0]]);
+  }
+  const u = st.update_run;
+  if (u) {
+    o.family("kas_update_last_run_timestamp_seconds", "gauge", "When the last kas update-db run ended (Unix time).", [[{}, Date.parse(u.at) / 1000]]);
+    o.family("kas_update_last_exit_code", "gauge", "Exit code of the last kas update-db run (0 installed, 1 up to date, else failed: kas update-db --help).", [[{}, u.code]]);
+    o.family("kas_update_consecutive_failures", "gauge", "Failed kas update-db runs in a row.", [[{}, u.failures]]);
+    if (u.last_ok) o.family("kas_update_last_success_timestamp_seconds", "gauge", "When kas update-db last succeeded (Unix time).", [[{}, Date.parse(u.last_ok) / 1000]]);
   }
   const l = st.license;
   if (l) {

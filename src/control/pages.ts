@@ -19,7 +19,13 @@ const mb = (bytes: unknown) => (typeof bytes === "number" ? `${(bytes / 1048576)
 
 // The status report is the master's own JSON (GET /v1/status): read defensively, a member a
 // service does not provide is shown as absent, not as an error.
-export function dashboardPage(st: Record<string, any>, metrics: ScanMetrics, csrf: string, now: number, events: { t: number; text: string }[] = []): string {
+/** What the monitor says (notify/notifier.ts): conditions present now, and what was reported. */
+export interface DashboardEvents {
+  active: { severity: string; subject: string }[];
+  recent: { t: number; severity: string; subject: string; mail?: string }[];
+}
+
+export function dashboardPage(st: Record<string, any>, metrics: ScanMetrics, csrf: string, now: number, events: DashboardEvents = { active: [], recent: [] }): string {
   const pool = st.pool ?? {};
   const workers: Record<string, any>[] = pool.workers ?? [];
   const lic = st.license ?? {};
@@ -37,7 +43,8 @@ export function dashboardPage(st: Record<string, any>, metrics: ScanMetrics, csr
     st.spf ? `<div class="card"><b>SPF / DNS service</b><br>${esc(st.spf.evaluations ?? 0)} evaluations, mean ${esc(Math.round(st.spf.meanMs ?? 0))} ms<br>DNS cache ${esc(st.spf.cacheHits ?? 0)} hits / ${esc(st.spf.cacheMisses ?? 0)} misses</div>` : `<div class="card"><b>SPF / DNS service</b><br>off</div>`,
     st.bayes ? `<div class="card"><b>Bayes</b><br>learned ${esc(st.bayes.spam ?? 0)} spam, ${esc(st.bayes.ham ?? 0)} ham</div>` : "",
   ].join("");
-  const ev = events.length ? `<h2>Events</h2>${table(["time", "event"], events.slice(-20).reverse().map((e) => [esc(new Date(e.t).toISOString()), esc(e.text)]))}` : "";
+  const active = events.active.length ? `<div class="err">${events.active.map((e) => `<div class="${e.severity === "error" ? "bad" : "warn"}">${esc(e.subject)}</div>`).join("")}</div>` : "";
+  const ev = events.recent.length ? `<h2>Events</h2>${table(["time (UTC)", "event", "mail"], events.recent.slice(-20).reverse().map((e) => [esc(new Date(e.t).toISOString().replace("T", " ").slice(0, 19)), `<span class="${e.severity === "error" ? "bad" : "warn"}">${esc(e.subject)}</span>`, esc(e.mail ?? "sending…")]))}` : "";
   const chart = barChart(hour.map((m) => new Date(m.minute).toISOString().slice(11, 16)), new Map([["messages", hour.map((m) => m.n)]]), { height: 140 });
   const lat = hour.filter((m) => m.n).map((m) => m.meanMs);
   const wtable = table(
@@ -45,7 +52,7 @@ export function dashboardPage(st: Record<string, any>, metrics: ScanMetrics, csr
     workers.map((w) => [esc(w.id), esc(w.pid), esc(w.generation), esc(w.state), `${esc(w.messages)} / ${esc(w.max_messages)}`, esc(mb(w.rss)), esc(ago(w.started, now))]),
     [true, true, true, false, true, true, false],
   );
-  return page("Dashboard", `${cards}<h2>Throughput, last hour (per minute)</h2>${chart}<p>mean latency over the hour: ${lat.length ? Math.round(lat.reduce((a, b) => a + b, 0) / lat.length) : 0} ms</p><h2>Filtering processes</h2>${wtable}${ev}`, { path: "/", csrf });
+  return page("Dashboard", `${active}${cards}<h2>Throughput, last hour (per minute)</h2>${chart}<p>mean latency over the hour: ${lat.length ? Math.round(lat.reduce((a, b) => a + b, 0) / lat.length) : 0} ms</p><h2>Filtering processes</h2>${wtable}${ev}`, { path: "/", csrf });
 }
 
 /** How far back each view goes and how its period starts are labelled. */

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import type { KasConfig } from "../config/schema";
 import { inNetwork, parseCidr, parseIp } from "../dns/ip";
 import { checkPassword, cookies, crossSite, LoginLimiter, sameToken, SESSION_COOKIE, sessionCookie, Sessions, type Session } from "./auth";
-import { dashboardPage, historyPage, loginPage, rulesPage, statsPage, viewStarts } from "./pages";
+import { dashboardPage, historyPage, loginPage, rulesPage, statsPage, viewStarts, type DashboardEvents } from "./pages";
 import { METRICS_CONTENT_TYPE, renderMetrics, type ScanMetrics } from "./metrics";
 import { installKey, judgeUpload, keyHistory } from "./license";
 import { ruleList, type RuleRow } from "./rules";
@@ -17,6 +17,7 @@ import { learnPage, licensePage, noConfigFilePage, settingsPage } from "./pages-
 import { checkConfigText, digest, lineDiff, readConfigFile, writeConfigFile } from "./settings";
 import { countsCsv, PERIODS, type Period, type StatsStore } from "./stats";
 import type { LearnOp, LearnReply } from "../protocol/kas/learn";
+import { readLastRun } from "../update/last-run";
 
 export interface ControlLog {
   info(msg: string, ...a: unknown[]): void;
@@ -33,8 +34,8 @@ export interface ControlDeps {
   secure: boolean;
   log: ControlLog;
   now?: () => number;
-  /** Recent notification events for the dashboard. */
-  events?: () => { t: number; text: string }[];
+  /** The monitor's conditions and reports for the dashboard. */
+  events?: () => DashboardEvents;
   /** Reloads the server (as SIGHUP) and says whether the new configuration was taken. */
   reload?: () => Promise<{ ok: boolean; error?: string; generation?: number }>;
   /** Runs `kas update-db ARGS` with the server's config; resolves with its exit code and output. */
@@ -107,6 +108,7 @@ export function makeControlHandler(d: ControlDeps) {
     const st = d.status();
     // RSS is read here, not by the pool: only the dashboard needs it, and /proc reads cost.
     if (st.pool?.workers) st.pool.workers = st.pool.workers.map((w: Record<string, any>) => ({ ...w, rss: rssOf(w.pid) }));
+    st.update_run ??= readLastRun(d.config());
     return st;
   };
 
@@ -158,7 +160,7 @@ export function makeControlHandler(d: ControlDeps) {
     const period = (PERIODS as readonly string[]).includes(url.searchParams.get("period") ?? "") ? (url.searchParams.get("period") as Period) : "day";
     switch (path) {
       case "/":
-        return html(dashboardPage(status(), d.metrics, s.csrf, t, d.events?.() ?? []));
+        return html(dashboardPage(status(), d.metrics, s.csrf, t, d.events?.()));
       case "/api/status":
         return text(JSON.stringify(status()) + "\n", 200, "application/json");
       case "/stats":

@@ -1,5 +1,5 @@
-// The Control Center's listeners ([control] listen): the master opens them here (only server/
-// listens, DESIGN §4) with the handler from control/. Plain HTTP, or HTTPS when tls_cert and
+// The Control Center's listeners ([control] listen) and the monitor ([notify]): the master
+// opens them here (only server/ listens or spawns, DESIGN §4) with the handler from control/. Plain HTTP, or HTTPS when tls_cert and
 // tls_key are set; the client address each request came from is what [control] allow and
 // metrics_allow are checked against (a Unix-socket client has none: the socket mode decides).
 import type { KasConfig } from "../config/schema";
@@ -9,6 +9,9 @@ import { readFileSync } from "node:fs";
 import { ConfigError, StateError } from "../errors";
 import { logger } from "../log/index";
 import { parseAddress, type Address } from "../protocol/address";
+import { sendNotification } from "../control/notify/mail";
+import { Notifier } from "../control/notify/notifier";
+import { readLastRun } from "../update/last-run";
 import { openListener, type ListenOptions, type Listener } from "./listeners";
 import { selfCommand } from "./self-exec";
 
@@ -42,28 +45,59 @@ export async function runUpdateDb(args: string[], configFile: unknown): Promise<
   return { code, output: (out + err).slice(-20_000) };
 }
 
-/** Opens the Control Center when [control] listen names addresses; undefined when it is off. */
-export async function openControl(config: KasConfig, source: string, deps: Omit<ControlCenterOptions, "secure">, opts: ListenOptions): Promise<ControlDoor | undefined> {
+/** The monitor's first look comes soon after the start (a license expiring tomorrow is news now), then every 30 s. */
+export const MONITOR_FIRST_MS = 2000;
+export const MONITOR_EVERY_MS = 30_000;
+/** Shutdown waits this long for notification mails still being submitted. */
+const MAIL_DRAIN_MS = 5000;
+
+/**
+ * Starts the monitor (notifications: log, dashboard, mail to [notify] admin; always on) and,
+ * when [control] listen names addresses, the Control Center's listeners.
+ */
+export async function openControl(config: KasConfig, source: string, deps: Omit<ControlCenterOptions, "secure" | "events">, opts: ListenOptions): Promise<ControlDoor> {
   const addrs = controlAddresses(config, source);
-  if (!addrs.length) return undefined;
+  const notifier = new Notifier({ config: deps.config, status: deps.status, lastRun: () => readLastRun(deps.config()), send: sendNotification, log: logger("notify") });
+  const look = () => {
+    try {
+      notifier.tick();
+    } catch (e) {
+      logger("notify").error("monitoring failed: %s", e instanceof Error ? (e.stack ?? e.message) : e);
+    }
+  };
+  let timer: ReturnType<typeof setTimeout> = setTimeout(function again() {
+    look();
+    timer = setTimeout(again, MONITOR_EVERY_MS);
+    timer.unref?.();
+  }, MONITOR_FIRST_MS);
+  timer.unref?.();
+  const stopMonitor = async () => {
+    clearTimeout(timer);
+    await Promise.race([Promise.all(notifier.pending), Bun.sleep(MAIL_DRAIN_MS)]);
+  };
+  if (!addrs.length) return { record() {}, listeners: [], stop: stopMonitor };
+
   const c = config.control;
   const tls = c.tls_cert && c.tls_key ? { cert: c.tls_cert, key: c.tls_key } : undefined;
   for (const [key, file] of Object.entries(tls ?? {})) {
     try {
       readFileSync(file);
     } catch (e) {
+      await stopMonitor();
       throw new StateError(`[control] tls_${key} ${file}: ${(e as Error).message}`, "give a readable PEM file (the server's user must read it), or remove tls_cert and tls_key for plain HTTP");
     }
   }
-  const center: ControlCenter = controlCenter({ runUpdate: (args) => runUpdateDb(args, deps.status().config), ...deps, secure: !!tls });
+  const events = () => ({ active: notifier.active, recent: notifier.recent });
+  const center: ControlCenter = controlCenter({ runUpdate: (args) => runUpdateDb(args, deps.status().config), ...deps, events, secure: !!tls });
   const listeners: Listener[] = [];
-  // Pages and /metrics are small; a form post (login, settings) is a few KB.
+  // Pages and /metrics are small; a form post (settings, a key, a message to learn) a few MB at most.
   const controlOpts: ListenOptions = { ...opts, maxRequestSize: 4 * 1024 * 1024, tls };
   try {
     for (const a of addrs) listeners.push(await openListener(a, (req, server) => center.handler(req, server.requestIP(req)?.address || undefined), controlOpts));
   } catch (e) {
     for (const l of listeners) await l.stop(true);
     center.close();
+    await stopMonitor();
     throw e;
   }
   logger("control").info("Control Center on %s%s", listeners.map((l) => l.address).join(", "), tls ? " (HTTPS)" : "");
@@ -73,6 +107,7 @@ export async function openControl(config: KasConfig, source: string, deps: Omit<
     async stop() {
       await Promise.all(listeners.map((l) => l.stop(true)));
       center.close();
+      await stopMonitor();
     },
   };
 }
