@@ -236,6 +236,11 @@ describe("reply", () => {
     expect(m).toEqual({ remove_headers: { "X-B": 0 }, add_headers: { "X-A": [{ value: "1" }, { value: "2" }], "X-B": { value: "new" } } });
   });
 
+  test("milter: a field named like an object member is data, not a prototype", () => {
+    const m = milterOf(v({ edits: [{ op: "add", name: "__proto__", value: "x" }, { op: "add", name: "constructor", value: "y" }] }), []);
+    expect(JSON.stringify(m)).toBe('{"add_headers":{"__proto__":{"value":"x"},"constructor":{"value":"y"}}}');
+  });
+
   test("milter: long values are folded, non-ASCII as an RFC 2047 word, no CR", () => {
     const m = milterOf(v({ edits: [{ op: "set", name: "X-KAS-Hits", value: Array.from({ length: 30 }, (_, i) => `RULE_${i}`).join(" ") }, { op: "set", name: "X-Note", value: "größer\r\nzwei" }] }), [])!;
     const hits = m.add_headers!["X-KAS-Hits"] as { value: string };

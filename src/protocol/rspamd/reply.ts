@@ -117,14 +117,16 @@ export function milterOf(v: ScanReply, fields: readonly RawField[]): MilterBlock
   const block: MilterBlock = {};
   if (remove.size) block.remove_headers = Object.fromEntries([...remove.values()].map((n) => [n, 0]));
   if (adds.length) {
-    const add: Record<string, HeaderValue[]> = {};
+    // Keyed by lower-cased name (a Map: a field name is data, even "__proto__"), shown as first written.
+    const add = new Map<string, { name: string; list: HeaderValue[] }>();
     let top = 0;
     for (const a of adds) {
       const hv: HeaderValue = { value: wireValue(a.name, a.value), ...(isTraceField(a.name) ? { order: top++ } : {}) };
-      const key = Object.keys(add).find((k) => k.toLowerCase() === a.name.toLowerCase()) ?? a.name;
-      (add[key] ??= []).push(hv);
+      const k = a.name.toLowerCase();
+      const e = add.get(k) ?? add.set(k, { name: a.name, list: [] }).get(k)!;
+      e.list.push(hv);
     }
-    block.add_headers = Object.fromEntries(Object.entries(add).map(([k, list]) => [k, list.length === 1 ? list[0] : list]));
+    block.add_headers = Object.fromEntries([...add.values()].map((e) => [e.name, e.list.length === 1 ? e.list[0] : e.list]));
   }
   return block.add_headers || block.remove_headers ? block : undefined;
 }

@@ -69,7 +69,7 @@ export const H = {
 
 export interface RspamdHead {
   envelope: Envelope;
-  /** Read, without effect on the scan: named in the log so an admin sees what the MTA sent. */
+  /** Read and checked like the rest, but kas has no counterpart for them: they change nothing. */
   ignored: { user?: string; hostname?: string; passAll: boolean; settingsId?: string };
 }
 
