@@ -9,5 +9,3 @@ const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r" };
 export function escapeControls(s: string): string {
   return s.replace(CONTROLS, (c) => NAMED[c] ?? (c.charCodeAt(0) <= 0xff ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : `\\u${c.charCodeAt(0).toString(16)}`));
 }
-
-export const hasControls = (s: string): boolean => /[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]/.test(s);
