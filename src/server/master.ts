@@ -225,7 +225,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     });
     for (const a of spamdAddrs) spamdListeners.push(await openSocketListener(a, spamd, opts, "spamd", true));
     listeners.push(...spamdListeners);
-    const rspamd = makeRspamdHandler({ ...doors, config: () => current.config, log: logger("rspamd"), learn: (op, raw) => pool.learn(op, raw) });
+    const rspamd = makeRspamdHandler({ ...doors, gate, config: () => current.config, log: logger("rspamd"), learn: (op, raw) => pool.learn(op, raw) });
     const rspamdHandler = async (req: Request, server: Bun.Server<undefined>) => {
       inflight++;
       try {

@@ -10,6 +10,7 @@ import type { Policy } from "../engine/policy";
 import type { ScanRequest, ScanResult, Status } from "../engine/types";
 import type { LearnOp } from "../protocol/kas/learn";
 import type { Learned } from "./job";
+import { EdgeGate, edgeLimits } from "./limits";
 import { openListener, type Listener } from "./listeners";
 import type { Dispatched } from "./pool";
 import { makeRspamdHandler, rspamdListenOptions } from "./rspamd";
@@ -42,6 +43,7 @@ async function door(toml: string, answer: (r: ScanRequest, p: Policy) => Dispatc
     learn: async (op, raw) => (d.learned.push([op, new TextDecoder().decode(raw)]), learn ? learn() : { ok: true, generation: 1, workerPid: 9, reply: { version: 1, outcome: "learned", spam: op === "spam" ? 1 : 0, ham: op === "ham" ? 1 : 0 } }),
     onScanned: (line) => d.logs.push(line),
     log: { info: (m, ...a) => d.logs.push(fmt(m, a)), warn: (m, ...a) => d.logs.push(fmt(m, a)) },
+    gate: new EdgeGate(() => edgeLimits(config.server)),
   });
   const l = await openListener({ kind: "tcp", host: "127.0.0.1", port: 0 }, handler, rspamdListenOptions({ socketMode: "0660", socketOwner: "", maxRequestSize: config.server.max_request_size, dataTimeoutS: 2 }));
   opened.push(l);
@@ -120,6 +122,20 @@ test("no verdict: the pool's failure as an error object with its HTTP status (th
   const r = await post(d, "/checkv2");
   expect(r.status).toBe(503);
   expect(r.json).toEqual({ error: "busy: every filtering process is busy" });
+});
+
+test("the edge gate: a message over max_bytes_per_client is refused with 503 busy before it is scanned or learned", async () => {
+  const d = await door('[server]\nmax_bytes_per_client = 1024\n[rspamd]\nlearn_allow = ["127.0.0.1"]\n');
+  const big = MSG + "x".repeat(2000);
+  for (const path of ["/checkv2", "/learnspam"]) {
+    const r = await post(d, path, {}, big);
+    expect(r.status).toBe(503);
+    expect(r.json.error).toMatch(/max_bytes_per_client 1024/);
+  }
+  expect(d.seen).toHaveLength(0);
+  expect(d.learned).toHaveLength(0);
+  // The slot was given back: a small message from the same client goes through.
+  expect((await post(d, "/checkv2")).status).toBe(200);
 });
 
 test("a client outside [rspamd] allow gets 403 and a log line; nothing is scanned", async () => {
