@@ -30,7 +30,7 @@
 // X-Spam-* fields already in the message are removed: a sender cannot forge a verdict.
 // Pure encode: no sockets, no engine.
 import type { Hit } from "../../engine/types";
-import { fieldText, isTraceField } from "../../message/edit";
+import { fieldText, isTraceField, OWN_FIELD_PREFIXES } from "../../message/edit";
 import { latin1, parseFields, splitEntity, type RawField } from "../../message/mime";
 import type { ScanReply } from "../kas/reply";
 import type { LearnReply } from "../kas/learn";
@@ -38,8 +38,8 @@ import type { LearnReply } from "../kas/learn";
 export const RSPAMD_ACTIONS = ["no action", "greylist", "add header", "rewrite subject", "soft reject", "reject"] as const;
 export type RspamdAction = (typeof RSPAMD_ACTIONS)[number];
 
-/** Fields a sender must not be able to forge (as the milter door: protocol/milter/actions.ts). */
-const FORGED_PREFIXES = ["x-kas-", "x-spam-"];
+/** Fields a sender must not be able to forge: the same prefixes every door removes (message/edit.ts). */
+const FORGED_PREFIXES = OWN_FIELD_PREFIXES.map((p) => p.toLowerCase());
 const SPAMMY: ReadonlySet<string> = new Set(["spam", "probable_spam", "blacklisted"]);
 /** The header fields the reply looks at: enough for any real message, bounded for a hostile one. */
 const MAX_FIELDS = 2000;
