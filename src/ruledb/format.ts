@@ -31,6 +31,13 @@ export interface CompiledRule {
   unset?: string;
   re?: string;
   flags?: string;
+  /**
+   * The pattern in RE2 syntax: the matcher runs this on the linear-time engine instead of
+   * `re` (set for patterns that repeat without bound). A kas that predates it runs `re`.
+   */
+  re2?: string;
+  /** body/rawbody/full: the pattern uses \A, \z or \Z, so it sees the whole text, not segments. */
+  whole?: boolean;
   /** Prefilter: every match contains one of these (lower-cased ASCII); tested on the lower-cased target. */
   lits?: string[];
   expr?: MetaAst;

@@ -66,9 +66,19 @@ test.each([
   ["joe@x.test (Joe Bloggs)", "joe@x.test", "Joe Bloggs"],
   ["joe@x.test", "joe@x.test", ""],
   ["Joe <joe@x.test>, Ann <ann@y.test>", "joe@x.test", "Joe"],
+  ["list: a@@b, x@y", "a@@b", ""],
+  ["@lead x@y", "x@y", ""],
+  ["trail@ x@y", "x@y", ""],
 ])("addr/name of %p", (v, addr, name) => {
   expect(addrOf(v)).toBe(addr);
   expect(displayName(v)).toBe(name);
+});
+
+test("addr of a 64 KB run without @ takes linear time (the regex it replaces rescanned the run from every start)", () => {
+  const t0 = performance.now();
+  expect(addrOf("a".repeat(64 * 1024))).toBe("a".repeat(64 * 1024));
+  expect(addrOf("a".repeat(64 * 1024) + " x@y")).toBe("x@y");
+  expect(performance.now() - t0).toBeLessThan(200);
 });
 
 describe("body, rawbody, uri, full", () => {
@@ -144,7 +154,9 @@ describe B has bbb
 
   test("a passed deadline stops matching and skips metas", () => {
     const out = d.match(message({ body: "bbb" }), { checkSymbols: [], deadline: performance.now() - 1 });
-    expect(out).toEqual({ hits: [], timedOut: true });
+    // Never silently clean: the cut-short scan carries KAS_SCAN_TRUNCATED (score 0 when no
+    // score line weights it, as here).
+    expect(out).toEqual({ hits: [{ name: "KAS_SCAN_TRUNCATED", score: 0 }], timedOut: true });
     expect(d.match(message({ body: "bbb" }), FOREVER).timedOut).toBe(false);
   });
 });

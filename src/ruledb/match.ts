@@ -2,18 +2,26 @@
 // string (body, a header, ...) is built and lower-cased at most once per message, a literal
 // prefilter before each regex (one Aho-Corasick pass over body/rawbody/full for all rules,
 // `includes` on short targets), metas evaluated in the compiler's dependency order.
-// Limits (JS regexes cannot be interrupted, so the input each regex sees is capped):
-//   body / rawbody: first BODY_CAP chars; full: first FULL_CAP chars; one header target:
-//   HEADER_CAP chars; uri: first MAX_URIS URIs, each URI_CAP chars.
-// The deadline is checked before every content rule; when it has passed, matching stops,
-// metas are not evaluated (a half-known `A && !B` would be wrong) and timedOut is set.
+// Bounded work (a crafted text must not buy a clean verdict by running out the clock):
+//   - patterns whose repeats can backtrack over a run (regex-analyze.ts backtrackRisk) run
+//     on the linear-time engine (re2js) with the RE2 form the compiler gave them (`re2`);
+//     every other pattern on the JS engine, which is 2-3 times faster on ordinary mail;
+//   - body / rawbody / full are matched in segments of at most SEGMENT_MAX chars
+//     (segment.ts), each prefiltered on its own; rules using \A \z \Z see the whole text;
+//   - caps: body / rawbody: first BODY_CAP chars; full: first FULL_CAP chars; one header
+//     target: HEADER_CAP chars; uri: first MAX_URIS URIs, each URI_CAP chars.
+// The deadline is checked before every content rule and every segment; when it has passed,
+// matching stops, metas are not evaluated (a half-known `A && !B` would be wrong), timedOut
+// is set and SCAN_TRUNCATED is among the hits, so a cut-short scan never looks clean.
+import { RE2JS } from "re2js";
 import { DataError } from "../errors";
 import type { Hit } from "../engine/types";
 import type { HeaderField, ParsedMessage } from "../message/types";
 import type { CompiledRule, RulesPayload, ScoreGroup } from "./format";
 import { LiteralScanner } from "./literal-scan";
 import { compileMeta } from "./meta";
-import type { CompiledDb, MatchOptions, MatchOutcome, RuleDb } from "./types";
+import { segments } from "./segment";
+import { SCAN_TRUNCATED, type CompiledDb, type MatchOptions, type MatchOutcome, type RuleDb } from "./types";
 
 export const BODY_CAP = 512 * 1024;
 export const FULL_CAP = 1024 * 1024;
@@ -24,8 +32,10 @@ export const MAX_URIS = 1000;
 interface Target {
   s: string;
   lower?: string;
-  /** Literal-scan result for long targets (see LONG). */
+  /** Literal-scan result (segments of long targets, see LONG). */
   found?: Uint8Array;
+  /** Long targets: the text in segments (segment.ts). */
+  segs?: Target[];
 }
 /** Targets long enough that one literal pass for all rules beats `includes` per rule. */
 const LONG = new Set(["body", "rawbody", "full"]);
@@ -35,6 +45,8 @@ interface Live {
   re?: RegExp;
   /** Same regex with the g flag, for `tflags multiple`. */
   reG?: RegExp;
+  /** The linear-time form (rule.re2), used instead of re / reG. */
+  re2?: RE2JS;
   key: string;
   /** Ids of the rule's prefilter literals in its target's LiteralScanner (LONG targets). */
   litIds?: number[];
@@ -50,8 +62,11 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
     const live: Live = { rule, slot: slotOf(rule.name), key: targetKey(rule) };
     if (rule.re !== undefined) {
       try {
-        live.re = new RegExp(rule.re, rule.flags);
-        if (rule.maxhits) live.reG = new RegExp(rule.re, rule.flags + "g");
+        if (rule.re2 !== undefined) live.re2 = RE2JS.compile(rule.re2, RE2JS.LOOKBEHINDS);
+        else {
+          live.re = new RegExp(rule.re, rule.flags);
+          if (rule.maxhits) live.reG = new RegExp(rule.re, rule.flags + "g");
+        }
       } catch (e) {
         throw new DataError(`rule ${rule.name} (${rule.src}) in database ${db.version}: ${(e as Error).message}`, "rebuild the database with `kas rules compile`");
       }
@@ -66,7 +81,8 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
     const ids = new Map<string, number>();
     for (const live of content) {
       // (The compiler extracts ASCII only; a hand-made database with other literals uses `includes`.)
-      if (live.key !== key || !live.rule.lits?.every((l) => /^[\x00-\x7f]+$/.test(l))) continue;
+      // Whole-text rules keep `includes` on the whole text (a literal may span a segment cut).
+      if (live.key !== key || live.rule.whole || !live.rule.lits?.every((l) => /^[\x00-\x7f]+$/.test(l))) continue;
       live.litIds = live.rule.lits.map((l) => ids.get(l) ?? ids.set(l, ids.size).get(l)!);
     }
     if (ids.size) scanners.set(key, new LiteralScanner([...ids.keys()]));
@@ -87,16 +103,14 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
         const s = slots.get(sym);
         if (s !== undefined) counts[s] = Math.max(counts[s], 1);
       }
-      const targets = new Targets(msg, scanners);
-      let timedOut = false;
+      const targets = new Targets(msg, scanners, opts.deadline);
       for (const live of content) {
-        if (performance.now() > opts.deadline) {
-          timedOut = true;
-          break;
-        }
+        if (performance.now() > opts.deadline) targets.timedOut = true;
+        if (targets.timedOut) break;
         const n = runRule(live, targets);
         if (n) counts[live.slot] += n;
       }
+      const timedOut = targets.timedOut;
       if (!timedOut) for (const { live, fn } of metas) counts[live.slot] = fn(counts) ? 1 : 0;
       const hits: Hit[] = [];
       for (const r of payload.rules) {
@@ -105,7 +119,7 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
       }
       // Check symbols are always reported (score 0 when no score line gives them weight), so
       // what a check saw shows up in headers and logs.
-      for (const sym of new Set(opts.checkSymbols)) {
+      for (const sym of new Set(timedOut ? [...opts.checkSymbols, SCAN_TRUNCATED] : opts.checkSymbols)) {
         if (ruleNames.has(sym) || sym.startsWith("__")) continue;
         const s = symbols.get(sym);
         hits.push(hit(sym, s?.score ?? 0, s?.describe));
@@ -183,12 +197,33 @@ function runRule(live: Live, t: Targets): number {
       const n = test(live, target);
       return r.neg ? (n ? 0 : 1) : n;
     }
-    default:
-      return test(live, t.get(live.key)!, t.scanners.get(live.key));
+    default: {
+      const whole = t.get(live.key)!;
+      if (r.whole) return test(live, whole);
+      // Segments: each prefiltered on its own; hits add up (to maxhits for `multiple`).
+      const scanner = t.scanners.get(live.key);
+      const max = r.maxhits ?? 1;
+      let n = 0;
+      for (const seg of (whole.segs ??= segmentsOf(whole))) {
+        if (performance.now() > t.deadline) {
+          t.timedOut = true;
+          break;
+        }
+        n += test(live, seg, scanner);
+        if (n >= max) return max;
+      }
+      return n;
+    }
   }
 }
 
 const EMPTY: Target = { s: "" };
+
+/** A text that is one segment is its own segment: its lower-cased copy and literal scan are made once. */
+function segmentsOf(t: Target): Target[] {
+  const parts = segments(t.s);
+  return parts.length === 1 ? [t] : parts.map((s) => ({ s }));
+}
 
 function test(live: Live, t: Target, scanner?: LiteralScanner): number {
   const r = live.rule;
@@ -198,6 +233,12 @@ function test(live: Live, t: Target, scanner?: LiteralScanner): number {
   } else if (r.lits) {
     const lower = (t.lower ??= t.s.toLowerCase());
     if (!r.lits.some((l) => lower.includes(l))) return 0;
+  }
+  if (live.re2) {
+    if (!r.maxhits) return live.re2.test(t.s) ? 1 : 0;
+    let n = 0;
+    for (const _ of live.re2.matchAll(t.s)) if (++n >= r.maxhits) break;
+    return n;
   }
   if (!live.reG) return live.re!.test(t.s) ? 1 : 0;
   const re = live.reG;
@@ -216,9 +257,12 @@ class Targets {
   private cache = new Map<string, Target | undefined>();
   private byName?: Map<string, HeaderField[]>;
   private uriList?: Target[];
+  /** Set when the deadline passed during matching. */
+  timedOut = false;
   constructor(
     private readonly msg: ParsedMessage,
     readonly scanners: Map<string, LiteralScanner>,
+    readonly deadline: number,
   ) {}
 
   headerFields(name: string): HeaderField[] {
@@ -272,8 +316,14 @@ export function addrOf(v: string): string {
   const angle = /<([^<>]*)>/.exec(v);
   if (angle) return angle[1].trim();
   const noComments = v.replace(/\([^()]*\)/g, " ").trim();
-  const at = /[^\s,;"<>]+@[^\s,;"<>]+/.exec(noComments);
-  return at ? at[0] : (noComments.split(/[\s,]+/)[0] ?? "");
+  // The first run of address characters with an @ inside it (not first, not last): what
+  // /[^\s,;"<>]+@[^\s,;"<>]+/ finds, without that regex's rescanning of a long run from
+  // every start (64 KB of letters took seconds).
+  for (const run of noComments.match(/[^\s,;"<>]+/g) ?? []) {
+    const at = run.indexOf("@", 1);
+    if (at > 0 && at < run.length - 1) return run;
+  }
+  return noComments.split(/[\s,]+/)[0] ?? "";
 }
 
 /** SA `:name`: the display name (`"Joe" <a@b>` → Joe, `a@b (Joe)` → Joe). */

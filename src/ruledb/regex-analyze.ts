@@ -1,6 +1,7 @@
 // Lint and prefilter facts computed from a parsed regex (regex-parse.ts): catastrophic
-// backtracking shapes (errors), quadratic starts (warnings), and the literals every match
-// must contain (the matcher's prefilter).
+// backtracking shapes (errors), quadratic starts (warnings), repeats that can backtrack over
+// a run (sent to the linear-time engine), and the literals every match must contain (the
+// matcher's prefilter).
 import { emit, type Node } from "./regex-parse";
 
 /** Can this node match the empty string? */
@@ -49,6 +50,161 @@ export function findDanger(nodes: Node[]): string | undefined {
   return undefined;
 }
 
+/** Longest literal taken from one repeated character (x{20,} gives 16 x's). */
+const MAX_RUN_LIT = 16;
+
+/** Characters that stand for the whole alphabet when comparing character sets. */
+const SAMPLE = [...Array.from({ length: 128 }, (_, c) => String.fromCharCode(c)), "\u00a0", "\u00e9", "\u00ff", "\u0130", "\u017f", "\u2028", "\u3000", "\u212a", "\ufeff"];
+
+/** The sample characters one node can consume (for a group: any of its atoms and literals). */
+function charsOf(n: Node, flags: string): Set<string> {
+  const out = new Set<string>();
+  const add = (src: string) => {
+    let re: RegExp;
+    try {
+      re = new RegExp(`^(?:${src})$`, flags.replace(/[gmy]/g, ""));
+    } catch {
+      for (const c of SAMPLE) out.add(c); // unknown: assume anything
+      return;
+    }
+    for (const c of SAMPLE) if (re.test(c)) out.add(c);
+  };
+  const walk = (x: Node): void => {
+    if (x.t === "lit" || x.t === "atom") add(x.s);
+    else if (x.t === "quant") walk(x.node);
+    else if (x.t === "group" && x.kind !== "look") for (const a of x.alts) a.forEach(walk);
+  };
+  walk(n);
+  return out;
+}
+
+const WORD = /\w/;
+/** Can `n` match characters of `run` only (or nothing), with its assertions true inside the run? */
+function fits(n: Node, run: Set<string>, flags: string): boolean {
+  switch (n.t) {
+    case "lit":
+    case "atom":
+      return [...charsOf(n, flags)].some((c) => run.has(c));
+    case "quant":
+      return n.min === 0 || fits(n.node, run, flags);
+    case "backref": {
+      // The text a backreference repeats is what its group matched.
+      const g = captures.get(n.s);
+      return g ? fits(g, run, flags) : true;
+    }
+    case "group":
+      if (n.kind !== "look") return n.alts.some((a) => a.every((x) => fits(x, run, flags)));
+      // (?<!x) where every character of the run is an x: no start inside the run.
+      if (n.open === "(?<!" && n.alts.length === 1 && n.alts[0].length === 1) {
+        const not = charsOf(n.alts[0][0], flags);
+        return ![...run].every((c) => not.has(c));
+      }
+      return true;
+    case "assert":
+      if (n.s === "(?<![\\s\\S])" || (n.s === "^" && !flags.includes("m"))) return false;
+      // ^ with /m: only after a line end. Counted: \n, which ends every line kas builds
+      // (headers joined, body paragraphs); JS also starts a line after a bare \r, U+2028 or
+      // U+2029, which a crafted text can use: such a run is bounded by the segment size.
+      if (n.s === "^") return run.has("\n");
+      // \b inside a run needs word and non-word characters both in it.
+      if (n.s === "\\b") return [...run].some((c) => WORD.test(c)) && [...run].some((c) => !WORD.test(c));
+      return true;
+  }
+}
+
+/** Backreference text (as regex-parse writes it: \1, \k<name>) → its group, for the pattern being analysed. */
+let captures = new Map<string, Node>();
+function indexCaptures(alts: Node[][]): Map<string, Node> {
+  const out = new Map<string, Node>();
+  let n = 0;
+  const walk = (x: Node): void => {
+    if (x.t === "quant") walk(x.node);
+    if (x.t !== "group") return;
+    if (x.kind === "cap") {
+      out.set(`\\${++n}`, x);
+      const name = /^\(\?<(\w+)>$/.exec(x.open);
+      if (name) out.set(`\\k<${name[1]}>`, x);
+    }
+    for (const a of x.alts) a.forEach(walk);
+  };
+  for (const a of alts) a.forEach(walk);
+  return out;
+}
+
+/** The sample characters a match of `n` can begin with (`end`: end with). */
+function edgeChars(n: Node, flags: string, end: boolean): Set<string> {
+  if (n.t === "quant") return edgeChars(n.node, flags, end);
+  if (n.t !== "group" || n.kind === "look") return n.t === "lit" || n.t === "atom" ? charsOf(n, flags) : new Set();
+  const out = new Set<string>();
+  for (const a of n.alts)
+    for (const x of end ? [...a].reverse() : a) {
+      for (const c of edgeChars(x, flags, end)) out.add(c);
+      if (!canEmpty(x)) break;
+    }
+  return out;
+}
+
+/**
+ * Is there, before the repeat (through nodes that fit its run), another unbounded repeat
+ * whose last characters it could take over, with what lies between matching them too?
+ */
+function repeatBefore(prefix: Node[], repeat: Node, flags: string, after: Node[] = []): boolean {
+  const run = charsOf(repeat, flags);
+  const first = edgeChars(repeat, flags, false);
+  for (let k = prefix.length - 1; k >= 0; k--) {
+    const x = prefix[k];
+    if (x.t === "quant" && x.max === Infinity) {
+      const given = new Set([...edgeChars(x.node, flags, true)].filter((c) => run.has(c)));
+      if ([...given].some((c) => first.has(c)) && after.every((a) => fits(a, given, flags))) return true;
+    }
+    const inner = x.t === "quant" ? [[x.node]] : x.t === "group" && x.kind !== "look" ? x.alts : [];
+    if (inner.some((a) => repeatBefore(a, repeat, flags, after))) return true;
+    if (!fits(x, run, flags)) return false;
+    after = [x, ...after];
+  }
+  return false;
+}
+
+/**
+ * An unbounded repeat (`x*`, `x+`, `x{n,}`) of a set S that a match attempt can reach from
+ * inside a run of S (what comes before it matches there too): on a backtracking engine
+ * attempts then start at every position of the run and each scans the rest of it, so the
+ * time grows with the square of the run: \*{20,}[^\n]{0,5}\n over 64 KB of `*` took 6.6 s.
+ * Also one that follows another unbounded repeat sharing characters with it (\d{4,}\d*@:
+ * every split of a run of digits between the two is tried, the square of the run again).
+ * Not flagged: a repeat behind a character outside S (\$\d+: one attempt per run), behind
+ * \b when S is all word characters, behind ^ (with /m when S has no line end) or \A.
+ * Returns the first such repeat, written as in the pattern.
+ */
+export function backtrackRisk(alts: Node[][], flags: string): string | undefined {
+  captures = indexCaptures(alts);
+  const walk = (seq: Node[], before: Node[]): string | undefined => {
+    for (let k = 0; k < seq.length; k++) {
+      const n = seq[k];
+      const prefix = [...before, ...seq.slice(0, k)];
+      if (n.t === "quant") {
+        if (n.max === Infinity) {
+          const run = charsOf(n.node, flags);
+          if (prefix.every((x) => fits(x, run, flags)) || repeatBefore(prefix, n.node, flags)) return emit(n);
+        }
+        const inner = walk([n.node], prefix);
+        if (inner) return inner;
+      } else if (n.t === "group" && n.kind !== "look") {
+        for (const a of n.alts) {
+          const inner = walk(a, prefix);
+          if (inner) return inner;
+        }
+      }
+    }
+    return undefined;
+  };
+  for (const seq of alts) {
+    const r = walk(seq, []);
+    if (r) return r;
+  }
+  return undefined;
+}
+
 /** Most literals in one rule's any-of set: more would make the prefilter cost more than it saves. */
 export const MAX_LITS = 32;
 
@@ -90,10 +246,13 @@ export function requiredLiterals(alts: Node[][]): string[] | undefined {
       else if (n.t === "assert" || (n.t === "group" && n.kind === "look")) continue;
       else if (n.t === "group" && n.alts.length === 1) walk(n.alts[0]);
       else if (n.t === "quant" && n.min >= 1 && isLit(n.node)) {
-        // x+ : the first x ends what came before, the last x starts what follows.
-        run += n.node.ch;
+        // x{m,} : the first m x's end what came before, the last m start what follows (so
+        // \*{20,} gives "****...", which a text without such a run lacks).
+        const xs = n.node.ch.repeat(Math.min(n.min, MAX_RUN_LIT));
+        run += xs;
+        if (n.max === n.min && n.min <= MAX_RUN_LIT) continue;
         end();
-        run = n.node.ch;
+        run = xs;
       } else {
         end();
         const g = n.t === "group" ? n : n.t === "quant" && n.min >= 1 && n.node.t === "group" ? n.node : undefined;

@@ -1,19 +1,29 @@
 // Perl (SpamAssassin) regular expressions → JavaScript RegExp source, with lint.
 // The pattern is parsed into a small tree once; from it we emit the JS source, look for
 // catastrophic-backtracking shapes (JS regexes cannot be interrupted, so they are compile
-// errors), and extract literals every match must contain (the matcher's prefilter).
+// errors), extract literals every match must contain (the matcher's prefilter), and give a
+// pattern whose repeats can backtrack over a run an RE2 form for the linear-time engine.
 // Translated: \z \Z \A \h \H \v \V \R \N \e \a \x{..} \Q..\E \K (dropped: matching is a
 // yes/no test), POSIX classes, (?i) at the start, the x flag, (?P<n>..), \g{N}, possessive
 // quantifiers and atomic groups (lookahead + named backreference). Rejected with a reason:
 // \p{..}, \G, recursion, conditionals, code blocks, branch reset, (?i) mid-pattern.
-import { findDanger, quadraticStart, requiredLiterals } from "./regex-analyze";
+import { backtrackRisk, findDanger, quadraticStart, requiredLiterals } from "./regex-analyze";
 import { Parser, RegexSyntax, emitPattern, type Node } from "./regex-parse";
+import { toRe2 } from "./regex-re2";
 
 export interface TranslatedRegex {
   src: string;
   flags: string;
   /** Lower-cased ASCII literals: every match contains one of them (compare with a lower-cased target). */
   lits?: string[];
+  /**
+   * The pattern in RE2 syntax, for the linear-time engine: set when the pattern repeats
+   * without bound (so a backtracking engine can take time growing faster than the text) and
+   * RE2 can express it exactly.
+   */
+  re2?: string;
+  /** The pattern contains \A, \z or \Z: it is about the text as a whole, so it is not run on segments. */
+  whole?: boolean;
   /** A performance problem worth a lint warning (the regex still works). */
   warning?: string;
 }
@@ -82,8 +92,16 @@ export function translateRegex(pattern: string, perlFlags: string, opts: { multi
     return { ok: false, why: `invalid regex: ${(e as Error).message}` };
   }
   const lits = requiredLiterals(tree);
+  const whole = /\(\?<?!\[\\s\\S\]\)/.test(src) || undefined;
+  // A repeat that can backtrack over a run goes to the linear-time engine. Where RE2 cannot
+  // say the same (lookaheads, backreferences), the JS engine runs it on bounded segments
+  // (match.ts) and the rule's author is told.
+  const risk = backtrackRisk(tree, flags);
+  const linear = risk ? toRe2(tree, flags) : undefined;
   const warning = quadraticStart(tree, flags)
     ? "starts with an unbounded wildcard that crosses lines ([\\s\\S]*, .* with /s, [^x]*): it rescans the text from every position (slow on long texts); anchor it with \\A or start with a literal"
-    : undefined;
-  return { ok: true, re: { src, flags, lits, warning } };
+    : linear && !linear.ok
+      ? `the repeat ${risk} can start anew at every character of a run of what it repeats (time growing with the square of the run) and the pattern has no linear-time (RE2) form (${linear.why}): it runs on the JS engine, slow on crafted texts; put a character it does not repeat, \\b or ^ before it, or bound it ({1,200})`
+      : undefined;
+  return { ok: true, re: { src, flags, lits, ...(linear?.ok ? { re2: linear.src } : {}), ...(whole ? { whole } : {}), warning } };
 }

@@ -25,6 +25,9 @@ export interface CompiledDb {
   rules: unknown;
 }
 
+/** The symbol of a scan whose rule matching the time budget cut short (weighted in rules/60_checks.cf). */
+export const SCAN_TRUNCATED = "KAS_SCAN_TRUNCATED";
+
 export interface MatchOptions {
   /** Symbols raised by code-backed checks (SPF_FAIL, BAYES_99, ...): scored and usable in metas. */
   checkSymbols: readonly string[];
@@ -35,7 +38,7 @@ export interface MatchOptions {
 export interface MatchOutcome {
   /** Every rule that hit (content rules, metas and check symbols that have a score), with scores and descriptions. */
   hits: Hit[];
-  /** True when the deadline cut matching short. */
+  /** True when the deadline cut matching short (the hits then include SCAN_TRUNCATED). */
   timedOut: boolean;
 }
 
