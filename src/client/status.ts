@@ -43,7 +43,7 @@ export function renderStatus(s: Record<string, any>): string {
     `listening: ${(s.listen ?? []).join(", ")}`,
     `generation ${s.generation}; rules ${s.rules?.version} (${String(s.rules?.digest ?? "").slice(0, 12)}) from ${s.rules?.source}${s.rules?.loaded === false ? " (filtering processes still loading it)" : ""}`,
     `filtering processes: ${p.starting ?? 0} starting, ${p.idle ?? 0} idle, ${p.busy ?? 0} busy, ${p.draining ?? 0} draining (max ${p.max_filters}); queue ${p.queue ?? 0}`,
-    `messages: ${s.messages?.total ?? 0} (${by})`,
+    `messages: ${s.messages?.total ?? 0} (${by})${s.messages?.truncated ? `; ${s.messages.truncated} cut short by the time budget (KAS_SCAN_TRUNCATED)` : ""}`,
     `reloads: ${s.reloads?.ok ?? 0} ok, ${s.reloads?.refused ?? 0} refused${s.reloads?.last_error ? ` (last: ${s.reloads.last_error})` : ""}`,
   ];
   if (s.license) lines.push(`license: ${s.license.verdict}: ${s.license.message}`);

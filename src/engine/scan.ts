@@ -9,13 +9,13 @@
 //   actions    → disposition and header edits
 //   after      → checks that need the verdict (Bayes auto-learning) see the result
 // One budget (scan.time_budget_ms) for the scan: checks must finish within its first 60% or
-// are noted and skipped; rule matching stops where it is at the end; the message is always
-// answered.
+// are noted and skipped; rule matching stops where it is at the end (the result then carries
+// KAS_SCAN_TRUNCATED); the message is always answered.
 import type { Check, CheckOutput } from "../checks/types";
 import type { KasConfig } from "../config/schema";
 import { parseMessageSync } from "../message/parse";
 import type { ParsedMessage } from "../message/types";
-import type { RuleDb } from "../ruledb/types";
+import { SCAN_TRUNCATED, type RuleDb } from "../ruledb/types";
 import { actions } from "./actions";
 import { checkLists } from "./lists";
 import { selectPolicy } from "./policy";
@@ -73,7 +73,9 @@ export async function scan(engine: Engine, req: ScanRequest): Promise<ScanResult
   const tr = performance.now();
   const m = engine.db.match(msg, { checkSymbols: symbols, deadline });
   const rulesMs = performance.now() - tr;
-  if (m.timedOut) notes.push(`time budget of ${engine.config.scan.time_budget_ms} ms spent: rule matching stopped early`);
+  // Never a silent clean pass: the hits carry SCAN_TRUNCATED (ruledb adds it, weighted in
+  // rules/), the note says why, the server logs and counts it.
+  if (m.timedOut) notes.push(`time budget of ${engine.config.scan.time_budget_ms} ms spent: rule matching stopped early (${SCAN_TRUNCATED})`);
 
   // score, verdict, actions
   const score = scoreOf(m.hits);

@@ -10,6 +10,7 @@ import { reconcileRecipients } from "../engine/recipients";
 import type { HeaderEdit, PassStatus, ScanRequest, Status } from "../engine/types";
 import { verdictFields } from "../engine/verdict";
 import { scanReplyOf, withStatusEdit, type ErrorCode, type ScanReply } from "../protocol/kas/reply";
+import { SCAN_TRUNCATED } from "../ruledb/types";
 import type { ScanRecord } from "../control/record";
 import type { Dispatched } from "./pool";
 
@@ -35,8 +36,11 @@ export interface DispatchDeps {
   policy?(): KasConfig["policy"];
   /** The same request as data for the Control Center (statistics, history, metrics); it only queues, the reply is not held up. */
   scanned?(r: ScanRecord): void;
-  /** One line per request (the [scan] log), with the status it ended in ("failed" for errors). */
-  onScanned(line: string, status: string): void;
+  /**
+   * One line per request (the [scan] log), with the status it ended in ("failed" for errors);
+   * `truncated`: the time budget cut the scan's rule matching short (KAS_SCAN_TRUNCATED).
+   */
+  onScanned(line: string, status: string, truncated?: boolean): void;
 }
 
 export type DispatchOutcome = { ok: true; reply: ScanReply } | { ok: false; code: ErrorCode; message: string };
@@ -84,7 +88,8 @@ export async function dispatch(d: DispatchDeps, request: ScanRequest, door?: str
     }
   }
   const fields = verdictFields({ status: reply.status, score: reply.score, threshold: reply.threshold, probableThreshold: reply.probable_threshold, action: reply.policy_action ?? reply.action });
-  d.onScanned(`${who} ${fields} ms=${ms} pid=${r.workerPid}`, reply.status);
+  const truncated = r.result.hits.some((h) => h.name === SCAN_TRUNCATED);
+  d.onScanned(`${who} ${fields} ms=${ms} pid=${r.workerPid}${truncated ? ` truncated=${SCAN_TRUNCATED}` : ""}`, reply.status, truncated);
   d.scanned?.(recordOf(request, reply.status, reply.policy, reply.score, reply.hits.map((h) => h.name), ms));
   return { ok: true, reply };
 }

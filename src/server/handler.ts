@@ -26,7 +26,7 @@ export interface HandlerDeps {
   routes?: Record<string, (req: Request, slot?: Slot) => Promise<Response>>;
   /** Caps connections and bytes per client and in total (the master's one gate for every door). */
   gate?: EdgeGate;
-  onScanned(line: string, status: string): void;
+  onScanned(line: string, status: string, truncated?: boolean): void;
   version: string;
 }
 

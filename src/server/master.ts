@@ -119,6 +119,8 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   const startedAt = Date.now();
   const pool = new Pool({ spawn: deps.spawn, config: current.config, log: logger("pool"), spf: deps.hooks?.spf });
   const messages: Record<string, number> = {};
+  /** Scans whose rule matching the time budget cut short (KAS_SCAN_TRUNCATED). */
+  let truncated = 0;
   const reloads = { ok: 0, refused: 0, last_error: undefined as string | undefined, last_reload: undefined as string | undefined };
   const scanLog = logger("scan");
   // One gate for every door: connections and bytes in flight per client and in total (limits.ts).
@@ -144,7 +146,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       // none of the new generation: they will load what the master validated, so it counts.
       rules: p.workerRules ? { ...p.workerRules, loaded: true } : { ...rules, loaded: !p.workers.some((w: { generation: number; state: string }) => w.generation === p.generation && (w.state === "starting" || w.state === "idle" || w.state === "busy")) },
       pool: { ...p.states, queue: p.queue, max_filters: current.config.server.max_filters, min_spare_filters: current.config.server.min_spare_filters, workers: p.workers, last_load_error: p.lastLoadError },
-      messages: { total: Object.values(messages).reduce((a, b) => a + b, 0), by_status: { ...messages } },
+      messages: { total: Object.values(messages).reduce((a, b) => a + b, 0), by_status: { ...messages }, truncated },
       counters: p.counts,
       reloads,
       limits: gate.status(),
@@ -162,9 +164,12 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     beforeDispatch: deps.hooks?.beforeDispatch,
     policy: () => current.config.policy,
     scanned: (r: Parameters<ControlDoor["record"]>[0]) => control?.record(r),
-    onScanned(line: string, st: string) {
+    onScanned(line: string, st: string, cut?: boolean) {
       messages[st] = (messages[st] ?? 0) + 1;
-      if (st === "failed") scanLog.warn(line);
+      if (cut) {
+        truncated++;
+        scanLog.warn("%s: the time budget cut rule matching short, not every rule saw this message", line);
+      } else if (st === "failed") scanLog.warn(line);
       else scanLog.info(line);
     },
   };
