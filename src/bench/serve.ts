@@ -1,136 +1,165 @@
-// Benchmark of `kas serve` (the compiled binary): drives SpamAssassin corpus messages through
-// the native protocol at concurrency 1, 4 and 16, over TCP and over a Unix socket, and prints
-// messages/second, median and p99 latency, and the peak RSS (VmHWM) of the master and of the
-// filtering processes. Then times `kas filter` start-up (client mode vs --local), 20 runs each.
-//   bun run bench:serve [--count N] [--max-filters N] [--rounds R]
-// With --rounds R each (transport, concurrency) cell runs R times and prints the median
-// messages/second (latency percentiles over all rounds): the figures of a shared machine vary.
-// Clients keep connections alive (fetch), so the figures are the server's, not TCP set-up.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { groupFiles } from "./corpus";
+// Benchmark of `kas serve` (the compiled binary) next to Rspamd, in ONE run: the same load
+// generator (../shared/peers/scan-client.js: messages preloaded, keep-alive HTTP), the same
+// corpus (the evaluation split, 3 046 messages), 2 scanning processes each, at c=4 and c=16,
+// rounds alternating which peer goes first (this machine is shared: compare medians of one
+// run, never figures of different runs). Per cell: messages/s, server CPU ms per message
+// (every process of the peer, from /proc), peak RSS, and latency p50/p99 from a second pass
+// of this script's own keep-alive client (scan-client.js does not time requests).
+// Then kas's per-message CPU breakdown: master vs filtering processes (/proc utime+stime),
+// and inside the filtering processes the engine's own timers (parse, checks, rules) summed
+// by the pool; the rest of a filtering process's CPU is IPC decode/encode, reply building,
+// logging, GC, and process start-up after recycling. Then `kas filter` start-up.
+//   bun run bench:serve [--rounds 3] [--conc 4,16] [--bayes] [--no-rspamd] [--kas-server "max_messages = 300"]
+//                       [--soak N [--soak-server "max_messages = 10000000"]] [--startup-runs 20]
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { BENCH_CORPUS, ensureEmlCorpus, PEERS_DIR, redisInstalled, RSPAMD_PIDFILES, RSPAMD_URL, rspamdInstalled, rspamdStart, rspamdStop, rspamdTrain, scanClient } from "./peers";
+import { memKiB, treeCpu } from "./proc-stat";
+import { KAS, startKas, type KasServer } from "./serve-kas";
+import { soak, startupTimes } from "./serve-extra";
 
-const REPO = resolve(import.meta.dir, "../..");
-const KAS = process.env.KAS_BIN || join(REPO, "dist/kas");
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const COUNT = arg("count", 1000);
-const MAX_FILTERS = arg("max-filters", 4);
-const ROUNDS = arg("rounds", 1);
+const { values: o } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    conc: { type: "string", default: "4,16" },
+    bayes: { type: "boolean", default: false },
+    "no-rspamd": { type: "boolean", default: false },
+    "kas-server": { type: "string", default: "" },
+    soak: { type: "string", default: "0" },
+    "soak-server": { type: "string", default: "" },
+    "startup-runs": { type: "string", default: "20" },
+  },
+  strict: true,
+});
+const ROUNDS = Number(o.rounds);
+const CONCS = o.conc!.split(",").map(Number);
+const FILTERS = 2;
 
-function corpus(n: number): Uint8Array[] {
-  const groups = ["spam-2", "easy-ham-2", "hard-ham-1", "spam-1", "easy-ham-1"];
-  const lists = groups.map(groupFiles);
-  const out: Uint8Array[] = [];
-  for (let i = 0; out.length < n; i++) for (const l of lists) if (i < l.length && out.length < n) out.push(new Uint8Array(readFileSync(l[i])));
-  return out;
-}
-
-const vmHwmKiB = (pid: number): number => {
-  try {
-    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-};
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
+const med = (xs: number[]) => pct(xs, 50);
 
-const dir = mkdtempSync(join(tmpdir(), "kas-bench-"));
-const port = (() => {
-  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const p = l.port;
-  l.stop(true);
-  return p;
-})();
-const sock = join(dir, "kas.sock");
-const cfg = join(dir, "kas.toml");
-// Licensed by the project's TEST issuer: without a license the server passes mail unscanned,
-// which would measure nothing. SPF off: this machine has no DNS to ask.
-const FIX = join(import.meta.dir, "../../fixtures/license");
-const license = `[license]\nkey_file = ${JSON.stringify(join(FIX, "test-server-2099.key"))}\ntrusted_issuers = [${JSON.stringify(join(FIX, "test-issuer.pub"))}]\n[spf]\nenabled = false\n`;
-writeFileSync(cfg, `data_dir = ${JSON.stringify(join(dir, "data"))}\n${license}[log]\nlevel = "warn"\n[server]\nlisten = ["tcp:127.0.0.1:${port}", "unix:${sock}"]\nstart_filters = 2\nmin_spare_filters = 1\nmax_filters = ${MAX_FILTERS}\n`);
-const server = Bun.spawn([KAS, "serve", "--config", cfg], { stdout: "ignore", stderr: "inherit", env: { ...process.env, KAS_CONFIG: "" } });
+const dirs = ensureEmlCorpus();
+const emls = (d: string): string[] => readdirSync(d).flatMap((e) => (statSync(join(d, e)).isDirectory() ? emls(join(d, e)) : e.endsWith(".eml") ? [join(d, e)] : [])).sort();
+const testFiles = emls(dirs.test);
+const bodies = testFiles.map((f) => new Uint8Array(readFileSync(f)));
+const withRspamd = !o["no-rspamd"] && rspamdInstalled();
+const modes: ("rules" | "bayes")[] = o.bayes ? ["rules", "bayes"] : ["rules"];
+console.log(`kas serve vs Rspamd: ${testFiles.length} messages (evaluation split), ${FILTERS} scanning processes each, ${ROUNDS} rounds per cell (peers alternate), ${navigator.hardwareConcurrency} CPUs, ${new Date().toISOString()}, kas binary ${KAS}`);
+if (!withRspamd) console.log(`(Rspamd not measured: ${o["no-rspamd"] ? "--no-rspamd" : `rspamd or ${PEERS_DIR} missing (apt-get install rspamd redis-server)`})`);
+if (o.bayes && !redisInstalled()) throw new Error("--bayes needs redis-server for Rspamd's Bayes (apt-get install redis-server)");
 
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${base}/v1/ping`)).ok) break;
-  } catch {}
-  if (i > 300 || server.exitCode !== null) throw new Error("kas serve did not start (is dist/kas built? `bun run bench:serve` builds it)");
-  await Bun.sleep(50);
-}
-
-const peakWorker = new Map<number, number>();
-let sampling = true;
-const sampler = (async () => {
-  while (sampling) {
-    try {
-      const st = (await (await fetch(`${base}/v1/status`)).json()) as { pool: { workers: { pid: number }[] } };
-      for (const w of st.pool.workers) peakWorker.set(w.pid, Math.max(peakWorker.get(w.pid) ?? 0, vmHwmKiB(w.pid)));
-    } catch {}
-    await Bun.sleep(200);
-  }
-})();
-
-const msgs = corpus(COUNT);
-const mib = msgs.reduce((a, m) => a + m.byteLength, 0) / 1048576;
-console.log(`kas serve benchmark: ${msgs.length} corpus messages (${mib.toFixed(1)} MiB), max_filters ${MAX_FILTERS}, ${ROUNDS} round(s) per cell, ${navigator.hardwareConcurrency} CPUs, binary ${KAS}`);
-console.log("transport  conc   msg/s   median ms   p99 ms   errors");
-
-async function run(transport: "tcp" | "unix", conc: number) {
+/** Our own keep-alive client, for latency only: `conc` requests in flight over the corpus. */
+async function latency(url: string, conc: number, headers: Record<string, string>): Promise<number[]> {
   const lat: number[] = [];
-  const rates: number[] = [];
-  let errors = 0;
-  for (let round = 0; round < ROUNDS; round++) {
-    let next = 0;
-    const t0 = performance.now();
-    const client = async () => {
-      while (next < msgs.length) {
-        const m = msgs[next++];
-        const s = performance.now();
-        const r = await fetch(transport === "tcp" ? `${base}/v1/scan` : "http://kas/v1/scan", { method: "POST", body: m, headers: { "X-KAS-Rcpt": "user@example.com" }, ...(transport === "unix" ? { unix: sock } : {}) });
-        const j = (await r.json()) as { status?: string };
-        if (!r.ok || !j.status || j.status === "unlicensed") errors++; // a pass-through is not a scan
-        lat.push(performance.now() - s);
+  let next = 0;
+  await Promise.all(Array.from({ length: conc }, async () => {
+    while (next < bodies.length) {
+      const b = bodies[next++];
+      const s = performance.now();
+      const r = await fetch(url, { method: "POST", body: b, headers });
+      await r.arrayBuffer();
+      if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+      lat.push(performance.now() - s);
+    }
+  }));
+  return lat;
+}
+
+type Row = { rate: number[]; cpu: number[]; rssSum: number[]; rssOne: number[]; lat: number[] };
+const newRow = (): Row => ({ rate: [], cpu: [], rssSum: [], rssOne: [], lat: [] });
+const KEYS = ["scanMs", "scanCpuMs", "parseMs", "checksMs", "rulesMs", "roundTripMs", "loadMs", "recycled", "spawned"] as const;
+type Breakdown = { msgs: number; master: number; workers: number } & Record<(typeof KEYS)[number], number>;
+
+async function runKas(kas: KasServer, conc: number, row: Row, bd: Breakdown[]) {
+  const c0 = treeCpu(kas.pid);
+  const s0 = await kas.status();
+  const st = await scanClient("kas", dirs.test, conc, join(kas.dir, "out.tsv"), { pidfiles: kas.pidFile, port: kas.port });
+  const c1 = treeCpu(kas.pid);
+  const s1 = await kas.status();
+  if (st.errors) throw new Error(`kas: ${st.errors} errors in the scan client's run`);
+  const msgs = s1.messages.total - s0.messages.total;
+  const d = (k: string) => (s1.counters[k] ?? 0) - (s0.counters[k] ?? 0);
+  bd.push({ msgs, master: (c1.root - c0.root) / msgs, workers: (c1.children - c0.children) / msgs, ...(Object.fromEntries(KEYS.map((k) => [k, d(k)])) as Record<(typeof KEYS)[number], number>) });
+  row.rate.push(st.msgs_per_s);
+  row.cpu.push((st.peer_cpu_s * 1000) / st.messages);
+  row.rssSum.push(st.peer_peak_rss_sum_mb);
+  row.rssOne.push(st.peer_peak_rss_one_proc_mb);
+  row.lat.push(...(await latency(`http://127.0.0.1:${kas.port}/v1/scan`, conc, { "X-KAS-Rcpt": "user@example.com" })));
+}
+
+async function runRspamd(dir: string, conc: number, row: Row) {
+  const st = await scanClient("rspamd", dirs.test, conc, join(dir, "rspamd-out.tsv"), { pidfiles: RSPAMD_PIDFILES });
+  if (st.errors) throw new Error(`rspamd: ${st.errors} errors in the scan client's run`);
+  row.rate.push(st.msgs_per_s);
+  row.cpu.push((st.peer_cpu_s * 1000) / st.messages);
+  row.rssSum.push(st.peer_peak_rss_sum_mb);
+  row.rssOne.push(st.peer_peak_rss_one_proc_mb);
+  row.lat.push(...(await latency(RSPAMD_URL, conc, {})));
+}
+
+const fmt = (name: string, conc: number, r: Row) =>
+  `${name.padEnd(28)} ${String(conc).padStart(4)} ${med(r.rate).toFixed(0).padStart(7)} ${`(${Math.min(...r.rate).toFixed(0)}-${Math.max(...r.rate).toFixed(0)})`.padStart(11)} ${med(r.cpu).toFixed(2).padStart(8)} ${pct(r.lat, 50).toFixed(1).padStart(7)} ${pct(r.lat, 99).toFixed(1).padStart(7)} ${Math.max(...r.rssSum).toFixed(0).padStart(9)} ${Math.max(...r.rssOne).toFixed(0).padStart(8)}`;
+
+for (const mode of modes) {
+  const kasExtra = mode === "bayes" ? "" : "[bayes]\nenabled = false\n";
+  const kas = await startKas(`start_filters = ${FILTERS}\nmax_filters = ${FILTERS}\n${o["kas-server"]}\n`, kasExtra, mode === "bayes" ? learnKas : undefined);
+  if (withRspamd) {
+    rspamdStart(FILTERS, mode);
+    if (mode === "bayes") rspamdTrain();
+  }
+  const rows = new Map<string, Row>();
+  const bd: Breakdown[] = [];
+  try {
+    for (const conc of CONCS) {
+      const k = newRow(), r = newRow();
+      for (let round = 0; round < ROUNDS; round++) {
+        const kasFirst = round % 2 === 0;
+        if (kasFirst) await runKas(kas, conc, k, bd);
+        if (withRspamd) await runRspamd(kas.dir, conc, r);
+        if (!kasFirst) await runKas(kas, conc, k, bd);
       }
-    };
-    await Promise.all(Array.from({ length: conc }, client));
-    rates.push(msgs.length / ((performance.now() - t0) / 1000));
+      rows.set(`kas ${conc}`, k);
+      if (withRspamd) rows.set(`rspamd ${conc}`, r);
+    }
+  } finally {
+    if (withRspamd) rspamdStop();
   }
-  console.log(`${transport.padEnd(9)} ${String(conc).padStart(5)} ${pct(rates, 50).toFixed(0).padStart(7)} ${pct(lat, 50).toFixed(1).padStart(11)} ${pct(lat, 99).toFixed(1).padStart(8)} ${String(errors).padStart(8)}`);
+  console.log(`\n${mode === "bayes" ? "rules + Bayes (Rspamd: Redis; kas: its SQLite token database), both trained on the training split" : "rules only"}`);
+  console.log(`${"server".padEnd(28)} conc   msg/s (min-max)     CPU ms/msg  p50 ms  p99 ms  RSS sum MB  max 1 MB`);
+  for (const conc of CONCS) {
+    console.log(fmt(`kas ${o["kas-server"].replace(/\s+/g, " ").trim() || "defaults"}`, conc, rows.get(`kas ${conc}`)!));
+    if (withRspamd) console.log(fmt("Rspamd 3.4", conc, rows.get(`rspamd ${conc}`)!));
+    if (withRspamd) console.log(`${"  kas / Rspamd msg/s".padEnd(28)} ${String(conc).padStart(4)} ${(med(rows.get(`kas ${conc}`)!.rate) / med(rows.get(`rspamd ${conc}`)!.rate)).toFixed(2).padStart(7)}x`);
+  }
+  const m = (f: (b: Breakdown) => number) => med(bd.map(f)).toFixed(3).padStart(7);
+  console.log(`\nkas per-message CPU breakdown (${mode}; medians of ${bd.length} runs of ${bd[0]?.msgs} messages; ms per message)`);
+  console.log(`  master process (accept, HTTP parse, dispatch, IPC encode/decode, reply, scan log)  ${m((b) => b.master)}`);
+  console.log(`  filtering processes, all CPU                                                     ${m((b) => b.workers)}`);
+  // The engine's stage timers are wall time; their shares split the scan's CPU time.
+  const part = (b: Breakdown, k: "parseMs" | "checksMs" | "rulesMs") => (b.scanCpuMs / b.msgs) * (b[k] / b.scanMs);
+  console.log(`    the scan (engine.scan, CPU)                                                     ${m((b) => b.scanCpuMs / b.msgs)}`);
+  console.log(`      parse (MIME walk, decoding)                                                   ${m((b) => part(b, "parseMs"))}`);
+  console.log(`      checks (Bayes, SPF...)                                                        ${m((b) => part(b, "checksMs"))}`);
+  console.log(`      rules (rule database match + metas)                                           ${m((b) => part(b, "rulesMs"))}`);
+  console.log(`      score, verdict, actions                                                       ${m((b) => (b.scanCpuMs / b.msgs) * (1 - (b.parseMs + b.checksMs + b.rulesMs) / b.scanMs))}`);
+  console.log(`    outside the scan: IPC decode/encode, reply, logging, GC, load after recycling   ${m((b) => b.workers - b.scanCpuMs / b.msgs)}`);
+  console.log(`  wall: master sends job -> result back, minus the scan (IPC + queueing in worker)   ${m((b) => (b.roundTripMs - b.scanMs) / b.msgs)}`);
+  console.log(`  recycled per run ${m((b) => b.recycled)}, process load ms (sum per run) ${m((b) => b.loadMs)}`);
+  console.log(`  master RSS now ${(memKiB(kas.pid).rss / 1024).toFixed(0)} MB`);
+  await kas.stop();
 }
 
-for (const transport of ["tcp", "unix"] as const) for (const conc of [1, 4, 16]) await run(transport, conc);
-sampling = false;
-await sampler;
-const workers = [...peakWorker.values()].filter((v) => v > 0).sort((a, b) => a - b);
-console.log(`peak RSS (VmHWM): master ${(vmHwmKiB(server.pid) / 1024).toFixed(0)} MiB; filtering processes (${workers.length} seen) median ${(pct(workers, 50) / 1024).toFixed(0)} MiB, max ${(workers[workers.length - 1] / 1024).toFixed(0)} MiB`);
-
-// `kas filter` start-up: a full pipe-client round trip per run vs an in-process --local scan.
-const one = msgs.find((m) => m.byteLength < 8000) ?? msgs[0];
-async function timeRuns(args: string[], n = 20) {
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = performance.now();
-    const p = Bun.spawn([KAS, ...args], { stdin: one, stdout: "ignore", stderr: "pipe", env: { ...process.env, KAS_CONFIG: "" } });
-    const code = await p.exited;
-    t.push(performance.now() - s);
-    // A timing of a command that failed (e.g. a usage error) would be meaningless.
-    if (code !== 0) throw new Error(`kas ${args.join(" ")} exited ${code}: ${(await new Response(p.stderr).text()).trim()}`);
+/** kas's Bayes learns the training split, like Rspamd's (train.sh). */
+async function learnKas(config: string) {
+  for (const [cls, group] of [["spam", "spam-1"], ["ham", "easy-ham-1"]] as const) {
+    const p = Bun.spawn([KAS, "learn", `--${cls}`, "--config", config, join(BENCH_CORPUS, group)], { stdout: "ignore", stderr: "pipe", env: { ...process.env, KAS_CONFIG: "" } });
+    if ((await p.exited) !== 0) throw new Error(`kas learn --${cls} failed: ${(await new Response(p.stderr).text()).trim().slice(-400)}`);
   }
-  return pct(t, 50);
 }
-const clientCfg = join(dir, "client.toml");
-writeFileSync(clientCfg, `data_dir = ${JSON.stringify(join(dir, "data"))}\n${license}[client]\nconnect_to = ["unix:${sock}"]\n`);
-console.log(`kas --version: median ${(await timeRuns(["--version"])).toFixed(1)} ms (20 runs)`);
-console.log(`kas filter (client mode, unix socket): median ${(await timeRuns(["filter", "--config", clientCfg])).toFixed(1)} ms (20 runs)`);
-console.log(`kas filter --local: median ${(await timeRuns(["filter", "--local", "--config", clientCfg])).toFixed(1)} ms (20 runs)`);
 
-server.kill("SIGTERM");
-await server.exited;
+if (Number(o.soak) > 0) await soak(Number(o.soak), `start_filters = ${FILTERS}\nmax_filters = ${FILTERS}\n${o["soak-server"]}\n`, bodies);
+await startupTimes(Number(o["startup-runs"]), bodies);

@@ -38,7 +38,8 @@ export type WorkerToMaster =
   | { type: "ready"; rules: RulesInfo; loadMs: number }
   /** Loading failed (bad database, bad config): the master backs off before starting another. */
   | { type: "failed"; error: string }
-  | { type: "result"; jobId: number; result: ScanResult }
+  /** `cpuMs`: the process's CPU time spent in this scan (for the server's timing counters). */
+  | { type: "result"; jobId: number; result: ScanResult; cpuMs?: number }
   /** The scan threw: a bug or a broken message the engine could not handle; the master answers tempfail. */
   | { type: "scan_error"; jobId: number; error: string }
   | { type: "spf_query"; queryId: number; query: SpfQuery }

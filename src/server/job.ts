@@ -20,6 +20,8 @@ export interface Job {
   work: Work;
   attempts: number;
   timer?: ReturnType<typeof setTimeout>;
+  /** performance.now() when it was last sent to a filtering process. */
+  sentAt?: number;
   settle(d: Answer): void;
 }
 

@@ -68,16 +68,55 @@ test("a message that kills two processes is answered with an internal error, not
   expect(await pending).toMatchObject({ ok: false, code: "internal" });
 });
 
-test("recycles a process after max_messages and replaces it", async () => {
-  const f = fakes();
+test("recycles a process after max_messages: it serves on until its replacement has loaded, so no request waits for a load", async () => {
+  const f = fakes({ loadMs: 60, scanMs: 5 });
   const p = pool("start_filters = 1\nmin_spare_filters = 1\nmax_filters = 1\nmax_messages = 3\nrand_messages = 0", f);
-  const pids = new Set<number>();
-  for (let i = 0; i < 7; i++) {
+  await until(() => p.status().states.idle === 1);
+  const served = new Map<number, number>();
+  let most = 0;
+  for (let i = 0; i < 40; i++) {
+    // One request at a time: each finds a loaded process idle, none waits for a load.
+    expect(p.status().states.idle).toBe(1);
     const r = await p.submit(req(i));
-    if (r.ok) pids.add(r.workerPid);
+    if (r.ok) served.set(r.workerPid, (served.get(r.workerPid) ?? 0) + 1);
+    most = Math.max(most, working(p));
   }
-  expect(pids.size).toBe(3); // 3 + 3 + 1
-  expect(p.status().counts.recycled).toBe(2);
+  expect(served.size).toBeGreaterThanOrEqual(3);
+  // Every process but the last served at least max_messages before it left.
+  expect([...served.values()].slice(0, -1).every((n) => n >= 3)).toBe(true);
+  expect(p.status().counts.recycled).toBeGreaterThanOrEqual(2);
+  // While a replacement loads the pool holds one process more than max_filters, never two.
+  expect(most).toBe(2);
+  await until(() => f.live().length === 1 && p.status().states.idle === 1);
+});
+/** Processes not on their way out (a draining one finishes its last message and exits). */
+const working = (p: Pool) => p.status().workers.filter((w) => w.state !== "draining").length;
+
+test("processes reaching max_messages together are replaced one at a time: never more than max_filters + 1 processes", async () => {
+  const f = fakes({ loadMs: 40, scanMs: 5 });
+  const p = pool("start_filters = 3\nmin_spare_filters = 0\nmax_filters = 3\nmax_messages = 2\nrand_messages = 0", f);
+  await until(() => p.status().states.idle === 3);
+  let most = 0;
+  let next = 0;
+  await Promise.all(Array.from({ length: 3 }, async () => {
+    while (next < 60) {
+      next++;
+      expect(await p.submit(req(next))).toMatchObject({ ok: true });
+      most = Math.max(most, working(p));
+    }
+  }));
+  expect(most).toBe(4);
+  expect(p.status().counts.recycled).toBeGreaterThanOrEqual(3);
+});
+
+test("a replacement that cannot load leaves the recycled process serving", async () => {
+  let broken = false;
+  const f = fakes({ failLoad: () => broken });
+  const p = pool("start_filters = 1\nmin_spare_filters = 1\nmax_filters = 1\nmax_messages = 2\nrand_messages = 0\nqueue_timeout = 0.5", f);
+  await until(() => p.status().states.idle === 1);
+  broken = true;
+  const first = f.live()[0].pid;
+  for (let i = 0; i < 6; i++) expect(await p.submit(req(i))).toMatchObject({ ok: true, workerPid: first });
 });
 
 test("idle processes above min_spare_filters exit after max_idle", async () => {

@@ -8,7 +8,7 @@
 // in-flight requests finish on the old one. Spawning is injected (spawn.ts in production,
 // fakes in pool.test.ts).
 import type { KasConfig } from "../config/schema";
-import type { ScanRequest } from "../engine/types";
+import type { ScanRequest, ScanTimings } from "../engine/types";
 import type { LearnOp } from "../protocol/kas/learn";
 import { WORKER_STATES, type SpfAnswer, type SpfQuery, type WorkerToMaster } from "./ipc";
 import { asDispatched, asLearned, jobLabel, jobMessage, settleWith, type Answer, type Dispatched, type Job, type Learned, type Work } from "./job";
@@ -47,7 +47,14 @@ export class Pool {
   private reaper?: ReturnType<typeof setInterval>;
   private stopping = false;
   private lastLoadError?: string;
-  readonly counts = { requests: 0, answered: 0, retried: 0, failed: 0, queuedTimeout: 0, refused: 0, spawned: 0, crashed: 0, recycled: 0, idleExited: 0 };
+  readonly counts = {
+    requests: 0, answered: 0, retried: 0, failed: 0, queuedTimeout: 0, refused: 0, spawned: 0, crashed: 0, recycled: 0, idleExited: 0,
+    // Cumulative milliseconds, for the per-message breakdown of bench:serve and /v1/status: the
+    // engine's own (wall) timers of each scan and the CPU time the scan took in its process,
+    // the master's job-sent-to-result wall time (the scan plus IPC both ways), and the
+    // filtering processes' load times.
+    scanMs: 0, scanCpuMs: 0, parseMs: 0, checksMs: 0, rulesMs: 0, roundTripMs: 0, loadMs: 0,
+  };
   private readonly random: () => number;
 
   constructor(private readonly opts: PoolOptions) {
@@ -119,6 +126,7 @@ export class Pool {
     const limitMs = this.config.scan.time_budget_ms * 2 + 30_000;
     watch(h, limitMs, () => h.job === job, () => this.opts.log.error("filtering process #%d (pid %d) exceeded %d ms on message %s: killing it", h.id, h.proc.pid, limitMs, jobLabel(job)));
     try {
+      job.sentAt = performance.now();
       h.proc.send(jobMessage(job));
     } catch {
       h.proc.kill("SIGKILL"); // the exit handler retries the request elsewhere
@@ -153,7 +161,23 @@ export class Pool {
     for (let i = 0; i < want; i++) this.spawnOne();
   }
 
-  private spawnOne(): void {
+  /**
+   * max_messages reached: a replacement is started and `h` serves on until it is ready, so no
+   * request waits while a process loads its rules. One replacement loads at a time (the pool
+   * holds at most one process more than max_filters); a process whose turn has not come, or
+   * within the crash back-off, serves on and asks again after its next message.
+   */
+  private recycle(h: Handle): void {
+    if (this.stopping || h.generation !== this.generation || Date.now() < this.spawnNotBefore) return;
+    for (const x of this.handles.values()) if (x.state === "starting" && x.replaces !== undefined) return;
+    this.counts.recycled++;
+    const next = this.spawnOne();
+    if (!next) return;
+    h.successor = next.id;
+    next.replaces = h.id;
+  }
+
+  private spawnOne(): Handle | undefined {
     const id = this.nextId++;
     this.counts.spawned++;
     try {
@@ -163,6 +187,7 @@ export class Pool {
       );
       this.handles.set(id, h);
       this.opts.log.debug("started filtering process #%d (pid %d, generation %d)", id, h.proc.pid, h.generation);
+      return h;
     } catch (e) {
       this.opts.log.error("cannot start a filtering process: %s", e instanceof Error ? e.message : e);
       this.failures++;
@@ -172,16 +197,24 @@ export class Pool {
 
   private onMessage(h: Handle, m: WorkerToMaster): void {
     switch (m.type) {
-      case "ready":
+      case "ready": {
         clearTimeout(h.watchdog);
         h.rules = m.rules;
+        this.counts.loadMs += m.loadMs;
         this.failures = 0;
         this.lastLoadError = undefined;
         if (h.state !== "starting") return; // reload or stop retired it meanwhile
         h.state = "idle";
         h.idleSince = Date.now();
         this.opts.log.debug("filtering process #%d ready in %d ms (rules %s)", h.id, m.loadMs, m.rules.version);
+        const old = h.replaces === undefined ? undefined : this.handles.get(h.replaces);
+        if (old && old.successor === h.id && !old.retiring) {
+          this.opts.log.info("filtering process #%d (pid %d) recycled after %d messages; #%d takes its place", old.id, old.proc.pid, old.messages, h.id);
+          if (old.state === "busy") old.state = "draining"; // retired when its result arrives
+          else retire(old, "max_messages reached");
+        }
         return this.pump();
+      }
       case "failed":
         this.lastLoadError = m.error;
         this.opts.log.error("filtering process #%d failed to load: %s", h.id, m.error);
@@ -195,22 +228,31 @@ export class Pool {
         clearTimeout(h.watchdog);
         h.job = undefined;
         h.messages++;
+        if (m.type === "result") this.time(job, m.result.timings, m.cpuMs);
         const error = settleWith(job, m, { generation: h.generation, workerPid: h.proc.pid });
         if (error) this.opts.log.error("%s (filtering process #%d)", error, h.id);
-        if (h.state === "draining") retire(h, "generation rolled over");
-        else if (h.messages >= h.limit) {
-          this.counts.recycled++;
-          this.opts.log.info("filtering process #%d (pid %d) recycled after %d messages", h.id, h.proc.pid, h.messages);
-          retire(h, "max_messages reached");
-        } else {
+        if (h.state === "draining") retire(h, h.successor ? "max_messages reached" : "generation rolled over");
+        else {
           h.state = "idle";
           h.idleSince = Date.now();
+          if (h.messages >= h.limit) this.recycle(h);
         }
         return this.pump();
       }
       case "spf_query":
         return relaySpf(h, m, this.opts.spf);
     }
+  }
+
+  private time(job: Job, t: ScanTimings | undefined, cpuMs = 0): void {
+    const c = this.counts;
+    if (job.sentAt !== undefined) c.roundTripMs += performance.now() - job.sentAt;
+    c.scanCpuMs += cpuMs;
+    if (!t) return;
+    c.scanMs += t.totalMs;
+    c.parseMs += t.parseMs;
+    c.checksMs += t.checksMs;
+    c.rulesMs += t.rulesMs;
   }
 
   private onExit(h: Handle, code: number | null, signal: string | null): void {

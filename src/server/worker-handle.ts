@@ -27,6 +27,10 @@ export interface WorkerHandle<J> {
   rules?: RulesInfo;
   /** We asked it to exit (recycle, idle, reload, stop): its exit is not a crash. */
   retiring: boolean;
+  /** Recycling: the id of the process loading to take its place (it serves on until that one is ready). */
+  successor?: number;
+  /** The process this one was started to replace (recycling). */
+  replaces?: number;
   /** Load deadline while starting; scan deadline while busy (an engine bug must not hold a request forever). */
   watchdog?: ReturnType<typeof setTimeout>;
 }
@@ -98,5 +102,7 @@ export function handleRow(h: WorkerHandle<unknown>) {
     max_messages: h.limit,
     started: new Date(h.startedAt).toISOString(),
     ...(h.state === "idle" ? { idle_s: Math.round((Date.now() - h.idleSince) / 100) / 10 } : {}),
+    // A replacement still loading while the recycled process serves on (pool.ts recycle()).
+    ...(h.state === "starting" && h.replaces !== undefined ? { replaces: h.replaces } : {}),
   };
 }

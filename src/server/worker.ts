@@ -96,7 +96,11 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
       (error) => ch.send({ type: "scan_error", jobId, error }),
       async (s) => {
         try {
-          ch.send({ type: "result", jobId, result: await s.scan({ ...request, raw: asBytes(request.raw) }) });
+          // CPU, not wall time: on a busy host the wall clock also counts other processes' turns.
+          const c0 = process.cpuUsage();
+          const result = await s.scan({ ...request, raw: asBytes(request.raw) });
+          const c = process.cpuUsage(c0);
+          ch.send({ type: "result", jobId, result, cpuMs: (c.user + c.system) / 1000 });
         } catch (e) {
           (log ?? logger("worker")).error("scan %s failed: %s", request.id, failure(e));
           ch.send({ type: "scan_error", jobId, error: e instanceof Error ? e.message : String(e) });

@@ -1,0 +1,50 @@
+// Process CPU and memory from /proc (Linux), for bench:serve's per-message breakdown: the
+// master's own CPU time and its filtering processes' (live ones plus the reaped ones, which
+// the kernel adds to the parent's cutime/cstime, so recycled processes are counted too).
+import { readdirSync, readFileSync } from "node:fs";
+
+/** Kernel clock ticks per second (USER_HZ): 100 on every Linux this runs on. */
+const HZ = 100;
+
+export interface ProcTimes {
+  /** utime + stime of the process itself, ms. */
+  selfMs: number;
+  /** cutime + cstime: its reaped children, ms. */
+  reapedMs: number;
+  ppid: number;
+}
+
+export function procTimes(pid: number): ProcTimes | undefined {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after "(comm)": the command name may hold spaces and parentheses.
+    const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+    return { ppid: Number(f[1]), selfMs: ((Number(f[11]) + Number(f[12])) * 1000) / HZ, reapedMs: ((Number(f[13]) + Number(f[14])) * 1000) / HZ };
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+export const childrenOf = (pid: number): number[] =>
+  readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number)
+    .filter((p) => procTimes(p)?.ppid === pid);
+
+/** CPU ms of a process tree one level deep: the root itself, and its children (live + reaped). */
+export function treeCpu(pid: number): { root: number; children: number } {
+  const t = procTimes(pid);
+  if (!t) return { root: 0, children: 0 };
+  const live = childrenOf(pid).reduce((a, c) => a + (procTimes(c)?.selfMs ?? 0), 0);
+  return { root: t.selfMs, children: t.reapedMs + live };
+}
+
+/** VmHWM (peak resident set) and VmRSS of a process, KiB; 0 when it is gone. */
+export function memKiB(pid: number): { hwm: number; rss: number } {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, "utf8");
+    return { hwm: Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0), rss: Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) };
+  } catch {
+    return { hwm: 0, rss: 0 };
+  }
+}
