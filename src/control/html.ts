@@ -17,12 +17,11 @@ export const STATUS_COLORS: Record<string, string> = { spam: "#c62828", probable
 const NAV: [string, string][] = [["/", "Dashboard"], ["/stats", "Statistics"], ["/history", "History"], ["/rules", "Rules"], ["/settings", "Settings"], ["/license", "License"], ["/learn", "Learn"]];
 
 /** A full page; `csrf` present = logged in (navigation and the logout button are shown). */
-export function page(title: string, body: string, opts: { path?: string; csrf?: string; nonce?: string; script?: string } = {}): string {
+export function page(title: string, body: string, opts: { path?: string; csrf?: string; refreshS?: number } = {}): string {
   const nav = opts.csrf
     ? `<header><b>kas</b>${NAV.map(([href, name]) => `<a href="${href}"${opts.path === href ? ' class="on"' : ""}>${name}</a>`).join("")}<form method="post" action="/logout"><input type="hidden" name="csrf" value="${esc(opts.csrf)}"><button>Log out</button></form></header>`
     : `<header><b>kas</b> Control Center</header>`;
-  const script = opts.script && opts.nonce ? `<script nonce="${esc(opts.nonce)}">${opts.script}</script>` : "";
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)} · kas</title><style>${STYLE}</style></head><body>${nav}<main><h1>${esc(title)}</h1>${body}</main>${script}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">${opts.refreshS ? `<meta http-equiv="refresh" content="${opts.refreshS}">` : ""}<title>${esc(title)} · kas</title><style>${STYLE}</style></head><body>${nav}<main><h1>${esc(title)}</h1>${body}</main></body></html>`;
 }
 
 export function table(head: string[], rows: (string | number)[][], numeric: boolean[] = []): string {
@@ -53,7 +52,7 @@ export function barChart(labels: string[], series: Map<string, number[]>, opts: 
   });
   const every = Math.max(1, Math.ceil(labels.length / 12));
   const xl = labels.map((l, i) => (i % every ? "" : `<text x="${(pad.l + i * bw + bw / 2).toFixed(1)}" y="${H - 10}" text-anchor="middle">${esc(l)}</text>`)).join("");
-  const yl = [0, 0.5, 1].map((f) => `<text x="${pad.l - 4}" y="${(y(max * f) + 3).toFixed(1)}" text-anchor="end">${Math.round(max * f)}</text><line x1="${pad.l}" x2="${W}" y1="${y(max * f).toFixed(1)}" y2="${y(max * f).toFixed(1)}" stroke="#e0e0e0"/>`).join("");
+  const yl = [0, 0.5, 1].map((f) => `<text x="${pad.l - 4}" y="${(y(max * f) + 3).toFixed(1)}" text-anchor="end">${+(max * f).toFixed(max < 10 ? 1 : 0)}</text><line x1="${pad.l}" x2="${W}" y1="${y(max * f).toFixed(1)}" y2="${y(max * f).toFixed(1)}" stroke="#e0e0e0"/>`).join("");
   const legend = [...series.keys()].map((n) => `<span style="display:inline-block;width:.8em;height:.8em;background:${STATUS_COLORS[n] ?? "#607d8b"}"></span> ${esc(n)}`).join(" &nbsp; ");
   return `<svg viewBox="0 0 ${W} ${H}" width="100%" style="max-width:${W}px;background:#fff;border:1px solid #d8dce3" role="img">${yl}${bars}${xl}</svg><div>${legend}</div>`;
 }

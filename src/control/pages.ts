@@ -52,7 +52,7 @@ export function dashboardPage(st: Record<string, any>, metrics: ScanMetrics, csr
     workers.map((w) => [esc(w.id), esc(w.pid), esc(w.generation), esc(w.state), `${esc(w.messages)} / ${esc(w.max_messages)}`, esc(mb(w.rss)), esc(ago(w.started, now))]),
     [true, true, true, false, true, true, false],
   );
-  return page("Dashboard", `${active}${cards}<h2>Throughput, last hour (per minute)</h2>${chart}<p>mean latency over the hour: ${lat.length ? Math.round(lat.reduce((a, b) => a + b, 0) / lat.length) : 0} ms</p><h2>Filtering processes</h2>${wtable}${ev}`, { path: "/", csrf });
+  return page("Dashboard", `${active}${cards}<h2>Throughput, last hour (per minute)</h2>${chart}<p>mean latency over the hour: ${lat.length ? Math.round(lat.reduce((a, b) => a + b, 0) / lat.length) : 0} ms</p><h2>Filtering processes</h2>${wtable}${ev}`, { path: "/", csrf, refreshS: 15 });
 }
 
 /** How far back each view goes and how its period starts are labelled. */

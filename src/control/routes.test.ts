@@ -89,9 +89,12 @@ test("changing requests: no session → 401, no or wrong CSRF token → 403, cro
   expect((await req("POST", "/logout", { cookie: s.cookie, body: { csrf: s.csrf }, headers: { "sec-fetch-site": "cross-site" } })).status).toBe(403);
   expect((await req("POST", "/logout", { cookie: s.cookie, body: { csrf: s.csrf }, headers: { origin: "https://evil.example" } })).status).toBe(403);
   expect((await req("POST", "/login", { body: { password: PASSWORD }, headers: { origin: "https://evil.example" } })).status).toBe(403);
+  expect((await req("POST", "/logout", { cookie: s.cookie, body: { csrf: s.csrf }, headers: { origin: "null" } })).status).toBe(403);
+  expect((await req("POST", "/logout", { cookie: s.cookie, body: { csrf: s.csrf }, headers: { origin: "null", "sec-fetch-site": "same-site" } })).status).toBe(403);
   // Still logged in: none of the refused requests logged out.
   expect((await req("GET", "/", { cookie: s.cookie })).status).toBe(200);
-  expect((await req("POST", "/logout", { cookie: s.cookie, headers: { "x-csrf-token": s.csrf, origin: "http://127.0.0.1:2279" } })).status).toBe(303);
+  // What Chromium sends for a form post from a page with Referrer-Policy no-referrer: Sec-Fetch-Site decides.
+  expect((await req("POST", "/logout", { cookie: s.cookie, body: { csrf: s.csrf }, headers: { origin: "null", "sec-fetch-site": "same-origin" } })).status).toBe(303);
 });
 
 test.each(["/settings", "/learn", "/license", "/logout"])("POST %s: refused without a session (401), without the CSRF token (403), cross-site (403); nothing changes", async (path) => {

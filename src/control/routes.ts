@@ -2,9 +2,9 @@
 // Order of checks for every request: client address in [control] allow (or metrics_allow for
 // GET /metrics) → the login page and /metrics are the only things answered without a session
 // → changing requests (POST) must come from this site and carry the session's CSRF token.
-// Every response says no-store and forbids framing; pages run only the scripts they carry
-// (Content-Security-Policy with a per-response nonce), so a symbol or sender address shown in
-// the history cannot run as script even if escaping were ever missed.
+// Every response says no-store and forbids framing; the pages carry no script at all and the
+// Content-Security-Policy allows none, so a symbol or sender address shown in the history
+// cannot run as script even if escaping were ever missed.
 import { readFileSync } from "node:fs";
 import type { KasConfig } from "../config/schema";
 import { inNetwork, parseCidr, parseIp } from "../dns/ip";
@@ -68,7 +68,7 @@ export function rssOf(pid: number): number | undefined {
   }
 }
 
-const SECURITY = { "cache-control": "no-store", "x-frame-options": "DENY", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" };
+const SECURITY = { "cache-control": "no-store", "x-frame-options": "DENY", "x-content-type-options": "nosniff", "referrer-policy": "same-origin" };
 
 function html(body: string, status = 200, extra: Record<string, string> = {}): Response {
   return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'", ...SECURITY, ...extra } });

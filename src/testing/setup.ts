@@ -3,8 +3,9 @@
 // fresh machine: faketime (src/testing/faketime.ts moves a running server's clock with it),
 // postfix (src/testing/postfix.ts runs a private, non-relaying instance; the system instance
 // is never configured or started), systemd (only systemd-analyze is used), spamc (the
-// SpamAssassin client, for the spamd door; Exim is unpacked privately by src/testing/exim.ts)
-// and rspamd (for rspamc, in front of the Rspamd door; its daemon is never started). Needs root (or
+// SpamAssassin client, for the spamd door; Exim is unpacked privately by src/testing/exim.ts),
+// rspamd (for rspamc, in front of the Rspamd door; its daemon is never started) and chromium
+// (the Control Center's browser tests, through playwright-core). Needs root (or
 // sudo) and apt; otherwise it says what to install and the tests that need it fail with the
 // same advice.
 import { existsSync } from "node:fs";
@@ -30,6 +31,8 @@ const NEEDED: Needed[] = [
   // rspamc in front of the Rspamd door (src/server/rspamd.e2e.test.ts). The package also holds
   // the rspamd daemon: it must not run (it would listen on Rspamd's ports 11332-11334).
   { pkg: "rspamd", present: () => existsSync("/usr/bin/rspamc"), service: "rspamd" },
+  // A real browser for the Control Center (src/control/browser.e2e.test.ts drives it with playwright-core).
+  { pkg: "chromium", present: () => existsSync("/usr/bin/chromium") },
 ];
 
 const missing = NEEDED.filter((n) => !n.present());
