@@ -30,7 +30,8 @@ export interface HeaderField {
 }
 
 export interface DispatchDeps {
-  submit(req: ScanRequest): Promise<Dispatched>;
+  /** `signal`: aborts when the client has gone away (a request still waiting is then dropped, not scanned). */
+  submit(req: ScanRequest, signal?: AbortSignal): Promise<Dispatched>;
   beforeDispatch?: BeforeDispatch;
   /** The [policy] table in force: a refusal stands only if every recipient's policy refuses (engine/recipients.ts). */
   policy?(): KasConfig["policy"];
@@ -50,7 +51,7 @@ let seq = 0;
 export const newRequestId = () => `${Date.now().toString(36)}.${process.pid.toString(36)}.${(seq++).toString(36)}`;
 
 /** `door` names the front door in the log line when it is not the native protocol (e.g. "milter"). */
-export async function dispatch(d: DispatchDeps, request: ScanRequest, door?: string): Promise<DispatchOutcome> {
+export async function dispatch(d: DispatchDeps, request: ScanRequest, door?: string, signal?: AbortSignal): Promise<DispatchOutcome> {
   const t0 = performance.now();
   const env = request.envelope;
   const who = `id=${request.id}${door ? ` door=${door}` : ""}${env.queueId ? ` qid=${env.queueId}` : ""} from=<${env.from ?? ""}> rcpt=${env.rcpt.length} size=${request.raw.byteLength}`;
@@ -66,7 +67,7 @@ export async function dispatch(d: DispatchDeps, request: ScanRequest, door?: str
     return { ok: true, reply };
   }
 
-  const r = await d.submit(request);
+  const r = await d.submit(request, signal);
   const ms = Math.round(performance.now() - t0);
   if (!r.ok) {
     d.onScanned(`${who} failed=${r.code} ${r.message} ms=${ms}`, "failed");

@@ -38,3 +38,19 @@ test.each([
   expect(lines[0]).toContain(` status=${status} score=${shown}/${threshold} action=${action} `);
   expect(reply.policy_action).toBe(action);
 });
+
+test("the scan request's signal reaches the pool: a client that closes its connection aborts it", async () => {
+  let seen: AbortSignal | undefined;
+  const handle = makeHandler({
+    config: () => config,
+    submit: async (r, signal) => ((seen = signal), { ok: true, generation: 1, workerPid: 9, result: resultOf(r, 0) }),
+    status: () => ({}),
+    onScanned: () => {},
+    version: "kas test",
+  });
+  const ac = new AbortController();
+  await handle(new Request("http://kas/v1/scan", { method: "POST", body: "Subject: x\r\n\r\nbody\r\n", signal: ac.signal }));
+  expect(seen?.aborted).toBe(false);
+  ac.abort();
+  expect(seen?.aborted).toBe(true);
+});

@@ -19,7 +19,7 @@ export type { BeforeDispatch, DispatchDecision, HeaderField } from "./dispatch";
 
 export interface HandlerDeps {
   config(): KasConfig;
-  submit(req: ScanRequest): Promise<Dispatched>;
+  submit(req: ScanRequest, signal?: AbortSignal): Promise<Dispatched>;
   status(): unknown;
   beforeDispatch?: BeforeDispatch;
   /** More endpoints answered by the master (e.g. "/v1/learn"), by exact path; a POST holds a gate slot. */
@@ -103,7 +103,8 @@ function route(d: HandlerDeps) {
       const body = await readBody(req, d.config().server, slot, started);
       if (!body.ok) return body.reply;
       const request: ScanRequest = { id: head.value.id, envelope: head.value.envelope, raw: body.bytes };
-      const out = await dispatch(d, request);
+      // req.signal aborts when the client closes the connection (Bun.serve).
+      const out = await dispatch(d, request, undefined, req.signal);
       return out.ok ? json(200, out.reply) : fail(out.code, out.message);
     } finally {
       slot?.leave();

@@ -2,7 +2,7 @@ import { afterEach, expect, test } from "bun:test";
 import { parseConfig } from "../config/load";
 import type { ScanRequest } from "../engine/types";
 import { fakeWorkers as fakes, until } from "../testing/fake-workers";
-import { Pool, type Dispatched } from "./pool";
+import { Pool, scanWatchdogMs, type Dispatched } from "./pool";
 
 const req = (i: number): ScanRequest => ({ id: `m${i}`, envelope: { rcpt: ["a@b.c"] }, raw: new TextEncoder().encode(`Subject: ${i}\r\n\r\nhi\r\n`) });
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
@@ -107,6 +107,48 @@ test("processes reaching max_messages together are replaced one at a time: never
   }));
   expect(most).toBe(4);
   expect(p.status().counts.recycled).toBeGreaterThanOrEqual(3);
+});
+
+test("the scan watchdog fires so that a message and its one retry both end before the client's data_timeout", async () => {
+  const cfg = (scan: string, client: string) => parseConfig(`[scan]\n${scan}\n[client]\n${client}\n`);
+  expect(scanWatchdogMs(cfg("", ""))).toBe(10_000); // defaults: budget 5 s, data_timeout 30 s
+  for (const [budget, timeout] of [[5000, 30], [5000, 12], [20_000, 30], [200, 1]]) {
+    const wd = scanWatchdogMs(cfg(`time_budget_ms = ${budget}`, `data_timeout = ${timeout}`));
+    expect(wd).toBeGreaterThan(budget);
+    if (2 * wd < timeout * 1000) continue;
+    // Only a budget the client's timeout cannot hold gets less: never below budget + 0.5 s.
+    expect(wd).toBe(budget + 500);
+  }
+  // A process that hangs is killed and the message retried within the client's patience.
+  const f = fakes({ scanMs: 60_000 });
+  const p = new Pool({ spawn: f.spawn, config: cfg("time_budget_ms = 200", "data_timeout = 2"), log: quiet, random: () => 0 });
+  pools.push(p);
+  p.start();
+  const t0 = performance.now();
+  expect(await p.submit(req(1))).toMatchObject({ ok: false, code: "internal" });
+  expect(performance.now() - t0).toBeLessThan(2000);
+});
+
+test("a request whose client went away leaves the queue unscanned; one already in a process finishes", async () => {
+  const f = fakes({ scanMs: 150 });
+  const p = pool("start_filters = 1\nmin_spare_filters = 0\nmax_filters = 1", f);
+  await until(() => p.status().states.idle === 1);
+  const inProcess = new AbortController();
+  const waiting = new AbortController();
+  const first = p.submit(req(1), inProcess.signal);
+  const second = p.submit(req(2), waiting.signal);
+  const third = p.submit(req(3));
+  expect(p.status().queue).toBe(2);
+  waiting.abort();
+  inProcess.abort();
+  expect(p.status().queue).toBe(1);
+  expect(await second).toMatchObject({ ok: false, message: expect.stringContaining("client went away") });
+  expect(await first).toMatchObject({ ok: true });
+  expect(await third).toMatchObject({ ok: true });
+  expect(p.status().counts).toMatchObject({ abandoned: 1, answered: 2 });
+  // Gone before it was submitted: never queued.
+  expect(await p.submit(req(4), AbortSignal.abort())).toMatchObject({ ok: false });
+  expect(p.status().counts.abandoned).toBe(2);
 });
 
 test("a replacement that cannot load leaves the recycled process serving", async () => {

@@ -31,6 +31,18 @@ export interface PoolOptions {
   spf?: (q: SpfQuery) => Promise<SpfAnswer>;
 }
 
+/**
+ * How long a filtering process may hold one scan before it is killed (and the message retried
+ * once elsewhere). The engine stops matching at time_budget_ms, so twice that is generous
+ * slack; but a client gives up after [client] data_timeout, and an answer it no longer waits
+ * for helps nobody: the watchdog fires so that both attempts end before that, and never
+ * sooner than half a second past the budget.
+ */
+export function scanWatchdogMs(c: Pick<KasConfig, "scan" | "client">): number {
+  const budget = c.scan.time_budget_ms;
+  return Math.max(budget + 500, Math.min(budget * 2, (c.client.data_timeout * 1000 - 2000) / 2));
+}
+
 /** Back-off after a crash or failed load: 100 ms doubling to 10 s, reset by a process that becomes ready. */
 const backoffMs = (failures: number) => Math.min(10_000, 100 * 2 ** Math.max(0, failures - 1));
 
@@ -48,7 +60,7 @@ export class Pool {
   private stopping = false;
   private lastLoadError?: string;
   readonly counts = {
-    requests: 0, answered: 0, retried: 0, failed: 0, queuedTimeout: 0, refused: 0, spawned: 0, crashed: 0, recycled: 0, idleExited: 0,
+    requests: 0, answered: 0, retried: 0, failed: 0, queuedTimeout: 0, refused: 0, abandoned: 0, spawned: 0, crashed: 0, recycled: 0, idleExited: 0,
     // Cumulative milliseconds, for the per-message breakdown of bench:serve and /v1/status: the
     // engine's own (wall) timers of each scan and the CPU time the scan took in its process,
     // the master's job-sent-to-result wall time (the scan plus IPC both ways), and the
@@ -73,9 +85,14 @@ export class Pool {
     this.reaper = setInterval(() => this.reapIdle(), tick);
   }
 
-  /** Hands a request to a filtering process; always settles (queue_timeout bounds the wait). */
-  submit(request: ScanRequest): Promise<Dispatched> {
-    return this.run({ kind: "scan", request }).then(asDispatched);
+  /**
+   * Hands a request to a filtering process; always settles (queue_timeout bounds the wait).
+   * `signal`: the client's connection; when it closes while the request still waits, the
+   * request leaves the queue unscanned (nobody would read the verdict, and under overload a
+   * queue of abandoned requests would make every live one wait longer).
+   */
+  submit(request: ScanRequest, signal?: AbortSignal): Promise<Dispatched> {
+    return this.run({ kind: "scan", request }, signal).then(asDispatched);
   }
 
   /** POST /v1/learn: a filtering process parses the message and writes the token database, like a scan. */
@@ -83,18 +100,27 @@ export class Pool {
     return this.run({ kind: "learn", id: `learn-${this.nextSeq}`, op, raw }).then(asLearned);
   }
 
-  private run(work: Work): Promise<Answer> {
+  private run(work: Work, signal?: AbortSignal): Promise<Answer> {
     this.counts.requests++;
     if (this.stopping) return Promise.resolve({ ok: false, code: "shutting_down", message: "server is shutting down" });
+    const gone: Answer = { ok: false, code: "busy", message: "the client went away while the request waited; not scanned" };
+    if (signal?.aborted) return (this.counts.abandoned++, Promise.resolve(gone));
     return new Promise<Answer>((resolve) => {
       let settled = false;
+      const abandon = () => {
+        if (!this.queue.remove(job)) return; // already in a process: its scan finishes
+        this.counts.abandoned++;
+        job.settle(gone);
+      };
       const job: Job = { seq: this.nextSeq++, work, attempts: 0, settle: (d) => {
         if (settled) return;
         settled = true;
         clearTimeout(job.timer);
+        signal?.removeEventListener("abort", abandon);
         this.counts[d.ok ? "answered" : "failed"]++;
         resolve(d);
       } };
+      signal?.addEventListener("abort", abandon, { once: true });
       if (!this.assign(job)) this.enqueue(job);
       this.maintain();
     });
@@ -122,8 +148,7 @@ export class Pool {
     clearTimeout(job.timer);
     job.timer = undefined;
     const h = best;
-    // The engine stops matching at time_budget_ms; allow generous slack for parsing and checks.
-    const limitMs = this.config.scan.time_budget_ms * 2 + 30_000;
+    const limitMs = scanWatchdogMs(this.config);
     watch(h, limitMs, () => h.job === job, () => this.opts.log.error("filtering process #%d (pid %d) exceeded %d ms on message %s: killing it", h.id, h.proc.pid, limitMs, jobLabel(job)));
     try {
       job.sentAt = performance.now();

@@ -37,6 +37,15 @@ export class WaitQueue<J extends Waiting> {
     while (this.items.length && take(this.items[0])) this.items.shift();
   }
 
+  /** Takes `job` out of the queue (its client went away); false when it was not waiting. */
+  remove(job: J): boolean {
+    const i = this.items.indexOf(job);
+    if (i < 0) return false;
+    this.items.splice(i, 1);
+    clearTimeout(job.timer);
+    return true;
+  }
+
   /** Removes and returns every waiting job, deadlines cleared (the server is stopping). */
   clear(): J[] {
     const all = this.items.splice(0);
