@@ -7,6 +7,7 @@ import { dirname } from "node:path";
 import { StateError } from "../errors";
 import { formatAddress, type Address } from "../protocol/address";
 import { errorReply } from "../protocol/kas/reply";
+import { http1SocketHandler, type Http1Fetch } from "./http1";
 
 export interface ListenOptions {
   socketMode: string;
@@ -148,6 +149,15 @@ export async function openListener(addr: Address, fetch: FetchHandler, opts: Lis
     }
   }
   return listenerOf(addr, server.port, (force) => server.stop(force));
+}
+
+/**
+ * The native protocol's listener: HTTP/1.1 framed by kas itself (http1.ts) on a raw stream
+ * listener, so pipelined requests and a client that half-closes after its request get their
+ * replies (Bun.serve closes such connections). The same unix-socket handling as the others.
+ */
+export async function openNativeListener(addr: Address, fetch: Http1Fetch, opts: ListenOptions): Promise<Listener> {
+  return await openSocketListener(addr, http1SocketHandler(fetch, { timeoutS: () => opts.dataTimeoutS }), opts, "server", true);
 }
 
 /**

@@ -18,7 +18,7 @@ import { makeHandler, type BeforeDispatch } from "./handler";
 import { makeLearnHandler } from "./learn";
 import type { RulesInfo, SpfAnswer, SpfQuery } from "./ipc";
 import { edgeLimits, EdgeGate } from "./limits";
-import { openListener, openSocketListener, type Listener } from "./listeners";
+import { openListener, openNativeListener, openSocketListener, type Listener } from "./listeners";
 import { milterSocketHandler } from "./milter";
 import { spamdSocketHandler } from "./spamd";
 import { makeRspamdHandler, rspamdListenOptions } from "./rspamd";
@@ -181,7 +181,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     routes: { [LEARN_PATH]: makeLearnHandler({ config: () => current.config, learn: (op, raw) => pool.learn(op, raw) }) },
     version: deps.version,
   });
-  const handler = async (req: Request, server: Bun.Server<undefined>) => {
+  const handler = async (req: Request, server: Pick<Bun.Server<undefined>, "requestIP">) => {
     inflight++;
     try {
       return await scanHandler(req, server);
@@ -196,7 +196,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   const rspamdListeners: Listener[] = [];
   const opts = { socketMode: current.config.server.socket_mode, socketOwner: current.config.server.socket_owner, maxRequestSize: current.config.server.max_request_size, dataTimeoutS: current.config.server.data_timeout };
   try {
-    for (const a of addresses) listeners.push(await openListener(a, handler, opts));
+    for (const a of addresses) listeners.push(await openNativeListener(a, handler, opts));
     const milter = milterSocketHandler({
       ...doors,
       config: () => current.config,

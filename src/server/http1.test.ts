@@ -1,0 +1,114 @@
+// The native door's own HTTP/1.1 server over a real socket, with the real handler and a fake
+// pool: what Bun.serve did not answer (pipelining behind a scan, a client that half-closes
+// after its request) is answered, in order; keep-alive, chunked bodies, Expect: 100-continue,
+// and a request head dribbled past data_timeout.
+import { afterEach, expect, test } from "bun:test";
+import { parseConfig } from "../config/load";
+import type { ScanRequest } from "../engine/types";
+import { makeHandler } from "./handler";
+import { openNativeListener, type Listener } from "./listeners";
+import type { Dispatched } from "./pool";
+
+const config = parseConfig("[server]\ndata_timeout = 1\nmax_request_size = 4096\n");
+const open: Listener[] = [];
+afterEach(async () => {
+  for (const l of open.splice(0)) await l.stop(true);
+});
+
+const scanned: string[] = [];
+async function serve(delayMs = 300) {
+  const handler = makeHandler({
+    config: () => config,
+    submit: async (r: ScanRequest): Promise<Dispatched> => {
+      await Bun.sleep(delayMs); // a scan takes time: the case Bun.serve dropped
+      scanned.push(new TextDecoder().decode(r.raw));
+      return { ok: true, generation: 1, workerPid: 1, result: { id: r.id, status: "not_detected", score: 0, threshold: 5, policy: "default", hits: [], disposition: "accept", edits: [{ op: "add", name: "X-Len", value: String(r.raw.byteLength) }], timings: { parseMs: 0, checksMs: 0, rulesMs: 0, totalMs: 0 }, notes: [] } };
+    },
+    status: () => ({}),
+    onScanned() {},
+    version: "kas test",
+  });
+  const l = await openNativeListener({ kind: "tcp", host: "127.0.0.1", port: 0 }, handler, { socketMode: "0600", socketOwner: "", maxRequestSize: 4096, dataTimeoutS: 1 });
+  open.push(l);
+  return Number(l.address.split(":").at(-1));
+}
+
+/** Writes each part at its time; `half` shuts down the sending side after the last. Resolves with all bytes when the server closes (or at ms). */
+function talk(port: number, parts: { at: number; bytes: string }[], o: { half?: boolean; ms?: number; onData?: (all: string, write: (s: string) => void) => void } = {}): Promise<{ text: string; closed: boolean; ms: number }> {
+  return new Promise((resolve) => {
+    let text = "";
+    const t0 = Date.now();
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    const done = (closed: boolean) => (timers.forEach(clearTimeout), resolve({ text, closed, ms: Date.now() - t0 }));
+    timers.push(setTimeout(() => done(false), o.ms ?? 5000));
+    void Bun.connect({ hostname: "127.0.0.1", port, allowHalfOpen: true, socket: {
+      open(sock) {
+        parts.forEach((p, i) => timers.push(setTimeout(() => (sock.write(p.bytes), i === parts.length - 1 && o.half && sock.shutdown()), p.at)));
+      },
+      data: (sock, d) => ((text += Buffer.from(d).toString("latin1")), o.onData?.(text, (x) => void sock.write(x))),
+      close: () => done(true),
+      end: () => done(true),
+      error: () => done(true),
+    } } as never);
+  });
+}
+const statuses = (text: string) => [...text.matchAll(/^HTTP\/1\.1 (\d+)/gm)].map((m) => Number(m[1]));
+const post = (body: string, extra = "") => `POST /v1/scan HTTP/1.1\r\nHost: kas\r\nContent-Length: ${body.length}\r\n${extra}\r\n${body}`;
+
+test("requests pipelined behind a scan are answered, in order (Bun.serve closed the connection without a reply)", async () => {
+  const port = await serve();
+  scanned.length = 0;
+  const r = await talk(port, [{ at: 0, bytes: post("Subject: one\r\n\r\n1\r\n") + "GET /v1/ping HTTP/1.1\r\nHost: kas\r\n\r\n" + post("Subject: two\r\n\r\n2\r\n", "Connection: close\r\n") }]);
+  expect(statuses(r.text)).toEqual([200, 200, 200]);
+  expect(r.text.indexOf('"X-Len","value":"21"')).toBeLessThan(r.text.indexOf('"pong":true'));
+  expect(scanned).toEqual(["Subject: one\r\n\r\n1\r\n", "Subject: two\r\n\r\n2\r\n"]);
+  expect(r.closed).toBe(true);
+});
+
+test("a client that half-closes after a complete request gets its reply, then the connection ends", async () => {
+  const port = await serve();
+  const r = await talk(port, [{ at: 0, bytes: post("Subject: h\r\n\r\nx\r\n") }], { half: true });
+  expect(statuses(r.text)).toEqual([200]);
+  expect(r.text).toContain('"status":"not_detected"');
+  expect(r.closed).toBe(true);
+});
+
+test("keep-alive: three requests one after the other on one connection; an idle connection is then closed after data_timeout", async () => {
+  const port = await serve(10);
+  const r = await talk(port, [
+    { at: 0, bytes: "GET /v1/ping HTTP/1.1\r\nHost: kas\r\n\r\n" },
+    { at: 200, bytes: post("Subject: k\r\n\r\n") },
+    { at: 400, bytes: "GET /v1/status HTTP/1.1\r\nHost: kas\r\n\r\n" },
+  ], { ms: 6000 });
+  expect(statuses(r.text)).toEqual([200, 200, 200]);
+  expect(r.closed).toBe(true);
+  expect(r.ms).toBeGreaterThan(1000);
+});
+
+test("a chunked body arrives byte for byte; Expect: 100-continue is answered when the body is read; a declared size over the cap gets 413 without 100", async () => {
+  const port = await serve(10);
+  scanned.length = 0;
+  const chunked = "POST /v1/scan HTTP/1.1\r\nHost: kas\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n4\r\nSubj\r\na\r\nect: c\r\n\r\n\r\n0\r\n\r\n";
+  expect(statuses((await talk(port, [{ at: 0, bytes: chunked }])).text)).toEqual([200]);
+  expect(scanned).toEqual(["Subject: c\r\n\r\n"]);
+  const body = "Subject: e\r\n\r\n";
+  let sent = false;
+  const r = await talk(port, [{ at: 0, bytes: `POST /v1/scan HTTP/1.1\r\nHost: kas\r\nExpect: 100-continue\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n` }], {
+    onData: (all, write) => void (all.startsWith("HTTP/1.1 100 Continue\r\n\r\n") && !sent && ((sent = true), write(body))),
+  });
+  expect(statuses(r.text)).toEqual([100, 200]);
+  const big = await talk(port, [{ at: 0, bytes: "POST /v1/scan HTTP/1.1\r\nHost: kas\r\nExpect: 100-continue\r\nContent-Length: 99999\r\n\r\n" }]);
+  expect(statuses(big.text)).toEqual([413]);
+});
+
+test("a request head dribbled a byte at a time is cut at data_timeout with 408; an HTTP/1.1 request without Host is 400", async () => {
+  const port = await serve();
+  const head = "GET /v1/ping HTTP/1.1\r\nHost: kas\r\n\r\n";
+  const r = await talk(port, [...head].map((ch, i) => ({ at: i * 150, bytes: ch })), { ms: 8000 });
+  expect(statuses(r.text)).toEqual([408]);
+  expect(r.text).toContain("request head not received whole within data_timeout 1s");
+  expect(r.ms).toBeLessThan(3000);
+  const noHost = await talk(port, [{ at: 0, bytes: "GET /v1/ping HTTP/1.1\r\n\r\n" }]);
+  expect(statuses(noHost.text)).toEqual([400]);
+  expect(noHost.text).toContain('"code":"bad_request"');
+});

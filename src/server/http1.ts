@@ -1,0 +1,273 @@
+// The native door's HTTP/1.1 server on raw sockets (Bun.listen), framing by protocol/http1.ts,
+// each request handed to the same fetch handler Bun.serve would call. Why not Bun.serve:
+// it closes the connection when a pipelined request arrives while an earlier reply is still
+// being computed (a scan takes milliseconds to seconds), and when the client half-closes
+// after a complete request; such clients got no reply at all though the scan ran. Here:
+// - requests on one connection are answered in order; bytes of the next ones wait (the
+//   socket is paused once more than a head's worth is buffered);
+// - a peer that shuts down its sending side still gets every reply, then the connection ends;
+// - a request head must arrive whole within the head timeout ([server] data_timeout) from
+//   its first byte, however it is dribbled, and an idle connection is closed after the idle
+//   timeout (the same); while a request is being answered no timer runs (body gaps and the
+//   whole request are timed by the handler: data_timeout, request_timeout);
+// - the body reaches the handler as a stream with backpressure (the socket is paused while
+//   the handler does not read); `Expect: 100-continue` is answered when the handler first
+//   reads the body, so a request refused from its head alone never sends its body;
+// - a reply whose request body was not read to its end closes the connection.
+import { ChunkedDecoder, parseHead, responseHead, type RequestHead } from "../protocol/http1";
+import { errorReply } from "../protocol/kas/reply";
+
+export type Http1Fetch = (req: Request, server: { requestIP(req: Request): { address: string } | null }) => Response | Promise<Response>;
+
+export interface Http1Options {
+  /** Seconds a request head may take from its first byte, and an idle connection may stay. */
+  timeoutS(): number;
+  maxHead?: number;
+  log?: (msg: string) => void;
+}
+
+interface Feed {
+  ctrl: ReadableStreamDefaultController<Uint8Array>;
+  left: number; // "length" framing: bytes still to come
+  chunked?: ChunkedDecoder;
+  done: boolean;
+  cancelled: boolean;
+  continueDue: boolean;
+}
+
+interface Conn {
+  buf: Uint8Array;
+  busy: boolean;
+  feed?: Feed;
+  headSince?: number;
+  peerEnded: boolean;
+  closed: boolean;
+  endAfterFlush: boolean;
+  backlog: Uint8Array[];
+  peer: string;
+}
+
+const enc = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+const MAX_HEAD = 64 * 1024;
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (!a.length) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.SocketHandler<Conn> {
+  const maxHead = opts.maxHead ?? MAX_HEAD;
+  const timeout = () => Math.max(1, Math.ceil(opts.timeoutS()));
+
+  const write = (s: Bun.Socket<Conn>, bytes: Uint8Array) => {
+    const c = s.data;
+    if (c.closed || !bytes.length) return;
+    if (c.backlog.length) return void c.backlog.push(bytes);
+    const n = s.write(bytes);
+    if (n < bytes.length) c.backlog.push(bytes.subarray(Math.max(0, n)));
+  };
+  const finish = (s: Bun.Socket<Conn>) => {
+    const c = s.data;
+    if (c.backlog.length) c.endAfterFlush = true;
+    else {
+      c.closed = true;
+      s.end();
+    }
+  };
+  const refuse = (s: Bun.Socket<Conn>, status: number, code: Parameters<typeof errorReply>[0], message: string) => {
+    const e = errorReply(code, message);
+    const body = enc.encode(JSON.stringify(e.body) + "\n");
+    write(s, enc.encode(responseHead(status, [["Content-Type", "application/json"]], body.length, true, "1.1")));
+    write(s, body);
+    s.data.buf = EMPTY;
+    finish(s);
+  };
+
+  /** Moves buffered bytes into the current body, then starts the next request if the connection is free. */
+  const pump = (s: Bun.Socket<Conn>) => {
+    const c = s.data;
+    while (!c.closed) {
+      const f = c.feed;
+      if (f && !f.done) {
+        if (!c.buf.length) break;
+        let data: Uint8Array[];
+        let used: number;
+        if (f.chunked) {
+          const r = f.chunked.push(c.buf);
+          if ("error" in r) {
+            if (!f.cancelled) f.ctrl.error(new Error(r.error));
+            f.done = true;
+            c.buf = EMPTY;
+            c.peerEnded = true; // framing is lost: nothing more can be read from this connection
+            break;
+          }
+          ({ data, used } = r);
+          f.done = f.chunked.done;
+        } else {
+          used = Math.min(f.left, c.buf.length);
+          data = [c.buf.subarray(0, used)];
+          f.left -= used;
+          f.done = f.left === 0;
+        }
+        c.buf = c.buf.subarray(used);
+        if (!f.cancelled) {
+          for (const d of data) if (d.length) f.ctrl.enqueue(d); // views of a fresh copy: buf is never written in place
+          if (f.done) f.ctrl.close();
+          else if ((f.ctrl.desiredSize ?? 1) <= 0) s.pause();
+        }
+        if (!f.done) break;
+        continue;
+      }
+      if (c.busy) {
+        if (c.buf.length > maxHead) s.pause();
+        break;
+      }
+      if (!c.buf.length) {
+        if (c.peerEnded) finish(s);
+        break;
+      }
+      c.headSince ??= Date.now();
+      const r = parseHead(c.buf, maxHead);
+      if (!r.ok && r.need) {
+        if (c.peerEnded) finish(s);
+        else if (Date.now() - c.headSince > timeout() * 1000) refuse(s, 408, "timeout", `request head not received whole within data_timeout ${timeout()}s`);
+        break;
+      }
+      if (!r.ok) {
+        refuse(s, r.status, r.status === 431 ? "too_large" : "bad_request", r.reason);
+        break;
+      }
+      c.buf = c.buf.subarray(r.size);
+      c.headSince = undefined;
+      start(s, r.head);
+    }
+  };
+
+  const start = (s: Bun.Socket<Conn>, head: RequestHead) => {
+    const c = s.data;
+    c.busy = true;
+    s.timeout(0);
+    let body: ReadableStream<Uint8Array> | undefined;
+    if (head.body.kind !== "none" && head.method !== "GET" && head.method !== "HEAD") {
+      const feed: Feed = { ctrl: undefined as never, left: head.body.kind === "length" ? head.body.length : 0, chunked: head.body.kind === "chunked" ? new ChunkedDecoder() : undefined, done: false, cancelled: false, continueDue: head.expectContinue };
+      body = new ReadableStream<Uint8Array>(
+        {
+          start: (ctrl) => void (feed.ctrl = ctrl),
+          pull: () => {
+            if (feed.continueDue) {
+              feed.continueDue = false;
+              write(s, enc.encode("HTTP/1.1 100 Continue\r\n\r\n"));
+            }
+            if (!c.closed) s.resume();
+          },
+          cancel: () => {
+            feed.cancelled = true;
+            if (!c.closed) s.resume(); // what still arrives is read and dropped
+          },
+        },
+        { highWaterMark: 0 },
+      );
+      c.feed = feed;
+    } else if (head.body.kind !== "none") {
+      // A GET/HEAD with a body: nothing reads it; framing is kept by reading and dropping it.
+      c.feed = { ctrl: undefined as never, left: head.body.kind === "length" ? head.body.length : 0, chunked: head.body.kind === "chunked" ? new ChunkedDecoder() : undefined, done: false, cancelled: true, continueDue: false };
+    } else c.feed = undefined;
+    const hostField = head.headers.find(([k]) => k.toLowerCase() === "host")?.[1] || "localhost";
+    const url = /^https?:\/\//i.test(head.target) ? head.target : `http://${/^[\w.\-:[\]]+$/.test(hostField) ? hostField : "localhost"}${head.target.startsWith("/") ? head.target : "/"}`;
+    let req: Request;
+    try {
+      req = new Request(url, { method: head.method, headers: head.headers, body, duplex: "half" } as RequestInit);
+    } catch (e) {
+      c.busy = false;
+      refuse(s, 400, "bad_request", `unusable request: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    const peer = c.peer;
+    void (async () => {
+      let res: Response;
+      try {
+        res = await fetch(req, { requestIP: () => (peer === "unix" ? null : { address: peer }) });
+      } catch (e) {
+        const r = errorReply("internal", `server error: ${e instanceof Error ? e.message : String(e)}`);
+        res = new Response(JSON.stringify(r.body) + "\n", { status: r.status, headers: { "content-type": "application/json", connection: "close" } });
+      }
+      const bytes = new Uint8Array(await res.arrayBuffer().catch(() => new ArrayBuffer(0)));
+      if (c.closed) return;
+      const bodyLeft = c.feed !== undefined && !c.feed.done;
+      const close = !head.keepAlive || bodyLeft || res.headers.get("connection")?.toLowerCase() === "close";
+      // HEAD: the length a GET would get (RFC 9110 §9.3.2), no body.
+      write(s, enc.encode(responseHead(res.status, res.headers, bytes.length, close, head.version)));
+      if (head.method !== "HEAD") write(s, bytes);
+      c.busy = false;
+      c.feed = undefined;
+      if (close) return finish(s);
+      s.timeout(timeout());
+      s.resume();
+      pump(s);
+    })();
+  };
+
+  return {
+    open(s) {
+      s.data = { buf: EMPTY, busy: false, peerEnded: false, closed: false, endAfterFlush: false, backlog: [], peer: s.remoteAddress || "unix" };
+      s.timeout(timeout());
+    },
+    data(s, chunk) {
+      const c = s.data;
+      if (c.closed) return;
+      c.buf = concat(c.buf, new Uint8Array(chunk));
+      pump(s);
+    },
+    end(s) {
+      // The peer shut down its sending side: what it sent is answered, then the connection ends.
+      const c = s.data;
+      c.peerEnded = true;
+      if (c.feed && !c.feed.done) {
+        if (!c.feed.cancelled) c.feed.ctrl.error(new Error("connection closed by the client mid-body"));
+        c.feed.done = true;
+      }
+      if (!c.busy) pump(s);
+    },
+    drain(s) {
+      const c = s.data;
+      while (c.backlog.length) {
+        const b = c.backlog[0];
+        const n = s.write(b);
+        if (n >= b.length) c.backlog.shift();
+        else {
+          c.backlog[0] = b.subarray(Math.max(0, n));
+          return;
+        }
+      }
+      if (c.endAfterFlush) {
+        c.closed = true;
+        s.end();
+      }
+    },
+    timeout(s) {
+      const c = s.data;
+      if (c.busy) return;
+      opts.log?.(`connection from ${c.peer} closed: ${c.buf.length ? "request head" : "nothing"} received for data_timeout ${timeout()}s`);
+      if (c.buf.length) refuse(s, 408, "timeout", `request head not received whole within data_timeout ${timeout()}s`);
+      else {
+        c.closed = true;
+        s.end();
+      }
+    },
+    close(s) {
+      const c = s.data;
+      c.closed = true;
+      if (c.feed && !c.feed.done && !c.feed.cancelled) {
+        c.feed.done = true;
+        c.feed.ctrl.error(new Error("connection closed by the client"));
+      }
+    },
+    error(s, err) {
+      opts.log?.(`connection from ${s.data?.peer ?? "?"}: ${err.message}`);
+    },
+  };
+}
