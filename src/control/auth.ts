@@ -145,7 +145,7 @@ export function crossSite(req: Request): boolean {
   if (!origin) return false;
   if (origin === "null") return true;
   try {
-    return new URL(origin).host !== (req.headers.get("host") ?? new URL(req.url).host);
+    return new URL(origin).host !== (req.headers.get("host") ?? new URL(req.url, "http://control.invalid").host);
   } catch {
     return true;
   }

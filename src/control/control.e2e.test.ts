@@ -121,3 +121,24 @@ test("login, /metrics moving with 100 real scans, statistics and history survivi
   expect(sampleValue(await metrics(), "kas_scan_duration_seconds_count")).toBe(0);
   expect(await s.stop()).toBe(0);
 }, 120_000);
+
+test("HTTP/1.0 without Host is answered like any request (redirect to the login, /metrics), never a 500", async () => {
+  const dir = tempDir("kas-control-");
+  dirs.push(dir);
+  const hash = await Bun.password.hash(PASSWORD, { algorithm: "argon2id" });
+  const port = freePort();
+  const s = await startServer(dir, { toml: `[control]\nlisten = ["tcp:127.0.0.1:${port}"]\npassword_hash = "${hash}"\n`, server: "start_filters = 1" });
+  servers.push(s);
+  const raw = async (request: string) => {
+    let out = "";
+    await new Promise<void>((done) => void Bun.connect({ hostname: "127.0.0.1", port, socket: { open: (sock) => void sock.write(request), data: (_s, d) => void (out += Buffer.from(d).toString("latin1")), close: () => done(), error: () => done() } }));
+    return out;
+  };
+  expect(await raw("GET / HTTP/1.0\r\n\r\n")).toMatch(/^HTTP\/1\.1 303 See Other\r\n(?:[^\r\n]*\r\n)*?Location: \/login\r\n/i);
+  const metrics = await raw("GET /metrics HTTP/1.0\r\n\r\n");
+  expect(metrics).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  expect(metrics).toContain("kas_scan_duration_seconds_count 0\n");
+  expect(await raw("POST /login HTTP/1.0\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 14\r\n\r\npassword=wrong")).toMatch(/^HTTP\/1\.1 401 /);
+  expect(s.log.some((l) => l.includes("[control]") && l.includes("error"))).toBe(false);
+  expect(await s.stop()).toBe(0);
+}, 60_000);

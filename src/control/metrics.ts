@@ -59,7 +59,7 @@ export interface MetricsStatus {
   spf?: { cacheHits?: number; cacheMisses?: number; queries?: number; entries?: number };
   /** The last `kas update-db` run (update/last-run.ts). */
   update_run?: { at: string; code: number; failures: number; last_ok?: string };
-  bayes?: { spam?: number; ham?: number };
+  bayes?: { spam?: number; ham?: number; tokens?: number; error?: string };
 }
 
 const POOL_STATES = ["starting", "idle", "busy", "draining"] as const;
@@ -109,6 +109,10 @@ export function renderMetrics(m: ScanMetrics, st: MetricsStatus): string {
     o.family("kas_rules_info", "gauge", "The rule database in use (value 1).", [[{ version: String(st.rules?.version ?? f.version ?? "") }, 1]]);
     if (f.ageDays !== undefined) o.family("kas_rules_age_days", "gauge", "Days since the publisher created the installed rule database.", [[{}, f.ageDays]]);
     o.family("kas_rules_stale", "gauge", "1 when the rule database is older than [update] max_age_days (or no update is installed while mirrors are configured).", [[{}, f.stale ? 1 : 0]]);
+  }
+  if (st.bayes && typeof st.bayes.spam === "number") {
+    o.family("kas_bayes_learned_messages", "gauge", "Messages the Bayes classifier has learned, by class.", [[{ class: "spam" }, st.bayes.spam], [{ class: "ham" }, st.bayes.ham ?? 0]]);
+    o.family("kas_bayes_tokens", "gauge", "Tokens in the Bayes database.", [[{}, st.bayes.tokens ?? 0]]);
   }
   const u = st.update_run;
   if (u) {

@@ -18,6 +18,7 @@ import { checkConfigText, digest, lineDiff, readConfigFile, writeConfigFile } fr
 import { countsCsv, PERIODS, type Period, type StatsStore } from "./stats";
 import type { LearnOp, LearnReply } from "../protocol/kas/learn";
 import { readLastRun } from "../update/last-run";
+import { bayesLearned } from "./bayes";
 
 export interface ControlLog {
   info(msg: string, ...a: unknown[]): void;
@@ -112,6 +113,11 @@ export function makeControlHandler(d: ControlDeps) {
     return st;
   };
 
+  const withBayes = async (st: Record<string, any>) => {
+    st.bayes ??= await bayesLearned(d.config());
+    return st;
+  };
+
   async function login(req: Request, ip: string): Promise<Response> {
     const wait = limiter.retryAfter(ip);
     if (wait > 0) {
@@ -160,9 +166,9 @@ export function makeControlHandler(d: ControlDeps) {
     const period = (PERIODS as readonly string[]).includes(url.searchParams.get("period") ?? "") ? (url.searchParams.get("period") as Period) : "day";
     switch (path) {
       case "/":
-        return html(dashboardPage(status(), d.metrics, s.csrf, t, d.events?.()));
+        return html(dashboardPage(await withBayes(status()), d.metrics, s.csrf, t, d.events?.()));
       case "/api/status":
-        return text(JSON.stringify(status()) + "\n", 200, "application/json");
+        return text(JSON.stringify(await withBayes(status())) + "\n", 200, "application/json");
       case "/stats":
         if (!d.stats) return html(loginPage({ error: "statistics are off" }), 404);
         d.stats.flush();
@@ -281,14 +287,15 @@ export function makeControlHandler(d: ControlDeps) {
   }
 
   return async (req: Request, ip: string | undefined): Promise<Response> => {
-    const url = new URL(req.url);
+    // A request without Host (HTTP/1.0) leaves Bun a bare path, which new URL alone refuses.
+    const url = new URL(req.url, "http://control.invalid");
     const c = d.config().control;
     const who = ip ?? "local socket";
     if (url.pathname === "/metrics" && req.method === "GET") {
       // Prometheus has no session: its addresses are listed in metrics_allow. An admin's browser with a session may look too.
       const open = allowed(ip, c.metrics_allow) || (allowed(ip, c.allow) && !!sessions.get(cookies(req)[SESSION_COOKIE]));
       if (!open) return text(`403 forbidden: ${who} is not in [control] metrics_allow\n`, 403);
-      return text(renderMetrics(d.metrics, status()), 200, METRICS_CONTENT_TYPE);
+      return text(renderMetrics(d.metrics, await withBayes(status())), 200, METRICS_CONTENT_TYPE);
     }
     if (!allowed(ip, c.allow)) return text(`403 forbidden: ${who} is not in [control] allow\n`, 403);
     const changing = req.method !== "GET" && req.method !== "HEAD";

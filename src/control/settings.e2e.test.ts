@@ -97,5 +97,9 @@ test("edit a threshold → next verdict changes; bad value refused with the chec
   expect(learn.status).toBe(200);
   expect(unescape(await learn.text())).toContain("spam: learned. The database now holds 1 spam and 0 ham messages.");
   expect(existsSync(join(dir, "data"))).toBe(true);
+  const dash = unescape(await (await fetch(`${base}/`, { headers: { cookie } })).text());
+  expect(dash).toContain("learned 1 spam, 0 ham");
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  expect(metrics).toContain('kas_bayes_learned_messages{class="spam"} 1\n');
   expect(await s.stop()).toBe(0);
 }, 90_000);
