@@ -69,7 +69,7 @@ function structureKind(raw: string): string {
     if (!b) continue;
     const lines = raw.match(new RegExp(`^--${escapeRe(b)}[^\\r\\n]*`, "gm")) ?? [];
     if (lines.some((l) => !/^(--)?[ \t]*$/.test(l.slice(2 + b.length)) && !/^--/.test(l.slice(2 + b.length)))) return "delimiter-line";
-    if (lines.some((l) => /^--.+/.test(l.slice(2 + b.length)))) return "close-delimiter-suffix";
+    if (lines.some((l) => /^--[ \t]*\S/.test(l.slice(2 + b.length)))) return "close-delimiter-suffix";
     if (lines.some((l) => /[ \t]$/.test(l))) return "delimiter-padding";
     if (!lines.some((l) => /^--[ \t]*$/.test(l.slice(2 + b.length)))) return "unterminated-multipart";
     if (bs.some((o) => o !== b && (o.startsWith(b) || b.startsWith(o)))) return "boundary-prefix";
