@@ -17,6 +17,13 @@ const ago = (iso: string | undefined, now: number) => {
 };
 const mb = (bytes: unknown) => (typeof bytes === "number" ? `${(bytes / 1048576).toFixed(1)} MB` : "");
 
+/** The last `kas update-db` run (update/last-run.ts) in one line: when, and how it ended. */
+function updateLine(u: { at: string; code: number; message: string; failures: number } | undefined, now: number): string {
+  if (!u) return "<br>kas update-db: no run recorded";
+  const ok = u.code === 0 || u.code === 1;
+  return `<br>last update ${esc(ago(u.at, now))} ago: <span class="${ok ? "ok" : "bad"}">${esc(u.message.split("\n")[0].slice(0, 120))}</span>${u.failures > 1 ? ` (${u.failures} failures in a row)` : ""}`;
+}
+
 // The status report is the master's own JSON (GET /v1/status): read defensively, a member a
 // service does not provide is shown as absent, not as an error.
 /** What the monitor says (notify/notifier.ts): conditions present now, and what was reported. */
@@ -37,7 +44,7 @@ export function dashboardPage(st: Record<string, any>, metrics: ScanMetrics, csr
   const cards = [
     `<div class="card"><b>Master</b><br>${esc(st.server)}<br>pid ${esc(st.pid)}, up ${esc(ago(st.started, now))}<br>generation ${esc(st.generation)}; reloads ${esc(st.reloads?.ok ?? 0)} ok, ${esc(st.reloads?.refused ?? 0)} refused${st.reloads?.last_error ? `<br><span class="bad">last refused: ${esc(st.reloads.last_error)}</span>` : ""}</div>`,
     `<div class="card"><b>Filtering processes</b><br>${["starting", "idle", "busy", "draining"].map((s) => `${s} ${esc(pool[s] ?? 0)}`).join(", ")}<br>queue ${esc(pool.queue ?? 0)}, max ${esc(pool.max_filters)}${pool.last_load_error ? `<br><span class="bad">${esc(pool.last_load_error)}</span>` : ""}</div>`,
-    `<div class="card"><b>Rule database</b><br>version ${esc(rules.version ?? fr.version)}${fr.ageDays !== undefined ? `, ${esc(fr.ageDays)} days old` : ""}<br>${esc(rules.source ?? "")}${fr.stale ? `<br><span class="warn">${esc(fr.warning ?? "stale")}</span>` : ""}</div>`,
+    `<div class="card"><b>Rule database</b><br>version ${esc(rules.version ?? fr.version)}${fr.ageDays !== undefined ? `, ${esc(fr.ageDays)} days old` : ""}<br>${esc(rules.source ?? "")}${fr.stale ? `<br><span class="warn">${esc(fr.warning ?? "stale")}</span>` : ""}${updateLine(st.update_run, now)}</div>`,
     `<div class="card"><b>License</b><br><span class="${licClass}">${esc(lic.verdict ?? "unknown")}</span> ${esc(lic.licensee ?? "")}<br>${lic.days_left != null ? `${esc(lic.days_left)} days left` : esc(lic.message ?? "")}<br>addresses ${esc(lic.addresses_used ?? "?")} / ${esc(lic.max_addresses ?? "?")}</div>`,
     `<div class="card"><b>Messages since start</b><br>${esc(st.messages?.total ?? 0)} total<br>${Object.entries(st.messages?.by_status ?? {}).map(([k, v]) => `${esc(k)} ${esc(v)}`).join(", ")}<br>last hour: ${perMin}</div>`,
     st.spf ? `<div class="card"><b>SPF / DNS service</b><br>${esc(st.spf.evaluations ?? 0)} evaluations, mean ${esc(Math.round(st.spf.meanMs ?? 0))} ms<br>DNS cache ${esc(st.spf.cacheHits ?? 0)} hits / ${esc(st.spf.cacheMisses ?? 0)} misses</div>` : `<div class="card"><b>SPF / DNS service</b><br>off</div>`,

@@ -53,6 +53,8 @@ test("rule list with scores and hits; update now installs the mirror's version; 
   const after = await get();
   expect(after).toMatch(/<code>KAS_PAGE_ONE<\/code><\/td><td>body<\/td><td class="n">1\.5<\/td><td class="n">1<\/td><td>The first test rule<\/td>/);
   expect(after).not.toContain("<code>GTUBE</code></td><td>body");
+  const dash = unescape(await (await fetch(`${base}/`, { headers: { cookie } })).text());
+  expect(dash).toMatch(/last update \d+ s ago: <span class="ok">installed rules version 1 from /);
 
   publishRules(mirror, makeRules(join(dir, "r2"), "TWO", { "10_two.cf": "body KAS_PAGE_TWO /marker two/\nscore KAS_PAGE_TWO 2\n" }), keys.priv, 2);
   expect((await post("/rules/update", csrf)).status).toBe(200);
