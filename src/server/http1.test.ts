@@ -68,7 +68,7 @@ test("requests pipelined behind a scan are answered, in order (Bun.serve closed 
 test("a client that half-closes after a complete request gets its reply, then the connection ends", async () => {
   const port = await serve();
   const r = await talk(port, [{ at: 0, bytes: post("Subject: h\r\n\r\nx\r\n") }], { half: true });
-  expect(statuses(r.text)).toEqual([200]);
+  expect(statuses(r.text)).toEqual([100, 200]); // an interim 100 first: a client that is gone would answer it with a reset
   expect(r.text).toContain('"status":"not_detected"');
   expect(r.closed).toBe(true);
 });
@@ -111,4 +111,31 @@ test("a request head dribbled a byte at a time is cut at data_timeout with 408; 
   const noHost = await talk(port, [{ at: 0, bytes: "GET /v1/ping HTTP/1.1\r\n\r\n" }]);
   expect(statuses(noHost.text)).toEqual([400]);
   expect(noHost.text).toContain('"code":"bad_request"');
+});
+
+test("req.signal aborts when the client closes the connection before its reply (a queued scan is then dropped), not when it only half-closes", async () => {
+  const signals: AbortSignal[] = [];
+  const handler = makeHandler({
+    config: () => config,
+    submit: async (r, signal) => {
+      signals.push(signal!);
+      await Bun.sleep(400);
+      return { ok: true, generation: 1, workerPid: 1, result: { id: r.id, status: "not_detected", score: 0, threshold: 5, policy: "default", hits: [], disposition: "accept", edits: [], timings: { parseMs: 0, checksMs: 0, rulesMs: 0, totalMs: 0 }, notes: [] } };
+    },
+    status: () => ({}),
+    onScanned() {},
+    version: "kas test",
+  });
+  const l = await openNativeListener({ kind: "tcp", host: "127.0.0.1", port: 0 }, handler, { socketMode: "0600", socketOwner: "", maxRequestSize: 4096, dataTimeoutS: 1 });
+  open.push(l);
+  const port = Number(l.address.split(":").at(-1));
+  // A client that gave up: it sends its request, shuts down its side and exits (kas filter at data_timeout).
+  const gone = Bun.spawn(["bun", "-e", `const s = await Bun.connect({ hostname: "127.0.0.1", port: ${port}, socket: { data() {} } }); s.write(${JSON.stringify(post("Subject: gone\r\n\r\n"))}); await Bun.sleep(100); s.end(); process.exit(0);`], { stdout: "ignore", stderr: "inherit" });
+  await gone.exited;
+  while (signals.length < 1) await Bun.sleep(5);
+  await Bun.sleep(100);
+  expect(signals[0].aborted).toBe(true);
+  const half = await talk(port, [{ at: 0, bytes: post("Subject: stays\r\n\r\n") }], { half: true });
+  expect(statuses(half.text)).toEqual([100, 200]); // the interim 100 before the reply
+  expect(signals[1].aborted).toBe(false);
 });

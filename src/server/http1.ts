@@ -13,7 +13,8 @@
 // - the body reaches the handler as a stream with backpressure (the socket is paused while
 //   the handler does not read); `Expect: 100-continue` is answered when the handler first
 //   reads the body, so a request refused from its head alone never sends its body;
-// - a reply whose request body was not read to its end closes the connection.
+// - a reply whose request body was not read to its end closes the connection;
+// - req.signal aborts when the connection closes before the reply (as with Bun.serve).
 import { ChunkedDecoder, parseHead, responseHead, type RequestHead } from "../protocol/http1";
 import { errorReply } from "../protocol/kas/reply";
 
@@ -38,6 +39,9 @@ interface Feed {
 interface Conn {
   buf: Uint8Array;
   busy: boolean;
+  version?: "1.0" | "1.1";
+  /** Aborts the request being answered when the client goes away (req.signal, as Bun.serve gives it). */
+  abort?: AbortController;
   feed?: Feed;
   headSince?: number;
   peerEnded: boolean;
@@ -150,6 +154,7 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
   const start = (s: Bun.Socket<Conn>, head: RequestHead) => {
     const c = s.data;
     c.busy = true;
+    c.version = head.version;
     s.timeout(0);
     let body: ReadableStream<Uint8Array> | undefined;
     if (head.body.kind !== "none" && head.method !== "GET" && head.method !== "HEAD") {
@@ -180,7 +185,8 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
     const url = /^https?:\/\//i.test(head.target) ? head.target : `http://${/^[\w.\-:[\]]+$/.test(hostField) ? hostField : "localhost"}${head.target.startsWith("/") ? head.target : "/"}`;
     let req: Request;
     try {
-      req = new Request(url, { method: head.method, headers: head.headers, body, duplex: "half" } as RequestInit);
+      c.abort = new AbortController();
+      req = new Request(url, { method: head.method, headers: head.headers, body, duplex: "half", signal: c.abort.signal } as RequestInit);
     } catch (e) {
       c.busy = false;
       refuse(s, 400, "bad_request", `unusable request: ${e instanceof Error ? e.message : String(e)}`);
@@ -204,6 +210,7 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
       if (head.method !== "HEAD") write(s, bytes);
       c.busy = false;
       c.feed = undefined;
+      c.abort = undefined;
       if (close) return finish(s);
       s.timeout(timeout());
       s.resume();
@@ -224,8 +231,13 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
     },
     end(s) {
       // The peer shut down its sending side: what it sent is answered, then the connection ends.
+      // A FIN alone does not say whether the client still reads (a half-close) or is gone (a
+      // client that gave up and exited sends the same FIN): an interim "100 Continue", which an
+      // HTTP/1.1 client must accept before the final reply (RFC 9110 §15.2), makes a gone
+      // peer's system answer with a reset, and the close aborts req.signal.
       const c = s.data;
       c.peerEnded = true;
+      if (c.busy && c.version === "1.1" && (!c.feed || c.feed.done)) write(s, enc.encode("HTTP/1.1 100 Continue\r\n\r\n"));
       if (c.feed && !c.feed.done) {
         if (!c.feed.cancelled) c.feed.ctrl.error(new Error("connection closed by the client mid-body"));
         c.feed.done = true;
@@ -261,6 +273,9 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
     close(s) {
       const c = s.data;
       c.closed = true;
+      // Gone before its reply: a request still waiting for a filtering process is dropped
+      // (dispatch/pool watch req.signal). A half-close is not this: that client still waits.
+      c.abort?.abort();
       if (c.feed && !c.feed.done && !c.feed.cancelled) {
         c.feed.done = true;
         c.feed.ctrl.error(new Error("connection closed by the client"));
