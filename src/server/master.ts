@@ -21,7 +21,7 @@ import { edgeLimits, EdgeGate } from "./limits";
 import { openListener, openNativeListener, openSocketListener, type Listener } from "./listeners";
 import { milterSocketHandler } from "./milter";
 import { spamdSocketHandler } from "./spamd";
-import { makeRspamdHandler, rspamdListenOptions } from "./rspamd";
+import { rspamdSocketHandler } from "./rspamd";
 import { checkNotRunning, removePidFile, writePidFile } from "./pidfile";
 import { Pool, type Spawner } from "./pool";
 
@@ -230,16 +230,22 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     });
     for (const a of spamdAddrs) spamdListeners.push(await openSocketListener(a, spamd, opts, "spamd", true));
     listeners.push(...spamdListeners);
-    const rspamd = makeRspamdHandler({ ...doors, gate, config: () => current.config, log: logger("rspamd"), learn: (op, raw) => pool.learn(op, raw) });
-    const rspamdHandler = async (req: Request, server: Bun.Server<undefined>) => {
-      inflight++;
-      try {
-        return await rspamd(req, server);
-      } finally {
-        inflight--;
-      }
-    };
-    for (const a of rspamdAddrs) rspamdListeners.push(await openListener(a, rspamdHandler, rspamdListenOptions(opts)));
+    const rspamd = rspamdSocketHandler({
+      ...doors,
+      gate,
+      config: () => current.config,
+      log: logger("rspamd"),
+      learn: (op, raw) => pool.learn(op, raw),
+      async track(work) {
+        inflight++;
+        try {
+          return await work();
+        } finally {
+          inflight--;
+        }
+      },
+    });
+    for (const a of rspamdAddrs) rspamdListeners.push(await openSocketListener(a, rspamd, opts, "rspamd", true));
     listeners.push(...rspamdListeners);
   } catch (e) {
     for (const l of listeners) await l.stop(true);

@@ -1,16 +1,17 @@
 // Hostile HTTP at the Rspamd door over a real socket: thousands of mutated requests (request
 // line, header lines, body; deterministic seed), 250 connections at a time. No answer is HTML,
 // every answer the door itself writes is JSON (or pong), a stalled body is cut after
-// data_timeout, a stalled head by Bun within seconds, and the door still scans correctly
-// afterwards. (The codec alone, 100 000
+// data_timeout, so is a stalled head, every gate slot comes back, and the door still scans
+// correctly afterwards. (The codec alone, 100 000
 // requests: protocol/rspamd/fuzz.test.ts.)
 import { afterAll, expect, test } from "bun:test";
 import { parseConfig } from "../config/load";
 import { actions } from "../engine/actions";
 import type { Policy } from "../engine/policy";
 import type { ScanResult } from "../engine/types";
-import { openListener, type Listener } from "./listeners";
-import { makeRspamdHandler, rspamdListenOptions } from "./rspamd";
+import { EdgeGate, edgeLimits } from "./limits";
+import { openSocketListener, type Listener } from "./listeners";
+import { rspamdSocketHandler } from "./rspamd";
 
 let listener: Listener | undefined;
 afterAll(async () => {
@@ -53,16 +54,16 @@ function mutate(s: string, r: () => number): string {
 
 /**
  * Sends `req`, collects what comes back until the door closes or is quiet for `quietMs`. A
- * request cut short in its head gets no answer from Bun until its own idle timer (about 12 s,
- * whatever idleTimeout says: the last test): after `giveUpMs` the client hangs up, as an MTA
- * would, and the door must carry on.
+ * request cut short waits for data_timeout (the last test); after `giveUpMs` the client hangs
+ * up first, as an MTA would, and the door must carry on.
  */
 function exchange(port: number, req: string, quietMs = 100, giveUpMs = 1500): Promise<{ answer: string; gaveUp: boolean }> {
   return new Promise((resolve) => {
     let answer = "";
     let quiet: ReturnType<typeof setTimeout> | undefined;
     let sock: { end(): void } | undefined;
-    const hard = setTimeout(() => (sock?.end(), done(true)), giveUpMs);
+    // done() first: end() may run the close handler at once, which must not count as the door's close.
+    const hard = setTimeout(() => (done(true), sock?.end()), giveUpMs);
     let finished = false;
     const done = (gaveUp = false) => {
       if (finished) return;
@@ -95,8 +96,9 @@ function exchange(port: number, req: string, quietMs = 100, giveUpMs = 1500): Pr
 test("2 000 mutated HTTP requests over the socket: no HTML, JSON from the door, and it still scans", async () => {
   const config = parseConfig('[rspamd]\nlearn_allow = ["127.0.0.1"]\n[server]\nmax_request_size = 65536\ndata_timeout = 1\n', "t.toml");
   const policy: Policy = { ...config.policy, name: "default" };
+  const gate = new EdgeGate(() => edgeLimits(config.server));
   let scans = 0;
-  const handler = makeRspamdHandler({
+  const handler = rspamdSocketHandler({
     config: () => config,
     submit: async (r) => {
       scans++;
@@ -106,8 +108,10 @@ test("2 000 mutated HTTP requests over the socket: no HTML, JSON from the door, 
     learn: async () => ({ ok: true, generation: 1, workerPid: 1, reply: { version: 1, outcome: "learned", spam: 1, ham: 0 } }),
     onScanned: () => {},
     log: { info: () => {}, warn: () => {} },
+    track: (w) => w(),
+    gate,
   });
-  listener = await openListener({ kind: "tcp", host: "127.0.0.1", port: 0 }, handler, rspamdListenOptions({ socketMode: "0660", socketOwner: "", maxRequestSize: 65536, dataTimeoutS: 1 }));
+  listener = await openSocketListener({ kind: "tcp", host: "127.0.0.1", port: 0 }, handler, { socketMode: "0660", socketOwner: "" }, "rspamd", true);
   const port = Number(listener.address.split(":").at(-1));
 
   const r = rng(0xbad5eed);
@@ -116,11 +120,18 @@ test("2 000 mutated HTTP requests over the socket: no HTML, JSON from the door, 
   let gaveUp = 0;
   for (let i = 0; i < N; i += 250) {
     const batch = Array.from({ length: Math.min(250, N - i) }, () => mutate(BASE[Math.floor(r() * BASE.length)], r));
-    for (const { answer, gaveUp: g } of await Promise.all(batch.map((q) => exchange(port, q)))) {
+    const outs = await Promise.all(batch.map((q) => exchange(port, q)));
+    for (let k = 0; k < outs.length; k++) {
+      const { answer, gaveUp: g } = outs[k];
       if (g) gaveUp++;
       expect(answer).not.toMatch(/<html|<!doctype|<body/i);
       const m = /^HTTP\/1\.[01] (\d{3})[^\r\n]*\r\n([\s\S]*?)\r\n\r\n([\s\S]*)$/.exec(answer);
-      if (!m) continue; // closed without an answer (Bun's parser gave up on the bytes)
+      // No answer only where the client hung up first (a request cut short, still waiting for
+      // data_timeout) or sent nothing at all.
+      if (!m) {
+        expect(g || batch[k] === "").toBe(true);
+        continue;
+      }
       answered++;
       if (m[3] === "" || m[3].startsWith("pong")) continue;
       // Extra bytes after a request are the next (pipelined) request: its answer follows the first one.
@@ -131,6 +142,9 @@ test("2 000 mutated HTTP requests over the socket: no HTML, JSON from the door, 
   }
   expect(answered).toBeGreaterThan(N / 2);
   expect(answered + gaveUp).toBeLessThanOrEqual(N);
+  // Every slot and byte came back once the connections were gone.
+  await Bun.sleep(200);
+  expect(gate.status()).toMatchObject({ connections: 0, bytes_in_flight: 0 });
   expect(scans).toBeGreaterThan(0);
 
   // Still serving: a clean request gets its verdict.
@@ -139,14 +153,14 @@ test("2 000 mutated HTTP requests over the socket: no HTML, JSON from the door, 
   expect(((await ok.json()) as { action: string }).action).toBe("no action");
 }, 120_000);
 
-test("stalls end: a body stalled past data_timeout gets 408 JSON; a head cut short is closed by Bun within 15 s", async () => {
+test("stalls end: a body or a head stalled past data_timeout gets 408 JSON", async () => {
   const port = Number(listener!.address.split(":").at(-1));
   const t0 = performance.now();
   const body = await exchange(port, "POST /checkv2 HTTP/1.0\r\nContent-Length: 100\r\n\r\nabc", 100, 20_000);
-  expect(body.answer).toMatch(/^HTTP\/1\.1 408 [\s\S]*\{"error":"no data for \[server\] data_timeout 1s after 3 bytes"\}/);
-  expect(performance.now() - t0).toBeLessThan(3000);
+  expect(body.answer).toMatch(/^HTTP\/1\.1 408 [\s\S]*\{"error":"no data for \[server\] data_timeout 1s"\}$/);
+  expect(performance.now() - t0).toBeLessThan(6000);
   const t1 = performance.now();
   const head = await exchange(port, "POST /checkv2 HTTP/1.0\r\nContent-Le", 100, 20_000);
-  expect(head).toEqual({ answer: "", gaveUp: false });
-  expect(performance.now() - t1).toBeLessThan(15_000);
+  expect(head.answer).toMatch(/^HTTP\/1\.1 408 [\s\S]*\{"error":"no data for \[server\] data_timeout 1s"\}$/);
+  expect(performance.now() - t1).toBeLessThan(6000);
 }, 40_000);

@@ -11,9 +11,9 @@ import type { ScanRequest, ScanResult, Status } from "../engine/types";
 import type { LearnOp } from "../protocol/kas/learn";
 import type { Learned } from "./job";
 import { EdgeGate, edgeLimits } from "./limits";
-import { openListener, type Listener } from "./listeners";
+import { openSocketListener, type Listener } from "./listeners";
 import type { Dispatched } from "./pool";
-import { makeRspamdHandler, rspamdListenOptions } from "./rspamd";
+import { rspamdSocketHandler } from "./rspamd";
 
 const opened: Listener[] = [];
 afterEach(async () => {
@@ -37,15 +37,16 @@ async function door(toml: string, answer: (r: ScanRequest, p: Policy) => Dispatc
   const policy: Policy = { ...config.policy, name: "default" };
   const d: Door = { url: "", port: 0, seen: [], learned: [], logs: [] };
   const fmt = (m: string, a: unknown[]) => a.reduce<string>((s, x) => s.replace(/%[sd]/, String(x)), m);
-  const handler = makeRspamdHandler({
+  const handler = rspamdSocketHandler({
     config: () => config,
     submit: async (r) => (d.seen.push(r), await answer(r, policy)),
     learn: async (op, raw) => (d.learned.push([op, new TextDecoder().decode(raw)]), learn ? learn() : { ok: true, generation: 1, workerPid: 9, reply: { version: 1, outcome: "learned", spam: op === "spam" ? 1 : 0, ham: op === "ham" ? 1 : 0 } }),
     onScanned: (line) => d.logs.push(line),
     log: { info: (m, ...a) => d.logs.push(fmt(m, a)), warn: (m, ...a) => d.logs.push(fmt(m, a)) },
     gate: new EdgeGate(() => edgeLimits(config.server)),
+    track: (w) => w(),
   });
-  const l = await openListener({ kind: "tcp", host: "127.0.0.1", port: 0 }, handler, rspamdListenOptions({ socketMode: "0660", socketOwner: "", maxRequestSize: config.server.max_request_size, dataTimeoutS: 2 }));
+  const l = await openSocketListener({ kind: "tcp", host: "127.0.0.1", port: 0 }, handler, { socketMode: "0660", socketOwner: "" }, "rspamd", true);
   opened.push(l);
   d.port = Number(l.address.split(":").at(-1));
   d.url = `http://127.0.0.1:${d.port}`;
@@ -190,7 +191,7 @@ test("a learn failure in the pool is an error object", async () => {
 async function rawExchange(port: number, bytes: Uint8Array | string): Promise<string> {
   let got = "";
   await new Promise<void>((resolve) => {
-    let timer = setTimeout(() => resolve(), 2000);
+    let timer = setTimeout(() => resolve(), 6000);
     void Bun.connect({
       hostname: "127.0.0.1",
       port,
@@ -219,37 +220,59 @@ test("HTTP/1.0 without Host, as Rspamd's protocol page writes it, is scanned", a
   expect(d.seen[0].envelope).toEqual({ ip: "95.211.146.161", helo: "localhost.localdomain", from: "a@example.org", rcpt: [] });
 });
 
-// Bun's HTTP parser answers what it cannot parse itself (400, 431, 505 with no body and
-// Connection: close) before any handler runs; an HTTP/1.1 request without Host is one of
-// them (RFC 9112 §3.2: a server MUST answer 400). Everything that reaches the door is JSON.
-test("malformed HTTP gets no HTML: a JSON error, pong, or Bun's bare 400 with no body", async () => {
+test("Rspamd's proxy: GET /checkv2 with the message as body, IP with the client's port, Queue-ID", async () => {
   const d = await door("");
-  const cases = [
-    "POST /checkv2 HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", // no Host
-    "POST /checkv2 HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello", // HTTP/1.0, no Host
-    "GET /ping HTTP/1.1\r\n\r\n",
-    "GET http://elsewhere.example/ping HTTP/1.1\r\nHost: x\r\n\r\n",
-    "GET /%zz%00 HTTP/1.1\r\nHost: x\r\n\r\n",
-    "BREW /pot HTCPCP/1.0\r\n\r\n",
-    "GET\r\n\r\n",
-    "\x00\x01\x02\xff garbage\r\n\r\n",
-    "POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
-    "POST /checkv2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-    `GET /ping HTTP/1.1\r\nHost: x\r\nX-Long: ${"a".repeat(70_000)}\r\n\r\n`,
-    "POST /checkv2 HTTP/1.1\r\nHost: x\r\nIP: 1.2.3.4\r\nIP: 5.6.7.8\r\nContent-Length: 1\r\n\r\nx",
+  const answer = await rawExchange(d.port, `GET /checkv2 HTTP/1.1\r\nConnection: close\r\nHost: 127.0.0.1:${d.port}\r\nContent-Length: ${MSG.length}\r\nQueue-ID: 4QX1\r\nIP: 192.0.2.7:25\r\nUser-Agent: rspamd-3.4\r\nFlags: milter,body_block\r\nHelo: helo.example.org\r\nHostname: mx.example.org\r\nFrom: <a@example.org>\r\nRcpt: <b@example.com>\r\n\r\n${MSG}`);
+  expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toMatchObject({ action: "no action", "message-id": "m1@example.org" });
+  expect(d.seen[0].envelope).toEqual({ ip: "192.0.2.7", helo: "helo.example.org", from: "a@example.org", rcpt: ["b@example.com"], queueId: "4QX1" });
+});
+
+test("keep-alive: two requests on one connection, chunked and pipelined, each answered in order", async () => {
+  const d = await door("");
+  const chunked = `POST /checkv2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n${MSG.slice(0, 5)}\r\n${(MSG.length - 5).toString(16)};ext=1\r\n${MSG.slice(5)}\r\n0\r\nTrailer: x\r\n\r\n`;
+  const answer = await rawExchange(d.port, chunked + "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const parts = answer.split(/(?=HTTP\/1\.1 )/);
+  expect(parts).toHaveLength(2);
+  expect(parts[0]).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*Connection: keep-alive\r\n\r\n\{"action":"no action"/);
+  expect(parts[1]).toMatch(/Connection: close\r\n\r\npong\r\n$/);
+  expect(new TextDecoder().decode(d.seen[0].raw)).toBe(MSG);
+});
+
+test("malformed HTTP: every answer is an Rspamd error object in JSON (or pong), never HTML; the door goes on", async () => {
+  const d = await door("[server]\ndata_timeout = 1\n");
+  const cases: [string, number | undefined][] = [
+    ["POST /checkv2 HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", 200], // no Host: scanned like HTTP/1.0
+    ["GET /ping HTTP/1.1\r\n\r\n", 200],
+    ["GET http://elsewhere.example/ping HTTP/1.1\r\nHost: x\r\n\r\n", 200],
+    ["GET /%zz%00 HTTP/1.1\r\nHost: x\r\n\r\n", 404],
+    ["BREW /pot HTCPCP/1.0\r\n\r\n", 400],
+    ["GET\r\n\r\n", 400],
+    ["\x00\x01\x02\xff garbage\r\n\r\n", 400],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: 1, 2\r\n\r\nx", 400],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\n folded: no\r\n\r\n", 400],
+    [`GET /ping HTTP/1.1\r\nHost: x\r\nX-Long: ${"a".repeat(70_000)}\r\n\r\n`, 431],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nIP: 1.2.3.4\r\nIP: 5.6.7.8\r\nContent-Length: 1\r\n\r\nx", 400],
+    ["POST /checkv2 HTTP/1.0\r\nContent-Length: 100\r\n\r\nabc", 408], // body stalls past data_timeout
+    ["POST /checkv2 HTTP/1.0\r\nContent-Le", 408], // head stalls
+    ["", undefined], // nothing at all: closed after data_timeout, nothing said
   ];
-  for (const c of cases) {
-    const answer = await rawExchange(d.port, c);
+  for (const [req, status] of cases) {
+    const answer = await rawExchange(d.port, req);
     expect(answer).not.toMatch(/<html|<!doctype|<body/i);
-    const m = /^HTTP\/1\.[01] (\d{3})[^\r]*\r\n([\s\S]*?)\r\n\r\n([\s\S]*)$/.exec(answer);
-    if (!m) {
-      expect(answer).toBe(""); // closed without an answer
+    if (status === undefined) {
+      expect(answer).toBe("");
       continue;
     }
-    const body = m[3];
-    if (body === "" || body === "pong\r\n") continue;
-    // A body is Rspamd's error object (or a verdict) in JSON, possibly chunked.
-    const text = /transfer-encoding: chunked/i.test(m[2]) ? body.replace(/^[0-9a-f]+\r\n|\r\n0\r\n\r\n$/gi, "") : body;
-    expect(() => JSON.parse(text)).not.toThrow();
+    const m = /^HTTP\/1\.1 (\d{3}) [^\r]*\r\n([\s\S]*?)\r\n\r\n([\s\S]*)$/.exec(answer);
+    expect(m?.[1]).toBe(String(status));
+    const body = m![3];
+    if (body === "pong\r\n") continue;
+    const j = JSON.parse(body);
+    if (status !== 200) expect(Object.keys(j)).toEqual(["error"]);
   }
-});
+  expect((await post(d, "/checkv2")).status).toBe(200);
+}, 30_000);

@@ -2,24 +2,28 @@
 // the MTAs and tools that already speak it (Haraka's rspamd plugin, rspamc, Rspamd's proxy
 // in milter mode pointed at kas). Each scan is decoded into a ScanRequest, goes through the
 // same dispatch() as every other door, and its verdict is encoded as Rspamd's JSON reply.
+// HTTP is read by protocol/rspamd/http.ts over a raw socket, not Bun.serve: Rspamd's proxy
+// scans with `GET /checkv2` and a body, which Bun's server drops (http.ts says more).
 //
 // Who may talk to it ([rspamd]): `allow` (default loopback) for everything, `learn_allow` and
 // the optional `password` (Rspamd's controller Password header) for /learnspam and
 // /learnham, which a filtering process learns through the pool like `kas learn --connect`.
-// Refusals are 403 with Rspamd's error object and a log line. Every other failure is an
-// error object too (never Bun's HTML page): the MTA's own failure policy decides (Haraka's
-// defer.error, the Rspamd proxy's default action), as with a real Rspamd that is down.
+// Refusals are 403 with Rspamd's error object and a log line. How much: the master's edge
+// gate (limits.ts) gives each request a slot and reserves its body before reading it (a
+// declared length at once, a chunked body as it grows); [server] data_timeout bounds every
+// silence, request_timeout a whole request. Every failure is an error object: the MTA's own
+// failure policy decides (Haraka's defer.error, the proxy's default action), as with a real
+// Rspamd that is down.
 import type { KasConfig } from "../config/schema";
-import { readLimited } from "../protocol/framing";
 import { ERROR_CODES } from "../protocol/kas/reply";
 import type { LearnOp } from "../protocol/kas/learn";
-import { decodeRspamdHeaders, passwordOf, routeOf, type RspamdRoute } from "../protocol/rspamd/request";
+import { HttpError, HttpRequestReader, type HttpHead } from "../protocol/rspamd/http";
 import { encodeLearn, encodeV1, encodeV2, errorBody } from "../protocol/rspamd/reply";
+import { decodeRspamdHeaders, passwordOf, routeOf, type RspamdHead } from "../protocol/rspamd/request";
 import { allowList, type AllowList } from "./allow";
 import { dispatch, newRequestId, type DispatchDeps } from "./dispatch";
 import type { Learned } from "./job";
 import { isRefusal, type EdgeGate, type Slot } from "./limits";
-import type { ListenOptions } from "./listeners";
 import type { DoorLog } from "./milter";
 import { sameSecret } from "./secret";
 
@@ -28,25 +32,49 @@ export interface RspamdDoorDeps extends DispatchDeps {
   /** Pool.learn: a filtering process learns the message into the server's token database. */
   learn(op: LearnOp, raw: Uint8Array): Promise<Learned>;
   log: DoorLog;
+  /** Wraps each request's work so SIGTERM can wait for it (the master's in-flight count). */
+  track<T>(work: () => Promise<T>): Promise<T>;
   /** The master's one edge gate: connections and bytes in flight per client and in total (limits.ts). */
   gate?: EdgeGate;
 }
 
-const reply = (status: number, body: unknown, close = false) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...(close ? { connection: "close" } : {}) } });
-const refuse = (status: number, message: string, close = false) => reply(status, errorBody(message), close);
+interface Reply {
+  status: number;
+  type: string;
+  body: string;
+}
 
-type Peer = { requestIP(req: Request): { address: string } | null };
+/** What a request head asks for, once it passed the checks that need no body. */
+type Plan = { kind: "scan"; shape: "v2" | "v1"; head: RspamdHead } | { kind: "learn"; op: LearnOp };
 
-/**
- * The listener options of this door: Bun's own body cap is lifted, because Bun refuses an
- * over-size request itself with an empty 413 that no Rspamd client can read; the handler
- * refuses it instead, with Rspamd's error object, by the declared length before reading and
- * by counting a chunked body (readLimited), under the [server] max_request_size in force.
- */
-export const rspamdListenOptions = (o: ListenOptions): ListenOptions => ({ ...o, maxRequestSize: Number.MAX_SAFE_INTEGER });
+interface Conn {
+  reader: HttpRequestReader;
+  peer: string | undefined;
+  head?: HttpHead;
+  plan?: Plan;
+  slot?: Slot;
+  reserved: number;
+  started: number;
+  t0: number;
+  busy: boolean;
+  /** The last reply is written: close once the backlog is out. */
+  ending: boolean;
+  closed: boolean;
+  backlog: Uint8Array[];
+}
 
-export function makeRspamdHandler(d: RspamdDoorDeps) {
+const REASONS: Record<number, string> = { 200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout", 413: "Content Too Large", 415: "Unsupported Media Type", 431: "Request Header Fields Too Large", 500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable" };
+
+const json = (status: number, body: unknown): Reply => ({ status, type: "application/json", body: JSON.stringify(body) });
+const error = (status: number, message: string): Reply => json(status, errorBody(message));
+
+function encodeResponse(r: Reply, close: boolean, headOnly: boolean): Uint8Array {
+  const body = Buffer.from(r.body, "utf8");
+  const head = `HTTP/1.1 ${r.status} ${REASONS[r.status] ?? "Error"}\r\nServer: kas\r\nContent-Type: ${r.type}\r\nContent-Length: ${body.byteLength}\r\nConnection: ${close ? "close" : "keep-alive"}\r\n\r\n`;
+  return new Uint8Array(headOnly ? Buffer.from(head, "latin1") : Buffer.concat([Buffer.from(head, "latin1"), body]));
+}
+
+export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> {
   // The lists are parsed once per config snapshot (a reload swaps the object).
   let checksFor: KasConfig | undefined;
   let allow: AllowList = allowList([]);
@@ -58,95 +86,171 @@ export function makeRspamdHandler(d: RspamdDoorDeps) {
       learnAllow = allowList(cfg.rspamd.learn_allow);
     }
   };
+  const idle = () => Math.max(1, Math.ceil(d.config().server.data_timeout));
 
-  /**
-   * The message under [server] max_request_size, data_timeout and request_timeout (from
-   * `started`), its bytes reserved on the gate's `slot` as the native door does (handler.ts
-   * readBody): a declared length whole before reading, a chunked body as it grows.
-   */
-  const body = async (req: Request, cfg: KasConfig, slot: Slot | undefined, started: number): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; res: Response }> => {
-    const s = cfg.server;
-    const header = req.headers.get("content-length");
-    const declared = header === null ? undefined : Number(header);
-    if (declared !== undefined && declared > s.max_request_size) return { ok: false, res: refuse(413, `message of ${declared} bytes exceeds [server] max_request_size ${s.max_request_size}`, true) };
-    // Rspamd clients may compress with zstd; kas reads plain messages only.
-    const enc = req.headers.get("compression") ?? req.headers.get("content-encoding");
-    if (enc && enc.trim().toLowerCase() !== "identity") return { ok: false, res: refuse(415, `compressed requests (${enc.slice(0, 20)}) are not supported: send the message uncompressed (no rspamc -z)`, true) };
-    let refused = slot && declared ? slot.reserve(declared) : undefined;
-    if (refused) return { ok: false, res: refuse(ERROR_CODES[refused.code], refused.message, true) };
-    const admit = slot && declared === undefined ? (n: number) => !(refused = slot.reserve(n)) : undefined;
-    const r = await readLimited(req.body, s.max_request_size, s.data_timeout * 1000, { deadline: started + s.request_timeout * 1000, expected: Number.isSafeInteger(declared) ? declared : undefined, admit });
-    if (r.ok) return r;
-    if (r.reason === "refused" && refused) return { ok: false, res: refuse(ERROR_CODES[refused.code], refused.message, true) };
-    if (r.reason === "too_large") return { ok: false, res: refuse(413, `message exceeds [server] max_request_size ${s.max_request_size}`, true) };
-    if (r.reason === "timeout") return { ok: false, res: refuse(408, `no data for [server] data_timeout ${s.data_timeout}s after ${r.received} bytes`, true) };
-    if (r.reason === "deadline") return { ok: false, res: refuse(408, `request not received whole within [server] request_timeout ${s.request_timeout}s (${r.received} bytes arrived)`, true) };
-    return { ok: false, res: refuse(400, `body unreadable: ${"error" in r ? r.error : r.reason}`, true) };
+  const write = (s: Bun.Socket<Conn>, bytes: Uint8Array) => {
+    const c = s.data;
+    if (c.closed) return;
+    if (c.backlog.length) return void c.backlog.push(bytes);
+    const n = s.write(bytes);
+    if (n < bytes.byteLength) c.backlog.push(bytes.subarray(Math.max(0, n)));
+    else if (c.ending) s.end();
   };
 
-  const handle = async (req: Request, peerAddr: string | undefined): Promise<Response> => {
-    const t0 = performance.now();
-    const started = Date.now();
+  /** Answers the current request; `close` when the connection cannot carry another one. */
+  const respond = (s: Bun.Socket<Conn>, r: Reply, close: boolean) => {
+    const c = s.data;
+    const keep = !close && !!c.head?.keepAlive;
+    const headOnly = c.head?.method === "HEAD";
+    c.slot?.leave();
+    c.slot = undefined;
+    c.head = undefined;
+    c.plan = undefined;
+    c.reserved = 0;
+    if (!keep) c.ending = true;
+    write(s, encodeResponse(r, !keep, headOnly));
+    if (keep) s.timeout(idle());
+  };
+
+  /** Everything that can be decided from the head: a reply, or the plan to read the body for. */
+  const decide = (h: HttpHead, peer: string | undefined): Reply | Plan => {
     const cfg = d.config();
     checks(cfg);
-    // An HTTP/1.0 request without Host (as Rspamd's own examples send) has a relative URL.
-    const url = new URL(req.url, "http://localhost");
-    const who = peerAddr ?? "unix socket";
-    if (!allow.allows(peerAddr)) {
-      d.log.warn("door=rspamd refused %s %s from %s: not in [rspamd] allow", req.method, url.pathname.slice(0, 100), who);
-      return refuse(403, `client ${who} is not in [rspamd] allow`, true);
+    const who = peer ?? "unix socket";
+    if (!allow.allows(peer)) {
+      d.log.warn("door=rspamd refused %s %s from %s: not in [rspamd] allow", h.method, h.path.slice(0, 100), who);
+      return error(403, `client ${who} is not in [rspamd] allow`);
     }
-    const route = routeOf(req.method, url.pathname);
-    if (route.kind === "refused") return refuse(route.status, route.message);
-    if (route.kind === "ping") return new Response("pong\r\n", { headers: { "content-type": "text/plain" } });
-    const slot = d.gate?.enter(peerAddr ?? "unix");
-    if (isRefusal(slot)) return refuse(ERROR_CODES[slot.code], slot.message, true);
-    try {
-      return await work(req, url, route, peerAddr, slot, t0, started);
-    } finally {
-      slot?.leave();
-    }
-  };
-
-  /** A scan or learn request of an allowed client that holds a gate slot. */
-  const work = async (req: Request, url: URL, route: Exclude<RspamdRoute, { kind: "refused" | "ping" }>, peerAddr: string | undefined, slot: Slot | undefined, t0: number, started: number): Promise<Response> => {
-    const cfg = d.config();
-    const who = peerAddr ?? "unix socket";
+    // Rspamd's proxy scans with GET and a body: for scans, the method does not matter.
+    const route = routeOf(h.method === "GET" && h.body !== 0 ? "POST" : h.method, h.path);
+    if (route.kind === "refused") return error(route.status, route.message);
+    if (route.kind === "ping") return { status: 200, type: "text/plain", body: "pong\r\n" };
+    // Rspamd clients may compress with zstd; kas reads plain messages only.
+    const enc = h.headers.get("compression") ?? h.headers.get("content-encoding");
+    if (enc && enc.trim().toLowerCase() !== "identity") return error(415, `compressed requests (${enc.slice(0, 20)}) are not supported: send the message uncompressed (no rspamc -z)`);
     if (route.kind === "learn") {
-      if (!learnAllow.allows(peerAddr)) {
+      if (!learnAllow.allows(peer)) {
         d.log.warn("door=rspamd refused learn %s from %s: not in [rspamd] learn_allow", route.op, who);
-        return refuse(403, `client ${who} may not learn: not in [rspamd] learn_allow`, true);
+        return error(403, `client ${who} may not learn: not in [rspamd] learn_allow`);
       }
       const expected = cfg.rspamd.password;
-      if (expected && !sameSecret(passwordOf(req.headers, url.searchParams) ?? "", expected)) {
+      if (expected && !sameSecret(passwordOf(h.headers, h.query) ?? "", expected)) {
         d.log.warn("door=rspamd refused learn %s from %s: wrong or missing Password", route.op, who);
-        return refuse(403, "learning needs the [rspamd] password (Password header; rspamc -P)", true);
+        return error(403, "learning needs the [rspamd] password (Password header; rspamc -P)");
       }
-      const b = await body(req, cfg, slot, started);
-      if (!b.ok) return b.res;
-      const r = await d.learn(route.op, b.bytes);
-      if (!r.ok) return refuse(ERROR_CODES[r.code], `${r.code}: ${r.message}`);
-      d.log.info("door=rspamd learn %s from %s: %s (spam %d, ham %d)", route.op, who, r.reply.outcome, r.reply.spam, r.reply.ham);
-      return reply(200, encodeLearn(r.reply));
+      return { kind: "learn", op: route.op };
     }
-
-    const head = decodeRspamdHeaders(req.headers);
-    if (!head.ok) return refuse(400, head.reason, true);
-    const b = await body(req, cfg, slot, started);
-    if (!b.ok) return b.res;
-    const out = await dispatch(d, { id: newRequestId(), envelope: head.value.envelope, raw: b.bytes }, "rspamd");
-    if (!out.ok) return refuse(ERROR_CODES[out.code], `${out.code}: ${out.message}`);
-    const seconds = (performance.now() - t0) / 1000;
-    return reply(200, route.shape === "v2" ? encodeV2(out.reply, b.bytes, seconds) : encodeV1(out.reply, b.bytes, seconds));
+    const head = decodeRspamdHeaders(h.headers);
+    if (!head.ok) return error(400, head.reason);
+    return { kind: "scan", shape: route.shape, head: head.value };
   };
 
-  return async (req: Request, server: Peer): Promise<Response> => {
-    try {
-      return await handle(req, server.requestIP(req)?.address ?? undefined);
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      d.log.warn("door=rspamd %s failed: %s", req.method, msg);
-      return refuse(500, `server error: ${msg}`);
+  const work = async (plan: Plan, raw: Uint8Array, peer: string | undefined, t0: number): Promise<Reply> => {
+    if (plan.kind === "learn") {
+      const r = await d.learn(plan.op, raw);
+      if (!r.ok) return error(ERROR_CODES[r.code], `${r.code}: ${r.message}`);
+      d.log.info("door=rspamd learn %s from %s: %s (spam %d, ham %d)", plan.op, peer ?? "unix socket", r.reply.outcome, r.reply.spam, r.reply.ham);
+      return json(200, encodeLearn(r.reply));
     }
+    const out = await dispatch(d, { id: newRequestId(), envelope: plan.head.envelope, raw }, "rspamd");
+    if (!out.ok) return error(ERROR_CODES[out.code], `${out.code}: ${out.message}`);
+    const seconds = (performance.now() - t0) / 1000;
+    return json(200, plan.shape === "v2" ? encodeV2(out.reply, raw, seconds) : encodeV1(out.reply, raw, seconds));
+  };
+
+  /** Reads as far as the buffered bytes go: heads, bodies, and starts the work of a whole request. */
+  const pump = (s: Bun.Socket<Conn>) => {
+    const c = s.data;
+    const cfg = d.config().server;
+    while (!c.busy && !c.ending && !c.closed) {
+      if (!c.head) {
+        if (!c.reader.buffered) return;
+        const h = c.reader.head();
+        if (h === undefined) return;
+        if (h instanceof HttpError) return respond(s, error(h.status, h.message), true);
+        c.head = h;
+        c.started = Date.now();
+        c.t0 = performance.now();
+        const plan = decide(h, c.peer);
+        // A refusal leaves the body unread: the connection cannot carry another request.
+        if (!("kind" in plan)) return respond(s, plan, h.body !== 0);
+        c.plan = plan;
+        const slot = d.gate?.enter(c.peer ?? "unix");
+        if (isRefusal(slot)) return respond(s, error(ERROR_CODES[slot.code], slot.message), true);
+        c.slot = slot;
+        if (typeof h.body === "number" && h.body > cfg.max_request_size) return respond(s, error(413, `message of ${h.body} bytes exceeds [server] max_request_size ${cfg.max_request_size}`), true);
+        const refused = slot && typeof h.body === "number" && h.body > 0 ? slot.reserve(h.body) : undefined;
+        if (refused) return respond(s, error(ERROR_CODES[refused.code], refused.message), true);
+        if (typeof h.body === "number") c.reserved = h.body;
+      }
+      if (Date.now() > c.started + cfg.request_timeout * 1000) return respond(s, error(408, `request not received whole within [server] request_timeout ${cfg.request_timeout}s`), true);
+      const body = c.reader.body(c.head, cfg.max_request_size);
+      if (c.head.body === "chunked" && c.slot && c.reader.chunkedSoFar > c.reserved) {
+        const refused = c.slot.reserve(c.reader.chunkedSoFar - c.reserved);
+        if (refused) return respond(s, error(ERROR_CODES[refused.code], refused.message), true);
+        c.reserved = c.reader.chunkedSoFar;
+      }
+      if (body === undefined) return;
+      if (body instanceof HttpError) return respond(s, error(body.status, body.message), true);
+      const plan = c.plan!;
+      c.busy = true;
+      s.timeout(0); // the client waits for us; that is not idleness
+      void d
+        .track(() => work(plan, body, c.peer, c.t0))
+        .catch((e) => error(500, `server error: ${e instanceof Error ? e.message : String(e)}`))
+        .then((r) => {
+          c.busy = false;
+          if (c.closed) {
+            c.slot?.leave();
+            return;
+          }
+          respond(s, r, false);
+          pump(s);
+        });
+      return;
+    }
+  };
+
+  return {
+    open(s) {
+      s.data = { reader: new HttpRequestReader(), peer: s.remoteAddress || undefined, reserved: 0, started: 0, t0: 0, busy: false, ending: false, closed: false, backlog: [] };
+      s.timeout(idle());
+    },
+    data(s, chunk) {
+      const c = s.data;
+      if (c.ending || c.closed) return;
+      c.reader.push(chunk);
+      if (!c.busy) s.timeout(idle());
+      pump(s);
+    },
+    drain(s) {
+      const c = s.data;
+      while (c.backlog.length) {
+        const b = c.backlog[0];
+        const n = s.write(b);
+        if (n >= b.byteLength) c.backlog.shift();
+        else {
+          c.backlog[0] = b.subarray(Math.max(0, n));
+          return;
+        }
+      }
+      if (c.ending) s.end();
+    },
+    timeout(s) {
+      const c = s.data;
+      if (c.busy) return;
+      if (c.ending) return void s.terminate(); // the reply waits for a client that reads nothing
+      // Between requests (keep-alive) silence just ends the connection; inside one it is an error.
+      if (!c.head && !c.reader.buffered) return void s.end();
+      respond(s, error(408, `no data for [server] data_timeout ${d.config().server.data_timeout}s`), true);
+    },
+    close(s) {
+      const c = s.data;
+      c.closed = true;
+      if (!c.busy) c.slot?.leave();
+    },
+    error(s, err) {
+      d.log.warn("rspamd connection from %s: %s", s.data?.peer ?? "unix socket", err.message);
+    },
   };
 }

@@ -50,6 +50,8 @@ describe("request headers", () => {
     ["display-name sender", { From: "Alice <alice@example.org>" }, { from: "alice@example.org", rcpt: [] }],
     ["IPv6 in brackets", { IP: "[2001:db8::1]" }, { ip: "2001:db8::1", rcpt: [] }],
     ["IPv6: prefix", { IP: "IPv6:2001:db8::1" }, { ip: "2001:db8::1", rcpt: [] }],
+    ["IPv4 with the client's port (Rspamd's proxy)", { IP: "192.0.2.7:25" }, { ip: "192.0.2.7", rcpt: [] }],
+    ["IPv6 with the client's port", { IP: "[2001:db8::1]:25" }, { ip: "2001:db8::1", rcpt: [] }],
     ["rcpt joined by one header", { Rcpt: "b@example.com, c@example.com" }, { rcpt: ["b@example.com", "c@example.com"] }],
     ["comma inside a quoted local part", { Rcpt: ['"x,y"@example.com', "z@example.com"] }, { rcpt: ['"x,y"@example.com', "z@example.com"] }],
     ["Deliver-To without Rcpt is the recipient", { "Deliver-To": "<d@example.com>" }, { rcpt: ["d@example.com"] }],
@@ -80,7 +82,7 @@ describe("request headers", () => {
 
   test.each([
     ["IP not an address", { IP: "unknown" }, /IP must be an IPv4 or IPv6/],
-    ["IP with port", { IP: "192.0.2.1:25" }, /IP must be/],
+    ["IP with a bad port", { IP: "192.0.2.1:250000" }, /IP must be/],
     ["Helo too long", { Helo: "h".repeat(1025) }, /Helo is longer than 1024/],
     ["From with a tab-free control", { From: "a\x01@example.org" }, /control characters/],
     ["a Rcpt too long", { Rcpt: `${"r".repeat(1100)}@example.com` }, /Rcpt is longer/],

@@ -1,11 +1,13 @@
 // Hostile requests: 100 000 mutated Rspamd requests (deterministic seed) through the codec's
-// whole path: endpoint (method, path), request headers → envelope, and the reply built from a
+// whole path: the HTTP reader (the request as mutated bytes, in random pieces), endpoint
+// (method, path), request headers → envelope, and the reply built from a
 // verdict over the mutated message (its header is read for Message-ID, Subject and forged
 // fields). Nothing may throw; every decode is a value or a reason; every reply is JSON with
 // one of Rspamd's actions; no request is slow. (Over a socket: server/rspamd-fuzz.test.ts.)
 import { expect, test } from "bun:test";
 import type { HeaderEdit, Hit } from "../../engine/types";
 import type { ScanReply } from "../kas/reply";
+import { HttpError, HttpRequestReader } from "./http";
 import { encodeV1, encodeV2, RSPAMD_ACTIONS } from "./reply";
 import { decodeRspamdHeaders, routeOf } from "./request";
 
@@ -134,6 +136,32 @@ test("100 000 mutated Rspamd requests: no exception, a value or a reason each, r
     }
 
     const raw = r() < 0.8 ? mutateBytes(msg, r) : new Uint8Array(Math.floor(r() * 64)).map(() => Math.floor(r() * 256));
+
+    // The same request as bytes on the wire, mutated and fed in random pieces to the HTTP reader.
+    const te = r() < 0.3;
+    const wire = mutateBytes(
+      new Uint8Array(Buffer.concat([Buffer.from(`${method} ${path} HTTP/1.${r() < 0.5 ? 0 : 1}\r\n${[...fields].map(([k, v]) => `${k}: ${v}\r\n`).join("")}${te ? "Transfer-Encoding: chunked\r\n" : `Content-Length: ${raw.length}\r\n`}\r\n`, "latin1"), te ? Buffer.concat([Buffer.from(`${raw.length.toString(16)}\r\n`), raw, Buffer.from("\r\n0\r\n\r\n")]) : raw])),
+      r,
+    );
+    const reader = new HttpRequestReader();
+    let httpHead: ReturnType<HttpRequestReader["head"]>;
+    for (let at = 0; at < wire.length; ) {
+      const n = 1 + Math.floor(r() * 200);
+      reader.push(wire.subarray(at, at + n));
+      at += n;
+      if (!httpHead || httpHead instanceof HttpError) httpHead = reader.buffered ? reader.head() : undefined;
+      if (httpHead && !(httpHead instanceof HttpError)) {
+        const b = reader.body(httpHead, 4096);
+        if (b !== undefined) {
+          expect(b instanceof HttpError || b instanceof Uint8Array).toBe(true);
+          break;
+        }
+      }
+      if (httpHead instanceof HttpError) {
+        expect(httpHead.status).toBeGreaterThanOrEqual(400);
+        break;
+      }
+    }
     const v = verdict(r);
     const out = i % 2 ? encodeV2(v, raw, r()) : encodeV1(v, raw, r());
     const back = JSON.parse(JSON.stringify(out));

@@ -10,7 +10,8 @@
 //   POST /learnspam, POST /learnham    learn (the controller's endpoints; the door checks the
 //                                      learn permission, not this codec)
 // Headers honoured (names case-insensitive, values trimmed; UTF-8 bytes are read as UTF-8):
-//   IP          client address (IPv4, IPv6, optionally in brackets); anything else is refused
+//   IP          client address (IPv4, IPv6, optionally in brackets, optionally with the client's
+//               port as Rspamd's proxy sends it); anything else is refused
 //   Helo        HELO/EHLO name
 //   From        MAIL FROM: "<a@b>", "a@b" or "Name <a@b>"; "" and "<>" are the null sender
 //   Rcpt        RCPT TO, repeatable (HTTP joins repeats with ","; commas inside quotes or <>
@@ -142,7 +143,8 @@ export function decodeRspamdHeaders(h: HeaderSource): Decoded<RspamdHead> {
   const ip = field(H.ip);
   if (!ip.ok) return ip;
   if (ip.value) {
-    const bare = ip.value.replace(/^\[(.*)\]$/, "$1").replace(/^ipv6:/i, "");
+    // Rspamd's proxy writes the address with the client's port: "192.0.2.7:25", "[2001:db8::1]:25".
+    const bare = ip.value.replace(/^\[(.*)\](?::\d{1,5})?$/, "$1").replace(/^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/, "$1").replace(/^ipv6:/i, "");
     if (!isIP(bare)) return { ok: false, reason: `${H.ip} must be an IPv4 or IPv6 address, got ${JSON.stringify(ip.value.slice(0, 64))}` };
     envelope.ip = bare;
   }
