@@ -16,6 +16,7 @@ export async function soak(total: number, server: string, bodies: Uint8Array[]):
   console.log(`\nsoak: ${total} messages at c=16, [server] ${server.replace(/\s+/g, " ").trim()}`);
   console.log("  messages   msg/s  master RSS MB  filtering RSS MB (each)       CPU ms/msg  recycled");
   let next = 0;
+  let done = 0;
   let lastN = 0;
   let lastT = performance.now();
   let lastCpu = treeCpu(kas.pid);
@@ -24,10 +25,10 @@ export async function soak(total: number, server: string, bodies: Uint8Array[]):
     const st = await kas.status();
     const now = performance.now();
     const cpu = treeCpu(kas.pid);
-    const n = next - lastN;
+    const n = done - lastN;
     const rss = st.pool.workers.map((w) => `${(memKiB(w.pid).rss / 1024).toFixed(0)}(${w.messages})`).join(" ");
-    console.log(`  ${String(next).padStart(8)} ${(n / ((now - lastT) / 1000)).toFixed(0).padStart(7)} ${(memKiB(kas.pid).rss / 1024).toFixed(0).padStart(14)}  ${rss.padEnd(28)} ${((cpu.root + cpu.children - lastCpu.root - lastCpu.children) / n).toFixed(2).padStart(10)} ${String(st.counters.recycled ?? 0).padStart(9)}`);
-    [lastN, lastT, lastCpu] = [next, now, cpu];
+    console.log(`  ${String(done).padStart(8)} ${(n / ((now - lastT) / 1000)).toFixed(0).padStart(7)} ${(memKiB(kas.pid).rss / 1024).toFixed(0).padStart(14)}  ${rss.padEnd(28)} ${((cpu.root + cpu.children - lastCpu.root - lastCpu.children) / n).toFixed(2).padStart(10)} ${String(st.counters.recycled ?? 0).padStart(9)}`);
+    [lastN, lastT, lastCpu] = [done, now, cpu];
   };
   let reporting = Promise.resolve();
   await Promise.all(Array.from({ length: 16 }, async () => {
@@ -36,7 +37,7 @@ export async function soak(total: number, server: string, bodies: Uint8Array[]):
       const r = await fetch(url, { method: "POST", body: b });
       await r.arrayBuffer();
       if (!r.ok) throw new Error(`soak: HTTP ${r.status}`);
-      if (next % every === 0) reporting = reporting.then(report);
+      if (++done % every === 0) reporting = reporting.then(report);
     }
   }));
   await reporting;

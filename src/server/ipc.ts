@@ -38,8 +38,11 @@ export type WorkerToMaster =
   | { type: "ready"; rules: RulesInfo; loadMs: number }
   /** Loading failed (bad database, bad config): the master backs off before starting another. */
   | { type: "failed"; error: string }
-  /** `cpuMs`: the process's CPU time spent in this scan (for the server's timing counters). */
-  | { type: "result"; jobId: number; result: ScanResult; cpuMs?: number }
+  /**
+   * `cpuMs`: the process's CPU time spent in this scan (for the server's timing counters);
+   * `rssKiB`: its resident memory afterwards ([server] max_rss).
+   */
+  | { type: "result"; jobId: number; result: ScanResult; cpuMs?: number; rssKiB?: number }
   /** The scan threw: a bug or a broken message the engine could not handle; the master answers tempfail. */
   | { type: "scan_error"; jobId: number; error: string }
   | { type: "spf_query"; queryId: number; query: SpfQuery }

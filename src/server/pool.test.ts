@@ -151,6 +151,20 @@ test("a request whose client went away leaves the queue unscanned; one already i
   expect(p.status().counts.abandoned).toBe(2);
 });
 
+test("a process grown past max_rss is replaced like at max_messages", async () => {
+  let rss = 100 * 1024;
+  const f = fakes({ rssKiB: () => rss });
+  const p = pool("start_filters = 1\nmin_spare_filters = 1\nmax_filters = 1\nmax_rss = 150", f);
+  await until(() => p.status().states.idle === 1);
+  const first = f.live()[0].pid;
+  for (let i = 0; i < 3; i++) expect(await p.submit(req(i))).toMatchObject({ workerPid: first });
+  expect(p.status().workers[0]).toMatchObject({ rss_mb: 100 });
+  rss = 151 * 1024;
+  await p.submit(req(9));
+  await until(() => f.live().length === 1 && f.live()[0].pid !== first && p.status().states.idle === 1);
+  expect(p.status().counts.recycled).toBe(1);
+});
+
 test("a replacement that cannot load leaves the recycled process serving", async () => {
   let broken = false;
   const f = fakes({ failLoad: () => broken });

@@ -3,7 +3,8 @@
 // generation; when none is idle a new one is started (up to max_filters), beyond that
 // requests wait in a bounded queue with a deadline and then get an explicit temporary
 // failure, never a hang. A process that dies holding a request has that request retried
-// once on another process. Processes are recycled after max_messages (+ jitter) and idle
+// once on another process. Processes are recycled after max_messages (+ jitter) or above
+// max_rss, their replacement loading first; idle
 // ones above min_spare_filters exit after max_idle. reload() starts a new generation:
 // in-flight requests finish on the old one. Spawning is injected (spawn.ts in production,
 // fakes in pool.test.ts).
@@ -202,6 +203,11 @@ export class Pool {
     next.replaces = h.id;
   }
 
+  /** Grown past [server] max_rss: a leak, or a huge message whose memory the heap keeps. */
+  private overRss(h: Handle): boolean {
+    return this.s.max_rss > 0 && (h.rssKiB ?? 0) > this.s.max_rss * 1024;
+  }
+
   private spawnOne(): Handle | undefined {
     const id = this.nextId++;
     this.counts.spawned++;
@@ -234,7 +240,7 @@ export class Pool {
         this.opts.log.debug("filtering process #%d ready in %d ms (rules %s)", h.id, m.loadMs, m.rules.version);
         const old = h.replaces === undefined ? undefined : this.handles.get(h.replaces);
         if (old && old.successor === h.id && !old.retiring) {
-          this.opts.log.info("filtering process #%d (pid %d) recycled after %d messages; #%d takes its place", old.id, old.proc.pid, old.messages, h.id);
+          this.opts.log.info("filtering process #%d (pid %d) recycled after %d messages (%d MiB resident); #%d takes its place", old.id, old.proc.pid, old.messages, Math.round((old.rssKiB ?? 0) / 1024), h.id);
           if (old.state === "busy") old.state = "draining"; // retired when its result arrives
           else retire(old, "max_messages reached");
         }
@@ -253,14 +259,17 @@ export class Pool {
         clearTimeout(h.watchdog);
         h.job = undefined;
         h.messages++;
-        if (m.type === "result") this.time(job, m.result.timings, m.cpuMs);
+        if (m.type === "result") {
+          this.time(job, m.result.timings, m.cpuMs);
+          if (m.rssKiB) h.rssKiB = m.rssKiB;
+        }
         const error = settleWith(job, m, { generation: h.generation, workerPid: h.proc.pid });
         if (error) this.opts.log.error("%s (filtering process #%d)", error, h.id);
         if (h.state === "draining") retire(h, h.successor ? "max_messages reached" : "generation rolled over");
         else {
           h.state = "idle";
           h.idleSince = Date.now();
-          if (h.messages >= h.limit) this.recycle(h);
+          if (h.messages >= h.limit || this.overRss(h)) this.recycle(h);
         }
         return this.pump();
       }

@@ -31,6 +31,8 @@ export interface WorkerHandle<J> {
   successor?: number;
   /** The process this one was started to replace (recycling). */
   replaces?: number;
+  /** Resident memory after its last scan, KiB. */
+  rssKiB?: number;
   /** Load deadline while starting; scan deadline while busy (an engine bug must not hold a request forever). */
   watchdog?: ReturnType<typeof setTimeout>;
 }
@@ -100,6 +102,7 @@ export function handleRow(h: WorkerHandle<unknown>) {
     state: h.state,
     messages: h.messages,
     max_messages: h.limit,
+    ...(h.rssKiB ? { rss_mb: Math.round(h.rssKiB / 1024) } : {}),
     started: new Date(h.startedAt).toISOString(),
     ...(h.state === "idle" ? { idle_s: Math.round((Date.now() - h.idleSince) / 100) / 10 } : {}),
     // A replacement still loading while the recycled process serves on (pool.ts recycle()).

@@ -100,7 +100,7 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
           const c0 = process.cpuUsage();
           const result = await s.scan({ ...request, raw: asBytes(request.raw) });
           const c = process.cpuUsage(c0);
-          ch.send({ type: "result", jobId, result, cpuMs: (c.user + c.system) / 1000 });
+          ch.send({ type: "result", jobId, result, cpuMs: (c.user + c.system) / 1000, rssKiB: Math.round(process.memoryUsage.rss() / 1024) });
         } catch (e) {
           (log ?? logger("worker")).error("scan %s failed: %s", request.id, failure(e));
           ch.send({ type: "scan_error", jobId, error: e instanceof Error ? e.message : String(e) });

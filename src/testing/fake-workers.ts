@@ -22,6 +22,8 @@ export interface FakeOptions {
   loadMs?: number | (() => number);
   failLoad?: () => boolean;
   version?: () => string;
+  /** Resident memory the fake reports after each scan, KiB. */
+  rssKiB?: () => number;
 }
 
 export function fakeResult(r: ScanRequest, generation: number, pid: number): ScanResult {
@@ -65,7 +67,7 @@ export function fakeWorkers(opts: FakeOptions = {}) {
           setTimeout(() => {
             if (!f.alive || f.scanning !== m.jobId) return;
             f.scanning = undefined;
-            emit({ type: "result", jobId: m.jobId, result: fakeResult(m.request, generation, f.pid) });
+            emit({ type: "result", jobId: m.jobId, result: fakeResult(m.request, generation, f.pid), rssKiB: opts.rssKiB?.() });
             if (f.exitAfter) f.die("exit0");
           }, opts.scanMs ?? 5);
         } else if (m.type === "learn") {
