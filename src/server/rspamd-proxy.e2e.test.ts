@@ -108,3 +108,17 @@ test("GTUBE under spam_action = reject: the proxy refuses it at the end of DATA;
   expect(pf.delivered().some((m) => m.includes(tag))).toBe(false);
   expect(pf.queue()).toEqual([]);
 }, 60_000);
+
+test("GTUBE under spam_action = prefix: the proxy rewrites the Subject as kas's reply says and delivers it", async () => {
+  const text = readFileSync(kas.configPath, "utf8").replace('spam_action = "reject"', 'spam_action = "prefix"\nspam_subject_prefix = "[SPAM]"');
+  writeFileSync(kas.configPath, text);
+  kas.proc.kill("SIGHUP");
+  await kas.waitLog(/reloaded: generation/, 20_000);
+  const tag = `pprefix-${Date.now().toString(36)}`;
+  const r = await sendMail(pf.port, { from: "sender@example.org", rcpt: [`user@${pf.domain}`], data: mail(tag, gtubeBody) });
+  expect(r.reply.code).toBe(250);
+  const got = await deliveredWith(tag);
+  const head = got.slice(0, got.search(/\r?\n\r?\n/));
+  expect(field(head, "Subject")).toEqual([`[SPAM] ${tag}`]);
+  expect(field(head, "X-KAS-Status")).toEqual(["spam"]);
+}, 60_000);
