@@ -5,10 +5,9 @@
 // the report gives counts per kind for the corpus and the generated set apart, a sample id
 // of each (regenerate and inspect one with `--show <id>`), and the time spent.
 // The first samples of each kind are written to `--out` as .eml files for reading.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readFileSync } from "node:fs";
 import mpPkg from "mailparser/package.json";
 import { benchArgs, intArg } from "./bench-args";
 import { CORPUS_DIR } from "./corpus";
