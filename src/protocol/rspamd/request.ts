@@ -1,9 +1,9 @@
 // Rspamd's HTTP protocol, the request side (https://docs.rspamd.com/developers/protocol): the
-// endpoint a request names, and the envelope it carries in extra HTTP headers. HTTP/1.0 or
-// 1.1 framing (RFC 9112, Content-Length or chunked) is Bun's; the body is the message, byte
-// for byte.
+// endpoint a request names, and the envelope it carries in extra HTTP headers. The HTTP/1.x
+// framing is http.ts's; the body is the message, byte for byte.
 //
-// Endpoints (method path → what kas does):
+// Endpoints (method path → what kas does; the door scans a GET with a body as a POST, as
+// Rspamd's proxy sends it):
 //   POST /checkv2                      scan; reply.ts encodeV2
 //   POST /check, POST /symbols         scan; the older reply shape (reply.ts encodeV1)
 //   GET|HEAD /ping                     "pong"
