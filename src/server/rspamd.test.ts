@@ -25,6 +25,7 @@ function resultFor(r: ScanRequest, status: Status, score: number, policy: Policy
 }
 
 interface Door {
+  gate: EdgeGate;
   url: string;
   port: number;
   seen: ScanRequest[];
@@ -35,7 +36,7 @@ interface Door {
 async function door(toml: string, answer: (r: ScanRequest, p: Policy) => Dispatched | Promise<Dispatched> = (r, p) => ({ ok: true, generation: 1, workerPid: 9, result: resultFor(r, "not_detected", 0.1, p) }), learn?: () => Learned): Promise<Door> {
   const config: KasConfig = parseConfig(toml, "t.toml");
   const policy: Policy = { ...config.policy, name: "default" };
-  const d: Door = { url: "", port: 0, seen: [], learned: [], logs: [] };
+  const d: Door = { gate: new EdgeGate(() => edgeLimits(config.server)), url: "", port: 0, seen: [], learned: [], logs: [] };
   const fmt = (m: string, a: unknown[]) => a.reduce<string>((s, x) => s.replace(/%[sd]/, String(x)), m);
   const handler = rspamdSocketHandler({
     config: () => config,
@@ -43,7 +44,7 @@ async function door(toml: string, answer: (r: ScanRequest, p: Policy) => Dispatc
     learn: async (op, raw) => (d.learned.push([op, new TextDecoder().decode(raw)]), learn ? learn() : { ok: true, generation: 1, workerPid: 9, reply: { version: 1, outcome: "learned", spam: op === "spam" ? 1 : 0, ham: op === "ham" ? 1 : 0 } }),
     onScanned: (line) => d.logs.push(line),
     log: { info: (m, ...a) => d.logs.push(fmt(m, a)), warn: (m, ...a) => d.logs.push(fmt(m, a)) },
-    gate: new EdgeGate(() => edgeLimits(config.server)),
+    gate: d.gate,
     track: (w) => w(),
   });
   const l = await openSocketListener({ kind: "tcp", host: "127.0.0.1", port: 0 }, handler, { socketMode: "0660", socketOwner: "" }, "rspamd", true);
@@ -136,6 +137,20 @@ test("the edge gate: a message over max_bytes_per_client is refused with 503 bus
   expect(d.seen).toHaveLength(0);
   expect(d.learned).toHaveLength(0);
   // The slot was given back: a small message from the same client goes through.
+  expect((await post(d, "/checkv2")).status).toBe(200);
+});
+
+test("a client that pipelines more than max_request_size ahead of a running scan is cut off; the gate gets its slot back", async () => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const d = await door("[server]\nmax_request_size = 4096\n", async (r, p) => (await held, { ok: true, generation: 1, workerPid: 9, result: resultFor(r, "not_detected", 0, p) }));
+  const first = `POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: ${MSG.length}\r\n\r\n${MSG}`;
+  const answer = rawExchange(d.port, first + "x".repeat(200_000));
+  await Bun.sleep(300);
+  release();
+  expect(await answer).toBe("");
+  expect(d.logs.some((l) => /door=rspamd connection from 127\.0\.0\.1 cut: \d+ bytes sent ahead/.test(l))).toBe(true);
+  expect(d.gate.status().connections).toBe(0);
   expect((await post(d, "/checkv2")).status).toBe(200);
 });
 

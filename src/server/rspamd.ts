@@ -17,7 +17,7 @@
 import type { KasConfig } from "../config/schema";
 import { ERROR_CODES } from "../protocol/kas/reply";
 import type { LearnOp } from "../protocol/kas/learn";
-import { HttpError, HttpRequestReader, type HttpHead } from "../protocol/rspamd/http";
+import { HttpError, HttpRequestReader, MAX_HEAD, type HttpHead } from "../protocol/rspamd/http";
 import { encodeLearn, encodeV1, encodeV2, errorBody } from "../protocol/rspamd/reply";
 import { decodeRspamdHeaders, passwordOf, routeOf, type RspamdHead } from "../protocol/rspamd/request";
 import { allowList, type AllowList } from "./allow";
@@ -220,6 +220,15 @@ export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> 
       const c = s.data;
       if (c.ending || c.closed) return;
       c.reader.push(chunk);
+      // Bytes pile up unread while a scan runs (a client pipelining without waiting): one more
+      // request's worth is fine, beyond that the connection is cut, so none holds more.
+      const cap = d.config().server.max_request_size + MAX_HEAD;
+      if (c.reader.buffered > cap + (c.busy ? 0 : c.reserved)) {
+        d.log.warn("door=rspamd connection from %s cut: %d bytes sent ahead of the answers (more than max_request_size + %d)", c.peer ?? "unix socket", c.reader.buffered, MAX_HEAD);
+        c.closed = true;
+        if (!c.busy) c.slot?.leave();
+        return void s.terminate();
+      }
       if (!c.busy) s.timeout(idle());
       pump(s);
     },
