@@ -3,6 +3,9 @@
 // learn_allow, password), failures as Rspamd error objects, and malformed HTTP never answered
 // with Bun's HTML error page. (The real rspamc against the compiled binary: rspamd.e2e.test.ts.)
 import { afterEach, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
 import { actions } from "../engine/actions";
@@ -152,6 +155,33 @@ test("a client that pipelines more than max_request_size ahead of a running scan
   expect(d.logs.some((l) => /door=rspamd connection from 127\.0\.0\.1 cut: \d+ bytes sent ahead/.test(l))).toBe(true);
   expect(d.gate.status().connections).toBe(0);
   expect((await post(d, "/checkv2")).status).toBe(200);
+});
+
+test("over a Unix socket the socket's mode decides who may scan and learn: allow and learn_allow have no address to check", async () => {
+  const config: KasConfig = parseConfig('[rspamd]\nallow = ["192.0.2.0/24"]\n', "t.toml");
+  const policy: Policy = { ...config.policy, name: "default" };
+  const dir = mkdtempSync(join(tmpdir(), "kas-rspamd-unix-"));
+  const path = join(dir, "rspamd.sock");
+  const handler = rspamdSocketHandler({
+    config: () => config,
+    submit: async (r) => ({ ok: true, generation: 1, workerPid: 9, result: resultFor(r, "not_detected", 0, policy) }),
+    learn: async () => ({ ok: true, generation: 1, workerPid: 9, reply: { version: 1, outcome: "learned", spam: 1, ham: 0 } }),
+    onScanned: () => {},
+    log: { info: () => {}, warn: () => {} },
+    track: (w) => w(),
+  });
+  try {
+    const l = await openSocketListener({ kind: "unix", path }, handler, { socketMode: "0660", socketOwner: "" }, "rspamd", true);
+    opened.push(l);
+    const scan = await fetch("http://localhost/checkv2", { method: "POST", body: MSG, unix: path });
+    expect(scan.status).toBe(200);
+    expect(((await scan.json()) as { action: string }).action).toBe("no action");
+    const learn = await fetch("http://localhost/learnspam", { method: "POST", body: MSG, unix: path });
+    expect(learn.status).toBe(200); // learn_allow is empty: it lists addresses, and this peer has none
+  } finally {
+    for (const l of opened.splice(0)) await l.stop(true);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("a client outside [rspamd] allow gets 403 and a log line; nothing is scanned", async () => {
