@@ -10,13 +10,14 @@ import { tempDir } from "../testing/kas-binary";
 import { parsed } from "../testing/parsed";
 import { bayesDbPath, createBayesCheck } from "./bayes";
 import type { CheckInput } from "./types";
+import { createFacts } from "../engine/context";
 
 function config(over: Partial<KasConfig["bayes"]> = {}) {
   return { data_dir: tempDir("kas-bayes-check-"), bayes: { ...defaults().bayes, min_spam: 3, min_ham: 3, ...over } };
 }
 const spam = (i: number) => parsed({ messageId: `s${i}@x`, headers: { Subject: `cheap pills offer ${i}` }, body: `buy cheap viagra pills now, limited offer, click here ${i}`, uris: ["http://pills.example.biz/buy"] });
 const ham = (i: number) => parsed({ messageId: `h${i}@x`, headers: { Subject: `meeting notes ${i}` }, body: `the patch for the build system is attached, please review before the meeting ${i}` });
-const input = (id: string, message = spam(99)): CheckInput => ({ id, envelope: { rcpt: [] }, message, raw: new Uint8Array(), deadline: performance.now() + 1000 });
+const input = (id: string, message = spam(99)): CheckInput => ({ id, envelope: { rcpt: [] }, message, raw: new Uint8Array(), deadline: performance.now() + 1000, facts: createFacts([]) });
 
 async function train(c: ReturnType<typeof config>, n: number) {
   const store = openSqliteStore(bayesDbPath(c));

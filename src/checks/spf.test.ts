@@ -1,10 +1,11 @@
 import { expect, test } from "bun:test";
 import type { SpfAnswer, SpfQuery } from "../spf/types";
 import { createSpfCheck } from "./spf";
+import { createFacts } from "../engine/context";
 import type { CheckInput } from "./types";
 
 const input = (env: Partial<CheckInput["envelope"]>, deadline = performance.now() + 5000): CheckInput => ({
-  id: "m1", envelope: { ip: "192.0.2.1", helo: "mx.example.org", from: "a@example.com", rcpt: ["b@example.net"], ...env }, raw: new Uint8Array(), deadline,
+  id: "m1", envelope: { ip: "192.0.2.1", helo: "mx.example.org", from: "a@example.com", rcpt: ["b@example.net"], ...env }, raw: new Uint8Array(), deadline, facts: createFacts([]),
 });
 const answers = (mf: string, helo: string) => async (q: SpfQuery): Promise<SpfAnswer> => {
   const r = q.identity === "helo" ? helo : mf;
@@ -56,4 +57,13 @@ test("no client IP: nothing to check", async () => {
 test("an unknown result string is treated as temperror", async () => {
   const out = await createSpfCheck({ ask: async () => ({ result: "weird" }), helo: false }).run(input({}));
   expect(out.symbols).toEqual(["SPF_TEMPERROR"]);
+});
+
+test("the MAIL FROM result is the scan's spf fact (DMARC aligns with its domain); a bounce gives the HELO name", async () => {
+  const check = createSpfCheck({ ask: async (q) => ({ result: q.identity === "helo" ? "fail" : "pass", sender: q.from || `postmaster@${q.helo}` }), helo: true });
+  for (const [from, domain] of [["a@Example.COM", "example.com"], ["", "mx.example.org"]]) {
+    const facts = createFacts([check]);
+    await check.run({ ...input({ from }), facts });
+    expect(await facts.get("spf")).toMatchObject({ result: "pass", domain });
+  }
 });

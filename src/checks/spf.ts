@@ -41,6 +41,7 @@ export function createSpfCheck(opts: SpfCheckOptions): Check {
   return {
     name: "spf",
     stage: "envelope",
+    provides: ["spf"],
     async run(input: CheckInput): Promise<CheckOutput> {
       const { ip, helo, from } = input.envelope;
       if (!ip) return { symbols: [], notes: ["spf: no client IP in the envelope, SPF not checked"] };
@@ -52,6 +53,8 @@ export function createSpfCheck(opts: SpfCheckOptions): Check {
       const out: Required<CheckOutput> = { symbols: [], edits: [], notes: [] };
       answers.forEach((a, i) => {
         const result = (SPF_RESULTS as readonly string[]).includes(a.result) ? a.result : "temperror";
+        // The MAIL FROM identity (HELO's for the null sender, §2.4) is the fact DMARC aligns with.
+        if (i === 0) input.facts.set("spf", { result, domain: spfDomain(a.sender ?? from ?? "", helo), info: `spf=${result} smtp.mailfrom=${a.sender || from || helo || ""}`.trim() });
         out.symbols.push(`${queries[i][1]}${result.toUpperCase()}`);
         // A trace field: applying the edits prepends it (RFC 7208 §9.1), in this order, MAIL FROM on top.
         if (a.receivedSpf) out.edits.push({ op: "add", name: "Received-SPF", value: a.receivedSpf });
@@ -60,4 +63,10 @@ export function createSpfCheck(opts: SpfCheckOptions): Check {
       return out;
     },
   };
+}
+
+/** The domain of the identity SPF checked: the MAIL FROM domain, the HELO name for the null sender. */
+function spfDomain(sender: string, helo?: string): string {
+  const at = sender.lastIndexOf("@");
+  return (at >= 0 ? sender.slice(at + 1) : sender || helo || "").toLowerCase().replace(/\.$/, "");
 }

@@ -2,6 +2,7 @@
 // the rule database gives each symbol its score. Checks get their I/O injected.
 import type { Envelope, HeaderEdit, ScanResult } from "../engine/types";
 import type { ParsedMessage } from "../message/types";
+import type { FactKey, FactMap } from "./facts";
 
 export type CheckStage = "envelope" | "content";
 
@@ -13,6 +14,11 @@ export interface CheckInput {
   raw: Uint8Array;
   /** performance.now() deadline; a check that cannot finish by then returns what it has. */
   deadline: number;
+  /** This scan's facts (engine/context.ts): read those in `needs` (already known when run is called), set those in `provides`. */
+  facts: {
+    get<K extends FactKey>(key: K): Promise<FactMap[K] | undefined>;
+    set<K extends FactKey>(key: K, value: FactMap[K]): void;
+  };
 }
 
 export interface CheckOutput {
@@ -27,6 +33,10 @@ export interface CheckOutput {
 export interface Check {
   readonly name: string;
   readonly stage: CheckStage;
+  /** Facts this check reads; the engine runs it once they are known or known to be missing. */
+  readonly needs?: readonly FactKey[];
+  /** Facts this check sets (at most one check per fact). */
+  readonly provides?: readonly FactKey[];
   run(input: CheckInput): Promise<CheckOutput> | CheckOutput;
   /**
    * Called with the final verdict (the "after" stage of engine/scan.ts), e.g. Bayes

@@ -7,5 +7,7 @@ import { createEngineScanner } from "../server/scanner";
 import { createSpfService } from "../server/spf-service";
 
 export function createLocalScanner(config: KasConfig) {
-  return createEngineScanner(config, config.spf.enabled ? createSpfService(config.spf).ask : undefined);
+  // One in-process service for SPF and every other check's DNS: one cache, as in a server.
+  const service = createSpfService(config.spf);
+  return createEngineScanner(config, { askSpf: config.spf.enabled ? service.ask : undefined, dns: service.dns });
 }

@@ -83,6 +83,35 @@ export const SCHEMA = {
     },
     "the SPF service: one shared DNS cache for all filtering processes of a server",
   ),
+  dnsbl: section(
+    {
+      enabled: bool(true, "look up the [[dnsbl.list]] lists (there are none until you add them: each list's terms of use are yours to accept)"),
+      timeout: num(1.5, "seconds one list lookup may take (and never past the checks' share of the scan budget); a list that is late is skipped", { min: 0.05, max: 30 }),
+      max_domains: int(20, "registrable domains of body links looked up per message (the first ones, in order)", { min: 0, max: 1000 }),
+      trusted_networks: strs([], "relays whose Received fields are believed (your MTAs and smart hosts, as SpamAssassin's trusted_networks): IP lists look up the first relay outside them; loopback and private ranges always count as trusted", ipRange),
+      internal_networks: strs([], "relays of your own organisation (as SpamAssassin's internal_networks; they are trusted too): never looked up", ipRange),
+      list: tables(
+        {
+          zone: str("", "the list's DNS zone, e.g. zen.spamhaus.org"),
+          type: choice(["ip", "domain"], "ip", "ip: the client and the untrusted relays' addresses; domain: registrable domains of body links, of MAIL FROM and of From"),
+          symbol: str("", "symbol raised for a listing answer that `answers` does not name (empty = only the named answers count)"),
+          answers: strs([], "ANSWER=SYMBOL: an address (127.0.0.2=RCVD_IN_SBL), a range (127.0.0.4-127.0.0.7=RCVD_IN_XBL) or a bitmask (&8=URIBL_PH_SURBL)"),
+          refused: strs(["127.0.0.1", "127.255.255.252-127.255.255.255"], "answers meaning the list refused the query (public resolver, over quota): logged once, shown in kas status, never scored"),
+        },
+        "[[dnsbl.list]]: one DNS block or allow list; its symbols are weighted in rules (rules/60_checks.cf has commented examples)",
+      ),
+    },
+    "DNS block and allow lists, looked up through the shared DNS service of [spf]",
+  ),
+  dkim: section(
+    {
+      enabled: bool(true, "verify DKIM (RFC 6376; RSA-SHA256, Ed25519), the ARC chain (RFC 8617) and DMARC (RFC 7489): raises DKIM_*, ARC_*, DMARC_*, adds Authentication-Results"),
+      authserv_id: str("", "authserv-id of the Authentication-Results field kas adds (RFC 8601; empty = [spf] receiver, else this host's name); any field already claiming it is removed"),
+      min_key_bits: int(1024, "RSA keys shorter than this fail verification (RFC 8301 §3.2)", { min: 512, max: 16384 }),
+      dmarc_reject: bool(false, "honour DMARC p=reject: a message failing DMARC whose domain asks for reject gets the policy's spam action and score (DMARC_REJECT is scored either way)"),
+    },
+    "DKIM, ARC and DMARC verification, through the shared DNS service of [spf]",
+  ),
   client: section(
     {
       connect_to: strs(["tcp:127.0.0.1:2277"], "server addresses (tcp:host:port or unix:/path); more than one = fail-over in order", address),

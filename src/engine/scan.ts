@@ -1,8 +1,8 @@
 // One scan, written down once, stage by stage (DESIGN.md §3):
 //   lists      → white/black lists of the recipient's policy decide at once
-//   envelope   → envelope checks (SPF) start; they run while the message is parsed
+//   envelope   → envelope checks (SPF, IP lists) start; they run while the message is parsed
 //   parse      → ParsedMessage (size, part and depth limits inside)
-//   content    → content checks (Bayes) on the parsed message
+//   content    → content checks (DKIM/ARC/DMARC, domain lists, Bayes) in the order of the facts they need
 //   rules      → the rule database: content rules, then metas over rule + check symbols
 //   score      → sum of the hit scores
 //   verdict    → status by the policy's thresholds
@@ -11,12 +11,13 @@
 // One budget (scan.time_budget_ms) for the scan: checks must finish within its first 60% or
 // are noted and skipped; rule matching stops where it is at the end (the result then carries
 // KAS_SCAN_TRUNCATED); the message is always answered.
-import type { Check, CheckOutput } from "../checks/types";
+import type { Check } from "../checks/types";
 import type { KasConfig } from "../config/schema";
 import { parseMessageSync } from "../message/parse";
 import type { ParsedMessage } from "../message/types";
 import { SCAN_TRUNCATED, type RuleDb } from "../ruledb/types";
 import { actions } from "./actions";
+import { createFacts, runCheck } from "./context";
 import { checkLists } from "./lists";
 import { selectPolicy } from "./policy";
 import type { HeaderEdit, Hit, ScanRequest, ScanResult } from "./types";
@@ -46,9 +47,10 @@ export async function scan(engine: Engine, req: ScanRequest): Promise<ScanResult
     return { id: req.id, status: listed.status, score: 0, threshold: policy.spam_score, probableThreshold: policy.probable_spam_score, policy: policy.name, hits, ...a, timings: { parseMs: 0, checksMs: 0, rulesMs: 0, totalMs: ms }, notes: [listed.why] };
   }
 
-  // envelope
-  const input = { id: req.id, envelope: req.envelope, raw: req.raw, deadline: checksDeadline };
-  const envelopeRuns = engine.checks.filter((c) => c.stage === "envelope").map((c) => runCheck(c, input, checksDeadline));
+  // envelope (each check once the facts it needs are known: engine/context.ts)
+  const facts = createFacts(engine.checks);
+  const input = { id: req.id, envelope: req.envelope, raw: req.raw, deadline: checksDeadline, facts };
+  const envelopeRuns = engine.checks.filter((c) => c.stage === "envelope").map((c) => runCheck(c, input, facts));
 
   // parse
   const tp = performance.now();
@@ -58,7 +60,7 @@ export async function scan(engine: Engine, req: ScanRequest): Promise<ScanResult
 
   // content
   const tc = performance.now();
-  const contentRuns = engine.checks.filter((c) => c.stage === "content").map((c) => runCheck(c, { ...input, message: msg }, checksDeadline));
+  const contentRuns = engine.checks.filter((c) => c.stage === "content").map((c) => runCheck(c, { ...input, message: msg }, facts));
   const outputs = await Promise.all([...envelopeRuns, ...contentRuns]);
   const checksMs = performance.now() - tc;
   const symbols: string[] = [];
@@ -105,28 +107,4 @@ export async function scan(engine: Engine, req: ScanRequest): Promise<ScanResult
     }
   }
   return result;
-}
-
-/**
- * Past the deadline a check was given, how long the engine still waits for it. A check that
- * honours input.deadline answers for itself (SPF: temperror and its Received-SPF field); the
- * engine's cut-off is only the backstop for one that does not.
- */
-const BACKSTOP_GRACE_MS = 25;
-
-/** A check that throws or misses the deadline is a note, never a failed scan. */
-async function runCheck(c: Check, input: Parameters<Check["run"]>[0], deadline: number): Promise<CheckOutput> {
-  const left = deadline - performance.now();
-  if (left <= 0) return { symbols: [], notes: [`${c.name}: no time left in the budget, skipped`] };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<CheckOutput>((resolve) => {
-    timer = setTimeout(() => resolve({ symbols: [], notes: [`${c.name}: did not finish within the time budget, skipped`] }), left + BACKSTOP_GRACE_MS);
-  });
-  try {
-    return await Promise.race([Promise.resolve().then(() => c.run(input)), late]);
-  } catch (e) {
-    return { symbols: [], notes: [`${c.name}: failed, skipped: ${e instanceof Error ? e.message : String(e)}`] };
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -5,6 +5,7 @@ import type { Check } from "../checks/types";
 import type { KasConfig } from "../config/schema";
 import { loadActiveDb } from "../ruledb/active";
 import type { Diagnostic, RuleDb } from "../ruledb/types";
+import { validateOrder } from "./context";
 import { scan } from "./scan";
 import type { ScanRequest, ScanResult } from "./types";
 
@@ -18,6 +19,7 @@ export interface Scanner {
 }
 
 export async function createScanner(config: KasConfig, opts: { checks?: readonly Check[] } = {}): Promise<Scanner> {
+  validateOrder(opts.checks ?? []);
   const { db, source, warnings } = loadActiveDb(config);
   const engine = { config, db, checks: opts.checks ?? [] };
   return { db, dbSource: source, warnings, scan: (req) => scan(engine, req) };

@@ -9,11 +9,13 @@
 // when all could does the master commit, each service on its own. A config one service
 // cannot take is refused whole: the old generation keeps serving with the old services.
 import type { KasConfig } from "../config/schema";
-import { EXIT, KasError } from "../errors";
+import { ConfigError, EXIT, KasError } from "../errors";
 import { logger } from "../log/index";
 import { rulesFreshness } from "../update/freshness";
 import { licenseHooks, type PreparedConfig } from "./license-hooks";
 import type { MasterHooks } from "./master";
+import { dnsLists } from "../checks/dnsbl-lists";
+import { watchRefusals, type RefusalWatch } from "./dns-watch";
 import { createSpfService, type SpfService } from "./spf-service";
 
 export interface ServeHooks extends MasterHooks {
@@ -41,13 +43,22 @@ export function serveHooks(initial: KasConfig, configFile?: string, opts: ServeH
   let config = initial;
   let spf: SpfService | undefined;
   let spfKey: string | undefined;
+  let dns: RefusalWatch | undefined;
 
-  // The SPF service is rebuilt only when [spf] changed, so a reload keeps its DNS cache.
+  // The SPF and DNS service is rebuilt only when [spf] (its resolver settings) or the lists
+  // changed, so a reload keeps its DNS cache. It runs when any check asks DNS.
   const prepareSpf = (c: KasConfig, source: string): PreparedConfig => {
-    const key = JSON.stringify(c.spf);
+    let lists;
+    try {
+      lists = dnsLists(c);
+    } catch (e) {
+      throw new ConfigError(source, "dnsbl.list", undefined, (e as Error).message);
+    }
+    const key = JSON.stringify([c.spf, c.dnsbl, c.dkim.enabled]);
     if (key === spfKey) return { commit() {}, discard() {} };
-    const next = c.spf.enabled ? createSpf(c.spf, { configFile: source }) : undefined;
-    return { commit: () => ((spf = next), (spfKey = key)), discard() {} };
+    const next = c.spf.enabled || lists.length || c.dkim.enabled ? createSpf(c.spf, { configFile: source }) : undefined;
+    const watch = next && watchRefusals(next.dns, lists, (m) => log.warn(m));
+    return { commit: () => ((spf = next), (dns = watch), (spfKey = key)), discard() {} };
   };
   const warnStale = (c: KasConfig) => {
     const f = rulesFreshness(c);
@@ -60,7 +71,8 @@ export function serveHooks(initial: KasConfig, configFile?: string, opts: ServeH
       if (!spf) return Promise.reject(new Error("SPF is disabled ([spf] enabled = false)"));
       return spf.ask(q);
     },
-    status: () => ({ ...license.status(), rules_freshness: rulesFreshness(config), ...(spf ? { spf: spf.stats() } : {}) }),
+    dns: { query: (name, type) => (dns ? dns.resolver.query(name, type) : Promise.reject(new Error("no check asks DNS in this configuration"))) },
+    status: () => ({ ...license.status(), rules_freshness: rulesFreshness(config), ...(spf ? { spf: spf.stats() } : {}), ...(dns && Object.keys(dns.refused()).length ? { dnsbl_refused: dns.refused() } : {}) }),
     prepareConfig: (c, source) => {
       const prepared: PreparedConfig[] = [];
       const errors: unknown[] = [];

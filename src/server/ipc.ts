@@ -22,6 +22,7 @@ export interface RulesInfo {
 // The SPF question and answer travel in spf_query / spf_answer; their types belong to spf/.
 export type { SpfAnswer, SpfQuery } from "../spf/types";
 import type { SpfAnswer, SpfQuery } from "../spf/types";
+import type { DnsAnswer, QType } from "../dns/types";
 
 export type MasterToWorker =
   /** First message: the frozen config snapshot (workers never read kas.toml) and identity. */
@@ -31,6 +32,8 @@ export type MasterToWorker =
   | { type: "learn"; jobId: number; op: LearnOp; raw: Uint8Array }
   /** Answer to a `spf_query`; `error` when the master has no SPF service or it failed. */
   | { type: "spf_answer"; queryId: number; answer?: SpfAnswer; error?: string }
+  /** Answer to a `dns_query`: the master's caching resolver's outcome (timeouts are answers, not errors); `error` when the server has no DNS service. */
+  | { type: "dns_answer"; queryId: number; answer?: DnsAnswer; error?: string }
   /** Finish the current request (if any), then exit 0. */
   | { type: "shutdown"; reason: string };
 
@@ -46,6 +49,8 @@ export type WorkerToMaster =
   /** The scan threw: a bug or a broken message the engine could not handle; the master answers tempfail. */
   | { type: "scan_error"; jobId: number; error: string }
   | { type: "spf_query"; queryId: number; query: SpfQuery }
+  /** One DNS question for any check (DNSBL, DKIM keys, DMARC records): every process shares the master's cache. */
+  | { type: "dns_query"; queryId: number; name: string; qtype: QType }
   | { type: "learn_result"; jobId: number; reply: LearnReply }
   /** Learning failed: "busy"/"unavailable" = the token database (locked, unwritable); "internal" = anything else. */
   | { type: "learn_error"; jobId: number; code: LearnErrorCode; error: string };
@@ -57,8 +62,8 @@ export const WORKER_STATES: readonly WorkerState[] = ["starting", "idle", "busy"
 
 export const isWorkerMessage = (m: unknown): m is WorkerToMaster =>
   typeof m === "object" && m !== null && typeof (m as { type?: unknown }).type === "string" &&
-  ["ready", "failed", "result", "scan_error", "spf_query", "learn_result", "learn_error"].includes((m as { type: string }).type);
+  ["ready", "failed", "result", "scan_error", "spf_query", "dns_query", "learn_result", "learn_error"].includes((m as { type: string }).type);
 
 export const isMasterMessage = (m: unknown): m is MasterToWorker =>
   typeof m === "object" && m !== null && typeof (m as { type?: unknown }).type === "string" &&
-  ["init", "scan", "learn", "spf_answer", "shutdown"].includes((m as { type: string }).type);
+  ["init", "scan", "learn", "spf_answer", "dns_answer", "shutdown"].includes((m as { type: string }).type);

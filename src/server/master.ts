@@ -8,6 +8,7 @@
 import type { LoadedConfig } from "../config/load";
 import { pidFilePath } from "../config/paths";
 import type { KasConfig } from "../config/schema";
+import type { Resolver } from "../dns/types";
 import type { ScanRequest } from "../engine/types";
 import { ConfigError, KasError } from "../errors";
 import { configureLog, logger } from "../log/index";
@@ -31,6 +32,8 @@ export interface MasterHooks {
   beforeDispatch?: BeforeDispatch;
   /** Answers the workers' `spf_query` IPC requests (one DNS cache for the pool). */
   spf?: (q: SpfQuery) => Promise<SpfAnswer>;
+  /** Answers the workers' `dns_query` IPC requests (DNSBL, DKIM, DMARC: the same cache). */
+  dns?: Resolver;
   /** Extra members merged into GET /v1/status (e.g. license state). */
   status?: () => Record<string, unknown>;
   /**
@@ -117,7 +120,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   (await deps.hooks?.prepareConfig?.(current.config, current.source))?.();
   await deps.hooks?.onConfig?.(current.config);
   const startedAt = Date.now();
-  const pool = new Pool({ spawn: deps.spawn, config: current.config, log: logger("pool"), spf: deps.hooks?.spf });
+  const pool = new Pool({ spawn: deps.spawn, config: current.config, log: logger("pool"), spf: deps.hooks?.spf, dns: deps.hooks?.dns });
   const messages: Record<string, number> = {};
   /** Scans whose rule matching the time budget cut short (KAS_SCAN_TRUNCATED). */
   let truncated = 0;

@@ -9,12 +9,13 @@
 // in-flight requests finish on the old one. Spawning is injected (spawn.ts in production,
 // fakes in pool.test.ts).
 import type { KasConfig } from "../config/schema";
+import type { Resolver } from "../dns/types";
 import type { ScanRequest, ScanTimings } from "../engine/types";
 import type { LearnOp } from "../protocol/kas/learn";
 import { WORKER_STATES, type SpfAnswer, type SpfQuery, type WorkerToMaster } from "./ipc";
 import { asDispatched, asLearned, jobLabel, jobMessage, settleWith, type Answer, type Dispatched, type Job, type Learned, type Work } from "./job";
 import { WaitQueue } from "./wait-queue";
-import { handleRow, relaySpf, retire, startHandle, watch, type Spawner, type WorkerHandle } from "./worker-handle";
+import { handleRow, relayDns, relaySpf, retire, startHandle, watch, type Spawner, type WorkerHandle } from "./worker-handle";
 
 export type { Dispatched, Learned } from "./job";
 export type { Spawner, WorkerProc } from "./worker-handle";
@@ -30,6 +31,8 @@ export interface PoolOptions {
   random?: () => number;
   /** The master's SPF service (wired by the lead); without it workers get an error answer. */
   spf?: (q: SpfQuery) => Promise<SpfAnswer>;
+  /** The master's caching resolver for the checks' `dns_query` (DNSBL, DKIM, DMARC). */
+  dns?: Resolver;
 }
 
 /**
@@ -275,6 +278,8 @@ export class Pool {
       }
       case "spf_query":
         return relaySpf(h, m, this.opts.spf);
+      case "dns_query":
+        return relayDns(h, m, this.opts.dns);
     }
   }
 

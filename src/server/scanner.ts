@@ -19,20 +19,20 @@ export async function validateRules(config: KasConfig): Promise<RulesInfo> {
 
 /**
  * The engine with the checks of checks/registry.ts, as every scanning process builds it: a
- * filtering process (SPF asks the master's shared service over IPC) and the local scanners of
- * `kas filter --local` / `kas scan --local` (an in-process SPF service), so a server and a
+ * filtering process (SPF and DNS ask the master's shared service over IPC) and the local
+ * scanners of `kas filter --local` / `kas scan --local` (an in-process service), so a server and a
  * local scan judge alike. Each process logs a change of the Bayes database's state once.
  */
-export async function createEngineScanner(config: KasConfig, askSpf: CheckDeps["askSpf"]) {
+export async function createEngineScanner(config: KasConfig, io: Pick<CheckDeps, "askSpf" | "dns">) {
   const [{ createScanner }, { bayesLogLevel, createChecks }, { logger }] = await Promise.all([import("../engine/scanner"), import("../checks/registry"), import("../log/index")]);
   const log = logger("bayes");
-  const { checks, bayes } = createChecks(config, { askSpf, onBayesState: (note, state) => log[bayesLogLevel(state)](note.replace(/^bayes: /, "")) });
+  const { checks, bayes } = createChecks(config, { ...io, onBayesState: (note, state) => log[bayesLogLevel(state)](note.replace(/^bayes: /, "")) });
   const scanner = await createScanner(config, { checks });
   return { scanner, close: () => bayes?.close() };
 }
 
 export const workerScannerFactory: ScannerFactory = async (config, deps) => {
-  const [{ scanner, close }, { createLearner }] = await Promise.all([createEngineScanner(config, deps.spf), import("./learner")]);
+  const [{ scanner, close }, { createLearner }] = await Promise.all([createEngineScanner(config, { askSpf: deps.spf, dns: deps.dns }), import("./learner")]);
   const learner = createLearner(config);
   return {
     db: scanner.db,

@@ -1,5 +1,6 @@
-// The master-side SPF service: one caching resolver for the whole pool (the classic design's
-// SPF daemon), answering the workers' `spf_query` IPC requests. Every evaluation has a
+// The master-side SPF and DNS service: one caching resolver for the whole pool (the classic
+// design's SPF daemon), answering the workers' `spf_query` IPC requests, and through `dns` the
+// single DNS questions of every other check (`dns_query`: DNSBL, DKIM keys, DMARC records). Every evaluation has a
 // deadline ([spf] timeout): past it the answer is temperror and the scan goes on (issue 5).
 import { hostname } from "node:os";
 import type { KasConfig } from "../config/schema";
@@ -23,6 +24,8 @@ export interface SpfServiceStats extends CacheStats {
 
 export interface SpfService {
   ask(q: SpfQuery): Promise<SpfAnswer>;
+  /** The shared caching resolver itself, for every other check's DNS (the workers' `dns_query`). */
+  dns: Resolver;
   stats(): SpfServiceStats;
 }
 
@@ -65,6 +68,7 @@ export function createSpfService(config: KasConfig["spf"], deps: SpfServiceDeps 
   }
 
   return {
+    dns: resolver,
     async ask(q) {
       s.evaluations++;
       const started = performance.now();

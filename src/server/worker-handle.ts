@@ -3,6 +3,7 @@
 // watched while it scans; plus the row `kas status` shows for it. The pool (pool.ts) decides
 // when; this file knows how. Spawning itself is injected (spawn.ts; fakes in tests).
 import type { KasConfig } from "../config/schema";
+import type { Resolver } from "../dns/types";
 import type { MasterToWorker, RulesInfo, SpfAnswer, SpfQuery, WorkerState, WorkerToMaster } from "./ipc";
 
 export interface WorkerProc {
@@ -90,6 +91,18 @@ export function relaySpf(h: WorkerHandle<unknown>, m: Extract<WorkerToMaster, { 
   spf(m.query).then(
     (a) => answer({ type: "spf_answer", queryId: m.queryId, answer: a }),
     (e) => answer({ type: "spf_answer", queryId: m.queryId, error: e instanceof Error ? e.message : String(e) }),
+  );
+}
+
+/** Answers a process's DNS question with the master's shared caching resolver (dns_query). */
+export function relayDns(h: WorkerHandle<unknown>, m: Extract<WorkerToMaster, { type: "dns_query" }>, dns?: Resolver): void {
+  const answer = (r: MasterToWorker) => {
+    if (h.state !== "dead") h.proc.send(r);
+  };
+  if (!dns) return answer({ type: "dns_answer", queryId: m.queryId, error: "no DNS service in this server" });
+  dns.query(m.name, m.qtype).then(
+    (a) => answer({ type: "dns_answer", queryId: m.queryId, answer: a }),
+    (e) => answer({ type: "dns_answer", queryId: m.queryId, error: e instanceof Error ? e.message : String(e) }),
   );
 }
 

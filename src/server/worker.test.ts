@@ -103,7 +103,7 @@ test("learn: the scanner's learner answers learn_result, its failures learn_erro
   const c = channel();
   const seen: string[] = [];
   runWorker(c.ch, async () => ({
-    ...(await factory()(init.config, { spf: async () => ({ result: "none" }) })),
+    ...(await factory()(init.config, { spf: async () => ({ result: "none" }), dns: { query: async () => ({ status: "nxdomain" }) } })),
     learn: async (op, raw) => {
       seen.push(`${op} ${raw.byteLength}`);
       return op === "forget" ? { ok: false, code: "busy", error: "database is locked" } : { ok: true, reply: { version: 1, outcome: "learned", spam: 1, ham: 0 } };
@@ -123,4 +123,21 @@ test("learn: the scanner's learner answers learn_result, its failures learn_erro
   c.deliver({ type: "shutdown", reason: "test" });
   expect(seen).toEqual(["spam 3", "forget 1", "closed"]);
   expect(c.exits).toEqual([0]);
+});
+
+test("dns_query: the scanner's resolver asks the master and gets its answer (or its error) back by query id", async () => {
+  const c = channel();
+  let dns!: Parameters<ScannerFactory>[1]["dns"];
+  runWorker(c.ch, async (config, deps) => ((dns = deps.dns), factory()(config, deps)));
+  c.deliver(init);
+  await tick();
+  const a = dns.query("2.0.0.127.zen.example", "A");
+  const b = dns.query("sel._domainkey.example.com", "TXT");
+  const asked = c.sent.filter((m) => m.type === "dns_query");
+  expect(asked.map((m) => m.type === "dns_query" && [m.name, m.qtype])).toEqual([["2.0.0.127.zen.example", "A"], ["sel._domainkey.example.com", "TXT"]]);
+  const [qa, qb] = asked.map((m) => (m as { queryId: number }).queryId);
+  c.deliver({ type: "dns_answer", queryId: qb, error: "no DNS service in this server" });
+  c.deliver({ type: "dns_answer", queryId: qa, answer: { status: "ok", records: [{ type: "A", ttl: 60, address: "127.0.0.2" }] } });
+  expect(await a).toEqual({ status: "ok", records: [{ type: "A", ttl: 60, address: "127.0.0.2" }] });
+  await expect(b).rejects.toThrow("no DNS service");
 });

@@ -6,6 +6,7 @@
 // messages; the scanner's `learn` opens the writer on first use and `close` closes it at exit).
 // Its states: loading → serving ⇄ scanning → exiting.
 import type { KasConfig } from "../config/schema";
+import type { DnsAnswer, Resolver } from "../dns/types";
 import type { ScanRequest, ScanResult } from "../engine/types";
 import { UsageError } from "../errors";
 import { configureLog, logger } from "../log/index";
@@ -24,7 +25,7 @@ export interface WorkerScanner {
   close?(): void;
 }
 export type LearnAnswer = { ok: true; reply: LearnReply } | { ok: false; code: LearnErrorCode; error: string };
-export type ScannerFactory = (config: KasConfig, deps: { spf: (q: SpfQuery) => Promise<SpfAnswer> }) => Promise<WorkerScanner>;
+export type ScannerFactory = (config: KasConfig, deps: { spf: (q: SpfQuery) => Promise<SpfAnswer>; dns: Resolver }) => Promise<WorkerScanner>;
 
 export interface Channel {
   send(m: WorkerToMaster): void;
@@ -43,6 +44,7 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
   let exitAfterScan = false;
   let nextQuery = 1;
   const pendingSpf = new Map<number, (a: { answer?: SpfAnswer; error?: string }) => void>();
+  const pendingDns = new Map<number, (a: { answer?: DnsAnswer; error?: string }) => void>();
 
   const exit = (code: number) => {
     if (state === "exiting") return;
@@ -62,6 +64,15 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
       pendingSpf.set(queryId, (a) => (a.answer ? resolve(a.answer) : reject(new Error(a.error ?? "SPF service failed"))));
       ch.send({ type: "spf_query", queryId, query });
     });
+  // Every other check's DNS (DNSBL, DKIM keys, DMARC records) asks the same cache, one question at a time.
+  const dns: Resolver = {
+    query: (name, qtype) =>
+      new Promise<DnsAnswer>((resolve, reject) => {
+        const queryId = nextQuery++;
+        pendingDns.set(queryId, (a) => (a.answer ? resolve(a.answer) : reject(new Error(a.error ?? "DNS service failed"))));
+        ch.send({ type: "dns_query", queryId, name, qtype });
+      }),
+  };
 
   async function load(config: KasConfig) {
     state = "loading";
@@ -69,7 +80,7 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
     log = logger("worker");
     const t0 = performance.now();
     try {
-      scanner = await factory(config, { spf });
+      scanner = await factory(config, { spf, dns });
     } catch (e) {
       ch.send({ type: "failed", error: e instanceof Error ? e.message : String(e) });
       return exit(1);
@@ -138,6 +149,10 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
       case "spf_answer":
         pendingSpf.get(m.queryId)?.({ answer: m.answer, error: m.error });
         pendingSpf.delete(m.queryId);
+        return;
+      case "dns_answer":
+        pendingDns.get(m.queryId)?.({ answer: m.answer, error: m.error });
+        pendingDns.delete(m.queryId);
         return;
       case "shutdown":
         if (state === "scanning" || state === "loading") exitAfterScan = true;
