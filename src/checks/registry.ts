@@ -1,17 +1,22 @@
 // The list of code-backed checks, written down once (DESIGN.md §5.6: explicit registries):
-// SPF (envelope stage) then Bayes (content stage). The filtering processes and the local
+// SPF (envelope stage), DNS lists and Bayes (content stage). The filtering processes and the local
 // scanners (`kas filter --local`, `kas scan --local`) build their checks here, so a server
 // and a local scan judge alike. Where SPF answers come from is the caller's business: the
 // master's shared service over IPC, or an in-process service.
 import type { KasConfig } from "../config/schema";
+import type { Resolver } from "../dns/types";
 import type { SpfAnswer, SpfQuery } from "../spf/types";
 import { createBayesCheck, type BayesCheck, type BayesState } from "./bayes";
+import { createDnsblCheck } from "./dnsbl";
+import { dnsLists } from "./dnsbl-lists";
 import { createSpfCheck } from "./spf";
 import type { Check } from "./types";
 
 export interface CheckDeps {
   /** Asks an SPF service; required when [spf] enabled. */
   askSpf?: (q: SpfQuery) => Promise<SpfAnswer>;
+  /** The shared DNS service (the master's over IPC, or in-process); DNS lists and DKIM need it. */
+  dns?: Resolver;
   /** One call per change of the Bayes database's state (missing, corrupt, usable again). */
   onBayesState?: (note: string, state: BayesState) => void;
 }
@@ -19,6 +24,8 @@ export interface CheckDeps {
 export function createChecks(config: KasConfig, deps: CheckDeps): { checks: Check[]; bayes?: BayesCheck } {
   const checks: Check[] = [];
   if (config.spf.enabled && deps.askSpf) checks.push(createSpfCheck({ ask: deps.askSpf, helo: config.spf.helo_check, receiver: config.spf.receiver || undefined }));
+  const lists = dnsLists(config);
+  if (lists.length && deps.dns) checks.push(createDnsblCheck({ lists, resolver: deps.dns, config: config.dnsbl }));
   const bayes = config.bayes.enabled ? createBayesCheck(config, { onStateChange: deps.onBayesState }) : undefined;
   if (bayes) checks.push(bayes);
   return { checks, bayes };
