@@ -287,14 +287,17 @@ test("keep-alive: two requests on one connection, chunked and pipelined, each an
 test("malformed HTTP: every answer is an Rspamd error object in JSON (or pong), never HTML; the door goes on", async () => {
   const d = await door("[server]\ndata_timeout = 1\n");
   const cases: [string, number | undefined][] = [
-    ["POST /checkv2 HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", 200], // no Host: scanned like HTTP/1.0
-    ["GET /ping HTTP/1.1\r\n\r\n", 200],
+    ["POST /checkv2 HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", 400], // HTTP/1.1 without Host (RFC 9112 §3.2); 1.0 may omit it
+    ["GET /ping HTTP/1.1\r\n\r\n", 400],
     ["GET http://elsewhere.example/ping HTTP/1.1\r\nHost: x\r\n\r\n", 200],
     ["GET /%zz%00 HTTP/1.1\r\nHost: x\r\n\r\n", 404],
     ["BREW /pot HTCPCP/1.0\r\n\r\n", 400],
+    ["CHECK RSPAMC/1.3\r\nContent-length: 5\r\n\r\nhello", 400], // Exim's variant=rspamd
+    ["GET /ping HTTP/2.0\r\n\r\n", 505],
     ["GET\r\n\r\n", 400],
     ["\x00\x01\x02\xff garbage\r\n\r\n", 400],
     ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nhello", 400], // smuggling shape
     ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: 1, 2\r\n\r\nx", 400],
     ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400],
     ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501],

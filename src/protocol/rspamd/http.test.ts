@@ -1,5 +1,5 @@
-// The door's HTTP/1.x reader: heads, bodies by Content-Length and chunked, keep-alive, limits,
-// whatever way the bytes are split.
+// The door's HTTP/1.x reader (over protocol/http1.ts's framing): heads, bodies by Content-Length
+// and chunked, GET with a body, keep-alive, limits, whatever way the bytes are split.
 import { describe, expect, test } from "bun:test";
 import { HttpError, HttpRequestReader, MAX_HEAD, type HttpHead } from "./http";
 
@@ -41,7 +41,7 @@ describe("HttpRequestReader", () => {
   });
 
   test.each([1, 3, 1000])("chunked body with extensions and trailers, fed %d bytes at a time", (step) => {
-    const raw = "POST /check HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3;x=y\r\nabc\r\nA\r\n0123456789\r\n0\r\nX-Trailer: 1\r\n\r\n";
+    const raw = "POST /check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3;x=y\r\nabc\r\nA\r\n0123456789\r\n0\r\nX-Trailer: 1\r\n\r\n";
     expect(readAll(raw, step)).toEqual([["POST", "/check", "abc0123456789", "false", ""]]);
   });
 
@@ -51,19 +51,21 @@ describe("HttpRequestReader", () => {
 
   test.each([
     ["FOO\r\n\r\n", 400, /malformed request line/],
-    ["GET /ping HTTP/2.0\r\n\r\n", 400, /malformed request line/],
-    ["GET ping HTTP/1.1\r\n\r\n", 400, /not a path/],
-    ["GET /ping HTTP/1.1\r\nBad Name: x\r\n\r\n", 400, /malformed header line/],
-    ["GET /ping HTTP/1.1\r\nA: b\r\n folded\r\n\r\n", 400, /folding/],
-    ["POST /checkv2 HTTP/1.1\r\nContent-Length: 12x\r\n\r\n", 400, /Content-Length/],
-    ["POST /checkv2 HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400, /Content-Length/],
-    ["POST /checkv2 HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501, /not supported/],
-    ["POST /checkv2 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", 400, /chunk size/],
-    ["POST /checkv2 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 400, /not followed by CRLF/],
-    ["POST /checkv2 HTTP/1.1\r\nContent-Length: 2000\r\n\r\n", 413, /exceeds/],
-    ["POST /checkv2 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n7D0\r\n", 413, /exceeds/],
-    [`GET /ping HTTP/1.1\r\n${"X-A: b\r\n".repeat(201)}\r\n`, 431, /more than 200 header fields/],
-    [`GET /ping HTTP/1.1\r\nX-A: ${"b".repeat(MAX_HEAD)}\r\n\r\n`, 431, /request head larger/],
+    ["GET /ping HTTP/2.0\r\n\r\n", 505, /not supported/],
+    ["GET /ping HTTP/1.1\r\n\r\n", 400, /without Host/],
+    ["GET ping HTTP/1.1\r\nHost: x\r\n\r\n", 400, /not a path/],
+    ["GET /ping HTTP/1.1\r\nHost: x\r\nBad Name: x\r\n\r\n", 400, /malformed header field/],
+    ["GET /ping HTTP/1.1\r\nHost: x\r\nA: b\r\n folded\r\n\r\n", 400, /folding/],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: 12x\r\n\r\n", 400, /Content-Length/],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400, /Content-Length/],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", 400, /both/],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501, /not supported/],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", 400, /chunk size/],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 400, /not followed by CRLF/],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n", 413, /exceeds/],
+    ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n7D0\r\n" + "x".repeat(1100), 413, /exceeds/],
+    [`GET /ping HTTP/1.1\r\nHost: x\r\n${"X-A: b\r\n".repeat(101)}\r\n`, 431, /more than 100 header fields/],
+    [`GET /ping HTTP/1.1\r\nHost: x\r\nX-A: ${"b".repeat(MAX_HEAD)}\r\n\r\n`, 431, /request head over/],
   ] as const)("%j → %d", (raw, status, message) => {
     const got = readAll(raw, 1000, 1024).at(-1);
     expect(got).toBeInstanceOf(HttpError);
@@ -72,6 +74,6 @@ describe("HttpRequestReader", () => {
   });
 
   test("an empty line before the request line is skipped (RFC 9112 §2.2)", () => {
-    expect(readAll("\r\nGET /ping HTTP/1.1\r\n\r\n", 1000)).toEqual([["GET", "/ping", "", "true", ""]]);
+    expect(readAll("\r\nGET /ping HTTP/1.1\r\nHost: x\r\n\r\n", 1000)).toEqual([["GET", "/ping", "", "true", ""]]);
   });
 });

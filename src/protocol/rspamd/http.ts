@@ -1,18 +1,14 @@
 // HTTP/1.0 and 1.1 requests (RFC 9112) as Rspamd's clients send them, read incrementally from
-// a byte stream. Bun's HTTP server cannot serve this door: it drops the body of a GET request,
-// and Rspamd's own proxy (rspamd_proxy, 3.4) sends every scan as `GET /checkv2` with the
-// message as body; and what Bun's parser refuses it answers itself with an empty 400, which no
-// Rspamd client can read. So the door reads HTTP itself, only what these clients use:
-//   request-line = method SP request-target SP "HTTP/1." ("0" / "1") CRLF   ; bare LF accepted
-//   request-target: origin-form ("/checkv2?x=y") or absolute-form ("http://h/checkv2")
-//   body: Content-Length (one value, digits), or Transfer-Encoding: chunked (RFC 9112 §7.1;
-//         extensions and trailer fields skipped), else none
-//   keep-alive: HTTP/1.1 unless "Connection: close"; HTTP/1.0 only with "Connection: keep-alive"
-// Bounded: the head by MAX_HEAD bytes and MAX_FIELDS fields, a body by the caller's maximum.
-// Pure: no sockets.
+// a byte stream, with the one framing of protocol/http1.ts (request head, chunked coding;
+// strict where parsers could disagree). Bun's HTTP server cannot serve this door, and neither
+// can server/http1.ts, which hands requests on as fetch Requests: a Request cannot carry the
+// body of a GET, and Rspamd's own proxy (rspamd_proxy, 3.4) sends every scan as `GET /checkv2`
+// with the message as body. So this reader gives the door a head and then the body's bytes,
+// whatever the method. Bounded: the head by MAX_HEAD bytes (and http1.ts's field count), a body
+// by the caller's maximum. Pure: no sockets.
+import { ChunkedDecoder, parseHead } from "../http1";
 
 export const MAX_HEAD = 64 * 1024;
-export const MAX_FIELDS = 200;
 
 export class HttpError {
   constructor(
@@ -33,8 +29,6 @@ export interface HttpHead {
   body: number | "chunked";
   keepAlive: boolean;
 }
-
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** A growable byte buffer with a read position (amortised appends, no quadratic copies). */
 class Bytes {
@@ -73,68 +67,19 @@ class Bytes {
   }
 }
 
-/** Index just past the blank line ending the head (CRLFCRLF or LFLF), or -1. */
-function headEnd(b: Uint8Array): number {
-  for (let i = b.indexOf(0x0a); i >= 0 && i < b.length; i = b.indexOf(0x0a, i + 1)) {
-    if (b[i + 1] === 0x0a) return i + 2;
-    if (b[i + 1] === 0x0d && b[i + 2] === 0x0a) return i + 3;
-  }
-  return -1;
-}
-
-function parseHead(text: string): HttpHead | HttpError {
-  const lines = text.split(/\r?\n/);
-  // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request-line.
-  while (lines.length && lines[0] === "") lines.shift();
-  const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/1\.([01])$/.exec(lines[0] ?? "");
-  if (!m) return new HttpError(400, `malformed request line ${JSON.stringify((lines[0] ?? "").slice(0, 80))}: expected METHOD /path HTTP/1.1`);
-  const [, method, target, minor] = m;
-  const fields = new Map<string, string>();
-  let n = 0;
-  for (const line of lines.slice(1)) {
-    if (line === "") continue;
-    if (line[0] === " " || line[0] === "\t") return new HttpError(400, "obsolete line folding in a header field (RFC 9112 §5.2)");
-    const colon = line.indexOf(":");
-    const name = colon > 0 ? line.slice(0, colon) : "";
-    if (!TOKEN.test(name)) return new HttpError(400, `malformed header line ${JSON.stringify(line.slice(0, 80))}`);
-    if (++n > MAX_FIELDS) return new HttpError(431, `more than ${MAX_FIELDS} header fields`);
-    const key = name.toLowerCase();
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
-    fields.set(key, fields.has(key) ? `${fields.get(key)}, ${value}` : value);
-  }
-  let path: string;
-  let search = "";
+/** Path and query of a request-target: origin-form ("/p?q") or absolute-form ("http://h/p?q"). */
+function splitTarget(target: string): { path: string; query: URLSearchParams } | undefined {
   const abs = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(.*)$/i.exec(target);
   const rest = abs ? abs[1] || "/" : target;
-  if (!rest.startsWith("/")) return new HttpError(400, `request target ${JSON.stringify(target.slice(0, 80))} is not a path`);
+  if (!rest.startsWith("/")) return undefined;
   const q = rest.indexOf("?");
-  path = q < 0 ? rest : rest.slice(0, q);
-  if (q >= 0) search = rest.slice(q + 1);
-  path = path.replace(/#.*$/s, "");
-  let query: URLSearchParams;
+  const path = (q < 0 ? rest : rest.slice(0, q)).replace(/#.*$/s, "");
+  let query = new URLSearchParams();
   try {
-    query = new URLSearchParams(search);
-  } catch {
-    query = new URLSearchParams();
-  }
-  const te = fields.get("transfer-encoding");
-  const cl = fields.get("content-length");
-  let body: number | "chunked" = 0;
-  if (te !== undefined) {
-    // RFC 9112 §6.3: chunked must be the final coding; a Content-Length beside it is ignored.
-    if (te.toLowerCase().split(",").map((s) => s.trim()).filter(Boolean).join(",") !== "chunked") return new HttpError(501, `Transfer-Encoding ${JSON.stringify(te.slice(0, 40))} is not supported (only chunked)`);
-    body = "chunked";
-  } else if (cl !== undefined) {
-    if (!/^\d{1,15}$/.test(cl)) return new HttpError(400, `malformed Content-Length ${JSON.stringify(cl.slice(0, 40))}`);
-    body = Number(cl);
-  }
-  const conn = (fields.get("connection") ?? "").toLowerCase();
-  const version = minor === "1" ? "1.1" : "1.0";
-  const keepAlive = version === "1.1" ? !/(^|,)\s*close\s*(,|$)/.test(conn) : /(^|,)\s*keep-alive\s*(,|$)/.test(conn);
-  return { method, path, query, version, headers: { get: (name) => fields.get(name.toLowerCase()) ?? null }, body, keepAlive };
+    if (q >= 0) query = new URLSearchParams(rest.slice(q + 1).replace(/#.*$/s, ""));
+  } catch {}
+  return { path, query };
 }
-
-type ChunkState = { at: "size" } | { at: "data"; left: number } | { at: "crlf" } | { at: "trailer" };
 
 /**
  * One connection's request stream. Call push() with what arrives, then head() until it gives
@@ -142,7 +87,7 @@ type ChunkState = { at: "size" } | { at: "data"; left: number } | { at: "crlf" }
  */
 export class HttpRequestReader {
   private readonly bytes = new Bytes();
-  private chunk: ChunkState = { at: "size" };
+  private chunks?: ChunkedDecoder;
   private parts: Uint8Array[] = [];
   private got = 0;
 
@@ -157,15 +102,22 @@ export class HttpRequestReader {
 
   /** The next request head; undefined while incomplete. */
   head(): HttpHead | HttpError | undefined {
-    const view = this.bytes.view();
-    const end = headEnd(view.subarray(0, MAX_HEAD + 4));
-    if (end < 0) return view.length > MAX_HEAD ? new HttpError(431, `request head larger than ${MAX_HEAD} bytes`) : undefined;
-    const text = Buffer.from(view.buffer, view.byteOffset, end).toString("latin1");
-    this.bytes.skip(end);
-    this.chunk = { at: "size" };
+    const o = parseHead(this.bytes.view(), MAX_HEAD);
+    if (!o.ok) return o.need ? undefined : new HttpError(o.status, o.reason);
+    this.bytes.skip(o.size);
+    this.chunks = undefined;
     this.parts = [];
     this.got = 0;
-    return parseHead(text);
+    const h = o.head;
+    const t = splitTarget(h.target);
+    if (!t) return new HttpError(400, `request target ${JSON.stringify(h.target.slice(0, 80))} is not a path`);
+    const fields = new Map<string, string>();
+    for (const [k, v] of h.headers) {
+      const key = k.toLowerCase();
+      fields.set(key, fields.has(key) ? `${fields.get(key)}, ${v}` : v);
+    }
+    const body = h.body.kind === "chunked" ? "chunked" : h.body.kind === "length" ? h.body.length : 0;
+    return { method: h.method, path: t.path, query: t.query, version: h.version, headers: { get: (name) => fields.get(name.toLowerCase()) ?? null }, body, keepAlive: h.keepAlive };
   }
 
   /** The body of `head` once it is all here (at most `max` bytes); undefined while incomplete. */
@@ -174,37 +126,20 @@ export class HttpRequestReader {
       if (head.body > max) return new HttpError(413, `message of ${head.body} bytes exceeds the limit of ${max}`);
       return this.bytes.length >= head.body ? this.bytes.take(head.body) : undefined;
     }
-    for (;;) {
-      const view = this.bytes.view();
-      if (this.chunk.at === "data") {
-        if (!view.length) return undefined;
-        const n = Math.min(view.length, this.chunk.left);
-        this.parts.push(this.bytes.take(n));
-        this.chunk = this.chunk.left === n ? { at: "crlf" } : { at: "data", left: this.chunk.left - n };
-        continue;
-      }
-      const nl = view.subarray(0, 4096).indexOf(0x0a);
-      if (nl < 0) return view.length >= 4096 ? new HttpError(400, "chunk line longer than 4096 bytes") : undefined;
-      const line = Buffer.from(view.buffer, view.byteOffset, nl).toString("latin1").replace(/\r$/, "");
-      this.bytes.skip(nl + 1);
-      if (this.chunk.at === "crlf") {
-        if (line !== "") return new HttpError(400, "chunk data not followed by CRLF");
-        this.chunk = { at: "size" };
-      } else if (this.chunk.at === "trailer") {
-        if (line === "") {
-          const out = Buffer.concat(this.parts);
-          this.parts = [];
-          return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-        }
-      } else {
-        const m = /^([0-9a-fA-F]{1,15})(?:[ \t]*;.*)?$/.exec(line);
-        if (!m) return new HttpError(400, `malformed chunk size ${JSON.stringify(line.slice(0, 40))}`);
-        const size = parseInt(m[1], 16);
-        this.got += size;
-        if (this.got > max) return new HttpError(413, `message exceeds the limit of ${max} bytes`);
-        this.chunk = size === 0 ? { at: "trailer" } : { at: "data", left: size };
-      }
+    this.chunks ??= new ChunkedDecoder();
+    const r = this.chunks.push(this.bytes.view());
+    if ("error" in r) return new HttpError(400, r.error);
+    // The decoder's pieces are views of the buffer, which the next push may overwrite: copied.
+    for (const d of r.data) {
+      this.got += d.byteLength;
+      if (this.got > max) return new HttpError(413, `message exceeds the limit of ${max} bytes`);
+      this.parts.push(d.slice());
     }
+    this.bytes.skip(r.used);
+    if (!this.chunks.done) return undefined;
+    const out = Buffer.concat(this.parts);
+    this.parts = [];
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   }
 
   /** Bytes of the current chunked body received so far (for the edge gate's reservation). */
