@@ -61,6 +61,8 @@ function paddingChars(rule: CompiledRule): string[] {
     let n = 0;
     for (const c of POOL) if (n < 2 && test.test(c)) (chars.add(c), n++);
   }
+  // Line ends matter to /m anchors and line-spanning repeats even when no repeat accepts them.
+  if (rule.re!.includes("\\n")) chars.add("\n");
   if (!chars.size) chars.add("a");
   return [...chars];
 }

@@ -203,8 +203,10 @@ function runRule(live: Live, t: Targets): number {
       // Segments: each prefiltered on its own; hits add up (to maxhits for `multiple`).
       const scanner = t.scanners.get(live.key);
       const max = r.maxhits ?? 1;
+      const segs = (whole.segs ??= segmentsOf(whole));
+      if (segs.length === 1) return test(live, segs[0], scanner);
       let n = 0;
-      for (const seg of (whole.segs ??= segmentsOf(whole))) {
+      for (const seg of segs) {
         if (performance.now() > t.deadline) {
           t.timedOut = true;
           break;
