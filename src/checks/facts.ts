@@ -31,16 +31,16 @@ export interface DkimFact {
   signatures: DkimSignatureFact[];
   /** The RFC5322.From domain, when the message has exactly one. */
   fromDomain?: string;
-  /** What mailauth's verifier parsed, handed to ARC (opaque to everyone else). */
-  arcInput?: unknown;
+  /** mailauth's own verifier result, which its DMARC evaluation takes (opaque to everyone else). */
+  mailauth?: unknown;
 }
 
 export interface ArcFact {
   /** RFC 8617 chain validation state. */
   result: "pass" | "fail" | "none";
   info?: string;
-  /** The raw result for DMARC's override decision (opaque). */
-  raw?: unknown;
+  /** mailauth's own ARC result, for DMARC's comment on a failure ARC may excuse (opaque). */
+  mailauth?: unknown;
 }
 
 export interface DmarcFact {

@@ -1,12 +1,16 @@
 // The list of code-backed checks, written down once (DESIGN.md §5.6: explicit registries):
-// SPF (envelope stage), DNS lists and Bayes (content stage). The filtering processes and the local
+// SPF (envelope stage), DNS lists, DKIM/ARC, DMARC, the Authentication-Results writer and
+// Bayes (content stage; the engine orders them by the facts they need). The filtering processes and the local
 // scanners (`kas filter --local`, `kas scan --local`) build their checks here, so a server
 // and a local scan judge alike. Where SPF answers come from is the caller's business: the
 // master's shared service over IPC, or an in-process service.
 import type { KasConfig } from "../config/schema";
 import type { Resolver } from "../dns/types";
 import type { SpfAnswer, SpfQuery } from "../spf/types";
+import { hostname } from "node:os";
+import { createAuthResultsCheck } from "./auth-results";
 import { createBayesCheck, type BayesCheck, type BayesState } from "./bayes";
+import { createDkimCheck, createDmarcCheck } from "./dkim";
 import { createDnsblCheck } from "./dnsbl";
 import { dnsLists } from "./dnsbl-lists";
 import { createSpfCheck } from "./spf";
@@ -26,6 +30,10 @@ export function createChecks(config: KasConfig, deps: CheckDeps): { checks: Chec
   if (config.spf.enabled && deps.askSpf) checks.push(createSpfCheck({ ask: deps.askSpf, helo: config.spf.helo_check, receiver: config.spf.receiver || undefined }));
   const lists = dnsLists(config);
   if (lists.length && deps.dns) checks.push(createDnsblCheck({ lists, resolver: deps.dns, config: config.dnsbl }));
+  if (config.dkim.enabled && deps.dns) {
+    const o = { dns: deps.dns, minKeyBits: config.dkim.min_key_bits, honourReject: config.dkim.dmarc_reject };
+    checks.push(createDkimCheck(o), createDmarcCheck(o), createAuthResultsCheck(config.dkim.authserv_id || config.spf.receiver || hostname()));
+  }
   const bayes = config.bayes.enabled ? createBayesCheck(config, { onStateChange: deps.onBayesState }) : undefined;
   if (bayes) checks.push(bayes);
   return { checks, bayes };

@@ -41,7 +41,8 @@ export async function startServer(dir: string, opts: { server?: string; toml?: s
   // Servers under test are licensed by the TEST issuer, and SPF is off (this sandbox has no
   // DNS: every first query would wait for the timeout), unless the test sets them itself.
   const license = /^\[license\]/m.test(toml) ? "" : `[license]\nkey_file = ${JSON.stringify(join(REPO, "fixtures/license/test-server-2099.key"))}\ntrusted_issuers = [${JSON.stringify(join(REPO, "fixtures/license/test-issuer.pub"))}]\n`;
-  const spf = /^\[spf\]/m.test(toml) ? "" : "[spf]\nenabled = false\n";
+  // Tests stay offline: checks that ask DNS are off unless the test configures them.
+  const spf = (/^\[spf\]/m.test(toml) ? "" : "[spf]\nenabled = false\n") + (/^\[dkim\]/m.test(toml) ? "" : "[dkim]\nenabled = false\n");
   const configPath = writeConfig(dir, `${toml}\n${license}${spf}[server]\nlisten = ${JSON.stringify([tcp, ...(opts.extraListen ?? [])])}\n${opts.server ?? ""}\n`);
   const proc = Bun.spawn([kasBinary(), "serve", "--config", configPath], { stdin: "ignore", stdout: "ignore", stderr: "pipe", env: { ...process.env, KAS_CONFIG: "", NO_COLOR: "1", ...opts.env } });
   const log: string[] = [];

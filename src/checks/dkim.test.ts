@@ -1,0 +1,77 @@
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { defaults } from "../config/load";
+import type { Resolver } from "../dns/types";
+import { createFacts, runCheck } from "../engine/context";
+import { parseMessageSync } from "../message/parse";
+import { authservIdOf, createAuthResultsCheck } from "./auth-results";
+import { createDkimCheck, createDmarcCheck } from "./dkim";
+import type { SpfFact } from "./facts";
+import type { Check, CheckInput } from "./types";
+
+const FIX = join(import.meta.dir, "../../fixtures/dkim/rfc8463");
+const keys = Object.fromEntries(readFileSync(join(FIX, "dns.txt"), "utf8").split("\n").filter((l) => l && !l.startsWith("#")).map((l) => [l.slice(0, l.indexOf(" ")), l.slice(l.indexOf(" ") + 1)]));
+const signed = readFileSync(join(FIX, "signed.eml"), "utf8").replace(/\r?\n/g, "\r\n");
+const zone = (extra: Record<string, string>): Resolver => ({
+  async query(name, type) {
+    const v = { ...keys, ...extra }[name.toLowerCase()];
+    if (v === undefined) return { status: "nxdomain" };
+    return type === "TXT" ? { status: "ok", records: [{ type: "TXT", ttl: 60, strings: [v] }] } : { status: "nodata" };
+  },
+});
+const spfCheck = (fact?: SpfFact): Check => ({ name: "spf", stage: "envelope", provides: ["spf"], run: (i) => (fact && i.facts.set("spf", fact), { symbols: [] }) });
+
+async function scanChecks(raw: string, dns: Resolver, o: { spf?: SpfFact; honour?: boolean; ms?: number } = {}) {
+  const opts = { dns, minKeyBits: 1024, honourReject: o.honour ?? false, now: () => new Date("2024-06-19T00:00:00Z") };
+  const checks = [spfCheck(o.spf), createDkimCheck(opts), createDmarcCheck(opts), createAuthResultsCheck("mx.test")];
+  const facts = createFacts(checks);
+  const bytes = new TextEncoder().encode(raw);
+  const input: CheckInput = { id: "m", envelope: { rcpt: [] }, raw: bytes, message: parseMessageSync(bytes, defaults().scan), deadline: performance.now() + (o.ms ?? 5000), facts };
+  const outs = await Promise.all(checks.map((c) => runCheck(c, input, facts)));
+  return { symbols: outs.flatMap((x) => x.symbols), edits: outs.flatMap((x) => x.edits ?? []), notes: outs.flatMap((x) => x.notes ?? []), dmarc: await facts.get("dmarc") };
+}
+
+test("signed by the From domain with p=reject: DKIM valid and aligned, DMARC pass, one Authentication-Results with every method", async () => {
+  const r = await scanChecks(signed, zone({ "_dmarc.football.example.com": "v=DMARC1; p=reject" }), { spf: { result: "softfail", domain: "football.example.com", info: "spf=softfail smtp.mailfrom=joe@football.example.com" } });
+  expect(r.symbols).toEqual(["DKIM_SIGNED", "DKIM_VALID", "DKIM_VALID_AU", "DMARC_PASS"]);
+  expect(r.edits).toHaveLength(1);
+  const ar = r.edits[0] as { op: string; name: string; value: string };
+  expect(ar).toMatchObject({ op: "add", name: "Authentication-Results" });
+  expect(ar.value.split("; ").map((p) => p.split(" ")[0])).toEqual(["mx.test", "dkim=pass", "dkim=pass", "spf=softfail", "arc=none", "dmarc=pass"]);
+});
+
+test("a forged From under p=reject: DMARC_REJECT; honoured only with dmarc_reject; SPF alignment counts only for pass", async () => {
+  const forged = "From: Joe <joe@football.example.com>\r\nTo: x@example.net\r\nSubject: invoice\r\n\r\nPay now.\r\n";
+  const dns = zone({ "_dmarc.football.example.com": "v=DMARC1; p=reject" });
+  const a = await scanChecks(forged, dns, { spf: { result: "fail", domain: "football.example.com" } });
+  expect(a.symbols).toEqual(["DMARC_REJECT"]);
+  expect(a.dmarc).toMatchObject({ result: "fail", policy: "reject", domain: "football.example.com" });
+  expect((await scanChecks(forged, dns, { honour: true })).symbols).toEqual(["DMARC_REJECT", "DMARC_REJECT_HONOURED"]);
+  // An aligned SPF pass is enough for DMARC (RFC 7489 §4.2).
+  expect((await scanChecks(forged, dns, { spf: { result: "pass", domain: "football.example.com" } })).symbols).toEqual(["DMARC_PASS"]);
+  // quarantine, and no policy at all
+  expect((await scanChecks(forged, zone({ "_dmarc.football.example.com": "v=DMARC1; p=quarantine" }))).symbols).toEqual(["DMARC_QUARANTINE"]);
+  expect((await scanChecks(forged, zone({}))).symbols).toEqual(["DMARC_MISSING"]);
+});
+
+test("an Authentication-Results field claiming our authserv-id is removed; others stay, below ours", async () => {
+  const raw = "Authentication-Results: MX.test; dkim=pass header.d=bank.example\r\nAuthentication-Results: other.example; spf=pass\r\n" + signed;
+  const r = await scanChecks(raw, zone({}));
+  expect(r.edits.map((e) => e.op + ":" + ("value" in e ? authservIdOf(e.value) : ""))).toEqual(["remove:", "add:mx.test", "add:other.example"]);
+  expect(r.notes).toContain("auth-results: removed an Authentication-Results field claiming our authserv-id mx.test");
+  expect(authservIdOf("example.org 1; none")).toBe("example.org");
+  expect(authservIdOf(" (comment) Example.ORG;spf=pass")).toBe("example.org");
+});
+
+test("DNS that never answers: the key lookups end at the checks' deadline as temperror, the writer still writes", async () => {
+  const silent: Resolver = { query: () => new Promise(() => {}) };
+  const t0 = performance.now();
+  const r = await scanChecks(signed, silent, { ms: 300 });
+  expect(performance.now() - t0).toBeLessThan(1500);
+  expect(r.symbols).toContain("DKIM_TEMPERROR");
+  expect(r.symbols).toContain("DMARC_TEMPERROR");
+  const ar = r.edits.find((e) => e.op === "add") as { value: string };
+  expect(ar.value).toStartWith("mx.test; dkim=temperror");
+  expect(ar.value).toContain("dmarc=temperror");
+});
