@@ -1,0 +1,87 @@
+// Data of the phishing check (phishing.ts): brands phishers impersonate, with the domain
+// labels that are really theirs; services whose mailboxes, hosting, forms and file sharing
+// anyone can use for free. From public knowledge of current phishing (brand impersonation
+// reports, abused-hosting reports), never from the evaluation corpus. A brand's own mail is
+// recognised by the registrable domain's first label (paypal.co.uk, paypal.de), so regional
+// domains need no listing; `domains` adds the ones with another label. Names that are also
+// common words or surnames (Chase, Norton, Outlook, Teams, Zoom, Meta) are only listed in
+// forms that name the company.
+
+export interface Brand {
+  /** How the brand is written in a display name or link text (lower case, whole words). */
+  names: string[];
+  /** First labels of registrable domains that belong to the brand (lookalikes are measured against these). */
+  labels: string[];
+  /** Registrable domains of the brand (or of the services it sends through) with other labels. */
+  domains?: string[];
+}
+
+export const BRANDS: Brand[] = [
+  { names: ["paypal"], labels: ["paypal"], domains: ["paypal-communication.com", "paypalobjects.com", "xoom.com"] },
+  { names: ["microsoft", "office 365", "office365", "microsoft 365", "onedrive", "sharepoint"], labels: ["microsoft", "office", "office365", "outlook", "live", "hotmail", "msn", "sharepoint", "onedrive", "skype"], domains: ["microsoftonline.com", "1drv.ms", "msft.net", "windows.net", "azure.com", "bing.com", "linkedin.com", "github.com"] },
+  { names: ["apple", "icloud", "itunes", "app store"], labels: ["apple", "icloud", "me", "mac"], domains: ["apple.news"] },
+  { names: ["amazon", "prime video"], labels: ["amazon", "amazonaws", "amazonses"], domains: ["a2z.com", "primevideo.com", "audible.com", "aboutamazon.com"] },
+  { names: ["netflix"], labels: ["netflix"], domains: ["nflxext.com", "nflxso.net"] },
+  { names: ["docusign"], labels: ["docusign"] },
+  { names: ["dhl"], labels: ["dhl", "dpdhl", "deutschepost"], domains: ["dhl-news.com"] },
+  { names: ["fedex"], labels: ["fedex"] },
+  { names: ["ups"], labels: ["ups"] },
+  { names: ["usps"], labels: ["usps"], domains: ["informeddelivery.com"] },
+  { names: ["royal mail"], labels: ["royalmail"] },
+  { names: ["wells fargo"], labels: ["wellsfargo", "wf"] },
+  { names: ["chase bank", "jpmorgan", "jp morgan"], labels: ["chase", "jpmorgan", "jpmorganchase"] },
+  { names: ["bank of america"], labels: ["bankofamerica", "bofa"], domains: ["ealerts.bankofamerica.com"] },
+  { names: ["american express", "amex"], labels: ["americanexpress", "amex", "aexp"] },
+  { names: ["linkedin"], labels: ["linkedin", "licdn"] },
+  { names: ["facebook", "instagram", "whatsapp"], labels: ["facebook", "facebookmail", "fb", "instagram", "whatsapp", "meta", "metamail"] },
+  { names: ["google", "gmail", "google drive", "google docs"], labels: ["google", "gmail", "googlemail", "youtube", "goo"], domains: ["forms.gle", "g.co"] },
+  { names: ["dropbox"], labels: ["dropbox", "dropboxmail"] },
+  { names: ["adobe", "adobe sign", "acrobat"], labels: ["adobe", "adobesign", "echosign"] },
+  { names: ["coinbase"], labels: ["coinbase"] },
+  { names: ["binance"], labels: ["binance"] },
+  { names: ["metamask"], labels: ["metamask"], domains: ["consensys.io", "consensys.net"] },
+  { names: ["ebay"], labels: ["ebay"] },
+  { names: ["steam support", "steam community"], labels: ["steampowered", "steamcommunity", "valvesoftware"] },
+  { names: ["spotify"], labels: ["spotify"] },
+  { names: ["norton 360", "norton lifelock", "norton antivirus"], labels: ["norton", "nortonlifelock"], domains: ["gen.digital"] },
+  { names: ["mcafee"], labels: ["mcafee"] },
+  { names: ["geek squad"], labels: ["geeksquad", "bestbuy"] },
+  { names: ["wetransfer"], labels: ["wetransfer", "we"] },
+  { names: ["zoom video", "zoom meetings"], labels: ["zoom", "zoomgov"] },
+  { names: ["quickbooks", "intuit"], labels: ["intuit", "quickbooks"] },
+  { names: ["hmrc"], labels: ["hmrc"] },
+  { names: ["irs"], labels: ["irs"] },
+];
+
+/** Free mailbox providers (registrable domains; the first label alone for the regional ones). */
+export const FREEMAIL_DOMAINS = new Set([
+  "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com", "yahoo.com", "ymail.com", "rocketmail.com", "aol.com",
+  "icloud.com", "me.com", "mac.com", "proton.me", "protonmail.com", "pm.me", "tutanota.com", "tuta.io", "gmx.com", "gmx.net", "gmx.de",
+  "web.de", "mail.com", "email.com", "usa.com", "mail.ru", "bk.ru", "inbox.ru", "list.ru", "yandex.ru", "yandex.com", "zoho.com",
+  "zohomail.com", "qq.com", "163.com", "126.com", "sina.com", "naver.com", "hushmail.com", "fastmail.com", "mailfence.com",
+]);
+/** Labels of free mail providers with country domains (hotmail.fr, yahoo.co.uk, outlook.de). */
+export const FREEMAIL_LABELS = new Set(["hotmail", "outlook", "yahoo", "live", "gmx", "yandex"]);
+
+/** Host suffixes of free web hosting, site builders and cloud storage that serve anyone's page. */
+export const FREE_HOSTING = [
+  "firebaseapp.com", "web.app", "weebly.com", "weeblysite.com", "wixsite.com", "000webhostapp.com", "glitch.me", "netlify.app",
+  "pages.dev", "workers.dev", "r2.dev", "vercel.app", "herokuapp.com", "repl.co", "replit.app", "ngrok.io", "ngrok-free.app",
+  "trycloudflare.com", "godaddysites.com", "square.site", "webflow.io", "blogspot.com", "sites.google.com", "github.io", "gitbook.io",
+  "azurewebsites.net", "web.core.windows.net", "blob.core.windows.net", "storage.googleapis.com", "s3.amazonaws.com", "amplifyapp.com",
+  "surge.sh", "yolasite.com", "mystrikingly.com", "carrd.co", "tilda.ws", "ipfs.io", "dweb.link", "cloudflare-ipfs.com", "fleek.co",
+  "framer.app", "framer.website", "myshopify.com", "business.site", "wordpress.com", "webnode.page", "jimdosite.com", "canva.site",
+];
+
+/** Host suffixes (or host + path prefix) of form builders: a login form there is a phishing page. */
+export const FORM_SERVICES = ["forms.gle", "docs.google.com/forms", "forms.office.com", "jotform.com", "form.jotform.com", "typeform.com", "formstack.com", "123formbuilder.com", "formspree.io", "wufoo.com", "zohopublic.com", "cognitoforms.com"];
+
+/** Host suffixes of file sharing and document services, where "view the document" lures point. */
+export const FILE_SHARING = [
+  "dropbox.com", "dl.dropboxusercontent.com", "wetransfer.com", "we.tl", "mediafire.com", "1drv.ms", "onedrive.live.com", "sharepoint.com",
+  "docs.google.com", "drive.google.com", "box.com", "app.box.com", "sendspace.com", "transfer.sh", "gofile.io", "mega.nz", "4shared.com",
+  "files.fm", "filetransfer.io", "smash.gg", "pcloud.link", "u.pcloud.link", "dropmefiles.com", "anonfiles.com", "docsend.com", "notion.site",
+];
+
+/** Current shorteners and redirectors (rules/40_uri.cf URI_SHORTENER has the older ones). */
+export const SHORTENERS = ["bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "rebrand.ly", "cutt.ly", "shorturl.at", "t.ly", "rb.gy", "tiny.cc", "bl.ink", "s.id", "v.gd", "qrco.de", "lnkd.in", "shorturl.asia", "urlz.fr", "tiny.one", "rebrandly.com", "bitly.com", "short.io", "soo.gd", "clck.ru", "u.to", "x.gd"];

@@ -1,0 +1,90 @@
+// How a domain pretends to be another (phishing.ts): IDN homographs (a Cyrillic "а" inside a
+// Latin name, UTS #39 "mixed script"), look-alike spellings of a brand (paypa1, rnicrosoft,
+// arnazon: one edit away, or the same once confusable characters are folded), and a brand's
+// name used as one word of a longer domain (paypal-secure-login.com). Judged on the
+// registrable domain (Public Suffix List through tldts), so mail.paypal.co.uk is PayPal's.
+import { domainToUnicode } from "node:url";
+import { getDomain, getPublicSuffix } from "tldts";
+import { BRANDS, type Brand } from "./phishing-data";
+
+/** The registrable domain of a host, lower case, in A-labels (punycode) as on the wire; undefined for IP literals and bare suffixes. */
+export function registrable(host: string): string | undefined {
+  const h = host.toLowerCase().replace(/\.$/, "");
+  if (/^[\d.]+$/.test(h) || h.includes(":")) return undefined;
+  return getDomain(h) ?? undefined;
+}
+
+/** The label before the public suffix: "paypal" for paypal.co.uk. */
+export function mainLabel(domain: string): string {
+  const suffix = getPublicSuffix(domain) ?? "";
+  const rest = suffix && domain.endsWith(`.${suffix}`) ? domain.slice(0, -suffix.length - 1) : domain;
+  return rest.split(".").pop() ?? rest;
+}
+
+/** The brand a registrable domain belongs to, if any. */
+export function brandOwning(domain: string): Brand | undefined {
+  const label = mainLabel(domain);
+  return BRANDS.find((b) => b.labels.includes(label) || b.domains?.some((d) => domain === d || domain.endsWith(`.${d}`)));
+}
+
+const SCRIPTS: [string, RegExp][] = [
+  ["Latin", /\p{Script=Latin}/u],
+  ["Cyrillic", /\p{Script=Cyrillic}/u],
+  ["Greek", /\p{Script=Greek}/u],
+  ["Armenian", /\p{Script=Armenian}/u],
+  ["Cherokee", /\p{Script=Cherokee}/u],
+];
+
+/** True when one label of the (Unicode) domain mixes Latin with a script whose letters look Latin. */
+export function mixedScript(domain: string): boolean {
+  const unicode = domain.includes("xn--") ? domainToUnicode(domain) || domain : domain;
+  return unicode.split(".").some((label) => {
+    const seen = SCRIPTS.filter(([, re]) => [...label].some((ch) => re.test(ch))).map(([n]) => n);
+    return seen.length > 1 && seen.includes("Latin");
+  });
+}
+
+/** Characters read as others (Unicode confusables for the Latin-looking scripts, and the digit and pair tricks). */
+const FOLD: Record<string, string> = {
+  "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "һ": "h", "ԁ": "d", "ɡ": "g", "ո": "n", "ս": "u",
+  "ο": "o", "α": "a", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
+  "0": "o", "1": "l", "3": "e", "5": "s", "7": "t", "$": "s", "@": "a", "ı": "i", "ł": "l",
+};
+
+/** The skeleton of a label: confusables folded, "rn" read as "m", "vv" as "w", "l"/"i" as one, hyphens dropped. */
+export function skeleton(label: string): string {
+  return [...label.normalize("NFKD").replace(/\p{M}/gu, "")].map((c) => FOLD[c] ?? c).join("").replace(/rn/g, "m").replace(/vv/g, "w").replace(/[il]/g, "l").replace(/-/g, "");
+}
+
+/** Levenshtein distance, stopping early above `max`. */
+function within(a: string, b: string, max: number): boolean {
+  if (Math.abs(a.length - b.length) > max) return false;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    if (Math.min(...cur) > max) return false;
+    prev = cur;
+  }
+  return prev[b.length] <= max;
+}
+
+/**
+ * The brand a domain imitates without belonging to it, measured against the brand's main
+ * label: the same skeleton (a 4+ letter label spelt with confusables), or for 6+ letter labels
+ * (where one edit rarely gives an honest other word) one edit away, or the label as one
+ * hyphen-separated word of a longer one (paypal-secure-login).
+ */
+export function lookalikeOf(domain: string): Brand | undefined {
+  if (brandOwning(domain)) return undefined;
+  const unicode = domain.includes("xn--") ? domainToUnicode(domain) || domain : domain;
+  const label = mainLabel(unicode);
+  const skel = skeleton(label);
+  const words = label.split("-");
+  return BRANDS.find((b) => {
+    const l = b.labels[0];
+    if (l.length < 4) return false;
+    const sl = skeleton(l);
+    return sl === skel || (l.length >= 6 && (within(label, l, 1) || (words.length > 1 && words.some((w) => w === l || skeleton(w) === sl))));
+  });
+}

@@ -1,0 +1,53 @@
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { defaults } from "../config/load";
+import { scan, type Engine } from "../engine/scan";
+import { parseMessageSync } from "../message/parse";
+import { builtinDb } from "../ruledb/builtin";
+import { loadRuleDb } from "../ruledb/match";
+import { createPhishingCheck, phishingSymbols } from "./phishing";
+import { lookalikeOf, mixedScript, skeleton } from "./phishing-domains";
+
+const FIX = join(import.meta.dir, "../../fixtures/messages/phishing");
+const raw = (f: string) => new Uint8Array(readFileSync(join(FIX, f)));
+const symbols = (f: string) => [...phishingSymbols(parseMessageSync(raw(f), defaults().scan))].sort();
+const engine: Engine = { config: { ...defaults(), bayes: { ...defaults().bayes, enabled: false } }, db: loadRuleDb(builtinDb()), checks: [createPhishingCheck()] };
+const hits = async (f: string) => {
+  const r = await scan(engine, { id: f, envelope: { rcpt: ["user@example.com"] }, raw: raw(f) });
+  return { names: r.hits.map((h) => h.name), score: r.score, status: r.status };
+};
+
+test.each([
+  ["brand-display-name.eml", ["FROM_BRAND_IMPERSONATION", "URI_SHORTENED"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
+  ["lookalike-domain.eml", ["FROM_LOOKALIKE_BRAND", "URI_LOOKALIKE_BRAND"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
+  ["idn-homograph.eml", ["FROM_BRAND_IMPERSONATION", "FROM_IDN_MIXED_SCRIPT", "FROM_LOOKALIKE_BRAND", "URI_IDN_MIXED_SCRIPT", "URI_LOOKALIKE_BRAND", "URI_PUNYCODE"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
+  ["html-attachment.eml", ["ATTACH_HTML", "ATTACH_HTML_FORM", "ATTACH_HTML_REDIRECT", "ATTACH_HTML_SCRIPT"], ["PHISH_HTML_ATTACHMENT"]],
+  ["link-tricks.eml", ["URI_DATA_HREF", "URI_FORM_SERVICE", "URI_FREE_HOSTED", "URI_IP_HOST", "URI_TEXT_BRAND_MISMATCH", "URI_TEXT_DOMAIN_MISMATCH"], ["PHISH_WORDS_BAD_LINK"]],
+  ["replyto-freemail-invoice.eml", ["FREEMAIL_REPLYTO_OTHER"], ["PHISH_INVOICE_REPLYTO"]],
+  ["qr-code.eml", ["FROM_BRAND_IMPERSONATION"], ["QR_CODE_LURE", "PHISH_QR_LURE", "PHISH_WORDS_SENDER_LIE"]],
+  ["image-only.eml", ["BODY_IMAGE_ONLY", "FROM_BRAND_IMPERSONATION", "URI_LOOKALIKE_BRAND"], ["PHISH_IMAGE_SENDER_LIE"]],
+])("%s: the check sees %o; the rules combine them into %o", async (file, traits, metas) => {
+  expect(symbols(file)).toEqual(traits);
+  const r = await hits(file);
+  expect(r.names).toEqual(expect.arrayContaining(metas));
+});
+
+test("a brand's own mail (paypal.co.uk, links to paypal.com) raises none of the phishing traits or combinations", async () => {
+  expect(symbols("brand-own-mail.eml")).toEqual([]);
+  expect((await hits("brand-own-mail.eml")).names.filter((n) => n.startsWith("PHISH_"))).toEqual([]);
+});
+
+test("every phishing fixture scores at least probable spam with the shipped rules", async () => {
+  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "image-only.eml"]) {
+    expect({ f, status: (await hits(f)).status }).not.toEqual({ f, status: "not_detected" });
+  }
+});
+
+test("look-alike domains: confusables, one edit, a brand word in a longer name; a brand's own and honest near names are not", () => {
+  for (const d of ["paypa1.com", "rnicrosoft.com", "arnazon.co.uk", "paypal-secure-login.com", "micros0ft-support.net", "xn--pple-43d.com", "linkedln.com"]) expect({ d, brand: lookalikeOf(d)?.names[0] }).toMatchObject({ d, brand: expect.any(String) });
+  for (const d of ["paypal.co.uk", "microsoft.com", "apply.com", "offices.com", "office-depot.com", "example.com", "amazonia.example"]) expect({ d, brand: lookalikeOf(d) }).toEqual({ d, brand: undefined });
+  expect(mixedScript("xn--pple-43d.com")).toBe(true); // Cyrillic а + Latin pple
+  expect(mixedScript("xn--80ak6aa92e.com")).toBe(false); // all Cyrillic: a real IDN, not a homograph
+  expect(skeleton("rnicr0soft")).toBe("microsoft".replace(/i/g, "l"));
+});

@@ -1,0 +1,146 @@
+// The phishing check (stage "content"): what current phishing does that a regular expression
+// cannot see well, named as symbols that rules/62_phishing.cf weighs and combines with the
+// credential, invoice and shared-document wording of its body rules:
+//   FROM_BRAND_IMPERSONATION   the display name claims a brand the From domain is not
+//   FROM_NAME_OTHER_DOMAIN     the display name shows an address of another registrable domain
+//   FROM_LOOKALIKE_BRAND / URI_LOOKALIKE_BRAND   paypa1, rnicrosoft, paypal-secure-login
+//   FROM_IDN_MIXED_SCRIPT / URI_IDN_MIXED_SCRIPT a label mixing Latin and Cyrillic/Greek
+//   URI_PUNYCODE               any link host in xn-- form
+//   URI_TEXT_DOMAIN_MISMATCH   link text shows one registrable domain, the href goes to another
+//   URI_TEXT_BRAND_MISMATCH    ... and the domain shown belongs to a brand
+//   URI_IP_HOST, URI_DATA_HREF, URI_SHORTENED, URI_FREE_HOSTED, URI_FORM_SERVICE, URI_FILE_SHARE
+//   FREEMAIL_REPLYTO_OTHER     Reply-To at a free mailbox while From is elsewhere
+//   ATTACH_HTML, ATTACH_HTML_FORM, ATTACH_HTML_SCRIPT, ATTACH_HTML_REDIRECT
+//   BODY_IMAGE_ONLY            one or more images and next to no text (QR-code and picture lures)
+import type { ParsedMessage } from "../message/types";
+import { addrOf, displayName } from "../ruledb/match";
+import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
+import { brandOwning, lookalikeOf, mainLabel, mixedScript, registrable } from "./phishing-domains";
+import type { Check, CheckInput, CheckOutput } from "./types";
+
+/** Links looked at per message: phishing needs one, a newsletter has dozens. */
+const MAX_URIS = 200;
+
+export function createPhishingCheck(): Check {
+  return {
+    name: "phishing",
+    stage: "content",
+    run(input: CheckInput): CheckOutput {
+      return input.message ? { symbols: [...phishingSymbols(input.message)] } : { symbols: [] };
+    },
+  };
+}
+
+export function phishingSymbols(msg: ParsedMessage): Set<string> {
+  const out = new Set<string>();
+  const header = (name: string) => msg.headers.find((h) => h.name.toLowerCase() === name)?.value;
+  const from = header("from") ?? "";
+  const fromDomain = domainOfAddress(addrOf(from));
+  checkDisplayName(displayName(from), fromDomain, out);
+  if (fromDomain) {
+    if (lookalikeOf(fromDomain)) out.add("FROM_LOOKALIKE_BRAND");
+    if (mixedScript(fromDomain)) out.add("FROM_IDN_MIXED_SCRIPT");
+  }
+  const replyTo = header("reply-to");
+  const replyDomain = replyTo ? domainOfAddress(addrOf(replyTo)) : undefined;
+  if (replyDomain && isFreemail(replyDomain) && replyDomain !== fromDomain) out.add("FREEMAIL_REPLYTO_OTHER");
+  checkUris(msg, out);
+  checkLinks(msg, out);
+  checkAttachments(msg, out);
+  if (imageOnly(msg)) out.add("BODY_IMAGE_ONLY");
+  return out;
+}
+
+const domainOfAddress = (addr: string): string | undefined => (addr.includes("@") ? registrable(addr.slice(addr.lastIndexOf("@") + 1).replace(/>$/, "")) : undefined);
+const isFreemail = (d: string) => FREEMAIL_DOMAINS.has(d) || FREEMAIL_LABELS.has(mainLabel(d));
+const hostMatches = (host: string, list: readonly string[]) => list.some((s) => host === s || host.endsWith(`.${s}`));
+
+/** A brand's own names, written as words: "PayPal Service", "Microsoft 365 Admin", "Wells  Fargo". */
+const BRAND_NAMES = BRANDS.map((b) => ({ brand: b, re: new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${b.names.map((n) => n.replace(/ /g, "\\s*")).join("|")})(?![\\p{L}\\p{N}])`, "iu") }));
+
+function checkDisplayName(name: string, fromDomain: string | undefined, out: Set<string>): void {
+  if (!name) return;
+  const owner = fromDomain ? brandOwning(fromDomain) : undefined;
+  const claimed = BRAND_NAMES.find((b) => b.re.test(name))?.brand;
+  // A mailing list or forwarder quoting someone ("Joe via LinkedIn") is the brand's own mail then.
+  if (claimed && claimed !== owner && !(fromDomain && claimed.labels.includes(mainLabel(fromDomain)))) out.add("FROM_BRAND_IMPERSONATION");
+  const shown = /[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/.exec(name)?.[1];
+  const shownDomain = shown ? registrable(shown) : undefined;
+  if (shownDomain && fromDomain && shownDomain !== fromDomain) out.add("FROM_NAME_OTHER_DOMAIN");
+}
+
+function checkUris(msg: ParsedMessage, out: Set<string>): void {
+  const uris = [...msg.uris, ...msg.links.map((l) => l.href)].slice(0, MAX_URIS);
+  for (const u of uris) {
+    if (/^\s*data:/i.test(u)) {
+      out.add("URI_DATA_HREF");
+      continue;
+    }
+    const url = parseHttp(u);
+    if (!url) continue;
+    const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
+    if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(host) || host.includes(":")) {
+      out.add("URI_IP_HOST");
+      continue;
+    }
+    if (host.split(".").some((l) => l.startsWith("xn--"))) out.add("URI_PUNYCODE");
+    const domain = registrable(host);
+    if (domain) {
+      if (lookalikeOf(domain)) out.add("URI_LOOKALIKE_BRAND");
+      if (mixedScript(domain)) out.add("URI_IDN_MIXED_SCRIPT");
+    }
+    if (hostMatches(host, SHORTENERS)) out.add("URI_SHORTENED");
+    if (hostMatches(host, FREE_HOSTING)) out.add("URI_FREE_HOSTED");
+    const hostPath = host + url.pathname;
+    if (FORM_SERVICES.some((s) => hostPath === s || hostPath.startsWith(s.includes("/") ? s : `${s}/`) || host.endsWith(`.${s}`))) out.add("URI_FORM_SERVICE");
+    if (hostMatches(host, FILE_SHARING)) out.add("URI_FILE_SHARE");
+  }
+}
+
+/** Anchor text that reads as a domain or URL, against where the href goes, by registrable domain. */
+function checkLinks(msg: ParsedMessage, out: Set<string>): void {
+  for (const l of msg.links.slice(0, MAX_URIS)) {
+    const shown = /(?:https?:\/\/)?((?:[a-z0-9-]+\.)+[a-z]{2,24})(?![\w.-])/i.exec(l.text)?.[1];
+    const href = parseHttp(l.href);
+    if (!shown || !href) continue;
+    const shownDomain = registrable(shown);
+    const hrefDomain = registrable(href.hostname);
+    if (!shownDomain || !hrefDomain || shownDomain === hrefDomain) continue;
+    out.add("URI_TEXT_DOMAIN_MISMATCH");
+    const brand = brandOwning(shownDomain);
+    if (brand && brand !== brandOwning(hrefDomain)) out.add("URI_TEXT_BRAND_MISMATCH");
+  }
+}
+
+function parseHttp(u: string): URL | undefined {
+  if (!/^\s*https?:\/\//i.test(u)) return undefined;
+  try {
+    return new URL(u.trim());
+  } catch {
+    return undefined;
+  }
+}
+
+const HTML_NAME = /\.(?:s?html?|xhtml|svg|shtm)$/i;
+
+/** HTML (or SVG) files attached: a local page that shows a login form, runs script or forwards the reader. */
+function checkAttachments(msg: ParsedMessage, out: Set<string>): void {
+  for (const p of [...msg.parts, ...(msg.alternates ?? [])]) {
+    const named = p.filename && HTML_NAME.test(p.filename);
+    if (!named && !(p.disposition === "attachment" && p.contentType === "text/html")) continue;
+    out.add("ATTACH_HTML");
+    const t = p.text ?? "";
+    if (/<form\b|<input\b[^>]{0,200}type\s*=\s*["']?password/i.test(t)) out.add("ATTACH_HTML_FORM");
+    if (/<script\b|\bon(?:load|error)\s*=/i.test(t)) out.add("ATTACH_HTML_SCRIPT");
+    if (/<meta\b[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document|top|self)\.location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\(/i.test(t)) out.add("ATTACH_HTML_REDIRECT");
+  }
+}
+
+/** Images (inline or attached) and under 60 letters of text besides the Subject: the message is a picture. */
+function imageOnly(msg: ParsedMessage): boolean {
+  const images = msg.parts.filter((p) => p.contentType.startsWith("image/")).length + (/<img\b/i.test(msg.rawbody) ? 1 : 0);
+  if (!images) return false;
+  const subject = msg.headers.find((h) => h.name.toLowerCase() === "subject")?.value ?? "";
+  const text = msg.body.startsWith(subject) ? msg.body.slice(subject.length) : msg.body;
+  return (text.match(/\p{L}/gu)?.length ?? 0) < 60;
+}
