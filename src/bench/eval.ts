@@ -28,6 +28,7 @@ import { createBayesCheck } from "../checks/bayes";
 import { bayesDbPath } from "../config/paths";
 import { parseConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
+import { createPhishingCheck } from "../checks/phishing";
 import { createScanner } from "../engine/scanner";
 import type { ScanResult } from "../engine/types";
 import { parseMessage } from "../message/parse";
@@ -114,7 +115,8 @@ function bayesBands(results: GroupResult[]): string {
 }
 
 async function scannerFor(cfg: KasConfig, bayes: boolean, store?: MemoryTokenStore) {
-  const checks = bayes ? [createBayesCheck(cfg, store ? { store } : {})] : [];
+  // The checks that need no network (the corpus has no DNS of its time): phishing, then Bayes.
+  const checks = [createPhishingCheck(), ...(bayes ? [createBayesCheck(cfg, store ? { store } : {})] : [])];
   return await createScanner(cfg, { checks });
 }
 

@@ -37,6 +37,8 @@ const SCRIPTS: [string, RegExp][] = [
 
 /** True when one label of the (Unicode) domain mixes Latin with a script whose letters look Latin. */
 export function mixedScript(domain: string): boolean {
+  // ASCII is all Latin: only a U-label (or its xn-- form) can mix.
+  if (!domain.includes("xn--") && !/[^\x00-\x7f]/.test(domain)) return false;
   const unicode = domain.includes("xn--") ? domainToUnicode(domain) || domain : domain;
   return unicode.split(".").some((label) => {
     const seen = SCRIPTS.filter(([, re]) => [...label].some((ch) => re.test(ch))).map(([n]) => n);
@@ -81,10 +83,9 @@ export function lookalikeOf(domain: string): Brand | undefined {
   const label = mainLabel(unicode);
   const skel = skeleton(label);
   const words = label.split("-");
-  return BRANDS.find((b) => {
-    const l = b.labels[0];
-    if (l.length < 4) return false;
-    const sl = skeleton(l);
-    return sl === skel || (l.length >= 6 && (within(label, l, 1) || (words.length > 1 && words.some((w) => w === l || skeleton(w) === sl))));
-  });
+  const wordSkels = words.length > 1 ? words.map(skeleton) : [];
+  return MEASURED.find(({ label: l, skel: sl }) => sl === skel || (l.length >= 6 && (within(label, l, 1) || wordSkels.includes(sl))))?.brand;
 }
+
+/** Each brand's main label and its skeleton, computed once; labels under 4 letters are not measured. */
+const MEASURED = BRANDS.filter((b) => b.labels[0].length >= 4).map((brand) => ({ brand, label: brand.labels[0], skel: skeleton(brand.labels[0]) }));

@@ -70,7 +70,8 @@ function checkDisplayName(name: string, fromDomain: string | undefined, out: Set
 }
 
 function checkUris(msg: ParsedMessage, out: Set<string>): void {
-  const uris = [...msg.uris, ...msg.links.map((l) => l.href)].slice(0, MAX_URIS);
+  const uris = new Set([...msg.uris, ...msg.links.map((l) => l.href)].slice(0, MAX_URIS));
+  const judged = new Set<string>();
   for (const u of uris) {
     if (/^\s*data:/i.test(u)) {
       out.add("URI_DATA_HREF");
@@ -85,7 +86,8 @@ function checkUris(msg: ParsedMessage, out: Set<string>): void {
     }
     if (host.split(".").some((l) => l.startsWith("xn--"))) out.add("URI_PUNYCODE");
     const domain = registrable(host);
-    if (domain) {
+    if (domain && !judged.has(domain)) {
+      judged.add(domain);
       if (lookalikeOf(domain)) out.add("URI_LOOKALIKE_BRAND");
       if (mixedScript(domain)) out.add("URI_IDN_MIXED_SCRIPT");
     }
