@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { defaults } from "../config/load";
+import { defaults, parseConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
 import { dnsLists, listOf, meaning, queryName } from "./dnsbl-lists";
 
@@ -50,4 +50,10 @@ test("bad entries are refused with the key and what to write", () => {
   expect(() => dnsLists(withLists([{ zone: "a.example", answers: ["127.0.0.9-127.0.0.2=X_Y"] }]))).toThrow(/not ANSWER=SYMBOL/);
   expect(() => dnsLists(withLists([{ zone: "a.example" }]))).toThrow(/give a symbol or answers/);
   expect(dnsLists({ dnsbl: { ...withLists([{ zone: "a.example", symbol: "X" }]).dnsbl, enabled: false } })).toEqual([]);
+});
+
+test("kas config check names a malformed list entry by its line (the schema's shape checks)", () => {
+  const toml = `[[dnsbl.list]]\nzone = "zen.example"\nanswers = ["127.0.0.2=RCVD_IN_SBL", "127.0.0.4=lower"]\n[[dnsbl.list]]\nzone = "nozone"\nsymbol = "X"\nrefused = ["abc"]\n`;
+  expect(() => parseConfig(toml, "kas.toml")).toThrow(/kas.toml:3: dnsbl.list\[0\].answers: \[1\]: "127.0.0.4=lower"[\s\S]*kas.toml:5: dnsbl.list\[1\].zone[\s\S]*kas.toml:7: dnsbl.list\[1\].refused/);
+  expect(dnsLists(parseConfig(`[[dnsbl.list]]\nzone = "multi.surbl.example"\ntype = "domain"\nanswers = ["&8=URIBL_PH_SURBL", "&0x40=URIBL_ABUSE_SURBL"]\n`)).map((l) => l.zone)).toEqual(["multi.surbl.example"]);
 });

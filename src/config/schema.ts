@@ -7,6 +7,14 @@ import { bool, choice, int, num, section, str, strs, tables, type InferSection }
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
+// The shapes of a [[dnsbl.list]] entry, so `kas config check` names a bad one by its line
+// (checks/dnsbl-lists.ts reads them; it also refuses a reversed range).
+const IP4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
+const ANSWER = new RegExp(String.raw`^(?:&(?:0x[0-9a-f]+|\d+|${IP4})|${IP4}(?:-${IP4})?)$`, "i");
+const SYMBOL = /^[A-Z][A-Z0-9_]*$/;
+const ANSWER_SYMBOL = { test: (v: string) => ANSWER.test(v.slice(0, v.lastIndexOf("="))) && SYMBOL.test(v.slice(v.lastIndexOf("=") + 1)) };
+const dnsZone = (v: string) => (/^[a-z0-9_-]+(?:\.[a-z0-9_-]+)+\.?$/i.test(v) ? undefined : `${JSON.stringify(v)}: expected a DNS zone such as zen.spamhaus.org`);
+
 /** Thresholds, actions and lists of one policy; the default policy and every group use it. */
 const POLICY_KEYS = {
   spam_score: num(5, "score at or above which a message is `spam`", { min: -1000, max: 1000 }),
@@ -92,11 +100,11 @@ export const SCHEMA = {
       internal_networks: strs([], "relays of your own organisation (as SpamAssassin's internal_networks; they are trusted too): never looked up", ipRange),
       list: tables(
         {
-          zone: str("", "the list's DNS zone, e.g. zen.spamhaus.org"),
+          zone: str("", "the list's DNS zone, e.g. zen.spamhaus.org", dnsZone),
           type: choice(["ip", "domain"], "ip", "ip: the client and the untrusted relays' addresses; domain: registrable domains of body links, of MAIL FROM and of From"),
-          symbol: str("", "symbol raised for a listing answer that `answers` does not name (empty = only the named answers count)"),
-          answers: strs([], "ANSWER=SYMBOL: an address (127.0.0.2=RCVD_IN_SBL), a range (127.0.0.4-127.0.0.7=RCVD_IN_XBL) or a bitmask (&8=URIBL_PH_SURBL)"),
-          refused: strs(["127.0.0.1", "127.255.255.252-127.255.255.255"], "answers meaning the list refused the query (public resolver, over quota): logged once, shown in kas status, never scored"),
+          symbol: str("", "symbol raised for a listing answer that `answers` does not name (empty = only the named answers count)", (v) => (v === "" || SYMBOL.test(v) ? undefined : `${JSON.stringify(v)}: expected an UPPER_SNAKE symbol such as RCVD_IN_ZEN`)),
+          answers: strs([], "ANSWER=SYMBOL: an address (127.0.0.2=RCVD_IN_SBL), a range (127.0.0.4-127.0.0.7=RCVD_IN_XBL) or a bitmask (&8=URIBL_PH_SURBL)", (v) => (ANSWER_SYMBOL.test(v) ? undefined : `${JSON.stringify(v)}: expected ANSWER=SYMBOL (127.0.0.2=RCVD_IN_SBL, 127.0.0.4-127.0.0.7=RCVD_IN_XBL, &8=URIBL_PH_SURBL)`)),
+          refused: strs(["127.0.0.1", "127.255.255.252-127.255.255.255"], "answers meaning the list refused the query (public resolver, over quota): logged once, shown in kas status, never scored", (v) => (ANSWER.test(v) ? undefined : `${JSON.stringify(v)}: expected an address, a range a-b or a bitmask &N`)),
         },
         "[[dnsbl.list]]: one DNS block or allow list; its symbols are weighted in rules (rules/60_checks.cf has commented examples)",
       ),
