@@ -75,6 +75,17 @@ describe("compareViews names the disagreement", () => {
     const v = compareViews(view(["text/plain"], kasText), view(["text/plain"], mpText, { texts: [mpText], textMeta: [plain("utf-16le", "base64")] }), "");
     expect(v.same === false && v.kind).toBe("replacement-char-count");
   });
+  test("other readings of kas: mailparser's text inside kas's union, or only extra text", () => {
+    const mp = view(["text/plain"], "a", { texts: ["a"], textMeta: [plain("utf-8", "7bit")] });
+    const raw = "Content-Type: multipart/mixed; boundary=b\n\n--b\n\na\n--b-x\n\nb\n--b--\n";
+    const extra = compareViews(view(["text/plain"], "a\nb", { readings: ["prefix-line"] }), mp, raw);
+    expect(extra.same === false && extra.kind).toBe("kas-union-extra(prefix-line)");
+    const structural = compareViews(view(["text/plain", "text/plain"], "a\nb", { readings: ["prefix-line"] }), mp, raw);
+    expect(structural.same === false && structural.kind).toBe("delimiter-line+union");
+    // Not covered: the union does not hold mailparser's text, so the plain kind stands.
+    const missed = compareViews(view(["text/plain", "text/plain"], "c", { readings: ["prefix-line"] }), mp, raw);
+    expect(missed.same === false && missed.kind).toBe("delimiter-line");
+  });
   test("a comment in Content-Transfer-Encoding (RFC 2045 §6.1)", () => {
     const raw = "Content-Type: text/plain\nContent-Transfer-Encoding: quoted-printable (x)\n\na=3Db\n";
     const v = compareViews(view(["text/plain"], "a=3Db"), view(["text/plain"], "a=b", { texts: ["a=b"], textMeta: [plain("", "quoted-printable")] }), raw);

@@ -5,8 +5,8 @@
 // from mailparser 3.9.0 (devDependency only; it never enters the binary).
 //
 // Our ParsedMessage does not keep the text of each part apart: `rawbody` is the text parts
-// joined by "\n" in document order. So the texts are compared joined the same way on both
-// sides; the leaf types are compared one by one.
+// joined by "\n" in document order (then the text only other readings add, see `readings`).
+// So the texts are compared joined the same way on both sides; the leaf types one by one.
 import Encoding from "encoding-japanese";
 import iconv from "iconv-lite";
 import { MailParser } from "mailparser";
@@ -24,6 +24,8 @@ export interface MimeView {
   textMeta?: TextMeta[];
   /** mailparser only: the decoded text of each text leaf (`text` is these joined). */
   texts?: string[];
+  /** kas only: the other readings whose text `text` also holds (ParsedMessage.alternates). */
+  readings?: string[];
 }
 
 export interface TextMeta {
@@ -47,7 +49,9 @@ export function kasView(raw: Uint8Array, limits: ScanLimits = LIMITS): MimeView 
     const p = parseMessageSync(raw, limits);
     // An entity is a leaf when the next one is not nested in it (parts are depth-first in order).
     const leaves = p.parts.filter((part, i) => !(i + 1 < p.parts.length && p.parts[i + 1].depth > part.depth)).map((part) => part.contentType);
-    return { leaves, text: p.rawbody };
+    // `alternates` exists once message/readings.ts does; an older walker has none.
+    const readings = [...new Set(((p as { alternates?: { reading: string }[] }).alternates ?? []).map((a) => a.reading))].sort();
+    return { leaves, text: p.rawbody, ...(readings.length ? { readings } : {}) };
   } catch (e) {
     return { leaves: [], text: "", error: `kas threw: ${(e as Error).message}` };
   }
