@@ -49,6 +49,8 @@ export function renderStatus(s: Record<string, any>): string {
   if (s.license) lines.push(`license: ${s.license.verdict}: ${s.license.message}`);
   if (s.rules_freshness) lines.push(renderFreshness(s.rules_freshness));
   if (s.spf) lines.push(`spf: ${s.spf.evaluations ?? 0} evaluations; DNS: ${s.spf.queries ?? 0} lookups, ${s.spf.cacheHits ?? 0} from the cache, ${s.spf.upstreamQueries ?? 0} sent`);
+  // A DNS list that refuses us protects nobody: said on its own line (server/dns-watch.ts).
+  for (const [zone, r] of Object.entries<any>(s.dnsbl_refused ?? {})) lines.push(`dnsbl: ${zone} refuses our queries (answer ${r.answer}, ${r.queries} times since ${r.first}): its answers are not scored`);
   for (const w of p.workers ?? []) lines.push(`  #${w.id} pid ${w.pid} gen ${w.generation} ${w.state} ${w.messages}/${w.max_messages} messages`);
   return lines.join("\n") + "\n";
 }

@@ -2,6 +2,7 @@ import { expect, test } from "bun:test";
 import { dnsLists } from "../checks/dnsbl-lists";
 import { defaults } from "../config/load";
 import type { DnsAnswer, Resolver } from "../dns/types";
+import { renderStatus } from "../client/status";
 import { watchRefusals } from "./dns-watch";
 
 const a = (address: string): DnsAnswer => ({ status: "ok", records: [{ type: "A", ttl: 60, address }] });
@@ -17,4 +18,9 @@ test("a list's refusal is logged once per list and counted for kas status; answe
   expect(warned).toHaveLength(1);
   expect(warned[0]).toContain("DNS list zen.example refused our query (answer 127.255.255.254)");
   expect(w.refused()).toEqual({ "zen.example": { answer: "127.255.255.254", queries: 2, first: "2030-01-01T00:00:00.000Z", last: "2030-01-01T00:00:01.000Z" } });
+});
+
+test("kas status prints each refusing list on its own line", () => {
+  const text = renderStatus({ server: "kas", pid: 1, uptime_s: 1, config: "kas.toml", dnsbl_refused: { "zen.example": { answer: "127.255.255.254", queries: 3, first: "2030-01-01T00:00:00.000Z", last: "2030-01-01T00:01:00.000Z" } } });
+  expect(text).toContain("dnsbl: zen.example refuses our queries (answer 127.255.255.254, 3 times since 2030-01-01T00:00:00.000Z): its answers are not scored");
 });
