@@ -10,7 +10,7 @@ import { tempDir } from "../testing/kas-binary";
 import { parsed } from "../testing/parsed";
 import { bayesDbPath, createBayesCheck } from "./bayes";
 import type { CheckInput } from "./types";
-import { createFacts } from "../engine/context";
+import { createFacts, runCheck } from "../engine/context";
 
 function config(over: Partial<KasConfig["bayes"]> = {}) {
   return { data_dir: tempDir("kas-bayes-check-"), bayes: { ...defaults().bayes, min_spam: 3, min_ham: 3, ...over } };
@@ -113,10 +113,12 @@ test("autolearn learns clear verdicts by the score without BAYES_* hits, once; o
   const check = createBayesCheck(c);
   // As the engine does: run() on the message, then afterScan() with the verdict ("after" stage).
   const scores: Record<string, Array<[string, number]>> = { s1: [["RULE", 12]], s2: [["RULE", 6], ["BAYES_99", 5]], h1: [["RULE", -2]] };
+  // The tokens travel in the scan's facts, so two scans in flight never mix (no state keyed by id in the check).
   const scan = async (id: string) => {
     const n = Number(id.slice(1));
-    await check.run(input(id, id.startsWith("s") ? spam(n) : ham(n)));
-    return check.afterScan(result(id, scores[id]));
+    const i = { ...input(id, id.startsWith("s") ? spam(n) : ham(n)), facts: createFacts([check]) };
+    await runCheck(check, i, i.facts);
+    return check.afterScan(result(id, scores[id]), i.facts);
   };
   expect(await scan("s1")).toBe("bayes: autolearned as spam (score without Bayes 12.0)");
   // 11 with Bayes, 6 without: not learned (Bayes must not teach itself).
@@ -129,7 +131,9 @@ test("autolearn learns clear verdicts by the score without BAYES_* hits, once; o
 
   // autolearn off (the default): nothing happens after the verdict.
   const offCheck = createBayesCheck(config());
-  await offCheck.run(input("s9", spam(9)));
-  expect(await offCheck.afterScan(result("s9", [["RULE", 50]]))).toBeUndefined();
+  const off = { ...input("s9", spam(9)), facts: createFacts([offCheck]) };
+  await runCheck(offCheck, off, off.facts);
+  expect(await offCheck.afterScan(result("s9", [["RULE", 50]]), off.facts)).toBeUndefined();
+  expect(await off.facts.get("bayes")).toBeUndefined(); // nothing kept when nothing will be learned
   offCheck.close();
 });

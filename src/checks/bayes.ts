@@ -30,8 +30,6 @@ const STAT_EVERY_MS = 1000;
 const READ_BUSY_MS = 2000;
 /** Auto-learning must not hold up mail: give up on a busy database quickly. */
 const AUTOLEARN_BUSY_MS = 250;
-/** Messages whose tokens are kept between run() and afterScan() (one scan in flight per process, a few in tests). */
-const PENDING_MAX = 64;
 
 export interface BayesCheckDeps {
   /** A store to use instead of the SQLite file (tests, a Redis store). */
@@ -49,19 +47,15 @@ export interface BayesCheckDeps {
 /** ok = classifying; abstain = too little learned; else why the database cannot be read. */
 export type BayesState = "ok" | "abstain" | "missing" | "corrupt" | "busy" | "io" | "error";
 
-interface Pending {
-  ids: number[];
-  digest: string;
-}
-
 export class BayesCheck implements Check {
   readonly name = "bayes";
   readonly stage = "content" as const;
+  /** The tokens travel from run() to afterScan() in the scan's facts, never in this object. */
+  readonly provides = ["bayes"] as const;
   private reader?: { bayes: Bayes; ino?: number };
   private failedAt = -Infinity;
   private lastError: unknown;
   private writer?: Bayes;
-  private readonly pending = new Map<string, Pending>();
   private readonly path: string;
   private state: BayesState = "ok";
   private statAt = -Infinity;
@@ -115,7 +109,7 @@ export class BayesCheck implements Check {
     // Auto-learning needs the tokens even when the database cannot be read (it may create it).
     const autolearn = this.config.bayes.autolearn;
     const ids = autolearn ? tokenIds(input.message) : undefined;
-    if (ids) this.remember(input.id, { ids, digest: messageDigest(input.message) });
+    if (ids) input.facts.set("bayes", { ids, digest: messageDigest(input.message) });
     let bayes: Bayes;
     try {
       bayes = this.open();
@@ -151,20 +145,14 @@ export class BayesCheck implements Check {
     return { symbols, notes: state === "ok" ? [] : [note] };
   }
 
-  private remember(id: string, p: Pending): void {
-    if (this.pending.size >= PENDING_MAX) this.pending.delete(this.pending.keys().next().value!);
-    this.pending.set(id, p);
-  }
-
   /**
    * Auto-learn a clear verdict. Returns a note when something was learned or went wrong,
    * undefined when there was nothing to do. Never throws: mail must not wait for learning.
    */
-  async afterScan(result: ScanResult): Promise<string | undefined> {
-    const p = this.pending.get(result.id);
-    this.pending.delete(result.id);
+  async afterScan(result: ScanResult, facts: CheckInput["facts"]): Promise<string | undefined> {
     const b = this.config.bayes;
-    if (!b.autolearn || !p) return undefined;
+    const p = b.autolearn ? await facts.get("bayes") : undefined;
+    if (!p) return undefined;
     const score = result.hits.filter((h) => !h.name.startsWith("BAYES_")).reduce((s, h) => s + h.score, 0);
     const cls = score >= b.autolearn_spam_score ? "spam" : score <= b.autolearn_ham_score ? "ham" : undefined;
     if (!cls) return undefined;

@@ -52,12 +52,19 @@ export interface DmarcFact {
   info?: string;
 }
 
+/** What Bayes auto-learning needs after the verdict: the message's tokens, read once by run(). */
+export interface BayesFact {
+  ids: number[];
+  digest: string;
+}
+
 /** Every fact, by name. A check may only provide facts listed here. */
 export interface FactMap {
   spf: SpfFact;
   dkim: DkimFact;
   arc: ArcFact;
   dmarc: DmarcFact;
+  bayes: BayesFact;
 }
 
 export type FactKey = keyof FactMap;

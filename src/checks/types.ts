@@ -39,9 +39,9 @@ export interface Check {
   readonly provides?: readonly FactKey[];
   run(input: CheckInput): Promise<CheckOutput> | CheckOutput;
   /**
-   * Called with the final verdict (the "after" stage of engine/scan.ts), e.g. Bayes
-   * auto-learning, which needs the score. Returns a note for the result, or undefined.
+   * Called with the final verdict and the scan's facts (the "after" stage of engine/scan.ts),
+   * e.g. Bayes auto-learning, which needs the score and the tokens its run() provided. Returns a note for the result, or undefined.
    * Must not throw (a throw becomes a note).
    */
-  afterScan?(result: ScanResult): Promise<string | undefined> | string | undefined;
+  afterScan?(result: ScanResult, facts: CheckInput["facts"]): Promise<string | undefined> | string | undefined;
 }

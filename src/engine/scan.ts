@@ -7,7 +7,7 @@
 //   score      → sum of the hit scores
 //   verdict    → status by the policy's thresholds
 //   actions    → disposition and header edits
-//   after      → checks that need the verdict (Bayes auto-learning) see the result
+//   after      → checks that need the verdict (Bayes auto-learning) see the result and the facts
 // One budget (scan.time_budget_ms) for the scan: checks must finish within its first 60% or
 // are noted and skipped; rule matching stops where it is at the end (the result then carries
 // KAS_SCAN_TRUNCATED); the message is always answered.
@@ -100,7 +100,7 @@ export async function scan(engine: Engine, req: ScanRequest): Promise<ScanResult
   for (const c of engine.checks) {
     if (!c.afterScan) continue;
     try {
-      const note = await c.afterScan(result);
+      const note = await c.afterScan(result, facts);
       if (note) notes.push(note);
     } catch (e) {
       notes.push(`${c.name}: after the verdict: ${e instanceof Error ? e.message : String(e)}`);
