@@ -58,7 +58,9 @@ function structureKind(raw: string): string {
   if (multipart.length >= LIMITS.max_mime_depth) return "depth-limit";
   if (multipart.some((v) => /boundary\s*=\s*"?[^";]*=\?/i.test(v))) return "boundary-encoded-word";
   if (multipart.some((v) => /boundary\*/i.test(v))) return "boundary-rfc2231";
-  if (cts.some((v) => /^[^;"]*\(/.test(v) || /;\s*\(|\)\s*;|boundary\s*=\s*\(/i.test(v))) return "ct-comment";
+  // RFC 2045 §5.1 with RFC 5322 §3.2.2: comments may stand between any tokens of the field.
+  if (cts.some((v) => /^[^;"]*\(/.test(v))) return "ct-comment";
+  if (multipart.some((v) => /;\s*\(|\)\s*;|boundary\s*=\s*\(|"\s*\(/i.test(v))) return "param-comment";
   if (multipart.some((v) => (v.match(/boundary\s*\*?\d*\s*=/gi) ?? []).length > 1)) return "boundary-duplicate";
   if (multipart.some((v) => /boundary\s+=|=\s+"?[^"]/i.test(v.slice(v.search(/boundary/i))))) return "param-whitespace";
   if (multipart.some((v) => /boundary\s*=\s*"(?:[^"\\]|\\.)*\\/i.test(v))) return "param-quoted-pair";

@@ -40,6 +40,7 @@ describe("compareViews names the disagreement", () => {
   test.each([
     ["boundary-encoded-word", multipart('multipart/mixed; boundary="=?utf-8?q?y?="', "--=?utf-8?q?y?=\n\nx\n--=?utf-8?q?y?=--\n")],
     ["ct-comment", multipart('multipart/mixed (c); boundary="zz"', "--zz\n\nx\n--zz--\n")],
+    ["param-comment", multipart('multipart/mixed; (c) boundary="zz" (d)', "--zz\n\nx\n--zz--\n")],
     ["boundary-rfc2231", multipart('multipart/mixed; boundary*0="a"; boundary*1="b"', "--ab\n\nx\n--ab--\n")],
     ["delimiter-line", multipart("multipart/mixed; boundary=abc", "--abc\n\nx\n--abc-def\nContent-Type: image/png\n\ny\n--abc--\n")],
     ["unterminated-multipart", multipart("multipart/mixed; boundary=abc", "--abc\n\nx\n")],
