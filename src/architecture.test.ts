@@ -81,3 +81,13 @@ test("kas filter in client mode does not load the engine, the rule db or mailpar
   const heavy = loaded.filter((f) => f === "mailparser" || f.startsWith("engine/") || f.startsWith("ruledb/") || f.startsWith("server/") || f === "message/parse.ts");
   expect(heavy).toEqual([]);
 });
+
+// DESIGN.md §4: the shared vocabulary is the bottom layer. It imports nothing, and the layers
+// under the engine (codecs, message, ruledb, checks, spf, dns, bayes) never import the engine.
+test("model.ts imports nothing; the layers below the engine do not import it", () => {
+  expect(prod.includes("model.ts")).toBe(true);
+  expect([...text("model.ts").matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+["']([^"']+)["']/gm)].map((m) => m[1])).toEqual([]);
+  const below = ["protocol/", "message/", "ruledb/", "checks/", "spf/", "dns/", "bayes/"];
+  const bad = prod.filter((p) => below.some((l) => p.startsWith(l)) && [...text(p).matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+["']([^"']+)["']/gm)].some((m) => resolves(p, m[1], "engine/")));
+  expect(bad).toEqual([]);
+});

@@ -30,7 +30,7 @@ import { parseConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
 import { createPhishingCheck } from "../checks/phishing";
 import { createScanner } from "../engine/scanner";
-import type { ScanResult } from "../engine/types";
+import type { ScanResult } from "../model";
 import { parseMessage } from "../message/parse";
 
 const EVAL_GROUPS: Group[] = [...EVAL.spam.map((name) => ({ name, spam: true })), ...EVAL.ham.map((name) => ({ name, spam: false }))];

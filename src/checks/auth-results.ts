@@ -5,7 +5,7 @@
 // field name only, so the others are removed and written again, below ours, in their order.
 import type { HeaderField } from "../message/types";
 import type { Check, CheckInput, CheckOutput } from "./types";
-import type { HeaderEdit } from "../engine/types";
+import type { HeaderEdit } from "../model";
 
 const NAME = "Authentication-Results";
 

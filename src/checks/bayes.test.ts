@@ -5,7 +5,7 @@ import { Bayes } from "../bayes/bayes";
 import { openSqliteStore } from "../bayes/sqlite-store";
 import { defaults } from "../config/load";
 import type { KasConfig } from "../config/schema";
-import type { ScanResult } from "../engine/types";
+import type { ScanResult } from "../model";
 import { tempDir } from "../testing/kas-binary";
 import { parsed } from "../testing/parsed";
 import { bayesDbPath, createBayesCheck } from "./bayes";

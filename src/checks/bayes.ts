@@ -16,7 +16,7 @@ import { openSqliteStore } from "../bayes/sqlite-store";
 import { BayesStoreError, type TokenStore } from "../bayes/store";
 import { bayesDbPath } from "../config/paths";
 import type { KasConfig } from "../config/schema";
-import type { ScanResult } from "../engine/types";
+import type { ScanResult } from "../model";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 /** <data_dir>/bayes/bayes.sqlite unless [bayes] path says otherwise. */

@@ -1,6 +1,6 @@
 // Code-backed checks (SPF, DNSBL, Bayes, ...). A check only names what it saw as symbols;
 // the rule database gives each symbol its score. Checks get their I/O injected.
-import type { Envelope, HeaderEdit, ScanResult } from "../engine/types";
+import type { Envelope, HeaderEdit, ScanResult } from "../model";
 import type { ParsedMessage } from "../message/types";
 import type { FactKey, FactMap } from "./facts";
 

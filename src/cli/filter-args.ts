@@ -6,7 +6,7 @@
 // command (`/usr/sbin/sendmail -G -i -f … -- …`, which has its own `--`).
 import { isIP } from "node:net";
 import { UsageError } from "../errors";
-import type { Envelope } from "../engine/types";
+import type { Envelope } from "../model";
 
 export interface FilterArgv {
   /** kas's own arguments (before the first `--`). */

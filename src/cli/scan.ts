@@ -8,7 +8,7 @@
 import { eachMessage, listFiles, type MessageFile, type Skipped } from "../bayes/mail-files";
 import { loadConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
-import { STATUSES, type Hit } from "../engine/types";
+import { STATUSES, type Hit } from "../model";
 import { shownScore } from "../engine/verdict";
 import { EXIT, UsageError } from "../errors";
 import { configureLog, logger } from "../log/index";

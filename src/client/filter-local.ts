@@ -5,7 +5,7 @@
 // on_error exactly as in client mode, so a pipeline never loses a message silently.
 import type { KasConfig } from "../config/schema";
 import type { Scanner } from "../engine/scanner";
-import type { Envelope } from "../engine/types";
+import type { Envelope } from "../model";
 import { verdictFields } from "../engine/verdict";
 import { applyEdits } from "../message/edit";
 import { scanReplyOf } from "../protocol/kas/reply";

@@ -2,7 +2,7 @@
 // scripts and for trying rules by hand. Client mode and --local build it from the same
 // native-protocol reply, so both print the same fields; the exit code is the one the message
 // itself would have got (0 / 69 / 75). Keys are snake_case like the protocol's and kas.toml's.
-import type { Hit, PolicyAction } from "../engine/types";
+import type { Hit, PolicyAction } from "../model";
 import type { ScanReply } from "../protocol/kas/reply";
 
 export interface FilterReport {

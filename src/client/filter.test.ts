@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { format } from "node:util";
 import { parseConfig } from "../config/load";
-import type { HeaderEdit } from "../engine/types";
+import type { HeaderEdit } from "../model";
 import { applyEdits as realApplyEdits } from "../message/edit";
 import { scanReplyOf } from "../protocol/kas/reply";
 import { filterViaServer, type FilterLog } from "./filter";

@@ -4,7 +4,7 @@
 // message passed unscanned carries a header that says why. On every path that passes the
 // message on, scanned or not, the sender's copies of our own fields (X-KAS-*, X-Spam-*) are
 // removed first: a forged `X-Spam-Flag: NO` must not survive on a message over size_limit.
-import type { Envelope, HeaderEdit } from "../engine/types";
+import type { Envelope, HeaderEdit } from "../model";
 import { shownScore, verdictFields } from "../engine/verdict";
 import { EXIT } from "../errors";
 import { NO_VERDICT_REPLY, unscannedEdits, withStatusEdit, type ScanReply } from "../protocol/kas/reply";

@@ -4,7 +4,7 @@
 // exit status is kas's (client/reinject.ts). Loads no engine, rule database or MIME parser: it runs
 // once per message in an MTA pipeline, so start-up time is the cost that matters.
 import type { KasConfig } from "../config/schema";
-import type { Envelope } from "../engine/types";
+import type { Envelope } from "../model";
 import { EXIT } from "../errors";
 import { configureLog, logger } from "../log/index";
 import { applyEdits } from "../message/edit";

@@ -2,7 +2,7 @@
 // the milter later): send one message to the first server of [client] connect_to that
 // answers (fail-over in order), and return its verdict or why there is none.
 import type { KasConfig } from "../config/schema";
-import type { Envelope } from "../engine/types";
+import type { Envelope } from "../model";
 import { parseAddress, type Address } from "../protocol/address";
 import { decodeReply, isErrorReply, type ScanReply } from "../protocol/kas/reply";
 import { encodeScanHeaders, SCAN_PATH } from "../protocol/kas/request";

@@ -2,7 +2,7 @@
 // SMTP reply) and header edits. Our own fields are `set` (replacing any copies already in
 // the message, so a sender cannot forge a clean verdict and a second pass does not stack).
 import type { Policy } from "./policy";
-import { STATUS_HEADER, type Disposition, type HeaderEdit, type Hit, type PolicyAction, type Status } from "./types";
+import { STATUS_HEADER, type Disposition, type HeaderEdit, type Hit, type PolicyAction, type Status } from "../model";
 import { shownScore } from "./verdict";
 
 export const HEADER = { status: STATUS_HEADER, score: "X-KAS-Score", hits: "X-KAS-Hits", policy: "X-KAS-Policy", flag: "X-Spam-Flag" } as const;

@@ -1,6 +1,6 @@
 // White and black lists of a policy: envelope senders (address, @domain, *@domain) and
 // client IPs (addresses or CIDR ranges, IPv4 and IPv6; IPv4-mapped IPv6 counts as IPv4).
-import type { Envelope } from "./types";
+import type { Envelope } from "../model";
 import { inNetwork, parseCidr as parseRange, parseIp, type IpRange } from "../dns/ip";
 import { addressInList, normaliseAddress } from "../message/address";
 import type { Policy } from "./policy";

@@ -10,7 +10,7 @@ import { actionFor } from "./actions";
 import { selectPolicy, type Policy } from "./policy";
 import { verdict } from "./verdict";
 import type { KasConfig } from "../config/schema";
-import type { Envelope, PolicyAction, Status } from "./types";
+import type { Envelope, PolicyAction, Status } from "../model";
 
 /** The distinct policies of a recipient list, each recipient's own (first match per recipient). */
 export function recipientPolicies(cfg: KasConfig["policy"], rcpt: readonly string[]): Policy[] {

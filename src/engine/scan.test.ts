@@ -8,7 +8,7 @@ import { loadRuleDb } from "../ruledb/match";
 import { addressInList, normaliseAddress } from "../message/address";
 import { ipInList } from "./lists";
 import { scan, type Engine } from "./scan";
-import type { ScanRequest } from "./types";
+import type { ScanRequest } from "../model";
 
 const RULES = `
 body  MONEY   /\\bmoney\\b/i

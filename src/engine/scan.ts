@@ -20,7 +20,7 @@ import { actions } from "./actions";
 import { createFacts, runCheck } from "./context";
 import { checkLists } from "./lists";
 import { selectPolicy } from "./policy";
-import type { HeaderEdit, Hit, ScanRequest, ScanResult } from "./types";
+import type { HeaderEdit, Hit, ScanRequest, ScanResult } from "../model";
 import { scoreOf, verdict } from "./verdict";
 
 export interface Engine {

@@ -7,7 +7,7 @@ import { loadActiveDb } from "../ruledb/active";
 import type { Diagnostic, RuleDb } from "../ruledb/types";
 import { validateOrder } from "./context";
 import { scan } from "./scan";
-import type { ScanRequest, ScanResult } from "./types";
+import type { ScanRequest, ScanResult } from "../model";
 
 export interface Scanner {
   db: RuleDb;

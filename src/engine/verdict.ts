@@ -4,27 +4,14 @@
 // that scores as spam stays `spam`.
 import type { ParsedMessage } from "../message/types";
 import type { Policy } from "./policy";
-import type { Envelope, Hit, Status } from "./types";
+import { formatScore, type Envelope, type Hit, type Status } from "../model";
+
+// Where people read scores, next to the verdict; the function lives in the bottom layer so the
+// codecs (spamd's Spam: header) use it without importing the engine.
+export { formatScore };
 
 export function scoreOf(hits: readonly Hit[]): number {
   return Math.round(hits.reduce((a, h) => a + h.score, 0) * 1000) / 1000;
-}
-
-/**
- * A score as people see it (X-KAS-Score, log lines, kas scan, kas filter): never on the other
- * side of a threshold from the score the verdict was made on. One decimal, rounded toward
- * negative infinity (4.95 under spam_score 5 shows 4.9, not 5.0; -0.15 shows -0.2); more
- * decimals, up to the three scoreOf keeps, when one would still put it below a threshold
- * the score reached (a threshold of 4.95 and a score of 4.96). A threshold itself is shown
- * with `formatScore(t, [t])`.
- */
-export function formatScore(score: number, thresholds: readonly number[] = []): string {
-  if (!Number.isFinite(score)) return String(score);
-  for (let d = 1; d <= 3; d++) {
-    const shown = floorTo(score, d);
-    if (thresholds.every((t) => shown >= t === score >= t)) return (shown === 0 ? 0 : shown).toFixed(d);
-  }
-  return String(score);
 }
 
 /** A score and the spam threshold it is measured against, both as formatScore shows them (headers, logs). */
@@ -43,11 +30,6 @@ export function verdictFields(v: { status: string; score: number; threshold: num
 }
 
 /** The largest multiple of 10^-d not above n, compared as doubles (what the verdict compares). */
-function floorTo(n: number, d: number): number {
-  const k = 10 ** d;
-  const near = Math.round(n * k);
-  return near / k > n ? (near - 1) / k : near / k;
-}
 
 export function verdict(score: number, p: Policy, msg: ParsedMessage | undefined, env: Envelope): Status {
   if (score >= p.spam_score) return "spam";

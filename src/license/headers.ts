@@ -1,7 +1,7 @@
 // What the server adds to a message the license does not cover (server/license-hooks.ts
 // returns them as a DispatchDecision; server/handler.ts turns them into header edits):
 //
-//   X-KAS-Status: unlicensed          (the reply's pass status; engine/types.ts PassStatus)
+//   X-KAS-Status: unlicensed          (the reply's pass status; model.ts PassStatus)
 //   X-KAS-License: <reason>
 //
 // reason is one of "no valid license" (no key, a broken key, or one not valid yet),

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { HeaderEdit } from "../engine/types";
+import type { HeaderEdit } from "../model";
 import { applyEdits, isTraceField, OWN_FIELD_PREFIXES } from "./edit";
 
 const enc = (s: string) => new TextEncoder().encode(s);

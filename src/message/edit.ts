@@ -7,7 +7,7 @@
 // of the edits (the first edit is topmost). Our own status fields (X-KAS-*, X-Spam-*) go at the
 // end of the header block (DESIGN.md §3). Imported by the pipe client, so it stays small and
 // loads no parser.
-import type { HeaderEdit } from "../engine/types";
+import type { HeaderEdit } from "../model";
 import { FIELD_NAME, latin1 } from "./mime";
 
 interface Field {

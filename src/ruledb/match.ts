@@ -15,7 +15,7 @@
 // is set and SCAN_TRUNCATED is among the hits, so a cut-short scan never looks clean.
 import { RE2JS } from "re2js";
 import { DataError } from "../errors";
-import type { Hit } from "../engine/types";
+import type { Hit } from "../model";
 import type { HeaderField, ParsedMessage } from "../message/types";
 import type { CompiledRule, RulesPayload, ScoreGroup } from "./format";
 import { LiteralScanner } from "./literal-scan";

@@ -1,6 +1,6 @@
 // The contract between the rule compiler (rules/ → compiled database), the filtering
 // processes that load it, and the updater that installs it.
-import type { Hit } from "../engine/types";
+import type { Hit } from "../model";
 import type { ParsedMessage } from "../message/types";
 import type { ScoreGroup } from "./format";
 

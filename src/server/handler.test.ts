@@ -4,7 +4,7 @@ import { expect, test } from "bun:test";
 import { parseConfig } from "../config/load";
 import { actions } from "../engine/actions";
 import type { Policy } from "../engine/policy";
-import type { ScanRequest, ScanResult } from "../engine/types";
+import type { ScanRequest, ScanResult } from "../model";
 import { verdict } from "../engine/verdict";
 import { makeHandler } from "./handler";
 

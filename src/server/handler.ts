@@ -7,7 +7,7 @@
 // client's connections and bytes in flight are capped, and the body must arrive whole within
 // request_timeout, however it is dribbled.
 import type { KasConfig } from "../config/schema";
-import type { ScanRequest } from "../engine/types";
+import type { ScanRequest } from "../model";
 import { readLimited } from "../protocol/framing";
 import { errorReply, type ErrorCode } from "../protocol/kas/reply";
 import { decodeScanHeaders, PING_PATH, SCAN_PATH, STATUS_PATH } from "../protocol/kas/request";

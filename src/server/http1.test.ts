@@ -4,7 +4,7 @@
 // and a request head dribbled past data_timeout.
 import { afterEach, expect, test } from "bun:test";
 import { parseConfig } from "../config/load";
-import type { ScanRequest } from "../engine/types";
+import type { ScanRequest } from "../model";
 import { makeHandler } from "./handler";
 import { openNativeListener, type Listener } from "./listeners";
 import type { Dispatched } from "./pool";

@@ -8,7 +8,7 @@
 //   any --crash / kill--> dead (a held request is retried once on another process)
 // The worker's own view (worker.ts): loading → serving → exiting.
 import type { KasConfig } from "../config/schema";
-import type { ScanRequest, ScanResult } from "../engine/types";
+import type { ScanRequest, ScanResult } from "../model";
 import type { LearnOp, LearnReply } from "../protocol/kas/learn";
 
 /** What a filtering process loaded, reported once it is ready (shown by `kas status`). */

@@ -3,7 +3,7 @@
 // generation, the bounded wait queue, one retry when the process dies, the watchdog), so
 // the master never parses or scans a message itself. This file knows the job's IPC message
 // and how a worker's answer settles it; pool.ts decides when.
-import type { ScanRequest, ScanResult } from "../engine/types";
+import type { ScanRequest, ScanResult } from "../model";
 import type { LearnOp, LearnReply } from "../protocol/kas/learn";
 import type { MasterToWorker, WorkerToMaster } from "./ipc";
 

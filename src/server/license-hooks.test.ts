@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaults } from "../config/load";
 import type { KasConfig } from "../config/schema";
-import type { ScanRequest } from "../engine/types";
+import type { ScanRequest } from "../model";
 import { MemoryUsageStore } from "../license/usage";
 import { tempDir } from "../testing/kas-binary";
 import { licenseText, TEST_ISSUER_PUB, writeLicense } from "../testing/license";

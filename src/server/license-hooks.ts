@@ -17,7 +17,7 @@
 // the first admission or status request that sees it, not up to an hour later by the timer:
 // the state is computed from the clock on every call, so the log must follow it just as fast.
 import type { KasConfig } from "../config/schema";
-import type { ScanRequest } from "../engine/types";
+import type { ScanRequest } from "../model";
 import { LICENSE_HEADER, UNLICENSED_STATUS } from "../license/headers";
 import { LicenseService, updatesAllowed, type LicenseState } from "../license/service";
 import type { UsageStore } from "../license/usage";

@@ -3,7 +3,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { httpRequest } from "../client/http";
 import { parseConfig } from "../config/load";
-import type { ScanRequest } from "../engine/types";
+import type { ScanRequest } from "../model";
 import { parseAddress, type Address } from "../protocol/address";
 import { makeHandler } from "./handler";
 import { EdgeGate, edgeLimits, isRefusal, type EdgeLimits, type Slot } from "./limits";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { httpRequest } from "../client/http";
 import { parseConfig } from "../config/load";
-import type { ScanRequest } from "../engine/types";
+import type { ScanRequest } from "../model";
 import { parseAddress, type Address } from "../protocol/address";
 import { makeHandler, type HandlerDeps } from "./handler";
 import { StateError } from "../errors";

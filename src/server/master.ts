@@ -9,7 +9,7 @@ import type { LoadedConfig } from "../config/load";
 import { pidFilePath } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 import type { Resolver } from "../dns/types";
-import type { ScanRequest } from "../engine/types";
+import type { ScanRequest } from "../model";
 import { ConfigError, KasError } from "../errors";
 import { configureLog, logger } from "../log/index";
 import { parseAddress, type Address } from "../protocol/address";

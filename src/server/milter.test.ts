@@ -6,7 +6,7 @@ import { parseConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
 import { actions } from "../engine/actions";
 import type { Policy } from "../engine/policy";
-import type { ScanRequest, ScanResult, Status } from "../engine/types";
+import type { ScanRequest, ScanResult, Status } from "../model";
 import { FrameReader } from "../protocol/milter/framing";
 import { fieldBytes as f, packet } from "../testing/milter-transcript";
 import { openSocketListener, type Listener } from "./listeners";

@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from "bun:test";
 import { parseConfig } from "../config/load";
-import type { ScanRequest } from "../engine/types";
+import type { ScanRequest } from "../model";
 import { fakeWorkers as fakes, until } from "../testing/fake-workers";
 import { Pool, scanWatchdogMs, type Dispatched } from "./pool";
 

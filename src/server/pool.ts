@@ -10,7 +10,7 @@
 // fakes in pool.test.ts).
 import type { KasConfig } from "../config/schema";
 import type { Resolver } from "../dns/types";
-import type { ScanRequest, ScanTimings } from "../engine/types";
+import type { ScanRequest, ScanTimings } from "../model";
 import type { LearnOp } from "../protocol/kas/learn";
 import { WORKER_STATES, type SpfAnswer, type SpfQuery, type WorkerToMaster } from "./ipc";
 import { asDispatched, asLearned, jobLabel, jobMessage, settleWith, type Answer, type Dispatched, type Job, type Learned, type Work } from "./job";

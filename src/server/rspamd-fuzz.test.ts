@@ -8,7 +8,7 @@ import { afterAll, expect, test } from "bun:test";
 import { parseConfig } from "../config/load";
 import { actions } from "../engine/actions";
 import type { Policy } from "../engine/policy";
-import type { ScanResult } from "../engine/types";
+import type { ScanResult } from "../model";
 import { EdgeGate, edgeLimits } from "./limits";
 import { openSocketListener, type Listener } from "./listeners";
 import { rspamdSocketHandler } from "./rspamd";

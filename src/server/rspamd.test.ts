@@ -10,7 +10,7 @@ import { parseConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
 import { actions } from "../engine/actions";
 import type { Policy } from "../engine/policy";
-import type { ScanRequest, ScanResult, Status } from "../engine/types";
+import type { ScanRequest, ScanResult, Status } from "../model";
 import type { LearnOp } from "../protocol/kas/learn";
 import type { Learned } from "./job";
 import { EdgeGate, edgeLimits } from "./limits";

@@ -9,7 +9,7 @@ import { parseConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
 import { actions } from "../engine/actions";
 import type { Policy } from "../engine/policy";
-import type { Hit, ScanRequest, ScanResult, Status } from "../engine/types";
+import type { Hit, ScanRequest, ScanResult, Status } from "../model";
 import type { LearnOp } from "../protocol/kas/learn";
 import type { Learned } from "./job";
 import { EdgeGate, type EdgeLimits } from "./limits";

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { defaults } from "../config/load";
-import type { ScanResult } from "../engine/types";
+import type { ScanResult } from "../model";
 import type { MasterToWorker, WorkerToMaster } from "./ipc";
 import { runWorker, type Channel, type ScannerFactory } from "./worker";
 import { isCompiled, selfCommand } from "./self-exec";

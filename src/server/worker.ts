@@ -7,7 +7,7 @@
 // Its states: loading → serving ⇄ scanning → exiting.
 import type { KasConfig } from "../config/schema";
 import type { DnsAnswer, Resolver } from "../dns/types";
-import type { ScanRequest, ScanResult } from "../engine/types";
+import type { ScanRequest, ScanResult } from "../model";
 import { UsageError } from "../errors";
 import { configureLog, logger } from "../log/index";
 import type { RuleDb } from "../ruledb/types";

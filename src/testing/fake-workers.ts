@@ -2,7 +2,7 @@
 // Each fake answers `init` with ready (or failed + exit 1), scans after `scanMs` and answers
 // with a result whose score is its generation and whose policy names its pid, obeys
 // `shutdown`, learns (`learn` → learn_result, recorded in `learned`), and can be killed. Never imported by production code.
-import type { ScanRequest, ScanResult } from "../engine/types";
+import type { ScanRequest, ScanResult } from "../model";
 import type { MasterToWorker, WorkerToMaster } from "../server/ipc";
 import type { Spawner } from "../server/pool";
 

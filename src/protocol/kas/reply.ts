@@ -22,7 +22,7 @@
 // the top of the header, RFC 7208 §9.1; other fields at its end) and follows "action":
 // reject → 5xx with reply.text, tempfail → 4xx with reply.text. "probable_threshold" and "policy_action" came later: a
 // client must accept replies without them (older servers), a server may always send them. Pure decode/encode: no sockets, no engine.
-import { STATUSES, STATUS_HEADER, type Disposition, type HeaderEdit, type Hit, type PassStatus, type PolicyAction, type ScanResult, type ScanTimings, type Status } from "../../engine/types";
+import { STATUSES, STATUS_HEADER, type Disposition, type HeaderEdit, type Hit, type PassStatus, type PolicyAction, type ScanResult, type ScanTimings, type Status } from "../../model";
 import type { Decoded } from "./request";
 
 export const PROTOCOL_VERSION = 1;

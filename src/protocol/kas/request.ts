@@ -15,7 +15,7 @@
 //   message      = *OCTET                              ; RFC 5322 message as received (Content-Length or chunked)
 // Pure decode/encode: no sockets, no engine.
 import { isIP } from "node:net";
-import type { Envelope, ScanRequest } from "../../engine/types";
+import type { Envelope, ScanRequest } from "../../model";
 
 export const SCAN_PATH = "/v1/scan";
 export const PING_PATH = "/v1/ping";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { HeaderEdit } from "../../engine/types";
+import type { HeaderEdit } from "../../model";
 import { encodeOutcome, FORGED_FIELD_PREFIXES, type Capabilities, type MilterOutcome } from "./actions";
 import type { ReceivedField } from "./assemble";
 

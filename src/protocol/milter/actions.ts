@@ -3,7 +3,7 @@
 // SMFIR_CHGHEADER / SMFIR_INSHEADER / SMFIR_ADDHEADER only until the accept/reject reply
 // (Vierling, SMFIC_BODYEOB: "zero or more modification actions, then accept/reject action").
 //
-// Header edits map onto the engine's HeaderEdit list (engine/types.ts), placed as the pipe
+// Header edits map onto the engine's HeaderEdit list (model.ts), placed as the pipe
 // and HTTP paths place them (message/edit.ts):
 //   add / set   → a trace field (isTraceField: Received-SPF, Authentication-Results, ...) goes on
 //                 top: SMFIR_INSHEADER index 0, inserted in reverse so the first edit is topmost;
@@ -18,7 +18,7 @@
 // Deletions of one name go from the highest index down, so an MTA that renumbers after a
 // delete and one that does not both remove the right fields; the Subject change goes before
 // any deletion for the same reason.
-import type { HeaderEdit } from "../../engine/types";
+import type { HeaderEdit } from "../../model";
 import { fieldText, isTraceField } from "../../message/edit";
 import type { ReceivedField } from "./assemble";
 import { encodeAccept, encodeAddHeader, encodeChangeHeader, encodeDiscard, encodeInsertHeader, encodeReject, encodeReplyCode, encodeTempfail } from "./replies";

@@ -10,7 +10,7 @@
 //   K (quit, new connection follows): back to negotiated; Q: closed. D (macros): any time after O.
 // Anything else is a protocol error; the server closes the connection and the MTA applies
 // its milter_default_action.
-import type { Envelope } from "../../engine/types";
+import type { Envelope } from "../../model";
 import { MessageAssembler, type ReceivedField } from "./assemble";
 import { encodeOutcome, type EncodedOutcome, type MilterOutcome } from "./actions";
 import type { ConnectFamily, MilterCommand } from "./commands";

@@ -1,6 +1,6 @@
 // The Rspamd codec: endpoints, request headers → envelope, verdict → Rspamd's reply JSON.
 import { describe, expect, test } from "bun:test";
-import type { HeaderEdit } from "../../engine/types";
+import type { HeaderEdit } from "../../model";
 import type { ScanReply } from "../kas/reply";
 import { encodeLearn, encodeV1, encodeV2, milterOf, rspamdAction, symbolsOf } from "./reply";
 import { bareAddress, decodeRspamdHeaders, passwordOf, routeOf, splitList } from "./request";

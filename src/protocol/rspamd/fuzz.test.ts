@@ -5,7 +5,7 @@
 // fields). Nothing may throw; every decode is a value or a reason; every reply is JSON with
 // one of Rspamd's actions; no request is slow. (Over a socket: server/rspamd-fuzz.test.ts.)
 import { expect, test } from "bun:test";
-import type { HeaderEdit, Hit } from "../../engine/types";
+import type { HeaderEdit, Hit } from "../../model";
 import type { ScanReply } from "../kas/reply";
 import { HttpError, HttpRequestReader } from "./http";
 import { encodeV1, encodeV2, RSPAMD_ACTIONS } from "./reply";

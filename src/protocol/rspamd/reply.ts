@@ -29,7 +29,7 @@
 // order so they go on top in edit order, kas's own fields none (appended). X-KAS-* and
 // X-Spam-* fields already in the message are removed: a sender cannot forge a verdict.
 // Pure encode: no sockets, no engine.
-import type { Hit } from "../../engine/types";
+import type { Hit } from "../../model";
 import { fieldText, isTraceField, OWN_FIELD_PREFIXES } from "../../message/edit";
 import { latin1, parseFields, splitEntity, type RawField } from "../../message/mime";
 import type { ScanReply } from "../kas/reply";

@@ -26,7 +26,7 @@
 //   a rewritten body and is never compressed.
 // Pure decode: no sockets, no engine.
 import { isIP } from "node:net";
-import type { Envelope } from "../../engine/types";
+import type { Envelope } from "../../model";
 import type { Decoded, HeaderSource } from "../kas/request";
 
 export type LearnClass = "spam" | "ham";

@@ -15,8 +15,7 @@
 // starts with "score/threshold" CRLF, which is what Exim's `spam =` condition reads.
 // Clients compare the two numbers themselves (Exim: spam when score >= threshold), so the
 // numbers are kept on the side of the threshold the flag says (see spamLine).
-import { formatScore } from "../../engine/verdict";
-import type { HeaderEdit, Hit } from "../../engine/types";
+import { formatScore, type HeaderEdit, type Hit } from "../../model";
 import { applyEdits, OWN_FIELD_PREFIXES } from "../../message/edit";
 import type { ScanReply } from "../kas/reply";
 import { codeName, EX, type SpamdCode } from "./codes";
