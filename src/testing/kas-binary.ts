@@ -28,7 +28,10 @@ export function tempDir(prefix = "kas-test-"): string {
 /** Writes a kas.toml into dir (data_dir defaults to dir/data) and returns its path. */
 export function writeConfig(dir: string, toml = ""): string {
   const path = join(dir, "kas.toml");
-  const body = /^\s*data_dir\s*=/m.test(toml) ? toml : `data_dir = ${JSON.stringify(join(dir, "data"))}\n${toml}`;
+  let body = /^\s*data_dir\s*=/m.test(toml) ? toml : `data_dir = ${JSON.stringify(join(dir, "data"))}\n${toml}`;
+  // Tests stay offline: DKIM/DMARC would ask DNS for every message (a real resolver, or a
+  // timeout per scan without one); a test about them configures [dkim] itself.
+  if (!/^\s*\[dkim\]/m.test(body)) body += `${body.endsWith("\n") || body === "" ? "" : "\n"}[dkim]\nenabled = false\n`;
   writeFileSync(path, body);
   return path;
 }
