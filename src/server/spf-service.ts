@@ -1,6 +1,7 @@
 // The master-side SPF and DNS service: one caching resolver for the whole pool (the classic
-// design's SPF daemon), answering the workers' `spf_query` IPC requests, and through `dns` the
-// single DNS questions of every other check (`dns_query`: DNSBL, DKIM keys, DMARC records). Every evaluation has a
+// design's SPF daemon), answering the workers' `spf_query` IPC requests, and through `dns`
+// the single questions of every other check (`dns_query`: DNS lists, DKIM keys, DMARC
+// records), so all share one cache and one set of timeouts. Every SPF evaluation has a
 // deadline ([spf] timeout): past it the answer is temperror and the scan goes on (issue 5).
 import { hostname } from "node:os";
 import type { KasConfig } from "../config/schema";
