@@ -7,8 +7,8 @@ import { httpRequest, timeoutsOf } from "../client/http";
 import type { KasConfig } from "../config/schema";
 import { EXIT } from "../errors";
 import { logger } from "../log/index";
-import { parseAddress } from "../protocol/address";
-import { decodeLearnReply, LEARN_HEADER, LEARN_PATH, type LearnOp } from "../protocol/kas/learn";
+import { parseClientAddress } from "../protocol/address";
+import { decodeLearnReply, LEARN_HEADER, LEARN_PATH, LEARN_SECRET_HEADER, type LearnOp } from "../protocol/kas/learn";
 import { decodeReply, isErrorReply } from "../protocol/kas/reply";
 import { reportSkipped, summary } from "./learn";
 import { inOrder } from "./scan";
@@ -17,7 +17,7 @@ const IN_FLIGHT = 4;
 
 export async function learnViaServer(config: KasConfig, connect: string, op: LearnOp, files: readonly string[]): Promise<number> {
   const log = logger("learn");
-  const addr = parseAddress(connect);
+  const addr = parseClientAddress(connect);
   if (typeof addr === "string") {
     log.error("--connect %s: %s", connect, addr);
     return EXIT.USAGE;
@@ -28,7 +28,7 @@ export async function learnViaServer(config: KasConfig, connect: string, op: Lea
   let last = { spam: 0, ham: 0 };
   const one = async (label: string, raw: Uint8Array) => {
     try {
-      const res = await httpRequest(addr, { method: "POST", path: LEARN_PATH, headers: { [LEARN_HEADER]: op }, body: raw }, t);
+      const res = await httpRequest(addr, { method: "POST", path: LEARN_PATH, headers: { [LEARN_HEADER]: op, ...(config.client.learn_secret ? { [LEARN_SECRET_HEADER]: config.client.learn_secret } : {}) }, body: raw }, t);
       const text = new TextDecoder().decode(res.body);
       const d = decodeLearnReply(text);
       if (d.ok) {

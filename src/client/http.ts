@@ -2,7 +2,10 @@
 // Written on Bun.connect rather than fetch() because a client module needs two separate
 // deadlines: connect_timeout (then fail over to the next server) and data_timeout (no byte
 // moved for that long). One request per connection (Connection: close): a pipe client
-// sends one message per process, so keep-alive would buy nothing.
+// sends one message per process, so keep-alive would buy nothing. A `tls:` address speaks
+// TLS, the server's certificate checked against [client] tls_ca (or the system's CAs) and
+// its name against the address's host.
+import { readFileSync } from "node:fs";
 import type { Address } from "../protocol/address";
 
 export type ClientErrorKind = "connect" | "timeout" | "protocol" | "closed";
@@ -33,10 +36,12 @@ export interface Timeouts {
   dataMs: number;
   /** Largest reply accepted (a reply is small JSON; a huge one is a broken or hostile peer). */
   maxReply?: number;
+  /** PEM file of the CA for tls: addresses ([client] tls_ca; empty = the system's CAs). */
+  tlsCa?: string;
 }
 
 /** The timeouts of the [client] settings (seconds) in the form httpRequest takes. */
-export const timeoutsOf = (c: { connect_timeout: number; data_timeout: number }): Timeouts => ({ connectMs: c.connect_timeout * 1000, dataMs: c.data_timeout * 1000 });
+export const timeoutsOf = (c: { connect_timeout: number; data_timeout: number; tls_ca?: string }): Timeouts => ({ connectMs: c.connect_timeout * 1000, dataMs: c.data_timeout * 1000, tlsCa: c.tls_ca || undefined });
 
 const CRLF2 = Buffer.from("\r\n\r\n");
 
@@ -150,6 +155,11 @@ export async function httpRequest(addr: Address, req: HttpRequest, t: Timeouts):
       drain() {
         pushOut();
       },
+      // tls: addresses: a certificate that does not verify (unknown CA, other name, expired)
+      // is named, not reported as a mere close.
+      handshake(_s: unknown, ok: boolean, err: Error | null) {
+        if (!ok) finish(new ClientError("connect", `TLS: the server's certificate is not trusted: ${err?.message ?? "verification failed"} (set [client] tls_ca to the CA that signed it)`));
+      },
       data(_s: unknown, d: Uint8Array) {
         armData();
         inbuf = Buffer.concat([inbuf, d]);
@@ -168,7 +178,17 @@ export async function httpRequest(addr: Address, req: HttpRequest, t: Timeouts):
         finish(new ClientError("connect", e.message));
       },
     };
-    const target = addr.kind === "unix" ? { unix: addr.path } : { hostname: addr.host, port: addr.port };
+    let target: Record<string, unknown> = addr.kind === "unix" ? { unix: addr.path } : { hostname: addr.host, port: addr.port };
+    if (addr.kind === "tcp" && addr.tls) {
+      let ca: string | undefined;
+      try {
+        ca = t.tlsCa ? readFileSync(t.tlsCa, "utf8") : undefined;
+      } catch (e) {
+        return finish(new ClientError("connect", `[client] tls_ca ${t.tlsCa}: ${(e as Error).message}`));
+      }
+      // Bun checks the chain and the host name; a failure ends in error()/connectError().
+      target = { ...target, tls: { ...(ca ? { ca } : {}), serverName: addr.host, rejectUnauthorized: true } };
+    }
     Bun.connect({ ...target, socket: handlers } as Parameters<typeof Bun.connect>[0]).catch((e: Error) => finish(new ClientError("connect", e.message)));
   });
 }

@@ -3,7 +3,7 @@
 // answers (fail-over in order), and return its verdict or why there is none.
 import type { KasConfig } from "../config/schema";
 import type { Envelope } from "../model";
-import { parseAddress, type Address } from "../protocol/address";
+import { parseClientAddress, type Address } from "../protocol/address";
 import { decodeReply, isErrorReply, type ScanReply } from "../protocol/kas/reply";
 import { encodeScanHeaders, SCAN_PATH } from "../protocol/kas/request";
 import { ClientError, httpRequest, timeoutsOf, type HttpRequest, type HttpResponse, type Timeouts } from "./http";
@@ -20,7 +20,7 @@ export function clientAddresses(list: readonly string[]): Address[] | string {
   if (!list.length) return "[client] connect_to is empty";
   const out: Address[] = [];
   for (const t of list) {
-    const a = parseAddress(t);
+    const a = parseClientAddress(t);
     if (typeof a === "string") return a;
     out.push(a);
   }

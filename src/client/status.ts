@@ -1,6 +1,6 @@
 // Client side of GET /v1/status (kas status): fetch and render the master's state.
 import { UsageError } from "../errors";
-import { parseAddress } from "../protocol/address";
+import { parseClientAddress } from "../protocol/address";
 import { STATUS_PATH } from "../protocol/kas/request";
 import { renderFreshness } from "../update/freshness";
 import { ClientError, httpRequest, timeoutsOf } from "./http";
@@ -9,9 +9,9 @@ import type { ClientSettings } from "./scan";
 /** `answered`: something replied, but not as kas does (wrong address?); false: nothing answered in time. */
 export type StatusResult = { ok: true; status: Record<string, any> } | { ok: false; error: string; answered?: boolean };
 
-export async function fetchStatus(target: string, c: Pick<ClientSettings, "connect_timeout" | "data_timeout">): Promise<StatusResult> {
-  const addr = parseAddress(target);
-  if (typeof addr === "string") throw new UsageError(addr, "addresses look like tcp:127.0.0.1:2277 or unix:/run/kas/kas.sock");
+export async function fetchStatus(target: string, c: Pick<ClientSettings, "connect_timeout" | "data_timeout"> & { tls_ca?: string }): Promise<StatusResult> {
+  const addr = parseClientAddress(target);
+  if (typeof addr === "string") throw new UsageError(addr, "addresses look like tcp:127.0.0.1:2277, tls:kas.example.org:2277 or unix:/run/kas/kas.sock");
   try {
     const res = await httpRequest(addr, { method: "GET", path: STATUS_PATH }, timeoutsOf(c));
     const body = JSON.parse(new TextDecoder().decode(res.body));

@@ -4,11 +4,17 @@
 import { existsSync } from "node:fs";
 import { parseCidr } from "../dns/ip";
 import { parsePublicKey } from "../license/keys";
-import { parseAddress, parseHostPort } from "../protocol/address";
+import { parseAddress, parseClientAddress, parseHostPort } from "../protocol/address";
 import type { Check } from "./spec";
 
 export const address: Check = (v) => {
   const a = parseAddress(v);
+  return typeof a === "string" ? a : undefined;
+};
+
+/** A server address a client connects to: also tls:host:port (the server's TCP listener with tls_cert). */
+export const clientAddress: Check = (v) => {
+  const a = parseClientAddress(v);
   return typeof a === "string" ? a : undefined;
 };
 

@@ -1,7 +1,7 @@
 // The one configuration schema of kas (kas.toml). Every key: type, default, limits, one-line
 // doc. The loader validates against it, `kas config defaults` prints it, the README's config
 // table is generated from it. Add a key here and nowhere else.
-import { address, argon2Hash, dnsServer, ipRange, mailbox, octalMode, publicKey, tcpAddress } from "./checks";
+import { address, argon2Hash, clientAddress, dnsServer, ipRange, mailbox, octalMode, publicKey, tcpAddress } from "./checks";
 import { bool, choice, int, num, section, str, strs, tables, type InferSection } from "./spec";
 
 const KiB = 1024;
@@ -122,7 +122,9 @@ export const SCHEMA = {
   ),
   client: section(
     {
-      connect_to: strs(["tcp:127.0.0.1:2277"], "server addresses (tcp:host:port or unix:/path); more than one = fail-over in order", address),
+      connect_to: strs(["tcp:127.0.0.1:2277"], "server addresses (tcp:host:port, tls:host:port for a server with [server] tls_cert, or unix:/path); more than one = fail-over in order", clientAddress),
+      tls_ca: str("", "PEM file of the CA that signed the server's certificate, for tls: addresses (empty = the system's CAs)"),
+      learn_secret: str("", "the server's [server] learn_secret, sent with `kas learn --connect` (X-KAS-Learn-Secret)"),
       connect_timeout: num(10, "seconds to wait for a connection", { min: 0.1, max: 3600 }),
       data_timeout: num(30, "seconds to wait for any read or write", { min: 0.1, max: 3600 }),
       on_error: choice(["tempfail", "reject", "accept"], "tempfail", "when scanning fails: tempfail (4xx / exit 75), reject (5xx / exit 69), accept (pass unmodified with a header / exit 0)"),
@@ -133,6 +135,12 @@ export const SCHEMA = {
   server: section(
     {
       listen: strs(["tcp:127.0.0.1:2277"], "addresses the master listens on: tcp:host:port, unix:/path", address),
+      allow: strs(["127.0.0.0/8", "::1/128"], "client IPs or CIDR ranges that may use the native door (scan, ping); others get HTTP 403 forbidden. Unix-socket clients have no address: socket_mode / socket_owner decide who reaches them", ipRange),
+      learn_allow: strs(["127.0.0.0/8", "::1/128"], "client IPs or CIDR ranges that may also POST /v1/learn (kas learn --connect); others get 403", ipRange),
+      learn_secret: str("", "when set, POST /v1/learn also needs this secret in the X-KAS-Learn-Secret header ([client] learn_secret); compared in constant time, from Unix-socket clients too"),
+      status_allow: strs(["127.0.0.0/8", "::1/128"], "client IPs or CIDR ranges that may read GET /v1/status (configuration path, pool, counters); others get 403", ipRange),
+      tls_cert: str("", "PEM certificate file: the native door's TCP listeners speak TLS (clients use tls:host:port) when tls_cert and tls_key are set; re-read on SIGHUP"),
+      tls_key: str("", "PEM private key file of tls_cert"),
       socket_mode: str("0660", "file mode of Unix sockets (octal)", octalMode),
       socket_owner: str("", "owner of Unix sockets as user[:group] (empty = the server's user)"),
       pid_file: str("", "pid file (empty = <data_dir>/kas.pid)"),
@@ -159,6 +167,7 @@ export const SCHEMA = {
   milter: section(
     {
       listen: strs([], "addresses of the milter door for Postfix (smtpd_milters) and Sendmail (INPUT_MAIL_FILTER): tcp:host:port, unix:/path; empty = off (the README uses tcp:127.0.0.1:2278). Unix sockets get [server] socket_mode / socket_owner; size and failures follow [client] size_limit / on_error", address),
+      allow: strs(["127.0.0.0/8", "::1/128"], "client IPs or CIDR ranges of mail servers that may use the milter door; others are disconnected at once with a log line (Unix sockets: everyone who may open the socket)", ipRange),
       idle_timeout: num(900, "seconds a milter connection may stay silent: the MTA holds it for a whole SMTP session (Postfix smtpd_timeout is 300 s per command), so keep this above that", { min: 1, max: 86_400 }),
     },
     "the milter door in kas serve: mail servers hand each message over during the SMTP session",
@@ -168,6 +177,8 @@ export const SCHEMA = {
       listen: strs([], "addresses of the spamd door for spamc, Exim (spam =), amavis and other SpamAssassin clients: tcp:host:port, unix:/path; empty = off (the README uses tcp:127.0.0.1:783). Unix sockets get [server] socket_mode / socket_owner", address),
       allow: strs(["127.0.0.0/8", "::1/128"], "client IPs or CIDR ranges that may use the spamd door; others get EX_NOPERM (Unix sockets: everyone who may open the socket)", ipRange),
       learn_allow: strs([], "client IPs or CIDR ranges that may also TELL (learn spam/ham, forget: spamc -L); empty = nobody (spamd's --allow-tell off)", ipRange),
+      tls_cert: str("", "PEM certificate file: the spamd door's TCP listeners speak TLS (spamc -S) when tls_cert and tls_key are set; re-read on SIGHUP"),
+      tls_key: str("", "PEM private key file of tls_cert"),
       trusted_relays: strs(["127.0.0.0/8", "::1/128"], "relays whose Received: fields are believed: the client IP, HELO and MAIL FROM of a message are read from the first Received: field whose connecting host is not one of them", ipRange),
     },
     "the spamd door in kas serve: SpamAssassin's spamc/spamd protocol (CHECK, SYMBOLS, REPORT, PROCESS, HEADERS, PING, TELL)",
@@ -229,6 +240,8 @@ export const SCHEMA = {
       allow: strs(["127.0.0.1/8", "::1/128"], "client addresses or CIDR ranges that may use the Rspamd door; others get 403 (Unix-socket peers are governed by the socket's mode)", ipRange),
       learn_allow: strs([], "client addresses or CIDR ranges that may also learn (/learnspam, /learnham); empty = nobody, 403", ipRange),
       password: str("", "when set, learning also needs this secret in Rspamd's Password header (rspamc -P); compared in constant time"),
+      tls_cert: str("", "PEM certificate file: the Rspamd door's TCP listeners speak HTTPS when tls_cert and tls_key are set; re-read on SIGHUP"),
+      tls_key: str("", "PEM private key file of tls_cert"),
     },
     "the Rspamd HTTP door in kas serve: Rspamd's scan and learn endpoints, who may use them",
   ),

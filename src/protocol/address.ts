@@ -4,7 +4,7 @@
 
 import { isIPv6 } from "node:net";
 
-export type Address = { kind: "tcp"; host: string; port: number } | { kind: "unix"; path: string };
+export type Address = { kind: "tcp"; host: string; port: number; tls?: boolean } | { kind: "unix"; path: string };
 
 /** Parses an address; returns a reason string for a bad one (callers wrap it in their error type). */
 export function parseAddress(text: string): Address | string {
@@ -27,6 +27,22 @@ export function parseAddress(text: string): Address | string {
 }
 
 /**
+ * An address a client connects to ([client] connect_to, --connect): parseAddress's, plus
+ * `tls:host:port` for a TCP listener whose server has tls_cert / tls_key. Listeners take no
+ * `tls:` (their section's tls_cert says whether they speak TLS), so only clients parse it.
+ */
+export function parseClientAddress(text: string): Address | string {
+  const t = text.trim();
+  if (!t.startsWith("tls:")) {
+    const a = parseAddress(t);
+    return typeof a === "string" ? a.replace("expected tcp:host:port or unix:/path", "expected tcp:host:port, tls:host:port or unix:/path") : a;
+  }
+  const a = parseAddress("tcp:" + t.slice(4));
+  if (typeof a === "string") return `${JSON.stringify(text)}: expected tls:host:port (IPv6 as tls:[::1]:2277)`;
+  return { ...a, tls: true } as Address;
+}
+
+/**
  * `host[:port]` as a DNS server is written (`[spf] resolver`, `kas spf-query --resolver`):
  * an IPv6 address bare or in brackets (`[::1]:5353`); the port defaults to `defaultPort`.
  */
@@ -40,5 +56,6 @@ export function parseHostPort(text: string, defaultPort: number): { host: string
 
 export function formatAddress(a: Address): string {
   if (a.kind === "unix") return `unix:${a.path}`;
-  return a.host.includes(":") ? `tcp:[${a.host}]:${a.port}` : `tcp:${a.host}:${a.port}`;
+  const scheme = a.tls ? "tls" : "tcp";
+  return a.host.includes(":") ? `${scheme}:[${a.host}]:${a.port}` : `${scheme}:${a.host}:${a.port}`;
 }

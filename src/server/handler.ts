@@ -6,11 +6,16 @@
 // A request with a body (scan, learn) first takes a slot at the edge gate (limits.ts): its
 // client's connections and bytes in flight are capped, and the body must arrive whole within
 // request_timeout, however it is dribbled.
+// Who ([server]): `allow` for every request (ping too), `status_allow` also for GET /v1/status
+// (it shows the config path, listeners and counters); learn.ts checks learn_allow and the
+// secret. Others get 403 "forbidden" and a log line. A Unix-socket client has no address:
+// socket_mode / socket_owner decide who reaches it.
 import type { KasConfig } from "../config/schema";
 import type { ScanRequest } from "../model";
 import { readLimited } from "../protocol/framing";
 import { errorReply, type ErrorCode } from "../protocol/kas/reply";
 import { decodeScanHeaders, PING_PATH, SCAN_PATH, STATUS_PATH } from "../protocol/kas/request";
+import { allowList, type AllowList } from "./allow";
 import { dispatch, newRequestId, type BeforeDispatch } from "./dispatch";
 import { isRefusal, type EdgeGate, type Slot } from "./limits";
 import type { Dispatched } from "./pool";
@@ -23,12 +28,24 @@ export interface HandlerDeps {
   status(): unknown;
   beforeDispatch?: BeforeDispatch;
   /** More endpoints answered by the master (e.g. "/v1/learn"), by exact path; a POST holds a gate slot. */
-  routes?: Record<string, (req: Request, slot?: Slot) => Promise<Response>>;
+  routes?: Record<string, (req: Request, slot?: Slot, client?: string) => Promise<Response>>;
   /** Caps connections and bytes per client and in total (the master's one gate for every door). */
   gate?: EdgeGate;
   onScanned(line: string, status: string, truncated?: boolean): void;
+  /** Refusals (not in [server] allow / status_allow / learn_allow) are logged here. */
+  log?: { warn(msg: string, ...a: unknown[]): void };
   version: string;
 }
+
+/** The [server] allow lists of one config (parsed once per config object: a reload brings a new one). */
+const lists = new WeakMap<KasConfig["server"], { allow: AllowList; status: AllowList; learn: AllowList }>();
+export function serverAccess(cfg: KasConfig["server"]) {
+  let l = lists.get(cfg);
+  if (!l) lists.set(cfg, (l = { allow: allowList(cfg.allow), status: allowList(cfg.status_allow), learn: allowList(cfg.learn_allow) }));
+  return l;
+}
+/** The peer as allowList takes it: a Unix-socket client ("unix") has no address. */
+export const peerIp = (client: string) => (client === "unix" ? undefined : client);
 
 export const json = (status: number, body: unknown, extra: Record<string, string> = {}) =>
   new Response(JSON.stringify(body) + "\n", { status, headers: { "content-type": "application/json", ...extra } });
@@ -89,15 +106,27 @@ function route(d: HandlerDeps) {
   return async (req: Request, client: string): Promise<Response> => {
     const started = Date.now();
     const path = pathOf(req.url);
+    const access = serverAccess(d.config().server);
+    if (!access.allow.allows(peerIp(client))) {
+      d.log?.warn("door=native refused %s %s from %s: not in [server] allow", req.method, path.slice(0, 100), client);
+      return fail("forbidden", `client ${client} is not in [server] allow`, true);
+    }
     if (path === PING_PATH) return req.method === "GET" || req.method === "HEAD" ? json(200, { version: 1, pong: true, server: d.version }) : fail("method_not_allowed", "use GET /v1/ping");
-    if (path === STATUS_PATH) return req.method === "GET" ? json(200, d.status()) : fail("method_not_allowed", "use GET /v1/status");
+    if (path === STATUS_PATH) {
+      if (req.method !== "GET") return fail("method_not_allowed", "use GET /v1/status");
+      if (!access.status.allows(peerIp(client))) {
+        d.log?.warn("door=native refused GET %s from %s: not in [server] status_allow", path, client);
+        return fail("forbidden", `client ${client} is not in [server] status_allow`);
+      }
+      return json(200, d.status());
+    }
     const route = d.routes?.[path];
     if (!route && path !== SCAN_PATH) return fail("not_found", `no such endpoint ${path.slice(0, 100)}; this server speaks POST ${SCAN_PATH}, GET ${PING_PATH}, GET ${STATUS_PATH}`);
     if (!route && req.method !== "POST") return fail("method_not_allowed", `use POST ${SCAN_PATH} with the message as body`);
     const slot = req.method === "POST" ? d.gate?.enter(client) : undefined;
     if (isRefusal(slot)) return fail(slot.code, slot.message, true);
     try {
-      if (route) return await route(req, slot);
+      if (route) return await route(req, slot, client);
       const head = decodeScanHeaders(req.headers, newRequestId());
       if (!head.ok) return fail("bad_request", head.reason, true);
       const body = await readBody(req, d.config().server, slot, started);

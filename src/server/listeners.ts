@@ -8,6 +8,7 @@ import { StateError } from "../errors";
 import { formatAddress, type Address } from "../protocol/address";
 import { errorReply } from "../protocol/kas/reply";
 import { http1SocketHandler, type Http1Fetch } from "./http1";
+import type { TlsPem } from "./tls";
 
 export interface ListenOptions {
   socketMode: string;
@@ -24,6 +25,8 @@ export interface Listener {
   address: string;
   /** Stop accepting; `force` also closes open connections. Removes the socket file. */
   stop(force: boolean): Promise<void>;
+  /** A TCP stream listener opened with `pem`: serve this certificate from now on (SIGHUP after a renewal). */
+  renewTls?(pem: TlsPem): void;
 }
 
 /** Is something accepting connections on this Unix socket? (bounded: 1 s) */
@@ -156,8 +159,8 @@ export async function openListener(addr: Address, fetch: FetchHandler, opts: Lis
  * listener, so pipelined requests and a client that half-closes after its request get their
  * replies (Bun.serve closes such connections). The same unix-socket handling as the others.
  */
-export async function openNativeListener(addr: Address, fetch: Http1Fetch, opts: ListenOptions): Promise<Listener> {
-  return await openSocketListener(addr, http1SocketHandler(fetch, { timeoutS: () => opts.dataTimeoutS }), opts, "server", true);
+export async function openNativeListener(addr: Address, fetch: Http1Fetch, opts: ListenOptions, pem?: TlsPem): Promise<Listener> {
+  return await openSocketListener(addr, http1SocketHandler(fetch, { timeoutS: () => opts.dataTimeoutS }), opts, "server", true, pem);
 }
 
 /**
@@ -166,7 +169,7 @@ export async function openNativeListener(addr: Address, fetch: Http1Fetch, opts:
  * `halfOpen`: a peer that shuts down its sending side still gets the reply (spamc and Exim
  * send the request, shut down, then read; Bun otherwise closes both ends at the peer's FIN).
  */
-export async function openSocketListener<T>(addr: Address, socket: Bun.SocketHandler<T>, opts: Pick<ListenOptions, "socketMode" | "socketOwner">, section: string, halfOpen = false): Promise<Listener> {
+export async function openSocketListener<T>(addr: Address, socket: Bun.SocketHandler<T>, opts: Pick<ListenOptions, "socketMode" | "socketOwner">, section: string, halfOpen = false, pem?: TlsPem): Promise<Listener> {
   let l: Bun.TCPSocketListener<T> | Bun.UnixSocketListener<T>;
   const cannot = (e: unknown) => new StateError(`cannot listen on ${formatAddress(addr)} ([${section}] listen): ${(e as Error).message}`, addr.kind === "unix" ? "check the directory exists and is writable by this user" : "is another server on that port? (ss -ltnp)");
   if (addr.kind === "unix") {
@@ -178,10 +181,32 @@ export async function openSocketListener<T>(addr: Address, socket: Bun.SocketHan
     }
     applySocketMode(addr.path, opts, () => l.stop(true));
   } else {
+    // TLS on TCP only ([section] tls_cert / tls_key): Bun does the handshake, the door's
+    // handler sees the same plaintext stream.
+    const bind = (port: number, p: TlsPem | undefined) => Bun.listen<T>({ hostname: addr.host, port, socket, allowHalfOpen: halfOpen, ...(p ? { tls: { cert: p.cert, key: p.key } } : {}) });
     try {
-      l = Bun.listen<T>({ hostname: addr.host, port: addr.port, socket, allowHalfOpen: halfOpen });
+      l = bind(addr.port, pem);
     } catch (e) {
       throw cannot(e);
+    }
+    if (pem) {
+      const port = l.port;
+      // Bun cannot change a listener's certificate, so a renewal re-binds: the old listener
+      // stops accepting (its open connections finish with the old certificate) and a new one
+      // takes the port at once; a connection in that instant is refused and the client retries.
+      const listener = listenerOf(addr, port, (force) => l.stop(force));
+      let current = pem;
+      listener.renewTls = (next) => {
+        l.stop(false);
+        try {
+          l = bind(port, next);
+          current = next;
+        } catch (e) {
+          l = bind(port, current);
+          throw cannot(e);
+        }
+      };
+      return listener;
     }
   }
   // Bun.listen's stop(false) stops accepting and leaves open connections to finish.

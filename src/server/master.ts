@@ -25,6 +25,7 @@ import { spamdSocketHandler } from "./spamd";
 import { rspamdSocketHandler } from "./rspamd";
 import { checkNotRunning, removePidFile, writePidFile } from "./pidfile";
 import { Pool, type Spawner } from "./pool";
+import { loadTls, samePem, type TlsPem } from "./tls";
 
 /** Extension points the lead wires (licensing, SPF); all optional. */
 export interface MasterHooks {
@@ -103,6 +104,13 @@ export function rspamdAddresses(config: KasConfig, source: string): Address[] {
   });
 }
 
+/** The doors whose TCP listeners may speak TLS, and each one's certificate pair (tls.ts). */
+const TLS_DOORS = ["server", "spamd", "rspamd"] as const;
+type TlsDoor = (typeof TLS_DOORS)[number];
+export function doorTls(config: KasConfig, source: string): Record<TlsDoor, TlsPem | undefined> {
+  return { server: loadTls(config.server, "server", source), spamd: loadTls(config.spamd, "spamd", source), rspamd: loadTls(config.rspamd, "rspamd", source) };
+}
+
 /** Runs the server until SIGTERM/SIGINT; resolves with the exit code. */
 export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promise<number> {
   let current = initial;
@@ -113,6 +121,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   const milterAddrs = milterAddresses(current.config, current.source);
   const spamdAddrs = spamdAddresses(current.config, current.source);
   const rspamdAddrs = rspamdAddresses(current.config, current.source);
+  const tls = doorTls(current.config, current.source);
   const pidFile = pidFilePath(current.config);
   checkNotRunning(pidFile);
 
@@ -176,12 +185,14 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       else scanLog.info(line);
     },
   };
+  const nativeLog = logger("server");
   const scanHandler = makeHandler({
     ...doors,
     gate,
     config: () => current.config,
     status,
-    routes: { [LEARN_PATH]: makeLearnHandler({ config: () => current.config, learn: (op, raw) => pool.learn(op, raw) }) },
+    routes: { [LEARN_PATH]: makeLearnHandler({ config: () => current.config, learn: (op, raw) => pool.learn(op, raw), log: nativeLog }) },
+    log: nativeLog,
     version: deps.version,
   });
   const handler = async (req: Request, server: Pick<Bun.Server<undefined>, "requestIP">) => {
@@ -199,7 +210,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   const rspamdListeners: Listener[] = [];
   const opts = { socketMode: current.config.server.socket_mode, socketOwner: current.config.server.socket_owner, maxRequestSize: current.config.server.max_request_size, dataTimeoutS: current.config.server.data_timeout };
   try {
-    for (const a of addresses) listeners.push(await openNativeListener(a, handler, opts));
+    for (const a of addresses) listeners.push(await openNativeListener(a, handler, opts, tls.server));
     const milter = milterSocketHandler({
       ...doors,
       config: () => current.config,
@@ -231,7 +242,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
         }
       },
     });
-    for (const a of spamdAddrs) spamdListeners.push(await openSocketListener(a, spamd, opts, "spamd", true));
+    for (const a of spamdAddrs) spamdListeners.push(await openSocketListener(a, spamd, opts, "spamd", true, tls.spamd));
     listeners.push(...spamdListeners);
     const rspamd = rspamdSocketHandler({
       ...doors,
@@ -248,7 +259,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
         }
       },
     });
-    for (const a of rspamdAddrs) rspamdListeners.push(await openSocketListener(a, rspamd, opts, "rspamd", true));
+    for (const a of rspamdAddrs) rspamdListeners.push(await openSocketListener(a, rspamd, opts, "rspamd", true, tls.rspamd));
     listeners.push(...rspamdListeners);
   } catch (e) {
     for (const l of listeners) await l.stop(true);
@@ -284,6 +295,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     let next: LoadedConfig;
     let nextRules: RulesInfo;
     let commit: ConfigCommit | undefined;
+    let nextTls: typeof tls;
     try {
       next = deps.loadConfig();
       nextRules = await deps.validateRules(next.config);
@@ -291,6 +303,8 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       milterAddresses(next.config, next.source);
       spamdAddresses(next.config, next.source);
       rspamdAddresses(next.config, next.source);
+      // Renewed certificates are read and checked now: a broken pair refuses the reload.
+      nextTls = doorTls(next.config, next.source);
       // The services build their new state now; nothing switches unless all of them could.
       commit = await deps.hooks?.prepareConfig?.(next.config, next.source);
     } catch (e) {
@@ -306,6 +320,20 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     if (JSON.stringify(next.config.rspamd.listen) !== JSON.stringify(current.config.rspamd.listen)) log.warn("[rspamd] listen changed: restart the server to apply it (reload keeps the open listeners)");
     current = next;
     rules = nextRules;
+    const doorListeners: Record<TlsDoor, Listener[]> = { server: listeners.filter((l) => !milterListeners.includes(l) && !spamdListeners.includes(l) && !rspamdListeners.includes(l)), spamd: spamdListeners, rspamd: rspamdListeners };
+    for (const door of TLS_DOORS) {
+      const [was, now] = [tls[door], nextTls[door]];
+      if (!was !== !now) log.warn("[%s] tls_cert / tls_key %s: restart the server to apply it (reload keeps the open listeners)", door, now ? "set" : "removed");
+      else if (was && now && !samePem(was, now)) {
+        try {
+          for (const l of doorListeners[door]) l.renewTls?.(now);
+          tls[door] = now;
+          log.info("[%s] new TLS certificate served on %s", door, doorListeners[door].filter((l) => l.renewTls).map((l) => l.address).join(", "));
+        } catch (e) {
+          log.error("[%s] renewed TLS certificate not applied: %s", door, e instanceof Error ? e.message : e);
+        }
+      }
+    }
     try {
       commit?.();
       await deps.hooks?.onConfig?.(current.config);

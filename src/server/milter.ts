@@ -12,11 +12,14 @@
 // connection with a log line; the MTA then applies its milter_default_action. So does a
 // connection over the edge gate's caps (limits.ts: max_connections, per client); a finished
 // message whose bytes would pass max_bytes_in_flight / max_bytes_per_client gets no verdict.
+// A client outside [milter] allow is disconnected at accept, before a byte is read (the milter
+// protocol has no refusal the MTA would show; its milter_default_action applies).
 import type { KasConfig } from "../config/schema";
 import { FORGED_FIELD_PREFIXES, type MilterOutcome } from "../protocol/milter/actions";
 import { MilterConnection, type MilterEvent } from "../protocol/milter/connection";
 import type { MilterMessage } from "../protocol/milter/session";
 import { NO_VERDICT_REPLY, unscannedEdits, type ScanReply } from "../protocol/kas/reply";
+import { allowList, type AllowList } from "./allow";
 import { dispatch, newRequestId, type DispatchDeps } from "./dispatch";
 import { isRefusal, type EdgeGate, type Slot } from "./limits";
 
@@ -64,6 +67,12 @@ const peerOf = (s: Bun.Socket<Conn>) => (s.remoteAddress ? `${s.remoteAddress}` 
 
 export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> {
   const idle = () => Math.ceil(d.config().milter.idle_timeout);
+  let allow: { from: readonly string[]; list: AllowList } | undefined;
+  const allowed = (peer: string) => {
+    const cidrs = d.config().milter.allow;
+    if (allow?.from !== cidrs) allow = { from: cidrs, list: allowList(cidrs) };
+    return allow.list.allows(peer === "unix" ? undefined : peer);
+  };
 
   const write = (s: Bun.Socket<Conn>, bytes: Uint8Array) => {
     const c = s.data;
@@ -123,6 +132,12 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
   return {
     open(s) {
       s.data = { milter: new MilterConnection({ sizeLimit: d.config().client.size_limit }), peer: peerOf(s), backlog: [], scanning: false, closed: false };
+      if (!allowed(s.data.peer)) {
+        d.log.warn("door=milter refused connection from %s: not in [milter] allow", s.data.peer);
+        s.data.closed = true;
+        s.end();
+        return;
+      }
       const slot = d.gate?.enter(s.data.peer);
       if (isRefusal(slot)) {
         d.log.warn("milter connection from %s refused: %s", s.data.peer, slot.message);
@@ -134,6 +149,7 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
       s.timeout(idle());
     },
     data(s, chunk) {
+      if (s.data.closed) return;
       handle(s, s.data.milter.push(chunk));
     },
     drain(s) {

@@ -28,13 +28,13 @@ export interface Served {
   waitLog(re: RegExp, ms?: number): Promise<string>;
 }
 
-const T = { connectMs: 2000, dataMs: 60_000 };
+const TIMEOUTS = { connectMs: 2000, dataMs: 60_000 };
 
 /**
  * `server` = key lines for [server] (listen is set here); `toml` = everything else (no [server] table);
  * `env` = added to the server's environment (e.g. testing/faketime.ts's LD_PRELOAD).
  */
-export async function startServer(dir: string, opts: { server?: string; toml?: string; extraListen?: string[]; env?: Record<string, string> } = {}): Promise<Served> {
+export async function startServer(dir: string, opts: { server?: string; toml?: string; extraListen?: string[]; env?: Record<string, string>; tlsCa?: string } = {}): Promise<Served> {
   const port = freePort();
   const tcp = `tcp:127.0.0.1:${port}`;
   const toml = opts.toml ?? "";
@@ -55,7 +55,9 @@ export async function startServer(dir: string, opts: { server?: string; toml?: s
       log.push(...lines);
     }
   })();
-  const addr = parseAddress(tcp) as Address;
+  // `tlsCa`: the server's [server] tls_cert is set; its TCP listener is reached over TLS.
+  const addr = { ...(parseAddress(tcp) as Address), ...(opts.tlsCa ? { tls: true } : {}) } as Address;
+  const T = { ...TIMEOUTS, tlsCa: opts.tlsCa };
   const json = async (method: "GET" | "POST", path: string, body?: Uint8Array, headers?: Record<string, string>) => {
     const r = await httpRequest(addr, { method, path, body, headers }, T);
     return { status: r.status, json: JSON.parse(new TextDecoder().decode(r.body)) };

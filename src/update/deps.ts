@@ -14,7 +14,7 @@ import { openSource } from "./source";
 export function makeDeps(config: KasConfig, configFile: string, log: UpdateLog, progressBar: boolean): UpdateDeps {
   const target = config.update.reload_connect || config.client.connect_to[0] || "";
   // Polled every 100 ms: a short connect timeout keeps one dead poll from eating the budget.
-  const statusTimeouts = { connect_timeout: Math.min(config.client.connect_timeout, 2), data_timeout: Math.min(config.client.data_timeout, 5) };
+  const statusTimeouts = { connect_timeout: Math.min(config.client.connect_timeout, 2), data_timeout: Math.min(config.client.data_timeout, 5), tls_ca: config.client.tls_ca };
   return {
     openSource: (spec) => openSource(spec, config.update.timeout, fetch, { followRedirects: config.update.follow_redirects, onRedirect: (from, to) => log.info(`${from}: redirected to ${to}`) }),
     license: (c) => updatePermission(c, { configFile }),

@@ -6,15 +6,18 @@
 // Grammar (ABNF, RFC 5234; HTTP framing per RFC 9112):
 //   learn-request = "POST /v1/learn HTTP/1.1" CRLF *( header CRLF ) CRLF message
 //   header        =/ "X-KAS-Learn:" SP ( "spam" / "ham" / "forget" )   ; required
+//   header        =/ "X-KAS-Learn-Secret:" SP secret  ; required when the server has [server] learn_secret
 //   learn-reply   = { "version": 1, "outcome": outcome, "spam": number, "ham": number }
 //                 ; spam / ham: messages learned as each class after this request
 //   outcome       = "learned" | "relearned" | "already" | "forgotten" | "unknown"
-//   (errors: error-reply of reply.ts; "bad_request" when X-KAS-Learn is missing or wrong)
+//   (errors: error-reply of reply.ts; "bad_request" when X-KAS-Learn is missing or wrong,
+//   "forbidden" (403) when the client is not in [server] learn_allow or the secret is wrong)
 // Pure decode/encode: no sockets, no engine.
 import type { Decoded } from "./request";
 
 export const LEARN_PATH = "/v1/learn";
 export const LEARN_HEADER = "X-KAS-Learn";
+export const LEARN_SECRET_HEADER = "X-KAS-Learn-Secret";
 
 export type LearnOp = "spam" | "ham" | "forget";
 export const LEARN_OUTCOMES = ["learned", "relearned", "already", "forgotten", "unknown"] as const;

@@ -17,7 +17,10 @@
 //               | { "op": "remove", "name": field-name } | { "op": "prefix_subject", "prefix": string }
 //   error-reply = { "version": 1, "error": { "code": error-code, "message": string, "temporary": boolean } }
 //   error-code  = "bad_request" | "not_found" | "method_not_allowed" | "too_large" | "timeout"
-//               | "busy" | "unavailable" | "shutting_down" | "internal"
+//               | "busy" | "unavailable" | "shutting_down" | "internal" | "forbidden"
+//   ("forbidden", 403, came later: the client's address is not in the door's allow list, or a
+//   learn request lacks its permission; older clients report it as a malformed error object,
+//   which they treat as a failed request all the same.)
 // The client applies "edits" in order (an "add" of a trace field such as Received-SPF goes at
 // the top of the header, RFC 7208 §9.1; other fields at its end) and follows "action":
 // reject → 5xx with reply.text, tempfail → 4xx with reply.text. "probable_threshold" and "policy_action" came later: a
@@ -50,6 +53,7 @@ export interface ScanReply {
 
 export const ERROR_CODES = {
   bad_request: 400,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   timeout: 408,
