@@ -104,7 +104,8 @@ export function createDmarcCheck(opts: DkimOptions): Check {
       if (result === "pass") symbols.push("DMARC_PASS");
       else if (result === "fail") {
         symbols.push(policy === "reject" ? "DMARC_REJECT" : policy === "quarantine" ? "DMARC_QUARANTINE" : "DMARC_NONE");
-        // t=y (testing) asks receivers not to act; pct= sampling is mailauth's policy answer.
+        // mailauth answers the policy to apply (DMARCbis: t=y lowers reject to quarantine; pct= no
+        // longer samples); the honoured reject also checks testMode for a record that says both.
         if (opts.honourReject && policy === "reject" && !response.testMode) symbols.push("DMARC_REJECT_HONOURED");
       } else if (result === "none") symbols.push("DMARC_MISSING");
       else if (result === "temperror") symbols.push("DMARC_TEMPERROR");
