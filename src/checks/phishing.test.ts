@@ -26,6 +26,7 @@ test.each([
   ["link-tricks.eml", ["URI_DATA_HREF", "URI_FORM_SERVICE", "URI_FREE_HOSTED", "URI_IP_HOST", "URI_TEXT_BRAND_MISMATCH", "URI_TEXT_DOMAIN_MISMATCH"], ["PHISH_WORDS_BAD_LINK"]],
   ["replyto-freemail-invoice.eml", ["FREEMAIL_REPLYTO_OTHER"], ["PHISH_INVOICE_REPLYTO"]],
   ["qr-code.eml", ["FROM_BRAND_IMPERSONATION"], ["QR_CODE_LURE", "PHISH_QR_LURE", "PHISH_WORDS_SENDER_LIE"]],
+  ["exec-freemail.eml", ["FROM_EXEC_FREEMAIL"], ["PHISH_EXEC_PAYMENT", "BEC_BANK_DETAILS_CHANGED"]],
   ["image-only.eml", ["BODY_IMAGE_ONLY", "FROM_BRAND_IMPERSONATION", "URI_LOOKALIKE_BRAND"], ["PHISH_IMAGE_SENDER_LIE"]],
 ])("%s: the check sees %o; the rules combine them into %o", async (file, traits, metas) => {
   expect(symbols(file)).toEqual(traits);
@@ -39,7 +40,7 @@ test("a brand's own mail (paypal.co.uk, links to paypal.com) raises none of the 
 });
 
 test("every phishing fixture scores at least probable spam with the shipped rules", async () => {
-  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "image-only.eml"]) {
+  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "image-only.eml", "exec-freemail.eml"]) {
     expect({ f, status: (await hits(f)).status }).not.toEqual({ f, status: "not_detected" });
   }
 });

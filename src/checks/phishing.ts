@@ -3,6 +3,7 @@
 // credential, invoice and shared-document wording of its body rules:
 //   FROM_BRAND_IMPERSONATION   the display name claims a brand the From domain is not
 //   FROM_NAME_OTHER_DOMAIN     the display name shows an address of another registrable domain
+//   FROM_EXEC_FREEMAIL         the display name claims an office (CEO, CFO, director) from a free mailbox
 //   FROM_LOOKALIKE_BRAND / URI_LOOKALIKE_BRAND   paypa1, rnicrosoft, paypal-secure-login
 //   FROM_IDN_MIXED_SCRIPT / URI_IDN_MIXED_SCRIPT a label mixing Latin and Cyrillic/Greek
 //   URI_PUNYCODE               any link host in xn-- form
@@ -58,12 +59,16 @@ const hostMatches = (host: string, list: readonly string[]) => list.some((s) => 
 /** A brand's own names, written as words: "PayPal Service", "Microsoft 365 Admin", "Wells  Fargo". */
 const BRAND_NAMES = BRANDS.map((b) => ({ brand: b, re: new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${b.names.map((n) => n.replace(/ /g, "\\s*")).join("|")})(?![\\p{L}\\p{N}])`, "iu") }));
 
+const EXEC_TITLE = /(?:^|[^\p{L}])(?:ceo|cfo|coo|cto|president|chairman|chairwoman|managing\s+director|director|head\s+of\s+finance|finance\s+director|payroll|accounts\s+payable|executive\s+office|office\s+of\s+the\s+ceo)(?![\p{L}])/iu;
+
 function checkDisplayName(name: string, fromDomain: string | undefined, out: Set<string>): void {
   if (!name) return;
   const owner = fromDomain ? brandOwning(fromDomain) : undefined;
   const claimed = BRAND_NAMES.find((b) => b.re.test(name))?.brand;
   // A mailing list or forwarder quoting someone ("Joe via LinkedIn") is the brand's own mail then.
   if (claimed && claimed !== owner && !(fromDomain && claimed.labels.includes(mainLabel(fromDomain)))) out.add("FROM_BRAND_IMPERSONATION");
+  // "John Smith, CEO" <j.smith.office@gmail.com>: the person is claimed by title, the mailbox is anyone's.
+  if (fromDomain && isFreemail(fromDomain) && EXEC_TITLE.test(name)) out.add("FROM_EXEC_FREEMAIL");
   const shown = /[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/.exec(name)?.[1];
   const shownDomain = shown ? registrable(shown) : undefined;
   if (shownDomain && fromDomain && shownDomain !== fromDomain) out.add("FROM_NAME_OTHER_DOMAIN");
