@@ -56,7 +56,7 @@ try {
 
   if (args.only !== undefined) {
     const input = fuzzInput(seed, intArg(CMD, "only", args.only), corpus);
-    const { scanner, close } = await createEngineScanner(config, undefined);
+    const { scanner, close } = await createEngineScanner(config, {});
     const t = performance.now();
     const r = await scanner.scan({ id: input.id, envelope: { rcpt: [] }, raw: input.raw });
     console.log(`${input.id}: ${input.ops.join(", ")}; ${input.raw.byteLength} bytes; ${(performance.now() - t).toFixed(1)} ms; ${r.status} ${r.score}; notes: ${r.notes.join("; ") || "-"}`);
@@ -127,7 +127,7 @@ try {
   const counts: Record<string, number> = { crash: 0, hang: hangs, "over-budget": 0, "budget-spent": 0 };
   for (const s of all) for (const [k, v] of Object.entries(s.counts)) counts[k] = (counts[k] ?? 0) + v;
   const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
-  console.log(`fuzz:mime: ${scans} mutated corpus messages through the engine (kas filter --local's scanner${args["no-bayes"] ? ", Bayes off" : ", Bayes on"}, SPF off), seed ${seed}`);
+  console.log(`fuzz:mime: ${scans} mutated corpus messages through the engine (kas filter --local's scanner without DNS: SPF, DNS lists, DKIM off${args["no-bayes"] ? ", Bayes off" : ", Bayes on"}), seed ${seed}`);
   console.log(`  input: ${(all.reduce((a, s) => a + s.bytes, 0) / 1048576).toFixed(0)} MiB from ${corpus.length} corpus messages; budget ${budgetMs} ms, hang after ${hangMs} ms`);
   console.log(`  crashes ${counts.crash}, hangs ${counts.hang}, over the budget ${counts["over-budget"]}, cut short by the engine's budget ${counts["budget-spent"]}`);
   console.log(`  slowest scan ${slowest.maxMs.toFixed(0)} ms (${slowest.maxId}); mean ${(scanMs / Math.max(1, scans)).toFixed(2)} ms`);
