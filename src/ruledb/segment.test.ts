@@ -27,6 +27,13 @@ describe("segments", () => {
     expect(segments("#".repeat(250), 100)).toEqual(["#".repeat(100), "#".repeat(100), "#".repeat(50)]);
   });
 
+  test("cutting is linear: 4 MB without a line end or space is cut in milliseconds (a search back to the start of the text took seconds)", () => {
+    const t0 = performance.now();
+    const segs = segments("x".repeat(4 * 1024 * 1024));
+    expect(segs.length).toBe(512);
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
   test("a hard cut never splits a surrogate pair", () => {
     const text = "x".repeat(99) + "😀" + "y".repeat(120);
     const segs = segments(text, 100);

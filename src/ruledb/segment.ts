@@ -19,16 +19,18 @@ export function segments(text: string, max = SEGMENT_MAX): string[] {
   let start = 0;
   while (text.length - start > max) {
     const end = start + max;
-    // Look for a cut only in the second half, so no segment is shorter than max / 2.
+    // Look for a cut only in the second half, so no segment is shorter than max / 2 (and the
+    // search never scans back past it: the whole cut stays linear in the text).
     const floor = start + (max >> 1);
-    let cut = text.lastIndexOf("\n\n", end - 2);
-    if (cut >= floor) cut += 2;
+    const window = text.slice(floor, end);
+    let cut = window.lastIndexOf("\n\n");
+    if (cut >= 0) cut += floor + 2;
     else {
-      cut = text.lastIndexOf("\n", end - 1);
-      if (cut >= floor) cut += 1;
+      cut = window.lastIndexOf("\n");
+      if (cut >= 0) cut += floor + 1;
       else {
-        cut = Math.max(text.lastIndexOf(" ", end - 1), text.lastIndexOf("\t", end - 1));
-        if (cut >= floor) cut += 1;
+        cut = Math.max(window.lastIndexOf(" "), window.lastIndexOf("\t"));
+        if (cut >= 0) cut += floor + 1;
         else {
           cut = end;
           // Never between the two halves of a surrogate pair.
