@@ -183,7 +183,10 @@ export async function openSocketListener<T>(addr: Address, socket: Bun.SocketHan
   } else {
     // TLS on TCP only ([section] tls_cert / tls_key): Bun does the handshake, the door's
     // handler sees the same plaintext stream.
-    const bind = (port: number, p: TlsPem | undefined) => Bun.listen<T>({ hostname: addr.host, port, socket, allowHalfOpen: halfOpen, ...(p ? { tls: { cert: p.cert, key: p.key } } : {}) });
+    // A TLS listener sets SO_REUSEPORT so that a renewal can bind the new one before the old
+    // one closes (Linux lets only the same user share the port; a plain listener keeps the
+    // "port in use" error that catches a second server started by mistake).
+    const bind = (port: number, p: TlsPem | undefined) => Bun.listen<T>({ hostname: addr.host, port, socket, allowHalfOpen: halfOpen, ...(p ? { tls: { cert: p.cert, key: p.key }, reusePort: true } : {}) });
     try {
       l = bind(addr.port, pem);
     } catch (e) {
@@ -191,20 +194,20 @@ export async function openSocketListener<T>(addr: Address, socket: Bun.SocketHan
     }
     if (pem) {
       const port = l.port;
-      // Bun cannot change a listener's certificate, so a renewal re-binds: the old listener
-      // stops accepting (its open connections finish with the old certificate) and a new one
-      // takes the port at once; a connection in that instant is refused and the client retries.
+      // Bun cannot change a listener's certificate, so a renewal re-binds: a new listener
+      // with the new certificate joins the port, then the old one stops accepting (its open
+      // connections finish with the old certificate). No connection is refused; one that the
+      // kernel had queued on the old socket in that instant may be reset (the client retries).
       const listener = listenerOf(addr, port, (force) => l.stop(force));
-      let current = pem;
       listener.renewTls = (next) => {
-        l.stop(false);
+        let fresh: typeof l;
         try {
-          l = bind(port, next);
-          current = next;
+          fresh = bind(port, next);
         } catch (e) {
-          l = bind(port, current);
           throw cannot(e);
         }
+        l.stop(false);
+        l = fresh;
       };
       return listener;
     }

@@ -107,6 +107,26 @@ test("the Rspamd door over HTTPS: /checkv2 answers with the Rspamd reply", async
   expect((await r.json()).action).toBe("no action");
 }, 60_000);
 
+/**
+ * Connects to `port` over and over until stopped; counts connections refused (ECONNREFUSED: no
+ * listener on the port). A reset (ECONNRESET: the connection was queued on the listener that
+ * closed) is not counted: Linux does not move queued connections to the new listener.
+ */
+function connectLoop(port: number) {
+  let stop = false;
+  let refused = 0;
+  let connected = 0;
+  const count = (e: { code?: string }) => void (e.code === "ECONNREFUSED" && refused++);
+  const one = () =>
+    new Promise<void>((resolve) => {
+      Bun.connect({ hostname: "127.0.0.1", port, socket: { open: (s) => (connected++, s.end(), resolve()), data() {}, close: () => resolve(), error: () => resolve(), connectError: (_s, e) => (count(e), resolve()) } }).catch((e) => (count(e), resolve()));
+    });
+  const running = (async () => {
+    while (!stop) await one();
+  })();
+  return async () => ((stop = true), await running, { refused, connected });
+}
+
 test("SIGHUP serves a renewed certificate on every TLS door; a broken renewal is refused and the old one keeps serving", async () => {
   const s = await serve();
   for (const port of Object.values(ports)) expect(await servedCert(port)).toBe(first);
@@ -121,4 +141,25 @@ test("SIGHUP serves a renewed certificate on every TLS door; a broken renewal is
   for (const port of Object.values(ports)) expect(await servedCert(port)).toBe(second);
   // Still serving scans after the re-bind.
   expect((await s.scan(MSG)).status).toBe(200);
+}, 60_000);
+
+test("a renewal never leaves the port without a listener: no connection is refused while certificates change", async () => {
+  const s = await serve();
+  const renewals = () => s.log.filter((l) => /\[server\] new TLS certificate served/.test(l)).length;
+  const stopLoop = connectLoop(ports.native);
+  let last = "";
+  for (let i = 0; i < 8; i++) {
+    const before = renewals();
+    // Always the pair not served now (this test may run alone or after the one above).
+    const pair = (await servedCert(ports.native)) === first ? "second" : "first";
+    last = pair === "first" ? first : second;
+    copyFileSync(join(dir, `${pair}.crt`), join(dir, "server.crt"));
+    copyFileSync(join(dir, `${pair}.key`), join(dir, "server.key"));
+    s.proc.kill("SIGHUP");
+    for (const end = Date.now() + 10_000; renewals() === before; await Bun.sleep(5)) if (Date.now() > end) throw new Error(`renewal ${i} not logged:\n${s.log.join("\n")}`);
+  }
+  const loop = await stopLoop();
+  expect(loop.connected).toBeGreaterThan(0);
+  expect(loop.refused).toBe(0);
+  expect(await servedCert(ports.native)).toBe(last);
 }, 60_000);
