@@ -6,7 +6,7 @@
 // broken renewal is refused and the old one keeps serving.
 import { afterAll, expect, test } from "bun:test";
 import { X509Certificate } from "node:crypto";
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runKas, tempDir, writeConfig } from "../testing/kas-binary";
 import { freePort, startServer, type Served } from "../testing/kas-server";
@@ -17,6 +17,14 @@ afterAll(() => {
   for (const s of servers) if (s.proc.exitCode === null) s.proc.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** A fresh directory inside `dir` (removed with it). */
+let subs = 0;
+const sub = (name: string) => {
+  const p = join(dir, `${name}-${++subs}`);
+  mkdirSync(p);
+  return p;
+};
 
 const MSG = "From: a@example.org\r\nTo: b@example.com\r\nSubject: hello\r\nMessage-ID: <tls1@example.org>\r\n\r\nJust a note.\r\n";
 
@@ -47,7 +55,7 @@ let ports: { native: number; spamd: number; rspamd: number };
 async function serve(): Promise<Served> {
   if (server) return server;
   ports = { native: 0, spamd: freePort(), rspamd: freePort() };
-  server = await startServer(tempDir("kas-tls-srv-"), {
+  server = await startServer(sub("server"), {
     server: `start_filters = 1\n${tlsKeys}`,
     toml: `[spamd]\nlisten = ["tcp:127.0.0.1:${ports.spamd}"]\n${tlsKeys}\n[rspamd]\nlisten = ["tcp:127.0.0.1:${ports.rspamd}"]\n${tlsKeys}`,
     tlsCa: CA,
@@ -81,7 +89,7 @@ function servedCert(port: number): Promise<string> {
 
 test("kas filter reaches the native door over tls:host:port with [client] tls_ca; without the CA it is refused and on_error applies", async () => {
   await serve();
-  const cfg = (extra: string) => writeConfig(tempDir("kas-tls-c-"), `[client]\nconnect_to = ["tls:127.0.0.1:${ports.native}"]\nconnect_timeout = 5\n${extra}\n`);
+  const cfg = (extra: string) => writeConfig(sub("client"), `[client]\nconnect_to = ["tls:127.0.0.1:${ports.native}"]\nconnect_timeout = 5\n${extra}\n`);
   const ok = await runKas(["filter", "--config", cfg(`tls_ca = ${JSON.stringify(CA)}`)], { stdin: MSG });
   expect(ok.exitCode).toBe(0);
   expect(ok.text).toMatch(/X-KAS-Status: not_detected\r\n/);
@@ -89,7 +97,7 @@ test("kas filter reaches the native door over tls:host:port with [client] tls_ca
   expect(untrusted.exitCode).toBe(75);
   expect(untrusted.stderr).toMatch(/tls:127\.0\.0\.1:\d+: (connect|closed): .*(certificate|self.signed|issuer|verify)/i);
   // A plain-TCP client on the TLS port gets no verdict either (nothing is sent in clear).
-  const plain = await runKas(["filter", "--config", writeConfig(tempDir("kas-tls-c-"), `[client]\nconnect_to = ["tcp:127.0.0.1:${ports.native}"]\ndata_timeout = 2\n`)], { stdin: MSG });
+  const plain = await runKas(["filter", "--config", writeConfig(sub("client"), `[client]\nconnect_to = ["tcp:127.0.0.1:${ports.native}"]\ndata_timeout = 2\n`)], { stdin: MSG });
   expect(plain.exitCode).toBe(75);
 }, 60_000);
 
