@@ -1,6 +1,7 @@
 // A `kas serve` of the compiled binary for bench:serve: licensed by the project's TEST issuer
-// (an unlicensed server passes mail unscanned, which would measure nothing), SPF off (no DNS
-// here; Rspamd's network checks are off too), a pid file for the shared client's /proc
+// (an unlicensed server passes mail unscanned, which would measure nothing), the checks that
+// ask DNS off (SPF, DKIM/ARC/DMARC: no DNS here, and the peer Rspamd runs content-only with
+// its spf, dkim, arc and dmarc modules off), a pid file for the shared client's /proc
 // monitor, and the pool sized like the peer it is compared with.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,7 +44,7 @@ export async function startKas(server: string, extra = "", prepare?: (config: st
   const sock = join(dir, "kas.sock");
   const pidFile = join(dir, "kas.pid");
   const config = join(dir, "kas.toml");
-  const base = `data_dir = ${JSON.stringify(join(dir, "data"))}\n[license]\nkey_file = ${JSON.stringify(join(FIX, "test-server-2099.key"))}\ntrusted_issuers = [${JSON.stringify(join(FIX, "test-issuer.pub"))}]\n[spf]\nenabled = false\n`;
+  const base = `data_dir = ${JSON.stringify(join(dir, "data"))}\n[license]\nkey_file = ${JSON.stringify(join(FIX, "test-server-2099.key"))}\ntrusted_issuers = [${JSON.stringify(join(FIX, "test-issuer.pub"))}]\n[spf]\nenabled = false\n[dkim]\nenabled = false\n`;
   writeFileSync(config, `${base}${extra}[log]\nlevel = "warn"\n[server]\nlisten = ["tcp:127.0.0.1:${port}", "unix:${sock}"]\npid_file = ${JSON.stringify(pidFile)}\n${server}`);
   await prepare?.(config);
   const proc = Bun.spawn([KAS, "serve", "--config", config], { stdout: "ignore", stderr: "inherit", env: { ...process.env, KAS_CONFIG: "" } });
