@@ -110,6 +110,9 @@ test("100 000 mutated Rspamd requests: no exception, a value or a reason each, r
   let decoded = 0;
   let refused = 0;
   let slowest = 0;
+  // A pathological input class shows up again and again over 100 000 requests; a garbage
+  // collection or a busy shared machine stalls one now and then. So: few slow ones, none huge.
+  let slow = 0;
   const N = 100_000;
   for (let i = 0; i < N; i++) {
     const t0 = performance.now();
@@ -168,10 +171,13 @@ test("100 000 mutated Rspamd requests: no exception, a value or a reason each, r
     const action = i % 2 ? back.action : back.default.action;
     expect(RSPAMD_ACTIONS).toContain(action);
     if (back.milter?.add_headers) for (const x of Object.values(back.milter.add_headers).flat() as { value: string }[]) expect(x.value).not.toMatch(/\r|\n(?![ \t])/);
-    slowest = Math.max(slowest, performance.now() - t0);
+    const ms = performance.now() - t0;
+    slowest = Math.max(slowest, ms);
+    if (ms > 100) slow++;
   }
   // Both outcomes must have been exercised for the run to mean anything.
   expect(decoded).toBeGreaterThan(N / 10);
   expect(refused).toBeGreaterThan(N / 100);
-  expect(slowest).toBeLessThan(250);
+  expect(slow).toBeLessThan(5);
+  expect(slowest).toBeLessThan(2000);
 }, 120_000);
