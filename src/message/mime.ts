@@ -4,17 +4,19 @@
 // Header bytes are handled as latin1 strings (one char per byte), so offsets stay byte offsets.
 
 // Text that is not UTF-8 and names no charset: windows-1252, as mail readers assume.
-const WIN1252 = new TextDecoder("windows-1252");
-const decoders = new Map<string, TextDecoder | null>();
+import { EXTRA_CHARSETS, type TextDecoderLike } from "./charsets";
 
-/** A TextDecoder for a MIME charset label, or null when the label is unknown. */
-export function decoderFor(label: string): TextDecoder | null {
+const WIN1252 = new TextDecoder("windows-1252");
+const decoders = new Map<string, TextDecoderLike | null>();
+
+/** A decoder for a MIME charset label, or null when the label is unknown. */
+export function decoderFor(label: string): TextDecoderLike | null {
   const key = label.trim().toLowerCase().replace(/^"|"$/g, "").replace(/\*.*$/, "");
   if (decoders.has(key)) return decoders.get(key)!;
-  let d: TextDecoder | null = null;
+  let d: TextDecoderLike | null = Object.hasOwn(EXTRA_CHARSETS, key) ? EXTRA_CHARSETS[key] : null;
   try {
     // us-ascii mail often carries 8-bit text anyway: decode it as windows-1252 like browsers do.
-    d = new TextDecoder(key === "us-ascii" || key === "ascii" ? "windows-1252" : key === "ks_c_5601-1987" ? "euc-kr" : key);
+    d ??= new TextDecoder(key === "us-ascii" || key === "ascii" ? "windows-1252" : key === "ks_c_5601-1987" ? "euc-kr" : key);
   } catch {
     d = null;
   }
@@ -205,8 +207,10 @@ export function qpBytes(s: string, soft = true): Uint8Array {
 export function decodeTransfer(body: Uint8Array, cte: string, defects: string[]): Uint8Array {
   switch (cte) {
     case "base64":
-      // Buffer's decoder skips characters outside the alphabet, which is what broken mail needs.
-      return Buffer.from(latin1(body), "base64");
+      // Decoding stops at the first padding "=" (RFC 2045 §6.8 allows it); base64Chunks reads on.
+      // Buffer's decoder skips the other characters outside the alphabet itself; only "-" and
+      // "_" (base64url digits to it) must go first, so the common body takes no copy.
+      return Buffer.from(body.indexOf(0x2d) < 0 && body.indexOf(0x5f) < 0 ? latin1(body) : base64Digits(body), "base64");
     case "quoted-printable":
       return qpBytes(latin1(body));
     case "":
@@ -218,4 +222,43 @@ export function decodeTransfer(body: Uint8Array, cte: string, defects: string[])
       defects.push(`unknown Content-Transfer-Encoding ${JSON.stringify(cte.slice(0, 40))}`);
       return body;
   }
+}
+
+// RFC 2045 §6.8: characters outside the base64 alphabet are ignored. Buffer's decoder skips
+// most of them but takes "-" and "_" as base64url digits (62, 63), which turns
+// `aGVs-bG8gd29ybGQ=` into garbage where every mail reader shows "hello world"; so every byte
+// outside [A-Za-z0-9+/=] goes first. One pass over the bytes, no regular expression.
+const B64_KEEP = new Uint8Array(256);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") B64_KEEP[c.charCodeAt(0)] = 1;
+
+/** The base64 alphabet bytes of a body (with "="), as a latin1 string. */
+export function base64Digits(body: Uint8Array): string {
+  const out = new Uint8Array(body.byteLength);
+  let o = 0;
+  for (let i = 0; i < body.byteLength; i++) {
+    const c = body[i];
+    if (B64_KEEP[c]) out[o++] = c;
+  }
+  return latin1(out.subarray(0, o));
+}
+
+/** Whether base64 digits follow a padding "=" (ignored bytes between): text there is lost to the reading that stops at it. */
+export function hasBase64AfterPadding(body: Uint8Array): boolean {
+  // Padding is rare and at the end: indexOf is native, and each byte is looked at once at most.
+  for (let i = body.indexOf(0x3d); i >= 0 && i < body.byteLength; i = body.indexOf(0x3d, i)) {
+    let k = i + 1;
+    while (k < body.byteLength && !B64_KEEP[body[k]]) k++;
+    if (k < body.byteLength && body[k] !== 0x3d) return true;
+    i = k;
+  }
+  return false;
+}
+
+/**
+ * base64 decoded on past padding: each padded chunk (concatenated base64, `aGVsbA==bG8=`) is
+ * decoded on its own and the bytes joined, as mailparser and others show such a body.
+ */
+export function base64Chunks(body: Uint8Array): Uint8Array {
+  const chunks = base64Digits(body).split(/(?<==)(?=[^=])/);
+  return Buffer.concat(chunks.map((c) => Buffer.from(c, "base64")));
 }

@@ -11,7 +11,7 @@
 // RFC reading first, the others after it (readings.ts lists the cases and why).
 import type { KasConfig } from "../config/schema";
 import { renderHtml } from "./html";
-import { decodeHeaderValue, decodeText, decodeTransfer, latin1, parseFields, splitEntity } from "./mime";
+import { base64Chunks, decodeHeaderValue, decodeText, decodeTransfer, hasBase64AfterPadding, latin1, parseFields, splitEntity } from "./mime";
 import { boundaryLines, splitAt, type BoundaryLine } from "./multipart";
 import { parseParamValue } from "./params";
 import { ALT_SPAN_FACTOR, MAX_ALT_TEXT, sniffedTextType, startsAsHtml, type ReadingCase, type Span } from "./readings";
@@ -42,6 +42,8 @@ interface Entity extends Span {
   as?: { type: string; cte: string; charset?: string };
   /** Content-Type values that replace the ones in the header (repeated-value reading). */
   over?: { type?: string; params?: Record<string, string> };
+  /** base64 decoded on past padding (base64-padding reading). */
+  chunks?: boolean;
 }
 interface AltGroup {
   hasPlain: boolean;
@@ -92,7 +94,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
   const walked = new Set<string>();
   let altBudget = ALT_SPAN_FACTOR * buf.byteLength + 65536;
   const addAlt = (x: Entity) => {
-    const key = `${x.start}:${x.end}:${x.as?.type ?? ""}`;
+    const key = `${x.start}:${x.end}:${x.as?.type ?? ""}:${x.chunks ? "chunks" : ""}`;
     if (!x.over && walked.has(key)) return; // the same bytes read the same way: nothing new
     if (x.end - x.start > altBudget) {
       defects.push("alternate readings over their byte budget; the rest not scanned");
@@ -112,7 +114,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
       } else defects.push(`alternate readings stopped at ${limits.max_mime_parts} parts (scan.max_mime_parts)`);
       break;
     }
-    if (!e.reading) walked.add(`${e.start}:${e.end}:`);
+    if (!e.reading) walked.add(`${e.start}:${e.end}::`);
     const { headerEnd, bodyStart } = e.as ? { headerEnd: e.start, bodyStart: e.start } : first ? top : splitEntity(buf, e.start, e.end);
     const fields = e.as ? [] : first ? topFields : parseFields(latin1(buf.subarray(e.start, headerEnd)), defects, 200);
     first = false;
@@ -135,7 +137,9 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
       }
       for (const name of ["boundary", "charset"]) for (const v of ct.repeated[name]?.slice(1, 4) ?? []) addAlt({ ...e, reading: "repeated-value", over: { params: { [name]: v } } });
     }
-    const cte = e.as?.cte ?? (field("content-transfer-encoding") ?? "").trim().toLowerCase();
+    // RFC 2045 §6.1 keeps RFC 822's lexical rules: `base64 (note)` is base64. The Content-Type
+    // scanner's token-and-comment reading gives the token alone, lower case.
+    const cte = e.as?.cte ?? parseParamValue(field("content-transfer-encoding") ?? "").type;
     const dispo = parseParamValue(field("content-disposition") ?? "");
     // RFC 2047 does not apply to parameters (RFC 2047 §5), but Outlook writes encoded words
     // into file names and every reader shows them decoded: the displayed name is what counts.
@@ -198,7 +202,11 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
       defects.push("text part larger than 2 MiB: the rest not rendered");
       if (!e.reading) truncated = true; // the message's own reading is what `truncated` speaks of
     }
-    const decoded = decodeTransfer(body, cte, defects);
+    const decoded = e.chunks ? base64Chunks(body) : decodeTransfer(body, cte, defects);
+    // base64-padding: text after an early "=" is shown by readers that decode on.
+    if (cte === "base64" && !e.chunks && hasBase64AfterPadding(body)) {
+      addAlt({ start: bodyStart, end: e.end, depth: e.depth, defaultType: type, reading: e.reading ?? "base64-padding", as: { type, cte, charset: part.charset }, chunks: true });
+    }
     let text = decodeText(decoded.byteLength > MAX_PART_TEXT ? decoded.subarray(0, MAX_PART_TEXT) : decoded, part.charset, defects);
     part.size = decoded.byteLength;
     part.text = text;

@@ -22,6 +22,7 @@ const CASES: [string, string, string[], string[]][] = [
   ["sniffed-type, text in an image", `Content-Type: multipart/mixed; boundary=abc\n\n--abc\nContent-Type: image/gif\nContent-Transfer-Encoding: base64\n\n${b64(`hello ${W}`)}\n--abc--\n`, ["multipart/mixed", "image/gif"], ["sniffed-type:text/plain"]],
   ["sniffed-type, HTML in octet-stream", `Content-Type: multipart/mixed; boundary=abc\n\n--abc\nContent-Type: application/octet-stream\n\n<html><body>${W}</body></html>\n--abc--\n`, ["multipart/mixed", "application/octet-stream"], ["sniffed-type:text/html"]],
   ["html-in-plain", `Content-Type: text/plain\n\n<!DOCTYPE html><html><body>SECRET&#87;ORD</body></html>\n`, ["text/plain"], ["html-in-plain:text/html"]],
+  ["base64-padding", `Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n${b64("hi")}${b64(` ${W}`)}\n`, ["text/plain"], ["base64-padding:text/plain"]],
 ];
 
 describe("every reading is scanned", () => {
