@@ -71,3 +71,12 @@ describe("base64 past its padding", () => {
     expect(text(base64Chunks(bytes(body)))).toBe(joined);
   });
 });
+
+test("half a million padded chunks decode in one pass", () => {
+  const body = bytes("YQ==\r\n".repeat(500_000));
+  const t = performance.now();
+  const out = base64Chunks(body);
+  expect(performance.now() - t).toBeLessThan(1000);
+  expect(out.byteLength).toBe(500_000);
+  expect(out.every((b) => b === 0x61)).toBe(true);
+});
