@@ -49,6 +49,7 @@ export const FOLD = new Uint16Array(65536);
 for (let c = 0; c < 128; c++) learn(c);
 /** Kinds of code points beyond the BMP (rare: emoji, historic scripts, CJK extensions). */
 const ASTRAL = new Map<number, number>();
+const ASTRAL_MAX = 8192;
 
 function learn(c: number): number {
   const lower = String.fromCharCode(c).toLowerCase();
@@ -80,7 +81,11 @@ function kindAt(src: string, i: number): number {
     if (d >= 0xdc00 && d <= 0xdfff) {
       const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
       let k = ASTRAL.get(cp);
-      if (k === undefined) ASTRAL.set(cp, (k = kindOf(String.fromCodePoint(cp))));
+      if (k === undefined) {
+        // Bounded: spam can carry any of the ~1 M astral code points; a full cache starts over.
+        if (ASTRAL.size >= ASTRAL_MAX) ASTRAL.clear();
+        ASTRAL.set(cp, (k = kindOf(String.fromCodePoint(cp))));
+      }
       return k | WIDE;
     }
   }
