@@ -86,7 +86,11 @@ test(
     // The smallest budget there is, and a message whose parsing alone takes longer.
     const s = await startServer(dir, { toml: "[scan]\ntime_budget_ms = 50\n", server: "start_filters = 1\nmin_spare_filters = 1\nmax_filters = 1" });
     servers.push(s);
-    const r = await s.scan(pad("Subject: hello\n\nhello\n", "x", MAX));
+    // 14 MB of HTML with links and words the rules' literals look for: parsing, link
+    // extraction and rule matching take about 250 ms here, five times the budget (a run of
+    // one letter parses and prefilters too fast to be cut on a quick machine).
+    const html = Array.from({ length: 120_000 }, (_, i) => `<p><b>Click</b> here &amp; buy <a href="http://x${i % 5000}.example/?id=${i}">cheap meds</a> now! FREE money, 100% guaranteed</p>\n`).join("");
+    const r = await s.scan(bytes(`Subject: hello\nContent-Type: text/html\n\n${html}`));
     expect(r.status).toBe(200);
     expect(r.json.hits).toContainEqual(expect.objectContaining({ name: "KAS_SCAN_TRUNCATED", score: 1 }));
     expect(r.json.notes.join("\n")).toContain("rule matching stopped early (KAS_SCAN_TRUNCATED)");
