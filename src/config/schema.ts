@@ -186,8 +186,8 @@ export const SCHEMA = {
   control: section(
     {
       listen: strs([], "addresses of the Control Center (web UI, /metrics): tcp:host:port, unix:/path; empty = off (the README uses tcp:127.0.0.1:2279)", address),
-      allow: strs(["127.0.0.1/8", "::1/128"], "client IPs or CIDR ranges that may open the Control Center (Unix sockets: everyone who may open the socket)", ipRange),
-      metrics_allow: strs(["127.0.0.1/8", "::1/128"], "client IPs or CIDR ranges that may read GET /metrics without logging in (Prometheus)", ipRange),
+      allow: strs(["127.0.0.0/8", "::1/128"], "client IPs or CIDR ranges that may open the Control Center (Unix sockets: everyone who may open the socket)", ipRange),
+      metrics_allow: strs(["127.0.0.0/8", "::1/128"], "client IPs or CIDR ranges that may read GET /metrics without logging in (Prometheus)", ipRange),
       password_hash: str("", "argon2id hash of the administrator password, as printed by `kas control passwd`", argon2Hash),
       password_file: str("", "file holding the hash instead (written by `kas control passwd --file`; read at each login, so a new password needs no reload)"),
       tls_cert: str("", "PEM certificate file: the Control Center speaks HTTPS (and sets Secure cookies) when tls_cert and tls_key are set"),
@@ -237,7 +237,7 @@ export const SCHEMA = {
   rspamd: section(
     {
       listen: strs([], "addresses of the Rspamd HTTP door (POST /checkv2, /check, /symbols, /learnspam, /learnham; GET /ping) for Haraka, rspamc and other Rspamd clients: tcp:host:port, unix:/path; empty = off (the README uses tcp:127.0.0.1:11333). Requests are capped by [server] max_request_size / data_timeout", address),
-      allow: strs(["127.0.0.1/8", "::1/128"], "client addresses or CIDR ranges that may use the Rspamd door; others get 403 (Unix-socket peers are governed by the socket's mode)", ipRange),
+      allow: strs(["127.0.0.0/8", "::1/128"], "client addresses or CIDR ranges that may use the Rspamd door; others get 403 (Unix-socket peers are governed by the socket's mode)", ipRange),
       learn_allow: strs([], "client addresses or CIDR ranges that may also learn (/learnspam, /learnham); empty = nobody, 403", ipRange),
       password: str("", "when set, learning also needs this secret in Rspamd's Password header (rspamc -P); compared in constant time"),
       tls_cert: str("", "PEM certificate file: the Rspamd door's TCP listeners speak HTTPS when tls_cert and tls_key are set; re-read on SIGHUP"),
