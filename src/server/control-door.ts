@@ -6,13 +6,12 @@ import type { KasConfig } from "../config/schema";
 import { controlCenter, type ControlCenter, type ControlCenterOptions } from "../control/center";
 import type { ScanRecord } from "../control/record";
 import { readFileSync } from "node:fs";
-import { ConfigError, StateError } from "../errors";
+import { StateError } from "../errors";
 import { logger } from "../log/index";
-import { parseAddress, type Address } from "../protocol/address";
 import { sendNotification } from "../control/notify/mail";
 import { Notifier } from "../control/notify/notifier";
 import { readLastRun } from "../update/last-run";
-import { openListener, type ListenOptions, type Listener } from "./listeners";
+import { doorAddresses, openListener, type ListenOptions, type Listener } from "./listeners";
 import { selfCommand } from "./self-exec";
 
 export interface ControlDoor {
@@ -22,13 +21,6 @@ export interface ControlDoor {
 }
 
 /** [control] listen, parsed (empty: the Control Center is off). */
-export function controlAddresses(config: KasConfig, source: string): Address[] {
-  return config.control.listen.map((text) => {
-    const a = parseAddress(text);
-    if (typeof a === "string") throw new ConfigError(source, "control.listen", undefined, a);
-    return a;
-  });
-}
 
 /** The longest an update started from the Rules page may run (mirrors × [update] timeout, then the reload wait). */
 const UPDATE_LIMIT_MS = 15 * 60_000;
@@ -56,7 +48,7 @@ const MAIL_DRAIN_MS = 5000;
  * when [control] listen names addresses, the Control Center's listeners.
  */
 export async function openControl(config: KasConfig, source: string, deps: Omit<ControlCenterOptions, "secure" | "events">, opts: ListenOptions): Promise<ControlDoor> {
-  const addrs = controlAddresses(config, source);
+  const addrs = doorAddresses(config, "control", source);
   const notifier = new Notifier({ config: deps.config, status: deps.status, lastRun: () => readLastRun(deps.config()), send: sendNotification, log: logger("notify") });
   const look = () => {
     try {

@@ -4,8 +4,9 @@
 // the file gets [server] socket_mode / socket_owner and is removed at stop.
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
-import { StateError } from "../errors";
-import { formatAddress, type Address } from "../protocol/address";
+import type { KasConfig } from "../config/schema";
+import { ConfigError, StateError } from "../errors";
+import { formatAddress, parseAddress, type Address } from "../protocol/address";
 import { errorReply } from "../protocol/kas/reply";
 import { http1SocketHandler, type Http1Fetch } from "./http1";
 import type { TlsPem } from "./tls";
@@ -214,4 +215,18 @@ export async function openSocketListener<T>(addr: Address, socket: Bun.SocketHan
   }
   // Bun.listen's stop(false) stops accepting and leaves open connections to finish.
   return listenerOf(addr, "port" in l ? l.port : undefined, (force) => l.stop(force));
+}
+
+/** The config sections that open listeners; every one but [server] may be empty (that door is off). */
+export const DOOR_SECTIONS = ["server", "milter", "spamd", "rspamd", "control"] as const;
+export type DoorSection = (typeof DOOR_SECTIONS)[number];
+
+/** `[section] listen`, parsed; a bad address is a ConfigError naming the key. */
+export function doorAddresses(config: KasConfig, section: DoorSection, source: string): Address[] {
+  if (section === "server" && !config.server.listen.length) throw new ConfigError(source, "server.listen", undefined, "needs at least one address (tcp:host:port or unix:/path)");
+  return config[section].listen.map((text) => {
+    const a = parseAddress(text);
+    if (typeof a === "string") throw new ConfigError(source, `${section}.listen`, undefined, a);
+    return a;
+  });
 }

@@ -10,16 +10,15 @@ import { pidFilePath } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 import type { Resolver } from "../dns/types";
 import type { ScanRequest } from "../model";
-import { ConfigError, KasError } from "../errors";
+import { KasError } from "../errors";
 import { configureLog, logger } from "../log/index";
-import { parseAddress, type Address } from "../protocol/address";
 import { LEARN_PATH } from "../protocol/kas/learn";
 import { openControl, type ControlDoor } from "./control-door";
 import { makeHandler, type BeforeDispatch } from "./handler";
 import { makeLearnHandler } from "./learn";
 import type { RulesInfo, SpfAnswer, SpfQuery } from "./ipc";
 import { edgeLimits, EdgeGate } from "./limits";
-import { openListener, openNativeListener, openSocketListener, type Listener } from "./listeners";
+import { DOOR_SECTIONS, doorAddresses, openListener, openNativeListener, openSocketListener, type Listener } from "./listeners";
 import { milterSocketHandler } from "./milter";
 import { spamdSocketHandler } from "./spamd";
 import { rspamdSocketHandler } from "./rspamd";
@@ -68,42 +67,6 @@ export interface MasterDeps {
   signals?: SignalSource;
 }
 
-export function listenAddresses(config: KasConfig, source: string): Address[] {
-  if (!config.server.listen.length) throw new ConfigError(source, "server.listen", undefined, "needs at least one address (tcp:host:port or unix:/path)");
-  return config.server.listen.map((text) => {
-    const a = parseAddress(text);
-    if (typeof a === "string") throw new ConfigError(source, "server.listen", undefined, a);
-    return a;
-  });
-}
-
-/** [milter] listen, parsed (empty: the milter door is off). */
-export function milterAddresses(config: KasConfig, source: string): Address[] {
-  return config.milter.listen.map((text) => {
-    const a = parseAddress(text);
-    if (typeof a === "string") throw new ConfigError(source, "milter.listen", undefined, a);
-    return a;
-  });
-}
-
-/** [spamd] listen, parsed (empty: the spamd door is off). */
-export function spamdAddresses(config: KasConfig, source: string): Address[] {
-  return config.spamd.listen.map((text) => {
-    const a = parseAddress(text);
-    if (typeof a === "string") throw new ConfigError(source, "spamd.listen", undefined, a);
-    return a;
-  });
-}
-
-/** [rspamd] listen, parsed (empty: the Rspamd door is off). */
-export function rspamdAddresses(config: KasConfig, source: string): Address[] {
-  return config.rspamd.listen.map((text) => {
-    const a = parseAddress(text);
-    if (typeof a === "string") throw new ConfigError(source, "rspamd.listen", undefined, a);
-    return a;
-  });
-}
-
 /** The doors whose TCP listeners may speak TLS, and each one's certificate pair (tls.ts). */
 const TLS_DOORS = ["server", "spamd", "rspamd"] as const;
 type TlsDoor = (typeof TLS_DOORS)[number];
@@ -117,10 +80,10 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   // Before any logger() call: child loggers copy the level when they are created.
   configureLog(current.config.log);
   const log = logger("master");
-  const addresses = listenAddresses(current.config, current.source);
-  const milterAddrs = milterAddresses(current.config, current.source);
-  const spamdAddrs = spamdAddresses(current.config, current.source);
-  const rspamdAddrs = rspamdAddresses(current.config, current.source);
+  const addresses = doorAddresses(current.config, "server", current.source);
+  const milterAddrs = doorAddresses(current.config, "milter", current.source);
+  const spamdAddrs = doorAddresses(current.config, "spamd", current.source);
+  const rspamdAddrs = doorAddresses(current.config, "rspamd", current.source);
   const tls = doorTls(current.config, current.source);
   const pidFile = pidFilePath(current.config);
   checkNotRunning(pidFile);
@@ -299,10 +262,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     try {
       next = deps.loadConfig();
       nextRules = await deps.validateRules(next.config);
-      listenAddresses(next.config, next.source);
-      milterAddresses(next.config, next.source);
-      spamdAddresses(next.config, next.source);
-      rspamdAddresses(next.config, next.source);
+      for (const section of DOOR_SECTIONS) doorAddresses(next.config, section, next.source);
       // Renewed certificates are read and checked now: a broken pair refuses the reload.
       nextTls = doorTls(next.config, next.source);
       // The services build their new state now; nothing switches unless all of them could.
@@ -314,10 +274,9 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       return;
     }
     if (stopping) return; // SIGTERM arrived while the new rules were loading: nothing to roll over to
-    if (JSON.stringify(next.config.server.listen) !== JSON.stringify(current.config.server.listen)) log.warn("[server] listen changed: restart the server to apply it (reload keeps the open listeners)");
-    if (JSON.stringify(next.config.milter.listen) !== JSON.stringify(current.config.milter.listen)) log.warn("[milter] listen changed: restart the server to apply it (reload keeps the open listeners)");
-    if (JSON.stringify(next.config.spamd.listen) !== JSON.stringify(current.config.spamd.listen)) log.warn("[spamd] listen changed: restart the server to apply it (reload keeps the open listeners)");
-    if (JSON.stringify(next.config.rspamd.listen) !== JSON.stringify(current.config.rspamd.listen)) log.warn("[rspamd] listen changed: restart the server to apply it (reload keeps the open listeners)");
+    for (const section of DOOR_SECTIONS) {
+      if (JSON.stringify(next.config[section].listen) !== JSON.stringify(current.config[section].listen)) log.warn("[%s] listen changed: restart the server to apply it (reload keeps the open listeners)", section);
+    }
     current = next;
     rules = nextRules;
     const doorListeners: Record<TlsDoor, Listener[]> = { server: listeners.filter((l) => !milterListeners.includes(l) && !spamdListeners.includes(l) && !rspamdListeners.includes(l)), spamd: spamdListeners, rspamd: rspamdListeners };
