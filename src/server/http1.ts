@@ -17,6 +17,7 @@
 // - req.signal aborts when the connection closes before the reply (as with Bun.serve).
 import { ChunkedDecoder, parseHead, responseHead, type RequestHead } from "../protocol/http1";
 import { errorReply } from "../protocol/kas/reply";
+import { flushBacklog, writeOrQueue } from "./socket-write";
 
 export type Http1Fetch = (req: Request, server: { requestIP(req: Request): { address: string } | null }) => Response | Promise<Response>;
 
@@ -70,9 +71,7 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
   const write = (s: Bun.Socket<Conn>, bytes: Uint8Array) => {
     const c = s.data;
     if (c.closed || !bytes.length) return;
-    if (c.backlog.length) return void c.backlog.push(bytes);
-    const n = s.write(bytes);
-    if (n < bytes.length) c.backlog.push(bytes.subarray(Math.max(0, n)));
+    writeOrQueue(s, c.backlog, bytes);
   };
   const finish = (s: Bun.Socket<Conn>) => {
     const c = s.data;
@@ -246,15 +245,7 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
     },
     drain(s) {
       const c = s.data;
-      while (c.backlog.length) {
-        const b = c.backlog[0];
-        const n = s.write(b);
-        if (n >= b.length) c.backlog.shift();
-        else {
-          c.backlog[0] = b.subarray(Math.max(0, n));
-          return;
-        }
-      }
+      if (!flushBacklog(s, c.backlog)) return;
       if (c.endAfterFlush) {
         c.closed = true;
         s.end();

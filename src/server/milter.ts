@@ -22,6 +22,7 @@ import { NO_VERDICT_REPLY, unscannedEdits, type ScanReply } from "../protocol/ka
 import { allowList, type AllowList } from "./allow";
 import { dispatch, newRequestId, type DispatchDeps } from "./dispatch";
 import { isRefusal, type EdgeGate, type Slot } from "./limits";
+import { flushBacklog, writeOrQueue } from "./socket-write";
 
 export interface DoorLog {
   info(msg: string, ...a: unknown[]): void;
@@ -77,9 +78,7 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
   const write = (s: Bun.Socket<Conn>, bytes: Uint8Array) => {
     const c = s.data;
     if (c.closed) return;
-    if (c.backlog.length) return void c.backlog.push(bytes);
-    const n = s.write(bytes);
-    if (n < bytes.byteLength) c.backlog.push(bytes.subarray(Math.max(0, n)));
+    writeOrQueue(s, c.backlog, bytes);
   };
 
   const scanOne = async (m: MilterMessage, slot: Slot | undefined): Promise<MilterOutcome> => {
@@ -153,16 +152,7 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
       handle(s, s.data.milter.push(chunk));
     },
     drain(s) {
-      const c = s.data;
-      while (c.backlog.length) {
-        const b = c.backlog[0];
-        const n = s.write(b);
-        if (n >= b.byteLength) c.backlog.shift();
-        else {
-          c.backlog[0] = b.subarray(Math.max(0, n));
-          return;
-        }
-      }
+      flushBacklog(s, s.data.backlog);
     },
     timeout(s) {
       if (s.data.scanning) return;

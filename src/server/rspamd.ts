@@ -26,6 +26,7 @@ import type { Learned } from "./job";
 import { isRefusal, type EdgeGate, type Slot } from "./limits";
 import type { DoorLog } from "./milter";
 import { sameSecret } from "./secret";
+import { flushBacklog, writeOrQueue } from "./socket-write";
 
 export interface RspamdDoorDeps extends DispatchDeps {
   config(): KasConfig;
@@ -91,10 +92,8 @@ export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> 
   const write = (s: Bun.Socket<Conn>, bytes: Uint8Array) => {
     const c = s.data;
     if (c.closed) return;
-    if (c.backlog.length) return void c.backlog.push(bytes);
-    const n = s.write(bytes);
-    if (n < bytes.byteLength) c.backlog.push(bytes.subarray(Math.max(0, n)));
-    else if (c.ending) s.end();
+    writeOrQueue(s, c.backlog, bytes);
+    if (!c.backlog.length && c.ending) s.end();
   };
 
   /** Answers the current request; `close` when the connection cannot carry another one. */
@@ -234,16 +233,7 @@ export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> 
     },
     drain(s) {
       const c = s.data;
-      while (c.backlog.length) {
-        const b = c.backlog[0];
-        const n = s.write(b);
-        if (n >= b.byteLength) c.backlog.shift();
-        else {
-          c.backlog[0] = b.subarray(Math.max(0, n));
-          return;
-        }
-      }
-      if (c.ending) s.end();
+      if (flushBacklog(s, c.backlog) && c.ending) s.end();
     },
     timeout(s) {
       const c = s.data;

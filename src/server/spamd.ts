@@ -27,6 +27,7 @@ import { dispatch, newRequestId, type DispatchDeps } from "./dispatch";
 import type { Learned } from "./job";
 import { isRefusal, type EdgeGate, type Refusal, type Slot } from "./limits";
 import type { DoorLog } from "./milter";
+import { flushBacklog, writeOrQueue } from "./socket-write";
 
 export interface SpamdDoorDeps extends DispatchDeps {
   config(): KasConfig;
@@ -88,16 +89,7 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
 
   const flush = (s: Bun.Socket<Conn>) => {
     const c = s.data;
-    while (c.backlog.length) {
-      const b = c.backlog[0];
-      const n = s.write(b);
-      if (n >= b.byteLength) c.backlog.shift();
-      else {
-        c.backlog[0] = b.subarray(Math.max(0, n));
-        return;
-      }
-    }
-    if (c.ending) s.end();
+    if (flushBacklog(s, c.backlog) && c.ending) s.end();
   };
   /** Writes the one reply of this connection and closes it. */
   const reply = (s: Bun.Socket<Conn>, bytes?: Uint8Array) => {
