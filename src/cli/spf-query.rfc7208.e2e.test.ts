@@ -9,29 +9,15 @@
 // for kas's deadlines), and every name and string goes through the DNS wire format.
 // The cases run concurrently (each is its own process); the count test runs after them all.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ipText, parseIp } from "../dns/ip";
 import { spawnDnsServer, type DnsProcess } from "../testing/dns-process";
-import { REPO, runKas, tempDir } from "../testing/kas-binary";
-import type { ZoneMap } from "../testing/zone-resolver";
+import { runKas, tempDir } from "../testing/kas-binary";
+import { rfc7208Scenarios, type SuiteTest } from "../testing/rfc7208-suite";
 
-interface SuiteTest {
-  host: string;
-  mailfrom: string;
-  helo: string;
-  result: string | string[];
-  explanation?: string;
-  spec?: string;
-}
-interface Scenario {
-  description: string;
-  tests: Record<string, SuiteTest>;
-  zonedata: ZoneMap;
-}
 
-const SUITE = join(REPO, "fixtures/spf/rfc7208-tests.yml");
-const scenarios = (Bun as unknown as { YAML: { parse(s: string): unknown } }).YAML.parse(readFileSync(SUITE, "utf8")) as Scenario[];
+const scenarios = rfc7208Scenarios();
 const TOTAL = 203;
 /** Seconds per evaluation: long enough for loopback, short enough for the `TIMEOUT` cases. */
 const TIMEOUT_S = "3";
