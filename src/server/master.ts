@@ -174,19 +174,21 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   const opts = { socketMode: current.config.server.socket_mode, socketOwner: current.config.server.socket_owner, maxRequestSize: current.config.server.max_request_size, dataTimeoutS: current.config.server.data_timeout };
   try {
     for (const a of addresses) listeners.push(await openNativeListener(a, handler, opts, tls.server));
+    /** A door's scan counts as in flight, so SIGTERM waits for it. */
+    const track = async <T>(work: () => Promise<T>): Promise<T> => {
+      inflight++;
+      try {
+        return await work();
+      } finally {
+        inflight--;
+      }
+    };
     const milter = milterSocketHandler({
       ...doors,
       config: () => current.config,
       log: logger("milter"),
       gate,
-      async track(work) {
-        inflight++;
-        try {
-          return await work();
-        } finally {
-          inflight--;
-        }
-      },
+      track,
     });
     for (const a of milterAddrs) milterListeners.push(await openSocketListener(a, milter, opts, "milter"));
     listeners.push(...milterListeners);
@@ -196,14 +198,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       log: logger("spamd"),
       gate,
       learn: (op, raw) => pool.learn(op, raw),
-      async track(work) {
-        inflight++;
-        try {
-          return await work();
-        } finally {
-          inflight--;
-        }
-      },
+      track,
     });
     for (const a of spamdAddrs) spamdListeners.push(await openSocketListener(a, spamd, opts, "spamd", true, tls.spamd));
     listeners.push(...spamdListeners);
@@ -213,14 +208,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       config: () => current.config,
       log: logger("rspamd"),
       learn: (op, raw) => pool.learn(op, raw),
-      async track(work) {
-        inflight++;
-        try {
-          return await work();
-        } finally {
-          inflight--;
-        }
-      },
+      track,
     });
     for (const a of rspamdAddrs) rspamdListeners.push(await openSocketListener(a, rspamd, opts, "rspamd", true, tls.rspamd));
     listeners.push(...rspamdListeners);

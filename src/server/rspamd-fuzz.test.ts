@@ -12,22 +12,13 @@ import type { ScanResult } from "../model";
 import { EdgeGate, edgeLimits } from "./limits";
 import { openSocketListener, type Listener } from "./listeners";
 import { rspamdSocketHandler } from "./rspamd";
+import { rng } from "../testing/rng";
 
 let listener: Listener | undefined;
 afterAll(async () => {
   await listener?.stop(true);
 });
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MSG = "From: a@example.org\r\nSubject: hi\r\nMessage-ID: <f@example.org>\r\n\r\nbody\r\n";
 const BASE = [

@@ -25,16 +25,6 @@ export function requests(): Uint8Array[] {
   ];
 }
 
-export function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ["\r\n", "\n", "\r", ":", " ", "\0", "SPAMC/", "Content-length: ", "Content-length: 99999999999\r\n", "Compress: zlib\r\n", "Received: from x ([", "]", "\r\n\r\n", "\xff\xfe", "9".repeat(20)];
 

@@ -7,6 +7,7 @@ import { fieldBytes, packet } from "../../testing/milter-transcript";
 import type { MilterOutcome } from "./actions";
 import { MAX_WHILE_WAITING, MilterConnection } from "./connection";
 import { MilterProtocolError } from "./error";
+import { rng } from "../../testing/rng";
 
 const MAX_PACKET = 8 * 1024;
 const SIZE_LIMIT = 4 * 1024;
@@ -39,16 +40,6 @@ function session(): Uint8Array[] {
   ];
 }
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(frame: Uint8Array, r: () => number): Uint8Array {
   const f = new Uint8Array(frame);

@@ -10,17 +10,8 @@ import type { ScanReply } from "../kas/reply";
 import { HttpError, HttpRequestReader } from "./http";
 import { encodeV1, encodeV2, RSPAMD_ACTIONS } from "./reply";
 import { decodeRspamdHeaders, routeOf } from "./request";
+import { rng } from "../../testing/rng";
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const METHODS = ["POST", "GET", "HEAD", "PUT", "DELETE", "OPTIONS", "post", "", "CONNECT", "X".repeat(300)];
 const PATHS = ["/checkv2", "/check", "/symbols", "/ping", "/learnspam", "/learnham", "/checkv3", "/", "", "/__proto__", "/constructor", "/toString", "/checkv2/../ping", "/%00", "/CHECKV2", "//checkv2", "/checkv2;x"];

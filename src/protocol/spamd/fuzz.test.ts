@@ -9,7 +9,8 @@ import { EX } from "./codes";
 import { envelopeFromTrace } from "./received";
 import { encodeVerdict } from "./reply";
 import { MAX_HEAD_BYTES, SpamdRequestReader } from "./request";
-import { MAX_BODY, mutate, requests, rng } from "../../testing/spamd-mutate";
+import { MAX_BODY, mutate, requests } from "../../testing/spamd-mutate";
+import { rng } from "../../testing/rng";
 
 const TRUSTED = ["127.0.0.0/8", "10.0.0.0/8"].map((c) => parseCidr(c) as IpRange);
 const CODES = new Set<number>(Object.values(EX));

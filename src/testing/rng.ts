@@ -1,0 +1,12 @@
+// Test-only: a small seeded generator (mulberry32) for the fuzz tests, so a failing input can
+// be replayed from its seed. Never imported by production code.
+export function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
