@@ -11,6 +11,7 @@
 // takes priority over the file (fakeClock refuses to run while it is set).
 import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { alive } from "./run-tmp";
 
 const CANDIDATES = [
   "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
@@ -70,14 +71,5 @@ export function cleanStaleShm(dir = "/dev/shm"): void {
   for (const name of names) {
     const m = /^(?:faketime_shm_|sem\.faketime_sem_)(\d+)$/.exec(name);
     if (m && !alive(Number(m[1]))) rmSync(join(dir, name), { force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }

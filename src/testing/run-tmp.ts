@@ -9,7 +9,8 @@ import { join } from "node:path";
 
 const PREFIX = "kas-tests-";
 
-function alive(pid: number): boolean {
+/** Is there a process with this pid (ours or another user's)? */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
