@@ -67,40 +67,45 @@ test("kas serve: the reserve key takes over at the key_file's expiry, then both 
     `[update]\nsources = [${JSON.stringify(emptyMirror)}]\ntrusted_keys = [${JSON.stringify(updateKey)}]\n`;
   const s = await startServer(dir, { toml, server: "start_filters = 1\nmin_spare_filters = 1\nmax_filters = 2", env: clock.env });
   servers.push(s);
-  const scan = (rcpt: string) => s.scan(MSG, { "X-KAS-Rcpt": rcpt });
-  // The license gate comes first in update-db: allowed → the (empty) mirror is tried → 2; refused → 8.
-  const updateDb = () => runKas(["update-db", "--config", s.configPath], { env: clock.env });
+  // A failure here carries the server's log: CI shows only the assertion, and this test's one
+  // CI failure (2026-12-02) could not be explained without it.
+  try {
+    const scan = (rcpt: string) => s.scan(MSG, { "X-KAS-Rcpt": rcpt });
+    // The license gate comes first in update-db: allowed → the (empty) mirror is tried → 2; refused → 8.
+    const updateDb = () => runKas(["update-db", "--config", s.configPath], { env: clock.env });
 
-  // Now (D - 5): the key_file's key, which licenses example.com only.
-  expect((await s.status()).license).toMatchObject({ verdict: "valid", source: "active", serial: "MAIN-KEY", expires: formatDay(D) });
-  expectFiltered(await scan("x@example.com"));
-  const other = await scan("y@example.org");
-  expect(other.json.status).toBe("unlicensed");
-  expect(edit(other.json, "X-KAS-License")).toBe("domain not licensed");
-  expect((await updateDb()).exitCode).toBe(2);
+    // Now (D - 5): the key_file's key, which licenses example.com only.
+    expect((await s.status()).license).toMatchObject({ verdict: "valid", source: "active", serial: "MAIN-KEY", expires: formatDay(D) });
+    expectFiltered(await scan("x@example.com"));
+    const other = await scan("y@example.org");
+    expect(other.json.status).toBe("unlicensed");
+    expect(edit(other.json, "X-KAS-License")).toBe("domain not licensed");
+    expect((await updateDb()).exitCode).toBe(2);
 
-  // The last minutes of day D: still the key_file's key.
-  clock.set(at(D + 1, -10 * 60_000));
-  expectFiltered(await scan("x@example.com"));
-  expect((await s.status()).license).toMatchObject({ source: "active", serial: "MAIN-KEY", days_left: 0 });
+    // The last minutes of day D: still the key_file's key.
+    clock.set(at(D + 1, -10 * 60_000));
+    expectFiltered(await scan("x@example.com"));
+    expect((await s.status()).license).toMatchObject({ source: "active", serial: "MAIN-KEY", days_left: 0 });
 
-  // One second after D ends: the first message is filtered under the reserve key (its extra
-  // domain is licensed now), and the takeover is logged then, not by the hourly reminder.
-  clock.set(at(D + 1, 1000));
-  expectFiltered(await scan("y@example.org"));
-  await s.waitLog(/\[license\] license changed: valid: reserve key in use \(valid until .*\); the key_file's key: expired on .*serial RESERVE-KEY\)$/);
-  expect((await s.status()).license).toMatchObject({ verdict: "valid", source: "reserve", serial: "RESERVE-KEY", filtering: true, updates_allowed: true });
-  expectFiltered(await scan("x@example.com"));
-  expect((await updateDb()).exitCode).toBe(2);
+    // One second after D ends: the first message is filtered under the reserve key (its extra
+    // domain is licensed now), and the takeover is logged then, not by the hourly reminder.
+    clock.set(at(D + 1, 1000));
+    expectFiltered(await scan("y@example.org"));
+    await s.waitLog(/\[license\] license changed: valid: reserve key in use \(valid until .*\); the key_file's key: expired on .*serial RESERVE-KEY\)$/);
+    expect((await s.status()).license).toMatchObject({ verdict: "valid", source: "reserve", serial: "RESERVE-KEY", filtering: true, updates_allowed: true });
+    expectFiltered(await scan("x@example.com"));
+    expect((await updateDb()).exitCode).toBe(2);
 
-  // Past the reserve's expiry too: filtering goes on, updates are refused, status says expired.
-  clock.set(at(D + 91, 1000));
-  expectFiltered(await scan("x@example.com"));
-  await s.waitLog(/warn.*\[license\] license changed: expired: .*; kas update-db refuses to update rules until a valid key is installed$/);
-  expect((await s.status()).license).toMatchObject({ verdict: "expired", filtering: true, updates_allowed: false });
-  const refused = await updateDb();
-  expect(refused.exitCode).toBe(8);
-  expect(refused.stderr).toContain("rule database update refused: the license expired on");
-
+    // Past the reserve's expiry too: filtering goes on, updates are refused, status says expired.
+    clock.set(at(D + 91, 1000));
+    expectFiltered(await scan("x@example.com"));
+    await s.waitLog(/warn.*\[license\] license changed: expired: .*; kas update-db refuses to update rules until a valid key is installed$/);
+    expect((await s.status()).license).toMatchObject({ verdict: "expired", filtering: true, updates_allowed: false });
+    const refused = await updateDb();
+    expect(refused.exitCode).toBe(8);
+    expect(refused.stderr).toContain("rule database update refused: the license expired on");
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n--- kas serve log ---\n${s.log.join("\n")}`);
+  }
   expect(await s.stop()).toBe(0);
 }, 60_000);

@@ -13,20 +13,26 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { alive } from "./run-tmp";
 
+// The MT build (libfaketime README, "pthreads"): Bun calls the clock from several threads, and
+// the plain build keeps the parsed setting in static variables without a lock, which
+// FAKETIME_NO_CACHE rewrites on every call. Measured here (a Bun child reading Date.now()
+// while the file was rewritten thousands of times a second): with libfaketime.so.1 a few
+// reads per million came back unfaked; with libfaketimeMT.so.1 none in 4 million. Such a
+// read is the likely cause of the expiry e2e test's one failure on CI (2026-12-02).
 const CANDIDATES = [
-  "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
-  "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
-  "/usr/lib/faketime/libfaketime.so.1",
-  "/usr/local/lib/faketime/libfaketime.so.1",
+  "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
+  "/usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1",
+  "/usr/lib/faketime/libfaketimeMT.so.1",
+  "/usr/local/lib/faketime/libfaketimeMT.so.1",
 ];
 
-/** Path of libfaketime.so.1; throws saying how to install it when absent (never a silent skip). */
+/** Path of libfaketimeMT.so.1; throws saying how to install it when absent (never a silent skip). */
 export function libfaketime(): string {
   const found = process.env.KAS_LIBFAKETIME || CANDIDATES.find((p) => existsSync(p));
   if (!found || !existsSync(found)) {
     throw new Error(
       `libfaketime not found (looked in ${process.env.KAS_LIBFAKETIME ? `KAS_LIBFAKETIME=${process.env.KAS_LIBFAKETIME}` : CANDIDATES.join(", ")}): this test moves the server's clock with it. ` +
-        "Install it: `apt-get update && apt-get install -y faketime` (Debian/Ubuntu), or set KAS_LIBFAKETIME to the path of libfaketime.so.1",
+        "Install it: `apt-get update && apt-get install -y faketime` (Debian/Ubuntu), or set KAS_LIBFAKETIME to the path of libfaketimeMT.so.1",
     );
   }
   return found;

@@ -20,7 +20,7 @@ interface Needed {
 }
 
 const NEEDED: Needed[] = [
-  { pkg: "faketime", present: () => ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1", "/usr/lib/faketime/libfaketime.so.1"].some(existsSync) },
+  { pkg: "faketime", present: () => ["/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1", "/usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1", "/usr/lib/faketime/libfaketimeMT.so.1"].some(existsSync) },
   // "No configuration": the package writes no /etc/postfix/main.cf, so nothing can start a
   // system instance that listens or relays; the tests bring their own config directory.
   { pkg: "postfix", present: () => existsSync("/usr/sbin/postfix") && existsSync("/usr/lib/postfix/sbin/pipe"), preseed: "postfix postfix/main_mailer_type select No configuration\n" },
