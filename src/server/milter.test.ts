@@ -10,6 +10,7 @@ import type { ScanRequest, ScanResult, Status } from "../model";
 import { FrameReader } from "../protocol/milter/framing";
 import { fieldBytes as f, packet } from "../testing/milter-transcript";
 import { openSocketListener, type Listener } from "./listeners";
+import { hangingAnswer, sendThenDrop } from "../testing/abandon";
 import { milterSocketHandler } from "./milter";
 import type { Dispatched } from "./pool";
 
@@ -22,7 +23,7 @@ function resultFor(r: ScanRequest, status: Status, score: number, policy: Policy
   return { id: r.id, status, score, threshold: policy.spam_score, policy: policy.name, hits: [], ...actions(status, score, [], policy), timings: { parseMs: 0, checksMs: 0, rulesMs: 0, totalMs: 0 }, notes: [] };
 }
 
-async function door(toml: string, answer: (r: ScanRequest, p: Policy) => Dispatched | Promise<Dispatched>) {
+async function door(toml: string, answer: (r: ScanRequest, p: Policy, signal?: AbortSignal) => Dispatched | Promise<Dispatched>) {
   const config: KasConfig = parseConfig(toml, "t.toml");
   const policy: Policy = { ...config.policy, name: "default" };
   const seen: ScanRequest[] = [];
@@ -30,7 +31,7 @@ async function door(toml: string, answer: (r: ScanRequest, p: Policy) => Dispatc
   const fmt = (m: string, a: unknown[]) => a.reduce<string>((s, x) => s.replace(/%[sd]/, String(x)), m);
   const handler = milterSocketHandler({
     config: () => config,
-    submit: async (r) => (seen.push(r), await answer(r, policy)),
+    submit: async (r, signal) => (seen.push(r), await answer(r, policy, signal)),
     onScanned: (line) => logs.push(line),
     log: { info: (m, ...a) => logs.push(fmt(m, a)), warn: (m, ...a) => logs.push(fmt(m, a)) },
     track: (w) => w(),
@@ -159,4 +160,13 @@ test("a silent peer is closed after [milter] idle_timeout", async () => {
   expect(r.closed).toBe(true);
   expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
   expect(d.logs.some((l) => l.includes("silent for idle_timeout 1s"))).toBe(true);
+});
+
+test("an MTA that drops the connection while the scan waits aborts that scan (the pool drops it unscanned)", async () => {
+  const h = hangingAnswer();
+  const d = await door("", h.answer);
+  const bytes = session("hi\r\n");
+  await sendThenDrop(d.port, Buffer.concat(bytes.map((b) => Buffer.from(b))), 300);
+  expect(await h.aborted).toBe(true);
+  expect(d.seen).toHaveLength(1);
 });

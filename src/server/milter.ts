@@ -46,6 +46,8 @@ interface Conn {
   scanning: boolean;
   closed: boolean;
   slot?: Slot;
+  /** Aborted when the connection closes during a scan: a request still queued is then dropped. */
+  abort?: AbortController;
 }
 
 /** While a scan runs longer than this, SMFIR_PROGRESS keeps the MTA's timer from running out. */
@@ -81,7 +83,7 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
     writeOrQueue(s, c.backlog, bytes);
   };
 
-  const scanOne = async (m: MilterMessage, slot: Slot | undefined): Promise<MilterOutcome> => {
+  const scanOne = async (m: MilterMessage, slot: Slot | undefined, signal: AbortSignal): Promise<MilterOutcome> => {
     const cfg = d.config();
     if (!m.raw) {
       const why = m.overLimit ?? `message larger than size_limit ${cfg.client.size_limit}`;
@@ -89,7 +91,7 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
       return { disposition: "accept", edits: unscannedEdits(why), stripPrefixes: FORGED_FIELD_PREFIXES };
     }
     const refused = slot?.reserve(m.raw.byteLength);
-    const out = refused ? { ok: false as const, ...refused } : await dispatch(d, { id: newRequestId(), envelope: m.envelope, raw: m.raw }, "milter");
+    const out = refused ? { ok: false as const, ...refused } : await dispatch(d, { id: newRequestId(), envelope: m.envelope, raw: m.raw }, "milter", signal);
     slot?.releaseBytes();
     if (out.ok) return verdictOutcome(out.reply);
     const why = `${out.code}: ${out.message}`;
@@ -112,8 +114,9 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
           const p = c.milter.progress();
           if (p) write(s, p);
         }, PROGRESS_EVERY_MS);
+        const abort = (c.abort = new AbortController());
         void d
-          .track(() => scanOne(e.message, c.slot))
+          .track(() => scanOne(e.message, c.slot, abort.signal))
           .catch((err) => noVerdictOutcome(d.config().client.on_error, `internal: ${err instanceof Error ? err.message : String(err)}`))
           .then((outcome) => {
             clearInterval(progress);
@@ -161,6 +164,9 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
     },
     close(s) {
       s.data.closed = true;
+      // The MTA gave up (its own timeout) or went away: a scan still waiting for a filtering
+      // process is dropped; the MTA decides about the message itself.
+      s.data.abort?.abort();
       s.data.slot?.leave();
     },
     error(s, err) {

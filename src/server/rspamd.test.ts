@@ -15,6 +15,7 @@ import type { LearnOp } from "../protocol/kas/learn";
 import type { Learned } from "./job";
 import { EdgeGate, edgeLimits } from "./limits";
 import { openSocketListener, type Listener } from "./listeners";
+import { hangingAnswer, sendThenDrop } from "../testing/abandon";
 import type { Dispatched } from "./pool";
 import { rspamdSocketHandler } from "./rspamd";
 
@@ -36,14 +37,14 @@ interface Door {
   logs: string[];
 }
 
-async function door(toml: string, answer: (r: ScanRequest, p: Policy) => Dispatched | Promise<Dispatched> = (r, p) => ({ ok: true, generation: 1, workerPid: 9, result: resultFor(r, "not_detected", 0.1, p) }), learn?: () => Learned): Promise<Door> {
+async function door(toml: string, answer: (r: ScanRequest, p: Policy, signal?: AbortSignal) => Dispatched | Promise<Dispatched> = (r, p) => ({ ok: true, generation: 1, workerPid: 9, result: resultFor(r, "not_detected", 0.1, p) }), learn?: () => Learned): Promise<Door> {
   const config: KasConfig = parseConfig(toml, "t.toml");
   const policy: Policy = { ...config.policy, name: "default" };
   const d: Door = { gate: new EdgeGate(() => edgeLimits(config.server)), url: "", port: 0, seen: [], learned: [], logs: [] };
   const fmt = (m: string, a: unknown[]) => a.reduce<string>((s, x) => s.replace(/%[sd]/, String(x)), m);
   const handler = rspamdSocketHandler({
     config: () => config,
-    submit: async (r) => (d.seen.push(r), await answer(r, policy)),
+    submit: async (r, signal) => (d.seen.push(r), await answer(r, policy, signal)),
     learn: async (op, raw) => (d.learned.push([op, new TextDecoder().decode(raw)]), learn ? learn() : { ok: true, generation: 1, workerPid: 9, reply: { version: 1, outcome: "learned", spam: op === "spam" ? 1 : 0, ham: op === "ham" ? 1 : 0 } }),
     onScanned: (line) => d.logs.push(line),
     log: { info: (m, ...a) => d.logs.push(fmt(m, a)), warn: (m, ...a) => d.logs.push(fmt(m, a)) },
@@ -324,3 +325,11 @@ test("malformed HTTP: every answer is an Rspamd error object in JSON (or pong), 
   }
   expect((await post(d, "/checkv2")).status).toBe(200);
 }, 30_000);
+
+test("a client that drops the connection while its scan waits aborts that scan (the pool drops it unscanned)", async () => {
+  const h = hangingAnswer();
+  const d = await door("", h.answer);
+  await sendThenDrop(d.port, `POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: ${MSG.length}\r\n\r\n${MSG}`);
+  expect(await h.aborted).toBe(true);
+  expect(d.seen).toHaveLength(1);
+});

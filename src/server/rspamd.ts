@@ -62,6 +62,8 @@ interface Conn {
   ending: boolean;
   closed: boolean;
   backlog: Uint8Array[];
+  /** Aborted when the connection closes during a scan: a request still queued is then dropped. */
+  abort?: AbortController;
 }
 
 const REASONS: Record<number, string> = { 200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout", 413: "Content Too Large", 415: "Unsupported Media Type", 431: "Request Header Fields Too Large", 500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable" };
@@ -144,14 +146,14 @@ export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> 
     return { kind: "scan", shape: route.shape, head: head.value };
   };
 
-  const work = async (plan: Plan, raw: Uint8Array, peer: string | undefined, t0: number): Promise<Reply> => {
+  const work = async (plan: Plan, raw: Uint8Array, peer: string | undefined, t0: number, signal: AbortSignal): Promise<Reply> => {
     if (plan.kind === "learn") {
       const r = await d.learn(plan.op, raw);
       if (!r.ok) return error(ERROR_CODES[r.code], `${r.code}: ${r.message}`);
       d.log.info("door=rspamd learn %s from %s: %s (spam %d, ham %d)", plan.op, peer ?? "unix socket", r.reply.outcome, r.reply.spam, r.reply.ham);
       return json(200, encodeLearn(r.reply));
     }
-    const out = await dispatch(d, { id: newRequestId(), envelope: plan.head.envelope, raw }, "rspamd");
+    const out = await dispatch(d, { id: newRequestId(), envelope: plan.head.envelope, raw }, "rspamd", signal);
     if (!out.ok) return error(ERROR_CODES[out.code], `${out.code}: ${out.message}`);
     const seconds = (performance.now() - t0) / 1000;
     return json(200, plan.shape === "v2" ? encodeV2(out.reply, raw, seconds) : encodeV1(out.reply, raw, seconds));
@@ -194,8 +196,9 @@ export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> 
       const plan = c.plan!;
       c.busy = true;
       s.timeout(0); // the client waits for us; that is not idleness
+      const abort = (c.abort = new AbortController());
       void d
-        .track(() => work(plan, body, c.peer, c.t0))
+        .track(() => work(plan, body, c.peer, c.t0, abort.signal))
         .catch((e) => error(500, `server error: ${e instanceof Error ? e.message : String(e)}`))
         .then((r) => {
           c.busy = false;
@@ -246,6 +249,9 @@ export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> 
     close(s) {
       const c = s.data;
       c.closed = true;
+      // Gone before its reply (a half-close is the end handler, not this): a scan still
+      // waiting for a filtering process is dropped rather than scanned for nobody.
+      c.abort?.abort();
       if (!c.busy) c.slot?.leave();
     },
     error(s, err) {

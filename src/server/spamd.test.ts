@@ -14,6 +14,7 @@ import type { LearnOp } from "../protocol/kas/learn";
 import type { Learned } from "./job";
 import { EdgeGate, type EdgeLimits } from "./limits";
 import { openSocketListener, type Listener } from "./listeners";
+import { hangingAnswer, sendThenDrop } from "../testing/abandon";
 import type { Dispatched } from "./pool";
 import { spamdSocketHandler } from "./spamd";
 
@@ -29,7 +30,7 @@ function resultFor(r: ScanRequest, status: Status, hits: Hit[], policy: Policy):
 
 const GTUBE: Hit[] = [{ name: "GTUBE", score: 7.3, description: "the GTUBE test string" }];
 
-async function door(toml: string, answer: (r: ScanRequest, p: Policy) => Dispatched | Promise<Dispatched>, learn?: (op: LearnOp, raw: Uint8Array) => Learned, gate?: EdgeGate) {
+async function door(toml: string, answer: (r: ScanRequest, p: Policy, signal?: AbortSignal) => Dispatched | Promise<Dispatched>, learn?: (op: LearnOp, raw: Uint8Array) => Learned, gate?: EdgeGate) {
   const config: KasConfig = parseConfig(toml, "t.toml");
   const policy: Policy = { ...config.policy, name: "default" };
   const seen: ScanRequest[] = [];
@@ -38,7 +39,7 @@ async function door(toml: string, answer: (r: ScanRequest, p: Policy) => Dispatc
   const fmt = (m: string, a: unknown[]) => a.reduce<string>((s, x) => s.replace(/%[sd]/, String(x)), m);
   const handler = spamdSocketHandler({
     config: () => config,
-    submit: async (r) => (seen.push(r), await answer(r, policy)),
+    submit: async (r, signal) => (seen.push(r), await answer(r, policy, signal)),
     learn: async (op, raw) => (learned.push([op, new TextDecoder().decode(raw)]), learn ? learn(op, raw) : { ok: true, reply: { version: 1, outcome: op === "forget" ? "forgotten" : "learned", spam: 1, ham: 0 }, generation: 1, workerPid: 1 }),
     onScanned: (line) => logs.push(line),
     log: { info: (m, ...a) => logs.push(fmt(m, a)), warn: (m, ...a) => logs.push(fmt(m, a)) },
@@ -227,3 +228,16 @@ test("the edge gate: a connection over max_connections_per_client and a body ove
   await slow; // ends at data_timeout
   expect(gate.status()).toMatchObject({ connections: 0, bytes_in_flight: 0 });
 }, 20_000);
+
+test("a client that drops the connection while its scan waits aborts that scan; spamc's half-close does not", async () => {
+  const h = hangingAnswer();
+  const s = await door("", h.answer);
+  await sendThenDrop(s.port, req("CHECK"));
+  expect(await h.aborted).toBe(true);
+  // The half-close after the body is how spamc says "that is all": it still waits for the reply.
+  const patient = hangingAnswer(600);
+  const p = await door("", patient.answer);
+  const reply = await ask(p.port, req("CHECK"));
+  expect(await patient.aborted).toBe(false);
+  expect(reply).toContain("EX_TEMPFAIL"); // the injected pool's own "unavailable" after 600 ms
+});

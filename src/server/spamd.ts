@@ -53,6 +53,8 @@ interface Conn {
   /** The reply is written: close once the backlog is out. */
   ending: boolean;
   closed: boolean;
+  /** Aborted when the connection closes during a scan: a request still queued is then dropped. */
+  abort?: AbortController;
 }
 
 /** Native error codes as spamd codes: only a malformed message is the client's fault. */
@@ -105,11 +107,11 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
     reply(s, encodeError(code, text));
   };
 
-  const scan = async (r: SpamdRequest, peer: string): Promise<Uint8Array> => {
+  const scan = async (r: SpamdRequest, peer: string, signal: AbortSignal): Promise<Uint8Array> => {
     const cfg = d.config();
     const env = envelopeFromTrace(r.body, access().trusted);
     const envelope = { ...(env.ip ? { ip: env.ip } : {}), ...(env.helo ? { helo: env.helo } : {}), ...(env.from !== undefined ? { from: env.from } : {}), rcpt: rcptOfUser(r.user) };
-    const out = await dispatch(d, { id: newRequestId(), envelope, raw: r.body }, "spamd");
+    const out = await dispatch(d, { id: newRequestId(), envelope, raw: r.body }, "spamd", signal);
     if (out.ok) return encodeVerdict(r.command, r.version, out.reply, r.body, out.reply.policy === "-" ? cfg.policy.spam_score : out.reply.threshold);
     d.log.warn("door=spamd peer=%s no verdict (%s: %s)", peer, out.code, out.message);
     return encodeError(spamdCodeOf(out.code), `no verdict: ${out.message}`);
@@ -159,8 +161,9 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
     if (!reserve(s, r.body.byteLength)) return; // an inflated body is counted before it is scanned
     c.busy = true;
     s.timeout(0); // the client waits for us; that is not idleness
+    const abort = (c.abort = new AbortController());
     void d
-      .track(() => (r.command === "TELL" ? tell(r, c.peer) : scan(r, c.peer)))
+      .track(() => (r.command === "TELL" ? tell(r, c.peer) : scan(r, c.peer, abort.signal)))
       .catch((err) => encodeError(EX.SOFTWARE, `internal: ${err instanceof Error ? err.message : String(err)}`))
       .then((bytes) => {
         c.busy = false;
@@ -200,6 +203,9 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
     },
     close(s) {
       s.data.closed = true;
+      // Gone before its reply (spamc's half-close after the body is the end handler, not
+      // this): a scan still waiting for a filtering process is dropped, not scanned for nobody.
+      s.data.abort?.abort();
       s.data.slot?.leave();
     },
     error(s, err) {
