@@ -16,6 +16,11 @@ export interface ScanRequest {
   id: string;
   envelope: Envelope;
   raw: Uint8Array;
+  /**
+   * The whole message's size, when `raw` holds only its first scan.max_message_size bytes:
+   * the master forwards no more than the engine parses (dispatch.ts forwardable).
+   */
+  size?: number;
 }
 
 export const STATUSES = ["spam", "probable_spam", "blacklisted", "trusted", "formal", "not_detected"] as const;

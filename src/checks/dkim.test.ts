@@ -75,3 +75,18 @@ test("DNS that never answers: the key lookups end at the checks' deadline as tem
   expect(ar.value).toStartWith("mx.test; dkim=temperror");
   expect(ar.value).toContain("dmarc=temperror");
 });
+
+test("a message the master forwarded only in part (over scan.max_message_size): no DKIM verdict rather than a false DKIM_INVALID", async () => {
+  const dns = zone({ "_dmarc.football.example.com": "v=DMARC1; p=reject" });
+  const opts = { dns, minKeyBits: 1024, honourReject: false, now: () => new Date("2024-06-19T00:00:00Z") };
+  const checks = [createDkimCheck(opts), createDmarcCheck(opts)];
+  const facts = createFacts(checks);
+  const bytes = new TextEncoder().encode(signed);
+  const input: CheckInput = { id: "m", envelope: { rcpt: [] }, raw: bytes, size: bytes.byteLength + 1_000_000, message: parseMessageSync(bytes, defaults().scan), deadline: performance.now() + 5000, facts };
+  const outs = await Promise.all(checks.map((c) => runCheck(c, input, facts)));
+  expect(outs.flatMap((o) => o.symbols)).toEqual([]);
+  expect(outs.flatMap((o) => o.notes ?? []).join("; ")).toMatch(/^dkim: only the first \d+ of \d+ bytes scanned \(scan.max_message_size\): signatures not verified; dmarc: no DKIM result/);
+  // The same bytes as the whole message verify (the prefix is the only reason for no verdict).
+  const whole = await scanChecks(signed, dns);
+  expect(whole.symbols).toContain("DKIM_VALID");
+});

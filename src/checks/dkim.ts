@@ -44,6 +44,10 @@ export function createDkimCheck(opts: DkimOptions): Check {
     stage: "content",
     provides: ["dkim", "arc"],
     async run(input: CheckInput): Promise<CheckOutput> {
+      // Only the first scan.max_message_size bytes came (dispatch.ts forwardable): a body hash
+      // over a prefix would fail every signature, so none is judged (and DMARC says it had no
+      // DKIM result) rather than scoring a valid signature as DKIM_INVALID.
+      if ((input.size ?? 0) > input.raw.byteLength) return { symbols: [], notes: [`dkim: only the first ${input.raw.byteLength} of ${input.size} bytes scanned (scan.max_message_size): signatures not verified`] };
       const resolver = mailauthResolver(opts.dns, input.deadline - RESERVE_MS);
       const r: MailauthDkim = await dkimVerify(Buffer.from(input.raw.buffer, input.raw.byteOffset, input.raw.byteLength), {
         resolver,

@@ -12,6 +12,8 @@ export interface CheckInput {
   /** Present for "content" checks; envelope checks run before parsing. */
   message?: ParsedMessage;
   raw: Uint8Array;
+  /** The whole message's size when the master forwarded only its first bytes (ScanRequest.size). */
+  size?: number;
   /** performance.now() deadline; a check that cannot finish by then returns what it has. */
   deadline: number;
   /** This scan's facts (engine/context.ts): read those in `needs` (already known when run is called), set those in `provides`. */

@@ -49,12 +49,12 @@ export async function scan(engine: Engine, req: ScanRequest): Promise<ScanResult
 
   // envelope (each check once the facts it needs are known: engine/context.ts)
   const facts = createFacts(engine.checks);
-  const input = { id: req.id, envelope: req.envelope, raw: req.raw, deadline: checksDeadline, facts };
+  const input = { id: req.id, envelope: req.envelope, raw: req.raw, size: req.size, deadline: checksDeadline, facts };
   const envelopeRuns = engine.checks.filter((c) => c.stage === "envelope").map((c) => runCheck(c, input, facts));
 
   // parse
   const tp = performance.now();
-  const msg: ParsedMessage = parseMessageSync(req.raw, engine.config.scan);
+  const msg: ParsedMessage = parseMessageSync(req.raw, engine.config.scan, req.size);
   const parseMs = performance.now() - tp;
   if (msg.truncated) notes.push(`parsed partly: ${msg.defects.filter((d) => /limit|only the first|not parsed/.test(d)).join("; ") || "a limit was reached"}`);
 

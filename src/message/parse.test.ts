@@ -77,6 +77,16 @@ describe("limits", () => {
     expect(x.size).toBe(big.length);
     expect(x.full.length).toBe(65536);
   });
+  test("max_message_size: the prefix the master forwards, with the real size, parses the same as the whole", () => {
+    const big = "Subject: big\n\n" + "word ".repeat(30000);
+    const limits = { ...LIMITS, max_message_size: 65536 };
+    const whole = parse(big, limits);
+    const prefix = parseMessageSync(enc(big).subarray(0, 65536), limits, big.length);
+    expect(prefix.truncated).toBe(true);
+    expect(prefix.size).toBe(big.length);
+    expect(prefix.full).toBe(whole.full);
+    expect(prefix.defects).toEqual(whole.defects);
+  });
   test("max_mime_parts and max_mime_depth stop the walk", () => {
     let nested = "";
     for (let i = 0; i < 50; i++) nested += `Content-Type: multipart/mixed; boundary=b${i}\n\n--b${i}\n`;

@@ -53,14 +53,15 @@ export async function parseMessage(raw: Uint8Array, limits: ScanLimits): Promise
   return parseMessageSync(raw, limits);
 }
 
-export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMessage {
+/** `size`: the whole message's size when `raw` is only its first bytes (ScanRequest.size). */
+export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw.byteLength): ParsedMessage {
   const defects: string[] = [];
   let truncated = false;
   let buf = raw;
-  if (raw.byteLength > limits.max_message_size) {
+  if (size > limits.max_message_size || raw.byteLength > limits.max_message_size) {
     buf = raw.subarray(0, limits.max_message_size);
     truncated = true;
-    defects.push(`message of ${raw.byteLength} bytes: only the first ${limits.max_message_size} parsed (scan.max_message_size)`);
+    defects.push(`message of ${Math.max(size, raw.byteLength)} bytes: only the first ${limits.max_message_size} parsed (scan.max_message_size)`);
   }
   const top = splitEntity(buf, 0, buf.byteLength);
   const topFields = parseFields(latin1(buf.subarray(0, top.headerEnd)), defects);
@@ -253,7 +254,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits): ParsedMes
     htmlVisibleChars: visible,
     truncated,
     defects: [...new Set(defects)].slice(0, 50),
-    size: raw.byteLength,
+    size: Math.max(size, raw.byteLength),
   };
 }
 

@@ -83,3 +83,18 @@ test("recipients under policies that disagree: a reject does not hit the recipie
   const single = await dispatch(deps({ policy: () => policyCfg, answer: { ok: true, generation: 1, workerPid: 5, result } }).d, { ...mixed, envelope: { ...mixed.envelope, rcpt: ["x@example.org"] } });
   expect(single).toMatchObject({ ok: true, reply: { action: "reject", reply: { code: 550 } } });
 });
+
+test("the pool gets no more of a message than [scan] max_message_size: the prefix and the real size; the log line keeps the real size", async () => {
+  const seen: ScanRequest[] = [];
+  const { d, lines } = deps({ forwardLimit: () => 12, submit: async (r) => (seen.push(r), { ok: true, generation: 1, workerPid: 5, result: resultOf(r, 0) }) });
+  await dispatch(d, req);
+  expect(seen[0].raw.byteLength).toBe(12);
+  expect(new TextDecoder().decode(seen[0].raw)).toBe("Subject: x\r\n");
+  expect(seen[0].size).toBe(20);
+  expect(lines[0][0]).toContain(" size=20 ");
+  // At or under the limit the request goes as it came (no copy, no size field).
+  const small = deps({ forwardLimit: () => 20, submit: async (r) => (seen.push(r), { ok: true, generation: 1, workerPid: 5, result: resultOf(r, 0) }) });
+  await dispatch(small.d, req);
+  expect(seen[1]).toBe(req);
+  expect(seen[1].size).toBeUndefined();
+});

@@ -138,6 +138,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     submit: (r: ScanRequest, signal?: AbortSignal) => pool.submit(r, signal),
     beforeDispatch: deps.hooks?.beforeDispatch,
     policy: () => current.config.policy,
+    forwardLimit: () => current.config.scan.max_message_size,
     scanned: (r: Parameters<ControlDoor["record"]>[0]) => control?.record(r),
     onScanned(line: string, st: string, cut?: boolean) {
       messages[st] = (messages[st] ?? 0) + 1;
