@@ -7,7 +7,7 @@
 // cannot run as script even if escaping were ever missed.
 import { readFileSync } from "node:fs";
 import type { KasConfig } from "../config/schema";
-import { inNetwork, parseCidr, parseIp } from "../dns/ip";
+import { allowCheck } from "../server/allow";
 import { checkPassword, cookies, crossSite, LoginLimiter, sameToken, SESSION_COOKIE, sessionCookie, Sessions, type Session } from "./auth";
 import { dashboardPage, historyPage, loginPage, rulesPage, statsPage, viewStarts, type DashboardEvents } from "./pages";
 import { METRICS_CONTENT_TYPE, renderMetrics, type ScanMetrics } from "./metrics";
@@ -46,18 +46,11 @@ export interface ControlDeps {
 }
 
 /**
- * Does ip fall in one of the ranges? A Unix-socket client (no IP) is allowed: the socket's
- * mode decides. IPv4-mapped IPv6 peers (a dual-stack listener) count as IPv4 (dns/ip.ts).
+ * Does ip fall in one of the ranges? The same check as every door's allow (server/allow.ts):
+ * a Unix-socket client (no IP) is allowed, the socket's mode decides; IPv4-mapped IPv6 peers
+ * count as IPv4.
  */
-export function allowed(ip: string | undefined, ranges: readonly string[]): boolean {
-  if (!ip) return true;
-  const p = parseIp(ip);
-  if (!p) return false;
-  return ranges.some((r) => {
-    const c = parseCidr(r);
-    return !!c && inNetwork(p, c.net, c.bits);
-  });
-}
+export const allowed = allowCheck();
 
 /** Resident memory of a process (Linux /proc), bytes; undefined elsewhere or when it is gone. */
 export function rssOf(pid: number): number | undefined {

@@ -1,6 +1,6 @@
 // Who may use a door: CIDR lists over IPv4, IPv6, IPv4-mapped peers and Unix sockets.
 import { expect, test } from "bun:test";
-import { allowList } from "./allow";
+import { allowCheck, allowList } from "./allow";
 
 test.each([
   [["127.0.0.0/8", "::1/128"], "127.0.0.1", true],
@@ -23,4 +23,15 @@ test.each([
 test("a Unix-socket peer (no IP) is allowed: the socket file's mode decides", () => {
   expect(allowList([]).allows(undefined)).toBe(true);
   expect(allowList([]).allows("")).toBe(true);
+});
+
+test("allowCheck follows the config's array: a reload's new list applies at once, the same array is parsed once", () => {
+  const check = allowCheck();
+  const before = ["192.0.2.0/24"];
+  expect(check("192.0.2.7", before)).toBe(true);
+  expect(check("198.51.100.7", before)).toBe(false);
+  const after = ["198.51.100.0/24"];
+  expect(check("198.51.100.7", after)).toBe(true);
+  expect(check("192.0.2.7", after)).toBe(false);
+  expect(check(undefined, after)).toBe(true); // a Unix-socket peer: the socket's mode decides
 });

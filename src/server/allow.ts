@@ -10,6 +10,19 @@ export interface AllowList {
   readonly ranges: readonly IpRange[];
 }
 
+/**
+ * allows(peer, cidrs) for a list read from the live config on every connection: the parsed
+ * list is kept per array, so it is rebuilt only when a reload brings a new one.
+ */
+export function allowCheck(): (peer: string | undefined, cidrs: readonly string[]) => boolean {
+  const lists = new WeakMap<readonly string[], AllowList>();
+  return (peer, cidrs) => {
+    let l = lists.get(cidrs);
+    if (!l) lists.set(cidrs, (l = allowList(cidrs)));
+    return l.allows(peer);
+  };
+}
+
 /** The config checks (config/checks.ts ipRange) already refused a bad entry; one that slips through matches nothing. */
 export function allowList(cidrs: readonly string[]): AllowList {
   const ranges = cidrs.map(parseCidr).filter((r): r is IpRange => !!r);

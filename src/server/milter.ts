@@ -19,7 +19,7 @@ import { FORGED_FIELD_PREFIXES, type MilterOutcome } from "../protocol/milter/ac
 import { MilterConnection, type MilterEvent } from "../protocol/milter/connection";
 import type { MilterMessage } from "../protocol/milter/session";
 import { NO_VERDICT_REPLY, unscannedEdits, type ScanReply } from "../protocol/kas/reply";
-import { allowList, type AllowList } from "./allow";
+import { allowCheck } from "./allow";
 import { dispatch, newRequestId, type DispatchDeps } from "./dispatch";
 import { isRefusal, type EdgeGate, type Slot } from "./limits";
 import { flushBacklog, writeOrQueue } from "./socket-write";
@@ -70,12 +70,8 @@ const peerOf = (s: Bun.Socket<Conn>) => (s.remoteAddress ? `${s.remoteAddress}` 
 
 export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> {
   const idle = () => Math.ceil(d.config().milter.idle_timeout);
-  let allow: { from: readonly string[]; list: AllowList } | undefined;
-  const allowed = (peer: string) => {
-    const cidrs = d.config().milter.allow;
-    if (allow?.from !== cidrs) allow = { from: cidrs, list: allowList(cidrs) };
-    return allow.list.allows(peer === "unix" ? undefined : peer);
-  };
+  const check = allowCheck();
+  const allowed = (peer: string) => check(peer === "unix" ? undefined : peer, d.config().milter.allow);
 
   const write = (s: Bun.Socket<Conn>, bytes: Uint8Array) => {
     const c = s.data;
