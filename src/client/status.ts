@@ -35,12 +35,18 @@ export function unreachableHint(target: string, r: { answered?: boolean }, from:
   return `is \`kas serve\` running? kas status asked ${where}; the address must be one of the server's [server] listen (set [client] connect_to, or pass --connect tcp:host:port or unix:/path)`;
 }
 
+/** Every door's addresses, the native one first: "tcp:… ; milter tcp:… ; control tcp:…". */
+function listening(s: Record<string, any>): string {
+  const doors: [string, unknown][] = [["", s.listen], ["milter ", s.milter_listen], ["spamd ", s.spamd_listen], ["rspamd ", s.rspamd_listen], ["control ", s.control_listen]];
+  return doors.flatMap(([name, list]) => (Array.isArray(list) ? list.map((a) => `${name}${a}`) : [])).join(", ");
+}
+
 export function renderStatus(s: Record<string, any>): string {
   const p = s.pool ?? {};
   const by = Object.entries(s.messages?.by_status ?? {}).map(([k, v]) => `${k} ${v}`).join(", ") || "none yet";
   const lines = [
     `${s.server} pid ${s.pid}, up ${s.uptime_s}s, config ${s.config}`,
-    `listening: ${(s.listen ?? []).join(", ")}`,
+    `listening: ${listening(s)}`,
     `generation ${s.generation}; rules ${s.rules?.version} (${String(s.rules?.digest ?? "").slice(0, 12)}) from ${s.rules?.source}${s.rules?.loaded === false ? " (filtering processes still loading it)" : ""}`,
     `filtering processes: ${p.starting ?? 0} starting, ${p.idle ?? 0} idle, ${p.busy ?? 0} busy, ${p.draining ?? 0} draining (max ${p.max_filters}); queue ${p.queue ?? 0}`,
     `messages: ${s.messages?.total ?? 0} (${by})${s.messages?.truncated ? `; ${s.messages.truncated} cut short by the time budget (KAS_SCAN_TRUNCATED)` : ""}`,

@@ -48,6 +48,10 @@ test("login, /metrics moving with 100 real scans, statistics and history survivi
   let s = await startServer(dir, { toml, server: "start_filters = 2" });
   servers.push(s);
   await s.waitLog(/Control Center on tcp:127\.0\.0\.1/);
+  // `kas status` names the Control Center's address with the doors'.
+  expect((await s.status()).control_listen).toEqual([`tcp:127.0.0.1:${port}`]);
+  const st = await runKas(["status", "--config", s.configPath, "--connect", s.tcp]);
+  expect(st.text).toMatch(new RegExp(`^listening: tcp:127\\.0\\.0\\.1:\\d+, control tcp:127\\.0\\.0\\.1:${port}$`, "m"));
 
   const metrics = async () => {
     const r = await fetch(`${base}/metrics`);

@@ -114,6 +114,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       milter_listen: milterListeners.map((l) => l.address),
       spamd_listen: spamdListeners.map((l) => l.address),
       rspamd_listen: rspamdListeners.map((l) => l.address),
+      control_listen: control?.listeners.map((l) => l.address) ?? [],
       generation: p.generation,
       // What the serving generation's filtering processes loaded (update-db waits for it);
       // until one of them is ready, what the master validated, with loaded: false.
