@@ -13,6 +13,7 @@
 // machine need not have; it runs in its own mount namespace where /etc/passwd and /etc/group
 // are copies that add that user (as postfix.ts does for /etc/postfix). Nothing else sees them.
 // Never imported by production code.
+import { waitForPort } from "./wait-port";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -149,21 +150,12 @@ to_mbox:
     clearTimeout(t);
     rmSync(dir, { recursive: true, force: true });
   };
-  const end = Date.now() + 20_000;
-  for (;;) {
-    try {
-      const s = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
-      s.end();
-      break;
-    } catch {}
-    if (Date.now() > end || proc.exitCode !== null) {
-      const l = mainlog() + (existsSync(join(dir, "log/paniclog")) ? readFileSync(join(dir, "log/paniclog"), "utf8") : "");
-      proc.kill("SIGKILL");
-      const err = await new Response(proc.stderr as ReadableStream<Uint8Array>).text();
-      await stop();
-      throw new Error(`exim did not listen on 127.0.0.1:${port} within 20 s; stderr: ${err.trim().slice(0, 2000)}; logs:\n${l}`);
-    }
-    await Bun.sleep(100);
+  if (!(await waitForPort(port, 20_000, () => proc.exitCode !== null))) {
+    const l = mainlog() + (existsSync(join(dir, "log/paniclog")) ? readFileSync(join(dir, "log/paniclog"), "utf8") : "");
+    proc.kill("SIGKILL");
+    const err = await new Response(proc.stderr as ReadableStream<Uint8Array>).text();
+    await stop();
+    throw new Error(`exim did not listen on 127.0.0.1:${port} within 20 s; stderr: ${err.trim().slice(0, 2000)}; logs:\n${l}`);
   }
   return {
     port,

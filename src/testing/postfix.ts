@@ -14,6 +14,7 @@
 // where /etc/postfix is a copy that lists this instance; every process it starts (pipe,
 // kas, sendmail, postdrop) sees that copy, nothing else does.
 // Never imported by production code.
+import { waitForPort } from "./wait-port";
 import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -211,19 +212,10 @@ ${(opts.main ?? []).join("\n")}
     await stop();
     throw new Error(`postfix start failed (exit ${started.exitCode}): ${out.trim()}`);
   }
-  const end = Date.now() + 20_000;
-  for (;;) {
-    try {
-      const s = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
-      s.end();
-      break;
-    } catch {}
-    if (Date.now() > end) {
-      const l = log();
-      await stop();
-      throw new Error(`postfix did not listen on 127.0.0.1:${port} within 20 s; log:\n${l}`);
-    }
-    await Bun.sleep(100);
+  if (!(await waitForPort(port, 20_000))) {
+    const l = log();
+    await stop();
+    throw new Error(`postfix did not listen on 127.0.0.1:${port} within 20 s; log:\n${l}`);
   }
 
   const delivered = () => {
