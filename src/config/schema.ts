@@ -190,7 +190,7 @@ export const SCHEMA = {
       metrics_allow: strs(["127.0.0.0/8", "::1/128"], "client IPs or CIDR ranges that may read GET /metrics without logging in (Prometheus)", ipRange),
       password_hash: str("", "argon2id hash of the administrator password, as printed by `kas control passwd`", argon2Hash),
       password_file: str("", "file holding the hash instead (written by `kas control passwd --file`; read at each login, so a new password needs no reload)"),
-      tls_cert: str("", "PEM certificate file: the Control Center speaks HTTPS (and sets Secure cookies) when tls_cert and tls_key are set"),
+      tls_cert: str("", "PEM certificate file: the Control Center speaks HTTPS (and sets Secure cookies) when tls_cert and tls_key are set; re-read on SIGHUP"),
       tls_key: str("", "PEM private key file of tls_cert"),
       session_timeout: num(3600, "seconds a login lasts without a request; then the login page asks again", { min: 60, max: 30 * 86_400 }),
       history_size: int(10_000, "scans kept in the History page (time, queue id, client IP, sender, recipients, status, score, symbols; never bodies)", { min: 0, max: 10_000_000 }),

@@ -5,14 +5,13 @@
 import type { KasConfig } from "../config/schema";
 import { controlCenter, type ControlCenter, type ControlCenterOptions } from "../control/center";
 import type { ScanRecord } from "../control/record";
-import { readFileSync } from "node:fs";
-import { StateError } from "../errors";
 import { logger } from "../log/index";
 import { sendNotification } from "../control/notify/mail";
 import { Notifier } from "../control/notify/notifier";
 import { readLastRun } from "../update/last-run";
 import { doorAddresses, openListener, type ListenOptions, type Listener } from "./listeners";
 import { selfCommand } from "./self-exec";
+import { loadTls, type TlsPem } from "./tls";
 
 export interface ControlDoor {
   record(r: ScanRecord): void;
@@ -70,14 +69,12 @@ export async function openControl(config: KasConfig, source: string, deps: Omit<
   if (!addrs.length) return { record() {}, listeners: [], stop: stopMonitor };
 
   const c = config.control;
-  const tls = c.tls_cert && c.tls_key ? { cert: c.tls_cert, key: c.tls_key } : undefined;
-  for (const [key, file] of Object.entries(tls ?? {})) {
-    try {
-      readFileSync(file);
-    } catch (e) {
-      await stopMonitor();
-      throw new StateError(`[control] tls_${key} ${file}: ${(e as Error).message}`, "give a readable PEM file (the server's user must read it), or remove tls_cert and tls_key for plain HTTP");
-    }
+  let tls: TlsPem | undefined;
+  try {
+    tls = loadTls(c, "control", source);
+  } catch (e) {
+    await stopMonitor();
+    throw e;
   }
   const events = () => ({ active: notifier.active, recent: notifier.recent });
   const center: ControlCenter = controlCenter({ runUpdate: (args) => runUpdateDb(args, deps.status().config), ...deps, events, secure: !!tls });

@@ -16,8 +16,8 @@ export interface ListenOptions {
   socketOwner: string;
   maxRequestSize: number;
   dataTimeoutS: number;
-  /** PEM certificate and key files: the listener speaks HTTPS (the Control Center's tls_cert / tls_key). */
-  tls?: { cert: string; key: string };
+  /** The certificate and key (PEM text, tls.ts loadTls): the listener speaks HTTPS (the Control Center's tls_cert / tls_key). */
+  tls?: TlsPem;
 }
 
 export type FetchHandler = (req: Request, server: Bun.Server<undefined>) => Response | Promise<Response>;
@@ -127,7 +127,6 @@ export async function openListener(addr: Address, fetch: FetchHandler, opts: Lis
     // Bun answers 413 itself beyond this; the handler enforces it again for chunked bodies.
     maxRequestBodySize: opts.maxRequestSize,
     idleTimeout,
-    ...(opts.tls ? { tls: { cert: Bun.file(opts.tls.cert), key: Bun.file(opts.tls.key) } } : {}),
     // Never Bun's development error page (HTML with source lines, file paths and the working
     // directory) to a client: whatever escapes the handler gets the protocol's JSON error.
     development: false,
@@ -146,10 +145,24 @@ export async function openListener(addr: Address, fetch: FetchHandler, opts: Lis
     }
     applySocketMode(addr.path, opts, () => server.stop(true));
   } else {
+    // As openSocketListener: a TLS listener shares its port (SO_REUSEPORT), so a renewed
+    // certificate is served by a new server bound beside the old one, which then stops
+    // accepting; Bun.serve cannot change the certificate of a running server.
+    const bind = (port: number, p: TlsPem | undefined) => Bun.serve({ ...common, hostname: addr.host, port, ...(p ? { tls: { cert: p.cert, key: p.key }, reusePort: true } : {}) });
     try {
-      server = Bun.serve({ ...common, hostname: addr.host, port: addr.port });
+      server = bind(addr.port, opts.tls);
     } catch (e) {
       throw new StateError(`cannot listen on ${formatAddress(addr)}: ${(e as Error).message}`, "is another server on that port? (kas status; ss -ltnp)");
+    }
+    if (opts.tls) {
+      const port = server.port!;
+      const listener = listenerOf(addr, port, (force) => server.stop(force));
+      listener.renewTls = (next) => {
+        const fresh = bind(port, next);
+        void server.stop(false);
+        server = fresh;
+      };
+      return listener;
     }
   }
   return listenerOf(addr, server.port, (force) => server.stop(force));

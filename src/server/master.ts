@@ -68,10 +68,10 @@ export interface MasterDeps {
 }
 
 /** The doors whose TCP listeners may speak TLS, and each one's certificate pair (tls.ts). */
-const TLS_DOORS = ["server", "spamd", "rspamd"] as const;
+const TLS_DOORS = ["server", "spamd", "rspamd", "control"] as const;
 type TlsDoor = (typeof TLS_DOORS)[number];
 export function doorTls(config: KasConfig, source: string): Record<TlsDoor, TlsPem | undefined> {
-  return { server: loadTls(config.server, "server", source), spamd: loadTls(config.spamd, "spamd", source), rspamd: loadTls(config.rspamd, "rspamd", source) };
+  return { server: loadTls(config.server, "server", source), spamd: loadTls(config.spamd, "spamd", source), rspamd: loadTls(config.rspamd, "rspamd", source), control: loadTls(config.control, "control", source) };
 }
 
 /** Runs the server until SIGTERM/SIGINT; resolves with the exit code. */
@@ -269,7 +269,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     }
     current = next;
     rules = nextRules;
-    const doorListeners: Record<TlsDoor, Listener[]> = { server: listeners.filter((l) => !milterListeners.includes(l) && !spamdListeners.includes(l) && !rspamdListeners.includes(l)), spamd: spamdListeners, rspamd: rspamdListeners };
+    const doorListeners: Record<TlsDoor, Listener[]> = { server: listeners.filter((l) => !milterListeners.includes(l) && !spamdListeners.includes(l) && !rspamdListeners.includes(l)), spamd: spamdListeners, rspamd: rspamdListeners, control: [...(control?.listeners ?? [])] };
     for (const door of TLS_DOORS) {
       const [was, now] = [tls[door], nextTls[door]];
       if (!was !== !now) log.warn("[%s] tls_cert / tls_key %s: restart the server to apply it (reload keeps the open listeners)", door, now ? "set" : "removed");

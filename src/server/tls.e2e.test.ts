@@ -51,13 +51,14 @@ const CA = join(dir, "ca.crt");
 const tlsKeys = `tls_cert = ${JSON.stringify(join(dir, "server.crt"))}\ntls_key = ${JSON.stringify(join(dir, "server.key"))}`;
 
 let server: Served;
-let ports: { native: number; spamd: number; rspamd: number };
+let ports: { native: number; spamd: number; rspamd: number; control: number };
 async function serve(): Promise<Served> {
   if (server) return server;
-  ports = { native: 0, spamd: freePort(), rspamd: freePort() };
+  ports = { native: 0, spamd: freePort(), rspamd: freePort(), control: freePort() };
+  const hash = await Bun.password.hash("correct horse battery staple", { algorithm: "argon2id" });
   server = await startServer(sub("server"), {
     server: `start_filters = 1\n${tlsKeys}`,
-    toml: `[spamd]\nlisten = ["tcp:127.0.0.1:${ports.spamd}"]\n${tlsKeys}\n[rspamd]\nlisten = ["tcp:127.0.0.1:${ports.rspamd}"]\n${tlsKeys}`,
+    toml: `[spamd]\nlisten = ["tcp:127.0.0.1:${ports.spamd}"]\n${tlsKeys}\n[rspamd]\nlisten = ["tcp:127.0.0.1:${ports.rspamd}"]\n${tlsKeys}\n[control]\nlisten = ["tcp:127.0.0.1:${ports.control}"]\npassword_hash = "${hash}"\n${tlsKeys}`,
     tlsCa: CA,
   });
   servers.push(server);
@@ -146,7 +147,11 @@ test("SIGHUP serves a renewed certificate on every TLS door; a broken renewal is
   copyFileSync(join(dir, "second.key"), join(dir, "server.key"));
   s.proc.kill("SIGHUP");
   await s.waitLog(/\[rspamd\] new TLS certificate served/);
+  await s.waitLog(/\[control\] new TLS certificate served/);
   for (const port of Object.values(ports)) expect(await servedCert(port)).toBe(second);
+  // The Control Center re-bound (Bun.serve) still answers its pages over the new certificate.
+  const page = await fetch(`https://127.0.0.1:${ports.control}/login`, { tls: { ca: readFileSync(CA, "utf8"), serverName: "localhost" } });
+  expect(page.status).toBe(200);
   // Still serving scans after the re-bind.
   expect((await s.scan(MSG)).status).toBe(200);
 }, 60_000);
