@@ -11,26 +11,20 @@
 // kind. Every design choice and parameter (tokenizer, classifier constants, BAYES_* scores,
 // score groups) is chosen with this mode; the evaluation split is only ever scanned by the
 // default mode, never tuned on.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pkg from "../../package.json";
 import { Bayes } from "../bayes/bayes";
 import { learnFiles } from "../bayes/learner";
-import { eachMessage } from "../bayes/mail-files";
 import { DEFAULT_PARAMS } from "../bayes/classify";
 import { MemoryTokenStore } from "../bayes/memory-store";
 import { DEFAULT_TOKENIZE } from "../bayes/tokenize";
 import { EVAL, groupFiles, TRAIN } from "./corpus";
+import { benchConfig as config, dateOf, messagesOf, type Scanner, scannerFor, wantedBulk } from "./cv-scan";
 import { type Dress, dressAsHtml } from "./dress";
 import { openSqliteStore } from "../bayes/sqlite-store";
-import { createBayesCheck } from "../checks/bayes";
 import { bayesDbPath } from "../config/paths";
-import { parseConfig } from "../config/load";
-import type { KasConfig } from "../config/schema";
-import { createPhishingCheck } from "../checks/phishing";
-import { createScanner } from "../engine/scanner";
-import type { ScanResult } from "../model";
 import { parseMessage } from "../message/parse";
 
 const EVAL_GROUPS: Group[] = [...EVAL.spam.map((name) => ({ name, spam: true })), ...EVAL.ham.map((name) => ({ name, spam: false }))];
@@ -54,17 +48,6 @@ interface GroupResult {
   bayes: Record<string, number>;
 }
 
-function config(dataDir: string): KasConfig {
-  return parseConfig(`data_dir = ${JSON.stringify(dataDir)}\n`);
-}
-
-type Scanner = { scan(r: { id: string; envelope: { rcpt: string[] }; raw: Uint8Array }): Promise<ScanResult> };
-
-/** The raw messages of files (a file may be an mbox), in order. */
-function* messagesOf(list: string[]): Generator<Uint8Array> {
-  for (const m of eachMessage(list)) yield m.raw;
-}
-
 async function scanGroup(scanner: Scanner, name: string, spam: boolean, raws: Iterable<Uint8Array>): Promise<GroupResult> {
   const r: GroupResult = { group: name, spam, scores: [], bayes: {} };
   let n = 0;
@@ -75,21 +58,6 @@ async function scanGroup(scanner: Scanner, name: string, spam: boolean, raws: It
     r.bayes[band] = (r.bayes[band] ?? 0) + 1;
   }
   return r;
-}
-
-/** Commercial mail people asked for, written by us (fixtures/messages/wanted-bulk): the kind of ham the training split lacks. */
-const WANTED_BULK = join(import.meta.dir, "../../fixtures/messages/wanted-bulk");
-const wantedBulk = () =>
-  readdirSync(WANTED_BULK)
-    .filter((f) => f.endsWith(".eml"))
-    .sort()
-    .map((f) => join(WANTED_BULK, f));
-
-/** The message's Date header as a time; files without a readable one sort last. */
-function dateOf(file: string): number {
-  const head = readFileSync(file, "latin1").slice(0, 16384);
-  const t = Date.parse(/^Date:[ \t]*(.+)$/im.exec(head)?.[1] ?? "");
-  return Number.isNaN(t) ? Number.MAX_SAFE_INTEGER : t;
 }
 
 const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(2)}%` : "–");
@@ -112,12 +80,6 @@ function bayesBands(results: GroupResult[]): string {
     `|---|${names.map(() => "---:").join("|")}|`,
     ...results.map((r) => `| ${r.group} | ${names.map((n) => r.bayes[n] ?? 0).join(" | ")} |`),
   ].join("\n");
-}
-
-async function scannerFor(cfg: KasConfig, bayes: boolean, store?: MemoryTokenStore) {
-  // The checks that need no network (the corpus has no DNS of its time): phishing, then Bayes.
-  const checks = [createPhishingCheck(), ...(bayes ? [createBayesCheck(cfg, store ? { store } : {})] : [])];
-  return await createScanner(cfg, { checks });
 }
 
 /**
