@@ -147,7 +147,7 @@ for (const mode of modes) {
   console.log(`      rules (rule database match + metas)                                           ${m((b) => part(b, "rulesMs"))}`);
   console.log(`      score, verdict, actions                                                       ${m((b) => (b.scanCpuMs / b.msgs) * (1 - (b.parseMs + b.checksMs + b.rulesMs) / b.scanMs))}`);
   console.log(`    outside the scan: IPC decode/encode, reply, logging, GC, load after recycling   ${m((b) => b.workers - b.scanCpuMs / b.msgs)}`);
-  console.log(`  wall: master sends job -> result back, minus the scan (IPC + queueing in worker)   ${m((b) => (b.roundTripMs - b.scanMs) / b.msgs)}`);
+  console.log(`  wall: job starts (sent, or result before it read) -> result back, minus the scan   ${m((b) => (b.roundTripMs - b.scanMs) / b.msgs)}`);
   console.log(`  recycled per run ${m((b) => b.recycled)}, process load ms (sum per run) ${m((b) => b.loadMs)}`);
   console.log(`  master RSS now ${(memKiB(kas.pid).rss / 1024).toFixed(0)} MB`);
   await kas.stop();

@@ -4,6 +4,7 @@
 //
 // Life of a filtering process, as the master sees it (pool.ts):
 //   starting --ready--> idle --scan|learn--> busy --result--> idle | draining (max_messages reached)
+//   busy --scan|learn (sent ahead, at most one)--> busy: the process starts it when it sends the result before
 //   idle --(max_idle / reload / stop)--> draining --exit--> dead
 //   any --crash / kill--> dead (a held request is retried once on another process)
 // The worker's own view (worker.ts): loading → serving → exiting.
@@ -34,7 +35,9 @@ export type MasterToWorker =
   | { type: "spf_answer"; queryId: number; answer?: SpfAnswer; error?: string }
   /** Answer to a `dns_query`: the master's caching resolver's outcome (timeouts are answers, not errors); `error` when the server has no DNS service. */
   | { type: "dns_answer"; queryId: number; answer?: DnsAnswer; error?: string }
-  /** Finish the current request (if any), then exit 0. */
+  /** The client of a job sent ahead went away: drop it if it has not started (answered `cancelled`). */
+  | { type: "cancel"; jobId: number }
+  /** Finish the requests it holds (the running one and one sent ahead), then exit 0. */
   | { type: "shutdown"; reason: string };
 
 export type WorkerToMaster =
@@ -52,6 +55,8 @@ export type WorkerToMaster =
   /** One DNS question for any check (DNSBL, DKIM keys, DMARC records): every process shares the master's cache. */
   | { type: "dns_query"; queryId: number; name: string; qtype: QType }
   | { type: "learn_result"; jobId: number; reply: LearnReply }
+  /** A job sent ahead was dropped before it started (`cancel`): its one answer. */
+  | { type: "cancelled"; jobId: number }
   /** Learning failed: "busy"/"unavailable" = the token database (locked, unwritable); "internal" = anything else. */
   | { type: "learn_error"; jobId: number; code: LearnErrorCode; error: string };
 
@@ -62,8 +67,8 @@ export const WORKER_STATES: readonly WorkerState[] = ["starting", "idle", "busy"
 
 export const isWorkerMessage = (m: unknown): m is WorkerToMaster =>
   typeof m === "object" && m !== null && typeof (m as { type?: unknown }).type === "string" &&
-  ["ready", "failed", "result", "scan_error", "spf_query", "dns_query", "learn_result", "learn_error"].includes((m as { type: string }).type);
+  ["ready", "failed", "result", "scan_error", "spf_query", "dns_query", "learn_result", "learn_error", "cancelled"].includes((m as { type: string }).type);
 
 export const isMasterMessage = (m: unknown): m is MasterToWorker =>
   typeof m === "object" && m !== null && typeof (m as { type?: unknown }).type === "string" &&
-  ["init", "scan", "learn", "spf_answer", "dns_answer", "shutdown"].includes((m as { type: string }).type);
+  ["init", "scan", "learn", "cancel", "spf_answer", "dns_answer", "shutdown"].includes((m as { type: string }).type);

@@ -20,8 +20,12 @@ export interface Job {
   work: Work;
   attempts: number;
   timer?: ReturnType<typeof setTimeout>;
-  /** performance.now() when it was last sent to a filtering process. */
+  /** Filtering processes that died holding it unstarted (sent ahead): bounds its retries like `attempts`. */
+  bounced?: number;
+  /** performance.now() when a filtering process last started it. */
   sentAt?: number;
+  /** Set once `settle` has run (a job sent ahead whose client went away stays held until its process answers). */
+  settled?: boolean;
   settle(d: Answer): void;
 }
 

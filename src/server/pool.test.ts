@@ -33,12 +33,88 @@ test("a full queue and an expired queue wait both give an explicit temporary fai
   const f = fakes({ scanMs: 400 });
   const p = pool("start_filters = 1\nmin_spare_filters = 0\nmax_filters = 1\nqueue_size = 1\nqueue_timeout = 0.15", f);
   await until(() => p.status().states.idle === 1);
-  const rs = await Promise.all([p.submit(req(1)), p.submit(req(2)), p.submit(req(3))]);
+  const rs = await Promise.all([p.submit(req(1)), p.submit(req(2)), p.submit(req(3)), p.submit(req(4))]);
   expect(rs[0].ok).toBe(true);
-  expect(rs[1]).toMatchObject({ ok: false, code: "busy" }); // waited queue_timeout
-  expect(rs[2]).toMatchObject({ ok: false, code: "busy" }); // queue full at once
-  expect((rs[2] as { message: string }).message).toContain("queue is full");
-  expect((rs[1] as { message: string }).message).toContain("queue_timeout");
+  expect(rs[1].ok).toBe(true); // sent ahead to the busy process: runs after the first
+  expect(rs[2]).toMatchObject({ ok: false, code: "busy" }); // waited queue_timeout
+  expect(rs[3]).toMatchObject({ ok: false, code: "busy" }); // queue full at once
+  expect((rs[3] as { message: string }).message).toContain("queue is full");
+  expect((rs[2] as { message: string }).message).toContain("queue_timeout");
+});
+
+test("a pool at max_filters sends one waiting job ahead to each busy process, which starts it as it answers the one before", async () => {
+  const f = fakes({ scanMs: 40 });
+  const p = pool("start_filters = 2\nmin_spare_filters = 0\nmax_filters = 2", f);
+  await until(() => p.status().states.idle === 2);
+  const rs = Array.from({ length: 5 }, (_, i) => p.submit(req(i)));
+  // Two running, two sent ahead (one per process), the fifth waits in the queue.
+  expect(f.all.map((x) => x.queued.length)).toEqual([1, 1]);
+  expect(p.status().queue).toBe(1);
+  expect((await Promise.all(rs)).every((r) => r.ok)).toBe(true);
+  expect(f.all.flatMap((x) => x.started).sort()).toEqual(["m0", "m1", "m2", "m3", "m4"]);
+});
+
+test("a pool that may still grow starts a process for a waiting job rather than sending it ahead", async () => {
+  const f = fakes({ scanMs: 40 });
+  const p = pool("start_filters = 1\nmin_spare_filters = 0\nmax_filters = 2", f);
+  await until(() => p.status().states.idle === 1);
+  const rs = [p.submit(req(1)), p.submit(req(2))];
+  expect(f.all[0].queued).toEqual([]);
+  expect(f.all.length).toBe(2);
+  expect((await Promise.all(rs)).map((r) => r.ok && r.workerPid)).toEqual([f.all[0].pid, f.all[1].pid]);
+});
+
+test("a process killed holding a running job and one sent ahead: both are retried on another process and answered", async () => {
+  const f = fakes({ scanMs: 60 });
+  const p = pool("start_filters = 2\nmin_spare_filters = 0\nmax_filters = 2", f);
+  await until(() => p.status().states.idle === 2);
+  const rs = Array.from({ length: 4 }, (_, i) => p.submit(req(i)));
+  const victim = f.all[0];
+  expect([victim.scanning, victim.queued.length]).toEqual([expect.any(Number), 1]);
+  victim.die("SIGKILL");
+  const out = (await Promise.all(rs)) as Extract<Dispatched, { ok: true }>[];
+  expect(out.every((r) => r.ok && r.workerPid !== victim.pid)).toBe(true);
+  expect(p.status().counts).toMatchObject({ retried: 2, crashed: 1, answered: 4 });
+});
+
+test("the watchdog times a job sent ahead from when its process starts it, not from when it was sent", async () => {
+  // Watchdog 700 ms (budget 200 ms + 500). m1 takes 500 ms; m2, sent ahead at once, hangs:
+  // it starts at 500 ms, so its process is killed at 1 200 ms, not at 700 (timed from the send).
+  const f = fakes({ scanMsOf: (id) => (id === "m2" ? 60_000 : 500) });
+  const p = new Pool({ spawn: f.spawn, config: parseConfig("[scan]\ntime_budget_ms = 200\n[client]\ndata_timeout = 2\n[server]\nstart_filters = 1\nmin_spare_filters = 0\nmax_filters = 1\n"), log: quiet, random: () => 0 });
+  pools.push(p);
+  p.start();
+  await until(() => p.status().states.idle === 1);
+  const t0 = performance.now();
+  const [first, second] = [p.submit(req(1)), p.submit(req(2))];
+  expect(f.all[0].queued.length).toBe(1);
+  expect(await first).toMatchObject({ ok: true });
+  await until(() => p.status().counts.crashed === 1);
+  expect(performance.now() - t0).toBeGreaterThan(1100);
+  expect(await second).toMatchObject({ ok: false, code: "internal" }); // it hung again on its retry
+});
+
+test("reload while a process holds a running job and one sent ahead: both finish on the old generation", async () => {
+  const f = fakes({ scanMs: 60 });
+  const p = pool("start_filters = 1\nmin_spare_filters = 0\nmax_filters = 1", f);
+  await until(() => p.status().states.idle === 1);
+  const held = [p.submit(req(1)), p.submit(req(2))];
+  expect(f.all[0].queued.length).toBe(1);
+  p.reload(config("start_filters = 1\nmin_spare_filters = 0\nmax_filters = 1"));
+  const fresh = p.submit(req(3));
+  const out = (await Promise.all([...held, fresh])) as Extract<Dispatched, { ok: true }>[];
+  expect(out.map((r) => r.generation)).toEqual([1, 1, 2]);
+  await until(() => f.live().length === 1 && f.live()[0].pid !== f.all[0].pid);
+});
+
+test("recycling with jobs sent ahead: the old process answers what it holds before it leaves, nothing is lost", async () => {
+  const f = fakes({ loadMs: 50, scanMs: 10 });
+  const p = pool("start_filters = 1\nmin_spare_filters = 0\nmax_filters = 1\nmax_messages = 3\nrand_messages = 0", f);
+  await until(() => p.status().states.idle === 1);
+  const out = await Promise.all(Array.from({ length: 30 }, (_, i) => p.submit(req(i))));
+  expect(out.every((r) => r.ok)).toBe(true);
+  expect(p.status().counts.recycled).toBeGreaterThanOrEqual(2);
+  expect(p.status().counts).toMatchObject({ crashed: 0, retried: 0, answered: 30 });
 });
 
 test("a process killed while busy: its request is retried on another and answered; it is replaced", async () => {
@@ -129,26 +205,32 @@ test("the scan watchdog fires so that a message and its one retry both end befor
   expect(performance.now() - t0).toBeLessThan(2000);
 });
 
-test("a request whose client went away leaves the queue unscanned; one already in a process finishes", async () => {
+test("a request whose client went away is not scanned, whether it waits in the queue or was sent ahead; one already running finishes", async () => {
   const f = fakes({ scanMs: 150 });
   const p = pool("start_filters = 1\nmin_spare_filters = 0\nmax_filters = 1", f);
   await until(() => p.status().states.idle === 1);
   const inProcess = new AbortController();
+  const ahead = new AbortController();
   const waiting = new AbortController();
   const first = p.submit(req(1), inProcess.signal);
-  const second = p.submit(req(2), waiting.signal);
-  const third = p.submit(req(3));
-  expect(p.status().queue).toBe(2);
+  const second = p.submit(req(2), ahead.signal);
+  const third = p.submit(req(3), waiting.signal);
+  const fourth = p.submit(req(4));
+  expect(p.status().queue).toBe(2); // the second was sent ahead to the busy process
+  expect(f.all[0].queued.length).toBe(1);
   waiting.abort();
+  ahead.abort();
   inProcess.abort();
   expect(p.status().queue).toBe(1);
   expect(await second).toMatchObject({ ok: false, message: expect.stringContaining("client went away") });
+  expect(await third).toMatchObject({ ok: false, message: expect.stringContaining("client went away") });
   expect(await first).toMatchObject({ ok: true });
-  expect(await third).toMatchObject({ ok: true });
-  expect(p.status().counts).toMatchObject({ abandoned: 1, answered: 2 });
+  expect(await fourth).toMatchObject({ ok: true });
+  expect(f.all[0].started).toEqual(["m1", "m4"]);
+  expect(p.status().counts).toMatchObject({ abandoned: 2, answered: 2 });
   // Gone before it was submitted: never queued.
-  expect(await p.submit(req(4), AbortSignal.abort())).toMatchObject({ ok: false });
-  expect(p.status().counts.abandoned).toBe(2);
+  expect(await p.submit(req(5), AbortSignal.abort())).toMatchObject({ ok: false });
+  expect(p.status().counts.abandoned).toBe(3);
 });
 
 test("a process grown past max_rss is replaced like at max_messages", async () => {

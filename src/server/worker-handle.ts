@@ -24,7 +24,10 @@ export interface WorkerHandle<J> {
   limit: number;
   startedAt: number;
   idleSince: number;
+  /** The job it runs, until its answer arrives. */
   job?: J;
+  /** A job sent ahead while `job` runs (pool.ts sendAhead): the process starts it when it answers `job`. */
+  next?: J;
   rules?: RulesInfo;
   /** We asked it to exit (recycle, idle, reload, stop): its exit is not a crash. */
   retiring: boolean;

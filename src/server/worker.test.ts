@@ -141,3 +141,35 @@ test("dns_query: the scanner's resolver asks the master and gets its answer (or 
   expect(await a).toEqual({ status: "ok", records: [{ type: "A", ttl: 60, address: "127.0.0.2" }] });
   await expect(b).rejects.toThrow("no DNS service");
 });
+
+test("a job sent while one runs waits and starts as soon as the first is answered; shutdown answers both, then exits 0", async () => {
+  const c = channel();
+  runWorker(c.ch, factory(30));
+  c.deliver(init);
+  await tick();
+  c.deliver(scan(1));
+  c.deliver(scan(2));
+  c.deliver({ type: "shutdown", reason: "generation rolled over" });
+  await tick(45);
+  expect(c.sent.slice(1)).toMatchObject([{ type: "result", jobId: 1 }]); // the second runs now
+  expect(c.exits).toEqual([]);
+  await tick(40);
+  expect(c.sent.slice(1)).toMatchObject([{ type: "result", jobId: 1 }, { type: "result", jobId: 2 }]);
+  expect(c.exits).toEqual([0]);
+});
+
+test("cancel drops a job that has not started (answered `cancelled`); a started one finishes", async () => {
+  const c = channel();
+  const scanned: string[] = [];
+  runWorker(c.ch, async () => ({ db: { version: "v", digest: "d" }, dbSource: "x", scan: async (r) => (scanned.push(r.id), await Bun.sleep(30), result(r.id)) }));
+  c.deliver(init);
+  await tick();
+  c.deliver(scan(1));
+  c.deliver(scan(2));
+  c.deliver(scan(3));
+  c.deliver({ type: "cancel", jobId: 2 });
+  c.deliver({ type: "cancel", jobId: 1 });
+  await tick(100);
+  expect(c.sent.slice(1)).toMatchObject([{ type: "cancelled", jobId: 2 }, { type: "result", jobId: 1 }, { type: "result", jobId: 3 }]);
+  expect(scanned).toEqual(["m1", "m3"]);
+});

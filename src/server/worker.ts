@@ -1,7 +1,10 @@
 // A filtering process (`kas _worker`, started only by the master through self-exec). It
 // never listens: it gets the config snapshot from the master, loads the rule database and
 // policies once, then scans the requests the master sends it, one at a time, until told to
-// shut down (recycling, idle, reload, stop) or until the master goes away. It also learns
+// shut down (recycling, idle, reload, stop) or until the master goes away. The master may
+// send the next job while one runs (pool.ts sendAhead): jobs run one at a time in arrival
+// order, the next one starting as soon as the result of the one before is sent, so the
+// process does not sit idle while the master reads a result and answers its client. It also learns
 // the messages of POST /v1/learn into the server's token database (the master never parses
 // messages; the scanner's `learn` opens the writer on first use and `close` closes it at exit).
 // Its states: loading → serving ⇄ scanning → exiting.
@@ -90,11 +93,19 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
     ch.send({ type: "ready", rules: { version: scanner.db.version, digest: scanner.db.digest, source: scanner.dbSource }, loadMs: Math.round(performance.now() - t0) });
   }
 
-  /** One job at a time: refused unless serving; afterwards exit if asked to, else serve again. */
-  async function runJob(refuse: (why: string) => void, work: (s: WorkerScanner) => Promise<void>) {
-    if (!scanner || state !== "serving") return refuse(`filtering process not ready (${state})`);
+  /** Jobs received while one runs (the master sends at most one ahead), oldest first. */
+  const queued: { jobId: number; work: (s: WorkerScanner) => Promise<void> }[] = [];
+
+  /** Refused unless loaded; run now when serving, else after the jobs before it. */
+  function runJob(jobId: number, refuse: (why: string) => void, work: (s: WorkerScanner) => Promise<void>) {
+    if (!scanner || (state !== "serving" && state !== "scanning")) return refuse(`filtering process not ready (${state})`);
+    queued.push({ jobId, work });
+    if (state === "serving") void drain(scanner);
+  }
+  /** Runs every held job, one at a time; then exits if asked to (shutdown drains them all), else serves again. */
+  async function drain(s: WorkerScanner) {
     state = "scanning";
-    await work(scanner);
+    for (let next = queued.shift(); next; next = queued.shift()) await next.work(s);
     if (exitAfterScan) return exit(0);
     state = "serving";
   }
@@ -104,6 +115,7 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
 
   const scan = (jobId: number, request: ScanRequest) =>
     runJob(
+      jobId,
       (error) => ch.send({ type: "scan_error", jobId, error }),
       async (s) => {
         try {
@@ -121,6 +133,7 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
 
   const learn = (jobId: number, op: LearnOp, bytes: Uint8Array) =>
     runJob(
+      jobId,
       (error) => ch.send({ type: "learn_error", jobId, code: "internal", error }),
       async (s) => {
         if (!s.learn) return ch.send({ type: "learn_error", jobId, code: "unavailable", error: "this server cannot learn" });
@@ -141,11 +154,20 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
         if (state === "waiting") void load(m.config);
         return;
       case "scan":
-        void scan(m.jobId, m.request);
+        scan(m.jobId, m.request);
         return;
       case "learn":
-        void learn(m.jobId, m.op, m.raw);
+        learn(m.jobId, m.op, m.raw);
         return;
+      case "cancel": {
+        // The client of a job sent ahead went away: drop it unless it has started (then its result comes as usual).
+        const i = queued.findIndex((j) => j.jobId === m.jobId);
+        if (i >= 0) {
+          queued.splice(i, 1);
+          ch.send({ type: "cancelled", jobId: m.jobId });
+        }
+        return;
+      }
       case "spf_answer":
         pendingSpf.get(m.queryId)?.({ answer: m.answer, error: m.error });
         pendingSpf.delete(m.queryId);

@@ -1,7 +1,9 @@
 // Test-only: an in-process stand-in for `kas _worker` behind the pool's Spawner interface.
 // Each fake answers `init` with ready (or failed + exit 1), scans after `scanMs` and answers
 // with a result whose score is its generation and whose policy names its pid, obeys
-// `shutdown`, learns (`learn` → learn_result, recorded in `learned`), and can be killed. Never imported by production code.
+// `shutdown`, learns (`learn` → learn_result, recorded in `learned`), and can be killed.
+// Like the real one it runs its jobs one at a time in arrival order (the pool may send one
+// ahead) and drops a job that has not started when told `cancel`. Never imported by production code.
 import type { ScanRequest, ScanResult } from "../model";
 import type { MasterToWorker, WorkerToMaster } from "../server/ipc";
 import type { Spawner } from "../server/pool";
@@ -11,6 +13,10 @@ export interface FakeWorker {
   alive: boolean;
   /** jobId being scanned, if any. */
   scanning?: number;
+  /** jobIds received while another ran, in order. */
+  queued: number[];
+  /** Request ids (scans) and learn ids it started, in order. */
+  started: string[];
   exitAfter: boolean;
   /** Ends the process: "exit0" = clean exit, otherwise killed by that signal. */
   die(signal?: string): void;
@@ -18,6 +24,8 @@ export interface FakeWorker {
 
 export interface FakeOptions {
   scanMs?: number;
+  /** Milliseconds one request (by id) takes instead of scanMs. */
+  scanMsOf?: (id: string) => number | undefined;
   /** Milliseconds to load; a function is asked at each start. */
   loadMs?: number | (() => number);
   failLoad?: () => boolean;
@@ -37,9 +45,12 @@ export function fakeWorkers(opts: FakeOptions = {}) {
   let pid = 1000;
   const spawn: Spawner = (events) => {
     let generation = 0;
+    const jobs = new Map<number, () => void>();
     const f: FakeWorker = {
       pid: pid++,
       alive: true,
+      queued: [],
+      started: [],
       exitAfter: false,
       die(signal = "SIGKILL") {
         if (!f.alive) return;
@@ -48,6 +59,23 @@ export function fakeWorkers(opts: FakeOptions = {}) {
       },
     };
     const emit = (m: WorkerToMaster) => f.alive && events.message(m);
+    /** Runs `jobId` now or after the jobs before it; `answer` after scanMs, then the next one starts. */
+    const run = (jobId: number, label: string, answer: () => void) => {
+      jobs.set(jobId, () => {
+        f.scanning = jobId;
+        f.started.push(label);
+        setTimeout(() => {
+          if (!f.alive || f.scanning !== jobId) return;
+          answer(); // the pool may send the next job from inside this call: still busy, it is queued
+          f.scanning = undefined;
+          const next = f.queued.shift();
+          if (next !== undefined) jobs.get(next)!();
+          else if (f.exitAfter) f.die("exit0");
+        }, opts.scanMsOf?.(label) ?? opts.scanMs ?? 5);
+      });
+      if (f.scanning === undefined) jobs.get(jobId)!();
+      else f.queued.push(jobId);
+    };
     all.push(f);
     return {
       pid: f.pid,
@@ -63,22 +91,18 @@ export function fakeWorkers(opts: FakeOptions = {}) {
             } else emit({ type: "ready", rules: { version: opts.version?.() ?? "v1", digest: "d", source: "test" }, loadMs: 1 });
           }, typeof opts.loadMs === "function" ? opts.loadMs() : (opts.loadMs ?? 2));
         } else if (m.type === "scan") {
-          f.scanning = m.jobId;
-          setTimeout(() => {
-            if (!f.alive || f.scanning !== m.jobId) return;
-            f.scanning = undefined;
-            emit({ type: "result", jobId: m.jobId, result: fakeResult(m.request, generation, f.pid), rssKiB: opts.rssKiB?.() });
-            if (f.exitAfter) f.die("exit0");
-          }, opts.scanMs ?? 5);
+          run(m.jobId, m.request.id, () => emit({ type: "result", jobId: m.jobId, result: fakeResult(m.request, generation, f.pid), rssKiB: opts.rssKiB?.() }));
         } else if (m.type === "learn") {
-          f.scanning = m.jobId;
-          setTimeout(() => {
-            if (!f.alive || f.scanning !== m.jobId) return;
-            f.scanning = undefined;
+          run(m.jobId, `learn-${m.jobId}`, () => {
             learned.push({ pid: f.pid, op: m.op, bytes: m.raw.byteLength });
             emit({ type: "learn_result", jobId: m.jobId, reply: { version: 1, outcome: "learned", spam: learned.filter((l) => l.op === "spam").length, ham: learned.filter((l) => l.op === "ham").length } });
-            if (f.exitAfter) f.die("exit0");
-          }, opts.scanMs ?? 5);
+          });
+        } else if (m.type === "cancel") {
+          const i = f.queued.indexOf(m.jobId);
+          if (i >= 0) {
+            f.queued.splice(i, 1);
+            emit({ type: "cancelled", jobId: m.jobId });
+          }
         } else if (m.type === "shutdown") {
           if (f.scanning !== undefined) f.exitAfter = true;
           else f.die("exit0");
