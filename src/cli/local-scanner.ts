@@ -8,6 +8,6 @@ import { createSpfService } from "../server/spf-service";
 
 export function createLocalScanner(config: KasConfig) {
   // One in-process service for SPF and every other check's DNS: one cache, as in a server.
-  const service = createSpfService(config.spf);
+  const service = createSpfService(config);
   return createEngineScanner(config, { askSpf: config.spf.enabled ? service.ask : undefined, dns: service.dns });
 }

@@ -15,7 +15,7 @@ export default kasCommand({
     ip: { type: "string", description: "client IP address (IPv4 or IPv6)", valueHint: "ADDR" },
     sender: { type: "string", description: 'envelope sender (MAIL FROM); "" = null reverse-path, then postmaster@HELO is checked', valueHint: "ADDR" },
     helo: { type: "string", description: "HELO/EHLO name (needed when --sender is empty)", valueHint: "NAME" },
-    resolver: { type: "string", description: "DNS server to ask, HOST or HOST:PORT (port 53 when omitted; IPv6 as [::1]:5353); default: [spf] resolver, then the first nameserver of /etc/resolv.conf", valueHint: "HOST[:PORT]" },
+    resolver: { type: "string", description: "DNS server to ask, HOST or HOST:PORT (port 53 when omitted; IPv6 as [::1]:5353); default: [dns] resolver, then the first nameserver of /etc/resolv.conf", valueHint: "HOST[:PORT]" },
     timeout: { type: "string", description: "seconds the whole evaluation may take; past it the result is temperror (default: [spf] timeout)", valueHint: "S" },
     json: { type: "boolean", description: "print one JSON object instead of text" },
   },
@@ -41,7 +41,7 @@ export default kasCommand({
     // the identity of a bounce, gives `none` (§2.3: only a fully qualified domain name is checked).
 
     const { config } = loadConfig(args.config);
-    const resolverText = args.resolver ?? config.spf.resolver;
+    const resolverText = args.resolver ?? config.dns.resolver;
     const server = resolverText ? parseServerAddress(resolverText) : systemNameserver();
     if (!server) throw new UsageError(`--resolver ${JSON.stringify(resolverText)} is not HOST or HOST:PORT`, "e.g. --resolver 127.0.0.1:5353, --resolver localhost (port 53), --resolver [::1]:5353");
     const seconds = args.timeout === undefined ? config.spf.timeout : Number(args.timeout);
@@ -49,7 +49,7 @@ export default kasCommand({
 
     // The same service `kas serve` runs (caching resolver: include chains often ask for the
     // same names twice), with this command's resolver and timeout.
-    const service = createSpfService({ ...config.spf, resolver: resolverText, timeout: seconds });
+    const service = createSpfService({ spf: { ...config.spf, timeout: seconds }, dns: { ...config.dns, resolver: resolverText, timeout: Math.min(config.dns.timeout, seconds) } });
     const answer = await service.ask({ ip: args.ip, from: mailFrom, helo });
     const resolver = server.host.includes(":") ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
     const report = { ...answer, dnsQueries: service.stats().upstreamQueries };

@@ -59,7 +59,8 @@ test.each(bad)("rejects %s with file, line and key path", (_what, text, line, re
 test.each([
   [`[server]\nlisten = ["tcp:127.0.0.1:2277", "bogus"]`, "k.toml:2: server.listen: [1]: \"bogus\": expected tcp:host:port or unix:/path"],
   [`[client]\nconnect_to = ["unix:relative.sock"]`, "k.toml:2: client.connect_to: [0]:"],
-  [`[spf]\nresolver = "a:b:c"`, "k.toml:2: spf.resolver: \"a:b:c\": expected host or host:port"],
+  [`[dns]\nresolver = "a:b:c"`, "k.toml:2: dns.resolver: \"a:b:c\": expected host or host:port"],
+  [`[spf]\nresolver = "127.0.0.1:53"`, "k.toml:2: spf.resolver: moved to [dns] resolver: put the line there"],
   [`[server]\nsocket_mode = "999"`, "k.toml:2: server.socket_mode:"],
   [`[policy]\nblacklist_ips = ["10.0.0.0/33"]`, "k.toml:2: policy.blacklist_ips: [0]: \"10.0.0.0/33\": expected an IP address or CIDR range"],
   [`[license]\ntrusted_issuers = ["/nonexistent/issuer.pub"]`, "k.toml:2: license.trusted_issuers: [0]: key file /nonexistent/issuer.pub does not exist"],
@@ -69,8 +70,8 @@ test.each([
 });
 
 test("good values pass the syntax checks", () => {
-  const c = parseConfig(`[server]\nlisten = ["tcp:[::1]:2277", "unix:/run/kas.sock"]\nsocket_mode = "0660"\n[spf]\nresolver = "[::1]:5353"\n[policy]\nwhitelist_ips = ["192.0.2.0/24", "2001:db8::/32", "::ffff:10.0.0.1"]\n`);
-  expect(c.spf.resolver).toBe("[::1]:5353");
+  const c = parseConfig(`[server]\nlisten = ["tcp:[::1]:2277", "unix:/run/kas.sock"]\nsocket_mode = "0660"\n[dns]\nresolver = "[::1]:5353"\n[policy]\nwhitelist_ips = ["192.0.2.0/24", "2001:db8::/32", "::ffff:10.0.0.1"]\n`);
+  expect(c.dns.resolver).toBe("[::1]:5353");
 });
 
 test("every problem of a file is reported in one run, in line order, each with line and key path", () => {

@@ -96,7 +96,8 @@ function fill(spec: SectionSpec, raw: Record<string, unknown>, prefix: string, c
     if (!(key in spec)) {
       const path = prefix + key;
       const known = Object.keys(spec).join(", ");
-      ctx.problems.push({ keyPath: path, line: lineOf(ctx.text, path), reason: `unknown key (known here: ${known})` });
+      const moved = MOVED[path];
+      ctx.problems.push({ keyPath: path, line: lineOf(ctx.text, path), reason: moved ? `moved to ${moved}: put the line there` : `unknown key (known here: ${known})` });
     }
   }
   for (const [key, ks] of Object.entries(spec)) {
@@ -114,6 +115,14 @@ function fill(spec: SectionSpec, raw: Record<string, unknown>, prefix: string, c
 }
 
 const INVALID = Symbol("invalid");
+
+/** Keys that lived elsewhere in earlier versions: the error says where they went. */
+const MOVED: Record<string, string> = {
+  // One DNS service serves SPF, the DNS lists, DKIM and DMARC (issue 17), so its settings left [spf].
+  "spf.resolver": "[dns] resolver",
+  "spf.max_concurrent": "[dns] max_concurrent",
+  "spf.cache_size": "[dns] cache_size",
+};
 
 function value(ks: KeySpec, v: unknown, has: boolean, path: string, ctx: Ctx): unknown {
   const bad = (why: string) => {

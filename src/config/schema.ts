@@ -79,17 +79,23 @@ export const SCHEMA = {
     },
     "the Bayes classifier: token database, learning thresholds, auto-learning",
   ),
+  dns: section(
+    {
+      resolver: str("", "DNS server as host:port (empty = the first nameserver in /etc/resolv.conf)", dnsServer),
+      timeout: num(5, "seconds one DNS query waits for its answer (each check also stops at its own deadline: [spf] timeout, [dnsbl] timeout, the scan budget)", { min: 0.1, max: 120 }),
+      max_concurrent: int(64, "DNS queries on the wire at once; more wait for a free slot", { min: 1, max: 10_000 }),
+      cache_size: int(10_000, "DNS answers cached (positive for their TTL, negative per RFC 2308, up to 15 minutes)", { min: 0, max: 10_000_000 }),
+    },
+    "the DNS service of the master: one resolver and one cache for SPF, the DNS lists, DKIM, ARC and DMARC of every filtering process",
+  ),
   spf: section(
     {
       enabled: bool(true, "run the SPF check (RFC 7208) on the envelope: raises SPF_PASS … SPF_TEMPERROR, adds Received-SPF"),
-      resolver: str("", "DNS server as host:port (empty = the first nameserver in /etc/resolv.conf)", dnsServer),
       timeout: num(5, "seconds one SPF evaluation may take, all its DNS queries included; beyond it the result is temperror and the scan goes on", { min: 0.1, max: 120 }),
-      max_concurrent: int(64, "DNS queries the SPF service has on the wire at once; more wait for a free slot", { min: 1, max: 10_000 }),
-      cache_size: int(10_000, "DNS answers the SPF service caches (positive for their TTL, negative per RFC 2308, up to 15 minutes)", { min: 0, max: 10_000_000 }),
       helo_check: bool(true, "also check the HELO name as an SPF identity (raises SPF_HELO_PASS … SPF_HELO_TEMPERROR)"),
       receiver: str("", "host name written as receiver= in Received-SPF and used for the %{r} macro (empty = this host's name)"),
     },
-    "the SPF service: one shared DNS cache for all filtering processes of a server",
+    "the SPF check (its DNS goes through [dns])",
   ),
   dnsbl: section(
     {

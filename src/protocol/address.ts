@@ -43,7 +43,7 @@ export function parseClientAddress(text: string): Address | string {
 }
 
 /**
- * `host[:port]` as a DNS server is written (`[spf] resolver`, `kas spf-query --resolver`):
+ * `host[:port]` as a DNS server is written (`[dns] resolver`, `kas spf-query --resolver`):
  * an IPv6 address bare or in brackets (`[::1]:5353`); the port defaults to `defaultPort`.
  */
 export function parseHostPort(text: string, defaultPort: number): { host: string; port: number } | undefined {

@@ -24,7 +24,7 @@ const headers = (id: string) => ({ "X-KAS-Id": id, "X-KAS-IP": "192.0.2.55", "X-
 test("a signed message passes DKIM and DMARC; a forged From under p=reject is spam with dmarc_reject; one Authentication-Results each, a forged one removed", async () => {
   const d = await spawnDnsServer([join(REPO, "fixtures/dns/dkim-zones.json")]);
   procs.push(d.proc);
-  const s = await startServer(tempDir("kas-dkim-"), { toml: `[spf]\nenabled = false\nresolver = "127.0.0.1:${d.port}"\n[dkim]\nauthserv_id = "mx.kas.test"\ndmarc_reject = true\n`, server: "start_filters = 1\nmin_spare_filters = 1" });
+  const s = await startServer(tempDir("kas-dkim-"), { toml: `[spf]\nenabled = false\n[dns]\nresolver = "127.0.0.1:${d.port}"\n[dkim]\nauthserv_id = "mx.kas.test"\ndmarc_reject = true\n`, server: "start_filters = 1\nmin_spare_filters = 1" });
   servers.push(s);
 
   const ok = await s.scan(signed, headers("m1"));

@@ -41,7 +41,7 @@ const names = (json: any): string[] => (json.hits ?? []).map((h: any) => h.name)
 async function serve(args: string[], dnsblKeys = "") {
   const d = await spawnDnsServer(args);
   procs.push(d.proc);
-  const s = await startServer(tempDir("kas-dnsbl-"), { toml: `[spf]\nenabled = false\nresolver = "127.0.0.1:${d.port}"\n[dkim]\nenabled = false\n${lists(dnsblKeys)}`, server: "start_filters = 1\nmin_spare_filters = 1" });
+  const s = await startServer(tempDir("kas-dnsbl-"), { toml: `[spf]\nenabled = false\n[dns]\nresolver = "127.0.0.1:${d.port}"\n[dkim]\nenabled = false\n${lists(dnsblKeys)}`, server: "start_filters = 1\nmin_spare_filters = 1" });
   servers.push(s);
   return s;
 }
@@ -82,7 +82,7 @@ test("every list silent: each lookup gives up at its timeout and the scan answer
 test("a list timeout longer than the scan budget: the checks' deadline (60 % of time_budget_ms) cuts every lookup", async () => {
   const d = await spawnDnsServer(["--blackhole"]);
   procs.push(d.proc);
-  const s = await startServer(tempDir("kas-dnsbl-"), { toml: `[scan]\ntime_budget_ms = 800\n[spf]\nenabled = false\nresolver = "127.0.0.1:${d.port}"\n[dkim]\nenabled = false\n${lists("timeout = 20\n")}`, server: "start_filters = 1\nmin_spare_filters = 1" });
+  const s = await startServer(tempDir("kas-dnsbl-"), { toml: `[scan]\ntime_budget_ms = 800\n[spf]\nenabled = false\n[dns]\nresolver = "127.0.0.1:${d.port}"\n[dkim]\nenabled = false\n${lists("timeout = 20\n")}`, server: "start_filters = 1\nmin_spare_filters = 1" });
   servers.push(s);
   const t0 = performance.now();
   const r = await s.scan(message("from x ([203.0.113.5]) by relay.ours.test", "http://spam-shop.example/"), headers("m1", "203.0.113.5"));

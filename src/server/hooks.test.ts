@@ -8,9 +8,9 @@ import { serveHooks } from "./hooks";
 import type { LicenseHooks } from "./license-hooks";
 import { createSpfService } from "./spf-service";
 
-const cfg = (spf: Partial<KasConfig["spf"]> = {}, level: KasConfig["log"]["level"] = "error"): KasConfig => {
+const cfg = (dns: Partial<KasConfig["dns"]> = {}, level: KasConfig["log"]["level"] = "error"): KasConfig => {
   const d = defaults();
-  return { ...d, log: { ...d.log, level }, spf: { ...d.spf, resolver: "127.0.0.1:53", ...spf } } as KasConfig;
+  return { ...d, log: { ...d.log, level }, dns: { ...d.dns, resolver: "127.0.0.1:53", ...dns } } as KasConfig;
 };
 
 /** A license service stand-in that records what happened and fails when told to. */
@@ -32,10 +32,10 @@ function fakeLicense() {
   return { license, calls, failWith: (why?: string) => void (fail = why) };
 }
 
-test("a bad [spf] resolver is a ConfigError naming the real config file (not kas.toml), at start and on reload", () => {
+test("a bad [dns] resolver is a ConfigError naming the real config file (not kas.toml), at start and on reload", () => {
   const l = fakeLicense();
   const h = serveHooks(cfg(), "/etc/kas/site.toml", { license: l.license });
-  expect(() => h.prepareConfig!(cfg({ resolver: "host:99999" }), "/etc/kas/site.toml")).toThrow("/etc/kas/site.toml: spf.resolver");
+  expect(() => h.prepareConfig!(cfg({ resolver: "host:99999" }), "/etc/kas/site.toml")).toThrow("/etc/kas/site.toml: dns.resolver");
   expect(l.calls).toEqual(["prepare error", "discard error"]); // the license's prepared state is dropped, never committed
 });
 
@@ -43,9 +43,9 @@ test("a service that cannot take the config: nothing switches, the old SPF servi
   const l = fakeLicense();
   const made: string[] = [];
   const createSpf: typeof createSpfService = (c, deps) => {
-    if (c.resolver === "host:99999") throw new ConfigError(deps?.configFile ?? "?", "spf.resolver", undefined, "bad");
-    made.push(c.resolver);
-    return { ask: async () => ({ result: c.resolver }), stats: () => ({}) as never };
+    if (c.dns.resolver === "host:99999") throw new ConfigError(deps?.configFile ?? "?", "dns.resolver", undefined, "bad");
+    made.push(c.dns.resolver);
+    return { ask: async () => ({ result: c.dns.resolver }), stats: () => ({}) as never };
   };
   const h = serveHooks(cfg(), "site.toml", { license: l.license, createSpf });
   h.prepareConfig!(cfg(), "site.toml")();
@@ -62,7 +62,7 @@ test("a service that cannot take the config: nothing switches, the old SPF servi
   })();
   expect(err?.exitCode).toBe(78);
   expect(err?.message).toContain("license.trusted_issuers: bad.pub: not a kas-ed25519 key");
-  expect(err?.message).toContain("spf.resolver: bad");
+  expect(err?.message).toContain("dns.resolver: bad");
   const ask = () => h.spf!({ ip: "192.0.2.1", from: "a@b.example" });
   expect(await ask()).toEqual({ result: "127.0.0.1:53" });
   expect(made).toEqual(["127.0.0.1:53"]);
@@ -79,7 +79,7 @@ test("one service whose switch throws does not keep the others on the old config
   const l = fakeLicense();
   l.license.prepare = () => ({ commit: () => { throw new Error("bug"); }, discard() {} });
   const made: string[] = [];
-  const createSpf: typeof createSpfService = (c) => (made.push(c.resolver), { ask: async () => ({ result: c.resolver }), stats: () => ({}) as never });
+  const createSpf: typeof createSpfService = (c) => (made.push(c.dns.resolver), { ask: async () => ({ result: c.dns.resolver }), stats: () => ({}) as never });
   const h = serveHooks(cfg(), "site.toml", { license: l.license, createSpf });
   h.prepareConfig!(cfg({ resolver: "127.0.0.9:53" }), "site.toml")();
   expect(made).toEqual(["127.0.0.9:53"]);

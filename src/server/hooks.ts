@@ -45,8 +45,8 @@ export function serveHooks(initial: KasConfig, configFile?: string, opts: ServeH
   let spfKey: string | undefined;
   let dns: RefusalWatch | undefined;
 
-  // The SPF and DNS service is rebuilt only when [spf] (its resolver settings) or the lists
-  // changed, so a reload keeps its DNS cache. It runs when any check asks DNS.
+  // The SPF and DNS service is rebuilt only when [dns], [spf] or the lists changed, so a
+  // reload keeps its DNS cache. It runs when any check asks DNS.
   const prepareSpf = (c: KasConfig, source: string): PreparedConfig => {
     let lists;
     try {
@@ -54,9 +54,9 @@ export function serveHooks(initial: KasConfig, configFile?: string, opts: ServeH
     } catch (e) {
       throw new ConfigError(source, "dnsbl.list", undefined, (e as Error).message);
     }
-    const key = JSON.stringify([c.spf, c.dnsbl, c.dkim.enabled]);
+    const key = JSON.stringify([c.dns, c.spf, c.dnsbl, c.dkim.enabled]);
     if (key === spfKey) return { commit() {}, discard() {} };
-    const next = c.spf.enabled || lists.length || c.dkim.enabled ? createSpf(c.spf, { configFile: source }) : undefined;
+    const next = c.spf.enabled || lists.length || c.dkim.enabled ? createSpf(c, { configFile: source }) : undefined;
     const watch = next && watchRefusals(next.dns, lists, (m) => log.warn(m));
     return { commit: () => ((spf = next), (dns = watch), (spfKey = key)), discard() {} };
   };

@@ -142,7 +142,7 @@ test("a config a service cannot take is refused before anything switches: old se
   let broken = false;
   const hooks: MasterHooks = {
     prepareConfig: (c) => {
-      if (broken) throw new ConfigError("test.toml", "spf.resolver", undefined, "not host:port");
+      if (broken) throw new ConfigError("test.toml", "dns.resolver", undefined, "not host:port");
       const level = c.log.level;
       calls.push(`prepare ${level}`);
       return () => void calls.push(`commit ${level}`);
@@ -157,7 +157,7 @@ test("a config a service cannot take is refused before anything switches: old se
   m.signals.emit("SIGHUP");
   const st = await m.statusUntil((s) => s.reloads.refused === 1);
   expect(st).toMatchObject({ generation: 1, reloads: { ok: 0, refused: 1 } });
-  expect(st.reloads.last_error).toContain("test.toml: spf.resolver: not host:port");
+  expect(st.reloads.last_error).toContain("test.toml: dns.resolver: not host:port");
   expect(calls).toHaveLength(3); // nothing committed, onConfig not called
   expect((await m.scan()).json.generation).toBe(1);
   broken = false;

@@ -6,8 +6,14 @@ import { startDnsServer, type DnsServer } from "../testing/dns-server";
 import { createZoneResolver } from "../testing/zone-resolver";
 import { createSpfService } from "./spf-service";
 
-const defaults = Object.fromEntries(Object.entries(SCHEMA.spf.keys).map(([k, v]) => [k, (v as { def: unknown }).def])) as unknown as KasConfig["spf"];
-const cfg = (over: Partial<KasConfig["spf"]> = {}): KasConfig["spf"] => ({ ...defaults, receiver: "filter.test", ...over });
+const defaultsOf = (keys: object) => Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, (v as { def: unknown }).def]));
+const spfDefaults = defaultsOf(SCHEMA.spf.keys) as unknown as KasConfig["spf"];
+const dnsDefaults = defaultsOf(SCHEMA.dns.keys) as unknown as KasConfig["dns"];
+/** `timeout` is the SPF evaluation's; `resolver` the [dns] one. */
+const cfg = (over: { timeout?: number; resolver?: string } = {}): Pick<KasConfig, "spf" | "dns"> => ({
+  spf: { ...spfDefaults, receiver: "filter.test", ...(over.timeout !== undefined ? { timeout: over.timeout } : {}) },
+  dns: { ...dnsDefaults, ...(over.resolver !== undefined ? { resolver: over.resolver } : {}) },
+});
 
 const zones = {
   "example.com": [{ TXT: "v=spf1 include:_spf.example.com -all exp=why.example.com" }],
@@ -59,8 +65,8 @@ test("an exp= lookup that never answers leaves the fail standing, with the defau
   expect(svc.stats().deadlineExceeded).toBe(0);
 });
 
-test("a bad [spf] resolver is a config error naming the key", () => {
-  expect(() => createSpfService(cfg({ resolver: "host:99999" }))).toThrow(/spf\.resolver/);
+test("a bad [dns] resolver is a config error naming the key", () => {
+  expect(() => createSpfService(cfg({ resolver: "host:99999" }))).toThrow(/dns\.resolver/);
 });
 
 describe_real();

@@ -31,25 +31,27 @@ export interface SpfService {
 }
 
 export interface SpfServiceDeps {
-  /** Upstream resolver (tests); default: the wire client to [spf] resolver. */
+  /** Upstream resolver (tests); default: the wire client to [dns] resolver. */
   upstream?: Resolver;
   now?: () => number;
-  /** The config file, named in a ConfigError (bad [spf] resolver). */
+  /** The config file, named in a ConfigError (bad [dns] resolver). */
   configFile?: string;
 }
 
-export function createSpfService(config: KasConfig["spf"], deps: SpfServiceDeps = {}): SpfService {
+/** `spf`: the evaluation's settings; `dns`: the resolver, cache and query timeout every check shares. */
+export function createSpfService(settings: Pick<KasConfig, "spf" | "dns">, deps: SpfServiceDeps = {}): SpfService {
+  const { spf: config, dns } = settings;
   const timeoutMs = Math.round(config.timeout * 1000);
   let upstream = deps.upstream;
   /** Who is asked, for the messages of a timeout. */
   let upstreamName = "the DNS resolver";
   if (!upstream) {
-    const server = config.resolver ? parseServerAddress(config.resolver) : systemNameserver();
-    if (!server) throw new ConfigError(deps.configFile ?? "kas.toml", "spf.resolver", undefined, `${JSON.stringify(config.resolver)} is not host:port`);
-    upstream = createWireResolver({ server, timeoutMs });
+    const server = dns.resolver ? parseServerAddress(dns.resolver) : systemNameserver();
+    if (!server) throw new ConfigError(deps.configFile ?? "kas.toml", "dns.resolver", undefined, `${JSON.stringify(dns.resolver)} is not host:port`);
+    upstream = createWireResolver({ server, timeoutMs: Math.round(dns.timeout * 1000) });
     upstreamName = `DNS server ${serverText(server)}`;
   }
-  const resolver = createCachingResolver(upstream, { maxEntries: config.cache_size, maxConcurrent: config.max_concurrent, now: deps.now });
+  const resolver = createCachingResolver(upstream, { maxEntries: dns.cache_size, maxConcurrent: dns.max_concurrent, now: deps.now });
   const receiver = config.receiver || hostname();
   const s = { evaluations: 0, deadlineExceeded: 0, totalMs: 0, results: {} as Record<string, number> };
 

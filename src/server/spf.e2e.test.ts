@@ -28,7 +28,7 @@ const receivedSpf = (json: any) => (json.edits ?? []).filter((e: any) => e.op ==
 
 test("SPF fail → SPF_FAIL + Received-SPF; the identical second scan is served from the DNS cache", async () => {
   const port = await dnsServer([join(REPO, "fixtures/dns/spf-zones.json")]);
-  const s = await startServer(tempDir("kas-spf-"), { toml: `[spf]\nresolver = "127.0.0.1:${port}"\nreceiver = "filter.test"\n`, server: "start_filters = 1\nmin_spare_filters = 1" });
+  const s = await startServer(tempDir("kas-spf-"), { toml: `[dns]\nresolver = "127.0.0.1:${port}"\n[spf]\nreceiver = "filter.test"\n`, server: "start_filters = 1\nmin_spare_filters = 1" });
   servers.push(s);
 
   const first = await s.scan(message, headers("m1", "203.0.113.5", "joe@fail.example"));
@@ -52,7 +52,7 @@ test("SPF fail → SPF_FAIL + Received-SPF; the identical second scan is served 
 
 test("a DNS server that never answers: SPF_TEMPERROR and the scan still completes", async () => {
   const port = await dnsServer(["--blackhole"]);
-  const s = await startServer(tempDir("kas-spf-"), { toml: `[spf]\nresolver = "127.0.0.1:${port}"\ntimeout = 0.5\n`, server: "start_filters = 1\nmin_spare_filters = 1" });
+  const s = await startServer(tempDir("kas-spf-"), { toml: `[dns]\nresolver = "127.0.0.1:${port}"\n[spf]\ntimeout = 0.5\n`, server: "start_filters = 1\nmin_spare_filters = 1" });
   servers.push(s);
   const r = await s.scan(message, headers("m1", "203.0.113.5", "joe@fail.example"));
   expect(r.status).toBe(200);
@@ -65,7 +65,7 @@ test("a DNS server that never answers: SPF_TEMPERROR and the scan still complete
 // Received-SPF, so a forged "Received-SPF: pass" written by the sender must end up below ours.
 test("kas filter prepends Received-SPF (MAIL FROM first, then HELO) above a forged one; X-KAS-Status stays at the end", async () => {
   const port = await dnsServer([join(REPO, "fixtures/dns/spf-zones.json")]);
-  const s = await startServer(tempDir("kas-spf-"), { toml: `[spf]\nresolver = "127.0.0.1:${port}"\nreceiver = "filter.test"\n`, server: "start_filters = 1\nmin_spare_filters = 1" });
+  const s = await startServer(tempDir("kas-spf-"), { toml: `[dns]\nresolver = "127.0.0.1:${port}"\n[spf]\nreceiver = "filter.test"\n`, server: "start_filters = 1\nmin_spare_filters = 1" });
   servers.push(s);
   const forged = "Received-SPF: pass (forged by the sender) client-ip=203.0.113.5\r\n" + message;
   const cfg = writeConfig(tempDir("kas-spf-client-"), `[client]\nconnect_to = [${JSON.stringify(s.tcp)}]\n`);
