@@ -166,7 +166,7 @@ export class Pool {
    * started first gets it (likely the first to finish).
    */
   private sendAhead(job: Job): boolean {
-    if (this.live().filter((h) => h.state !== "draining").length < this.s.max_filters) return false;
+    if (this.tally().working < this.s.max_filters) return false;
     let best: Handle | undefined;
     for (const h of this.handles.values()) {
       if (h.state !== "busy" || h.generation !== this.generation || h.next || !h.job) continue;
@@ -218,12 +218,21 @@ export class Pool {
     return [...this.handles.values()].filter((h) => h.state !== "dead");
   }
 
+  /** Processes not leaving (any generation); starting and idle ones of the current generation. One pass: it runs for every job. */
+  private tally(): { working: number; starting: number; idle: number } {
+    let working = 0, starting = 0, idle = 0;
+    for (const h of this.handles.values()) {
+      if (h.state !== "draining" && h.state !== "dead") working++;
+      if (h.generation !== this.generation) continue;
+      if (h.state === "starting") starting++;
+      else if (h.state === "idle") idle++;
+    }
+    return { working, starting, idle };
+  }
+
   /** Start processes for waiting requests and to keep min_spare_filters ready, within max_filters and the back-off. */
   private maintain(): void {
-    const current = [...this.handles.values()].filter((h) => h.generation === this.generation);
-    const working = this.live().filter((h) => h.state !== "draining").length;
-    const starting = current.filter((h) => h.state === "starting").length;
-    const idle = current.filter((h) => h.state === "idle").length;
+    const { working, starting, idle } = this.tally();
     const forQueue = Math.max(0, this.queue.length - starting);
     const forSpare = this.stopping ? 0 : Math.max(0, this.s.min_spare_filters - idle - starting - forQueue);
     const want = Math.min(forQueue + forSpare, this.s.max_filters - working);
