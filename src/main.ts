@@ -1,5 +1,6 @@
 import "./cli/no-color";
-import { root } from "./cli/index";
-import { runCli } from "./cli/run";
 
+// Loaded after no-color has run: citty decides on colour when its module loads, and a bundle
+// split into chunks (build.ts) would evaluate statically imported chunks first.
+const [{ root }, { runCli }] = await Promise.all([import("./cli/index"), import("./cli/run")]);
 await runCli(root);
