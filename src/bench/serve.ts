@@ -11,7 +11,9 @@
 // logging, GC, and process start-up after recycling. Then `kas filter` start-up.
 //   bun run bench:serve [--rounds 3] [--conc 4,16] [--bayes] [--no-rspamd] [--kas-server "max_messages = 300"]
 //                       [--soak N [--soak-server "max_messages = 10000000"]] [--startup-runs 20]
+// Another binary than dist/kas: KAS_BIN=/path/to/kas bun src/bench/serve.ts ... (bench:serve builds dist/kas first).
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { BENCH_CORPUS, ensureEmlCorpus, PEERS_DIR, redisInstalled, RSPAMD_PIDFILES, RSPAMD_URL, rspamdInstalled, rspamdStart, rspamdStop, rspamdTrain, scanClient } from "./peers";
@@ -69,8 +71,9 @@ async function latency(url: string, conc: number, headers: Record<string, string
   return lat;
 }
 
-type Row = { rate: number[]; cpu: number[]; rssSum: number[]; rssOne: number[]; lat: number[] };
-const newRow = (): Row => ({ rate: [], cpu: [], rssSum: [], rssOne: [], lat: [] });
+// load: the 1-minute load average after each round (this machine is shared: a figure means little without it).
+type Row = { rate: number[]; cpu: number[]; rssSum: number[]; rssOne: number[]; lat: number[]; load: number[] };
+const newRow = (): Row => ({ rate: [], cpu: [], rssSum: [], rssOne: [], lat: [], load: [] });
 const KEYS = ["scanMs", "scanCpuMs", "parseMs", "checksMs", "rulesMs", "roundTripMs", "loadMs", "recycled", "spawned"] as const;
 type Breakdown = { msgs: number; master: number; workers: number } & Record<(typeof KEYS)[number], number>;
 
@@ -85,6 +88,7 @@ async function runKas(kas: KasServer, conc: number, row: Row, bd: Breakdown[]) {
   const d = (k: string) => (s1.counters[k] ?? 0) - (s0.counters[k] ?? 0);
   bd.push({ msgs, master: (c1.root - c0.root) / msgs, workers: (c1.children - c0.children) / msgs, ...(Object.fromEntries(KEYS.map((k) => [k, d(k)])) as Record<(typeof KEYS)[number], number>) });
   row.rate.push(st.msgs_per_s);
+  row.load.push(loadavg()[0]);
   row.cpu.push((st.peer_cpu_s * 1000) / st.messages);
   row.rssSum.push(st.peer_peak_rss_sum_mb);
   row.rssOne.push(st.peer_peak_rss_one_proc_mb);
@@ -95,6 +99,7 @@ async function runRspamd(dir: string, conc: number, row: Row) {
   const st = await scanClient("rspamd", dirs.test, conc, join(dir, "rspamd-out.tsv"), { pidfiles: RSPAMD_PIDFILES });
   if (st.errors) throw new Error(`rspamd: ${st.errors} errors in the scan client's run`);
   row.rate.push(st.msgs_per_s);
+  row.load.push(loadavg()[0]);
   row.cpu.push((st.peer_cpu_s * 1000) / st.messages);
   row.rssSum.push(st.peer_peak_rss_sum_mb);
   row.rssOne.push(st.peer_peak_rss_one_proc_mb);
@@ -102,7 +107,7 @@ async function runRspamd(dir: string, conc: number, row: Row) {
 }
 
 const fmt = (name: string, conc: number, r: Row) =>
-  `${name.padEnd(28)} ${String(conc).padStart(4)} ${med(r.rate).toFixed(0).padStart(7)} ${`(${Math.min(...r.rate).toFixed(0)}-${Math.max(...r.rate).toFixed(0)})`.padStart(11)} ${med(r.cpu).toFixed(2).padStart(8)} ${pct(r.lat, 50).toFixed(1).padStart(7)} ${pct(r.lat, 99).toFixed(1).padStart(7)} ${Math.max(...r.rssSum).toFixed(0).padStart(9)} ${Math.max(...r.rssOne).toFixed(0).padStart(8)}`;
+  `${name.padEnd(28)} ${String(conc).padStart(4)} ${med(r.rate).toFixed(0).padStart(7)} ${`(${Math.min(...r.rate).toFixed(0)}-${Math.max(...r.rate).toFixed(0)})`.padStart(11)} ${med(r.cpu).toFixed(2).padStart(8)} ${pct(r.lat, 50).toFixed(1).padStart(7)} ${pct(r.lat, 99).toFixed(1).padStart(7)} ${Math.max(...r.rssSum).toFixed(0).padStart(9)} ${Math.max(...r.rssOne).toFixed(0).padStart(8)} ${`${Math.min(...r.load).toFixed(1)}-${Math.max(...r.load).toFixed(1)}`.padStart(9)}`;
 
 for (const mode of modes) {
   const kasExtra = mode === "bayes" ? "" : "[bayes]\nenabled = false\n";
@@ -114,6 +119,11 @@ for (const mode of modes) {
   const rows = new Map<string, Row>();
   const bd: Breakdown[] = [];
   try {
+    // One unmeasured pass over the corpus each: kas's filtering processes otherwise scan the
+    // first round on cold JIT code (measured: a fresh server's first round ran at 55-75 % of the
+    // speed of the next ones), which is start-up, not serving.
+    await latency(`http://127.0.0.1:${kas.port}/v1/scan`, 4, { "X-KAS-Rcpt": "user@example.com" });
+    if (withRspamd) await latency(RSPAMD_URL, 4, {});
     for (const conc of CONCS) {
       const k = newRow(), r = newRow();
       for (let round = 0; round < ROUNDS; round++) {
@@ -129,7 +139,7 @@ for (const mode of modes) {
     if (withRspamd) rspamdStop();
   }
   console.log(`\n${mode === "bayes" ? "rules + Bayes (Rspamd: Redis; kas: its SQLite token database), both trained on the training split" : "rules only"}`);
-  console.log(`${"server".padEnd(28)} conc   msg/s (min-max)     CPU ms/msg  p50 ms  p99 ms  RSS sum MB  max 1 MB`);
+  console.log(`${"server".padEnd(28)} conc   msg/s (min-max)     CPU ms/msg  p50 ms  p99 ms  RSS sum MB  max 1 MB  load avg`);
   for (const conc of CONCS) {
     console.log(fmt(`kas ${o["kas-server"].replace(/\s+/g, " ").trim() || "defaults"}`, conc, rows.get(`kas ${conc}`)!));
     if (withRspamd) console.log(fmt("Rspamd 3.4", conc, rows.get(`rspamd ${conc}`)!));
