@@ -5,7 +5,9 @@
 // `eval --cv --by-date`), because a site's classifier always judges mail newer than what it
 // learned and is less sure of it: rules must carry weight where Bayes does not. Also the
 // held-out ham dressed as HTML (dress.ts), and our wanted-bulk fixtures with each fold's
-// database and with rules alone. Only hit names are kept: scores are what is fitted.
+// database. And all of it once more with rules alone (the `-rules` kinds): a site runs
+// without Bayes until it has learned enough mail, and the fit must not leave it unguarded.
+// Only hit names are kept: scores are what is fitted.
 import { Bayes } from "../bayes/bayes";
 import { learnFiles } from "../bayes/learner";
 import { MemoryTokenStore } from "../bayes/memory-store";
@@ -14,11 +16,19 @@ import { groupFiles } from "./corpus";
 import { benchConfig, dateOf, messagesOf, type Scanner, scannerFor, wantedBulk } from "./cv-scan";
 import { type Dress, dressAsHtml } from "./dress";
 
-/** What a scanned message stands for: the fit weighs each kind of ham on its own. */
-export type SampleKind = "spam" | "ham" | "client" | "newsletter" | "bulk" | "bulk-rules";
-export const HAM_KINDS: readonly SampleKind[] = ["ham", "client", "newsletter", "bulk", "bulk-rules"];
-/** Scans of each message of a kind: each training message (and its dressed copies) is scanned by two of the four folds' token databases, each fixture by all four, and once more by rules alone. */
-export const SCANS_PER_MESSAGE: Record<SampleKind, number> = { spam: 2, ham: 2, client: 2, newsletter: 2, bulk: 4, "bulk-rules": 1 };
+type Source = "spam" | "ham" | "client" | "newsletter" | "bulk";
+/** What a scanned message stands for, and whether Bayes took part (`-rules`: it did not). */
+export type SampleKind = Source | `${Source}-rules`;
+export const HAM_KINDS: readonly SampleKind[] = ["ham", "client", "newsletter", "bulk", "ham-rules", "client-rules", "newsletter-rules", "bulk-rules"];
+export const SPAM_KINDS: readonly SampleKind[] = ["spam", "spam-rules"];
+/**
+ * Scans of each message of a kind: each training message (and its dressed copies) is scanned by
+ * two of the four folds' token databases, each fixture by all four; rules alone scan each once.
+ */
+export const SCANS_PER_MESSAGE: Record<SampleKind, number> = {
+  spam: 2, ham: 2, client: 2, newsletter: 2, bulk: 4,
+  "spam-rules": 1, "ham-rules": 1, "client-rules": 1, "newsletter-rules": 1, "bulk-rules": 1,
+};
 
 export interface ScannedSample {
   kind: SampleKind;
@@ -67,6 +77,10 @@ export async function scanTraining(dataDir: string, progress: (line: string) => 
     await scanFiles(scanner, "bulk", bulk, out);
     progress(`fold ${fold + 1} of 4 scanned (${out.length} samples so far)`);
   }
-  await scanFiles(await scannerFor(cfg, false), "bulk-rules", bulk, out);
+  const rulesOnly = await scannerFor(cfg, false);
+  await scanFiles(rulesOnly, "spam-rules", spam, out);
+  await scanFiles(rulesOnly, "ham-rules", ham, out);
+  for (const dress of ["client", "newsletter"] as Dress[]) await scanFiles(rulesOnly, `${dress}-rules`, ham, out, (raw) => dressAsHtml(raw, dress, cfg.scan));
+  await scanFiles(rulesOnly, "bulk-rules", bulk, out);
   return out;
 }
