@@ -5,7 +5,8 @@
 // mail is scanned on without Bayes and the note says how to recover.
 //
 // Auto-learning ([bayes] autolearn) needs the final score, which only exists after the rule
-// stage: the engine calls `afterScan(result)` (the "after" stage of engine/scan.ts).
+// stage: the engine calls `afterScan(result)` (the "after" stage of engine/scan.ts), which a
+// filtering process runs after it has sent the result, so learning never delays a reply.
 // It learns from the score WITHOUT the BAYES_* hits, as SpamAssassin does, so the classifier
 // does not teach itself its own mistakes.
 import { statSync } from "node:fs";

@@ -122,6 +122,21 @@ describe("failures are notes, never lost scans", () => {
     expect(seen).toEqual(["spam:5.5"]);
     expect(r.notes).toEqual(["learned", "broken: after the verdict: disk full"]);
   });
+  test("after stage handed to the caller (afterReply): it runs when the caller says, its notes come back instead of going into the result", async () => {
+    const seen: string[] = [];
+    const learner: Check = { name: "learn", stage: "content", run: () => ({ symbols: [] }), afterScan: (r) => (seen.push(`${r.status}:${r.score}`), "learned") };
+    let after: (() => Promise<string[]>) | undefined;
+    const r = await scan(engine("", [learner]), req("money and pills"), { afterReply: (f) => (after = f) });
+    expect(seen).toEqual([]);
+    expect(r.notes).toEqual([]);
+    expect(await after!()).toEqual(["learned"]);
+    expect(seen).toEqual(["spam:5.5"]);
+    expect(r.notes).toEqual([]);
+    // No check with an after stage: nothing is handed over.
+    let handed = false;
+    await scan(engine(""), req("money"), { afterReply: () => (handed = true) });
+    expect(handed).toBe(false);
+  });
   test("formal: a delivery report below the threshold", async () => {
     const head = "Subject: Undelivered\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n";
     const r = await scan(engine(), req("--b\nContent-Type: text/plain\n\nbounce\n--b--", { from: "" }, head));

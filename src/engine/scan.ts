@@ -7,7 +7,8 @@
 //   score      → sum of the hit scores
 //   verdict    → status by the policy's thresholds
 //   actions    → disposition and header edits
-//   after      → checks that need the verdict (Bayes auto-learning) see the result and the facts
+//   after      → checks that need the verdict (Bayes auto-learning) see the result and the facts;
+//                a server runs this stage after the reply is sent (ScanOptions.afterReply)
 // One budget (scan.time_budget_ms) for the scan: checks must finish within its first 60% or
 // are noted and skipped; rule matching stops where it is at the end (the result then carries
 // KAS_SCAN_TRUNCATED); the message is always answered.
@@ -29,7 +30,16 @@ export interface Engine {
   checks: readonly Check[];
 }
 
-export async function scan(engine: Engine, req: ScanRequest): Promise<ScanResult> {
+export interface ScanOptions {
+  /**
+   * Receives the after stage instead of running it inside the scan: the caller runs it once it
+   * has answered (a filtering process: after sending the result, issue 16), and gets the notes
+   * the stage would have added to the result (for its log). Not called when no check has one.
+   */
+  afterReply?: (after: () => Promise<string[]>) => void;
+}
+
+export async function scan(engine: Engine, req: ScanRequest, opts: ScanOptions = {}): Promise<ScanResult> {
   const t0 = performance.now();
   const deadline = t0 + engine.config.scan.time_budget_ms;
   // Checks wait on the network (DNS, databases); they get 60% of the budget so a slow check
@@ -97,14 +107,20 @@ export async function scan(engine: Engine, req: ScanRequest): Promise<ScanResult
   };
 
   // after
-  for (const c of engine.checks) {
-    if (!c.afterScan) continue;
-    try {
-      const note = await c.afterScan(result, facts);
-      if (note) notes.push(note);
-    } catch (e) {
-      notes.push(`${c.name}: after the verdict: ${e instanceof Error ? e.message : String(e)}`);
+  const after = async (): Promise<string[]> => {
+    const out: string[] = [];
+    for (const c of engine.checks) {
+      if (!c.afterScan) continue;
+      try {
+        const note = await c.afterScan(result, facts);
+        if (note) out.push(note);
+      } catch (e) {
+        out.push(`${c.name}: after the verdict: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
-  }
+    return out;
+  };
+  if (!opts.afterReply) notes.push(...(await after()));
+  else if (engine.checks.some((c) => c.afterScan)) opts.afterReply(after);
   return result;
 }

@@ -6,7 +6,7 @@ import type { KasConfig } from "../config/schema";
 import { loadActiveDb } from "../ruledb/active";
 import type { Diagnostic, RuleDb } from "../ruledb/types";
 import { validateOrder } from "./context";
-import { scan } from "./scan";
+import { scan, type ScanOptions } from "./scan";
 import type { ScanRequest, ScanResult } from "../model";
 
 export interface Scanner {
@@ -15,12 +15,12 @@ export interface Scanner {
   dbSource: string;
   /** Rule warnings from compiling rules_dir, for the caller to log. */
   warnings: Diagnostic[];
-  scan(req: ScanRequest): Promise<ScanResult>;
+  scan(req: ScanRequest, opts?: ScanOptions): Promise<ScanResult>;
 }
 
 export async function createScanner(config: KasConfig, opts: { checks?: readonly Check[] } = {}): Promise<Scanner> {
   validateOrder(opts.checks ?? []);
   const { db, source, warnings } = loadActiveDb(config);
   const engine = { config, db, checks: opts.checks ?? [] };
-  return { db, dbSource: source, warnings, scan: (req) => scan(engine, req) };
+  return { db, dbSource: source, warnings, scan: (req, o) => scan(engine, req, o) };
 }

@@ -31,3 +31,17 @@ test("learn through the server: learned, then already; a request without X-KAS-L
   expect(existsSync(join(dir, "data", "bayes", "bayes.sqlite"))).toBe(true);
   expect(await s.stop()).toBe(0);
 }, 30_000);
+
+test("auto-learning happens after the reply: the scan's reply has no learning note, the log has it, and the message is then known", async () => {
+  const dir = tempDir("kas-autolearn-srv-");
+  const s = await startServer(dir, { server: "start_filters = 1\nmax_filters = 1", toml: "[bayes]\nautolearn = true\nautolearn_spam_score = 1\n[log]\nlevel = \"info\"\n" });
+  servers.push(s);
+  const scanned = await s.scan(MSG);
+  expect(scanned.status).toBe(200);
+  expect(scanned.json.score).toBeGreaterThanOrEqual(1);
+  expect(scanned.json.notes.filter((n: string) => /autolearned|autolearn skipped/.test(n))).toEqual([]);
+  await s.waitLog(/bayes: autolearned as spam/);
+  const again = await httpRequest(s.addr, { method: "POST", path: "/v1/learn", headers: { "X-KAS-Learn": "spam" }, body: new TextEncoder().encode(MSG) }, T);
+  expect(JSON.parse(new TextDecoder().decode(again.body)).outcome).toBe("already");
+  expect(await s.stop()).toBe(0);
+}, 30_000);

@@ -37,7 +37,7 @@ export const workerScannerFactory: ScannerFactory = async (config, deps) => {
   return {
     db: scanner.db,
     dbSource: scanner.dbSource,
-    scan: (r) => scanner.scan(r),
+    scan: (r, o) => scanner.scan(r, o),
     learn: learner.learn,
     close: () => {
       learner.close();

@@ -173,3 +173,31 @@ test("cancel drops a job that has not started (answered `cancelled`); a started 
   expect(c.sent.slice(1)).toMatchObject([{ type: "cancelled", jobId: 2 }, { type: "result", jobId: 1 }, { type: "result", jobId: 3 }]);
   expect(scanned).toEqual(["m1", "m3"]);
 });
+
+test("auto-learning (the scan's after stage) runs once the result is sent, before the next job starts", async () => {
+  const c = channel();
+  const events: string[] = [];
+  let release!: () => void;
+  const learning = new Promise<void>((r) => (release = r));
+  runWorker(c.ch, async () => ({
+    db: { version: "v", digest: "d" },
+    dbSource: "x",
+    scan: async (r, o) => {
+      events.push(`scan ${r.id}`);
+      o?.afterReply?.(async () => (events.push(`learn ${r.id}`), await learning, ["bayes: autolearned as spam"]));
+      return result(r.id);
+    },
+  }));
+  c.deliver(init);
+  await tick();
+  c.deliver(scan(1));
+  c.deliver(scan(2));
+  await tick();
+  // m1's result left before its learning finished; m2 waits for it (one token writer per process).
+  expect(c.sent.slice(1)).toMatchObject([{ type: "result", jobId: 1, result: { notes: [] } }]);
+  expect(events).toEqual(["scan m1", "learn m1"]);
+  release();
+  await tick();
+  expect(events).toEqual(["scan m1", "learn m1", "scan m2", "learn m2"]);
+  expect(c.sent.slice(1)).toMatchObject([{ type: "result", jobId: 1 }, { type: "result", jobId: 2 }]);
+});

@@ -11,6 +11,7 @@
 import type { KasConfig } from "../config/schema";
 import type { DnsAnswer, Resolver } from "../dns/types";
 import type { ScanRequest, ScanResult } from "../model";
+import type { ScanOptions } from "../engine/scan";
 import { UsageError } from "../errors";
 import { configureLog, logger } from "../log/index";
 import type { RuleDb } from "../ruledb/types";
@@ -21,7 +22,7 @@ import { isMasterMessage, type LearnErrorCode, type MasterToWorker, type SpfAnsw
 export interface WorkerScanner {
   db: Pick<RuleDb, "version" | "digest">;
   dbSource: string;
-  scan(req: ScanRequest): Promise<ScanResult>;
+  scan(req: ScanRequest, opts?: ScanOptions): Promise<ScanResult>;
   /** Learns one message (POST /v1/learn); without it the worker answers learn_error. */
   learn?(op: LearnOp, raw: Uint8Array): Promise<LearnAnswer>;
   /** Releases what learning opened (the token database writer); called once, before exit. */
@@ -121,9 +122,13 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
         try {
           // CPU, not wall time: on a busy host the wall clock also counts other processes' turns.
           const c0 = process.cpuUsage();
-          const result = await s.scan({ ...request, raw: asBytes(request.raw) });
+          let after: (() => Promise<string[]>) | undefined;
+          const result = await s.scan({ ...request, raw: asBytes(request.raw) }, { afterReply: (f) => (after = f) });
           const c = process.cpuUsage(c0);
           ch.send({ type: "result", jobId, result, cpuMs: (c.user + c.system) / 1000, rssKiB: Math.round(process.memoryUsage.rss() / 1024) });
+          // Auto-learning needs the verdict, not the client: it runs once the result is on its
+          // way, before the next job (one token writer per process); its notes go to the log.
+          if (after) for (const note of await after()) (log ?? logger("worker")).info("%s: %s", request.id, note);
         } catch (e) {
           (log ?? logger("worker")).error("scan %s failed: %s", request.id, failure(e));
           ch.send({ type: "scan_error", jobId, error: e instanceof Error ? e.message : String(e) });
