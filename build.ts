@@ -8,7 +8,10 @@ mkdirSync("dist", { recursive: true });
 const started = performance.now();
 const result = await Bun.build({
   entrypoints: ["src/main.ts"],
-  compile: { outfile },
+  // Tier-up thresholds ×10 at start: a `kas filter` is over before JIT-compiling its start-up
+  // code pays off (measured: 19 → 16.5 ms CPU); every other command resets the normal policy
+  // before it runs (cli/command.ts normalJit).
+  compile: { outfile, jitPolicy: 10 },
   minify: true,
   sourcemap: "linked",
   target: "bun",

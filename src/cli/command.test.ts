@@ -1,10 +1,10 @@
 // Option names as users type them: every command's --help shows kebab-case (--max-addresses,
 // as the README and the hints say), and that spelling reaches the code that reads the
 // camelCase property. Walks the whole command table, so a new camelCase option fails here.
-import { expect, test } from "bun:test";
-import { parseArgs, renderUsage, type ArgsDef } from "citty";
+import { expect, spyOn, test } from "bun:test";
+import { parseArgs, renderUsage, runCommand, type ArgsDef } from "citty";
 import { commandTable } from "../testing/command-table";
-import { rejectUnknownFlags } from "./command";
+import { kasCommand, rejectUnknownFlags } from "./command";
 
 const table = await commandTable();
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -41,4 +41,21 @@ test("license-check issue: --max-addresses, not --maxAddresses", async () => {
   const usage = await renderUsage(issue);
   expect(usage).toContain("--max-addresses=<N>");
   expect(parseArgs(["--max-addresses", "50"], issue.args as ArgsDef).maxAddresses).toBe("50");
+});
+
+// The binary starts with raised JIT thresholds (build.ts); a long-running command that kept
+// them would reach compiled code ten times later.
+test("a command runs with the normal JIT policy, set before its run; keepStartupJit keeps the start-up one", async () => {
+  const spy = spyOn(Bun.unsafe, "setJITPolicy");
+  try {
+    let before = -1;
+    await runCommand(kasCommand({ name: "t", description: "t", run: () => void (before = spy.mock.calls.length) }), { rawArgs: [] });
+    expect(spy.mock.calls).toEqual([[1]]);
+    expect(before).toBe(1);
+    spy.mockClear();
+    await runCommand(kasCommand({ name: "t", description: "t", keepStartupJit: true, run: () => {} }), { rawArgs: [] });
+    expect(spy.mock.calls).toEqual([]);
+  } finally {
+    spy.mockRestore();
+  }
 });

@@ -8,7 +8,7 @@
 // Client mode talks to `kas serve`; --local scans in this process. Client mode must start
 // fast (it runs once per message), so nothing of the engine is imported unless --local.
 import { EXIT, UsageError } from "../errors";
-import { CONFIG_ARG, kasCommand } from "./command";
+import { CONFIG_ARG, kasCommand, normalJit } from "./command";
 import { envelopeOf, reinjects, splitFilterArgv } from "./filter-args";
 
 const ARGS = {
@@ -38,6 +38,8 @@ export default kasCommand({
   // After the queue a bounce would go to the (possibly forged) sender, and a config typo would
   // bounce all mail: with a re-injection command every failure of kas is EX_TEMPFAIL.
   failureExitCode: (rawArgs) => (reinjects(rawArgs) ? EXIT.TEMPFAIL : undefined),
+  // One message per process in client mode; --local scans here and gets the normal policy.
+  keepStartupJit: true,
   args: ARGS,
   async run({ args, rawArgs }) {
     const { own, command } = splitFilterArgv(rawArgs);
@@ -53,6 +55,7 @@ export default kasCommand({
       process.exitCode = await runFilterClient(config, envelope, opts);
       return;
     }
+    normalJit();
     const [{ filterLocal }, { deliverOutcome, afterQueueOf }, { createLocalScanner }, { logger }] = await Promise.all([import("../client/filter-local"), import("../client/run"), import("./local-scanner"), import("../log/index")]);
     const log = logger("filter");
     const raw = await Bun.stdin.bytes();
