@@ -3,6 +3,7 @@
 // flat, which decides max_messages), and `kas filter` start-up (client mode through a
 // running server, against `kas --version` and `--local`), medians of repeated runs.
 import { writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { memKiB, treeCpu } from "./proc-stat";
 import { KAS, startKas } from "./serve-kas";
@@ -51,19 +52,23 @@ export async function startupTimes(n: number, bodies: Uint8Array[]): Promise<voi
   const one = bodies.find((m) => m.byteLength < 8000) ?? bodies[0];
   const client = join(kas.dir, "client.toml");
   writeFileSync(client, `${kas.base}[client]\nconnect_to = ["unix:${kas.sock}"]\n`);
+  // Wall time moves with the machine's load (a start waits for a CPU, and so does the server's
+  // reply); the process's own CPU time (user + system) moves much less, so both are shown.
   const time = async (args: string[]) => {
     const t: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < n; i++) {
       const s = performance.now();
       const p = Bun.spawn([KAS, ...args], { stdin: one, stdout: "ignore", stderr: "pipe", env: { ...process.env, KAS_CONFIG: "" } });
       const code = await p.exited;
       t.push(performance.now() - s);
+      cpu.push(Number(p.resourceUsage()?.cpuTime.total ?? NaN) / 1000);
       // A timing of a command that failed (e.g. a usage error) would be meaningless.
       if (code !== 0) throw new Error(`kas ${args.join(" ")} exited ${code}: ${(await new Response(p.stderr).text()).trim()}`);
     }
-    return `median ${med(t).toFixed(1)} ms, min ${Math.min(...t).toFixed(1)} ms (${n} runs)`;
+    return `median ${med(t).toFixed(1)} ms, min ${Math.min(...t).toFixed(1)} ms, CPU median ${med(cpu).toFixed(1)} ms (${n} runs)`;
   };
-  console.log(`\nstart-up (one small message; client mode scans through a running server over its Unix socket)`);
+  console.log(`\nstart-up (one small message; client mode scans through a running server over its Unix socket; load average ${loadavg().map((x) => x.toFixed(2)).join(" ")})`);
   console.log(`  kas --version                     ${await time(["--version"])}`);
   console.log(`  kas filter (client mode)          ${await time(["filter", "--config", client])}`);
   console.log(`  kas filter --local                ${await time(["filter", "--local", "--config", client])}`);
