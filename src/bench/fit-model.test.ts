@@ -1,7 +1,7 @@
 // The score fitter (fit-model.ts) on small made-up hit tables: it must separate what the data
 // separate, and never leave the guards (bounds, fixed rules, group caps) whatever the data say.
 import { describe, expect, test } from "bun:test";
-import { FIT_DEFAULTS, fitScores, ruleBounds, sampleScore, type FitParam, type FitSample } from "./fit-model";
+import { BAND_STEP, BAYES_ALONE_MARGIN, BAYES_BANDS, BAYES_TOP, FIT_DEFAULTS, fitScores, guardBayes, projectChain, ruleBounds, sampleScore, type FitParam, type FitSample } from "./fit-model";
 
 const BOUNDS = { low: 0.25, high: 2, cap: 3.5 };
 function param(name: string, hand: number, group = -1, fixed = false): FitParam {
@@ -86,5 +86,60 @@ describe("fitScores", () => {
     const params = [param("A", 1), param("B", 0.5)];
     const samples = [...many(10, [0], true), ...many(5, [0, 1], false, 3), ...many(7, [1], true)];
     expect([...fitScores(samples, params, [], opts)]).toEqual([...fitScores(samples, params, [], opts)]);
+  });
+});
+
+describe("the Bayes bands", () => {
+  // The hand scores of rules/60_checks.cf, the bands in order of probability, then BAYES_999.
+  const HAND = [-1.8, -0.6, -0.2, -0.05, 0.4, 1.2, 2.0, 2.8, 3.4, 0.5];
+  const bands = () => [...BAYES_BANDS, BAYES_TOP].map((n, i) => param(n, HAND[i]));
+  const opts = { ...FIT_DEFAULTS, lambda: 0, iterations: 1500, learningRate: 0.05 };
+  const B = (name: string) => [...BAYES_BANDS, BAYES_TOP].indexOf(name);
+  // Data that want the order broken (the signs keep the bands under 0.5 apart from those over):
+  // BAYES_60 on spam only, BAYES_80 on ham only.
+  const crossing = [...many(40, [B("BAYES_60")], true), ...many(40, [B("BAYES_80")], false)];
+  const rising = (w: ArrayLike<number>) => BAYES_BANDS.every((_, k) => k === 0 || w[k] >= w[k - 1] + BAND_STEP - 1e-9);
+
+  test("guardBayes narrows no hand score out of its bounds, and its bounds still hold the hand scores", () => {
+    const p = bands();
+    guardBayes(p, 5);
+    for (const x of p) expect(x.hand >= x.lo && x.hand <= x.hi).toBe(true);
+    expect(p[B("BAYES_999")].hi + p[B("BAYES_99")].hi).toBeLessThanOrEqual(5 - BAYES_ALONE_MARGIN + 1e-9);
+  });
+
+  test("stay in order, a step apart, where the data would cross them", () => {
+    const free = fitScores(crossing, bands(), [], opts);
+    expect(rising(free)).toBe(false); // without the chain the data do cross them
+    const p = bands();
+    const w = fitScores(crossing, p, [], opts, [guardBayes(p, 5)]);
+    expect(rising(w)).toBe(true);
+    for (const [i, x] of p.entries()) expect(Math.sign(w[i])).toBe(Math.sign(x.hand));
+  });
+
+  test("Bayes alone never reaches the threshold, however much spam hits only BAYES_99 + BAYES_999", () => {
+    // A BAYES_999 of 1 (allowed: 3.4 + 1 < 4.5) may go to 2 by its own bounds.
+    const bands999 = () => bands().map((x) => (x.name === BAYES_TOP ? param(BAYES_TOP, 1) : x));
+    const data = [...many(50, [B("BAYES_99"), B("BAYES_999")], true), ...many(50, [B("BAYES_00")], false)];
+    const free = fitScores(data, bands999(), [], opts);
+    expect(free[B("BAYES_99")] + free[B("BAYES_999")]).toBeGreaterThan(5 - BAYES_ALONE_MARGIN); // the data push past it
+    const p = bands999();
+    const w = fitScores(data, p, [], opts, [guardBayes(p, 5)]);
+    expect(w[B("BAYES_99")] + w[B("BAYES_999")]).toBeLessThanOrEqual(5 - BAYES_ALONE_MARGIN + 1e-9);
+  });
+
+  test("a hand score that breaks the order is refused, not fitted", () => {
+    const p = bands();
+    p[B("BAYES_60")] = param("BAYES_60", 0.3);
+    expect(() => guardBayes(p, 5)).toThrow(/BAYES_/);
+  });
+
+  test("projectChain pools the scores that cross and keeps them in their bounds", () => {
+    const p = [param("A", 1), param("B", 1.5), param("C", 2)];
+    const w = Float64Array.from([2, 1, 1.9]);
+    projectChain(w, p, { members: [0, 1, 2], step: 0.1 });
+    // A and B pooled around their mean (1.5) a step apart, C already a step above B.
+    expect(w[0]).toBeCloseTo(1.45, 9);
+    expect(w[1]).toBeCloseTo(1.55, 9);
+    expect(w[2]).toBeCloseTo(1.9, 9);
   });
 });

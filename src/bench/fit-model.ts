@@ -7,7 +7,9 @@
 //   - an L2 pull towards the hand score (not towards zero as in weight decay), so a rule the
 //     corpus says little about stays where a person put it;
 //   - score groups (`group_max`, ruledb/match.ts) are part of the model: a group's positive
-//     hits add up to at most its cap, so a capped group gives no gradient to its members.
+//     hits add up to at most its cap, so a capped group gives no gradient to its members;
+//   - chains: scores that must rise in a given order (the Bayes bands, by probability) are
+//     projected back onto that order after every step (guardBayes).
 // Errors on ham cost more than misses through the samples' weights (fit.ts sets them).
 
 export interface FitParam {
@@ -41,6 +43,24 @@ export interface FitOptions {
 
 /** The generated rules file (after every hand-written one, so its `score` lines win). */
 export const FITTED_FILE = "95_fitted_scores.cf";
+/** The Bayes bands in order of probability (bayes/classify.ts); BAYES_999 hits on top of BAYES_99. */
+export const BAYES_BANDS: readonly string[] = ["BAYES_00", "BAYES_05", "BAYES_20", "BAYES_40", "BAYES_50", "BAYES_60", "BAYES_80", "BAYES_95", "BAYES_99"];
+export const BAYES_TOP = "BAYES_999";
+/** A band scores at least this much more than the band below it (so the file's two decimals keep them apart). */
+export const BAND_STEP = 0.05;
+/**
+ * Bayes alone (BAYES_99 + BAYES_999) stays this far under the spam threshold: a content rule
+ * worth at least this much has to agree (rules/60_checks.cf: protection against a poisoned
+ * token database).
+ */
+export const BAYES_ALONE_MARGIN = 0.5;
+
+/** Scores that must rise along `members` (indices into the params), each at least `step` above the one before. */
+export interface Chain {
+  members: number[];
+  step: number;
+}
+
 /** Rules defined in these files keep their hand scores: the corpus of 2002 cannot exercise them (GTUBE; DNS lists, SPF, DKIM, DMARC; today's phishing). */
 export const KEEP_FILES: readonly string[] = ["10_gtube.cf", "60_checks.cf", "62_phishing.cf"];
 /** Rules with fewer hits on the training messages keep their hand scores. */
@@ -63,6 +83,65 @@ export function ruleBounds(hand: number, o: { low: number; high: number; cap: nu
   return hand > 0 ? [small, big] : [-big, -small];
 }
 
+/**
+ * Narrows the bounds of the Bayes bands found in `params` (in place) so that every score within
+ * them keeps the bands rising by BAND_STEP and BAYES_99 + BAYES_999 at most threshold −
+ * BAYES_ALONE_MARGIN, and returns the chain fitScores keeps them on. The hand scores must
+ * already obey both (rules/60_checks.cf): they are the fit's start.
+ */
+export function guardBayes(params: FitParam[], threshold: number): Chain {
+  const at = (name: string) => params.findIndex((p) => p.name === name);
+  const members = BAYES_BANDS.map(at).filter((i) => i >= 0);
+  // lo rises by at least a step from one band to the next, and hi falls by one going down:
+  // then every value inside the bounds has a neighbour inside its own bounds a step away.
+  for (let k = 1; k < members.length; k++) {
+    const [a, b] = [params[members[k - 1]], params[members[k]]];
+    b.lo = Math.max(b.lo, a.lo + BAND_STEP);
+  }
+  for (let k = members.length - 2; k >= 0; k--) {
+    const [a, b] = [params[members[k]], params[members[k + 1]]];
+    a.hi = Math.min(a.hi, b.hi - BAND_STEP);
+  }
+  const top = params[at(BAYES_TOP)];
+  const b99 = params[at("BAYES_99")];
+  if (top && b99) top.hi = Math.min(top.hi, threshold - BAYES_ALONE_MARGIN - b99.hi);
+  const eps = 1e-12;
+  for (const [k, i] of members.entries()) {
+    const p = params[i];
+    const below = k > 0 ? params[members[k - 1]] : undefined;
+    if (below && p.hand < below.hand + BAND_STEP - eps)
+      throw new Error(`the hand score of ${p.name} (${p.hand}) is not ${BAND_STEP} above ${below.name}'s (${below.hand}): fix rules/60_checks.cf`);
+  }
+  for (const p of params)
+    if (p.lo > p.hi + eps || p.hand < p.lo - eps || p.hand > p.hi + eps)
+      throw new Error(`the hand score of ${p.name} (${p.hand}) breaks the order or the limit of the Bayes bands (bounds ${p.lo} to ${p.hi}): fix rules/60_checks.cf`);
+  return { members, step: BAND_STEP };
+}
+
+/**
+ * Projects the chain's scores onto "rising by `step`" within their bounds: with y_k = w_k − k·step
+ * the order is y non-decreasing, whose projection is pool-adjacent-violators; guardBayes's bounds
+ * rise along the chain in y too, so clamping the pooled values keeps the order.
+ */
+export function projectChain(w: Float64Array, params: readonly FitParam[], chain: Chain): void {
+  const y = chain.members.map((i, k) => w[i] - k * chain.step);
+  const blocks: { sum: number; n: number }[] = [];
+  for (const v of y) {
+    blocks.push({ sum: v, n: 1 });
+    while (blocks.length > 1 && blocks[blocks.length - 2].sum / blocks[blocks.length - 2].n > blocks[blocks.length - 1].sum / blocks[blocks.length - 1].n) {
+      const last = blocks.pop()!;
+      blocks[blocks.length - 1].sum += last.sum;
+      blocks[blocks.length - 1].n += last.n;
+    }
+  }
+  let k = 0;
+  for (const b of blocks)
+    for (let j = 0; j < b.n; j++, k++) {
+      const i = chain.members[k];
+      w[i] = clamp(b.sum / b.n + k * chain.step, params[i].lo, params[i].hi);
+    }
+}
+
 /** The score of a sample under scores `w`, as the engine adds it up (groups capped). */
 export function sampleScore(s: FitSample, w: ArrayLike<number>, params: readonly FitParam[], caps: readonly number[]): number {
   return scoreAndCapped(s, w, params, caps, new Float64Array(caps.length)).score;
@@ -83,9 +162,9 @@ function scoreAndCapped(s: FitSample, w: ArrayLike<number>, params: readonly Fit
 /**
  * Fits the scores: minimises Σ weight × logistic loss of (score − threshold) / temperature
  * plus lambda × Σ ((w − hand) / max(|hand|, 0.5))², by Adam with projection onto the bounds
- * after every step. Deterministic: full batch, fixed start (the hand scores), fixed steps.
+ * after every step (and onto the chains' order). Deterministic: full batch, fixed start (the hand scores), fixed steps.
  */
-export function fitScores(samples: readonly FitSample[], params: readonly FitParam[], caps: readonly number[], opts: FitOptions = FIT_DEFAULTS): Float64Array {
+export function fitScores(samples: readonly FitSample[], params: readonly FitParam[], caps: readonly number[], opts: FitOptions = FIT_DEFAULTS, chains: readonly Chain[] = []): Float64Array {
   const n = params.length;
   const w = Float64Array.from(params, (p) => clamp(p.hand, p.lo, p.hi));
   const m = new Float64Array(n);
@@ -116,6 +195,7 @@ export function fitScores(samples: readonly FitSample[], params: readonly FitPar
       const step = (opts.learningRate * (m[i] / (1 - b1 ** t))) / (Math.sqrt(v[i] / (1 - b2 ** t)) + eps);
       w[i] = clamp(w[i] - step, p.lo, p.hi);
     }
+    for (const c of chains) projectChain(w, params, c);
   }
   return w;
 }
