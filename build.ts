@@ -11,7 +11,19 @@ const result = await Bun.build({
   // Tier-up thresholds ×10 at start: a `kas filter` is over before JIT-compiling its start-up
   // code pays off (measured: 19 → 16.5 ms CPU); every other command resets the normal policy
   // before it runs (cli/command.ts normalJit).
-  compile: { outfile, jitPolicy: 10 },
+  compile: {
+    outfile,
+    jitPolicy: 10,
+    // A compiled Bun program reads .env and bunfig.toml (with its `preload` scripts),
+    // tsconfig.json and package.json from the directory it is started in. kas is started by
+    // MTAs, cron and shells in directories it does not own: a .env there could point
+    // KAS_CONFIG elsewhere and a bunfig.toml could run any code as kas's user (both seen with
+    // the binary of 2026-12-01). Its settings come from its config file and environment only.
+    autoloadDotenv: false,
+    autoloadBunfig: false,
+    autoloadTsconfig: false,
+    autoloadPackageJson: false,
+  },
   minify: true,
   sourcemap: "linked",
   target: "bun",
