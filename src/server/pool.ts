@@ -309,8 +309,9 @@ export class Pool {
         this.opts.log.error("filtering process #%d failed to load: %s", h.id, m.error);
         return;
       case "cancelled":
-        if (h.next?.seq === m.jobId) h.next = undefined;
-        return;
+        if (h.next?.seq !== m.jobId) return;
+        h.next = undefined;
+        return this.pump(); // its place ahead is free for the next waiting job
       case "result":
       case "scan_error":
       case "learn_result":
