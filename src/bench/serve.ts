@@ -112,13 +112,13 @@ const fmt = (name: string, conc: number, r: Row) =>
 for (const mode of modes) {
   const kasExtra = mode === "bayes" ? "" : "[bayes]\nenabled = false\n";
   const kas = await startKas(`start_filters = ${FILTERS}\nmax_filters = ${FILTERS}\n${o["kas-server"]}\n`, kasExtra, mode === "bayes" ? learnKas : undefined);
-  if (withRspamd) {
-    rspamdStart(FILTERS, mode);
-    if (mode === "bayes") rspamdTrain();
-  }
   const rows = new Map<string, Row>();
   const bd: Breakdown[] = [];
   try {
+    if (withRspamd) {
+      rspamdStart(FILTERS, mode);
+      if (mode === "bayes") await trainRspamd();
+    }
     // One unmeasured pass over the corpus each: kas's filtering processes otherwise scan the
     // first round on cold JIT code (measured: a fresh server's first round ran at 55-75 % of the
     // speed of the next ones), which is start-up, not serving.
@@ -135,6 +135,9 @@ for (const mode of modes) {
       rows.set(`kas ${conc}`, k);
       if (withRspamd) rows.set(`rspamd ${conc}`, r);
     }
+  } catch (e) {
+    await kas.stop(); // no kas server left behind when a peer fails to start or train
+    throw e;
   } finally {
     if (withRspamd) rspamdStop();
   }
@@ -161,6 +164,19 @@ for (const mode of modes) {
   console.log(`  recycled per run ${m((b) => b.recycled)}, process load ms (sum per run) ${m((b) => b.loadMs)}`);
   console.log(`  master RSS now ${(memKiB(kas.pid).rss / 1024).toFixed(0)} MB`);
   await kas.stop();
+}
+
+/** train.sh fails when Redis is still loading its dataset right after the start (seen: "LOADING"): a few tries. */
+async function trainRspamd() {
+  for (let i = 1; ; i++) {
+    try {
+      return rspamdTrain();
+    } catch (e) {
+      if (i === 3) throw e;
+      console.log(`(${e instanceof Error ? e.message : e}; trying again in 2 s)`);
+      await Bun.sleep(2000);
+    }
+  }
 }
 
 /** kas's Bayes learns the training split, like Rspamd's (train.sh). */
