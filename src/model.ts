@@ -99,6 +99,21 @@ export function formatScore(score: number, thresholds: readonly number[] = []): 
   return String(score);
 }
 
+/** A score and the spam threshold it is measured against, both as formatScore shows them (headers, logs). */
+export function shownScore(score: number, threshold: number, probableThreshold?: number): { score: string; threshold: string } {
+  const limits = probableThreshold === undefined ? [threshold] : [probableThreshold, threshold];
+  return { score: formatScore(score, limits), threshold: formatScore(threshold, [threshold]) };
+}
+
+/**
+ * The verdict part of a scan log line (server, kas filter, kas filter --local): the score as
+ * X-KAS-Score shows it, and the [policy] action taken ("prefix", not the accept it travels as).
+ */
+export function verdictFields(v: { status: string; score: number; threshold: number; probableThreshold?: number; action: string }): string {
+  const shown = shownScore(v.score, v.threshold, v.probableThreshold);
+  return `status=${v.status} score=${shown.score}/${shown.threshold} action=${v.action}`;
+}
+
 function floorTo(n: number, d: number): number {
   const k = 10 ** d;
   const near = Math.round(n * k);

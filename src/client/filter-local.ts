@@ -6,7 +6,7 @@
 import type { KasConfig } from "../config/schema";
 import type { Scanner } from "../engine/scanner";
 import type { Envelope } from "../model";
-import { verdictFields } from "../engine/verdict";
+import { verdictFields } from "../model";
 import { applyEdits } from "../message/edit";
 import { scanReplyOf } from "../protocol/kas/reply";
 import { noVerdict, verdictOutcome, type AfterQueue, type FilterLog, type FilterOutcome } from "./filter";

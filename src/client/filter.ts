@@ -5,7 +5,7 @@
 // message on, scanned or not, the sender's copies of our own fields (X-KAS-*, X-Spam-*) are
 // removed first: a forged `X-Spam-Flag: NO` must not survive on a message over size_limit.
 import type { Envelope, HeaderEdit } from "../model";
-import { shownScore, verdictFields } from "../engine/verdict";
+import { shownScore, verdictFields } from "../model";
 import { EXIT } from "../errors";
 import { NO_VERDICT_REPLY, unscannedEdits, withStatusEdit, type ScanReply } from "../protocol/kas/reply";
 import { OWN_FIELD_PREFIXES, type ApplyOptions } from "../message/edit";

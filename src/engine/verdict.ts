@@ -4,30 +4,16 @@
 // that scores as spam stays `spam`.
 import type { ParsedMessage } from "../message/types";
 import type { Policy } from "./policy";
-import { formatScore, type Envelope, type Hit, type Status } from "../model";
+import type { Envelope, Hit, Status } from "../model";
 
-// Where people read scores, next to the verdict; the function lives in the bottom layer so the
-// codecs (spamd's Spam: header) use it without importing the engine.
-export { formatScore };
+// Where people read scores, next to the verdict; the functions live in the bottom layer so the
+// codecs (spamd's Spam: header) and the pipe client use them without importing the engine.
+export { formatScore, shownScore, verdictFields } from "../model";
 
 export function scoreOf(hits: readonly Hit[]): number {
   return Math.round(hits.reduce((a, h) => a + h.score, 0) * 1000) / 1000;
 }
 
-/** A score and the spam threshold it is measured against, both as formatScore shows them (headers, logs). */
-export function shownScore(score: number, threshold: number, probableThreshold?: number): { score: string; threshold: string } {
-  const limits = probableThreshold === undefined ? [threshold] : [probableThreshold, threshold];
-  return { score: formatScore(score, limits), threshold: formatScore(threshold, [threshold]) };
-}
-
-/**
- * The verdict part of a scan log line (server, kas filter, kas filter --local): the score as
- * X-KAS-Score shows it, and the [policy] action taken ("prefix", not the accept it travels as).
- */
-export function verdictFields(v: { status: string; score: number; threshold: number; probableThreshold?: number; action: string }): string {
-  const shown = shownScore(v.score, v.threshold, v.probableThreshold);
-  return `status=${v.status} score=${shown.score}/${shown.threshold} action=${v.action}`;
-}
 
 /** The largest multiple of 10^-d not above n, compared as doubles (what the verdict compares). */
 
