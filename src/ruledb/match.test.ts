@@ -111,6 +111,14 @@ full    XMAIL    /^X-Mailer: Spam#Cannon/m
     expect(names(d2, message({ body: "get FREE MONEY now" }))).toEqual(["A", "C"]);
     expect(names(d2, message({ body: "get Free Money now" }))).toEqual(["A", "B", "C"]);
   });
+
+  test("uri rules: the one literal pass per URI finds each rule's literal in any case, in any URI", () => {
+    const d2 = db("uri U_A m{/free-offer}i\nuri U_B m{/Free-Offer}\nuri U_C /\\bunsub\\b/i\nuri U_D /example\\.(?:biz|info)/\ntflags U_D multiple maxhits=3");
+    const uris = ["http://a.test/x", "HTTP://B.TEST/FREE-OFFER", "http://example.biz/", "http://c.test/Free-Offer", "http://example.info/UNSUB?x"];
+    const m = d2.match(message({ uris }), FOREVER);
+    expect(m.hits.map((h) => h.name)).toEqual(["U_A", "U_B", "U_C", "U_D"]);
+    expect(names(d2, message({ uris: ["http://a.test/free", "http://example.com/"] }))).toEqual([]);
+  });
 });
 
 describe("metas, multiple, check symbols, scores", () => {

@@ -1,7 +1,8 @@
 // The loaded rule database: regexes built once, rules grouped by target so each target
 // string (body, a header, ...) is built and lower-cased at most once per message, a literal
-// prefilter before each regex (one Aho-Corasick pass over body/rawbody/full for all rules,
-// `includes` on short targets), metas evaluated in the compiler's dependency order.
+// prefilter before each regex (one Aho-Corasick pass, lower-casing as it goes, over each of
+// body/rawbody/full and each URI for all their rules; `includes` on the lower-cased header
+// targets), metas evaluated in the compiler's dependency order.
 // Bounded work (a crafted text must not buy a clean verdict by running out the clock):
 //   - patterns whose repeats can backtrack over a run (regex-analyze.ts backtrackRisk) run
 //     on the linear-time engine (re2js) with the RE2 form the compiler gave them (`re2`);
@@ -39,6 +40,11 @@ interface Target {
 }
 /** Targets long enough that one literal pass for all rules beats `includes` per rule. */
 const LONG = new Set(["body", "rawbody", "full"]);
+/**
+ * Targets whose prefilter is one literal pass: the long ones, and each URI (a URI is short,
+ * but ~20 uri rules each searching every URI of a newsletter cost more than one pass per URI).
+ */
+const SCANNED = [...LONG, "uri"];
 interface Live {
   rule: CompiledRule;
   slot: number;
@@ -77,7 +83,7 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
   // Group by target so its string (and lower-cased copy) stays hot while its rules run.
   content.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const scanners = new Map<string, LiteralScanner>();
-  for (const key of LONG) {
+  for (const key of SCANNED) {
     const ids = new Map<string, number>();
     for (const live of content) {
       // (The compiler extracts ASCII only; a hand-made database with other literals uses `includes`.)
@@ -181,8 +187,9 @@ function runRule(live: Live, t: Targets): number {
     case "uri": {
       let n = 0;
       const uris = t.uris();
+      const scanner = t.scanners.get("uri");
       for (const u of uris) {
-        n += test(live, u);
+        n += test(live, u, scanner);
         if (n && !live.reG) return 1;
         if (live.reG && n >= r.maxhits!) return r.maxhits!;
       }
@@ -230,8 +237,8 @@ function segmentsOf(t: Target): Target[] {
 function test(live: Live, t: Target, scanner?: LiteralScanner): number {
   const r = live.rule;
   if (live.litIds && scanner) {
-    const found = (t.found ??= scanner.scan((t.lower ??= t.s.toLowerCase())));
-    if (!live.litIds.some((id) => found[id])) return 0;
+    const found = (t.found ??= scanner.scanFolding(t.s));
+    if (!anyFound(live.litIds, found)) return 0;
   } else if (r.lits) {
     const lower = (t.lower ??= t.s.toLowerCase());
     if (!r.lits.some((l) => lower.includes(l))) return 0;
@@ -252,6 +259,12 @@ function test(live: Live, t: Target, scanner?: LiteralScanner): number {
     if (m[0] === "") re.lastIndex++;
   }
   return n;
+}
+
+/** A loop, not `some` with a closure: this runs for every rule on every target and URI. */
+function anyFound(ids: number[], found: Uint8Array): boolean {
+  for (let i = 0; i < ids.length; i++) if (found[ids[i]]) return true;
+  return false;
 }
 
 /** The strings rules match against, built lazily once per message. */
