@@ -6,7 +6,7 @@ import { scan, type Engine } from "../engine/scan";
 import { parseMessageSync } from "../message/parse";
 import { builtinDb } from "../ruledb/builtin";
 import { loadRuleDb } from "../ruledb/match";
-import { createPhishingCheck, phishingSymbols } from "./phishing";
+import { createPhishingCheck, hostIn, phishingSymbols } from "./phishing";
 import { lookalikeOf, mixedScript, skeleton } from "./phishing-domains";
 
 const FIX = join(import.meta.dir, "../../fixtures/messages/phishing");
@@ -51,4 +51,19 @@ test("look-alike domains: confusables, one edit, a brand word in a longer name; 
   expect(mixedScript("xn--pple-43d.com")).toBe(true); // Cyrillic а + Latin pple
   expect(mixedScript("xn--80ak6aa92e.com")).toBe(false); // all Cyrillic: a real IDN, not a homograph
   expect(skeleton("rnicr0soft")).toBe("microsoft".replace(/i/g, "l"));
+});
+
+test("hostIn agrees with the naive suffix test (host === s or host ends with '.' + s) on random hosts", () => {
+  const list = ["bit.ly", "t.co", "sites.google.com", "web.core.windows.net", "co", "a.b"];
+  const naive = (h: string) => list.some((s) => h === s || h.endsWith(`.${s}`));
+  const match = hostIn(list);
+  const labels = ["bit", "ly", "t", "co", "sites", "google", "com", "web", "core", "windows", "net", "a", "b", "x", "", "tco", "xbit"];
+  let seed = 5;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed);
+  for (let n = 0; n < 5000; n++) {
+    const host = Array.from({ length: 1 + (rnd() % 5) }, () => labels[rnd() % labels.length]).join(".");
+    expect([host, match(host)]).toEqual([host, naive(host)]);
+  }
+  expect(match("evil-bit.ly")).toBe(false);
+  expect(match("x.bit.ly")).toBe(true);
 });

@@ -54,7 +54,26 @@ export function phishingSymbols(msg: ParsedMessage): Set<string> {
 
 const domainOfAddress = (addr: string): string | undefined => (addr.includes("@") ? registrable(addr.slice(addr.lastIndexOf("@") + 1).replace(/>$/, "")) : undefined);
 const isFreemail = (d: string) => FREEMAIL_DOMAINS.has(d) || FREEMAIL_LABELS.has(mainLabel(d));
-const hostMatches = (host: string, list: readonly string[]) => list.some((s) => host === s || host.endsWith(`.${s}`));
+
+/**
+ * hostIn(list)(host): host is one of the list's names or a subdomain of one (host === s or
+ * host ends with "." + s). One Set lookup per label of the host instead of a pass over the
+ * list with a new string per entry: that pass, for every link of every message, was ~5 % of
+ * a filtering process's CPU.
+ */
+export function hostIn(list: readonly string[]): (host: string) => boolean {
+  const names = new Set(list);
+  return (host) => {
+    if (names.has(host)) return true;
+    for (let i = host.indexOf("."); i >= 0; i = host.indexOf(".", i + 1)) if (names.has(host.slice(i + 1))) return true;
+    return false;
+  };
+}
+const isShortener = hostIn(SHORTENERS);
+const isFreeHosting = hostIn(FREE_HOSTING);
+const isFileSharing = hostIn(FILE_SHARING);
+/** A form service is a host (its subdomains too) or a host + path prefix (docs.google.com/forms). */
+const FORM_PREFIXES = FORM_SERVICES.map((s) => ({ s, prefix: s.includes("/") ? s : `${s}/`, dotted: `.${s}` }));
 
 /** A brand's own names, written as words: "PayPal Service", "Microsoft 365 Admin", "Wells  Fargo". */
 const BRAND_NAMES = BRANDS.map((b) => ({ brand: b, re: new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${b.names.map((n) => n.replace(/ /g, "\\s*")).join("|")})(?![\\p{L}\\p{N}])`, "iu") }));
@@ -96,11 +115,11 @@ function checkUris(msg: ParsedMessage, out: Set<string>): void {
       if (lookalikeOf(domain)) out.add("URI_LOOKALIKE_BRAND");
       if (mixedScript(domain)) out.add("URI_IDN_MIXED_SCRIPT");
     }
-    if (hostMatches(host, SHORTENERS)) out.add("URI_SHORTENED");
-    if (hostMatches(host, FREE_HOSTING)) out.add("URI_FREE_HOSTED");
+    if (isShortener(host)) out.add("URI_SHORTENED");
+    if (isFreeHosting(host)) out.add("URI_FREE_HOSTED");
     const hostPath = host + url.pathname;
-    if (FORM_SERVICES.some((s) => hostPath === s || hostPath.startsWith(s.includes("/") ? s : `${s}/`) || host.endsWith(`.${s}`))) out.add("URI_FORM_SERVICE");
-    if (hostMatches(host, FILE_SHARING)) out.add("URI_FILE_SHARE");
+    if (FORM_PREFIXES.some((f) => hostPath === f.s || hostPath.startsWith(f.prefix) || host.endsWith(f.dotted))) out.add("URI_FORM_SERVICE");
+    if (isFileSharing(host)) out.add("URI_FILE_SHARE");
   }
 }
 
