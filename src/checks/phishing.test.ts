@@ -7,7 +7,7 @@ import { parseMessageSync } from "../message/parse";
 import { builtinDb } from "../ruledb/builtin";
 import { loadRuleDb } from "../ruledb/match";
 import { createPhishingCheck, hostIn, phishingSymbols } from "./phishing";
-import { lookalikeOf, mixedScript, skeleton } from "./phishing-domains";
+import { lookalikeOf, memo, mixedScript, skeleton } from "./phishing-domains";
 
 const FIX = join(import.meta.dir, "../../fixtures/messages/phishing");
 const raw = (f: string) => new Uint8Array(readFileSync(join(FIX, f)));
@@ -66,4 +66,15 @@ test("hostIn agrees with the naive suffix test (host === s or host ends with '.'
   }
   expect(match("evil-bit.ly")).toBe(false);
   expect(match("x.bit.ly")).toBe(true);
+});
+
+test("memo: computes each key once, and gives the function's answers again after it forgets (past 4096 keys)", () => {
+  let calls = 0;
+  const f = memo((k: string) => (calls++, k.length % 3 === 0 ? undefined : k.toUpperCase()));
+  expect([f("ab"), f("abc"), f("ab"), f("abc")]).toEqual(["AB", undefined, "AB", undefined]);
+  expect(calls).toBe(2);
+  for (let i = 0; i < 5000; i++) expect(f(`k${i}`)).toBe(`k${i}`.length % 3 === 0 ? undefined : `K${i}`);
+  expect(f("ab")).toBe("AB");
+  expect(lookalikeOf("paypa1.com")?.labels[0]).toBe("paypal");
+  expect(lookalikeOf("paypa1.com")?.labels[0]).toBe("paypal");
 });
