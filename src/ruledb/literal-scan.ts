@@ -8,10 +8,19 @@
 // lower-cases while it walks, giving what scan(text.toLowerCase()) gives without building the
 // lower-cased copy of every long target (that copy and the scan were ~8 % of a scan's CPU).
 
-const ALPHABET = 128;
+const SHIFT = 7;
+const ALPHABET = 1 << SHIFT;
 
 export class LiteralScanner {
+  /**
+   * next[s + c] for a state offset s (state number * ALPHABET) and character c is the next
+   * state's offset: premultiplied, so the scan does one load and one add per character. The
+   * columns of A-Z are those of a-z (literals are lower case), so the table reads text as
+   * lower-cased: no copy of the text is made.
+   */
   private readonly next: Int32Array;
+  /** 1 for a state offset's state (offset / ALPHABET) when a literal ends there. */
+  private readonly ends: Uint8Array;
   /** Literal ids ending at each state (including those reached through failure links). */
   private readonly out: (number[] | undefined)[];
   readonly size: number;
@@ -57,27 +66,18 @@ export class LiteralScanner {
       }
     }
     this.next = new Int32Array(edges.length * ALPHABET);
-    edges.forEach((row, s) => this.next.set(row, s * ALPHABET));
+    edges.forEach((row, s) => {
+      for (let c = 0; c < ALPHABET; c++) this.next[s * ALPHABET + c] = row[c >= 0x41 && c <= 0x5a ? c | 0x20 : c] * ALPHABET;
+    });
+    this.ends = Uint8Array.from(out, (o) => (o ? 1 : 0));
     this.out = out;
   }
 
   /** found[id] = 1 for every literal present in `lower` (an already lower-cased text). */
   scan(lower: string): Uint8Array {
-    const found = new Uint8Array(this.size);
-    const next = this.next;
-    const out = this.out;
-    let s = 0;
-    for (let i = 0; i < lower.length; i++) {
-      const c = lower.charCodeAt(i);
-      if (c >= ALPHABET) {
-        s = 0;
-        continue;
-      }
-      s = next[s * ALPHABET + c];
-      const o = out[s];
-      if (o !== undefined) for (let k = 0; k < o.length; k++) found[o[k]] = 1;
-    }
-    return found;
+    // The table folds A-Z, so the lower-cased text and the text give the same walk for ASCII;
+    // scanFolding also handles the two non-ASCII characters that lower-case to ASCII.
+    return this.scanFolding(lower);
   }
 
   /**
@@ -89,26 +89,27 @@ export class LiteralScanner {
   scanFolding(text: string): Uint8Array {
     const found = new Uint8Array(this.size);
     const next = this.next;
-    const out = this.out;
+    const ends = this.ends;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
-      let c = text.charCodeAt(i);
-      let reset = false;
-      if (c >= ALPHABET) {
-        if (c === 0x212a) c = 0x6b;
-        else if (c === 0x130) {
-          c = 0x69;
-          reset = true;
-        } else {
-          s = 0;
-          continue;
-        }
-      } else if (c >= 0x41 && c <= 0x5a) c |= 0x20;
-      s = next[s * ALPHABET + c];
-      const o = out[s];
-      if (o !== undefined) for (let k = 0; k < o.length; k++) found[o[k]] = 1;
-      if (reset) s = 0;
+      const c = text.charCodeAt(i);
+      if (c < ALPHABET) {
+        s = next[s + c];
+        if (ends[s >> SHIFT] !== 0) this.record(s, found);
+      } else if (c === 0x212a) {
+        s = next[s + 0x6b];
+        if (ends[s >> SHIFT] !== 0) this.record(s, found);
+      } else if (c === 0x130) {
+        s = next[s + 0x69];
+        if (ends[s >> SHIFT] !== 0) this.record(s, found);
+        s = 0;
+      } else s = 0;
     }
     return found;
+  }
+
+  private record(offset: number, found: Uint8Array): void {
+    const o = this.out[offset >> SHIFT]!;
+    for (let k = 0; k < o.length; k++) found[o[k]] = 1;
   }
 }
