@@ -30,14 +30,18 @@ export const HEADER_CAP = 64 * 1024;
 export const URI_CAP = 8 * 1024;
 export const MAX_URIS = 1000;
 
+// Target and Live objects are made with all their fields, set or undefined (target(), the
+// literal in loadRuleDb): objects of one shape keep the property loads of the hot loop
+// (runRule, test: every rule on every target) monomorphic for the JIT.
 interface Target {
   s: string;
-  lower?: string;
+  lower: string | undefined;
   /** Literal-scan result (segments of long targets, see LONG). */
-  found?: Uint8Array;
+  found: Uint8Array | undefined;
   /** Long targets: the text in segments (segment.ts). */
-  segs?: Target[];
+  segs: Target[] | undefined;
 }
+const target = (s: string): Target => ({ s, lower: undefined, found: undefined, segs: undefined });
 /** Targets long enough that one literal pass for all rules beats `includes` per rule. */
 const LONG = new Set(["body", "rawbody", "full"]);
 /**
@@ -47,15 +51,20 @@ const LONG = new Set(["body", "rawbody", "full"]);
 const SCANNED = [...LONG, "uri"];
 interface Live {
   rule: CompiledRule;
+  /** rule.kind, rule.lits, rule.maxhits, rule.whole: read on every test, kept here in one shape. */
+  kind: CompiledRule["kind"];
+  lits: string[] | undefined;
+  maxhits: number | undefined;
+  whole: boolean;
   slot: number;
-  re?: RegExp;
+  re: RegExp | undefined;
   /** Same regex with the g flag, for `tflags multiple`. */
-  reG?: RegExp;
+  reG: RegExp | undefined;
   /** The linear-time form (rule.re2), used instead of re / reG. */
-  re2?: RE2JS;
+  re2: RE2JS | undefined;
   key: string;
-  /** Ids of the rule's prefilter literals in its target's LiteralScanner (LONG targets). */
-  litIds?: number[];
+  /** Ids of the rule's prefilter literals in its target's LiteralScanner (SCANNED targets). */
+  litIds: number[] | undefined;
 }
 
 export function loadRuleDb(db: CompiledDb): RuleDb {
@@ -65,7 +74,10 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
   const content: Live[] = [];
   const metas: { live: Live; fn: (c: ArrayLike<number>) => number }[] = [];
   for (const rule of payload.rules) {
-    const live: Live = { rule, slot: slotOf(rule.name), key: targetKey(rule) };
+    const live: Live = {
+      rule, kind: rule.kind, lits: rule.lits, maxhits: rule.maxhits, whole: rule.whole === true, slot: slotOf(rule.name), key: targetKey(rule),
+      re: undefined, reG: undefined, re2: undefined, litIds: undefined,
+    };
     if (rule.re !== undefined) {
       try {
         if (rule.re2 !== undefined) live.re2 = RE2JS.compile(rule.re2, RE2JS.LOOKBEHINDS);
@@ -181,7 +193,7 @@ function targetKey(r: CompiledRule): string {
 /** Number of hits of one content rule (0 = no hit). */
 function runRule(live: Live, t: Targets): number {
   const r = live.rule;
-  switch (r.kind) {
+  switch (live.kind) {
     case "exists":
       return t.headerFields(r.header!).length ? 1 : 0;
     case "uri": {
@@ -191,25 +203,25 @@ function runRule(live: Live, t: Targets): number {
       for (const u of uris) {
         n += test(live, u, scanner);
         if (n && !live.reG) return 1;
-        if (live.reG && n >= r.maxhits!) return r.maxhits!;
+        if (live.reG && n >= live.maxhits!) return live.maxhits!;
       }
       return n;
     }
     case "header": {
-      let target = t.get(live.key);
-      if (!target) {
-        if (r.unset === undefined) target = EMPTY;
-        else target = { s: r.unset };
+      let h = t.get(live.key);
+      if (!h) {
+        if (r.unset === undefined) h = EMPTY;
+        else h = target(r.unset);
       }
-      const n = test(live, target);
+      const n = test(live, h);
       return r.neg ? (n ? 0 : 1) : n;
     }
     default: {
       const whole = t.get(live.key)!;
-      if (r.whole) return test(live, whole);
+      if (live.whole) return test(live, whole);
       // Segments: each prefiltered on its own; hits add up (to maxhits for `multiple`).
       const scanner = t.scanners.get(live.key);
-      const max = r.maxhits ?? 1;
+      const max = live.maxhits ?? 1;
       const segs = (whole.segs ??= segmentsOf(whole));
       if (segs.length === 1) return test(live, segs[0], scanner);
       let n = 0;
@@ -226,27 +238,26 @@ function runRule(live: Live, t: Targets): number {
   }
 }
 
-const EMPTY: Target = { s: "" };
+const EMPTY: Target = target("");
 
 /** A text that is one segment is its own segment: its lower-cased copy and literal scan are made once. */
 function segmentsOf(t: Target): Target[] {
   const parts = segments(t.s);
-  return parts.length === 1 ? [t] : parts.map((s) => ({ s }));
+  return parts.length === 1 ? [t] : parts.map(target);
 }
 
 function test(live: Live, t: Target, scanner?: LiteralScanner): number {
-  const r = live.rule;
   if (live.litIds && scanner) {
     const found = (t.found ??= scanner.scanFolding(t.s));
     if (!anyFound(live.litIds, found)) return 0;
-  } else if (r.lits) {
+  } else if (live.lits) {
     const lower = (t.lower ??= t.s.toLowerCase());
-    if (!r.lits.some((l) => lower.includes(l))) return 0;
+    if (!live.lits.some((l) => lower.includes(l))) return 0;
   }
   if (live.re2) {
-    if (!r.maxhits) return live.re2.test(t.s) ? 1 : 0;
+    if (!live.maxhits) return live.re2.test(t.s) ? 1 : 0;
     let n = 0;
-    for (const _ of live.re2.matchAll(t.s)) if (++n >= r.maxhits) break;
+    for (const _ of live.re2.matchAll(t.s)) if (++n >= live.maxhits) break;
     return n;
   }
   if (!live.reG) return live.re!.test(t.s) ? 1 : 0;
@@ -254,7 +265,7 @@ function test(live: Live, t: Target, scanner?: LiteralScanner): number {
   re.lastIndex = 0;
   let n = 0;
   let m: RegExpExecArray | null;
-  while (n < r.maxhits! && (m = re.exec(t.s))) {
+  while (n < live.maxhits! && (m = re.exec(t.s))) {
     n++;
     if (m[0] === "") re.lastIndex++;
   }
@@ -295,7 +306,7 @@ class Targets {
   }
 
   uris(): Target[] {
-    return (this.uriList ??= this.msg.uris.slice(0, MAX_URIS).map((u) => ({ s: u.slice(0, URI_CAP) })));
+    return (this.uriList ??= this.msg.uris.slice(0, MAX_URIS).map((u) => target(u.slice(0, URI_CAP))));
   }
 
   /** undefined for a header target whose header is absent. */
@@ -308,9 +319,9 @@ class Targets {
 
   private build(key: string): Target | undefined {
     const m = this.msg;
-    if (key === "body") return { s: m.body.slice(0, BODY_CAP) };
-    if (key === "rawbody") return { s: m.rawbody.slice(0, BODY_CAP) };
-    if (key === "full") return { s: m.full.slice(0, FULL_CAP) };
+    if (key === "body") return target(m.body.slice(0, BODY_CAP));
+    if (key === "rawbody") return target(m.rawbody.slice(0, BODY_CAP));
+    if (key === "full") return target(m.full.slice(0, FULL_CAP));
     const [, name, ...mods] = key.split(":");
     let fields = this.headerFields(name);
     if (!fields.length) return undefined;
@@ -322,7 +333,7 @@ class Targets {
     else if (mods.includes("name")) values = values.map(displayName);
     // SA joins repeated fields with newlines; no trailing newline, so JS `$` matches the end
     // as Perl's does before SA's final newline.
-    return { s: values.join("\n").slice(0, HEADER_CAP) };
+    return target(values.join("\n").slice(0, HEADER_CAP));
   }
 }
 
