@@ -5,14 +5,20 @@
 // process runs, rules only), and writes one line per message: status, score, sorted hit names.
 //   --write <file>    store the lines (the baseline, before an optimisation)
 //   --compare <file>  scan again and exit 1 on the first differing message, 0 when identical
-// The first line records the rule database's digest: a baseline made from other rules (rules/
-// changed in between) cannot be compared, and the check says so instead of reporting a
-// difference the engine did not make.
+// The first line records a digest of the rule sources (rules/*.cf, which the built-in database
+// is compiled from) and of the message list: a baseline made from other rules (rules/ changed
+// in between) cannot be compared, and the check says so instead of reporting a difference the
+// engine did not make. The compiled database's digest is printed but not compared, so a change
+// to the compiler's output (e.g. better prefilter literals) can be checked too.
+// To compare engines on the current rules: extract the old commit (git archive) next to a copy
+// of rules/ and fixtures/, --write there, then --compare here.
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createPhishingCheck } from "../checks/phishing";
 import { defaults } from "../config/load";
 import { createScanner } from "../engine/scanner";
+import { builtinSources } from "../ruledb/builtin-macro";
 import { benchArgs } from "./bench-args";
 import { corpusGroups, CORPUS_DIR, groupFiles } from "./corpus";
 
@@ -32,7 +38,11 @@ function walk(dir: string): string[] {
 export async function engineLines(): Promise<string[]> {
   const scanner = await createScanner(defaults(), { checks: [createPhishingCheck()] });
   const files = [...corpusGroups().flatMap(groupFiles), ...walk(FIXTURES)];
-  const lines = [`rules ${scanner.db.version} digest ${scanner.db.digest} (${scanner.dbSource}); ${files.length} messages`];
+  if (scanner.dbSource !== "built-in") throw new Error(`engine-equal compares engines on the built-in rules (rules/), but the active database is ${scanner.dbSource}`);
+  const h = createHash("sha256");
+  for (const s of builtinSources()) h.update(`${s.path}\0${s.text}\0`);
+  const lines = [`rules/ sources sha256 ${h.digest("hex")}; ${files.length} messages`];
+  console.log(`engine-equal: compiled database ${scanner.db.version} digest ${scanner.db.digest}`);
   for (const f of files) {
     const r = await scanner.scan({ id: f, envelope: { rcpt: [] }, raw: readFileSync(f) });
     const name = f.startsWith(CORPUS_DIR) ? `corpus/${relative(CORPUS_DIR, f)}` : relative(ROOT, f);
