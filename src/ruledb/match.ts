@@ -105,6 +105,8 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
     }
     if (ids.size) scanners.set(key, new LiteralScanner([...ids.keys()]));
   }
+  // The rules a hit is reported for, in database order, with their slots: no name lookup per rule and message.
+  const reported = payload.rules.filter((r) => r.score !== 0 && !r.name.startsWith("__")).map((r) => ({ r, slot: slots.get(r.name)! }));
   const symbols = new Map(payload.symbols.map((s) => [s.name, s]));
   const ruleNames = new Set(payload.rules.map((r) => r.name));
   const groupOf = new Map<string, ScoreGroup>();
@@ -131,10 +133,7 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
       const timedOut = targets.timedOut;
       if (!timedOut) for (const { live, fn } of metas) counts[live.slot] = fn(counts) ? 1 : 0;
       const hits: Hit[] = [];
-      for (const r of payload.rules) {
-        const c = counts[slots.get(r.name)!];
-        if (c && r.score !== 0 && !r.name.startsWith("__")) hits.push(hit(r.name, r.score, r.describe));
-      }
+      for (const { r, slot } of reported) if (counts[slot]) hits.push(hit(r.name, r.score, r.describe));
       // Check symbols are always reported (score 0 when no score line gives them weight), so
       // what a check saw shows up in headers and logs.
       for (const sym of new Set(timedOut ? [...opts.checkSymbols, SCAN_TRUNCATED] : opts.checkSymbols)) {
