@@ -31,6 +31,22 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(shots, `${name}.png`) });
 }
 
+/**
+ * Loads the dashboard again. Chromium sometimes has the page between renderer targets right
+ * after a navigation, and the DevTools protocol then answers "Not attached to an active page"
+ * (seen once on CI, 2026-12-02, on the first reload after the login): one retry for that
+ * browser-side state only; any answer from kas itself is checked by the caller.
+ */
+async function openDashboard(page: Page, base: string): Promise<void> {
+  try {
+    await page.goto(`${base}/`);
+  } catch (e) {
+    if (!/Not attached to an active page|Target closed|Frame was detached/.test(String(e))) throw e;
+    await Bun.sleep(200);
+    await page.goto(`${base}/`);
+  }
+}
+
 test("login, dashboard, statistics, settings, license, logout and rate limit in Chromium", async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install the Debian package chromium (npm test's setup does: bun src/testing/setup.ts)`);
   const dir = tempDir("kas-browser-");
@@ -57,13 +73,14 @@ test("login, dashboard, statistics, settings, license, logout and rate limit in 
   expect(await page.textContent("p.err")).toBe("Wrong password.");
   await page.fill('input[name="password"]', PASSWORD);
   await page.click("button");
+  await page.waitForLoadState("load");
   expect(new URL(page.url()).pathname).toBe("/");
   const cookie = (await page.context().cookies()).find((c) => c.name === "kas_session")!;
   expect([cookie.httpOnly, cookie.sameSite]).toEqual([true, "Strict"]);
 
   // Dashboard: the running pool, one row per filtering process.
   for (const end = Date.now() + 10_000; ; await Bun.sleep(200)) {
-    await page.reload();
+    await openDashboard(page, base);
     const idle = await page.locator("table tr:has(td)").filter({ hasText: "idle" }).count();
     if (idle === 2 || Date.now() > end) {
       expect(idle).toBe(2);
