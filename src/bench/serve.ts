@@ -1,5 +1,5 @@
 // Benchmark of `kas serve` (the compiled binary) next to Rspamd, in ONE run: the same load
-// generator (../shared/peers/scan-client.js: messages preloaded, keep-alive HTTP), the same
+// generator (the peers kit's scan-client.js, PEERS_DIR: messages preloaded, keep-alive HTTP), the same
 // corpus (the evaluation split, 3 046 messages), 2 scanning processes each, at c=4 and c=16,
 // rounds alternating which peer goes first (this machine is shared: compare medians of one
 // run, never figures of different runs). Per cell: messages/s, server CPU ms per message
@@ -16,7 +16,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BENCH_CORPUS, ensureEmlCorpus, PEERS_DIR, redisInstalled, RSPAMD_PIDFILES, RSPAMD_URL, rspamdInstalled, rspamdStart, rspamdStop, rspamdTrain, scanClient } from "./peers";
+import { BENCH_CORPUS, ensureEmlCorpus, PEERS_DIR, peersDir, redisInstalled, RSPAMD_PIDFILES, RSPAMD_URL, rspamdInstalled, rspamdStart, rspamdStop, rspamdTrain, scanClient } from "./peers";
 import { memKiB, treeCpu } from "./proc-stat";
 import { KAS, startKas, type KasServer } from "./serve-kas";
 import { soak, startupTimes } from "./serve-extra";
@@ -35,6 +35,8 @@ const { values: o } = parseArgs({
   strict: true,
 });
 const ROUNDS = Number(o.rounds);
+// The rounds need the peers kit's load generator (also for kas alone): say so before anything starts.
+if (ROUNDS > 0) peersDir();
 const CONCS = o.conc!.split(",").map(Number);
 const FILTERS = 2;
 
@@ -51,7 +53,7 @@ const bodies = testFiles.map((f) => new Uint8Array(readFileSync(f)));
 const withRspamd = !o["no-rspamd"] && rspamdInstalled();
 const modes: ("rules" | "bayes")[] = o.bayes ? ["rules", "bayes"] : ["rules"];
 console.log(`kas serve vs Rspamd: ${testFiles.length} messages (evaluation split), ${FILTERS} scanning processes each, ${ROUNDS} rounds per cell (peers alternate), ${navigator.hardwareConcurrency} CPUs, ${new Date().toISOString()}, kas binary ${KAS}`);
-if (!withRspamd) console.log(`(Rspamd not measured: ${o["no-rspamd"] ? "--no-rspamd" : `rspamd or ${PEERS_DIR} missing (apt-get install rspamd redis-server)`})`);
+if (!withRspamd) console.log(`(Rspamd not measured: ${o["no-rspamd"] ? "--no-rspamd" : `rspamd or the peers kit missing (apt-get install rspamd redis-server; PEERS_DIR=${PEERS_DIR ?? "unset"})`})`);
 if (o.bayes && !redisInstalled()) throw new Error("--bayes needs redis-server for Rspamd's Bayes (apt-get install redis-server)");
 
 /** Our own keep-alive client, for latency only: `conc` requests in flight over the corpus. */
