@@ -5,14 +5,14 @@
 // an expired license refused, logout, and the login rate limit. A screenshot of each page is
 // written to $KAS_SCREENSHOTS when set (the README's pictures come from there).
 import { afterAll, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { REPO, tempDir } from "../testing/kas-binary";
+import { CONTROL_PASSWORD as PASSWORD, controlSection, licenseCopy } from "../testing/control-center";
 import { freePort, startServer, type Served } from "../testing/kas-server";
 
 const CHROMIUM = "/usr/bin/chromium";
-const PASSWORD = "correct horse battery staple";
 const GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
 const FIX = join(REPO, "fixtures/license");
 const dirs: string[] = [];
@@ -51,13 +51,11 @@ test("login, dashboard, statistics, settings, license, logout and rate limit in 
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install the Debian package chromium (npm test's setup does: bun src/testing/setup.ts)`);
   const dir = tempDir("kas-browser-");
   dirs.push(dir);
-  const keyFile = join(dir, "license.key");
-  copyFileSync(join(FIX, "test-server-2099.key"), keyFile);
-  const hash = await Bun.password.hash(PASSWORD, { algorithm: "argon2id" });
+  const { keyFile, toml: license } = licenseCopy(dir);
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   const s = await startServer(dir, {
-    toml: `[control]\nlisten = ["tcp:127.0.0.1:${port}"]\npassword_hash = "${hash}"\n[license]\nkey_file = ${JSON.stringify(keyFile)}\ntrusted_issuers = [${JSON.stringify(join(FIX, "test-issuer.pub"))}]\n`,
+    toml: (await controlSection(port)) + license,
     server: "start_filters = 2",
   });
   servers.push(s);

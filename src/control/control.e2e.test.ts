@@ -6,10 +6,10 @@ import { afterAll, expect, test } from "bun:test";
 import { rmSync, statSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runKas, tempDir } from "../testing/kas-binary";
+import { CONTROL_PASSWORD as PASSWORD, controlSection } from "../testing/control-center";
 import { freePort, startServer, type Served } from "../testing/kas-server";
 import { parsePrometheus, sampleValue } from "../testing/prometheus";
 
-const PASSWORD = "correct horse battery staple";
 const GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
 const dirs: string[] = [];
 const servers: Served[] = [];
@@ -41,10 +41,9 @@ test("kas control passwd prints an argon2id config line, or writes the hash to -
 test("login, /metrics moving with 100 real scans, statistics and history surviving a restart, refusals", async () => {
   const dir = tempDir("kas-control-");
   dirs.push(dir);
-  const hash = await Bun.password.hash(PASSWORD, { algorithm: "argon2id" });
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
-  const toml = `[control]\nlisten = ["tcp:127.0.0.1:${port}"]\npassword_hash = "${hash}"\n`;
+  const toml = await controlSection(port);
   let s = await startServer(dir, { toml, server: "start_filters = 2" });
   servers.push(s);
   await s.waitLog(/Control Center on tcp:127\.0\.0\.1/);
@@ -129,9 +128,8 @@ test("login, /metrics moving with 100 real scans, statistics and history survivi
 test("HTTP/1.0 without Host is answered like any request (redirect to the login, /metrics), never a 500", async () => {
   const dir = tempDir("kas-control-");
   dirs.push(dir);
-  const hash = await Bun.password.hash(PASSWORD, { algorithm: "argon2id" });
   const port = freePort();
-  const s = await startServer(dir, { toml: `[control]\nlisten = ["tcp:127.0.0.1:${port}"]\npassword_hash = "${hash}"\n`, server: "start_filters = 1" });
+  const s = await startServer(dir, { toml: await controlSection(port), server: "start_filters = 1" });
   servers.push(s);
   const raw = async (request: string) => {
     let out = "";

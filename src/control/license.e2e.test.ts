@@ -2,12 +2,12 @@
 // of an unknown issuer are refused before anything is written; a good key replaces
 // [license] key_file (the old one kept as a dated backup) and the server takes it at once.
 import { afterAll, expect, test } from "bun:test";
-import { copyFileSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { REPO, tempDir } from "../testing/kas-binary";
+import { controlSection, licenseCopy, loginCookie, unescapeHtml as unescape } from "../testing/control-center";
 import { freePort, startServer, type Served } from "../testing/kas-server";
 
-const PASSWORD = "correct horse battery staple";
 const FIX = join(REPO, "fixtures/license");
 const dirs: string[] = [];
 const servers: Served[] = [];
@@ -15,20 +15,16 @@ afterAll(() => {
   for (const s of servers) if (s.proc.exitCode === null) s.proc.kill("SIGKILL");
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
 
 test("expired and foreign keys refused before install; a good key installed with the old one kept, and in force", async () => {
   const dir = tempDir("kas-license-page-");
   dirs.push(dir);
-  const keyFile = join(dir, "license.key");
-  copyFileSync(join(FIX, "test-server-2099.key"), keyFile);
-  const hash = await Bun.password.hash(PASSWORD, { algorithm: "argon2id" });
+  const { keyFile, toml: license } = licenseCopy(dir);
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
-  const s = await startServer(dir, { toml: `[control]\nlisten = ["tcp:127.0.0.1:${port}"]\npassword_hash = "${hash}"\n[license]\nkey_file = ${JSON.stringify(keyFile)}\ntrusted_issuers = [${JSON.stringify(join(FIX, "test-issuer.pub"))}]\n`, server: "start_filters = 1" });
+  const s = await startServer(dir, { toml: (await controlSection(port)) + license, server: "start_filters = 1" });
   servers.push(s);
-  const login = await fetch(`${base}/login`, { method: "POST", body: new URLSearchParams({ password: PASSWORD }), redirect: "manual" });
-  const cookie = login.headers.get("set-cookie")!.split(";")[0];
+  const cookie = await loginCookie(base);
   const page = unescape(await (await fetch(`${base}/license`, { headers: { cookie } })).text());
   expect(page).toContain("kas test suite");
   const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1];

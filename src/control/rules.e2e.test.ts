@@ -5,17 +5,16 @@ import { afterAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../testing/kas-binary";
+import { controlSection, loginCookie, unescapeHtml as unescape } from "../testing/control-center";
 import { freePort, startServer, type Served } from "../testing/kas-server";
 import { makeKeys, makeRules, publishRules } from "../testing/update-mirror";
 
-const PASSWORD = "correct horse battery staple";
 const dirs: string[] = [];
 const servers: Served[] = [];
 afterAll(() => {
   for (const s of servers) if (s.proc.exitCode === null) s.proc.kill("SIGKILL");
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
 
 test("rule list with scores and hits; update now installs the mirror's version; roll back returns to the previous one", async () => {
   const dir = tempDir("kas-rules-page-");
@@ -23,18 +22,16 @@ test("rule list with scores and hits; update now installs the mirror's version; 
   const keys = makeKeys(dir);
   const mirror = join(dir, "mirror");
   publishRules(mirror, makeRules(join(dir, "r1"), "ONE", { "10_one.cf": "body KAS_PAGE_ONE /marker one/\nscore KAS_PAGE_ONE 1.5\ndescribe KAS_PAGE_ONE The first test rule\n" }), keys.priv, 1);
-  const hash = await Bun.password.hash(PASSWORD, { algorithm: "argon2id" });
   const port = freePort();
   const native = `tcp:127.0.0.1:${freePort()}`;
   const base = `http://127.0.0.1:${port}`;
   const s = await startServer(dir, {
     extraListen: [native],
-    toml: `[control]\nlisten = ["tcp:127.0.0.1:${port}"]\npassword_hash = "${hash}"\n[update]\nsources = [${JSON.stringify(mirror)}]\ntrusted_keys = [${JSON.stringify(keys.pubPath)}]\nreload_connect = "${native}"\n`,
+    toml: `${await controlSection(port)}[update]\nsources = [${JSON.stringify(mirror)}]\ntrusted_keys = [${JSON.stringify(keys.pubPath)}]\nreload_connect = "${native}"\n`,
     server: "start_filters = 1",
   });
   servers.push(s);
-  const login = await fetch(`${base}/login`, { method: "POST", body: new URLSearchParams({ password: PASSWORD }), redirect: "manual" });
-  const cookie = login.headers.get("set-cookie")!.split(";")[0];
+  const cookie = await loginCookie(base);
   const get = async () => unescape(await (await fetch(`${base}/rules`, { headers: { cookie } })).text());
   const post = async (path: string, csrf?: string) => {
     const r = await fetch(base + path, { method: "POST", headers: { cookie }, body: new URLSearchParams(csrf ? { csrf } : {}) });

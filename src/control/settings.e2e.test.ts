@@ -6,9 +6,9 @@ import { afterAll, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runKas, tempDir } from "../testing/kas-binary";
+import { controlSection, loginCookie, unescapeHtml as unescape } from "../testing/control-center";
 import { freePort, startServer, type Served } from "../testing/kas-server";
 
-const PASSWORD = "correct horse battery staple";
 const dirs: string[] = [];
 const servers: Served[] = [];
 afterAll(() => {
@@ -17,18 +17,15 @@ afterAll(() => {
 });
 
 const MESSAGE = "From: Ann <ann@example.net>\r\nTo: bob@example.com\r\nSubject: lunch\r\nMessage-ID: <l1@example.net>\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\n\r\nLunch at noon?\r\n";
-const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
 
 test("edit a threshold → next verdict changes; bad value refused with the checker's message; refused reload puts the file back; learn page", async () => {
   const dir = tempDir("kas-settings-");
   dirs.push(dir);
-  const hash = await Bun.password.hash(PASSWORD, { algorithm: "argon2id" });
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
-  const s = await startServer(dir, { toml: `[control]\nlisten = ["tcp:127.0.0.1:${port}"]\npassword_hash = "${hash}"\n`, server: "start_filters = 1" });
+  const s = await startServer(dir, { toml: await controlSection(port), server: "start_filters = 1" });
   servers.push(s);
-  const login = await fetch(`${base}/login`, { method: "POST", body: new URLSearchParams({ password: PASSWORD }), redirect: "manual" });
-  const cookie = login.headers.get("set-cookie")!.split(";")[0];
+  const cookie = await loginCookie(base);
   const form = async (fields: Record<string, string>) => {
     const r = await fetch(`${base}/settings`, { method: "POST", headers: { cookie }, body: new URLSearchParams(fields), redirect: "manual" });
     return { status: r.status, html: unescape(await r.text()) };

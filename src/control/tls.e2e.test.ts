@@ -5,9 +5,9 @@ import { afterAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { runKas, tempDir, writeConfig } from "../testing/kas-binary";
+import { CONTROL_PASSWORD as PASSWORD, controlHash } from "../testing/control-center";
 import { freePort, startServer, type Served } from "../testing/kas-server";
 
-const PASSWORD = "correct horse battery staple";
 const dirs: string[] = [];
 const servers: Served[] = [];
 afterAll(() => {
@@ -22,7 +22,7 @@ test("HTTPS with a Secure session cookie; a missing certificate file refuses the
   const key = join(dir, "key.pem");
   const ossl = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stderr: "pipe" });
   expect(ossl.exitCode).toBe(0);
-  const hash = await Bun.password.hash(PASSWORD, { algorithm: "argon2id" });
+  const hash = await controlHash();
   const port = freePort();
   const toml = `[control]\nlisten = ["tcp:127.0.0.1:${port}"]\npassword_hash = "${hash}"\ntls_cert = ${JSON.stringify(cert)}\ntls_key = ${JSON.stringify(key)}\n`;
   const s = await startServer(dir, { toml, server: "start_filters = 1" });

@@ -9,6 +9,7 @@ import { X509Certificate } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runKas, tempDir, writeConfig } from "../testing/kas-binary";
+import { controlHash } from "../testing/control-center";
 import { freePort, startServer, type Served } from "../testing/kas-server";
 
 const dir = tempDir("kas-tls-");
@@ -55,7 +56,7 @@ let ports: { native: number; spamd: number; rspamd: number; control: number };
 async function serve(): Promise<Served> {
   if (server) return server;
   ports = { native: 0, spamd: freePort(), rspamd: freePort(), control: freePort() };
-  const hash = await Bun.password.hash("correct horse battery staple", { algorithm: "argon2id" });
+  const hash = await controlHash();
   server = await startServer(sub("server"), {
     server: `start_filters = 1\n${tlsKeys}`,
     toml: `[spamd]\nlisten = ["tcp:127.0.0.1:${ports.spamd}"]\n${tlsKeys}\n[rspamd]\nlisten = ["tcp:127.0.0.1:${ports.rspamd}"]\n${tlsKeys}\n[control]\nlisten = ["tcp:127.0.0.1:${ports.control}"]\npassword_hash = "${hash}"\n${tlsKeys}`,
