@@ -9,7 +9,7 @@ import { eachMessage, listFiles, type MessageFile, type Skipped } from "../bayes
 import { loadConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
 import { STATUSES, type Hit } from "../model";
-import { shownScore } from "../engine/verdict";
+import { shownScore } from "../model";
 import { EXIT, UsageError } from "../errors";
 import { configureLog, logger } from "../log/index";
 import { CONFIG_ARG, kasCommand } from "./command";

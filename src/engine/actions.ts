@@ -3,7 +3,7 @@
 // the message, so a sender cannot forge a clean verdict and a second pass does not stack).
 import type { Policy } from "./policy";
 import { STATUS_HEADER, type Disposition, type HeaderEdit, type Hit, type PolicyAction, type Status } from "../model";
-import { shownScore } from "./verdict";
+import { shownScore } from "../model";
 
 export const HEADER = { status: STATUS_HEADER, score: "X-KAS-Score", hits: "X-KAS-Hits", policy: "X-KAS-Policy", flag: "X-Spam-Flag" } as const;
 

@@ -4,7 +4,8 @@ import { expect, test } from "bun:test";
 import { parseConfig } from "../config/load";
 import { actions } from "./actions";
 import type { Policy } from "./policy";
-import { formatScore, verdict } from "./verdict";
+import { formatScore } from "../model";
+import { verdict } from "./verdict";
 
 test.each([
   // score, thresholds, shown

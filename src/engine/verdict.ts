@@ -6,10 +6,6 @@ import type { ParsedMessage } from "../message/types";
 import type { Policy } from "./policy";
 import type { Envelope, Hit, Status } from "../model";
 
-// Where people read scores, next to the verdict; the functions live in the bottom layer so the
-// codecs (spamd's Spam: header) and the pipe client use them without importing the engine.
-export { formatScore, shownScore, verdictFields } from "../model";
-
 export function scoreOf(hits: readonly Hit[]): number {
   return Math.round(hits.reduce((a, h) => a + h.score, 0) * 1000) / 1000;
 }

@@ -7,8 +7,7 @@
 // it is the plain-data form of a ScanResult plus the merged edits, which every codec maps.
 import type { KasConfig } from "../config/schema";
 import { reconcileRecipients } from "../engine/recipients";
-import type { HeaderEdit, PassStatus, ScanRequest, Status } from "../model";
-import { verdictFields } from "../engine/verdict";
+import { verdictFields, type HeaderEdit, type PassStatus, type ScanRequest, type Status } from "../model";
 import { scanReplyOf, withStatusEdit, type ErrorCode, type ScanReply } from "../protocol/kas/reply";
 import { SCAN_TRUNCATED } from "../ruledb/types";
 import type { ScanRecord } from "../control/record";
