@@ -91,6 +91,24 @@ function applySocketMode(path: string, opts: Pick<ListenOptions, "socketMode" | 
   }
 }
 
+/**
+ * A TLS listener on `port` whose certificate can be renewed. Bun cannot change the certificate
+ * of a running listener or server, so a renewal binds a new one with the new certificate beside
+ * it (both were bound with SO_REUSEPORT), then the old one stops accepting; its open
+ * connections finish with the old certificate. No connection is refused; one that the kernel
+ * had queued on the old socket in that instant may be reset (the client retries).
+ */
+function renewableTls<S extends { stop(force?: boolean): unknown }>(addr: Address, port: number, first: S, rebind: (pem: TlsPem) => S): Listener {
+  let current = first;
+  const listener = listenerOf(addr, port, async (force) => void (await current.stop(force)));
+  listener.renewTls = (next) => {
+    const fresh = rebind(next);
+    void current.stop(false);
+    current = fresh;
+  };
+  return listener;
+}
+
 function listenerOf(addr: Address, boundPort: number | undefined, stop: (force: boolean) => Promise<void> | void): Listener {
   const address = addr.kind === "tcp" && addr.port === 0 ? formatAddress({ ...addr, port: boundPort! }) : formatAddress(addr);
   return {
@@ -145,9 +163,6 @@ export async function openListener(addr: Address, fetch: FetchHandler, opts: Lis
     }
     applySocketMode(addr.path, opts, () => server.stop(true));
   } else {
-    // As openSocketListener: a TLS listener shares its port (SO_REUSEPORT), so a renewed
-    // certificate is served by a new server bound beside the old one, which then stops
-    // accepting; Bun.serve cannot change the certificate of a running server.
     const bind = (port: number, p: TlsPem | undefined) => Bun.serve({ ...common, hostname: addr.host, port, ...(p ? { tls: { cert: p.cert, key: p.key }, reusePort: true } : {}) });
     try {
       server = bind(addr.port, opts.tls);
@@ -156,13 +171,7 @@ export async function openListener(addr: Address, fetch: FetchHandler, opts: Lis
     }
     if (opts.tls) {
       const port = server.port!;
-      const listener = listenerOf(addr, port, (force) => server.stop(force));
-      listener.renewTls = (next) => {
-        const fresh = bind(port, next);
-        void server.stop(false);
-        server = fresh;
-      };
-      return listener;
+      return renewableTls(addr, port, server, (pem) => bind(port, pem));
     }
   }
   return listenerOf(addr, server.port, (force) => server.stop(force));
@@ -208,22 +217,13 @@ export async function openSocketListener<T>(addr: Address, socket: Bun.SocketHan
     }
     if (pem) {
       const port = l.port;
-      // Bun cannot change a listener's certificate, so a renewal re-binds: a new listener
-      // with the new certificate joins the port, then the old one stops accepting (its open
-      // connections finish with the old certificate). No connection is refused; one that the
-      // kernel had queued on the old socket in that instant may be reset (the client retries).
-      const listener = listenerOf(addr, port, (force) => l.stop(force));
-      listener.renewTls = (next) => {
-        let fresh: typeof l;
+      return renewableTls(addr, port, l, (next) => {
         try {
-          fresh = bind(port, next);
+          return bind(port, next);
         } catch (e) {
           throw cannot(e);
         }
-        l.stop(false);
-        l = fresh;
-      };
-      return listener;
+      });
     }
   }
   // Bun.listen's stop(false) stops accepting and leaves open connections to finish.
