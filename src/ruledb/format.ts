@@ -40,6 +40,11 @@ export interface CompiledRule {
   whole?: boolean;
   /** Prefilter: every match contains one of these (lower-cased ASCII); tested on the lower-cased target. */
   lits?: string[];
+  /**
+   * A stronger prefilter, when it says more than `lits`: for one of these conjunctions, each
+   * any-of set has a member in the lower-cased target. A kas that predates it uses `lits`.
+   */
+  pre?: string[][][];
   expr?: MetaAst;
 }
 

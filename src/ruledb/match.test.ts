@@ -216,9 +216,31 @@ const MSGS = [...corpus("spam-1", 150), ...corpus("easy-ham-1", 150)];
 test("the literal prefilter never changes a result (built-in rules over corpus messages)", () => {
   const b = builtinDb();
   const payload = b.rules as { rules: object[]; symbols: object[] };
-  const unfiltered = loadRuleDb({ ...b, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: undefined })) } });
+  const unfiltered = loadRuleDb({ ...b, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: undefined, pre: undefined })) } });
   const filtered = loadRuleDb(b);
   for (const m of MSGS) expect(filtered.match(m, FOREVER).hits).toEqual(unfiltered.match(m, FOREVER).hits);
+});
+
+describe("the conjunction prefilter (pre) is what the matcher tests", () => {
+  // A hand-made database whose `pre` asks for more than the regex does: a hit then shows the
+  // matcher let the regex run, no hit that `pre` stopped it, on every path a prefilter takes.
+  const built = compileSources([{ path: "t.cf", text: "body B /foo/\nrawbody W /\\Afoo/\nuri U /foo/\nheader H Subject =~ /foo/\n" }]).db!;
+  const payload = built.rules as { rules: { name: string; lits?: string[]; pre?: string[][][] }[] };
+  const pre = [[["foo"], ["bar", "baz"]], [["qux"]]];
+  const d = loadRuleDb({ ...built, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: ["foo"], pre })) } });
+  const msg = (text: string) => message({ hdrs: [["Subject", text]], body: text, rawbody: text, full: text, uris: [`http://x.test/${text.replace(/ /g, "-")}`] });
+  test.each([
+    ["foo alone: the first conjunction lacks bar|baz, the second qux", "foo", []],
+    ["foo and baz: the first conjunction holds", "foo baz", ["B", "H", "U", "W"]],
+    ["qux alone: the second holds (the regex then finds no foo)", "qux", []],
+    ["qux and foo: the second holds", "foo qux", ["B", "H", "U", "W"]],
+  ])("%s", (_, text, want) => {
+    expect(names(d, msg(text)).sort()).toEqual(want);
+  });
+  test("a database without pre is filtered by lits alone (what an older compiler wrote)", () => {
+    const old = loadRuleDb({ ...built, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: ["foo"], pre: undefined })) } });
+    expect(names(old, msg("foo")).sort()).toEqual(["B", "H", "U", "W"]);
+  });
 });
 
 test("throughput of the built-in rules over corpus messages (figure, not asserted)", () => {

@@ -51,9 +51,11 @@ const LONG = new Set(["body", "rawbody", "full"]);
 const SCANNED = [...LONG, "uri"];
 interface Live {
   rule: CompiledRule;
-  /** rule.kind, rule.lits, rule.maxhits, rule.whole: read on every test, kept here in one shape. */
+  /** rule.kind, rule.lits, rule.pre, rule.maxhits, rule.whole: read on every test, kept here in one shape. */
   kind: CompiledRule["kind"];
   lits: string[] | undefined;
+  /** The stronger prefilter (format.ts `pre`): used instead of lits when present. */
+  pre: string[][][] | undefined;
   maxhits: number | undefined;
   whole: boolean;
   slot: number;
@@ -65,6 +67,8 @@ interface Live {
   key: string;
   /** Ids of the rule's prefilter literals in its target's LiteralScanner (SCANNED targets). */
   litIds: number[] | undefined;
+  /** `pre` as literal ids, the same way. */
+  preIds: number[][][] | undefined;
 }
 
 export function loadRuleDb(db: CompiledDb): RuleDb {
@@ -75,8 +79,8 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
   const metas: { live: Live; fn: (c: ArrayLike<number>) => number }[] = [];
   for (const rule of payload.rules) {
     const live: Live = {
-      rule, kind: rule.kind, lits: rule.lits, maxhits: rule.maxhits, whole: rule.whole === true, slot: slotOf(rule.name), key: targetKey(rule),
-      re: undefined, reG: undefined, re2: undefined, litIds: undefined,
+      rule, kind: rule.kind, lits: rule.lits, pre: rule.pre, maxhits: rule.maxhits, whole: rule.whole === true, slot: slotOf(rule.name), key: targetKey(rule),
+      re: undefined, reG: undefined, re2: undefined, litIds: undefined, preIds: undefined,
     };
     if (rule.re !== undefined) {
       try {
@@ -97,11 +101,15 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
   const scanners = new Map<string, LiteralScanner>();
   for (const key of SCANNED) {
     const ids = new Map<string, number>();
+    const id = (l: string) => ids.get(l) ?? ids.set(l, ids.size).get(l)!;
+    const ascii = (l: string) => /^[\x00-\x7f]+$/.test(l);
     for (const live of content) {
       // (The compiler extracts ASCII only; a hand-made database with other literals uses `includes`.)
       // Whole-text rules keep `includes` on the whole text (a literal may span a segment cut).
-      if (live.key !== key || live.rule.whole || !live.rule.lits?.every((l) => /^[\x00-\x7f]+$/.test(l))) continue;
-      live.litIds = live.rule.lits.map((l) => ids.get(l) ?? ids.set(l, ids.size).get(l)!);
+      if (live.key !== key || live.whole || !(live.lits || live.pre)) continue;
+      if (!(live.lits ?? []).every(ascii) || !(live.pre ?? []).every((c) => c.every((set) => set.every(ascii)))) continue;
+      live.litIds = live.lits?.map(id);
+      live.preIds = live.pre?.map((c) => c.map((set) => set.map(id)));
     }
     if (ids.size) scanners.set(key, new LiteralScanner([...ids.keys()]));
   }
@@ -246,9 +254,12 @@ function segmentsOf(t: Target): Target[] {
 }
 
 function test(live: Live, t: Target, scanner?: LiteralScanner): number {
-  if (live.litIds && scanner) {
+  if ((live.preIds || live.litIds) && scanner) {
     const found = (t.found ??= scanner.scanFolding(t.s));
-    if (!anyFound(live.litIds, found)) return 0;
+    if (live.preIds ? !someAllFound(live.preIds, found) : !anyFound(live.litIds!, found)) return 0;
+  } else if (live.pre) {
+    const lower = (t.lower ??= t.s.toLowerCase());
+    if (!live.pre.some((c) => c.every((set) => set.some((l) => lower.includes(l))))) return 0;
   } else if (live.lits) {
     const lower = (t.lower ??= t.s.toLowerCase());
     if (!live.lits.some((l) => lower.includes(l))) return 0;
@@ -274,6 +285,17 @@ function test(live: Live, t: Target, scanner?: LiteralScanner): number {
 /** A loop, not `some` with a closure: this runs for every rule on every target and URI. */
 function anyFound(ids: number[], found: Uint8Array): boolean {
   for (let i = 0; i < ids.length; i++) if (found[ids[i]]) return true;
+  return false;
+}
+
+/** Does one conjunction of `pre` have every one of its any-of sets found? Loops, as in anyFound. */
+function someAllFound(pre: number[][][], found: Uint8Array): boolean {
+  for (let i = 0; i < pre.length; i++) {
+    const conj = pre[i];
+    let k = 0;
+    while (k < conj.length && anyFound(conj[k], found)) k++;
+    if (k === conj.length) return true;
+  }
   return false;
 }
 

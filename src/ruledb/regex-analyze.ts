@@ -1,7 +1,7 @@
-// Lint and prefilter facts computed from a parsed regex (regex-parse.ts): catastrophic
+// Lint facts computed from a parsed regex (regex-parse.ts): catastrophic
 // backtracking shapes (errors), quadratic starts (warnings), repeats that can backtrack over
-// a run (sent to the linear-time engine), and the literals every match must contain (the
-// matcher's prefilter).
+// a run (sent to the linear-time engine). The literals every match must contain (the
+// matcher's prefilter) are found in regex-prefilter.ts.
 import { emit, type Node } from "./regex-parse";
 
 /** Can this node match the empty string? */
@@ -49,9 +49,6 @@ export function findDanger(nodes: Node[]): string | undefined {
   }
   return undefined;
 }
-
-/** Longest literal taken from one repeated character (x{20,} gives 16 x's). */
-const MAX_RUN_LIT = 16;
 
 /** Characters that stand for the whole alphabet when comparing character sets. */
 const SAMPLE = [...Array.from({ length: 128 }, (_, c) => String.fromCharCode(c)), "\u00a0", "\u00e9", "\u00ff", "\u0130", "\u017f", "\u2028", "\u3000", "\u212a", "\ufeff"];
@@ -203,74 +200,6 @@ export function backtrackRisk(alts: Node[][], flags: string): string | undefined
     if (r) return r;
   }
   return undefined;
-}
-
-/** Most literals in one rule's any-of set: more would make the prefilter cost more than it saves. */
-export const MAX_LITS = 32;
-
-/** Which of two candidate sets filters better: longer shortest member, then fewer members. */
-function better(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  const la = Math.min(...a.map((x) => x.length)), lb = Math.min(...b.map((x) => x.length));
-  return lb > la || (lb === la && b.length < a.length) ? b : a;
-}
-
-/**
- * A set of ASCII literals such that every match contains at least one of them (compared
- * lower-cased, so it holds for case-insensitive parts too): foo(bar|baz) → ["foo"] and
- * (cheap|discount) meds → [" meds"], (viagra|cialis) → ["viagra", "cialis"].
- * ASCII only: in non-unicode mode a case-insensitive regex never matches a non-ASCII
- * character to an ASCII one, so lower-casing the target cannot hide a match.
- */
-export function requiredLiterals(alts: Node[][]): string[] | undefined {
-  if (alts.length > 1) {
-    const all = new Set<string>();
-    for (const a of alts) {
-      const l = requiredLiterals([a]);
-      if (!l) return undefined;
-      for (const x of l) all.add(x);
-    }
-    return all.size <= MAX_LITS ? [...all] : undefined;
-  }
-  let best: string[] | undefined;
-  let run = "";
-  const end = () => {
-    if (run.length >= 2) best = better(best, [run.toLowerCase()]);
-    run = "";
-  };
-  const isLit = (n: Node): n is Node & { t: "lit" } => n.t === "lit" && n.ch.charCodeAt(0) < 128;
-  const walk = (seq: Node[]): void => {
-    for (const n of seq) {
-      if (isLit(n)) run += n.ch;
-      else if (n.t === "assert" || (n.t === "group" && n.kind === "look")) continue;
-      else if (n.t === "group" && n.alts.length === 1) walk(n.alts[0]);
-      else if (n.t === "quant" && n.min >= 1 && isLit(n.node)) {
-        // x{m,} : the first m x's end what came before, the last m start what follows (so
-        // \*{20,} gives "****...", which a text without such a run lacks).
-        const xs = n.node.ch.repeat(Math.min(n.min, MAX_RUN_LIT));
-        run += xs;
-        if (n.max === n.min && n.min <= MAX_RUN_LIT) continue;
-        end();
-        run = xs;
-      } else {
-        end();
-        const g = n.t === "group" ? n : n.t === "quant" && n.min >= 1 && n.node.t === "group" ? n.node : undefined;
-        if (g && g.kind !== "look") {
-          if (g.alts.length === 1) {
-            walk(g.alts[0]);
-            end();
-          } else {
-            const l = requiredLiterals(g.alts);
-            if (l && l.every((x) => x.length >= 2)) best = better(best, l);
-          }
-        }
-      }
-    }
-  };
-  walk(alts[0]);
-  end();
-  return best;
 }
 
 /**

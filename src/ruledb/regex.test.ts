@@ -132,7 +132,7 @@ describe("literal prefilter", () => {
     ["\\bfree money\\b", "i", ["free money"]],
     ["(?i)FREE", "", ["free"]],
     ["Free Money", "", ["free money"]], // always lower-cased: the target is too
-    ["(?:cheap|discount) meds", "", [" meds"]],
+    ["(?:cheap|discount) meds", "", ["cheap", "discount"]], // the rarer-looking set; `pre` has both (regex-prefilter.test.ts)
     ["(?:cheap|discount)", "", ["cheap", "discount"]],
     ["\\b(?:viagra|cialis (?:pills|tabs))\\b", "i", ["viagra", "cialis "]],
     ["foo|bar", "", ["foo", "bar"]],
@@ -140,7 +140,7 @@ describe("literal prefilter", () => {
     ["click (?:here)", "", ["click here"]],
     ["x+yz", "", ["xyz"]],
     ["abx+", "", ["abx"]],
-    ["(?:ab)+cd", "", ["ab"]],
+    ["(?:ab)+cd", "", ["cd"]],
     ["ab?c", "", undefined],
     ["(?i:Viagra) pills", "", ["viagra pills"]],
     ["caf\u00e9s", "", ["caf"]], // ASCII only

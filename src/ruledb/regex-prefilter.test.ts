@@ -1,0 +1,125 @@
+import { describe, expect, test } from "bun:test";
+import { builtinDb } from "./builtin";
+import type { RulesPayload } from "./format";
+import { presence } from "./literal-rarity";
+import { translateRegex } from "./regex";
+import { MAX_AND, type Prefilter } from "./regex-prefilter";
+
+const fields = (p: string, f = "") => {
+  const r = translateRegex(p, f);
+  if (!r.ok) throw new Error(r.why);
+  return { lits: r.re.lits, pre: r.re.pre };
+};
+/** What the matcher does with a rule's prefilter (match.ts test, includes form). */
+const passes = (lits: string[] | undefined, pre: Prefilter | undefined, text: string) => {
+  const lower = text.toLowerCase();
+  if (pre) return pre.some((c) => c.every((set) => set.some((l) => lower.includes(l))));
+  return !lits || lits.some((l) => lower.includes(l));
+};
+
+describe("rarity", () => {
+  test.each([
+    ["the", "xylophone"],
+    [" you", "viagra"],
+    ["mail", "mortgage"],
+    ["this", "kiosk"],
+    ["content-type:", "x-msdownload"],
+    ["of", "kin"],
+  ])("%j is estimated more common than %j", (common, rare) => {
+    expect(presence(common)).toBeGreaterThan(presence(rare));
+  });
+});
+
+describe("the rare literal is chosen over the long common one", () => {
+  test("lits: a common word loses to a rarer, shorter one", () => {
+    // By length alone "information" (11 characters) would be chosen; nearly every mail has it.
+    expect(fields("information\\s+kiosk", "i").lits).toEqual(["kiosk"]);
+  });
+  test("a conjunction keeps the MAX_AND rarest sets, not the common words", () => {
+    const { pre } = fields("\\bthe\\s+offer\\s+of\\s+this\\s+mortgage\\s+refinance\\s+is\\s+you", "i");
+    expect(pre).toHaveLength(1);
+    expect(pre![0]).toHaveLength(MAX_AND);
+    const kept = pre![0].flat();
+    for (const common of ["the", "of", "this", "is", "you"]) expect(kept).not.toContain(common);
+    expect(kept).toEqual(expect.arrayContaining(["mortgage", "refinance"]));
+  });
+  test("each alternative is its own conjunction", () => {
+    const { lits, pre } = fields("\\b(?:next\\s{1,3}of\\s{1,3}kin|transfer\\s{1,3}(?:of\\s{1,3})?(?:the\\s{1,3})?(?:funds?|sum))", "i");
+    expect(pre).toEqual([
+      [["next"], ["kin"], ["of"]],
+      [["transfer"], ["fund", "sum"]],
+    ]);
+    expect(lits).toEqual(["next", "transfer"]); // the rarest set of each, for a kas that predates `pre`
+    expect(passes(lits, pre, "see you next week")).toBe(false);
+    expect(passes(lits, pre, "my next of kin")).toBe(true);
+    expect(passes(lits, pre, "transfer the sum")).toBe(true);
+  });
+  test("a group in the middle of a sequence is distributed over the other required literals", () => {
+    expect(fields("(?:cheap|discount) meds").pre).toEqual([[["cheap", "discount"], [" meds"]]]);
+    // Each alternative keeps its own two words; " now" (common) is the one left out.
+    expect(fields("buy (?:cheap\\s+viagra|discount\\s+cialis) now").pre).toEqual([
+      [["viagra"], ["buy "], ["cheap"]],
+      [["discount"], ["cialis"], ["buy "]],
+    ]);
+    // One set per alternative: flattened, which loses nothing.
+    expect(fields("buy (?:cheap viagra|discount cialis) now").pre).toEqual([[["cheap viagra", "discount cialis"], ["buy "], [" now"]]]);
+  });
+  test("no conjunction when one set is all there is: pre is left out (lits says the same)", () => {
+    expect(fields("foo|bar")).toEqual({ lits: ["foo", "bar"], pre: undefined });
+  });
+});
+
+/** A deterministic generator (the same texts on every run, so a failure can be replayed). */
+function rng(seed: number) {
+  return () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
+}
+
+test("property: a conjunction prefilter never rejects a text the real regex matches (built-in rules)", () => {
+  // Texts are made of the words in each rule's own pattern, in random order, case and spacing,
+  // so many of them match; each match must pass the prefilter.
+  const rules = (builtinDb().rules as RulesPayload).rules.filter((r) => r.pre && r.re !== undefined);
+  expect(rules.length).toBeGreaterThan(50);
+  const rnd = rng(20261202);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+  const seps = [" ", "  ", "\n", " - ", "'", ", ", "% ", "-", "!", " the ", " of "];
+  let matched = 0;
+  for (const r of rules) {
+    const re = new RegExp(r.re!, r.flags!.replace("g", ""));
+    const words = [...new Set([...(r.re!.match(/[A-Za-z0-9$%+'-]{1,}/g) ?? []), ...r.pre!.flat(2)])];
+    for (let n = 0; n < 400; n++) {
+      const len = 1 + Math.floor(rnd() * 8);
+      let text = "";
+      for (let k = 0; k < len; k++) text += pick(seps) + pick(words);
+      if (rnd() < 0.3) text = text.toUpperCase();
+      if (!re.test(text)) continue;
+      matched++;
+      if (!passes(r.lits, r.pre, text)) throw new Error(`${r.name}: /${r.re}/ matches ${JSON.stringify(text)} but its prefilter ${JSON.stringify(r.pre)} rejects it`);
+    }
+  }
+  expect(matched).toBeGreaterThan(1000); // the generator does reach the regexes
+});
+
+test("property: random alternations and sequences, prefilter against the regex", () => {
+  const rnd = rng(7);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+  const words = ["ab", "cd", "abc", "the", "xy", "q", "of", "zz"];
+  const joins = ["\\s{1,3}", " ", "", "\\W?", "[a-c]"];
+  const quants = ["", "", "?", "+", "*", "{0,2}", "{2}"];
+  let checked = 0;
+  for (let n = 0; n < 300; n++) {
+    // A pattern like (?:ab\s{1,3}cd|the(?:xy|zz)q)...: random, but always valid.
+    const alt = () => Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => pick(words)).join(pick(joins));
+    const group = (): string => `(?:${alt()}|${rnd() < 0.3 ? group() : alt()})${pick(quants)}`;
+    const pattern = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => (rnd() < 0.5 ? alt() : group())).join(pick(joins));
+    const r = translateRegex(pattern, "i");
+    if (!r.ok) continue;
+    const re = new RegExp(r.re.src, r.re.flags);
+    for (let k = 0; k < 200; k++) {
+      const text = Array.from({ length: 1 + Math.floor(rnd() * 10) }, () => pick([...words, " ", "a", "b", "c", "\n", "-"])).join(pick(["", " "]));
+      if (!re.test(text)) continue;
+      checked++;
+      expect({ pattern, text, pass: passes(r.re.lits, r.re.pre, text) }).toEqual({ pattern, text, pass: true });
+    }
+  }
+  expect(checked).toBeGreaterThan(500);
+});
