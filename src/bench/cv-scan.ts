@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { eachMessage } from "../bayes/mail-files";
 import type { MemoryTokenStore } from "../bayes/memory-store";
 import { createBayesCheck } from "../checks/bayes";
+import { createDateSkewCheck } from "../checks/date-skew";
 import { createPhishingCheck } from "../checks/phishing";
 import { parseConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
@@ -18,8 +19,8 @@ export function benchConfig(dataDir: string): KasConfig {
 }
 
 export async function scannerFor(cfg: KasConfig, bayes: boolean, store?: MemoryTokenStore): Promise<Scanner> {
-  // The checks that need no network (the corpus has no DNS of its time): phishing, then Bayes.
-  const checks = [createPhishingCheck(), ...(bayes ? [createBayesCheck(cfg, store ? { store } : {})] : [])];
+  // The checks that need no network (the corpus has no DNS of its time): phishing, date skew, then Bayes.
+  const checks = [createPhishingCheck(), createDateSkewCheck(), ...(bayes ? [createBayesCheck(cfg, store ? { store } : {})] : [])];
   return await createScanner(cfg, { checks });
 }
 

@@ -10,6 +10,7 @@
 // optimiser: fit-model.ts. Guards, for a product used on today's mail rather than 2002's:
 //   - a fitted score keeps its sign and stays within [0.25, 2] × the hand score, and never
 //     goes above 3.5 in size unless the hand score already was (BOUNDS);
+//   - the date-skew check's symbols (checks/date-skew.ts) are fitted like header rules;
 //   - the Bayes bands (BAYES_00 … BAYES_99, BAYES_999) are fitted too, within the same bounds,
 //     rising with the band's probability by at least BAND_STEP, and Bayes alone (BAYES_99 +
 //     BAYES_999) stays BAYES_ALONE_MARGIN under the threshold: a content rule has to agree;
@@ -39,7 +40,7 @@ import { basename, join } from "node:path";
 import { compileSources, formatDiagnostic } from "../ruledb/compile";
 import type { RulesPayload } from "../ruledb/format";
 import { defaults } from "../config/load";
-import { BAND_STEP, BAYES_ALONE_MARGIN, BAYES_BANDS, BAYES_TOP, BOUNDS, type Chain, FIT_DEFAULTS, FITTED_FILE, fitScores, guardBayes, KEEP_FILES, MIN_HITS, ruleBounds, sampleScore, type FitParam, type FitSample } from "./fit-model";
+import { BAND_STEP, BAYES_ALONE_MARGIN, BAYES_BANDS, BAYES_TOP, BOUNDS, type Chain, FIT_DEFAULTS, FITTED_FILE, FITTED_SYMBOLS, fitScores, guardBayes, KEEP_FILES, MIN_HITS, ruleBounds, sampleScore, type FitParam, type FitSample } from "./fit-model";
 import { HAM_KINDS, SCANS_PER_MESSAGE, SPAM_KINDS, type SampleKind, type ScannedSample, scanTraining } from "./fit-scan";
 
 const RULES = join(import.meta.dir, "../../rules");
@@ -49,8 +50,6 @@ const LAMBDAS = [0.01, 0.03, 0.1, 0.3, 1];
 const FP_COST = 10;
 /** A setting whose held-out rules-only spam caught falls more points than this under the hand scores' is not eligible. */
 const RULES_ONLY_DROP = 3;
-/** The check symbols fitted: the Bayes bands (their hand scores were set by eye from `eval --cv`). */
-const FITTED_SYMBOLS: readonly string[] = [...BAYES_BANDS, BAYES_TOP];
 const FOLDS = 4;
 const THRESHOLD = defaults().policy.spam_score;
 const KINDS: SampleKind[] = [...SPAM_KINDS, ...HAM_KINDS];

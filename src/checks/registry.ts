@@ -1,6 +1,6 @@
 // The list of code-backed checks, written down once (DESIGN.md §5.6: explicit registries):
 // SPF (envelope stage), DNS lists, DKIM/ARC, DMARC, the Authentication-Results writer,
-// phishing and Bayes (content stage; the engine orders them by the facts they need). The
+// phishing, the Date/Received skew and Bayes (content stage; the engine orders them by the facts they need). The
 // filtering processes and the local scanners (`kas filter --local`, `kas scan --local`) build
 // their checks here, so a server and a local scan judge alike. Where SPF and DNS answers come
 // from is the caller's business: the master's shared service over IPC, or an in-process one.
@@ -10,6 +10,7 @@ import type { Resolver } from "../dns/types";
 import type { SpfAnswer, SpfQuery } from "../spf/types";
 import { createAuthResultsCheck } from "./auth-results";
 import { createBayesCheck, type BayesCheck, type BayesState } from "./bayes";
+import { createDateSkewCheck } from "./date-skew";
 import { createDkimCheck, createDmarcCheck } from "./dkim";
 import { createDnsblCheck } from "./dnsbl";
 import { dnsLists } from "./dnsbl-lists";
@@ -35,8 +36,8 @@ export function createChecks(config: KasConfig, deps: CheckDeps): { checks: Chec
     const o = { dns: deps.dns, minKeyBits: config.dkim.min_key_bits, honourReject: config.dkim.dmarc_reject };
     checks.push(createDkimCheck(o), createDmarcCheck(o), createAuthResultsCheck(config.dkim.authserv_id || config.spf.receiver || hostname()));
   }
-  // No I/O and no state: always on; its symbols weigh only through rules/62_phishing.cf.
-  checks.push(createPhishingCheck());
+  // No I/O and no state: always on; their symbols weigh only through rules/ (62_phishing.cf, 20_headers.cf).
+  checks.push(createPhishingCheck(), createDateSkewCheck());
   const bayes = config.bayes.enabled ? createBayesCheck(config, { onStateChange: deps.onBayesState }) : undefined;
   if (bayes) checks.push(bayes);
   return { checks, bayes };
