@@ -55,14 +55,17 @@ describe("the rare literal is chosen over the long common one", () => {
     expect(passes(lits, pre, "transfer the sum")).toBe(true);
   });
   test("a group in the middle of a sequence is distributed over the other required literals", () => {
-    expect(fields("(?:cheap|discount) meds").pre).toEqual([[["cheap", "discount"], [" meds"]]]);
     // Each alternative keeps its own two words; " now" (common) is the one left out.
     expect(fields("buy (?:cheap\\s+viagra|discount\\s+cialis) now").pre).toEqual([
       [["viagra"], ["buy "], ["cheap"]],
       [["discount"], ["cialis"], ["buy "]],
     ]);
-    // One set per alternative: flattened, which loses nothing.
-    expect(fields("buy (?:cheap viagra|discount cialis) now").pre).toEqual([[["cheap viagra", "discount cialis"], ["buy "], [" now"]]]);
+  });
+  test("a group of plain words, or a small class, continues the run in each spelling", () => {
+    expect(fields("buy (?:cheap viagra|discount cialis) now")).toEqual({ lits: ["buy cheap viagra now", "buy discount cialis now"], pre: undefined });
+    expect(fields("\\bfr[e3][e3]\\b", "i").lits).toEqual(["fr33", "fr3e", "fre3", "free"]);
+    // Past MAX_VARIANTS spellings the run ends and a new one starts after the class.
+    expect(fields("f[.*_-]r[.*_-]e[.*_-]e").pre).toEqual([[["f*r", "f-r", "f.r", "f_r"], ["e*e", "e-e", "e.e", "e_e"]]]);
   });
   test("no conjunction when one set is all there is: pre is left out (lits says the same)", () => {
     expect(fields("foo|bar")).toEqual({ lits: ["foo", "bar"], pre: undefined });
@@ -103,7 +106,7 @@ test("property: random alternations and sequences, prefilter against the regex",
   const rnd = rng(7);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const words = ["ab", "cd", "abc", "the", "xy", "q", "of", "zz"];
-  const joins = ["\\s{1,3}", " ", "", "\\W?", "[a-c]"];
+  const joins = ["\\s{1,3}", " ", "", "\\W?", "[a-c]", "[Qx]", "[.*-]", "[^a]"];
   const quants = ["", "", "?", "+", "*", "{0,2}", "{2}"];
   let checked = 0;
   for (let n = 0; n < 300; n++) {
@@ -115,7 +118,7 @@ test("property: random alternations and sequences, prefilter against the regex",
     if (!r.ok) continue;
     const re = new RegExp(r.re.src, r.re.flags);
     for (let k = 0; k < 200; k++) {
-      const text = Array.from({ length: 1 + Math.floor(rnd() * 10) }, () => pick([...words, " ", "a", "b", "c", "\n", "-"])).join(pick(["", " "]));
+      const text = Array.from({ length: 1 + Math.floor(rnd() * 10) }, () => pick([...words, " ", "a", "b", "c", "\n", "-", "X", ".", "*"])).join(pick(["", " "]));
       if (!re.test(text)) continue;
       checked++;
       expect({ pattern, text, pass: passes(r.re.lits, r.re.pre, text) }).toEqual({ pattern, text, pass: true });

@@ -28,6 +28,8 @@ export const MAX_AND = 3;
 export const MAX_OR = 32;
 /** Longest literal taken from one repeated character (x{20,} gives 16 x's). */
 const MAX_RUN_LIT = 16;
+/** Most spellings one literal run may branch into through small classes and groups ([e3], (?:p|br)). */
+const MAX_VARIANTS = 8;
 
 /**
  * Estimated share of texts on which `p` lets the regex run (sets and conjunctions taken as
@@ -67,6 +69,25 @@ function trim(conj: AllOf): AllOf {
     .map((x) => x.s);
 }
 
+/** ASCII letters, digits and punctuation: what a class may be written with to be spelt out. */
+const SIMPLE_CLASS = /^\[(?!\^)(?:[\x20-\x5b\x5d-\x7e]|\\[^A-Za-z0-9])+\]$/;
+const ASCII = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
+
+/**
+ * The lower-cased characters a small class matches ([e3] → e, 3; [.\-*_] → . - * _), or
+ * undefined. Only classes written with plain ASCII characters, ranges and escaped
+ * punctuation, not negated: in non-unicode mode such a class matches no non-ASCII character,
+ * even case-insensitively (ES Canonicalize never maps one to ASCII), so testing the 128 ASCII
+ * characters finds all it matches. Tested case-insensitively: lower-cased, that is the same
+ * set with or without the i flag.
+ */
+function spellings(n: Node & { t: "atom" }): string[] | undefined {
+  if (!SIMPLE_CLASS.test(n.s)) return undefined;
+  const re = new RegExp(`^${n.s}$`, "i");
+  const out = new Set(ASCII.filter((c) => re.test(c)).map((c) => c.toLowerCase()));
+  return out.size && out.size <= MAX_VARIANTS ? [...out] : undefined;
+}
+
 /** The prefilter of an alternation: one alternative without one leaves the whole without one. */
 export function prefilterOf(alts: Node[][]): Prefilter | undefined {
   const out: Prefilter = [];
@@ -88,26 +109,35 @@ export function prefilterOf(alts: Node[][]): Prefilter | undefined {
 function sequence(seq: Node[]): Prefilter | undefined {
   const sets: AllOf = [];
   const groups: Prefilter[] = [];
-  let run = "";
+  // The run of literal text so far, in each of its spellings: "fr[e3]" is fre or fr3.
+  let run = [""];
   const end = () => {
-    if (run.length >= 2) sets.push([run.toLowerCase()]);
-    run = "";
+    if (run.every((r) => r.length >= 2)) sets.push([...new Set(run.map((r) => r.toLowerCase()))]);
+    run = [""];
+  };
+  /** Continue the run with one of `next`; false (run unchanged) when that would branch too far. */
+  const extend = (next: string[]): boolean => {
+    if (run.length * next.length > MAX_VARIANTS) return false;
+    run = run.flatMap((r) => next.map((x) => r + x));
+    return true;
   };
   const isLit = (n: Node): n is Node & { t: "lit" } => n.t === "lit" && n.ch.charCodeAt(0) < 128;
   const walk = (nodes: Node[]): void => {
     for (const n of nodes) {
-      if (isLit(n)) run += n.ch;
+      if (isLit(n)) extend([n.ch]);
       else if (n.t === "assert" || (n.t === "group" && n.kind === "look")) continue;
       else if (n.t === "group" && n.alts.length === 1) walk(n.alts[0]);
       else if (n.t === "quant" && n.min >= 1 && isLit(n.node)) {
         // x{m,} : the first m x's end what came before, the last m start what follows (so
         // \*{20,} gives "****...", which a text without such a run lacks).
         const xs = n.node.ch.repeat(Math.min(n.min, MAX_RUN_LIT));
-        run += xs;
+        extend([xs]);
         if (n.max === n.min && n.min <= MAX_RUN_LIT) continue;
         end();
-        run = xs;
-      } else {
+        run = [xs];
+      } else if (n.t === "atom" && spellings(n) && extend(spellings(n)!)) continue;
+      else if (n.t === "group" && n.kind !== "atomic" && n.alts.every((a) => a.every(isLit)) && extend(n.alts.map((a) => a.map((x) => (x as { ch: string }).ch).join("")))) continue;
+      else {
         end();
         const g = n.t === "group" ? n : n.t === "quant" && n.min >= 1 && n.node.t === "group" ? n.node : undefined;
         if (g && g.kind !== "look") {

@@ -128,13 +128,16 @@ describe("quadratic-start warning", () => {
 
 describe("literal prefilter", () => {
   test.each([
-    ["v[i1]agra", "", ["agra"]],
+    ["v[i1]agra", "", ["v1agra", "viagra"]], // a small class is spelt out
+    ["v[a-z]agra", "", ["agra"]], // a large one ends the run
     ["\\bfree money\\b", "i", ["free money"]],
     ["(?i)FREE", "", ["free"]],
     ["Free Money", "", ["free money"]], // always lower-cased: the target is too
-    ["(?:cheap|discount) meds", "", ["cheap", "discount"]], // the rarer-looking set; `pre` has both (regex-prefilter.test.ts)
+    ["(?:cheap|discount) meds", "", ["cheap meds", "discount meds"]],
     ["(?:cheap|discount)", "", ["cheap", "discount"]],
-    ["\\b(?:viagra|cialis (?:pills|tabs))\\b", "i", ["viagra", "cialis "]],
+    ["\\b(?:viagra|cialis (?:pills|tabs))\\b", "i", ["viagra", "cialis pills", "cialis tabs"]],
+    ["x[^a]yz", "", ["yz"]], // a negated class is never spelt out
+    ["<(?:p|br)\\b", "i", ["<p", "<br"]],
     ["foo|bar", "", ["foo", "bar"]],
     ["foo|b", "", undefined], // one alternative without a literal
     ["click (?:here)", "", ["click here"]],
