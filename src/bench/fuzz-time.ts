@@ -69,10 +69,15 @@ function paddingChars(rule: CompiledRule): string[] {
   return [...chars];
 }
 
-/** Literals to interleave: the prefilter's, and the words written in the pattern. */
+/**
+ * Literals to interleave: each prefilter conjunction's literals together (a text must hold
+ * all of them for the regex to run at all, as a crafted one would), the prefilter's, and the
+ * words written in the pattern.
+ */
 function literals(rule: CompiledRule): string[] {
   const words = (rule.re!.replace(/\\[a-zA-Z]/g, " ").match(/[A-Za-z][A-Za-z0-9:\/.-]{1,}/g) ?? []).map((w) => w.replace(/\\/g, ""));
-  return [...new Set([...(rule.lits ?? []), ...words])].slice(0, 6);
+  const conjunctions = (rule.pre ?? []).map((c) => c.map((set) => set[0]).join(" "));
+  return [...new Set([...conjunctions.slice(0, 3), ...(rule.lits ?? []), ...words])].slice(0, 6);
 }
 
 interface Shape {
