@@ -6,7 +6,7 @@ import { parseConfig } from "../config/load";
 import type { ScanRequest } from "../model";
 import { parseAddress, type Address } from "../protocol/address";
 import { makeHandler } from "./handler";
-import { EdgeGate, edgeLimits, isRefusal, type EdgeLimits, type Slot } from "./limits";
+import { COLLECT_EVERY, EdgeGate, edgeLimits, isRefusal, type EdgeLimits, type Slot } from "./limits";
 import { openListener, openSocketListener, type Listener } from "./listeners";
 import { milterSocketHandler } from "./milter";
 import type { Dispatched } from "./pool";
@@ -68,6 +68,29 @@ test("a full GC runs once the bytes in flight are back to zero after a large pea
   expect(gcs).toBe(1);
   slot(g, "c").reserve(10);
   expect(gcs).toBe(1); // small traffic does not collect
+});
+
+test("under continuous load (bytes never back to zero) the heap is collected every COLLECT_EVERY replies, after the reply", async () => {
+  let collections = 0;
+  const g = new EdgeGate(() => L, () => {}, () => collections++);
+  const hold = slot(g, "a");
+  hold.reserve(10); // in flight throughout: the after-peak GC never fires
+  const reply = () => {
+    const s = slot(g, "b");
+    s.reserve(10);
+    s.leave();
+  };
+  for (let i = 0; i < COLLECT_EVERY - 1; i++) reply();
+  slot(g, "c").leave(); // a request that held no bytes (refused from its head) is not a reply
+  await Bun.sleep(5);
+  expect(collections).toBe(0);
+  reply();
+  expect(collections).toBe(0); // not inside the reply path
+  await Bun.sleep(5);
+  expect(collections).toBe(1);
+  for (let i = 0; i < COLLECT_EVERY; i++) reply();
+  await Bun.sleep(5);
+  expect(collections).toBe(2);
 });
 
 test("edgeLimits: a per-client cap above the total is the total", () => {
