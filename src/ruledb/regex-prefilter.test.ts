@@ -97,6 +97,8 @@ test("property: a conjunction prefilter never rejects a text the real regex matc
       if (!re.test(text)) continue;
       matched++;
       if (!passes(r.lits, r.pre, text)) throw new Error(`${r.name}: /${r.re}/ matches ${JSON.stringify(text)} but its prefilter ${JSON.stringify(r.pre)} rejects it`);
+      // `lits` alone is what a kas that predates `pre` filters with: it must hold too.
+      if (!passes(r.lits, undefined, text)) throw new Error(`${r.name}: /${r.re}/ matches ${JSON.stringify(text)} but its lits ${JSON.stringify(r.lits)} reject it`);
     }
   }
   expect(matched).toBeGreaterThan(1000); // the generator does reach the regexes
