@@ -56,3 +56,8 @@ describe("dateSkew and its symbols", () => {
     expect(out.symbols).toEqual(["DATE_AHEAD_OF_RELAY"]);
   });
 });
+
+test("every filtering process and local scan runs it: the registry builds it on the default config", async () => {
+  const { createChecks } = await import("./registry");
+  expect(createChecks(defaults(), {}).checks.map((c) => c.name)).toContain("date-skew");
+});
