@@ -85,10 +85,23 @@ describe("linear time", () => {
   const rule = (compiled.db.rules as { rules: { re2?: string }[] }).rules[0];
   const db = loadRuleDb(compiled.db);
   const body = (s: string): ParsedMessage => ({ headers: [], body: s, rawbody: s, full: s, uris: [], links: [], parts: [], htmlHiddenChars: 0, htmlVisibleChars: 0, truncated: false, defects: [], size: s.length });
+  // CPU time, the best of three runs: the claim is about the work the engine does (linear,
+  // not quadratic), and wall time on a shared CI machine also counts waits for a core (one
+  // loaded run failed the ratio below on wall time).
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   const ms = (s: string) => {
-    const t0 = performance.now();
-    const out = db.match(body(s), { checkSymbols: [], deadline: Infinity });
-    return { ms: performance.now() - t0, hits: out.hits.map((h) => h.name) };
+    let best = Infinity;
+    let hits: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = cpuMs();
+      const out = db.match(body(s), { checkSymbols: [], deadline: Infinity });
+      best = Math.min(best, cpuMs() - t0);
+      hits = out.hits.map((h) => h.name);
+    }
+    return { ms: best, hits };
   };
 
   test("the catastrophic banner pattern is compiled to the linear-time engine", () => {
