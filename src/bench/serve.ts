@@ -111,7 +111,9 @@ async function runRspamd(dir: string, conc: number, row: Row) {
 const fmt = (name: string, conc: number, r: Row) =>
   `${name.padEnd(28)} ${String(conc).padStart(4)} ${med(r.rate).toFixed(0).padStart(7)} ${`(${Math.min(...r.rate).toFixed(0)}-${Math.max(...r.rate).toFixed(0)})`.padStart(11)} ${med(r.cpu).toFixed(2).padStart(8)} ${pct(r.lat, 50).toFixed(1).padStart(7)} ${pct(r.lat, 99).toFixed(1).padStart(7)} ${Math.max(...r.rssSum).toFixed(0).padStart(9)} ${Math.max(...r.rssOne).toFixed(0).padStart(8)} ${`${Math.min(...r.load).toFixed(1)}-${Math.max(...r.load).toFixed(1)}`.padStart(9)}`;
 
-for (const mode of modes) {
+// --rounds 0: only the soak and/or the start-up times (no side-by-side table of empty rows).
+if (ROUNDS <= 0) console.log("(--rounds 0: no side-by-side rounds)");
+for (const mode of ROUNDS > 0 ? modes : []) {
   const kasExtra = mode === "bayes" ? "" : "[bayes]\nenabled = false\n";
   const kas = await startKas(`start_filters = ${FILTERS}\nmax_filters = ${FILTERS}\n${o["kas-server"]}\n`, kasExtra, mode === "bayes" ? learnKas : undefined);
   const rows = new Map<string, Row>();
