@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { parseMessage } from "../message/parse";
 import { defaults } from "../config/load";
-import { createDateSkewCheck, dateSkew, dateSkewSymbol, parseRfc5322Date } from "./date-skew";
+import { createDateSkewCheck, dateSkew, dateSymbols, parseDateParts, parseRfc5322Date } from "./date-skew";
 
 const H = 3_600_000;
 const headers = (date: string | undefined, ...received: string[]) => [
@@ -31,11 +31,11 @@ describe("dateSkew and its symbols", () => {
   const relay = (t: string) => `from a.example (a.example [192.0.2.1]) by mx.example with SMTP id x; ${t}`;
   test("measured against the oldest (bottom) Received with a readable time", () => {
     const h = headers("Mon, 12 Aug 2002 20:00:00 +0000", relay("Mon, 12 Aug 2002 21:00:00 +0000"), relay("Mon, 12 Aug 2002 10:00:00 +0000"), "from b.example by c.example; garbage");
-    expect(dateSkew(h)).toBe(10 * H);
-    expect(dateSkewSymbol({ headers: h })).toBe("DATE_AHEAD_OF_RELAY");
+    expect(dateSkew(h).skew).toBe(10 * H);
+    expect(dateSymbols({ headers: h })).toEqual(["DATE_AHEAD_OF_RELAY"]);
   });
   test("bands: drift is nothing, 6 h ahead, two days ahead, 12 h behind", () => {
-    const at = (hours: number) => dateSkewSymbol({ headers: headers(new Date(Date.UTC(2002, 7, 12, 12) + hours * H).toUTCString(), relay("Mon, 12 Aug 2002 12:00:00 +0000")) });
+    const at = (hours: number) => dateSymbols({ headers: headers(new Date(Date.UTC(2002, 7, 12, 12) + hours * H).toUTCString(), relay("Mon, 12 Aug 2002 12:00:00 +0000")) })[0];
     expect(at(0)).toBeUndefined();
     expect(at(5.9)).toBeUndefined();
     expect(at(-11.9)).toBeUndefined();
@@ -45,9 +45,18 @@ describe("dateSkew and its symbols", () => {
     expect(at(-12)).toBe("DATE_BEHIND_RELAY");
   });
   test("nothing without a readable Date or a dated Received (a local submission)", () => {
-    expect(dateSkew(headers(undefined, relay("Mon, 12 Aug 2002 12:00:00 +0000")))).toBeUndefined();
-    expect(dateSkew(headers("Mon, 12 Aug 2002 12:00:00 +0000"))).toBeUndefined();
-    expect(dateSkew(headers("Mon, 12 Aug 2002 12:00:00", relay("Mon, 12 Aug 2002 12:00:00 +0000")))).toBeUndefined();
+    expect(dateSkew(headers(undefined, relay("Mon, 12 Aug 2002 12:00:00 +0000"))).skew).toBeUndefined();
+    expect(dateSkew(headers("Mon, 12 Aug 2002 12:00:00 +0000")).skew).toBeUndefined();
+    expect(dateSkew(headers("Mon, 12 Aug 2002 12:00:00", relay("Mon, 12 Aug 2002 12:00:00 +0000"))).skew).toBeUndefined();
+  });
+  test("a day-of-week that is not the date's, in the writer's own zone", () => {
+    // 12 Aug 2002 was a Monday; 23:30 -0500 is already Tuesday in UTC but Monday where written.
+    expect(parseDateParts("Mon, 12 Aug 2002 23:30:00 -0500")?.weekdayWrong).toBe(false);
+    expect(parseDateParts("Tue, 12 Aug 2002 23:30:00 -0500")?.weekdayWrong).toBe(true);
+    expect(parseDateParts("Monday, 12 Aug 2002 10:00:00 +0000")?.weekdayWrong).toBe(false);
+    expect(parseDateParts("12 Aug 2002 10:00:00 +0000")?.weekdayWrong).toBe(false);
+    expect(dateSymbols({ headers: headers("Fri, 12 Aug 2002 10:00:00 +0000") })).toEqual(["DATE_WRONG_WEEKDAY"]);
+    expect(dateSymbols({ headers: headers("Fri, 12 Aug 2002 23:00:00 +0000", relay("Mon, 12 Aug 2002 10:00:00 +0000")) })).toEqual(["DATE_AHEAD_OF_RELAY", "DATE_WRONG_WEEKDAY"]);
   });
   test("the check reads a parsed message", async () => {
     const raw = new TextEncoder().encode(`Received: ${relay("Mon, 12 Aug 2002 01:00:00 +0000")}\r\nDate: Mon, 12 Aug 2002 23:00:00 +0000\r\nFrom: a@example.com\r\nSubject: hi\r\n\r\nbody\r\n`);

@@ -8,7 +8,9 @@
 // On the training split (spam-1, easy-ham-1) the Date was 6–48 h ahead of the oldest
 // Received in 135 of 500 spam and 0 of 2 500 ham; 12 h or more behind in 39 spam and 5 ham;
 // 48 h or more ahead in 7 spam and 4 ham (broken clocks). Hence three symbols of different
-// weight (rules/60_checks.cf). The bands are round numbers, not fitted.
+// weight (rules/20_headers.cf). The bands are round numbers, not fitted. A fourth symbol,
+// DATE_WRONG_WEEKDAY, is about the Date field alone: a day-of-week that is not the day its date
+// falls on (14 spam, 0 ham): a client computes both from one clock.
 //
 // The oldest Received is the bottom one with a readable time: its text can be forged too,
 // but a forger who writes a consistent one gains nothing, and one written with another time
@@ -24,35 +26,40 @@ const AHEAD_FAR = 48 * HOUR;
 /** Behind by at least this much: longer than an outbox usually holds a message. */
 const BEHIND = 12 * HOUR;
 
-export const DATE_SKEW_SYMBOLS = ["DATE_AHEAD_OF_RELAY", "DATE_AHEAD_OF_RELAY_FAR", "DATE_BEHIND_RELAY"] as const;
+export const DATE_SKEW_SYMBOLS = ["DATE_AHEAD_OF_RELAY", "DATE_AHEAD_OF_RELAY_FAR", "DATE_BEHIND_RELAY", "DATE_WRONG_WEEKDAY"] as const;
 
 export function createDateSkewCheck(): Check {
   return {
     name: "date-skew",
     stage: "content",
     run(input: CheckInput): CheckOutput {
-      const s = input.message ? dateSkewSymbol(input.message) : undefined;
-      return { symbols: s ? [s] : [] };
+      return { symbols: input.message ? dateSymbols(input.message) : [] };
     },
   };
 }
 
-export function dateSkewSymbol(msg: Pick<ParsedMessage, "headers">): string | undefined {
-  const skew = dateSkew(msg.headers);
-  if (skew === undefined) return undefined;
-  if (skew >= AHEAD_FAR) return "DATE_AHEAD_OF_RELAY_FAR";
-  if (skew >= AHEAD) return "DATE_AHEAD_OF_RELAY";
-  if (skew <= -BEHIND) return "DATE_BEHIND_RELAY";
-  return undefined;
+export function dateSymbols(msg: Pick<ParsedMessage, "headers">): string[] {
+  const out: string[] = [];
+  const { skew, weekdayWrong } = dateSkew(msg.headers);
+  if (skew !== undefined) {
+    if (skew >= AHEAD_FAR) out.push("DATE_AHEAD_OF_RELAY_FAR");
+    else if (skew >= AHEAD) out.push("DATE_AHEAD_OF_RELAY");
+    else if (skew <= -BEHIND) out.push("DATE_BEHIND_RELAY");
+  }
+  if (weekdayWrong) out.push("DATE_WRONG_WEEKDAY");
+  return out;
 }
 
-/** Date minus the oldest dated Received's time, in ms; undefined when either cannot be read. */
-export function dateSkew(headers: readonly HeaderField[]): number | undefined {
-  let date: number | undefined;
+/**
+ * skew: Date minus the oldest dated Received's time, in ms (undefined when either cannot be
+ * read); weekdayWrong: the Date's day-of-week is not the day its date falls on.
+ */
+export function dateSkew(headers: readonly HeaderField[]): { skew?: number; weekdayWrong: boolean } {
+  let date: ReturnType<typeof parseDateParts> | null = null;
   let relay: number | undefined;
   for (const h of headers) {
     const name = h.name.toLowerCase();
-    if (name === "date" && date === undefined) date = parseRfc5322Date(h.value);
+    if (name === "date" && date === null) date = parseDateParts(h.value);
     else if (name === "received") {
       // The time follows the last ";" (RFC 5321 §4.4); fields are listed newest first, so the
       // last readable one wins.
@@ -61,13 +68,14 @@ export function dateSkew(headers: readonly HeaderField[]): number | undefined {
       if (t !== undefined) relay = t;
     }
   }
-  return date === undefined || relay === undefined ? undefined : date - relay;
+  return { skew: date && relay !== undefined ? date.time - relay : undefined, weekdayWrong: date?.weekdayWrong ?? false };
 }
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 /** RFC 5322 §4.3 obsolete zone names; military letters are undefined (§4.3: treat as -0000) and so unread. */
 const ZONES: Record<string, number> = { ut: 0, gmt: 0, z: 0, edt: -4, est: -5, cdt: -5, cst: -6, mdt: -6, mst: -7, pdt: -7, pst: -8 };
-const DATE = /^\s*(?:[a-z]{3},?\s*)?(\d{1,2})\s+([a-z]{3})[a-z]*\.?\s+(\d{2,4})\s+(\d{1,2}):(\d\d)(?::(\d\d))?\s*([+-]\d{4}|[a-z]{1,3})?\b/i;
+const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+const DATE = /^\s*(?:(sun|mon|tue|wed|thu|fri|sat)[a-z]*,?\s*)?(\d{1,2})\s+([a-z]{3})[a-z]*\.?\s+(\d{2,4})\s+(\d{1,2}):(\d\d)(?::(\d\d))?\s*([+-]\d{4}|[a-z]{1,3})?\b/i;
 
 /**
  * A date-time in RFC 5322 §3.3 form (with the §4.3 obsolete two-digit years and zone names),
@@ -75,9 +83,18 @@ const DATE = /^\s*(?:[a-z]{3},?\s*)?(\d{1,2})\s+([a-z]{3})[a-z]*\.?\s+(\d{2,4})\
  * a guess would make up a skew. Date.parse is not used: what it accepts differs by engine.
  */
 export function parseRfc5322Date(text: string): number | undefined {
+  return parseDateParts(text)?.time;
+}
+
+/**
+ * The time, and whether the day-of-week written (optional in RFC 5322 §3.3) is the day the
+ * date falls on in the writer's own zone: a client computes it from the same clock; spam
+ * software that writes a made-up or copied date often gets it wrong.
+ */
+export function parseDateParts(text: string): { time: number; weekdayWrong: boolean } | undefined {
   const m = DATE.exec(text.replace(/\([^()]*\)/g, " "));
   if (!m) return undefined;
-  const [, d, mon, y, hh, mm, ss = "0", zone] = m;
+  const [, dow, d, mon, y, hh, mm, ss = "0", zone] = m;
   const month = MONTHS.indexOf(mon.toLowerCase());
   if (month < 0 || !zone) return undefined;
   let year = Number(y);
@@ -95,5 +112,7 @@ export function parseRfc5322Date(text: string): number | undefined {
   const day = Number(d);
   const [H, M, S] = [Number(hh), Number(mm), Number(ss)];
   if (day < 1 || day > 31 || H > 23 || M > 59 || S > 60) return undefined;
-  return Date.UTC(year, month, day, H, M, Math.min(S, 59)) - offset * 60_000;
+  const local = Date.UTC(year, month, day, H, M, Math.min(S, 59));
+  const weekdayWrong = dow !== undefined && DAYS.indexOf(dow.toLowerCase()) !== new Date(local).getUTCDay();
+  return { time: local - offset * 60_000, weekdayWrong };
 }
