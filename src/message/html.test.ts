@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { decodeEntities, renderHtml } from "./html";
+import { attrsOf, decodeEntities, renderHtml } from "./html";
 
 // [source, as a browser shows it] — the HTML5 named character references (WHATWG "named
 // character references", 2 231 names) and numeric references with their replacements.
@@ -30,5 +30,90 @@ describe("character references", () => {
 
   test("rendered text uses the full table", () => {
     expect(renderHtml("<p>XJS&ast;C4JDBQADN1&period;NSBN3</p>").text).toBe("XJS*C4JDBQADN1.NSBN3");
+  });
+});
+
+// Attributes are scanned by hand (html.ts attrsOf), as the regular expression
+// /([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?/g read them before.
+describe("attributes", () => {
+  test("quoted, unquoted, spaced around '=', names in any case, the first of a repeated name kept", () => {
+    expect([...attrsOf(` HREF = "a b" src='c d' data=e&amp;f alt= title HIDDEN href=x`)]).toEqual([
+      ["href", "a b"],
+      ["src", "c d"],
+      ["data", "e&amp;f"],
+      ["alt", "title"],
+      ["hidden", ""],
+    ]);
+  });
+
+  test("a quote left open makes the value unquoted, quote included, up to white space", () => {
+    expect([...attrsOf(` href="http://x/ y a='b`)]).toEqual([
+      ["href", '"http://x/'],
+      ["y", ""],
+      ["a", "'b"],
+    ]);
+  });
+
+  test("any JavaScript white space separates (NBSP, ideographic space, BOM, U+2028), other characters do not", () => {
+    expect([...attrsOf(" a=1\u00a0b=2\u3000c=3\ufeffd=4\u2028e=5\u200bf=6")]).toEqual([
+      ["a", "1"],
+      ["b", "2"],
+      ["c", "3"],
+      ["d", "4"],
+      ["e", "5\u200bf=6"],
+    ]);
+  });
+
+  test("stray quotes, slashes and '=' between attributes are skipped; non-ASCII names are case-folded", () => {
+    expect([...attrsOf(` "x" / =y 'z' ÄB=1 /c=2/ d="3"/`)]).toEqual([
+      ["x", ""],
+      ["y", ""],
+      ["z", ""],
+      ["äb", "1"],
+      ["c", "2/"],
+      ["d", "3"],
+    ]);
+  });
+
+  test("the same reading as the regular expression, on random attribute text", () => {
+    const ATTR = /([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?/g;
+    const byRegex = (s: string) => {
+      const m = new Map<string, string>();
+      for (const a of s.matchAll(ATTR)) {
+        if (m.size >= 64) break;
+        const k = a[1].toLowerCase();
+        if (!m.has(k)) m.set(k, a[2] ?? a[3] ?? a[4] ?? "");
+      }
+      return [...m];
+    };
+    const alphabet = ["a", "B", "=", " ", "\t", "\n", '"', "'", "/", ">", "\u00a0", "\u2028", "\u200b", "İ", "K", "x1", "href"];
+    let seed = 42;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (let i = 0; i < 3000; i++) {
+      const s = Array.from({ length: rnd(40) }, () => alphabet[rnd(alphabet.length)]).join("");
+      expect([...attrsOf(s)]).toEqual(byRegex(s));
+    }
+  });
+
+  test("at most 64 names: a URL after them is not collected", () => {
+    const many = Array.from({ length: 64 }, (_, i) => `a${i}=1`).join(" ");
+    expect(renderHtml(`<img ${many} src="http://late.example/">`).uris).toEqual([]);
+    expect(renderHtml(`<img ${many} a0=2 a1 src="http://late.example/">`).uris).toEqual([]);
+    const fewer = Array.from({ length: 63 }, (_, i) => `a${i}=1`).join(" ");
+    expect(renderHtml(`<img ${fewer} src="http://x.example/">`).uris).toEqual(["http://x.example/"]);
+  });
+
+  test("only the values that are read are decoded: URLs, href, alt, style", () => {
+    const r = renderHtml(`<A HREF="http://x/?a=1&amp;b=2" Class="&bogus;">go</A><img ALT="fish&amp;chips" SRC=http://y/&#105;.png><p style="DISPLAY:&#110;one">hid</p>`);
+    expect(r.links).toEqual([{ href: "http://x/?a=1&b=2", text: "go" }]);
+    expect(r.uris).toEqual(["http://x/?a=1&b=2", "http://y/i.png"]);
+    expect(r.text).toBe("go fish&chips");
+    expect(r.hiddenChars).toBe(3);
+  });
+
+  test("tag names: case, white space after '<' or '</', self-closing, and a '<' that opens no tag", () => {
+    const r = renderHtml(`<  DIV>a</ div>b<SCRIPT/>c<x1:y-2>d</X1:Y-2>< 1>e<>f<a href=u/>g`);
+    expect(r.text).toBe("a\nbcd< 1>e<>fg");
+    expect(r.uris).toEqual(["u/"]);
   });
 });

@@ -17,6 +17,8 @@ const SKIP = new Set(["script", "style", "head", "title", "noscript", "template"
 const BLOCK = new Set(["p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "center", "dd", "dt", "dl", "form", "section", "article", "header", "footer", "body"]);
 const VOID = new Set(["br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "param", "source", "track", "wbr"]);
 const URL_ATTRS = new Set(["href", "src", "action", "background", "lowsrc", "data"]);
+const isAsciiLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+const isTagNameChar = (c: number) => isAsciiLetter(c) || (c >= 0x30 && c <= 0x3a) || c === 0x2d; // [a-zA-Z0-9:-]
 const MAX_STACK = 256;
 const MAX_LINKS = 1000;
 
@@ -36,28 +38,74 @@ export function decodeEntities(s: string, attribute = false): string {
   return (attribute ? decodeHTMLAttribute(s) : decodeHTML(s)).replace(INVISIBLE, "");
 }
 
-const ATTR = /([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?/g;
+// Attributes as the regular expression /([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?/g
+// reads them (a quote left open makes the value unquoted, quote included), scanned by hand: a
+// regex match per attribute, and an entity decoding of every value, was a third of the MIME
+// parse's CPU time on the corpus; only the few attributes renderHtml reads are decoded (attr()).
 
-function attrsOf(s: string): Map<string, string> {
+/** JavaScript's \s (ECMA-262 WhiteSpace and LineTerminator): what the regex above skipped. */
+function isJsSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+/** A character of an attribute name: not \s, "=", "/", ">", '"' or "'". */
+const isNameChar = (c: number) => c !== 0x3d && c !== 0x2f && c !== 0x3e && c !== 0x22 && c !== 0x27 && !isJsSpace(c);
+
+const NO_ATTRS: ReadonlyMap<string, string> = new Map();
+
+/** Attribute names (lower case, first of each name kept, at most 64) to their values as written. */
+export function attrsOf(s: string): ReadonlyMap<string, string> {
   const m = new Map<string, string>();
-  for (const a of s.matchAll(ATTR)) {
-    if (m.size >= 64) break;
-    const k = a[1].toLowerCase();
-    if (!m.has(k)) m.set(k, decodeEntities(a[2] ?? a[3] ?? a[4] ?? "", true));
+  const n = s.length;
+  let i = 0;
+  for (;;) {
+    while (i < n && !isNameChar(s.charCodeAt(i))) i++;
+    if (i >= n || m.size >= 64) break;
+    const start = i;
+    let folds = false; // a character toLowerCase could change (most names are written in lower case)
+    for (let c = s.charCodeAt(i); i < n && isNameChar(c); c = s.charCodeAt(++i)) if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) folds = true;
+    const name = folds ? s.slice(start, i).toLowerCase() : s.slice(start, i);
+    let value = "";
+    let j = i;
+    while (j < n && isJsSpace(s.charCodeAt(j))) j++;
+    if (j < n && s.charCodeAt(j) === 0x3d) {
+      j++;
+      while (j < n && isJsSpace(s.charCodeAt(j))) j++;
+      const q = s.charCodeAt(j);
+      const close = q === 0x22 || q === 0x27 ? s.indexOf(q === 0x22 ? '"' : "'", j + 1) : -1;
+      if (close >= 0) {
+        value = s.slice(j + 1, close);
+        i = close + 1;
+      } else {
+        let k = j;
+        for (let c = s.charCodeAt(k); k < n && c !== 0x3e && !isJsSpace(c); c = s.charCodeAt(++k));
+        value = s.slice(j, k);
+        i = k;
+      }
+    }
+    if (!m.has(name)) m.set(name, value);
   }
   return m;
 }
 
+/** An attribute's value with character references decoded, or undefined when absent. */
+const attr = (a: ReadonlyMap<string, string>, name: string) => {
+  const v = a.get(name);
+  return v === undefined ? undefined : decodeEntities(v, true);
+};
+
 const WHITE = /^(?:#?f{3}|#?f{6}|white|#?fefefe|#?fdfdfd)$/i;
 
 /** Whether an element's own attributes hide its content. */
-function hides(tag: string, a: Map<string, string>): boolean {
-  const style = (a.get("style") ?? "").toLowerCase().replace(/\s+/g, "");
+function hides(tag: string, a: ReadonlyMap<string, string>): boolean {
+  if (a.size === 0) return false;
+  const style = (attr(a, "style") ?? "").toLowerCase().replace(/\s+/g, "");
   if (/display:none|visibility:hidden|font-size:0(?:[a-z%]|;|$)|opacity:0(?:;|$)/.test(style)) return true;
   if (/(?:^|;)color:(?:#?f{3}|#?f{6}|white)(?:;|$|!)/.test(style)) return true;
   if (tag === "font") {
-    if (WHITE.test((a.get("color") ?? "").trim())) return true;
-    if (/^\s*(?:0|-[1-9])\s*$/.test(a.get("size") ?? "")) return true;
+    if (WHITE.test((attr(a, "color") ?? "").trim())) return true;
+    if (/^\s*(?:0|-[1-9])\s*$/.test(attr(a, "size") ?? "")) return true;
   }
   return a.has("hidden");
 }
@@ -81,7 +129,8 @@ export function renderHtml(html: string): RenderedHtml {
       if (t && out.length && out[out.length - 1] !== " " && out[out.length - 1] !== "\n") out.push(" ");
       return;
     }
-    const len = t.replace(/ /g, "").length;
+    let len = t.length;
+    for (let k = 0; k < t.length; k++) if (t.charCodeAt(k) === 0x20) len--;
     if (hiddenDepth > 0) {
       hiddenChars += len;
       return; // hidden text is not what the reader sees; rawbody rules still see it
@@ -108,15 +157,20 @@ export function renderHtml(html: string): RenderedHtml {
       break;
     }
     i = gt + 1;
-    const inner = html.slice(lt + 1, gt);
-    if (inner[0] === "!" || inner[0] === "?") continue;
-    const close = inner[0] === "/";
-    const nm = /^\/?\s*([a-zA-Z][a-zA-Z0-9:-]*)/.exec(inner);
-    if (!nm) {
-      if (!skip) emit("<" + inner + ">"); // a lone "<" in text
+    const c0 = html.charCodeAt(lt + 1);
+    if (c0 === 0x21 || c0 === 0x3f) continue; // "<!", "<?"
+    const close = c0 === 0x2f;
+    // The tag name: "/"? then \s* then [a-zA-Z][a-zA-Z0-9:-]* (a lone "<" in text when none).
+    let ns = close ? lt + 2 : lt + 1;
+    while (ns < gt && isJsSpace(html.charCodeAt(ns))) ns++;
+    let ne = ns;
+    let upper = false;
+    if (ne < gt && isAsciiLetter(html.charCodeAt(ne))) for (; ne < gt && isTagNameChar(html.charCodeAt(ne)); ne++) if (html.charCodeAt(ne) <= 0x5a && html.charCodeAt(ne) >= 0x41) upper = true;
+    if (ne === ns) {
+      if (!skip) emit(html.slice(lt, gt + 1));
       continue;
     }
-    const tag = nm[1].toLowerCase();
+    const tag = upper ? html.slice(ns, ne).toLowerCase() : html.slice(ns, ne);
     if (skip) {
       if (close && tag === skip) skip = undefined;
       continue;
@@ -137,19 +191,25 @@ export function renderHtml(html: string): RenderedHtml {
       if (BLOCK.has(tag) || tag === "td" || tag === "th") out.push(tag === "td" || tag === "th" ? " " : "\n");
       continue;
     }
+    const selfClosing = html.charCodeAt(gt - 1) === 0x2f && gt - 1 > lt;
     if (SKIP.has(tag)) {
-      if (!inner.endsWith("/")) skip = tag;
+      if (!selfClosing) skip = tag;
       continue;
     }
-    const attrs = inner.length > nm[0].length ? attrsOf(inner.slice(nm[0].length)) : new Map<string, string>();
-    for (const [k, v] of attrs) {
-      if (URL_ATTRS.has(k) && v && uris.length < MAX_LINKS) uris.push(v.trim());
+    const attrs = gt > ne ? attrsOf(html.slice(ne, gt)) : NO_ATTRS;
+    for (const k of attrs.keys()) {
+      if (!URL_ATTRS.has(k) || uris.length >= MAX_LINKS) continue;
+      const v = attr(attrs, k)!;
+      if (v) uris.push(v.trim());
     }
-    if (tag === "a" && attrs.has("href")) anchor = { href: attrs.get("href")!.trim(), text: "" };
-    if (tag === "img" && attrs.get("alt")) emit(` ${attrs.get("alt")} `);
+    if (tag === "a" && attrs.has("href")) anchor = { href: attr(attrs, "href")!.trim(), text: "" };
+    if (tag === "img") {
+      const alt = attr(attrs, "alt");
+      if (alt) emit(` ${alt} `);
+    }
     if (BLOCK.has(tag)) out.push("\n");
     else if (tag === "td" || tag === "th") out.push(" ");
-    if (!VOID.has(tag) && !inner.endsWith("/")) {
+    if (!VOID.has(tag) && !selfClosing) {
       const hidden = hides(tag, attrs);
       if (stack.length < MAX_STACK) {
         stack.push({ tag, hidden });

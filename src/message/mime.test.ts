@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { decodeWords } from "./mime";
+import { decodeWords, isNamed, parseFields } from "./mime";
+import { parseMessageSync } from "./parse";
 
 const utf16 = (s: string) => Buffer.from(s, "utf16le").swap16();
 
@@ -31,5 +32,29 @@ describe("RFC 2047 encoded words", () => {
     const defects: string[] = [];
     expect(decodeWords("=?x-klingon?q?a?= =?utf-8?q?b?=", defects)).toBe("=?x-klingon?q?a?= b");
     expect(defects.join()).toMatch(/unknown charset/);
+  });
+});
+
+describe("header fields by name", () => {
+  test("any case matches, a longer or shorter name does not", () => {
+    expect(isNamed({ name: "CONTENT-type" }, "content-type")).toBe(true);
+    expect(isNamed({ name: "Content-Types" }, "content-type")).toBe(false);
+    expect(isNamed({ name: "Content-Typ" }, "content-type")).toBe(false);
+  });
+
+  test("parseFields: the name without trailing blanks, the value without leading blanks, folds kept", () => {
+    const defects: string[] = [];
+    expect(parseFields("Subject :\t  a\r\n  b\nX-Y:z\n", defects)).toEqual([
+      { name: "Subject", raw: "a  b" },
+      { name: "X-Y", raw: "z" },
+    ]);
+    expect(defects).toEqual([]);
+  });
+
+  test("a part's Content-Type and transfer encoding are found in any case", () => {
+    const raw = new TextEncoder().encode("SUBJECT: hi\nCONTENT-TYPE: multipart/mixed; boundary=b\n\n--b\ncontent-TYPE: text/html\nCONTENT-transfer-ENCODING: base64\n\nPGI+aGk8L2I+\n--b--\n");
+    const m = parseMessageSync(raw, { max_message_size: 1 << 20, max_mime_parts: 10, max_mime_depth: 5 });
+    expect(m.parts.map((p) => p.contentType)).toEqual(["multipart/mixed", "text/html"]);
+    expect(m.body).toBe("hi\nhi");
   });
 });

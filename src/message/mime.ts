@@ -68,6 +68,13 @@ export function indexOfByte(buf: Uint8Array, byte: number, from: number, end: nu
   return i < 0 || i >= end ? -1 : i;
 }
 
+/**
+ * Whether a field is named `lower` (a lower-case name), in any case. Field names are ASCII
+ * (FIELD_NAME), so case folding keeps their length: comparing lengths first spares a
+ * lower-cased copy of every other name (each entity's fields are looked up several times).
+ */
+export const isNamed = (f: { name: string }, lower: string) => f.name.length === lower.length && f.name.toLowerCase() === lower;
+
 export interface RawField {
   name: string;
   /** Unfolded value, leading whitespace trimmed, as latin1 text. */
@@ -95,7 +102,8 @@ export function parseFields(text: string, defects: string[], maxFields = 5000): 
       continue;
     }
     const colon = line.indexOf(":");
-    if (colon <= 0 || !FIELD_NAME.test(line.slice(0, colon).trimEnd())) {
+    const name = colon > 0 ? line.slice(0, colon).trimEnd() : "";
+    if (colon <= 0 || !FIELD_NAME.test(name)) {
       if (out.length === 0 && line.startsWith("From ")) continue;
       if (junk++ === 0) defects.push("header line without a field name");
       if (junk > maxFields) {
@@ -108,7 +116,9 @@ export function parseFields(text: string, defects: string[], maxFields = 5000): 
       defects.push(`more than ${maxFields} header fields; the rest ignored`);
       break;
     }
-    out.push({ name: line.slice(0, colon).trimEnd(), raw: line.slice(colon + 1).replace(/^[ \t]+/, "") });
+    let v = colon + 1;
+    for (let c = line.charCodeAt(v); c === 0x20 || c === 0x09; c = line.charCodeAt(++v));
+    out.push({ name, raw: line.slice(v) });
   }
   return out;
 }

@@ -11,7 +11,7 @@
 // RFC reading first, the others after it (readings.ts lists the cases and why).
 import type { KasConfig } from "../config/schema";
 import { renderHtml } from "./html";
-import { base64Chunks, decodeHeaderValue, decodeText, decodeTransfer, hasBase64AfterPadding, latin1, parseFields, splitEntity } from "./mime";
+import { base64Chunks, decodeHeaderValue, decodeText, decodeTransfer, hasBase64AfterPadding, isNamed, latin1, parseFields, splitEntity } from "./mime";
 import { boundaryLines, splitAt, type BoundaryLine } from "./multipart";
 import { parseParamValue } from "./params";
 import { ALT_SPAN_FACTOR, MAX_ALT_TEXT, sniffedTextType, startsAsHtml, type ReadingCase, type Span } from "./readings";
@@ -119,8 +119,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     const { headerEnd, bodyStart } = e.as ? { headerEnd: e.start, bodyStart: e.start } : first ? top : splitEntity(buf, e.start, e.end);
     const fields = e.as ? [] : first ? topFields : parseFields(latin1(buf.subarray(e.start, headerEnd)), defects, 200);
     first = false;
-    const field = (name: string) => fields.find((f) => f.name.toLowerCase() === name)?.raw;
-    const ctFields = fields.filter((f) => f.name.toLowerCase() === "content-type");
+    const field = (name: string) => fields.find((f) => isNamed(f, name))?.raw;
+    const ctFields = fields.filter((f) => isNamed(f, "content-type"));
     const ct = parseParamValue(e.as?.type ?? ctFields[0]?.raw ?? e.defaultType);
     for (const d of ct.defects) defects.push(`Content-Type: ${d}`);
     if (e.over?.type) ct.type = e.over.type;
@@ -238,7 +238,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     (e.reading ? altBody : bodyText).push(text);
   }
 
-  const subject = headers.find((h) => h.name.toLowerCase() === "subject")?.value ?? "";
+  const subject = headers.find((h) => isNamed(h, "subject"))?.value ?? "";
   const primaryBody = bodyText.join("\n");
   const primaryRaw = rawText.join("\n");
   return {
