@@ -1,8 +1,7 @@
 // Production Spawner for the pool: one filtering process = `kas _worker` (via self-exec) with
 // an IPC channel. stdout is not used by workers; stderr is shared with the master so their
 // log lines land in the same place.
-import type { WorkerToMaster } from "./ipc";
-import { isWorkerMessage } from "./ipc";
+import { fromWire, isWorkerMessage } from "./ipc";
 import type { Spawner } from "./pool";
 import { selfCommand } from "./self-exec";
 
@@ -10,8 +9,9 @@ export const spawnWorker: Spawner = (events) => {
   const proc = Bun.spawn(selfCommand(["_worker"]), {
     stdio: ["ignore", "ignore", "inherit"],
     serialization: "advanced",
-    ipc(message) {
-      if (isWorkerMessage(message)) events.message(message as WorkerToMaster);
+    ipc(wire) {
+      const message = fromWire(wire);
+      if (isWorkerMessage(message)) events.message(message);
     },
     onExit(_p, exitCode, signalCode) {
       events.exit(exitCode, signalCode ? String(signalCode) : null);
