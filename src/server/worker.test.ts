@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { defaults } from "../config/load";
 import type { ScanResult } from "../model";
 import type { MasterToWorker, WorkerToMaster } from "./ipc";
-import { runWorker, type Channel, type ScannerFactory } from "./worker";
+import { RSS_EVERY, RSS_LARGE, runWorker, type Channel, type ScannerFactory } from "./worker";
 import { isCompiled, selfCommand } from "./self-exec";
 
 function channel() {
@@ -200,4 +200,19 @@ test("auto-learning (the scan's after stage) runs once the result is sent, befor
   await tick();
   expect(events).toEqual(["scan m1", "learn m1", "scan m2", "learn m2"]);
   expect(c.sent.slice(1)).toMatchObject([{ type: "result", jobId: 1 }, { type: "result", jobId: 2 }]);
+});
+
+test("resident memory is read after the first scan, every RSS_EVERY-th, and after every large message", async () => {
+  const c = channel();
+  runWorker(c.ch, factory());
+  c.deliver(init);
+  await tick();
+  const n = 2 * RSS_EVERY + 1;
+  for (let i = 1; i <= n; i++) c.deliver(i === 5 ? { type: "scan", jobId: i, request: { id: `m${i}`, envelope: { rcpt: [] }, raw: new Uint8Array(RSS_LARGE) } } : scan(i));
+  await tick(50);
+  const results = c.sent.slice(1) as Extract<WorkerToMaster, { type: "result" }>[];
+  expect(results.map((m) => m.jobId)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+  expect(results.filter((m) => m.rssKiB !== undefined).map((m) => m.jobId)).toEqual([1, 5, RSS_EVERY + 1, 2 * RSS_EVERY + 1]);
+  expect(results[0].rssKiB).toBeGreaterThan(1024);
+  expect(results.every((m) => typeof m.cpuMs === "number")).toBe(true);
 });
