@@ -155,7 +155,7 @@ export const SCHEMA = {
       max_filters: int(10, "most filtering processes at once", { min: 1, max: 200 }),
       max_messages: int(10_000, "messages a filtering process scans before it is replaced (its replacement loads first, so no request waits)", { min: 1, max: 10_000_000 }),
       rand_messages: int(1000, "random jitter added to max_messages so processes do not all recycle at once", { min: 0, max: 10_000_000 }),
-      max_rss: int(256, "MiB of resident memory after a message above which a filtering process is replaced like at max_messages; 0 = no limit", { min: 0, max: 1_048_576 }),
+      max_rss: int(256, "MiB of resident memory above which a filtering process is replaced like at max_messages (read after its first message, every 16th and every one of 1 MiB or more); 0 = no limit", { min: 0, max: 1_048_576 }),
       max_idle: num(300, "seconds an idle filtering process above min_spare_filters lives", { min: 1, max: 86_400 }),
       data_timeout: num(30, "seconds the server waits for any read from a client", { min: 0.1, max: 3600 }),
       queue_size: int(1000, "requests waiting for a free filtering process before new ones are refused", { min: 0, max: 1_000_000 }),
