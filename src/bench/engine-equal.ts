@@ -1,7 +1,7 @@
 // `bun src/bench/engine-equal.ts`: a behaviour-equality check for work on the scan engine's
 // speed. It scans every message of the whole SpamAssassin corpus (all groups: this compares
 // engines, it tunes nothing, so the EVAL rule of DESIGN.md §7 is not at stake) and every file
-// under fixtures/messages/ with the active rules and the phishing check (what a filtering
+// under fixtures/messages/ with the active rules and the phishing and date-skew checks (what a filtering
 // process runs, rules only), and writes one line per message: status, score, sorted hit names.
 //   --write <file>    store the lines (the baseline, before an optimisation)
 //   --compare <file>  scan again and exit 1 on the first differing message, 0 when identical
@@ -15,6 +15,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { createDateSkewCheck } from "../checks/date-skew";
 import { createPhishingCheck } from "../checks/phishing";
 import { defaults } from "../config/load";
 import { createScanner } from "../engine/scanner";
@@ -36,7 +37,7 @@ function walk(dir: string): string[] {
 
 /** The lines of the check: a header with the rules digest, then one line per message. */
 export async function engineLines(): Promise<string[]> {
-  const scanner = await createScanner(defaults(), { checks: [createPhishingCheck()] });
+  const scanner = await createScanner(defaults(), { checks: [createPhishingCheck(), createDateSkewCheck()] });
   const files = [...corpusGroups().flatMap(groupFiles), ...walk(FIXTURES)];
   if (scanner.dbSource !== "built-in") throw new Error(`engine-equal compares engines on the built-in rules (rules/), but the active database is ${scanner.dbSource}`);
   const h = createHash("sha256");

@@ -3,11 +3,12 @@
 // median and p99 per-message time, the time split (parse / rules), and peak RSS.
 // Every message is read into memory first so disk I/O is not measured. Two passes: the first
 // warms the JIT and the regex caches and is not counted. Options: --phishing adds the phishing
-// check (always on in a filtering process, so rules-only serving runs it too); --no-bayes
+// and date-skew checks (always on in a filtering process, so rules-only serving runs them too); --no-bayes
 // leaves out the rules + Bayes line. Throughput is also given per CPU-second of this process
 // (user + system), the figure that stays meaningful on a shared, loaded machine.
 import { readFileSync } from "node:fs";
 import pkg from "../../package.json";
+import { createDateSkewCheck } from "../checks/date-skew";
 import { createPhishingCheck } from "../checks/phishing";
 import { defaults } from "../config/load";
 import { createScanner } from "../engine/scanner";
@@ -19,7 +20,7 @@ const messages = groups.flatMap(groupFiles).map((f) => readFileSync(f));
 const bytes = messages.reduce((a, m) => a + m.byteLength, 0);
 
 const phishing = process.argv.includes("--phishing");
-const scanner = await createScanner(defaults(), { checks: phishing ? [createPhishingCheck()] : [] });
+const scanner = await createScanner(defaults(), { checks: phishing ? [createPhishingCheck(), createDateSkewCheck()] : [] });
 let peakRss = process.memoryUsage().rss;
 
 async function pass(): Promise<{ wall: number; cpu: number; each: number[]; parse: number; rules: number }> {
