@@ -9,7 +9,7 @@ test("defaults fill every section and are frozen", () => {
   const c = defaults();
   expect(c.data_dir).toBe("/var/lib/kas");
   expect(c.client.connect_to).toEqual(["tcp:127.0.0.1:2277"]);
-  expect(c.server.max_messages).toBe(10_000);
+  expect(c.server.max_messages).toBe(100_000);
   expect(Object.isFrozen(c.server)).toBe(true);
 });
 
