@@ -4,9 +4,9 @@
 // word per character, so testing each rule's regex on every message was the main cost of a
 // scan; with this pass, a rule's regex runs only when one of its literals is present.
 // Literals are lower-case ASCII; the text is scanned lower-cased; a non-ASCII character
-// resets the automaton (no literal contains one). scanFolding() reads the text as it is and
-// lower-cases while it walks, giving what scan(text.toLowerCase()) gives without building the
-// lower-cased copy of every long target (that copy and the scan were ~8 % of a scan's CPU).
+// resets the automaton (no literal contains one). scan() reads the text as it is and
+// lower-cases while it walks, without building the lower-cased copy of every long target
+// (that copy and the scan were ~8 % of a scan's CPU).
 
 const SHIFT = 7;
 const ALPHABET = 1 << SHIFT;
@@ -73,20 +73,14 @@ export class LiteralScanner {
     this.out = out;
   }
 
-  /** found[id] = 1 for every literal present in `lower` (an already lower-cased text). */
-  scan(lower: string): Uint8Array {
-    // The table folds A-Z, so the lower-cased text and the text give the same walk for ASCII;
-    // scanFolding also handles the two non-ASCII characters that lower-case to ASCII.
-    return this.scanFolding(lower);
-  }
-
   /**
-   * The same as scan(text.toLowerCase()). Of the non-ASCII characters only two lower-case to
-   * something holding ASCII (checked over every code point): U+0130 to "i" + U+0307 (so an
-   * "i" and then a reset) and U+212A KELVIN SIGN to "k"; every other one, and each half of a
-   * surrogate pair, lower-cases to non-ASCII and resets, as in scan().
+   * found[id] = 1 for every literal present in text.toLowerCase(), without building that copy
+   * (the table folds A-Z). Of the non-ASCII characters only two lower-case to something
+   * holding ASCII (checked over every code point): U+0130 to "i" + U+0307 (so an "i" and then
+   * a reset) and U+212A KELVIN SIGN to "k"; every other one, and each half of a surrogate
+   * pair, lower-cases to non-ASCII and resets the automaton.
    */
-  scanFolding(text: string): Uint8Array {
+  scan(text: string): Uint8Array {
     const found = new Uint8Array(this.size);
     const next = this.next;
     const ends = this.ends;

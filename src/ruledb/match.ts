@@ -255,7 +255,7 @@ function segmentsOf(t: Target): Target[] {
 
 function test(live: Live, t: Target, scanner?: LiteralScanner): number {
   if ((live.preIds || live.litIds) && scanner) {
-    const found = (t.found ??= scanner.scanFolding(t.s));
+    const found = (t.found ??= scanner.scan(t.s));
     if (live.preIds ? !someAllFound(live.preIds, found) : !anyFound(live.litIds!, found)) return 0;
   } else if (live.pre) {
     const lower = (t.lower ??= t.s.toLowerCase());
