@@ -13,6 +13,7 @@
 //   FREEMAIL_REPLYTO_OTHER     Reply-To at a free mailbox while From is elsewhere
 //   ATTACH_HTML, ATTACH_HTML_FORM, ATTACH_HTML_SCRIPT, ATTACH_HTML_REDIRECT
 //   BODY_IMAGE_ONLY            one or more images and next to no text (QR-code and picture lures)
+import { isNamed } from "../message/mime";
 import type { ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
@@ -34,7 +35,7 @@ export function createPhishingCheck(): Check {
 
 export function phishingSymbols(msg: ParsedMessage): Set<string> {
   const out = new Set<string>();
-  const header = (name: string) => msg.headers.find((h) => h.name.toLowerCase() === name)?.value;
+  const header = (name: string) => msg.headers.find((h) => isNamed(h, name))?.value;
   const from = header("from") ?? "";
   const fromDomain = domainOfAddress(addrOf(from));
   checkDisplayName(displayName(from), fromDomain, out);
@@ -166,7 +167,7 @@ function checkAttachments(msg: ParsedMessage, out: Set<string>): void {
 function imageOnly(msg: ParsedMessage): boolean {
   const images = msg.parts.filter((p) => p.contentType.startsWith("image/")).length + (/<img\b/i.test(msg.rawbody) ? 1 : 0);
   if (!images) return false;
-  const subject = msg.headers.find((h) => h.name.toLowerCase() === "subject")?.value ?? "";
+  const subject = msg.headers.find((h) => isNamed(h, "subject"))?.value ?? "";
   const text = msg.body.startsWith(subject) ? msg.body.slice(subject.length) : msg.body;
   return (text.match(/\p{L}/gu)?.length ?? 0) < 60;
 }
