@@ -3,7 +3,8 @@
 //   bun src/bench/prefilter-stats.ts [--rules DIR] [--top N] [--rounds N]
 //
 // For every rule on a long target (body, rawbody, full, uri) it counts the messages on which
-// the prefilter (the rule's `pre` conjunctions, else its `lits`: see ruledb/regex-prefilter.ts)
+// the prefilter (the rule's `wpre` on the scanner's reading of a segment, else its `pre`
+// conjunctions, else its `lits`: see ruledb/regex-prefilter.ts)
 // lets the regex run, those on which the regex matches, and the CPU time the regex took; the
 // worst N rules (most regex time on messages it did not match) are listed with their
 // prefilters ("a & b|c ; d": a and one of b, c; or d). The targets are built and cut as the
@@ -55,12 +56,13 @@ function units(msg: ParsedMessage): Record<string, string[]> {
 }
 const wholeOf = (msg: ParsedMessage, kind: string) => (kind === "body" ? msg.body.slice(0, BODY_CAP) : kind === "rawbody" ? msg.rawbody.slice(0, BODY_CAP) : msg.full.slice(0, FULL_CAP));
 
-/** The matcher's prefilter (match.ts test): `pre` when the rule has one, else `lits`. */
-function passes(rule: CompiledRule, lower: string): boolean {
+/** The matcher's prefilter (match.ts test): `wpre` on the spaced reading, else `pre`, else `lits`. */
+function passes(rule: CompiledRule, lower: string, spaced: string): boolean {
+  if (rule.wpre && !rule.whole) return rule.wpre.some((c) => c.every((set) => set.some((l) => spaced.includes(l))));
   if (rule.pre) return rule.pre.some((c) => c.every((set) => set.some((l) => lower.includes(l))));
   return !rule.lits || rule.lits.some((l) => lower.includes(l));
 }
-const show = (r: CompiledRule) => (r.pre ? r.pre.map((c) => c.map((s) => s.join("|")).join(" & ")).join(" ; ") : r.lits ? r.lits.join("|") : "(none)");
+const show = (r: CompiledRule) => (r.wpre && !r.whole ? r.wpre.map((c) => c.map((s) => s.join("|")).join(" & ")).join(" ; ") : r.pre ? r.pre.map((c) => c.map((s) => s.join("|")).join(" & ")).join(" ; ") : r.lits ? r.lits.join("|") : "(none)");
 
 interface Row {
   rule: CompiledRule;
@@ -82,7 +84,10 @@ for (const g of [...TRAIN.spam, ...TRAIN.ham]) for (const f of groupFiles(g)) me
 
 const prepared = messages.map((m) => {
   const u = units(m);
-  return { m, u, lower: Object.fromEntries(Object.entries(u).map(([k, v]) => [k, v.map((s) => s.toLowerCase())])) as Record<string, string[]> };
+  const lower = Object.fromEntries(Object.entries(u).map(([k, v]) => [k, v.map((s) => s.toLowerCase())])) as Record<string, string[]>;
+  // The literal scanner's reading (literal-scan.ts): whitespace runs as one space.
+  const spaced = Object.fromEntries(Object.entries(lower).map(([k, v]) => [k, v.map((s) => s.replace(/\s+/g, " "))])) as Record<string, string[]>;
+  return { m, u, lower, spaced };
 });
 
 for (let round = 0; round <= rounds; round++) {
@@ -93,9 +98,10 @@ for (let round = 0; round <= rounds; round++) {
     for (const p of prepared) {
       const texts = rule.whole ? [wholeOf(p.m, rule.kind)] : p.u[rule.kind];
       const lowers = rule.whole ? [texts[0].toLowerCase()] : p.lower[rule.kind];
+      const spaced = rule.whole ? lowers : p.spaced[rule.kind];
       let pass = false, hit = false, t = 0;
       for (let i = 0; i < texts.length && !hit; i++) {
-        if (!passes(rule, lowers[i])) continue;
+        if (!passes(rule, lowers[i], spaced[i])) continue;
         pass = true;
         const t0 = performance.now();
         hit = row.test(texts[i]);
@@ -117,7 +123,7 @@ for (let round = 0; round <= rounds; round++) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const total = (f: (r: Row) => number[]) => rows.reduce((a, r) => a + median(f(r)), 0);
 const n = messages.length;
-console.log(`${rows.length} rules on body/rawbody/full/uri (${rows.filter((r) => !r.rule.lits && !r.rule.pre).length} without a prefilter, ${rows.filter((r) => r.rule.pre).length} with conjunctions), ${n} messages (${[...TRAIN.spam, ...TRAIN.ham].join(" + ")}), median of ${rounds} timed passes`);
+console.log(`${rows.length} rules on body/rawbody/full/uri (${rows.filter((r) => !r.rule.lits && !r.rule.pre && !r.rule.wpre).length} without a prefilter, ${rows.filter((r) => r.rule.pre).length} with conjunctions, ${rows.filter((r) => r.rule.wpre && !r.rule.whole).length} with a spaced one), ${n} messages (${[...TRAIN.spam, ...TRAIN.ham].join(" + ")}), median of ${rounds} timed passes`);
 console.log(`regex runs: prefilter passed on ${rows.reduce((a, r) => a + r.passed, 0)} rule×message pairs, regex matched on ${rows.reduce((a, r) => a + r.matched, 0)}`);
 console.log(`regex CPU: ${(total((r) => r.ms) / n).toFixed(3)} ms a message, of which ${(total((r) => r.wasted) / n).toFixed(3)} ms on rule×message pairs that did not match`);
 const worst = [...rows].sort((a, b) => median(b.wasted) - median(a.wasted)).slice(0, top);

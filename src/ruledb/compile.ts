@@ -216,7 +216,9 @@ function defineRule(
   const tr = translateRegex(ex.pattern, ex.flags, { multiline: kind === "body" || kind === "rawbody" });
   if (!tr.ok) return void err(s, `${kind} ${name}: ${tr.why}`);
   if (tr.re.warning) warn(s, `${kind} ${name}: ${tr.re.warning}`);
-  Object.assign(rule, { re: tr.re.src, flags: tr.re.flags, lits: tr.re.lits, pre: tr.re.pre, re2: tr.re.re2, whole: tr.re.whole });
+  // `wpre` only where the matcher reads it: a target the literal scanner walks in segments.
+  const wpre = kind !== "header" && !tr.re.whole ? tr.re.wpre : undefined;
+  Object.assign(rule, { re: tr.re.src, flags: tr.re.flags, lits: tr.re.lits, pre: tr.re.pre, wpre, re2: tr.re.re2, whole: tr.re.whole });
   return rule;
 }
 

@@ -45,6 +45,13 @@ export interface CompiledRule {
    * any-of set has a member in the lower-cased target. A kas that predates it uses `lits`.
    */
   pre?: string[][][];
+  /**
+   * body / rawbody / full / uri, not `whole`: the prefilter as `pre`, but for the literal
+   * scanner's reading of the text, where every whitespace run is one space (literal-scan.ts),
+   * so a literal may span \s{1,3} ("next of kin"). Used instead of lits / pre on scanned
+   * targets; a kas that predates it uses them (each holds whenever the regex can match).
+   */
+  wpre?: string[][][];
   expr?: MetaAst;
 }
 

@@ -1,5 +1,8 @@
 import { expect, test } from "bun:test";
-import { LiteralScanner } from "./literal-scan";
+import { LiteralScanner, spacedLiteral } from "./literal-scan";
+
+/** What the scan reads: the lower-cased text with each whitespace run (JavaScript \s) as one space. */
+const reading = (text: string) => text.toLowerCase().replace(/\s+/g, " ");
 
 const found = (lits: string[], text: string) => {
   const f = new LiteralScanner(lits).scan(text);
@@ -19,7 +22,7 @@ test.each([
   expect(found(lits, text)).toEqual(want);
 });
 
-test("agrees with includes on random text", () => {
+test("agrees with includes on the text as it reads it (whitespace runs as one space), on random text", () => {
   const alphabet = "abc \n";
   const lits = ["ab", "bca", "cc", "a b", "abcab", "\nc"];
   const s = new LiteralScanner(lits);
@@ -28,7 +31,7 @@ test("agrees with includes on random text", () => {
   for (let n = 0; n < 300; n++) {
     const text = Array.from({ length: rnd() % 40 }, () => alphabet[rnd() % alphabet.length]).join("");
     const f = s.scan(text);
-    expect(lits.map((l, i) => Boolean(f[i]))).toEqual(lits.map((l) => text.includes(l)));
+    expect(lits.map((l, i) => Boolean(f[i]))).toEqual(lits.map((l) => reading(text).includes(spacedLiteral(l))));
   }
 });
 
@@ -36,18 +39,19 @@ test("non-ASCII literals are refused (the compiler only extracts ASCII)", () => 
   expect(() => new LiteralScanner(["caf\u00e9"])).toThrow("not ASCII");
 });
 
-test("scan(text) agrees with scan(text.toLowerCase()) and with includes, on random mixed-case and non-ASCII text", () => {
+test("scan(text) agrees with scan(text.toLowerCase()) and with includes on its reading, on random mixed-case, non-ASCII and whitespace text", () => {
   // The two non-ASCII characters that lower-case to ASCII (U+0130, U+212A), other non-ASCII
   // letters, a surrogate pair, and upper and lower ASCII.
-  const alphabet = ["a", "B", "c", "K", "k", "i", "I", " ", "\n", "\u0130", "\u212a", "\u00e9", "\u00c9", "\u03a3", "\u{1F600}", "\u0307"];
-  const lits = ["ab", "bca", "cc", "a b", "ki", "ik", "i", "k", "kk", "i\n", "abcab"];
+  // Whitespace: ASCII, the non-ASCII spaces of \s, and characters that look like space but are not \s.
+  const alphabet = ["a", "B", "c", "K", "k", "i", "I", " ", "\n", "\t", "\r", "\v", "\f", "\u00a0", "\u2003", "\u2028", "\u3000", "\ufeff", "\u200b", "\x1c", "\u0130", "\u212a", "\u00e9", "\u00c9", "\u03a3", "\u{1F600}", "\u0307"];
+  const lits = ["ab", "bca", "cc", "a b", "ki", "ik", "i", "k", "kk", "i\n", "abcab", " ", "a \t b", " k", "b ", "c  c"];
   const s = new LiteralScanner(lits);
   let seed = 11;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed);
   for (let n = 0; n < 3000; n++) {
     const text = Array.from({ length: rnd() % 30 }, () => alphabet[rnd() % alphabet.length]).join("");
     const lower = text.toLowerCase();
-    const want = lits.map((l) => lower.includes(l));
+    const want = lits.map((l) => reading(text).includes(spacedLiteral(l)));
     expect(Array.from(s.scan(text), Boolean)).toEqual(want);
     expect(Array.from(s.scan(lower), Boolean)).toEqual(want);
   }
@@ -62,4 +66,30 @@ test.each([
   const lits = ["key", "if", "xi", "free money"];
   const f = new LiteralScanner(lits).scan(text);
   expect(lits.filter((_, i) => f[i])).toEqual(want);
+});
+
+test.each([
+  ["Next\n\t of \u00a0KIN", ["next of kin"]],
+  ["next  of kin", ["next of kin"]],
+  ["nextof kin", []],
+  ["act\r\nnow", ["act now", "act\tnow"]], // a literal's own whitespace is read the same way
+  ["hurry  ", ["hurry "]],
+  ["a\u200bb", []], // ZERO WIDTH SPACE is not \s
+])("whitespace: scan %j", (text, want) => {
+  const lits = ["next of kin", "act now", "act\tnow", "hurry ", "a b"];
+  const f = new LiteralScanner(lits).scan(text);
+  expect(lits.filter((_, i) => f[i])).toEqual(want);
+});
+
+test("a literal the text holds is found however its whitespace runs are written (what keeps lits / pre valid)", () => {
+  let seed = 5;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed);
+  const alphabet = ["a", "b", " ", "\n", "\t", "  "];
+  for (let n = 0; n < 2000; n++) {
+    const text = Array.from({ length: rnd() % 24 }, () => alphabet[rnd() % alphabet.length]).join("");
+    const start = rnd() % (text.length + 1);
+    const lit = text.slice(start, start + 1 + (rnd() % 6));
+    if (!lit) continue;
+    expect({ text, lit, found: new LiteralScanner([lit]).scan(text)[0] }).toEqual({ text, lit, found: 1 });
+  }
 });

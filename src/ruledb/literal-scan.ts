@@ -7,9 +7,23 @@
 // resets the automaton (no literal contains one). scan() reads the text as it is and
 // lower-cases while it walks, without building the lower-cased copy of every long target
 // (that copy and the scan were ~8 % of a scan's CPU).
+// Whitespace: the scan reads every run of whitespace characters (JavaScript's \s) as one
+// space, and literals are stored the same way, so "next of kin" is found in "next\n of\tkin"
+// (regex-prefilter.ts derives such literals from \s{1,3}; format.ts `wpre`). A literal a text
+// contains is still found (its whitespace runs fold as the text's do), so `lits` / `pre` stay
+// valid. It costs the scan nothing: in the table, whitespace after a state reached by a space
+// stays in that state.
 
 const SHIFT = 7;
 const ALPHABET = 1 << SHIFT;
+/** The ASCII characters of JavaScript's \s: \t \n \v \f \r and space. */
+const ASCII_SPACES = [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20];
+/** A literal as the scan reads text: lower case (as the compiler writes it), whitespace runs as one space. */
+export const spacedLiteral = (lit: string): string => lit.replace(/\s+/g, " ");
+/** Non-ASCII characters of JavaScript's \s (ES2023 WhiteSpace and LineTerminator, Unicode Zs). */
+function isWideSpace(c: number): boolean {
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
 
 export class LiteralScanner {
   /**
@@ -30,15 +44,19 @@ export class LiteralScanner {
     // Trie first, with goto = -1 for "no edge".
     const edges: number[][] = [new Array(ALPHABET).fill(-1)];
     const out: (number[] | undefined)[] = [undefined];
-    literals.forEach((lit, id) => {
+    /** States whose last character is a space. */
+    const afterSpace: boolean[] = [false];
+    literals.forEach((raw, id) => {
+      const lit = spacedLiteral(raw);
       let s = 0;
       for (let i = 0; i < lit.length; i++) {
         const c = lit.charCodeAt(i);
-        if (c >= ALPHABET) throw new Error(`prefilter literal ${JSON.stringify(lit)} is not ASCII`);
+        if (c >= ALPHABET) throw new Error(`prefilter literal ${JSON.stringify(raw)} is not ASCII`);
         if (edges[s][c] < 0) {
           edges[s][c] = edges.length;
           edges.push(new Array(ALPHABET).fill(-1));
           out.push(undefined);
+          afterSpace.push(c === 0x20);
         }
         s = edges[s][c];
       }
@@ -68,17 +86,22 @@ export class LiteralScanner {
     this.next = new Int32Array(edges.length * ALPHABET);
     edges.forEach((row, s) => {
       for (let c = 0; c < ALPHABET; c++) this.next[s * ALPHABET + c] = row[c >= 0x41 && c <= 0x5a ? c | 0x20 : c] * ALPHABET;
+      // Every whitespace character reads as a space; after a space, it is skipped (the state
+      // reached by a space is the root or one whose last character is that space).
+      const space = afterSpace[s] ? s : row[0x20];
+      for (const c of ASCII_SPACES) this.next[s * ALPHABET + c] = space * ALPHABET;
     });
     this.ends = Uint8Array.from(out, (o) => (o ? 1 : 0));
     this.out = out;
   }
 
   /**
-   * found[id] = 1 for every literal present in text.toLowerCase(), without building that copy
-   * (the table folds A-Z). Of the non-ASCII characters only two lower-case to something
-   * holding ASCII (checked over every code point): U+0130 to "i" + U+0307 (so an "i" and then
-   * a reset) and U+212A KELVIN SIGN to "k"; every other one, and each half of a surrogate
-   * pair, lower-cases to non-ASCII and resets the automaton.
+   * found[id] = 1 for every literal present in text.toLowerCase() with each whitespace run
+   * replaced by one space, without building that copy (the table folds A-Z and whitespace).
+   * Of the non-ASCII characters only two lower-case to something holding ASCII (checked over
+   * every code point): U+0130 to "i" + U+0307 (so an "i" and then a reset) and U+212A KELVIN
+   * SIGN to "k"; the non-ASCII spaces of \s read as a space; every other one, and each half
+   * of a surrogate pair, lower-cases to non-ASCII and resets the automaton.
    */
   scan(text: string): Uint8Array {
     const found = new Uint8Array(this.size);
@@ -97,6 +120,9 @@ export class LiteralScanner {
         s = next[s + 0x69];
         if (ends[s >> SHIFT] !== 0) this.record(s, found);
         s = 0;
+      } else if (isWideSpace(c)) {
+        s = next[s + 0x20];
+        if (ends[s >> SHIFT] !== 0) this.record(s, found);
       } else s = 0;
     }
     return found;

@@ -216,7 +216,7 @@ const MSGS = [...corpus("spam-1", 150), ...corpus("easy-ham-1", 150)];
 test("the literal prefilter never changes a result (built-in rules over corpus messages)", () => {
   const b = builtinDb();
   const payload = b.rules as { rules: object[]; symbols: object[] };
-  const unfiltered = loadRuleDb({ ...b, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: undefined, pre: undefined })) } });
+  const unfiltered = loadRuleDb({ ...b, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: undefined, pre: undefined, wpre: undefined })) } });
   const filtered = loadRuleDb(b);
   for (const m of MSGS) expect(filtered.match(m, FOREVER).hits).toEqual(unfiltered.match(m, FOREVER).hits);
 });
@@ -225,7 +225,7 @@ describe("the conjunction prefilter (pre) is what the matcher tests", () => {
   // A hand-made database whose `pre` asks for more than the regex does: a hit then shows the
   // matcher let the regex run, no hit that `pre` stopped it, on every path a prefilter takes.
   const built = compileSources([{ path: "t.cf", text: "body B /foo/\nrawbody W /\\Afoo/\nuri U /foo/\nheader H Subject =~ /foo/\n" }]).db!;
-  const payload = built.rules as { rules: { name: string; lits?: string[]; pre?: string[][][] }[] };
+  const payload = built.rules as { rules: { name: string; lits?: string[]; pre?: string[][][]; wpre?: string[][][] }[] };
   const pre = [[["foo"], ["bar", "baz"]], [["qux"]]];
   const d = loadRuleDb({ ...built, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: ["foo"], pre })) } });
   const msg = (text: string) => message({ hdrs: [["Subject", text]], body: text, rawbody: text, full: text, uris: [`http://x.test/${text.replace(/ /g, "-")}`] });
@@ -236,6 +236,17 @@ describe("the conjunction prefilter (pre) is what the matcher tests", () => {
     ["qux and foo: the second holds", "foo qux", ["B", "H", "U", "W"]],
   ])("%s", (_, text, want) => {
     expect(names(d, msg(text)).sort()).toEqual(want);
+  });
+  test("wpre, when present, is what a scanned target (body, uri) is filtered by, in the scanner's reading; header and whole-text rules keep lits / pre", () => {
+    const wpre = [[["foo bar"]]];
+    const w = loadRuleDb({ ...built, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: ["foo"], pre: undefined, wpre })) } });
+    expect(names(w, msg("foo")).sort()).toEqual(["H", "W"]);
+    expect(names(w, message({ hdrs: [["Subject", "foo"]], body: "foo\n\t BAR", rawbody: "foo", full: "foo", uris: ["http://x.test/foo%20bar"] })).sort()).toEqual(["B", "H", "W"]);
+  });
+  test("a rule with wpre and neither lits nor pre is filtered by wpre", () => {
+    const only = loadRuleDb({ ...built, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: undefined, pre: undefined, wpre: [[["qux"]]] })) } });
+    expect(names(only, msg("foo")).sort()).toEqual(["H", "W"]);
+    expect(names(only, msg("foo qux")).sort()).toEqual(["B", "H", "U", "W"]);
   });
   test("a database without pre is filtered by lits alone (what an older compiler wrote)", () => {
     const old = loadRuleDb({ ...built, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: ["foo"], pre: undefined })) } });

@@ -106,8 +106,16 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
     for (const live of content) {
       // (The compiler extracts ASCII only; a hand-made database with other literals uses `includes`.)
       // Whole-text rules keep `includes` on the whole text (a literal may span a segment cut).
-      if (live.key !== key || live.whole || !(live.lits || live.pre)) continue;
-      if (!(live.lits ?? []).every(ascii) || !(live.pre ?? []).every((c) => c.every((set) => set.every(ascii)))) continue;
+      if (live.key !== key || live.whole || !(live.lits || live.pre || live.rule.wpre)) continue;
+      const asciiPre = (p: string[][][]) => p.every((c) => c.every((set) => set.every(ascii)));
+      // `wpre` is written for the scanner's reading (whitespace runs as one space): the better
+      // prefilter when present; lits / pre hold in that reading too.
+      const wpre = live.rule.wpre;
+      if (wpre && asciiPre(wpre)) {
+        live.preIds = wpre.map((c) => c.map((set) => set.map(id)));
+        continue;
+      }
+      if (!(live.lits ?? []).every(ascii) || !asciiPre(live.pre ?? [])) continue;
       live.litIds = live.lits?.map(id);
       live.preIds = live.pre?.map((c) => c.map((set) => set.map(id)));
     }

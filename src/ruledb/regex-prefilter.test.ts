@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { builtinDb } from "./builtin";
 import type { RulesPayload } from "./format";
 import { presence } from "./literal-rarity";
+import { LiteralScanner } from "./literal-scan";
 import { translateRegex } from "./regex";
 import { MAX_AND, type Prefilter } from "./regex-prefilter";
 
@@ -72,6 +73,49 @@ describe("the rare literal is chosen over the long common one", () => {
   });
 });
 
+/** What the matcher does with `wpre` (match.ts test, scanned form): every literal found by one scan, then the DNF. */
+const wpasses = (wpre: Prefilter, text: string) => {
+  const lits = [...new Set(wpre.flat(2))];
+  const found = new LiteralScanner(lits).scan(text);
+  const has = (l: string) => found[lits.indexOf(l)] === 1;
+  return wpre.some((c) => c.every((set) => set.some(has)));
+};
+const wpre = (p: string, f = "") => {
+  const r = translateRegex(p, f);
+  if (!r.ok) throw new Error(r.why);
+  return r.re.wpre;
+};
+
+describe("wpre: literals across whitespace, for the scanner's reading (a whitespace run is one space)", () => {
+  test.each([
+    ["\\bnext\\s{1,3}of\\s{1,3}kin", [[["next of kin"]]]],
+    ["act\\s+(?:now|today)", [[["act now", "act today"]]]],
+    ["toll[-\\s]free", [[["toll free", "toll-free"]]]],
+    ["s\\s?&\\s?h\\b", [[["s&h", "s& h", "s &h", "s & h"]]]],
+    ["pay[ \\t]*pal", [[["paypal", "pay pal"]]]],
+    ["a\\n\\s*\\n\\s*b", [[["a b"]]]], // blank lines are one space too
+  ])("/%s/i gives %j", (p, want) => {
+    expect(wpre(p, "i")).toEqual(want);
+  });
+  test.each([
+    ["\\bnext\\s{1,3}of\\s{1,3}kin", "my NEXT\u00a0of\r\n kin"],
+    ["toll[-\\s]free", "call toll\u2028free"],
+    ["s\\s?&\\s?h\\b", "plus S\t& H"],
+    ["a\\n\\s*\\n\\s*b", "a\n\n\n  b"],
+  ])("/%s/i matches %j and its wpre lets it through", (p, text) => {
+    expect(new RegExp(translateRegex(p, "i").ok ? p : "", "i").test(text)).toBe(true);
+    expect(wpasses(wpre(p, "i")!, text)).toBe(true);
+  });
+  test("nothing new to say: no wpre", () => {
+    expect(wpre("viagra", "i")).toBeUndefined();
+  });
+  test("a header rule gets none (its target is searched with includes, whitespace as it is)", () => {
+    const rules = (builtinDb().rules as RulesPayload).rules;
+    expect(rules.filter((r) => r.wpre && (r.kind === "header" || r.whole))).toEqual([]);
+    expect(rules.filter((r) => r.wpre).length).toBeGreaterThan(50);
+  });
+});
+
 /** A deterministic generator (the same texts on every run, so a failure can be replayed). */
 function rng(seed: number) {
   return () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
@@ -124,6 +168,56 @@ test("property: random alternations and sequences, prefilter against the regex",
       if (!re.test(text)) continue;
       checked++;
       expect({ pattern, text, pass: passes(r.re.lits, r.re.pre, text) }).toEqual({ pattern, text, pass: true });
+    }
+  }
+  expect(checked).toBeGreaterThan(500);
+});
+
+test("property: wpre never rejects a text the real regex matches (built-in rules, whitespace of every kind)", () => {
+  // As above, with the separators a spaced literal must see through: runs of mixed ASCII and
+  // non-ASCII whitespace, line ends, blank lines.
+  const rules = (builtinDb().rules as RulesPayload).rules.filter((r) => r.wpre && r.re !== undefined);
+  const rnd = rng(20261203);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+  const seps = [" ", "  ", "\n", "\t", " \r\n ", "\n\n", "\u00a0", "\u3000 ", " - ", "'", ", ", "% ", "-", "&", "!", " the ", " of ", ""];
+  let matched = 0;
+  for (const r of rules) {
+    const re = new RegExp(r.re!, r.flags!.replace("g", ""));
+    const words = [...new Set([...(r.re!.match(/[A-Za-z0-9$%+'&-]{1,}/g) ?? []), ...r.wpre!.flat(2).flatMap((l) => l.split(" "))])].filter(Boolean);
+    for (let n = 0; n < 400; n++) {
+      const len = 1 + Math.floor(rnd() * 8);
+      let text = "";
+      for (let k = 0; k < len; k++) text += pick(seps) + pick(words);
+      if (rnd() < 0.3) text = text.toUpperCase();
+      if (!re.test(text)) continue;
+      matched++;
+      if (!wpasses(r.wpre!, text)) throw new Error(`${r.name}: /${r.re}/ matches ${JSON.stringify(text)} but its wpre ${JSON.stringify(r.wpre)} rejects it`);
+    }
+  }
+  expect(matched).toBeGreaterThan(1000);
+});
+
+test("property: random patterns with whitespace repeats, optional characters and small classes: wpre against the regex", () => {
+  const rnd = rng(11);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+  const words = ["ab", "cd", "abc", "the", "xy", "q", "of", "zz", "a[b3]", "c[o0]{2}", "x?y", "[e3]+f"];
+  const joins = ["\\s{1,3}", "\\s*", "\\s+", "\\s?", " ", "", "[ \\t]+", "[-\\s]", "[-\\s.]?", "\\n\\s*", "\\W?", "[Qx]", "[^a]"];
+  const quants = ["", "", "?", "+", "*", "{0,2}", "{2}"];
+  let checked = 0;
+  for (let n = 0; n < 400; n++) {
+    const alt = () => Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => pick(words)).join(pick(joins));
+    const group = (): string => `(?:${alt()}|${rnd() < 0.3 ? group() : alt()})${pick(quants)}`;
+    const pattern = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => (rnd() < 0.5 ? alt() : group())).join(pick(joins));
+    const r = translateRegex(pattern, "i");
+    if (!r.ok) continue;
+    const re = new RegExp(r.re.src, r.re.flags);
+    const p = r.re.wpre ?? r.re.pre ?? (r.re.lits ? [[r.re.lits]] : undefined);
+    if (!p) continue;
+    for (let k = 0; k < 200; k++) {
+      const text = Array.from({ length: 1 + Math.floor(rnd() * 10) }, () => pick(["ab", "cd", "abc", "the", "xy", "q", "of", "zz", "b3", "c00", "o0", "e", "3", "f", "y", " ", "  ", "\t", "\n", "\u00a0", "-", ".", "a", "b", "c", "X"])).join(pick(["", " ", "\n"]));
+      if (!re.test(text)) continue;
+      checked++;
+      expect({ pattern, text, pass: wpasses(p, text) }).toEqual({ pattern, text, pass: true });
     }
   }
   expect(checked).toBeGreaterThan(500);

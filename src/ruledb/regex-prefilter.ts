@@ -10,6 +10,15 @@
 // funds), so neither a common "next" nor "of" alone lets it run. Measured on the training
 // split (src/bench/prefilter-stats.ts), before: a rule's rarest-looking single set, chosen
 // by length, which for many rules was a word nearly every message holds.
+//
+// Two readings of the text (Mode). `lits` / `pre` are searched in the lower-cased text as it
+// is (a kas that predates the literal scanner uses `includes`). `wpre` is for the literal
+// scanner, which reads every run of whitespace as one space (literal-scan.ts): there a
+// whitespace repeat of the pattern (\s{1,3}, \s+, [ \t]*) is one space or nothing, so
+// "next\s{1,3}of\s{1,3}kin" gives the one literal "next of kin" where the plain reading
+// gives next AND of AND kin; and with one pass finding every literal, a rule may have more of
+// them (WPRE_MAX_LITS). Measured on the training split (prefilter-stats.ts): regex runs of
+// rules that then did not match fell by a third.
 import { setPresence } from "./literal-rarity";
 import type { Node } from "./regex-parse";
 
@@ -30,6 +39,21 @@ export const MAX_OR = 32;
 const MAX_RUN_LIT = 16;
 /** Most spellings one literal run may branch into through small classes and groups ([e3], (?:p|br)). */
 const MAX_VARIANTS = 8;
+/** `wpre`: most literals in one any-of set; the scan finds them all in one pass whatever their number. */
+export const WPRE_MAX_LITS = 64;
+
+/**
+ * How the text is read: `spaced` (the scanner's reading, `wpre`) folds each whitespace run
+ * to one space; `maxLits` bounds one any-of set.
+ */
+interface Mode {
+  spaced: boolean;
+  maxLits: number;
+}
+const PLAIN: Mode = { spaced: false, maxLits: MAX_LITS };
+const SPACED: Mode = { spaced: true, maxLits: WPRE_MAX_LITS };
+/** JavaScript's \s (ASCII part): the characters the spaced reading folds into one space. */
+const WS = /\s+/g;
 
 /**
  * Estimated share of texts on which `p` lets the regex run (sets and conjunctions taken as
@@ -47,10 +71,10 @@ function rarest(conj: AllOf): AnyOf {
 }
 
 /** A prefilter as one any-of set (each conjunction's rarest set, united): what `lits` holds. */
-export function flatten(p: Prefilter): AnyOf | undefined {
+export function flatten(p: Prefilter, maxLits = MAX_LITS): AnyOf | undefined {
   const all = new Set<string>();
   for (const conj of p) for (const l of rarest(conj)) all.add(l);
-  return all.size <= MAX_LITS ? [...all] : undefined;
+  return all.size <= maxLits ? [...all] : undefined;
 }
 
 /** Keep a conjunction's MAX_AND rarest distinct sets (the pattern's order for ties). */
@@ -71,6 +95,8 @@ function trim(conj: AllOf): AllOf {
 
 /** ASCII letters, digits and punctuation: what a class may be written with to be spelt out. */
 const SIMPLE_CLASS = /^\[(?!\^)(?:[\x20-\x5b\x5d-\x7e]|\\[^A-Za-z0-9])+\]$/;
+/** The spaced reading may also spell a class holding \s, \t, \n, \r, \f, \v: each whitespace character is one space there. */
+const SPACED_CLASS = /^\[(?!\^)(?:[\x20-\x5b\x5d-\x7e]|\\[^A-Za-z0-9]|\\[stnrfv])+\]$/;
 const ASCII = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 
 /**
@@ -81,18 +107,36 @@ const ASCII = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
  * characters finds all it matches. Tested case-insensitively: lower-cased, that is the same
  * set with or without the i flag.
  */
-function spellings(n: Node & { t: "atom" }): string[] | undefined {
-  if (!SIMPLE_CLASS.test(n.s)) return undefined;
+function spellings(n: Node & { t: "atom" }, mode: Mode): string[] | undefined {
+  // \s (in the spaced reading): every character it matches, ASCII or not, is read as a space.
+  if (n.s === "\\s") return mode.spaced ? [" "] : undefined;
+  if (!(mode.spaced ? SPACED_CLASS : SIMPLE_CLASS).test(n.s)) return undefined;
+  // A class holding \s matches non-ASCII spaces, which the spaced reading turns into " ";
+  // every other non-ASCII character stays out, as above.
   const re = new RegExp(`^${n.s}$`, "i");
-  const out = new Set(ASCII.filter((c) => re.test(c)).map((c) => c.toLowerCase()));
+  const out = new Set(ASCII.filter((c) => re.test(c)).map((c) => (mode.spaced ? c.replace(WS, " ") : c).toLowerCase()));
   return out.size && out.size <= MAX_VARIANTS ? [...out] : undefined;
 }
 
+/** The spellings of one repeat of `n` (a literal, or a class spellings() can spell out). */
+function unitSpellings(n: Node, mode: Mode): string[] | undefined {
+  if (n.t === "lit") return n.ch.charCodeAt(0) < 128 ? [mode.spaced ? n.ch.replace(WS, " ") : n.ch] : undefined;
+  return n.t === "atom" ? spellings(n, mode) : undefined;
+}
+
+/** Every concatenation of `k` of the spellings, or undefined past MAX_VARIANTS. */
+function power(xs: string[], k: number): string[] | undefined {
+  if (xs.length > 1 && xs.length ** k > MAX_VARIANTS) return undefined;
+  let out = [""];
+  for (let i = 0; i < k; i++) out = out.flatMap((a) => xs.map((x) => a + x));
+  return out;
+}
+
 /** The prefilter of an alternation: one alternative without one leaves the whole without one. */
-export function prefilterOf(alts: Node[][]): Prefilter | undefined {
+export function prefilterOf(alts: Node[][], mode: Mode = PLAIN): Prefilter | undefined {
   const out: Prefilter = [];
   for (const a of alts) {
-    const p = sequence(a);
+    const p = sequence(a, mode);
     if (!p) return undefined;
     out.push(...p);
   }
@@ -106,13 +150,16 @@ export function prefilterOf(alts: Node[][]): Prefilter | undefined {
  * with alternatives, one may stay a disjunction (its conjunctions each get the sequence's
  * other sets added); the rest count as one any-of set each.
  */
-function sequence(seq: Node[]): Prefilter | undefined {
+function sequence(seq: Node[], mode: Mode): Prefilter | undefined {
   const sets: AllOf = [];
   const groups: Prefilter[] = [];
   // The run of literal text so far, in each of its spellings: "fr[e3]" is fre or fr3.
   let run = [""];
   const end = () => {
-    if (run.every((r) => r.length >= 2)) sets.push([...new Set(run.map((r) => r.toLowerCase()))]);
+    // Spaced: "a" + \s? + " " + "b" is "a b" either way (whitespace runs are one space).
+    const spelt = [...new Set(run.map((r) => (mode.spaced ? r.replace(/ {2,}/g, " ") : r).toLowerCase()))];
+    // A spelling holding another is redundant in an any-of set (fund|funds is fund).
+    if (spelt.every((r) => r.length >= 2)) sets.push(spelt.filter((r) => !spelt.some((o) => o !== r && r.includes(o))));
     run = [""];
   };
   /** Continue the run with one of `next`; false (run unchanged) when that would branch too far. */
@@ -122,21 +169,33 @@ function sequence(seq: Node[]): Prefilter | undefined {
     return true;
   };
   const isLit = (n: Node): n is Node & { t: "lit" } => n.t === "lit" && n.ch.charCodeAt(0) < 128;
+  const lit = (ch: string) => (mode.spaced ? ch.replace(WS, " ") : ch);
+  /** Spaced: the spellings of a repeat that is whitespace only (\s+, [ \t]{0,3}): one space, or nothing when it may be empty. */
+  const spaceRepeat = (n: Node & { t: "quant" }) => {
+    const u = mode.spaced ? unitSpellings(n.node, mode) : undefined;
+    return u && u.length === 1 && u[0] === " " ? (n.min >= 1 ? [" "] : ["", " "]) : undefined;
+  };
   const walk = (nodes: Node[]): void => {
     for (const n of nodes) {
-      if (isLit(n)) extend([n.ch]);
+      let u: string[] | undefined;
+      if (isLit(n)) extend([lit(n.ch)]);
       else if (n.t === "assert" || (n.t === "group" && n.kind === "look")) continue;
       else if (n.t === "group" && n.alts.length === 1) walk(n.alts[0]);
-      else if (n.t === "quant" && n.min >= 1 && isLit(n.node)) {
+      else if (n.t === "quant" && (u = spaceRepeat(n))) {
+        // However long the whitespace run, the spaced reading holds one space for it.
+        if (!extend(u)) end();
+      } else if (n.t === "quant" && n.min >= 1 && (u = unitSpellings(n.node, mode)) && power(u, Math.min(n.min, MAX_RUN_LIT))) {
         // x{m,} : the first m x's end what came before, the last m start what follows (so
-        // \*{20,} gives "****...", which a text without such a run lacks).
-        const xs = n.node.ch.repeat(Math.min(n.min, MAX_RUN_LIT));
-        extend([xs]);
-        if (n.max === n.min && n.min <= MAX_RUN_LIT) continue;
+        // \*{20,} gives "****...", which a text without such a run lacks); [o0]{2} is oo,
+        // o0, 0o or 00.
+        const xs = power(u, Math.min(n.min, MAX_RUN_LIT))!;
+        if (n.max === n.min && n.min <= MAX_RUN_LIT && extend(xs)) continue;
+        if (!extend(xs)) end();
         end();
-        run = [xs];
-      } else if (n.t === "atom" && spellings(n) && extend(spellings(n)!)) continue;
-      else if (n.t === "group" && n.kind !== "atomic" && n.alts.every((a) => a.every(isLit)) && extend(n.alts.map((a) => a.map((x) => (x as { ch: string }).ch).join("")))) continue;
+        run = xs;
+      } else if (n.t === "quant" && n.min === 0 && n.max === 1 && (u = unitSpellings(n.node, mode)) && extend(["", ...u])) continue;
+      else if (n.t === "atom" && (u = spellings(n, mode)) && extend(u)) continue;
+      else if (n.t === "group" && n.kind !== "atomic" && n.alts.every((a) => a.every(isLit)) && extend(n.alts.map((a) => a.map((x) => lit((x as { ch: string }).ch)).join("")))) continue;
       else {
         end();
         const g = n.t === "group" ? n : n.t === "quant" && n.min >= 1 && n.node.t === "group" ? n.node : undefined;
@@ -145,7 +204,7 @@ function sequence(seq: Node[]): Prefilter | undefined {
             walk(g.alts[0]);
             end();
           } else {
-            const p = prefilterOf(g.alts);
+            const p = prefilterOf(g.alts, mode);
             if (p) groups.push(p);
           }
         }
@@ -155,7 +214,7 @@ function sequence(seq: Node[]): Prefilter | undefined {
   walk(seq);
   end();
   // Every way of keeping at most one group a disjunction; the one estimated rarest wins.
-  const flat = groups.map(flatten);
+  const flat = groups.map((g) => flatten(g, mode.maxLits));
   let best: Prefilter | undefined;
   // On a tie the disjunction wins: it keeps each alternative's own sets, never fewer.
   const consider = (p: Prefilter, tieWins: boolean) => {
@@ -166,8 +225,9 @@ function sequence(seq: Node[]): Prefilter | undefined {
   const plain = [...sets, ...flat.filter((s): s is AnyOf => s !== undefined)];
   consider([trim(plain)], false);
   groups.forEach((g, k) => {
-    // A group of one set per alternative loses nothing flattened (and stays smaller).
-    if (g.every((c) => c.length === 1)) return;
+    // A group of one set per alternative loses nothing flattened (and stays smaller), unless
+    // it had too many literals to flatten.
+    if (g.every((c) => c.length === 1) && flat[k]) return;
     const others = [...sets, ...flat.filter((s, j): s is AnyOf => j !== k && s !== undefined)];
     consider(g.map((conj) => trim([...conj, ...others])), true);
   });
@@ -184,4 +244,15 @@ export function prefilterFields(alts: Node[][]): { lits?: string[]; pre?: Prefil
   const lits = flatten(p);
   const pre = p.some((c) => c.length > 1) ? p : undefined;
   return { ...(lits ? { lits } : {}), ...(pre ? { pre } : {}) };
+}
+
+/**
+ * The prefilter in the scanner's spaced reading (`wpre`), or undefined when there is none or
+ * when it says no more than `lits` / `pre` (`plain`) already do.
+ */
+export function spacedPrefilter(alts: Node[][], plain: { lits?: string[]; pre?: Prefilter }): Prefilter | undefined {
+  const p = prefilterOf(alts, SPACED);
+  if (!p) return undefined;
+  const same = plain.pre ?? (plain.lits ? [[plain.lits]] : undefined);
+  return same && JSON.stringify(same) === JSON.stringify(p) ? undefined : p;
 }

@@ -8,7 +8,7 @@
 // quantifiers and atomic groups (lookahead + named backreference). Rejected with a reason:
 // \p{..}, \G, recursion, conditionals, code blocks, branch reset, (?i) mid-pattern.
 import { backtrackRisk, findDanger, quadraticStart } from "./regex-analyze";
-import { prefilterFields, type Prefilter } from "./regex-prefilter";
+import { prefilterFields, spacedPrefilter, type Prefilter } from "./regex-prefilter";
 import { Parser, RegexSyntax, emitPattern, type Node } from "./regex-parse";
 import { toRe2 } from "./regex-re2";
 
@@ -19,6 +19,8 @@ export interface TranslatedRegex {
   lits?: string[];
   /** A stronger prefilter, when it says more than `lits`: one of its conjunctions holds (regex-prefilter.ts). */
   pre?: Prefilter;
+  /** The prefilter in the literal scanner's reading (whitespace runs are one space), when it says more than lits / pre. */
+  wpre?: Prefilter;
   /**
    * The pattern in RE2 syntax, for the linear-time engine: set when the pattern repeats
    * without bound (so a backtracking engine can take time growing faster than the text) and
@@ -95,6 +97,7 @@ export function translateRegex(pattern: string, perlFlags: string, opts: { multi
     return { ok: false, why: `invalid regex: ${(e as Error).message}` };
   }
   const { lits, pre } = prefilterFields(tree);
+  const wpre = spacedPrefilter(tree, { lits, pre });
   const whole = /\(\?<?!\[\\s\\S\]\)/.test(src) || undefined;
   // A repeat that can backtrack over a run goes to the linear-time engine. Where RE2 cannot
   // say the same (lookaheads, backreferences), the JS engine runs it on bounded segments
@@ -106,5 +109,5 @@ export function translateRegex(pattern: string, perlFlags: string, opts: { multi
     : linear && !linear.ok
       ? `the repeat ${risk} can start anew at every character of a run of what it repeats (time growing with the square of the run) and the pattern has no linear-time (RE2) form (${linear.why}): it runs on the JS engine, slow on crafted texts; put a character it does not repeat, \\b or ^ before it, or bound it ({1,200})`
       : undefined;
-  return { ok: true, re: { src, flags, lits, ...(pre ? { pre } : {}), ...(linear?.ok ? { re2: linear.src } : {}), ...(whole ? { whole } : {}), warning } };
+  return { ok: true, re: { src, flags, lits, ...(pre ? { pre } : {}), ...(wpre ? { wpre } : {}), ...(linear?.ok ? { re2: linear.src } : {}), ...(whole ? { whole } : {}), warning } };
 }
