@@ -38,6 +38,13 @@ export interface CompiledRule {
   re2?: string;
   /** body/rawbody/full: the pattern uses \A, \z or \Z, so it sees the whole text, not segments. */
   whole?: boolean;
+  /**
+   * Every alternative of the pattern starts with \A, so a match starts at the text's first
+   * character: the matcher tries there only (a sticky regex) instead of at every position,
+   * where each attempt fails at once but the engine still walks the text. A kas that predates
+   * it tries everywhere, with the same result.
+   */
+  anchored?: boolean;
   /** Prefilter: every match contains one of these (lower-cased ASCII); tested on the lower-cased target. */
   lits?: string[];
   /**

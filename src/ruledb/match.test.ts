@@ -213,10 +213,20 @@ function corpus(group: string, n: number): ParsedMessage[] {
 }
 const MSGS = [...corpus("spam-1", 150), ...corpus("easy-ham-1", 150)];
 
+test("an anchored (\\A) rule is tried at the start of every text, however many texts it saw before", () => {
+  const d = db("body ANCH /\\Afoo/\nrawbody EMPTYISH /\\A\\s*\\z/\n");
+  // A sticky regex keeps its lastIndex after a match: the matcher resets it, or the second
+  // message would be tried from position 3.
+  for (let i = 0; i < 3; i++) expect(names(d, message({ body: "foo bar", rawbody: "  " })).sort()).toEqual(["ANCH", "EMPTYISH"]);
+  expect(names(d, message({ body: "a foo", rawbody: " x " }))).toEqual([]);
+  expect(names(d, message({ body: "foo", rawbody: "" })).sort()).toEqual(["ANCH", "EMPTYISH"]);
+});
+
 test("the literal prefilter never changes a result (built-in rules over corpus messages)", () => {
   const b = builtinDb();
   const payload = b.rules as { rules: object[]; symbols: object[] };
-  const unfiltered = loadRuleDb({ ...b, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: undefined, pre: undefined, wpre: undefined })) } });
+  // (anchored off too: the plain regexes, tried everywhere, decide each text)
+  const unfiltered = loadRuleDb({ ...b, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: undefined, pre: undefined, wpre: undefined, anchored: undefined })) } });
   const filtered = loadRuleDb(b);
   for (const m of MSGS) expect(filtered.match(m, FOREVER).hits).toEqual(unfiltered.match(m, FOREVER).hits);
 });

@@ -60,6 +60,8 @@ interface Live {
   whole: boolean;
   slot: number;
   re: RegExp | undefined;
+  /** `re` is sticky (rule.anchored): it is tried at position 0 only, so lastIndex is reset before each test. */
+  sticky: boolean;
   /** Same regex with the g flag, for `tflags multiple`. */
   reG: RegExp | undefined;
   /** The linear-time form (rule.re2), used instead of re / reG. */
@@ -80,12 +82,17 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
   for (const rule of payload.rules) {
     const live: Live = {
       rule, kind: rule.kind, lits: rule.lits, pre: rule.pre, maxhits: rule.maxhits, whole: rule.whole === true, slot: slotOf(rule.name), key: targetKey(rule),
-      re: undefined, reG: undefined, re2: undefined, litIds: undefined, preIds: undefined,
+      re: undefined, sticky: false, reG: undefined, re2: undefined, litIds: undefined, preIds: undefined,
     };
     if (rule.re !== undefined) {
       try {
         if (rule.re2 !== undefined) live.re2 = RE2JS.compile(rule.re2, RE2JS.LOOKBEHINDS);
-        else {
+        else if (rule.anchored && !rule.maxhits) {
+          // Every match starts at 0: a sticky regex tries there only; without it the engine
+          // tries (and fails) at every position of the text.
+          live.re = new RegExp(rule.re, rule.flags + "y");
+          live.sticky = true;
+        } else {
           live.re = new RegExp(rule.re, rule.flags);
           if (rule.maxhits) live.reG = new RegExp(rule.re, rule.flags + "g");
         }
@@ -278,7 +285,10 @@ function test(live: Live, t: Target, scanner?: LiteralScanner): number {
     for (const _ of live.re2.matchAll(t.s)) if (++n >= live.maxhits) break;
     return n;
   }
-  if (!live.reG) return live.re!.test(t.s) ? 1 : 0;
+  if (!live.reG) {
+    if (live.sticky) live.re!.lastIndex = 0;
+    return live.re!.test(t.s) ? 1 : 0;
+  }
   const re = live.reG;
   re.lastIndex = 0;
   let n = 0;

@@ -162,3 +162,41 @@ describe("literal prefilter", () => {
     expect(r.ok && r.re.lits).toBeUndefined();
   });
 });
+
+describe("anchored: every alternative starts with \\A (the matcher then tries position 0 only)", () => {
+  test.each([
+    ["\\Afoo", true],
+    ["\\A(?:foo|bar)", true],
+    ["\\Afoo|\\Abar", true],
+    ["\\Afoo|bar", false], // bar may match anywhere
+    ["(?:\\Afoo|bar)", false],
+    ["^foo", false], // ^ with /m starts every line
+    ["foo\\z", false],
+    ["x*\\Afoo", false],
+  ])("/%s/ anchored: %j", (p, want) => {
+    const r = translateRegex(p, "", { multiline: true });
+    expect(r.ok && r.re.anchored === true).toBe(want);
+  });
+
+  test("property: a sticky copy of an anchored regex, tried at 0, decides every text as the regex does", () => {
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed / 0x7fffffff);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+    const bodies = ["a", "ab", "\\s*a", "(?:a|b)+c", "[^\\n]*\\n\\s{0,3}\\z", "(?![\\s\\S]*b)[\\s\\S]*a", "(?:\\s|<[^>]*>){0,5}\\z", "b?a$"];
+    let anchoredSeen = 0;
+    for (let n = 0; n < 200; n++) {
+      const alts = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => (rnd() < 0.85 ? "\\A" : "") + pick(bodies));
+      const r = translateRegex(alts.join("|"), "i", { multiline: true });
+      if (!r.ok || !r.re.anchored) continue;
+      anchoredSeen++;
+      const plain = new RegExp(r.re.src, r.re.flags);
+      const sticky = new RegExp(r.re.src, r.re.flags + "y");
+      for (let k = 0; k < 100; k++) {
+        const text = Array.from({ length: Math.floor(rnd() * 12) }, () => pick(["a", "b", "c", " ", "\n", "<p>", "x"])).join("");
+        sticky.lastIndex = 0;
+        expect({ p: r.re.src, text, m: sticky.test(text) }).toEqual({ p: r.re.src, text, m: plain.test(text) });
+      }
+    }
+    expect(anchoredSeen).toBeGreaterThan(50);
+  });
+});

@@ -29,6 +29,8 @@ export interface TranslatedRegex {
   re2?: string;
   /** The pattern contains \A, \z or \Z: it is about the text as a whole, so it is not run on segments. */
   whole?: boolean;
+  /** Every alternative starts with \A: a match can only start at the text's first character. */
+  anchored?: boolean;
   /** A performance problem worth a lint warning (the regex still works). */
   warning?: string;
 }
@@ -99,6 +101,7 @@ export function translateRegex(pattern: string, perlFlags: string, opts: { multi
   const { lits, pre } = prefilterFields(tree);
   const wpre = spacedPrefilter(tree, { lits, pre });
   const whole = /\(\?<?!\[\\s\\S\]\)/.test(src) || undefined;
+  const anchored = tree.every((alt) => alt[0]?.t === "assert" && alt[0].s === "(?<![\\s\\S])") || undefined;
   // A repeat that can backtrack over a run goes to the linear-time engine. Where RE2 cannot
   // say the same (lookaheads, backreferences), the JS engine runs it on bounded segments
   // (match.ts) and the rule's author is told.
@@ -109,5 +112,5 @@ export function translateRegex(pattern: string, perlFlags: string, opts: { multi
     : linear && !linear.ok
       ? `the repeat ${risk} can start anew at every character of a run of what it repeats (time growing with the square of the run) and the pattern has no linear-time (RE2) form (${linear.why}): it runs on the JS engine, slow on crafted texts; put a character it does not repeat, \\b or ^ before it, or bound it ({1,200})`
       : undefined;
-  return { ok: true, re: { src, flags, lits, ...(pre ? { pre } : {}), ...(wpre ? { wpre } : {}), ...(linear?.ok ? { re2: linear.src } : {}), ...(whole ? { whole } : {}), warning } };
+  return { ok: true, re: { src, flags, lits, ...(pre ? { pre } : {}), ...(wpre ? { wpre } : {}), ...(linear?.ok ? { re2: linear.src } : {}), ...(whole ? { whole } : {}), ...(anchored ? { anchored } : {}), warning } };
 }
