@@ -16,16 +16,30 @@
 // - a reply whose request body was not read to its end closes the connection;
 // - req.signal aborts when the connection closes before the reply (as with Bun.serve).
 import { ChunkedDecoder, parseHead, responseHead, type RequestHead } from "../protocol/http1";
+import type { HeaderSource } from "../protocol/kas/request";
 import { errorReply } from "../protocol/kas/reply";
+import type { JsonReply, ScanInput } from "./handler";
 import { flushBacklog, writeOrQueue } from "./socket-write";
 
 export type Http1Fetch = (req: Request, server: { requestIP(req: Request): { address: string } | null }) => Response | Promise<Response>;
+
+/**
+ * Requests served without a Request or a Response object (handler.ts makeDirect: the scan
+ * endpoint). `takes` sees the request line only; a request it takes gets its fields, its body
+ * (already here whole, or as the same stream `fetch` would read) and the abort signal, and
+ * its reply is written as it is.
+ */
+export interface Http1Direct {
+  takes(method: string, target: string): boolean;
+  serve(input: ScanInput, client: string): Promise<JsonReply>;
+}
 
 export interface Http1Options {
   /** Seconds a request head may take from its first byte, and an idle connection may stay. */
   timeoutS(): number;
   maxHead?: number;
   log?: (msg: string) => void;
+  direct?: Http1Direct;
 }
 
 interface Feed {
@@ -54,7 +68,20 @@ interface Conn {
 
 const enc = new TextEncoder();
 const EMPTY = new Uint8Array(0);
+// Lower case, as a Response gives its fields: the bytes are those the Request path writes.
+const JSON_TYPE: [string, string][] = [["content-type", "application/json"]];
 const MAX_HEAD = 64 * 1024;
+
+/** The fields of a request head as Headers.get gives them: any case, repeated ones joined by ", ". */
+function fieldsOf(headers: [string, string][]): HeaderSource {
+  const m = new Map<string, string>();
+  for (const [k, v] of headers) {
+    const n = k.toLowerCase();
+    const had = m.get(n);
+    m.set(n, had === undefined ? v : `${had}, ${v}`);
+  }
+  return { get: (name) => m.get(name.toLowerCase()) ?? null };
+}
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (!a.length) return b;
@@ -149,11 +176,9 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
     }
   };
 
-  const start = (s: Bun.Socket<Conn>, head: RequestHead) => {
+  /** The body of `head` as a stream fed by pump() (c.feed), or undefined when nothing reads one. */
+  const openBody = (s: Bun.Socket<Conn>, head: RequestHead): ReadableStream<Uint8Array> | undefined => {
     const c = s.data;
-    c.busy = true;
-    c.version = head.version;
-    s.timeout(0);
     let body: ReadableStream<Uint8Array> | undefined;
     if (head.body.kind !== "none" && head.method !== "GET" && head.method !== "HEAD") {
       const feed: Feed = { ctrl: undefined as never, left: head.body.kind === "length" ? head.body.length : 0, chunked: head.body.kind === "chunked" ? new ChunkedDecoder() : undefined, done: false, cancelled: false, continueDue: head.expectContinue };
@@ -179,6 +204,33 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
       // A GET/HEAD with a body: nothing reads it; framing is kept by reading and dropping it.
       c.feed = { ctrl: undefined as never, left: head.body.kind === "length" ? head.body.length : 0, chunked: head.body.kind === "chunked" ? new ChunkedDecoder() : undefined, done: false, cancelled: true, continueDue: false };
     } else c.feed = undefined;
+    return body;
+  };
+
+  /** A request `direct` takes: a body already here whole is handed over as bytes (a copy: buf holds the head and maybe the next requests). */
+  const startDirect = (s: Bun.Socket<Conn>, head: RequestHead, direct: Http1Direct): Promise<JsonReply> => {
+    const c = s.data;
+    let now: Uint8Array | undefined;
+    let body: ReadableStream<Uint8Array> | null = null;
+    if (head.body.kind === "none") {
+      now = EMPTY;
+      c.feed = undefined;
+    } else if (head.body.kind === "length" && c.buf.length >= head.body.length) {
+      now = c.buf.slice(0, head.body.length);
+      c.buf = c.buf.subarray(head.body.length);
+      c.feed = undefined;
+    } else body = openBody(s, head) ?? null;
+    const signal = (c.abort = new AbortController()).signal;
+    return direct.serve({ headers: fieldsOf(head.headers), body, signal, bodyNow: now && (() => now) }, c.peer);
+  };
+
+  const start = (s: Bun.Socket<Conn>, head: RequestHead) => {
+    const c = s.data;
+    c.busy = true;
+    c.version = head.version;
+    s.timeout(0);
+    if (opts.direct?.takes(head.method, head.target)) return void answer(s, head, startDirect(s, head, opts.direct));
+    const body = openBody(s, head);
     const hostField = head.headers.find(([k]) => k.toLowerCase() === "host")?.[1] || "localhost";
     const url = /^https?:\/\//i.test(head.target) ? head.target : `http://${/^[\w.\-:[\]]+$/.test(hostField) ? hostField : "localhost"}${head.target.startsWith("/") ? head.target : "/"}`;
     let req: Request;
@@ -201,22 +253,45 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
       }
       const bytes = new Uint8Array(await res.arrayBuffer().catch(() => new ArrayBuffer(0)));
       if (c.closed) return;
-      const bodyLeft = c.feed !== undefined && !c.feed.done;
-      const close = !head.keepAlive || bodyLeft || res.headers.get("connection")?.toLowerCase() === "close";
+      const close = res.headers.get("connection")?.toLowerCase() === "close";
       // HEAD: the length a GET would get (RFC 9110 §9.3.2), no body. Head and body in one
       // write: each socket write is a system call, and on loopback the sender's call also does
       // the receiving side's TCP work; two writes per reply were a third of the master's CPU
       // profile at 16 in flight. Copying a reply of a few KB costs far less.
-      const headBytes = enc.encode(responseHead(res.status, res.headers, bytes.length, close, head.version));
-      write(s, head.method === "HEAD" ? headBytes : concat(headBytes, bytes));
-      c.busy = false;
-      c.feed = undefined;
-      c.abort = undefined;
-      if (close) return finish(s);
-      s.timeout(timeout());
-      s.resume();
-      pump(s);
+      const headBytes = enc.encode(responseHead(res.status, res.headers, bytes.length, mustClose(c, head, close), head.version));
+      written(s, head, head.method === "HEAD" ? headBytes : concat(headBytes, bytes), close);
     })();
+  };
+
+  const mustClose = (c: Conn, head: RequestHead, asked: boolean) => !head.keepAlive || (c.feed !== undefined && !c.feed.done) || asked;
+
+  /** The direct path's reply: head and JSON text encoded in one go, one write. */
+  const answer = async (s: Bun.Socket<Conn>, head: RequestHead, reply: Promise<JsonReply>) => {
+    const c = s.data;
+    let r: JsonReply;
+    try {
+      r = await reply;
+    } catch (e) {
+      const x = errorReply("internal", `server error: ${e instanceof Error ? e.message : String(e)}`);
+      r = { status: x.status, text: JSON.stringify(x.body) + "\n", close: true };
+    }
+    if (c.closed) return;
+    const text = responseHead(r.status, JSON_TYPE, Buffer.byteLength(r.text), mustClose(c, head, r.close), head.version) + r.text;
+    written(s, head, enc.encode(text), r.close);
+  };
+
+  /** Writes a reply; then the connection ends or serves the next request. */
+  const written = (s: Bun.Socket<Conn>, head: RequestHead, bytes: Uint8Array, asked: boolean) => {
+    const c = s.data;
+    const close = mustClose(c, head, asked);
+    write(s, bytes);
+    c.busy = false;
+    c.feed = undefined;
+    c.abort = undefined;
+    if (close) return finish(s);
+    s.timeout(timeout());
+    s.resume();
+    pump(s);
   };
 
   return {

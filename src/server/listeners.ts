@@ -8,7 +8,7 @@ import type { KasConfig } from "../config/schema";
 import { ConfigError, StateError } from "../errors";
 import { formatAddress, parseAddress, type Address } from "../protocol/address";
 import { errorReply } from "../protocol/kas/reply";
-import { http1SocketHandler, type Http1Fetch } from "./http1";
+import { http1SocketHandler, type Http1Direct, type Http1Fetch } from "./http1";
 import type { TlsPem } from "./tls";
 
 export interface ListenOptions {
@@ -181,9 +181,10 @@ export async function openListener(addr: Address, fetch: FetchHandler, opts: Lis
  * The native protocol's listener: HTTP/1.1 framed by kas itself (http1.ts) on a raw stream
  * listener, so pipelined requests and a client that half-closes after its request get their
  * replies (Bun.serve closes such connections). The same unix-socket handling as the others.
+ * `direct`: requests served without Request/Response objects (handler.ts makeDirect).
  */
-export async function openNativeListener(addr: Address, fetch: Http1Fetch, opts: ListenOptions, pem?: TlsPem): Promise<Listener> {
-  return await openSocketListener(addr, http1SocketHandler(fetch, { timeoutS: () => opts.dataTimeoutS }), opts, "server", true, pem);
+export async function openNativeListener(addr: Address, fetch: Http1Fetch, opts: ListenOptions, pem?: TlsPem, direct?: Http1Direct): Promise<Listener> {
+  return await openSocketListener(addr, http1SocketHandler(fetch, { timeoutS: () => opts.dataTimeoutS, direct }), opts, "server", true, pem);
 }
 
 /**

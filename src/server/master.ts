@@ -14,7 +14,8 @@ import { KasError } from "../errors";
 import { configureLog, logger } from "../log/index";
 import { LEARN_PATH } from "../protocol/kas/learn";
 import { openControl, type ControlDoor } from "./control-door";
-import { makeHandler, type BeforeDispatch } from "./handler";
+import { makeDirect, makeHandler, type BeforeDispatch } from "./handler";
+import type { Http1Direct } from "./http1";
 import { makeLearnHandler } from "./learn";
 import type { RulesInfo, SpfAnswer, SpfQuery } from "./ipc";
 import { edgeLimits, EdgeGate } from "./limits";
@@ -151,7 +152,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     },
   };
   const nativeLog = logger("server");
-  const scanHandler = makeHandler({
+  const nativeDeps = {
     ...doors,
     gate,
     config: () => current.config,
@@ -159,7 +160,8 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     routes: { [LEARN_PATH]: makeLearnHandler({ config: () => current.config, learn: (op, raw) => pool.learn(op, raw), log: nativeLog }) },
     log: nativeLog,
     version: deps.version,
-  });
+  };
+  const scanHandler = makeHandler(nativeDeps);
   const handler = async (req: Request, server: Pick<Bun.Server<undefined>, "requestIP">) => {
     inflight++;
     try {
@@ -168,6 +170,19 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
       inflight--;
     }
   };
+  // POST /v1/scan without Request/Response objects (the hot path); counted in flight the same way.
+  const scanDirect = makeDirect(nativeDeps);
+  const direct: Http1Direct = {
+    takes: scanDirect.takes,
+    async serve(input, client) {
+      inflight++;
+      try {
+        return await scanDirect.serve(input, client);
+      } finally {
+        inflight--;
+      }
+    },
+  };
 
   const listeners: Listener[] = [];
   const milterListeners: Listener[] = [];
@@ -175,7 +190,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   const rspamdListeners: Listener[] = [];
   const opts = { socketMode: current.config.server.socket_mode, socketOwner: current.config.server.socket_owner, maxRequestSize: current.config.server.max_request_size, dataTimeoutS: current.config.server.data_timeout };
   try {
-    for (const a of addresses) listeners.push(await openNativeListener(a, handler, opts, tls.server));
+    for (const a of addresses) listeners.push(await openNativeListener(a, handler, opts, tls.server, direct));
     /** A door's scan counts as in flight, so SIGTERM waits for it. */
     const track = async <T>(work: () => Promise<T>): Promise<T> => {
       inflight++;
