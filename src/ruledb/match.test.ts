@@ -167,6 +167,40 @@ describe B has bbb
     expect(out).toEqual({ hits: [{ name: "KAS_SCAN_TRUNCATED", score: 0 }], timedOut: true });
     expect(d.match(message({ body: "bbb" }), FOREVER).timedOut).toBe(false);
   });
+
+  test("the deadline is read before every regex run (each rule whose prefilter holds, each segment, each URI), not before rules the prefilter ends", () => {
+    const d3 = db("body R1 /one/\nbody R2 /two/\nbody NONE /absent/\nuri U /x\\.test/\nheader H Subject =~ /hi/\nheader N Subject !~ /bye/\n");
+    const real = performance.now;
+    const reads = (msg: ParsedMessage, deadlineAfter = Infinity) => {
+      // A clock that passes the deadline (0) at its deadlineAfter-th read.
+      let n = 0;
+      performance.now = () => (++n > deadlineAfter ? 1 : 0);
+      try {
+        const out = d3.match(msg, { checkSymbols: [], deadline: 0 });
+        return { n, hits: out.hits.map((h) => h.name), timedOut: out.timedOut };
+      } finally {
+        performance.now = real;
+      }
+    };
+    const msg = message({ hdrs: [["Subject", "hi"]], body: "one two", uris: ["http://a.test/", "http://x.test/"] });
+    // One read at the start, then one per regex run: R1, R2, H, and U on the second URI. No
+    // read for NONE, for N (neither literal is there, so the regex cannot match: `!~` holds)
+    // or for U on the first URI (no "x.test").
+    expect(reads(msg)).toEqual({ n: 5, hits: ["R1", "R2", "U", "H", "N"], timedOut: false });
+    // Passed at the start: nothing runs.
+    expect(reads(msg, 0)).toEqual({ n: 1, hits: ["KAS_SCAN_TRUNCATED"], timedOut: true });
+    // Passed before the third regex (H, after body rules R1 and R2): matching stops there.
+    expect(reads(msg, 3)).toEqual({ n: 4, hits: ["R1", "R2", "KAS_SCAN_TRUNCATED"], timedOut: true });
+    // A `!~` rule whose regex the deadline stopped is no hit.
+    const neg = db("header N Subject !~ /bye/");
+    let n = 0;
+    performance.now = () => (n++ ? 1 : 0); // in time at the start, past it at the regex
+    try {
+      expect(neg.match(message({ hdrs: [["Subject", "bye"]] }), { checkSymbols: [], deadline: 0.5 }).hits.map((h) => h.name)).toEqual(["KAS_SCAN_TRUNCATED"]);
+    } finally {
+      performance.now = real;
+    }
+  });
 });
 
 describe("databases", () => {
