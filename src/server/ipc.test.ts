@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import type { ScanResult } from "../model";
-import { fromWire, toWire, type WorkerToMaster } from "./ipc";
+import { forwardable } from "./dispatch";
+import { fromWire, masterFromWire, masterToWire, toWire, type MasterToWorker, type WorkerToMaster } from "./ipc";
 
 const result = (over: Partial<ScanResult> = {}): ScanResult => ({
   id: "m1",
@@ -49,4 +50,29 @@ test("every other message passes unchanged both ways", () => {
   }
   expect(fromWire("not a message")).toBe("not a message");
   expect(fromWire({ type: "result", jobId: 1, result: "{}", extra: 1 })).toMatchObject({ result: {} });
+});
+
+test("a scan job travels as [\"scan\", JSON, bytes] and arrives equal; other messages to a filtering process pass unchanged", () => {
+  const raw = new TextEncoder().encode("Subject: \u00e9\r\n\r\nbody\r\n");
+  const m: MasterToWorker = { type: "scan", jobId: 7, request: { id: "m\ud800", envelope: { ip: "192.0.2.1", helo: "h", from: "", rcpt: ["a@example.com", "b,c@example.com"], queueId: "Q1" }, raw, size: 99 } };
+  const wire = masterToWire(m) as unknown[];
+  expect(wire[0]).toBe("scan");
+  expect(typeof wire[1]).toBe("string");
+  expect(wire[2]).toBe(raw); // a buffer of its own goes as it is, no copy
+  expect(masterFromWire(structuredClone(wire))).toStrictEqual(m);
+  for (const other of [{ type: "cancel", jobId: 1 }, { type: "shutdown", reason: "x" }, { type: "learn", jobId: 2, op: "spam", raw }] as MasterToWorker[]) {
+    expect(masterToWire(other)).toBe(other);
+    expect(masterFromWire(other)).toBe(other);
+  }
+  expect(masterFromWire(["scan", 1, raw])).toEqual(["scan", 1, raw]);
+});
+
+test("a message cut at max_message_size travels as the cut only: structured clone would send a view's whole buffer", () => {
+  const whole = new Uint8Array(100_000).fill(65);
+  const cut = forwardable({ id: "big", envelope: { rcpt: [] }, raw: whole }, 1000);
+  expect(structuredClone(cut.raw).buffer.byteLength).toBe(100_000); // what sending the view itself costs
+  const wire = masterToWire({ type: "scan", jobId: 1, request: cut }) as [string, string, Uint8Array];
+  const back = structuredClone(wire)[2];
+  expect([back.byteLength, back.buffer.byteLength]).toEqual([1000, 1000]);
+  expect((masterFromWire(structuredClone(wire)) as Extract<MasterToWorker, { type: "scan" }>).request).toStrictEqual({ ...cut, raw: whole.slice(0, 1000) });
 });

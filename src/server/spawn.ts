@@ -1,7 +1,7 @@
 // Production Spawner for the pool: one filtering process = `kas _worker` (via self-exec) with
 // an IPC channel. stdout is not used by workers; stderr is shared with the master so their
 // log lines land in the same place.
-import { fromWire, isWorkerMessage } from "./ipc";
+import { fromWire, isWorkerMessage, masterToWire } from "./ipc";
 import type { Spawner } from "./pool";
 import { selfCommand } from "./self-exec";
 
@@ -20,7 +20,7 @@ export const spawnWorker: Spawner = (events) => {
   return {
     pid: proc.pid,
     send(m) {
-      proc.send(m);
+      proc.send(masterToWire(m));
     },
     kill(signal) {
       proc.kill(signal);

@@ -16,7 +16,7 @@ import { UsageError } from "../errors";
 import { configureLog, logger } from "../log/index";
 import type { RuleDb } from "../ruledb/types";
 import type { LearnOp, LearnReply } from "../protocol/kas/learn";
-import { isMasterMessage, toWire, type LearnErrorCode, type MasterToWorker, type SpfAnswer, type SpfQuery, type WorkerToMaster } from "./ipc";
+import { isMasterMessage, masterFromWire, toWire, type LearnErrorCode, type MasterToWorker, type SpfAnswer, type SpfQuery, type WorkerToMaster } from "./ipc";
 
 /** What the worker needs from the engine (engine/scanner.ts provides it). */
 export interface WorkerScanner {
@@ -209,7 +209,7 @@ export function processChannel(): Channel {
   process.on("SIGHUP", () => {});
   return {
     send: (m) => void process.send!(toWire(m)),
-    onMessage: (cb) => void process.on("message", (m) => cb(m as MasterToWorker)),
+    onMessage: (cb) => void process.on("message", (m) => cb(masterFromWire(m) as MasterToWorker)),
     onDisconnect: (cb) => void process.on("disconnect", cb),
     exit: (code) => process.exit(code),
   };
