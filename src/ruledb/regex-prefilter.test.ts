@@ -94,6 +94,9 @@ describe("wpre: literals across whitespace, for the scanner's reading (a whitesp
     ["s\\s?&\\s?h\\b", [[["s&h", "s& h", "s &h", "s & h"]]]],
     ["pay[ \\t]*pal", [[["paypal", "pay pal"]]]],
     ["a\\n\\s*\\n\\s*b", [[["a b"]]]], // blank lines are one space too
+    ["\\$\\d{1,4}", [[["$"]]]], // a rare character alone, when there is nothing longer
+    ["\\w(?:@|%40)\\w", [[["@", "%40"]]]],
+    ["\\$\\s?\\d+\\s+dollars", [[[" dollars"]]]], // ... and not when there is
   ])("/%s/i gives %j", (p, want) => {
     expect(wpre(p, "i")).toEqual(want);
   });
@@ -108,6 +111,10 @@ describe("wpre: literals across whitespace, for the scanner's reading (a whitesp
   });
   test("nothing new to say: no wpre", () => {
     expect(wpre("viagra", "i")).toBeUndefined();
+  });
+  test("frequent punctuation alone is no literal (nearly every text holds it)", () => {
+    expect(wpre("\\d\\.\\d", "i")).toBeUndefined();
+    expect(wpre("\\w,\\w", "i")).toBeUndefined();
   });
   test("a header rule gets none (its target is searched with includes, whitespace as it is)", () => {
     const rules = (builtinDb().rules as RulesPayload).rules;
@@ -200,7 +207,7 @@ test("property: wpre never rejects a text the real regex matches (built-in rules
 test("property: random patterns with whitespace repeats, optional characters and small classes: wpre against the regex", () => {
   const rnd = rng(11);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
-  const words = ["ab", "cd", "abc", "the", "xy", "q", "of", "zz", "a[b3]", "c[o0]{2}", "x?y", "[e3]+f"];
+  const words = ["ab", "cd", "abc", "the", "xy", "q", "of", "zz", "a[b3]", "c[o0]{2}", "x?y", "[e3]+f", "\\$\\d{1,2}", "(?:@|%40)", "[<>]"];
   const joins = ["\\s{1,3}", "\\s*", "\\s+", "\\s?", " ", "", "[ \\t]+", "[-\\s]", "[-\\s.]?", "\\n\\s*", "\\W?", "[Qx]", "[^a]"];
   const quants = ["", "", "?", "+", "*", "{0,2}", "{2}"];
   let checked = 0;
@@ -214,7 +221,7 @@ test("property: random patterns with whitespace repeats, optional characters and
     const p = r.re.wpre ?? r.re.pre ?? (r.re.lits ? [[r.re.lits]] : undefined);
     if (!p) continue;
     for (let k = 0; k < 200; k++) {
-      const text = Array.from({ length: 1 + Math.floor(rnd() * 10) }, () => pick(["ab", "cd", "abc", "the", "xy", "q", "of", "zz", "b3", "c00", "o0", "e", "3", "f", "y", " ", "  ", "\t", "\n", "\u00a0", "-", ".", "a", "b", "c", "X"])).join(pick(["", " ", "\n"]));
+      const text = Array.from({ length: 1 + Math.floor(rnd() * 10) }, () => pick(["ab", "cd", "abc", "the", "xy", "q", "of", "zz", "b3", "c00", "o0", "e", "3", "f", "y", " ", "  ", "\t", "\n", "\u00a0", "-", ".", "a", "b", "c", "X", "$1", "$", "@", "%40", "<", ">"])).join(pick(["", " ", "\n"]));
       if (!re.test(text)) continue;
       checked++;
       expect({ pattern, text, pass: wpasses(p, text) }).toEqual({ pattern, text, pass: true });

@@ -41,6 +41,12 @@ const MAX_RUN_LIT = 16;
 const MAX_VARIANTS = 8;
 /** `wpre`: most literals in one any-of set; the scan finds them all in one pass whatever their number. */
 export const WPRE_MAX_LITS = 64;
+/**
+ * `wpre`: characters rare enough in mail text to be a literal on their own, for a pattern
+ * that has no longer one (\$\d{1,4} gets "$", (?:@|%40) gets "@" | "%40"). Not the frequent
+ * punctuation (. , - / : ; ! ? ' " ( )), which nearly every text holds.
+ */
+const RARE_CHARS = new Set("$@%#&*+=~^|\\{}[]_<>");
 
 /**
  * How the text is read: `spaced` (the scanner's reading, `wpre`) folds each whitespace run
@@ -80,7 +86,11 @@ export function flatten(p: Prefilter, maxLits = MAX_LITS): AnyOf | undefined {
 /** Keep a conjunction's MAX_AND rarest distinct sets (the pattern's order for ties). */
 function trim(conj: AllOf): AllOf {
   const seen = new Set<string>();
-  const distinct = conj.filter((s) => {
+  // A set with a one-character literal (wpre's RARE_CHARS) only when there is nothing else:
+  // the scan records every occurrence of that character.
+  const weak = (s: AnyOf) => s.some((l) => l.length < 2);
+  const strong = conj.some((s) => !weak(s));
+  const distinct = conj.filter((s) => !(strong && weak(s))).filter((s) => {
     const k = [...s].sort().join("\0");
     return seen.has(k) ? false : (seen.add(k), true);
   });
@@ -159,7 +169,8 @@ function sequence(seq: Node[], mode: Mode): Prefilter | undefined {
     // Spaced: "a" + \s? + " " + "b" is "a b" either way (whitespace runs are one space).
     const spelt = [...new Set(run.map((r) => (mode.spaced ? r.replace(/ {2,}/g, " ") : r).toLowerCase()))];
     // A spelling holding another is redundant in an any-of set (fund|funds is fund).
-    if (spelt.every((r) => r.length >= 2)) sets.push(spelt.filter((r) => !spelt.some((o) => o !== r && r.includes(o))));
+    const long = (r: string) => r.length >= 2 || (mode.spaced && RARE_CHARS.has(r));
+    if (spelt.every(long)) sets.push(spelt.filter((r) => !spelt.some((o) => o !== r && r.includes(o))));
     run = [""];
   };
   /** Continue the run with one of `next`; false (run unchanged) when that would branch too far. */
