@@ -103,6 +103,31 @@ describe("content", () => {
     expect(names(msg(HONEST, "My doctor talked about viagra.\n"))).not.toContain("OBFU_VIAGRA");
   });
 
+  test("OBFU_DIGIT_FOR_LETTER, spelt out for its prefilter, decides as its earlier form (any spelling but the plain word) on every spelling, casing and neighbour", () => {
+    const earlier = /\b(?:fr[e3][e3]|m[o0]n[e3]y|c[a4]sh|l[o0]{2}k|m[o0]rtg[a4]g[e3]|[o0]ff[e3]r|pr[i1!]c[e3]|d[e3]bt|l[o0][a4]n|s[a4]v[e3])\b(?<!\b(?:free|money|cash|look|mortgage|offer|price|debt|loan|save))/im;
+    const rule = payload.rules.find((r) => r.name === "OBFU_DIGIT_FOR_LETTER")!;
+    const now = new RegExp(rule.re!, rule.flags);
+    const slots = ["f r [e3] [e3]", "m [o0] n [e3] y", "c [a4] s h", "l [o0] [o0] k", "m [o0] r t g [a4] g [e3]", "[o0] f f [e3] r", "p r [i1!] c [e3]", "d [e3] b t", "l [o0] [a4] n", "s [a4] v [e3]"];
+    const around = ["", " ", "x", "1", "_", "!", "-", "\n", "\u00e9", "3", "0"];
+    let matched = 0;
+    for (const word of slots) {
+      let spellings = [""];
+      for (const slot of word.split(" ")) spellings = spellings.flatMap((a) => [...slot.replace(/[[\]]/g, "")].map((c) => a + c));
+      for (const w of spellings)
+        for (const v of [w, w.toUpperCase(), w[0].toUpperCase() + w.slice(1)])
+          for (const a of around)
+            for (const b of around) {
+              const text = a + v + b;
+              if (earlier.test(text)) matched++;
+              expect({ text, hit: now.test(text) }).toEqual({ text, hit: earlier.test(text) });
+            }
+    }
+    expect(matched).toBeGreaterThan(1000);
+    // Its prefilter: the spellings themselves, none of them an everyday word.
+    expect(rule.lits).not.toContain("free");
+    expect(rule.lits).toContain("fr3e");
+  });
+
   test("executable and double-extension attachments are named", () => {
     const m = msg(HONEST, HONEST_BODY);
     m.full += '\r\n--b\r\nContent-Type: application/octet-stream; name="invoice.pdf.exe"\r\nContent-Disposition: attachment; filename="invoice.pdf.exe"\r\n\r\nTVqQAAMAAAAEAAAA\r\n';
