@@ -32,6 +32,17 @@ describe("parseHead", () => {
     ["not HTTP", "PROCESS SPAMC/1.5\r\n\r\n", 400],
   ] as const)("%s is refused (%d)", (_n, text, status) => expect(parseHead(b(text), 65536)).toMatchObject({ ok: false, need: false, status }));
 
+  test("framing fields are found whatever their case, repeated ones taken together", () => {
+    const head = (t: string) => parseHead(b(`POST / HTTP/1.1\r\nHost: x\r\n${t}\r\n`), 65536);
+    expect(head("CONTENT-LENGTH: 5\r\ncontent-length: 5, 5\r\n")).toMatchObject({ ok: true, head: { body: { kind: "length", length: 5 } } });
+    expect(head("Content-Length: 5\r\ncontent-length: 6\r\n")).toMatchObject({ ok: false, status: 400 });
+    expect(head("Connection: keep-alive\r\nconnection: Close\r\n")).toMatchObject({ ok: true, head: { keepAlive: false } });
+    expect(head("EXPECT: 100-Continue\r\nContent-Length: 1\r\n")).toMatchObject({ ok: true, head: { expectContinue: true } });
+    expect(head("transfer-encoding: chunked\r\nTRANSFER-ENCODING: chunked\r\n")).toMatchObject({ ok: false, status: 501 });
+    expect(head("X-Content-Length-Is-Not-Framing: 7\r\nHOST: y\r\n")).toMatchObject({ ok: false, status: 400 }); // a second Host
+    expect(head("X-A: \t v \t\r\n")).toMatchObject({ ok: true, head: { headers: [["Host", "x"], ["X-A", "v"]], body: { kind: "none" }, keepAlive: true } });
+  });
+
   test("a head over the limit is 431, complete or not", () => {
     expect(parseHead(b("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(200)), 100)).toMatchObject({ ok: false, status: 431 });
     expect(parseHead(b("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(200) + "\r\n\r\n"), 100)).toMatchObject({ ok: false, status: 431 });

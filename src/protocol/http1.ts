@@ -64,21 +64,42 @@ export function parseHead(buf: Uint8Array, maxHead: number): HeadOutcome {
   if (m[3] !== "1") return bad(`HTTP/${m[3]}.${m[4]} is not supported; this server speaks HTTP/1.1`, 505);
   const version = m[4] === "0" ? "1.0" : "1.1";
   const headers: [string, string][] = [];
-  for (const line of lines.slice(1)) {
+  // The fields framing depends on, collected in the same pass (a name is lower-cased once: the
+  // head of every request is parsed by the master, ~7 % of its CPU when each was looked up by
+  // a filter over all fields).
+  const hosts: string[] = [];
+  const te: string[] = [];
+  const cl: string[] = [];
+  const conn: string[] = [];
+  let expectContinue = false;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
     if (line[0] === " " || line[0] === "\t") return bad("obsolete line folding in the header");
     const colon = line.indexOf(":");
     const name = line.slice(0, colon);
     if (colon <= 0 || !TOKEN.test(name)) return bad("malformed header field");
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
+    const value = trimOws(line, colon + 1);
     if (BAD_VALUE.test(value)) return bad(`control character in header field ${name}`);
     if (headers.length >= MAX_FIELDS) return bad(`more than ${MAX_FIELDS} header fields`, 431);
     headers.push([name, value]);
+    switch (name.length < 18 ? name.toLowerCase() : "") {
+      case "host":
+        hosts.push(value);
+        break;
+      case "transfer-encoding":
+        te.push(value);
+        break;
+      case "content-length":
+        for (const x of value.split(",")) cl.push(x.trim());
+        break;
+      case "connection":
+        for (const x of value.split(",")) conn.push(x.trim().toLowerCase());
+        break;
+      case "expect":
+        if (value.toLowerCase() === "100-continue") expectContinue = true;
+    }
   }
-  const all = (n: string) => headers.filter(([k]) => k.toLowerCase() === n).map(([, v]) => v);
-  const hosts = all("host");
   if (hosts.length > 1 || (version === "1.1" && hosts.length === 0)) return bad(hosts.length ? "more than one Host field" : "HTTP/1.1 request without Host (RFC 9112 §3.2)");
-  const te = all("transfer-encoding");
-  const cl = all("content-length").flatMap((v) => v.split(",").map((x) => x.trim()));
   let body: BodyFraming = { kind: "none" };
   if (te.length) {
     if (cl.length) return bad("both Transfer-Encoding and Content-Length");
@@ -87,14 +108,22 @@ export function parseHead(buf: Uint8Array, maxHead: number): HeadOutcome {
     if (codings.length !== 1 || codings[0] !== "chunked") return bad(`transfer coding ${JSON.stringify(te.join(", "))} is not supported (only chunked)`, 501);
     body = { kind: "chunked" };
   } else if (cl.length) {
-    if (!cl.every((v) => /^\d{1,15}$/.test(v)) || new Set(cl).size !== 1) return bad("malformed Content-Length");
+    if (!cl.every((v) => /^\d{1,15}$/.test(v)) || cl.some((v) => v !== cl[0])) return bad("malformed Content-Length");
     const length = Number(cl[0]);
     if (length > 0) body = { kind: "length", length };
   }
-  const conn = all("connection").flatMap((v) => v.split(",").map((x) => x.trim().toLowerCase()));
   const keepAlive = version === "1.1" ? !conn.includes("close") : conn.includes("keep-alive") && !conn.includes("close");
-  const expectContinue = version === "1.1" && all("expect").some((v) => v.toLowerCase() === "100-continue");
+  expectContinue &&= version === "1.1";
   return { ok: true, head: { method: m[1], target: m[2], version, headers, body, keepAlive, expectContinue }, size: start + end };
+}
+
+/** `line` from `from`, without the spaces and tabs around it (optional whitespace, RFC 9110 §5.6.3). */
+function trimOws(line: string, from: number): string {
+  let a = from;
+  let z = line.length;
+  while (a < z && (line.charCodeAt(a) === 32 || line.charCodeAt(a) === 9)) a++;
+  while (z > a && (line.charCodeAt(z - 1) === 32 || line.charCodeAt(z - 1) === 9)) z--;
+  return line.slice(a, z);
 }
 
 /**
