@@ -20,31 +20,18 @@
 import { RE2JS } from "re2js";
 import { DataError } from "../errors";
 import type { Hit } from "../model";
-import type { HeaderField, ParsedMessage } from "../message/types";
+import type { ParsedMessage } from "../message/types";
 import type { CompiledRule, RulesPayload, ScoreGroup } from "./format";
 import { LiteralScanner } from "./literal-scan";
 import { compileMeta } from "./meta";
-import { segments } from "./segment";
+import { HeaderTargets, segmentsOf, target, Targets, type HeaderSpec, type Target } from "./targets";
 import { SCAN_TRUNCATED, type CompiledDb, type MatchOptions, type MatchOutcome, type RuleDb } from "./types";
 
-export const BODY_CAP = 512 * 1024;
-export const FULL_CAP = 1024 * 1024;
-export const HEADER_CAP = 64 * 1024;
-export const URI_CAP = 8 * 1024;
-export const MAX_URIS = 1000;
+export { addrOf, BODY_CAP, displayName, FULL_CAP, HEADER_CAP, MAX_URIS, URI_CAP } from "./targets";
 
-// Target and Live objects are made with all their fields, set or undefined (target(), the
-// literal in loadRuleDb): objects of one shape keep the property loads of the hot loop
-// (runRule, test: every rule on every target) monomorphic for the JIT.
-interface Target {
-  s: string;
-  lower: string | undefined;
-  /** Literal-scan result (segments of long targets, see LONG). */
-  found: Uint8Array | undefined;
-  /** Long targets: the text in segments (segment.ts). */
-  segs: Target[] | undefined;
-}
-const target = (s: string): Target => ({ s, lower: undefined, found: undefined, segs: undefined });
+// Live objects are made with all their fields, set or undefined (the literal in loadRuleDb):
+// objects of one shape keep the property loads of the hot loop (runRule, test: every rule on
+// every target) monomorphic for the JIT.
 /** Targets long enough that one literal pass for all rules beats `includes` per rule. */
 const LONG = new Set(["body", "rawbody", "full"]);
 /**
@@ -70,6 +57,8 @@ interface Live {
   /** The linear-time form (rule.re2), used instead of re / reG. */
   re2: RE2JS | undefined;
   key: string;
+  /** header / exists: the target, described once (targets.ts). */
+  spec: HeaderSpec | undefined;
   /** Ids of the rule's prefilter literals in its target's LiteralScanner (SCANNED targets). */
   litIds: number[] | undefined;
   /** `pre` as literal ids, the same way. */
@@ -82,9 +71,11 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
   const slotOf = (name: string) => slots.get(name) ?? slots.set(name, slots.size).get(name)!;
   const content: Live[] = [];
   const metas: { live: Live; fn: (c: ArrayLike<number>) => number }[] = [];
+  const headerTargets = new HeaderTargets();
   for (const rule of payload.rules) {
     const live: Live = {
       rule, kind: rule.kind, lits: rule.lits, pre: rule.pre, maxhits: rule.maxhits, whole: rule.whole === true, slot: slotOf(rule.name), key: targetKey(rule),
+      spec: rule.kind === "header" || rule.kind === "exists" ? headerTargets.spec(rule.header!, rule.mods) : undefined,
       re: undefined, sticky: false, reG: undefined, re2: undefined, litIds: undefined, preIds: undefined,
     };
     if (rule.re !== undefined) {
@@ -149,7 +140,7 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
         const s = slots.get(sym);
         if (s !== undefined) counts[s] = Math.max(counts[s], 1);
       }
-      const targets = new Targets(msg, scanners, opts.deadline);
+      const targets = new Targets(msg, headerTargets, scanners, opts.deadline);
       if (performance.now() > opts.deadline) targets.timedOut = true;
       for (const live of content) {
         if (targets.timedOut) break;
@@ -220,7 +211,7 @@ function runRule(live: Live, t: Targets): number {
   const r = live.rule;
   switch (live.kind) {
     case "exists":
-      return t.headerFields(r.header!).length ? 1 : 0;
+      return t.fields(live.spec!).length ? 1 : 0;
     case "uri": {
       let n = 0;
       const uris = t.uris();
@@ -234,7 +225,7 @@ function runRule(live: Live, t: Targets): number {
       return n;
     }
     case "header": {
-      let h = t.get(live.key);
+      let h = t.headerTarget(live.spec!);
       if (!h) {
         if (r.unset === undefined) h = EMPTY;
         else h = target(r.unset);
@@ -245,7 +236,7 @@ function runRule(live: Live, t: Targets): number {
       return r.neg ? (n ? 0 : 1) : n;
     }
     default: {
-      const whole = t.get(live.key)!;
+      const whole = t.text(live.kind as "body" | "rawbody" | "full");
       if (live.whole) return test(live, whole, t);
       // Segments: each prefiltered on its own; hits add up (to maxhits for `multiple`).
       const scanner = t.scanners.get(live.key);
@@ -265,13 +256,6 @@ function runRule(live: Live, t: Targets): number {
 
 const EMPTY: Target = target("");
 
-/** A text that is one segment is its own segment: its lower-cased copy and literal scan are made once. */
-function segmentsOf(t: Target): Target[] {
-  const parts = segments(t.s);
-  return parts.length === 1 ? [t] : parts.map(target);
-}
-
-/** Hits of one rule on one target text; 0 without running the regex when the prefilter fails or the deadline has passed (ts.timedOut set). */
 function test(live: Live, t: Target, ts: Targets, scanner?: LiteralScanner): number {
   if ((live.preIds || live.litIds) && scanner) {
     const found = (t.found ??= scanner.scan(t.s));
@@ -323,86 +307,4 @@ function someAllFound(pre: number[][][], found: Uint8Array): boolean {
     if (k === conj.length) return true;
   }
   return false;
-}
-
-/** The strings rules match against, built lazily once per message. */
-class Targets {
-  private cache = new Map<string, Target | undefined>();
-  private byName?: Map<string, HeaderField[]>;
-  private uriList?: Target[];
-  /** Set when the deadline passed during matching. */
-  timedOut = false;
-  constructor(
-    private readonly msg: ParsedMessage,
-    readonly scanners: Map<string, LiteralScanner>,
-    readonly deadline: number,
-  ) {}
-
-  headerFields(name: string): HeaderField[] {
-    if (!this.byName) {
-      this.byName = new Map();
-      for (const h of this.msg.headers) {
-        const k = h.name.toLowerCase();
-        (this.byName.get(k) ?? this.byName.set(k, []).get(k)!).push(h);
-      }
-    }
-    if (name === "tocc") return [...this.headerFields("to"), ...this.headerFields("cc")];
-    if (name === "messageid") return ["message-id", "resent-message-id", "x-message-id"].flatMap((n) => this.headerFields(n));
-    if (name === "all") return this.msg.headers;
-    return this.byName.get(name) ?? [];
-  }
-
-  uris(): Target[] {
-    return (this.uriList ??= this.msg.uris.slice(0, MAX_URIS).map((u) => target(u.slice(0, URI_CAP))));
-  }
-
-  /** undefined for a header target whose header is absent. */
-  get(key: string): Target | undefined {
-    if (this.cache.has(key)) return this.cache.get(key);
-    const t = this.build(key);
-    this.cache.set(key, t);
-    return t;
-  }
-
-  private build(key: string): Target | undefined {
-    const m = this.msg;
-    if (key === "body") return target(m.body.slice(0, BODY_CAP));
-    if (key === "rawbody") return target(m.rawbody.slice(0, BODY_CAP));
-    if (key === "full") return target(m.full.slice(0, FULL_CAP));
-    const [, name, ...mods] = key.split(":");
-    let fields = this.headerFields(name);
-    if (!fields.length) return undefined;
-    if (mods.includes("first")) fields = fields.slice(0, 1);
-    if (mods.includes("last")) fields = fields.slice(-1);
-    const raw = mods.includes("raw");
-    let values = fields.map((f) => (name === "all" ? `${f.name}: ${raw ? f.raw : f.value}` : raw ? f.raw : f.value));
-    if (mods.includes("addr")) values = values.map(addrOf);
-    else if (mods.includes("name")) values = values.map(displayName);
-    // SA joins repeated fields with newlines; no trailing newline, so JS `$` matches the end
-    // as Perl's does before SA's final newline.
-    return target(values.join("\n").slice(0, HEADER_CAP));
-  }
-}
-
-/** SA `:addr`: the first address of a field value (`Name <a@b>` → a@b). */
-export function addrOf(v: string): string {
-  const angle = /<([^<>]*)>/.exec(v);
-  if (angle) return angle[1].trim();
-  const noComments = v.replace(/\([^()]*\)/g, " ").trim();
-  // The first run of address characters with an @ inside it (not first, not last): what
-  // /[^\s,;"<>]+@[^\s,;"<>]+/ finds, without that regex's rescanning of a long run from
-  // every start (64 KB of letters took seconds).
-  for (const run of noComments.match(/[^\s,;"<>]+/g) ?? []) {
-    const at = run.indexOf("@", 1);
-    if (at > 0 && at < run.length - 1) return run;
-  }
-  return noComments.split(/[\s,]+/)[0] ?? "";
-}
-
-/** SA `:name`: the display name (`"Joe" <a@b>` → Joe, `a@b (Joe)` → Joe). */
-export function displayName(v: string): string {
-  const lt = v.indexOf("<");
-  if (lt > 0) return v.slice(0, lt).trim().replace(/^"(.*)"$/, "$1").trim();
-  const c = /\(([^()]*)\)/.exec(v);
-  return c ? c[1].trim() : "";
 }
