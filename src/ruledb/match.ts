@@ -261,11 +261,9 @@ function test(live: Live, t: Target, ts: Targets, scanner?: LiteralScanner): num
     const found = (t.found ??= scanner.scan(t.s));
     if (live.preIds ? !someAllFound(live.preIds, found) : !anyFound(live.litIds!, found)) return 0;
   } else if (live.pre) {
-    const lower = (t.lower ??= t.s.toLowerCase());
-    if (!live.pre.some((c) => c.every((set) => set.some((l) => lower.includes(l))))) return 0;
+    if (!someAllIn(live.pre, (t.lower ??= t.s.toLowerCase()))) return 0;
   } else if (live.lits) {
-    const lower = (t.lower ??= t.s.toLowerCase());
-    if (!live.lits.some((l) => lower.includes(l))) return 0;
+    if (!anyIn(live.lits, (t.lower ??= t.s.toLowerCase()))) return 0;
   }
   if (performance.now() > ts.deadline) {
     ts.timedOut = true;
@@ -295,6 +293,21 @@ function test(live: Live, t: Target, ts: Targets, scanner?: LiteralScanner): num
 /** A loop, not `some` with a closure: this runs for every rule on every target and URI. */
 function anyFound(ids: number[], found: Uint8Array): boolean {
   for (let i = 0; i < ids.length; i++) if (found[ids[i]]) return true;
+  return false;
+}
+
+/** anyFound and someAllFound for targets searched with `includes` (header targets, whole texts): loops, no closure per call. */
+function anyIn(lits: string[], lower: string): boolean {
+  for (let i = 0; i < lits.length; i++) if (lower.includes(lits[i])) return true;
+  return false;
+}
+function someAllIn(pre: string[][][], lower: string): boolean {
+  for (let i = 0; i < pre.length; i++) {
+    const conj = pre[i];
+    let k = 0;
+    while (k < conj.length && anyIn(conj[k], lower)) k++;
+    if (k === conj.length) return true;
+  }
   return false;
 }
 
