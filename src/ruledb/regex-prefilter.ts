@@ -134,6 +134,51 @@ function unitSpellings(n: Node, mode: Mode): string[] | undefined {
   return n.t === "atom" ? spellings(n, mode) : undefined;
 }
 
+/**
+ * Every string `n` can match, when they are few (at most MAX_VARIANTS): literals, small
+ * classes, zero-width assertions, groups and bounded repeats of such (\.(?:php|cgi)|\/ is
+ * .php, .cgi or /). Atomic groups and backreferences are left out, as in the walk below.
+ */
+function finite(n: Node, mode: Mode): string[] | undefined {
+  switch (n.t) {
+    case "lit":
+    case "atom":
+      return unitSpellings(n, mode);
+    case "assert":
+      return [""];
+    case "backref":
+      return undefined;
+    case "group": {
+      if (n.kind === "look") return [""];
+      if (n.kind === "atomic") return undefined;
+      const out = new Set<string>();
+      for (const alt of n.alts) {
+        let strs = [""];
+        for (const x of alt) {
+          const f = finite(x, mode);
+          if (!f || strs.length * f.length > MAX_VARIANTS) return undefined;
+          strs = strs.flatMap((a) => f.map((b) => a + b));
+        }
+        for (const str of strs) out.add(str);
+        if (out.size > MAX_VARIANTS) return undefined;
+      }
+      return [...out];
+    }
+    case "quant": {
+      const f = n.max <= MAX_VARIANTS ? finite(n.node, mode) : undefined;
+      if (!f) return undefined;
+      const out = new Set<string>();
+      let strs = [""];
+      for (let k = 0; k <= n.max; k++) {
+        if (k >= n.min) for (const str of strs) out.add(str);
+        if (out.size > MAX_VARIANTS || strs.length * f.length > MAX_VARIANTS * MAX_VARIANTS) return undefined;
+        strs = strs.flatMap((a) => f.map((b) => a + b));
+      }
+      return out.size <= MAX_VARIANTS ? [...out] : undefined;
+    }
+  }
+}
+
 /** Every concatenation of `k` of the spellings, or undefined past MAX_VARIANTS. */
 function power(xs: string[], k: number): string[] | undefined {
   if (xs.length > 1 && xs.length ** k > MAX_VARIANTS) return undefined;
@@ -206,7 +251,8 @@ function sequence(seq: Node[], mode: Mode): Prefilter | undefined {
         run = xs;
       } else if (n.t === "quant" && n.min === 0 && n.max === 1 && (u = unitSpellings(n.node, mode)) && extend(["", ...u])) continue;
       else if (n.t === "atom" && (u = spellings(n, mode)) && extend(u)) continue;
-      else if (n.t === "group" && n.kind !== "atomic" && n.alts.every((a) => a.every(isLit)) && extend(n.alts.map((a) => a.map((x) => lit((x as { ch: string }).ch)).join("")))) continue;
+      else if (n.t === "group" && n.kind !== "atomic" && (u = finite(n, mode)) && extend(u)) continue;
+      else if (n.t === "quant" && n.node.t === "group" && (u = finite(n, mode)) && extend(u)) continue;
       else {
         end();
         const g = n.t === "group" ? n : n.t === "quant" && n.min >= 1 && n.node.t === "group" ? n.node : undefined;

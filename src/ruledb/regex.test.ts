@@ -149,6 +149,10 @@ describe("literal prefilter", () => {
     ["l[o0]{2}k", "", ["l00k", "l0ok", "lo0k", "look"]], // a small class repeated a fixed number of times
     ["a[e3]+z", "", ["3z", "ez"]], // ... or more: its first ends one run (ae|a3), its last starts the next (ez|3z, the rarer)
     ["(?i:Viagra) pills", "", ["viagra pills"]],
+    ["\\/(?:click|r)(?:\\.(?:php|cgi)|\\/)\\?", "", ["/click.php?", "/click.cgi?", "/click/?", "/r.php?", "/r.cgi?", "/r/?"]], // groups of few strings, nested, continue the run
+    ["a(?:b|c\\.d)e", "", ["abe", "ac.de"]],
+    ["x(?:ab){1,2}y", "", ["xaby", "xababy"]],
+    ["x(?:ab)?y", "", ["xy", "xaby"]],
     ["caf\u00e9s", "", ["caf"]], // ASCII only
     ["(?!spam)ham", "", ["ham"]],
   ])("/%s/%s requires one of %j", (p, f, lits) => {
