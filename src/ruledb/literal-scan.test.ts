@@ -93,3 +93,19 @@ test("a literal the text holds is found however its whitespace runs are written 
     expect({ text, lit, found: new LiteralScanner([lit]).scan(text)[0] }).toEqual({ text, lit, found: 1 });
   }
 });
+
+test("columns: a character no literal holds leads back to the start; many distinct characters get a wider table", () => {
+  expect(found(["ab", "a-b"], "a#b a-b xab")).toEqual(["ab", "a-b"]);
+  expect(found(["ab"], "a#b")).toEqual([]);
+  // Every printable ASCII character in some literal: more than 64 columns.
+  const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(0x20 + i)).filter((c) => !/[A-Z]/.test(c));
+  const lits = printable.map((c, i) => `${c}${printable[(i * 7) % printable.length]}`);
+  const s = new LiteralScanner(lits);
+  let seed = 3;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed >>> 8);
+  for (let n = 0; n < 300; n++) {
+    const text = Array.from({ length: rnd() % 40 }, () => String.fromCharCode(0x20 + (rnd() % 95))).join("");
+    const f = s.scan(text);
+    expect(lits.map((l, i) => Boolean(f[i]))).toEqual(lits.map((l) => reading(text).includes(spacedLiteral(l))));
+  }
+});
