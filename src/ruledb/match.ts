@@ -63,6 +63,8 @@ interface Live {
   litIds: number[] | undefined;
   /** `pre` as literal ids, the same way. */
   preIds: number[][][] | undefined;
+  /** The LiteralScanner of the rule's target, when litIds / preIds are set (no map lookup per rule and message). */
+  scanner: LiteralScanner | undefined;
 }
 
 export function loadRuleDb(db: CompiledDb): RuleDb {
@@ -76,7 +78,7 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
     const live: Live = {
       rule, kind: rule.kind, lits: rule.lits, pre: rule.pre, maxhits: rule.maxhits, whole: rule.whole === true, slot: slotOf(rule.name), key: targetKey(rule),
       spec: rule.kind === "header" || rule.kind === "exists" ? headerTargets.spec(rule.header!, rule.mods) : undefined,
-      re: undefined, sticky: false, reG: undefined, re2: undefined, litIds: undefined, preIds: undefined,
+      re: undefined, sticky: false, reG: undefined, re2: undefined, litIds: undefined, preIds: undefined, scanner: undefined,
     };
     if (rule.re !== undefined) {
       try {
@@ -99,7 +101,6 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
   }
   // Group by target so its string (and lower-cased copy) stays hot while its rules run.
   content.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const scanners = new Map<string, LiteralScanner>();
   for (const key of SCANNED) {
     const ids = new Map<string, number>();
     const id = (l: string) => ids.get(l) ?? ids.set(l, ids.size).get(l)!;
@@ -120,7 +121,9 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
       live.litIds = live.lits?.map(id);
       live.preIds = live.pre?.map((c) => c.map((set) => set.map(id)));
     }
-    if (ids.size) scanners.set(key, new LiteralScanner([...ids.keys()]));
+    if (!ids.size) continue;
+    const scanner = new LiteralScanner([...ids.keys()]);
+    for (const live of content) if (live.key === key && (live.litIds || live.preIds)) live.scanner = scanner;
   }
   // The rules a hit is reported for, in database order, with their slots: no name lookup per rule and message.
   const reported = payload.rules.filter((r) => r.score !== 0 && !r.name.startsWith("__")).map((r) => ({ r, slot: slots.get(r.name)! }));
@@ -140,7 +143,7 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
         const s = slots.get(sym);
         if (s !== undefined) counts[s] = Math.max(counts[s], 1);
       }
-      const targets = new Targets(msg, headerTargets, scanners, opts.deadline);
+      const targets = new Targets(msg, headerTargets, opts.deadline);
       if (performance.now() > opts.deadline) targets.timedOut = true;
       for (const live of content) {
         if (targets.timedOut) break;
@@ -215,7 +218,7 @@ function runRule(live: Live, t: Targets): number {
     case "uri": {
       let n = 0;
       const uris = t.uris();
-      const scanner = t.scanners.get("uri");
+      const scanner = live.scanner;
       for (const u of uris) {
         n += test(live, u, t, scanner);
         if (t.timedOut) return n;
@@ -239,7 +242,7 @@ function runRule(live: Live, t: Targets): number {
       const whole = t.text(live.kind as "body" | "rawbody" | "full");
       if (live.whole) return test(live, whole, t);
       // Segments: each prefiltered on its own; hits add up (to maxhits for `multiple`).
-      const scanner = t.scanners.get(live.key);
+      const scanner = live.scanner;
       const max = live.maxhits ?? 1;
       const segs = (whole.segs ??= segmentsOf(whole));
       if (segs.length === 1) return test(live, segs[0], t, scanner);

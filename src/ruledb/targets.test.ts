@@ -5,7 +5,7 @@ import { HeaderTargets, Targets } from "./targets";
 const field = (name: string, value = "v"): HeaderField => ({ name, value, raw: value });
 function targetsOf(headers: HeaderField[], specs: HeaderTargets): Targets {
   const msg = { headers, body: "", rawbody: "", full: "", uris: [] } as unknown as ParsedMessage;
-  return new Targets(msg, specs, new Map(), Infinity);
+  return new Targets(msg, specs, Infinity);
 }
 
 describe("header fields are found by name without lower-casing each field name", () => {

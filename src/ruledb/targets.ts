@@ -5,7 +5,6 @@
 // (~170 ns each, measured over the corpus: more than the lookups it served) and without
 // parsing a target's modifiers again for every message.
 import type { HeaderField, ParsedMessage } from "../message/types";
-import type { LiteralScanner } from "./literal-scan";
 import { segments } from "./segment";
 
 export const BODY_CAP = 512 * 1024;
@@ -19,7 +18,7 @@ export const MAX_URIS = 1000;
 export interface Target {
   s: string;
   lower: string | undefined;
-  /** Literal-scan result (segments of long targets, see match.ts SCANNED). */
+  /** Literal-scan result (segments of long targets and URIs, see match.ts SCANNED). */
   found: Uint8Array | undefined;
   /** Long targets: the text in segments (segment.ts). */
   segs: Target[] | undefined;
@@ -127,7 +126,6 @@ export class Targets {
   constructor(
     private readonly msg: ParsedMessage,
     private readonly header: HeaderTargets,
-    readonly scanners: Map<string, LiteralScanner>,
     readonly deadline: number,
   ) {
     this.headers = new Array(header.specs.length).fill(NOT_BUILT);
