@@ -12,6 +12,7 @@ import { scanReplyOf, withStatusEdit, type ErrorCode, type ScanReply } from "../
 import { SCAN_TRUNCATED } from "../ruledb/types";
 import type { ScanRecord } from "../control/record";
 import type { Dispatched } from "./pool";
+import { hitNames, hitsAside, shareHits } from "./raw-hits";
 
 /**
  * Looks at a request (its recipients, client IP...) before it is queued, e.g. licensing:
@@ -86,7 +87,9 @@ export async function dispatch(d: DispatchDeps, request: ScanRequest, door?: str
     d.scanned?.({ ...recordOf(request, "failed", "-", 0, [], ms), error: r.code });
     return { ok: false, code: r.code, message: r.message };
   }
-  const reply = scanReplyOf(r.result, r.generation);
+  // The hits stay as they came over IPC until something reads them (raw-hits.ts).
+  const reply = scanReplyOf(hitsAside(r.result), r.generation);
+  shareHits(r.result, reply);
   const extra: HeaderEdit[] = (decision?.headers ?? []).map((h) => ({ op: "set", ...h }));
   reply.edits = withStatusEdit([...reply.edits, ...extra], reply.status);
   if (decision?.reason) reply.notes = [...reply.notes, decision.reason];
@@ -101,9 +104,10 @@ export async function dispatch(d: DispatchDeps, request: ScanRequest, door?: str
     }
   }
   const fields = verdictFields({ status: reply.status, score: reply.score, threshold: reply.threshold, probableThreshold: reply.probable_threshold, action: reply.policy_action ?? reply.action });
-  const truncated = r.result.hits.some((h) => h.name === SCAN_TRUNCATED);
+  const names = hitNames(r.result);
+  const truncated = names.includes(SCAN_TRUNCATED);
   d.onScanned(`${who} ${fields} ms=${ms} pid=${r.workerPid}${truncated ? ` truncated=${SCAN_TRUNCATED}` : ""}`, reply.status, truncated);
-  d.scanned?.(recordOf(request, reply.status, reply.policy, reply.score, reply.hits.map((h) => h.name), ms));
+  d.scanned?.(recordOf(request, reply.status, reply.policy, reply.score, names, ms));
   return { ok: true, reply };
 }
 

@@ -20,6 +20,7 @@ import { dispatch, newRequestId, type BeforeDispatch } from "./dispatch";
 import type { Http1Direct } from "./http1";
 import { isRefusal, type EdgeGate, type Slot } from "./limits";
 import type { Dispatched } from "./pool";
+import { jsonWithHits } from "./raw-hits";
 
 export type { BeforeDispatch, DispatchDecision, HeaderField } from "./dispatch";
 
@@ -176,7 +177,8 @@ async function scan(d: HandlerDeps, input: ScanInput, client: string, started: n
     if (!body.ok) return failReply(body.code, body.message, true);
     const request: ScanRequest = { id: head.value.id, envelope: head.value.envelope, raw: body.bytes };
     const out = await dispatch(d, request, undefined, input.signal);
-    return out.ok ? jsonReply(200, out.reply) : failReply(out.code, out.message);
+    // The verdict's hits as their JSON text came from the filtering process (raw-hits.ts).
+    return out.ok ? { status: 200, text: jsonWithHits(out.reply) + "\n", close: false } : failReply(out.code, out.message);
   } finally {
     slot?.leave();
   }
