@@ -31,7 +31,7 @@
 // case-sensitive local part, but practically every mail system treats John@ and john@ as
 // one mailbox, and counting them twice would charge the customer twice. For the same reason
 // a subaddress tag (RFC 5233, `user+tag@`) is dropped. Quoted local parts keep their case.
-import { Database } from "bun:sqlite";
+import { Database, type Statement } from "bun:sqlite";
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { StateError } from "../errors";
@@ -77,6 +77,8 @@ export class SqliteUsageStore implements UsageStore {
   private overLimitAt: number | undefined;
   /** The meta generation the caches belong to (forget() bumps it). */
   private generation = "0";
+  /** Read on every admit(): prepared once (db.query looks its cache up by the SQL text each time). */
+  private readonly generationNow: Statement<{ value: string }, []>;
 
   constructor(
     readonly path: string,
@@ -100,6 +102,7 @@ export class SqliteUsageStore implements UsageStore {
       }
       const v = this.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'schema'").get()?.value;
       if (v !== SCHEMA_VERSION) throw new Error(`schema version ${v ?? "missing"}, expected ${SCHEMA_VERSION}`);
+      this.generationNow = this.db.prepare<{ value: string }, []>("SELECT value FROM meta WHERE key = 'generation'");
     } catch (e) {
       throw new StateError(`license usage store ${path}: ${e instanceof Error ? e.message : String(e)}`, "check that data_dir is writable by kas; a corrupt file can be deleted (the count starts afresh)");
     }
@@ -139,7 +142,7 @@ export class SqliteUsageStore implements UsageStore {
 
   /** Drops the caches when the limit or the store's generation (forget) changed. */
   private follow(limit: number | undefined): void {
-    const gen = this.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'generation'").get()?.value ?? "0";
+    const gen = this.generationNow.get()?.value ?? "0";
     if (gen !== this.generation) {
       this.generation = gen;
       this.known.clear();
