@@ -10,7 +10,8 @@
 // (fixtures/messages/wanted-bulk) are scanned too: the training split has no ham of either
 // kind. Every design choice and parameter (tokenizer, classifier constants, BAYES_* scores,
 // score groups) is chosen with this mode; the evaluation split is only ever scanned by the
-// default mode, never tuned on.
+// default mode, never tuned on. `--misses` (--cv only) lists the held-out training spam under the
+// threshold with its hits, to read when writing rules.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,12 +49,17 @@ interface GroupResult {
   bayes: Record<string, number>;
 }
 
+const MISSES = process.argv.includes("--misses");
+const subjectOf = (raw: Uint8Array) => /^Subject:(.*)$/im.exec(new TextDecoder().decode(raw.subarray(0, 8192)))?.[1]?.trim().slice(0, 70) ?? "";
+
 async function scanGroup(scanner: Scanner, name: string, spam: boolean, raws: Iterable<Uint8Array>): Promise<GroupResult> {
   const r: GroupResult = { group: name, spam, scores: [], bayes: {} };
   let n = 0;
   for (const raw of raws) {
     const res = await scanner.scan({ id: `${name}-${++n}`, envelope: { rcpt: [] }, raw });
     r.scores.push(res.score);
+    if (MISSES && spam && name.startsWith("spam-1") && res.score < 5 && res.hits.some((h) => h.name.startsWith("BAYES_")))
+      console.error(`MISS ${res.score.toFixed(2)} ${subjectOf(raw)}\n    ${res.hits.map((h) => `${h.name}=${h.score}`).join(" ")}`);
     const band = res.hits.find((h) => /^BAYES_\d\d$/.test(h.name))?.name ?? "none";
     r.bayes[band] = (r.bayes[band] ?? 0) + 1;
   }
@@ -107,7 +113,7 @@ function applySettings(): string[] {
 async function main() {
   const cv = process.argv.includes("--cv");
   const experiments = applySettings();
-  if ((experiments.length || process.argv.includes("--by-date")) && !cv) throw new Error("--set and --by-date are for --cv runs only: the evaluation split is never used to choose settings");
+  if ((experiments.length || process.argv.includes("--by-date") || MISSES) && !cv) throw new Error("--set, --by-date and --misses are for --cv runs only: the evaluation split is never used to choose settings or write rules");
   const dir = mkdtempSync(join(tmpdir(), "kas-eval-"));
   try {
     const cfg = config(dir);
