@@ -165,4 +165,12 @@ describe("content", () => {
     expect(names(withBoundary("----=_NextPart_000_0005_01DC5F1A.3B4C5D60"))).not.toContain("MIME_BOUNDARY_SPAMWARE");
     expect(names(withBoundary("----=_NextPart_000_0007_3F2A9B51.5E1E4A40"))).toContain("MIME_BOUNDARY_SPAMWARE");
   });
+
+  test("an HTML part that names no charset is named; one that does, folded or not, is not", () => {
+    const html = (ctype: string) => msg(HONEST.map(([n, v]) => [n, n === "Content-Type" ? ctype : v]), "<html><body>Hello</body></html>\n");
+    expect(names(html("text/html"))).toContain("MIME_HTML_NO_CHARSET");
+    expect(names(html("text/html;"))).toContain("MIME_HTML_NO_CHARSET");
+    expect(names(html("text/html; charset=utf-8"))).not.toContain("MIME_HTML_NO_CHARSET");
+    expect(names(html("text/html;\r\n\tcharset=\"iso-8859-1\""))).not.toContain("MIME_HTML_NO_CHARSET");
+  });
 });
