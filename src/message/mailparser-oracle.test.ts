@@ -26,6 +26,7 @@ const MAILPARSER_MISSES: Record<string, string> = {
   "union-prefix-line.eml": "RFC reading: the base64 stays text",
   "union-repeated-boundary.eml": "takes the last boundary, which never occurs",
   "union-sniffed-type.eml": "an attachment, not text",
+  "union-encoded-message.eml": "a forwarded message in base64 is an attachment, not text",
 };
 
 describe("mailparser 3.9.0 on fixtures/messages/mime-evasion", () => {

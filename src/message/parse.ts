@@ -53,8 +53,14 @@ export async function parseMessage(raw: Uint8Array, limits: ScanLimits): Promise
   return parseMessageSync(raw, limits);
 }
 
-/** `size`: the whole message's size when `raw` is only its first bytes (ScanRequest.size). */
-export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw.byteLength): ParsedMessage {
+/** Encoded message/rfc822 inside encoded message/rfc822 is walked this many levels deep at most. */
+const MAX_ENCODED_NESTING = 3;
+
+/**
+ * `size`: the whole message's size when `raw` is only its first bytes (ScanRequest.size).
+ * `nesting`: how many encoded messages this walk is inside (encoded-message reading).
+ */
+export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw.byteLength, nesting = 0): ParsedMessage {
   const defects: string[] = [];
   let truncated = false;
   let buf = raw;
@@ -86,10 +92,11 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     }
   };
 
-  // Depth-first over entities with an explicit stack: no recursion, so nesting cannot blow
-  // the call stack; max_mime_parts / max_mime_depth bound the work. Alternate readings
-  // (readings.ts) wait in their own queue until the primary reading is done, so its text
-  // comes first and the part limit serves it first.
+  // Depth-first over entities with an explicit stack: no recursion (but the encoded-message
+  // reading's, at most MAX_ENCODED_NESTING deep), so nesting cannot blow the call stack;
+  // max_mime_parts / max_mime_depth bound the work. Alternate readings (readings.ts) wait in
+  // their own queue until the primary reading is done, so its text comes first and the part
+  // limit serves it first.
   const stack: Entity[] = [{ start: 0, end: buf.byteLength, depth: 0, defaultType: "text/plain" }];
   const alts: Entity[] = [];
   const walked = new Set<string>();
@@ -184,8 +191,31 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
         truncated = true;
         continue;
       }
-      // Encoded message/rfc822 is not allowed (RFC 2046 §5.2.1) but seen; it is then opaque.
       if (cte === "" || cte === "7bit" || cte === "8bit" || cte === "binary") stack.push({ start: bodyStart, end: e.end, depth: e.depth + 1, defaultType: "text/plain", reading: e.reading });
+      else if (cte === "base64" || cte === "quoted-printable") {
+        // encoded-message: RFC 2046 §5.2.1 forbids encoding a message/rfc822 body, so the RFC
+        // reading leaves it opaque, but mail programs decode it and show the message inside.
+        // Its decoded bytes are another buffer than the one this walker spans, so they are read
+        // by a nested walk, bounded by what is left of the depth, parts and text budgets; the
+        // decoded bytes are smaller than the encoded ones, so the work stays bounded too.
+        const room = limits.max_mime_parts - parts.length - alternates.length;
+        const decoded = nesting < MAX_ENCODED_NESTING ? decodeTransfer(buf.subarray(bodyStart, e.end), cte, []) : undefined;
+        if (!decoded) defects.push(`encoded message/rfc822 nested more than ${MAX_ENCODED_NESTING} deep; not scanned`);
+        else if (decoded.byteLength > altBudget || room < 1 || altTextBytes >= MAX_ALT_TEXT) defects.push("encoded message/rfc822 over the alternate readings' budget; not scanned");
+        else {
+          altBudget -= decoded.byteLength;
+          const inner = parseMessageSync(decoded, { max_message_size: limits.max_message_size, max_mime_parts: room, max_mime_depth: limits.max_mime_depth - e.depth - 1 }, decoded.byteLength, nesting + 1);
+          for (const d of inner.defects) defects.push(`in an encoded message/rfc822: ${d}`);
+          for (const x of [...inner.parts, ...(inner.alternates ?? [])]) alternates.push({ ...x, depth: x.depth + e.depth + 1, reading: "encoded-message" });
+          for (const l of inner.links) if (links.length < MAX_URIS) links.push(l);
+          addUris(inner.uris);
+          hidden += inner.htmlHiddenChars;
+          visible += inner.htmlVisibleChars;
+          altTextBytes += inner.rawbody.length;
+          altBody.push(inner.body);
+          altRaw.push(inner.rawbody);
+        }
+      }
       continue;
     }
     if (!type.startsWith("text/")) {

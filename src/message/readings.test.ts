@@ -23,6 +23,8 @@ const CASES: [string, string, string[], string[]][] = [
   ["sniffed-type, HTML in octet-stream", `Content-Type: multipart/mixed; boundary=abc\n\n--abc\nContent-Type: application/octet-stream\n\n<html><body>${W}</body></html>\n--abc--\n`, ["multipart/mixed", "application/octet-stream"], ["sniffed-type:text/html"]],
   ["html-in-plain", `Content-Type: text/plain\n\n<!DOCTYPE html><html><body>SECRET&#87;ORD</body></html>\n`, ["text/plain"], ["html-in-plain:text/html"]],
   ["base64-padding", `Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n${b64("hi")}${b64(` ${W}`)}\n`, ["text/plain"], ["base64-padding:text/plain"]],
+  ["encoded-message, base64", `Content-Type: multipart/mixed; boundary=abc\n\n--abc\n\nsee below\n--abc\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n${b64(`Subject: inner\nContent-Type: text/html\n\n<p>${W}</p>\n`)}\n--abc--\n`, ["multipart/mixed", "text/plain", "message/rfc822"], ["encoded-message:text/html"]],
+  ["encoded-message, quoted-printable, a multipart inside", `Content-Type: message/rfc822\nContent-Transfer-Encoding: quoted-printable\n\nContent-Type: multipart/mixed; boundary=3D"q"\n\n--q\n\n${W}=\n\n--q--\n`, ["message/rfc822"], ["encoded-message:multipart/mixed", "encoded-message:text/plain"]],
 ];
 
 describe("every reading is scanned", () => {
@@ -69,5 +71,24 @@ describe("bounds", () => {
     const m = parse(msg);
     expect(performance.now() - t).toBeLessThan(2000);
     expect(m.defects.join()).toMatch(/over their byte budget/);
+  });
+
+  test("encoded messages are read three deep; a fourth level is left, with a defect", () => {
+    const wrap = (inner: string) => `Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n${b64(inner)}\n`;
+    const level = (n: number) => `Subject: s\n\nWORD${n}\n`;
+    const msg = wrap(`Content-Type: multipart/mixed; boundary=b\n\n--b\n\n${level(1)}--b\n${wrap(`Content-Type: multipart/mixed; boundary=c\n\n--c\n\n${level(2)}--c\n${wrap(`Content-Type: multipart/mixed; boundary=d\n\n--d\n\n${level(3)}--d\n${wrap(level(4))}--d--\n`)}--c--\n`)}--b--\n`);
+    const m = parse(msg);
+    for (const n of [1, 2, 3]) expect(m.body).toContain(`WORD${n}`);
+    expect(m.body).not.toContain("WORD4");
+    expect(m.defects.join()).toMatch(/nested more than 3 deep/);
+  });
+
+  test("an encoded message counts against max_mime_parts and max_mime_depth", () => {
+    const inner = `Content-Type: multipart/mixed; boundary=b\n\n${Array.from({ length: 20 }, (_, i) => `--b\n\np${i}\n`).join("")}--b--\n`;
+    const m = parse(`Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n${b64(inner)}\n`, { ...LIMITS, max_mime_parts: 10 });
+    expect(m.parts.length + m.alternates!.length).toBeLessThanOrEqual(10);
+    const deep = parse(`Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n${b64(inner)}\n`, { ...LIMITS, max_mime_depth: 1 });
+    expect(deep.body).not.toContain("p1");
+    expect(deep.defects.join()).toMatch(/MIME nesting deeper than/);
   });
 });

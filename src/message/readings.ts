@@ -17,6 +17,8 @@
 // | html-in-plain  | text/plain whose content is an HTML document        | plain text (tags, entities kept)    | rendered as HTML                           | readers that sniff content as browsers do for text/plain: `&#71;TUBE` is then "GTUBE"                   |
 // | base64-padding | base64 text with digits after a padding "="         | decoded up to the first "=" (RFC    | each padded chunk decoded, bytes joined    | mailparser 3.9 and readers that decode concatenated base64 chunks: `aGVsbA==bG8=` shows "hello", so    |
 // |                | (`aGVsbA==bG8gd29ybGQ=`, concatenated chunks)       | 2045 §6.8 allows stopping there)    | (`hello world`)                            | words after the first "==" would otherwise be invisible to the rules                                    |
+// | encoded-message| message/rfc822 (or global) in base64 or quoted-     | opaque: RFC 2046 §5.2.1 forbids the | the message decoded and walked (a nested   | mail programs decode it and show the forwarded message, so spam wrapped this way would otherwise reach   |
+// |                | printable                                           | encoding, so nothing is read        | walk: its bytes are another buffer)        | the reader unscanned                                                                                     |
 //
 // Agreed readings that need no alternate: a multipart without its close delimiter ends its
 // last part at the end of the message, a truncated base64 part decodes as far as it goes
@@ -31,7 +33,7 @@ export interface Span {
   end: number;
 }
 
-export type ReadingCase = "prefix-line" | "padded-line" | "after-close" | "no-boundary" | "repeated-value" | "sniffed-type" | "html-in-plain" | "base64-padding";
+export type ReadingCase = "prefix-line" | "padded-line" | "after-close" | "no-boundary" | "repeated-value" | "sniffed-type" | "html-in-plain" | "base64-padding" | "encoded-message";
 
 /** Alternate readings walk at most this many times the message's size in bytes (a loop bound). */
 export const ALT_SPAN_FACTOR = 4;
