@@ -3,7 +3,8 @@
 // fresh machine: faketime (src/testing/faketime.ts moves a running server's clock with it),
 // postfix (src/testing/postfix.ts runs a private, non-relaying instance; the system instance
 // is never configured or started), systemd (only systemd-analyze is used), spamc (the
-// SpamAssassin client, for the spamd door; Exim is unpacked privately by src/testing/exim.ts),
+// SpamAssassin client, for the spamd door; Exim and Sendmail are unpacked privately by
+// src/testing/exim.ts and src/testing/sendmail.ts),
 // rspamd (for rspamc, in front of the Rspamd door; its daemon is never started) and chromium
 // (the Control Center's browser tests, through playwright-core). Needs root (or
 // sudo) and apt; otherwise it says what to install and the tests that need it fail with the
