@@ -116,4 +116,10 @@ describe("attributes", () => {
     expect(r.text).toBe("a\nbcd< 1>e<>fg");
     expect(r.uris).toEqual(["u/"]);
   });
+
+  test("small fonts are read, invisible ones are not: <font size> clamps to 1..7, font-size:0 and white are hidden", () => {
+    const r = renderHtml(`<font size="-1">small print</font> <font size=0>tiny</font> <font SIZE="-3">tinier</font><p style="font-size:0">zero</p><font color="#FFFFFF">white</font>`);
+    expect(r.text).toBe("small print tiny tinier");
+    expect(r.hiddenChars).toBe("zerowhite".length);
+  });
 });

@@ -1,7 +1,7 @@
 // HTML to text as a reader sees it, in one linear pass (no DOM: a hostile message must not
 // cost more than its length). Gives the rendered text for `body` rules and Bayes, the
 // anchors (href + visible text) for link-mismatch checks, every URL in href/src/action
-// attributes, and how much text is hidden (display:none, visibility:hidden, zero-size or
+// attributes, and how much text is hidden (display:none, visibility:hidden, font-size:0 or
 // white fonts) — the classic trick of padding spam with invisible innocent words.
 import { decodeHTML, decodeHTMLAttribute } from "entities";
 
@@ -103,10 +103,10 @@ function hides(tag: string, a: ReadonlyMap<string, string>): boolean {
   const style = (attr(a, "style") ?? "").toLowerCase().replace(/\s+/g, "");
   if (/display:none|visibility:hidden|font-size:0(?:[a-z%]|;|$)|opacity:0(?:;|$)/.test(style)) return true;
   if (/(?:^|;)color:(?:#?f{3}|#?f{6}|white)(?:;|$|!)/.test(style)) return true;
-  if (tag === "font") {
-    if (WHITE.test((attr(a, "color") ?? "").trim())) return true;
-    if (/^\s*(?:0|-[1-9])\s*$/.test(attr(a, "size") ?? "")) return true;
-  }
+  // <font size> never hides: HTML's legacy font sizes clamp to 1..7 (HTML Living Standard,
+  // "rules for parsing a legacy font size"), so size=0 and size=-1 are small but readable
+  // text, which the reader sees and the rules must (HTML_FONT_TINY names the trick).
+  if (tag === "font" && WHITE.test((attr(a, "color") ?? "").trim())) return true;
   return a.has("hidden");
 }
 
