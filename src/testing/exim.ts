@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./kas-server";
 import { ensureTraversable } from "./postfix";
+import { libraryPath, run, stopDaemon, unpackedDebs } from "./private-debs";
 import { sendMail, type SmtpMessage, type SmtpOutcome } from "./smtp";
 
 export const EXIM_CACHE = "/var/cache/kas-test/exim4";
@@ -36,33 +37,13 @@ export interface Exim {
   stop(): Promise<void>;
 }
 
-const run = (argv: string[], what: string, opts: { cwd?: string; env?: Record<string, string> } = {}) => {
-  const r = Bun.spawnSync(argv, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdout: "pipe", stderr: "pipe" });
-  if (r.exitCode !== 0) throw new Error(`${what} failed (exit ${r.exitCode}): ${(r.stdout.toString() + r.stderr.toString()).trim().slice(0, 2000)}`);
-  return r.stdout.toString();
-};
-
 /** The unpacked Exim tree (cached); downloads and unpacks it the first time. */
 export function eximRoot(): string {
-  const root = join(EXIM_CACHE, "root");
-  if (existsSync(join(EXIM_CACHE, ".complete"))) return root;
-  if (process.getuid?.() !== 0) throw new Error(`the Exim e2e tests need root (apt-get download, dpkg -x into ${EXIM_CACHE}, a private mount namespace)`);
-  const debs = join(EXIM_CACHE, "debs");
-  rmSync(root, { recursive: true, force: true });
-  mkdirSync(debs, { recursive: true });
-  mkdirSync(root, { recursive: true });
-  run(["apt-get", "download", ...PACKAGES], "apt-get download (run `apt-get update` if it cannot find the packages)", { cwd: debs });
-  for (const f of readdirSync(debs).filter((f) => f.endsWith(".deb"))) run(["dpkg", "-x", join(debs, f), root], `dpkg -x ${f}`);
-  // ldconfig (the packages' trigger) would have made this name; libspf2 ships only the versioned file.
-  const spf = readdirSync(join(root, "usr/lib")).find((f) => /^libspf2\.so\.2\.\d/.test(f));
-  if (spf && !existsSync(join(root, "usr/lib/libspf2.so.2"))) symlinkSync(spf, join(root, "usr/lib/libspf2.so.2"));
-  writeFileSync(join(EXIM_CACHE, ".complete"), PACKAGES.join("\n") + "\n");
-  return root;
-}
-
-function libraryPath(root: string): string {
-  const lib = join(root, "usr/lib");
-  return [lib, ...readdirSync(lib).filter((d) => d.endsWith("-linux-gnu")).map((d) => join(lib, d))].join(":");
+  return unpackedDebs(EXIM_CACHE, PACKAGES, "the Exim e2e tests", (root) => {
+    // ldconfig (the packages' trigger) would have made this name; libspf2 ships only the versioned file.
+    const spf = readdirSync(join(root, "usr/lib")).find((f) => /^libspf2\.so\.2\.\d/.test(f));
+    if (spf && !existsSync(join(root, "usr/lib/libspf2.so.2"))) symlinkSync(spf, join(root, "usr/lib/libspf2.so.2"));
+  });
 }
 
 /** A uid (and gid) no account on this machine has, for the Debian-exim user of the private passwd. */
@@ -143,13 +124,7 @@ to_mbox:
   // -bdf: the daemon stays in the foreground, so this process is the one to stop.
   const proc = Bun.spawn(ns(["-bdf"]), { env: { ...process.env, ...env }, stdout: "ignore", stderr: "pipe" });
   const mainlog = () => (existsSync(join(dir, "log/mainlog")) ? readFileSync(join(dir, "log/mainlog"), "utf8") : "");
-  const stop = async () => {
-    proc.kill("SIGTERM");
-    const t = setTimeout(() => proc.kill("SIGKILL"), 5000);
-    await proc.exited;
-    clearTimeout(t);
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = () => stopDaemon(proc, dir);
   if (!(await waitForPort(port, 20_000, () => proc.exitCode !== null))) {
     const l = mainlog() + (existsSync(join(dir, "log/paniclog")) ? readFileSync(join(dir, "log/paniclog"), "utf8") : "");
     proc.kill("SIGKILL");

@@ -12,10 +12,11 @@
 // names this host in kas.test, nsswitch.conf says "hosts: files" and resolv.conf points at
 // 127.0.0.1; nothing leaves loopback. Needs root (the daemon binds, reads its .cf as root).
 // Never imported by production code.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./kas-server";
+import { libraryPath, run, stopDaemon, unpackedDebs } from "./private-debs";
 import { sendMail, type SmtpMessage, type SmtpOutcome } from "./smtp";
 import { waitForPort } from "./wait-port";
 
@@ -43,34 +44,11 @@ export interface Sendmail {
   stop(): Promise<void>;
 }
 
-const run = (argv: string[], what: string, cwd?: string) => {
-  const r = Bun.spawnSync(argv, { cwd, stdout: "pipe", stderr: "pipe" });
-  if (r.exitCode !== 0) throw new Error(`${what} failed (exit ${r.exitCode}): ${(r.stdout.toString() + r.stderr.toString()).trim().slice(0, 2000)}`);
-  return r.stdout.toString();
-};
-
 /** The unpacked Sendmail tree (cached); downloads and unpacks it the first time. */
 export function sendmailRoot(): string {
-  const root = join(SENDMAIL_CACHE, "root");
-  const done = join(SENDMAIL_CACHE, ".complete");
-  if (existsSync(done) && readFileSync(done, "utf8") === PACKAGES.join("\n") + "\n") return root;
-  if (process.getuid?.() !== 0) throw new Error(`the Sendmail e2e test needs root (apt-get download, dpkg -x into ${SENDMAIL_CACHE}, a private mount namespace)`);
-  const debs = join(SENDMAIL_CACHE, "debs");
-  rmSync(root, { recursive: true, force: true });
-  mkdirSync(debs, { recursive: true });
-  mkdirSync(root, { recursive: true });
-  run(["apt-get", "download", ...PACKAGES], "apt-get download (run `apt-get update` if it cannot find the packages)", debs);
-  for (const f of readdirSync(debs).filter((f) => f.endsWith(".deb"))) run(["dpkg", "-x", join(debs, f), root], `dpkg -x ${f}`);
   // The binary is setgid smmsp: run by root, the loader would then ignore LD_LIBRARY_PATH
-  // (secure execution) and not find the unpacked libwrap.
-  chmodSync(join(root, "usr/libexec/sendmail/sendmail"), 0o755);
-  writeFileSync(join(SENDMAIL_CACHE, ".complete"), PACKAGES.join("\n") + "\n");
-  return root;
-}
-
-/** The unpacked packages' library directories (Debian puts them under /usr/lib/<triplet> or /lib/<triplet>). */
-function libraryPath(root: string): string {
-  return ["usr/lib", "lib"].flatMap((d) => (existsSync(join(root, d)) ? readdirSync(join(root, d)).filter((t) => t.endsWith("-linux-gnu")).map((t) => join(root, d, t)) : [])).join(":");
+  // (secure execution) and not find the unpacked libraries.
+  return unpackedDebs(SENDMAIL_CACHE, PACKAGES, "the Sendmail e2e test", (root) => chmodSync(join(root, "usr/libexec/sendmail/sendmail"), 0o755));
 }
 
 /**
@@ -127,13 +105,7 @@ MAILER(\`smtp')dnl
     stdout: "pipe",
     stderr: "pipe",
   });
-  const stop = async () => {
-    proc.kill("SIGTERM");
-    const t = setTimeout(() => proc.kill("SIGKILL"), 5000);
-    await proc.exited;
-    clearTimeout(t);
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = () => stopDaemon(proc, dir);
   if (!(await waitForPort(port, 20_000, () => proc.exitCode !== null))) {
     proc.kill("SIGKILL");
     const out = (await new Response(proc.stdout as ReadableStream<Uint8Array>).text()) + (await new Response(proc.stderr as ReadableStream<Uint8Array>).text());
