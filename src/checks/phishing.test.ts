@@ -28,6 +28,10 @@ test.each([
   ["qr-code.eml", ["FROM_BRAND_IMPERSONATION"], ["QR_CODE_LURE", "PHISH_QR_LURE", "PHISH_WORDS_SENDER_LIE"]],
   ["exec-freemail.eml", ["FROM_EXEC_FREEMAIL"], ["PHISH_EXEC_PAYMENT", "BEC_BANK_DETAILS_CHANGED"]],
   ["image-only.eml", ["BODY_IMAGE_ONLY", "FROM_BRAND_IMPERSONATION", "URI_LOOKALIKE_BRAND"], ["PHISH_IMAGE_SENDER_LIE"]],
+  ["rtlo-attachment.eml", ["ATTACH_BIDI_NAME"], ["ATTACH_BIDI_NAME", "ATTACH_EXECUTABLE"]],
+  ["disk-image.eml", ["ATTACH_DISK_IMAGE", "FROM_BRAND_IMPERSONATION"], ["ATTACH_DISK_IMAGE"]],
+  ["archive-password.eml", ["ATTACH_ARCHIVE"], ["ATTACH_ARCHIVE_PASSWORD"]],
+  ["callback-phish.eml", ["FROM_BRAND_IMPERSONATION"], ["CALLBACK_PHISH", "CALLBACK_PHISH_SENDER_LIE"]],
 ])("%s: the check sees %o; the rules combine them into %o", async (file, traits, metas) => {
   expect(symbols(file)).toEqual(traits);
   const r = await hits(file);
@@ -40,9 +44,27 @@ test("a brand's own mail (paypal.co.uk, links to paypal.com) raises none of the 
 });
 
 test("every phishing fixture scores at least probable spam with the shipped rules", async () => {
-  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "image-only.eml", "exec-freemail.eml"]) {
+  // (archive-password.eml is left out: a locked archive with its password is one sign, which
+  // some offices give by habit, so alone it stays under the threshold.)
+  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml"]) {
     expect({ f, status: (await hits(f)).status }).not.toEqual({ f, status: "not_detected" });
   }
+});
+
+test("an honest receipt with a phone number and an amount is no callback lure; an archive without its password in the text is no locked archive", async () => {
+  expect(symbols("callback-honest-receipt.eml")).toEqual([]);
+  expect((await hits("callback-honest-receipt.eml")).names).not.toContain("CALLBACK_PHISH");
+  const text = new TextDecoder().decode(raw("archive-password.eml")).replace("The password is 7731 - please open it today.", "Please sign it and send it back.");
+  const r = await scan(engine, { id: "archive", envelope: { rcpt: ["user@example.com"] }, raw: new TextEncoder().encode(text) });
+  expect(r.hits.map((h) => h.name)).not.toContain("ATTACH_ARCHIVE_PASSWORD");
+  expect([...phishingSymbols(parseMessageSync(new TextEncoder().encode(text), defaults().scan))]).toEqual(["ATTACH_ARCHIVE"]);
+});
+
+test("a bidirectional control anywhere in an attachment's name is named, an ordinary name is not", () => {
+  const withName = (name: string) =>
+    phishingSymbols(parseMessageSync(new TextEncoder().encode(`Content-Type: multipart/mixed; boundary=b\n\n--b\n\nhi\n--b\nContent-Type: application/pdf\nContent-Disposition: attachment; filename*=utf-8''${encodeURIComponent(name)}\n\nx\n--b--\n`), defaults().scan));
+  for (const c of ["\u202e", "\u202d", "\u2066", "\u2069"]) expect(withName(`report${c}fdp.scr`).has("ATTACH_BIDI_NAME")).toBe(true);
+  expect(withName("Rapport annuel 2026 – version finale.pdf").has("ATTACH_BIDI_NAME")).toBe(false);
 });
 
 test("look-alike domains: confusables, one edit, a brand word in a longer name; a brand's own and honest near names are not", () => {

@@ -12,6 +12,9 @@
 //   URI_IP_HOST, URI_DATA_HREF, URI_SHORTENED, URI_FREE_HOSTED, URI_FORM_SERVICE, URI_FILE_SHARE
 //   FREEMAIL_REPLYTO_OTHER     Reply-To at a free mailbox while From is elsewhere
 //   ATTACH_HTML, ATTACH_HTML_FORM, ATTACH_HTML_SCRIPT, ATTACH_HTML_REDIRECT
+//   ATTACH_BIDI_NAME           an attachment's name holds a bidirectional control (invoice<RLO>fdp.exe shows as invoiceexe.pdf)
+//   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd): a container that hides an executable from scanners
+//   ATTACH_ARCHIVE             an archive attached (for the metas: a password-protected one with its password in the text)
 //   BODY_IMAGE_ONLY            one or more images and next to no text (QR-code and picture lures)
 import { isNamed } from "../message/mime";
 import type { ParsedMessage } from "../message/types";
@@ -150,9 +153,28 @@ function parseHttp(u: string): URL | undefined {
 
 const HTML_NAME = /\.(?:s?html?|xhtml|svg|shtm)$/i;
 
-/** HTML (or SVG) files attached: a local page that shows a login form, runs script or forwards the reader. */
+// Unicode bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a
+// file name has no use for them, and a right-to-left override makes the end of the name read
+// backwards, so "invoice<U+202E>fdp.exe" shows as "invoiceexe.pdf".
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+// Disk images: Windows mounts them with a double click and the files inside carry no
+// "downloaded from the Internet" mark, which is why malware is sent in them.
+const DISK_IMAGE_NAME = /\.(?:iso|img|vhdx?)$/i;
+const ARCHIVE_NAME = /\.(?:zip|7z|rar|ace|arj|cab|gz|tgz|bz2|xz|tar|lzh|uue)$/i;
+const ARCHIVE_TYPE = /^application\/(?:zip|x-zip(?:-compressed)?|x-7z-compressed|x-rar(?:-compressed)?|vnd\.rar|gzip|x-gzip|x-tar)$/;
+
+/**
+ * Attachments: HTML (or SVG) files, a local page that shows a login form, runs script or
+ * forwards the reader; names that disguise their type; disk images and archives.
+ */
 function checkAttachments(msg: ParsedMessage, out: Set<string>): void {
   for (const p of [...msg.parts, ...(msg.alternates ?? [])]) {
+    if (p.filename) {
+      if (BIDI_CONTROL.test(p.filename)) out.add("ATTACH_BIDI_NAME");
+      if (DISK_IMAGE_NAME.test(p.filename.trim())) out.add("ATTACH_DISK_IMAGE");
+      if (ARCHIVE_NAME.test(p.filename.trim())) out.add("ATTACH_ARCHIVE");
+    }
+    if (ARCHIVE_TYPE.test(p.contentType)) out.add("ATTACH_ARCHIVE");
     const named = p.filename && HTML_NAME.test(p.filename);
     if (!named && !(p.disposition === "attachment" && p.contentType === "text/html")) continue;
     out.add("ATTACH_HTML");
