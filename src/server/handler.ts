@@ -96,7 +96,8 @@ export async function readBody(req: Pick<ScanInput, "headers" | "body" | "bodyNo
 
 async function bodyOf(req: Pick<ScanInput, "headers" | "body" | "bodyNow">, cfg: KasConfig["server"], slot: Slot | undefined, started: number): Promise<BodyOutcome> {
   const header = req.headers.get("content-length");
-  const declared = header === null ? undefined : Number(header);
+  // Repeated, it arrives as "5, 5" (the framing refuses values that differ): the first is the length.
+  const declared = header === null ? undefined : Number(header.split(",", 1)[0]);
   if (declared !== undefined && declared > cfg.max_request_size) return { ok: false, code: "too_large", message: `message of ${declared} bytes exceeds max_request_size ${cfg.max_request_size}` };
   let refused = slot && declared ? slot.reserve(declared) : undefined;
   if (refused) return { ok: false, ...refused };

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { parseConfig } from "../config/load";
 import type { ScanRequest } from "../model";
 import { makeDirect, makeHandler, type HandlerDeps } from "./handler";
+import { EdgeGate, edgeLimits } from "./limits";
 import { openNativeListener, type Listener } from "./listeners";
 import type { Dispatched } from "./pool";
 
@@ -106,6 +107,19 @@ describe.each([
     expect(statuses(r.text)).toEqual([100, 200]);
     const big = await talk(port, [{ at: 0, bytes: "POST /v1/scan HTTP/1.1\r\nHost: kas\r\nExpect: 100-continue\r\nContent-Length: 99999\r\n\r\n" }]);
     expect(statuses(big.text)).toEqual([413]);
+  });
+
+  test("a Content-Length sent twice is reserved at the edge gate like one (503 over max_bytes_per_client, the body unread)", async () => {
+    const tight = parseConfig("[server]\ndata_timeout = 1\nmax_request_size = 4096\nmax_bytes_per_client = 1024\n");
+    const gate = new EdgeGate(() => edgeLimits(tight.server), () => {});
+    const port = await listen({ ...scanDeps(0), config: () => tight, gate }, direct);
+    const body = "x".repeat(2000);
+    for (const length of ["2000", "2000, 2000", "2000,2000"]) {
+      const r = await talk(port, [{ at: 0, bytes: `POST /v1/scan HTTP/1.1\r\nHost: kas\r\nContent-Length: ${length}\r\n\r\n${body}` }]);
+      expect(statuses(r.text)).toEqual([503]);
+      expect(r.text).toContain("max_bytes_per_client 1024");
+    }
+    expect(gate.status()).toMatchObject({ connections: 0, bytes_in_flight: 0 });
   });
 
   test("a request head dribbled a byte at a time is cut at data_timeout with 408; an HTTP/1.1 request without Host is 400", async () => {
