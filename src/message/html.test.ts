@@ -123,3 +123,11 @@ describe("attributes", () => {
     expect(r.hiddenChars).toBe("zerowhite".length);
   });
 });
+
+describe("renderHtml fast paths", () => {
+  test("white space between tags is one space; line breaks trimmed at both ends, kept inside", () => {
+    const r = renderHtml("\n\n<p>\n</p><b>a</b>\u00a0\t\r\n\f<i>b</i><b> </b><i>c</i>&#32;<i>d</i> &nbsp; <br>\n<td>e</td>\n\n");
+    expect(r.text).toBe("a b c d\ne "); // the cell's space is kept: only line breaks are trimmed
+    expect(r.visibleChars).toBe(5);
+  });
+});
