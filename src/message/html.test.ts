@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { attrsOf, decodeEntities, renderHtml } from "./html";
+import { decodeEntities, renderHtml } from "./html";
+import { attrsOf, tagAttrs, type TagAttrs } from "./html-attrs";
 
 // [source, as a browser shows it] — the HTML5 named character references (WHATWG "named
 // character references", 2 231 names) and numeric references with their replacements.
@@ -93,6 +94,33 @@ describe("attributes", () => {
       const s = Array.from({ length: rnd(40) }, () => alphabet[rnd(alphabet.length)]).join("");
       expect([...attrsOf(s)]).toEqual(byRegex(s));
     }
+  });
+
+  // renderHtml reads tags with tagAttrs: only the names it uses, matched in place in the document.
+  const projected = (m: ReadonlyMap<string, string>): TagAttrs => {
+    const a: TagAttrs = { urls: [], hidden: m.has("hidden") };
+    for (const [k, v] of m) if (["href", "src", "action", "background", "lowsrc", "data"].includes(k)) a.urls.push(v);
+    for (const k of ["href", "alt", "style", "color"] as const) if (m.has(k)) a[k] = m.get(k);
+    return a;
+  };
+
+  test("tagAttrs reads what attrsOf reads of the names renderHtml uses, inside a larger text", () => {
+    const alphabet = ["a", "=", " ", "\n", '"', "'", "/", "\u00a0", "\u2028", "İ", "\u212a", "x1", "HREF", "href", "Src", "alt", "STYLE", "color", "hidden", "data", "lowSrc", "background", "action", "hreff", "sty"];
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (let i = 0; i < 3000; i++) {
+      const s = Array.from({ length: rnd(30) }, () => alphabet[rnd(alphabet.length)]).join("");
+      // Quotes after the tag's end must not close a value opened inside it.
+      const doc = `<p ${s}>text " and ' after`;
+      expect(tagAttrs(doc, 2, 3 + s.length)).toEqual(projected(attrsOf(doc.slice(2, 3 + s.length))));
+    }
+  });
+
+  test("tagAttrs keeps the 64-name bound: repeated names count once", () => {
+    const names = Array.from({ length: 63 }, (_, i) => `a${i}=1`).join(" ");
+    const tag = `${names} a0=2 a1 SRC=http://x.example/ href=y`;
+    expect(tagAttrs(tag, 0, tag.length)).toEqual({ urls: ["http://x.example/"], hidden: false });
+    expect(tagAttrs(tag, 0, tag.length)).toEqual(projected(attrsOf(tag)));
   });
 
   test("at most 64 names: a URL after them is not collected", () => {

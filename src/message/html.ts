@@ -4,6 +4,7 @@
 // attributes, and how much text is hidden (display:none, visibility:hidden, font-size:0 or
 // white fonts) — the classic trick of padding spam with invisible innocent words.
 import { decodeHTML, decodeHTMLAttribute } from "entities";
+import { isJsSpace, tagAttrs, type TagAttrs } from "./html-attrs";
 
 export interface RenderedHtml {
   text: string;
@@ -23,7 +24,6 @@ const IS_VOID = 4;
 const IS_CELL = 8; // td, th: a space
 const KIND = new Map<string, number>();
 for (const [names, bit] of [[SKIP, IS_SKIP], [BLOCK, IS_BLOCK], [VOID, IS_VOID], [["td", "th"], IS_CELL]] as const) for (const t of names) KIND.set(t, (KIND.get(t) ?? 0) | bit);
-const URL_ATTRS = new Set(["href", "src", "action", "background", "lowsrc", "data"]);
 const isAsciiLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 const isTagNameChar = (c: number) => isAsciiLetter(c) || (c >= 0x30 && c <= 0x3a) || c === 0x2d; // [a-zA-Z0-9:-]
 const MAX_STACK = 256;
@@ -45,82 +45,29 @@ export function decodeEntities(s: string, attribute = false): string {
   return (attribute ? decodeHTMLAttribute(s) : decodeHTML(s)).replace(INVISIBLE, "");
 }
 
-// Attributes as the regular expression /([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?/g
-// reads them (a quote left open makes the value unquoted, quote included), scanned by hand: a
-// regex match per attribute, and an entity decoding of every value, was a third of the MIME
-// parse's CPU time on the corpus; only the few attributes renderHtml reads are decoded (attr()).
-
-/** JavaScript's \s (ECMA-262 WhiteSpace and LineTerminator): what the regex above skipped. */
-function isJsSpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0xa0) return false;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-/** A character of an attribute name: not \s, "=", "/", ">", '"' or "'". */
-const isNameChar = (c: number) => c !== 0x3d && c !== 0x2f && c !== 0x3e && c !== 0x22 && c !== 0x27 && !isJsSpace(c);
-
-const NO_ATTRS: ReadonlyMap<string, string> = new Map();
-
-/** Attribute names (lower case, first of each name kept, at most 64) to their values as written. */
-export function attrsOf(s: string): ReadonlyMap<string, string> {
-  const m = new Map<string, string>();
-  const n = s.length;
-  let i = 0;
-  for (;;) {
-    while (i < n && !isNameChar(s.charCodeAt(i))) i++;
-    if (i >= n || m.size >= 64) break;
-    const start = i;
-    let folds = false; // a character toLowerCase could change (most names are written in lower case)
-    for (let c = s.charCodeAt(i); i < n && isNameChar(c); c = s.charCodeAt(++i)) if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) folds = true;
-    const name = folds ? s.slice(start, i).toLowerCase() : s.slice(start, i);
-    let value = "";
-    let j = i;
-    while (j < n && isJsSpace(s.charCodeAt(j))) j++;
-    if (j < n && s.charCodeAt(j) === 0x3d) {
-      j++;
-      while (j < n && isJsSpace(s.charCodeAt(j))) j++;
-      const q = s.charCodeAt(j);
-      const close = q === 0x22 || q === 0x27 ? s.indexOf(q === 0x22 ? '"' : "'", j + 1) : -1;
-      if (close >= 0) {
-        value = s.slice(j + 1, close);
-        i = close + 1;
-      } else {
-        let k = j;
-        for (let c = s.charCodeAt(k); k < n && c !== 0x3e && !isJsSpace(c); c = s.charCodeAt(++k));
-        value = s.slice(j, k);
-        i = k;
-      }
-    }
-    if (!m.has(name)) m.set(name, value);
-  }
-  return m;
-}
-
 /** An attribute's value with character references decoded, or undefined when absent. */
-const attr = (a: ReadonlyMap<string, string>, name: string) => {
-  const v = a.get(name);
-  return v === undefined ? undefined : decodeEntities(v, true);
-};
+const attr = (v: string | undefined) => (v === undefined ? undefined : decodeEntities(v, true));
 
 const WHITE = /^(?:#?f{3}|#?f{6}|white|#?fefefe|#?fdfdfd)$/i;
 
 /** Whether an element's own attributes hide its content. */
-function hides(tag: string, a: ReadonlyMap<string, string>): boolean {
-  if (a.size === 0) return false;
-  const style = (attr(a, "style") ?? "").toLowerCase().replace(/\s+/g, "");
+function hides(tag: string, a: TagAttrs): boolean {
+  if (a.style === undefined && a.color === undefined) return a.hidden; // (no style, no color: nothing below matches)
+  const style = (attr(a.style) ?? "").toLowerCase().replace(/\s+/g, "");
   if (/display:none|visibility:hidden|font-size:0(?:[a-z%]|;|$)|opacity:0(?:;|$)/.test(style)) return true;
   if (/(?:^|;)color:(?:#?f{3}|#?f{6}|white)(?:;|$|!)/.test(style)) return true;
   // <font size> never hides: HTML's legacy font sizes clamp to 1..7 (HTML Living Standard,
   // "rules for parsing a legacy font size"), so size=0 and size=-1 are small but readable
   // text, which the reader sees and the rules must (HTML_FONT_TINY names the trick).
-  if (tag === "font" && WHITE.test((attr(a, "color") ?? "").trim())) return true;
-  return a.has("hidden");
+  if (tag === "font" && WHITE.test((attr(a.color) ?? "").trim())) return true;
+  return a.hidden;
 }
 
 export function renderHtml(html: string): RenderedHtml {
   const out: string[] = [];
   const links: RenderedHtml["links"] = [];
   const uris: string[] = [];
+  const NO_ATTRS: TagAttrs = { urls: [], hidden: false };
   const stack: { tag: string; hidden: boolean }[] = [];
   let hiddenDepth = 0;
   let skip: string | undefined;
@@ -210,15 +157,15 @@ export function renderHtml(html: string): RenderedHtml {
       if (!selfClosing) skip = tag;
       continue;
     }
-    const attrs = gt > ne ? attrsOf(html.slice(ne, gt)) : NO_ATTRS;
-    for (const k of attrs.keys()) {
-      if (!URL_ATTRS.has(k) || uris.length >= MAX_LINKS) continue;
-      const v = attr(attrs, k)!;
+    const attrs = gt > ne ? tagAttrs(html, ne, gt) : NO_ATTRS;
+    for (const u of attrs.urls) {
+      if (uris.length >= MAX_LINKS) break;
+      const v = attr(u)!;
       if (v) uris.push(v.trim());
     }
-    if (tag === "a" && attrs.has("href")) anchor = { href: attr(attrs, "href")!.trim(), text: "" };
+    if (tag === "a" && attrs.href !== undefined) anchor = { href: attr(attrs.href)!.trim(), text: "" };
     if (tag === "img") {
-      const alt = attr(attrs, "alt");
+      const alt = attr(attrs.alt);
       if (alt) emit(` ${alt} `);
     }
     if (kind & IS_BLOCK) out.push("\n");
