@@ -186,24 +186,37 @@ export function decodeWords(v: string, defects: string[]): string {
   return out + v.slice(last);
 }
 
-/** Quoted-printable (RFC 2045 §6.7), lenient: malformed escapes are kept as they are. */
+const HEX = new Int8Array(128).fill(-1);
+for (const [i, c] of [..."0123456789abcdef"].entries()) HEX[c.charCodeAt(0)] = HEX[c.toUpperCase().charCodeAt(0)] = i;
+/** The value of a hex digit's character code, or -1 (NaN, past the end of a string, too). */
+const hexValue = (c: number) => (c < 128 ? HEX[c] : -1);
+
+/**
+ * Quoted-printable (RFC 2045 §6.7), lenient: malformed escapes are kept as they are. By
+ * character codes, no slice or regex per "=" (most of a QP body's cost was those).
+ */
 export function qpBytes(s: string, soft = true): Uint8Array {
-  const out = new Uint8Array(s.length);
+  const n = s.length;
+  const out = new Uint8Array(n);
   let o = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x3d) {
-      const h = s.slice(i + 1, i + 3);
-      if (/^[0-9a-fA-F]{2}$/.test(h)) {
-        out[o++] = parseInt(h, 16);
+      const hi = hexValue(s.charCodeAt(i + 1));
+      const lo = hi < 0 ? -1 : hexValue(s.charCodeAt(i + 2));
+      if (lo >= 0) {
+        out[o++] = hi * 16 + lo;
         i += 2;
         continue;
       }
       if (soft) {
-        // Soft line break: "=" then optional whitespace then the line end.
-        const m = /^[ \t]*\r?\n/.exec(s.slice(i + 1, i + 80));
-        if (m) {
-          i += m[0].length;
+        // Soft line break: "=" then optional whitespace then the line end, within 79 characters.
+        const limit = Math.min(n, i + 80);
+        let j = i + 1;
+        while (j < limit && (s.charCodeAt(j) === 0x20 || s.charCodeAt(j) === 0x09)) j++;
+        const end = j < limit && s.charCodeAt(j) === 0x0a ? j + 1 : j + 1 < limit && s.charCodeAt(j) === 0x0d && s.charCodeAt(j + 1) === 0x0a ? j + 2 : -1;
+        if (end > 0) {
+          i = end - 1;
           continue;
         }
       }

@@ -1,7 +1,7 @@
 // Content-Transfer-Encoding as mail readers apply it (RFC 2045 §6): the field's comments, and
 // base64 bodies with characters outside the alphabet.
 import { describe, expect, test } from "bun:test";
-import { base64Chunks, decodeTransfer, hasBase64AfterPadding } from "./mime";
+import { base64Chunks, decodeTransfer, hasBase64AfterPadding, qpBytes } from "./mime";
 import { parseMessageSync } from "./parse";
 
 const LIMITS = { max_message_size: 20 * 1024 * 1024, max_mime_parts: 1000, max_mime_depth: 32 };
@@ -79,4 +79,49 @@ test("half a million padded chunks decode in one pass", () => {
   expect(performance.now() - t).toBeLessThan(1000);
   expect(out.byteLength).toBe(500_000);
   expect(out.every((b) => b === 0x61)).toBe(true);
+});
+
+describe("quoted-printable", () => {
+  test("escapes in either case, malformed ones kept, soft breaks with white space before the line end", () => {
+    const s = "a=3D=3d=C3=A9 =G1 =4 x=  \r\nb=\nc=\t \n=\rd=";
+    expect(Buffer.from(qpBytes(s)).toString("latin1")).toBe("a==\xc3\xa9 =G1 =4 xbc=\rd=");
+    expect(Buffer.from(qpBytes("a=20_b=\nc", false)).toString("latin1")).toBe("a _b=\nc");
+    // The line end must come within the 79 characters after "=".
+    expect(Buffer.from(qpBytes(`a=${" ".repeat(78)}\nb`)).toString("latin1")).toBe("ab");
+    expect(Buffer.from(qpBytes(`a=${" ".repeat(79)}\nb`)).toString("latin1")).toBe(`a=${" ".repeat(79)}\nb`);
+    expect(Buffer.from(qpBytes(`a=${" ".repeat(77)}\r\nb`)).toString("latin1")).toBe("ab");
+    expect(Buffer.from(qpBytes(`a=${" ".repeat(78)}\r\nb`)).toString("latin1")).toBe(`a=${" ".repeat(78)}\r\nb`);
+  });
+
+  // The reading of the regular expressions it had before (a slice and a regex per "="), on random text.
+  test("the same bytes as the regular-expression reading", () => {
+    const byRegex = (s: string, soft: boolean) => {
+      const out: number[] = [];
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c === 0x3d) {
+          const h = s.slice(i + 1, i + 3);
+          if (/^[0-9a-fA-F]{2}$/.test(h)) {
+            out.push(parseInt(h, 16));
+            i += 2;
+            continue;
+          }
+          const m = soft ? /^[ \t]*\r?\n/.exec(s.slice(i + 1, i + 80)) : null;
+          if (m) {
+            i += m[0].length;
+            continue;
+          }
+        }
+        out.push(c & 0xff);
+      }
+      return out;
+    };
+    const alphabet = ["=", "=", "A", "f", "3", "g", " ", "    ".repeat(5), "\t", "\r", "\n", "\r\n", "é", "€", "٣"];
+    let seed = 11;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (let i = 0; i < 3000; i++) {
+      const s = Array.from({ length: rnd(40) }, () => alphabet[rnd(alphabet.length)]).join("");
+      expect([...qpBytes(s, i % 2 === 0)]).toEqual(byRegex(s, i % 2 === 0));
+    }
+  });
 });
