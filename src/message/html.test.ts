@@ -158,4 +158,11 @@ describe("renderHtml fast paths", () => {
     expect(r.text).toBe("a b c d\ne "); // the cell's space is kept: only line breaks are trimmed
     expect(r.visibleChars).toBe(5);
   });
+
+  test("text needing nothing is kept as written; double spaces, entities, invisible characters and tabs are still read", () => {
+    const r = renderHtml("<b>plain words</b><i>two  spaces</i><i>a&amp;b</i><i>soft\u00adhy\u200bphen</i><i>tab\there</i><a href=x>link text</a>");
+    expect(r.text).toBe("plain wordstwo spacesa&bsofthyphentab herelink text");
+    expect(r.links).toEqual([{ href: "x", text: "link text" }]);
+    expect(r.visibleChars).toBe(47);
+  });
 });
