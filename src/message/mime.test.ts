@@ -58,3 +58,65 @@ describe("header fields by name", () => {
     expect(m.body).toBe("hi\nhi");
   });
 });
+
+describe("header fields by offsets", () => {
+  // The line-by-line reading parseFields had before (a slice per line, FIELD_NAME per name).
+  const byLines = (text: string, defects: string[], maxFields: number) => {
+    const out: { name: string; raw: string }[] = [];
+    let junk = 0;
+    for (let pos = 0, n = text.length; pos < n; ) {
+      let nl = text.indexOf("\n", pos);
+      if (nl < 0) nl = n;
+      const line = text.charCodeAt(nl - 1) === 0x0d && nl > pos ? text.slice(pos, nl - 1) : text.slice(pos, nl);
+      pos = nl + 1;
+      if (line === "" || line === "\r") continue;
+      const c = line.charCodeAt(0);
+      if ((c === 0x20 || c === 0x09) && out.length) {
+        out[out.length - 1].raw += line;
+        continue;
+      }
+      const colon = line.indexOf(":");
+      const name = colon > 0 ? line.slice(0, colon).trimEnd() : "";
+      if (colon <= 0 || !/^[!-9;-~]+$/.test(name)) {
+        if (out.length === 0 && line.startsWith("From ")) continue;
+        if (junk++ === 0) defects.push("header line without a field name");
+        if (junk > maxFields) {
+          defects.push(`more than ${maxFields} header lines that are not fields; the rest ignored`);
+          break;
+        }
+        continue;
+      }
+      if (out.length >= maxFields) {
+        defects.push(`more than ${maxFields} header fields; the rest ignored`);
+        break;
+      }
+      let v = colon + 1;
+      for (let c = line.charCodeAt(v); c === 0x20 || c === 0x09; c = line.charCodeAt(++v));
+      out.push({ name, raw: line.slice(v) });
+    }
+    return out;
+  };
+
+  test("the same fields and defects as the line-by-line reading, on random header text", () => {
+    const alphabet = ["Subject", "X-a", ":", ":", " ", "\t", "\r", "\n", "\n", "\r\n", "From ", "\u3000", "\u00a0", "\u00e9", ";", "=?", "\u0000", "~"];
+    let seed = 5;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (let i = 0; i < 4000; i++) {
+      const text = Array.from({ length: rnd(50) }, () => alphabet[rnd(alphabet.length)]).join("");
+      const max = i % 3 === 0 ? 2 : 5000;
+      const a: string[] = [];
+      const b: string[] = [];
+      expect(parseFields(text, a, max)).toEqual(byLines(text, b, max));
+      expect(a).toEqual(b);
+    }
+  });
+
+  test("a name ends at the first colon, trailing white space dropped; a line without one is not a field", () => {
+    const d: string[] = [];
+    expect(parseFields("From x\nA b: c:d\nSubject \t: hi\r\nno colon\nX:\r\n\tfolded\n", d)).toEqual([
+      { name: "Subject", raw: "hi" },
+      { name: "X", raw: "\tfolded" },
+    ]);
+    expect(d).toEqual(["header line without a field name"]);
+  });
+});

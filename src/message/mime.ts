@@ -87,24 +87,33 @@ export interface RawField {
  * (a part whose "header" is megabytes of junk without a blank line costs no more than that).
  */
 export function parseFields(text: string, defects: string[], maxFields = 5000): RawField[] {
+  // By offsets into the block (no copy of each line, no regex per name): the header of every
+  // part of every message passes here.
   const out: RawField[] = [];
   let junk = 0;
+  let colonAt = -1; // the first ":" at or after pos (n when none): one search serves many lines
   for (let pos = 0, n = text.length; pos < n; ) {
     let nl = text.indexOf("\n", pos);
     if (nl < 0) nl = n;
-    const line = text.charCodeAt(nl - 1) === 0x0d && nl > pos ? text.slice(pos, nl - 1) : text.slice(pos, nl);
+    const end = text.charCodeAt(nl - 1) === 0x0d && nl > pos ? nl - 1 : nl; // the line without its CR LF
+    const start = pos;
     pos = nl + 1;
-    if (line === "" || line === "\r") continue;
-    const c = line.charCodeAt(0);
+    if (end === start || (end === start + 1 && text.charCodeAt(start) === 0x0d)) continue;
+    const c = text.charCodeAt(start);
     if ((c === 0x20 || c === 0x09) && out.length) {
       // RFC 5322 §2.2.3: unfolding removes the line break only, keeping the whitespace.
-      out[out.length - 1].raw += line;
+      out[out.length - 1].raw += text.slice(start, end);
       continue;
     }
-    const colon = line.indexOf(":");
-    const name = colon > 0 ? line.slice(0, colon).trimEnd() : "";
-    if (colon <= 0 || !FIELD_NAME.test(name)) {
-      if (out.length === 0 && line.startsWith("From ")) continue;
+    if (colonAt < start) {
+      colonAt = text.indexOf(":", start);
+      if (colonAt < 0) colonAt = n;
+    }
+    const colon = colonAt < end ? colonAt : -1;
+    let nameEnd = colon;
+    while (nameEnd > start && isTrimmed(text.charCodeAt(nameEnd - 1))) nameEnd--;
+    if (colon <= start || !isFieldName(text, start, nameEnd)) {
+      if (out.length === 0 && text.startsWith("From ", start)) continue;
       if (junk++ === 0) defects.push("header line without a field name");
       if (junk > maxFields) {
         defects.push(`more than ${maxFields} header lines that are not fields; the rest ignored`);
@@ -117,10 +126,24 @@ export function parseFields(text: string, defects: string[], maxFields = 5000): 
       break;
     }
     let v = colon + 1;
-    for (let c = line.charCodeAt(v); c === 0x20 || c === 0x09; c = line.charCodeAt(++v));
-    out.push({ name, raw: line.slice(v) });
+    for (let c = text.charCodeAt(v); v < end && (c === 0x20 || c === 0x09); c = text.charCodeAt(++v));
+    out.push({ name: text.slice(start, nameEnd), raw: text.slice(v, end) });
   }
   return out;
+}
+
+/** What String.prototype.trimEnd removes (ECMA-262 WhiteSpace and LineTerminator). */
+const isTrimmed = (c: number) =>
+  c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || (c > 0xff && (c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+
+/** FIELD_NAME on text[start..end): one or more of "!" to "~" but ":". */
+function isFieldName(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 0x21 || c > 0x7e || c === 0x3a) return false;
+  }
+  return true;
 }
 
 /** A header value from latin1 to text: raw 8-bit bytes as UTF-8 when they are, encoded words decoded. */
