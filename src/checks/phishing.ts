@@ -185,11 +185,17 @@ function checkAttachments(msg: ParsedMessage, out: Set<string>): void {
   }
 }
 
+const LETTER = /\p{L}/gu;
+
 /** Images (inline or attached) and under 60 letters of text besides the Subject: the message is a picture. */
 function imageOnly(msg: ParsedMessage): boolean {
   const images = msg.parts.filter((p) => p.contentType.startsWith("image/")).length + (/<img\b/i.test(msg.rawbody) ? 1 : 0);
   if (!images) return false;
   const subject = msg.headers.find((h) => isNamed(h, "subject"))?.value ?? "";
-  const text = msg.body.startsWith(subject) ? msg.body.slice(subject.length) : msg.body;
-  return (text.match(/\p{L}/gu)?.length ?? 0) < 60;
+  const from = msg.body.startsWith(subject) ? subject.length : 0;
+  // Counted up to the 60th letter, not over the whole text: a newsletter with images has
+  // thousands (collecting every one into an array was a tenth of this check's CPU).
+  LETTER.lastIndex = from;
+  for (let n = 0; n < 60; n++) if (!LETTER.exec(msg.body)) return true;
+  return false;
 }
