@@ -145,6 +145,13 @@ describe("attributes", () => {
     expect(r.uris).toEqual(["u/"]);
   });
 
+  test("known tag names are matched in any case, names that only look like them are not", () => {
+    const r = renderHtml("a<Td>b<tD>c</TD><t1>d<TBODYX>e<O:P>f</o:P><ScRiPt>x</sCRIPT>g<FONT Color=white>h</font>i<A HREF=u>j</a><V:Shape>k<Br/>l<h7>m");
+    expect(r.text).toBe("a b c defgijk\nlm");
+    expect(r.links).toEqual([{ href: "u", text: "j" }]);
+    expect(r.hiddenChars).toBe(1);
+  });
+
   test("small fonts are read, invisible ones are not: <font size> clamps to 1..7, font-size:0 and white are hidden", () => {
     const r = renderHtml(`<font size="-1">small print</font> <font size=0>tiny</font> <font SIZE="-3">tinier</font><p style="font-size:0">zero</p><font color="#FFFFFF">white</font>`);
     expect(r.text).toBe("small print tiny tinier");

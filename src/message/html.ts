@@ -24,6 +24,37 @@ const IS_VOID = 4;
 const IS_CELL = 8; // td, th: a space
 const KIND = new Map<string, number>();
 for (const [names, bit] of [[SKIP, IS_SKIP], [BLOCK, IS_BLOCK], [VOID, IS_VOID], [["td", "th"], IS_CELL]] as const) for (const t of names) KIND.set(t, (KIND.get(t) ?? 0) | bit);
+
+// Tag names a renderer meets in mail, kept as strings made once: a name in the document is
+// matched against them in place, in any case, instead of a copy (and a lower-cased copy) of it
+// per tag and a Map lookup that hashes that copy. Keyed by length and first letter.
+const COMMON = ["a", "b", "i", "u", "s", "em", "strong", "font", "span", "td", "th", "tbody", "thead", "tfoot", "small", "big", "sup", "sub", "o:p", "option", "select", "map", "label", "button", "textarea", "colgroup", "caption", "nobr", "tt", "code", "strike", "del", "ins", "abbr", "cite", "frame", "iframe", "object", "html", "v:shape", "w:wrap"];
+interface TagName {
+  name: string;
+  kind: number;
+}
+const TAG_NAMES = new Map<number, TagName[]>();
+const tagKey = (length: number, first: number) => length * 128 + (first | 0x20);
+for (const name of new Set([...KIND.keys(), ...COMMON])) {
+  const key = tagKey(name.length, name.charCodeAt(0));
+  TAG_NAMES.set(key, [...(TAG_NAMES.get(key) ?? []), { name, kind: KIND.get(name) ?? 0 }]);
+}
+
+/** The known tag name s[start..end) is in any ASCII case (tag name characters: [a-zA-Z0-9:-]), or undefined. */
+function knownTag(s: string, start: number, end: number): TagName | undefined {
+  const list = TAG_NAMES.get(tagKey(end - start, s.charCodeAt(start)));
+  if (list === undefined) return undefined;
+  next: for (const t of list) {
+    for (let k = 1; k < t.name.length; k++) {
+      const c = s.charCodeAt(start + k);
+      const x = t.name.charCodeAt(k);
+      // Upper case only for letters: x - 0x20 of a digit, ":" or "-" is no tag name character.
+      if (c !== x && c !== x - 0x20) continue next;
+    }
+    return t;
+  }
+  return undefined;
+}
 const isAsciiLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 const isTagNameChar = (c: number) => isAsciiLetter(c) || (c >= 0x30 && c <= 0x3a) || c === 0x2d; // [a-zA-Z0-9:-]
 const MAX_STACK = 256;
@@ -147,7 +178,9 @@ export function renderHtml(html: string): RenderedHtml {
       if (!skip) emit(html.slice(lt, gt + 1));
       continue;
     }
-    const tag = upper ? html.slice(ns, ne).toLowerCase() : html.slice(ns, ne);
+    const known = knownTag(html, ns, ne);
+    const tag = known !== undefined ? known.name : upper ? html.slice(ns, ne).toLowerCase() : html.slice(ns, ne);
+    const kind = known !== undefined ? known.kind : 0; // every name of KIND is known
     if (skip) {
       if (close && tag === skip) skip = undefined;
       continue;
@@ -166,12 +199,10 @@ export function renderHtml(html: string): RenderedHtml {
           break;
         }
       }
-      const kind = KIND.get(tag);
-      if (kind !== undefined && kind & (IS_BLOCK | IS_CELL)) out.push(kind & IS_CELL ? " " : "\n");
+      if (kind & (IS_BLOCK | IS_CELL)) out.push(kind & IS_CELL ? " " : "\n");
       continue;
     }
     const selfClosing = html.charCodeAt(gt - 1) === 0x2f && gt - 1 > lt;
-    const kind = KIND.get(tag) ?? 0;
     if (kind & IS_SKIP) {
       if (!selfClosing) skip = tag;
       continue;
