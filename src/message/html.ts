@@ -108,7 +108,8 @@ export function renderHtml(html: string): RenderedHtml {
   let i = 0;
   const n = html.length;
 
-  const emit = (raw: string) => {
+  /** The text src[from..to), read in place: only the text that is kept is copied. */
+  const emit = (src: string, from: number, to: number) => {
     // One pass tells what the text needs. Most text between tags is only line breaks and
     // indentation: one space. Text with no "&", no invisible character and no white space but
     // single spaces is already what decoding and collapsing would make of it. Only the rest
@@ -116,8 +117,9 @@ export function renderHtml(html: string): RenderedHtml {
     let spaces = 0;
     let ws = 0; // characters of [ \t\r\n\f\u00a0]
     let plain = true;
-    for (let k = 0, prev = 0; k < raw.length; k++) {
-      const c = raw.charCodeAt(k);
+    const length = to - from;
+    for (let k = 0, prev = 0; k < length; k++) {
+      const c = src.charCodeAt(from + k);
       if (c === 0x20) {
         spaces++;
         ws++;
@@ -129,7 +131,7 @@ export function renderHtml(html: string): RenderedHtml {
       if (!plain && ws < k + 1) break; // neither plain nor only white space: the slow path
       prev = c;
     }
-    const t = ws === raw.length ? (ws ? " " : "") : plain ? raw : decodeEntities(raw).replace(/[ \t\r\n\f\u00a0]+/g, " ");
+    const t = ws === length ? (ws ? " " : "") : plain ? src.slice(from, to) : decodeEntities(src.slice(from, to)).replace(/[ \t\r\n\f\u00a0]+/g, " ");
     if (t === " " || !t) {
       if (t && out.length && out[out.length - 1] !== " " && out[out.length - 1] !== "\n") out.push(" ");
       return;
@@ -151,7 +153,7 @@ export function renderHtml(html: string): RenderedHtml {
   while (i < n) {
     const lt = html.indexOf("<", i);
     const stop = lt < 0 ? n : lt;
-    if (stop > i && !skip) emit(html.slice(i, stop));
+    if (stop > i && !skip) emit(html, i, stop);
     if (lt < 0) break;
     // Comments and declarations.
     if (html.startsWith("<!--", lt)) {
@@ -161,7 +163,7 @@ export function renderHtml(html: string): RenderedHtml {
     }
     const gt = html.indexOf(">", lt + 1);
     if (gt < 0) {
-      if (!skip) emit(html.slice(lt));
+      if (!skip) emit(html, lt, n);
       break;
     }
     i = gt + 1;
@@ -175,7 +177,7 @@ export function renderHtml(html: string): RenderedHtml {
     let upper = false;
     if (ne < gt && isAsciiLetter(html.charCodeAt(ne))) for (; ne < gt && isTagNameChar(html.charCodeAt(ne)); ne++) if (html.charCodeAt(ne) <= 0x5a && html.charCodeAt(ne) >= 0x41) upper = true;
     if (ne === ns) {
-      if (!skip) emit(html.slice(lt, gt + 1));
+      if (!skip) emit(html, lt, gt + 1);
       continue;
     }
     const known = knownTag(html, ns, ne);
@@ -216,7 +218,10 @@ export function renderHtml(html: string): RenderedHtml {
     if (tag === "a" && attrs.href !== undefined) anchor = { href: attr(attrs.href)!.trim(), text: "" };
     if (tag === "img") {
       const alt = attr(attrs.alt);
-      if (alt) emit(` ${alt} `);
+      if (alt) {
+        const text = ` ${alt} `;
+        emit(text, 0, text.length);
+      }
     }
     if (kind & IS_BLOCK) out.push("\n");
     else if (kind & IS_CELL) out.push(" ");
