@@ -57,3 +57,25 @@ describe("parameter grammar", () => {
     expect(p.defects.join()).toMatch(/more than 64 parameters/);
   });
 });
+
+describe("quoted strings", () => {
+  // Read as a slice when no backslash comes before the closing quote, else character by character.
+  test.each([
+    [`text/plain; a="x\\"y"; b="p q"`, { a: 'x"y', b: "p q" }, []],
+    [`text/plain; a="no close`, { a: "no close" }, ["unterminated quoted string in a parameter list"]],
+    [`text/plain; a="esc \\\\ at end\\`, { a: "esc \\ at end\\" }, ["unterminated quoted string in a parameter list"]],
+    [`text/plain; a="plain" junk "q\\"r" ; b="s\\t"`, { a: '"plain" junk "q\\"r"', b: "st" }, ['parameter "a": words after its value']],
+    [`multipart/mixed; boundary="----=_Part_1"; name*0="a"; name*1*=%41`, { boundary: "----=_Part_1", name: "aA" }, []],
+    [`text/plain; a="x"\\ ; b="y"`, { a: '"x"\\', b: "y" }, ['parameter "a": words after its value']],
+  ])("%s", (raw, params, defects) => {
+    const r = parseParamValue(raw);
+    expect(r.params).toEqual(params);
+    expect(r.defects).toEqual(defects);
+  });
+
+  test("many quoted strings after a value, then an escape: the words are kept as written", () => {
+    const r = parseParamValue(`text/plain; a=x ${'"q" '.repeat(100_000)}\\; b="y"`);
+    expect(r.params.b).toBe("y");
+    expect(r.params.a).toBe(`x ${'"q" '.repeat(100_000)}\\`);
+  });
+});

@@ -71,9 +71,24 @@ export function parseParamValue(raw: string): ParsedParams {
     while (i < n && ok(raw.charCodeAt(i))) i++;
     return raw.slice(s, i);
   };
+  let escapeAt = -1; // the first "\\" at or after i when not below i (n: none)
   const readQuoted = () => {
     let out = "";
     i++; // opening quote
+    // Without a backslash before the closing quote the value is a slice, not a string built a
+    // character at a time (boundaries are long). escapeAt is kept between calls: i only grows,
+    // so many quoted strings in one value still cost one search for "\\".
+    const close = raw.indexOf('"', i);
+    if (escapeAt < i) {
+      escapeAt = raw.indexOf("\\", i);
+      if (escapeAt < 0) escapeAt = n;
+    }
+    if (escapeAt >= (close < 0 ? n : close)) {
+      out = raw.slice(i, close < 0 ? n : close);
+      i = close < 0 ? n : close + 1;
+      if (close < 0) defects.push("unterminated quoted string in a parameter list");
+      return out;
+    }
     while (i < n) {
       const c = raw.charCodeAt(i);
       if (c === 0x22) {
@@ -137,7 +152,7 @@ export function parseParamValue(raw: string): ParsedParams {
       value = raw.slice(start, i).trim();
     }
     count++;
-    const m = /^(.+?)\*(?:(0|[1-9]\d{0,3})(\*)?)?$/.exec(name);
+    const m = name.includes("*") ? /^(.+?)\*(?:(0|[1-9]\d{0,3})(\*)?)?$/.exec(name) : null;
     if (!m) {
       const list = plain.get(name);
       if (list) list.push(value);
