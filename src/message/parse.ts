@@ -70,10 +70,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     defects.push(`message of ${Math.max(size, raw.byteLength)} bytes: only the first ${limits.max_message_size} parsed (scan.max_message_size)`);
   }
   const top = splitEntity(buf, 0, buf.byteLength);
-  // The message as latin1 text once: `full`, and every header block is a slice of it (a
-  // second conversion of the header bytes was measurable).
-  const full = latin1(buf);
-  const topFields = parseFields(full.slice(0, top.headerEnd), defects);
+  const topFields = parseFields(latin1(buf.subarray(0, top.headerEnd)), defects);
   const headers: HeaderField[] = topFields.map((f) => ({ name: f.name, raw: f.raw, value: decodeHeaderValue(f.raw, defects) }));
 
   const parts: MimePart[] = [];
@@ -127,7 +124,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     }
     if (!e.reading) walked.add(`${e.start}:${e.end}::`);
     const { headerEnd, bodyStart } = e.as ? { headerEnd: e.start, bodyStart: e.start } : first ? top : splitEntity(buf, e.start, e.end);
-    const fields = e.as ? [] : first ? topFields : parseFields(full.slice(e.start, headerEnd), defects, 200);
+    const fields = e.as ? [] : first ? topFields : parseFields(latin1(buf.subarray(e.start, headerEnd)), defects, 200);
     first = false;
     const field = (name: string) => fields.find((f) => isNamed(f, name))?.raw;
     const ctFields = fields.filter((f) => isNamed(f, "content-type"));
@@ -278,7 +275,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     headers,
     body: [subject, ...bodyText, ...novel(altBody, primaryBody)].join("\n"),
     rawbody: [...rawText, ...novel(altRaw, primaryRaw)].join("\n"),
-    full,
+    full: latin1(buf),
     uris: [...uris],
     links,
     parts,
