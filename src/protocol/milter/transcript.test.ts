@@ -20,7 +20,8 @@ function pieces(bytes: Uint8Array, split: Split, seed: { n: number }): Uint8Arra
   if (split === "whole") return [bytes];
   const out: Uint8Array[] = [];
   for (let i = 0; i < bytes.byteLength; ) {
-    seed.n = (seed.n * 1103515245 + 12345) >>> 0;
+    // 32-bit arithmetic (Math.imul): a plain product of two 31-bit numbers loses its low bits in a double.
+    seed.n = (Math.imul(seed.n, 1103515245) + 12345) >>> 0;
     const n = split === "bytes" ? 1 : 1 + (seed.n % 23);
     out.push(bytes.subarray(i, i + n));
     i += n;
