@@ -8,7 +8,7 @@ import { builtinDb } from "../ruledb/builtin";
 import { loadRuleDb } from "../ruledb/match";
 import { createPhishingCheck, hostIn, phishingSymbols } from "./phishing";
 import { lookalikeOf, memo, mixedScript, skeleton } from "./phishing-domains";
-import { rng } from "../testing/rng";
+import { intRng } from "../testing/rng";
 
 const FIX = join(import.meta.dir, "../../fixtures/messages/phishing");
 const raw = (f: string) => new Uint8Array(readFileSync(join(FIX, f)));
@@ -81,10 +81,9 @@ test("hostIn agrees with the naive suffix test (host === s or host ends with '.'
   const naive = (h: string) => list.some((s) => h === s || h.endsWith(`.${s}`));
   const match = hostIn(list);
   const labels = ["bit", "ly", "t", "co", "sites", "google", "com", "web", "core", "windows", "net", "a", "b", "x", "", "tco", "xbit"];
-  const next = rng(5);
-  const rnd = () => Math.floor(next() * 0x7fffffff);
+  const rnd = intRng(5);
   for (let n = 0; n < 5000; n++) {
-    const host = Array.from({ length: 1 + (rnd() % 5) }, () => labels[rnd() % labels.length]).join(".");
+    const host = Array.from({ length: 1 + rnd(5) }, () => labels[rnd(labels.length)]).join(".");
     expect([host, match(host)]).toEqual([host, naive(host)]);
   }
   expect(match("evil-bit.ly")).toBe(false);

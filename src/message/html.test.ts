@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { decodeEntities, renderHtml } from "./html";
 import { attrsOf, tagAttrs, type TagAttrs } from "./html-attrs";
-import { rng } from "../testing/rng";
+import { intRng } from "../testing/rng";
 
 // [source, as a browser shows it] — the HTML5 named character references (WHATWG "named
 // character references", 2 231 names) and numeric references with their replacements.
@@ -89,8 +89,7 @@ describe("attributes", () => {
       return [...m];
     };
     const alphabet = ["a", "B", "=", " ", "\t", "\n", '"', "'", "/", ">", "\u00a0", "\u2028", "\u200b", "İ", "K", "x1", "href"];
-    const next = rng(42);
-    const rnd = (n: number) => Math.floor(next() * n);
+    const rnd = intRng(42);
     for (let i = 0; i < 3000; i++) {
       const s = Array.from({ length: rnd(40) }, () => alphabet[rnd(alphabet.length)]).join("");
       expect([...attrsOf(s)]).toEqual(byRegex(s));
@@ -107,7 +106,7 @@ describe("attributes", () => {
 
   test("tagAttrs reads what attrsOf reads of the names renderHtml uses, inside a larger text", () => {
     const alphabet = ["a", "=", " ", "\n", '"', "'", "/", "\u00a0", "\u2028", "İ", "\u212a", "x1", "HREF", "href", "Src", "alt", "STYLE", "color", "hidden", "data", "lowSrc", "background", "action", "hreff", "sty"];
-    const rnd = random(7);
+    const rnd = intRng(7);
     for (let i = 0; i < 3000; i++) {
       const s = Array.from({ length: rnd(30) }, () => alphabet[rnd(alphabet.length)]).join("");
       // Quotes after the tag's end must not close a value opened inside it.
@@ -173,13 +172,3 @@ describe("renderHtml fast paths", () => {
     expect(r.visibleChars).toBe(47);
   });
 });
-
-/** Numbers in [0, n) from a seed (mulberry32: every residue comes up, unlike a power-of-two LCG's low bits). */
-function random(seed: number): (n: number) => number {
-  return (n) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}

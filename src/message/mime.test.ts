@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { decodeWords, isNamed, parseFields } from "./mime";
 import { parseMessageSync } from "./parse";
+import { intRng } from "../testing/rng";
 
 const utf16 = (s: string) => Buffer.from(s, "utf16le").swap16();
 
@@ -99,7 +100,7 @@ describe("header fields by offsets", () => {
 
   test("the same fields and defects as the line-by-line reading, on random header text", () => {
     const alphabet = ["Subject", "X-a", ":", ":", " ", "\t", "\r", "\n", "\n", "\r\n", "From ", "\u3000", "\u00a0", "\u00e9", ";", "=?", "\u0000", "~"];
-    const rnd = random(5);
+    const rnd = intRng(5);
     for (let i = 0; i < 4000; i++) {
       const text = Array.from({ length: rnd(50) }, () => alphabet[rnd(alphabet.length)]).join("");
       const max = i % 3 === 0 ? 2 : 5000;
@@ -119,13 +120,3 @@ describe("header fields by offsets", () => {
     expect(d).toEqual(["header line without a field name"]);
   });
 });
-
-/** Numbers in [0, n) from a seed (mulberry32: every residue comes up, unlike a power-of-two LCG's low bits). */
-function random(seed: number): (n: number) => number {
-  return (n) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}

@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { base64Chunks, decodeTransfer, hasBase64AfterPadding, qpBytes } from "./mime";
 import { parseMessageSync } from "./parse";
+import { intRng } from "../testing/rng";
 
 const LIMITS = { max_message_size: 20 * 1024 * 1024, max_mime_parts: 1000, max_mime_depth: 32 };
 const parse = (s: string) => parseMessageSync(new TextEncoder().encode(s), LIMITS);
@@ -117,20 +118,10 @@ describe("quoted-printable", () => {
       return out;
     };
     const alphabet = ["=", "=", "A", "f", "3", "g", " ", "    ".repeat(5), "\t", "\r", "\n", "\r\n", "é", "€", "٣"];
-    const rnd = random(11);
+    const rnd = intRng(11);
     for (let i = 0; i < 3000; i++) {
       const s = Array.from({ length: rnd(40) }, () => alphabet[rnd(alphabet.length)]).join("");
       expect([...qpBytes(s, i % 2 === 0)]).toEqual(byRegex(s, i % 2 === 0));
     }
   });
 });
-
-/** Numbers in [0, n) from a seed (mulberry32: every residue comes up, unlike a power-of-two LCG's low bits). */
-function random(seed: number): (n: number) => number {
-  return (n) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}

@@ -5,6 +5,7 @@ import { presence } from "./literal-rarity";
 import { LiteralScanner } from "./literal-scan";
 import { translateRegex } from "./regex";
 import { MAX_AND, type Prefilter } from "./regex-prefilter";
+import { rng } from "../testing/rng";
 
 const fields = (p: string, f = "") => {
   const r = translateRegex(p, f);
@@ -123,9 +124,27 @@ describe("wpre: literals across whitespace, for the scanner's reading (a whitesp
   });
 });
 
-/** A deterministic generator (the same texts on every run, so a failure can be replayed). */
-function rng(seed: number) {
-  return () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
+/**
+ * A random pattern of `words` joined by `joins`, in nested groups with `quants` (always valid):
+ * (?:ab\s{1,3}cd|the(?:xy|zz)q)... for the property tests below.
+ */
+function randomPattern(rnd: () => number, words: readonly string[], joins: readonly string[], quants: readonly string[]): string {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+  const alt = () => Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => pick(words)).join(pick(joins));
+  const group = (): string => `(?:${alt()}|${rnd() < 0.3 ? group() : alt()})${pick(quants)}`;
+  return Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => (rnd() < 0.5 ? alt() : group())).join(pick(joins));
+}
+
+/** Texts of `tries` random sequences of `words` between `seps` (some upper-cased) that `re` matches. */
+function* matchingTexts(rnd: () => number, re: RegExp, words: readonly string[], seps: readonly string[], tries = 400): Generator<string> {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+  for (let n = 0; n < tries; n++) {
+    const len = 1 + Math.floor(rnd() * 8);
+    let text = "";
+    for (let k = 0; k < len; k++) text += pick(seps) + pick(words);
+    if (rnd() < 0.3) text = text.toUpperCase();
+    if (re.test(text)) yield text;
+  }
 }
 
 test("property: a conjunction prefilter never rejects a text the real regex matches (built-in rules)", () => {
@@ -134,18 +153,12 @@ test("property: a conjunction prefilter never rejects a text the real regex matc
   const rules = (builtinDb().rules as RulesPayload).rules.filter((r) => r.pre && r.re !== undefined);
   expect(rules.length).toBeGreaterThan(50);
   const rnd = rng(20261202);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const seps = [" ", "  ", "\n", " - ", "'", ", ", "% ", "-", "!", " the ", " of "];
   let matched = 0;
   for (const r of rules) {
     const re = new RegExp(r.re!, r.flags!.replace("g", ""));
     const words = [...new Set([...(r.re!.match(/[A-Za-z0-9$%+'-]{1,}/g) ?? []), ...r.pre!.flat(2)])];
-    for (let n = 0; n < 400; n++) {
-      const len = 1 + Math.floor(rnd() * 8);
-      let text = "";
-      for (let k = 0; k < len; k++) text += pick(seps) + pick(words);
-      if (rnd() < 0.3) text = text.toUpperCase();
-      if (!re.test(text)) continue;
+    for (const text of matchingTexts(rnd, re, words, seps)) {
       matched++;
       if (!passes(r.lits, r.pre, text)) throw new Error(`${r.name}: /${r.re}/ matches ${JSON.stringify(text)} but its prefilter ${JSON.stringify(r.pre)} rejects it`);
       // `lits` alone is what a kas that predates `pre` filters with: it must hold too.
@@ -163,10 +176,7 @@ test("property: random alternations and sequences, prefilter against the regex",
   const quants = ["", "", "?", "+", "*", "{0,2}", "{2}"];
   let checked = 0;
   for (let n = 0; n < 300; n++) {
-    // A pattern like (?:ab\s{1,3}cd|the(?:xy|zz)q)...: random, but always valid.
-    const alt = () => Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => pick(words)).join(pick(joins));
-    const group = (): string => `(?:${alt()}|${rnd() < 0.3 ? group() : alt()})${pick(quants)}`;
-    const pattern = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => (rnd() < 0.5 ? alt() : group())).join(pick(joins));
+    const pattern = randomPattern(rnd, words, joins, quants);
     const r = translateRegex(pattern, "i");
     if (!r.ok) continue;
     const re = new RegExp(r.re.src, r.re.flags);
@@ -185,18 +195,12 @@ test("property: wpre never rejects a text the real regex matches (built-in rules
   // non-ASCII whitespace, line ends, blank lines.
   const rules = (builtinDb().rules as RulesPayload).rules.filter((r) => r.wpre && r.re !== undefined);
   const rnd = rng(20261203);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const seps = [" ", "  ", "\n", "\t", " \r\n ", "\n\n", "\u00a0", "\u3000 ", " - ", "'", ", ", "% ", "-", "&", "!", " the ", " of ", ""];
   let matched = 0;
   for (const r of rules) {
     const re = new RegExp(r.re!, r.flags!.replace("g", ""));
     const words = [...new Set([...(r.re!.match(/[A-Za-z0-9$%+'&-]{1,}/g) ?? []), ...r.wpre!.flat(2).flatMap((l) => l.split(" "))])].filter(Boolean);
-    for (let n = 0; n < 400; n++) {
-      const len = 1 + Math.floor(rnd() * 8);
-      let text = "";
-      for (let k = 0; k < len; k++) text += pick(seps) + pick(words);
-      if (rnd() < 0.3) text = text.toUpperCase();
-      if (!re.test(text)) continue;
+    for (const text of matchingTexts(rnd, re, words, seps)) {
       matched++;
       if (!wpasses(r.wpre!, text)) throw new Error(`${r.name}: /${r.re}/ matches ${JSON.stringify(text)} but its wpre ${JSON.stringify(r.wpre)} rejects it`);
     }
@@ -212,9 +216,7 @@ test("property: random patterns with whitespace repeats, optional characters and
   const quants = ["", "", "?", "+", "*", "{0,2}", "{2}"];
   let checked = 0;
   for (let n = 0; n < 400; n++) {
-    const alt = () => Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => pick(words)).join(pick(joins));
-    const group = (): string => `(?:${alt()}|${rnd() < 0.3 ? group() : alt()})${pick(quants)}`;
-    const pattern = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => (rnd() < 0.5 ? alt() : group())).join(pick(joins));
+    const pattern = randomPattern(rnd, words, joins, quants);
     const r = translateRegex(pattern, "i");
     if (!r.ok) continue;
     const re = new RegExp(r.re.src, r.re.flags);

@@ -10,3 +10,9 @@ export function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Integers in [0, n) from the same generator: `const rnd = intRng(7); rnd(40)`. */
+export function intRng(seed: number): (n: number) => number {
+  const next = rng(seed);
+  return (n) => Math.floor(next() * n);
+}
