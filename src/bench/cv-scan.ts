@@ -37,8 +37,18 @@ export const wantedBulk = () =>
     .sort()
     .map((f) => join(WANTED_BULK, f));
 
+/**
+ * `items` in the order of their files' Date headers, oldest first; files without a readable
+ * date last, ties in the given order. Each file is read once (a comparator reading both files
+ * read each about log n times).
+ */
+export function byDate<T>(items: readonly T[], fileOf: (item: T) => string): T[] {
+  const dated = items.map((item, i) => ({ item, i, t: dateOf(fileOf(item)) }));
+  return dated.sort((a, b) => a.t - b.t || a.i - b.i).map((d) => d.item);
+}
+
 /** The message's Date header as a time; files without a readable one sort last. */
-export function dateOf(file: string): number {
+function dateOf(file: string): number {
   const head = readFileSync(file, "latin1").slice(0, 16384);
   const t = Date.parse(/^Date:[ \t]*(.+)$/im.exec(head)?.[1] ?? "");
   return Number.isNaN(t) ? Number.MAX_SAFE_INTEGER : t;

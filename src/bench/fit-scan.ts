@@ -13,7 +13,7 @@ import { learnFiles } from "../bayes/learner";
 import { MemoryTokenStore } from "../bayes/memory-store";
 import { parseMessage } from "../message/parse";
 import { groupFiles } from "./corpus";
-import { benchConfig, dateOf, messagesOf, type Scanner, scannerFor, wantedBulk } from "./cv-scan";
+import { benchConfig, byDate, messagesOf, type Scanner, scannerFor, wantedBulk } from "./cv-scan";
 import { type Dress, dressAsHtml } from "./dress";
 
 type Source = "spam" | "ham" | "client" | "newsletter" | "bulk";
@@ -58,8 +58,8 @@ export async function scanTraining(dataDir: string, progress: (line: string) => 
   const bulk = indexed(wantedBulk());
   const out: ScannedSample[] = [];
   const newer = (list: [number, string][]) => {
-    const byDate = [...list].sort((a, b) => dateOf(a[1]) - dateOf(b[1]) || a[0] - b[0]);
-    return new Set(byDate.slice(byDate.length >> 1).map(([i]) => i));
+    const sorted = byDate(list, ([, f]) => f);
+    return new Set(sorted.slice(sorted.length >> 1).map(([i]) => i));
   };
   const newerSpam = newer(spam);
   const newerHam = newer(ham);

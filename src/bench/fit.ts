@@ -44,7 +44,7 @@ import type { RulesPayload } from "../ruledb/format";
 import { defaults } from "../config/load";
 import { BAND_STEP, BAYES_ALONE_MARGIN, BAYES_BANDS, BAYES_TOP, BOUNDS, type Chain, FIT_DEFAULTS, FITTED_FILE, FITTED_SYMBOLS, fitScores, guardBayes, KEEP_FILES, MIN_HITS, ruleBounds, sampleScore, type FitParam, type FitSample } from "./fit-model";
 import { groupFiles } from "./corpus";
-import { dateOf } from "./cv-scan";
+import { byDate } from "./cv-scan";
 import { HAM_KINDS, SCANS_PER_MESSAGE, SPAM_KINDS, type SampleKind, type ScannedSample, scanTraining } from "./fit-scan";
 
 const RULES = join(import.meta.dir, "../../rules");
@@ -174,9 +174,8 @@ type Folding = { name: string; foldOf: (r: Problem["rows"][number]) => number };
  */
 function foldings(): Folding[] {
   const blocks = (files: string[]) => {
-    const order = files.map((f, i) => [dateOf(f), i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     const fold = new Array<number>(files.length);
-    order.forEach(([, i], rank) => (fold[i] = Math.floor((rank * FOLDS) / files.length)));
+    byDate(files.map((f, i) => [i, f] as const), ([, f]) => f).forEach(([i], rank) => (fold[i] = Math.floor((rank * FOLDS) / files.length)));
     return fold;
   };
   const spam = blocks(groupFiles("spam-1"));
