@@ -8,7 +8,7 @@ const rec = (o: Partial<ScanRecord>): ScanRecord => ({ t: 0, id: "x", rcpt: [], 
 const STATUS = {
   uptime_s: 5,
   pool: { starting: 0, idle: 2, busy: 1, draining: 0, queue: 4, max_filters: 10 },
-  counters: { spawned: 3, crashed: 1, recycled: 0, idleExited: 0, retried: 0, refused: 2, queuedTimeout: 0, requests: 9 },
+  counters: { spawned: 3, crashed: 1, recycled: 0, idleExited: 0, retried: 0, refused: 2, queuedTimeout: 0, reclaimed: 4, requests: 9 },
   reloads: { ok: 1, refused: 0 },
   rules_freshness: { version: "12", ageDays: 2.5, stale: false },
   license: { verdict: "expiring", days_left: 6, addresses_used: 40, max_addresses: 50 },
@@ -36,6 +36,7 @@ test("scans by status and policy, errors by kind, latency histogram, pool, rules
   expect(sampleValue(f, "kas_filter_processes", { state: "busy" })).toBe(1);
   expect(sampleValue(f, "kas_filter_process_events_total", { event: "crashed" })).toBe(1);
   expect(sampleValue(f, "kas_filter_process_events_total", { event: "refused_queue_full" })).toBe(2);
+  expect(sampleValue(f, "kas_filter_process_events_total", { event: "reclaimed" })).toBe(4);
   expect(sampleValue(f, "kas_rules_age_days")).toBe(2.5);
   expect(sampleValue(f, "kas_license_days_left")).toBe(6);
   expect(sampleValue(f, "kas_license_addresses_used")).toBe(40);

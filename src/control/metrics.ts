@@ -64,7 +64,7 @@ export interface MetricsStatus {
 
 const POOL_STATES = ["starting", "idle", "busy", "draining"] as const;
 /** Pool counters (server/pool.ts) → metric label. */
-const POOL_EVENTS: Record<string, string> = { spawned: "spawned", crashed: "crashed", recycled: "recycled", idleExited: "idle_exited", retried: "retried", refused: "refused_queue_full", queuedTimeout: "queue_timeout" };
+const POOL_EVENTS: Record<string, string> = { spawned: "spawned", crashed: "crashed", recycled: "recycled", idleExited: "idle_exited", retried: "retried", refused: "refused_queue_full", queuedTimeout: "queue_timeout", reclaimed: "reclaimed" };
 
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 const labels = (l: Record<string, string>) => {

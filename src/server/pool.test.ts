@@ -2,7 +2,7 @@ import { afterEach, expect, test } from "bun:test";
 import { parseConfig } from "../config/load";
 import type { ScanRequest } from "../model";
 import { fakeWorkers as fakes, until } from "../testing/fake-workers";
-import { Pool, scanWatchdogMs, type Dispatched } from "./pool";
+import { Pool, RECLAIM_AFTER_MS, scanWatchdogMs, type Dispatched } from "./pool";
 
 const req = (i: number): ScanRequest => ({ id: `m${i}`, envelope: { rcpt: ["a@b.c"] }, raw: new TextEncoder().encode(`Subject: ${i}\r\n\r\nhi\r\n`) });
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
@@ -92,6 +92,41 @@ test("the watchdog times a job sent ahead from when its process starts it, not f
   await until(() => p.status().counts.crashed === 1);
   expect(performance.now() - t0).toBeGreaterThan(1100);
   expect(await second).toMatchObject({ ok: false, code: "internal" }); // it hung again on its retry
+});
+
+test("a job sent ahead of a long scan is asked back for a process that went idle, and answered long before the scan ends", async () => {
+  const f = fakes({ scanMsOf: (id) => (id === "m0" ? 800 : 10) });
+  const p = pool("start_filters = 2\nmin_spare_filters = 0\nmax_filters = 2", f);
+  await until(() => p.status().states.idle === 2);
+  const t0 = performance.now();
+  const long = p.submit(req(0));
+  await until(() => f.all.some((x) => x.scanning !== undefined));
+  const slow = f.all.find((x) => x.scanning !== undefined)!;
+  const m1 = p.submit(req(1)); // the other, idle process
+  const m2 = p.submit(req(2)); // both busy: sent ahead to the one whose scan started first
+  expect(slow.queued.length).toBe(1);
+  const r2 = (await m2) as Extract<Dispatched, { ok: true }>;
+  expect(r2.ok).toBe(true);
+  expect(r2.workerPid).not.toBe(slow.pid);
+  expect(performance.now() - t0).toBeLessThan(600); // not behind m0's 800 ms
+  expect(slow.started).toEqual(["m0"]);
+  expect(p.status().counts).toMatchObject({ reclaimed: 1, retried: 0, crashed: 0 });
+  expect((await Promise.all([long, m1])).every((r) => r.ok)).toBe(true);
+});
+
+test("a job sent ahead of a scan shorter than RECLAIM_AFTER_MS is not asked back: it runs where it was sent", async () => {
+  const f = fakes({ scanMsOf: (id) => (id === "m0" ? 8 : 1) });
+  const p = pool("start_filters = 2\nmin_spare_filters = 0\nmax_filters = 2", f);
+  await until(() => p.status().states.idle === 2);
+  const first = p.submit(req(0));
+  await until(() => f.all.some((x) => x.scanning !== undefined));
+  const busy = f.all.find((x) => x.scanning !== undefined)!;
+  const rest = [p.submit(req(1)), p.submit(req(2))];
+  expect(busy.queued.length).toBe(1);
+  const out = (await Promise.all([first, ...rest])) as Extract<Dispatched, { ok: true }>[];
+  expect(out[2].workerPid).toBe(busy.pid);
+  await Bun.sleep(RECLAIM_AFTER_MS + 20); // the timer set when the other went idle finds nothing to ask back
+  expect(p.status().counts).toMatchObject({ reclaimed: 0, answered: 3 });
 });
 
 test("reload while a process holds a running job and one sent ahead: both finish on the old generation", async () => {

@@ -16,7 +16,7 @@ import type { KasConfig } from "../config/schema";
 import type { Resolver } from "../dns/types";
 import type { ScanRequest, ScanTimings } from "../model";
 import type { LearnOp } from "../protocol/kas/learn";
-import { WORKER_STATES, type SpfAnswer, type SpfQuery, type WorkerToMaster } from "./ipc";
+import { WORKER_STATES, type MasterToWorker, type SpfAnswer, type SpfQuery, type WorkerToMaster } from "./ipc";
 import { asDispatched, asLearned, jobLabel, jobMessage, settleWith, type Answer, type Dispatched, type Job, type Learned, type Work } from "./job";
 import { WaitQueue } from "./wait-queue";
 import { handleRow, relayDns, relaySpf, retire, startHandle, watch, type Spawner, type WorkerHandle } from "./worker-handle";
@@ -51,6 +51,16 @@ export function scanWatchdogMs(c: Pick<KasConfig, "scan" | "client">): number {
   return Math.max(budget + 500, Math.min(budget * 2, (c.client.data_timeout * 1000 - 2000) / 2));
 }
 
+/**
+ * A job sent ahead waits for the scan before it. Most scans take about a millisecond, but a
+ * large or hostile message can hold its process up to the watchdog (seconds): once the scan
+ * in front has run this long and another process is idle with nothing waiting, the job is
+ * asked back (`cancel`; the process gives it up only if it has not started it) and runs on
+ * the idle one. Twenty times a typical scan, so a busy pool does not churn; under the p99
+ * goal of 50 ms, so one slow message does not make the next one slow too.
+ */
+export const RECLAIM_AFTER_MS = 20;
+
 /** Back-off after a crash or failed load: 100 ms doubling to 10 s, reset by a process that becomes ready. */
 const backoffMs = (failures: number) => Math.min(10_000, 100 * 2 ** Math.max(0, failures - 1));
 
@@ -65,10 +75,11 @@ export class Pool {
   private spawnNotBefore = 0;
   private spawnTimer?: ReturnType<typeof setTimeout>;
   private reaper?: ReturnType<typeof setInterval>;
+  private reclaimTimer?: ReturnType<typeof setTimeout>;
   private stopping = false;
   private lastLoadError?: string;
   readonly counts = {
-    requests: 0, answered: 0, retried: 0, failed: 0, queuedTimeout: 0, refused: 0, abandoned: 0, spawned: 0, crashed: 0, recycled: 0, idleExited: 0,
+    requests: 0, answered: 0, retried: 0, failed: 0, queuedTimeout: 0, refused: 0, abandoned: 0, spawned: 0, crashed: 0, recycled: 0, idleExited: 0, reclaimed: 0,
     // Cumulative milliseconds, for the per-message breakdown of bench:serve and /v1/status: the
     // engine's own (wall) timers of each scan and the CPU time the scan took in its process,
     // the master's job-started-to-result wall time (the scan plus IPC and the process's work
@@ -189,9 +200,9 @@ export class Pool {
     watch(h, limitMs, () => h.job === job, () => this.opts.log.error("filtering process #%d (pid %d) exceeded %d ms on message %s: killing it", h.id, h.proc.pid, limitMs, jobLabel(job)));
   }
 
-  private send(h: Handle, job: Job): void {
+  private send(h: Handle, what: Job | MasterToWorker): void {
     try {
-      h.proc.send(jobMessage(job));
+      h.proc.send("seq" in what ? jobMessage(what) : what);
     } catch {
       h.proc.kill("SIGKILL"); // the exit handler retries its requests elsewhere
     }
@@ -211,7 +222,44 @@ export class Pool {
 
   private pump(): void {
     this.queue.drainInto((job) => this.assign(job));
+    if (this.queue.length === 0) this.reclaimAhead();
     this.maintain();
+  }
+
+  /**
+   * Nothing waits in the queue: jobs sent ahead of scans that have run RECLAIM_AFTER_MS are
+   * asked back for the idle processes (their `cancelled` answer requeues them). Jobs whose
+   * scan in front is younger are looked at again when it comes of age, by one timer.
+   */
+  private reclaimAhead(): void {
+    let idle = 0;
+    let ahead = false;
+    for (const h of this.handles.values()) {
+      if (h.state === "idle" && h.generation === this.generation) idle++;
+      if (h.next && !h.reclaiming) ahead = true;
+    }
+    if (!idle || !ahead) return;
+    const now = performance.now();
+    let soonest = Infinity;
+    for (const h of this.handles.values()) {
+      if (!h.next || h.reclaiming || h.next.settled || h.job?.sentAt === undefined) continue;
+      const due = h.job.sentAt + RECLAIM_AFTER_MS - now;
+      if (due > 0) {
+        soonest = Math.min(soonest, due);
+        continue;
+      }
+      h.reclaiming = true;
+      this.opts.log.debug("filtering process #%d has scanned message %s for %d ms: asking back %s, sent ahead, for an idle process", h.id, jobLabel(h.job), Math.round(now - h.job.sentAt), jobLabel(h.next));
+      this.send(h, { type: "cancel", jobId: h.next.seq });
+      if (--idle === 0) return;
+    }
+    if (soonest < Infinity && !this.reclaimTimer) {
+      this.reclaimTimer = setTimeout(() => {
+        this.reclaimTimer = undefined;
+        if (this.queue.length === 0) this.reclaimAhead();
+      }, Math.ceil(soonest));
+      this.reclaimTimer.unref?.();
+    }
   }
 
   private live(): Handle[] {
@@ -308,10 +356,20 @@ export class Pool {
         this.lastLoadError = m.error;
         this.opts.log.error("filtering process #%d failed to load: %s", h.id, m.error);
         return;
-      case "cancelled":
-        if (h.next?.seq !== m.jobId) return;
+      case "cancelled": {
+        const job = h.next;
+        if (job?.seq !== m.jobId) return;
+        const asked = h.reclaiming;
         h.next = undefined;
+        h.reclaiming = false;
+        // Dropped because its client went away (cancelAhead, which settles it), or asked back.
+        if (asked && !job.settled) {
+          // Asked back from behind a long scan (reclaimAhead): first in line for the idle process.
+          this.counts.reclaimed++;
+          this.enqueue(job, true);
+        }
         return this.pump(); // its place ahead is free for the next waiting job
+      }
       case "result":
       case "scan_error":
       case "learn_result":
@@ -328,9 +386,11 @@ export class Pool {
         const error = settleWith(job, m, { generation: h.generation, workerPid: h.proc.pid });
         if (error) this.opts.log.error("%s (filtering process #%d)", error, h.id);
         if (h.next) {
-          // The process started its next job as it sent this answer.
+          // The process started its next job as it sent this answer (a `cancel` asking it back
+          // came too late and is ignored there).
           h.job = h.next;
           h.next = undefined;
+          h.reclaiming = false;
           this.started(h, h.job);
           if (h.state === "busy" && (h.messages >= h.limit || this.overRss(h))) this.recycle(h);
         } else if (h.state === "draining") {
@@ -432,6 +492,7 @@ export class Pool {
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
     clearInterval(this.reaper);
+    clearTimeout(this.reclaimTimer);
     clearTimeout(this.spawnTimer);
     const deadline = Date.now() + timeoutMs;
     while ((this.queue.length || this.live().some((h) => h.job || h.next)) && Date.now() < deadline) await Bun.sleep(20);

@@ -28,6 +28,8 @@ export interface WorkerHandle<J> {
   job?: J;
   /** A job sent ahead while `job` runs (pool.ts sendAhead): the process starts it when it answers `job`. */
   next?: J;
+  /** `next` was asked back to run on an idle process (pool.ts reclaimAhead); its answer is awaited. */
+  reclaiming?: boolean;
   rules?: RulesInfo;
   /** We asked it to exit (recycle, idle, reload, stop): its exit is not a crash. */
   retiring: boolean;
