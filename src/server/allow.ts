@@ -15,11 +15,21 @@ export interface AllowList {
  * list is kept per array, so it is rebuilt only when a reload brings a new one.
  */
 export function allowCheck(): (peer: string | undefined, cidrs: readonly string[]) => boolean {
-  const lists = new WeakMap<readonly string[], AllowList>();
-  return (peer, cidrs) => {
-    let l = lists.get(cidrs);
-    if (!l) lists.set(cidrs, (l = allowList(cidrs)));
-    return l.allows(peer);
+  const lists = perConfig(allowList);
+  return (peer, cidrs) => lists(cidrs).allows(peer);
+}
+
+/**
+ * `build` of a config section (or list), computed once per object: a reload brings new
+ * objects, so the lists follow it, and the same config is never parsed twice. Every door
+ * keeps its parsed allow lists this way.
+ */
+export function perConfig<S extends object, L>(build: (s: S) => L): (s: S) => L {
+  const cache = new WeakMap<S, L>();
+  return (s) => {
+    let l = cache.get(s);
+    if (!l) cache.set(s, (l = build(s)));
+    return l;
   };
 }
 

@@ -15,7 +15,7 @@ import type { ScanRequest } from "../model";
 import { readLimited } from "../protocol/framing";
 import { errorReply, type ErrorCode } from "../protocol/kas/reply";
 import { decodeScanHeaders, PING_PATH, SCAN_PATH, STATUS_PATH, type HeaderSource } from "../protocol/kas/request";
-import { allowList, type AllowList } from "./allow";
+import { allowList, perConfig } from "./allow";
 import { dispatch, newRequestId, type BeforeDispatch } from "./dispatch";
 import type { Http1Direct } from "./http1";
 import { isRefusal, type EdgeGate, type Slot } from "./limits";
@@ -40,12 +40,7 @@ export interface HandlerDeps {
 }
 
 /** The [server] allow lists of one config (parsed once per config object: a reload brings a new one). */
-const lists = new WeakMap<KasConfig["server"], { allow: AllowList; status: AllowList; learn: AllowList }>();
-export function serverAccess(cfg: KasConfig["server"]) {
-  let l = lists.get(cfg);
-  if (!l) lists.set(cfg, (l = { allow: allowList(cfg.allow), status: allowList(cfg.status_allow), learn: allowList(cfg.learn_allow) }));
-  return l;
-}
+export const serverAccess = perConfig((s: KasConfig["server"]) => ({ allow: allowList(s.allow), status: allowList(s.status_allow), learn: allowList(s.learn_allow) }));
 /** The peer as allowList takes it: a Unix-socket client ("unix") has no address. */
 export const peerIp = (client: string) => (client === "unix" ? undefined : client);
 

@@ -20,7 +20,7 @@ import type { LearnOp } from "../protocol/kas/learn";
 import { HttpError, HttpRequestReader, MAX_HEAD, type HttpHead } from "../protocol/rspamd/http";
 import { encodeLearn, encodeV1, encodeV2, errorBody } from "../protocol/rspamd/reply";
 import { decodeRspamdHeaders, passwordOf, routeOf, type RspamdHead } from "../protocol/rspamd/request";
-import { allowList, type AllowList } from "./allow";
+import { allowList, perConfig } from "./allow";
 import { dispatch, newRequestId, type DispatchDeps } from "./dispatch";
 import type { Learned } from "./job";
 import { isRefusal, type EdgeGate, type Slot } from "./limits";
@@ -77,18 +77,10 @@ function encodeResponse(r: Reply, close: boolean, headOnly: boolean): Uint8Array
   return new Uint8Array(headOnly ? Buffer.from(head, "latin1") : Buffer.concat([Buffer.from(head, "latin1"), body]));
 }
 
+/** [rspamd]'s lists, parsed once per config (a reload brings a new one). */
+const rspamdAccess = perConfig((s: KasConfig["rspamd"]) => ({ allow: allowList(s.allow), learn: allowList(s.learn_allow) }));
+
 export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> {
-  // The lists are parsed once per config snapshot (a reload swaps the object).
-  let checksFor: KasConfig | undefined;
-  let allow: AllowList = allowList([]);
-  let learnAllow: AllowList = allowList([]);
-  const checks = (cfg: KasConfig) => {
-    if (checksFor !== cfg) {
-      checksFor = cfg;
-      allow = allowList(cfg.rspamd.allow);
-      learnAllow = allowList(cfg.rspamd.learn_allow);
-    }
-  };
   const idle = () => Math.max(1, Math.ceil(d.config().server.data_timeout));
 
   const write = (s: Bun.Socket<Conn>, bytes: Uint8Array) => {
@@ -116,9 +108,9 @@ export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> 
   /** Everything that can be decided from the head: a reply, or the plan to read the body for. */
   const decide = (h: HttpHead, peer: string | undefined): Reply | Plan => {
     const cfg = d.config();
-    checks(cfg);
+    const access = rspamdAccess(cfg.rspamd);
     const who = peer ?? "unix socket";
-    if (!allow.allows(peer)) {
+    if (!access.allow.allows(peer)) {
       d.log.warn("door=rspamd refused %s %s from %s: not in [rspamd] allow", h.method, h.path.slice(0, 100), who);
       return error(403, `client ${who} is not in [rspamd] allow`);
     }
@@ -130,7 +122,7 @@ export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> 
     const enc = h.headers.get("compression") ?? h.headers.get("content-encoding");
     if (enc && enc.trim().toLowerCase() !== "identity") return error(415, `compressed requests (${enc.slice(0, 20)}) are not supported: send the message uncompressed (no rspamc -z)`);
     if (route.kind === "learn") {
-      if (!learnAllow.allows(peer)) {
+      if (!access.learn.allows(peer)) {
         d.log.warn("door=rspamd refused learn %s from %s: not in [rspamd] learn_allow", route.op, who);
         return error(403, `client ${who} may not learn: not in [rspamd] learn_allow`);
       }

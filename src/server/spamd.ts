@@ -15,14 +15,13 @@
 // failing, shutting down) → EX_TEMPFAIL: the client applies its own fallback (spamc without
 // -x passes the message unchanged, Exim defers unless /defer_ok), as with SpamAssassin.
 import type { KasConfig } from "../config/schema";
-import type { IpRange } from "../dns/ip";
 import type { ErrorCode } from "../protocol/kas/reply";
 import type { LearnOp } from "../protocol/kas/learn";
 import { EX, type SpamdCode } from "../protocol/spamd/codes";
 import { envelopeFromTrace } from "../protocol/spamd/received";
 import { encodeError, encodePong, encodeTell, encodeVerdict } from "../protocol/spamd/reply";
 import { SpamdRequestReader, type ReadResult, type SpamdRequest } from "../protocol/spamd/request";
-import { allowList } from "./allow";
+import { allowList, perConfig } from "./allow";
 import { dispatch, newRequestId, type DispatchDeps } from "./dispatch";
 import type { Learned } from "./job";
 import { isRefusal, type EdgeGate, type Refusal, type Slot } from "./limits";
@@ -76,18 +75,11 @@ export function tellOp(r: SpamdRequest): { op: LearnOp } | { code: SpamdCode; te
   return { code: EX.UNAVAILABLE, text: "kas keeps no remote database: TELL with Set: local (learn) or Remove: local (forget)" };
 }
 
+/** [spamd]'s lists, parsed once per config (a reload brings a new one). */
+const spamdAccess = perConfig((s: KasConfig["spamd"]) => ({ allow: allowList(s.allow), learn: allowList(s.learn_allow), trusted: allowList(s.trusted_relays).ranges }));
+
 export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
-  // Parsed lists follow reloads: rebuilt when the config object changes.
-  let seen: KasConfig | undefined;
-  let lists: { allow: ReturnType<typeof allowList>; learn: ReturnType<typeof allowList>; trusted: readonly IpRange[] };
-  const access = () => {
-    const c = d.config();
-    if (c !== seen) {
-      seen = c;
-      lists = { allow: allowList(c.spamd.allow), learn: allowList(c.spamd.learn_allow), trusted: allowList(c.spamd.trusted_relays).ranges };
-    }
-    return lists;
-  };
+  const access = () => spamdAccess(d.config().spamd);
 
   const flush = (s: Bun.Socket<Conn>) => {
     const c = s.data;
