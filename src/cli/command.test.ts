@@ -4,7 +4,8 @@
 import { expect, spyOn, test } from "bun:test";
 import { parseArgs, renderUsage, runCommand, type ArgsDef } from "citty";
 import { commandTable } from "../testing/command-table";
-import { kasCommand, rejectUnknownFlags } from "./command";
+import { defineCommand } from "citty";
+import { isKasCommand, kasCommand, rejectUnknownFlags } from "./command";
 
 const table = await commandTable();
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -35,6 +36,13 @@ test.each(table.filter((e) => Object.values(e.cmd.args ?? {}).some((d: any) => d
     }
   },
 );
+
+test("every command in the table, hidden ones (_worker) included, is built by kasCommand: normal JIT policy, strict flags", () => {
+  const paths = table.map((e) => e.path.join(" "));
+  expect(paths).toContain("_worker");
+  expect(table.filter((e) => !isKasCommand(e.cmd)).map((e) => e.path.join(" "))).toEqual([]);
+  expect(isKasCommand(defineCommand({ meta: { name: "plain" }, run() {} }))).toBe(false);
+});
 
 test("license-check issue: --max-addresses, not --maxAddresses", async () => {
   const issue = table.find((e) => e.path.join(" ") === "license-check issue")!.cmd;

@@ -68,8 +68,16 @@ export function kasCommand<T extends ArgsDef>(def: KasCommandDef<T>): CommandDef
       : undefined,
   });
   if (def.exitCodes) EXIT_CODES.set(cmd, def.exitCodes);
+  MADE_HERE.add(cmd);
   return cmd;
 }
+
+/**
+ * Commands built by kasCommand. A command defined with citty directly would run with the
+ * start-up JIT policy and accept unknown flags silently; command.test.ts walks the table with this.
+ */
+const MADE_HERE = new WeakSet<object>();
+export const isKasCommand = (cmd: object): boolean => MADE_HERE.has(cmd);
 
 /** Exit codes per command, printed by --help after citty's usage (cli/run.ts). */
 export const EXIT_CODES = new WeakMap<object, Record<number, string>>();
