@@ -8,7 +8,9 @@ import { builtinDb } from "../ruledb/builtin";
 import { loadRuleDb } from "../ruledb/match";
 import { createPhishingCheck, hostIn, phishingSymbols } from "./phishing";
 import { lookalikeOf, memo, mixedScript, skeleton } from "./phishing-domains";
+import { parsed } from "../testing/parsed";
 import { intRng } from "../testing/rng";
+import { BRANDS, FORM_SERVICES } from "./phishing-data";
 
 const FIX = join(import.meta.dir, "../../fixtures/messages/phishing");
 const raw = (f: string) => new Uint8Array(readFileSync(join(FIX, f)));
@@ -99,4 +101,43 @@ test("memo: computes each key once, and gives the function's answers again after
   expect(f("ab")).toBe("AB");
   expect(lookalikeOf("paypa1.com")?.labels[0]).toBe("paypal");
   expect(lookalikeOf("paypa1.com")?.labels[0]).toBe("paypal");
+});
+
+const withUris = (uris: string[], links: { href: string; text: string }[] = []) => ({ ...parsed({ uris }), links });
+
+test("URI_FORM_SERVICE: a host/path entry is that host with the path as a prefix, a plain entry the host or a subdomain (as host + path against every entry)", () => {
+  // The spec, written as the list reads: host + path equal to an entry, starting with it (a
+  // host/path one) or with it and "/" (a plain one), or the host under it.
+  const spec = (u: URL) => {
+    const hostPath = u.hostname + u.pathname;
+    return FORM_SERVICES.some((s) => hostPath === s || hostPath.startsWith(s.includes("/") ? s : `${s}/`) || u.hostname.endsWith(`.${s}`));
+  };
+  const labels = ["docs", "google", "com", "forms", "form", "jotform", "eu", "x", "gle", "typeform", "notjotform"];
+  const paths = ["/", "/forms", "/forms/d/e/1", "/formsx", "/Forms", "/document/d/1", "/x/forms", ""];
+  const rnd = intRng(17);
+  for (let n = 0; n < 3000; n++) {
+    const host = Array.from({ length: 1 + rnd(4) }, () => labels[rnd(labels.length)]).join(".");
+    const url = `https://${rnd(4) ? host : host.toUpperCase()}${paths[rnd(paths.length)]}`;
+    expect([url, phishingSymbols(withUris([url])).has("URI_FORM_SERVICE")]).toEqual([url, spec(new URL(url))]);
+  }
+  expect(phishingSymbols(withUris(["https://docs.google.com/forms/d/e/1/viewform"])).has("URI_FORM_SERVICE")).toBe(true);
+  expect(phishingSymbols(withUris(["https://docs.google.com/document/d/1"])).has("URI_FORM_SERVICE")).toBe(false);
+});
+
+test("links judged are the first 200 of the text's URIs followed by the hrefs, and a host judged once reads the same in the next message", () => {
+  const many = (n: number) => Array.from({ length: n }, (_, i) => `http://site${i}.example.com/`);
+  const link = [{ href: "https://bit.ly/x", text: "click" }];
+  expect(phishingSymbols(withUris(many(199), link)).has("URI_SHORTENED")).toBe(true);
+  expect(phishingSymbols(withUris(many(200), link)).has("URI_SHORTENED")).toBe(false);
+  for (let i = 0; i < 3; i++) expect([...phishingSymbols(withUris(["http://paypa1.com/x", "http://1.2.3.4/", "https://bit.ly/y", "https://xn--pple-43d.com/"]))]).toEqual(["URI_LOOKALIKE_BRAND", "URI_IP_HOST", "URI_SHORTENED", "URI_PUNYCODE", "URI_IDN_MIXED_SCRIPT"]);
+});
+
+test("every name of every brand in a display name is seen (the one regex of all names misses none), inside a longer word none is", () => {
+  for (const b of BRANDS)
+    for (const n of b.names) {
+      const from = (name: string) => phishingSymbols(parsed({ headers: { From: `"${name}" <alerts@example.org>` } })).has("FROM_BRAND_IMPERSONATION");
+      expect({ n, seen: from(`${n.toUpperCase()} Support`) }).toEqual({ n, seen: true });
+      expect({ n, seen: from(`Team ${n.replace(/ /g, "")}`) }).toEqual({ n, seen: true });
+      expect({ n, seen: from(`x${n}x`) }).toEqual({ n, seen: false });
+    }
 });

@@ -16,11 +16,11 @@
 //   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd): a container that hides an executable from scanners
 //   ATTACH_ARCHIVE             an archive attached (for the metas: a password-protected one with its password in the text)
 //   BODY_IMAGE_ONLY            one or more images and next to no text (QR-code and picture lures)
-import { isNamed } from "../message/mime";
-import type { ParsedMessage } from "../message/types";
+import { fieldIs } from "./field-name";
+import type { MimePart, ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
-import { brandOwning, lookalikeOf, mainLabel, mixedScript, registrable } from "./phishing-domains";
+import { brandOwning, lookalikeOf, mainLabel, memo, mixedScript, registrable } from "./phishing-domains";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 /** Links looked at per message: phishing needs one, a newsletter has dozens. */
@@ -38,15 +38,21 @@ export function createPhishingCheck(): Check {
 
 export function phishingSymbols(msg: ParsedMessage): Set<string> {
   const out = new Set<string>();
-  const header = (name: string) => msg.headers.find((h) => isNamed(h, name))?.value;
-  const from = header("from") ?? "";
+  // From and Reply-To in one pass over the fields (the first of each, as find would give).
+  let from: string | undefined;
+  let replyTo: string | undefined;
+  for (const h of msg.headers) {
+    if (from === undefined && fieldIs(h, "from")) from = h.value;
+    else if (replyTo === undefined && fieldIs(h, "reply-to")) replyTo = h.value;
+    if (from !== undefined && replyTo !== undefined) break;
+  }
+  from ??= "";
   const fromDomain = domainOfAddress(addrOf(from));
   checkDisplayName(displayName(from), fromDomain, out);
   if (fromDomain) {
     if (lookalikeOf(fromDomain)) out.add("FROM_LOOKALIKE_BRAND");
     if (mixedScript(fromDomain)) out.add("FROM_IDN_MIXED_SCRIPT");
   }
-  const replyTo = header("reply-to");
   const replyDomain = replyTo ? domainOfAddress(addrOf(replyTo)) : undefined;
   if (replyDomain && isFreemail(replyDomain) && replyDomain !== fromDomain) out.add("FREEMAIL_REPLYTO_OTHER");
   checkUris(msg, out);
@@ -76,18 +82,25 @@ export function hostIn(list: readonly string[]): (host: string) => boolean {
 const isShortener = hostIn(SHORTENERS);
 const isFreeHosting = hostIn(FREE_HOSTING);
 const isFileSharing = hostIn(FILE_SHARING);
-/** A form service is a host (its subdomains too) or a host + path prefix (docs.google.com/forms). */
-const FORM_PREFIXES = FORM_SERVICES.map((s) => ({ s, prefix: s.includes("/") ? s : `${s}/`, dotted: `.${s}` }));
+// A form service is a host (its subdomains too) or a host + path prefix (docs.google.com/forms).
+// A URL's host holds no "/" and an http(s) path starts with one, so "host/path" is matched as
+// that very host with a path starting "/path", and a plain name as the host or a subdomain.
+const isFormHost = hostIn(FORM_SERVICES.filter((s) => !s.includes("/")));
+const FORM_PATHS = FORM_SERVICES.filter((s) => s.includes("/")).map((s) => ({ host: s.slice(0, s.indexOf("/")), path: s.slice(s.indexOf("/")) }));
 
 /** A brand's own names, written as words: "PayPal Service", "Microsoft 365 Admin", "Wells  Fargo". */
-const BRAND_NAMES = BRANDS.map((b) => ({ brand: b, re: new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${b.names.map((n) => n.replace(/ /g, "\\s*")).join("|")})(?![\\p{L}\\p{N}])`, "iu") }));
+const brandName = (names: string[]) => new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${names.map((n) => n.replace(/ /g, "\\s*")).join("|")})(?![\\p{L}\\p{N}])`, "iu");
+const BRAND_NAMES = BRANDS.map((b) => ({ brand: b, re: brandName(b.names) }));
+// Every brand's names in one regex: it matches exactly when one of BRAND_NAMES does, so a
+// display name that names no brand (nearly all) costs one test, not one per brand.
+const ANY_BRAND_NAME = brandName(BRANDS.flatMap((b) => b.names));
 
 const EXEC_TITLE = /(?:^|[^\p{L}])(?:ceo|cfo|coo|cto|president|chairman|chairwoman|managing\s+director|director|head\s+of\s+finance|finance\s+director|payroll|accounts\s+payable|executive\s+office|office\s+of\s+the\s+ceo)(?![\p{L}])/iu;
 
 function checkDisplayName(name: string, fromDomain: string | undefined, out: Set<string>): void {
   if (!name) return;
   const owner = fromDomain ? brandOwning(fromDomain) : undefined;
-  const claimed = BRAND_NAMES.find((b) => b.re.test(name))?.brand;
+  const claimed = ANY_BRAND_NAME.test(name) ? BRAND_NAMES.find((b) => b.re.test(name))?.brand : undefined;
   // A mailing list or forwarder quoting someone ("Joe via LinkedIn") is the brand's own mail then.
   if (claimed && claimed !== owner && !(fromDomain && claimed.labels.includes(mainLabel(fromDomain)))) out.add("FROM_BRAND_IMPERSONATION");
   // "John Smith, CEO" <j.smith.office@gmail.com>: the person is claimed by title, the mailbox is anyone's.
@@ -97,9 +110,36 @@ function checkDisplayName(name: string, fromDomain: string | undefined, out: Set
   if (shownDomain && fromDomain && shownDomain !== fromDomain) out.add("FROM_NAME_OTHER_DOMAIN");
 }
 
+// What a link's host says, as bits in the order checkUris adds their symbols (IP_HOST alone).
+const IP_HOST = 1, PUNYCODE = 2, LOOKALIKE = 4, MIXED = 8, SHORTENED = 16, FREE_HOSTED = 32, FORM_HOST = 64, FILE_SHARE = 128;
+const HOST_SYMBOLS: [number, string][] = [[PUNYCODE, "URI_PUNYCODE"], [LOOKALIKE, "URI_LOOKALIKE_BRAND"], [MIXED, "URI_IDN_MIXED_SCRIPT"], [SHORTENED, "URI_SHORTENED"], [FREE_HOSTED, "URI_FREE_HOSTED"]];
+/**
+ * A link host's traits (URL.hostname: a string of its own, not a slice of the message),
+ * remembered: the same hosts come back link after link and message after message, and
+ * judging each again (its suffixes against three lists, its registrable domain) was a
+ * quarter of this check's CPU.
+ */
+const hostTraits = memo((hostname: string): number => {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(host) || host.includes(":")) return IP_HOST;
+  let t = 0;
+  if (host.split(".").some((l) => l.startsWith("xn--"))) t |= PUNYCODE;
+  const domain = registrable(host);
+  if (domain && lookalikeOf(domain)) t |= LOOKALIKE;
+  if (domain && mixedScript(domain)) t |= MIXED;
+  if (isShortener(host)) t |= SHORTENED;
+  if (isFreeHosting(host)) t |= FREE_HOSTED;
+  if (isFormHost(host)) t |= FORM_HOST;
+  if (isFileSharing(host)) t |= FILE_SHARE;
+  return t;
+});
+
 function checkUris(msg: ParsedMessage, out: Set<string>): void {
-  const uris = new Set([...msg.uris, ...msg.links.map((l) => l.href)].slice(0, MAX_URIS));
-  const judged = new Set<string>();
+  // The first MAX_URIS of the text's URIs and then the links' hrefs, each once.
+  const uris = new Set<string>();
+  const n = Math.min(msg.uris.length, MAX_URIS);
+  for (let i = 0; i < n; i++) uris.add(msg.uris[i]);
+  for (let i = 0; i < msg.links.length && n + i < MAX_URIS; i++) uris.add(msg.links[i].href);
   for (const u of uris) {
     if (/^\s*data:/i.test(u)) {
       out.add("URI_DATA_HREF");
@@ -107,32 +147,25 @@ function checkUris(msg: ParsedMessage, out: Set<string>): void {
     }
     const url = parseHttp(u);
     if (!url) continue;
-    const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
-    if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(host) || host.includes(":")) {
+    const t = hostTraits(url.hostname);
+    if (t & IP_HOST) {
       out.add("URI_IP_HOST");
       continue;
     }
-    if (host.split(".").some((l) => l.startsWith("xn--"))) out.add("URI_PUNYCODE");
-    const domain = registrable(host);
-    if (domain && !judged.has(domain)) {
-      judged.add(domain);
-      if (lookalikeOf(domain)) out.add("URI_LOOKALIKE_BRAND");
-      if (mixedScript(domain)) out.add("URI_IDN_MIXED_SCRIPT");
-    }
-    if (isShortener(host)) out.add("URI_SHORTENED");
-    if (isFreeHosting(host)) out.add("URI_FREE_HOSTED");
-    const hostPath = host + url.pathname;
-    if (FORM_PREFIXES.some((f) => hostPath === f.s || hostPath.startsWith(f.prefix) || host.endsWith(f.dotted))) out.add("URI_FORM_SERVICE");
-    if (isFileSharing(host)) out.add("URI_FILE_SHARE");
+    for (const [bit, symbol] of HOST_SYMBOLS) if (t & bit) out.add(symbol);
+    if (t & FORM_HOST || FORM_PATHS.some((f) => f.host === url.hostname && url.pathname.startsWith(f.path))) out.add("URI_FORM_SERVICE");
+    if (t & FILE_SHARE) out.add("URI_FILE_SHARE");
   }
 }
 
 /** Anchor text that reads as a domain or URL, against where the href goes, by registrable domain. */
 function checkLinks(msg: ParsedMessage, out: Set<string>): void {
-  for (const l of msg.links.slice(0, MAX_URIS)) {
+  for (let i = 0; i < msg.links.length && i < MAX_URIS; i++) {
+    const l = msg.links[i];
     const shown = /(?:https?:\/\/)?((?:[a-z0-9-]+\.)+[a-z]{2,24})(?![\w.-])/i.exec(l.text)?.[1];
+    if (!shown) continue; // most anchor texts are words: the href is parsed only for the others
     const href = parseHttp(l.href);
-    if (!shown || !href) continue;
+    if (!href) continue;
     const shownDomain = registrable(shown);
     const hrefDomain = registrable(href.hostname);
     if (!shownDomain || !hrefDomain || shownDomain === hrefDomain) continue;
@@ -168,30 +201,33 @@ const ARCHIVE_TYPE = /^application\/(?:zip|x-zip(?:-compressed)?|x-7z-compressed
  * forwards the reader; names that disguise their type; disk images and archives.
  */
 function checkAttachments(msg: ParsedMessage, out: Set<string>): void {
-  for (const p of [...msg.parts, ...(msg.alternates ?? [])]) {
-    if (p.filename) {
-      if (BIDI_CONTROL.test(p.filename)) out.add("ATTACH_BIDI_NAME");
-      if (DISK_IMAGE_NAME.test(p.filename.trim())) out.add("ATTACH_DISK_IMAGE");
-      if (ARCHIVE_NAME.test(p.filename.trim())) out.add("ATTACH_ARCHIVE");
-    }
-    if (ARCHIVE_TYPE.test(p.contentType)) out.add("ATTACH_ARCHIVE");
-    const named = p.filename && HTML_NAME.test(p.filename);
-    if (!named && !(p.disposition === "attachment" && p.contentType === "text/html")) continue;
-    out.add("ATTACH_HTML");
-    const t = p.text ?? "";
-    if (/<form\b|<input\b[^>]{0,200}type\s*=\s*["']?password/i.test(t)) out.add("ATTACH_HTML_FORM");
-    if (/<script\b|\bon(?:load|error)\s*=/i.test(t)) out.add("ATTACH_HTML_SCRIPT");
-    if (/<meta\b[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document|top|self)\.location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\(/i.test(t)) out.add("ATTACH_HTML_REDIRECT");
+  for (const p of msg.parts) checkAttachment(p, out);
+  for (const p of msg.alternates ?? []) checkAttachment(p, out);
+}
+
+function checkAttachment(p: MimePart, out: Set<string>): void {
+  if (p.filename) {
+    if (BIDI_CONTROL.test(p.filename)) out.add("ATTACH_BIDI_NAME");
+    if (DISK_IMAGE_NAME.test(p.filename.trim())) out.add("ATTACH_DISK_IMAGE");
+    if (ARCHIVE_NAME.test(p.filename.trim())) out.add("ATTACH_ARCHIVE");
   }
+  if (ARCHIVE_TYPE.test(p.contentType)) out.add("ATTACH_ARCHIVE");
+  const named = p.filename && HTML_NAME.test(p.filename);
+  if (!named && !(p.disposition === "attachment" && p.contentType === "text/html")) return;
+  out.add("ATTACH_HTML");
+  const t = p.text ?? "";
+  if (/<form\b|<input\b[^>]{0,200}type\s*=\s*["']?password/i.test(t)) out.add("ATTACH_HTML_FORM");
+  if (/<script\b|\bon(?:load|error)\s*=/i.test(t)) out.add("ATTACH_HTML_SCRIPT");
+  if (/<meta\b[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document|top|self)\.location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\(/i.test(t)) out.add("ATTACH_HTML_REDIRECT");
 }
 
 const LETTER = /\p{L}/gu;
 
 /** Images (inline or attached) and under 60 letters of text besides the Subject: the message is a picture. */
 function imageOnly(msg: ParsedMessage): boolean {
-  const images = msg.parts.filter((p) => p.contentType.startsWith("image/")).length + (/<img\b/i.test(msg.rawbody) ? 1 : 0);
-  if (!images) return false;
-  const subject = msg.headers.find((h) => isNamed(h, "subject"))?.value ?? "";
+  // An image part, else an <img> tag anywhere in the text (a search of all of it, so second).
+  if (!msg.parts.some((p) => p.contentType.startsWith("image/")) && !/<img\b/i.test(msg.rawbody)) return false;
+  const subject = msg.headers.find((h) => fieldIs(h, "subject"))?.value ?? "";
   const from = msg.body.startsWith(subject) ? subject.length : 0;
   // Counted up to the 60th letter, not over the whole text: a newsletter with images has
   // thousands (collecting every one into an array was a tenth of this check's CPU).
