@@ -60,3 +60,28 @@ test("validateOrder refuses cycles, a fact provided twice and an envelope check 
   expect(() => validateOrder([check("a", { stage: "envelope", needs: ["dkim"], log }), check("b", { provides: ["dkim"], log })])).toThrow(/envelope check a needs "dkim"/);
   expect(() => validateOrder([check("a", { needs: ["arc"], log })])).not.toThrow();
 });
+
+test("a check that answers at once runs at once and gets no timer; one that returns a promise gets the deadline's", async () => {
+  const real = globalThis.setTimeout;
+  let timers = 0;
+  globalThis.setTimeout = ((...a: Parameters<typeof setTimeout>) => (timers++, real(...a))) as typeof setTimeout;
+  try {
+    let ran = false;
+    const sync: Check = { name: "sync", stage: "envelope", run: () => ((ran = true), { symbols: ["SYNC"] }) };
+    const facts = createFacts([sync]);
+    const out = runCheck(sync, input(facts), facts);
+    // Started before the caller goes on (an envelope check's I/O overlaps the parse that follows).
+    expect(ran).toBe(true);
+    expect(await out).toEqual({ symbols: ["SYNC"] });
+    expect(timers).toBe(0);
+    const thrown: Check = { name: "thrown", stage: "content", run: () => { throw new Error("sync boom"); } };
+    expect((await runCheck(thrown, input(facts), facts)).notes?.[0]).toBe("thrown: failed, skipped: sync boom");
+    expect(timers).toBe(0);
+    const log: string[] = [];
+    const slow = check("slow", { ms: 5000, log });
+    expect((await runCheck(slow, input(facts, 30), facts)).notes?.[0]).toContain("slow: did not finish within the time budget");
+    expect(timers).toBe(2); // the backstop, and the check's own sleep
+  } finally {
+    globalThis.setTimeout = real;
+  }
+});

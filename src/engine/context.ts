@@ -15,7 +15,9 @@ export interface Facts {
 /** The facts of one scan, for these checks (the providers decide which facts can ever come). */
 export function createFacts(checks: readonly Check[]): Facts & { settle(c: Check): void } {
   const slots = new Map<FactKey, { promise: Promise<unknown>; resolve(v: unknown): void; done: boolean }>();
-  const provided = new Set(checks.flatMap((c) => c.provides ?? []));
+  // Made on first use: checks that neither need nor provide a fact (phishing, date-skew) never
+  // ask, and every scan makes its facts.
+  let provided: Set<FactKey> | undefined;
   const slot = (k: FactKey) => {
     let s = slots.get(k);
     if (!s) {
@@ -23,6 +25,7 @@ export function createFacts(checks: readonly Check[]): Facts & { settle(c: Check
       const promise = new Promise((r) => (resolve = r));
       s = { promise, resolve, done: false };
       slots.set(k, s);
+      provided ??= new Set(checks.flatMap((c) => c.provides ?? []));
       if (!provided.has(k)) (s.done = true), resolve(undefined);
     }
     return s;
@@ -93,14 +96,17 @@ export async function runCheck(c: Check, input: CheckInput, facts: ReturnType<ty
   const deadline = input.deadline;
   try {
     if (c.needs?.length) await Promise.all(c.needs.map((k) => facts.get(k)));
-    const left = deadline - performance.now();
-    if (left <= 0) return { symbols: [], notes: [`${c.name}: no time left in the budget, skipped`] };
+    if (deadline - performance.now() <= 0) return { symbols: [], notes: [`${c.name}: no time left in the budget, skipped`] };
+    const out = c.run(input);
+    // A check that answers at once (no I/O: phishing, date-skew) has nothing a timer could cut
+    // off, so it gets none: a timer set and cleared and a race per check and message.
+    if (typeof (out as Partial<PromiseLike<CheckOutput>>).then !== "function") return out as CheckOutput;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<CheckOutput>((resolve) => {
-      timer = setTimeout(() => resolve({ symbols: [], notes: [`${c.name}: did not finish within the time budget, skipped`] }), left + BACKSTOP_GRACE_MS);
+      timer = setTimeout(() => resolve({ symbols: [], notes: [`${c.name}: did not finish within the time budget, skipped`] }), deadline - performance.now() + BACKSTOP_GRACE_MS);
     });
     try {
-      return await Promise.race([Promise.resolve().then(() => c.run(input)), late]);
+      return await Promise.race([out as PromiseLike<CheckOutput>, late]);
     } finally {
       clearTimeout(timer);
     }
