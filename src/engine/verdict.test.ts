@@ -5,6 +5,7 @@ import { parseConfig } from "../config/load";
 import { actions } from "./actions";
 import type { Policy } from "./policy";
 import { formatScore } from "../model";
+import { parsed } from "../testing/parsed";
 import { verdict } from "./verdict";
 
 test.each([
@@ -45,4 +46,18 @@ test("the header never shows a score at or above the threshold for a status belo
     expect([score, shown >= policy.spam_score]).toEqual([score, status === "spam"]);
     expect([score, shown >= policy.probable_spam_score]).toEqual([score, status === "spam" || status === "probable_spam"]);
   }
+});
+
+test("formal: Auto-Submitted in any case (not 'no'), a report, a bounce's delivery status", () => {
+  const policy: Policy = { ...parseConfig("", "t.toml").policy, name: "default" };
+  const msg = (headers: [string, string][], types = ["text/plain"]) => ({ ...parsed({}), headers: headers.map(([name, value]) => ({ name, raw: value, value })), parts: types.map((contentType) => ({ contentType, charset: "", size: 0, depth: 0 })) });
+  const status = (m: ReturnType<typeof msg>, from?: string) => verdict(0, policy, m, { rcpt: [], from });
+  expect(status(msg([["Subject", "x"], ["AUTO-SUBMITTED", " auto-replied "]]))).toBe("formal");
+  expect(status(msg([["auto-submitted", "auto-generated"]]))).toBe("formal");
+  expect(status(msg([["Auto-Submitted", "No"]]))).toBe("not_detected");
+  expect(status(msg([["Auto-Submitted-X", "auto-replied"], ["X-Auto-Submitted", "auto-replied"]]))).toBe("not_detected");
+  expect(status(msg([], ["multipart/report"]))).toBe("formal");
+  expect(status(msg([], ["multipart/mixed", "message/delivery-status"]), "")).toBe("formal");
+  expect(status(msg([], ["multipart/mixed", "message/delivery-status"]), "a@b.example")).toBe("not_detected");
+  expect(verdict(9, policy, msg([["Auto-Submitted", "auto-replied"]]), { rcpt: [] })).toBe("spam");
 });
