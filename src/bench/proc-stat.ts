@@ -39,6 +39,21 @@ export function treeCpu(pid: number): { root: number; children: number } {
   return { root: t.selfMs, children: t.reapedMs + live };
 }
 
+/**
+ * CPU ms of a process's main thread alone (/proc/<pid>/task/<pid>/stat). The rest of the
+ * process's time is its other threads': in a filtering process JavaScriptCore's JIT compilers
+ * (JITWorker), GC helpers (HeapHelper) and the allocator's scavenger (mi-scavenger).
+ */
+export function mainThreadMs(pid: number): number | undefined {
+  try {
+    const s = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
+    const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / HZ;
+  } catch {
+    return undefined;
+  }
+}
+
 /** VmHWM (peak resident set) and VmRSS of a process, KiB; 0 when it is gone. */
 export function memKiB(pid: number): { hwm: number; rss: number } {
   try {

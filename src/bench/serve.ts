@@ -17,7 +17,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { BENCH_CORPUS, ensureEmlCorpus, PEERS_DIR, peersDir, redisInstalled, RSPAMD_PIDFILES, RSPAMD_URL, rspamdInstalled, rspamdStart, rspamdStop, rspamdTrain, scanClient } from "./peers";
-import { memKiB, treeCpu } from "./proc-stat";
+import { mainThreadMs, memKiB, treeCpu } from "./proc-stat";
 import { KAS, startKas, type KasServer } from "./serve-kas";
 import { soak, startupTimes } from "./serve-extra";
 
@@ -78,18 +78,35 @@ async function latency(url: string, conc: number, headers: Record<string, string
 type Row = { rate: number[]; cpu: number[]; rssSum: number[]; rssOne: number[]; lat: number[]; load: number[] };
 const newRow = (): Row => ({ rate: [], cpu: [], rssSum: [], rssOne: [], lat: [], load: [] });
 const KEYS = ["scanMs", "scanCpuMs", "parseMs", "checksMs", "rulesMs", "roundTripMs", "loadMs", "recycled", "spawned"] as const;
-type Breakdown = { msgs: number; master: number; workers: number } & Record<(typeof KEYS)[number], number>;
+/** workersMain: the filtering processes' main threads (NaN when one was recycled during the run: its threads are gone). */
+type Breakdown = { msgs: number; master: number; workers: number; workersMain: number } & Record<(typeof KEYS)[number], number>;
+
+/** The summed main-thread CPU ms of these processes, undefined when one is gone. */
+function mainsMs(pids: number[]): number | undefined {
+  let sum = 0;
+  for (const p of pids) {
+    const t = mainThreadMs(p);
+    if (t === undefined) return undefined;
+    sum += t;
+  }
+  return sum;
+}
 
 async function runKas(kas: KasServer, conc: number, row: Row, bd: Breakdown[]) {
   const c0 = treeCpu(kas.pid);
   const s0 = await kas.status();
+  const pids = s0.pool.workers.map((w) => w.pid);
+  const m0 = mainsMs(pids);
   const st = await scanClient("kas", dirs.test, conc, join(kas.dir, "out.tsv"), { pidfiles: kas.pidFile, port: kas.port });
   const c1 = treeCpu(kas.pid);
+  const m1 = mainsMs(pids);
   const s1 = await kas.status();
   if (st.errors) throw new Error(`kas: ${st.errors} errors in the scan client's run`);
   const msgs = s1.messages.total - s0.messages.total;
   const d = (k: string) => (s1.counters[k] ?? 0) - (s0.counters[k] ?? 0);
-  bd.push({ msgs, master: (c1.root - c0.root) / msgs, workers: (c1.children - c0.children) / msgs, ...(Object.fromEntries(KEYS.map((k) => [k, d(k)])) as Record<(typeof KEYS)[number], number>) });
+  const sameProcs = s1.pool.workers.map((w) => w.pid).join() === pids.join() && m0 !== undefined && m1 !== undefined;
+  const workersMain = sameProcs ? (m1 - m0) / msgs : NaN;
+  bd.push({ msgs, master: (c1.root - c0.root) / msgs, workers: (c1.children - c0.children) / msgs, workersMain, ...(Object.fromEntries(KEYS.map((k) => [k, d(k)])) as Record<(typeof KEYS)[number], number>) });
   row.rate.push(st.msgs_per_s);
   row.load.push(loadavg()[0]);
   row.cpu.push((st.peer_cpu_s * 1000) / st.messages);
@@ -161,6 +178,12 @@ for (const mode of ROUNDS > 0 ? modes : []) {
   console.log(`      rules (rule database match + metas)                                           ${m((b) => part(b, "rulesMs"))}`);
   console.log(`      score, verdict, actions                                                       ${m((b) => (b.scanCpuMs / b.msgs) * (1 - (b.parseMs + b.checksMs + b.rulesMs) / b.scanMs))}`);
   console.log(`    outside the scan: IPC decode/encode, reply, logging, GC, load after recycling   ${m((b) => b.workers - b.scanCpuMs / b.msgs)}`);
+  // By thread (runs in which no process was recycled): the main thread's share is the server's
+  // own work around the scan; the other threads' is the runtime's (JIT compilers, most of it in
+  // a process's first ~10 000 messages; GC helpers; the allocator's scavenger).
+  const mt = (f: (b: Breakdown) => number) => ((xs) => (xs.length ? `${med(xs).toFixed(3).padStart(7)}  (${xs.length} runs)` : "      -  (a process was recycled in every run)"))(bd.filter((b) => !Number.isNaN(b.workersMain)).map(f));
+  console.log(`      main thread: IPC decode/encode, reply, logging, GC pauses                     ${mt((b) => b.workersMain - b.scanCpuMs / b.msgs)}`);
+  console.log(`      other threads: JIT compilers, GC helpers, allocator scavenger                 ${mt((b) => b.workers - b.workersMain)}`);
   console.log(`  wall: job starts (sent, or result before it read) -> result back, minus the scan   ${m((b) => (b.roundTripMs - b.scanMs) / b.msgs)}`);
   console.log(`  recycled per run ${m((b) => b.recycled)}, process load ms (sum per run) ${m((b) => b.loadMs)}`);
   console.log(`  master RSS now ${(memKiB(kas.pid).rss / 1024).toFixed(0)} MB`);
