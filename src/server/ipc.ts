@@ -46,7 +46,7 @@ export type WorkerToMaster =
   /** Loading failed (bad database, bad config): the master backs off before starting another. */
   | { type: "failed"; error: string }
   /**
-   * `cpuMs`: the CPU time of the process's main thread spent in this scan (for the server's timing counters);
+   * `cpuMs`: the process's CPU time spent in this scan (for the server's timing counters);
    * `rssKiB`: its resident memory afterwards ([server] max_rss).
    */
   | { type: "result"; jobId: number; result: ScanResult; cpuMs?: number; rssKiB?: number }

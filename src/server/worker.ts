@@ -130,14 +130,10 @@ export function runWorker(ch: Channel, factory: ScannerFactory): void {
       async (s) => {
         try {
           // CPU, not wall time: on a busy host the wall clock also counts other processes' turns.
-          // The main thread's, where the scan runs: the process's would also count what the
-          // runtime's own threads did meanwhile (JavaScriptCore's JIT compilers, 0.07-0.17 ms a
-          // message in a process's first ~10 000; GC helpers; the allocator's scavenger), which
-          // is no stage of the scan (bench:serve shows it apart). Also half the cost per call.
-          const c0 = process.threadCpuUsage();
+          const c0 = process.cpuUsage();
           let after: (() => Promise<string[]>) | undefined;
           const result = await s.scan({ ...request, raw: asBytes(request.raw) }, { afterReply: (f) => (after = f) });
-          const c = process.threadCpuUsage(c0);
+          const c = process.cpuUsage(c0);
           const rssKiB = ++scans % RSS_EVERY === 1 || request.raw.byteLength >= RSS_LARGE ? Math.round(process.memoryUsage.rss() / 1024) : undefined;
           ch.send({ type: "result", jobId, result, cpuMs: (c.user + c.system) / 1000, rssKiB });
           // Auto-learning needs the verdict, not the client: it runs once the result is on its
