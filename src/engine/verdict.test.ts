@@ -61,3 +61,12 @@ test("formal: Auto-Submitted in any case (not 'no'), a report, a bounce's delive
   expect(status(msg([], ["multipart/mixed", "message/delivery-status"]), "a@b.example")).toBe("not_detected");
   expect(verdict(9, policy, msg([["Auto-Submitted", "auto-replied"]]), { rcpt: [] })).toBe("spam");
 });
+
+test("X-KAS-Hits: each hit's own score even when a name comes back with another (the texts are remembered by name and score)", () => {
+  const policy: Policy = { ...parseConfig("", "t.toml").policy, name: "default" };
+  const hitsHeader = (hits: { name: string; score: number }[]) => actions("not_detected", 0, hits.map((h) => ({ ...h, description: "" })), policy).edits.find((e) => e.name === "X-KAS-Hits");
+  expect(hitsHeader([{ name: "A_RULE", score: 1.234 }, { name: "__SUB", score: 0 }, { name: "B_RULE", score: 0 }])).toEqual({ op: "set", name: "X-KAS-Hits", value: "A_RULE=1.23, B_RULE=0" });
+  expect(hitsHeader([{ name: "A_RULE", score: 2.5 }])).toEqual({ op: "set", name: "X-KAS-Hits", value: "A_RULE=2.5" });
+  expect(hitsHeader([{ name: "A_RULE", score: 1.234 }, { name: "__SUB", score: 0.5 }])).toEqual({ op: "set", name: "X-KAS-Hits", value: "A_RULE=1.23, __SUB=0.5" });
+  expect(hitsHeader([{ name: "__SUB", score: 0 }])).toEqual({ op: "remove", name: "X-KAS-Hits" });
+});
