@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { parseMessage } from "../message/parse";
 import { defaults } from "../config/load";
-import { createDateSkewCheck, dateSkew, dateSymbols, parseDateParts, parseRfc5322Date } from "./date-skew";
+import { intRng } from "../testing/rng";
+import { createDateSkewCheck, dateSkew, dateSymbols, parseDateParts, parseRfc5322Date, utcWeekday } from "./date-skew";
 
 const H = 3_600_000;
 const headers = (date: string | undefined, ...received: string[]) => [
@@ -69,4 +70,13 @@ describe("dateSkew and its symbols", () => {
 test("every filtering process and local scan runs it: the registry builds it on the default config", async () => {
   const { createChecks } = await import("./registry");
   expect(createChecks(defaults(), {}).checks.map((c) => c.name)).toContain("date-skew");
+});
+
+test("utcWeekday is Date's getUTCDay, before 1970 too", () => {
+  const rnd = intRng(1970);
+  for (let i = 0; i < 20000; i++) {
+    const ms = (rnd(2) ? -1 : 1) * (rnd(4_000_000) * 86_400_000 + rnd(86_400_000));
+    expect([ms, utcWeekday(ms)]).toEqual([ms, new Date(ms).getUTCDay()]);
+  }
+  for (const ms of [0, -1, 86_400_000 - 1, 86_400_000, -86_400_000, -86_400_001]) expect([ms, utcWeekday(ms)]).toEqual([ms, new Date(ms).getUTCDay()]);
 });

@@ -83,6 +83,9 @@ const ZONES: Record<string, number> = { ut: 0, gmt: 0, z: 0, edt: -4, est: -5, c
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 const DATE = /^\s*(?:(sun|mon|tue|wed|thu|fri|sat)[a-z]*,?\s*)?(\d{1,2})\s+([a-z]{3})[a-z]*\.?\s+(\d{2,4})\s+(\d{1,2}):(\d\d)(?::(\d\d))?\s*([+-]\d{4}|[a-z]{1,3})?\b/i;
 
+/** new Date(ms).getUTCDay() without the Date: 1970-01-01 was a Thursday (4). */
+export const utcWeekday = (ms: number): number => (((Math.floor(ms / 86_400_000) + 4) % 7) + 7) % 7;
+
 /**
  * A date-time in RFC 5322 §3.3 form (with the §4.3 obsolete two-digit years and zone names),
  * as ms since the epoch; undefined for anything else, including a missing or unknown zone:
@@ -100,7 +103,9 @@ export function parseRfc5322Date(text: string): number | undefined {
 export function parseDateParts(text: string): { time: number; weekdayWrong: boolean } | undefined {
   const m = DATE.exec(text.includes("(") ? text.replace(/\([^()]*\)/g, " ") : text);
   if (!m) return undefined;
-  const [, dow, d, mon, y, hh, mm, ss = "0", zone] = m;
+  // By index, not by destructuring: an array pattern walks the match with an iterator, and
+  // this runs twice a message (the Date and the oldest Received).
+  const dow = m[1], mon = m[3], y = m[4], zone = m[8];
   const month = MONTHS.indexOf(mon.toLowerCase());
   if (month < 0 || !zone) return undefined;
   let year = Number(y);
@@ -115,10 +120,10 @@ export function parseDateParts(text: string): { time: number; weekdayWrong: bool
     if (h === undefined) return undefined;
     offset = h * 60;
   }
-  const day = Number(d);
-  const [H, M, S] = [Number(hh), Number(mm), Number(ss)];
+  const day = Number(m[2]);
+  const H = Number(m[5]), M = Number(m[6]), S = m[7] === undefined ? 0 : Number(m[7]);
   if (day < 1 || day > 31 || H > 23 || M > 59 || S > 60) return undefined;
   const local = Date.UTC(year, month, day, H, M, Math.min(S, 59));
-  const weekdayWrong = dow !== undefined && DAYS.indexOf(dow.toLowerCase()) !== new Date(local).getUTCDay();
+  const weekdayWrong = dow !== undefined && DAYS.indexOf(dow.toLowerCase()) !== utcWeekday(local);
   return { time: local - offset * 60_000, weekdayWrong };
 }
