@@ -13,8 +13,13 @@ import { FOLD, foldable, scanWords } from "./words";
 
 const MAX_PER_HEADER = 40;
 
-/** Header fields whose words are noise for a classifier (unique per message) or are markup added by filters. */
-const SKIP_HEADERS = /^(x-spam-|x-kas-|x-virus-|date$|delivered-to$|x-original-to$|status$|x-status$|x-uid$|x-keywords$|content-length$|lines$|x-gmail-labels$|envelope-to$|x-envelope-|content-transfer-encoding$|mime-version$)/i;
+/**
+ * Header fields whose words are noise for a classifier (unique per message) or are markup added by filters.
+ * Every date field, not only Date (as SpamAssassin's Bayes ignores them): a month, weekday or year tells when
+ * mail was learned, not what it is, and becomes false evidence once the mail scanned is newer than the mail
+ * learned. Skipping Delivery-Date, (X-)Original-Date and Resent-Date: by-date CV spam recall 83.6 -> 84.0 %.
+ */
+const SKIP_HEADERS = /^(x-spam-|x-kas-|x-virus-|date$|delivery-date$|(x-)?original-date$|(x-)?resent-date$|delivered-to$|x-original-to$|status$|x-status$|x-uid$|x-keywords$|content-length$|lines$|x-gmail-labels$|envelope-to$|x-envelope-|content-transfer-encoding$|mime-version$)/i;
 const ADDRESS_HEADERS = /^(from|to|cc|reply-to|return-path|sender|errors-to|resent-from|resent-to)$/i;
 const MSGID_HEADERS = new Set(["message-id", "in-reply-to", "references"]);
 

@@ -103,3 +103,19 @@ test("address and message-id fields: the same domains, and a field of one long r
   tokenize(parsed({ headers: { To: "-&".repeat(40_000), References: "@".repeat(80_000) } }));
   expect(performance.now() - t0).toBeLessThan(300);
 });
+
+test("date fields other than Date (delivery, original, resent) give no tokens: their months and years say when, not what", () => {
+  const t = tokenize(
+    parsed({
+      headers: {
+        "Delivery-Date": "Mon, 02 Sep 2002 10:00:00 +0100",
+        "X-Original-Date": "Sun, 1 Sep 2002 23:59:00 -0700",
+        "Resent-Date": "Tue, 3 Sep 2002 08:00:00 +0000",
+        "Original-Date": "Tue, 3 Sep 2002 08:00:00 +0000",
+        Subject: "september plans",
+      },
+    }),
+  );
+  expect(t.filter((x) => /date:|^HN:.*date/.test(x))).toEqual([]);
+  expect(t).toContain("Hsubject:september");
+});
