@@ -119,3 +119,25 @@ test("date fields other than Date (delivery, original, resent) give no tokens: t
   expect(t.filter((x) => /date:|^HN:.*date/.test(x))).toEqual([]);
   expect(t).toContain("Hsubject:september");
 });
+
+test("list-manager fields give no tokens, save the presence of List-Unsubscribe; Precedence still does", () => {
+  const t = tokenize(
+    parsed({
+      headers: {
+        "List-Id": "Discussion <disc.lists.example.org>",
+        "List-Help": "<mailto:disc-request@lists.example.org?subject=help>",
+        "List-Post": "<mailto:disc@lists.example.org>",
+        "List-Archive": "<http://lists.example.org/pipermail/disc/>",
+        "List-Unsubscribe": "<http://lists.example.org/mailman/listinfo/disc>, <mailto:disc-request@lists.example.org?subject=unsubscribe>",
+        "X-BeenThere": "disc@lists.example.org",
+        "X-Mailman-Version": "2.0.11",
+        "X-Loop": "disc@lists.example.org",
+        "Mail-Followup-To": "disc@lists.example.org",
+        Precedence: "bulk",
+      },
+    }),
+  );
+  const list = t.filter((x) => /list|beenthere|mailman|loop|followup/.test(x));
+  expect(list).toEqual(["HN:list-unsubscribe"]);
+  expect(t).toContain("Hprecedence:bulk");
+});
