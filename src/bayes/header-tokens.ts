@@ -18,8 +18,10 @@ const MAX_PER_HEADER = 40;
  * Every date field, not only Date (as SpamAssassin's Bayes ignores them): a month, weekday or year tells when
  * mail was learned, not what it is, and becomes false evidence once the mail scanned is newer than the mail
  * learned. Skipping Delivery-Date, (X-)Original-Date and Resent-Date: by-date CV spam recall 83.6 -> 84.0 %.
+ * Sender and X-Sender (SpamAssassin's Bayes skips them too): in list mail Sender is the list's owner address,
+ * one more "came through a list" token whatever was posted (see LIST_HEADERS); by date 86.4 -> 86.8 %.
  */
-const SKIP_HEADERS = /^(x-spam-|x-kas-|x-virus-|date$|delivery-date$|(x-)?original-date$|(x-)?resent-date$|delivered-to$|x-original-to$|status$|x-status$|x-uid$|x-keywords$|content-length$|lines$|x-gmail-labels$|envelope-to$|x-envelope-|content-transfer-encoding$|mime-version$)/i;
+const SKIP_HEADERS = /^(x-spam-|x-kas-|x-virus-|date$|delivery-date$|(x-)?original-date$|(x-)?resent-date$|(x-)?sender$|delivered-to$|x-original-to$|status$|x-status$|x-uid$|x-keywords$|content-length$|lines$|x-gmail-labels$|envelope-to$|x-envelope-|content-transfer-encoding$|mime-version$)/i;
 /**
  * The fields a list manager adds (RFC 2369, RFC 2919 and the managers' own): skipped as SpamAssassin's
  * Bayes skips them, save List-Unsubscribe, whose presence alone is kept. Why: a discussion list relays
@@ -31,7 +33,7 @@ const SKIP_HEADERS = /^(x-spam-|x-kas-|x-virus-|date$|delivery-date$|(x-)?origin
  * false positive; presence of every field: 85.2 %).
  */
 const LIST_HEADERS = /^((x-)?list-|x-list$|(x-)?mailing-list$|x-mailman-version$|x-beenthere$|x-loop$|mail-followup-to$)/i;
-const ADDRESS_HEADERS = /^(from|to|cc|reply-to|return-path|sender|errors-to|resent-from|resent-to)$/i;
+const ADDRESS_HEADERS = /^(from|to|cc|reply-to|return-path|errors-to|resent-from|resent-to)$/i;
 const MSGID_HEADERS = new Set(["message-id", "in-reply-to", "references"]);
 
 // Bounded by RFC 5321 §4.5.3.1 lengths (local part 64, label 63, domain 255), so a crafted

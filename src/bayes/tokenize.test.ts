@@ -141,3 +141,9 @@ test("list-manager fields give no tokens, save the presence of List-Unsubscribe;
   expect(list).toEqual(["HN:list-unsubscribe"]);
   expect(t).toContain("Hprecedence:bulk");
 });
+
+test("Sender and X-Sender give no tokens: in list mail they name the list's owner, whatever was posted", () => {
+  const t = tokenize(parsed({ headers: { Sender: "disc-owner@lists.example.org", "X-Sender": "bob@mail.example.net", From: "Bob <bob@mail.example.net>" } }));
+  expect(t.filter((x) => x.includes("sender"))).toEqual([]);
+  expect(t).toContain("Hfrom:@mail.example.net");
+});
