@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { parsed } from "../testing/parsed";
 import { Bayes, messageDigest } from "./bayes";
+import { tokenId } from "./token-id";
 import { tokenIds } from "./tokenize";
 import { MemoryTokenStore } from "./memory-store";
 
@@ -31,4 +32,18 @@ test("abstains below min_spam/min_ham with the counts in the reason; scores once
   const w = await b.classify(spam(3));
   expect(w.kind).toBe("scored");
   if (w.kind === "scored") expect(w.probability).toBeGreaterThan(0.5);
+});
+
+test("a database learned before list and date fields were skipped: forgetting a message takes back its current tokens, the old field tokens stay unread", async () => {
+  const store = new MemoryTokenStore();
+  const b = new Bayes(store, { minSpam: 1, minHam: 1 });
+  const msg = parsed({ messageId: "l1", headers: { "List-Id": "<disc.lists.example.org>", "Delivery-Date": "Mon, 2 Sep 2002" }, body: "meeting notes attached" });
+  // What an older kas learned: today's tokens plus those of the fields it still read.
+  const old = ["HN:list-id", "Hlist-id:disc.lists.example.org", "HN:delivery-date", "Hdelivery-date:sep"].map(tokenId);
+  await store.learn([{ digest: messageDigest(msg), op: "ham", tokens: [...tokenIds(msg), ...old] }]);
+  expect(old.every((id) => !tokenIds(msg).includes(id))).toBe(true);
+  expect(await b.learn([msg], "forget")).toEqual(["forgotten"]);
+  expect((await store.lookup(tokenIds(msg))).counts.size).toBe(0);
+  expect((await store.stats()).nham).toBe(0);
+  expect((await store.lookup(old)).counts.size).toBe(old.length); // never looked up by a scan; they expire as unused tokens do
 });

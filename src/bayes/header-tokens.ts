@@ -13,9 +13,27 @@ import { FOLD, foldable, scanWords } from "./words";
 
 const MAX_PER_HEADER = 40;
 
-/** Header fields whose words are noise for a classifier (unique per message) or are markup added by filters. */
-const SKIP_HEADERS = /^(x-spam-|x-kas-|x-virus-|date$|delivered-to$|x-original-to$|status$|x-status$|x-uid$|x-keywords$|content-length$|lines$|x-gmail-labels$|envelope-to$|x-envelope-|content-transfer-encoding$|mime-version$)/i;
-const ADDRESS_HEADERS = /^(from|to|cc|reply-to|return-path|sender|errors-to|resent-from|resent-to)$/i;
+/**
+ * Header fields whose words are noise for a classifier (unique per message) or are markup added by filters.
+ * Every date field, not only Date (as SpamAssassin's Bayes ignores them): a month, weekday or year tells when
+ * mail was learned, not what it is, and becomes false evidence once the mail scanned is newer than the mail
+ * learned. Skipping Delivery-Date, (X-)Original-Date and Resent-Date: by-date CV spam recall 83.6 -> 84.0 %.
+ * Sender and X-Sender (SpamAssassin's Bayes skips them too): in list mail Sender is the list's owner address,
+ * one more "came through a list" token whatever was posted (see LIST_HEADERS); by date 86.4 -> 86.8 %.
+ */
+const SKIP_HEADERS = /^(x-spam-|x-kas-|x-virus-|date$|delivery-date$|(x-)?original-date$|(x-)?resent-date$|(x-)?sender$|delivered-to$|x-original-to$|status$|x-status$|x-uid$|x-keywords$|content-length$|lines$|x-gmail-labels$|envelope-to$|x-envelope-|content-transfer-encoding$|mime-version$)/i;
+/**
+ * The fields a list manager adds (RFC 2369, RFC 2919 and the managers' own): skipped as SpamAssassin's
+ * Bayes skips them, save List-Unsubscribe, whose presence alone is kept. Why: a discussion list relays
+ * whatever was posted to it, spam included, and its fields are ~30 tokens a message saying one thing
+ * ("came through a list": mailto, subject, listinfo, pipermail... in each field). Learned from list ham
+ * they outvoted the content of list-delivered spam (BAYES_50), and a newer list looks like none learned.
+ * List-Unsubscribe is also what senders of bulk mail people asked for add (RFC 8058), so its presence
+ * stays evidence. By-date CV spam recall 84.0 -> 86.4 % (all skipped: 86.8 %, but one more wanted-bulk
+ * false positive; presence of every field: 85.2 %).
+ */
+const LIST_HEADERS = /^((x-)?list-|x-list$|(x-)?mailing-list$|x-mailman-version$|x-beenthere$|x-loop$|mail-followup-to$)/i;
+const ADDRESS_HEADERS = /^(from|to|cc|reply-to|return-path|errors-to|resent-from|resent-to)$/i;
 const MSGID_HEADERS = new Set(["message-id", "in-reply-to", "references"]);
 
 // Bounded by RFC 5321 §4.5.3.1 lengths (local part 64, label 63, domain 255), so a crafted
@@ -25,7 +43,7 @@ const MSGID_HEADERS = new Set(["message-id", "in-reply-to", "references"]);
 const MSGID_DOMAIN = /@([^>\s@]{1,255})>/g;
 const ADDRESS = /[\w.+-]{1,64}@([\w-]{1,63}(?:\.[\w-]{1,63}){1,127})/g;
 
-type Kind = "skip" | "words" | "address" | "message-id" | "received";
+type Kind = "skip" | "presence" | "words" | "address" | "message-id" | "received";
 
 interface Field {
   kind: Kind;
@@ -43,7 +61,8 @@ function fieldOf(raw: string): Field {
   let f = FIELDS.get(raw);
   if (f) return f;
   const name = raw.toLowerCase();
-  const kind: Kind = SKIP_HEADERS.test(name) ? "skip" : name === "received" ? "received" : MSGID_HEADERS.has(name) ? "message-id" : ADDRESS_HEADERS.test(name) ? "address" : "words";
+  const list = LIST_HEADERS.test(name);
+  const kind: Kind = SKIP_HEADERS.test(name) || (list && name !== "list-unsubscribe") ? "skip" : list ? "presence" : name === "received" ? "received" : MSGID_HEADERS.has(name) ? "message-id" : ADDRESS_HEADERS.test(name) ? "address" : "words";
   f = { kind, name, prefix: `H${name}:` };
   if (FIELDS.size >= FIELDS_MAX) FIELDS.clear();
   FIELDS.set(raw, f);
@@ -54,6 +73,7 @@ export function headerTokens(h: HeaderField, out: TokenSink): void {
   const f = fieldOf(h.name);
   if (f.kind === "skip") return;
   out.add("HN:", f.name);
+  if (f.kind === "presence") return;
   const p = f.prefix;
   if (f.kind === "received") return receivedTokens(h.value, p, out);
   let n = 0;

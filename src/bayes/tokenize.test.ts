@@ -103,3 +103,47 @@ test("address and message-id fields: the same domains, and a field of one long r
   tokenize(parsed({ headers: { To: "-&".repeat(40_000), References: "@".repeat(80_000) } }));
   expect(performance.now() - t0).toBeLessThan(300);
 });
+
+test("date fields other than Date (delivery, original, resent) give no tokens: their months and years say when, not what", () => {
+  const t = tokenize(
+    parsed({
+      headers: {
+        "Delivery-Date": "Mon, 02 Sep 2002 10:00:00 +0100",
+        "X-Original-Date": "Sun, 1 Sep 2002 23:59:00 -0700",
+        "Resent-Date": "Tue, 3 Sep 2002 08:00:00 +0000",
+        "Original-Date": "Tue, 3 Sep 2002 08:00:00 +0000",
+        Subject: "september plans",
+      },
+    }),
+  );
+  expect(t.filter((x) => /date:|^HN:.*date/.test(x))).toEqual([]);
+  expect(t).toContain("Hsubject:september");
+});
+
+test("list-manager fields give no tokens, save the presence of List-Unsubscribe; Precedence still does", () => {
+  const t = tokenize(
+    parsed({
+      headers: {
+        "List-Id": "Discussion <disc.lists.example.org>",
+        "List-Help": "<mailto:disc-request@lists.example.org?subject=help>",
+        "List-Post": "<mailto:disc@lists.example.org>",
+        "List-Archive": "<http://lists.example.org/pipermail/disc/>",
+        "List-Unsubscribe": "<http://lists.example.org/mailman/listinfo/disc>, <mailto:disc-request@lists.example.org?subject=unsubscribe>",
+        "X-BeenThere": "disc@lists.example.org",
+        "X-Mailman-Version": "2.0.11",
+        "X-Loop": "disc@lists.example.org",
+        "Mail-Followup-To": "disc@lists.example.org",
+        Precedence: "bulk",
+      },
+    }),
+  );
+  const list = t.filter((x) => /list|beenthere|mailman|loop|followup/.test(x));
+  expect(list).toEqual(["HN:list-unsubscribe"]);
+  expect(t).toContain("Hprecedence:bulk");
+});
+
+test("Sender and X-Sender give no tokens: in list mail they name the list's owner, whatever was posted", () => {
+  const t = tokenize(parsed({ headers: { Sender: "disc-owner@lists.example.org", "X-Sender": "bob@mail.example.net", From: "Bob <bob@mail.example.net>" } }));
+  expect(t.filter((x) => x.includes("sender"))).toEqual([]);
+  expect(t).toContain("Hfrom:@mail.example.net");
+});
