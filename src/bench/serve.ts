@@ -164,7 +164,13 @@ for (const mode of ROUNDS > 0 ? modes : []) {
   for (const conc of CONCS) {
     console.log(fmt(`kas ${o["kas-server"].replace(/\s+/g, " ").trim() || "defaults"}`, conc, rows.get(`kas ${conc}`)!));
     if (withRspamd) console.log(fmt("Rspamd 3.4", conc, rows.get(`rspamd ${conc}`)!));
-    if (withRspamd) console.log(`${"  kas / Rspamd msg/s".padEnd(28)} ${String(conc).padStart(4)} ${(med(rows.get(`kas ${conc}`)!.rate) / med(rows.get(`rspamd ${conc}`)!.rate)).toFixed(2).padStart(7)}x`);
+    if (withRspamd) {
+      const k = rows.get(`kas ${conc}`)!.rate, r = rows.get(`rspamd ${conc}`)!.rate;
+      // Also round by round: each kas round ran next to one Rspamd round, so their ratio is
+      // taken at one moment of the shared host's load, which drifts between rounds.
+      const paired = k.map((x, i) => x / r[i]);
+      console.log(`${"  kas / Rspamd msg/s".padEnd(28)} ${String(conc).padStart(4)} ${(med(k) / med(r)).toFixed(2).padStart(7)}x   round by round: median ${med(paired).toFixed(2)}x (${Math.min(...paired).toFixed(2)}-${Math.max(...paired).toFixed(2)})`);
+    }
   }
   const m = (f: (b: Breakdown) => number) => med(bd.map(f)).toFixed(3).padStart(7);
   console.log(`\nkas per-message CPU breakdown (${mode}; medians of ${bd.length} runs of ${bd[0]?.msgs} messages; ms per message)`);
