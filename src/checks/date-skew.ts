@@ -15,7 +15,7 @@
 // The oldest Received is the bottom one with a readable time: its text can be forged too,
 // but a forger who writes a consistent one gains nothing, and one written with another time
 // is itself a sign. A message with no dated Received (a local submission) gets no symbol.
-import { fieldIs } from "./field-name";
+import { isNamed } from "../message/mime";
 import type { HeaderField, ParsedMessage } from "../message/types";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
@@ -56,12 +56,12 @@ export function dateSymbols(msg: Pick<ParsedMessage, "headers">): string[] {
  * read); weekdayWrong: the Date's day-of-week is not the day its date falls on.
  */
 export function dateSkew(headers: readonly HeaderField[]): { skew?: number; weekdayWrong: boolean } {
-  // ~25 fields a message on the scan path: names are compared by length first (fieldIs), and
+  // ~25 fields a message on the scan path: names are compared by length first (isNamed), and
   // the Received fields are read from the bottom up, stopping at the first with a readable
   // time (the oldest), instead of parsing every one.
   let date: ReturnType<typeof parseDateParts> | null = null;
   for (const h of headers)
-    if (fieldIs(h, "date")) {
+    if (isNamed(h, "date")) {
       date = parseDateParts(h.value);
       break;
     }
@@ -69,7 +69,7 @@ export function dateSkew(headers: readonly HeaderField[]): { skew?: number; week
   let relay: number | undefined;
   for (let i = headers.length - 1; i >= 0 && relay === undefined; i--) {
     const h = headers[i];
-    if (!fieldIs(h, "received")) continue;
+    if (!isNamed(h, "received")) continue;
     // The time follows the last ";" (RFC 5321 section 4.4).
     const semi = h.value.lastIndexOf(";");
     if (semi >= 0) relay = parseRfc5322Date(h.value.slice(semi + 1));

@@ -16,7 +16,7 @@
 //   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd): a container that hides an executable from scanners
 //   ATTACH_ARCHIVE             an archive attached (for the metas: a password-protected one with its password in the text)
 //   BODY_IMAGE_ONLY            one or more images and next to no text (QR-code and picture lures)
-import { fieldIs } from "./field-name";
+import { isNamed } from "../message/mime";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
@@ -42,8 +42,8 @@ export function phishingSymbols(msg: ParsedMessage): Set<string> {
   let from: string | undefined;
   let replyTo: string | undefined;
   for (const h of msg.headers) {
-    if (from === undefined && fieldIs(h, "from")) from = h.value;
-    else if (replyTo === undefined && fieldIs(h, "reply-to")) replyTo = h.value;
+    if (from === undefined && isNamed(h, "from")) from = h.value;
+    else if (replyTo === undefined && isNamed(h, "reply-to")) replyTo = h.value;
     if (from !== undefined && replyTo !== undefined) break;
   }
   from ??= "";
@@ -227,7 +227,7 @@ const LETTER = /\p{L}/gu;
 function imageOnly(msg: ParsedMessage): boolean {
   // An image part, else an <img> tag anywhere in the text (a search of all of it, so second).
   if (!msg.parts.some((p) => p.contentType.startsWith("image/")) && !/<img\b/i.test(msg.rawbody)) return false;
-  const subject = msg.headers.find((h) => fieldIs(h, "subject"))?.value ?? "";
+  const subject = msg.headers.find((h) => isNamed(h, "subject"))?.value ?? "";
   const from = msg.body.startsWith(subject) ? subject.length : 0;
   // Counted up to the 60th letter, not over the whole text: a newsletter with images has
   // thousands (collecting every one into an array was a tenth of this check's CPU).

@@ -2,7 +2,7 @@
 // (delivery status notifications, read receipts, auto-replies: RFC 3464, RFC 8098, RFC 3834)
 // that scored below the spam threshold, so an administrator can route it apart; backscatter
 // that scores as spam stays `spam`.
-import { fieldIs } from "../checks/field-name";
+import { isNamed } from "../message/mime";
 import type { ParsedMessage } from "../message/types";
 import type { Policy } from "./policy";
 import type { Envelope, Hit, Status } from "../model";
@@ -24,8 +24,8 @@ export function verdict(score: number, p: Policy, msg: ParsedMessage | undefined
 export function isFormal(msg: ParsedMessage, env: Envelope): boolean {
   const top = msg.parts[0]?.contentType ?? "";
   if (top === "multipart/report") return true;
-  // Most mail scores below the thresholds and comes here: fieldIs spares a lower-cased copy of every field name.
-  const auto = msg.headers.find((h) => fieldIs(h, "auto-submitted"))?.value.trim().toLowerCase();
+  // Most mail scores below the thresholds and comes here: isNamed spares a lower-cased copy of every field name.
+  const auto = msg.headers.find((h) => isNamed(h, "auto-submitted"))?.value.trim().toLowerCase();
   if (auto && auto !== "no") return true;
   return env.from === "" && msg.parts.some((p) => p.contentType === "message/delivery-status");
 }
