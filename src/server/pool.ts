@@ -16,7 +16,7 @@ import type { KasConfig } from "../config/schema";
 import type { Resolver } from "../dns/types";
 import type { ScanRequest, ScanTimings } from "../model";
 import type { LearnOp } from "../protocol/kas/learn";
-import { WORKER_STATES, type MasterToWorker, type SpfAnswer, type SpfQuery, type WorkerToMaster } from "./ipc";
+import { WORKER_STATES, type SpfAnswer, type SpfQuery, type WorkerToMaster } from "./ipc";
 import { asDispatched, asLearned, jobLabel, jobMessage, settleWith, type Answer, type Dispatched, type Job, type Learned, type Work } from "./job";
 import { WaitQueue } from "./wait-queue";
 import { handleRow, relayDns, relaySpf, retire, startHandle, watch, type Spawner, type WorkerHandle } from "./worker-handle";
@@ -63,6 +63,17 @@ export const RECLAIM_AFTER_MS = 20;
 
 /** Back-off after a crash or failed load: 100 ms doubling to 10 s, reset by a process that becomes ready. */
 const backoffMs = (failures: number) => Math.min(10_000, 100 * 2 ** Math.max(0, failures - 1));
+
+/**
+ * Asks `h` to drop `job`, sent ahead, unless it has started it (it answers `cancelled` only if
+ * it dropped it). A process whose channel is gone is about to exit, and its exit hands back
+ * what it held.
+ */
+function cancel(h: WorkerHandle<Job>, job: Job): void {
+  try {
+    h.proc.send({ type: "cancel", jobId: job.seq });
+  } catch {}
+}
 
 export class Pool {
   generation = 1;
@@ -200,9 +211,9 @@ export class Pool {
     watch(h, limitMs, () => h.job === job, () => this.opts.log.error("filtering process #%d (pid %d) exceeded %d ms on message %s: killing it", h.id, h.proc.pid, limitMs, jobLabel(job)));
   }
 
-  private send(h: Handle, what: Job | MasterToWorker): void {
+  private send(h: Handle, job: Job): void {
     try {
-      h.proc.send("seq" in what ? jobMessage(what) : what);
+      h.proc.send(jobMessage(job));
     } catch {
       h.proc.kill("SIGKILL"); // the exit handler retries its requests elsewhere
     }
@@ -212,9 +223,7 @@ export class Pool {
   private cancelAhead(job: Job): boolean {
     for (const h of this.handles.values()) {
       if (h.next !== job) continue;
-      try {
-        h.proc.send({ type: "cancel", jobId: job.seq });
-      } catch {} // a process whose channel is gone is about to exit; the job is settled, so not retried
+      cancel(h, job);
       return true;
     }
     return false;
@@ -250,7 +259,7 @@ export class Pool {
       }
       h.reclaiming = true;
       this.opts.log.debug("filtering process #%d has scanned message %s for %d ms: asking back %s, sent ahead, for an idle process", h.id, jobLabel(h.job), Math.round(now - h.job.sentAt), jobLabel(h.next));
-      this.send(h, { type: "cancel", jobId: h.next.seq });
+      cancel(h, h.next);
       if (--idle === 0) return;
     }
     if (soonest < Infinity && !this.reclaimTimer) {
