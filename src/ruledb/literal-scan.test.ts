@@ -109,3 +109,19 @@ test("columns: a character no literal holds leads back to the start; many distin
     expect(lits.map((l, i) => Boolean(f[i]))).toEqual(lits.map((l) => reading(text).includes(spacedLiteral(l))));
   }
 });
+
+test("a literal set of more than 65 536 states takes the 32-bit table and scans the same as includes", () => {
+  // 10 000 literals of 14 random letters: ~110 000 trie states, past what a 16-bit entry holds.
+  let seed = 11;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), (seed >>> 12) % n); // high bits: the low ones of this LCG repeat
+  const word = () => Array.from({ length: 14 }, () => "abcdefghijklmnopqrstuvwxyz"[rnd(26)]).join("");
+  const lits = Array.from({ length: 10000 }, word);
+  const s = new LiteralScanner(lits);
+  expect((s as unknown as { next: ArrayLike<number> }).next).toBeInstanceOf(Uint32Array);
+  const text = `${lits[9999]} ${lits[0].toUpperCase()} ${lits[4000].slice(0, 13)} x${lits[123]}y ${word()}`;
+  const f = s.scan(text);
+  const want = reading(text);
+  lits.forEach((l, i) => expect([l, f[i]]).toEqual([l, want.includes(l) ? 1 : 0]));
+  expect(f[9999] && f[0] && f[123]).toBe(1);
+  expect(new LiteralScanner(["ab", "b"]) as unknown as { next: ArrayLike<number> }).toHaveProperty("next", expect.any(Uint16Array));
+});
