@@ -20,7 +20,7 @@ import { isNamed } from "../message/mime";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
-import { brandOwning, lookalikeOf, mainLabel, memo, mixedScript, registrable } from "./phishing-domains";
+import { brandOwning, lookalikeOf, mainLabel, memo, mixedScript, registrable, domainShown } from "./phishing-domains";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 /** Links looked at per message: phishing needs one, a newsletter has dozens. */
@@ -97,6 +97,11 @@ const ANY_BRAND_NAME = brandName(BRANDS.flatMap((b) => b.names));
 
 const EXEC_TITLE = /(?:^|[^\p{L}])(?:ceo|cfo|coo|cto|president|chairman|chairwoman|managing\s+director|director|head\s+of\s+finance|finance\s+director|payroll|accounts\s+payable|executive\s+office|office\s+of\s+the\s+ceo)(?![\p{L}])/iu;
 
+// An address in a display name, as DNS and SMTP bound its parts (RFC 1035 2.3.4: a label is 63
+// octets at most; RFC 5321 4.5.3.1: a local part 64). Unbounded ([\w.+-]+@), a long run of
+// local-part characters without an "@" was rescanned to its end from every start.
+const SHOWN_ADDRESS = /[\w.+-]{1,64}@([\w-]{1,63}(?:\.[\w-]{1,63}){1,127})/;
+
 function checkDisplayName(name: string, fromDomain: string | undefined, out: Set<string>): void {
   if (!name) return;
   const owner = fromDomain ? brandOwning(fromDomain) : undefined;
@@ -105,7 +110,7 @@ function checkDisplayName(name: string, fromDomain: string | undefined, out: Set
   if (claimed && claimed !== owner && !(fromDomain && claimed.labels.includes(mainLabel(fromDomain)))) out.add("FROM_BRAND_IMPERSONATION");
   // "John Smith, CEO" <j.smith.office@gmail.com>: the person is claimed by title, the mailbox is anyone's.
   if (fromDomain && isFreemail(fromDomain) && EXEC_TITLE.test(name)) out.add("FROM_EXEC_FREEMAIL");
-  const shown = /[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/.exec(name)?.[1];
+  const shown = SHOWN_ADDRESS.exec(name)?.[1];
   const shownDomain = shown ? registrable(shown) : undefined;
   if (shownDomain && fromDomain && shownDomain !== fromDomain) out.add("FROM_NAME_OTHER_DOMAIN");
 }
@@ -162,7 +167,7 @@ function checkUris(msg: ParsedMessage, out: Set<string>): void {
 function checkLinks(msg: ParsedMessage, out: Set<string>): void {
   for (let i = 0; i < msg.links.length && i < MAX_URIS; i++) {
     const l = msg.links[i];
-    const shown = /(?:https?:\/\/)?((?:[a-z0-9-]+\.)+[a-z]{2,24})(?![\w.-])/i.exec(l.text)?.[1];
+    const shown = domainShown(l.text);
     if (!shown) continue; // most anchor texts are words: the href is parsed only for the others
     const href = parseHttp(l.href);
     if (!href) continue;
