@@ -82,6 +82,19 @@ test("a database removed and relearned while the check is open is picked up; eac
   check.close();
 });
 
+test("before the first learning the database is looked for once a second, not at every scan (a stat each), and found within the second it appears", async () => {
+  const c = config();
+  let clock = 10_000;
+  const check = createBayesCheck(c, { now: () => clock });
+  expect((await check.run(input("a"))).notes?.[0]).toContain("no token database");
+  await train(c, 5);
+  clock += 500; // within the second: the last look stands
+  expect((await check.run(input("b"))).notes?.[0]).toContain("no token database");
+  clock += 600;
+  expect((await check.run(input("c"))).symbols[0]).toBe("BAYES_99");
+  check.close();
+});
+
 test("a scan sees what another connection learned since its last scan", async () => {
   const c = config();
   await train(c, 3);

@@ -79,8 +79,13 @@ export class BayesCheck implements Check {
   /** The reading store, reopened when the file was replaced (removed and relearned). */
   private open(): Bayes {
     if (this.deps.store) return (this.reader ??= { bayes: new Bayes(this.deps.store, this.opts()) }).bayes;
-    // A stat per scan is measurable at 1000+ scans/s: look for a replaced file once a second.
-    if (this.reader && this.now() - this.statAt < STAT_EVERY_MS) return this.reader.bayes;
+    // A stat per scan is measurable at 1000+ scans/s: look for a replaced (or, before the first
+    // learning, a new) file once a second. Between looks a missing or broken database stays the
+    // last failure: a server on its defaults that has learned nothing yet stat()ed every scan.
+    if (this.now() - this.statAt < STAT_EVERY_MS) {
+      if (this.reader) return this.reader.bayes;
+      if (this.lastError !== undefined) throw this.lastError;
+    }
     this.statAt = this.now();
     const ino = fileIno(this.path);
     if (this.reader && this.reader.ino === ino) return this.reader.bayes;
