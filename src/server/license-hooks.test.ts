@@ -47,6 +47,18 @@ describe("no valid key", () => {
     });
   });
 
+  test("a message without envelope recipients passes unfiltered too (it used to be scanned: nobody counted as unlicensed)", () => {
+    const { hooks } = setup(null);
+    expect(hooks.beforeDispatch(req())).toEqual({
+      action: "pass",
+      status: "unlicensed",
+      headers: [{ name: "X-KAS-License", value: "no valid license" }],
+      reason: "license: not filtered (no valid license): no envelope recipients",
+    });
+    // Under a valid key the same message is scanned.
+    expect(setup().hooks.beforeDispatch(req())).toBeUndefined();
+  });
+
   test("an error is logged at start and every hour", () => {
     const { hooks, lines, timers } = setup(null);
     expect(lines).toHaveLength(1);

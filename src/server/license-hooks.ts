@@ -130,9 +130,12 @@ export function licenseHooks(opts: LicenseHooksOptions = {}): LicenseHooks {
         log.error(`license usage store: ${e instanceof Error ? e.message : String(e)}; message filtered without counting its recipients`);
         return undefined;
       }
-      if (a.unlicensed.length === 0) return undefined;
-      const reasons = [...new Set(a.unlicensed.map((u) => u.reason))].join("; ");
-      const who = a.unlicensed.map((u) => `<${u.address}>`).join(", ");
+      // No valid key and no envelope recipients (kas filter without --rcpt, a spamd request
+      // without User) is still not filtered: admit() says so with filter = false and nobody
+      // in unlicensed, which the count below alone would read as "all licensed".
+      if (a.filter && a.unlicensed.length === 0) return undefined;
+      const reasons = a.unlicensed.length ? [...new Set(a.unlicensed.map((u) => u.reason))].join("; ") : (a.reason ?? "no valid license");
+      const who = a.unlicensed.length ? a.unlicensed.map((u) => `<${u.address}>`).join(", ") : "no envelope recipients";
       if (!a.filter) {
         return { action: "pass", status: UNLICENSED_STATUS, headers: [{ name: LICENSE_HEADER, value: reasons }], reason: `license: not filtered (${reasons}): ${who}` };
       }
