@@ -18,11 +18,12 @@
 //   as absent; `expire` removes such rows and notes it in meta expire_seq, which tells
 //   readers to reload everything (deletions are not visible as changed rows).
 import { Database, type Statement } from "bun:sqlite";
-import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { chmodSync, existsSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { errnoText } from "../errors";
 import type { TokenCounts } from "./classify";
 import { BayesStoreError, type LearnItem, type LearnOutcome, type Lookup, type StoreStats, type TokenStore } from "./store";
+import { makeStateDir } from "../config/paths";
 
 const SCHEMA_VERSION = "2";
 /** Rows per query when a reader loads the whole table: bounds the memory of one step. */
@@ -62,7 +63,7 @@ export class SqliteTokenStore implements TokenStore {
   ) {
     if (opts.readonly && !existsSync(location)) throw new BayesStoreError("missing", location, "no such file");
     // Private to the server's user: the tokens are words of the mail it has seen.
-    if (!opts.readonly) mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
+    if (!opts.readonly) makeStateDir(dirname(location));
     const fresh = !opts.readonly && !existsSync(location);
     this.db = new Database(location, opts.readonly ? { readonly: true } : { create: true, readwrite: true });
     if (fresh) chmodSync(location, 0o600);

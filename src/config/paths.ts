@@ -1,4 +1,5 @@
 // Where state lives under data_dir. One place, so the server, the updater and the CLI agree.
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { KasConfig } from "./schema";
 
@@ -17,3 +18,11 @@ export const installedDbPath = (c: WithDataDir) => join(currentRulesLink(c), DB_
 export const licenseUsagePath = (c: WithDataDir & { license: Pick<KasConfig["license"], "usage_file"> }) => c.license.usage_file || join(c.data_dir, "license", "usage.sqlite");
 /** The Bayes token database: [bayes] path, else <data_dir>/bayes/bayes.sqlite. */
 export const bayesDbPath = (c: Pick<KasConfig, "data_dir" | "bayes">) => c.bayes.path || join(c.data_dir, "bayes", "bayes.sqlite");
+
+/**
+ * Creates a state directory and its missing parents as 0700: data_dir holds licensed addresses,
+ * Bayes tokens and rule databases, and `kas serve` warns when other users can enter it
+ * (config/exposure.ts). Every command that may be the first to create it (serve, update-db
+ * from cron, learn) goes through here, so which one ran first does not decide the mode.
+ */
+export const makeStateDir = (dir: string): void => void mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -9,9 +9,10 @@
 // in one transaction, from a timer, after the replies went out: a slow disk never delays a
 // scan, and a crash loses at most one flush interval.
 import { Database } from "bun:sqlite";
-import { chmodSync, mkdirSync } from "node:fs";
+import { chmodSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ScanRecord } from "./record";
+import { makeStateDir } from "../config/paths";
 
 export type Period = "hour" | "day" | "week" | "month" | "year";
 export const PERIODS: readonly Period[] = ["hour", "day", "week", "month", "year"];
@@ -67,7 +68,7 @@ export class StatsStore {
   private readonly historySize: number;
 
   constructor(path: string, opts: { historySize: number }) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (path !== ":memory:") makeStateDir(dirname(path));
     this.db = new Database(path, { create: true });
     // Client IPs and addresses are personal data: only the server's user may read them.
     if (path !== ":memory:") chmodSync(path, 0o600);

@@ -32,10 +32,11 @@
 // one mailbox, and counting them twice would charge the customer twice. For the same reason
 // a subaddress tag (RFC 5233, `user+tag@`) is dropped. Quoted local parts keep their case.
 import { Database, type Statement } from "bun:sqlite";
-import { chmodSync, existsSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { StateError } from "../errors";
 import { escapeControls } from "../escape";
+import { makeStateDir } from "../config/paths";
 
 const SCHEMA_VERSION = "1";
 /** Refused addresses remembered (~100 bytes each); beyond, the cache starts afresh. */
@@ -86,7 +87,7 @@ export class SqliteUsageStore implements UsageStore {
   ) {
     try {
       if (opts.readonly && !existsSync(path)) throw new Error("no such file");
-      if (!opts.readonly) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      if (!opts.readonly) makeStateDir(dirname(path));
       const fresh = !opts.readonly && !existsSync(path);
       this.db = new Database(path, opts.readonly ? { readonly: true } : { create: true, readwrite: true });
       if (fresh) chmodSync(path, 0o600);

@@ -6,10 +6,10 @@
 // fresh symlink over it: a reader (a starting filtering process) sees the old or the new
 // database, never a mixture. Old versions are kept for --rollback; rolling back past the
 // oldest removes `current` (one unlink), which the loader reads as "use the built-in rules".
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, unlinkSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, unlinkSync } from "node:fs";
 import { basename, join } from "node:path";
 import { symlinkAtomic, syncDir, writeFileAtomic } from "../atomic-write";
-import { currentRulesLink, DB_FILE, rulesRoot, rulesVersionsDir } from "../config/paths";
+import { currentRulesLink, DB_FILE, makeStateDir, rulesRoot, rulesVersionsDir } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 
 type C = Pick<KasConfig, "data_dir">;
@@ -77,7 +77,7 @@ export function setHold(c: C, version: number | undefined): void {
 /** Moves a complete staging directory into versions/<v> and points `current` at it. */
 export function installStaged(c: C, staging: string, version: number): void {
   const dir = join(rulesVersionsDir(c), String(version));
-  mkdirSync(rulesVersionsDir(c), { recursive: true });
+  makeStateDir(rulesVersionsDir(c));
   if (existsSync(dir)) {
     // Installed once before (then rolled back past): replace it, it is not `current`.
     const aside = `${staging}.old`;

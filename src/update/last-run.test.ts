@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UPDATE_EXIT } from "./exit";
@@ -20,4 +20,16 @@ test("failed runs are counted in a row, a success resets the count and is rememb
   expect(readLastRun(c)).toEqual({ at: t(3).toISOString(), code: 3, message: "bad signature", failures: 2, last_ok: t(0).toISOString() });
   recordRun(c, UPDATE_EXIT.UP_TO_DATE, "up to date", t(4));
   expect(readLastRun(c)).toMatchObject({ code: 1, failures: 0, last_ok: t(4).toISOString() });
+});
+
+test("update-db from cron, the first to run on a new host, creates data_dir as 0700 (kas serve warns when others can enter it), whatever the umask", () => {
+  const data = join(dir, "new", "var", "lib", "kas");
+  const old = process.umask(0o022);
+  try {
+    recordRun({ data_dir: data }, UPDATE_EXIT.UNREACHABLE, "no mirror");
+  } finally {
+    process.umask(old);
+  }
+  expect(readLastRun({ data_dir: data })?.code).toBe(UPDATE_EXIT.UNREACHABLE);
+  for (const d of [data, join(dir, "new")]) expect(statSync(d).mode & 0o777).toBe(0o700);
 });

@@ -3,11 +3,12 @@
 // event. cron mails each failure on its own; only a record across runs can tell one flaky
 // mirror from an update that has not worked for days. Written best-effort: a failure to
 // write it must never change what update-db reports.
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../atomic-write";
 import type { KasConfig } from "../config/schema";
 import { UPDATE_EXIT } from "./exit";
+import { makeStateDir } from "../config/paths";
 
 export interface LastRun {
   /** ISO 8601 time the run ended. */
@@ -41,7 +42,7 @@ export function recordRun(config: Pick<KasConfig, "data_dir">, code: number, mes
   const failed = runFailed(code);
   const run: LastRun = { at: now.toISOString(), code, message: message.slice(0, 2000), failures: failed ? (prev?.failures ?? 0) + 1 : 0, last_ok: failed ? prev?.last_ok : now.toISOString() };
   try {
-    mkdirSync(config.data_dir, { recursive: true });
+    makeStateDir(config.data_dir);
     writeFileAtomic(file(config), JSON.stringify(run) + "\n");
   } catch {}
 }

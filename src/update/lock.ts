@@ -4,11 +4,12 @@
 // The pid is written to a private file first and hard-linked into place (link(2) fails with
 // EEXIST like O_EXCL), so the lock is never seen empty: a second run could otherwise read the
 // file between create and write, take it for stale and break a live lock.
-import { closeSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, linkSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { KasError } from "../errors";
 import { processAlive, readPidFile } from "../proc";
 import { diskError, fail, UPDATE_EXIT } from "./exit";
+import { makeStateDir } from "../config/paths";
 
 export interface Lock {
   release(): void;
@@ -22,7 +23,7 @@ export const pidAlive = (pid: number): boolean => pid === process.pid || process
 
 export function acquireLock(path: string, alive: (pid: number) => boolean = pidAlive): Lock {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeStateDir(dirname(path));
   } catch (e) {
     throw diskError(`cannot create ${dirname(path)}`, e) ?? e;
   }

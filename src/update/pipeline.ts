@@ -3,9 +3,9 @@
 //   digest → compile + lint → atomic install (rename) → prune to `keep` → reload the server.
 // Every failure before the install rename leaves the installed database untouched; the
 // staging directory lives under <data_dir>/rules so the final rename never crosses devices.
-import { mkdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { DB_FILE, rulesRoot, rulesVersionsDir } from "../config/paths";
+import { DB_FILE, makeStateDir, rulesRoot, rulesVersionsDir } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 import { writeFileAtomic } from "../atomic-write";
 import { KasError } from "../errors";
@@ -159,7 +159,7 @@ export async function rollbackDb(config: UpdateConfig, deps: Pick<UpdateDeps, "r
 
 function fresh(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  makeStateDir(dir);
 }
 
 /** An errno failure while writing under data_dir → exit 6 saying why (full, read-only, …). */
