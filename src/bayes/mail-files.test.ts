@@ -67,3 +67,12 @@ test("directories are walked recursively in name order; a missing path is exit 6
     expect((e as { exitCode: number }).exitCode).toBe(66);
   }
 });
+
+test("a path named on the command line is read whatever it is (a pipe, /dev/null); inside a directory a FIFO is not", () => {
+  const d = tempDir("kas-files-");
+  writeFileSync(join(d, "a.eml"), "Subject: a\n\nx\n");
+  expect(Bun.spawnSync(["mkfifo", join(d, "pipe")]).exitCode).toBe(0);
+  expect(listFiles([d])).toEqual([join(d, "a.eml")]);
+  expect(listFiles(["/dev/null", join(d, "pipe")])).toEqual(["/dev/null", join(d, "pipe")]);
+  expect(readMessages("/dev/null")).toEqual({ messages: [], skipped: [{ label: "/dev/null", reason: "empty file" }] });
+});

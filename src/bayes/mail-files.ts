@@ -23,7 +23,7 @@ const POSTMARK = /^From \S+ +(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|
 /** Field names as mail software writes them (RFC 5322 allows more, but a "{" or "<" first means JSON or HTML). */
 const HEADER_START = /^[A-Za-z0-9][A-Za-z0-9_-]*:/;
 
-/** Every regular file under the paths, in a stable order; a missing path is an error (exit 66). */
+/** The paths named (whatever they are) and every regular file under the directories among them, in a stable order; a missing path is an error (exit 66). */
 export function listFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
   const walk = (p: string, top: boolean) => {
@@ -35,7 +35,10 @@ export function listFiles(paths: readonly string[]): string[] {
       return;
     }
     if (st.isDirectory()) for (const n of readdirSync(p).sort()) walk(join(p, n), false);
-    else if (st.isFile()) out.push(p);
+    // A path named on the command line is read whatever it is (a pipe from `<(…)`, /dev/stdin,
+    // /dev/null: then "empty file"), never passed over in silence; inside a directory only
+    // regular files count (no FIFO to block on, no socket).
+    else if (st.isFile() || top) out.push(p);
   };
   for (const p of paths) walk(p, true);
   return out;
