@@ -16,11 +16,12 @@
 //   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd): a container that hides an executable from scanners
 //   ATTACH_ARCHIVE             an archive attached (for the metas: a password-protected one with its password in the text)
 //   BODY_IMAGE_ONLY            one or more images and next to no text (QR-code and picture lures)
+import { ADDRESS_IN_TEXT } from "../message/address";
 import { isNamed } from "../message/mime";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
-import { brandOwning, lookalikeOf, mainLabel, memo, mixedScript, registrable, domainShown } from "./phishing-domains";
+import { brandOwning, domainShown, lookalikeOf, mainLabel, memo, mixedScript, registrable } from "./phishing-domains";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 /** Links looked at per message: phishing needs one, a newsletter has dozens. */
@@ -97,10 +98,6 @@ const ANY_BRAND_NAME = brandName(BRANDS.flatMap((b) => b.names));
 
 const EXEC_TITLE = /(?:^|[^\p{L}])(?:ceo|cfo|coo|cto|president|chairman|chairwoman|managing\s+director|director|head\s+of\s+finance|finance\s+director|payroll|accounts\s+payable|executive\s+office|office\s+of\s+the\s+ceo)(?![\p{L}])/iu;
 
-// An address in a display name, as DNS and SMTP bound its parts (RFC 1035 2.3.4: a label is 63
-// octets at most; RFC 5321 4.5.3.1: a local part 64). Unbounded ([\w.+-]+@), a long run of
-// local-part characters without an "@" was rescanned to its end from every start.
-const SHOWN_ADDRESS = /[\w.+-]{1,64}@([\w-]{1,63}(?:\.[\w-]{1,63}){1,127})/;
 
 function checkDisplayName(name: string, fromDomain: string | undefined, out: Set<string>): void {
   if (!name) return;
@@ -110,7 +107,7 @@ function checkDisplayName(name: string, fromDomain: string | undefined, out: Set
   if (claimed && claimed !== owner && !(fromDomain && claimed.labels.includes(mainLabel(fromDomain)))) out.add("FROM_BRAND_IMPERSONATION");
   // "John Smith, CEO" <j.smith.office@gmail.com>: the person is claimed by title, the mailbox is anyone's.
   if (fromDomain && isFreemail(fromDomain) && EXEC_TITLE.test(name)) out.add("FROM_EXEC_FREEMAIL");
-  const shown = SHOWN_ADDRESS.exec(name)?.[1];
+  const shown = ADDRESS_IN_TEXT.exec(name)?.[1];
   const shownDomain = shown ? registrable(shown) : undefined;
   if (shownDomain && fromDomain && shownDomain !== fromDomain) out.add("FROM_NAME_OTHER_DOMAIN");
 }
