@@ -14,9 +14,12 @@ export interface ProcTimes {
   ppid: number;
 }
 
-export function procTimes(pid: number): ProcTimes | undefined {
+export const procTimes = (pid: number): ProcTimes | undefined => statTimes(`/proc/${pid}/stat`);
+
+/** The times of a stat file (a process's, or one thread's under task/): the same format. */
+function statTimes(path: string): ProcTimes | undefined {
   try {
-    const s = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const s = readFileSync(path, "utf8");
     // Fields after "(comm)": the command name may hold spaces and parentheses.
     const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
     return { ppid: Number(f[1]), selfMs: ((Number(f[11]) + Number(f[12])) * 1000) / HZ, reapedMs: ((Number(f[13]) + Number(f[14])) * 1000) / HZ };
@@ -44,15 +47,7 @@ export function treeCpu(pid: number): { root: number; children: number } {
  * process's time is its other threads': in a filtering process JavaScriptCore's JIT compilers
  * (JITWorker), GC helpers (HeapHelper) and the allocator's scavenger (mi-scavenger).
  */
-export function mainThreadMs(pid: number): number | undefined {
-  try {
-    const s = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
-    const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
-    return ((Number(f[11]) + Number(f[12])) * 1000) / HZ;
-  } catch {
-    return undefined;
-  }
-}
+export const mainThreadMs = (pid: number): number | undefined => statTimes(`/proc/${pid}/task/${pid}/stat`)?.selfMs;
 
 /** VmHWM (peak resident set) and VmRSS of a process, KiB; 0 when it is gone. */
 export function memKiB(pid: number): { hwm: number; rss: number } {
