@@ -21,12 +21,16 @@ export function selectPolicy(cfg: KasConfig["policy"], rcpt: readonly string[]):
       const addr = normaliseAddress(r);
       for (const g of group) {
         if (addressInList(addr, g.recipients)) {
-          const { group: _g, ...base } = cfg;
           const { name, recipients: _r, ...keys } = g;
-          return { ...base, ...(keys as Partial<PolicyConfig>), name: name || "group" };
+          return { ...defaultPolicy(cfg), ...(keys as Partial<PolicyConfig>), name: name || "group" };
         }
       }
     }
+  return defaultPolicy(cfg);
+}
+
+/** [policy] without its groups, named "default": one frozen object per config snapshot. */
+function defaultPolicy(cfg: KasConfig["policy"]): Readonly<Policy> {
   let p = defaults.get(cfg);
   if (!p) {
     const { group: _g, ...base } = cfg;
