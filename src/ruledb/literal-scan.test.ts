@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import { LiteralScanner, spacedLiteral } from "./literal-scan";
+import { intRng } from "../testing/rng";
 
 /** What the scan reads: the lower-cased text with each whitespace run (JavaScript \s) as one space. */
 const reading = (text: string) => text.toLowerCase().replace(/\s+/g, " ");
@@ -112,8 +113,7 @@ test("columns: a character no literal holds leads back to the start; many distin
 
 test("a literal set of more than 65 536 states takes the 32-bit table and scans the same as includes", () => {
   // 10 000 literals of 14 random letters: ~110 000 trie states, past what a 16-bit entry holds.
-  let seed = 11;
-  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), (seed >>> 12) % n); // high bits: the low ones of this LCG repeat
+  const rnd = intRng(11);
   const word = () => Array.from({ length: 14 }, () => "abcdefghijklmnopqrstuvwxyz"[rnd(26)]).join("");
   const lits = Array.from({ length: 10000 }, word);
   const s = new LiteralScanner(lits);
