@@ -17,8 +17,8 @@ import type { Check, CheckInput, CheckOutput } from "./types";
 export interface DkimOptions {
   dns: Resolver;
   minKeyBits: number;
-  /** DKIM-Signature fields verified at most, the topmost first ([dkim] max_signatures; default 10). */
-  maxSignatures?: number;
+  /** DKIM-Signature fields verified at most, the topmost first ([dkim] max_signatures). */
+  maxSignatures: number;
   /** Raise DMARC_REJECT_HONOURED (weighted to make the message spam) for p=reject failures. */
   honourReject: boolean;
   /** The verifier's clock for t= and x= (tests pin it; default now). */
@@ -39,7 +39,6 @@ interface MailauthDkim {
  */
 const RESERVE_MS = 30;
 
-const DEFAULT_MAX_SIGNATURES = 10;
 const DKIM_SIGNATURE = /^dkim-signature[ \t]*:/i;
 
 /**
@@ -95,8 +94,8 @@ export function createDkimCheck(opts: DkimOptions): Check {
       // DKIM result) rather than scoring a valid signature as DKIM_INVALID.
       if ((input.size ?? 0) > input.raw.byteLength) return { symbols: [], notes: [`dkim: only the first ${input.raw.byteLength} of ${input.size} bytes scanned (scan.max_message_size): signatures not verified`] };
       const resolver = mailauthResolver(opts.dns, input.deadline - RESERVE_MS);
-      const { raw, dropped } = withSignaturesCapped(input.raw, opts.maxSignatures ?? DEFAULT_MAX_SIGNATURES);
-      const notes = dropped ? [`dkim: ${dropped} DKIM-Signature fields past the first ${opts.maxSignatures ?? DEFAULT_MAX_SIGNATURES} not verified ([dkim] max_signatures)`] : [];
+      const { raw, dropped } = withSignaturesCapped(input.raw, opts.maxSignatures);
+      const notes = dropped ? [`dkim: ${dropped} DKIM-Signature fields past the first ${opts.maxSignatures} not verified ([dkim] max_signatures)`] : [];
       const r: MailauthDkim = await dkimVerify(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), {
         resolver,
         minBitLength: opts.minKeyBits,
