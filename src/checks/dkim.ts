@@ -10,6 +10,7 @@ import { arc } from "mailauth/lib/arc";
 import { dkimVerify } from "mailauth/lib/dkim/verify";
 import { evaluateDmarc } from "mailauth/lib/dmarc";
 import type { Resolver } from "../dns/types";
+import { scanHeader } from "../message/edit";
 import type { ArcFact, DkimFact } from "./facts";
 import { mailauthResolver } from "./mailauth-dns";
 import type { Check, CheckInput, CheckOutput } from "./types";
@@ -39,47 +40,26 @@ interface MailauthDkim {
  */
 const RESERVE_MS = 30;
 
-const DKIM_SIGNATURE = /^dkim-signature[ \t]*:/i;
-
 /**
  * The message with only its first `max` DKIM-Signature fields (RFC 6376 §6.1: a verifier may
  * limit the signatures it tries, against denial of service). Each signature may ask for a body
  * hash of its own (its own l=, canonicalisation): measured, 2 000 signatures with distinct l=
  * over a 1.2 MB message took 5.1 s of CPU in mailauth, and the body may be 20 MB. The fields
- * are cut out of a copy of the header only when there are more than `max` (never in real mail);
- * a signature over another DKIM-Signature field (h= naming it) may then fail, which only the
- * sender of so many signatures can cause.
+ * are cut out (found as the header edits find them, message/edit.ts scanHeader; every other
+ * byte kept) only when there are more than `max` (never in real mail); a signature over another
+ * DKIM-Signature field (h= naming it) may then fail, which only the sender of so many can cause.
  */
 export function withSignaturesCapped(raw: Uint8Array, max: number): { raw: Uint8Array; dropped: number } {
-  const head = headerEnd(raw);
-  const text = Buffer.from(raw.buffer, raw.byteOffset, head).toString("latin1");
-  // Fields start at a line that does not begin with white space (RFC 5322 §2.2.3 folding).
-  const starts: number[] = [];
-  for (let i = 0; i < text.length; i = text.indexOf("\n", i) + 1 || text.length) if (text[i] !== " " && text[i] !== "\t") starts.push(i);
-  starts.push(text.length);
-  let seen = 0;
-  const keep: string[] = [];
-  for (let k = 0; k + 1 < starts.length; k++) {
-    const field = text.slice(starts[k], starts[k + 1]);
-    if (DKIM_SIGNATURE.test(field) && ++seen > max) continue;
-    keep.push(field);
+  const cut = scanHeader(raw).fields.filter((f) => f.name === "dkim-signature").slice(max);
+  if (!cut.length) return { raw, dropped: 0 };
+  const kept: Uint8Array[] = [];
+  let pos = 0;
+  for (const f of cut) {
+    kept.push(raw.subarray(pos, f.start));
+    pos = f.end;
   }
-  if (seen <= max) return { raw, dropped: 0 };
-  const header = Buffer.from(keep.join(""), "latin1");
-  const out = new Uint8Array(header.byteLength + raw.byteLength - head);
-  out.set(header, 0);
-  out.set(raw.subarray(head), header.byteLength);
-  return { raw: out, dropped: seen - max };
-}
-
-/** Offset just past the header's last field (the empty line stays with the body); the whole message when it has no body. */
-function headerEnd(raw: Uint8Array): number {
-  for (let i = 0; i + 1 < raw.length; i++) {
-    if (raw[i] !== 0x0a) continue;
-    if (raw[i + 1] === 0x0a) return i + 1;
-    if (raw[i + 1] === 0x0d && raw[i + 2] === 0x0a) return i + 1;
-  }
-  return raw.length;
+  kept.push(raw.subarray(pos));
+  return { raw: Buffer.concat(kept), dropped: cut.length };
 }
 
 /** The dkim + arc check: verifies every DKIM-Signature and the ARC chain of the raw message. */

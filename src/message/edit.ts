@@ -10,7 +10,7 @@
 import type { HeaderEdit } from "../model";
 import { FIELD_NAME, latin1 } from "./mime";
 
-interface Field {
+export interface Field {
   /** Lower-cased name. */
   name: string;
   start: number;
@@ -124,7 +124,7 @@ function spaceBareCr(raw: Uint8Array, end: number): Uint8Array {
 }
 
 /** Field positions of the top-level header. `headerEnd` = where the blank line (or body) starts. */
-function scanHeader(raw: Uint8Array): { fields: Field[]; headerEnd: number; eol: string; needsBlank: boolean } {
+export function scanHeader(raw: Uint8Array): { fields: Field[]; headerEnd: number; eol: string; needsBlank: boolean } {
   const firstNl = raw.indexOf(0x0a);
   const eol = firstNl > 0 && raw[firstNl - 1] === 0x0d ? "\r\n" : "\n";
   const fields: Field[] = [];
