@@ -41,6 +41,7 @@ export default kasCommand({
     0: "every message was scanned",
     64: "usage error",
     66: "a path does not exist",
+    74: "standard output was closed before every line was written (`kas scan DIR | head`): the scan stopped there",
     75: "some messages could not be scanned (server unreachable or failing); their lines say why",
   },
   args: {

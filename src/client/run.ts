@@ -42,8 +42,17 @@ export async function deliverOutcome(o: FilterOutcome, opts: Pick<FilterRunOptio
 
 /** stdout gets the message (or with --json the verdict object), stderr the reply text; returns the exit code. */
 export async function writeOutcome(o: FilterOutcome, json = false): Promise<number> {
-  if (json) await Bun.write(Bun.stdout, JSON.stringify(o.report) + "\n");
-  else if (o.output.byteLength) await Bun.write(Bun.stdout, o.output);
+  try {
+    if (json) await Bun.write(Bun.stdout, JSON.stringify(o.report) + "\n");
+    else if (o.output.byteLength) await Bun.write(Bun.stdout, o.output);
+  } catch (e) {
+    // The reader of stdout went away (EPIPE) or the write failed: the message was not
+    // delivered, so the caller must keep it and try again (75), never take a 0 or the 70 of
+    // an internal error, which a pipe transport would turn into a bounce.
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    process.stderr.write(`kas: could not write the ${json ? "verdict" : "message"} to standard output (${why}): not delivered, try again\n`);
+    return EXIT.TEMPFAIL;
+  }
   if (o.message) process.stderr.write(`kas: ${o.message}\n`);
   return o.exitCode;
 }
