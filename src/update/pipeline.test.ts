@@ -58,6 +58,23 @@ describe("updateDb", () => {
     expect(existsSync(join(rulesRoot(c), "update.lock"))).toBe(false);
   });
 
+  test("the current version's database damaged on disk: installed again from the mirror, not 'up to date'", async () => {
+    const c = config();
+    await updateDb(c, deps());
+    const bytes = dbBytes(c);
+    bytes[bytes.length >> 1] ^= 0x20;
+    writeFileSync(installedDbPath(c), bytes);
+    expect(() => loadActiveDb(c)).toThrow("corrupt");
+    lines = [];
+    const r = await updateDb(c, deps());
+    expect(r).toMatchObject({ code: 0, version: 1 });
+    expect(lines.join("\n")).toContain("warn installed version 1 is damaged (the database file is corrupt");
+    // Its sources were intact: checked against the signed manifest and reused, none downloaded.
+    expect(lines.join("\n")).toContain("0 file(s) downloaded");
+    expect(loadActiveDb(c).db.version).toBe("1");
+    expect((await updateDb(c, deps())).code).toBe(1);
+  });
+
   test("downloads only changed files; reuses the rest by digest", async () => {
     const c = config();
     await updateDb(c, deps());

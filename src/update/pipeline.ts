@@ -3,9 +3,9 @@
 //   digest → compile + lint → atomic install (rename) → prune to `keep` → reload the server.
 // Every failure before the install rename leaves the installed database untouched; the
 // staging directory lives under <data_dir>/rules so the final rename never crosses devices.
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { DB_FILE, makeStateDir, rulesRoot, rulesVersionsDir } from "../config/paths";
+import { DB_FILE, installedDbPath, makeStateDir, rulesRoot, rulesVersionsDir } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 import { writeFileAtomic } from "../atomic-write";
 import { KasError } from "../errors";
@@ -69,7 +69,13 @@ export async function updateDb(config: UpdateConfig, deps: UpdateDeps, opts: { s
         const signed = await fetchManifest(source, trusted);
         const v = signed.manifest.version;
         deps.log.debug(`${spec}: version ${v} created ${signed.manifest.created}, signed by ${signed.signedBy.text}`);
-        if (v <= floor) {
+        // A current version whose database no longer loads (a disk error, an edit) is not
+        // "up to date": the server would refuse to start on it, and the error it gives says to
+        // run kas update-db. The same version is installed again, its sources reused from the
+        // version directory after their digests are checked against the signed manifest.
+        const damaged = v === installed ? installedDamage(config) : undefined;
+        if (damaged) deps.log.warn(`installed version ${installed} is damaged (${damaged}): installing it again from ${spec}`);
+        else if (v <= floor) {
           const why = installed !== undefined && v <= installed ? `installed version ${installed} is current` : `versions up to ${floor} are held back by --rollback`;
           return { code: 1, version: installed, message: `up to date: ${spec} offers version ${v}; ${why}` };
         }
@@ -102,6 +108,16 @@ export async function updateDb(config: UpdateConfig, deps: UpdateDeps, opts: { s
     throw fail(worst.code, `no update installed; every source failed:${list}`, hint);
   } finally {
     lock.release();
+  }
+}
+
+/** Why the installed database would not load, or undefined when it does (the loader's own check: JSON, format, digest). */
+function installedDamage(config: UpdateConfig): string | undefined {
+  try {
+    parseDb(readFileSync(installedDbPath(config)), "the database file");
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
   }
 }
 
