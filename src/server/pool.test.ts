@@ -223,7 +223,9 @@ test("processes reaching max_messages together are replaced one at a time: never
 test("the scan watchdog fires so that a message and its one retry both end before the client's data_timeout", async () => {
   const cfg = (scan: string, client: string) => parseConfig(`[scan]\n${scan}\n[client]\n${client}\n`);
   expect(scanWatchdogMs(cfg("", ""))).toBe(10_000); // defaults: budget 5 s, data_timeout 30 s
-  for (const [budget, timeout] of [[5000, 30], [5000, 12], [20_000, 30], [200, 1]]) {
+  // A small budget still leaves the parse (not cut by the budget) 2 s when the client waits long enough.
+  expect(scanWatchdogMs(cfg("time_budget_ms = 50", ""))).toBe(2050);
+  for (const [budget, timeout] of [[5000, 30], [5000, 12], [20_000, 30], [200, 1], [50, 30], [50, 4]]) {
     const wd = scanWatchdogMs(cfg(`time_budget_ms = ${budget}`, `data_timeout = ${timeout}`));
     expect(wd).toBeGreaterThan(budget);
     if (2 * wd < timeout * 1000) continue;

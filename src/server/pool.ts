@@ -42,14 +42,19 @@ export interface PoolOptions {
 /**
  * How long a filtering process may hold one scan before it is killed (and the message retried
  * once elsewhere). The engine stops matching at time_budget_ms, so twice that is generous
- * slack; but a client gives up after [client] data_timeout, and an answer it no longer waits
- * for helps nobody: the watchdog fires so that both attempts end before that, and never
- * sooner than half a second past the budget.
+ * slack, and at least PARSE_SLACK_MS more: the budget cuts rule matching, not the MIME parse,
+ * which for a message near max_message_size takes a few hundred ms on an idle 2-core host and
+ * several times that on a loaded one (with the 50 ms budget, 550 ms killed a 14 MB HTML
+ * message twice and answered 500). But a client gives up after [client] data_timeout, and an
+ * answer it no longer waits for helps nobody: the watchdog fires so that both attempts end
+ * before that, and never sooner than half a second past the budget.
  */
 export function scanWatchdogMs(c: Pick<KasConfig, "scan" | "client">): number {
   const budget = c.scan.time_budget_ms;
-  return Math.max(budget + 500, Math.min(budget * 2, (c.client.data_timeout * 1000 - 2000) / 2));
+  const generous = Math.max(budget * 2, budget + PARSE_SLACK_MS);
+  return Math.max(budget + 500, Math.min(generous, (c.client.data_timeout * 1000 - 2000) / 2));
 }
+const PARSE_SLACK_MS = 2000;
 
 /**
  * A job sent ahead waits for the scan before it. Most scans take about a millisecond, but a
