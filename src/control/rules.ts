@@ -3,12 +3,11 @@
 // built-in rules) with its score and description. Read on demand and kept while the source
 // file is unchanged: the master loads no rules for scanning, and a page view must not
 // recompile a rules_dir every time.
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import type { KasConfig } from "../config/schema";
-import { activeSource } from "../ruledb/active";
+import { activeSource, readDbFile } from "../ruledb/active";
 import { builtinDb } from "../ruledb/builtin";
 import { compileDirOrThrow } from "../ruledb/compile";
-import { parseDb } from "../ruledb/db";
 import type { RulesPayload } from "../ruledb/format";
 import type { CompiledDb } from "../ruledb/types";
 
@@ -33,7 +32,7 @@ function sourceKey(config: Pick<KasConfig, "data_dir" | "scan">): { key: string;
     }
   };
   if (src.kind === "rules_dir") return { key: `dir:${src.dir}:${mtime(src.dir)}`, load: () => compileDirOrThrow(src.dir, { version: "rules_dir" }).db };
-  if (src.kind === "installed") return { key: `file:${src.path}:${mtime(src.path)}`, load: () => parseDb(readFileSync(src.path), `rule database ${src.path}`) };
+  if (src.kind === "installed") return { key: `file:${src.path}:${mtime(src.path)}`, load: () => readDbFile(src.path) };
   return { key: "built-in", load: builtinDb };
 }
 

@@ -13,7 +13,7 @@ import { builtinDb } from "./builtin";
 import { compileDirOrThrow } from "./compile";
 import { parseDb } from "./db";
 import { loadRuleDb } from "./match";
-import type { Diagnostic, RuleDb } from "./types";
+import type { CompiledDb, Diagnostic, RuleDb } from "./types";
 
 export interface ActiveDb {
   db: RuleDb;
@@ -44,14 +44,23 @@ export function loadActiveDb(config: Pick<KasConfig, "data_dir" | "scan">): Acti
     return { db: loadRuleDb(db), source: `rules_dir ${src.dir}`, warnings };
   }
   if (src.kind === "installed") {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(src.path);
-    } catch (e) {
-      throw new DataError(`cannot read rule database ${src.path}: ${(e as NodeJS.ErrnoException).code ?? e}`, "check its permissions, or reinstall with `kas update-db`");
-    }
-    const compiled = parseDb(bytes, `rule database ${src.path}`);
+    const compiled = readDbFile(src.path);
     return { db: loadRuleDb(compiled), source: `installed ${compiled.version} (${src.dir})`, warnings: [] };
   }
   return { db: loadRuleDb(builtinDb()), source: "built-in", warnings: [] };
+}
+
+/**
+ * A compiled database file read and checked (JSON, format, digest: db.ts parseDb), without
+ * building its regexes; DataError when it cannot be read or is corrupt. What a filtering
+ * process, the Control Center's rule list and update-db's check of the installed version read.
+ */
+export function readDbFile(path: string, where = `rule database ${path}`): CompiledDb {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new DataError(`cannot read ${where}: ${(e as NodeJS.ErrnoException).code ?? e}`, "check its permissions, or reinstall with `kas update-db`");
+  }
+  return parseDb(bytes, where);
 }

@@ -1,5 +1,5 @@
 // The public API of the rule database (what engine/, update/, server/ and cli/ import).
-export { loadActiveDb, type ActiveDb } from "./active";
+export { loadActiveDb, readDbFile, type ActiveDb } from "./active";
 export { builtinDb } from "./builtin";
 export { BUILTIN_VERSION } from "./builtin-macro";
 export { checkRulesDir } from "./check";

@@ -3,13 +3,13 @@
 //   digest → compile + lint → atomic install (rename) → prune to `keep` → reload the server.
 // Every failure before the install rename leaves the installed database untouched; the
 // staging directory lives under <data_dir>/rules so the final rename never crosses devices.
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { DB_FILE, installedDbPath, makeStateDir, rulesRoot, rulesVersionsDir } from "../config/paths";
 import type { KasConfig } from "../config/schema";
 import { writeFileAtomic } from "../atomic-write";
 import { KasError } from "../errors";
-import { BUILTIN_VERSION, compileDirOrThrow, formatDiagnostic, loadRuleDb, parseDb, serializeDb } from "../ruledb/index";
+import { BUILTIN_VERSION, compileDirOrThrow, formatDiagnostic, loadRuleDb, parseDb, readDbFile, serializeDb } from "../ruledb/index";
 import { fetchFiles, fetchManifest, localFiles, MirrorError, type SignedManifest } from "./bundle";
 import { diskError, fail, UPDATE_EXIT } from "./exit";
 import { currentVersion, heldVersion, INSTALL_INFO, installedVersions, installStaged, prune, removeLeftovers, rollbackTarget, setHold, switchCurrent, useBuiltin, type InstallInfo } from "./install";
@@ -114,7 +114,7 @@ export async function updateDb(config: UpdateConfig, deps: UpdateDeps, opts: { s
 /** Why the installed database would not load, or undefined when it does (the loader's own check: JSON, format, digest). */
 function installedDamage(config: UpdateConfig): string | undefined {
   try {
-    parseDb(readFileSync(installedDbPath(config)), "the database file");
+    readDbFile(installedDbPath(config), "the database file");
     return undefined;
   } catch (e) {
     return (e as Error).message;
