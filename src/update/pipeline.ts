@@ -61,6 +61,11 @@ export async function updateDb(config: UpdateConfig, deps: UpdateDeps, opts: { s
     removeLeftovers(config);
     const installed = currentVersion(config);
     const floor = Math.max(installed ?? 0, heldVersion(config) ?? 0);
+    // A current version whose database no longer loads (a disk error, an edit) is not
+    // "up to date": the server would refuse to start on it, and the error it gives says to
+    // run kas update-db. A source offering that version installs it again, its sources reused
+    // from the version directory after their digests are checked against the signed manifest.
+    const damaged = installed !== undefined ? installedDamage(config) : undefined;
     const failures: { source: string; code: number; message: string }[] = [];
     for (const spec of sources) {
       const source = deps.openSource(spec);
@@ -69,12 +74,7 @@ export async function updateDb(config: UpdateConfig, deps: UpdateDeps, opts: { s
         const signed = await fetchManifest(source, trusted);
         const v = signed.manifest.version;
         deps.log.debug(`${spec}: version ${v} created ${signed.manifest.created}, signed by ${signed.signedBy.text}`);
-        // A current version whose database no longer loads (a disk error, an edit) is not
-        // "up to date": the server would refuse to start on it, and the error it gives says to
-        // run kas update-db. The same version is installed again, its sources reused from the
-        // version directory after their digests are checked against the signed manifest.
-        const damaged = v === installed ? installedDamage(config) : undefined;
-        if (damaged) deps.log.warn(`installed version ${installed} is damaged (${damaged}): installing it again from ${spec}`);
+        if (damaged && v === installed) deps.log.warn(`installed version ${installed} is damaged (${damaged}): installing it again from ${spec}`);
         else if (v <= floor) {
           const why = installed !== undefined && v <= installed ? `installed version ${installed} is current` : `versions up to ${floor} are held back by --rollback`;
           return { code: 1, version: installed, message: `up to date: ${spec} offers version ${v}; ${why}` };
