@@ -98,7 +98,6 @@ const ANY_BRAND_NAME = brandName(BRANDS.flatMap((b) => b.names));
 
 const EXEC_TITLE = /(?:^|[^\p{L}])(?:ceo|cfo|coo|cto|president|chairman|chairwoman|managing\s+director|director|head\s+of\s+finance|finance\s+director|payroll|accounts\s+payable|executive\s+office|office\s+of\s+the\s+ceo)(?![\p{L}])/iu;
 
-
 function checkDisplayName(name: string, fromDomain: string | undefined, out: Set<string>): void {
   if (!name) return;
   const owner = fromDomain ? brandOwning(fromDomain) : undefined;

@@ -39,6 +39,9 @@ export interface PoolOptions {
   dns?: Resolver;
 }
 
+/** Time left past a small budget for the MIME parse, which the budget does not cut (scanWatchdogMs). */
+const PARSE_SLACK_MS = 2000;
+
 /**
  * How long a filtering process may hold one scan before it is killed (and the message retried
  * once elsewhere). The engine stops matching at time_budget_ms, so twice that is generous
@@ -54,7 +57,6 @@ export function scanWatchdogMs(c: Pick<KasConfig, "scan" | "client">): number {
   const generous = Math.max(budget * 2, budget + PARSE_SLACK_MS);
   return Math.max(budget + 500, Math.min(generous, (c.client.data_timeout * 1000 - 2000) / 2));
 }
-const PARSE_SLACK_MS = 2000;
 
 /**
  * A job sent ahead waits for the scan before it. Most scans take about a millisecond, but a
