@@ -17,7 +17,8 @@ export default kasCommand({
     // Loaded lazily so other commands (kas filter) do not pay for the server's modules.
     const { loadConfig } = await import("../config/load");
     const { runMaster } = await import("../server/master");
-    const { spawnWorker } = await import("../server/spawn");
+    const { workerSpawner } = await import("../server/spawn");
+    const { filterMemory } = await import("../server/allocator");
     const { validateRules } = await import("../server/scanner");
     const { serveHooks } = await import("../server/hooks");
     const { checkStateWritable } = await import("../config/writable");
@@ -26,7 +27,9 @@ export default kasCommand({
     checkStateWritable(loaded.config, loaded.source);
     // Licensing, the shared SPF service, POST /v1/learn and rules freshness (server/hooks.ts).
     const hooks = serveHooks(loaded.config, loaded.source);
-    const code = await runMaster(loaded, { loadConfig: () => loadConfig(args.config), validateRules, spawn: spawnWorker, version: `kas ${pkg.version}`, hooks }).finally(() => hooks.close());
+    // Whether filtering processes keep freed memory: decided once, at start (server/allocator.ts).
+    const memory = filterMemory(loaded.config.server.keep_freed_memory);
+    const code = await runMaster(loaded, { loadConfig: () => loadConfig(args.config), validateRules, spawn: workerSpawner(memory.env), version: `kas ${pkg.version}`, hooks, startNote: memory.note }).finally(() => hooks.close());
     process.exitCode = code ?? EXIT.OK;
   },
 });

@@ -157,6 +157,7 @@ export const SCHEMA = {
       max_messages: int(100_000, "messages a filtering process scans before it is replaced (its replacement loads first, so no request waits)", { min: 1, max: 10_000_000 }),
       rand_messages: int(10_000, "random jitter added to max_messages so processes do not all recycle at once", { min: 0, max: 10_000_000 }),
       max_rss: int(256, "MiB of resident memory above which a filtering process is replaced like at max_messages (read after its first message, every 16th and every one of 1 MiB or more); 0 = no limit", { min: 0, max: 1_048_576 }),
+      keep_freed_memory: choice(["auto", "on", "off"], "auto", "whether filtering processes keep memory they free for reuse (mimalloc's purge off: MIMALLOC_PURGE_DELAY=-1) instead of returning it to the kernel: fewer page faults per message, each process held at its high-water mark until max_rss or max_messages replaces it. auto: on where a fresh page costs 2 µs or more to fault in, measured at start (virtual machines whose host takes back freed pages). The master always returns memory; an MIMALLOC_PURGE_DELAY in the environment wins for every process. Read at start, not on SIGHUP"),
       max_idle: num(300, "seconds an idle filtering process above min_spare_filters lives", { min: 1, max: 86_400 }),
       data_timeout: num(30, "seconds the server waits for any read from a client", { min: 0.1, max: 3600 }),
       queue_size: int(1000, "requests waiting for a free filtering process before new ones are refused", { min: 0, max: 1_000_000 }),

@@ -66,6 +66,8 @@ export interface MasterDeps {
   hooks?: MasterHooks;
   /** Default: process. */
   signals?: SignalSource;
+  /** One more line logged at start, after the listening line (`kas serve`: the memory mode, server/allocator.ts). */
+  startNote?: string;
 }
 
 /** The doors whose TCP listeners may speak TLS, and each one's certificate pair (tls.ts). */
@@ -253,6 +255,7 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
   pool.start();
   writePidFile(pidFile);
   log.info("%s listening on %s (pid %d, rules %s from %s, %d filtering processes starting)", deps.version, [...listeners.filter((l) => !milterListeners.includes(l) && !spamdListeners.includes(l) && !rspamdListeners.includes(l)).map((l) => l.address), ...milterListeners.map((l) => `milter ${l.address}`), ...spamdListeners.map((l) => `spamd ${l.address}`), ...rspamdListeners.map((l) => `rspamd ${l.address}`)].join(", "), process.pid, rules.version, rules.source, current.config.server.start_filters);
+  if (deps.startNote) log.info("%s", deps.startNote);
 
   // Reloads run one at a time; a SIGHUP during a reload schedules exactly one more.
   let reloading: Promise<void> | undefined;

@@ -5,9 +5,11 @@ import { fromWire, isWorkerMessage, masterToWire } from "./ipc";
 import type { Spawner } from "./pool";
 import { selfCommand } from "./self-exec";
 
-export const spawnWorker: Spawner = (events) => {
+/** `env`: the filtering processes' environment (server/allocator.ts filterMemory); default the master's. */
+export const workerSpawner = (env?: Record<string, string>): Spawner => (events) => {
   const proc = Bun.spawn(selfCommand(["_worker"]), {
     stdio: ["ignore", "ignore", "inherit"],
+    env: env ?? process.env,
     serialization: "advanced",
     ipc(wire) {
       const message = fromWire(wire);
