@@ -12,6 +12,9 @@ export interface ProcTimes {
   /** cutime + cstime: its reaped children, ms. */
   reapedMs: number;
   ppid: number;
+  /** Minor page faults of the process itself, and of its reaped children. */
+  minflt: number;
+  reapedMinflt: number;
 }
 
 export const procTimes = (pid: number): ProcTimes | undefined => statTimes(`/proc/${pid}/stat`);
@@ -22,7 +25,7 @@ function statTimes(path: string): ProcTimes | undefined {
     const s = readFileSync(path, "utf8");
     // Fields after "(comm)": the command name may hold spaces and parentheses.
     const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
-    return { ppid: Number(f[1]), selfMs: ((Number(f[11]) + Number(f[12])) * 1000) / HZ, reapedMs: ((Number(f[13]) + Number(f[14])) * 1000) / HZ };
+    return { ppid: Number(f[1]), minflt: Number(f[7]), reapedMinflt: Number(f[8]), selfMs: ((Number(f[11]) + Number(f[12])) * 1000) / HZ, reapedMs: ((Number(f[13]) + Number(f[14])) * 1000) / HZ };
   } catch {
     return undefined; // gone meanwhile
   }
@@ -42,6 +45,14 @@ export function treeCpu(pid: number): { root: number; children: number } {
   return { root: t.selfMs, children: t.reapedMs + live };
 }
 
+/** Minor page faults of a process tree one level deep, like treeCpu (live children + reaped ones). */
+export function treeFaults(pid: number): { root: number; children: number } {
+  const t = procTimes(pid);
+  if (!t) return { root: 0, children: 0 };
+  const live = childrenOf(pid).reduce((a, c) => a + (procTimes(c)?.minflt ?? 0), 0);
+  return { root: t.minflt, children: t.reapedMinflt + live };
+}
+
 /**
  * CPU ms of a process's main thread alone (/proc/<pid>/task/<pid>/stat). The rest of the
  * process's time is its other threads': in a filtering process JavaScriptCore's JIT compilers
@@ -56,5 +67,15 @@ export function memKiB(pid: number): { hwm: number; rss: number } {
     return { hwm: Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0), rss: Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) };
   } catch {
     return { hwm: 0, rss: 0 };
+  }
+}
+
+/** MIMALLOC_PURGE_DELAY in a process's environment (what `[server] keep_freed_memory` chose for it), or undefined. */
+export function purgeDelayOf(pid: number): string | undefined {
+  try {
+    const v = readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").find((e) => e.startsWith("MIMALLOC_PURGE_DELAY="));
+    return v?.slice("MIMALLOC_PURGE_DELAY=".length);
+  } catch {
+    return undefined;
   }
 }

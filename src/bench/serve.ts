@@ -17,7 +17,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { BENCH_CORPUS, ensureEmlCorpus, PEERS_DIR, peersDir, redisInstalled, RSPAMD_PIDFILES, RSPAMD_URL, rspamdInstalled, rspamdStart, rspamdStop, rspamdTrain, scanClient } from "./peers";
-import { mainThreadMs, memKiB, treeCpu } from "./proc-stat";
+import { mainThreadMs, memKiB, purgeDelayOf, treeCpu, treeFaults } from "./proc-stat";
 import { KAS, startKas, type KasServer } from "./serve-kas";
 import { soak, startupTimes } from "./serve-extra";
 
@@ -79,7 +79,7 @@ type Row = { rate: number[]; cpu: number[]; rssSum: number[]; rssOne: number[]; 
 const newRow = (): Row => ({ rate: [], cpu: [], rssSum: [], rssOne: [], lat: [], load: [] });
 const KEYS = ["scanMs", "scanCpuMs", "parseMs", "checksMs", "rulesMs", "roundTripMs", "loadMs", "recycled", "spawned"] as const;
 /** workersMain: the filtering processes' main threads (NaN when one was recycled during the run: its threads are gone). */
-type Breakdown = { msgs: number; master: number; workers: number; workersMain: number } & Record<(typeof KEYS)[number], number>;
+type Breakdown = { msgs: number; master: number; workers: number; workersMain: number; masterFaults: number; workerFaults: number } & Record<(typeof KEYS)[number], number>;
 
 /** The summed main-thread CPU ms of these processes, undefined when one is gone. */
 function mainsMs(pids: number[]): number | undefined {
@@ -94,11 +94,13 @@ function mainsMs(pids: number[]): number | undefined {
 
 async function runKas(kas: KasServer, conc: number, row: Row, bd: Breakdown[]) {
   const c0 = treeCpu(kas.pid);
+  const f0 = treeFaults(kas.pid);
   const s0 = await kas.status();
   const pids = s0.pool.workers.map((w) => w.pid);
   const m0 = mainsMs(pids);
   const st = await scanClient("kas", dirs.test, conc, join(kas.dir, "out.tsv"), { pidfiles: kas.pidFile, port: kas.port });
   const c1 = treeCpu(kas.pid);
+  const f1 = treeFaults(kas.pid);
   const m1 = mainsMs(pids);
   const s1 = await kas.status();
   if (st.errors) throw new Error(`kas: ${st.errors} errors in the scan client's run`);
@@ -106,7 +108,7 @@ async function runKas(kas: KasServer, conc: number, row: Row, bd: Breakdown[]) {
   const d = (k: string) => (s1.counters[k] ?? 0) - (s0.counters[k] ?? 0);
   const sameProcs = s1.pool.workers.map((w) => w.pid).join() === pids.join() && m0 !== undefined && m1 !== undefined;
   const workersMain = sameProcs ? (m1 - m0) / msgs : NaN;
-  bd.push({ msgs, master: (c1.root - c0.root) / msgs, workers: (c1.children - c0.children) / msgs, workersMain, ...(Object.fromEntries(KEYS.map((k) => [k, d(k)])) as Record<(typeof KEYS)[number], number>) });
+  bd.push({ msgs, master: (c1.root - c0.root) / msgs, workers: (c1.children - c0.children) / msgs, workersMain, masterFaults: (f1.root - f0.root) / msgs, workerFaults: (f1.children - f0.children) / msgs, ...(Object.fromEntries(KEYS.map((k) => [k, d(k)])) as Record<(typeof KEYS)[number], number>) });
   row.rate.push(st.msgs_per_s);
   row.load.push(loadavg()[0]);
   row.cpu.push((st.peer_cpu_s * 1000) / st.messages);
@@ -195,6 +197,10 @@ for (const mode of ROUNDS > 0 ? modes : []) {
   console.log(`      other threads: JIT compilers, GC helpers, allocator scavenger                 ${mt((b) => b.workers - b.workersMain)}`);
   console.log(`  wall: job starts (sent, or result before it read) -> result back, minus the scan   ${m((b) => (b.roundTripMs - b.scanMs) / b.msgs)}`);
   console.log(`  recycled per run ${m((b) => b.recycled)}, process load ms (sum per run) ${m((b) => b.loadMs)}`);
+  // Each fault is a page the allocator gave back and a later message touched again; where the
+  // host takes back freed pages one costs 10-13 us (README, "Memory kept for reuse").
+  const worker = (await kas.status()).pool.workers[0]?.pid;
+  console.log(`  minor page faults a message: master ${m((b) => b.masterFaults)}, filtering processes (all) ${m((b) => b.workerFaults)}; their MIMALLOC_PURGE_DELAY: ${(worker && purgeDelayOf(worker)) ?? "unset (purging on)"}`);
   console.log(`  master RSS now ${(memKiB(kas.pid).rss / 1024).toFixed(0)} MB`);
   await kas.stop();
 }
