@@ -11,6 +11,7 @@ import { parseConfig } from "../config/load";
 import type { KasConfig } from "../config/schema";
 import { ConfigError, DataError } from "../errors";
 import { fakeWorkers, until } from "../testing/fake-workers";
+import { configureLog } from "../log/index";
 import { reloadServer } from "../update/reload";
 import { runMaster, type MasterHooks, type SignalSource } from "./master";
 
@@ -23,10 +24,10 @@ afterEach(async () => {
   }
 });
 
-function start(opts: { scanMs?: number; loadMs?: () => number; server?: string; hooks?: MasterHooks } = {}) {
+function start(opts: { scanMs?: number; loadMs?: () => number; server?: string; hooks?: MasterHooks; logLevel?: string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kas-master-"));
   const sock = join(dir, "kas.sock");
-  const toml = (extra = "") => `data_dir = ${JSON.stringify(dir)}\n[log]\nlevel = "error"\n[server]\nlisten = ["unix:${sock}"]\nsocket_mode = "0640"\n${opts.server?.includes("start_filters") ? "" : "start_filters = 1\n"}shutdown_timeout = 5\n${opts.server ?? ""}\n${extra}`;
+  const toml = (extra = "") => `data_dir = ${JSON.stringify(dir)}\n[log]\nlevel = "${opts.logLevel ?? "error"}"\n[server]\nlisten = ["unix:${sock}"]\nsocket_mode = "0640"\n${opts.server?.includes("start_filters") ? "" : "start_filters = 1\n"}shutdown_timeout = 5\n${opts.server ?? ""}\n${extra}`;
   const state = { text: toml(), version: "v1", brokenRules: false };
   const f = fakeWorkers({ scanMs: opts.scanMs ?? 5, version: () => state.version, loadMs: opts.loadMs });
   const signals = new EventEmitter();
@@ -91,6 +92,25 @@ test("SIGHUP with a broken config or rule database is refused; the old generatio
   expect(st.generation).toBe(1);
   expect(st.reloads.last_error).toContain("unknown rule type");
   expect((await m.scan()).json.generation).toBe(1);
+});
+
+test("SIGHUP with keep_freed_memory changed applies the rest and warns that this key needs a restart", async () => {
+  const lines: string[] = [];
+  configureLog({ sink: (l) => lines.push(l) });
+  try {
+    const m = start({ logLevel: "warn" });
+    await m.ready();
+    m.state.text = m.toml('keep_freed_memory = "off"\n');
+    m.signals.emit("SIGHUP");
+    const st = await m.statusUntil((s) => s.reloads.ok === 1);
+    expect(st.generation).toBe(2);
+    expect(lines.filter((l) => l.includes("keep_freed_memory changed: restart the server"))).toHaveLength(1);
+    m.signals.emit("SIGHUP"); // unchanged now: no second warning
+    await m.statusUntil((s) => s.reloads.ok === 2);
+    expect(lines.filter((l) => l.includes("keep_freed_memory"))).toHaveLength(1);
+  } finally {
+    configureLog({ level: "error", sink: (l) => process.stderr.write(l + "\n") });
+  }
 });
 
 test("SIGHUP with good rules rolls the pool over: an in-flight scan finishes on the old generation, new ones use the new", async () => {

@@ -285,6 +285,8 @@ export async function runMaster(initial: LoadedConfig, deps: MasterDeps): Promis
     for (const section of DOOR_SECTIONS) {
       if (JSON.stringify(next.config[section].listen) !== JSON.stringify(current.config[section].listen)) log.warn("[%s] listen changed: restart the server to apply it (reload keeps the open listeners)", section);
     }
+    // Chosen once at start for every filtering process (server/allocator.ts).
+    if (next.config.server.keep_freed_memory !== current.config.server.keep_freed_memory) log.warn("[server] keep_freed_memory changed: restart the server to apply it (filtering processes keep the mode chosen at start)");
     current = next;
     rules = nextRules;
     const doorListeners: Record<TlsDoor, Listener[]> = { server: listeners.filter((l) => !milterListeners.includes(l) && !spamdListeners.includes(l) && !rspamdListeners.includes(l)), spamd: spamdListeners, rspamd: rspamdListeners, control: [...(control?.listeners ?? [])] };
