@@ -69,13 +69,3 @@ export function memKiB(pid: number): { hwm: number; rss: number } {
     return { hwm: 0, rss: 0 };
   }
 }
-
-/** MIMALLOC_PURGE_DELAY in a process's environment (what `[server] keep_freed_memory` chose for it), or undefined. */
-export function purgeDelayOf(pid: number): string | undefined {
-  try {
-    const v = readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").find((e) => e.startsWith("MIMALLOC_PURGE_DELAY="));
-    return v?.slice("MIMALLOC_PURGE_DELAY=".length);
-  } catch {
-    return undefined;
-  }
-}

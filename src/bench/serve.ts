@@ -17,7 +17,8 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { BENCH_CORPUS, ensureEmlCorpus, PEERS_DIR, peersDir, redisInstalled, RSPAMD_PIDFILES, RSPAMD_URL, rspamdInstalled, rspamdStart, rspamdStop, rspamdTrain, scanClient } from "./peers";
-import { mainThreadMs, memKiB, purgeDelayOf, treeCpu, treeFaults } from "./proc-stat";
+import { purgeDelayOf } from "../server/allocator";
+import { mainThreadMs, memKiB, treeCpu, treeFaults } from "./proc-stat";
 import { KAS, startKas, type KasServer } from "./serve-kas";
 import { soak, startupTimes } from "./serve-extra";
 

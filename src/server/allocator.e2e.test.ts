@@ -5,17 +5,14 @@
 // allocator.test.ts; here, that it starts and that its processes agree with its log line.
 // (Why the option exists: src/server/allocator.ts.)
 import { afterAll, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { tempDir } from "../testing/kas-binary";
 import { startServer, untilStatus, type Served } from "../testing/kas-server";
+import { purgeDelayOf } from "./allocator";
 
 const servers: Served[] = [];
 afterAll(async () => {
   for (const s of servers) if (s.proc.exitCode === null) s.proc.kill("SIGKILL");
 });
-
-const purgeOf = (pid: number) =>
-  readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").find((v) => v.startsWith("MIMALLOC_PURGE_DELAY="))?.slice("MIMALLOC_PURGE_DELAY=".length);
 
 const MSG = "From: a@example.net\r\nTo: b@example.com\r\nSubject: hello\r\n\r\nJust a note.\r\n";
 
@@ -27,7 +24,7 @@ async function served(server: string, env?: Record<string, string>): Promise<{ m
   expect(r.status).toBe(200);
   expect(typeof r.json.score).toBe("number");
   const note = await s.waitLog(/freed memory|MIMALLOC_PURGE_DELAY=/);
-  const out = { note, master: purgeOf(s.proc.pid!), workers: st.pool.workers.map((w: any) => purgeOf(w.pid)) };
+  const out = { note, master: purgeDelayOf(s.proc.pid!), workers: st.pool.workers.map((w: any) => purgeDelayOf(w.pid)) };
   expect(await s.stop()).toBe(0);
   return out;
 }

@@ -18,6 +18,8 @@
 // the life of the server (hostile.e2e.test.ts), while nothing replaces the master as max_rss
 // replaces a filtering process.
 
+import { readFileSync } from "node:fs";
+
 /** mimalloc's option (v2/v3): milliseconds before freed memory is returned; -1 = never. */
 export const PURGE_ENV = "MIMALLOC_PURGE_DELAY";
 /** µs a first touch of a fresh page must cost for `auto` to keep freed memory. Bare metal and
@@ -28,6 +30,16 @@ const PROBE_BYTES = 4 << 20;
 
 export type KeepMode = "auto" | "on" | "off";
 type Env = Record<string, string | undefined>;
+
+/** PURGE_ENV in a running process's environment (Linux /proc), or undefined: what a process runs with, for the e2e test and bench:serve. */
+export function purgeDelayOf(pid: number): string | undefined {
+  try {
+    const v = readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").find((e) => e.startsWith(`${PURGE_ENV}=`));
+    return v?.slice(PURGE_ENV.length + 1);
+  } catch {
+    return undefined; // gone, or not Linux
+  }
+}
 
 /** µs the first write to each page of freshly allocated memory costs (a page fault each). */
 export function freshPageCostUs(bytes = PROBE_BYTES): number {
