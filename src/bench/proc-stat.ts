@@ -37,21 +37,22 @@ export const childrenOf = (pid: number): number[] =>
     .map(Number)
     .filter((p) => procTimes(p)?.ppid === pid);
 
-/** CPU ms of a process tree one level deep: the root itself, and its children (live + reaped). */
-export function treeCpu(pid: number): { root: number; children: number } {
+/** A figure of a process tree one level deep: the root's own, and its children's (live ones + the reaped ones the kernel added to the root). */
+function treeSum(pid: number, own: (t: ProcTimes) => number, reaped: (t: ProcTimes) => number): { root: number; children: number } {
   const t = procTimes(pid);
   if (!t) return { root: 0, children: 0 };
-  const live = childrenOf(pid).reduce((a, c) => a + (procTimes(c)?.selfMs ?? 0), 0);
-  return { root: t.selfMs, children: t.reapedMs + live };
+  const live = childrenOf(pid).reduce((a, c) => {
+    const ct = procTimes(c);
+    return a + (ct ? own(ct) : 0);
+  }, 0);
+  return { root: own(t), children: reaped(t) + live };
 }
 
-/** Minor page faults of a process tree one level deep, like treeCpu (live children + reaped ones). */
-export function treeFaults(pid: number): { root: number; children: number } {
-  const t = procTimes(pid);
-  if (!t) return { root: 0, children: 0 };
-  const live = childrenOf(pid).reduce((a, c) => a + (procTimes(c)?.minflt ?? 0), 0);
-  return { root: t.minflt, children: t.reapedMinflt + live };
-}
+/** CPU ms of a process tree one level deep: the root itself, and its children (live + reaped). */
+export const treeCpu = (pid: number) => treeSum(pid, (t) => t.selfMs, (t) => t.reapedMs);
+
+/** Minor page faults of a process tree, counted like treeCpu. */
+export const treeFaults = (pid: number) => treeSum(pid, (t) => t.minflt, (t) => t.reapedMinflt);
 
 /**
  * CPU ms of a process's main thread alone (/proc/<pid>/task/<pid>/stat). The rest of the
