@@ -4,7 +4,7 @@
 // the null sender unless the service sets `null_sender=` (then ""), and ${client_address}
 // is "" for mail submitted locally. Everything after the first `--` is the re-injection
 // command (`/usr/sbin/sendmail -G -i -f … -- …`, which has its own `--`).
-import { isIP } from "node:net";
+import { isIP } from "../dns/ip";
 import { UsageError } from "../errors";
 import type { Envelope } from "../model";
 

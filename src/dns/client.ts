@@ -4,9 +4,9 @@
 // is believed. Outcomes are values: a timeout is { status: "timeout" }, never a throw.
 import { createSocket } from "node:dgram";
 import { readFileSync } from "node:fs";
-import { isIPv6 } from "node:net";
 import { connect } from "node:net";
 import { parseHostPort } from "../protocol/address";
+import { isIPv6 } from "./ip";
 import type { DnsAnswer, DnsRecord, QType, Resolver } from "./types";
 import { decodeMessage, encodeQuery, RCODE, TYPE_CODE, WireError, type WireMessage } from "./wire";
 

@@ -2,7 +2,7 @@
 // brackets: `tcp:[::1]:2277`) and `unix:/absolute/path`. One parser, so `[server] listen`,
 // `[client] connect_to` and `kas status --connect` agree on the syntax.
 
-import { isIPv6 } from "node:net";
+import { isIPv6 } from "../dns/ip";
 
 export type Address = { kind: "tcp"; host: string; port: number; tls?: boolean } | { kind: "unix"; path: string };
 

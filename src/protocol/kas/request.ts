@@ -14,7 +14,7 @@
 //   pct-encoded  = "%" 2HEXDIG                         ; UTF-8 bytes; MUST encode "%", ",", CTLs and non-ASCII
 //   message      = *OCTET                              ; RFC 5322 message as received (Content-Length or chunked)
 // Pure decode/encode: no sockets, no engine.
-import { isIP } from "node:net";
+import { isIP } from "../../dns/ip";
 import type { Envelope, ScanRequest } from "../../model";
 
 export const SCAN_PATH = "/v1/scan";

@@ -17,7 +17,7 @@
 //   'T' data, 'N' eoh, 'A' abort, 'Q' quit, 'K' quit-new-connection: no data
 // Header fields are decoded as latin1 so they re-encode to the exact bytes received; envelope
 // strings as UTF-8 (SMTPUTF8). No sockets, no engine: the server feeds frames in.
-import { isIP } from "node:net";
+import { isIP } from "../../dns/ip";
 import { CMD, FAMILY } from "./constants";
 import { MilterProtocolError } from "./error";
 import type { Frame } from "./framing";

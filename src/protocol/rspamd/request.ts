@@ -25,7 +25,7 @@
 //   settings profiles). Other Flags (body_block, zstd, …) are ignored: the reply never carries
 //   a rewritten body and is never compressed.
 // Pure decode: no sockets, no engine.
-import { isIP } from "node:net";
+import { isIP } from "../../dns/ip";
 import type { Envelope } from "../../model";
 import type { Decoded, HeaderSource } from "../kas/request";
 
