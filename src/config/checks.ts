@@ -3,7 +3,7 @@
 // not a service failing later with an error that names no file.
 import { existsSync } from "node:fs";
 import { parseCidr } from "../dns/ip";
-import { parsePublicKey } from "../license/keys";
+import { publicKeyBytes } from "../license/key-text";
 import { parseAddress, parseClientAddress, parseHostPort } from "../protocol/address";
 import type { Check } from "./spec";
 
@@ -40,7 +40,7 @@ export const argon2Hash: Check = (v) => (/^\$argon2id\$v=\d+\$m=\d+,t=\d+,p=\d+\
 /** Key text must parse; a path must exist (its content is checked where the key is used). */
 export const publicKey: Check = (v) => {
   if (v.trim().startsWith("kas-ed25519")) {
-    const k = parsePublicKey(v);
+    const k = publicKeyBytes(v);
     return typeof k === "string" ? k : undefined;
   }
   return existsSync(v) ? undefined : `key file ${v} does not exist (give a kas-ed25519:... key or the path of a .pub file)`;

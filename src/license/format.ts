@@ -40,7 +40,7 @@
 // the first line so a future kas-license-2 can never verify as version 1. The signature is
 // not part of what it signs.
 import { parse, TomlDate, TomlError } from "smol-toml";
-import { decodeBase64Exact } from "./keys";
+import { decodeBase64Exact } from "./key-text";
 
 export const FORMAT = "kas-license-1";
 

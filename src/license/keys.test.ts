@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { generateKeyPair, parsePrivateKey, parsePublicKey, PRIVATE_PREFIX, PUBLIC_PREFIX, signBytes, verifyBytes, type PrivateKey, type PublicKey } from "./keys";
+import { PRIVATE_PREFIX, PUBLIC_PREFIX } from "./key-text";
+import { generateKeyPair, parsePrivateKey, parsePublicKey, signBytes, verifyBytes, type PrivateKey, type PublicKey } from "./keys";
 
 const pair = generateKeyPair();
 const priv = parsePrivateKey(pair.privateText) as PrivateKey;

@@ -1,9 +1,5 @@
 // Ed25519 issuer keys (RFC 8032) as short text, so a public key fits on one line of kas.toml
-// and a key file can be read (and diffed) by a human:
-//
-//   public key:   kas-ed25519:<base64 of the raw 32-byte public key>
-//   private key:  kas-ed25519-private:<base64 of the raw 32-byte seed>
-//
+// and a key file can be read (and diffed) by a human; the text form is key-text.ts.
 // Standard base64 with padding (RFC 4648 §4), 44 characters. Key files hold one such line;
 // blank lines and lines starting with `#` are ignored. The private key is the RFC 8032
 // seed, which is all Ed25519 needs: the public half is derived from it.
@@ -12,9 +8,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { ConfigError, StateError } from "../errors";
-
-export const PUBLIC_PREFIX = "kas-ed25519:";
-export const PRIVATE_PREFIX = "kas-ed25519-private:";
+import { decodeBase64Exact, keyLine, PRIVATE_PREFIX, PUBLIC_PREFIX, publicKeyBytes } from "./key-text";
 
 export interface PublicKey {
   /** The canonical text form (`kas-ed25519:...`): also how the key is named in messages. */
@@ -30,30 +24,10 @@ export interface PrivateKey {
 const b64url = (b: Buffer) => b.toString("base64url");
 const fromB64url = (s: string) => Buffer.from(s, "base64url");
 
-/** The one meaningful line of a key file / config value (comments and blank lines dropped). */
-function keyLine(text: string): string {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
-  return lines.length === 1 ? lines[0] : lines.length === 0 ? "" : lines.join("\n");
-}
-
-/** Decodes exactly `n` bytes of standard base64 (keys, Ed25519 signatures), or returns undefined. */
-export function decodeBase64Exact(b64: string, n: number): Buffer | undefined {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) return undefined;
-  const bytes = Buffer.from(b64, "base64");
-  // Canonical encoding only (RFC 4648 §3.5): unused bits set would be a second spelling of the same key.
-  return bytes.length === n && bytes.toString("base64") === b64 ? bytes : undefined;
-}
-
 /** Parses a public key text; returns the reason when it is not one. */
 export function parsePublicKey(text: string): PublicKey | string {
-  const line = keyLine(text);
-  if (!line.startsWith(PUBLIC_PREFIX)) {
-    if (line.startsWith(PRIVATE_PREFIX)) return "this is a PRIVATE key: give the .pub file (the private key stays with the issuer)";
-    return `not a kas public key (expected one line ${PUBLIC_PREFIX}<base64 of 32 bytes>)`;
-  }
-  const bytes = decodeBase64Exact(line.slice(PUBLIC_PREFIX.length), 32);
-  if (!bytes) return `not a kas public key: the base64 after ${PUBLIC_PREFIX} must decode to exactly 32 bytes`;
-  return publicFromRaw(bytes);
+  const bytes = publicKeyBytes(text);
+  return typeof bytes === "string" ? bytes : publicFromRaw(bytes);
 }
 
 export function parsePrivateKey(text: string): PrivateKey | string {

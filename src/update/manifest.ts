@@ -11,7 +11,8 @@
 //   <version>/files/<name>              the rule sources of that version
 // A .sig file is one line: the base64 (RFC 4648 §4) of the 64-byte signature.
 import { createHash } from "node:crypto";
-import { decodeBase64Exact, loadPublicKeys, signBytes, verifyBytes, type PrivateKey, type PublicKey } from "../license/keys";
+import { decodeBase64Exact } from "../license/key-text";
+import { loadPublicKeys, signBytes, verifyBytes, type PrivateKey, type PublicKey } from "../license/keys";
 
 export const MANIFEST_FORMAT = "kas-update-1";
 export const LATEST = "latest.json";
