@@ -40,6 +40,7 @@ export default kasCommand({
   failureExitCode: (rawArgs) => (reinjects(rawArgs) ? EXIT.TEMPFAIL : undefined),
   // One message per process in client mode; --local scans here and gets the normal policy.
   keepStartupJit: true,
+  ownStdout: true,
   args: ARGS,
   async run({ args, rawArgs }) {
     const { own, command } = splitFilterArgv(rawArgs);

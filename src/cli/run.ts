@@ -3,14 +3,14 @@
 // error (exit 70) with its stack, because that is a bug to report.
 import { runCommand, showUsage, type CommandDef } from "citty";
 import { EXIT, KasError } from "../errors";
-import { renderExitCodes } from "./command";
+import { endOnClosedStdout, renderExitCodes } from "./command";
 
 export async function runCli(root: CommandDef<any>, rawArgs = process.argv.slice(2)): Promise<never> {
-  endOnClosedStdout();
   try {
     // Words after `--` belong to another program (kas filter's re-injection command).
     const own = rawArgs.includes("--") ? rawArgs.slice(0, rawArgs.indexOf("--")) : rawArgs;
     if (rawArgs.length === 0 || own.includes("--help") || own.includes("-h")) {
+      endOnClosedStdout();
       const [cmd, parent] = await resolve(root, rawArgs);
       await showUsage(cmd, parent);
       process.stdout.write(renderExitCodes(cmd));
@@ -59,18 +59,3 @@ async function resolve(cmd: CommandDef<any>, rawArgs: string[], path: string[] =
 }
 
 const value = async <T>(v: T | (() => T | Promise<T>)): Promise<T> => (typeof v === "function" ? await (v as () => T | Promise<T>)() : v);
-
-/**
- * Bun ignores SIGPIPE, so when the reader of stdout goes away (`kas scan DIR | head`) each
- * write fails with EPIPE, reported on process.stdout as an error event: left alone, Bun
- * printed it with a stack and the command went on (a whole mailbox scanned for nobody) and
- * exited 0. The command ends there instead, as cat or grep would, with EX_IOERR: quietly for
- * EPIPE (the reader chose to stop), with the reason for any other write error. `kas filter`
- * writes the message through Bun.write and answers a failed write itself (client/run.ts).
- */
-function endOnClosedStdout(): void {
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code !== "EPIPE") process.stderr.write(`kas: cannot write to standard output: ${e.message}\n`);
-    process.exit(EXIT.IOERR);
-  });
-}
