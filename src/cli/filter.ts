@@ -32,7 +32,7 @@ export default kasCommand({
     0: "delivered on stdout (scanned, or passed unscanned with a header saying why)",
     64: "bad command line (unknown option, bad address)",
     69: "rejected: spam or black-listed by policy, or the server failed with [client] on_error = reject; reply text on stderr",
-    75: "deferred: tempfail by policy, or no verdict with [client] on_error = tempfail; reply text on stderr; also when stdout's reader goes away before the whole message is written. With `-- COMMAND`: also every failure of kas itself (usage, config, on_error = reject, COMMAND not runnable or killed by a signal)",
+    75: "deferred: tempfail by policy, or no verdict with [client] on_error = tempfail; reply text on stderr; also when standard input cannot be read, or stdout's reader goes away before the whole message is written. With `-- COMMAND`: also every failure of kas itself (usage, config, on_error = reject, COMMAND not runnable or killed by a signal)",
     78: "the configuration is invalid",
   },
   // After the queue a bounce would go to the (possibly forged) sender, and a config typo would
@@ -57,9 +57,9 @@ export default kasCommand({
       return;
     }
     normalJit();
-    const [{ filterLocal }, { deliverOutcome, afterQueueOf }, { createLocalScanner }, { logger }] = await Promise.all([import("../client/filter-local"), import("../client/run"), import("./local-scanner"), import("../log/index")]);
+    const [{ filterLocal }, { deliverOutcome, afterQueueOf }, { createLocalScanner }, { logger }, { readStdin }] = await Promise.all([import("../client/filter-local"), import("../client/run"), import("./local-scanner"), import("../log/index"), import("../client/stdin")]);
     const log = logger("filter");
-    const raw = await Bun.stdin.bytes();
+    const raw = await readStdin();
     const { scanner, close } = await createLocalScanner(config);
     let outcome;
     try {

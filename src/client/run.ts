@@ -10,6 +10,7 @@ import { configureLog, logger } from "../log/index";
 import { applyEdits } from "../message/edit";
 import { filterViaServer, type AfterQueue, type FilterOutcome } from "./filter";
 import { pipeInto } from "./reinject";
+import { readStdin } from "./stdin";
 
 export interface FilterRunOptions {
   id?: string;
@@ -21,7 +22,7 @@ export interface FilterRunOptions {
 
 export async function runFilterClient(config: KasConfig, envelope: Envelope, opts: FilterRunOptions = {}): Promise<number> {
   configureLog(config.log);
-  const raw = opts.stdin ?? (await Bun.stdin.bytes());
+  const raw = opts.stdin ?? (await readStdin());
   const afterQueue = opts.reinject ? afterQueueOf(config) : undefined;
   return await deliverOutcome(await filterViaServer(raw, envelope, config.client, { applyEdits, log: logger("filter"), id: opts.id, afterQueue }), opts);
 }
