@@ -96,6 +96,16 @@ test("kas filter in client mode loads consola only as consola/core", () => {
   expect(loaded.filter((f) => f === "consola")).toEqual([]);
 });
 
+test("kas filter in client mode loads no node:tty, node:net or node:crypto", () => {
+  // Each costs every start several ms of CPU and hundreds of page faults (README, "Start-up of
+  // `kas filter`": tty 9 ms, crypto 9, net 6 in a compiled program): a terminal check, an IP
+  // syntax check and a key-text check are done without them (cli/terminal.ts, dns/ip.ts,
+  // license/key-text.ts).
+  const loaded = ["main.ts", "cli/index.ts", "cli/run.ts", "cli/filter.ts", "config/load.ts", "client/run.ts"].flatMap((f) => [...closure(f)]);
+  expect(loaded).toContain("node:fs");
+  expect(loaded.filter((f) => ["node:tty", "tty", "node:net", "net", "node:crypto", "crypto"].includes(f))).toEqual([]);
+});
+
 // DESIGN.md §4: the shared vocabulary is the bottom layer. It imports nothing, and the layers
 // under the engine (codecs, message, ruledb, checks, spf, dns, bayes) never import the engine.
 test("model.ts imports nothing; the layers below the engine do not import it", () => {
