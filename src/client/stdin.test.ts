@@ -39,6 +39,12 @@ test("a non-blocking stdin (EAGAIN) keeps what was read and takes the rest from 
   expect(Buffer.from(await readStdin(g.read, g.rest)).equals(Buffer.from(data))).toBe(true);
 });
 
+test("an interrupted read (EINTR) is asked again", async () => {
+  const data = bytes(300_000);
+  const f = fakeRead(data, 40_000, { at: 2, code: "EINTR" });
+  expect(Buffer.from(await readStdin(f.read, async () => { throw new Error("not used"); })).equals(Buffer.from(data))).toBe(true);
+});
+
 test("any other read error is a deferral that names the cause", async () => {
   for (const code of ["EISDIR", "EBADF", "EIO"]) {
     const f = fakeRead(bytes(100), 10, { at: 2, code });

@@ -22,7 +22,9 @@ export async function readStdin(read: (buf: Buffer) => number = (buf) => readSyn
       try {
         n = read(buf);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "EINTR") continue; // a signal arrived first: nothing was read, ask again
+        if (code !== "EAGAIN") throw e;
         parts.push(await rest());
         break;
       }
