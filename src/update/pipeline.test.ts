@@ -75,6 +75,27 @@ describe("updateDb", () => {
     expect((await updateDb(c, deps())).code).toBe(1);
   });
 
+  test("the current version damaged and the mirror offering only an older one: 9 with the way out, not 'up to date'", async () => {
+    const mirror2 = join(dir, "mirror2");
+    publishRules(mirror2, makeRules(join(dir, "r2"), "TWO"), keys.priv, 2);
+    const c = config("", [mirror2]);
+    await updateDb(c, deps());
+    expect(currentVersion(c)).toBe(2);
+    const bytes = dbBytes(c);
+    bytes[bytes.length >> 1] ^= 0x20;
+    writeFileSync(installedDbPath(c), bytes);
+    // Only the first mirror (version 1) is named: nothing it offers can repair version 2.
+    const e = await updateDb(config("", [mirror]), deps()).catch((x) => x);
+    expect(e.exitCode).toBe(UPDATE_EXIT.DAMAGED);
+    expect(e.message).toContain("offers version 1, older than the installed version 2, which is damaged");
+    expect(e.hint).toContain("kas update-db --rollback");
+    expect(currentVersion(c)).toBe(2);
+    // With the second mirror after it, version 2 is installed again.
+    const r = await updateDb(config("", [mirror, mirror2]), deps());
+    expect(r).toMatchObject({ code: 0, version: 2 });
+    expect(loadActiveDb(c).db.version).toBe("2");
+  });
+
   test("downloads only changed files; reuses the rest by digest", async () => {
     const c = config();
     await updateDb(c, deps());

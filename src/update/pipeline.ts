@@ -76,6 +76,13 @@ export async function updateDb(config: UpdateConfig, deps: UpdateDeps, opts: { s
         deps.log.debug(`${spec}: version ${v} created ${signed.manifest.created}, signed by ${signed.signedBy.text}`);
         if (damaged && v === installed) deps.log.warn(`installed version ${installed} is damaged (${damaged}): installing it again from ${spec}`);
         else if (v <= floor) {
+          // Damaged and offered only an older version: not "up to date" (the server cannot start
+          // on it), and not a silent downgrade either; the next source may offer it.
+          if (damaged && v < installed!) {
+            failures.push({ source: spec, code: UPDATE_EXIT.DAMAGED, message: `offers version ${v}, older than the installed version ${installed}, which is damaged (${damaged})` });
+            deps.log.info(`${spec}: offers version ${v}, older than the damaged installed version ${installed}${sources.length > 1 ? "; trying the next source" : ""}`);
+            continue;
+          }
           const why = installed !== undefined && v <= installed ? `installed version ${installed} is current` : `versions up to ${floor} are held back by --rollback`;
           return { code: 1, version: installed, message: `up to date: ${spec} offers version ${v}; ${why}` };
         }
@@ -104,6 +111,7 @@ export async function updateDb(config: UpdateConfig, deps: UpdateDeps, opts: { s
       [UPDATE_EXIT.UNREACHABLE]: "check the network and [update] sources; cron will try again next time",
       [UPDATE_EXIT.SIGNATURE]: "check [update] trusted_keys holds the publisher's current key; do not install unsigned rules",
       [UPDATE_EXIT.DIGEST]: "the mirror serves altered or truncated files; tell its operator, or try another mirror",
+      [UPDATE_EXIT.DAMAGED]: `run \`kas update-db --rollback\` to serve the previous installed version (or the built-in rules) until a source offers version ${installed} or newer`,
     }[worst.code];
     throw fail(worst.code, `no update installed; every source failed:${list}`, hint);
   } finally {
