@@ -141,22 +141,25 @@ function checkUris(msg: ParsedMessage, out: Set<string>): void {
   const n = Math.min(msg.uris.length, MAX_URIS);
   for (let i = 0; i < n; i++) uris.add(msg.uris[i]);
   for (let i = 0; i < msg.links.length && n + i < MAX_URIS; i++) uris.add(msg.links[i].href);
-  for (const u of uris) {
-    if (/^\s*data:/i.test(u)) {
-      out.add("URI_DATA_HREF");
-      continue;
-    }
-    const url = parseHttp(u);
-    if (!url) continue;
-    const t = hostTraits(url.hostname);
-    if (t & IP_HOST) {
-      out.add("URI_IP_HOST");
-      continue;
-    }
-    for (const [bit, symbol] of HOST_SYMBOLS) if (t & bit) out.add(symbol);
-    if (t & FORM_HOST || FORM_PATHS.some((f) => f.host === url.hostname && url.pathname.startsWith(f.path))) out.add("URI_FORM_SERVICE");
-    if (t & FILE_SHARE) out.add("URI_FILE_SHARE");
+  for (const u of uris) uriSymbols(u, out);
+}
+
+/** The URI_* symbols of one link (also of a URL read from a QR code, checks/qr.ts). */
+export function uriSymbols(u: string, out: Set<string>): void {
+  if (/^\s*data:/i.test(u)) {
+    out.add("URI_DATA_HREF");
+    return;
   }
+  const url = parseHttp(u);
+  if (!url) return;
+  const t = hostTraits(url.hostname);
+  if (t & IP_HOST) {
+    out.add("URI_IP_HOST");
+    return;
+  }
+  for (const [bit, symbol] of HOST_SYMBOLS) if (t & bit) out.add(symbol);
+  if (t & FORM_HOST || FORM_PATHS.some((f) => f.host === url.hostname && url.pathname.startsWith(f.path))) out.add("URI_FORM_SERVICE");
+  if (t & FILE_SHARE) out.add("URI_FILE_SHARE");
 }
 
 /** Anchor text that reads as a domain or URL, against where the href goes, by registrable domain. */

@@ -1,6 +1,6 @@
 // The list of code-backed checks, written down once (DESIGN.md §5.6: explicit registries):
 // SPF (envelope stage), DNS lists, DKIM/ARC, DMARC, the Authentication-Results writer,
-// phishing, the Date/Received skew and Bayes (content stage; the engine orders them by the facts they need). The
+// phishing, QR codes in pictures, the Date/Received skew and Bayes (content stage; the engine orders them by the facts they need). The
 // filtering processes and the local scanners (`kas filter --local`, `kas scan --local`) build
 // their checks here, so a server and a local scan judge alike. Where SPF and DNS answers come
 // from is the caller's business: the master's shared service over IPC, or an in-process one.
@@ -15,6 +15,7 @@ import { createDkimCheck, createDmarcCheck } from "./dkim";
 import { createDnsblCheck } from "./dnsbl";
 import { dnsLists } from "./dnsbl-lists";
 import { createPhishingCheck } from "./phishing";
+import { createQrCheck } from "./qr";
 import { createSpfCheck } from "./spf";
 import type { Check } from "./types";
 
@@ -37,7 +38,8 @@ export function createChecks(config: KasConfig, deps: CheckDeps): { checks: Chec
     checks.push(createDkimCheck(o), createDmarcCheck(o), createAuthResultsCheck(config.dkim.authserv_id || config.spf.receiver || hostname()));
   }
   // No I/O and no state: always on; their symbols weigh only through rules/ (62_phishing.cf, 20_headers.cf).
-  checks.push(createPhishingCheck(), createDateSkewCheck());
+  // The QR reader loads its decoder on the first picture it reads, not before.
+  checks.push(createPhishingCheck(), createQrCheck(), createDateSkewCheck());
   const bayes = config.bayes.enabled ? createBayesCheck(config, { onStateChange: deps.onBayesState }) : undefined;
   if (bayes) checks.push(bayes);
   return { checks, bayes };

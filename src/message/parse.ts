@@ -27,6 +27,22 @@ const MAX_URIS = 1000;
 const MAX_ODD_LINES = 256;
 /** Decoded bytes looked at to tell what a part's content is (readings.ts sniffedTextType). */
 const SNIFF_BYTES = 1024;
+/** Pictures kept for checks that look into them (checks/qr.ts): how many, and how large encoded. */
+const MAX_IMAGES = 8;
+const MAX_IMAGE_ENCODED = 1536 * 1024;
+
+/** A PNG, JPEG or GIF part of the RFC reading; its bytes are decoded only when a check asks. */
+export interface ImagePart {
+  contentType: string;
+  /** Encoded size in the message. */
+  encodedSize: number;
+  bytes(): Uint8Array;
+}
+// Beside the ParsedMessage rather than in it: the parse result is compared structurally (the
+// mailparser oracle, engine-equal), and a picture's bytes are not one of the views rules match.
+const IMAGES = new WeakMap<ParsedMessage, ImagePart[]>();
+/** The message's pictures (at most MAX_IMAGES, each at most MAX_IMAGE_ENCODED bytes encoded). */
+export const imageParts = (msg: ParsedMessage): ImagePart[] => IMAGES.get(msg) ?? [];
 
 export type ScanLimits = Pick<KasConfig["scan"], "max_message_size" | "max_mime_parts" | "max_mime_depth">;
 
@@ -80,6 +96,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const altBody: string[] = [];
   const altRaw: string[] = [];
   const links: HtmlLink[] = [];
+  const images: ImagePart[] = [];
   const uris = new Set<string>();
   let textBytes = 0;
   let altTextBytes = 0;
@@ -218,6 +235,10 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       }
       continue;
     }
+    if (!e.reading && /^image\/(?:png|jpeg|jpg|pjpeg|gif)$/.test(type) && images.length < MAX_IMAGES && e.end - bodyStart <= MAX_IMAGE_ENCODED) {
+      const [from, to] = [bodyStart, e.end];
+      images.push({ contentType: type, encodedSize: to - from, bytes: () => decodeTransfer(buf.subarray(from, to), cte, []) });
+    }
     if (!type.startsWith("text/")) {
       // sniffed-type: a reader going by content or file name shows this part as text.
       const head = decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + SNIFF_BYTES * 2)), cte, []).subarray(0, SNIFF_BYTES);
@@ -271,7 +292,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const subject = headers.find((h) => isNamed(h, "subject"))?.value ?? "";
   const primaryBody = bodyText.join("\n");
   const primaryRaw = rawText.join("\n");
-  return {
+  const msg: ParsedMessage = {
     headers,
     body: [subject, ...bodyText, ...novel(altBody, primaryBody)].join("\n"),
     rawbody: [...rawText, ...novel(altRaw, primaryRaw)].join("\n"),
@@ -286,6 +307,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     defects: [...new Set(defects)].slice(0, 50),
     size: Math.max(size, raw.byteLength),
   };
+  if (images.length) IMAGES.set(msg, images);
+  return msg;
 }
 
 /** Texts of alternate readings that the primary text does not already hold (once each). */

@@ -1,0 +1,23 @@
+// The QR check in the compiled binary: ZXing's .wasm must be embedded in it (the package would
+// otherwise fetch it from a CDN, which this machine cannot reach: the picture would go unread).
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO, runKas, tempDir, writeConfig } from "../testing/kas-binary";
+
+const msg = (name: string) => readFileSync(join(REPO, "fixtures/messages/phishing", name));
+
+test("kas filter --local reads the QR code of a picture-only lure and of an honest ticket", async () => {
+  const cfg = writeConfig(tempDir());
+  const lure = await runKas(["filter", "--local", "--json", "--config", cfg], { stdin: msg("qr-image.eml") });
+  expect(lure.exitCode).toBe(0);
+  const v = JSON.parse(Buffer.from(lure.stdout).toString("utf8"));
+  const names = (x: { hits: { name: string }[] }) => x.hits.map((h) => h.name);
+  expect(names(v)).toEqual(expect.arrayContaining(["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]));
+  expect(v.status).toBe("spam");
+  expect(JSON.stringify(v.notes)).toContain("https://bit.ly/3Kq7vXw");
+  const ticket = await runKas(["filter", "--local", "--json", "--config", cfg], { stdin: msg("qr-ticket.eml") });
+  const t = JSON.parse(Buffer.from(ticket.stdout).toString("utf8"));
+  expect(names(t)).toContain("QR_CODE_URL");
+  expect(t.status).toBe("not_detected");
+}, 30_000);

@@ -1,0 +1,104 @@
+// QR codes in a message's pictures ("quishing"): a lure shows a QR code instead of a link, so
+// the link is in no text, no href and no URI list, and a phone opens it, away from the mail
+// filter and the company's web proxy. This check reads the QR codes of the message's
+// pictures and names what it found; rules/62_phishing.cf weighs and combines the symbols:
+//   QR_CODE_IMAGE        a picture holds a QR code
+//   QR_CODE_URL          ... that encodes a web address
+//   QR_URI_SUSPICIOUS    ... whose host is what URI_* flags in links (IP literal, shortener,
+//                        free hosting, form or file-sharing service, lookalike, punycode)
+// The decoder is ZXing-C++ compiled to WebAssembly (zxing-wasm: maintained, MIT), which reads
+// PNG, JPEG and GIF itself; its .wasm is embedded in the kas binary and loaded from there on
+// the first picture a filtering process decodes (never fetched: the package's default is a CDN).
+// Bounded: at most MAX_PICTURES pictures of a message with no more than that many, each from
+// MIN_SIDE to MAX_PIXELS, at most MAX_ENCODED bytes and not too oblong (a QR code is square; a
+// banner or a logo strip is not), MAX_MESSAGE_PIXELS in all, decoded only while the checks'
+// deadline allows: at worst ~100 ms of CPU for a message of noise pictures.
+import { readFileSync } from "node:fs";
+import wasmPath from "zxing-wasm/reader/zxing_reader.wasm" with { type: "file" };
+import { imageParts } from "../message/parse";
+import { imageSize } from "./image-size";
+import { uriSymbols } from "./phishing";
+import type { Check, CheckInput, CheckOutput } from "./types";
+
+const MAX_PICTURES = 3;
+const MIN_SIDE = 60;
+// 1 000 × 1 000: a lure's QR code is a few hundred pixels; the decoder's WebAssembly memory grows with
+// the largest picture it read (16 MB for a 240-pixel code) and never shrinks.
+const MAX_PIXELS = 1_000_000;
+/** Pixels read per message, and encoded bytes per picture: a 1 000 × 1 000 picture of noise
+ *  (1 MB, nothing to find) took 65 ms to read, a QR code of 240 pixels 1.5 ms; a QR code
+ *  compresses to a few KB (a photo of one to a few hundred). */
+const MAX_MESSAGE_PIXELS = 1_500_000;
+const MAX_ENCODED = 512 * 1024;
+const MAX_ASPECT = 3;
+/** Time a decode is not started in, before the checks' deadline. */
+const RESERVE_MS = 25;
+
+/** The texts of the QR codes in one picture (PNG, JPEG or GIF bytes). */
+export type QrDecoder = (picture: Uint8Array) => Promise<string[]>;
+
+let zxing: Promise<typeof import("zxing-wasm/reader")> | undefined;
+
+/** ZXing's reader, loaded once per process on first use, from the embedded .wasm. */
+export const decodeQr: QrDecoder = async (picture) => {
+  zxing ??= import("zxing-wasm/reader").then((z) => {
+    const bin = readFileSync(wasmPath);
+    z.prepareZXingModule({ overrides: { wasmBinary: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer }, fireImmediately: true });
+    return z;
+  });
+  const z = await zxing;
+  const found = await z.readBarcodes(new Blob([picture as Uint8Array<ArrayBuffer>]), { formats: ["QRCode"], maxNumberOfSymbols: 2, tryHarder: true });
+  return found.filter((r) => r.isValid && r.text).map((r) => r.text);
+};
+
+/** A QR code's text as a web address: http(s)://…, or www.… as phones open it. */
+export function qrUrl(text: string): string | undefined {
+  const t = text.trim();
+  if (/^https?:\/\/\S+$/i.test(t)) return t;
+  if (/^www\.[^\s/]+\.[^\s]+$/i.test(t)) return `http://${t}`;
+  return undefined;
+}
+
+export function createQrCheck(decode: QrDecoder = decodeQr): Check {
+  return {
+    name: "qr",
+    stage: "content",
+    async run(input: CheckInput): Promise<CheckOutput> {
+      const pictures = input.message ? imageParts(input.message) : [];
+      if (!pictures.length || pictures.length > MAX_PICTURES) return { symbols: [] };
+      const texts: string[] = [];
+      const notes: string[] = [];
+      let pixels = 0;
+      for (const p of pictures) {
+        if (p.encodedSize > MAX_ENCODED * 1.4) continue; // base64 is 4/3 of the bytes, plus line ends
+        const bytes = p.bytes();
+        if (bytes.byteLength > MAX_ENCODED) continue;
+        const size = imageSize(bytes);
+        if (!size || Math.min(size.width, size.height) < MIN_SIDE || size.width * size.height > MAX_PIXELS) continue;
+        if (Math.max(size.width, size.height) > MAX_ASPECT * Math.min(size.width, size.height)) continue;
+        if ((pixels += size.width * size.height) > MAX_MESSAGE_PIXELS) break;
+        if (performance.now() > input.deadline - RESERVE_MS) {
+          notes.push("qr: pictures left unread (the checks' time was up)");
+          break;
+        }
+        try {
+          texts.push(...(await decode(bytes)));
+        } catch (e) {
+          notes.push(`qr: a ${size.kind} picture could not be read: ${(e as Error).message ?? e}`);
+        }
+      }
+      const symbols = new Set<string>();
+      if (texts.length) symbols.add("QR_CODE_IMAGE");
+      for (const t of texts) {
+        const url = qrUrl(t);
+        if (!url) continue;
+        symbols.add("QR_CODE_URL");
+        notes.push(`qr: ${JSON.stringify(url.slice(0, 200))}`);
+        const traits = new Set<string>();
+        uriSymbols(url, traits);
+        if (traits.size) symbols.add("QR_URI_SUSPICIOUS");
+      }
+      return { symbols: [...symbols], notes };
+    },
+  };
+}
