@@ -8,7 +8,9 @@
 //                        free hosting, form or file-sharing service, lookalike, punycode)
 // The decoder is ZXing-C++ compiled to WebAssembly (zxing-wasm: maintained, MIT), which reads
 // PNG, JPEG and GIF itself; its .wasm is embedded in the kas binary and loaded from there on
-// the first picture a filtering process decodes (never fetched: the package's default is a CDN).
+// the first picture (never fetched: the package's default is a CDN). A filtering process
+// reads pictures through a reader process of its own (server/qr-helper.ts: the decoder's
+// memory goes when the reader goes); `kas filter --local` and `kas scan --local` in-process.
 // Bounded: at most MAX_PICTURES pictures of a message with no more than that many, each from
 // MIN_SIDE to MAX_PIXELS, at most MAX_ENCODED bytes and not too oblong (a QR code is square; a
 // banner or a logo strip is not), MAX_MESSAGE_PIXELS in all, decoded only while the checks'
@@ -34,8 +36,8 @@ const MAX_ASPECT = 3;
 /** Time a decode is not started in, before the checks' deadline. */
 const RESERVE_MS = 25;
 
-/** The texts of the QR codes in one picture (PNG, JPEG or GIF bytes). */
-export type QrDecoder = (picture: Uint8Array) => Promise<string[]>;
+/** The texts of the QR codes in one picture (PNG, JPEG or GIF bytes); `untilMs`: a performance.now() deadline. */
+export type QrDecoder = (picture: Uint8Array, untilMs?: number) => Promise<string[]>;
 
 let zxing: Promise<typeof import("zxing-wasm/reader")> | undefined;
 
@@ -82,7 +84,7 @@ export function createQrCheck(decode: QrDecoder = decodeQr): Check {
           break;
         }
         try {
-          texts.push(...(await decode(bytes)));
+          texts.push(...(await decode(bytes, input.deadline - RESERVE_MS)));
         } catch (e) {
           notes.push(`qr: a ${size.kind} picture could not be read: ${(e as Error).message ?? e}`);
         }

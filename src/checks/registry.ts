@@ -15,7 +15,7 @@ import { createDkimCheck, createDmarcCheck } from "./dkim";
 import { createDnsblCheck } from "./dnsbl";
 import { dnsLists } from "./dnsbl-lists";
 import { createPhishingCheck } from "./phishing";
-import { createQrCheck } from "./qr";
+import { createQrCheck, type QrDecoder } from "./qr";
 import { createSpfCheck } from "./spf";
 import type { Check } from "./types";
 
@@ -26,6 +26,8 @@ export interface CheckDeps {
   dns?: Resolver;
   /** One call per change of the Bayes database's state (missing, corrupt, usable again). */
   onBayesState?: (note: string, state: BayesState) => void;
+  /** Reads QR codes in pictures (a filtering process: its reader process); default in this process. */
+  decodeQr?: QrDecoder;
 }
 
 export function createChecks(config: KasConfig, deps: CheckDeps): { checks: Check[]; bayes?: BayesCheck } {
@@ -39,7 +41,7 @@ export function createChecks(config: KasConfig, deps: CheckDeps): { checks: Chec
   }
   // No I/O and no state: always on; their symbols weigh only through rules/ (62_phishing.cf, 20_headers.cf).
   // The QR reader loads its decoder on the first picture it reads, not before.
-  checks.push(createPhishingCheck(), createQrCheck(), createDateSkewCheck());
+  checks.push(createPhishingCheck(), createQrCheck(deps.decodeQr), createDateSkewCheck());
   const bayes = config.bayes.enabled ? createBayesCheck(config, { onStateChange: deps.onBayesState }) : undefined;
   if (bayes) checks.push(bayes);
   return { checks, bayes };

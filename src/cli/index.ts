@@ -25,6 +25,8 @@ export const root = kasCommand({
     "update-db": lazy(() => import("./update-db")),
     // Hidden (meta.hidden: not in --help): the filtering process `kas serve` starts via server/self-exec.ts.
     _worker: lazy(() => import("./worker")),
+    // Hidden: the QR-code reader a filtering process starts (server/qr-helper.ts).
+    _qr: lazy(() => import("./qr")),
   } as Record<string, any>,
 });
 (root.meta as { version?: string }).version = pkg.version;

@@ -23,7 +23,7 @@ export async function validateRules(config: KasConfig): Promise<RulesInfo> {
  * scanners of `kas filter --local` / `kas scan --local` (an in-process service), so a server and a
  * local scan judge alike. Each process logs a change of the Bayes database's state once.
  */
-export async function createEngineScanner(config: KasConfig, io: Pick<CheckDeps, "askSpf" | "dns">) {
+export async function createEngineScanner(config: KasConfig, io: Pick<CheckDeps, "askSpf" | "dns" | "decodeQr">) {
   const [{ createScanner }, { bayesLogLevel, createChecks }, { logger }] = await Promise.all([import("../engine/scanner"), import("../checks/registry"), import("../log/index")]);
   const log = logger("bayes");
   const { checks, bayes } = createChecks(config, { ...io, onBayesState: (note, state) => log[bayesLogLevel(state)](note.replace(/^bayes: /, "")) });
@@ -32,7 +32,9 @@ export async function createEngineScanner(config: KasConfig, io: Pick<CheckDeps,
 }
 
 export const workerScannerFactory: ScannerFactory = async (config, deps) => {
-  const [{ scanner, close }, { createLearner }] = await Promise.all([createEngineScanner(config, { askSpf: deps.spf, dns: deps.dns }), import("./learner")]);
+  const { qrHelper } = await import("./qr-helper");
+  const qr = qrHelper();
+  const [{ scanner, close }, { createLearner }] = await Promise.all([createEngineScanner(config, { askSpf: deps.spf, dns: deps.dns, decodeQr: qr.decode }), import("./learner")]);
   const learner = createLearner(config);
   return {
     db: scanner.db,
@@ -42,6 +44,7 @@ export const workerScannerFactory: ScannerFactory = async (config, deps) => {
     close: () => {
       learner.close();
       close();
+      qr.close();
     },
   };
 };
