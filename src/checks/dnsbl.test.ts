@@ -72,6 +72,19 @@ test("relays: Received parsing and the walk", () => {
   expect(boundaryRelay("198.51.100.1", hdr("from a by b"), t)).toBeUndefined(); // the chain breaks
 });
 
+test("a QR code's address (the qr fact) is looked up like a link, before the body's links", async () => {
+  const qrProvider = { name: "qr", stage: "content" as const, provides: ["qr" as const], run: async () => ({ symbols: [] }) };
+  const i = input(raw([], "Nothing to click here.\n"));
+  const facts = createFacts([qrProvider]);
+  facts.set("qr", { urls: ["https://www.spam-shop.co.uk/scan-me"] });
+  const out = await check(cfg({})).run({ ...i, facts });
+  expect(out.symbols).toEqual(["URIBL_DBL_SPAM"]);
+  // Without the fact (no QR check, or no picture) the same message is clean.
+  expect((await check(cfg({})).run(i)).symbols).toEqual([]);
+  const m = parseMessageSync(new TextEncoder().encode("Subject: x\r\n\r\nhttp://a.example.com/ http://b.example.net/\r\n"), defaults().scan);
+  expect(lookupDomains(m, "", 2, ["https://qr.example.org/x"])).toEqual(["example.org", "example.com"]);
+});
+
 test("lookup domains: registrable domains (PSL), senders first, at most max_domains links", () => {
   const m = parseMessageSync(new TextEncoder().encode(raw([], "http://a.b.example.co.uk/ http://x.example.com http://y.example.com/ http://192.0.2.1/ mailto:z@mail.other.example\n")), defaults().scan);
   expect(lookupDomains(m, "b@news.sender.example", 10)).toEqual(["sender.example", "example.co.uk", "example.com", "other.example"]);

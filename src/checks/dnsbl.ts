@@ -37,10 +37,14 @@ export function createDnsblCheck(opts: DnsblOptions): Check {
   return {
     name: "dnsbl",
     stage: "content",
+    // A QR code's address is a link the body hides in a picture (checks/qr.ts); with no
+    // picture that check answers at once.
+    needs: ["qr"],
     async run(input: CheckInput): Promise<CheckOutput> {
       const msg = input.message;
       const relay = msg ? boundaryRelay(input.envelope.ip, msg.headers, trusted) : input.envelope.ip;
-      const domains = msg ? lookupDomains(msg, input.envelope.from, opts.config.max_domains) : [];
+      const qr = (await input.facts.get("qr"))?.urls ?? [];
+      const domains = msg ? lookupDomains(msg, input.envelope.from, opts.config.max_domains, qr) : [];
       const jobs: { list: DnsList; item: string; name: string }[] = [];
       for (const list of opts.lists) {
         for (const item of list.type === "ip" ? (relay ? [relay] : []) : domains) {
@@ -69,8 +73,8 @@ export function createDnsblCheck(opts: DnsblOptions): Check {
   };
 }
 
-/** Registrable domains to look up: MAIL FROM's, From's, then the links' in order, at most `max` link domains. */
-export function lookupDomains(msg: ParsedMessage, mailFrom: string | undefined, max: number): string[] {
+/** Registrable domains to look up: MAIL FROM's, From's, then the QR codes' and the links' in order, at most `max` link domains. */
+export function lookupDomains(msg: ParsedMessage, mailFrom: string | undefined, max: number, qrUrls: readonly string[] = []): string[] {
   const out = new Set<string>();
   const add = (host: string | undefined) => {
     const d = host ? getDomain(host.toLowerCase()) : null;
@@ -80,7 +84,7 @@ export function lookupDomains(msg: ParsedMessage, mailFrom: string | undefined, 
   const from = msg.headers.find((h) => h.name.toLowerCase() === "from")?.value ?? "";
   add(/@([a-z0-9.-]+\.[a-z0-9-]+)/i.exec(from)?.[1]);
   const senders = out.size;
-  for (const u of msg.uris) {
+  for (const u of [...qrUrls, ...msg.uris]) {
     if (out.size - senders >= max) break;
     let host: string | undefined;
     try {

@@ -59,7 +59,13 @@ export interface BayesFact {
 }
 
 /** Every fact, by name. A check may only provide facts listed here. */
+/** Web addresses read from QR codes in the message's pictures (checks/qr.ts), for the DNS lists. */
+export interface QrFact {
+  urls: string[];
+}
+
 export interface FactMap {
+  qr: QrFact;
   spf: SpfFact;
   dkim: DkimFact;
   arc: ArcFact;

@@ -8,6 +8,7 @@ import { deflateSync } from "node:zlib";
 import { readBarcodes } from "zxing-wasm/reader";
 import { defaults } from "../config/load";
 import { imageParts, parseMessageSync } from "../message/parse";
+import { createFacts } from "../engine/context";
 import { imageSize } from "./image-size";
 import { createQrCheck, decodeQr, qrUrl, type QrDecoder } from "./qr";
 import type { CheckInput } from "./types";
@@ -40,6 +41,15 @@ test("a PNG QR code to a URL shortener: QR_CODE_IMAGE, QR_CODE_URL, QR_URI_SUSPI
   const out = await createQrCheck().run(input(raw("qr-image.eml")));
   expect(out.symbols.sort()).toEqual(["QR_CODE_IMAGE", "QR_CODE_URL", "QR_URI_SUSPICIOUS"]);
   expect(out.notes).toContain('qr: "https://bit.ly/3Kq7vXw"');
+});
+
+test("the addresses read are the qr fact, for the DNS lists; a message without pictures gives an empty one", async () => {
+  const check = createQrCheck();
+  for (const [f, urls] of [["qr-image.eml", ["https://bit.ly/3Kq7vXw"]], ["brand-own-mail.eml", []]] as const) {
+    const facts = createFacts([check]);
+    await check.run({ ...input(raw(f)), facts });
+    expect(await facts.get("qr")).toEqual({ urls: [...urls] });
+  }
 });
 
 test("a JPEG QR code to an IP address is read too", async () => {

@@ -65,9 +65,14 @@ export function createQrCheck(decode: QrDecoder = decodeQr): Check {
   return {
     name: "qr",
     stage: "content",
+    // The addresses go to the DNS lists' domain lookups (checks/dnsbl.ts) like the body's links.
+    provides: ["qr"],
     async run(input: CheckInput): Promise<CheckOutput> {
       const pictures = input.message ? imageParts(input.message) : [];
-      if (!pictures.length || pictures.length > MAX_PICTURES) return { symbols: [] };
+      if (!pictures.length || pictures.length > MAX_PICTURES) {
+        input.facts.set("qr", { urls: [] });
+        return { symbols: [] };
+      }
       const texts: string[] = [];
       const notes: string[] = [];
       let pixels = 0;
@@ -91,15 +96,18 @@ export function createQrCheck(decode: QrDecoder = decodeQr): Check {
       }
       const symbols = new Set<string>();
       if (texts.length) symbols.add("QR_CODE_IMAGE");
+      const urls: string[] = [];
       for (const t of texts) {
         const url = qrUrl(t);
         if (!url) continue;
+        urls.push(url);
         symbols.add("QR_CODE_URL");
         notes.push(`qr: ${JSON.stringify(url.slice(0, 200))}`);
         const traits = new Set<string>();
         uriSymbols(url, traits);
         if (traits.size) symbols.add("QR_URI_SUSPICIOUS");
       }
+      input.facts.set("qr", { urls });
       return { symbols: [...symbols], notes };
     },
   };
