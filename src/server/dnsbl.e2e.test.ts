@@ -4,6 +4,7 @@
 // symbols; a refusal is never scored but shows in kas status; lists that never answer cost at
 // most their timeout, within the scan budget.
 import { afterAll, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnDnsServer } from "../testing/dns-process";
 import { REPO, tempDir } from "../testing/kas-binary";
@@ -66,6 +67,14 @@ test("behind our relay the first untrusted hop and the link domains are looked u
   const before = st.spf.upstreamQueries;
   await s.scan(message("from dsl.example (dsl.example [203.0.113.5]) by relay.ours.test", "http://www.spam-shop.example/buy"), headers("m3", "198.51.100.9"));
   expect((await s.status()).spf.upstreamQueries).toBe(before);
+});
+
+test("the address of a QR code in a picture is looked up like a link (the text of the message has none)", async () => {
+  const s = await serve([join(REPO, "fixtures/dns/dnsbl-zones.json")]);
+  // fixtures/messages/phishing/qr-image.eml: its picture encodes https://bit.ly/…, listed in dbl.test here.
+  const r = await s.scan(readFileSync(join(REPO, "fixtures/messages/phishing/qr-image.eml")), headers("q1", "203.0.113.9"));
+  expect(r.status).toBe(200);
+  expect(names(r.json)).toEqual(expect.arrayContaining(["QR_CODE_URL", "URIBL_DBL_SPAM"]));
 });
 
 test("every list silent: each lookup gives up at its timeout and the scan answers within the budget", async () => {
