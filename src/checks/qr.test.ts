@@ -52,6 +52,13 @@ test("the addresses read are the qr fact, for the DNS lists; a message without p
   }
 });
 
+test("a QR code inlined in the HTML as a data: URI is read as well", async () => {
+  const png = imageParts(parseMessageSync(raw("qr-image.eml"), defaults().scan))[0].bytes();
+  const html = `From: a@docs-notify.example\r\nSubject: Document\r\nContent-Type: text/html\r\n\r\n<p>Open it on your phone.</p><img alt="" src="data:image/png;base64,${Buffer.from(png).toString("base64")}">\r\n`;
+  const out = await createQrCheck().run(input(new TextEncoder().encode(html)));
+  expect(out.symbols.sort()).toEqual(["QR_CODE_IMAGE", "QR_CODE_URL", "QR_URI_SUSPICIOUS"]);
+});
+
 test("a JPEG QR code to an IP address is read too", async () => {
   const out = await createQrCheck().run(input(raw("qr-image-jpeg.eml")));
   expect(out.symbols.sort()).toEqual(["QR_CODE_IMAGE", "QR_CODE_URL", "QR_URI_SUSPICIOUS"]);
