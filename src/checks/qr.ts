@@ -17,8 +17,7 @@
 // deadline allows: at worst ~100 ms of CPU for a message of noise pictures.
 import { readFileSync } from "node:fs";
 import wasmPath from "zxing-wasm/reader/zxing_reader.wasm" with { type: "file" };
-import { imageParts, type ImagePart } from "../message/parse";
-import type { ParsedMessage } from "../message/types";
+import { imageParts } from "../message/parse";
 import { imageSize } from "./image-size";
 import { uriSymbols } from "./phishing";
 import type { Check, CheckInput, CheckOutput } from "./types";
@@ -54,21 +53,6 @@ export const decodeQr: QrDecoder = async (picture) => {
   return found.filter((r) => r.isValid && r.text).map((r) => r.text);
 };
 
-const DATA_PICTURE = /^data:image\/(?:png|jpe?g|gif)(?:;[\w.+-]+=[^,;]*)*;base64,/i;
-
-/** The message's pictures: its image parts, and pictures inlined in its HTML as data: URIs (<img src="data:image/png;base64,…">). */
-export function picturesOf(msg: ParsedMessage): ImagePart[] {
-  const out = [...imageParts(msg)];
-  for (const u of msg.uris) {
-    if (out.length > MAX_PICTURES) break; // more than a lure has: the check skips the message anyway
-    const m = DATA_PICTURE.exec(u);
-    if (!m) continue;
-    const b64 = u.slice(m[0].length);
-    out.push({ contentType: "image", encodedSize: b64.length, bytes: () => new Uint8Array(Buffer.from(b64, "base64")) });
-  }
-  return out;
-}
-
 /** A QR code's text as a web address: http(s)://…, or www.… as phones open it. */
 export function qrUrl(text: string): string | undefined {
   const t = text.trim();
@@ -84,7 +68,7 @@ export function createQrCheck(decode: QrDecoder = decodeQr): Check {
     // The addresses go to the DNS lists' domain lookups (checks/dnsbl.ts) like the body's links.
     provides: ["qr"],
     async run(input: CheckInput): Promise<CheckOutput> {
-      const pictures = input.message ? picturesOf(input.message) : [];
+      const pictures = input.message ? imageParts(input.message) : [];
       if (!pictures.length || pictures.length > MAX_PICTURES) {
         input.facts.set("qr", { urls: [] });
         return { symbols: [] };

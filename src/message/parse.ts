@@ -31,7 +31,10 @@ const SNIFF_BYTES = 1024;
 const MAX_IMAGES = 8;
 const MAX_IMAGE_ENCODED = 1536 * 1024;
 
-/** A PNG, JPEG or GIF part of the RFC reading; its bytes are decoded only when a check asks. */
+/** A data: picture in the HTML (<img src="data:image/png;base64,…">): a picture like a part. */
+const DATA_PICTURE = /^data:image\/(?:png|jpe?g|gif)(?:;[\w.+-]+=[^,;]*)*;base64,/i;
+
+/** A PNG, JPEG or GIF part of the RFC reading, or such a data: URI of its HTML; its bytes are decoded only when a check asks. */
 export interface ImagePart {
   contentType: string;
   /** Encoded size in the message. */
@@ -41,7 +44,7 @@ export interface ImagePart {
 // Beside the ParsedMessage rather than in it: the parse result is compared structurally (the
 // mailparser oracle, engine-equal), and a picture's bytes are not one of the views rules match.
 const IMAGES = new WeakMap<ParsedMessage, ImagePart[]>();
-/** The message's pictures (at most MAX_IMAGES, each at most MAX_IMAGE_ENCODED bytes encoded). */
+/** The message's pictures, parts first (at most MAX_IMAGES, each at most MAX_IMAGE_ENCODED bytes encoded). */
 export const imageParts = (msg: ParsedMessage): ImagePart[] => IMAGES.get(msg) ?? [];
 
 export type ScanLimits = Pick<KasConfig["scan"], "max_message_size" | "max_mime_parts" | "max_mime_depth">;
@@ -307,6 +310,13 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     defects: [...new Set(defects)].slice(0, 50),
     size: Math.max(size, raw.byteLength),
   };
+  for (const u of uris) {
+    if (images.length >= MAX_IMAGES) break;
+    const m = u.startsWith("data:") ? DATA_PICTURE.exec(u) : null;
+    if (!m || u.length - m[0].length > MAX_IMAGE_ENCODED) continue;
+    const b64 = u.slice(m[0].length);
+    images.push({ contentType: "image", encodedSize: b64.length, bytes: () => new Uint8Array(Buffer.from(b64, "base64")) });
+  }
   if (images.length) IMAGES.set(msg, images);
   return msg;
 }
