@@ -3,29 +3,21 @@
 // never answers costs the picture its deadline only. Then through `kas serve`: the filtering
 // process reads the picture through a reader of its own.
 import { afterAll, expect, test } from "bun:test";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaults } from "../config/load";
 import { imageParts, parseMessageSync } from "../message/parse";
 import { kasBinary, REPO, tempDir } from "../testing/kas-binary";
 import { startServer, type Served } from "../testing/kas-server";
+import { alive } from "../testing/run-tmp";
 import { qrHelper } from "./qr-helper";
 
 const fixture = (f: string) => new Uint8Array(readFileSync(join(REPO, "fixtures/messages/phishing", f)));
 const picture = (f: string) => imageParts(parseMessageSync(fixture(f), defaults().scan))[0].bytes();
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const dirs: string[] = [];
+// (tempDir's directories go with the test run's own, testing/run-tmp.ts.)
 const servers: Served[] = [];
 afterAll(() => {
   for (const s of servers) if (s.proc.exitCode === null) s.proc.kill("SIGKILL");
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 test("reads pictures in order, exits when idle, and a killed reader is replaced", async () => {
@@ -64,9 +56,7 @@ test("a reader that never answers: the picture fails at its deadline and the rea
 });
 
 test("kas serve: a filtering process reads a picture-only lure's QR code through its own reader", async () => {
-  const dir = tempDir("kas-qr-serve-");
-  dirs.push(dir);
-  const s = await startServer(dir, { toml: "[bayes]\nenabled = false\n", server: "start_filters = 1\nmax_filters = 1" });
+  const s = await startServer(tempDir("kas-qr-serve-"), { toml: "[bayes]\nenabled = false\n", server: "start_filters = 1\nmax_filters = 1" });
   servers.push(s);
   const r = await s.scan(fixture("qr-image.eml"));
   expect(r.status).toBe(200);
