@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { licenseUsagePath } from "../config/paths";
 import { StateError } from "../errors";
 import { tempDir } from "../testing/kas-binary";
-import { domainOf, MemoryUsageStore, normaliseAddress, SqliteUsageStore, type UsageStore } from "./usage";
+import { domainOf, FOLLOW_MS, MemoryUsageStore, normaliseAddress, SqliteUsageStore, type UsageStore } from "./usage";
 
 const NOW = new Date("2026-11-28T12:00:00Z");
 
@@ -135,11 +135,28 @@ describe("SqliteUsageStore: listing, forgetting, hostile addresses, file modes",
     expect(admin.forget("b")).toBe(false);
     expect(admin.list().map((r) => [r.n, r.address])).toEqual([[1, "a"], [2, "c"]]);
     admin.close();
-    // The server's caches (b known, d refused) follow the store's generation at once.
-    expect(server.admit(["b", "d", "c", "a"], 3, NOW)).toEqual([true, false, true, true]);
+    // The server's caches (b known as 2, d refused) follow the store's generation within
+    // FOLLOW_MS of admit()'s clock: until then its answers are those of before the forget
+    // (so the master reads no SQLite per message), from then on the renumbered ones.
+    expect(server.admit(["b", "d"], 3, new Date(NOW.getTime() + FOLLOW_MS - 1))).toEqual([true, false]);
+    expect(server.count()).toBe(2);
+    const later = new Date(NOW.getTime() + FOLLOW_MS);
+    expect(server.admit(["b", "d", "c", "a"], 3, later)).toEqual([true, false, true, true]);
     expect(server.list().map((r) => [r.n, r.address])).toEqual([[1, "a"], [2, "c"], [3, "b"]]);
     expect(server.lookup(["d", "c", "b", "zz"], 3)).toEqual([false, true, true, false]);
     expect(server.count()).toBe(3); // lookup records nothing
+    server.close();
+  });
+
+  test("a clock that went back reads the generation at once: a forget is never hidden for longer than FOLLOW_MS", () => {
+    const path = join(tempDir("kas-usage-"), "usage.sqlite");
+    const server = new SqliteUsageStore(path);
+    expect(server.admit(["a", "b"], 1, NOW)).toEqual([true, false]);
+    const admin = new SqliteUsageStore(path);
+    expect(admin.forget("a")).toBe(true);
+    admin.close();
+    // One second earlier (the wall clock stepped back): read, so b now takes the freed place.
+    expect(server.admit(["b"], 1, new Date(NOW.getTime() - 1000))).toEqual([true]);
     server.close();
   });
 

@@ -18,8 +18,12 @@
 // asks on every scan): rows are never deleted and a new one is only added below the limit,
 // so under the same limit a refused address stays refused; another limit clears the cache.
 // Forgetting an address (another process: `kas license-check --forget`) bumps a generation
-// number in the meta table; every admit() reads it (one indexed row) and drops both caches
-// when it moved, so the running server follows at once without a restart.
+// number in the meta table; admit() reads it (one indexed row) at most once per FOLLOW_MS of
+// its clock and drops both caches when it moved, so the running server follows within a
+// second without a restart. Not on every message: in WAL mode each read takes and drops a
+// lock on the -shm file and checks the file's size, three system calls that were 3 of the
+// master's ~7 per message (strace, 2026-12-03), and system calls are what the master's CPU
+// goes to on a virtual machine (README, "Server performance").
 // To start the count afresh: stop the server, delete the file, start it again.
 // Addresses are stored with control characters escaped (escape.ts): a recipient such as
 // `a%0Ab@x` from the native protocol must not put a line break into the store or its listing.
@@ -41,6 +45,8 @@ import { makeStateDir } from "../config/paths";
 const SCHEMA_VERSION = "1";
 /** Refused addresses remembered (~100 bytes each); beyond, the cache starts afresh. */
 const MAX_REFUSED_CACHED = 100_000;
+/** admit() looks for another process's forget at most this often (ms of the `now` it is given). */
+export const FOLLOW_MS = 1000;
 
 export interface UsageStore {
   /**
@@ -78,6 +84,8 @@ export class SqliteUsageStore implements UsageStore {
   private overLimitAt: number | undefined;
   /** The meta generation the caches belong to (forget() bumps it). */
   private generation = "0";
+  /** admit()'s clock (ms) when the generation was last read; -Infinity: read on the next call. */
+  private followedAt = -Infinity;
   /** Read on every admit(): prepared once (db.query looks its cache up by the SQL text each time). */
   private readonly generationNow: Statement<{ value: string }, []>;
 
@@ -111,7 +119,11 @@ export class SqliteUsageStore implements UsageStore {
 
   admit(addresses: readonly string[], limit: number | undefined, now: Date): boolean[] {
     addresses = addresses.map(escapeControls);
-    this.follow(limit);
+    const t = now.getTime();
+    // A clock that went back reads at once, as does the first call after a forget of our own.
+    const read = !(t >= this.followedAt && t - this.followedAt < FOLLOW_MS);
+    if (read) this.followedAt = t;
+    this.follow(limit, read);
     const missing = [...new Set(addresses.filter((a) => !this.known.has(a) && !this.overLimit.has(a)))];
     if (missing.length) {
       this.record(missing, limit, now);
@@ -129,7 +141,7 @@ export class SqliteUsageStore implements UsageStore {
 
   lookup(addresses: readonly string[], limit: number | undefined): boolean[] {
     addresses = addresses.map(escapeControls);
-    this.follow(limit);
+    this.follow(limit, true);
     const find = this.db.query<{ n: number }, [string]>("SELECT n FROM addresses WHERE address = ?");
     return addresses.map((a) => {
       let n = this.known.get(a);
@@ -141,9 +153,9 @@ export class SqliteUsageStore implements UsageStore {
     });
   }
 
-  /** Drops the caches when the limit or the store's generation (forget) changed. */
-  private follow(limit: number | undefined): void {
-    const gen = this.generationNow.get()?.value ?? "0";
+  /** Drops the caches when the limit or (when `read`) the store's generation (forget) changed. */
+  private follow(limit: number | undefined, read: boolean): void {
+    const gen = read ? (this.generationNow.get()?.value ?? "0") : this.generation;
     if (gen !== this.generation) {
       this.generation = gen;
       this.known.clear();
@@ -179,6 +191,7 @@ export class SqliteUsageStore implements UsageStore {
     }).immediate();
     this.known.clear();
     this.overLimit.clear();
+    this.followedAt = -Infinity;
     return removed;
   }
 
