@@ -174,6 +174,21 @@ describe("content", () => {
     expect(names(withBoundary("----=_NextPart_000_0007_3F2A9B51.5E1E4A40"))).toContain("MIME_BOUNDARY_SPAMWARE");
   });
 
+  test("hidden HTML is named, a newsletter's preheader (hidden the way mail clients need) is not", () => {
+    const html = (body: string) => names(msg(HONEST.map(([n, v]) => [n, n === "Content-Type" ? "text/html; charset=utf-8" : v]), body));
+    const pre = (style: string) => html(`<html><body><div style="${style}">Your spring menu is here: 12 new dishes</div><p>Hello</p></body></html>\n`);
+    expect(pre("display:none;max-height:0;overflow:hidden;mso-hide:all")).not.toContain("HTML_DISPLAY_NONE");
+    expect(pre("display: none; max-height: 0px; overflow: hidden")).not.toContain("HTML_DISPLAY_NONE");
+    expect(pre("mso-hide:all; display:none")).not.toContain("HTML_DISPLAY_NONE");
+    // Hidden text without those idioms, as evasion writes it, or a height that is not zero.
+    expect(pre("display:none")).toContain("HTML_DISPLAY_NONE");
+    expect(pre("position:absolute; z-index:1; left:172px; top:362px; visibility: hidden;")).toContain("HTML_DISPLAY_NONE");
+    expect(pre("display:none;max-height:0.5em")).toContain("HTML_DISPLAY_NONE");
+    expect(pre("display:none;max-height:05px")).toContain("HTML_DISPLAY_NONE");
+    // One preheader does not excuse other hidden text in the message.
+    expect(html(`<div style="display:none;mso-hide:all">Preview</div><span style='color:white; display:none'>cheap meds</span>\n`)).toContain("HTML_DISPLAY_NONE");
+  });
+
   test("an HTML part that names no charset is named; one that does, folded or not, is not", () => {
     const html = (ctype: string) => msg(HONEST.map(([n, v]) => [n, n === "Content-Type" ? ctype : v]), "<html><body>Hello</body></html>\n");
     expect(names(html("text/html"))).toContain("MIME_HTML_NO_CHARSET");
