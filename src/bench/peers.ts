@@ -65,6 +65,8 @@ export interface ClientStats {
   messages: number;
   errors: number;
   msgs_per_s: number;
+  /** The load generator's own CPU seconds: it shares the CPUs with the server measured. */
+  client_cpu_s: number;
   peer_cpu_s: number;
   peer_peak_rss_sum_mb: number;
   peer_peak_rss_one_proc_mb: number;

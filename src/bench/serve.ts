@@ -76,8 +76,9 @@ async function latency(url: string, conc: number, headers: Record<string, string
 }
 
 // load: the 1-minute load average after each round (this machine is shared: a figure means little without it).
-type Row = { rate: number[]; cpu: number[]; rssSum: number[]; rssOne: number[]; lat: number[]; load: number[] };
-const newRow = (): Row => ({ rate: [], cpu: [], rssSum: [], rssOne: [], lat: [], load: [] });
+// client: the load generator's CPU ms per message (it runs on the same CPUs as the server).
+type Row = { rate: number[]; cpu: number[]; client: number[]; rssSum: number[]; rssOne: number[]; lat: number[]; load: number[] };
+const newRow = (): Row => ({ rate: [], cpu: [], client: [], rssSum: [], rssOne: [], lat: [], load: [] });
 const KEYS = ["scanMs", "scanCpuMs", "parseMs", "checksMs", "rulesMs", "roundTripMs", "loadMs", "recycled", "spawned"] as const;
 /** workersMain: the filtering processes' main threads (NaN when one was recycled during the run: its threads are gone). */
 type Breakdown = { msgs: number; master: number; workers: number; workersMain: number; masterFaults: number; workerFaults: number } & Record<(typeof KEYS)[number], number>;
@@ -113,6 +114,7 @@ async function runKas(kas: KasServer, conc: number, row: Row, bd: Breakdown[]) {
   row.rate.push(st.msgs_per_s);
   row.load.push(loadavg()[0]);
   row.cpu.push((st.peer_cpu_s * 1000) / st.messages);
+  row.client.push((st.client_cpu_s * 1000) / st.messages);
   row.rssSum.push(st.peer_peak_rss_sum_mb);
   row.rssOne.push(st.peer_peak_rss_one_proc_mb);
   row.lat.push(...(await latency(`http://127.0.0.1:${kas.port}/v1/scan`, conc, { "X-KAS-Rcpt": "user@example.com" })));
@@ -124,6 +126,7 @@ async function runRspamd(dir: string, conc: number, row: Row) {
   row.rate.push(st.msgs_per_s);
   row.load.push(loadavg()[0]);
   row.cpu.push((st.peer_cpu_s * 1000) / st.messages);
+  row.client.push((st.client_cpu_s * 1000) / st.messages);
   row.rssSum.push(st.peer_peak_rss_sum_mb);
   row.rssOne.push(st.peer_peak_rss_one_proc_mb);
   row.lat.push(...(await latency(RSPAMD_URL, conc, {})));
@@ -173,6 +176,11 @@ for (const mode of ROUNDS > 0 ? modes : []) {
       // taken at one moment of the shared host's load, which drifts between rounds.
       const paired = k.map((x, i) => x / r[i]);
       console.log(`${"  kas / Rspamd msg/s".padEnd(28)} ${String(conc).padStart(4)} ${(med(k) / med(r)).toFixed(2).padStart(7)}x   round by round: median ${med(paired).toFixed(2)}x (${Math.min(...paired).toFixed(2)}-${Math.max(...paired).toFixed(2)})`);
+      // The load generator runs on the same CPUs (with its /proc monitor of the server's
+      // processes): its share of each message pulls the ratio of msg/s towards 1, below the
+      // ratio of the servers' CPU per message, whatever the servers do.
+      const cl = med([...rows.get(`kas ${conc}`)!.client, ...rows.get(`rspamd ${conc}`)!.client]);
+      console.log(`${"  load generator CPU ms/msg".padEnd(28)} ${String(conc).padStart(4)} ${cl.toFixed(2).padStart(7)}    (server CPU per message, Rspamd / kas: ${(med(rows.get(`rspamd ${conc}`)!.cpu) / med(rows.get(`kas ${conc}`)!.cpu)).toFixed(2)}x)`);
     }
   }
   const m = (f: (b: Breakdown) => number) => med(bd.map(f)).toFixed(3).padStart(7);
