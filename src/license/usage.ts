@@ -21,8 +21,8 @@
 // number in the meta table; admit() reads it (one indexed row) at most once per FOLLOW_MS of
 // its clock and drops both caches when it moved, so the running server follows within a
 // second without a restart. Not on every message: in WAL mode each read takes and drops a
-// lock on the -shm file and checks the file's size, three system calls that were 3 of the
-// master's ~7 per message (strace, 2026-12-03), and system calls are what the master's CPU
+// lock on the -shm file and checks the file's size: 3 of the master's ~7 system calls a
+// message (strace, 2026-12-03), and system calls are what the master's CPU
 // goes to on a virtual machine (README, "Server performance").
 // To start the count afresh: stop the server, delete the file, start it again.
 // Addresses are stored with control characters escaped (escape.ts): a recipient such as
@@ -86,7 +86,7 @@ export class SqliteUsageStore implements UsageStore {
   private generation = "0";
   /** admit()'s clock (ms) when the generation was last read; -Infinity: read on the next call. */
   private followedAt = -Infinity;
-  /** Read on every admit(): prepared once (db.query looks its cache up by the SQL text each time). */
+  /** Read by admit() (at most once per FOLLOW_MS) and lookup(): prepared once (db.query looks its cache up by the SQL text each time). */
   private readonly generationNow: Statement<{ value: string }, []>;
 
   constructor(
