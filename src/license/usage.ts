@@ -119,11 +119,7 @@ export class SqliteUsageStore implements UsageStore {
 
   admit(addresses: readonly string[], limit: number | undefined, now: Date): boolean[] {
     addresses = addresses.map(escapeControls);
-    const t = now.getTime();
-    // A clock that went back reads at once, as does the first call after a forget of our own.
-    const read = !(t >= this.followedAt && t - this.followedAt < FOLLOW_MS);
-    if (read) this.followedAt = t;
-    this.follow(limit, read);
+    this.follow(limit, now.getTime());
     const missing = [...new Set(addresses.filter((a) => !this.known.has(a) && !this.overLimit.has(a)))];
     if (missing.length) {
       this.record(missing, limit, now);
@@ -141,7 +137,7 @@ export class SqliteUsageStore implements UsageStore {
 
   lookup(addresses: readonly string[], limit: number | undefined): boolean[] {
     addresses = addresses.map(escapeControls);
-    this.follow(limit, true);
+    this.follow(limit);
     const find = this.db.query<{ n: number }, [string]>("SELECT n FROM addresses WHERE address = ?");
     return addresses.map((a) => {
       let n = this.known.get(a);
@@ -153,13 +149,20 @@ export class SqliteUsageStore implements UsageStore {
     });
   }
 
-  /** Drops the caches when the limit or (when `read`) the store's generation (forget) changed. */
-  private follow(limit: number | undefined, read: boolean): void {
-    const gen = read ? (this.generationNow.get()?.value ?? "0") : this.generation;
-    if (gen !== this.generation) {
-      this.generation = gen;
-      this.known.clear();
-      this.overLimit.clear();
+  /**
+   * Drops the caches when the limit or the store's generation (forget) changed. The generation
+   * is read every time without `now` (lookup), and with it (admit) once per FOLLOW_MS, or at
+   * once when that clock went back or after a forget of our own.
+   */
+  private follow(limit: number | undefined, now?: number): void {
+    if (now === undefined || now < this.followedAt || now - this.followedAt >= FOLLOW_MS) {
+      if (now !== undefined) this.followedAt = now;
+      const gen = this.generationNow.get()?.value ?? "0";
+      if (gen !== this.generation) {
+        this.generation = gen;
+        this.known.clear();
+        this.overLimit.clear();
+      }
     }
     if (limit !== this.overLimitAt) {
       this.overLimit.clear();
