@@ -171,7 +171,8 @@ for (const mode of ROUNDS > 0 ? modes : []) {
     console.log(fmt(`kas ${o["kas-server"].replace(/\s+/g, " ").trim() || "defaults"}`, conc, rows.get(`kas ${conc}`)!));
     if (withRspamd) console.log(fmt("Rspamd 3.4", conc, rows.get(`rspamd ${conc}`)!));
     if (withRspamd) {
-      const k = rows.get(`kas ${conc}`)!.rate, r = rows.get(`rspamd ${conc}`)!.rate;
+      const kr = rows.get(`kas ${conc}`)!, rr = rows.get(`rspamd ${conc}`)!;
+      const k = kr.rate, r = rr.rate;
       // Also round by round: each kas round ran next to one Rspamd round, so their ratio is
       // taken at one moment of the shared host's load, which drifts between rounds.
       const paired = k.map((x, i) => x / r[i]);
@@ -179,8 +180,8 @@ for (const mode of ROUNDS > 0 ? modes : []) {
       // The load generator runs on the same CPUs (with its /proc monitor of the server's
       // processes): its share of each message pulls the ratio of msg/s towards 1, below the
       // ratio of the servers' CPU per message, whatever the servers do.
-      const cl = med([...rows.get(`kas ${conc}`)!.client, ...rows.get(`rspamd ${conc}`)!.client]);
-      console.log(`${"  load generator CPU ms/msg".padEnd(28)} ${String(conc).padStart(4)} ${cl.toFixed(2).padStart(7)}    (server CPU per message, Rspamd / kas: ${(med(rows.get(`rspamd ${conc}`)!.cpu) / med(rows.get(`kas ${conc}`)!.cpu)).toFixed(2)}x)`);
+      const cl = med([...kr.client, ...rr.client]);
+      console.log(`${"  load generator CPU ms/msg".padEnd(28)} ${String(conc).padStart(4)} ${cl.toFixed(2).padStart(7)}    (server CPU per message, Rspamd / kas: ${(med(rr.cpu) / med(kr.cpu)).toFixed(2)}x)`);
     }
   }
   const m = (f: (b: Breakdown) => number) => med(bd.map(f)).toFixed(3).padStart(7);
