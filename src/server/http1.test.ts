@@ -201,3 +201,27 @@ test("the direct path: a client outside [server] allow is refused as on the Requ
   expect(r.text).toContain('"code":"internal","message":"server error: hook bug"');
   expect(lines).toEqual(["POST /v1/scan failed: hook bug"]);
 });
+
+test("Bun hands each socket read over as a buffer of its own that later reads leave alone (http1.ts keeps a body as a view of it)", async () => {
+  const kept: Uint8Array[] = [];
+  let got = 0;
+  const srv = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data(_s, chunk) { kept.push(chunk); got += chunk.length; } } });
+  try {
+    const c = await Bun.connect({ hostname: "127.0.0.1", port: srv.port, socket: { data() {} } });
+    for (let i = 0; i < 40; i++) {
+      c.write(new Uint8Array(700).fill(65 + (i % 26)));
+      await Bun.sleep(2);
+    }
+    for (let i = 0; i < 200 && got < 40 * 700; i++) await Bun.sleep(5);
+    c.end();
+    expect(got).toBe(40 * 700);
+    expect(kept.length).toBeGreaterThan(1);
+    expect(new Set(kept.map((k) => k.buffer)).size).toBe(kept.length);
+    // Each read is one letter's run or a few whole ones, in order: nothing was overwritten.
+    const all = kept.map((k) => new TextDecoder().decode(k)).join("");
+    expect(all).toBe(Array.from({ length: 40 }, (_, i) => String.fromCharCode(65 + (i % 26)).repeat(700)).join(""));
+    for (const k of kept) expect([k.byteOffset, k.buffer.byteLength]).toEqual([0, k.byteLength]);
+  } finally {
+    srv.stop(true);
+  }
+});

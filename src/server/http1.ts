@@ -207,7 +207,12 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
     return body;
   };
 
-  /** A request `direct` takes: a body already here whole is handed over as bytes (a copy: buf holds the head and maybe the next requests). */
+  /**
+   * A request `direct` takes: a body already here whole is handed over as a view of the bytes
+   * read, not a copy. It shares its buffer with the head (and maybe the next requests): buf is
+   * never written in place, and ipc.ts ownBytes copies it before it travels only when what
+   * shares the buffer is large.
+   */
   const startDirect = (s: Bun.Socket<Conn>, head: RequestHead, direct: Http1Direct): Promise<JsonReply> => {
     const c = s.data;
     let now: Uint8Array | undefined;
@@ -216,7 +221,7 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
       now = EMPTY;
       c.feed = undefined;
     } else if (head.body.kind === "length" && c.buf.length >= head.body.length) {
-      now = c.buf.slice(0, head.body.length);
+      now = c.buf.subarray(0, head.body.length);
       c.buf = c.buf.subarray(head.body.length);
       c.feed = undefined;
     } else body = openBody(s, head) ?? null;
@@ -302,7 +307,10 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
     data(s, chunk) {
       const c = s.data;
       if (c.closed) return;
-      c.buf = concat(c.buf, new Uint8Array(chunk));
+      // Each read comes as a Buffer of its own (a fresh ArrayBuffer that nothing writes
+      // afterwards; http1.test.ts holds Bun to it), so bytes that start a buffer are kept as a
+      // view of it: a copy here was one of the three a message's bytes took in the master.
+      c.buf = c.buf.length ? concat(c.buf, chunk) : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       pump(s);
     },
     end(s) {

@@ -67,6 +67,27 @@ test("a scan job travels as [\"scan\", JSON, bytes] and arrives equal; other mes
   expect(masterFromWire(["scan", 1, raw])).toEqual(["scan", 1, raw]);
 });
 
+test("a body read with its HTTP head travels as that view, uncopied; a body read with much more beside it is copied", () => {
+  const head = "POST /v1/scan HTTP/1.1\r\ncontent-length: 5000\r\n\r\n";
+  const read = new Uint8Array(head.length + 5000).fill(66);
+  const body = read.subarray(head.length);
+  const wire = masterToWire({ type: "scan", jobId: 1, request: { id: "v", envelope: { rcpt: [] }, raw: body } }) as [string, string, Uint8Array];
+  expect(wire[2]).toBe(body);
+  const back = structuredClone(wire)[2];
+  expect([back.byteOffset, back.byteLength]).toEqual([head.length, 5000]);
+  expect((masterFromWire(structuredClone(wire)) as Extract<MasterToWorker, { type: "scan" }>).request.raw).toEqual(body);
+  // The same body read together with 20 000 bytes of the next requests: copied, 5 000 bytes travel.
+  const more = new Uint8Array(head.length + 25_000).fill(67);
+  const first = more.subarray(head.length, head.length + 5000);
+  const w2 = masterToWire({ type: "scan", jobId: 2, request: { id: "w", envelope: { rcpt: [] }, raw: first } }) as [string, string, Uint8Array];
+  expect(w2[2]).not.toBe(first);
+  expect([w2[2].byteOffset, w2[2].buffer.byteLength]).toEqual([0, 5000]);
+  expect(w2[2]).toEqual(first);
+  // A small body beside a head larger than itself is copied (the copy is the cheaper to send).
+  const tiny = new Uint8Array(600).subarray(500);
+  expect((masterToWire({ type: "scan", jobId: 3, request: { id: "t", envelope: { rcpt: [] }, raw: tiny } }) as [string, string, Uint8Array])[2]).not.toBe(tiny);
+});
+
 test("a message cut at max_message_size travels as the cut only: structured clone would send a view's whole buffer", () => {
   const whole = new Uint8Array(100_000).fill(65);
   const cut = forwardable({ id: "big", envelope: { rcpt: [] }, raw: whole }, 1000);

@@ -109,9 +109,11 @@ type ResultOnWire = Omit<Extract<WorkerToMaster, { type: "result" }>, "result"> 
 // measured with two processes and the evaluation split's messages, 2 in flight, the master's
 // send cost 10 -> 7.5 µs and the filtering process's receive 13 -> 10.5 µs against the
 // object form, whose objects (request, envelope, rcpt) Bun's serialization walks in
-// JavaScript on both sides. The bytes go as their own buffer: structured clone sends a
-// view's whole ArrayBuffer, so a view of a larger one (a message cut at max_message_size,
-// a Buffer of Node's shared pool) is copied first, else the cut would copy all of it anyway.
+// JavaScript on both sides. Structured clone sends a view's whole ArrayBuffer (the view
+// arrives as the same view of it): a view of a much larger one (a message cut at
+// max_message_size, a Buffer of Node's shared pool, a body read with the next requests) is
+// copied first (ownBytes), else the cut would copy all of it anyway; a body beside its HTTP
+// head goes as it is.
 type ScanOnWire = ["scan", string, Uint8Array];
 
 /** What a MasterToWorker message is on the wire (spawn.ts send). */
@@ -127,8 +129,15 @@ export function masterFromWire(m: unknown): unknown {
   const { jobId, ...request } = JSON.parse(m[1]) as Omit<ScanRequest, "raw"> & { jobId: number };
   return { type: "scan", jobId, request: { ...request, raw: m[2] } };
 }
-/** `b` itself when it spans its whole buffer, else a copy of just its bytes. */
-export const ownBytes = (b: Uint8Array): Uint8Array => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice());
+/**
+ * Bytes of its buffer beside a view that may travel with it: an HTTP head (a few hundred
+ * bytes) beside the message body it arrived with costs less to send than a copy of the body
+ * costs to make (allocating it is a fresh page or two, each a page fault on a host where
+ * faults are dear, README "Memory kept for reuse").
+ */
+export const SEND_SLACK = 4096;
+/** `b` itself when the rest of its buffer is small (at most SEND_SLACK bytes, and no more than `b` holds), else a copy of just its bytes. */
+export const ownBytes = (b: Uint8Array): Uint8Array => (b.buffer.byteLength - b.byteLength <= Math.min(SEND_SLACK, b.byteLength) ? b : b.slice());
 
 /** Whether JSON gives back every number of the result as it is (a finite number, not -0). */
 const exact = (n: number | undefined) => n === undefined || (Number.isFinite(n) && !Object.is(n, -0));
