@@ -210,7 +210,7 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
   /**
    * A request `direct` takes: a body already here whole is handed over as a view of the bytes
    * read, not a copy. It shares its buffer with the head (and maybe the next requests): buf is
-   * never written in place, and ipc.ts ownBytes copies it before it travels only when what
+   * never written in place, and ipc.ts sendableBytes copies it before it travels only when what
    * shares the buffer is large.
    */
   const startDirect = (s: Bun.Socket<Conn>, head: RequestHead, direct: Http1Direct): Promise<JsonReply> => {

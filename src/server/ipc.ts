@@ -112,16 +112,19 @@ type ResultOnWire = Omit<Extract<WorkerToMaster, { type: "result" }>, "result"> 
 // JavaScript on both sides. Structured clone sends a view's whole ArrayBuffer (the view
 // arrives as the same view of it): a view of a much larger one (a message cut at
 // max_message_size, a Buffer of Node's shared pool, a body read with the next requests) is
-// copied first (ownBytes), else the cut would copy all of it anyway; a body beside its HTTP
+// copied first (sendableBytes), else the cut would copy all of it anyway; a body beside its HTTP
 // head goes as it is.
 type ScanOnWire = ["scan", string, Uint8Array];
 
 /** What a MasterToWorker message is on the wire (spawn.ts send). */
 export function masterToWire(m: MasterToWorker): MasterToWorker | ScanOnWire {
-  if (m.type === "learn") return ownBytes(m.raw) === m.raw ? m : { ...m, raw: ownBytes(m.raw) };
+  if (m.type === "learn") {
+    const raw = sendableBytes(m.raw);
+    return raw === m.raw ? m : { ...m, raw };
+  }
   if (m.type !== "scan") return m;
   const { raw, ...rest } = m.request;
-  return ["scan", JSON.stringify({ jobId: m.jobId, ...rest }), ownBytes(raw)];
+  return ["scan", JSON.stringify({ jobId: m.jobId, ...rest }), sendableBytes(raw)];
 }
 /** A message from the master back in its MasterToWorker form (worker.ts processChannel). */
 export function masterFromWire(m: unknown): unknown {
@@ -135,9 +138,9 @@ export function masterFromWire(m: unknown): unknown {
  * costs to make (allocating it is a fresh page or two, each a page fault on a host where
  * faults are dear, README "Memory kept for reuse").
  */
-export const SEND_SLACK = 4096;
-/** `b` itself when the rest of its buffer is small (at most SEND_SLACK bytes, and no more than `b` holds), else a copy of just its bytes. */
-export const ownBytes = (b: Uint8Array): Uint8Array => (b.buffer.byteLength - b.byteLength <= Math.min(SEND_SLACK, b.byteLength) ? b : b.slice());
+const SEND_SLACK = 4096;
+/** What to send for `b`: `b` itself when the rest of its buffer is small (at most SEND_SLACK bytes, and no more than `b` holds), else a copy of just its bytes. */
+export const sendableBytes = (b: Uint8Array): Uint8Array => (b.buffer.byteLength - b.byteLength <= Math.min(SEND_SLACK, b.byteLength) ? b : b.slice());
 
 /** Whether JSON gives back every number of the result as it is (a finite number, not -0). */
 const exact = (n: number | undefined) => n === undefined || (Number.isFinite(n) && !Object.is(n, -0));

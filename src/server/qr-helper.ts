@@ -12,7 +12,7 @@
 import type { Subprocess } from "bun";
 import { decodeQr, type QrDecoder } from "../checks/qr";
 import { PURGE_ENV } from "./allocator";
-import { ownBytes } from "./ipc";
+import { sendableBytes } from "./ipc";
 import { selfCommand } from "./self-exec";
 
 const IDLE_MS = 30_000;
@@ -83,7 +83,7 @@ export function qrHelper(opts: QrHelperOptions = {}): QrHelper {
       answer = await new Promise<QrAnswer>((resolve, reject) => {
         r.answer = (a) => (a instanceof Error ? reject(a) : a?.id === id && resolve(a));
         timer = setTimeout(() => reject(new Error(`the QR reader did not answer within ${Math.round(wait)} ms`)), wait);
-        r.proc.send({ id, picture: ownBytes(picture) } satisfies QrAsk);
+        r.proc.send({ id, picture: sendableBytes(picture) } satisfies QrAsk);
       });
     } catch (e) {
       stop(r); // late, gone, or its channel closed: the next picture starts another
