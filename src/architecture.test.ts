@@ -82,8 +82,9 @@ function closure(start: string, seen = new Set<string>()): Set<string> {
 
 test("kas filter in client mode does not load the engine, the rule db or mailparser", () => {
   // main.ts imports the command table and the CLI boundary dynamically (after no-color.ts).
-  // cli/filter.ts loads the client (client/run.ts) with a dynamic import, and --local the engine.
-  const loaded = [...closure("main.ts"), ...closure("cli/index.ts"), ...closure("cli/run.ts"), ...(prod.includes("cli/filter.ts") ? closure("cli/filter.ts") : []), ...closure("client/run.ts")];
+  // cli/filter-run.ts loads the client (client/run.ts) with a dynamic import, and --local the
+  // engine; main.ts loads the quick start (cli/filter-quick.ts) dynamically too.
+  const loaded = [...closure("main.ts"), ...closure("cli/index.ts"), ...closure("cli/run.ts"), ...closure("cli/filter.ts"), ...closure("cli/filter-quick.ts"), ...closure("client/run.ts")];
   const heavy = loaded.filter((f) => f === "mailparser" || f.startsWith("engine/") || f.startsWith("ruledb/") || f.startsWith("server/") || f === "message/parse.ts");
   expect(heavy).toEqual([]);
 });
@@ -91,7 +92,7 @@ test("kas filter in client mode does not load the engine, the rule db or mailpar
 test("kas filter in client mode loads consola only as consola/core", () => {
   // The full entry creates a default logger when it loads, which opens process.stdout and
   // process.stderr: ~7 ms of CPU in every start of a per-message pipe client.
-  const loaded = ["main.ts", "cli/index.ts", "cli/run.ts", "cli/filter.ts", "config/load.ts", "client/run.ts"].flatMap((f) => [...closure(f)]);
+  const loaded = ["main.ts", "cli/index.ts", "cli/run.ts", "cli/filter.ts", "cli/filter-quick.ts", "config/load.ts", "client/run.ts"].flatMap((f) => [...closure(f)]);
   expect(loaded).toContain("consola/core");
   expect(loaded.filter((f) => f === "consola")).toEqual([]);
 });
@@ -101,9 +102,18 @@ test("kas filter in client mode loads no node:tty, node:net or node:crypto", () 
   // `kas filter`": tty 9 ms, crypto 9, net 6 in a compiled program): a terminal check, an IP
   // syntax check and a key-text check are done without them (cli/terminal.ts, dns/ip.ts,
   // license/key-text.ts).
-  const loaded = ["main.ts", "cli/index.ts", "cli/run.ts", "cli/filter.ts", "config/load.ts", "client/run.ts"].flatMap((f) => [...closure(f)]);
+  const loaded = ["main.ts", "cli/index.ts", "cli/run.ts", "cli/filter.ts", "cli/filter-quick.ts", "config/load.ts", "client/run.ts"].flatMap((f) => [...closure(f)]);
   expect(loaded).toContain("node:fs");
   expect(loaded.filter((f) => ["node:tty", "tty", "node:net", "net", "node:crypto", "crypto"].includes(f))).toEqual([]);
+});
+
+test("the quick start of kas filter loads neither citty nor node:util", () => {
+  // README, "The quick start of `kas filter`": citty parses with node:util, and the two cost
+  // every pipe client ~4-5 ms of CPU and ~230 page faults; the logger loads node:util when it
+  // writes a line (a require in log/index.ts, not an import).
+  const loaded = ["main.ts", "cli/filter-quick.ts", "config/load.ts", "client/run.ts"].flatMap((f) => [...closure(f)]);
+  expect(loaded).toContain("cli/filter-run.ts");
+  expect(loaded.filter((f) => ["citty", "node:util", "util"].includes(f))).toEqual([]);
 });
 
 // DESIGN.md §4: the shared vocabulary is the bottom layer. It imports nothing, and the layers

@@ -1,6 +1,6 @@
 // The few typed failures kas knows. Each carries the process exit code it maps to (BSD
 // sysexits, as MTAs expect from delivery agents) and, where useful, a hint that says what to
-// do next. Classified once, at the CLI boundary (cli/run.ts); never throw strings.
+// do next. Classified once, at the CLI boundary (cli/fail.ts); never throw strings.
 
 export const EXIT = {
   OK: 0,

@@ -8,11 +8,11 @@
 // is (`--maxAddresses`): kasCommand hands citty kebab-case keys, so --help, the README and
 // the hints all say --max-addresses; citty's args proxy still answers args.maxAddresses.
 import { defineCommand, type ArgsDef, type CommandContext, type CommandDef } from "citty";
-import { EXIT, KasError, UsageError } from "../errors";
+import { EXIT, UsageError } from "../errors";
+import { withExitCode } from "./fail";
+import { normalJit } from "./shared";
 
-export const CONFIG_ARG = {
-  config: { type: "string", description: "config file (default: $KAS_CONFIG, then /etc/kas/kas.toml, then built-in defaults)", valueHint: "FILE" },
-} as const;
+export { CONFIG_ARG, normalJit } from "./shared";
 
 export interface KasCommandDef<T extends ArgsDef> {
   name: string;
@@ -62,16 +62,6 @@ export function endOnClosedStdout(): void {
   });
 }
 
-/**
- * The binary starts with JavaScriptCore's tier-up thresholds raised (build.ts jitPolicy): a
- * `kas filter` per message exits before compiling its start-up code would pay off, and that
- * compiling was ~2.5 ms of its ~19 ms of CPU. Every other command (the server, its filtering
- * processes, scans of whole mailboxes) gets the normal policy back before it runs.
- */
-export function normalJit(): void {
-  Bun.unsafe.setJITPolicy(1);
-}
-
 export function kasCommand<T extends ArgsDef>(def: KasCommandDef<T>): CommandDef<T> {
   const cmd = defineCommand<T>({
     meta: { name: def.name, description: def.description, hidden: def.hidden, alias: def.alias },
@@ -87,8 +77,7 @@ export function kasCommand<T extends ArgsDef>(def: KasCommandDef<T>): CommandDef
             return await def.run!(ctx);
           } catch (e) {
             const code = def.failureExitCode?.(ctx.rawArgs);
-            if (code === undefined) throw e;
-            throw e instanceof KasError ? new KasError(e.message, code, e.hint) : new KasError(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, code);
+            throw code === undefined ? e : withExitCode(e, code);
           }
         }
       : undefined,

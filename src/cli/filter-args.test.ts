@@ -1,10 +1,54 @@
 // The argv of `kas filter` as Postfix pipe(8) writes it (master.cf `argv=`): recipients as
 // several words, empty client address, MAILER-DAEMON, the re-injection command after `--`.
 import { expect, test } from "bun:test";
+import { parseArgs } from "citty";
 import { KasError } from "../errors";
-import { envelopeOf, positionals, reinjects, splitFilterArgv } from "./filter-args";
+import { envelopeOf, FILTER_ARGS, positionals, quickFilterOptions, reinjects, splitFilterArgv, VALUED } from "./filter-args";
 
-const VALUED = new Set(["config", "ip", "helo", "from", "rcpt", "id"]);
+test("the valued options are the string options of the command", () => {
+  expect([...VALUED].sort()).toEqual(["config", "from", "helo", "id", "ip", "rcpt"]);
+});
+
+// The quick start (cli/filter-quick.ts) parses these lines without citty: each must come out
+// as citty parses it for the command (cli/filter.ts hands citty FILTER_ARGS).
+const cittyOptions = (own: string[]) => {
+  const parsed = parseArgs(own, FILTER_ARGS) as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(FILTER_ARGS).flatMap((k) => (parsed[k] === undefined ? [] : [[k, parsed[k]]])));
+};
+test.each([
+  [[]],
+  [["--config", "/etc/kas/kas.toml"]],
+  [["--config=/etc/kas/a=b.toml", "--json"]],
+  [["--ip", "", "--helo", "", "--from", "", "--rcpt", "a@x.test", "b@y.test"]],
+  [["--ip", "192.0.2.1", "--helo", "mx.example", "--from", "MAILER-DAEMON", "--rcpt", "a@x.test", "--id", "4XyZ1"]],
+  [["--ip=2001:db8::1", "--from=<>", "--rcpt=a@x.test,b@x.test", "c@y.test"]],
+  [["--rcpt", "a@x.test", "--rcpt", "b@x.test", "--local"]],
+  [["a@x.test", "--json", "--local", "b@y.test"]],
+  [["--from", "a@x.test", "--from", "b@x.test"]],
+  [["-", "x@y.test"]],
+])("quick options of %j = citty's", (own) => {
+  const quick = quickFilterOptions(own);
+  expect(quick).toBeDefined();
+  expect(quick as Record<string, unknown>).toEqual(cittyOptions(own));
+});
+
+test.each([
+  [["--help"]],
+  [["-h"]],
+  [["--config"]],
+  [["--from", "--rcpt", "a@x.test"]],
+  [["--ip", "-1", "c@z.test"]],
+  [["--no-json"]],
+  [["--json=false"]],
+  [["--bogus"]],
+  [["--conf", "x"]],
+  [["--constructor", "x"]],
+  [["--__proto__=x"]],
+  [["-j"]],
+  [["--version"]],
+])("%j is left to citty", (own) => {
+  expect(quickFilterOptions(own)).toBeUndefined();
+});
 
 test("everything after the first -- is the re-injection command, its own -- included", () => {
   const argv = ["--ip", "", "--from", "", "--rcpt", "a@x.test", "b@y.test", "--", "/usr/sbin/sendmail", "-G", "-i", "-f", "", "--", "a@x.test", "b@y.test"];

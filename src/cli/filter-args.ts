@@ -5,8 +5,35 @@
 // is "" for mail submitted locally. Everything after the first `--` is the re-injection
 // command (`/usr/sbin/sendmail -G -i -f … -- …`, which has its own `--`).
 import { isIP } from "../dns/ip";
-import { UsageError } from "../errors";
+import { EXIT, UsageError } from "../errors";
 import type { Envelope } from "../model";
+import { CONFIG_ARG } from "./shared";
+
+/** The options of `kas filter` (citty's argument definitions; cli/filter.ts). */
+export const FILTER_ARGS = {
+  ...CONFIG_ARG,
+  local: { type: "boolean", description: "scan in this process with the installed rule database instead of asking the server" },
+  ip: { type: "string", description: "client IP address of the SMTP connection (empty: local submission)", valueHint: "ADDR" },
+  helo: { type: "string", description: "HELO/EHLO name the client gave", valueHint: "NAME" },
+  from: { type: "string", description: "envelope sender (MAIL FROM); \"\", <> or MAILER-DAEMON for the null sender", valueHint: "ADDR" },
+  rcpt: { type: "string", description: "envelope recipient(s): comma-separated, the option repeated, or several words (as pipe(8) expands ${recipient})", valueHint: "ADDR..." },
+  id: { type: "string", description: "queue id, shown in logs", valueHint: "ID" },
+  json: { type: "boolean", description: "print the verdict as one JSON object (status, score, thresholds, action, hits, notes, timings) instead of the message; same exit codes; not with a re-injection command" },
+} as const;
+/** Options that take the next word as their value (the rest of the words before `--` are recipients). */
+export const VALUED: ReadonlySet<string> = new Set(Object.entries(FILTER_ARGS).filter(([, d]) => d.type === "string").map(([k]) => k));
+
+/** The options `kas filter` reads, as citty hands them over. */
+export interface FilterOptions {
+  config?: string;
+  local?: boolean;
+  ip?: string;
+  helo?: string;
+  from?: string;
+  rcpt?: string;
+  id?: string;
+  json?: boolean;
+}
 
 export interface FilterArgv {
   /** kas's own arguments (before the first `--`). */
@@ -22,6 +49,42 @@ export function splitFilterArgv(rawArgs: readonly string[]): FilterArgv {
 
 /** True when the command line asks for re-injection: then every failure of kas must be EX_TEMPFAIL. */
 export const reinjects = (rawArgs: readonly string[]) => rawArgs.includes("--");
+
+/** The exit code every failure of this command line ends with (after the queue a bounce would go to a possibly forged sender). */
+export const failureExitCode = (rawArgs: readonly string[]) => (reinjects(rawArgs) ? EXIT.TEMPFAIL : undefined);
+
+/**
+ * kas's own words (`own`) parsed without citty, for the quick start of the pipe client
+ * (cli/filter-quick.ts), which runs once per message. It takes only the forms MTAs write: a
+ * valued option followed by its value or written `--name=value`, the flags `--json` and
+ * `--local`, and recipient words. For anything else (`--help`, `-h`, `--no-json`,
+ * `--json=false`, an unknown option, a valued option with no word after it or one that
+ * begins with "-") it gives undefined and citty parses the line as for every other command,
+ * with citty's messages. Where it answers, it answers as citty does (filter-args.test.ts
+ * compares the two).
+ */
+export function quickFilterOptions(own: readonly string[]): FilterOptions | undefined {
+  const o: Record<string, string | boolean> = {};
+  for (let i = 0; i < own.length; i++) {
+    const a = own[i];
+    if (!a.startsWith("-") || a === "-") continue; // a recipient word
+    if (!a.startsWith("--")) return undefined;
+    const eq = a.indexOf("=");
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    if (!Object.hasOwn(FILTER_ARGS, name)) return undefined;
+    if (!VALUED.has(name)) {
+      if (eq >= 0) return undefined;
+      o[name] = true;
+    } else if (eq >= 0) o[name] = a.slice(eq + 1);
+    else {
+      const v = own[i + 1];
+      if (v === undefined || v.startsWith("-")) return undefined;
+      o[name] = v;
+      i++;
+    }
+  }
+  return o as FilterOptions;
+}
 
 /**
  * The positional words of `own`: options named in `valued` take the next word as their value

@@ -5,24 +5,12 @@
 // after the MTA's queue: Postfix pipe(8) content filter) and COMMAND's exit status is kas's;
 // then kas itself never fails with anything but 75 (the MTA keeps the message and retries)
 // and a policy reject is delivered tagged, not bounced to a possibly forged sender.
-// Client mode talks to `kas serve`; --local scans in this process. Client mode must start
-// fast (it runs once per message), so nothing of the engine is imported unless --local.
-import { EXIT, UsageError } from "../errors";
-import { CONFIG_ARG, kasCommand, normalJit } from "./command";
-import { envelopeOf, reinjects, splitFilterArgv } from "./filter-args";
-
-const ARGS = {
-  ...CONFIG_ARG,
-  local: { type: "boolean", description: "scan in this process with the installed rule database instead of asking the server" },
-  ip: { type: "string", description: "client IP address of the SMTP connection (empty: local submission)", valueHint: "ADDR" },
-  helo: { type: "string", description: "HELO/EHLO name the client gave", valueHint: "NAME" },
-  from: { type: "string", description: "envelope sender (MAIL FROM); \"\", <> or MAILER-DAEMON for the null sender", valueHint: "ADDR" },
-  rcpt: { type: "string", description: "envelope recipient(s): comma-separated, the option repeated, or several words (as pipe(8) expands ${recipient})", valueHint: "ADDR..." },
-  id: { type: "string", description: "queue id, shown in logs", valueHint: "ID" },
-  json: { type: "boolean", description: "print the verdict as one JSON object (status, score, thresholds, action, hits, notes, timings) instead of the message; same exit codes; not with a re-injection command" },
-} as const;
-/** Options that take the next word as their value (the rest of the words before `--` are recipients). */
-const VALUED = new Set(Object.entries(ARGS).filter(([, d]) => d.type === "string").map(([k]) => k));
+// Client mode talks to `kas serve`; --local scans in this process (cli/filter-run.ts). A
+// command line of the forms MTAs write never gets here: main.ts starts it through
+// cli/filter-quick.ts, without citty; this definition serves --help and every other line.
+import { kasCommand } from "./command";
+import { failureExitCode, FILTER_ARGS } from "./filter-args";
+import { runFilter } from "./filter-run";
 
 export default kasCommand({
   name: "filter",
@@ -37,36 +25,10 @@ export default kasCommand({
   },
   // After the queue a bounce would go to the (possibly forged) sender, and a config typo would
   // bounce all mail: with a re-injection command every failure of kas is EX_TEMPFAIL.
-  failureExitCode: (rawArgs) => (reinjects(rawArgs) ? EXIT.TEMPFAIL : undefined),
+  failureExitCode,
   // One message per process in client mode; --local scans here and gets the normal policy.
   keepStartupJit: true,
   ownStdout: true,
-  args: ARGS,
-  async run({ args, rawArgs }) {
-    const { own, command } = splitFilterArgv(rawArgs);
-    if (command && command.length === 0) throw new UsageError("nothing after --", "give the re-injection command after --, e.g. -- /usr/sbin/sendmail -G -i -f SENDER -- RECIPIENT...");
-    if (command && args.json) throw new UsageError("--json prints the verdict instead of the message: it cannot be combined with a re-injection command", "drop --json, or drop -- COMMAND");
-    const envelope = envelopeOf(args, own, VALUED);
-    const { loadConfig } = await import("../config/load");
-    const { config } = loadConfig(args.config);
-    const id = args.id || `f${process.pid}-${Date.now().toString(36)}`;
-    const opts = { id, json: args.json, reinject: command };
-    if (!args.local) {
-      const { runFilterClient } = await import("../client/run");
-      process.exitCode = await runFilterClient(config, envelope, opts);
-      return;
-    }
-    normalJit();
-    const [{ filterLocal }, { deliverOutcome, afterQueueOf }, { createLocalScanner }, { logger }, { readStdin }] = await Promise.all([import("../client/filter-local"), import("../client/run"), import("./local-scanner"), import("../log/index"), import("../client/stdin")]);
-    const log = logger("filter");
-    const raw = await readStdin();
-    const { scanner, close } = await createLocalScanner(config);
-    let outcome;
-    try {
-      outcome = await filterLocal(scanner, config, raw, envelope, id, log, command ? afterQueueOf(config) : undefined);
-    } finally {
-      close();
-    }
-    process.exitCode = await deliverOutcome(outcome, opts);
-  },
+  args: FILTER_ARGS,
+  run: ({ args, rawArgs }) => runFilter(args, rawArgs),
 });

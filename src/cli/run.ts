@@ -1,9 +1,9 @@
-// The one error boundary of the CLI: typed KasErrors become their exit code and a message
-// with a hint on stderr; citty's usage errors become exit 64; anything else is an internal
-// error (exit 70) with its stack, because that is a bug to report.
+// The error boundary of the CLI (cli/fail.ts says how each failure ends; `kas filter`'s quick
+// start, cli/filter-quick.ts, ends its failures the same way without citty).
 import { runCommand, showUsage, type CommandDef } from "citty";
-import { EXIT, KasError } from "../errors";
+import { EXIT } from "../errors";
 import { endOnClosedStdout, renderExitCodes } from "./command";
+import { exitOnError } from "./fail";
 
 export async function runCli(root: CommandDef<any>, rawArgs = process.argv.slice(2)): Promise<never> {
   try {
@@ -24,16 +24,7 @@ export async function runCli(root: CommandDef<any>, rawArgs = process.argv.slice
     await runCommand(root, { rawArgs });
     process.exit(Number(process.exitCode ?? EXIT.OK));
   } catch (e) {
-    if (e instanceof KasError) {
-      process.stderr.write(`kas: ${e.message}\n${e.hint ? `kas: hint: ${e.hint}\n` : ""}`);
-      process.exit(e.exitCode);
-    }
-    if (e instanceof Error && e.name === "CLIError") {
-      process.stderr.write(`kas: ${e.message}\nkas: hint: run with --help for usage\n`);
-      process.exit(EXIT.USAGE);
-    }
-    process.stderr.write(`kas: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(EXIT.SOFTWARE);
+    exitOnError(e);
   }
 }
 

@@ -77,3 +77,30 @@ test("against a real server: fail-over past a dead address, edits applied, size_
   expect(rejected.stderr).toContain("5.7.1 No spam here");
   expect(await s.stop()).toBe(0);
 }, 30_000);
+
+test("the quick start (the command lines MTAs write) and citty's parsing of the same line give the same outcome", async () => {
+  const s = await startServer(tempDir("kas-fq-"), { toml: `[policy]\nspam_action = "reject"\nreject_text = "5.7.1 No spam here"\n`, server: "start_filters = 1" });
+  servers.push(s);
+  const cfg = writeConfig(tempDir("kas-f-"), `[client]\nconnect_to = [${JSON.stringify(s.tcp)}]\n`);
+  const gtube = MSG.replace("Just a note.", "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X");
+  // `--no-local` means what leaving it out means, but only citty parses it (cli/filter-args.ts quickFilterOptions).
+  const line = ["filter", "--config", cfg, "--ip", "192.0.2.7", "--from", "", "--rcpt", "b@example.com", "c@example.com", "--id", "Q1"];
+  for (const [stdin, code] of [[MSG, 0], [gtube, 69]] as const) {
+    const [quick, citty] = [await runKas(line, { stdin }), await runKas([...line, "--no-local"], { stdin })];
+    expect([quick.exitCode, citty.exitCode]).toEqual([code, code]);
+    expect(quick.text).toBe(citty.text);
+    const untimed = (t: string) => t.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z /gm, "");
+    expect(untimed(quick.stderr)).toBe(untimed(citty.stderr));
+    const [qj, cj] = [await runKas([...line, "--json"], { stdin }), await runKas([...line, "--json", "--no-local"], { stdin })];
+    const verdict = (t: string) => {
+      const { timings, elapsed_ms, ...v } = JSON.parse(t);
+      return v;
+    };
+    expect(verdict(qj.text)).toEqual(verdict(cj.text));
+    expect(verdict(qj.text).id).toBe("Q1");
+  }
+  // A line only citty parses still fails as it always did.
+  const bad = await runKas(["filter", "--config", cfg, "--bogus"], { stdin: MSG });
+  expect([bad.exitCode, bad.stderr]).toEqual([64, "kas: unknown option --bogus\nkas: hint: see --help for the options of this command\n"]);
+  expect(await s.stop()).toBe(0);
+}, 30_000);
