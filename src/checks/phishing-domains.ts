@@ -88,24 +88,55 @@ function within(a: string, b: string, max: number): boolean {
   return prev[b.length] <= max;
 }
 
-/**
- * The brand a domain imitates without belonging to it, measured against the brand's main
- * label: the same skeleton (a 4+ letter label spelt with confusables), or for 6+ letter labels
- * (where one edit rarely gives an honest other word) one edit away, or the label as one
- * hyphen-separated word of a longer one (paypal-secure-login).
- */
-export const lookalikeOf = memo((domain: string): Brand | undefined => {
-  if (brandOwning(domain)) return undefined;
+/** A registrable domain as the look-alike measures see it: its main label in Unicode, the label's skeleton, and the skeletons of its hyphen-separated words (when it has several). */
+interface Shape {
+  label: string;
+  skel: string;
+  wordSkels: string[];
+}
+const shapeOf = memo((domain: string): Shape => {
   const unicode = domain.includes("xn--") ? domainToUnicode(domain) || domain : domain;
   const label = mainLabel(unicode);
-  const skel = skeleton(label);
   const words = label.split("-");
-  const wordSkels = words.length > 1 ? words.map(skeleton) : [];
-  return MEASURED.find(({ label: l, skel: sl }) => sl === skel || (l.length >= 6 && (within(label, l, 1) || wordSkels.includes(sl))))?.brand;
+  return { label, skel: skeleton(label), wordSkels: words.length > 1 ? words.map(skeleton) : [] };
+});
+
+type Target = { label: string; skel: string };
+/**
+ * Whether a domain of shape `d` is spelt like the main label `target` (a brand's, or a
+ * recipient's own): the same skeleton (a 4+ letter label spelt with confusables), or for 6+
+ * letter labels (where one edit rarely gives an honest other word) one edit away.
+ */
+const spelledLike = (d: Shape, target: Target) => target.skel === d.skel || (target.label.length >= 6 && within(d.label, target.label, 1));
+/** spelledLike, or the target's label as one hyphen-separated word of a longer one (paypal-secure-login). */
+const imitates = (d: Shape, target: Target) => spelledLike(d, target) || (target.label.length >= 6 && d.wordSkels.includes(target.skel));
+
+/** The brand a domain imitates without belonging to it, measured against the brand's main label. */
+export const lookalikeOf = memo((domain: string): Brand | undefined => {
+  if (brandOwning(domain)) return undefined;
+  const d = shapeOf(domain);
+  return MEASURED.find((b) => imitates(d, b))?.brand;
 });
 
 /** Each brand's main label and its skeleton, computed once; labels under 4 letters are not measured. */
 const MEASURED = BRANDS.filter((b) => b.labels[0].length >= 4).map((brand) => ({ brand, label: brand.labels[0], skel: skeleton(brand.labels[0]) }));
+
+/**
+ * Whether `domain` is spelt like `own`, a recipient's registrable domain, without being it: a
+ * cousin of the reader's own organisation's domain (acrne.com, examp1e.com, acmecorpp.com for
+ * mail to acme.com, example.com, acmecorp.com), the sender of invoice, payroll and password
+ * fraud aimed at one company. The spelling measures of the brands (own labels under 4 letters
+ * are not measured), not their third: the own name as a word of a longer one
+ * (acme-events.com) is how organisations name their own other domains and their vendors'
+ * portals for them, so it is left alone, as is the same main label under another suffix
+ * (acme.de, acme.co.uk for acme.com).
+ */
+export function imitatesOwn(domain: string, own: string): boolean {
+  if (domain === own) return false;
+  const o = shapeOf(own);
+  const d = shapeOf(domain);
+  return o.label.length >= 4 && d.label !== o.label && spelledLike(d, o);
+}
 
 const isLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 const isLabelChar = (c: number) => isLetter(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d;

@@ -8,14 +8,14 @@ import { builtinDb } from "../ruledb/builtin";
 import { loadRuleDb } from "../ruledb/match";
 import { createPhishingCheck, hostIn, phishingSymbols } from "./phishing";
 import { createQrCheck } from "./qr";
-import { lookalikeOf, memo, mixedScript, domainShown, skeleton } from "./phishing-domains";
+import { imitatesOwn, lookalikeOf, memo, mixedScript, domainShown, skeleton } from "./phishing-domains";
 import { parsed } from "../testing/parsed";
 import { intRng } from "../testing/rng";
 import { BRANDS, FORM_SERVICES } from "./phishing-data";
 
 const FIX = join(import.meta.dir, "../../fixtures/messages/phishing");
 const raw = (f: string) => new Uint8Array(readFileSync(join(FIX, f)));
-const symbols = (f: string) => [...phishingSymbols(parseMessageSync(raw(f), defaults().scan))].sort();
+const symbols = (f: string) => [...phishingSymbols(parseMessageSync(raw(f), defaults().scan), ["user@example.com"])].sort();
 const engine: Engine = { config: { ...defaults(), bayes: { ...defaults().bayes, enabled: false } }, db: loadRuleDb(builtinDb()), checks: [createPhishingCheck(), createQrCheck()] };
 const hits = async (f: string) => {
   const r = await scan(engine, { id: f, envelope: { rcpt: ["user@example.com"] }, raw: raw(f) });
@@ -39,6 +39,7 @@ test.each([
   ["disk-image.eml", ["ATTACH_DISK_IMAGE", "FROM_BRAND_IMPERSONATION"], ["ATTACH_DISK_IMAGE"]],
   ["archive-password.eml", ["ATTACH_ARCHIVE"], ["ATTACH_ARCHIVE_PASSWORD"]],
   ["callback-phish.eml", ["FROM_BRAND_IMPERSONATION"], ["CALLBACK_PHISH", "CALLBACK_PHISH_SENDER_LIE"]],
+  ["lookalike-recipient.eml", ["FROM_LOOKALIKE_RCPT", "URI_LOOKALIKE_RCPT"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
 ])("%s: the check sees %o; the rules combine them into %o", async (file, traits, metas) => {
   expect(symbols(file)).toEqual(traits);
   const r = await hits(file);
@@ -53,7 +54,7 @@ test("a brand's own mail (paypal.co.uk, links to paypal.com) raises none of the 
 test("every phishing fixture scores at least probable spam with the shipped rules", async () => {
   // (archive-password.eml is left out: a locked archive with its password is one sign, which
   // some offices give by habit, so alone it stays under the threshold.)
-  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml"]) {
+  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml"]) {
     expect({ f, status: (await hits(f)).status }).not.toEqual({ f, status: "not_detected" });
   }
 });
@@ -181,4 +182,23 @@ test("a link text or display name of one long run costs linear time (fuzz:mime f
   expect(performance.now() - t0).toBeLessThan(300);
   // The long runs named nothing; the link after them is still judged.
   expect([...got]).toContain("URI_TEXT_BRAND_MISMATCH");
+});
+
+test("a domain spelt like the recipient's own: confusables, one edit; not the same name elsewhere or as a word of a longer one, not a short name", () => {
+  for (const [d, own] of [["exarnple.com", "example.com"], ["examp1e.com", "example.com"], ["exampie.net", "example.com"], ["acmecorpp.com", "acmecorp.com"], ["acrne.com", "acme.com"], ["xn--exmple-4uf.com", "example.com"]])
+    expect({ d, own, imitates: imitatesOwn(d, own) }).toEqual({ d, own, imitates: true });
+  for (const [d, own] of [["example.com", "example.com"], ["example.org", "example.com"], ["example.co.uk", "example.com"], ["sample.com", "example.com"], ["ibn.com", "ibm.com"], ["acme-payroll.com", "acme.com"], ["acmecorp-events.com", "acmecorp.com"], ["gmail.com", "example.com"], ["examples-of-life.org", "example.com"]])
+    expect({ d, own, imitates: imitatesOwn(d, own) }).toEqual({ d, own, imitates: false });
+});
+
+test("the recipient's domain comes from the envelope, else from the To field; mail from the same name under another suffix is not flagged", () => {
+  const msg = (from: string, to: string, body = "Hello") => parseMessageSync(new TextEncoder().encode(`From: ${from}\r\nTo: ${to}\r\nSubject: s\r\n\r\n${body}\r\n`), defaults().scan);
+  const lookalike = (m: ReturnType<typeof msg>, rcpt?: string[]) => [...phishingSymbols(m, rcpt)].filter((s) => s.endsWith("_LOOKALIKE_RCPT")).sort();
+  // The envelope wins over the To field (a Bcc copy, a list): here it names another company.
+  expect(lookalike(msg("<a@exarnple.com>", "x@example.com"), ["y@other.test"])).toEqual([]);
+  expect(lookalike(msg("<a@exarnple.com>", "x@other.test"), ["y@example.com"])).toEqual(["FROM_LOOKALIKE_RCPT"]);
+  // Without an envelope (kas scan of a file, kas filter without --rcpt): the To field's addresses, quoted commas and all.
+  expect(lookalike(msg("<a@exarnple.com>", '"Lee, Jordan" <user@example.com>, b@other.test'))).toEqual(["FROM_LOOKALIKE_RCPT"]);
+  expect(lookalike(msg("News <news@example.org>", "user@example.com", "See https://example.org/news and https://www.example.com/"), ["user@example.com"])).toEqual([]);
+  expect(lookalike(msg("<a@vendor.test>", "user@example.com", "Log in at https://login.examp1e.com/start"), ["user@example.com"])).toEqual(["URI_LOOKALIKE_RCPT"]);
 });

@@ -5,6 +5,7 @@
 //   FROM_NAME_OTHER_DOMAIN     the display name shows an address of another registrable domain
 //   FROM_EXEC_FREEMAIL         the display name claims an office (CEO, CFO, director) from a free mailbox
 //   FROM_LOOKALIKE_BRAND / URI_LOOKALIKE_BRAND   paypa1, rnicrosoft, paypal-secure-login
+//   FROM_LOOKALIKE_RCPT / URI_LOOKALIKE_RCPT     the same measures against the recipient's own domain (acrne.com, acme-payroll.com for acme.com)
 //   FROM_IDN_MIXED_SCRIPT / URI_IDN_MIXED_SCRIPT a label mixing Latin and Cyrillic/Greek
 //   URI_PUNYCODE               any link host in xn-- form
 //   URI_TEXT_DOMAIN_MISMATCH   link text shows one registrable domain, the href goes to another
@@ -16,47 +17,54 @@
 //   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd): a container that hides an executable from scanners
 //   ATTACH_ARCHIVE             an archive attached (for the metas: a password-protected one with its password in the text)
 //   BODY_IMAGE_ONLY            one or more images and next to no text (QR-code and picture lures)
-import { ADDRESS_IN_TEXT } from "../message/address";
+import { ADDRESS_IN_TEXT, domainOf } from "../message/address";
 import { isNamed } from "../message/mime";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
-import { brandOwning, domainShown, lookalikeOf, mainLabel, memo, mixedScript, registrable } from "./phishing-domains";
+import { brandOwning, domainShown, imitatesOwn, lookalikeOf, mainLabel, memo, mixedScript, registrable } from "./phishing-domains";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 /** Links looked at per message: phishing needs one, a newsletter has dozens. */
 const MAX_URIS = 200;
+/** Recipient domains a message's sender and links are measured against (a message to a hundred domains is no targeted fraud). */
+const MAX_OWN = 8;
 
 export function createPhishingCheck(): Check {
   return {
     name: "phishing",
     stage: "content",
     run(input: CheckInput): CheckOutput {
-      return input.message ? { symbols: [...phishingSymbols(input.message)] } : { symbols: [] };
+      return input.message ? { symbols: [...phishingSymbols(input.message, input.envelope.rcpt)] } : { symbols: [] };
     },
   };
 }
 
-export function phishingSymbols(msg: ParsedMessage): Set<string> {
+/** `rcpt`: the envelope's recipients; without them the addresses of the To field stand for them. */
+export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []): Set<string> {
   const out = new Set<string>();
-  // From and Reply-To in one pass over the fields (the first of each, as find would give).
+  // From, Reply-To and To in one pass over the fields (the first of each, as find would give).
   let from: string | undefined;
   let replyTo: string | undefined;
+  let to: string | undefined;
   for (const h of msg.headers) {
     if (from === undefined && isNamed(h, "from")) from = h.value;
     else if (replyTo === undefined && isNamed(h, "reply-to")) replyTo = h.value;
-    if (from !== undefined && replyTo !== undefined) break;
+    else if (to === undefined && isNamed(h, "to")) to = h.value;
+    if (from !== undefined && replyTo !== undefined && to !== undefined) break;
   }
   from ??= "";
   const fromDomain = domainOfAddress(addrOf(from));
+  const own = ownDomains(rcpt.length ? rcpt : (to ?? "").split(","));
   checkDisplayName(displayName(from), fromDomain, out);
   if (fromDomain) {
     if (lookalikeOf(fromDomain)) out.add("FROM_LOOKALIKE_BRAND");
     if (mixedScript(fromDomain)) out.add("FROM_IDN_MIXED_SCRIPT");
+    if (own.some((o) => imitatesOwn(fromDomain, o))) out.add("FROM_LOOKALIKE_RCPT");
   }
   const replyDomain = replyTo ? domainOfAddress(addrOf(replyTo)) : undefined;
   if (replyDomain && isFreemail(replyDomain) && replyDomain !== fromDomain) out.add("FREEMAIL_REPLYTO_OTHER");
-  checkUris(msg, out);
+  checkUris(msg, own, out);
   checkLinks(msg, out);
   checkAttachments(msg, out);
   if (imageOnly(msg)) out.add("BODY_IMAGE_ONLY");
@@ -64,6 +72,21 @@ export function phishingSymbols(msg: ParsedMessage): Set<string> {
 }
 
 const domainOfAddress = (addr: string): string | undefined => (addr.includes("@") ? registrable(addr.slice(addr.lastIndexOf("@") + 1).replace(/>$/, "")) : undefined);
+
+/** A host's registrable domain, remembered as hostTraits remembers a link host's traits (the Public Suffix List lookup is the dear part): recipients' and link hosts come back message after message. */
+const registrableHost = memo(registrable);
+
+/** The registrable domains of the recipients (addresses, or "Name <address>" items of a To field), each once, at most MAX_OWN. */
+function ownDomains(addresses: readonly string[]): string[] {
+  const own = new Set<string>();
+  for (const a of addresses) {
+    const d = domainOf(addrOf(a).trim()).replace(/>$/, "");
+    const r = d ? registrableHost(d.toLowerCase()) : undefined;
+    if (r) own.add(r);
+    if (own.size >= MAX_OWN) break;
+  }
+  return [...own];
+}
 const isFreemail = (d: string) => FREEMAIL_DOMAINS.has(d) || FREEMAIL_LABELS.has(mainLabel(d));
 
 /**
@@ -135,31 +158,46 @@ const hostTraits = memo((hostname: string): number => {
   return t;
 });
 
-function checkUris(msg: ParsedMessage, out: Set<string>): void {
+function checkUris(msg: ParsedMessage, own: readonly string[], out: Set<string>): void {
   // The first MAX_URIS of the text's URIs and then the links' hrefs, each once.
   const uris = new Set<string>();
   const n = Math.min(msg.uris.length, MAX_URIS);
   for (let i = 0; i < n; i++) uris.add(msg.uris[i]);
   for (let i = 0; i < msg.links.length && n + i < MAX_URIS; i++) uris.add(msg.links[i].href);
-  for (const u of uris) uriSymbols(u, out);
+  const hosts = new Set<string>();
+  for (const u of uris) {
+    const host = uriSymbols(u, out);
+    if (host) hosts.add(host);
+  }
+  if (own.length) checkOwnLookalikes(hosts, own, out);
 }
 
-/** The URI_* symbols of one link (also of a URL read from a QR code, checks/qr.ts). */
-export function uriSymbols(u: string, out: Set<string>): void {
+
+/** URI_LOOKALIKE_RCPT: a link to a cousin of a recipient's own domain (its "login page", its "payroll portal"); each link host judged once. */
+function checkOwnLookalikes(hosts: Set<string>, own: readonly string[], out: Set<string>): void {
+  for (const h of hosts) {
+    const d = registrableHost(h);
+    if (d && own.some((o) => imitatesOwn(d, o))) return void out.add("URI_LOOKALIKE_RCPT");
+  }
+}
+
+/** The URI_* symbols of one link (also of a URL read from a QR code, checks/qr.ts); returns its host name when it is a web address by name (not an IP address). */
+export function uriSymbols(u: string, out: Set<string>): string | undefined {
   if (/^\s*data:/i.test(u)) {
     out.add("URI_DATA_HREF");
-    return;
+    return undefined;
   }
   const url = parseHttp(u);
-  if (!url) return;
+  if (!url) return undefined;
   const t = hostTraits(url.hostname);
   if (t & IP_HOST) {
     out.add("URI_IP_HOST");
-    return;
+    return undefined;
   }
   for (const [bit, symbol] of HOST_SYMBOLS) if (t & bit) out.add(symbol);
   if (t & FORM_HOST || FORM_PATHS.some((f) => f.host === url.hostname && url.pathname.startsWith(f.path))) out.add("URI_FORM_SERVICE");
   if (t & FILE_SHARE) out.add("URI_FILE_SHARE");
+  return url.hostname;
 }
 
 /** Anchor text that reads as a domain or URL, against where the href goes, by registrable domain. */
