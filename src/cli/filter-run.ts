@@ -13,16 +13,12 @@ export async function runFilter(args: FilterOptions, rawArgs: readonly string[])
   if (command && args.json) throw new UsageError("--json prints the verdict instead of the message: it cannot be combined with a re-injection command", "drop --json, or drop -- COMMAND");
   const envelope = envelopeOf(args, own, VALUED);
   const { loadConfig } = await import("../config/load");
-  (globalThis as any).__kt?.push(["cfg-imported", performance.now(), process.resourceUsage().minorPageFault]);
   const { config } = loadConfig(args.config);
-  (globalThis as any).__kt?.push(["cfg-loaded", performance.now(), process.resourceUsage().minorPageFault]);
   const id = args.id || `f${process.pid}-${Date.now().toString(36)}`;
   const opts = { id, json: args.json, reinject: command };
   if (!args.local) {
     const { runFilterClient } = await import("../client/run");
-    (globalThis as any).__kt?.push(["client-imported", performance.now(), process.resourceUsage().minorPageFault]);
     process.exitCode = await runFilterClient(config, envelope, opts);
-    (globalThis as any).__kt?.push(["done", performance.now(), process.resourceUsage().minorPageFault]);
     return;
   }
   normalJit();

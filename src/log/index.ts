@@ -10,9 +10,9 @@
 import { createConsola, type ConsolaInstance, type LogObject } from "consola/core";
 import { escapeControls } from "../escape";
 
-// node:util is loaded when the first line is written, not with this module: loading it costs
-// a start ~3 ms of CPU and ~120 page faults (measured 2026-12-04), and a `kas filter` pipe
-// client that delivers its message logs nothing.
+// node:util is loaded when the first line is written, not with this module: in a compiled
+// test program its formatter cost a start ~6 ms of CPU and ~250 page faults (2026-12-04), and a
+// `kas filter` pipe client that delivers its message logs nothing.
 let util: typeof import("node:util") | undefined;
 const formatArgs = (args: unknown[]) => (util ??= require("node:util") as typeof import("node:util")).formatWithOptions({ breakLength: Infinity }, ...args);
 
