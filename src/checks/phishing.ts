@@ -5,7 +5,7 @@
 //   FROM_NAME_OTHER_DOMAIN     the display name shows an address of another registrable domain
 //   FROM_EXEC_FREEMAIL         the display name claims an office (CEO, CFO, director) from a free mailbox
 //   FROM_LOOKALIKE_BRAND / URI_LOOKALIKE_BRAND   paypa1, rnicrosoft, paypal-secure-login
-//   FROM_LOOKALIKE_RCPT / URI_LOOKALIKE_RCPT     the same measures against the recipient's own domain (acrne.com, acme-payroll.com for acme.com)
+//   FROM_LOOKALIKE_RCPT / URI_LOOKALIKE_RCPT     spelt like the recipient's own domain (acrne.com, examp1e.com for acme.com, example.com)
 //   FROM_IDN_MIXED_SCRIPT / URI_IDN_MIXED_SCRIPT a label mixing Latin and Cyrillic/Greek
 //   URI_PUNYCODE               any link host in xn-- form
 //   URI_TEXT_DOMAIN_MISMATCH   link text shows one registrable domain, the href goes to another
@@ -171,7 +171,6 @@ function checkUris(msg: ParsedMessage, own: readonly string[], out: Set<string>)
   }
   if (own.length) checkOwnLookalikes(hosts, own, out);
 }
-
 
 /** URI_LOOKALIKE_RCPT: a link to a cousin of a recipient's own domain (its "login page", its "payroll portal"); each link host judged once. */
 function checkOwnLookalikes(hosts: Set<string>, own: readonly string[], out: Set<string>): void {
