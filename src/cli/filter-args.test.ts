@@ -26,6 +26,8 @@ test.each([
   [["a@x.test", "--json", "--local", "b@y.test"]],
   [["--from", "a@x.test", "--from", "b@x.test"]],
   [["-", "x@y.test"]],
+  // pipe(8) with the null sender and a local submission: `--from=${sender}`, `--ip=${client_address}`.
+  [["--from=", "--ip=", "--config=", "--rcpt", "a@x.test"]],
 ])("quick options of %j = citty's", (own) => {
   const quick = quickFilterOptions(own);
   expect(quick).toBeDefined();
