@@ -114,6 +114,10 @@ test("the quick start of kas filter loads neither citty nor node:util", () => {
   const loaded = ["main.ts", "cli/filter-quick.ts", "config/load.ts", "client/run.ts"].flatMap((f) => [...closure(f)]);
   expect(loaded).toContain("cli/filter-run.ts");
   expect(loaded.filter((f) => ["citty", "node:util", "util"].includes(f))).toEqual([]);
+  // The header editor's two text primitives live apart from the MIME reader and its charset
+  // tables (message/header-text.ts), which a client that never reads MIME has no use for.
+  expect(loaded).toContain("message/edit.ts");
+  expect(loaded.filter((f) => f === "message/mime.ts" || f === "message/charsets.ts")).toEqual([]);
 });
 
 // DESIGN.md §4: the shared vocabulary is the bottom layer. It imports nothing, and the layers

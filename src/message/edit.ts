@@ -8,7 +8,7 @@
 // end of the header block (DESIGN.md §3). Imported by the pipe client, so it stays small and
 // loads no parser.
 import type { HeaderEdit } from "../model";
-import { FIELD_NAME, latin1 } from "./mime";
+import { FIELD_NAME, latin1 } from "./header-text";
 
 export interface Field {
   /** Lower-cased name. */

@@ -5,6 +5,7 @@
 
 // Text that is not UTF-8 and names no charset: windows-1252, as mail readers assume.
 import { EXTRA_CHARSETS, type TextDecoderLike } from "./charsets";
+import { FIELD_NAME, latin1 } from "./header-text";
 
 const WIN1252 = new TextDecoder("windows-1252");
 const decoders = new Map<string, TextDecoderLike | null>();
@@ -40,11 +41,7 @@ export function decodeText(bytes: Uint8Array, charset: string | undefined, defec
   }
 }
 
-/** Bytes → string, one char per byte (ISO-8859-1 exactly; TextDecoder("latin1") is windows-1252). */
-/** RFC 5322 §3.6.8 field name: printable US-ASCII except ":". */
-export const FIELD_NAME = /^[!-9;-~]+$/;
-
-export const latin1 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+export { FIELD_NAME, latin1 };
 
 /** Where an entity's header ends: `headerEnd` = first byte of the blank line (or the end), `bodyStart` after it. */
 export function splitEntity(buf: Uint8Array, start: number, end: number): { headerEnd: number; bodyStart: number } {
