@@ -17,7 +17,7 @@
 //   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd): a container that hides an executable from scanners
 //   ATTACH_ARCHIVE             an archive attached (for the metas: a password-protected one with its password in the text)
 //   BODY_IMAGE_ONLY            one or more images and next to no text (QR-code and picture lures)
-import { ADDRESS_IN_TEXT, domainOf } from "../message/address";
+import { ADDRESS_IN_TEXT } from "../message/address";
 import { isNamed } from "../message/mime";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
@@ -71,17 +71,16 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
   return out;
 }
 
-const domainOfAddress = (addr: string): string | undefined => (addr.includes("@") ? registrable(addr.slice(addr.lastIndexOf("@") + 1).replace(/>$/, "")) : undefined);
-
-/** A host's registrable domain, remembered as hostTraits remembers a link host's traits (the Public Suffix List lookup is the dear part): recipients' and link hosts come back message after message. */
+/** A host's registrable domain, remembered as hostTraits remembers a link host's traits (the Public Suffix List lookup is the dear part): senders', recipients' and link hosts come back message after message. */
 const registrableHost = memo(registrable);
+
+const domainOfAddress = (addr: string): string | undefined => (addr.includes("@") ? registrableHost(addr.slice(addr.lastIndexOf("@") + 1).replace(/>$/, "")) : undefined);
 
 /** The registrable domains of the recipients (addresses, or "Name <address>" items of a To field), each once, at most MAX_OWN. */
 function ownDomains(addresses: readonly string[]): string[] {
   const own = new Set<string>();
   for (const a of addresses) {
-    const d = domainOf(addrOf(a).trim()).replace(/>$/, "");
-    const r = d ? registrableHost(d.toLowerCase()) : undefined;
+    const r = domainOfAddress(addrOf(a).trim());
     if (r) own.add(r);
     if (own.size >= MAX_OWN) break;
   }
@@ -164,12 +163,13 @@ function checkUris(msg: ParsedMessage, own: readonly string[], out: Set<string>)
   const n = Math.min(msg.uris.length, MAX_URIS);
   for (let i = 0; i < n; i++) uris.add(msg.uris[i]);
   for (let i = 0; i < msg.links.length && n + i < MAX_URIS; i++) uris.add(msg.links[i].href);
-  const hosts = new Set<string>();
+  // Link hosts are gathered only when there are recipients to measure them against.
+  const hosts = own.length ? new Set<string>() : undefined;
   for (const u of uris) {
     const host = uriSymbols(u, out);
-    if (host) hosts.add(host);
+    if (host) hosts?.add(host);
   }
-  if (own.length) checkOwnLookalikes(hosts, own, out);
+  if (hosts) checkOwnLookalikes(hosts, own, out);
 }
 
 /** URI_LOOKALIKE_RCPT: a link to a cousin of a recipient's own domain (its "login page", its "payroll portal"); each link host judged once. */

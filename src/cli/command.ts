@@ -12,7 +12,7 @@ import { EXIT, UsageError } from "../errors";
 import { withExitCode } from "./fail";
 import { normalJit } from "./shared";
 
-export { CONFIG_ARG, normalJit } from "./shared";
+export { CONFIG_ARG } from "./shared";
 
 export interface KasCommandDef<T extends ArgsDef> {
   name: string;

@@ -23,17 +23,8 @@ export const FILTER_ARGS = {
 /** Options that take the next word as their value (the rest of the words before `--` are recipients). */
 export const VALUED: ReadonlySet<string> = new Set(Object.entries(FILTER_ARGS).filter(([, d]) => d.type === "string").map(([k]) => k));
 
-/** The options `kas filter` reads, as citty hands them over. */
-export interface FilterOptions {
-  config?: string;
-  local?: boolean;
-  ip?: string;
-  helo?: string;
-  from?: string;
-  rcpt?: string;
-  id?: string;
-  json?: boolean;
-}
+/** The options `kas filter` reads, as citty hands them over: each of FILTER_ARGS, a string or a boolean by its type. */
+export type FilterOptions = { [K in keyof typeof FILTER_ARGS]?: (typeof FILTER_ARGS)[K]["type"] extends "boolean" ? boolean : string };
 
 export interface FilterArgv {
   /** kas's own arguments (before the first `--`). */
@@ -90,7 +81,7 @@ export function quickFilterOptions(own: readonly string[]): FilterOptions | unde
  * The positional words of `own`: options named in `valued` take the next word as their value
  * (as citty parses them, even when it starts with "-"), `--name=value` and other options do not.
  */
-export function positionals(own: readonly string[], valued: ReadonlySet<string>): string[] {
+export function positionals(own: readonly string[], valued: ReadonlySet<string> = VALUED): string[] {
   const out: string[] = [];
   for (let i = 0; i < own.length; i++) {
     const a = own[i];
@@ -112,7 +103,7 @@ const BAD_ADDRESS = /[\x00-\x1f\x7f<>]/;
  * The envelope from the parsed options and the raw words before `--`: every `--rcpt` value
  * (repeated, comma-separated) and every positional word is a recipient.
  */
-export function envelopeOf(args: { ip?: string; helo?: string; from?: string; id?: string }, own: readonly string[], valued: ReadonlySet<string>): Envelope {
+export function envelopeOf(args: { ip?: string; helo?: string; from?: string; id?: string }, own: readonly string[], valued: ReadonlySet<string> = VALUED): Envelope {
   // citty keeps only the last of a repeated option: collect every --rcpt from the raw argv.
   const rcpt: string[] = [];
   for (let i = 0; i < own.length; i++) {

@@ -3,7 +3,7 @@
 // must start fast (it runs once per message), so nothing of the engine is imported unless
 // --local, and nothing here loads citty.
 import { UsageError } from "../errors";
-import { envelopeOf, splitFilterArgv, VALUED, type FilterOptions } from "./filter-args";
+import { envelopeOf, splitFilterArgv, type FilterOptions } from "./filter-args";
 import { normalJit } from "./shared";
 
 /** Filters the message on stdin; the exit code is left in process.exitCode, failures are thrown. */
@@ -11,7 +11,7 @@ export async function runFilter(args: FilterOptions, rawArgs: readonly string[])
   const { own, command } = splitFilterArgv(rawArgs);
   if (command && command.length === 0) throw new UsageError("nothing after --", "give the re-injection command after --, e.g. -- /usr/sbin/sendmail -G -i -f SENDER -- RECIPIENT...");
   if (command && args.json) throw new UsageError("--json prints the verdict instead of the message: it cannot be combined with a re-injection command", "drop --json, or drop -- COMMAND");
-  const envelope = envelopeOf(args, own, VALUED);
+  const envelope = envelopeOf(args, own);
   const { loadConfig } = await import("../config/load");
   const { config } = loadConfig(args.config);
   const id = args.id || `f${process.pid}-${Date.now().toString(36)}`;

@@ -1,7 +1,7 @@
 // What every command shares that does not need citty: `kas filter`'s quick start
 // (cli/filter-quick.ts) loads this module, not command.ts, which loads citty (and citty
 // loads node:util, ~3 ms of CPU and 130 page faults of a pipe client's start, measured
-// 2026-12-04). command.ts re-exports both, so commands import them from there as before.
+// 2026-12-04). command.ts re-exports CONFIG_ARG, so commands import it from there as before.
 
 export const CONFIG_ARG = {
   config: { type: "string", description: "config file (default: $KAS_CONFIG, then /etc/kas/kas.toml, then built-in defaults)", valueHint: "FILE" },
