@@ -155,6 +155,13 @@ test("every name of every brand in a display name is seen (the one regex of all 
     }
 });
 
+test("a brand name written with invisible characters in the display name is still the brand (a reader sees \"PayPal\")", () => {
+  const from = (name: string) => phishingSymbols(parsed({ headers: { From: `"${name}" <alerts@example.org>` } })).has("FROM_BRAND_IMPERSONATION");
+  expect(from("Pay\u200bPal Se\u00adcurity")).toBe(true);
+  expect(from("Micro\u2060soft 365")).toBe(true);
+  expect(from("Pay\u200b Pals Club")).toBe(false); // the visible words decide: "Pay Pals" is not PayPal
+});
+
 test("domainShown agrees with the regex it replaced on random texts within DNS's bounds", () => {
   const OLD = /(?:https?:\/\/)?((?:[a-z0-9-]+\.)+[a-z]{2,24})(?![\w.-])/i;
   const r = intRng(20261202);

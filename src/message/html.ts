@@ -5,6 +5,7 @@
 // white fonts) — the classic trick of padding spam with invisible innocent words.
 import { decodeHTML, decodeHTMLAttribute } from "entities";
 import { isJsSpace, tagAttrs, type TagAttrs } from "./html-attrs";
+import { mayBeInvisible, stripInvisible } from "./invisible";
 
 export interface RenderedHtml {
   text: string;
@@ -60,10 +61,8 @@ const isTagNameChar = (c: number) => isAsciiLetter(c) || (c >= 0x30 && c <= 0x3a
 const MAX_STACK = 256;
 const MAX_LINKS = 1000;
 
-// Invisible format characters (soft hyphen, zero-width space/joiners, word joiner, BOM): a
-// reader shows "G&shy;TUBE" as one word, so the rules must see it as one.
-const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
-const HAS_INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/;
+// Invisible characters (soft hyphen, zero-width space, …: invisible.ts): a reader shows
+// "G&shy;TUBE" as one word, so the rules must see it as one.
 
 /**
  * Character references as an HTML5 browser decodes them: the full named-entity table (2 231
@@ -72,8 +71,8 @@ const HAS_INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/;
  * (`&copy=` in a URL stays as written, HTML5 §13.2.5.72).
  */
 export function decodeEntities(s: string, attribute = false): string {
-  if (!s.includes("&")) return HAS_INVISIBLE.test(s) ? s.replace(INVISIBLE, "") : s;
-  return (attribute ? decodeHTMLAttribute(s) : decodeHTML(s)).replace(INVISIBLE, "");
+  if (!s.includes("&")) return stripInvisible(s);
+  return stripInvisible(attribute ? decodeHTMLAttribute(s) : decodeHTML(s));
 }
 
 /** An attribute's value with character references decoded, or undefined when absent. */
@@ -127,7 +126,7 @@ export function renderHtml(html: string): RenderedHtml {
       } else if (c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0xa0) {
         ws++;
         plain = false;
-      } else if (c === 0x26 || c === 0xad || (c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff) plain = false;
+      } else if (c === 0x26 || mayBeInvisible(c)) plain = false;
       if (!plain && ws < k + 1) break; // neither plain nor only white space: the slow path
       prev = c;
     }

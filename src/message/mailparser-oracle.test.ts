@@ -5,6 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { simpleParser } from "mailparser";
+import { stripInvisible } from "./invisible";
 import { parseMessageSync } from "./parse";
 
 const DIR = join(import.meta.dir, "../../fixtures/messages/mime-evasion");
@@ -39,10 +40,13 @@ describe("mailparser 3.9.0 on fixtures/messages/mime-evasion", () => {
     const theirs = await simpleParser(raw);
     const ours = parseMessageSync(raw, LIMITS);
     const scanned = norm(`${ours.body}\n${ours.rawbody}`);
-    const shown = [theirs.subject ?? "", theirs.text ?? "", typeof theirs.html === "string" ? theirs.html : ""].map(norm).filter(Boolean);
+    const texts = [theirs.subject ?? "", theirs.text ?? "", typeof theirs.html === "string" ? theirs.html : ""];
+    const shown = texts.map(norm).filter(Boolean);
     for (const s of shown) expect(scanned).toContain(s);
     expect(ours.body).toContain(GTUBE);
-    const seen = shown.some((s) => s.includes(GTUBE));
+    // On screen: mailparser keeps invisible characters in its text, which a reader does not see
+    // (dropped before `norm`, whose \s would take U+FEFF for a space).
+    const seen = texts.some((t) => norm(stripInvisible(t)).includes(GTUBE));
     expect(seen).toBe(!(name in MAILPARSER_MISSES));
   });
 

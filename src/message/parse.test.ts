@@ -67,6 +67,14 @@ describe("MIME", () => {
     expect(x.uris).toEqual(expect.arrayContaining(["http://1.2.3.4/x", "http://img.example/a.gif"]));
     expect(x.htmlHiddenChars).toBe("hiddenwordshere".length);
   });
+  test("invisible characters inside plain-text words and the subject are not in body (a reader does not see them); rawbody keeps them", () => {
+    const m = parse("Subject: Che\u200bap me\u00addic\u2060ine\nContent-Type: text/plain; charset=utf-8\n\nBuy V\u200bi\u200ba\u200bg\u200br\u200ba at http://ex\u200bample.com/x now\n");
+    expect(m.body).toBe("Cheap medicine\nBuy Viagra at http://example.com/x now\n");
+    expect(m.rawbody).toContain("V\u200bi\u200ba");
+    expect(m.uris).toContain("http://example.com/x");
+    expect(m.headers.find((h) => h.name === "Subject")!.value).toBe("Che\u200bap me\u00addic\u2060ine"); // header rules see the field as written
+    expect(m.htmlVisibleChars).toBe("Buy Viagra at http://example.com/x now\n".length);
+  });
 });
 
 describe("limits", () => {

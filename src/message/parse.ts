@@ -11,6 +11,7 @@
 // RFC reading first, the others after it (readings.ts lists the cases and why).
 import type { KasConfig } from "../config/schema";
 import { renderHtml } from "./html";
+import { stripInvisible } from "./invisible";
 import { base64Chunks, decodeHeaderValue, decodeText, decodeTransfer, hasBase64AfterPadding, isNamed, latin1, parseFields, splitEntity } from "./mime";
 import { boundaryLines, splitAt, type BoundaryLine } from "./multipart";
 import { parseParamValue } from "./params";
@@ -282,12 +283,14 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       text = r.text;
     } else {
       if (e.alternative) e.alternative.hasPlain = true;
-      visible += text.length;
-      addUris(findUris(text));
       // html-in-plain: a reader that sniffs an HTML document in text/plain renders it.
       if (type === "text/plain" && startsAsHtml(text.slice(0, SNIFF_BYTES))) {
         addAlt({ start: bodyStart, end: e.end, depth: e.depth, defaultType: "text/html", reading: e.reading ?? "html-in-plain", as: { type: "text/html", cte, charset: part.charset } });
       }
+      // What the reader sees: no invisible characters inside words (invisible.ts); rawbody keeps them.
+      text = stripInvisible(text);
+      visible += text.length;
+      addUris(findUris(text));
     }
     (e.reading ? altBody : bodyText).push(text);
   }
@@ -297,7 +300,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const primaryRaw = rawText.join("\n");
   const msg: ParsedMessage = {
     headers,
-    body: [subject, ...bodyText, ...novel(altBody, primaryBody)].join("\n"),
+    body: [stripInvisible(subject), ...bodyText, ...novel(altBody, primaryBody)].join("\n"),
     rawbody: [...rawText, ...novel(altRaw, primaryRaw)].join("\n"),
     full: latin1(buf),
     uris: [...uris],

@@ -4,6 +4,7 @@
 // (HeaderTargets): a message's fields are then found without lower-casing every field name
 // (~170 ns each, measured over the corpus: more than the lookups it served) and without
 // parsing a target's modifiers again for every message.
+import { stripInvisible } from "../message/invisible";
 import { isNamed } from "../message/mime";
 import type { HeaderField, ParsedMessage } from "../message/types";
 import { segments } from "./segment";
@@ -172,10 +173,13 @@ export function addrOf(v: string): string {
   return noComments.split(/[\s,]+/)[0] ?? "";
 }
 
-/** SA `:name`: the display name (`"Joe" <a@b>` → Joe, `a@b (Joe)` → Joe). */
+/**
+ * SA `:name`: the display name (`"Joe" <a@b>` → Joe, `a@b (Joe)` → Joe), as a reader sees it:
+ * without invisible characters ("Pay<U+200B>Pal" is PayPal on screen; invisible.ts).
+ */
 export function displayName(v: string): string {
   const lt = v.indexOf("<");
-  if (lt > 0) return v.slice(0, lt).trim().replace(/^"(.*)"$/, "$1").trim();
+  if (lt > 0) return stripInvisible(v.slice(0, lt).trim().replace(/^"(.*)"$/, "$1").trim());
   const c = /\(([^()]*)\)/.exec(v);
-  return c ? c[1].trim() : "";
+  return c ? stripInvisible(c[1].trim()) : "";
 }
