@@ -142,6 +142,38 @@ describe("content", () => {
     expect(names(m)).toEqual(expect.arrayContaining(["ATTACH_EXECUTABLE", "ATTACH_DOUBLE_EXT"]));
   });
 
+  test("the files malware is sent as since Office blocked macros are named as executables; documents and Internet shortcuts are not", () => {
+    const withAttachment = (name: string) => {
+      const m = msg(HONEST, HONEST_BODY);
+      m.full += `\r\n--b\r\nContent-Type: application/octet-stream; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\n\r\nAAAA\r\n`;
+      return names(m);
+    };
+    for (const n of ["Notes.one", "Invoice 4471.xll", "help.chm", "update.ps1", "Setup.msix", "App.appxbundle", "Install.appinstaller", "Viewer.application", "share.scf", "Docs.library-ms", "find.search-ms", "q.iqy", "sheet.slk", "KB5031.msp"])
+      expect({ n, hit: withAttachment(n).includes("ATTACH_EXECUTABLE") }).toEqual({ n, hit: true });
+    for (const n of ["Notes.onetoc2", "report.pdf", "Liberalism in America.url", "photo.jpg", "budget.xlsx", "one.txt"])
+      expect({ n, hit: withAttachment(n).includes("ATTACH_EXECUTABLE") }).toEqual({ n, hit: false });
+    expect(withAttachment("invoice.pdf.one")).toEqual(expect.arrayContaining(["ATTACH_EXECUTABLE", "ATTACH_DOUBLE_EXT"]));
+  });
+
+  test("gift-card fraud asks for the codes back; a shop's gift-card wording does not", () => {
+    const bec = (body: string) => names(msg(HONEST, body)).includes("BEC_GIFT_CARD_REQUEST");
+    expect(bec("Can you purchase 4 Google Play gift cards for me? Then scratch the back and send me the codes.\n")).toBe(true);
+    expect(bec("I need you to buy some Amazon gift cards today.\nOnce done, email me pictures of the cards.\n")).toBe(true);
+    expect(bec("Please get three $100 Steam gift cards, scratch off the silver strip and text me the pins.\n")).toBe(true);
+    expect(bec("Buy a gift card for someone you love. We send the code by email within minutes.\n")).toBe(false);
+    expect(bec("Get a $10 bonus gift card when you buy $50. Scratch to reveal your discount in store.\n")).toBe(false);
+    expect(bec("Send me the codes for the staging server.\n")).toBe(false); // no gift cards asked for
+  });
+
+  test("a salary account change is named in its usual wordings, not a change of address or plan", () => {
+    const payroll = (body: string) => names(msg(HONEST, body)).includes("BEC_PAYROLL_CHANGE");
+    expect(payroll("I would like to update my direct deposit information before the next payroll.\n")).toBe(true);
+    expect(payroll("Please change my payroll account to the one below.\n")).toBe(true);
+    expect(payroll("Can you switch my salary bank to my new account?\n")).toBe(true);
+    expect(payroll("Please update my mailing address and change my plan.\n")).toBe(false);
+    expect(payroll("Direct deposit is the fastest way to get your refund.\n")).toBe(false);
+  });
+
   test("link text naming another site than the link target is named", () => {
     const toIp = '<html><body><a href="http://203.0.113.9/login">www.mybank.example.com</a></body></html>';
     expect(names(msg(HONEST, toIp))).toContain("HTML_LINK_TEXT_IS_URL_TO_IP");
