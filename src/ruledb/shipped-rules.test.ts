@@ -155,6 +155,20 @@ describe("content", () => {
     expect(withAttachment("invoice.pdf.one")).toEqual(expect.arrayContaining(["ATTACH_EXECUTABLE", "ATTACH_DOUBLE_EXT"]));
   });
 
+  test("invisible characters between a word's letters are named in the body and the Subject; preheader padding, soft hyphens, emoji and other scripts are not", () => {
+    const body = (b: string) => names(msg(HONEST, b)).includes("OBFU_INVISIBLE_IN_WORD");
+    const subject = (s: string) => names(msg(HONEST.map(([n, v]) => [n, n === "Subject" ? s : v]), HONEST_BODY)).includes("SUBJ_INVISIBLE_IN_WORD");
+    for (const t of ["Buy V\u200biagra now", "acc\u200count", "pass\u2060word", "Pay\ufeffPal", "<p>Ver&#8203;ify your acc&zwnj;ount</p>", "<b>lo&#x200B;gin</b>", "In&ZeroWidthSpace;voice"]) {
+      expect({ t, hit: body(t) }).toEqual({ t, hit: true });
+      if (!t.includes("&")) expect({ t, hit: subject(t) }).toEqual({ t, hit: true });
+    }
+    const honest = ["Your preview text&zwnj;&nbsp;&zwnj;&nbsp;&zwnj;&nbsp;", "Preview\u034f \u200c\u00a0\u200c\u00a0", "Versand\u00adkosten und Liefer&shy;zeiten", "example&#8203;.com", "Team 👨\u200d💻 news ❤\ufe0f", "می\u200cخواهم"];
+    for (const t of honest) {
+      expect({ t, hit: body(t) }).toEqual({ t, hit: false });
+      if (!t.includes("&")) expect({ t, hit: subject(t) }).toEqual({ t, hit: false });
+    }
+  });
+
   test("gift-card fraud asks for the codes back; a shop's gift-card wording does not", () => {
     const bec = (body: string) => names(msg(HONEST, body)).includes("BEC_GIFT_CARD_REQUEST");
     expect(bec("Can you purchase 4 Google Play gift cards for me? Then scratch the back and send me the codes.\n")).toBe(true);
