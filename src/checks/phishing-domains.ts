@@ -70,7 +70,20 @@ const FOLD: Record<string, string> = {
   "0": "o", "1": "l", "3": "e", "5": "s", "7": "t", "$": "s", "@": "a", "ı": "i", "ł": "l",
 };
 
-/** The skeleton of a label: confusables folded, "rn" read as "m", "vv" as "w", "l"/"i" as one, hyphens dropped. */
+/**
+ * Text as a reader takes it for Latin: compatibility forms (fullwidth ＰａｙＰａｌ) and accents
+ * dropped, letters of other scripts that look Latin (Cyrillic "Р", Greek "ο") read as those
+ * letters. ASCII is left as written (digits are not letters in a display name: "Microsoft 365"),
+ * so a name in ASCII comes back unchanged, at the cost of one test.
+ */
+export function foldLookalikes(text: string): string {
+  if (!/[^\x00-\x7f]/.test(text)) return text;
+  let out = "";
+  for (const c of text.normalize("NFKD").replace(/\p{M}/gu, "")) out += c > "\x7f" ? (FOLD[c.toLowerCase()] ?? c) : c;
+  return out;
+}
+
+/** The skeleton of a label: confusables folded,/** The skeleton of a label: confusables folded, "rn" read as "m", "vv" as "w", "l"/"i" as one, hyphens dropped. */
 export function skeleton(label: string): string {
   return [...label.normalize("NFKD").replace(/\p{M}/gu, "")].map((c) => FOLD[c] ?? c).join("").replace(/rn/g, "m").replace(/vv/g, "w").replace(/[il]/g, "l").replace(/-/g, "");
 }

@@ -8,7 +8,7 @@ import { builtinDb } from "../ruledb/builtin";
 import { loadRuleDb } from "../ruledb/match";
 import { createPhishingCheck, hostIn, phishingSymbols } from "./phishing";
 import { createQrCheck } from "./qr";
-import { imitatesOwn, lookalikeOf, memo, mixedScript, domainShown, skeleton } from "./phishing-domains";
+import { foldLookalikes, imitatesOwn, lookalikeOf, memo, mixedScript, domainShown, skeleton } from "./phishing-domains";
 import { parsed } from "../testing/parsed";
 import { intRng } from "../testing/rng";
 import { BRANDS, FORM_SERVICES } from "./phishing-data";
@@ -168,6 +168,17 @@ test("a brand name written with invisible characters in the display name is stil
   expect(from("Pay\u200bPal Se\u00adcurity")).toBe(true);
   expect(from("Micro\u2060soft 365")).toBe(true);
   expect(from("Pay\u200b Pals Club")).toBe(false); // the visible words decide: "Pay Pals" is not PayPal
+});
+
+test("a brand name spelt with look-alike letters of another script, fullwidth or accented, is still the brand; a name in that script is not", () => {
+  const from = (name: string) => phishingSymbols(parsed({ headers: { From: `"${name}" <alerts@example.org>` } })).has("FROM_BRAND_IMPERSONATION");
+  expect(from("\u0420ay\u0420al Support")).toBe(true); // Cyrillic Р
+  expect(from("Micr\u03bfsoft Account Team")).toBe(true); // Greek ο
+  expect(from("\uff30\uff41\uff59\uff30\uff41\uff4c")).toBe(true); // fullwidth ＰａｙＰａｌ
+  expect(from("P\u00e0yp\u00e0l")).toBe(true);
+  expect(from("\u0421\u0431\u0435\u0440\u0431\u0430\u043d\u043a")).toBe(false); // Сбербанк: a Russian name, no Latin brand
+  expect(from("Jos\u00e9 Garc\u00eda")).toBe(false);
+  expect(foldLookalikes("Microsoft 365")).toBe("Microsoft 365"); // ASCII as written
 });
 
 test("domainShown agrees with the regex it replaced on random texts within DNS's bounds", () => {

@@ -22,7 +22,7 @@ import { isNamed } from "../message/mime";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
-import { brandOwning, domainShown, imitatesOwn, lookalikeOf, mainLabel, memo, mixedScript, registrable } from "./phishing-domains";
+import { brandOwning, domainShown, foldLookalikes, imitatesOwn, lookalikeOf, mainLabel, memo, mixedScript, registrable } from "./phishing-domains";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 /** Links looked at per message: phishing needs one, a newsletter has dozens. */
@@ -123,7 +123,9 @@ const EXEC_TITLE = /(?:^|[^\p{L}])(?:ceo|cfo|coo|cto|president|chairman|chairwom
 function checkDisplayName(name: string, fromDomain: string | undefined, out: Set<string>): void {
   if (!name) return;
   const owner = fromDomain ? brandOwning(fromDomain) : undefined;
-  const claimed = ANY_BRAND_NAME.test(name) ? BRAND_NAMES.find((b) => b.re.test(name))?.brand : undefined;
+  // "РayРal" with Cyrillic Р, fullwidth or accented letters: the name the reader reads.
+  const read = foldLookalikes(name);
+  const claimed = ANY_BRAND_NAME.test(read) ? BRAND_NAMES.find((b) => b.re.test(read))?.brand : undefined;
   // A mailing list or forwarder quoting someone ("Joe via LinkedIn") is the brand's own mail then.
   if (claimed && claimed !== owner && !(fromDomain && claimed.labels.includes(mainLabel(fromDomain)))) out.add("FROM_BRAND_IMPERSONATION");
   // "John Smith, CEO" <j.smith.office@gmail.com>: the person is claimed by title, the mailbox is anyone's.

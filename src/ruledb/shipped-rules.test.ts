@@ -169,6 +169,14 @@ describe("content", () => {
     }
   });
 
+  test("words with Cyrillic or Greek look-alike letters among Latin ones are named; text in those scripts, and English beside it, is not", () => {
+    const mixed = (b: string) => names(msg(HONEST, b)).includes("OBFU_MIXED_SCRIPT_WORD");
+    for (const t of ["Confirm your \u0420ayment details", "Your Mi\u0441rosoft account", "cheap v\u0456agra", "Acc\u03bfunt locked", "\u041dELLO"])
+      expect({ t, hit: mixed(t) }).toEqual({ t, hit: true });
+    for (const t of ["\u041f\u0440\u0438\u0432\u0435\u0442, \u043a\u0430\u043a \u0434\u0435\u043b\u0430?", "\u039a\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1", "\u041a\u0443\u043f\u0438\u0442\u0435 iPhone \u0441\u0435\u0433\u043e\u0434\u043d\u044f", "iPhone-\u0430 SMS-\u043a\u0438", "the \u03b1-helix and \u03b2 sheets", "Payment received"])
+      expect({ t, hit: mixed(t) }).toEqual({ t, hit: false });
+  });
+
   test("gift-card fraud asks for the codes back; a shop's gift-card wording does not", () => {
     const bec = (body: string) => names(msg(HONEST, body)).includes("BEC_GIFT_CARD_REQUEST");
     expect(bec("Can you purchase 4 Google Play gift cards for me? Then scratch the back and send me the codes.\n")).toBe(true);
