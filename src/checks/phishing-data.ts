@@ -71,6 +71,11 @@ export const FREE_HOSTING = [
   "azurewebsites.net", "web.core.windows.net", "blob.core.windows.net", "storage.googleapis.com", "s3.amazonaws.com", "amplifyapp.com",
   "surge.sh", "yolasite.com", "mystrikingly.com", "carrd.co", "tilda.ws", "ipfs.io", "dweb.link", "cloudflare-ipfs.com", "fleek.co",
   "framer.app", "framer.website", "myshopify.com", "business.site", "wordpress.com", "webnode.page", "jimdosite.com", "canva.site",
+  // Application hosts and object stores that serve anyone's page or file under their name too,
+  // IPFS gateways, and Google Translate's proxy (*.translate.goog shows any site under Google's name).
+  "onrender.com", "fly.dev", "deno.dev", "csb.app", "appspot.com", "firebasestorage.googleapis.com", "digitaloceanspaces.com",
+  "linodeobjects.com", "backblazeb2.com", "ipfs.w3s.link", "nftstorage.link", "4everland.io", "bubbleapps.io", "mailchimpsites.com",
+  "translate.goog",
 ];
 
 /** Host suffixes (or host + path prefix) of form builders: a login form there is a phishing page. */

@@ -145,6 +145,14 @@ test("URI_FORM_SERVICE: a host/path entry is that host with the path as a prefix
   expect(phishingSymbols(withUris(["https://docs.google.com/document/d/1"])).has("URI_FORM_SERVICE")).toBe(false);
 });
 
+test("pages on application hosts, object stores, IPFS gateways and Google Translate's proxy are free-hosted; the hosts' own sites and look-alike names are not", () => {
+  const free = (u: string) => phishingSymbols(withUris([u])).has("URI_FREE_HOSTED");
+  for (const u of ["https://secure-login-4821.onrender.com/", "https://acct-verify.fly.dev/x", "https://firebasestorage.googleapis.com/v0/b/x.appspot.com/o/inv.html", "https://bafybeigd.ipfs.w3s.link/index.html", "https://www-paypal-com.translate.goog/signin?_x_tr_sl=auto", "https://x.nyc3.digitaloceanspaces.com/login.html"])
+    expect({ u, free: free(u) }).toEqual({ u, free: true });
+  for (const u of ["https://fly.io/docs/", "https://render.com/", "https://translate.google.com/", "https://notonrender.com/", "https://www.example.com/"])
+    expect({ u, free: free(u) }).toEqual({ u, free: false });
+});
+
 test("links judged are the first 200 of the text's URIs followed by the hrefs, and a host judged once reads the same in the next message", () => {
   const many = (n: number) => Array.from({ length: n }, (_, i) => `http://site${i}.example.com/`);
   const link = [{ href: "https://bit.ly/x", text: "click" }];
