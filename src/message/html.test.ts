@@ -158,6 +158,22 @@ describe("attributes", () => {
   });
 });
 
+describe("renderHtml: text drawn as nothing (salting)", () => {
+  test("type of 1px or less, opacity under 0.1, text pushed off its box or the page, scaled to nothing or clipped away is hidden", () => {
+    const hiddenWords = ["a", "bb", "ccc", "dddd", "eeeee", "ffffff", "ggggggg", "hhhhhhhh"];
+    const styles = ["font-size:1px", "FONT-SIZE: 0.5pt", "opacity:0.01", "opacity: .05", "text-indent:-9999px", "position:absolute; left:-600px", "transform: scale(0)", "clip: rect(0 0 0 0)"];
+    const r = renderHtml(`<p>shown</p>${styles.map((st, i) => `<span style="${st}">${hiddenWords[i]}</span>`).join("")}`);
+    expect(r.text).toBe("shown");
+    expect(r.hiddenChars).toBe(hiddenWords.join("").length);
+  });
+  test("small but readable type, faint but visible text, a short indent, mobile-only blocks and other positions are read", () => {
+    const styles = ["font-size:2px", "font-size:1em", "font-size:10px", "opacity:0.3", "text-indent:-20px", "position:relative; left:-600px", "position:absolute; left:-40px", "max-height:0; overflow:hidden", "width:0;overflow:hidden", "line-height:1px", "transform:scale(1.0)"];
+    const r = renderHtml(styles.map((st, i) => `<span style="${st}">w${i}</span>`).join(" "));
+    expect(r.text).toBe(styles.map((_, i) => `w${i}`).join(" "));
+    expect(r.hiddenChars).toBe(0);
+  });
+});
+
 describe("renderHtml fast paths", () => {
   test("white space between tags is one space; line breaks trimmed at both ends, kept inside", () => {
     const r = renderHtml("\n\n<p>\n</p><b>a</b>\u00a0\t\r\n\f<i>b</i><b> </b><i>c</i>&#32;<i>d</i> &nbsp; <br>\n<td>e</td>\n\n");

@@ -86,11 +86,32 @@ function hides(tag: string, a: TagAttrs): boolean {
   const style = (attr(a.style) ?? "").toLowerCase().replace(/\s+/g, "");
   if (/display:none|visibility:hidden|font-size:0(?:[a-z%]|;|$)|opacity:0(?:;|$)/.test(style)) return true;
   if (/(?:^|;)color:(?:#?f{3}|#?f{6}|white)(?:;|$|!)/.test(style)) return true;
+  if (drawnAsNothing(style)) return true;
   // <font size> never hides: HTML's legacy font sizes clamp to 1..7 (HTML Living Standard,
   // "rules for parsing a legacy font size"), so size=0 and size=-1 are small but readable
   // text, which the reader sees and the rules must (HTML_FONT_TINY names the trick).
   if (tag === "font" && WHITE.test((attr(a.color) ?? "").trim())) return true;
   return a.hidden;
+}
+
+/**
+ * The other inline styles salting hides words with (text for Bayes and the rules that the
+ * reader never sees), each drawn as nothing by a browser: type of at most 1px, opacity under
+ * 0.1, text pushed 500px or more out of its box (text-indent) or off the page
+ * (position:absolute/fixed with left or top at -500px or less), scaled to nothing, clipped to
+ * an empty rectangle. Not a zero max-height or width with overflow cut: newsletters write their
+ * mobile-only blocks so and open them with a media query, and text some readers see must stay
+ * in `body`. `style` is lower case without white space.
+ */
+function drawnAsNothing(style: string): boolean {
+  if (!/[0-9]/.test(style)) return false; // every case below names a number
+  return (
+    /(?:^|;)font-size:(?:0?\.\d+|1(?:\.0+)?)(?:px|pt)(?:;|$|!)/.test(style) ||
+    /(?:^|;)opacity:0?\.0\d*(?:;|$|!)/.test(style) ||
+    /(?:^|;)text-indent:-(?:[5-9]\d\d|\d{4,})/.test(style) ||
+    (/(?:^|;)position:(?:absolute|fixed)/.test(style) && /(?:^|;)(?:left|top):-(?:[5-9]\d\d|\d{4,})/.test(style)) ||
+    /(?:^|;)transform:scale\(0(?:,0)?\)|(?:^|;)clip:rect\(0(?:px)?,?0(?:px)?,?0(?:px)?,?0(?:px)?\)/.test(style)
+  );
 }
 
 export function renderHtml(html: string): RenderedHtml {
