@@ -22,8 +22,8 @@ const zone = (extra: Record<string, string>): Resolver => ({
 });
 const spfCheck = (fact?: SpfFact): Check => ({ name: "spf", stage: "envelope", provides: ["spf"], run: (i) => (fact && i.facts.set("spf", fact), { symbols: [] }) });
 
-async function scanChecks(raw: string, dns: Resolver, o: { spf?: SpfFact; honour?: boolean; ms?: number } = {}) {
-  const opts = { dns, minKeyBits: 1024, maxSignatures: 10, honourReject: o.honour ?? false, now: () => new Date("2024-06-19T00:00:00Z") };
+async function scanChecks(raw: string, dns: Resolver, o: { spf?: SpfFact; honour?: boolean; ms?: number; arcSets?: number } = {}) {
+  const opts = { dns, minKeyBits: 1024, maxSignatures: 10, maxArcSets: o.arcSets ?? 10, honourReject: o.honour ?? false, now: () => new Date("2024-06-19T00:00:00Z") };
   const checks = [spfCheck(o.spf), createDkimCheck(opts), createDmarcCheck(opts), createAuthResultsCheck("mx.test")];
   const facts = createFacts(checks);
   const bytes = new TextEncoder().encode(raw);
@@ -119,4 +119,32 @@ test("2 000 DKIM-Signature fields, each asking for its own body hash: the first 
   const b = await scanChecks(big, zone({}));
   expect(performance.now() - t0).toBeLessThan(2_000); // without the cap: 5.1 s of CPU measured
   expect(b.symbols).toContain("DKIM_INVALID");
+});
+
+test("an ARC chain longer than [dkim] max_arc_sets is not evaluated and asks DNS nothing; within the limit its seals' keys are asked for", async () => {
+  // Eleven sets from eleven domains (structurally a chain: i=1..11, cv=none then pass).
+  const sets = Array.from({ length: 11 }, (_, k) => {
+    const i = 11 - k; // newest first, as relays prepend them
+    return [
+      `ARC-Seal: i=${i}; a=rsa-sha256; t=1718755200; cv=${i === 1 ? "none" : "pass"}; d=hop${i}.example; s=arc; b=AAAA`,
+      `ARC-Message-Signature: i=${i}; a=rsa-sha256; c=relaxed/relaxed; d=hop${i}.example; s=arc; t=1718755200; h=from:to:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=AAAA`,
+      `ARC-Authentication-Results: i=${i}; hop${i}.example; spf=pass smtp.mailfrom=football.example.com`,
+    ].join("\r\n");
+  }).join("\r\n");
+  const raw = `${sets}\r\n${signed}`;
+  const asked: string[] = [];
+  const counting = (inner: Resolver): Resolver => ({ query: (name, type) => (asked.push(name.toLowerCase()), inner.query(name, type)) });
+  const arcKeys = () => asked.filter((n) => /^arc\._domainkey\.hop\d+\.example$/.test(n));
+
+  const capped = await scanChecks(raw, counting(zone({})), { arcSets: 10 });
+  expect(capped.notes).toContain("dkim: an ARC chain of 11 sets is longer than 10 ([dkim] max_arc_sets): not evaluated");
+  expect(capped.symbols).not.toContain("ARC_INVALID");
+  expect(capped.symbols).toContain("DKIM_VALID"); // the message's own signatures are still verified
+  expect(arcKeys()).toEqual([]);
+
+  asked.length = 0;
+  const judged = await scanChecks(raw, counting(zone({})), { arcSets: 50 });
+  expect(judged.notes.filter((n) => n.includes("max_arc_sets"))).toEqual([]);
+  expect(judged.symbols).toContain("ARC_INVALID"); // no keys published: the chain fails
+  expect(arcKeys().length).toBeGreaterThan(0);
 });

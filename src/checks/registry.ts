@@ -36,7 +36,7 @@ export function createChecks(config: KasConfig, deps: CheckDeps): { checks: Chec
   const lists = dnsLists(config);
   if (lists.length && deps.dns) checks.push(createDnsblCheck({ lists, resolver: deps.dns, config: config.dnsbl }));
   if (config.dkim.enabled && deps.dns) {
-    const o = { dns: deps.dns, minKeyBits: config.dkim.min_key_bits, honourReject: config.dkim.dmarc_reject, maxSignatures: config.dkim.max_signatures };
+    const o = { dns: deps.dns, minKeyBits: config.dkim.min_key_bits, honourReject: config.dkim.dmarc_reject, maxSignatures: config.dkim.max_signatures, maxArcSets: config.dkim.max_arc_sets };
     checks.push(createDkimCheck(o), createDmarcCheck(o), createAuthResultsCheck(config.dkim.authserv_id || config.spf.receiver || hostname()));
   }
   // No I/O and no state: always on; their symbols weigh only through rules/ (62_phishing.cf, 20_headers.cf).

@@ -123,6 +123,7 @@ export const SCHEMA = {
       authserv_id: str("", "authserv-id of the Authentication-Results field kas adds (RFC 8601; empty = [spf] receiver, else this host's name); any field already claiming it is removed"),
       min_key_bits: int(1024, "RSA keys shorter than this fail verification (RFC 8301 §3.2)", { min: 512, max: 16384 }),
       max_signatures: int(10, "DKIM-Signature fields verified per message, the topmost first (RFC 6376 §6.1 allows a limit; real mail carries 1-3); each may ask for a body hash of its own, so without a limit one message of many signatures costs seconds of CPU", { min: 1, max: 1000 }),
+      max_arc_sets: int(10, "ARC sets (hops) a chain may have and still be validated: a longer chain is not evaluated (arc=none, named in the scan's note). RFC 8617 allows 50; real chains are 1-5 hops (lists, forwarders); each set's seal asks DNS for a key, all at once", { min: 1, max: 50 }),
       dmarc_reject: bool(false, "honour DMARC p=reject: a message failing DMARC whose domain asks for reject gets the policy's spam action and score (DMARC_REJECT is scored either way)"),
     },
     "DKIM, ARC and DMARC verification, through the shared DNS service of [spf]",
