@@ -83,7 +83,7 @@ export function foldLookalikes(text: string): string {
   return out;
 }
 
-/** The skeleton of a label: confusables folded,/** The skeleton of a label: confusables folded, "rn" read as "m", "vv" as "w", "l"/"i" as one, hyphens dropped. */
+/** The skeleton of a label: confusables folded, "rn" read as "m", "vv" as "w", "l"/"i" as one, hyphens dropped. */
 export function skeleton(label: string): string {
   return [...label.normalize("NFKD").replace(/\p{M}/gu, "")].map((c) => FOLD[c] ?? c).join("").replace(/rn/g, "m").replace(/vv/g, "w").replace(/[il]/g, "l").replace(/-/g, "");
 }

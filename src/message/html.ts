@@ -61,14 +61,12 @@ const isTagNameChar = (c: number) => isAsciiLetter(c) || (c >= 0x30 && c <= 0x3a
 const MAX_STACK = 256;
 const MAX_LINKS = 1000;
 
-// Invisible characters (soft hyphen, zero-width space, …: invisible.ts): a reader shows
-// "G&shy;TUBE" as one word, so the rules must see it as one.
-
 /**
  * Character references as an HTML5 browser decodes them: the full named-entity table (2 231
  * names, including the legacy ones a browser accepts without ";" in text), numeric references
  * with the HTML5 replacements (&#128; is "€", &#0; U+FFFD). Attributes use the attribute rule
- * (`&copy=` in a URL stays as written, HTML5 §13.2.5.72).
+ * (`&copy=` in a URL stays as written, HTML5 §13.2.5.72). Characters a reader does not see
+ * are dropped (invisible.ts): "G&shy;TUBE" shows as one word, so the rules must see one.
  */
 export function decodeEntities(s: string, attribute = false): string {
   if (!s.includes("&")) return stripInvisible(s);
