@@ -75,11 +75,15 @@ export interface TagAttrs {
   alt?: string;
   style?: string;
   color?: string;
+  /** The legacy bgcolor attribute (body, table, tr, td, th). */
+  bgcolor?: string;
+  /** A legacy background attribute (a picture behind the element) is present. */
+  bgImage?: boolean;
   hidden: boolean;
 }
 
 const URL_NAMES = ["href", "src", "action", "background", "lowsrc", "data"];
-const READ = [...URL_NAMES, "alt", "style", "color", "hidden"];
+const READ = [...URL_NAMES, "alt", "style", "color", "hidden", "bgcolor"];
 const READ_INDEX = new Map(READ.map((name, k) => [name, k]));
 
 /** Index in READ of s[start..end) as a name in any ASCII case, or -1. */
@@ -102,6 +106,8 @@ function readIndex(s: string, start: number, end: number): number {
       return same("style") ? 7 : same("color") ? 8 : -1;
     case 6:
       return same("action") ? 2 : same("lowsrc") ? 4 : same("hidden") ? 9 : -1;
+    case 7:
+      return same("bgcolor") ? 10 : -1;
     case 10:
       return same("background") ? 3 : -1;
     default:
@@ -112,10 +118,12 @@ function readIndex(s: string, start: number, end: number): number {
 function put(a: TagAttrs, k: number, value: string): void {
   if (k < URL_NAMES.length) a.urls.push(value);
   if (k === 0) a.href = value;
+  else if (k === 3) a.bgImage = true;
   else if (k === 6) a.alt = value;
   else if (k === 7) a.style = value;
   else if (k === 8) a.color = value;
   else if (k === 9) a.hidden = true;
+  else if (k === 10) a.bgcolor = value;
 }
 
 /**

@@ -100,12 +100,13 @@ describe("attributes", () => {
   const projected = (m: ReadonlyMap<string, string>): TagAttrs => {
     const a: TagAttrs = { urls: [], hidden: m.has("hidden") };
     for (const [k, v] of m) if (["href", "src", "action", "background", "lowsrc", "data"].includes(k)) a.urls.push(v);
-    for (const k of ["href", "alt", "style", "color"] as const) if (m.has(k)) a[k] = m.get(k);
+    for (const k of ["href", "alt", "style", "color", "bgcolor"] as const) if (m.has(k)) a[k] = m.get(k);
+    if (m.has("background")) a.bgImage = true;
     return a;
   };
 
   test("tagAttrs reads what attrsOf reads of the names renderHtml uses, inside a larger text", () => {
-    const alphabet = ["a", "=", " ", "\n", '"', "'", "/", "\u00a0", "\u2028", "İ", "\u212a", "x1", "HREF", "href", "Src", "alt", "STYLE", "color", "hidden", "data", "lowSrc", "background", "action", "hreff", "sty"];
+    const alphabet = ["a", "=", " ", "\n", '"', "'", "/", "\u00a0", "\u2028", "İ", "\u212a", "x1", "HREF", "href", "Src", "alt", "STYLE", "color", "hidden", "data", "lowSrc", "background", "action", "hreff", "sty", "bgcolor", "BgColor", "bgcolo"];
     const rnd = intRng(7);
     for (let i = 0; i < 3000; i++) {
       const s = Array.from({ length: rnd(30) }, () => alphabet[rnd(alphabet.length)]).join("");
@@ -171,6 +172,31 @@ describe("renderHtml: text drawn as nothing (salting)", () => {
     const r = renderHtml(styles.map((st, i) => `<span style="${st}">w${i}</span>`).join(" "));
     expect(r.text).toBe(styles.map((_, i) => `w${i}`).join(" "));
     expect(r.hiddenChars).toBe(0);
+  });
+});
+
+describe("renderHtml: text in the colour of its background", () => {
+  const shown = (html: string) => renderHtml(html).text.trim();
+  test("white on the page is hidden; white on a dark cell, div or body is read", () => {
+    expect(shown(`<p>a</p><font color="#FFFFFF">salt</font><span style="color:rgb(255,255,255)">more</span><span style="color:#fefefe">x</span>`)).toBe("a");
+    expect(shown(`<table bgcolor="#000000"><tr><td><font color="#ffffff">banner</font></td></tr></table>`)).toBe("banner");
+    expect(shown(`<div style="background-color: #1A1A1A"><span style="color: white">button</span></div>`)).toBe("button");
+    expect(shown(`<div style="background:#003366 no-repeat"><p style="color:#fff">shorthand</p></div>`)).toBe("shorthand");
+    expect(shown(`<body bgcolor=black><p><font color=white>dark page</font></p></body>`)).toBe("dark page");
+  });
+  test("any colour on the same colour is hidden; a child with its own colour is read again", () => {
+    const r = renderHtml(`<td bgcolor="#336699"><font color="#336699">salt</font><font color="#336699"><b style="color:#ffcc00">seen</b></font></td>`);
+    expect(r.text.trim()).toBe("seen");
+    expect(r.hiddenChars).toBe("salt".length);
+    expect(shown(`<font color=white><font color=red>red on white</font></font>`)).toBe("red on white");
+  });
+  test("a picture, gradient, unknown name or translucent colour behind or in the text: read (no guess)", () => {
+    expect(shown(`<td background="sky.jpg"><font color=white>on a picture</font></td>`)).toBe("on a picture");
+    expect(shown(`<div style="background-image:url(x.png)"><span style="color:#fff">img</span></div>`)).toBe("img");
+    expect(shown(`<div style="background:linear-gradient(#000,#333)"><span style="color:#fff">grad</span></div>`)).toBe("grad");
+    expect(shown(`<span style="color:rgba(255,255,255,0.5)">half</span>`)).toBe("half");
+    expect(shown(`<span style="color:var(--brand)">var</span>`)).toBe("var");
+    expect(shown(`<div style="background:none"><span style="color:white">none</span></div>`)).toBe(""); // no colour set: the page's white
   });
 });
 

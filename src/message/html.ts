@@ -5,6 +5,7 @@
 // white fonts) — the classic trick of padding spam with invisible innocent words.
 import { decodeHTML, decodeHTMLAttribute } from "entities";
 import { isJsSpace, tagAttrs, type TagAttrs } from "./html-attrs";
+import { inkOf, PAGE, type Ink } from "./html-ink";
 import { mayBeInvisible, stripInvisible } from "./invisible";
 
 export interface RenderedHtml {
@@ -76,20 +77,18 @@ export function decodeEntities(s: string, attribute = false): string {
 /** An attribute's value with character references decoded, or undefined when absent. */
 const attr = (v: string | undefined) => (v === undefined ? undefined : decodeEntities(v, true));
 
-const WHITE = /^(?:#?f{3}|#?f{6}|white|#?fefefe|#?fdfdfd)$/i;
-
-/** Whether an element's own attributes hide its content. */
-function hides(tag: string, a: TagAttrs): boolean {
-  if (a.style === undefined && a.color === undefined) return a.hidden; // (no style, no color: nothing below matches)
-  const style = (attr(a.style) ?? "").toLowerCase().replace(/\s+/g, "");
+/**
+ * Whether an element's own attributes hide its content. `style` is its style attribute
+ * decoded, lower case, without white space. Text in the colour of its background is judged
+ * apart (html-ink.ts): a child may set another colour and be read again. <font size> never
+ * hides: HTML's legacy font sizes clamp to 1..7 (HTML Living Standard, "rules for parsing a
+ * legacy font size"), so size=0 and size=-1 are small but readable text, which the reader
+ * sees and the rules must (HTML_FONT_TINY names the trick).
+ */
+function hides(a: TagAttrs, style: string): boolean {
+  if (!style) return a.hidden;
   if (/display:none|visibility:hidden|font-size:0(?:[a-z%]|;|$)|opacity:0(?:;|$)/.test(style)) return true;
-  if (/(?:^|;)color:(?:#?f{3}|#?f{6}|white)(?:;|$|!)/.test(style)) return true;
-  if (drawnAsNothing(style)) return true;
-  // <font size> never hides: HTML's legacy font sizes clamp to 1..7 (HTML Living Standard,
-  // "rules for parsing a legacy font size"), so size=0 and size=-1 are small but readable
-  // text, which the reader sees and the rules must (HTML_FONT_TINY names the trick).
-  if (tag === "font" && WHITE.test((attr(a.color) ?? "").trim())) return true;
-  return a.hidden;
+  return drawnAsNothing(style) || a.hidden;
 }
 
 /**
@@ -117,7 +116,7 @@ export function renderHtml(html: string): RenderedHtml {
   const links: RenderedHtml["links"] = [];
   const uris: string[] = [];
   const NO_ATTRS: TagAttrs = { urls: [], hidden: false };
-  const stack: { tag: string; hidden: boolean }[] = [];
+  const stack: { tag: string; hidden: boolean; ink: Ink }[] = [];
   let hiddenDepth = 0;
   let skip: string | undefined;
   let anchor: { href: string; text: string } | undefined;
@@ -159,7 +158,7 @@ export function renderHtml(html: string): RenderedHtml {
       len = t.length;
       for (let k = 0; k < t.length; k++) if (t.charCodeAt(k) === 0x20) len--;
     }
-    if (hiddenDepth > 0) {
+    if (hiddenDepth > 0 || (stack.length > 0 && stack[stack.length - 1].ink.unseen)) {
       hiddenChars += len;
       return; // hidden text is not what the reader sees; rawbody rules still see it
     }
@@ -243,12 +242,12 @@ export function renderHtml(html: string): RenderedHtml {
     }
     if (kind & IS_BLOCK) out.push("\n");
     else if (kind & IS_CELL) out.push(" ");
-    if (!(kind & IS_VOID) && !selfClosing) {
-      const hidden = hides(tag, attrs);
-      if (stack.length < MAX_STACK) {
-        stack.push({ tag, hidden });
-        if (hidden) hiddenDepth++;
-      }
+    if (!(kind & IS_VOID) && !selfClosing && stack.length < MAX_STACK) {
+      const style = attrs.style === undefined ? "" : attr(attrs.style)!.toLowerCase().replace(/\s+/g, "");
+      const hidden = hides(attrs, style);
+      const ink = inkOf(tag, style, attrs.color === undefined ? undefined : attr(attrs.color), attrs.bgcolor === undefined ? undefined : attr(attrs.bgcolor), attrs.bgImage, stack.length ? stack[stack.length - 1].ink : PAGE);
+      stack.push({ tag, hidden, ink });
+      if (hidden) hiddenDepth++;
     }
   }
   if (anchor && links.length < MAX_LINKS) links.push({ href: anchor.href, text: anchor.text.trim() });
