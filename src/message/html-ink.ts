@@ -17,17 +17,23 @@ export interface Ink {
   unseen: boolean;
 }
 
-/** An unstyled page: black on white. */
-export const PAGE: Ink = { fg: 0x000000, bg: 0xffffff, unseen: false };
+/**
+ * A page before any inline colour: white behind the text, whose own colour is left UNKNOWN
+ * (a style sheet or <body text> may set it, and only colours set inline are followed): text
+ * on a dark cell that never names its colour is read. With a style sheet that sets
+ * backgrounds, what is behind the text is UNKNOWN too, until an inline colour says.
+ */
+export const PAGE: Ink = { fg: UNKNOWN, bg: 0xffffff, unseen: false };
+export const STYLED_PAGE: Ink = { fg: UNKNOWN, bg: UNKNOWN, unseen: false };
 
 // CSS's basic colours and the few others mail uses for this trick; any other name is UNKNOWN.
-const NAMED: Record<string, number> = {
+const NAMED = new Map<string, number>(Object.entries({
   white: 0xffffff, black: 0x000000, silver: 0xc0c0c0, gray: 0x808080, grey: 0x808080, red: 0xff0000, maroon: 0x800000,
   yellow: 0xffff00, olive: 0x808000, lime: 0x00ff00, green: 0x008000, aqua: 0x00ffff, cyan: 0x00ffff, teal: 0x008080,
   blue: 0x0000ff, navy: 0x000080, fuchsia: 0xff00ff, magenta: 0xff00ff, purple: 0x800080, orange: 0xffa500,
   whitesmoke: 0xf5f5f5, snow: 0xfffafa, ghostwhite: 0xf8f8ff, ivory: 0xfffff0, linen: 0xfaf0e6, lightgray: 0xd3d3d3,
   lightgrey: 0xd3d3d3, darkgray: 0xa9a9a9, darkgrey: 0xa9a9a9, dimgray: 0x696969, dimgrey: 0x696969,
-};
+}));
 /** Colours that set nothing: the element shows what is behind it, or its parent's text colour. */
 const NOT_SET = new Set(["transparent", "inherit", "initial", "unset", "currentcolor", "none", ""]);
 
@@ -51,7 +57,7 @@ export function colorOf(v: string, legacy = false): number | undefined {
     const ch = (c: string) => Math.min(255, c.endsWith("%") ? Math.round((parseInt(c) * 255) / 100) : parseInt(c));
     return (ch(rgb[1]) << 16) | (ch(rgb[2]) << 8) | ch(rgb[3]);
   }
-  return NAMED[v] ?? UNKNOWN;
+  return NAMED.get(v) ?? UNKNOWN;
 }
 
 /** Two colours no reader tells apart: every channel within 16 of the other's (#fefefe on white). */
@@ -78,11 +84,10 @@ function backgroundOf(style: string): number | undefined {
   if (own !== undefined) return colorOf(own);
   const short = lastValue(style, "background");
   if (short === undefined) return undefined;
-  // White space is gone ("#000no-repeat"): the colour is the shorthand's first token we can read.
-  const lead = /^(?:#[0-9a-f]{8}|#[0-9a-f]{6}|#[0-9a-f]{3}|rgba?\([^)]*\)|[a-z]+)/.exec(short)?.[0];
-  if (lead === undefined) return undefined;
-  const c = colorOf(lead);
-  return c === UNKNOWN && !(lead in NAMED) && /^[a-z]+$/.test(lead) ? undefined : c; // "none", "no-repeat": no colour named
+  // White space is gone ("no-repeat#000"): a hex or rgb() colour anywhere in it, else the
+  // value as one keyword ("white", "none"); anything else is UNKNOWN rather than a guess.
+  const c = /#[0-9a-f]{3,8}|rgba?\([^)]*\)/.exec(short)?.[0];
+  return colorOf(c ?? short);
 }
 
 /**
@@ -91,9 +96,11 @@ function backgroundOf(style: string): number | undefined {
  * element's style attribute decoded, lower case, without white space ("" without one).
  */
 export function inkOf(tag: string, style: string, color: string | undefined, bgcolor: string | undefined, bgImage: boolean | undefined, parent: Ink): Ink {
-  if (!style && color === undefined && bgcolor === undefined && !bgImage) return parent;
+  if (!style && color === undefined && bgcolor === undefined && !bgImage && tag !== "a") return parent;
   let fg = style.includes("color") ? colorFromStyle(style) : undefined;
   if (fg === undefined && tag === "font" && color !== undefined) fg = colorOf(color.trim().toLowerCase(), true);
+  // A link has the browser's (or the style sheet's) link colour, not its parent's.
+  if (fg === undefined && tag === "a") fg = UNKNOWN;
   let bg = backgroundOf(style);
   if (bg === undefined && bgcolor !== undefined) bg = colorOf(bgcolor.trim().toLowerCase(), true);
   if (bgImage) bg = UNKNOWN;

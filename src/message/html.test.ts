@@ -197,6 +197,14 @@ describe("renderHtml: text in the colour of its background", () => {
     expect(shown(`<span style="color:rgba(255,255,255,0.5)">half</span>`)).toBe("half");
     expect(shown(`<span style="color:var(--brand)">var</span>`)).toBe("var");
     expect(shown(`<div style="background:none"><span style="color:white">none</span></div>`)).toBe(""); // no colour set: the page's white
+    expect(shown(`<div style="background:no-repeat #000"><span style="color:#fff">colour after</span></div>`)).toBe("colour after");
+  });
+  test("colours only a style sheet could set are not guessed: text that names no colour, links, and white under a sheet that sets backgrounds are read", () => {
+    expect(shown(`<td bgcolor="#000000">no colour named</td>`)).toBe("no colour named"); // a sheet or <body text> may make it white
+    expect(shown(`<font color=white><a href="http://x.example/">a link</a></font>`)).toBe("a link");
+    expect(shown(`<style>.b{background:#000}</style><div class=b><font color=white>sheet banner</font></div>`)).toBe("sheet banner");
+    expect(shown(`<style>p{margin:0}</style><p><font color=white>salt</font></p>`)).toBe(""); // a sheet that sets no background
+    expect(shown(`<style>.b{background:#000}</style><div style="background:#fff"><font color=white>salt</font></div>`)).toBe(""); // an inline white says
   });
 });
 

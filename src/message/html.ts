@@ -5,7 +5,7 @@
 // white fonts) — the classic trick of padding spam with invisible innocent words.
 import { decodeHTML, decodeHTMLAttribute } from "entities";
 import { isJsSpace, tagAttrs, type TagAttrs } from "./html-attrs";
-import { inkOf, PAGE, type Ink } from "./html-ink";
+import { inkOf, PAGE, STYLED_PAGE, type Ink } from "./html-ink";
 import { mayBeInvisible, stripInvisible } from "./invisible";
 
 export interface RenderedHtml {
@@ -117,6 +117,9 @@ export function renderHtml(html: string): RenderedHtml {
   const uris: string[] = [];
   const NO_ATTRS: TagAttrs = { urls: [], hidden: false };
   const stack: { tag: string; hidden: boolean; ink: Ink }[] = [];
+  // A style sheet may set any element's background (only inline colours are followed): then
+  // white text is not taken for hidden unless an inline background says it stands on white.
+  const page = /<style/i.test(html) && /background/i.test(html) ? STYLED_PAGE : PAGE;
   let hiddenDepth = 0;
   let skip: string | undefined;
   let anchor: { href: string; text: string } | undefined;
@@ -245,7 +248,7 @@ export function renderHtml(html: string): RenderedHtml {
     if (!(kind & IS_VOID) && !selfClosing && stack.length < MAX_STACK) {
       const style = attrs.style === undefined ? "" : attr(attrs.style)!.toLowerCase().replace(/\s+/g, "");
       const hidden = hides(attrs, style);
-      const ink = inkOf(tag, style, attrs.color === undefined ? undefined : attr(attrs.color), attrs.bgcolor === undefined ? undefined : attr(attrs.bgcolor), attrs.bgImage, stack.length ? stack[stack.length - 1].ink : PAGE);
+      const ink = inkOf(tag, style, attrs.color === undefined ? undefined : attr(attrs.color), attrs.bgcolor === undefined ? undefined : attr(attrs.bgcolor), attrs.bgImage, stack.length ? stack[stack.length - 1].ink : page);
       stack.push({ tag, hidden, ink });
       if (hidden) hiddenDepth++;
     }
