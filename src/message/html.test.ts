@@ -208,6 +208,21 @@ describe("renderHtml: text in the colour of its background", () => {
   });
 });
 
+describe("renderHtml: comments and <noscript> as readers show them", () => {
+  test("a conditional comment's content is read (Outlook for Windows renders it); a downlevel-revealed block too; a plain comment is not", () => {
+    const r = renderHtml(`<p>a</p><!--[if mso]><table><tr><td>outlook words</td></tr></table><![endif]--><!--[If gte mso 9]><p>nine</p><![endif]--><p>b</p><!-- a note --><!--[if !mso]><!--><p>others</p><!--<![endif]-->`);
+    expect(r.text.replace(/\s+/g, " ").trim()).toBe("a outlook words nine b others");
+  });
+  test("\"<!-->\" and \"<!--->\" are empty comments: what follows them is read, up to the next comment", () => {
+    expect(renderHtml(`<!-->x<!-- c -->y`).text).toBe("xy");
+    expect(renderHtml(`<!--->z`).text).toBe("z");
+  });
+  test("<noscript> is read (no mail reader runs scripts); <script>, <style>, <template> and the head are not, conditional comments in the head neither", () => {
+    const r = renderHtml(`<head><title>t</title><!--[if mso]><xml>dpi</xml><![endif]--></head><body><noscript>shown</noscript><script>var x = "code"</script><template>inert</template></body>`);
+    expect(r.text).toBe("shown");
+  });
+});
+
 describe("renderHtml fast paths", () => {
   test("white space between tags is one space; line breaks trimmed at both ends, kept inside", () => {
     const r = renderHtml("\n\n<p>\n</p><b>a</b>\u00a0\t\r\n\f<i>b</i><b> </b><i>c</i>&#32;<i>d</i> &nbsp; <br>\n<td>e</td>\n\n");

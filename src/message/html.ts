@@ -16,7 +16,8 @@ export interface RenderedHtml {
   visibleChars: number;
 }
 
-const SKIP = ["script", "style", "head", "title", "noscript", "template", "xml"];
+// Not <noscript>: no mail reader runs scripts, so what it holds is what they show.
+const SKIP = ["script", "style", "head", "title", "template", "xml"];
 const BLOCK = ["p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "center", "dd", "dt", "dl", "form", "section", "article", "header", "footer", "body"];
 const VOID = ["br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "param", "source", "track", "wbr"];
 // What a tag name is to the renderer, as bits: one lookup per tag instead of one per set.
@@ -177,6 +178,23 @@ export function renderHtml(html: string): RenderedHtml {
     if (lt < 0) break;
     // Comments and declarations.
     if (html.startsWith("<!--", lt)) {
+      // A conditional comment (<!--[if mso]> … <![endif]-->) is markup that Outlook for Windows
+      // (and the old readers built on Internet Explorer) renders: its content is read like the
+      // rest, so a message cannot show Outlook's readers words no rule sees. The closing
+      // <![endif]--> is a declaration, skipped below.
+      if (!skip && html.slice(lt + 4, lt + 7).toLowerCase() === "[if") {
+        const open = html.indexOf("]>", lt + 7);
+        if (open >= 0 && open - lt < 200) {
+          i = open + 2;
+          continue;
+        }
+      }
+      // "<!-->" and "<!--->" are whole, empty comments (HTML5 abrupt closing): the start of
+      // <!--[if !mso]><!--> … <!--<![endif]-->, whose content every other reader shows.
+      if (html.startsWith(">", lt + 4) || html.startsWith("->", lt + 4)) {
+        i = html.indexOf(">", lt + 4) + 1;
+        continue;
+      }
       const e = html.indexOf("-->", lt + 4);
       i = e < 0 ? n : e + 3;
       continue;
