@@ -217,9 +217,13 @@ describe("renderHtml: comments and <noscript> as readers show them", () => {
     expect(renderHtml(`<!-->x<!-- c -->y`).text).toBe("xy");
     expect(renderHtml(`<!--->z`).text).toBe("z");
   });
-  test("<noscript> is read (no mail reader runs scripts); <script>, <style>, <template> and the head are not, conditional comments in the head neither", () => {
-    const r = renderHtml(`<head><title>t</title><!--[if mso]><xml>dpi</xml><![endif]--></head><body><noscript>shown</noscript><script>var x = "code"</script><template>inert</template></body>`);
+  test("<noscript> is read (no mail reader runs scripts); <script>, <style>, <template>, the title and Outlook's <xml> are not", () => {
+    const r = renderHtml(`<head><title>t</title><meta charset="utf-8"><style>p{}</style><!--[if mso]><xml>dpi</xml><![endif]--></head><body><noscript>shown</noscript><script>var x = "code"</script><template>inert</template></body>`);
     expect(r.text).toBe("shown");
+  });
+  test("text and body elements written in the head are read: an HTML5 parser moves them into the body", () => {
+    const r = renderHtml(`<html><head><title>t</title><p>in the head</p>stray words</head><body><p>body</p></body></html>`);
+    expect(r.text.replace(/\s+/g, " ").trim()).toBe("in the head stray words body");
   });
 });
 

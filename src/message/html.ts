@@ -16,8 +16,11 @@ export interface RenderedHtml {
   visibleChars: number;
 }
 
-// Not <noscript>: no mail reader runs scripts, so what it holds is what they show.
-const SKIP = ["script", "style", "head", "title", "template", "xml"];
+// Not <noscript>: no mail reader runs scripts, so what it holds is what they show. Not <head>:
+// text and body elements written in it are moved into the body by an HTML5 parser (the
+// "in head" insertion mode ends the head), so readers show them; its title, style and
+// script are skipped as such.
+const SKIP = ["script", "style", "title", "template", "xml"];
 const BLOCK = ["p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "center", "dd", "dt", "dl", "form", "section", "article", "header", "footer", "body"];
 const VOID = ["br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "param", "source", "track", "wbr"];
 // What a tag name is to the renderer, as bits: one lookup per tag instead of one per set.
