@@ -92,13 +92,14 @@ function backgroundOf(style: string): number | undefined {
 
 /**
  * The ink of an element's text: its own colours where it sets them (style color and
- * background, <font color>, bgcolor, a background picture), else its parent's. `style` is the
- * element's style attribute decoded, lower case, without white space ("" without one).
+ * background, `color` = a <font>'s color attribute, bgcolor, a background picture), else its
+ * parent's. `style` is the element's style attribute decoded, lower case, without white space
+ * ("" without one).
  */
 export function inkOf(tag: string, style: string, color: string | undefined, bgcolor: string | undefined, bgImage: boolean | undefined, parent: Ink): Ink {
   if (!style && color === undefined && bgcolor === undefined && !bgImage && tag !== "a") return parent;
   let fg = style.includes("color") ? colorFromStyle(style) : undefined;
-  if (fg === undefined && tag === "font" && color !== undefined) fg = colorOf(color.trim().toLowerCase(), true);
+  if (fg === undefined && color !== undefined) fg = colorOf(color.trim().toLowerCase(), true);
   // A link has the browser's (or the style sheet's) link colour, not its parent's.
   if (fg === undefined && tag === "a") fg = UNKNOWN;
   let bg = backgroundOf(style);

@@ -74,8 +74,7 @@ const MAX_LINKS = 1000;
  * are dropped (invisible.ts): "G&shy;TUBE" shows as one word, so the rules must see one.
  */
 export function decodeEntities(s: string, attribute = false): string {
-  if (!s.includes("&")) return stripInvisible(s);
-  return stripInvisible(attribute ? decodeHTMLAttribute(s) : decodeHTML(s));
+  return stripInvisible(!s.includes("&") ? s : attribute ? decodeHTMLAttribute(s) : decodeHTML(s));
 }
 
 /** An attribute's value with character references decoded, or undefined when absent. */
@@ -120,11 +119,13 @@ export function renderHtml(html: string): RenderedHtml {
   const links: RenderedHtml["links"] = [];
   const uris: string[] = [];
   const NO_ATTRS: TagAttrs = { urls: [], hidden: false };
+  // Open elements; each says whether its text is hidden by its own or an ancestor's style
+  // (`hidden`, inherited: no child shows it again) and in which colours it is drawn (`ink`,
+  // html-ink.ts: a child may set its own), so the text's state is the innermost element's.
   const stack: { tag: string; hidden: boolean; ink: Ink }[] = [];
   // A style sheet may set any element's background (only inline colours are followed): then
   // white text is not taken for hidden unless an inline background says it stands on white.
   const page = /<style/i.test(html) && /background/i.test(html) ? STYLED_PAGE : PAGE;
-  let hiddenDepth = 0;
   let skip: string | undefined;
   let anchor: { href: string; text: string } | undefined;
   let hiddenChars = 0;
@@ -165,7 +166,8 @@ export function renderHtml(html: string): RenderedHtml {
       len = t.length;
       for (let k = 0; k < t.length; k++) if (t.charCodeAt(k) === 0x20) len--;
     }
-    if (hiddenDepth > 0 || (stack.length > 0 && stack[stack.length - 1].ink.unseen)) {
+    const inner = stack.length > 0 ? stack[stack.length - 1] : undefined;
+    if (inner && (inner.hidden || inner.ink.unseen)) {
       hiddenChars += len;
       return; // hidden text is not what the reader sees; rawbody rules still see it
     }
@@ -237,7 +239,6 @@ export function renderHtml(html: string): RenderedHtml {
       // Pop to the matching open element; unmatched closers are ignored.
       for (let k = stack.length - 1; k >= 0 && k >= stack.length - 16; k--) {
         if (stack[k].tag === tag) {
-          for (let j = k; j < stack.length; j++) if (stack[j].hidden) hiddenDepth--;
           stack.length = k;
           break;
         }
@@ -268,10 +269,11 @@ export function renderHtml(html: string): RenderedHtml {
     else if (kind & IS_CELL) out.push(" ");
     if (!(kind & IS_VOID) && !selfClosing && stack.length < MAX_STACK) {
       const style = attrs.style === undefined ? "" : attr(attrs.style)!.toLowerCase().replace(/\s+/g, "");
-      const hidden = hides(attrs, style);
-      const ink = inkOf(tag, style, attrs.color === undefined ? undefined : attr(attrs.color), attrs.bgcolor === undefined ? undefined : attr(attrs.bgcolor), attrs.bgImage, stack.length ? stack[stack.length - 1].ink : page);
-      stack.push({ tag, hidden, ink });
-      if (hidden) hiddenDepth++;
+      const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
+      // <font color> is the only legacy text colour (html-ink.ts reads it for font alone).
+      const color = tag === "font" ? attr(attrs.color) : undefined;
+      const ink = inkOf(tag, style, color, attr(attrs.bgcolor), attrs.bgImage, parent ? parent.ink : page);
+      stack.push({ tag, hidden: (parent?.hidden ?? false) || hides(attrs, style), ink });
     }
   }
   if (anchor && links.length < MAX_LINKS) links.push({ href: anchor.href, text: anchor.text.trim() });
