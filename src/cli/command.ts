@@ -76,8 +76,7 @@ export function kasCommand<T extends ArgsDef>(def: KasCommandDef<T>): CommandDef
             if (!def.ownStdout) endOnClosedStdout();
             return await def.run!(ctx);
           } catch (e) {
-            const code = def.failureExitCode?.(ctx.rawArgs);
-            throw code === undefined ? e : withExitCode(e, code);
+            throw withExitCode(e, def.failureExitCode?.(ctx.rawArgs));
           }
         }
       : undefined,

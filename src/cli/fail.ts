@@ -4,11 +4,13 @@
 import { EXIT, KasError } from "../errors";
 
 /**
- * A failure as the exit code `code` (`kas filter -- COMMAND…` under Postfix pipe(8), where
- * anything but 75 bounces the message): a KasError keeps its message and hint, anything else
- * becomes an internal error with its stack.
+ * A failure as the exit code `code` when the command line asks for one (`kas filter -- COMMAND…`
+ * under Postfix pipe(8), where anything but 75 bounces the message): a KasError keeps its
+ * message and hint, anything else becomes an internal error with its stack. Without a code,
+ * `e` itself.
  */
-export function withExitCode(e: unknown, code: number): KasError {
+export function withExitCode(e: unknown, code: number | undefined): unknown {
+  if (code === undefined) return e;
   return e instanceof KasError ? new KasError(e.message, code, e.hint) : new KasError(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, code);
 }
 

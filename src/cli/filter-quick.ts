@@ -3,7 +3,8 @@
 // MTAs write (cli/filter-args.ts quickFilterOptions) main.ts comes here before loading the
 // command table and citty; citty loads node:util, and with the logger's node:util (now loaded
 // at its first line) they cost a start ~5 ms of CPU and ~150 page faults (measured 2026-12-04,
-// the binary before and after alternately: 1 609 → 1 463 faults, README "The quick start"). Every other line (--help, a typo) goes through citty as for every command.
+// the binary before and after alternately: 1 609 → 1 463 faults; README "The quick start of
+// `kas filter`"). Every other line (--help, a typo) goes through citty as for every command.
 import { exitOnError, withExitCode } from "./fail";
 import { failureExitCode, quickFilterOptions, splitFilterArgv } from "./filter-args";
 import { runFilter } from "./filter-run";
@@ -15,8 +16,7 @@ export async function quickFilter(rawArgs: string[]): Promise<void> {
   try {
     await runFilter(args, rawArgs);
   } catch (e) {
-    const code = failureExitCode(rawArgs);
-    exitOnError(code === undefined ? e : withExitCode(e, code));
+    exitOnError(withExitCode(e, failureExitCode(rawArgs)));
   }
   process.exit(Number(process.exitCode ?? 0));
 }
