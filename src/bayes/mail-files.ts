@@ -2,7 +2,7 @@
 // name order) and mbox files (split on "From " postmark lines). A file that does not start
 // like a message (a header field or an mbox postmark) is reported as skipped, never fed to
 // the classifier: a directory of mail often holds index or metadata files as well.
-import { latin1 } from "../message/mime";
+import { latin1 } from "../message/header-text";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { KasError, EXIT } from "../errors";

@@ -1,5 +1,5 @@
 // Header bytes as text, the two primitives the header editor (edit.ts) shares with the MIME
-// reader (mime.ts, which re-exports them): in a module of their own so that the `kas filter`
+// reader (mime.ts) and the other readers of raw headers: in a module of their own so that the `kas filter`
 // pipe client, which edits headers but never reads MIME, does not load mime.ts and its
 // charset tables at every start (~20 page faults, measured 2026-12-04).
 

@@ -5,7 +5,7 @@
 
 // Text that is not UTF-8 and names no charset: windows-1252, as mail readers assume.
 import { EXTRA_CHARSETS, type TextDecoderLike } from "./charsets";
-import { FIELD_NAME, latin1 } from "./header-text";
+import { latin1 } from "./header-text";
 
 const WIN1252 = new TextDecoder("windows-1252");
 const decoders = new Map<string, TextDecoderLike | null>();
@@ -40,8 +40,6 @@ export function decodeText(bytes: Uint8Array, charset: string | undefined, defec
     return WIN1252.decode(bytes);
   }
 }
-
-export { FIELD_NAME, latin1 };
 
 /** Where an entity's header ends: `headerEnd` = first byte of the blank line (or the end), `bodyStart` after it. */
 export function splitEntity(buf: Uint8Array, start: number, end: number): { headerEnd: number; bodyStart: number } {
@@ -147,7 +145,7 @@ export function parseFields(text: string, defects: string[], maxFields = 5000): 
 const isTrimmed = (c: number) =>
   c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || (c > 0xff && (c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
 
-/** FIELD_NAME on text[start..end): one or more of "!" to "~" but ":". */
+/** header-text.ts FIELD_NAME on text[start..end): one or more of "!" to "~" but ":". */
 function isFieldName(text: string, start: number, end: number): boolean {
   if (end <= start) return false;
   for (let k = start; k < end; k++) {

@@ -10,9 +10,10 @@
 // Where mail programs read a structure two ways, the text of every reading is scanned: the
 // RFC reading first, the others after it (readings.ts lists the cases and why).
 import type { KasConfig } from "../config/schema";
+import { latin1 } from "./header-text";
 import { renderHtml } from "./html";
 import { stripInvisible } from "./invisible";
-import { base64Chunks, decodeHeaderValue, decodeText, decodeTransfer, hasBase64AfterPadding, isNamed, latin1, parseFields, splitEntity } from "./mime";
+import { base64Chunks, decodeHeaderValue, decodeText, decodeTransfer, hasBase64AfterPadding, isNamed, parseFields, splitEntity } from "./mime";
 import { boundaryLines, splitAt, type BoundaryLine } from "./multipart";
 import { parseParamValue } from "./params";
 import { ALT_SPAN_FACTOR, MAX_ALT_TEXT, sniffedTextType, startsAsHtml, type ReadingCase, type Span } from "./readings";

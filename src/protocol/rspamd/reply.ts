@@ -31,7 +31,8 @@
 // Pure encode: no sockets, no engine.
 import type { Hit } from "../../model";
 import { fieldText, isTraceField, OWN_FIELD_PREFIXES } from "../../message/edit";
-import { latin1, parseFields, splitEntity, type RawField } from "../../message/mime";
+import { latin1 } from "../../message/header-text";
+import { parseFields, splitEntity, type RawField } from "../../message/mime";
 import type { ScanReply } from "../kas/reply";
 import type { LearnReply } from "../kas/learn";
 
