@@ -78,7 +78,7 @@ test("DNS that never answers: the key lookups end at the checks' deadline as tem
 
 test("a message the master forwarded only in part (over scan.max_message_size): no DKIM verdict rather than a false DKIM_INVALID", async () => {
   const dns = zone({ "_dmarc.football.example.com": "v=DMARC1; p=reject" });
-  const opts = { dns, minKeyBits: 1024, maxSignatures: 10, honourReject: false, now: () => new Date("2024-06-19T00:00:00Z") };
+  const opts = { dns, minKeyBits: 1024, maxSignatures: 10, maxArcSets: 10, honourReject: false, now: () => new Date("2024-06-19T00:00:00Z") };
   const checks = [createDkimCheck(opts), createDmarcCheck(opts)];
   const facts = createFacts(checks);
   const bytes = new TextEncoder().encode(signed);

@@ -20,8 +20,8 @@ export interface DkimOptions {
   minKeyBits: number;
   /** DKIM-Signature fields verified at most, the topmost first ([dkim] max_signatures). */
   maxSignatures: number;
-  /** ARC sets a chain may have and be validated ([dkim] max_arc_sets; RFC 8617's own limit 50 when unset). */
-  maxArcSets?: number;
+  /** ARC sets a chain may have and be validated ([dkim] max_arc_sets). */
+  maxArcSets: number;
   /** Raise DMARC_REJECT_HONOURED (weighted to make the message spam) for p=reject failures. */
   honourReject: boolean;
   /** The verifier's clock for t= and x= (tests pin it; default now). */
@@ -102,9 +102,8 @@ export function createDkimCheck(opts: DkimOptions): Check {
       // DNS questions for one message (and DKIM's are capped at max_signatures), so a chain
       // longer than real mail makes is not evaluated.
       const sets = (r.arc as { chain?: unknown[] } | undefined)?.chain?.length ?? 0;
-      const maxSets = opts.maxArcSets ?? 50;
-      if (sets > maxSets) notes.push(`dkim: an ARC chain of ${sets} sets is longer than ${maxSets} ([dkim] max_arc_sets): not evaluated`);
-      const a = sets > maxSets ? undefined : ((await arc(r.arc, { resolver, minBitLength: opts.minKeyBits })) as { status?: { result?: string }; info?: string });
+      if (sets > opts.maxArcSets) notes.push(`dkim: an ARC chain of ${sets} sets is longer than ${opts.maxArcSets} ([dkim] max_arc_sets): not evaluated`);
+      const a = sets > opts.maxArcSets ? undefined : ((await arc(r.arc, { resolver, minBitLength: opts.minKeyBits })) as { status?: { result?: string }; info?: string });
       const result = a?.status?.result === "pass" ? "pass" : a?.status?.result === "fail" ? "fail" : "none";
       const arcFact: ArcFact = { result, info: a?.info, mailauth: a };
       input.facts.set("arc", arcFact);
