@@ -70,6 +70,9 @@ const FOLD: Record<string, string> = {
   "0": "o", "1": "l", "3": "e", "5": "s", "7": "t", "$": "s", "@": "a", "ı": "i", "ł": "l",
 };
 
+/** Compatibility forms decomposed and accents (combining marks) dropped: "Ｐàｙ" → "Pay". */
+const withoutMarks = (s: string) => s.normalize("NFKD").replace(/\p{M}/gu, "");
+
 /**
  * Text as a reader takes it for Latin: compatibility forms (fullwidth ＰａｙＰａｌ) and accents
  * dropped, letters of other scripts that look Latin (Cyrillic "Р", Greek "ο") read as those
@@ -79,13 +82,13 @@ const FOLD: Record<string, string> = {
 export function foldLookalikes(text: string): string {
   if (!/[^\x00-\x7f]/.test(text)) return text;
   let out = "";
-  for (const c of text.normalize("NFKD").replace(/\p{M}/gu, "")) out += c > "\x7f" ? (FOLD[c.toLowerCase()] ?? c) : c;
+  for (const c of withoutMarks(text)) out += c > "\x7f" ? (FOLD[c.toLowerCase()] ?? c) : c;
   return out;
 }
 
 /** The skeleton of a label: confusables folded, "rn" read as "m", "vv" as "w", "l"/"i" as one, hyphens dropped. */
 export function skeleton(label: string): string {
-  return [...label.normalize("NFKD").replace(/\p{M}/gu, "")].map((c) => FOLD[c] ?? c).join("").replace(/rn/g, "m").replace(/vv/g, "w").replace(/[il]/g, "l").replace(/-/g, "");
+  return [...withoutMarks(label)].map((c) => FOLD[c] ?? c).join("").replace(/rn/g, "m").replace(/vv/g, "w").replace(/[il]/g, "l").replace(/-/g, "");
 }
 
 /** Levenshtein distance, stopping early above `max`. */
