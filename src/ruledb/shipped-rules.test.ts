@@ -24,6 +24,13 @@ function msg(headers: [string, string][], body: string, extra: Partial<ParsedMes
 const hits = (m: ParsedMessage) => db.match(m, { checkSymbols: [], deadline: performance.now() + 5000 }).hits;
 const names = (m: ParsedMessage) => hits(m).map((h) => h.name);
 const score = (m: ParsedMessage) => hits(m).reduce((a, h) => a + h.score, 0);
+/** Whether `rule` names a message of the honest header with `body` (the body rule tests below). */
+const inBody = (rule: string) => (body: string) => names(msg(HONEST, body)).includes(rule);
+/** `named` holds for every text of `hit` and for none of `miss`; a failure names its text. */
+function expectNamed(named: (text: string) => boolean, hit: readonly string[], miss: readonly string[]): void {
+  for (const t of hit) expect({ t, named: named(t) }).toEqual({ t, named: true });
+  for (const t of miss) expect({ t, named: named(t) }).toEqual({ t, named: false });
+}
 
 const HONEST: [string, string][] = [
   ["Received", "from mail.example.org (mail.example.org [192.0.2.10]) by mx.example.net (Postfix) with ESMTP id 4A1B2C; Tue, 3 Sep 2002 10:00:00 +0200"],
@@ -148,52 +155,54 @@ describe("content", () => {
       m.full += `\r\n--b\r\nContent-Type: application/octet-stream; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\n\r\nAAAA\r\n`;
       return names(m);
     };
-    for (const n of ["Notes.one", "Invoice 4471.xll", "help.chm", "update.ps1", "Setup.msix", "App.appxbundle", "Install.appinstaller", "Viewer.application", "share.scf", "Docs.library-ms", "find.search-ms", "q.iqy", "sheet.slk", "KB5031.msp"])
-      expect({ n, hit: withAttachment(n).includes("ATTACH_EXECUTABLE") }).toEqual({ n, hit: true });
-    for (const n of ["Notes.onetoc2", "report.pdf", "Liberalism in America.url", "photo.jpg", "budget.xlsx", "one.txt"])
-      expect({ n, hit: withAttachment(n).includes("ATTACH_EXECUTABLE") }).toEqual({ n, hit: false });
+    expectNamed(
+      (n) => withAttachment(n).includes("ATTACH_EXECUTABLE"),
+      ["Notes.one", "Invoice 4471.xll", "help.chm", "update.ps1", "Setup.msix", "App.appxbundle", "Install.appinstaller", "Viewer.application", "share.scf", "Docs.library-ms", "find.search-ms", "q.iqy", "sheet.slk", "KB5031.msp"],
+      ["Notes.onetoc2", "report.pdf", "Liberalism in America.url", "photo.jpg", "budget.xlsx", "one.txt"],
+    );
     expect(withAttachment("invoice.pdf.one")).toEqual(expect.arrayContaining(["ATTACH_EXECUTABLE", "ATTACH_DOUBLE_EXT"]));
   });
 
   test("invisible characters between a word's letters are named in the body and the Subject; preheader padding, soft hyphens, emoji and other scripts are not", () => {
-    const body = (b: string) => names(msg(HONEST, b)).includes("OBFU_INVISIBLE_IN_WORD");
     const subject = (s: string) => names(msg(HONEST.map(([n, v]) => [n, n === "Subject" ? s : v]), HONEST_BODY)).includes("SUBJ_INVISIBLE_IN_WORD");
-    for (const t of ["Buy V\u200biagra now", "acc\u200count", "pass\u2060word", "Pay\ufeffPal", "<p>Ver&#8203;ify your acc&zwnj;ount</p>", "<b>lo&#x200B;gin</b>", "In&ZeroWidthSpace;voice"]) {
-      expect({ t, hit: body(t) }).toEqual({ t, hit: true });
-      if (!t.includes("&")) expect({ t, hit: subject(t) }).toEqual({ t, hit: true });
-    }
+    const hidden = ["Buy V\u200biagra now", "acc\u200count", "pass\u2060word", "Pay\ufeffPal", "<p>Ver&#8203;ify your acc&zwnj;ount</p>", "<b>lo&#x200B;gin</b>", "In&ZeroWidthSpace;voice"];
     const honest = ["Your preview text&zwnj;&nbsp;&zwnj;&nbsp;&zwnj;&nbsp;", "Preview\u034f \u200c\u00a0\u200c\u00a0", "Versand\u00adkosten und Liefer&shy;zeiten", "example&#8203;.com", "Team 👨\u200d💻 news ❤\ufe0f", "می\u200cخواهم"];
-    for (const t of honest) {
-      expect({ t, hit: body(t) }).toEqual({ t, hit: false });
-      if (!t.includes("&")) expect({ t, hit: subject(t) }).toEqual({ t, hit: false });
-    }
+    expectNamed(inBody("OBFU_INVISIBLE_IN_WORD"), hidden, honest);
+    // A Subject holds no character references: the texts written with characters only.
+    const chars = (ts: string[]) => ts.filter((t) => !t.includes("&"));
+    expectNamed(subject, chars(hidden), chars(honest));
   });
 
   test("words with Cyrillic or Greek look-alike letters among Latin ones are named; text in those scripts, and English beside it, is not", () => {
-    const mixed = (b: string) => names(msg(HONEST, b)).includes("OBFU_MIXED_SCRIPT_WORD");
-    for (const t of ["Confirm your \u0420ayment details", "Your Mi\u0441rosoft account", "cheap v\u0456agra", "Acc\u03bfunt locked", "\u041dELLO"])
-      expect({ t, hit: mixed(t) }).toEqual({ t, hit: true });
-    for (const t of ["\u041f\u0440\u0438\u0432\u0435\u0442, \u043a\u0430\u043a \u0434\u0435\u043b\u0430?", "\u039a\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1", "\u041a\u0443\u043f\u0438\u0442\u0435 iPhone \u0441\u0435\u0433\u043e\u0434\u043d\u044f", "iPhone-\u0430 SMS-\u043a\u0438", "the \u03b1-helix and \u03b2 sheets", "Payment received"])
-      expect({ t, hit: mixed(t) }).toEqual({ t, hit: false });
+    expectNamed(
+      inBody("OBFU_MIXED_SCRIPT_WORD"),
+      ["Confirm your \u0420ayment details", "Your Mi\u0441rosoft account", "cheap v\u0456agra", "Acc\u03bfunt locked", "\u041dELLO"],
+      ["\u041f\u0440\u0438\u0432\u0435\u0442, \u043a\u0430\u043a \u0434\u0435\u043b\u0430?", "\u039a\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1", "\u041a\u0443\u043f\u0438\u0442\u0435 iPhone \u0441\u0435\u0433\u043e\u0434\u043d\u044f", "iPhone-\u0430 SMS-\u043a\u0438", "the \u03b1-helix and \u03b2 sheets", "Payment received"],
+    );
   });
 
   test("gift-card fraud asks for the codes back; a shop's gift-card wording does not", () => {
-    const bec = (body: string) => names(msg(HONEST, body)).includes("BEC_GIFT_CARD_REQUEST");
-    expect(bec("Can you purchase 4 Google Play gift cards for me? Then scratch the back and send me the codes.\n")).toBe(true);
-    expect(bec("I need you to buy some Amazon gift cards today.\nOnce done, email me pictures of the cards.\n")).toBe(true);
-    expect(bec("Please get three $100 Steam gift cards, scratch off the silver strip and text me the pins.\n")).toBe(true);
-    expect(bec("Buy a gift card for someone you love. We send the code by email within minutes.\n")).toBe(false);
-    expect(bec("Get a $10 bonus gift card when you buy $50. Scratch to reveal your discount in store.\n")).toBe(false);
-    expect(bec("Send me the codes for the staging server.\n")).toBe(false); // no gift cards asked for
+    expectNamed(
+      inBody("BEC_GIFT_CARD_REQUEST"),
+      [
+        "Can you purchase 4 Google Play gift cards for me? Then scratch the back and send me the codes.\n",
+        "I need you to buy some Amazon gift cards today.\nOnce done, email me pictures of the cards.\n",
+        "Please get three $100 Steam gift cards, scratch off the silver strip and text me the pins.\n",
+      ],
+      [
+        "Buy a gift card for someone you love. We send the code by email within minutes.\n",
+        "Get a $10 bonus gift card when you buy $50. Scratch to reveal your discount in store.\n",
+        "Send me the codes for the staging server.\n", // no gift cards asked for
+      ],
+    );
   });
 
   test("a salary account change is named in its usual wordings, not a change of address or plan", () => {
-    const payroll = (body: string) => names(msg(HONEST, body)).includes("BEC_PAYROLL_CHANGE");
-    expect(payroll("I would like to update my direct deposit information before the next payroll.\n")).toBe(true);
-    expect(payroll("Please change my payroll account to the one below.\n")).toBe(true);
-    expect(payroll("Can you switch my salary bank to my new account?\n")).toBe(true);
-    expect(payroll("Please update my mailing address and change my plan.\n")).toBe(false);
-    expect(payroll("Direct deposit is the fastest way to get your refund.\n")).toBe(false);
+    expectNamed(
+      inBody("BEC_PAYROLL_CHANGE"),
+      ["I would like to update my direct deposit information before the next payroll.\n", "Please change my payroll account to the one below.\n", "Can you switch my salary bank to my new account?\n"],
+      ["Please update my mailing address and change my plan.\n", "Direct deposit is the fastest way to get your refund.\n"],
+    );
   });
 
   test("link text naming another site than the link target is named", () => {
