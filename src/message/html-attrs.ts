@@ -79,11 +79,16 @@ export interface TagAttrs {
   bgcolor?: string;
   /** A legacy background attribute (a picture behind the element) is present. */
   bgImage?: boolean;
+  /** class and id: for the document's style sheets (html-sheet.ts). */
+  cls?: string;
+  id?: string;
+  /** <body text>: the page's legacy text colour. */
+  text?: string;
   hidden: boolean;
 }
 
 const URL_NAMES = ["href", "src", "action", "background", "lowsrc", "data"];
-const READ = [...URL_NAMES, "alt", "style", "color", "hidden", "bgcolor"];
+const READ = [...URL_NAMES, "alt", "style", "color", "hidden", "bgcolor", "class", "id", "text"];
 const READ_INDEX = new Map(READ.map((name, k) => [name, k]));
 
 /** Index in READ of s[start..end) as a name in any ASCII case, or -1. */
@@ -98,12 +103,14 @@ function readIndex(s: string, start: number, end: number): number {
     return true;
   };
   switch (end - start) {
+    case 2:
+      return same("id") ? 12 : -1;
     case 3:
       return same("src") ? 1 : same("alt") ? 6 : -1;
     case 4:
-      return same("href") ? 0 : same("data") ? 5 : -1;
+      return same("href") ? 0 : same("data") ? 5 : same("text") ? 13 : -1;
     case 5:
-      return same("style") ? 7 : same("color") ? 8 : -1;
+      return same("style") ? 7 : same("color") ? 8 : same("class") ? 11 : -1;
     case 6:
       return same("action") ? 2 : same("lowsrc") ? 4 : same("hidden") ? 9 : -1;
     case 7:
@@ -124,6 +131,9 @@ function put(a: TagAttrs, k: number, value: string): void {
   else if (k === 8) a.color = value;
   else if (k === 9) a.hidden = true;
   else if (k === 10) a.bgcolor = value;
+  else if (k === 11) a.cls = value;
+  else if (k === 12) a.id = value;
+  else if (k === 13) a.text = value;
 }
 
 /**

@@ -19,8 +19,8 @@ export interface Ink {
 
 /**
  * A page before any inline colour: white behind the text, whose own colour is left UNKNOWN
- * (a style sheet or <body text> may set it, and only colours set inline are followed): text
- * on a dark cell that never names its colour is read. With a style sheet that sets
+ * until <body text> or an inline colour sets it (a style sheet may set it, and only colours
+ * set inline are followed): text on a dark cell that never names its colour is read. With a style sheet that sets
  * backgrounds, what is behind the text is UNKNOWN too, until an inline colour says.
  */
 export const PAGE: Ink = { fg: UNKNOWN, bg: 0xffffff, unseen: false };
@@ -92,7 +92,7 @@ function backgroundOf(style: string): number | undefined {
 
 /**
  * The ink of an element's text: its own colours where it sets them (style color and
- * background, `color` = a <font>'s color attribute, bgcolor, a background picture), else its
+ * background, `color` = a legacy text colour attribute, bgcolor, a background picture), else its
  * parent's. `style` is the element's style attribute decoded, lower case, without white space
  * ("" without one).
  */

@@ -102,11 +102,14 @@ describe("attributes", () => {
     for (const [k, v] of m) if (["href", "src", "action", "background", "lowsrc", "data"].includes(k)) a.urls.push(v);
     for (const k of ["href", "alt", "style", "color", "bgcolor"] as const) if (m.has(k)) a[k] = m.get(k);
     if (m.has("background")) a.bgImage = true;
+    if (m.has("class")) a.cls = m.get("class");
+    if (m.has("id")) a.id = m.get("id");
+    if (m.has("text")) a.text = m.get("text");
     return a;
   };
 
   test("tagAttrs reads what attrsOf reads of the names renderHtml uses, inside a larger text", () => {
-    const alphabet = ["a", "=", " ", "\n", '"', "'", "/", "\u00a0", "\u2028", "İ", "\u212a", "x1", "HREF", "href", "Src", "alt", "STYLE", "color", "hidden", "data", "lowSrc", "background", "action", "hreff", "sty", "bgcolor", "BgColor", "bgcolo"];
+    const alphabet = ["a", "=", " ", "\n", '"', "'", "/", "\u00a0", "\u2028", "İ", "\u212a", "x1", "HREF", "href", "Src", "alt", "STYLE", "color", "hidden", "data", "lowSrc", "background", "action", "hreff", "sty", "bgcolor", "BgColor", "bgcolo", "class", "CLASS", "id", "Id", "ids", "clas", "text", "TEXT", "tex"];
     const rnd = intRng(7);
     for (let i = 0; i < 3000; i++) {
       const s = Array.from({ length: rnd(30) }, () => alphabet[rnd(alphabet.length)]).join("");
@@ -175,6 +178,46 @@ describe("renderHtml: text drawn as nothing (salting)", () => {
   });
 });
 
+describe("renderHtml: classes and ids the document's style sheets hide", () => {
+  const shown = (html: string) => renderHtml(html).text.replace(/\s+/g, " ").trim();
+  test("a top-level rule of one class or id that hides as an inline style would hides that element's text", () => {
+    const r = renderHtml(`<style>.s{display:none} #x{visibility:hidden} .t{font-size:0px!important} .u{ position:absolute; left:-9999px }</style><p>buy now</p><span class="s">salt</span><div id=x>idsalt</div><span class="b t">tiny</span><i class=u>away</i><div id=y>y</div>`);
+    expect(r.text.replace(/\s+/g, " ").trim()).toBe("buy now y");
+    expect(r.hiddenChars).toBe("salt".length + "idsalt".length + "tiny".length + "away".length);
+    expect(shown(`<style>p.s{display:none}</style><span class="s">span</span><p class=s>p</p>`)).toBe("span"); // limited to its element
+    expect(shown(`<STYLE type="text/css"><!-- .S{DISPLAY : NONE} --></STYLE><b class=S>upper</b><b class=s>lower</b>`)).toBe("lower"); // class names are case-sensitive
+    expect(shown(`<style>.s{display:none}</style><div class=s><p>nested <b>deep</b></p></div>after`)).toBe("after");
+  });
+  test("a name that may be shown again is read: media queries, rules that set a hiding property, print-only sheets, attribute selectors, inline styles", () => {
+    expect(shown(`<style>.m{display:none} @media (max-width:600px){.m{display:block!important}}</style><div class="m">mobile</div>`)).toBe("mobile");
+    expect(shown(`<style>.s{display:none} td .s{display:inline}</style><span class="s">compound</span>`)).toBe("compound");
+    expect(shown(`<style>.s{display:none}</style><style>.s{display:block}</style><span class="s">later</span>`)).toBe("later");
+    expect(shown(`<style media="print">.s{display:none}</style><span class="s">screen</span>`)).toBe("screen");
+    expect(shown(`<style>.s{display:none} [class~=s]{display:block}</style><span class="s">attr</span>`)).toBe("attr");
+    expect(shown(`<style>.s{display:none}</style><span class="s" style="display:inline">inline wins</span>`)).toBe("inline wins");
+    expect(shown(`<style>/* .s{display:none} */ .x{color:red}</style><span class="s">comment</span>`)).toBe("comment");
+    expect(shown(`<style>div .s{display:none}</style><div><span class="s">compound hides</span></div>`)).toBe("compound hides"); // not followed: read
+  });
+  test("past its bounds a document's sheets hide nothing (the text is read), and reading them stays linear", () => {
+    const rules = (k: number) => Array.from({ length: k }, (_, i) => `.f${i}{font-family:serif}`).join("");
+    expect(shown(`<style>.s{display:none}${rules(998)}</style><b class=s>salt</b>`)).toBe("");
+    expect(shown(`<style>.s{display:none}${rules(1000)}</style><b class=s>salt</b>`)).toBe("salt"); // 1 001 rules setting a hiding property
+    const names = (k: number) => Array.from({ length: k }, (_, i) => `.m${i}`).join(",");
+    expect(shown(`<style>.s{display:none} @media (max-width:600px){${names(512)}{display:block}}</style><b class=s>salt</b>`)).toBe("");
+    expect(shown(`<style>.s{display:none} @media (max-width:600px){${names(513)}{display:block}}</style><b class=s>salt</b>`)).toBe("salt");
+    expect(shown(`<style>.s{display:none}</style><b class="${"c ".repeat(40)}s">33rd class</b><b class="${"c ".repeat(30)}s">31st class</b>`)).toBe("33rd class");
+    // Hostile sheets: unbalanced braces, unclosed <style> elements, a 300 KB rule list.
+    for (const html of [`<style>${"{".repeat(300_000)}</style>x`, `${"<style>".repeat(40_000)}x`, `<style>${".a{display:none}".repeat(20_000)}</style><p class=a>x</p>`]) {
+      const t0 = performance.now();
+      renderHtml(html);
+      expect(performance.now() - t0).toBeLessThan(1000);
+    }
+  });
+  test("a rule that sets no hiding property does not show a hidden name again", () => {
+    expect(shown(`<style>.s{display:none} .s{color:red} p .s{margin:0}</style><p>a</p><span class="s">salt</span>`)).toBe("a");
+  });
+});
+
 describe("renderHtml: text in the colour of its background", () => {
   const shown = (html: string) => renderHtml(html).text.trim();
   test("white on the page is hidden; white on a dark cell, div or body is read", () => {
@@ -198,6 +241,12 @@ describe("renderHtml: text in the colour of its background", () => {
     expect(shown(`<span style="color:var(--brand)">var</span>`)).toBe("var");
     expect(shown(`<div style="background:none"><span style="color:white">none</span></div>`)).toBe(""); // no colour set: the page's white
     expect(shown(`<div style="background:no-repeat #000"><span style="color:#fff">colour after</span></div>`)).toBe("colour after");
+  });
+  test("<body text> is the page's text colour, unless a style sheet may set it", () => {
+    expect(shown(`<body text="#ffffff"><p>salt</p><p><font color=black>shown</font></p></body>`)).toBe("shown");
+    expect(shown(`<body text=white bgcolor=navy><p>on navy</p></body>`)).toBe("on navy");
+    expect(shown(`<body text="#000000"><table bgcolor="#000000"><tr><td>black on black</td><td bgcolor=white>seen</td></tr></table></body>`)).toBe("seen");
+    expect(shown(`<style>body{color:#333}</style><body text="#ffffff"><p>sheet first</p></body>`)).toBe("sheet first");
   });
   test("colours only a style sheet could set are not guessed: text that names no colour, links, and white under a sheet that sets backgrounds are read", () => {
     expect(shown(`<td bgcolor="#000000">no colour named</td>`)).toBe("no colour named"); // a sheet or <body text> may make it white

@@ -6,6 +6,7 @@
 import { decodeHTML, decodeHTMLAttribute } from "entities";
 import { isJsSpace, tagAttrs, type TagAttrs } from "./html-attrs";
 import { inkOf, PAGE, STYLED_PAGE, type Ink } from "./html-ink";
+import { hiddenBySheet, sheetHiding } from "./html-sheet";
 import { mayBeInvisible, stripInvisible } from "./invisible";
 
 export interface RenderedHtml {
@@ -88,10 +89,11 @@ const attr = (v: string | undefined) => (v === undefined ? undefined : decodeEnt
  * legacy font size"), so size=0 and size=-1 are small but readable text, which the reader
  * sees and the rules must (HTML_FONT_TINY names the trick).
  */
-function hides(a: TagAttrs, style: string): boolean {
-  if (!style) return a.hidden;
-  if (/display:none|visibility:hidden|font-size:0(?:[a-z%]|;|$)|opacity:0(?:;|$)/.test(style)) return true;
-  return drawnAsNothing(style) || a.hidden;
+const hides = (a: TagAttrs, style: string): boolean => a.hidden || (style !== "" && styleHides(style));
+
+/** Whether declarations (lower case, no white space: an inline style or a sheet's rule) draw text as nothing. */
+export function styleHides(style: string): boolean {
+  return /display:none|visibility:hidden|font-size:0(?:[a-z%]|;|$|!)|opacity:0(?:;|$|!)/.test(style) || drawnAsNothing(style);
 }
 
 /**
@@ -125,7 +127,10 @@ export function renderHtml(html: string): RenderedHtml {
   const stack: { tag: string; hidden: boolean; ink: Ink }[] = [];
   // A style sheet may set any element's background (only inline colours are followed): then
   // white text is not taken for hidden unless an inline background says it stands on white.
-  const page = /<style/i.test(html) && /background/i.test(html) ? STYLED_PAGE : PAGE;
+  const styled = /<style/i.test(html);
+  const page = styled && /background/i.test(html) ? STYLED_PAGE : PAGE;
+  // Classes and ids the document's own sheets hide (html-sheet.ts), read before the body.
+  const sheet = styled ? sheetHiding(html, styleHides) : undefined;
   let skip: string | undefined;
   let anchor: { href: string; text: string } | undefined;
   let hiddenChars = 0;
@@ -270,10 +275,12 @@ export function renderHtml(html: string): RenderedHtml {
     if (!(kind & IS_VOID) && !selfClosing && stack.length < MAX_STACK) {
       const style = attrs.style === undefined ? "" : attr(attrs.style)!.toLowerCase().replace(/\s+/g, "");
       const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
-      // <font color> is the only legacy text colour (html-ink.ts reads it for font alone).
-      const color = tag === "font" ? attr(attrs.color) : undefined;
+      // The legacy text colours: <font color>, and <body text> where no style sheet may set
+      // the body's colour instead (a sheet's rules come before presentational attributes).
+      const color = tag === "font" ? attr(attrs.color) : tag === "body" && !styled ? attr(attrs.text) : undefined;
       const ink = inkOf(tag, style, color, attr(attrs.bgcolor), attrs.bgImage, parent ? parent.ink : page);
-      stack.push({ tag, hidden: (parent?.hidden ?? false) || hides(attrs, style), ink });
+      const bySheet = sheet !== undefined && (attrs.cls !== undefined || attrs.id !== undefined) && hiddenBySheet(sheet, tag, attr(attrs.cls), attr(attrs.id), style);
+      stack.push({ tag, hidden: (parent?.hidden ?? false) || hides(attrs, style) || bySheet, ink });
     }
   }
   if (anchor && links.length < MAX_LINKS) links.push({ href: anchor.href, text: anchor.text.trim() });
