@@ -42,6 +42,9 @@ test.each([
   ["lookalike-recipient.eml", ["FROM_LOOKALIKE_RCPT", "URI_LOOKALIKE_RCPT"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
   ["gift-card-bec.eml", ["FROM_EXEC_FREEMAIL"], ["BEC_GIFT_CARD_REQUEST", "PHISH_GIFT_CARD_BEC"]],
   ["payroll-diversion.eml", [], ["BEC_PAYROLL_CHANGE", "PHISH_PAYROLL_DIVERSION"]],
+  // Subject, name and text in bold sans-serif letters (message/styled.ts): the body rules read the words.
+  ["colleague-address-name.eml", ["FROM_NAME_OTHER_DOMAIN", "FROM_NAME_RCPT_DOMAIN"], ["PHISH_INVOICE_SENDER_LIE"]],
+  ["styled-letters.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["SUBJ_STYLED_LETTERS", "PHISH_VERIFY_ACCOUNT", "PHISH_SUSPENDED", "PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
 ])("%s: the check sees %o; the rules combine them into %o", async (file, traits, metas) => {
   expect(symbols(file)).toEqual(traits);
   const r = await hits(file);
@@ -62,7 +65,7 @@ test("a brand's own mail (paypal.co.uk, links to paypal.com) raises none of the 
 test("every phishing fixture scores at least probable spam with the shipped rules", async () => {
   // (archive-password.eml is left out: a locked archive with its password is one sign, which
   // some offices give by habit, so alone it stays under the threshold.)
-  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml"]) {
+  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml"]) {
     expect({ f, status: (await hits(f)).status }).not.toEqual({ f, status: "not_detected" });
   }
 });
@@ -235,4 +238,16 @@ test("the recipient's domain comes from the envelope, else from the To field; ma
   expect(lookalike(msg("<a@exarnple.com>", '"Lee, Jordan" <user@example.com>, b@other.test'))).toEqual(["FROM_LOOKALIKE_RCPT"]);
   expect(lookalike(msg("News <news@example.org>", "user@example.com", "See https://example.org/news and https://www.example.com/"), ["user@example.com"])).toEqual([]);
   expect(lookalike(msg("<a@vendor.test>", "user@example.com", "Log in at https://login.examp1e.com/start"), ["user@example.com"])).toEqual(["URI_LOOKALIKE_RCPT"]);
+});
+
+test("a display name showing an address of the recipient's own domain, on mail from outside it, is a colleague claimed; a list quoting the writer and the colleague's own mail are not", () => {
+  const msg = (from: string) => parseMessageSync(new TextEncoder().encode(`From: ${from}\r\nTo: user@example.com\r\nSubject: s\r\n\r\nHello\r\n`), defaults().scan);
+  const claimed = (from: string, rcpt = ["user@example.com"]) => phishingSymbols(msg(from), rcpt).has("FROM_NAME_RCPT_DOMAIN");
+  expect(claimed('"jane.doe@example.com" <jane.doe.office@gmail.com>')).toBe(true);
+  expect(claimed('"Jane Doe (jane.doe@mail.example.com)" <jd8812@outlook.example>')).toBe(true); // a subdomain is the same organisation
+  expect(claimed('"jane.doe@example.com" <jane.doe.office@gmail.com>', ["user@other.test"])).toBe(false); // not this recipient's domain
+  expect(claimed("\"'jane.doe@example.com' via Staff\" <staff@googlegroups.com>")).toBe(false); // Google Groups' DMARC rewriting
+  expect(claimed('"jane.doe@example.com" <jane.doe@example.com>')).toBe(false); // her own mailbox
+  expect(claimed('"support@vendor.test" <help@mailer.example.net>')).toBe(false); // another company's address: FROM_NAME_OTHER_DOMAIN only
+  expect(phishingSymbols(msg('"support@vendor.test" <help@mailer.example.net>'), ["user@example.com"]).has("FROM_NAME_OTHER_DOMAIN")).toBe(true);
 });

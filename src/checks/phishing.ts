@@ -3,6 +3,7 @@
 // credential, invoice and shared-document wording of its body rules:
 //   FROM_BRAND_IMPERSONATION   the display name claims a brand the From domain is not
 //   FROM_NAME_OTHER_DOMAIN     the display name shows an address of another registrable domain
+//   FROM_NAME_RCPT_DOMAIN      ... an address of the recipient's own domain, from outside it (a colleague claimed)
 //   FROM_EXEC_FREEMAIL         the display name claims an office (CEO, CFO, director) from a free mailbox
 //   FROM_LOOKALIKE_BRAND / URI_LOOKALIKE_BRAND   paypa1, rnicrosoft, paypal-secure-login
 //   FROM_LOOKALIKE_RCPT / URI_LOOKALIKE_RCPT     spelt like the recipient's own domain (acrne.com, examp1e.com for acme.com, example.com)
@@ -56,7 +57,7 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
   from ??= "";
   const fromDomain = domainOfAddress(addrOf(from));
   const own = ownDomains(rcpt.length ? rcpt : (to ?? "").split(","));
-  checkDisplayName(displayName(from), fromDomain, out);
+  checkDisplayName(displayName(from), fromDomain, own, out);
   if (fromDomain) {
     if (lookalikeOf(fromDomain)) out.add("FROM_LOOKALIKE_BRAND");
     if (mixedScript(fromDomain)) out.add("FROM_IDN_MIXED_SCRIPT");
@@ -120,7 +121,7 @@ const ANY_BRAND_NAME = brandName(BRANDS.flatMap((b) => b.names));
 
 const EXEC_TITLE = /(?:^|[^\p{L}])(?:ceo|cfo|coo|cto|president|chairman|chairwoman|managing\s+director|director|head\s+of\s+finance|finance\s+director|payroll|accounts\s+payable|executive\s+office|office\s+of\s+the\s+ceo)(?![\p{L}])/iu;
 
-function checkDisplayName(name: string, fromDomain: string | undefined, out: Set<string>): void {
+function checkDisplayName(name: string, fromDomain: string | undefined, own: readonly string[], out: Set<string>): void {
   if (!name) return;
   const owner = fromDomain ? brandOwning(fromDomain) : undefined;
   // "РayРal" with Cyrillic Р, fullwidth or accented letters: the name the reader reads.
@@ -132,7 +133,13 @@ function checkDisplayName(name: string, fromDomain: string | undefined, out: Set
   if (fromDomain && isFreemail(fromDomain) && EXEC_TITLE.test(name)) out.add("FROM_EXEC_FREEMAIL");
   const shown = ADDRESS_IN_TEXT.exec(name)?.[1];
   const shownDomain = shown ? registrable(shown) : undefined;
-  if (shownDomain && fromDomain && shownDomain !== fromDomain) out.add("FROM_NAME_OTHER_DOMAIN");
+  if (shownDomain && fromDomain && shownDomain !== fromDomain) {
+    out.add("FROM_NAME_OTHER_DOMAIN");
+    // "jane.doe@example.com" <jd.8812@gmail.com> to someone at example.com: a colleague's
+    // address on a stranger's mailbox. A list or service that quotes the writer says so
+    // ("'jane.doe@example.com' via Staff", Google Groups' and Mailman's DMARC rewriting).
+    if (own.includes(shownDomain) && !/(?:^|[^\p{L}])via(?![\p{L}])/iu.test(name)) out.add("FROM_NAME_RCPT_DOMAIN");
+  }
 }
 
 // What a link's host says, as bits in the order checkUris adds their symbols (IP_HOST alone).

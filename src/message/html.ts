@@ -8,6 +8,7 @@ import { isJsSpace, tagAttrs, type TagAttrs } from "./html-attrs";
 import { inkOf, PAGE, STYLED_PAGE, type Ink } from "./html-ink";
 import { hiddenBySheet, sheetHiding } from "./html-sheet";
 import { mayBeInvisible, stripInvisible } from "./invisible";
+import { foldStyled, mayBeStyled } from "./styled";
 
 export interface RenderedHtml {
   text: string;
@@ -157,11 +158,11 @@ export function renderHtml(html: string): RenderedHtml {
       } else if (c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0xa0) {
         ws++;
         plain = false;
-      } else if (c === 0x26 || mayBeInvisible(c)) plain = false;
+      } else if (c === 0x26 || mayBeInvisible(c) || mayBeStyled(c)) plain = false;
       if (!plain && ws < k + 1) break; // neither plain nor only white space: the slow path
       prev = c;
     }
-    const t = ws === length ? (ws ? " " : "") : plain ? src.slice(from, to) : decodeEntities(src.slice(from, to)).replace(/[ \t\r\n\f\u00a0]+/g, " ");
+    const t = ws === length ? (ws ? " " : "") : plain ? src.slice(from, to) : foldStyled(decodeEntities(src.slice(from, to))).replace(/[ \t\r\n\f\u00a0]+/g, " ");
     if (t === " " || !t) {
       if (t && out.length && out[out.length - 1] !== " " && out[out.length - 1] !== "\n") out.push(" ");
       return;

@@ -12,7 +12,7 @@
 import type { KasConfig } from "../config/schema";
 import { latin1 } from "./header-text";
 import { renderHtml } from "./html";
-import { stripInvisible } from "./invisible";
+import { asRead } from "./styled";
 import { base64Chunks, decodeHeaderValue, decodeText, decodeTransfer, hasBase64AfterPadding, isNamed, parseFields, splitEntity } from "./mime";
 import { boundaryLines, splitAt, type BoundaryLine } from "./multipart";
 import { parseParamValue } from "./params";
@@ -288,8 +288,9 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       if (type === "text/plain" && startsAsHtml(text.slice(0, SNIFF_BYTES))) {
         addAlt({ start: bodyStart, end: e.end, depth: e.depth, defaultType: "text/html", reading: e.reading ?? "html-in-plain", as: { type: "text/html", cte, charset: part.charset } });
       }
-      // What the reader sees: no invisible characters inside words (invisible.ts); rawbody keeps them.
-      text = stripInvisible(text);
+      // What the reader sees: no invisible characters inside words, styled letters as letters
+      // (invisible.ts, styled.ts); rawbody keeps them.
+      text = asRead(text);
       visible += text.length;
       addUris(findUris(text));
     }
@@ -301,7 +302,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const primaryRaw = rawText.join("\n");
   const msg: ParsedMessage = {
     headers,
-    body: [stripInvisible(subject), ...bodyText, ...novel(altBody, primaryBody)].join("\n"),
+    body: [asRead(subject), ...bodyText, ...novel(altBody, primaryBody)].join("\n"),
     rawbody: [...rawText, ...novel(altRaw, primaryRaw)].join("\n"),
     full: latin1(buf),
     uris: [...uris],

@@ -173,6 +173,15 @@ describe("content", () => {
     expectNamed(subject, chars(hidden), chars(honest));
   });
 
+  test("a Subject in styled letters is named; one short word, fullwidth and emoji are not (the body reads the letters: message/styled.test.ts)", () => {
+    const subject = (s: string) => names(msg(HONEST.map(([n, v]) => [n, n === "Subject" ? s : v]), HONEST_BODY)).includes("SUBJ_STYLED_LETTERS");
+    expectNamed(
+      subject,
+      ["\u{1D5EC}\u{1D5FC}\u{1D602}\u{1D5FF} \u{1D5EE}\u{1D5F0}\u{1D5F0}\u{1D5FC}\u{1D602}\u{1D5FB}\u{1D601} is locked", "\u24BB\u24E1\u24D4\u24D4 \u24BC\u24D8\u24D5\u24E3", "\u{1F17D}\u{1F174}\u{1F186} \u{1F173}\u{1F174}\u{1F170}\u{1F17B}", "W.I.N: \u{1D4E6}\u{1D4F2}\u{1D4F7}\u{1D4F7}\u{1D4EE}\u{1D4FB}"],
+      ["\u{1D5E6}\u{1D5D4}\u{1D5DF}\u{1D5D8} today", "\uFF26\uFF32\uFF25\uFF25 shipping", "Team \u{1F468}\u200d\u{1F4BB} news \u{1F389}\u{1F389}\u{1F389}\u{1F389}", "Meeting at 10"],
+    );
+  });
+
   test("words with Cyrillic or Greek look-alike letters among Latin ones are named; text in those scripts, and English beside it, is not", () => {
     expectNamed(
       inBody("OBFU_MIXED_SCRIPT_WORD"),

@@ -4,7 +4,7 @@
 // (HeaderTargets): a message's fields are then found without lower-casing every field name
 // (~170 ns each, measured over the corpus: more than the lookups it served) and without
 // parsing a target's modifiers again for every message.
-import { stripInvisible } from "../message/invisible";
+import { asRead } from "../message/styled";
 import { isNamed } from "../message/mime";
 import type { HeaderField, ParsedMessage } from "../message/types";
 import { segments } from "./segment";
@@ -175,11 +175,12 @@ export function addrOf(v: string): string {
 
 /**
  * SA `:name`: the display name (`"Joe" <a@b>` → Joe, `a@b (Joe)` → Joe), as a reader sees it:
- * without invisible characters ("Pay<U+200B>Pal" is PayPal on screen; invisible.ts).
+ * without invisible characters ("Pay<U+200B>Pal" is PayPal on screen; invisible.ts), styled
+ * letters as letters ("𝐏𝐚𝐲𝐏𝐚𝐥" is PayPal; styled.ts).
  */
 export function displayName(v: string): string {
   const lt = v.indexOf("<");
-  if (lt > 0) return stripInvisible(v.slice(0, lt).trim().replace(/^"(.*)"$/, "$1").trim());
+  if (lt > 0) return asRead(v.slice(0, lt).trim().replace(/^"(.*)"$/, "$1").trim());
   const c = /\(([^()]*)\)/.exec(v);
-  return c ? stripInvisible(c[1].trim()) : "";
+  return c ? asRead(c[1].trim()) : "";
 }

@@ -1,0 +1,39 @@
+// Letters drawn in another style: Unicode's Mathematical Alphanumeric Symbols (U+1D400–1D7FF:
+// bold, italic, script, fraktur, double-struck, sans-serif and monospace letters and digits),
+// circled letters (Ⓐ, U+24B6–24E9) and the squared and negative circled or squared capitals
+// (U+1F130–1F189). A reader reads "𝗬𝗼𝘂𝗿 𝗮𝗰𝗰𝗼𝘂𝗻𝘁" as "Your account" in bold; a filter
+// sees code points no word pattern or token list holds, which is why spam writes whole
+// subjects and lines so. The text the rules and Bayes read (body, the subject line in it, HTML
+// text, display names) has them folded to the letters they draw (their NFKC compatibility
+// form, the negative capitals, which have none, by their position); rawbody and header rules
+// see them as written (SUBJ_STYLED_LETTERS names a subject written so).
+//
+// Not folded: fullwidth forms (Ａ, １, U+FF01–FF5E). Japanese and Chinese text writes Latin
+// letters and digits fullwidth as a matter of course, and rules written for those languages
+// see them as written; the brand check folds them in display names (phishing-domains.ts).
+//
+// Without the `u` flag, as invisible.ts: the astral ranges as surrogate pairs.
+import { stripInvisible } from "./invisible";
+
+const STYLED = /\ud835[\udc00-\udfff]|[\u24b6-\u24e9]|\ud83c[\udd30-\udd89]/g;
+const HAS_STYLED = /\ud835[\udc00-\udfff]|[\u24b6-\u24e9]|\ud83c[\udd30-\udd89]/;
+
+function fold(ch: string): string {
+  const cp = ch.codePointAt(0)!;
+  // Negative circled (U+1F150–1F169) and negative squared (U+1F170–1F189) capitals: no
+  // compatibility decomposition, but each draws its letter.
+  if (cp >= 0x1f150 && cp <= 0x1f169) return String.fromCharCode(0x41 + cp - 0x1f150);
+  if (cp >= 0x1f170 && cp <= 0x1f189) return String.fromCharCode(0x41 + cp - 0x1f170);
+  // Unassigned code points and symbols without a letter (the squared "CD", "WC" etc. above
+  // U+1F149 fold to their letters too) keep what NFKC gives: itself when nothing.
+  return ch.normalize("NFKC");
+}
+
+/** `s` with styled letters folded to the letters they draw (itself when it has none: one scan). */
+export const foldStyled = (s: string): string => (HAS_STYLED.test(s) ? s.replace(STYLED, fold) : s);
+
+/** Whether UTF-16 code unit `c` may begin a styled letter (for loops that read char codes, as mayBeInvisible). */
+export const mayBeStyled = (c: number): boolean => c >= 0x24b6 && (c <= 0x24e9 || c === 0xd835 || c === 0xd83c);
+
+/** Text as a reader reads it: no invisible characters (invisible.ts), styled letters as letters. */
+export const asRead = (s: string): string => foldStyled(stripInvisible(s));
