@@ -84,11 +84,13 @@ export interface TagAttrs {
   id?: string;
   /** <body text>: the page's legacy text colour. */
   text?: string;
+  /** The dir attribute (ltr, rtl, auto). */
+  dir?: string;
   hidden: boolean;
 }
 
 const URL_NAMES = ["href", "src", "action", "background", "lowsrc", "data"];
-const READ = [...URL_NAMES, "alt", "style", "color", "hidden", "bgcolor", "class", "id", "text"];
+const READ = [...URL_NAMES, "alt", "style", "color", "hidden", "bgcolor", "class", "id", "text", "dir"];
 const READ_INDEX = new Map(READ.map((name, k) => [name, k]));
 
 /** Index in READ of s[start..end) as a name in any ASCII case, or -1. */
@@ -106,7 +108,7 @@ function readIndex(s: string, start: number, end: number): number {
     case 2:
       return same("id") ? 12 : -1;
     case 3:
-      return same("src") ? 1 : same("alt") ? 6 : -1;
+      return same("src") ? 1 : same("alt") ? 6 : same("dir") ? 14 : -1;
     case 4:
       return same("href") ? 0 : same("data") ? 5 : same("text") ? 13 : -1;
     case 5:
@@ -134,6 +136,7 @@ function put(a: TagAttrs, k: number, value: string): void {
   else if (k === 11) a.cls = value;
   else if (k === 12) a.id = value;
   else if (k === 13) a.text = value;
+  else if (k === 14) a.dir = value;
 }
 
 /**

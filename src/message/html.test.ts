@@ -105,11 +105,12 @@ describe("attributes", () => {
     if (m.has("class")) a.cls = m.get("class");
     if (m.has("id")) a.id = m.get("id");
     if (m.has("text")) a.text = m.get("text");
+    if (m.has("dir")) a.dir = m.get("dir");
     return a;
   };
 
   test("tagAttrs reads what attrsOf reads of the names renderHtml uses, inside a larger text", () => {
-    const alphabet = ["a", "=", " ", "\n", '"', "'", "/", "\u00a0", "\u2028", "İ", "\u212a", "x1", "HREF", "href", "Src", "alt", "STYLE", "color", "hidden", "data", "lowSrc", "background", "action", "hreff", "sty", "bgcolor", "BgColor", "bgcolo", "class", "CLASS", "id", "Id", "ids", "clas", "text", "TEXT", "tex"];
+    const alphabet = ["a", "=", " ", "\n", '"', "'", "/", "\u00a0", "\u2028", "İ", "\u212a", "x1", "HREF", "href", "Src", "alt", "STYLE", "color", "hidden", "data", "lowSrc", "background", "action", "hreff", "sty", "bgcolor", "BgColor", "bgcolo", "class", "CLASS", "id", "Id", "ids", "clas", "text", "TEXT", "tex", "dir", "DIR", "dirs"];
     const rnd = intRng(7);
     for (let i = 0; i < 3000; i++) {
       const s = Array.from({ length: rnd(30) }, () => alphabet[rnd(alphabet.length)]).join("");
@@ -215,6 +216,22 @@ describe("renderHtml: classes and ids the document's style sheets hide", () => {
   });
   test("a rule that sets no hiding property does not show a hidden name again", () => {
     expect(shown(`<style>.s{display:none} .s{color:red} p .s{margin:0}</style><p>a</p><span class="s">salt</span>`)).toBe("a");
+  });
+});
+
+describe("renderHtml: text drawn right to left", () => {
+  const shown = (html: string) => renderHtml(html).text.replace(/\s+/g, " ").trim();
+  test("<bdo dir=rtl>, bidi-override with direction rtl and the override character turn the text round as it is drawn; links' text too", () => {
+    expect(shown(`<p>Please <bdo dir="rtl">tnuocca ruoy yfirev</bdo> today</p>`)).toBe("Please verify your account today");
+    expect(shown(`<p><span style="unicode-bidi: bidi-override; direction: rtl">won <b>ngis</b></span>!</p>`)).toBe("sign now!");
+    expect(shown(`<p dir=rtl style="unicode-bidi:bidi-override">enil</p>`)).toBe("line");
+    expect(shown(`<p>&#8238;drowssap&#8236; reset</p>`)).toBe("password reset");
+    expect(shown(`<bdo dir=RTL>desolcnu`)).toBe("unclosed");
+    expect(renderHtml(`<a href="http://evil.example/"><bdo dir=rtl>moc.lapyap</bdo></a>`).links).toEqual([{ href: "http://evil.example/", text: "paypal.com" }]);
+    expect(renderHtml(`<bdo dir=rtl><a href="http://evil.example/">moc.lapyap</a> ni goL</bdo>`).links).toEqual([{ href: "http://evil.example/", text: "paypal.com" }]);
+  });
+  test("right-to-left text, a left-to-right override and dir=rtl alone are read as written", () => {
+    expect(shown(`<p dir=rtl>\u05e9\u05dc\u05d5\u05dd abc</p><span style="unicode-bidi:bidi-override;direction:ltr">+972 3</span><bdo dir=ltr>xyz</bdo>`)).toBe("\u05e9\u05dc\u05d5\u05dd abc +972 3xyz");
   });
 });
 

@@ -7,6 +7,7 @@ import { decodeHTML, decodeHTMLAttribute } from "entities";
 import { isJsSpace, tagAttrs, type TagAttrs } from "./html-attrs";
 import { inkOf, PAGE, STYLED_PAGE, type Ink } from "./html-ink";
 import { hiddenBySheet, sheetHiding } from "./html-sheet";
+import { drawnRightToLeft, unreverse } from "./bidi";
 import { mayBeInvisible, stripInvisible } from "./invisible";
 import { foldStyled, mayBeStyled } from "./styled";
 
@@ -76,7 +77,9 @@ const MAX_LINKS = 1000;
  * are dropped (invisible.ts): "G&shy;TUBE" shows as one word, so the rules must see one.
  */
 export function decodeEntities(s: string, attribute = false): string {
-  return stripInvisible(!s.includes("&") ? s : attribute ? decodeHTMLAttribute(s) : decodeHTML(s));
+  if (attribute) return stripInvisible(s.includes("&") ? decodeHTMLAttribute(s) : s);
+  // Text: a right-to-left override's run is turned round before its controls go (bidi.ts).
+  return stripInvisible(unreverse(s.includes("&") ? decodeHTML(s) : s));
 }
 
 /** An attribute's value with character references decoded, or undefined when absent. */
@@ -125,7 +128,15 @@ export function renderHtml(html: string): RenderedHtml {
   // Open elements; each says whether its text is hidden by its own or an ancestor's style
   // (`hidden`, inherited: no child shows it again) and in which colours it is drawn (`ink`,
   // html-ink.ts: a child may set its own), so the text's state is the innermost element's.
-  const stack: { tag: string; hidden: boolean; ink: Ink }[] = [];
+  // `turn`: where in `out` the text of an element that draws it right to left begins (bidi.ts).
+  // `anchorAt`: how much of an open link's text was written before it (the link's text turns with it).
+  const stack: { tag: string; hidden: boolean; ink: Ink; turn?: number; anchorAt?: number }[] = [];
+  /** The text an element wrote (from out[e.turn]) turned round as a right-to-left override draws it, line by line. */
+  const turnRound = (e: (typeof stack)[number]) => {
+    const text = out.splice(e.turn!).join("");
+    out.push(text.split("\n").map(drawnRightToLeft).join("\n"));
+    if (anchor && e.anchorAt !== undefined) anchor.text = anchor.text.slice(0, e.anchorAt) + drawnRightToLeft(anchor.text.slice(e.anchorAt));
+  };
   // A style sheet may set any element's background (only inline colours are followed): then
   // white text is not taken for hidden unless an inline background says it stands on white.
   const styled = /<style/i.test(html);
@@ -238,6 +249,8 @@ export function renderHtml(html: string): RenderedHtml {
     }
     if (close) {
       if (tag === "a" && anchor) {
+        // A link inside an element that draws right to left shows its text turned round.
+        if (stack.some((e) => e.turn !== undefined && e.anchorAt === undefined)) anchor.text = drawnRightToLeft(anchor.text);
         anchor.text = anchor.text.trim().replace(/\s+/g, " ");
         if (links.length < MAX_LINKS) links.push(anchor);
         anchor = undefined;
@@ -245,6 +258,7 @@ export function renderHtml(html: string): RenderedHtml {
       // Pop to the matching open element; unmatched closers are ignored.
       for (let k = stack.length - 1; k >= 0 && k >= stack.length - 16; k--) {
         if (stack[k].tag === tag) {
+          for (let top = stack.length - 1; top >= k; top--) if (stack[top].turn !== undefined) turnRound(stack[top]);
           stack.length = k;
           break;
         }
@@ -281,9 +295,13 @@ export function renderHtml(html: string): RenderedHtml {
       const color = tag === "font" ? attr(attrs.color) : tag === "body" && !styled ? attr(attrs.text) : undefined;
       const ink = inkOf(tag, style, color, attr(attrs.bgcolor), attrs.bgImage, parent ? parent.ink : page);
       const bySheet = sheet !== undefined && (attrs.cls !== undefined || attrs.id !== undefined) && hiddenBySheet(sheet, tag, attr(attrs.cls), attr(attrs.id), style);
-      stack.push({ tag, hidden: (parent?.hidden ?? false) || hides(attrs, style) || bySheet, ink });
+      // <bdo dir=rtl>, or unicode-bidi:bidi-override with direction rtl: every character drawn right to left.
+      const dir = attrs.dir === undefined ? undefined : attrs.dir.trim().toLowerCase();
+      const turns = tag === "bdo" ? dir === "rtl" : style.includes("bidi-override") && (dir === "rtl" || /(?:^|;)direction:rtl/.test(style));
+      stack.push({ tag, hidden: (parent?.hidden ?? false) || hides(attrs, style) || bySheet, ink, turn: turns ? out.length : undefined, anchorAt: turns && anchor ? anchor.text.length : undefined });
     }
   }
+  for (let top = stack.length - 1; top >= 0; top--) if (stack[top].turn !== undefined) turnRound(stack[top]);
   if (anchor && links.length < MAX_LINKS) links.push({ href: anchor.href, text: anchor.text.trim() });
   const joined = out.join("").replace(/ *\n[ \n]*/g, "\n");
   // Line breaks trimmed at both ends by hand: /^\n+|\n+$/g tries its second branch at every

@@ -13,6 +13,7 @@
 // see them as written; the brand check folds them in display names (phishing-domains.ts).
 //
 // Without the `u` flag, as invisible.ts: the astral ranges as surrogate pairs.
+import { unreverse } from "./bidi";
 import { stripInvisible } from "./invisible";
 
 const STYLED = /\ud835[\udc00-\udfff]|[\u24b6-\u24e9]|\ud83c[\udd30-\udd89]/g;
@@ -35,5 +36,5 @@ export const foldStyled = (s: string): string => (HAS_STYLED.test(s) ? s.replace
 /** Whether UTF-16 code unit `c` may begin a styled letter (for loops that read char codes, as mayBeInvisible). */
 export const mayBeStyled = (c: number): boolean => c >= 0x24b6 && (c <= 0x24e9 || c === 0xd835 || c === 0xd83c);
 
-/** Text as a reader reads it: no invisible characters (invisible.ts), styled letters as letters. */
-export const asRead = (s: string): string => foldStyled(stripInvisible(s));
+/** Text as a reader reads it: overridden runs turned round (bidi.ts), no invisible characters (invisible.ts), styled letters as letters. */
+export const asRead = (s: string): string => foldStyled(stripInvisible(unreverse(s)));

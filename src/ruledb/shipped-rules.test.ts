@@ -182,6 +182,14 @@ describe("content", () => {
     );
   });
 
+  test("words written backwards behind a right-to-left override are named; right-to-left text, embeddings and left-to-right overrides are not", () => {
+    expectNamed(
+      inBody("OBFU_BIDI_OVERRIDE"),
+      ["Please \u202etnuocca ruoy yfirev\u202c today", "<p>&#8238;drowssap&#8236;</p>", "<bdo dir=\"rtl\">won ngis</bdo>", "<span style=\"unicode-bidi: bidi-override; direction: rtl\">ngis</span>", "<span style='direction:rtl;unicode-bidi:bidi-override'>x</span>"],
+      ["\u202e\u05e9\u05dc\u05d5\u05dd", "<p dir=\"rtl\">\u05e9\u05dc\u05d5\u05dd</p>", "\u202bembedded\u202c", "<span style=\"unicode-bidi:bidi-override;direction:ltr\">+972 3 555 0100</span>", "<bdo dir=\"ltr\">abc</bdo>", "the direction: rtl of Hebrew"],
+    );
+  });
+
   test("words with Cyrillic or Greek look-alike letters among Latin ones are named; text in those scripts, and English beside it, is not", () => {
     expectNamed(
       inBody("OBFU_MIXED_SCRIPT_WORD"),
