@@ -18,8 +18,12 @@
 //   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd): a container that hides an executable from scanners
 //   ATTACH_ARCHIVE             an archive attached (for the metas: a password-protected one with its password in the text)
 //   BODY_IMAGE_ONLY            one or more images and next to no text (QR-code and picture lures)
+//   ATTACH_PDF_LINK            an attached PDF links somewhere (its links are the message's URIs too: message/pdf.ts)
+//   ATTACH_PDF_BAD_LINK        ... to a host the link checks flag (IP, shortener, free hosting, form or file-sharing service, look-alike)
+//   ATTACH_PDF_SCRIPT          an attached PDF carries JavaScript or a launch action
 import { ADDRESS_IN_TEXT } from "../message/address";
 import { isNamed } from "../message/mime";
+import { pdfFacts } from "../message/parse";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
@@ -68,6 +72,7 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
   checkUris(msg, own, out);
   checkLinks(msg, out);
   checkAttachments(msg, out);
+  checkPdfs(msg, out);
   if (imageOnly(msg)) out.add("BODY_IMAGE_ONLY");
   return out;
 }
@@ -250,6 +255,18 @@ const ARCHIVE_TYPE = /^application\/(?:zip|x-zip(?:-compressed)?|x-7z-compressed
  * Attachments: HTML (or SVG) files, a local page that shows a login form, runs script or
  * forwards the reader; names that disguise their type; disk images and archives.
  */
+/** PDFs that send the reader on ("View document"): the mail's own text and links stay harmless. */
+function checkPdfs(msg: ParsedMessage, out: Set<string>): void {
+  for (const pdf of pdfFacts(msg)) {
+    if (pdf.script) out.add("ATTACH_PDF_SCRIPT");
+    if (!pdf.uris.length) continue;
+    out.add("ATTACH_PDF_LINK");
+    const traits = new Set<string>();
+    for (const u of pdf.uris) uriSymbols(u, traits);
+    if (traits.size) out.add("ATTACH_PDF_BAD_LINK");
+  }
+}
+
 function checkAttachments(msg: ParsedMessage, out: Set<string>): void {
   for (const p of msg.parts) checkAttachment(p, out);
   for (const p of msg.alternates ?? []) checkAttachment(p, out);

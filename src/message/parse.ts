@@ -16,6 +16,7 @@ import { asRead } from "./styled";
 import { base64Chunks, decodeHeaderValue, decodeText, decodeTransfer, hasBase64AfterPadding, isNamed, parseFields, splitEntity } from "./mime";
 import { boundaryLines, splitAt, type BoundaryLine } from "./multipart";
 import { parseParamValue } from "./params";
+import { readPdf, type PdfFacts } from "./pdf";
 import { ALT_SPAN_FACTOR, MAX_ALT_TEXT, sniffedTextType, startsAsHtml, type ReadingCase, type Span } from "./readings";
 import type { AlternatePart, HeaderField, HtmlLink, MimePart, ParsedMessage } from "./types";
 import { findUris } from "./uris";
@@ -32,6 +33,10 @@ const SNIFF_BYTES = 1024;
 /** Pictures kept for checks that look into them (checks/qr.ts): how many, and how large encoded. */
 const MAX_IMAGES = 8;
 const MAX_IMAGE_ENCODED = 1536 * 1024;
+/** Attached PDFs whose links and actions are read (pdf.ts): how many, and how large encoded. */
+const MAX_PDFS = 3;
+const MAX_PDF_ENCODED = 6 * 1024 * 1024;
+const PDF_NAME = /\.pdf$/i;
 
 /** A data: picture in the HTML (<img src="data:image/png;base64,…">): a picture like a part. */
 const DATA_PICTURE = /^data:image\/(?:png|jpe?g|gif)(?:;[\w.+-]+=[^,;]*)*;base64,/i;
@@ -48,6 +53,9 @@ export interface ImagePart {
 const IMAGES = new WeakMap<ParsedMessage, ImagePart[]>();
 /** The message's pictures, parts first (at most MAX_IMAGES, each at most MAX_IMAGE_ENCODED bytes encoded). */
 export const imageParts = (msg: ParsedMessage): ImagePart[] => IMAGES.get(msg) ?? [];
+const PDFS = new WeakMap<ParsedMessage, PdfFacts[]>();
+/** What the message's attached PDFs do (pdf.ts), at most MAX_PDFS; their links are in `uris` too. */
+export const pdfFacts = (msg: ParsedMessage): PdfFacts[] => PDFS.get(msg) ?? [];
 
 export type ScanLimits = Pick<KasConfig["scan"], "max_message_size" | "max_mime_parts" | "max_mime_depth">;
 
@@ -102,6 +110,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const altRaw: string[] = [];
   const links: HtmlLink[] = [];
   const images: ImagePart[] = [];
+  const pdfs: PdfFacts[] = [];
   const uris = new Set<string>();
   let textBytes = 0;
   let altTextBytes = 0;
@@ -244,6 +253,13 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       const [from, to] = [bodyStart, e.end];
       images.push({ contentType: type, encodedSize: to - from, bytes: () => decodeTransfer(buf.subarray(from, to), cte, []) });
     }
+    // An attached PDF's links are the message's links: the link checks, uri rules and URI
+    // block lists see them (pdf.ts reads only its link annotations and actions).
+    if (!e.reading && (type === "application/pdf" || (part.filename !== undefined && PDF_NAME.test(part.filename.trim()))) && pdfs.length < MAX_PDFS && e.end - bodyStart <= MAX_PDF_ENCODED) {
+      const facts = readPdf(decodeTransfer(buf.subarray(bodyStart, e.end), cte, []));
+      pdfs.push(facts);
+      addUris(facts.uris);
+    }
     if (!type.startsWith("text/")) {
       // sniffed-type: a reader going by content or file name shows this part as text.
       const head = decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + SNIFF_BYTES * 2)), cte, []).subarray(0, SNIFF_BYTES);
@@ -323,6 +339,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     images.push({ contentType: "image", encodedSize: b64.length, bytes: () => new Uint8Array(Buffer.from(b64, "base64")) });
   }
   if (images.length) IMAGES.set(msg, images);
+  if (pdfs.length) PDFS.set(msg, pdfs);
   return msg;
 }
 

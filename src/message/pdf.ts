@@ -1,0 +1,116 @@
+// What an attached PDF does when opened: where its links go, and whether it runs script or
+// launches something. Phishing sends a PDF with one button or QR code ("View document") so
+// that the mail's own text and links are harmless; the link is in the PDF's link annotations
+// (ISO 32000-1 §12.6.4.7, URI actions: `/S /URI /URI (http://…)`). Those dictionaries are
+// either plain objects, readable as written, or packed in compressed object streams (§7.5.7,
+// `/Type /ObjStm`, FlateDecode: what Word, Chrome and most generators write since PDF 1.5).
+// Page content (text, drawings), fonts and pictures are never read: a link is never there.
+//
+// Bounded, since a PDF is the attacker's: at most MAX_STREAMS object streams inflated, each
+// to at most MAX_INFLATED bytes (zlib's maxOutputLength: a deflate bomb stops there), at most
+// MAX_URIS links. Anything unreadable is skipped, never thrown.
+import { inflateSync } from "node:zlib";
+
+export interface PdfFacts {
+  /** Targets of URI actions, as written (at most MAX_URIS). */
+  uris: string[];
+  /** JavaScript (`/JS`, `/JavaScript`) or a launch action (`/Launch`: runs a program or opens a file). */
+  script: boolean;
+}
+
+const MAX_STREAMS = 64;
+const MAX_INFLATED = 1024 * 1024;
+const MAX_TOTAL_INFLATED = 8 * 1024 * 1024;
+const MAX_URIS = 50;
+/** How far the dictionary of an object stream reaches around its /Type (they are short). */
+const DICT_WINDOW = 1024;
+
+const URI_KEY = /\/URI\s*([(<])/g;
+const OBJ_STM = /\/Type\s*\/ObjStm\b/g;
+const SCRIPT_KEY = /\/(?:JavaScript|JS\s*[(<]|Launch\b)/;
+
+/** The links and actions of a PDF file's bytes. */
+export function readPdf(bytes: Uint8Array): PdfFacts {
+  const facts: PdfFacts = { uris: [], script: false };
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  // The header may follow other bytes, within the first kilobyte (as readers accept it).
+  const header = text.indexOf("%PDF-");
+  if (header < 0 || header > 1024) return facts;
+  readObjects(text, facts);
+  // Each object stream found by its type (a hostile file full of "stream" keywords costs one
+  // pass); its data runs from the end of line after "stream" to "endstream" (§7.3.8.1).
+  let inflatedTotal = 0;
+  let attempts = 0;
+  OBJ_STM.lastIndex = 0;
+  for (let m = OBJ_STM.exec(text); m && attempts < MAX_STREAMS && inflatedTotal < MAX_TOTAL_INFLATED; m = OBJ_STM.exec(text)) {
+    attempts++;
+    const keyword = text.indexOf("stream", m.index);
+    if (keyword < 0) break;
+    if (keyword - m.index > DICT_WINDOW) continue;
+    // The dictionary around the type: FlateDecode alone (no predictor, no second filter).
+    const dict = text.slice(Math.max(0, m.index - DICT_WINDOW), keyword);
+    const own = dict.slice(dict.lastIndexOf("<<"));
+    if (!/\/FlateDecode/.test(own) || /\/DecodeParms|\/Filter\s*\[\s*\/\w+\s*\//.test(own)) continue;
+    let from = keyword + 6;
+    if (text.charCodeAt(from) === 0x0d) from++;
+    if (text.charCodeAt(from) === 0x0a) from++;
+    const end = text.indexOf("endstream", from);
+    if (end < 0) break;
+    OBJ_STM.lastIndex = end;
+    let inflated: Buffer;
+    try {
+      inflated = inflateSync(bytes.subarray(from, end), { maxOutputLength: MAX_INFLATED, finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream gives what it has */ });
+    } catch {
+      continue; // corrupt, or past MAX_INFLATED: not read
+    }
+    inflatedTotal += inflated.byteLength;
+    readObjects(inflated.toString("latin1"), facts);
+  }
+  return facts;
+}
+
+/** URI actions and script in the text of PDF objects. */
+function readObjects(s: string, facts: PdfFacts): void {
+  if (!facts.script && SCRIPT_KEY.test(s)) facts.script = true;
+  URI_KEY.lastIndex = 0;
+  for (let m = URI_KEY.exec(s); m && facts.uris.length < MAX_URIS; m = URI_KEY.exec(s)) {
+    const v = m[1] === "(" ? literalString(s, URI_KEY.lastIndex) : hexString(s, URI_KEY.lastIndex);
+    if (v && !facts.uris.includes(v)) facts.uris.push(v);
+  }
+}
+
+/** A literal string from just after its "(" (§7.3.4.2: balanced parentheses, backslash escapes), at most 2 048 characters. */
+function literalString(s: string, from: number): string | undefined {
+  let out = "";
+  let depth = 1;
+  for (let i = from; i < s.length && out.length < 2048; i++) {
+    const c = s[i];
+    if (c === "\\") {
+      const n = s[++i];
+      if (n === undefined) break;
+      const oct = /^[0-7]{1,3}/.exec(s.slice(i, i + 3));
+      if (oct) {
+        out += String.fromCharCode(parseInt(oct[0], 8) & 0xff);
+        i += oct[0].length - 1;
+      } else if (n === "\r" || n === "\n") {
+        if (n === "\r" && s[i + 1] === "\n") i++; // a line continuation
+      } else out += ({ n: "\n", r: "\r", t: "\t", b: "\b", f: "\f" } as Record<string, string>)[n] ?? n;
+      continue;
+    }
+    if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return out.trim();
+    out += c;
+  }
+  return undefined;
+}
+
+/** A hex string from just after its "<" (§7.3.4.3: white space ignored, an odd last digit is followed by 0). */
+function hexString(s: string, from: number): string | undefined {
+  const end = s.indexOf(">", from);
+  if (end < 0 || end - from > 4096) return undefined;
+  const hex = s.slice(from, end).replace(/\s+/g, "");
+  if (!/^[0-9a-fA-F]*$/.test(hex)) return undefined;
+  let out = "";
+  for (let i = 0; i < hex.length; i += 2) out += String.fromCharCode(parseInt(hex.slice(i, i + 2).padEnd(2, "0"), 16));
+  return out.trim();
+}
