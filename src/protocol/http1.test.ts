@@ -86,3 +86,13 @@ test("responseHead: framing fields are ours, CR/LF in a value cannot split the h
   expect(responseHead(200, [["Content-Type", "application/json"], ["Content-Length", "99"], ["X-Evil", "a\r\nSet-Cookie: x"]], 3, false, "1.1")).toBe("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Evil: a Set-Cookie: x\r\nContent-Length: 3\r\n\r\n");
   expect(responseHead(503, [], 0, true, "1.1")).toBe("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 });
+
+test("a whole first line that is no request line, or a TLS hello, is refused at once (not after data_timeout)", () => {
+  const b = (s: string | number[]) => (typeof s === "string" ? new TextEncoder().encode(s) : new Uint8Array(s));
+  expect(parseHead(b("GARBAGE\r\n"), 65536)).toMatchObject({ ok: false, need: false, status: 400, reason: "malformed request line" });
+  expect(parseHead(b("CHECK SPAMC/1.5\r\nContent-length: 5\r\n"), 65536)).toMatchObject({ ok: false, status: 400 });
+  expect(parseHead(b([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]), 65536)).toMatchObject({ ok: false, status: 400 });
+  // A request line that is whole, waiting for its fields; a line not yet whole: both wait.
+  expect(parseHead(b("POST /v1/scan HTTP/1.1\r\nHost: x\r\n"), 65536)).toEqual({ ok: false, need: true });
+  expect(parseHead(b("POST /v1/sc"), 65536)).toEqual({ ok: false, need: true });
+});

@@ -93,6 +93,21 @@ describe.each([
     expect(r.ms).toBeGreaterThan(1000);
   });
 
+  test("data_timeout is kept to the second: a client that sends 0.7 s after connecting and after each reply is always answered; silence is cut after 1 s, not before", async () => {
+    // Bun's socket timeout counts in ticks of 4 s (deadline.ts): with it a limit of 1 s fired
+    // anywhere from 0 to 4 s after it was set, so some of these requests met a closed connection.
+    const port = await serve(10);
+    const r = await talk(port, [700, 1400, 2100, 2800].map((at) => ({ at, bytes: "GET /v1/ping HTTP/1.1\r\nHost: kas\r\n\r\n" })), { ms: 8000 });
+    expect(statuses(r.text)).toEqual([200, 200, 200, 200]);
+    expect(r.closed).toBe(true);
+    expect(r.ms).toBeGreaterThanOrEqual(2800 + 950);
+    expect(r.ms).toBeLessThan(2800 + 2500);
+    const idle = await talk(port, [], { ms: 8000 });
+    expect(idle.closed).toBe(true);
+    expect(idle.ms).toBeGreaterThanOrEqual(950);
+    expect(idle.ms).toBeLessThan(2500);
+  });
+
   test("a chunked body arrives byte for byte; Expect: 100-continue is answered when the body is read; a declared size over the cap gets 413 without 100", async () => {
     const port = await serve(10);
     scanned.length = 0;

@@ -20,6 +20,7 @@ import type { HeaderSource } from "../protocol/kas/request";
 import { errorReply } from "../protocol/kas/reply";
 import type { JsonReply, ScanInput } from "./handler";
 import { flushBacklog, writeOrQueue } from "./socket-write";
+import { Deadline } from "./deadline";
 
 export type Http1Fetch = (req: Request, server: { requestIP(req: Request): { address: string } | null }) => Response | Promise<Response>;
 
@@ -64,6 +65,8 @@ interface Conn {
   endAfterFlush: boolean;
   backlog: Uint8Array[];
   peer: string;
+  /** data_timeout: the head's time from its first byte, and the idle time between requests (deadline.ts). */
+  deadline: Deadline;
 }
 
 const enc = new TextEncoder();
@@ -93,7 +96,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.SocketHandler<Conn> {
   const maxHead = opts.maxHead ?? MAX_HEAD;
-  const timeout = () => Math.max(1, Math.ceil(opts.timeoutS()));
+  const timeout = () => opts.timeoutS();
 
   const write = (s: Bun.Socket<Conn>, bytes: Uint8Array) => {
     const c = s.data;
@@ -114,6 +117,18 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
     write(s, concat(enc.encode(responseHead(status, [["Content-Type", "application/json"]], body.length, true, "1.1")), body));
     s.data.buf = EMPTY;
     finish(s);
+  };
+
+  /** data_timeout passed (deadline.ts): a head not whole is refused, an idle connection ends. */
+  const expired = (s: Bun.Socket<Conn>) => {
+    const c = s.data;
+    if (c.busy || c.closed) return;
+    opts.log?.(`connection from ${c.peer} closed: ${c.buf.length ? "request head" : "nothing"} received for data_timeout ${timeout()}s`);
+    if (c.buf.length) refuse(s, 408, "timeout", `request head not received whole within data_timeout ${timeout()}s`);
+    else {
+      c.closed = true;
+      s.end();
+    }
   };
 
   /** Moves buffered bytes into the current body, then starts the next request if the connection is free. */
@@ -233,7 +248,7 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
     const c = s.data;
     c.busy = true;
     c.version = head.version;
-    s.timeout(0);
+    c.deadline.stop(); // the body's gaps are the handler's to time (framing.ts readLimited); then the client waits for us
     if (opts.direct?.takes(head.method, head.target)) return void answer(s, head, startDirect(s, head, opts.direct));
     const body = openBody(s, head);
     const hostField = head.headers.find(([k]) => k.toLowerCase() === "host")?.[1] || "localhost";
@@ -294,19 +309,21 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
     c.feed = undefined;
     c.abort = undefined;
     if (close) return finish(s);
-    s.timeout(timeout());
+    c.deadline.start(timeout());
     s.resume();
     pump(s);
   };
 
   return {
     open(s) {
-      s.data = { buf: EMPTY, busy: false, peerEnded: false, closed: false, endAfterFlush: false, backlog: [], peer: s.remoteAddress || "unix" };
-      s.timeout(timeout());
+      s.data = { buf: EMPTY, busy: false, peerEnded: false, closed: false, endAfterFlush: false, backlog: [], peer: s.remoteAddress || "unix", deadline: new Deadline(() => expired(s)) };
+      s.data.deadline.start(timeout());
     },
     data(s, chunk) {
       const c = s.data;
       if (c.closed) return;
+      // The first byte of a request head: the head has data_timeout from here to arrive whole.
+      if (!c.busy && !c.buf.length) c.deadline.start(timeout());
       // Each read comes as a Buffer of its own (a fresh ArrayBuffer that nothing writes
       // afterwards; http1.test.ts holds Bun to it), so bytes that start a buffer are kept as a
       // view of it: a copy here was one of the three a message's bytes took in the master.
@@ -336,19 +353,10 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
         s.end();
       }
     },
-    timeout(s) {
-      const c = s.data;
-      if (c.busy) return;
-      opts.log?.(`connection from ${c.peer} closed: ${c.buf.length ? "request head" : "nothing"} received for data_timeout ${timeout()}s`);
-      if (c.buf.length) refuse(s, 408, "timeout", `request head not received whole within data_timeout ${timeout()}s`);
-      else {
-        c.closed = true;
-        s.end();
-      }
-    },
     close(s) {
       const c = s.data;
       c.closed = true;
+      c.deadline.stop();
       // Gone before its reply: a request still waiting for a filtering process is dropped
       // (dispatch/pool watch req.signal). A half-close is not this: that client still waits.
       c.abort?.abort();

@@ -42,7 +42,8 @@ async function door(toml: string, answer: (r: ScanRequest, p: Policy, signal?: A
 }
 
 /** An MTA end: sends packets, collects reply packets as [letter, data] until `until` says stop, or the close. */
-async function mta(port: number, packets: Uint8Array[], until: (replies: [string, Uint8Array][]) => boolean, ms = 5000) {
+/** An MTA session: `packets` written at once, or one every `gapMs` (an SMTP session's pace). */
+async function mta(port: number, packets: Uint8Array[], until: (replies: [string, Uint8Array][]) => boolean, ms = 5000, gapMs = 0) {
   const replies: [string, Uint8Array][] = [];
   const reader = new FrameReader();
   let closed = false;
@@ -54,7 +55,8 @@ async function mta(port: number, packets: Uint8Array[], until: (replies: [string
       port,
       socket: {
         open(s) {
-          for (const p of packets) s.write(p);
+          if (!gapMs) for (const p of packets) s.write(p);
+          else packets.forEach((p, i) => setTimeout(() => s.write(p), i * gapMs));
         },
         data(s, chunk) {
           reader.push(chunk);
@@ -160,6 +162,20 @@ test("a silent peer is closed after [milter] idle_timeout", async () => {
   expect(r.closed).toBe(true);
   expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
   expect(d.logs.some((l) => l.includes("silent for idle_timeout 1s"))).toBe(true);
+});
+
+test("idle_timeout counts silence: an MTA that sends a packet every 0.4 s is never cut, however long its session; silence is cut after the limit, not before", async () => {
+  // Bun's socket timeout counts in ticks of 4 s and data does not restart it (deadline.ts):
+  // with it, this session (4.4 s at the pace of a slow SMTP client) was cut at 1-4 s.
+  const d = await door("[milter]\nidle_timeout = 1\n", (r, p) => ({ ok: true, generation: 1, workerPid: 9, result: resultFor(r, "not_detected", 0, p) }));
+  const packets = session("slow\r\n");
+  const r = await mta(d.port, packets, final, 15_000, 400);
+  expect(r.letters.at(-1)).toBe("a"); // the verdict came: the connection lived through the session
+  const t0 = Date.now();
+  const silent = await mta(d.port, [OPTNEG], () => false, 5000);
+  expect(silent.closed).toBe(true);
+  expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+  expect(Date.now() - t0).toBeLessThan(2500);
 });
 
 test("an MTA that drops the connection while the scan waits aborts that scan (the pool drops it unscanned)", async () => {

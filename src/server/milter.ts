@@ -22,6 +22,7 @@ import { NO_VERDICT_REPLY, unscannedEdits, type ScanReply } from "../protocol/ka
 import { allowCheck } from "./allow";
 import { dispatch, newRequestId, type DispatchDeps } from "./dispatch";
 import { isRefusal, type EdgeGate, type Slot } from "./limits";
+import { Deadline } from "./deadline";
 import { flushBacklog, writeOrQueue } from "./socket-write";
 
 export interface DoorLog {
@@ -48,6 +49,8 @@ interface Conn {
   slot?: Slot;
   /** Aborted when the connection closes during a scan: a request still queued is then dropped. */
   abort?: AbortController;
+  /** idle_timeout: silence of the MTA, counted again from each packet (deadline.ts). */
+  deadline: Deadline;
 }
 
 /** While a scan runs longer than this, SMFIR_PROGRESS keeps the MTA's timer from running out. */
@@ -69,7 +72,7 @@ export function verdictOutcome(v: ScanReply): MilterOutcome {
 const peerOf = (s: Bun.Socket<Conn>) => (s.remoteAddress ? `${s.remoteAddress}` : "unix");
 
 export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> {
-  const idle = () => Math.ceil(d.config().milter.idle_timeout);
+  const idle = () => d.config().milter.idle_timeout;
   const check = allowCheck();
   const allowed = (peer: string) => check(peer === "unix" ? undefined : peer, d.config().milter.allow);
 
@@ -95,6 +98,13 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
     return noVerdictOutcome(cfg.client.on_error, why);
   };
 
+  /** idle_timeout of silence passed (deadline.ts). */
+  const expired = (s: Bun.Socket<Conn>) => {
+    if (s.data.scanning || s.data.closed) return;
+    d.log.warn("milter connection from %s closed: silent for idle_timeout %ss", s.data.peer, idle());
+    s.end();
+  };
+
   const handle = (s: Bun.Socket<Conn>, events: MilterEvent[]) => {
     for (const e of events) {
       if (e.kind === "write") write(s, e.bytes);
@@ -105,7 +115,7 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
       } else {
         const c = s.data;
         c.scanning = true;
-        s.timeout(0); // the MTA is silent while it waits for us; that is not idleness
+        c.deadline.stop(); // the MTA is silent while it waits for us; that is not idleness
         const progress = setInterval(() => {
           const p = c.milter.progress();
           if (p) write(s, p);
@@ -118,7 +128,7 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
             clearInterval(progress);
             c.scanning = false;
             if (c.closed) return; // the MTA gave up (its timeout); it decides about the message
-            s.timeout(idle());
+            c.deadline.start(idle());
             const done = c.milter.finish(outcome);
             if (done.encoded.skipped.length) d.log.warn("door=milter qid=%s the MTA does not allow: %s", e.message.envelope.queueId ?? "-", done.encoded.skipped.join(", "));
             handle(s, done.events);
@@ -129,7 +139,7 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
 
   return {
     open(s) {
-      s.data = { milter: new MilterConnection({ sizeLimit: d.config().client.size_limit }), peer: peerOf(s), backlog: [], scanning: false, closed: false };
+      s.data = { milter: new MilterConnection({ sizeLimit: d.config().client.size_limit }), peer: peerOf(s), backlog: [], scanning: false, closed: false, deadline: new Deadline(() => expired(s)) };
       if (!allowed(s.data.peer)) {
         d.log.warn("door=milter refused connection from %s: not in [milter] allow", s.data.peer);
         s.data.closed = true;
@@ -144,22 +154,19 @@ export function milterSocketHandler(d: MilterDoorDeps): Bun.SocketHandler<Conn> 
         return;
       }
       s.data.slot = slot;
-      s.timeout(idle());
+      s.data.deadline.start(idle());
     },
     data(s, chunk) {
       if (s.data.closed) return;
+      s.data.deadline.touch();
       handle(s, s.data.milter.push(chunk));
     },
     drain(s) {
       flushBacklog(s, s.data.backlog);
     },
-    timeout(s) {
-      if (s.data.scanning) return;
-      d.log.warn("milter connection from %s closed: silent for idle_timeout %ds", s.data.peer, idle());
-      s.end();
-    },
     close(s) {
       s.data.closed = true;
+      s.data.deadline.stop();
       // The MTA gave up (its own timeout) or went away: a scan still waiting for a filtering
       // process is dropped; the MTA decides about the message itself.
       s.data.abort?.abort();

@@ -258,6 +258,28 @@ async function rawExchange(port: number, bytes: Uint8Array | string): Promise<st
   return got;
 }
 
+test("data_timeout bounds each silence: a body whose pieces come 0.6 s apart is scanned; a silent connection ends after 1 s, not before", async () => {
+  const d = await door("[server]\ndata_timeout = 1\n");
+  const pieces = [`POST /checkv2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${MSG.length}\r\n\r\n`, MSG.slice(0, 10), MSG.slice(10, 20), MSG.slice(20)];
+  const t0 = Date.now();
+  let got = "";
+  let closedAt = 0;
+  await new Promise<void>((resolve) => {
+    void Bun.connect({ hostname: "127.0.0.1", port: d.port, socket: {
+      open: (s) => pieces.forEach((p, i) => setTimeout(() => s.write(p), 600 * (i + 1))),
+      data: (_s, c) => void (got += Buffer.from(c).toString("latin1")),
+      close: () => ((closedAt = Date.now() - t0), resolve()),
+      error: () => resolve(),
+    } });
+  });
+  expect(got).toMatch(/^HTTP\/1\.1 200 OK\r\n/); // Bun's socket timeout (ticks of 4 s, kept from the first read) gave 408
+  expect(closedAt).toBeGreaterThanOrEqual(2400);
+  const t1 = Date.now();
+  expect(await rawExchange(d.port, "")).toBe("");
+  expect(Date.now() - t1).toBeGreaterThanOrEqual(950);
+  expect(Date.now() - t1).toBeLessThan(2500);
+});
+
 test("HTTP/1.0 without Host, as Rspamd's protocol page writes it, is scanned", async () => {
   const d = await door("");
   const answer = await rawExchange(d.port, `POST /checkv2 HTTP/1.0\r\nContent-Length: ${MSG.length}\r\nFrom: a@example.org\r\nPass: all\r\nIp: 95.211.146.161\r\nHelo: localhost.localdomain\r\nHostname: localhost\r\n\r\n${MSG}`);
@@ -272,6 +294,14 @@ test("Rspamd's proxy: GET /checkv2 with the message as body, IP with the client'
   expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
   expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toMatchObject({ action: "no action", "message-id": "m1@example.org" });
   expect(d.seen[0].envelope).toEqual({ ip: "192.0.2.7", helo: "helo.example.org", from: "a@example.org", rcpt: ["b@example.com"], queueId: "4QX1" });
+});
+
+test("a message to 500 recipients, one Rcpt field each (as Rspamd's proxy writes them), is scanned for all of them", async () => {
+  const d = await door("");
+  const rcpts = Array.from({ length: 500 }, (_, i) => `<u${i}@example.com>`);
+  const answer = await rawExchange(d.port, `POST /checkv2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${MSG.length}\r\n${rcpts.map((r) => `Rcpt: ${r}\r\n`).join("")}\r\n${MSG}`);
+  expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/); // 431 "more than 100 header fields" before
+  expect(d.seen[0].envelope.rcpt).toEqual(rcpts.map((r) => r.slice(1, -1)));
 });
 
 test("keep-alive: two requests on one connection, chunked and pipelined, each answered in order", async () => {

@@ -26,6 +26,7 @@ import type { Learned } from "./job";
 import { isRefusal, type EdgeGate, type Slot } from "./limits";
 import type { DoorLog } from "./milter";
 import { sameSecret } from "./secret";
+import { Deadline } from "./deadline";
 import { flushBacklog, writeOrQueue } from "./socket-write";
 
 export interface RspamdDoorDeps extends DispatchDeps {
@@ -64,6 +65,8 @@ interface Conn {
   backlog: Uint8Array[];
   /** Aborted when the connection closes during a scan: a request still queued is then dropped. */
   abort?: AbortController;
+  /** data_timeout: each silence of the client, and the delivery of the last reply (deadline.ts). */
+  deadline: Deadline;
 }
 
 const REASONS: Record<number, string> = { 200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout", 413: "Content Too Large", 415: "Unsupported Media Type", 431: "Request Header Fields Too Large", 500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable" };
@@ -81,7 +84,7 @@ function encodeResponse(r: Reply, close: boolean, headOnly: boolean): Uint8Array
 const rspamdAccess = perConfig((s: KasConfig["rspamd"]) => ({ allow: allowList(s.allow), learn: allowList(s.learn_allow) }));
 
 export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> {
-  const idle = () => Math.max(1, Math.ceil(d.config().server.data_timeout));
+  const idle = () => d.config().server.data_timeout;
 
   const write = (s: Bun.Socket<Conn>, bytes: Uint8Array) => {
     const c = s.data;
@@ -102,7 +105,17 @@ export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> 
     c.reserved = 0;
     if (!keep) c.ending = true;
     write(s, encodeResponse(r, !keep, headOnly));
-    if (keep) s.timeout(idle());
+    c.deadline.start(idle()); // kept alive: the next request's silence; else the reply's delivery
+  };
+
+  /** data_timeout of silence passed (deadline.ts). */
+  const expired = (s: Bun.Socket<Conn>) => {
+    const c = s.data;
+    if (c.busy || c.closed) return;
+    if (c.ending) return void s.terminate(); // the reply waits for a client that reads nothing
+    // Between requests (keep-alive) silence just ends the connection; inside one it is an error.
+    if (!c.head && !c.reader.buffered) return void s.end();
+    respond(s, error(408, `no data for [server] data_timeout ${d.config().server.data_timeout}s`), true);
   };
 
   /** Everything that can be decided from the head: a reply, or the plan to read the body for. */
@@ -187,7 +200,7 @@ export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> 
       if (body instanceof HttpError) return respond(s, error(body.status, body.message), true);
       const plan = c.plan!;
       c.busy = true;
-      s.timeout(0); // the client waits for us; that is not idleness
+      c.deadline.stop(); // the client waits for us; that is not idleness
       const abort = (c.abort = new AbortController());
       void d
         .track(() => work(plan, body, c.peer, c.t0, abort.signal))
@@ -207,8 +220,8 @@ export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> 
 
   return {
     open(s) {
-      s.data = { reader: new HttpRequestReader(), peer: s.remoteAddress || undefined, reserved: 0, started: 0, t0: 0, busy: false, ending: false, closed: false, backlog: [] };
-      s.timeout(idle());
+      s.data = { reader: new HttpRequestReader(), peer: s.remoteAddress || undefined, reserved: 0, started: 0, t0: 0, busy: false, ending: false, closed: false, backlog: [], deadline: new Deadline(() => expired(s)) };
+      s.data.deadline.start(idle());
     },
     data(s, chunk) {
       const c = s.data;
@@ -223,24 +236,17 @@ export function rspamdSocketHandler(d: RspamdDoorDeps): Bun.SocketHandler<Conn> 
         if (!c.busy) c.slot?.leave();
         return void s.terminate();
       }
-      if (!c.busy) s.timeout(idle());
+      if (!c.busy) c.deadline.touch();
       pump(s);
     },
     drain(s) {
       const c = s.data;
       if (flushBacklog(s, c.backlog) && c.ending) s.end();
     },
-    timeout(s) {
-      const c = s.data;
-      if (c.busy) return;
-      if (c.ending) return void s.terminate(); // the reply waits for a client that reads nothing
-      // Between requests (keep-alive) silence just ends the connection; inside one it is an error.
-      if (!c.head && !c.reader.buffered) return void s.end();
-      respond(s, error(408, `no data for [server] data_timeout ${d.config().server.data_timeout}s`), true);
-    },
     close(s) {
       const c = s.data;
       c.closed = true;
+      c.deadline.stop();
       // Gone before its reply (a half-close is the end handler, not this): a scan still
       // waiting for a filtering process is dropped rather than scanned for nobody.
       c.abort?.abort();

@@ -26,6 +26,7 @@ import { dispatch, newRequestId, type DispatchDeps } from "./dispatch";
 import type { Learned } from "./job";
 import { isRefusal, type EdgeGate, type Refusal, type Slot } from "./limits";
 import type { DoorLog } from "./milter";
+import { Deadline } from "./deadline";
 import { flushBacklog, writeOrQueue } from "./socket-write";
 
 export interface SpamdDoorDeps extends DispatchDeps {
@@ -54,6 +55,8 @@ interface Conn {
   closed: boolean;
   /** Aborted when the connection closes during a scan: a request still queued is then dropped. */
   abort?: AbortController;
+  /** data_timeout: the whole request, then the reply's delivery (deadline.ts). */
+  deadline: Deadline;
 }
 
 /** Native error codes as spamd codes: only a malformed message is the client's fault. */
@@ -90,9 +93,16 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
     const c = s.data;
     if (c.closed || c.ending) return;
     c.ending = true;
-    s.timeout(Math.ceil(d.config().server.data_timeout));
+    c.deadline.start(d.config().server.data_timeout);
     if (bytes) c.backlog.push(bytes);
     flush(s);
+  };
+  /** data_timeout passed (deadline.ts): the request is refused, or a reply nobody reads is dropped. */
+  const expired = (s: Bun.Socket<Conn>) => {
+    const c = s.data;
+    if (c.busy || c.closed) return;
+    if (c.ending) return void s.terminate(); // the reply waits for a client that reads nothing
+    refuse(s, EX.TIMEOUT, `no complete request within [server] data_timeout ${d.config().server.data_timeout}s`);
   };
   const refuse = (s: Bun.Socket<Conn>, code: SpamdCode, text: string) => {
     d.log.warn("door=spamd peer=%s refused: %s", s.data.peer, text);
@@ -152,7 +162,7 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
     }
     if (!reserve(s, r.body.byteLength)) return; // an inflated body is counted before it is scanned
     c.busy = true;
-    s.timeout(0); // the client waits for us; that is not idleness
+    c.deadline.stop(); // the client waits for us; that is not idleness
     const abort = (c.abort = new AbortController());
     void d
       .track(() => (r.command === "TELL" ? tell(r, c.peer) : scan(r, c.peer, abort.signal)))
@@ -170,11 +180,11 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
       // A refused client still has its request read (not kept): spamc reports the refusal
       // (exit 77 with -x) only if it could finish writing; closing early gives it a reset.
       const denied = !access().allow.allows(peer === "unix" ? undefined : peer);
-      s.data = { reader: new SpamdRequestReader({ maxBody: cfg.server.max_request_size, discard: denied }), peer, denied, reserved: 0, backlog: [], busy: false, ending: false, closed: false };
+      s.data = { reader: new SpamdRequestReader({ maxBody: cfg.server.max_request_size, discard: denied }), peer, denied, reserved: 0, backlog: [], busy: false, ending: false, closed: false, deadline: new Deadline(() => expired(s)) };
       const slot = d.gate?.enter(peer);
       if (isRefusal(slot)) return refuse(s, EX.TEMPFAIL, `busy: ${slot.message}`);
       s.data.slot = slot;
-      s.timeout(Math.ceil(cfg.server.data_timeout));
+      s.data.deadline.start(cfg.server.data_timeout);
     },
     data(s, chunk) {
       if (s.data.ending || s.data.busy) return;
@@ -188,13 +198,9 @@ export function spamdSocketHandler(d: SpamdDoorDeps): Bun.SocketHandler<Conn> {
     drain(s) {
       flush(s);
     },
-    timeout(s) {
-      if (s.data.busy) return;
-      if (s.data.ending) return void s.terminate(); // the reply waits for a client that reads nothing
-      refuse(s, EX.TIMEOUT, `no complete request within [server] data_timeout ${d.config().server.data_timeout}s`);
-    },
     close(s) {
       s.data.closed = true;
+      s.data.deadline.stop();
       // Gone before its reply (spamc's half-close after the body is the end handler, not
       // this): a scan still waiting for a filtering process is dropped, not scanned for nobody.
       s.data.abort?.abort();

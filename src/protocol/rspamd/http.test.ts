@@ -64,7 +64,7 @@ describe("HttpRequestReader", () => {
     ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 400, /not followed by CRLF/],
     ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n", 413, /exceeds/],
     ["POST /checkv2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n7D0\r\n" + "x".repeat(1100), 413, /exceeds/],
-    [`GET /ping HTTP/1.1\r\nHost: x\r\n${"X-A: b\r\n".repeat(101)}\r\n`, 431, /more than 100 header fields/],
+    [`GET /ping HTTP/1.1\r\nHost: x\r\n${"X:b\r\n".repeat(10_100)}\r\n`, 431, /more than 10100 header fields/],
     [`GET /ping HTTP/1.1\r\nHost: x\r\nX-A: ${"b".repeat(MAX_HEAD)}\r\n\r\n`, 431, /request head over/],
   ] as const)("%j → %d", (raw, status, message) => {
     const got = readAll(raw, 1000, 1024).at(-1);
