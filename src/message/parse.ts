@@ -13,6 +13,7 @@ import type { KasConfig } from "../config/schema";
 import { latin1 } from "./header-text";
 import { renderHtml } from "./html";
 import { asRead } from "./styled";
+import { calendarText } from "./calendar";
 import { base64Chunks, decodeHeaderValue, decodeText, decodeTransfer, hasBase64AfterPadding, isNamed, parseFields, splitEntity } from "./mime";
 import { boundaryLines, splitAt, type BoundaryLine } from "./multipart";
 import { parseParamValue } from "./params";
@@ -268,7 +269,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       continue;
     }
     if (e.reading ? altTextBytes >= MAX_ALT_TEXT : textBytes >= MAX_TEXT) continue;
-    if (type !== "text/plain" && type !== "text/html" && type !== "text/enriched" && type !== "text/richtext") continue;
+    if (type !== "text/plain" && type !== "text/html" && type !== "text/enriched" && type !== "text/richtext" && type !== "text/calendar") continue;
     let body = buf.subarray(bodyStart, e.end);
     if (body.byteLength > MAX_PART_TEXT * 2) {
       body = body.subarray(0, MAX_PART_TEXT * 2);
@@ -298,6 +299,14 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       // would count every word twice (Bayes) and double every `multiple` rule.
       if (e.alternative?.hasPlain) continue;
       text = r.text;
+    } else if (type === "text/calendar") {
+      // An invitation's title, place, description and links, as readers draw them (calendar.ts).
+      const shown = asRead(calendarText(text));
+      visible += shown.length;
+      addUris(findUris(shown));
+      // Beside a plain sibling (Outlook's invitations), the plain part carries the same words.
+      if (e.alternative?.hasPlain) continue;
+      text = shown;
     } else {
       if (e.alternative) e.alternative.hasPlain = true;
       // html-in-plain: a reader that sniffs an HTML document in text/plain renders it.
