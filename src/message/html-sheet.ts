@@ -22,13 +22,33 @@ export interface SheetHiding {
   ids: ReadonlyMap<string, readonly SheetHide[]>;
 }
 
-/** The properties whose values hide text (html.ts styleHides): an inline style that sets one overrides the sheet's. */
+/**
+ * What a sheet's rules are read for: hiding text (html.ts styleHides), or drawing it right to
+ * left (bidi.ts). `applies` judges declarations (lower case, no white space) as for an inline
+ * style; `props` are the properties that do it: a rule or inline style that sets one without
+ * doing it may undo it, so the names it applies to are not taken.
+ */
+export interface SheetKind {
+  applies: (decls: string) => boolean;
+  props: readonly string[];
+}
+/** The properties whose values hide text (html.ts styleHides). */
 export const HIDING_PROPS = ["display", "visibility", "font-size", "font", "opacity", "text-indent", "position", "left", "top", "transform", "clip"];
 /** Each property as declared in a rule or style without white space: at the start or after ";". */
-const SETS = new Map(HIDING_PROPS.map((p) => [p, new RegExp(`(?:^|;)${p}:`)]));
-const sets = (decls: string, p: string) => decls.includes(p + ":") && SETS.get(p)!.test(decls);
-/** A rule whose text names none of these sets no hiding property: nothing more is read of it. */
-const HINT = /display|visibility|font|opacity|indent|position|left|top|transform|clip/i;
+const SETS = new Map<string, RegExp>();
+const sets = (decls: string, p: string) => {
+  if (!decls.includes(p + ":")) return false;
+  let re = SETS.get(p);
+  if (!re) SETS.set(p, (re = new RegExp(`(?:^|;)${p}:`)));
+  return re.test(decls);
+};
+/** A rule whose text names none of a kind's properties neither does it nor undoes it: nothing more is read of it. */
+const HINTS = new WeakMap<SheetKind, RegExp>();
+const hintOf = (kind: SheetKind) => {
+  let re = HINTS.get(kind);
+  if (!re) HINTS.set(kind, (re = new RegExp(kind.props.map((p) => p.replace(/[^a-z-]/g, "")).join("|"), "i")));
+  return re;
+};
 
 // Bounds, so that a padded message costs no more than an ordinary one: a document's sheets are
 // read up to this much text, this many <style> elements and this many rules that set a hiding
@@ -51,12 +71,9 @@ const MENTION = new RegExp(String.raw`[.#]${NAME}`, "g");
 /** Thrown inside sheetHiding when the sheets are past a bound: nothing is taken. */
 const GIVE_UP = new Error("style sheets past their bound");
 
-/**
- * The hiding classes and ids of `html`'s <style> elements, or undefined when none hides.
- * `styleHides` judges a rule's declarations (lower case, no white space), as for inline styles.
- */
-export function sheetHiding(html: string, styleHides: (decls: string) => boolean): SheetHiding | undefined {
-  const st: SheetState = { classes: new Map(), ids: new Map(), elsewhere: new Set(), rules: 0, styleHides };
+/** The classes and ids that `html`'s <style> elements certainly give `kind` (hide, turn round), or undefined when none. */
+export function sheetHiding(html: string, kind: SheetKind): SheetHiding | undefined {
+  const st: SheetState = { classes: new Map(), ids: new Map(), elsewhere: new Set(), rules: 0, kind, hint: hintOf(kind) };
   const open = /<style\b([^>]*)>/gi;
   const close = /<\/style\s*>/gi;
   let read = 0;
@@ -90,7 +107,8 @@ interface SheetState {
   /** ".name" and "#name" written where they may be shown again. */
   elsewhere: Set<string>;
   rules: number;
-  styleHides: (decls: string) => boolean;
+  kind: SheetKind;
+  hint: RegExp;
 }
 
 function mention(text: string, st: SheetState): void {
@@ -125,14 +143,14 @@ function readSheet(raw: string, conditional: boolean, st: SheetState): void {
     const head = prelude.slice(prelude.lastIndexOf(";") + 1).trim();
     // An at-rule with a block (@media, @supports, …) applies under conditions we do not evaluate.
     if (head.startsWith("@")) {
-      if (HINT.test(body)) mention(body, st);
+      if (st.hint.test(body)) mention(body, st);
       continue;
     }
-    if (!HINT.test(body)) continue; // sets no hiding property: neither hides nor shows
+    if (!st.hint.test(body)) continue; // sets none of the kind's properties: neither does it nor undoes it
     if (++st.rules > MAX_RULES) throw GIVE_UP;
     const decls = body.toLowerCase().replace(/\s+/g, "");
-    const hiding = st.styleHides(decls);
-    const props = HIDING_PROPS.filter((p) => sets(decls, p));
+    const hiding = st.kind.applies(decls);
+    const props = st.kind.props.filter((p) => sets(decls, p));
     if (!props.length) continue;
     for (const raw of head.split(",")) {
       const sel = raw.trim();
@@ -158,11 +176,12 @@ function readSheet(raw: string, conditional: boolean, st: SheetState): void {
 }
 
 /**
- * Whether an element with these class and id attributes, named `tag`, is hidden by the sheets.
- * An inline style that sets one of the properties a rule hides with overrides that rule (inline
- * styles come last in the cascade; a sheet's `!important` is not weighed: the text is read).
+ * Whether the sheets give an element with these class and id attributes, named `tag`, their
+ * kind (hidden, turned round). An inline style that sets one of the properties a rule does it
+ * with overrides that rule (inline styles come last in the cascade; a sheet's `!important` is
+ * not weighed: the text is read as written).
  */
-export function hiddenBySheet(sheet: SheetHiding, tag: string, cls: string | undefined, id: string | undefined, inline: string): boolean {
+export function sheetApplies(sheet: SheetHiding, tag: string, cls: string | undefined, id: string | undefined, inline: string): boolean {
   const hidesBy = (rules: readonly SheetHide[] | undefined) => rules !== undefined && rules.some((r) => (r.tag === undefined || r.tag === tag) && !r.props.some((p) => sets(inline, p)));
   if (id && sheet.ids.size && hidesBy(sheet.ids.get(id.trim()))) return true;
   if (!cls || !sheet.classes.size) return false;

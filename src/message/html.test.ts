@@ -230,6 +230,13 @@ describe("renderHtml: text drawn right to left", () => {
     expect(renderHtml(`<a href="http://evil.example/"><bdo dir=rtl>moc.lapyap</bdo></a>`).links).toEqual([{ href: "http://evil.example/", text: "paypal.com" }]);
     expect(renderHtml(`<bdo dir=rtl><a href="http://evil.example/">moc.lapyap</a> ni goL</bdo>`).links).toEqual([{ href: "http://evil.example/", text: "paypal.com" }]);
   });
+  test("a class or id that the document's style sheet draws right to left turns its text round too", () => {
+    expect(shown(`<style>.r{unicode-bidi:bidi-override;direction:rtl}</style><p>Please <span class="r">tnuocca ruoy yfirev</span>.</p>`)).toBe("Please verify your account.");
+    expect(shown(`<style>#x{direction:rtl; unicode-bidi: bidi-override}</style><b id=x>ngis</b>`)).toBe("sign");
+    // Shown otherwise again: a media query, or the element's own style.
+    expect(shown(`<style>.r{unicode-bidi:bidi-override;direction:rtl} @media screen{.r{direction:ltr}}</style><span class=r>abc</span>`)).toBe("abc");
+    expect(shown(`<style>.r{unicode-bidi:bidi-override;direction:rtl}</style><span class=r style="direction:ltr">abc</span>`)).toBe("abc");
+  });
   test("right-to-left text, a left-to-right override and dir=rtl alone are read as written", () => {
     expect(shown(`<p dir=rtl>\u05e9\u05dc\u05d5\u05dd abc</p><span style="unicode-bidi:bidi-override;direction:ltr">+972 3</span><bdo dir=ltr>xyz</bdo>`)).toBe("\u05e9\u05dc\u05d5\u05dd abc +972 3xyz");
   });

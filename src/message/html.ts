@@ -6,7 +6,7 @@
 import { decodeHTML, decodeHTMLAttribute } from "entities";
 import { isJsSpace, tagAttrs, type TagAttrs } from "./html-attrs";
 import { inkOf, PAGE, STYLED_PAGE, type Ink } from "./html-ink";
-import { hiddenBySheet, sheetHiding } from "./html-sheet";
+import { HIDING_PROPS, sheetApplies, sheetHiding, type SheetKind } from "./html-sheet";
 import { drawnRightToLeft, unreverse } from "./bidi";
 import { mayBeInvisible, stripInvisible } from "./invisible";
 import { foldStyled, mayBeStyled } from "./styled";
@@ -99,6 +99,10 @@ const hides = (a: TagAttrs, style: string): boolean => a.hidden || (style !== ""
 export function styleHides(style: string): boolean {
   return /display:none|visibility:hidden|font-size:0(?:[a-z%]|;|$|!)|opacity:0(?:;|$|!)/.test(style) || drawnAsNothing(style);
 }
+/** Whether declarations draw every character right to left (bidi.ts): bidi-override (or isolate-override) with direction rtl. */
+const styleTurns = (style: string): boolean => style.includes("bidi-override") && /(?:^|;)direction:rtl/.test(style);
+const HIDING: SheetKind = { applies: styleHides, props: HIDING_PROPS };
+const TURNING: SheetKind = { applies: styleTurns, props: ["unicode-bidi", "direction"] };
 
 /**
  * The other inline styles salting hides words with (text for Bayes and the rules that the
@@ -142,7 +146,8 @@ export function renderHtml(html: string): RenderedHtml {
   const styled = /<style/i.test(html);
   const page = styled && /background/i.test(html) ? STYLED_PAGE : PAGE;
   // Classes and ids the document's own sheets hide (html-sheet.ts), read before the body.
-  const sheet = styled ? sheetHiding(html, styleHides) : undefined;
+  const sheet = styled ? sheetHiding(html, HIDING) : undefined;
+  const turnSheet = styled && /bidi-override/i.test(html) ? sheetHiding(html, TURNING) : undefined;
   let skip: string | undefined;
   let anchor: { href: string; text: string } | undefined;
   let hiddenChars = 0;
@@ -294,10 +299,14 @@ export function renderHtml(html: string): RenderedHtml {
       // the body's colour instead (a sheet's rules come before presentational attributes).
       const color = tag === "font" ? attr(attrs.color) : tag === "body" && !styled ? attr(attrs.text) : undefined;
       const ink = inkOf(tag, style, color, attr(attrs.bgcolor), attrs.bgImage, parent ? parent.ink : page);
-      const bySheet = sheet !== undefined && (attrs.cls !== undefined || attrs.id !== undefined) && hiddenBySheet(sheet, tag, attr(attrs.cls), attr(attrs.id), style);
+      const bySheet = sheet !== undefined && (attrs.cls !== undefined || attrs.id !== undefined) && sheetApplies(sheet, tag, attr(attrs.cls), attr(attrs.id), style);
       // <bdo dir=rtl>, or unicode-bidi:bidi-override with direction rtl: every character drawn right to left.
       const dir = attrs.dir === undefined ? undefined : attrs.dir.trim().toLowerCase();
-      const turns = tag === "bdo" ? dir === "rtl" : style.includes("bidi-override") && (dir === "rtl" || /(?:^|;)direction:rtl/.test(style));
+      const turns =
+        tag === "bdo"
+          ? dir === "rtl"
+          : (style.includes("bidi-override") && (dir === "rtl" || /(?:^|;)direction:rtl/.test(style))) ||
+            (turnSheet !== undefined && (attrs.cls !== undefined || attrs.id !== undefined) && sheetApplies(turnSheet, tag, attr(attrs.cls), attr(attrs.id), style));
       stack.push({ tag, hidden: (parent?.hidden ?? false) || hides(attrs, style) || bySheet, ink, turn: turns ? out.length : undefined, anchorAt: turns && anchor ? anchor.text.length : undefined });
     }
   }
