@@ -12,6 +12,7 @@
 //   URI_TEXT_DOMAIN_MISMATCH   link text shows one registrable domain, the href goes to another
 //   URI_TEXT_BRAND_MISMATCH    ... and the domain shown belongs to a brand
 //   URI_IP_HOST, URI_DATA_HREF, URI_SHORTENED, URI_FREE_HOSTED, URI_FORM_SERVICE, URI_FILE_SHARE
+//   URI_OPEN_REDIRECT          a link through a trusted site's open redirect (google.com/url, Google AMP, Bing's tracker; its destination is judged too)
 //   FREEMAIL_REPLYTO_OTHER     Reply-To at a free mailbox while From is elsewhere
 //   ATTACH_HTML, ATTACH_HTML_FORM, ATTACH_HTML_SCRIPT, ATTACH_HTML_REDIRECT
 //   ATTACH_BIDI_NAME           an attachment's name holds a bidirectional control (invoice<RLO>fdp.exe shows as invoiceexe.pdf)
@@ -24,6 +25,7 @@
 import { ADDRESS_IN_TEXT } from "../message/address";
 import { isNamed } from "../message/mime";
 import { pdfFacts } from "../message/parse";
+import { unwrapOnce } from "../message/redirects";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
@@ -182,6 +184,7 @@ function checkUris(msg: ParsedMessage, own: readonly string[], out: Set<string>)
   for (const u of uris) {
     const host = uriSymbols(u, out);
     if (host) hosts?.add(host);
+    if (unwrapOnce(u)?.abused) out.add("URI_OPEN_REDIRECT");
   }
   if (hosts) checkOwnLookalikes(hosts, own, out);
 }

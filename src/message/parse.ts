@@ -18,6 +18,7 @@ import { base64Chunks, decodeHeaderValue, decodeText, decodeTransfer, hasBase64A
 import { boundaryLines, splitAt, type BoundaryLine } from "./multipart";
 import { parseParamValue } from "./params";
 import { readPdf, type PdfFacts } from "./pdf";
+import { unwrap } from "./redirects";
 import { ALT_SPAN_FACTOR, MAX_ALT_TEXT, sniffedTextType, startsAsHtml, type ReadingCase, type Span } from "./readings";
 import type { AlternatePart, HeaderField, HtmlLink, MimePart, ParsedMessage } from "./types";
 import { findUris } from "./uris";
@@ -117,10 +118,13 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   let altTextBytes = 0;
   let hidden = 0;
   let visible = 0;
+  // A link through a known redirector (google.com/url?q=…, Safe Links) brings its destination
+  // along, right after it: the link checks, uri rules and URI block lists judge both (redirects.ts).
   const addUris = (list: Iterable<string>) => {
     for (const u of list) {
       if (uris.size >= MAX_URIS) return;
       uris.add(u);
+      for (const t of unwrap(u).targets) if (uris.size < MAX_URIS) uris.add(t);
     }
   };
 
