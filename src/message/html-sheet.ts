@@ -87,8 +87,8 @@ export function sheetHiding(html: string, kind: SheetKind): SheetHiding | undefi
       const css = html.slice(open.lastIndex, Math.min(to, open.lastIndex + MAX_SHEET_CHARS - read));
       read += css.length;
       // A sheet for some media only (<style media="print">, "(max-width:600px)") is conditional.
-      const media = /\bmedia\s*=\s*["']?([^"'\s>]*)/i.exec(m[1]);
-      readSheet(css, media !== null && !/^(?:all|screen)?$/i.test(media[1]), st);
+      const media = /\bmedia\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*))/i.exec(m[1]);
+      readSheet(css, media !== null && !/^\s*(?:all|screen)?\s*$/i.test(media[1] ?? media[2] ?? media[3]), st);
       if (!end) break;
       open.lastIndex = close.lastIndex;
     }

@@ -194,6 +194,8 @@ describe("renderHtml: classes and ids the document's style sheets hide", () => {
     expect(shown(`<style>.s{display:none} td .s{display:inline}</style><span class="s">compound</span>`)).toBe("compound");
     expect(shown(`<style>.s{display:none}</style><style>.s{display:block}</style><span class="s">later</span>`)).toBe("later");
     expect(shown(`<style media="print">.s{display:none}</style><span class="s">screen</span>`)).toBe("screen");
+    expect(shown(`<style media="screen and (max-width:600px)">.s{display:none}</style><span class="s">wide</span>`)).toBe("wide");
+    expect(shown(`<style media='all'>.s{display:none}</style><p>a</p><span class="s">salt</span>`)).toBe("a");
     expect(shown(`<style>.s{display:none} [class~=s]{display:block}</style><span class="s">attr</span>`)).toBe("attr");
     expect(shown(`<style>.s{display:none}</style><span class="s" style="display:inline">inline wins</span>`)).toBe("inline wins");
     expect(shown(`<style>/* .s{display:none} */ .x{color:red}</style><span class="s">comment</span>`)).toBe("comment");

@@ -17,7 +17,10 @@ import { unreverse } from "./bidi";
 import { stripInvisible } from "./invisible";
 
 const STYLED = /\ud835[\udc00-\udfff]|[\u24b6-\u24e9]|\ud83c[\udd30-\udd89]/g;
-const HAS_STYLED = /\ud835[\udc00-\udfff]|[\u24b6-\u24e9]|\ud83c[\udd30-\udd89]/;
+// The test every text takes: any character from U+24B6 up (measured over the training split:
+// 0.64 µs a message, against 1.6 for the exact pattern and 1.35 for a class of the three
+// ranges); text with such characters (CJK, emoji) then takes the exact pattern.
+const HAS_STYLED = /[^\x00-\u24b5]/;
 
 function fold(ch: string): string {
   const cp = ch.codePointAt(0)!;
