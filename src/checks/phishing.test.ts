@@ -255,3 +255,10 @@ test("a display name showing an address of the recipient's own domain, on mail f
   expect(claimed('"support@vendor.test" <help@mailer.example.net>')).toBe(false); // another company's address: FROM_NAME_OTHER_DOMAIN only
   expect(phishingSymbols(msg('"support@vendor.test" <help@mailer.example.net>'), ["user@example.com"]).has("FROM_NAME_OTHER_DOMAIN")).toBe(true);
 });
+
+test("an HTML or SVG page named as a document, picture or recording is named; an ordinary page or document is not", () => {
+  const withFile = (name: string, type = "text/html") =>
+    phishingSymbols(parseMessageSync(new TextEncoder().encode(`From: a@example.net\r\nTo: u@example.com\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n--b\r\nContent-Type: ${type}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\n\r\n<html><body>x</body></html>\r\n--b--\r\n`), defaults().scan));
+  for (const name of ["Invoice_4471.pdf.html", "Remittance.PDF.htm", "VM_0412.wav.html", "Q4 payroll.xlsx .shtml", "scan.jpg.svg", "message.eml.html"]) expect({ name, named: withFile(name).has("ATTACH_HTML_DOC_NAME") }).toEqual({ name, named: true });
+  for (const name of ["newsletter.html", "report.pdf", "index.htm", "chart.svg", "pdf.html"]) expect({ name, named: withFile(name, name.endsWith(".pdf") ? "application/pdf" : "text/html").has("ATTACH_HTML_DOC_NAME") }).toEqual({ name, named: false });
+});

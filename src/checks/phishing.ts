@@ -15,6 +15,7 @@
 //   URI_OPEN_REDIRECT          a link through a trusted site's open redirect (google.com/url, Google AMP, Bing's tracker; its destination is judged too)
 //   FREEMAIL_REPLYTO_OTHER     Reply-To at a free mailbox while From is elsewhere
 //   ATTACH_HTML, ATTACH_HTML_FORM, ATTACH_HTML_SCRIPT, ATTACH_HTML_REDIRECT
+//   ATTACH_HTML_DOC_NAME       an HTML or SVG page named as a document, picture or recording ("Invoice.pdf.html", "VM_0412.wav.htm")
 //   ATTACH_BIDI_NAME           an attachment's name holds a bidirectional control (invoice<RLO>fdp.exe shows as invoiceexe.pdf)
 //   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd): a container that hides an executable from scanners
 //   ATTACH_ARCHIVE             an archive attached (for the metas: a password-protected one with its password in the text)
@@ -243,6 +244,9 @@ function parseHttp(u: string): URL | undefined {
 }
 
 const HTML_NAME = /\.(?:s?html?|xhtml|svg|shtm)$/i;
+// A page that opens in the browser under a document's name: the reader expects a PDF, a sheet or
+// a voicemail and gets a sign-in form (HTML smuggling and credential pages are sent so).
+const DOC_AS_HTML_NAME = /\.(?:pdf|docx?|xlsx?|xls[mb]|pptx?|csv|txt|rtf|odt|ods|jpe?g|png|gif|tiff?|wav|mp3|m4a|ogg|zip|rar|7z|eml|msg)[\s_.-]{0,5}\.(?:s?html?|xhtml|svg|shtm)$/i;
 
 // Unicode bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a
 // file name has no use for them, and a right-to-left override makes the end of the name read
@@ -285,6 +289,7 @@ function checkAttachment(p: MimePart, out: Set<string>): void {
   const named = p.filename && HTML_NAME.test(p.filename);
   if (!named && !(p.disposition === "attachment" && p.contentType === "text/html")) return;
   out.add("ATTACH_HTML");
+  if (named && DOC_AS_HTML_NAME.test(p.filename!.trim())) out.add("ATTACH_HTML_DOC_NAME");
   const t = p.text ?? "";
   if (/<form\b|<input\b[^>]{0,200}type\s*=\s*["']?password/i.test(t)) out.add("ATTACH_HTML_FORM");
   if (/<script\b|\bon(?:load|error)\s*=/i.test(t)) out.add("ATTACH_HTML_SCRIPT");
