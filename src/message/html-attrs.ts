@@ -86,11 +86,15 @@ export interface TagAttrs {
   text?: string;
   /** The dir attribute (ltr, rtl, auto). */
   dir?: string;
+  /** <input>: its type, value (a button's label) and placeholder (the grey text of an empty box). */
+  type?: string;
+  value?: string;
+  placeholder?: string;
   hidden: boolean;
 }
 
 const URL_NAMES = ["href", "src", "action", "background", "lowsrc", "data"];
-const READ = [...URL_NAMES, "alt", "style", "color", "hidden", "bgcolor", "class", "id", "text", "dir"];
+const READ = [...URL_NAMES, "alt", "style", "color", "hidden", "bgcolor", "class", "id", "text", "dir", "type", "value", "placeholder"];
 const READ_INDEX = new Map(READ.map((name, k) => [name, k]));
 
 /** Index in READ of s[start..end) as a name in any ASCII case, or -1. */
@@ -110,15 +114,17 @@ function readIndex(s: string, start: number, end: number): number {
     case 3:
       return same("src") ? 1 : same("alt") ? 6 : same("dir") ? 14 : -1;
     case 4:
-      return same("href") ? 0 : same("data") ? 5 : same("text") ? 13 : -1;
+      return same("href") ? 0 : same("data") ? 5 : same("text") ? 13 : same("type") ? 15 : -1;
     case 5:
-      return same("style") ? 7 : same("color") ? 8 : same("class") ? 11 : -1;
+      return same("style") ? 7 : same("color") ? 8 : same("class") ? 11 : same("value") ? 16 : -1;
     case 6:
       return same("action") ? 2 : same("lowsrc") ? 4 : same("hidden") ? 9 : -1;
     case 7:
       return same("bgcolor") ? 10 : -1;
     case 10:
       return same("background") ? 3 : -1;
+    case 11:
+      return same("placeholder") ? 17 : -1;
     default:
       return -1;
   }
@@ -137,6 +143,9 @@ function put(a: TagAttrs, k: number, value: string): void {
   else if (k === 12) a.id = value;
   else if (k === 13) a.text = value;
   else if (k === 14) a.dir = value;
+  else if (k === 15) a.type = value;
+  else if (k === 16) a.value = value;
+  else if (k === 17) a.placeholder = value;
 }
 
 /**

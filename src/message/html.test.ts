@@ -106,11 +106,12 @@ describe("attributes", () => {
     if (m.has("id")) a.id = m.get("id");
     if (m.has("text")) a.text = m.get("text");
     if (m.has("dir")) a.dir = m.get("dir");
+    for (const k of ["type", "value", "placeholder"] as const) if (m.has(k)) a[k] = m.get(k);
     return a;
   };
 
   test("tagAttrs reads what attrsOf reads of the names renderHtml uses, inside a larger text", () => {
-    const alphabet = ["a", "=", " ", "\n", '"', "'", "/", "\u00a0", "\u2028", "İ", "\u212a", "x1", "HREF", "href", "Src", "alt", "STYLE", "color", "hidden", "data", "lowSrc", "background", "action", "hreff", "sty", "bgcolor", "BgColor", "bgcolo", "class", "CLASS", "id", "Id", "ids", "clas", "text", "TEXT", "tex", "dir", "DIR", "dirs"];
+    const alphabet = ["a", "=", " ", "\n", '"', "'", "/", "\u00a0", "\u2028", "İ", "\u212a", "x1", "HREF", "href", "Src", "alt", "STYLE", "color", "hidden", "data", "lowSrc", "background", "action", "hreff", "sty", "bgcolor", "BgColor", "bgcolo", "class", "CLASS", "id", "Id", "ids", "clas", "text", "TEXT", "tex", "dir", "DIR", "dirs", "type", "Value", "placeholder", "PLACEHOLDER", "valu"];
     const rnd = intRng(7);
     for (let i = 0; i < 3000; i++) {
       const s = Array.from({ length: rnd(30) }, () => alphabet[rnd(alphabet.length)]).join("");
@@ -218,6 +219,16 @@ describe("renderHtml: classes and ids the document's style sheets hide", () => {
   });
   test("a rule that sets no hiding property does not show a hidden name again", () => {
     expect(shown(`<style>.s{display:none} .s{color:red} p .s{margin:0}</style><p>a</p><span class="s">salt</span>`)).toBe("a");
+  });
+});
+
+describe("renderHtml: what a form shows", () => {
+  test("a button's label, a text box's value or grey placeholder are read; hidden fields, password dots, choices and hidden inputs are not", () => {
+    const r = renderHtml(`<form><input type="email" placeholder="Email address"><input type=password placeholder='Password' value="secret"><input type="submit" value="Verify account"><input type=hidden value="token123"><input value="prefilled" placeholder="unseen"><INPUT TYPE=BUTTON VALUE="Sign&nbsp;in"><input type=submit value="x" hidden><input type=checkbox value=yes><input type=image alt="Continue" src="b.png"></form>`);
+    expect(r.text.replace(/\s+/g, " ").trim()).toBe("Email address Password Verify account prefilled Sign in Continue");
+  });
+  test("inside a hidden element a form shows nothing", () => {
+    expect(renderHtml(`<div style="display:none"><input type=submit value="Verify account"></div><p>a</p>`).text.trim()).toBe("a");
   });
 });
 

@@ -289,6 +289,20 @@ export function renderHtml(html: string): RenderedHtml {
         const text = ` ${alt} `;
         emit(text, 0, text.length);
       }
+    } else if (tag === "input" && !attrs.hidden) {
+      // What a form shows (readers that draw forms, a page attached and opened in a browser): a
+      // button's label, a picture button's alt text, a text box's value or, empty, its grey
+      // placeholder ("Email address"); a password box shows dots, hidden and choice inputs nothing.
+      const type = (attr(attrs.type) ?? "text").trim().toLowerCase();
+      const shown =
+        type === "submit" || type === "button" || type === "reset" ? attr(attrs.value)
+        : type === "image" ? attr(attrs.alt)
+        : /^(?:hidden|checkbox|radio|file|range|color)$/.test(type) ? undefined
+        : (type === "password" ? undefined : attr(attrs.value)) || attr(attrs.placeholder);
+      if (shown?.trim()) {
+        const text = ` ${shown} `;
+        emit(text, 0, text.length);
+      }
     }
     if (kind & IS_BLOCK) out.push("\n");
     else if (kind & IS_CELL) out.push(" ");
