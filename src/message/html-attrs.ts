@@ -130,22 +130,22 @@ function readIndex(s: string, start: number, end: number): number {
   }
 }
 
+type TextField = "href" | "alt" | "style" | "color" | "bgcolor" | "cls" | "id" | "text" | "dir" | "type" | "value" | "placeholder";
+/** Where the value of each name of READ goes (class is `cls`); the other URL names go to `urls` only. */
+const FIELD = READ.map((name): TextField | undefined => {
+  if (name === "class") return "cls";
+  if (name === "hidden" || (name !== "href" && URL_NAMES.includes(name))) return undefined;
+  return name as TextField;
+});
+const BACKGROUND = READ.indexOf("background");
+const HIDDEN = READ.indexOf("hidden");
+
 function put(a: TagAttrs, k: number, value: string): void {
   if (k < URL_NAMES.length) a.urls.push(value);
-  if (k === 0) a.href = value;
-  else if (k === 3) a.bgImage = true;
-  else if (k === 6) a.alt = value;
-  else if (k === 7) a.style = value;
-  else if (k === 8) a.color = value;
-  else if (k === 9) a.hidden = true;
-  else if (k === 10) a.bgcolor = value;
-  else if (k === 11) a.cls = value;
-  else if (k === 12) a.id = value;
-  else if (k === 13) a.text = value;
-  else if (k === 14) a.dir = value;
-  else if (k === 15) a.type = value;
-  else if (k === 16) a.value = value;
-  else if (k === 17) a.placeholder = value;
+  const field = FIELD[k];
+  if (field !== undefined) a[field] = value;
+  else if (k === BACKGROUND) a.bgImage = true; // a picture behind the element: only that it is there
+  else if (k === HIDDEN) a.hidden = true;
 }
 
 /**
