@@ -1,25 +1,27 @@
-// Which classes and ids a document's own style sheets hide. Salting is also written this way:
+// Which classes and ids a document's own style sheets certainly give a kind of drawing: hidden
+// (html.ts styleHides), or turned right to left (bidi.ts). Salting is written this way:
 // `<style>.s{display:none}</style>` and the innocent words in `<span class="s">`, hidden from
 // every reader that applies the sheet (Gmail, Apple Mail, Outlook on the web and Thunderbird
-// do) and read by the rules and Bayes as if shown. Only what is certain is taken: a rule at the
-// top level of a sheet whose selector is one class or id (`.s`, `#s`, `span.s`) and whose
-// declarations hide as an inline style would (html.ts styleHides). A name written where it may
-// be shown again is never taken: inside an at-rule (@media, @supports), in the selector of a
-// rule that sets a hiding property without hiding (`.s{display:block}`, `td .s{font-size:14px}`),
-// in a sheet for some media only; an attribute selector there ([class*=s]) takes none at all.
-// Newsletters hide their mobile-only blocks by class and show them again in a media query, and
-// text some readers see must stay in `body`. A sheet is not a cascade engine:
-// when unsure the text is read, the safe direction (salt read as shown is what happened before).
+// do) and read by the rules and Bayes as if shown; reversed words the same way. Only what is
+// certain is taken: a rule at the top level of a sheet whose selector is one class or id (`.s`,
+// `#s`, `span.s`) and whose declarations do it as an inline style would. A name written where it
+// may be undone is never taken: inside an at-rule (@media, @supports), in the selector of a
+// rule that sets one of the kind's properties without doing it (`.s{display:block}`,
+// `td .s{font-size:14px}`), in a sheet for some media only; an attribute selector there
+// ([class*=s]) takes none at all. Newsletters hide their mobile-only blocks by class and show
+// them again in a media query, and text some readers see must stay in `body`. A sheet is not a
+// cascade engine: when unsure the text is read as written, the safe direction (salt read as
+// shown is what happened before).
 
-/** One hiding rule: the element name it is limited to (`span.s`), if any, and the properties it hides with. */
-export interface SheetHide {
+/** One rule: the element name it is limited to (`span.s`), if any, and the properties it does it with. */
+export interface SheetRule {
   tag?: string;
   props: readonly string[];
 }
-/** Class names and ids (case as written: both are case-sensitive) to their hiding rules. */
-export interface SheetHiding {
-  classes: ReadonlyMap<string, readonly SheetHide[]>;
-  ids: ReadonlyMap<string, readonly SheetHide[]>;
+/** Class names and ids (case as written: both are case-sensitive) to their rules of one kind. */
+export interface SheetNames {
+  classes: ReadonlyMap<string, readonly SheetRule[]>;
+  ids: ReadonlyMap<string, readonly SheetRule[]>;
 }
 
 /**
@@ -51,8 +53,8 @@ const hintOf = (kind: SheetKind) => {
 };
 
 // Bounds, so that a padded message costs no more than an ordinary one: a document's sheets are
-// read up to this much text, this many <style> elements and this many rules that set a hiding
-// property; a sheet that names more classes and ids where they may be shown again than
+// read up to this much text, this many <style> elements and this many rules that set one of
+// the kind's properties; a sheet that names more classes and ids where they may be undone than
 // MAX_NAMES takes none (the searches are linear; the per-rule work is what is bounded). Real
 // newsletters' sheets have tens to a few hundred rules, few of them hiding.
 const MAX_SHEET_CHARS = 256 * 1024;
@@ -68,11 +70,11 @@ const NAME = String.raw`-?[_a-zA-Z\u00a0-\uffff][-_a-zA-Z0-9\u00a0-\uffff]*`;
 const SIMPLE = new RegExp(String.raw`^([a-zA-Z][a-zA-Z0-9]*)?([.#])(${NAME})$`);
 const MENTION = new RegExp(String.raw`[.#]${NAME}`, "g");
 
-/** Thrown inside sheetHiding when the sheets are past a bound: nothing is taken. */
+/** Thrown inside sheetNames when the sheets are past a bound: nothing is taken. */
 const GIVE_UP = new Error("style sheets past their bound");
 
 /** The classes and ids that `html`'s <style> elements certainly give `kind` (hide, turn round), or undefined when none. */
-export function sheetHiding(html: string, kind: SheetKind): SheetHiding | undefined {
+export function sheetNames(html: string, kind: SheetKind): SheetNames | undefined {
   const st: SheetState = { classes: new Map(), ids: new Map(), elsewhere: new Set(), rules: 0, kind, hint: hintOf(kind) };
   const open = /<style\b([^>]*)>/gi;
   const close = /<\/style\s*>/gi;
@@ -102,8 +104,8 @@ export function sheetHiding(html: string, kind: SheetKind): SheetHiding | undefi
 }
 
 interface SheetState {
-  classes: Map<string, SheetHide[]>;
-  ids: Map<string, SheetHide[]>;
+  classes: Map<string, SheetRule[]>;
+  ids: Map<string, SheetRule[]>;
   /** ".name" and "#name" written where they may be shown again. */
   elsewhere: Set<string>;
   rules: number;
@@ -149,21 +151,21 @@ function readSheet(raw: string, conditional: boolean, st: SheetState): void {
     if (!st.hint.test(body)) continue; // sets none of the kind's properties: neither does it nor undoes it
     if (++st.rules > MAX_RULES) throw GIVE_UP;
     const decls = body.toLowerCase().replace(/\s+/g, "");
-    const hiding = st.kind.applies(decls);
+    const does = st.kind.applies(decls);
     const props = st.kind.props.filter((p) => sets(decls, p));
     if (!props.length) continue;
     for (const raw of head.split(",")) {
       const sel = raw.trim();
-      // A rule that sets a hiding property without hiding (`.m{display:block}`, `td .s{font-size:14px}`)
-      // may show what another rule hides: the names in its selector are not taken. An attribute
+      // A rule that sets one of the kind's properties without doing it (`.m{display:block}`,
+      // `td .s{font-size:14px}`) may undo another rule: the names in its selector are not taken. An attribute
       // selector there ([class*=s], [id^=x]) may match any name: nothing is.
-      if (!hiding) {
+      if (!does) {
         if (/\[\s*(?:class|id)\b/i.test(sel)) throw GIVE_UP;
         mention(sel, st);
         continue;
       }
       const simple = SIMPLE.exec(sel);
-      if (!simple) continue; // a compound selector that hides: not followed (its text is read)
+      if (!simple) continue; // a compound selector that does it: not followed (its text is read as written)
       const names = simple[2] === "#" ? st.ids : st.classes;
       const list = names.get(simple[3]);
       const rule = { tag: simple[1]?.toLowerCase(), props };
@@ -181,9 +183,9 @@ function readSheet(raw: string, conditional: boolean, st: SheetState): void {
  * with overrides that rule (inline styles come last in the cascade; a sheet's `!important` is
  * not weighed: the text is read as written).
  */
-export function sheetApplies(sheet: SheetHiding, tag: string, cls: string | undefined, id: string | undefined, inline: string): boolean {
-  const hidesBy = (rules: readonly SheetHide[] | undefined) => rules !== undefined && rules.some((r) => (r.tag === undefined || r.tag === tag) && !r.props.some((p) => sets(inline, p)));
-  if (id && sheet.ids.size && hidesBy(sheet.ids.get(id.trim()))) return true;
+export function sheetApplies(sheet: SheetNames, tag: string, cls: string | undefined, id: string | undefined, inline: string): boolean {
+  const appliesBy = (rules: readonly SheetRule[] | undefined) => rules !== undefined && rules.some((r) => (r.tag === undefined || r.tag === tag) && !r.props.some((p) => sets(inline, p)));
+  if (id && sheet.ids.size && appliesBy(sheet.ids.get(id.trim()))) return true;
   if (!cls || !sheet.classes.size) return false;
   // class="a b": names separated by ASCII white space (HTML's "set of space-separated tokens").
   let k = 0;
@@ -192,7 +194,7 @@ export function sheetApplies(sheet: SheetHiding, tag: string, cls: string | unde
     while (k < cls.length && !isHtmlSpace(cls.charCodeAt(k))) k++;
     if (k > at) {
       count++;
-      if (hidesBy(sheet.classes.get(at === 0 && k === cls.length ? cls : cls.slice(at, k)))) return true;
+      if (appliesBy(sheet.classes.get(at === 0 && k === cls.length ? cls : cls.slice(at, k)))) return true;
     }
   }
   return false;

@@ -6,10 +6,10 @@
 import { decodeHTML, decodeHTMLAttribute } from "entities";
 import { isJsSpace, tagAttrs, type TagAttrs } from "./html-attrs";
 import { inkOf, PAGE, STYLED_PAGE, type Ink } from "./html-ink";
-import { HIDING_PROPS, sheetApplies, sheetHiding, type SheetKind } from "./html-sheet";
-import { drawnRightToLeft, unreverse } from "./bidi";
+import { HIDING_PROPS, sheetApplies, sheetNames, type SheetKind, type SheetNames } from "./html-sheet";
+import { drawnRightToLeft } from "./bidi";
 import { mayBeInvisible, stripInvisible } from "./invisible";
-import { foldStyled, mayBeStyled } from "./styled";
+import { asRead, mayBeStyled } from "./styled";
 
 export interface RenderedHtml {
   text: string;
@@ -74,12 +74,13 @@ const MAX_LINKS = 1000;
  * names, including the legacy ones a browser accepts without ";" in text), numeric references
  * with the HTML5 replacements (&#128; is "€", &#0; U+FFFD). Attributes use the attribute rule
  * (`&copy=` in a URL stays as written, HTML5 §13.2.5.72). Characters a reader does not see
- * are dropped (invisible.ts): "G&shy;TUBE" shows as one word, so the rules must see one.
+ * are dropped (invisible.ts): "G&shy;TUBE" shows as one word, so the rules must see one. Text
+ * is then what a reader reads (styled.ts asRead: overridden runs turned round, styled letters
+ * as letters).
  */
 export function decodeEntities(s: string, attribute = false): string {
   if (attribute) return stripInvisible(s.includes("&") ? decodeHTMLAttribute(s) : s);
-  // Text: a right-to-left override's run is turned round before its controls go (bidi.ts).
-  return stripInvisible(unreverse(s.includes("&") ? decodeHTML(s) : s));
+  return asRead(s.includes("&") ? decodeHTML(s) : s);
 }
 
 /** An attribute's value with character references decoded, or undefined when absent. */
@@ -141,13 +142,18 @@ export function renderHtml(html: string): RenderedHtml {
     out.push(text.split("\n").map(drawnRightToLeft).join("\n"));
     if (anchor && e.anchorAt !== undefined) anchor.text = anchor.text.slice(0, e.anchorAt) + drawnRightToLeft(anchor.text.slice(e.anchorAt));
   };
+  /** Closes the open elements from the top down to stack[k]: the text of those that draw right to left is turned round. */
+  const closeTo = (k: number) => {
+    for (let top = stack.length - 1; top >= k; top--) if (stack[top].turn !== undefined) turnRound(stack[top]);
+    stack.length = k;
+  };
   // A style sheet may set any element's background (only inline colours are followed): then
   // white text is not taken for hidden unless an inline background says it stands on white.
   const styled = /<style/i.test(html);
   const page = styled && /background/i.test(html) ? STYLED_PAGE : PAGE;
   // Classes and ids the document's own sheets hide (html-sheet.ts), read before the body.
-  const sheet = styled ? sheetHiding(html, HIDING) : undefined;
-  const turnSheet = styled && /bidi-override/i.test(html) ? sheetHiding(html, TURNING) : undefined;
+  const sheet = styled ? sheetNames(html, HIDING) : undefined;
+  const turnSheet = styled && /bidi-override/i.test(html) ? sheetNames(html, TURNING) : undefined;
   let skip: string | undefined;
   let anchor: { href: string; text: string } | undefined;
   let hiddenChars = 0;
@@ -178,7 +184,7 @@ export function renderHtml(html: string): RenderedHtml {
       if (!plain && ws < k + 1) break; // neither plain nor only white space: the slow path
       prev = c;
     }
-    const t = ws === length ? (ws ? " " : "") : plain ? src.slice(from, to) : foldStyled(decodeEntities(src.slice(from, to))).replace(/[ \t\r\n\f\u00a0]+/g, " ");
+    const t = ws === length ? (ws ? " " : "") : plain ? src.slice(from, to) : decodeEntities(src.slice(from, to)).replace(/[ \t\r\n\f\u00a0]+/g, " ");
     if (t === " " || !t) {
       if (t && out.length && out[out.length - 1] !== " " && out[out.length - 1] !== "\n") out.push(" ");
       return;
@@ -263,8 +269,7 @@ export function renderHtml(html: string): RenderedHtml {
       // Pop to the matching open element; unmatched closers are ignored.
       for (let k = stack.length - 1; k >= 0 && k >= stack.length - 16; k--) {
         if (stack[k].tag === tag) {
-          for (let top = stack.length - 1; top >= k; top--) if (stack[top].turn !== undefined) turnRound(stack[top]);
-          stack.length = k;
+          closeTo(k);
           break;
         }
       }
@@ -313,18 +318,18 @@ export function renderHtml(html: string): RenderedHtml {
       // the body's colour instead (a sheet's rules come before presentational attributes).
       const color = tag === "font" ? attr(attrs.color) : tag === "body" && !styled ? attr(attrs.text) : undefined;
       const ink = inkOf(tag, style, color, attr(attrs.bgcolor), attrs.bgImage, parent ? parent.ink : page);
-      const bySheet = sheet !== undefined && (attrs.cls !== undefined || attrs.id !== undefined) && sheetApplies(sheet, tag, attr(attrs.cls), attr(attrs.id), style);
+      // What the document's sheets give this element by its class or id (html-sheet.ts).
+      const named = attrs.cls !== undefined || attrs.id !== undefined;
+      const cls = named ? attr(attrs.cls) : undefined;
+      const id = named ? attr(attrs.id) : undefined;
+      const bySheet = (s: SheetNames | undefined) => s !== undefined && named && sheetApplies(s, tag, cls, id, style);
       // <bdo dir=rtl>, or unicode-bidi:bidi-override with direction rtl: every character drawn right to left.
       const dir = attrs.dir === undefined ? undefined : attrs.dir.trim().toLowerCase();
-      const turns =
-        tag === "bdo"
-          ? dir === "rtl"
-          : (style.includes("bidi-override") && (dir === "rtl" || /(?:^|;)direction:rtl/.test(style))) ||
-            (turnSheet !== undefined && (attrs.cls !== undefined || attrs.id !== undefined) && sheetApplies(turnSheet, tag, attr(attrs.cls), attr(attrs.id), style));
-      stack.push({ tag, hidden: (parent?.hidden ?? false) || hides(attrs, style) || bySheet, ink, turn: turns ? out.length : undefined, anchorAt: turns && anchor ? anchor.text.length : undefined });
+      const turns = tag === "bdo" ? dir === "rtl" : styleTurns(style) || (dir === "rtl" && style.includes("bidi-override")) || bySheet(turnSheet);
+      stack.push({ tag, hidden: (parent?.hidden ?? false) || hides(attrs, style) || bySheet(sheet), ink, turn: turns ? out.length : undefined, anchorAt: turns && anchor ? anchor.text.length : undefined });
     }
   }
-  for (let top = stack.length - 1; top >= 0; top--) if (stack[top].turn !== undefined) turnRound(stack[top]);
+  closeTo(0);
   if (anchor && links.length < MAX_LINKS) links.push({ href: anchor.href, text: anchor.text.trim() });
   const joined = out.join("").replace(/ *\n[ \n]*/g, "\n");
   // Line breaks trimmed at both ends by hand: /^\n+|\n+$/g tries its second branch at every
