@@ -25,8 +25,7 @@
 //   ATTACH_PDF_SCRIPT          an attached PDF carries JavaScript or a launch action
 import { ADDRESS_IN_TEXT } from "../message/address";
 import { isNamed } from "../message/mime";
-import { pdfFacts } from "../message/parse";
-import { unwrapOnce } from "../message/redirects";
+import { pdfFacts, viaOpenRedirect } from "../message/parse";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
@@ -73,6 +72,7 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
   const replyDomain = replyTo ? domainOfAddress(addrOf(replyTo)) : undefined;
   if (replyDomain && isFreemail(replyDomain) && replyDomain !== fromDomain) out.add("FREEMAIL_REPLYTO_OTHER");
   checkUris(msg, own, out);
+  if (viaOpenRedirect(msg)) out.add("URI_OPEN_REDIRECT"); // found by the parse, which reads each redirect's destination
   checkLinks(msg, out);
   checkAttachments(msg, out);
   checkPdfs(msg, out);
@@ -185,7 +185,6 @@ function checkUris(msg: ParsedMessage, own: readonly string[], out: Set<string>)
   for (const u of uris) {
     const host = uriSymbols(u, out);
     if (host) hosts?.add(host);
-    if (unwrapOnce(u)?.abused) out.add("URI_OPEN_REDIRECT");
   }
   if (hosts) checkOwnLookalikes(hosts, own, out);
 }

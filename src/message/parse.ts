@@ -50,14 +50,21 @@ export interface ImagePart {
   encodedSize: number;
   bytes(): Uint8Array;
 }
-// Beside the ParsedMessage rather than in it: the parse result is compared structurally (the
-// mailparser oracle, engine-equal), and a picture's bytes are not one of the views rules match.
-const IMAGES = new WeakMap<ParsedMessage, ImagePart[]>();
+// What the parse learnt for the checks, beside the ParsedMessage rather than in it: the parse
+// result is compared structurally (the mailparser oracle, engine-equal), and none of this is
+// one of the views rules match.
+interface Beside {
+  images: ImagePart[];
+  pdfs: PdfFacts[];
+  openRedirect: boolean;
+}
+const BESIDE = new WeakMap<ParsedMessage, Beside>();
 /** The message's pictures, parts first (at most MAX_IMAGES, each at most MAX_IMAGE_ENCODED bytes encoded). */
-export const imageParts = (msg: ParsedMessage): ImagePart[] => IMAGES.get(msg) ?? [];
-const PDFS = new WeakMap<ParsedMessage, PdfFacts[]>();
+export const imageParts = (msg: ParsedMessage): ImagePart[] => BESIDE.get(msg)?.images ?? [];
 /** What the message's attached PDFs do (pdf.ts), at most MAX_PDFS; their links are in `uris` too. */
-export const pdfFacts = (msg: ParsedMessage): PdfFacts[] => PDFS.get(msg) ?? [];
+export const pdfFacts = (msg: ParsedMessage): PdfFacts[] => BESIDE.get(msg)?.pdfs ?? [];
+/** Whether one of the message's links went through an open redirect phishing uses (redirects.ts; its destination is in `uris`). */
+export const viaOpenRedirect = (msg: ParsedMessage): boolean => BESIDE.get(msg)?.openRedirect ?? false;
 
 export type ScanLimits = Pick<KasConfig["scan"], "max_message_size" | "max_mime_parts" | "max_mime_depth">;
 
@@ -120,11 +127,14 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   let visible = 0;
   // A link through a known redirector (google.com/url?q=…, Safe Links) brings its destination
   // along, right after it: the link checks, uri rules and URI block lists judge both (redirects.ts).
+  let openRedirect = false;
   const addUris = (list: Iterable<string>) => {
     for (const u of list) {
       if (uris.size >= MAX_URIS) return;
       uris.add(u);
-      for (const t of unwrap(u).targets) if (uris.size < MAX_URIS) uris.add(t);
+      const via = unwrap(u);
+      openRedirect ||= via.abused;
+      for (const t of via.targets) if (uris.size < MAX_URIS) uris.add(t);
     }
   };
 
@@ -351,8 +361,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     const b64 = u.slice(m[0].length);
     images.push({ contentType: "image", encodedSize: b64.length, bytes: () => new Uint8Array(Buffer.from(b64, "base64")) });
   }
-  if (images.length) IMAGES.set(msg, images);
-  if (pdfs.length) PDFS.set(msg, pdfs);
+  if (images.length || pdfs.length || openRedirect) BESIDE.set(msg, { images, pdfs, openRedirect });
   return msg;
 }
 
