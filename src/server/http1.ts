@@ -59,7 +59,6 @@ interface Conn {
   /** Aborts the request being answered when the client goes away (req.signal, as Bun.serve gives it). */
   abort?: AbortController;
   feed?: Feed;
-  headSince?: number;
   peerEnded: boolean;
   closed: boolean;
   endAfterFlush: boolean;
@@ -174,19 +173,16 @@ export function http1SocketHandler(fetch: Http1Fetch, opts: Http1Options): Bun.S
         if (c.peerEnded) finish(s);
         break;
       }
-      c.headSince ??= Date.now();
       const r = parseHead(c.buf, maxHead);
       if (!r.ok && r.need) {
         if (c.peerEnded) finish(s);
-        else if (Date.now() - c.headSince > timeout() * 1000) refuse(s, 408, "timeout", `request head not received whole within data_timeout ${timeout()}s`);
-        break;
+        break; // the rest of the head has data_timeout from its first byte (c.deadline, expired)
       }
       if (!r.ok) {
         refuse(s, r.status, r.status === 431 ? "too_large" : "bad_request", r.reason);
         break;
       }
       c.buf = c.buf.subarray(r.size);
-      c.headSince = undefined;
       start(s, r.head);
     }
   };
