@@ -9,6 +9,8 @@
 const SHOWN = new Set(["SUMMARY", "LOCATION", "DESCRIPTION", "COMMENT", "URL", "CONTACT", "ATTACH"]);
 /** Properties whose CN parameter (a display name) a reader sees. */
 const NAMED = new Set(["ORGANIZER", "ATTENDEE"]);
+/** A content line's property name, before its parameters or value (§3.1). */
+const PROPERTY_NAME = /^[A-Za-z0-9-]+(?=[;:])/;
 /** Content lines read at most (a loop bound; a real invitation has a few dozen). */
 const MAX_LINES = 10_000;
 
@@ -18,13 +20,13 @@ export function calendarText(ics: string): string {
   const lines = ics.replace(/\r?\n[ \t]/g, "").split(/\r?\n/, MAX_LINES);
   const out: string[] = [];
   for (const line of lines) {
-    const at = nameEnd(line);
-    if (at <= 0) continue;
+    const at = PROPERTY_NAME.exec(line)?.[0].length ?? 0;
+    if (!at) continue;
     const name = line.slice(0, at).toUpperCase();
-    const shown = SHOWN.has(name);
-    if (!shown && !NAMED.has(name)) continue;
+    const named = NAMED.has(name);
+    if (!named && !SHOWN.has(name)) continue;
     const { params, value } = split(line, at);
-    if (NAMED.has(name)) {
+    if (named) {
       const cn = /(?:^|;)CN=("([^"]*)"|[^;]*)/i.exec(params);
       if (cn) out.push(cn[2] ?? cn[1]);
       continue;
@@ -34,13 +36,6 @@ export function calendarText(ics: string): string {
     out.push(unescapeText(value));
   }
   return out.filter((t) => t.trim()).join("\n");
-}
-
-/** Where the property name ends ([A-Za-z0-9-]+ before ";" or ":"), or -1. */
-function nameEnd(line: string): number {
-  let i = 0;
-  while (i < line.length && /[A-Za-z0-9-]/.test(line[i])) i++;
-  return i > 0 && (line[i] === ";" || line[i] === ":") ? i : -1;
 }
 
 /** The parameters (between the name and the value) and the value: the first ":" outside a quoted parameter value ends them (§3.1). */
