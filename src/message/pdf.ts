@@ -10,6 +10,7 @@
 // to at most MAX_INFLATED bytes (zlib's maxOutputLength: a deflate bomb stops there), at most
 // MAX_URIS links. Anything unreadable is skipped, never thrown.
 import { inflateSync } from "node:zlib";
+import { latin1 } from "./header-text";
 
 export interface PdfFacts {
   /** Targets of URI actions, as written (at most MAX_URIS). */
@@ -32,7 +33,7 @@ const SCRIPT_KEY = /\/(?:JavaScript|JS\s*[(<]|Launch\b)/;
 /** The links and actions of a PDF file's bytes. */
 export function readPdf(bytes: Uint8Array): PdfFacts {
   const facts: PdfFacts = { uris: [], script: false };
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  const text = latin1(bytes);
   // The header may follow other bytes, within the first kilobyte (as readers accept it).
   const header = text.indexOf("%PDF-");
   if (header < 0 || header > 1024) return facts;
@@ -64,7 +65,7 @@ export function readPdf(bytes: Uint8Array): PdfFacts {
       continue; // corrupt, or past MAX_INFLATED: not read
     }
     inflatedTotal += inflated.byteLength;
-    readObjects(inflated.toString("latin1"), facts);
+    readObjects(latin1(inflated), facts);
   }
   return facts;
 }

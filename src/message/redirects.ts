@@ -51,11 +51,7 @@ export function unwrapOnce(link: string): Unwrapped | undefined {
   if (/(?:^|\.)bing\.com$/.test(host) && path === "/ck/a") {
     const u = param(url, "u");
     if (!u?.startsWith("a1")) return undefined;
-    try {
-      return abused(Buffer.from(u.slice(2).replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8"));
-    } catch {
-      return undefined;
-    }
+    return abused(Buffer.from(u.slice(2), "base64url").toString("utf8")); // decoding skips what is not base64, never throws
   }
   if (/^(?:l|lm)\.facebook\.com$/.test(host) && path === "/l.php") return abused(param(url, "u"));
   if (host === "l.instagram.com") return abused(param(url, "u"));
