@@ -90,3 +90,10 @@ export const FILE_SHARING = [
 
 /** Current shorteners and redirectors (rules/40_uri.cf URI_SHORTENER has the older ones). */
 export const SHORTENERS = ["bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "rebrand.ly", "cutt.ly", "shorturl.at", "t.ly", "rb.gy", "tiny.cc", "bl.ink", "s.id", "v.gd", "qrco.de", "lnkd.in", "shorturl.asia", "urlz.fr", "tiny.one", "rebrandly.com", "bitly.com", "short.io", "soo.gd", "clck.ru", "u.to", "x.gd"];
+
+/**
+ * File extensions Windows runs, or opens with something that runs code: the names of
+ * ATTACH_EXECUTABLE in rules/50_attachments.cf (attachments.test.ts holds the two lists
+ * equal), here for the names inside archives, which no rule sees.
+ */
+export const EXECUTABLE_EXTENSIONS = ["exe", "scr", "pif", "vbs", "vbe", "js", "jse", "bat", "cmd", "com", "lnk", "jar", "hta", "wsf", "wsh", "cpl", "msi", "reg", "one", "xll", "chm", "ps1", "msix", "msixbundle", "appx", "appxbundle", "appinstaller", "application", "scf", "library-ms", "search-ms", "settingcontent-ms", "iqy", "slk", "msp", "gadget"];

@@ -14,11 +14,7 @@
 //   URI_IP_HOST, URI_DATA_HREF, URI_SHORTENED, URI_FREE_HOSTED, URI_FORM_SERVICE, URI_FILE_SHARE
 //   URI_OPEN_REDIRECT          a link through a trusted site's open redirect (google.com/url, Google AMP, Bing's tracker; its destination is judged too)
 //   FREEMAIL_REPLYTO_OTHER     Reply-To at a free mailbox while From is elsewhere
-//   ATTACH_HTML, ATTACH_HTML_FORM, ATTACH_HTML_SCRIPT, ATTACH_HTML_REDIRECT
-//   ATTACH_HTML_DOC_NAME       an HTML or SVG page named as a document, picture or recording ("Invoice.pdf.html", "VM_0412.wav.htm")
-//   ATTACH_BIDI_NAME           an attachment's name holds a bidirectional control (invoice<RLO>fdp.exe shows as invoiceexe.pdf)
-//   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd): a container that hides an executable from scanners
-//   ATTACH_ARCHIVE             an archive attached (for the metas: a password-protected one with its password in the text)
+//   ATTACH_* of attachments.ts: attached pages, disguised names, disk images, archives and what they hold, Office macros
 //   BODY_IMAGE_ONLY            one or more images and next to no text (QR-code and picture lures)
 //   ATTACH_PDF_LINK            an attached PDF links somewhere (its links are the message's URIs too: message/pdf.ts)
 //   ATTACH_PDF_BAD_LINK        ... to a host the link checks flag (IP, shortener, free hosting, form or file-sharing service, look-alike)
@@ -26,8 +22,9 @@
 import { ADDRESS_IN_TEXT } from "../message/address";
 import { isNamed } from "../message/mime";
 import { pdfFacts, viaOpenRedirect } from "../message/parse";
-import type { MimePart, ParsedMessage } from "../message/types";
+import type { ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
+import { attachmentSymbols } from "./attachments";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
 import { brandOwning, domainShown, foldLookalikes, imitatesOwn, lookalikeOf, mainLabel, memo, mixedScript, registrable } from "./phishing-domains";
 import type { Check, CheckInput, CheckOutput } from "./types";
@@ -74,7 +71,7 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
   checkUris(msg, own, out);
   if (viaOpenRedirect(msg)) out.add("URI_OPEN_REDIRECT"); // found by the parse, which reads each redirect's destination
   checkLinks(msg, out);
-  checkAttachments(msg, out);
+  attachmentSymbols(msg, out);
   checkPdfs(msg, out);
   if (imageOnly(msg)) out.add("BODY_IMAGE_ONLY");
   return out;
@@ -242,25 +239,6 @@ function parseHttp(u: string): URL | undefined {
   }
 }
 
-const HTML_NAME = /\.(?:s?html?|xhtml|svg|shtm)$/i;
-// A page that opens in the browser under a document's name: the reader expects a PDF, a sheet or
-// a voicemail and gets a sign-in form (HTML smuggling and credential pages are sent so).
-const DOC_AS_HTML_NAME = /\.(?:pdf|docx?|xlsx?|xls[mb]|pptx?|csv|txt|rtf|odt|ods|jpe?g|png|gif|tiff?|wav|mp3|m4a|ogg|zip|rar|7z|eml|msg)[\s_.-]{0,5}\.(?:s?html?|xhtml|svg|shtm)$/i;
-
-// Unicode bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a
-// file name has no use for them, and a right-to-left override makes the end of the name read
-// backwards, so "invoice<U+202E>fdp.exe" shows as "invoiceexe.pdf".
-const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
-// Disk images: Windows mounts them with a double click and the files inside carry no
-// "downloaded from the Internet" mark, which is why malware is sent in them.
-const DISK_IMAGE_NAME = /\.(?:iso|img|vhdx?)$/i;
-const ARCHIVE_NAME = /\.(?:zip|7z|rar|ace|arj|cab|gz|tgz|bz2|xz|tar|lzh|uue)$/i;
-const ARCHIVE_TYPE = /^application\/(?:zip|x-zip(?:-compressed)?|x-7z-compressed|x-rar(?:-compressed)?|vnd\.rar|gzip|x-gzip|x-tar)$/;
-
-/**
- * Attachments: HTML (or SVG) files, a local page that shows a login form, runs script or
- * forwards the reader; names that disguise their type; disk images and archives.
- */
 /** PDFs that send the reader on ("View document"): the mail's own text and links stay harmless. */
 function checkPdfs(msg: ParsedMessage, out: Set<string>): void {
   for (const pdf of pdfFacts(msg)) {
@@ -271,28 +249,6 @@ function checkPdfs(msg: ParsedMessage, out: Set<string>): void {
     for (const u of pdf.uris) uriSymbols(u, traits);
     if (traits.size) out.add("ATTACH_PDF_BAD_LINK");
   }
-}
-
-function checkAttachments(msg: ParsedMessage, out: Set<string>): void {
-  for (const p of msg.parts) checkAttachment(p, out);
-  for (const p of msg.alternates ?? []) checkAttachment(p, out);
-}
-
-function checkAttachment(p: MimePart, out: Set<string>): void {
-  if (p.filename) {
-    if (BIDI_CONTROL.test(p.filename)) out.add("ATTACH_BIDI_NAME");
-    if (DISK_IMAGE_NAME.test(p.filename.trim())) out.add("ATTACH_DISK_IMAGE");
-    if (ARCHIVE_NAME.test(p.filename.trim())) out.add("ATTACH_ARCHIVE");
-  }
-  if (ARCHIVE_TYPE.test(p.contentType)) out.add("ATTACH_ARCHIVE");
-  const named = p.filename && HTML_NAME.test(p.filename);
-  if (!named && !(p.disposition === "attachment" && p.contentType === "text/html")) return;
-  out.add("ATTACH_HTML");
-  if (named && DOC_AS_HTML_NAME.test(p.filename!.trim())) out.add("ATTACH_HTML_DOC_NAME");
-  const t = p.text ?? "";
-  if (/<form\b|<input\b[^>]{0,200}type\s*=\s*["']?password/i.test(t)) out.add("ATTACH_HTML_FORM");
-  if (/<script\b|\bon(?:load|error)\s*=/i.test(t)) out.add("ATTACH_HTML_SCRIPT");
-  if (/<meta\b[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document|top|self)\.location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\(/i.test(t)) out.add("ATTACH_HTML_REDIRECT");
 }
 
 const LETTER = /\p{L}/gu;

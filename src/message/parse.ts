@@ -10,6 +10,7 @@
 // Where mail programs read a structure two ways, the text of every reading is scanned: the
 // RFC reading first, the others after it (readings.ts lists the cases and why).
 import type { KasConfig } from "../config/schema";
+import { archiveKind, readArchive, type ArchiveFacts } from "./archive";
 import { latin1 } from "./header-text";
 import { renderHtml } from "./html";
 import { asRead } from "./styled";
@@ -39,6 +40,9 @@ const MAX_IMAGE_ENCODED = 1536 * 1024;
 const MAX_PDFS = 3;
 const MAX_PDF_ENCODED = 6 * 1024 * 1024;
 const PDF_NAME = /\.pdf$/i;
+/** Attached archives and Office documents whose insides are listed (archive.ts): how many, and how large encoded. */
+const MAX_ARCHIVES = 4;
+const MAX_ARCHIVE_ENCODED = 8 * 1024 * 1024;
 
 /** A data: picture in the HTML (<img src="data:image/png;base64,…">): a picture like a part. */
 const DATA_PICTURE = /^data:image\/(?:png|jpe?g|gif)(?:;[\w.+-]+=[^,;]*)*;base64,/i;
@@ -56,6 +60,7 @@ export interface ImagePart {
 interface Beside {
   images: ImagePart[];
   pdfs: PdfFacts[];
+  archives: ArchiveFacts[];
   openRedirect: boolean;
 }
 const BESIDE = new WeakMap<ParsedMessage, Beside>();
@@ -63,6 +68,8 @@ const BESIDE = new WeakMap<ParsedMessage, Beside>();
 export const imageParts = (msg: ParsedMessage): ImagePart[] => BESIDE.get(msg)?.images ?? [];
 /** What the message's attached PDFs do (pdf.ts), at most MAX_PDFS; their links are in `uris` too. */
 export const pdfFacts = (msg: ParsedMessage): PdfFacts[] => BESIDE.get(msg)?.pdfs ?? [];
+/** What the message's attached archives and Office documents hold (archive.ts), at most MAX_ARCHIVES; an Office document's external links are in `uris` too. */
+export const archiveFacts = (msg: ParsedMessage): ArchiveFacts[] => BESIDE.get(msg)?.archives ?? [];
 /** Whether one of the message's links went through an open redirect phishing uses (redirects.ts; its destination is in `uris`). */
 export const viaOpenRedirect = (msg: ParsedMessage): boolean => BESIDE.get(msg)?.openRedirect ?? false;
 
@@ -120,6 +127,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const links: HtmlLink[] = [];
   const images: ImagePart[] = [];
   const pdfs: PdfFacts[] = [];
+  const archives: ArchiveFacts[] = [];
   const uris = new Set<string>();
   let textBytes = 0;
   let altTextBytes = 0;
@@ -278,6 +286,16 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     if (!type.startsWith("text/")) {
       // sniffed-type: a reader going by content or file name shows this part as text.
       const head = decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + SNIFF_BYTES * 2)), cte, []).subarray(0, SNIFF_BYTES);
+      // An archive or Office document, known by its first bytes whatever its name and type
+      // say: what it holds is listed for the attachment checks, and an Office document's
+      // external links and targets join the message's links, as a PDF's do.
+      if (!e.reading && archives.length < MAX_ARCHIVES && e.end - bodyStart <= MAX_ARCHIVE_ENCODED && archiveKind(head)) {
+        const facts = readArchive(decodeTransfer(buf.subarray(bodyStart, e.end), cte, []));
+        if (facts) {
+          archives.push(facts);
+          addUris([...facts.links, ...facts.remote]);
+        }
+      }
       const as = sniffedTextType(type, filename, head);
       if (as) addAlt({ start: bodyStart, end: e.end, depth: e.depth, defaultType: as, reading: e.reading ?? "sniffed-type", as: { type: as, cte, charset: part.charset } });
       continue;
@@ -361,7 +379,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     const b64 = u.slice(m[0].length);
     images.push({ contentType: "image", encodedSize: b64.length, bytes: () => new Uint8Array(Buffer.from(b64, "base64")) });
   }
-  if (images.length || pdfs.length || openRedirect) BESIDE.set(msg, { images, pdfs, openRedirect });
+  if (images.length || pdfs.length || archives.length || openRedirect) BESIDE.set(msg, { images, pdfs, archives, openRedirect });
   return msg;
 }
 

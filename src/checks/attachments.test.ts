@@ -1,0 +1,72 @@
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { defaults } from "../config/load";
+import { scan, type Engine } from "../engine/scan";
+import { parseMessageSync } from "../message/parse";
+import { builtinDb } from "../ruledb/builtin";
+import { loadRuleDb } from "../ruledb/match";
+import { createPhishingCheck, phishingSymbols } from "./phishing";
+import { EXECUTABLE_EXTENSIONS } from "./phishing-data";
+
+const ROOT = join(import.meta.dir, "../..");
+const bytes = (f: string) => new Uint8Array(readFileSync(join(ROOT, f)));
+const engine: Engine = { config: { ...defaults(), bayes: { ...defaults().bayes, enabled: false } }, db: loadRuleDb(builtinDb()), checks: [createPhishingCheck()] };
+const scanOf = (raw: Uint8Array) => scan(engine, { id: "t", envelope: { rcpt: ["user@example.com"] }, raw });
+const archiveSigns = (raw: Uint8Array) => [...phishingSymbols(parseMessageSync(raw, defaults().scan), ["user@example.com"])].filter((s) => s.startsWith("ATTACH_")).sort();
+
+/** A plain message with one attachment of these bytes, named and typed as given. */
+function withAttachment(data: Uint8Array, name: string, type: string, text = "Hello,\n\nthe file you asked for.\n"): Uint8Array {
+  const b64 = Buffer.from(data).toString("base64").replace(/.{76}/g, "$&\n");
+  return new TextEncoder().encode(
+    `From: "Ann Smith" <ann@sender.example>\nTo: user@example.com\nSubject: the file\nDate: Thu, 03 Dec 2026 10:00:00 +0000\nMessage-ID: <file-1@sender.example>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\n${text}\n--b\nContent-Type: ${type}; name="${name}"\nContent-Disposition: attachment; filename="${name}"\nContent-Transfer-Encoding: base64\n\n${b64}\n--b--\n`,
+  );
+}
+
+test("the program extensions looked for inside archives are exactly those of the rule ATTACH_EXECUTABLE", () => {
+  const cf = readFileSync(join(ROOT, "rules/50_attachments.cf"), "utf8");
+  const rule = /^full\s+ATTACH_EXECUTABLE\s.*\\\.\(\?:([^)]+)\)/m.exec(cf);
+  expect(rule).not.toBeNull();
+  expect([...EXECUTABLE_EXTENSIONS].sort()).toEqual(rule![1].split("|").sort());
+});
+
+test.each([
+  // A script named as a PDF, zipped: no attachment name the rules see says "program".
+  ["zip-script.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"], []],
+  // A password-locked archive (AES) holding a program, its password in the text.
+  ["locked-archive-program.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_ENCRYPTED"], ["ATTACH_ARCHIVE_PASSWORD", "ATTACH_ENCRYPTED_PASSWORD"]],
+  // A macro document with remittance wording that asks for "Enable content".
+  ["macro-document.eml", ["ATTACH_OFFICE_MACRO"], ["PHISH_MACRO_INVOICE", "ATTACH_MACRO_ENABLE_ASK"]],
+  // A CV whose OLE object is fetched from an address ending in "!" (CVE-2022-30190); its target is a link of the message.
+  ["remote-object-document.eml", ["ATTACH_OFFICE_REMOTE", "ATTACH_OFFICE_REMOTE_CODE"], ["URI_IP_HOST"]],
+])("%s: the check sees %o, the rules add %o, and the message is no longer not_detected", async (f, signs, metas) => {
+  const raw = bytes(`fixtures/messages/phishing/${f}`);
+  expect(archiveSigns(raw)).toEqual(signs);
+  const r = await scanOf(raw);
+  expect(r.hits.map((h) => h.name)).toEqual(expect.arrayContaining([...signs, ...metas]));
+  expect(r.status).not.toBe("not_detected");
+});
+
+test("the bytes decide: an archive named and typed as a PDF is an archive, and its program is seen", () => {
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/invoice-js.zip"), "scan.pdf", "application/pdf"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"]);
+});
+
+test("what archives hold, sign by sign: a page, a disk image, an archive inside, a gzip'd program, a RAR's names", () => {
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/page.zip"), "page.zip", "application/zip"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_HTML"]);
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/nested.zip"), "docs.zip", "application/zip"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_ARCHIVE_NESTED"]);
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/scan.exe.gz"), "scan.gz", "application/gzip"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_EXECUTABLE"]);
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/libarchive/test_read_format_rar5_zip_in_rar.rar"), "files.rar", "application/octet-stream"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_NESTED"]);
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/locked-names.7z"), "files.7z", "application/x-7z-compressed"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ENCRYPTED"]);
+});
+
+test("ordinary attachments: an archive of a text file is only an archive; a plain document, nothing; a template on a server is one small sign", async () => {
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/report.zip"), "report.zip", "application/zip"))).toEqual(["ATTACH_ARCHIVE"]);
+  const docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/plain.docx"), "minutes.docx", docx))).toEqual([]);
+  const template = withAttachment(bytes("fixtures/archives/made/remote-template.docx"), "letter.docx", docx);
+  expect(archiveSigns(template)).toEqual(["ATTACH_OFFICE_REMOTE"]);
+  // Its links are the message's links (the URI rules and block lists see them).
+  expect(parseMessageSync(template, defaults().scan).uris).toEqual(expect.arrayContaining(["https://example.com/pay", "http://203.0.113.9/templates/invoice.dotm?a=1&b=2"]));
+  const plainDoc = await scanOf(withAttachment(bytes("fixtures/archives/made/plain.docx"), "minutes.docx", docx));
+  expect(plainDoc.score).toBeLessThan(1);
+});

@@ -1,0 +1,91 @@
+// The attachment signs of the phishing check (phishing.ts runs them; rules/62_phishing.cf
+// weighs them):
+//   ATTACH_HTML, ATTACH_HTML_FORM, ATTACH_HTML_SCRIPT, ATTACH_HTML_REDIRECT
+//   ATTACH_HTML_DOC_NAME       an HTML or SVG page named as a document, picture or recording ("Invoice.pdf.html", "VM_0412.wav.htm")
+//   ATTACH_BIDI_NAME           an attachment's name holds a bidirectional control (invoice<RLO>fdp.exe shows as invoiceexe.pdf)
+//   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd): a container that hides an executable from scanners
+//   ATTACH_ARCHIVE             an archive attached, by name, type or first bytes (for the metas: a password-protected one with its password in the text)
+// What an archive or Office document holds (message/archive.ts lists it at parse time):
+//   ATTACH_ARCHIVE_EXECUTABLE  an archive holds a program or script (the names of ATTACH_EXECUTABLE, rules/50_attachments.cf)
+//   ATTACH_ARCHIVE_DOUBLE_EXT  ... named as a document ("Invoice.pdf.js")
+//   ATTACH_ARCHIVE_HTML        an archive holds an HTML or SVG page (a sign-in page zipped past the HTML-attachment checks)
+//   ATTACH_ARCHIVE_DISK_IMAGE  an archive holds a disk image
+//   ATTACH_ARCHIVE_NESTED      an archive holds another archive
+//   ATTACH_ENCRYPTED           an archive or Office document is locked by a password (its content hidden from virus scanners)
+//   ATTACH_OFFICE_MACRO        an Office document carries VBA or Excel 4.0 macros
+//   ATTACH_OFFICE_REMOTE       an Office document loads a template, object or frame from elsewhere when opened
+//   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...) or Follina's "!" form
+import type { ArchiveFacts } from "../message/archive";
+import { archiveFacts } from "../message/parse";
+import type { MimePart, ParsedMessage } from "../message/types";
+import { EXECUTABLE_EXTENSIONS } from "./phishing-data";
+
+const HTML_NAME = /\.(?:s?html?|xhtml|svg|shtm)$/i;
+// A page that opens in the browser under a document's name: the reader expects a PDF, a sheet or
+// a voicemail and gets a sign-in form (HTML smuggling and credential pages are sent so).
+const DOC_AS_HTML_NAME = /\.(?:pdf|docx?|xlsx?|xls[mb]|pptx?|csv|txt|rtf|odt|ods|jpe?g|png|gif|tiff?|wav|mp3|m4a|ogg|zip|rar|7z|eml|msg)[\s_.-]{0,5}\.(?:s?html?|xhtml|svg|shtm)$/i;
+
+// Unicode bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a
+// file name has no use for them, and a right-to-left override makes the end of the name read
+// backwards, so "invoice<U+202E>fdp.exe" shows as "invoiceexe.pdf".
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+// Disk images: Windows mounts them with a double click and the files inside carry no
+// "downloaded from the Internet" mark, which is why malware is sent in them.
+const DISK_IMAGE_NAME = /\.(?:iso|img|vhdx?)$/i;
+const ARCHIVE_NAME = /\.(?:zip|7z|rar|ace|arj|cab|gz|tgz|bz2|xz|tar|lzh|uue)$/i;
+const ARCHIVE_TYPE = /^application\/(?:zip|x-zip(?:-compressed)?|x-7z-compressed|x-rar(?:-compressed)?|vnd\.rar|gzip|x-gzip|x-tar)$/;
+
+/**
+ * Attachments: HTML (or SVG) files, a local page that shows a login form, runs script or
+ * forwards the reader; names that disguise their type; disk images and archives; what
+ * archives and Office documents hold.
+ */
+export function attachmentSymbols(msg: ParsedMessage, out: Set<string>): void {
+  for (const p of msg.parts) checkAttachment(p, out);
+  for (const p of msg.alternates ?? []) checkAttachment(p, out);
+  for (const a of archiveFacts(msg)) checkArchive(a, out);
+}
+
+function checkAttachment(p: MimePart, out: Set<string>): void {
+  if (p.filename) {
+    if (BIDI_CONTROL.test(p.filename)) out.add("ATTACH_BIDI_NAME");
+    if (DISK_IMAGE_NAME.test(p.filename.trim())) out.add("ATTACH_DISK_IMAGE");
+    if (ARCHIVE_NAME.test(p.filename.trim())) out.add("ATTACH_ARCHIVE");
+  }
+  if (ARCHIVE_TYPE.test(p.contentType)) out.add("ATTACH_ARCHIVE");
+  const named = p.filename && HTML_NAME.test(p.filename);
+  if (!named && !(p.disposition === "attachment" && p.contentType === "text/html")) return;
+  out.add("ATTACH_HTML");
+  if (named && DOC_AS_HTML_NAME.test(p.filename!.trim())) out.add("ATTACH_HTML_DOC_NAME");
+  const t = p.text ?? "";
+  if (/<form\b|<input\b[^>]{0,200}type\s*=\s*["']?password/i.test(t)) out.add("ATTACH_HTML_FORM");
+  if (/<script\b|\bon(?:load|error)\s*=/i.test(t)) out.add("ATTACH_HTML_SCRIPT");
+  if (/<meta\b[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document|top|self)\.location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\(/i.test(t)) out.add("ATTACH_HTML_REDIRECT");
+}
+
+const EXECUTABLE_NAME = new RegExp(`\\.(?:${EXECUTABLE_EXTENSIONS.join("|")})$`, "i");
+const DOCUMENT_THEN_EXECUTABLE = new RegExp(`\\.(?:pdf|docx?|xlsx?|pptx?|txt|rtf|jpe?g|gif|png|bmp|zip|rar|html?|mp3|mpe?g|avi|wav)[\\s_.-]{0,40}\\.(?:${EXECUTABLE_EXTENSIONS.join("|")})$`, "i");
+const NESTED_ARCHIVE_NAME = /\.(?:zip|7z|rar|ace|arj|cab|gz|tgz|bz2|xz|tar|lzh)$/i;
+/** Schemes that hand the target to a program rather than fetch a file (Follina: ms-msdt:; mhtml: loads script in the old HTML engine). */
+const CODE_SCHEME = /^(?:ms-[\w-]+|mhtml|search-ms|its|mk|vbscript|javascript):/i;
+
+function checkArchive(a: ArchiveFacts, out: Set<string>): void {
+  const container = a.kind !== "office" && a.kind !== "ole";
+  if (container) out.add("ATTACH_ARCHIVE");
+  if (a.encrypted) out.add("ATTACH_ENCRYPTED");
+  if (a.macro) out.add("ATTACH_OFFICE_MACRO");
+  if (a.remote.length) out.add("ATTACH_OFFICE_REMOTE");
+  // Follina's target is an HTML page whose address ends in "!" (it makes Word hand it to the MSHTML engine).
+  if (a.remote.some((t) => CODE_SCHEME.test(t) || t.endsWith("!"))) out.add("ATTACH_OFFICE_REMOTE_CODE");
+  for (const full of a.names) {
+    const name = full.slice(full.lastIndexOf("/") + 1).trim();
+    if (EXECUTABLE_NAME.test(name)) {
+      out.add("ATTACH_ARCHIVE_EXECUTABLE");
+      if (DOCUMENT_THEN_EXECUTABLE.test(name)) out.add("ATTACH_ARCHIVE_DOUBLE_EXT");
+    }
+    if (!container) continue; // an Office document's own parts are XML and binaries, never pages or archives the reader opens
+    if (HTML_NAME.test(name)) out.add("ATTACH_ARCHIVE_HTML");
+    if (DISK_IMAGE_NAME.test(name)) out.add("ATTACH_ARCHIVE_DISK_IMAGE");
+    if (NESTED_ARCHIVE_NAME.test(name)) out.add("ATTACH_ARCHIVE_NESTED");
+  }
+}

@@ -1,0 +1,194 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
+import { archiveKind, readArchive } from "./archive";
+
+const DIR = join(import.meta.dir, "../../fixtures/archives");
+const file = (f: string) => new Uint8Array(readFileSync(join(DIR, f)));
+const facts = (f: string) => readArchive(file(f))!;
+
+/** A ZIP of the given entries (local headers, central directory, end record), as APPNOTE 4.3 lays them out. */
+function zipOf(entries: { name: string; data: Uint8Array; deflate?: boolean; flags?: number }[]): Uint8Array {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const body = e.deflate ? deflateRawSync(e.data) : Buffer.from(e.data);
+    const name = Buffer.from(e.name, "utf8");
+    const h = Buffer.alloc(30);
+    h.writeUInt32LE(0x04034b50, 0);
+    h.writeUInt16LE(20, 4);
+    h.writeUInt16LE((e.flags ?? 0) | 0x800, 6);
+    h.writeUInt16LE(e.deflate ? 8 : 0, 8);
+    h.writeUInt32LE(body.length, 18);
+    h.writeUInt32LE(e.data.length, 22);
+    h.writeUInt16LE(name.length, 26);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(20, 4);
+    c.writeUInt16LE(20, 6);
+    c.writeUInt16LE((e.flags ?? 0) | 0x800, 8);
+    c.writeUInt16LE(e.deflate ? 8 : 0, 10);
+    c.writeUInt32LE(body.length, 20);
+    c.writeUInt32LE(e.data.length, 24);
+    c.writeUInt16LE(name.length, 28);
+    c.writeUInt32LE(offset, 42);
+    locals.push(h, name, body);
+    centrals.push(c, name);
+    offset += 30 + name.length + body.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return new Uint8Array(Buffer.concat([...locals, cd, end]));
+}
+
+describe("what an archive holds, from files made by the tools that make them", () => {
+  test.each([
+    ["made/invoice-js.zip", "zip", ["Invoice_0412.pdf.js", "report.txt"], false],
+    ["made/locked-zipcrypto.zip", "zip", ["statement.exe"], true],
+    ["made/locked-aes.zip", "zip", ["statement.exe"], true],
+    ["made/page.zip", "zip", ["Document_View.html"], false],
+    ["made/report.zip", "zip", ["report.txt"], false],
+    ["made/scan.exe.gz", "gzip", ["scan.exe"], false],
+    ["made/locked-names.7z", "7z", [], true],
+    ["made/plain.7z", "7z", [], false],
+  ] as const)("%s: a %s holding %o, locked: %p", (f, kind, names, encrypted) => {
+    const a = facts(f);
+    expect(a.kind).toBe(kind);
+    expect([...a.names].sort()).toEqual([...names].sort());
+    expect(a.encrypted).toBe(encrypted);
+    expect(a.macro).toBe(false);
+  });
+
+  test("a 7z with only its data locked: seen while its header is written plain (small archives), not once the header is compressed (reading that needs an LZMA decoder)", () => {
+    expect(facts("made/locked-data.7z")).toMatchObject({ kind: "7z", encrypted: true, names: [] });
+    expect(facts("made/locked-many.7z")).toMatchObject({ kind: "7z", encrypted: false, names: [] });
+  });
+
+  test("two archives in one file: the names of both (7-Zip shows only the first's)", () => {
+    expect([...facts("made/concatenated.zip").names].sort()).toEqual(["Invoice_0412.pdf.js", "report.txt"]);
+  });
+
+  test("an archive in an archive is read too, its names under the outer entry's", () => {
+    expect(facts("made/nested.zip").names).toEqual(expect.arrayContaining(["inner.zip", "report.txt", "inner.zip/payload.hta"]));
+  });
+
+  test("RAR 4 and RAR 5: the names libarchive's own tests expect (folders left out)", () => {
+    expect(facts("libarchive/test_read_format_rar_unicode.rar")).toMatchObject({
+      kind: "rar",
+      encrypted: false,
+      names: ["表だよ/新しいフォルダ/新規テキスト ドキュメント.txt", "表だよ/漢字長いファイル名long-filename-in-漢字.txt"],
+    });
+    expect(facts("libarchive/test_read_format_rar5_unicode.rar").names).toEqual(["𝒻𝒾𝓁𝑒.txt", "𝒽𝒶𝓇𝒹𝓁𝒾𝓃𝓀.txt", "𝓈𝓎𝓂𝓁𝒾𝓃𝓀.txt"]);
+    expect(facts("libarchive/test_read_format_rar5_zip_in_rar.rar").names).toEqual(["payload/inner.zip", "payload/inner.zip/THIS_IS_INSIDE_THE_ZIP.txt", "payload/real_after.txt"]);
+  });
+
+  test("RAR encryption: a locked file (RAR 4 LHD_PASSWORD, RAR 5 encryption record) and encrypted headers", () => {
+    // The libarchive RAR 4 file with its first file header's LHD_PASSWORD flag set (and its CRC left: we do not check CRCs).
+    const r4 = file("libarchive/test_read_format_rar_unicode.rar");
+    const first = 7 + 13; // marker block, main header
+    expect(r4[first + 2]).toBe(0x74);
+    const locked = r4.slice();
+    locked[first + 3] |= 0x04;
+    expect(readArchive(locked)!.encrypted).toBe(true);
+    // Encrypted headers: RAR 4's main header flag MHD_PASSWORD, RAR 5's archive encryption header.
+    const headers = r4.slice();
+    headers[7 + 3] |= 0x80;
+    expect(readArchive(headers)).toMatchObject({ encrypted: true, names: [] });
+    const r5 = new Uint8Array([...file("libarchive/test_read_format_rar5_unicode.rar").subarray(0, 8), 0, 0, 0, 0, 2, 4, 0]);
+    expect(readArchive(r5)).toMatchObject({ kind: "rar", encrypted: true, names: [] });
+  });
+});
+
+describe("Office documents", () => {
+  test("macros in an Office Open XML document (vbaProject.bin), none in a plain one", () => {
+    expect(facts("made/macro.docm")).toMatchObject({ kind: "office", macro: true, remote: [], links: [] });
+    expect(facts("made/plain.docx")).toMatchObject({ kind: "office", macro: false, encrypted: false, remote: [], links: [] });
+  });
+
+  test("external relationships: what Word loads when the document opens, and the links the reader clicks", () => {
+    expect(facts("made/remote-template.docx")).toMatchObject({ remote: ["http://203.0.113.9/templates/invoice.dotm?a=1&b=2"], links: ["https://example.com/pay"] });
+    expect(facts("made/follina.docx").remote).toEqual(["http://203.0.113.9/cv/index.html!"]);
+  });
+
+  test("Excel 4.0 macro sheets count as macros; a relationship that is not External is the document's own part", () => {
+    const xlsm = zipOf([
+      { name: "[Content_Types].xml", data: new TextEncoder().encode("<Types/>") },
+      { name: "xl/macrosheets/sheet1.xml", data: new TextEncoder().encode("<xm:macrosheet/>") },
+      { name: "xl/_rels/workbook.xml.rels", data: new TextEncoder().encode('<Relationships><Relationship Id="r1" Type="http://x/relationships/oleObject" Target="embeddings/oleObject1.bin"/></Relationships>'), deflate: true },
+    ]);
+    expect(readArchive(xlsm)).toMatchObject({ kind: "office", macro: true, remote: [] });
+  });
+
+  test("OLE2 files (old Office): a VBA project, an encrypted package", () => {
+    const ole = (stream: string) => new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Uint8Array(504), ...Buffer.from(stream, "utf16le"), 0, 0]);
+    expect(readArchive(ole("_VBA_PROJECT"))).toMatchObject({ kind: "ole", macro: true, encrypted: false });
+    expect(readArchive(ole("EncryptedPackage"))).toMatchObject({ kind: "ole", macro: false, encrypted: true });
+    expect(readArchive(ole("WordDocument"))).toMatchObject({ kind: "ole", macro: false, encrypted: false });
+  });
+});
+
+describe("hostile and broken archives", () => {
+  test("the first bytes decide the kind; anything else is no archive", () => {
+    expect(archiveKind(file("made/report.zip"))).toBe("zip");
+    expect(archiveKind(file("libarchive/test_read_format_rar5_unicode.rar"))).toBe("rar");
+    expect(archiveKind(file("libarchive/test_read_format_rar_unicode.rar"))).toBe("rar");
+    expect(archiveKind(file("made/plain.7z"))).toBe("7z");
+    expect(archiveKind(new TextEncoder().encode("%PDF-1.7\n"))).toBeUndefined();
+    expect(readArchive(new TextEncoder().encode("just text"))).toBeUndefined();
+  });
+
+  test("a deflate bomb named as an archive is inflated no further than the bound: nothing read from it, nothing thrown", () => {
+    const bomb = new Uint8Array(64 * 1024 * 1024); // 64 MiB of zeros deflate to ~64 KiB
+    bomb.set(zipOf([{ name: "x.js", data: new Uint8Array([1]) }])); // an archive's first bytes, then the zeros
+    const outer = zipOf([{ name: "inner.zip", data: bomb, deflate: true }]);
+    expect(outer.byteLength).toBeLessThan(200 * 1024);
+    expect(readArchive(outer)!.names).toEqual(["inner.zip"]);
+    // The same archive under 1 MiB inflated is read.
+    const small = zipOf([{ name: "inner.zip", data: bomb.subarray(0, 512 * 1024), deflate: true }]);
+    expect(readArchive(small)!.names).toEqual(["inner.zip", "inner.zip/x.js"]);
+  });
+
+  test("archives nested deeper than two levels are not opened further", () => {
+    let z = zipOf([{ name: "deep.js", data: new Uint8Array([1]) }]);
+    for (let i = 0; i < 4; i++) z = zipOf([{ name: `level${i}.zip`, data: z, deflate: true }]);
+    const names = readArchive(z)!.names.filter((n) => n.includes("/"));
+    expect(names.every((n) => n.split("/").length <= 3)).toBe(true);
+  });
+
+  test("a file full of header signatures: at most 200 names, no throw", () => {
+    const sig = zipOf([{ name: "a.exe", data: new Uint8Array(0) }]).subarray(0, 35);
+    const many = new Uint8Array(sig.length * 20000);
+    for (let i = 0; i < 20000; i++) {
+      many.set(sig, i * sig.length);
+      many[i * sig.length + 30] = 0x61 + (i % 26); // different names
+      many[i * sig.length + 31] = 0x61 + ((i / 26) % 26);
+    }
+    const a = readArchive(many)!;
+    expect(a.names.length).toBeGreaterThan(0);
+    expect(a.names.length).toBeLessThanOrEqual(200);
+  });
+
+  test("every prefix and byte-flipped copy of every sample gives facts or nothing, never an exception", () => {
+    const samples = ["made/invoice-js.zip", "made/nested.zip", "made/remote-template.docx", "made/locked-names.7z", "made/scan.exe.gz", "libarchive/test_read_format_rar_unicode.rar", "libarchive/test_read_format_rar5_unicode.rar", "libarchive/test_read_format_rar5_zip_in_rar.rar"];
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let read = 0;
+    for (const f of samples) {
+      const b = file(f);
+      for (let n = 0; n <= b.length; n++) if (readArchive(b.subarray(0, n))) read++;
+      for (let k = 0; k < 300; k++) {
+        const c = b.slice();
+        for (let j = 0; j < 4; j++) c[8 + Math.floor(rnd() * (c.length - 8))] = Math.floor(rnd() * 256);
+        if (readArchive(c)) read++;
+      }
+    }
+    expect(read).toBeGreaterThan(samples.length * 300);
+  });
+});

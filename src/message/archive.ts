@@ -1,0 +1,233 @@
+// What is inside an attached archive or Office document: the names of the files it holds,
+// whether a password locks them, and whether an Office document carries macros or fetches
+// something from outside when opened. Malware is mailed so, because a gateway that looks at
+// attachment names sees "invoice.zip" and not the "invoice.pdf.js" inside it; and a password
+// (given in the mail's text) keeps the content from virus scanners, while the names of a ZIP
+// or RAR stay readable. Kinds read:
+// - ZIP (PKWARE APPNOTE 6.3: local file headers §4.3.7, central directory §4.3.12; bit 0 of
+//   the flags = encrypted, bit 11 = UTF-8 name). Both records are read wherever their
+//   signatures are, not only where the end record points: Windows Explorer, 7-Zip and
+//   virus scanners disagree on which of two concatenated or doctored directories they show,
+//   so every name any of them would show counts. A ZIP holding [Content_Types].xml is an
+//   Office Open XML document (ECMA-376): its macros (vbaProject.bin, Excel 4.0 macro sheets)
+//   and its relationships to external targets (ECMA-376 part 2 §9.3: TargetMode="External";
+//   a remote template or OLE object is how CVE-2017-0199 and "Follina", CVE-2022-30190, ran).
+// - RAR 4 and 5 (archive-rar.ts), 7z (only whether its header is encrypted: its names are in a
+//   compressed header that would need an LZMA decoder), gzip (RFC 1952 FNAME).
+// - OLE2 compound files (old Office .doc/.xls/.ppt): a VBA project storage, or an
+//   "EncryptedPackage" stream (a password-protected Office Open XML document).
+// An entry that is itself an archive is read too (an archive in an archive hides from
+// scanners that open one level), when it is stored or deflated within the bounds below.
+//
+// Bounded, since the bytes are the attacker's: MAX_NAMES names, MAX_RECORDS headers looked at
+// per archive, entries inflated only to MAX_INFLATED bytes each (zlib's maxOutputLength: a
+// deflate bomb stops there) and MAX_TOTAL_INFLATED in all, nesting MAX_DEPTH deep. Nothing is
+// thrown: what cannot be read is skipped.
+import { inflateRawSync } from "node:zlib";
+import { readRar, readSevenZip, RAR4, RAR5, SEVEN_ZIP } from "./archive-rar";
+import { latin1 } from "./header-text";
+
+export type ArchiveKind = "zip" | "rar" | "7z" | "gzip" | "ole" | "office";
+
+export interface ArchiveFacts {
+  /** "office": an Office Open XML document (a ZIP with [Content_Types].xml); "ole": an OLE2 compound file (old Office). */
+  kind: ArchiveKind;
+  /** Names of the files inside, "/" between folders; an archive's inside an archive as "outer.zip/inner.js". At most MAX_NAMES. */
+  names: string[];
+  /** A password locks some content (or, for 7z and RAR with encrypted headers, the names too). */
+  encrypted: boolean;
+  /** An Office document carries VBA or Excel 4.0 macros. */
+  macro: boolean;
+  /** External targets an Office document loads when opened (template, OLE object, frame, sub-document). */
+  remote: string[];
+  /** External hyperlinks of an Office document (links the reader clicks, as a PDF's). */
+  links: string[];
+}
+
+const MAX_NAMES = 200;
+const MAX_RECORDS = 1024;
+const MAX_INFLATED = 1024 * 1024;
+const MAX_TOTAL_INFLATED = 4 * 1024 * 1024;
+const MAX_DEPTH = 2;
+const MAX_RELS = 32;
+const MAX_TARGETS = 50;
+
+const ZIP_LOCAL = 0x04034b50;
+const ZIP_CENTRAL = 0x02014b50;
+const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+const startsWith = (b: Uint8Array, sig: readonly number[], at = 0) => sig.every((x, i) => b[at + i] === x);
+
+/** The kind of archive or Office file the first bytes announce, if any (a part's name and type can lie; its bytes cannot). */
+export function archiveKind(head: Uint8Array): ArchiveKind | undefined {
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4) return "zip";
+  if (startsWith(head, RAR5) || startsWith(head, RAR4)) return "rar";
+  if (startsWith(head, SEVEN_ZIP)) return "7z";
+  if (head[0] === 0x1f && head[1] === 0x8b && head[2] === 8) return "gzip";
+  if (startsWith(head, OLE)) return "ole";
+  return undefined;
+}
+
+interface Budget {
+  inflated: number;
+}
+
+/** What an archive's bytes hold; undefined when they are no archive this reads. */
+export function readArchive(bytes: Uint8Array): ArchiveFacts | undefined {
+  return read(bytes, 0, { inflated: 0 });
+}
+
+function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | undefined {
+  const kind = archiveKind(bytes.subarray(0, 8));
+  if (!kind) return undefined;
+  const facts: ArchiveFacts = { kind, names: [], encrypted: false, macro: false, remote: [], links: [] };
+  const add = (name: string) => {
+    if (facts.names.length < MAX_NAMES && !facts.names.includes(name)) facts.names.push(name);
+  };
+  if (kind === "zip") readZip(bytes, facts, add, depth, budget);
+  else if (kind === "rar") readRar(bytes, facts, add, (name, data) => nested(name, data, facts, add, depth, budget));
+  else if (kind === "7z") facts.encrypted = readSevenZip(bytes);
+  else if (kind === "gzip") gzipName(bytes, add);
+  else readOle(bytes, facts);
+  return facts;
+}
+
+/** An entry's bytes that are an archive themselves: their names join the outer list under the entry's name. */
+function nested(name: string, data: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, depth: number, budget: Budget): void {
+  if (depth + 1 > MAX_DEPTH) return;
+  const inner = read(data, depth + 1, budget);
+  if (!inner || inner.kind === "office" || inner.kind === "ole") return;
+  for (const n of inner.names) add(`${name}/${n}`);
+  if (inner.encrypted) facts.encrypted = true;
+}
+
+interface ZipEntry {
+  name: string;
+  flags: number;
+  method: number;
+  size: number;
+  /** Where the entry's data starts (local headers only). */
+  data?: number;
+}
+
+function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, depth: number, budget: Budget): void {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const local: ZipEntry[] = [];
+  const central = new Map<string, ZipEntry>();
+  for (let at = buf.indexOf("PK\x03\x04", 0, "latin1"), n = 0; at >= 0 && n < MAX_RECORDS; at = buf.indexOf("PK\x03\x04", at + 4, "latin1"), n++) {
+    if (at + 30 > b.length || view.getUint32(at, true) !== ZIP_LOCAL) continue;
+    const nameLen = view.getUint16(at + 26, true);
+    const extraLen = view.getUint16(at + 28, true);
+    if (at + 30 + nameLen > b.length) continue;
+    const flags = view.getUint16(at + 6, true);
+    local.push({ name: zipName(b.subarray(at + 30, at + 30 + nameLen), flags), flags, method: view.getUint16(at + 8, true), size: view.getUint32(at + 18, true), data: at + 30 + nameLen + extraLen });
+  }
+  for (let at = buf.indexOf("PK\x01\x02", 0, "latin1"), n = 0; at >= 0 && n < MAX_RECORDS; at = buf.indexOf("PK\x01\x02", at + 4, "latin1"), n++) {
+    if (at + 46 > b.length || view.getUint32(at, true) !== ZIP_CENTRAL) continue;
+    const nameLen = view.getUint16(at + 28, true);
+    if (at + 46 + nameLen > b.length) continue;
+    const flags = view.getUint16(at + 8, true);
+    const name = zipName(b.subarray(at + 46, at + 46 + nameLen), flags);
+    if (!central.has(name)) central.set(name, { name, flags, method: view.getUint16(at + 10, true), size: view.getUint32(at + 20, true) });
+  }
+  const all = [...local, ...central.values()];
+  if (all.some((e) => e.name === "[Content_Types].xml")) facts.kind = "office";
+  for (const e of all) {
+    if (e.flags & 1) facts.encrypted = true;
+    if (e.name.endsWith("/")) continue; // a folder
+    add(e.name);
+  }
+  if (facts.kind === "office") {
+    facts.macro = all.some((e) => /(?:^|\/)vbaProject\.bin$|^xl\/macrosheets\//i.test(e.name));
+    let rels = 0;
+    for (const e of local) if (/\.rels$/i.test(e.name) && rels++ < MAX_RELS) readRels(entryData(b, e, central, budget), facts);
+    return;
+  }
+  for (const e of local) {
+    if (e.flags & 1 || !ARCHIVE_ENTRY.test(e.name)) continue;
+    const data = entryData(b, e, central, budget);
+    if (data) nested(e.name, data, facts, add, depth, budget);
+  }
+}
+
+/** Entry names that may be archives themselves (their bytes decide: archiveKind). */
+const ARCHIVE_ENTRY = /\.(?:zip|rar|7z|gz|tgz|jar|cab)$/i;
+
+/** A local entry's content, stored or deflated, within the inflate budget; undefined when it cannot be had. */
+function entryData(b: Uint8Array, e: ZipEntry, central: Map<string, ZipEntry>, budget: Budget): Uint8Array | undefined {
+  if (e.data === undefined || e.flags & 1) return undefined;
+  // With a data descriptor (flag bit 3) the local header's sizes are zero: the central directory has them.
+  const size = e.size || central.get(e.name)?.size || 0;
+  if (size === 0 || e.data + size > b.length) return undefined;
+  const raw = b.subarray(e.data, e.data + size);
+  if (e.method === 0) return raw.byteLength <= MAX_INFLATED ? raw : undefined;
+  if (e.method !== 8 || budget.inflated >= MAX_TOTAL_INFLATED) return undefined;
+  try {
+    const out = inflateRawSync(raw, { maxOutputLength: Math.min(MAX_INFLATED, MAX_TOTAL_INFLATED - budget.inflated), finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream gives what it has */ });
+    budget.inflated += out.byteLength;
+    return out;
+  } catch {
+    return undefined; // corrupt, or past the bound
+  }
+}
+
+const utf8 = new TextDecoder("utf-8");
+
+/** Name bytes decoded at most: a longer name keeps its end, where the extension is (a hostile archive's 64 KB names cost no more). */
+const MAX_NAME_BYTES = 512;
+
+/** A ZIP name: UTF-8 when flag bit 11 says so, else read byte for byte (CP437 in the APPNOTE; extensions are ASCII either way). */
+function zipName(bytes: Uint8Array, flags: number): string {
+  const tail = bytes.subarray(Math.max(0, bytes.length - MAX_NAME_BYTES));
+  return (flags & 0x800 ? utf8.decode(tail) : latin1(tail)).replaceAll("\\", "/");
+}
+
+const RELATIONSHIP = /<(?:\w+:)?Relationship\b([^>]{0,4096})>/g;
+const attr = (attrs: string, name: string) => new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs)?.slice(1).find((v) => v !== undefined);
+/** Relationship types an Office application follows by itself when the document opens. */
+const LOADED = /\/(?:attachedTemplate|oleObject|frame|subDocument|externalLinkPath)$/;
+
+/** External relationships of an Office Open XML part's relationships file. */
+function readRels(data: Uint8Array | undefined, facts: ArchiveFacts): void {
+  if (!data) return;
+  const xml = utf8.decode(data);
+  RELATIONSHIP.lastIndex = 0;
+  for (let m = RELATIONSHIP.exec(xml); m; m = RELATIONSHIP.exec(xml)) {
+    if (attr(m[1], "TargetMode")?.toLowerCase() !== "external") continue;
+    const target = decodeXml(attr(m[1], "Target") ?? "").trim();
+    if (!target) continue;
+    const list = LOADED.test(attr(m[1], "Type") ?? "") ? facts.remote : facts.links;
+    if (list.length < MAX_TARGETS && !list.includes(target)) list.push(target);
+  }
+}
+
+const decodeXml = (s: string) =>
+  s.replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(amp|lt|gt|quot|apos));/gi, (_, d, h, n) =>
+    d || h ? String.fromCodePoint(Math.min(parseInt(d ?? h, d ? 10 : 16), 0x10ffff)) : ({ amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" } as Record<string, string>)[n.toLowerCase()],
+  );
+
+/** RFC 1952 §2.3: the original file name (FNAME, flag 8), after the optional extra field (FEXTRA, flag 4). */
+function gzipName(b: Uint8Array, add: (n: string) => void): void {
+  const flags = b[3];
+  if (!(flags & 8)) return;
+  let at = 10;
+  if (flags & 4) at += 2 + (b[10] | (b[11] << 8));
+  const end = b.indexOf(0, at);
+  if (at < b.length && end > at && end - at <= 1024) add(latin1(b.subarray(at, end)).replaceAll("\\", "/"));
+}
+
+const utf16 = (s: string) => Buffer.from(s, "utf16le");
+const VBA_PROJECT = utf16("_VBA_PROJECT");
+const ENCRYPTED_PACKAGE = utf16("EncryptedPackage");
+
+/**
+ * An OLE2 compound file: its directory entries name their streams and storages in UTF-16
+ * ([MS-CFB] §2.6.1), so a VBA project ([MS-OVBA] §2.2: its "_VBA_PROJECT" stream, present in
+ * every project) or an encrypted package ([MS-OFFCRYPTO] §2.3.4.4) shows as those names' bytes.
+ */
+function readOle(b: Uint8Array, facts: ArchiveFacts): void {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  facts.macro = buf.includes(VBA_PROJECT);
+  facts.encrypted = buf.includes(ENCRYPTED_PACKAGE);
+}
