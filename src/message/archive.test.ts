@@ -16,23 +16,22 @@ function zipOf(entries: { name: string; data: Uint8Array; deflate?: boolean; fla
   for (const e of entries) {
     const body = e.deflate ? deflateRawSync(e.data) : Buffer.from(e.data);
     const name = Buffer.from(e.name, "utf8");
-    const h = Buffer.alloc(30);
+    // The fields both records share, from the flags on (the central directory has one more field before them).
+    const shared = (r: Buffer, at: number) => {
+      r.writeUInt16LE((e.flags ?? 0) | 0x800, at);
+      r.writeUInt16LE(e.deflate ? 8 : 0, at + 2);
+      r.writeUInt32LE(body.length, at + 12);
+      r.writeUInt32LE(e.data.length, at + 16);
+      r.writeUInt16LE(name.length, at + 20);
+      return r;
+    };
+    const h = shared(Buffer.alloc(30), 6);
     h.writeUInt32LE(0x04034b50, 0);
     h.writeUInt16LE(20, 4);
-    h.writeUInt16LE((e.flags ?? 0) | 0x800, 6);
-    h.writeUInt16LE(e.deflate ? 8 : 0, 8);
-    h.writeUInt32LE(body.length, 18);
-    h.writeUInt32LE(e.data.length, 22);
-    h.writeUInt16LE(name.length, 26);
-    const c = Buffer.alloc(46);
+    const c = shared(Buffer.alloc(46), 8);
     c.writeUInt32LE(0x02014b50, 0);
     c.writeUInt16LE(20, 4);
     c.writeUInt16LE(20, 6);
-    c.writeUInt16LE((e.flags ?? 0) | 0x800, 8);
-    c.writeUInt16LE(e.deflate ? 8 : 0, 10);
-    c.writeUInt32LE(body.length, 20);
-    c.writeUInt32LE(e.data.length, 24);
-    c.writeUInt16LE(name.length, 28);
     c.writeUInt32LE(offset, 42);
     locals.push(h, name, body);
     centrals.push(c, name);
