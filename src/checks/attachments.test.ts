@@ -38,6 +38,9 @@ test.each([
   // A macro document with remittance wording that asks for "Enable content".
   ["macro-document.eml", ["ATTACH_OFFICE_MACRO"], ["PHISH_MACRO_INVOICE", "ATTACH_MACRO_ENABLE_ASK"]],
   // A CV whose OLE object is fetched from an address ending in "!" (CVE-2022-30190); its target is a link of the message.
+  // A voicemail lure: a sign-in page with script, zipped past the checks of attached pages.
+  // Where its form posts (free hosting) is one of the message's links.
+  ["zipped-login-page.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_HTML", "ATTACH_HTML_FORM", "ATTACH_HTML_SCRIPT"], ["PHISH_HTML_ATTACHMENT", "URI_FREE_HOSTED"]],
   ["remote-object-document.eml", ["ATTACH_OFFICE_REMOTE", "ATTACH_OFFICE_REMOTE_CODE"], ["URI_IP_HOST"]],
 ])("%s: the check sees %o, the rules add %o, and the message is no longer not_detected", async (f, signs, metas) => {
   const raw = bytes(`fixtures/messages/phishing/${f}`);
@@ -52,7 +55,8 @@ test("the bytes decide: an archive named and typed as a PDF is an archive, and i
 });
 
 test("what archives hold, sign by sign: a page, a disk image, an archive inside, a gzip'd program, a RAR's names", () => {
-  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/page.zip"), "page.zip", "application/zip"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_HTML"]);
+  // The zipped page is read as an attached one: it has a password field.
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/page.zip"), "page.zip", "application/zip"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_HTML", "ATTACH_HTML_FORM"]);
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/nested.zip"), "docs.zip", "application/zip"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_ARCHIVE_NESTED"]);
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/scan.exe.gz"), "scan.gz", "application/gzip"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_EXECUTABLE"]);
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/libarchive/test_read_format_rar5_zip_in_rar.rar"), "files.rar", "application/octet-stream"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_NESTED"]);

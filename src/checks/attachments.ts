@@ -8,7 +8,8 @@
 // What an archive or Office document holds (message/archive.ts lists it at parse time):
 //   ATTACH_ARCHIVE_EXECUTABLE  an archive holds a program or script (the names of ATTACH_EXECUTABLE, rules/50_attachments.cf)
 //   ATTACH_ARCHIVE_DOUBLE_EXT  ... named as a document ("Invoice.pdf.js")
-//   ATTACH_ARCHIVE_HTML        an archive holds an HTML or SVG page (a sign-in page zipped past the HTML-attachment checks)
+//   ATTACH_ARCHIVE_HTML        an archive holds an HTML or SVG page (a sign-in page zipped past the HTML-attachment checks;
+//                              the page itself is judged as an attached one: ATTACH_HTML_FORM, _SCRIPT, _REDIRECT)
 //   ATTACH_ARCHIVE_DISK_IMAGE  an archive holds a disk image
 //   ATTACH_ARCHIVE_NESTED      an archive holds another archive
 //   ATTACH_ENCRYPTED           an archive or Office document is locked by a password (its content hidden from virus scanners)
@@ -57,7 +58,11 @@ function checkAttachment(p: MimePart, out: Set<string>): void {
   if (!named && !(p.disposition === "attachment" && p.contentType === "text/html")) return;
   out.add("ATTACH_HTML");
   if (named && DOC_AS_HTML_NAME.test(p.filename!.trim())) out.add("ATTACH_HTML_DOC_NAME");
-  const t = p.text ?? "";
+  pageSigns(p.text ?? "", out);
+}
+
+/** What an attached page does when opened in a browser: shows a login form, runs script, forwards the reader. */
+function pageSigns(t: string, out: Set<string>): void {
   if (/<form\b|<input\b[^>]{0,200}type\s*=\s*["']?password/i.test(t)) out.add("ATTACH_HTML_FORM");
   if (/<script\b|\bon(?:load|error)\s*=/i.test(t)) out.add("ATTACH_HTML_SCRIPT");
   if (/<meta\b[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document|top|self)\.location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\(/i.test(t)) out.add("ATTACH_HTML_REDIRECT");
@@ -77,6 +82,8 @@ function checkArchive(a: ArchiveFacts, out: Set<string>): void {
   if (a.remote.length) out.add("ATTACH_OFFICE_REMOTE");
   // Follina's target is an HTML page whose address ends in "!" (it makes Word hand it to the MSHTML engine).
   if (a.remote.some((t) => CODE_SCHEME.test(t) || t.endsWith("!"))) out.add("ATTACH_OFFICE_REMOTE_CODE");
+  // A zipped page is judged as an attached one (ATTACH_HTML_FORM and the rest, and so PHISH_HTML_ATTACHMENT).
+  for (const page of a.pages) pageSigns(page, out);
   for (const full of a.names) {
     const name = full.slice(full.lastIndexOf("/") + 1).trim();
     if (EXECUTABLE_NAME.test(name)) {

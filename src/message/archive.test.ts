@@ -70,6 +70,14 @@ describe("what an archive holds, from files made by the tools that make them", (
     expect(facts("made/locked-many.7z")).toMatchObject({ kind: "7z", encrypted: false, names: [] });
   });
 
+  test("the text of a zipped page is kept for the attachment checks, within the page bound", () => {
+    expect(facts("made/page.zip").pages).toEqual(['<html><form><input type=password></form></html>\n']);
+    expect(facts("made/invoice-js.zip").pages).toEqual([]);
+    const big = new TextEncoder().encode(`<html>${"x".repeat(400 * 1024)}</html>`);
+    const [page] = readArchive(zipOf([{ name: "a/index.htm", data: big, deflate: true }]))!.pages;
+    expect(page.length).toBe(256 * 1024);
+  });
+
   test("two archives in one file: the names of both (7-Zip shows only the first's)", () => {
     expect([...facts("made/concatenated.zip").names].sort()).toEqual(["Invoice_0412.pdf.js", "report.txt"]);
   });

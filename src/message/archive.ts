@@ -42,6 +42,8 @@ export interface ArchiveFacts {
   remote: string[];
   /** External hyperlinks of an Office document (links the reader clicks, as a PDF's). */
   links: string[];
+  /** The text of HTML or SVG pages inside a ZIP (at most MAX_PAGES, each cut at MAX_PAGE_BYTES): a sign-in page zipped is still a sign-in page. */
+  pages: string[];
 }
 
 const MAX_NAMES = 200;
@@ -51,6 +53,8 @@ const MAX_TOTAL_INFLATED = 4 * 1024 * 1024;
 const MAX_DEPTH = 2;
 const MAX_RELS = 32;
 const MAX_TARGETS = 50;
+const MAX_PAGES = 4;
+const MAX_PAGE_BYTES = 256 * 1024;
 
 const ZIP_LOCAL = 0x04034b50;
 const ZIP_CENTRAL = 0x02014b50;
@@ -80,7 +84,7 @@ export function readArchive(bytes: Uint8Array): ArchiveFacts | undefined {
 function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | undefined {
   const kind = archiveKind(bytes.subarray(0, 8));
   if (!kind) return undefined;
-  const facts: ArchiveFacts = { kind, names: [], encrypted: false, macro: false, remote: [], links: [] };
+  const facts: ArchiveFacts = { kind, names: [], encrypted: false, macro: false, remote: [], links: [], pages: [] };
   const add = (name: string) => {
     if (facts.names.length < MAX_NAMES && !facts.names.includes(name)) facts.names.push(name);
   };
@@ -98,6 +102,7 @@ function nested(name: string, data: Uint8Array, facts: ArchiveFacts, add: (n: st
   const inner = read(data, depth + 1, budget);
   if (!inner || inner.kind === "office" || inner.kind === "ole") return;
   for (const n of inner.names) add(`${name}/${n}`);
+  for (const p of inner.pages) if (facts.pages.length < MAX_PAGES) facts.pages.push(p);
   if (inner.encrypted) facts.encrypted = true;
 }
 
@@ -145,12 +150,19 @@ function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, d
     return;
   }
   for (const e of local) {
-    if (e.flags & 1 || !ARCHIVE_ENTRY.test(e.name)) continue;
-    const data = entryData(b, e, central, budget);
-    if (data) nested(e.name, data, facts, add, depth, budget);
+    if (e.flags & 1) continue;
+    if (PAGE_ENTRY.test(e.name) && facts.pages.length < MAX_PAGES) {
+      const data = entryData(b, e, central, budget);
+      if (data) facts.pages.push(utf8.decode(data.subarray(0, MAX_PAGE_BYTES)));
+    } else if (ARCHIVE_ENTRY.test(e.name)) {
+      const data = entryData(b, e, central, budget);
+      if (data) nested(e.name, data, facts, add, depth, budget);
+    }
   }
 }
 
+/** Entry names of pages a browser opens (attachments.ts reads them as it reads an attached page). */
+const PAGE_ENTRY = /\.(?:s?html?|xhtml|svg|shtm)$/i;
 /** Entry names that may be archives themselves (their bytes decide: archiveKind). */
 const ARCHIVE_ENTRY = /\.(?:zip|rar|7z|gz|tgz|jar|cab)$/i;
 

@@ -294,6 +294,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
         if (facts) {
           archives.push(facts);
           addUris([...facts.links, ...facts.remote]);
+          // A zipped page's links and form targets, as an attached page's (where a sign-in form posts is the lure's address).
+          for (const page of facts.pages) addUris(renderHtml(page).uris);
         }
       }
       const as = sniffedTextType(type, filename, head);
