@@ -41,6 +41,8 @@ test.each([
   // A voicemail lure: a sign-in page with script, zipped past the checks of attached pages.
   // Where its form posts (free hosting) is one of the message's links.
   ["zipped-login-page.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_HTML", "ATTACH_HTML_FORM", "ATTACH_HTML_SCRIPT"], ["PHISH_HTML_ATTACHMENT", "URI_FREE_HOSTED"]],
+  // An attached page that builds a file from base64 and has the browser save it, under a neutral text.
+  ["html-smuggling.eml", ["ATTACH_HTML", "ATTACH_HTML_SCRIPT", "ATTACH_HTML_SMUGGLING"], []],
   ["remote-object-document.eml", ["ATTACH_OFFICE_REMOTE", "ATTACH_OFFICE_REMOTE_CODE"], ["URI_IP_HOST"]],
 ])("%s: the check sees %o, the rules add %o, and the message is no longer not_detected", async (f, signs, metas) => {
   const raw = bytes(`fixtures/messages/phishing/${f}`);
@@ -48,6 +50,13 @@ test.each([
   const r = await scanOf(raw);
   expect(r.hits.map((h) => h.name)).toEqual(expect.arrayContaining([...signs, ...metas]));
   expect(r.status).not.toBe("not_detected");
+});
+
+test("HTML smuggling needs all three steps: a page that decodes base64 into a Blob but saves nothing, or offers a plain download link, is not it", () => {
+  const page = (script: string) => withAttachment(new TextEncoder().encode(`<html><body><script>${script}</script></body></html>`), "report.html", "text/html");
+  expect(archiveSigns(page('var b = new Blob([Uint8Array.from(atob(d), c => c.charCodeAt(0))]); img.src = URL.createObjectURL(b);'))).toEqual(["ATTACH_HTML", "ATTACH_HTML_SCRIPT"]);
+  expect(archiveSigns(page('a.download = "report.csv"; a.href = "report.csv";'))).toEqual(["ATTACH_HTML", "ATTACH_HTML_SCRIPT"]);
+  expect(archiveSigns(page('navigator.msSaveOrOpenBlob(new Blob([Uint8Array.from(atob(d), c => c.charCodeAt(0))]), "x.iso");'))).toEqual(["ATTACH_HTML", "ATTACH_HTML_SCRIPT", "ATTACH_HTML_SMUGGLING"]);
 });
 
 test("the bytes decide: an archive named and typed as a PDF is an archive, and its program is seen", () => {

@@ -1,6 +1,7 @@
 // The attachment signs of the phishing check (phishing.ts runs them; rules/62_phishing.cf
 // weighs them):
 //   ATTACH_HTML, ATTACH_HTML_FORM, ATTACH_HTML_SCRIPT, ATTACH_HTML_REDIRECT
+//   ATTACH_HTML_SMUGGLING      an attached page builds a file from text and has the browser save it (HTML smuggling)
 //   ATTACH_HTML_DOC_NAME       an HTML or SVG page named as a document, picture or recording ("Invoice.pdf.html", "VM_0412.wav.htm")
 //   ATTACH_BIDI_NAME           an attachment's name holds a bidirectional control (invoice<RLO>fdp.exe shows as invoiceexe.pdf)
 //   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd): a container that hides an executable from scanners
@@ -66,7 +67,14 @@ function pageSigns(t: string, out: Set<string>): void {
   if (/<form\b|<input\b[^>]{0,200}type\s*=\s*["']?password/i.test(t)) out.add("ATTACH_HTML_FORM");
   if (/<script\b|\bon(?:load|error)\s*=/i.test(t)) out.add("ATTACH_HTML_SCRIPT");
   if (/<meta\b[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document|top|self)\.location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\(/i.test(t)) out.add("ATTACH_HTML_REDIRECT");
+  if (SMUGGLING.every((r) => r.test(t))) out.add("ATTACH_HTML_SMUGGLING");
 }
+
+// HTML smuggling: the page carries a file as text, turns it into bytes and has the browser save
+// it, so the file (an archive, a disk image, a script) never crosses the mail gateway as an
+// attachment. All three steps, each as browsers spell them: a Blob (or IE's msSaveBlob), bytes
+// from text (atob, a typed array, fromCharCode), a download.
+const SMUGGLING = [/\bnew\s+Blob\s*\(|\bmsSave(?:OrOpen)?Blob\b/, /\batob\s*\(|\bUint8Array\b|\bfromCharCode\b/, /\.download\s*=|\bsetAttribute\s*\(\s*["']download["']|\bmsSave(?:OrOpen)?Blob\b/];
 
 const EXECUTABLE_NAME = new RegExp(`\\.(?:${EXECUTABLE_EXTENSIONS.join("|")})$`, "i");
 const DOCUMENT_THEN_EXECUTABLE = new RegExp(`\\.(?:pdf|docx?|xlsx?|pptx?|txt|rtf|jpe?g|gif|png|bmp|zip|rar|html?|mp3|mpe?g|avi|wav)[\\s_.-]{0,40}\\.(?:${EXECUTABLE_EXTENSIONS.join("|")})$`, "i");
