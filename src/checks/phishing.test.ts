@@ -47,6 +47,10 @@ test.each([
   ["pdf-link-lure.eml", ["ATTACH_PDF_BAD_LINK", "ATTACH_PDF_LINK", "URI_FREE_HOSTED"], ["PHISH_PDF_ATTACHMENT"]],
   // The link's host is google.com; its destination (message/redirects.ts) is free hosting.
   ["open-redirect.eml", ["URI_FREE_HOSTED", "URI_OPEN_REDIRECT"], ["PHISH_WORDS_BAD_LINK"]],
+  // A parcel "on hold" until a small fee is paid, through free hosting, from a name claiming the carrier.
+  ["delivery-fee.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["DELIVERY_FEE_LURE", "PHISH_DELIVERY_FEE"]],
+  // "Storage full, your photos will be deleted", from a name claiming the cloud service.
+  ["storage-full.eml", ["FROM_BRAND_IMPERSONATION"], ["STORAGE_FULL_LURE", "PHISH_STORAGE_FULL"]],
   ["colleague-address-name.eml", ["FROM_NAME_OTHER_DOMAIN", "FROM_NAME_RCPT_DOMAIN"], ["PHISH_INVOICE_SENDER_LIE"]],
   ["styled-letters.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["SUBJ_STYLED_LETTERS", "PHISH_VERIFY_ACCOUNT", "PHISH_SUSPENDED", "PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
 ])("%s: the check sees %o; the rules combine them into %o", async (file, traits, metas) => {
@@ -69,7 +73,7 @@ test("a brand's own mail (paypal.co.uk, links to paypal.com) raises none of the 
 test("every phishing fixture scores at least probable spam with the shipped rules", async () => {
   // (archive-password.eml is left out: a locked archive with its password is one sign, which
   // some offices give by habit, so alone it stays under the threshold.)
-  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml"]) {
+  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml"]) {
     expect({ f, status: (await hits(f)).status }).not.toEqual({ f, status: "not_detected" });
   }
 });
@@ -261,4 +265,15 @@ test("an HTML or SVG page named as a document, picture or recording is named; an
     phishingSymbols(parseMessageSync(new TextEncoder().encode(`From: a@example.net\r\nTo: u@example.com\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n--b\r\nContent-Type: ${type}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\n\r\n<html><body>x</body></html>\r\n--b--\r\n`), defaults().scan));
   for (const name of ["Invoice_4471.pdf.html", "Remittance.PDF.htm", "VM_0412.wav.html", "Q4 payroll.xlsx .shtml", "scan.jpg.svg", "message.eml.html"]) expect({ name, named: withFile(name).has("ATTACH_HTML_DOC_NAME") }).toEqual({ name, named: true });
   for (const name of ["newsletter.html", "report.pdf", "index.htm", "chart.svg", "pdf.html"]) expect({ name, named: withFile(name, name.endsWith(".pdf") ? "application/pdf" : "text/html").has("ATTACH_HTML_DOC_NAME") }).toEqual({ name, named: false });
+});
+
+test("the carrier's own duty bill and the cloud service's own storage warning are lures in words only: no phishing combination", async () => {
+  const mail = (from: string, subject: string, html: string) =>
+    new TextEncoder().encode(`From: ${from}\nTo: user@example.com\nSubject: ${subject}\nDate: Thu, 03 Dec 2026 10:00:00 +0000\nMessage-ID: <n-1@x.example>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<html><body>${html}</body></html>\n`);
+  const duty = await scan(engine, { id: "duty", envelope: { rcpt: ["user@example.com"] }, raw: mail('"DHL Express" <noreply@dhl.com>', "Import duties for your shipment", '<p>Your shipment 1234567890 is on hold at customs. Import duties of EUR 12.40 are due before delivery.</p><p><a href="https://mydhl.express.dhl/pay?awb=1234567890">Pay duties and taxes</a></p>') });
+  const storage = await scan(engine, { id: "storage", envelope: { rcpt: ["user@example.com"] }, raw: mail('"Google" <no-reply@accounts.google.com>', "Your Google storage is full", '<p>Your Google Account storage is full. New photos and files will not be backed up, and emails sent to you will be returned to the sender.</p><p><a href="https://one.google.com/storage">Get more storage</a></p>') });
+  for (const r of [duty, storage]) {
+    expect(r.hits.map((h) => h.name).filter((n) => n.startsWith("PHISH_"))).toEqual([]);
+    expect(r.status).toBe("not_detected");
+  }
 });
