@@ -38,6 +38,8 @@ test.each([
   // A macro document with remittance wording that asks for "Enable content".
   ["macro-document.eml", ["ATTACH_OFFICE_MACRO"], ["PHISH_MACRO_INVOICE", "ATTACH_MACRO_ENABLE_ASK"]],
   // A CV whose OLE object is fetched from an address ending in "!" (CVE-2022-30190); its target is a link of the message.
+  // A disk image (ISO 9660 named .img) holding a shortcut named as a PDF, a script and a library: the 2022-2023 delivery.
+  ["disk-image-shortcut.eml", ["ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_DISK_IMAGE"], []],
   // A voicemail lure: a sign-in page with script, zipped past the checks of attached pages.
   // Where its form posts (free hosting) is one of the message's links.
   ["zipped-login-page.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_HTML", "ATTACH_HTML_FORM", "ATTACH_HTML_SCRIPT"], ["PHISH_HTML_ATTACHMENT", "URI_FREE_HOSTED"]],
@@ -57,6 +59,10 @@ test("HTML smuggling needs all three steps: a page that decodes base64 into a Bl
   expect(archiveSigns(page('var b = new Blob([Uint8Array.from(atob(d), c => c.charCodeAt(0))]); img.src = URL.createObjectURL(b);'))).toEqual(["ATTACH_HTML", "ATTACH_HTML_SCRIPT"]);
   expect(archiveSigns(page('a.download = "report.csv"; a.href = "report.csv";'))).toEqual(["ATTACH_HTML", "ATTACH_HTML_SCRIPT"]);
   expect(archiveSigns(page('navigator.msSaveOrOpenBlob(new Blob([Uint8Array.from(atob(d), c => c.charCodeAt(0))]), "x.iso");'))).toEqual(["ATTACH_HTML", "ATTACH_HTML_SCRIPT", "ATTACH_HTML_SMUGGLING"]);
+});
+
+test("an ISO image is a disk image by its bytes, under any name that says image; not an archive", () => {
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/shortcut-plain.iso"), "photos.img", "application/octet-stream"))).toEqual(["ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_DISK_IMAGE"]);
 });
 
 test("the bytes decide: an archive named and typed as a PDF is an archive, and its program is seen", () => {

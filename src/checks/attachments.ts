@@ -4,9 +4,9 @@
 //   ATTACH_HTML_SMUGGLING      an attached page builds a file from text and has the browser save it (HTML smuggling)
 //   ATTACH_HTML_DOC_NAME       an HTML or SVG page named as a document, picture or recording ("Invoice.pdf.html", "VM_0412.wav.htm")
 //   ATTACH_BIDI_NAME           an attachment's name holds a bidirectional control (invoice<RLO>fdp.exe shows as invoiceexe.pdf)
-//   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd): a container that hides an executable from scanners
+//   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd, or ISO 9660 bytes under any name): a container that hides an executable from scanners
 //   ATTACH_ARCHIVE             an archive attached, by name, type or first bytes (for the metas: a password-protected one with its password in the text)
-// What an archive or Office document holds (message/archive.ts lists it at parse time):
+// What an archive, disk image or Office document holds (message/archive.ts lists it at parse time):
 //   ATTACH_ARCHIVE_EXECUTABLE  an archive holds a program or script (the names of ATTACH_EXECUTABLE, rules/50_attachments.cf)
 //   ATTACH_ARCHIVE_DOUBLE_EXT  ... named as a document ("Invoice.pdf.js")
 //   ATTACH_ARCHIVE_HTML        an archive holds an HTML or SVG page (a sign-in page zipped past the HTML-attachment checks;
@@ -84,7 +84,8 @@ const CODE_SCHEME = /^(?:ms-[\w-]+|mhtml|search-ms|its|mk|vbscript|javascript):/
 
 function checkArchive(a: ArchiveFacts, out: Set<string>): void {
   const container = a.kind !== "office" && a.kind !== "ole";
-  if (container) out.add("ATTACH_ARCHIVE");
+  if (a.kind === "iso") out.add("ATTACH_DISK_IMAGE"); // whatever it is named
+  else if (container) out.add("ATTACH_ARCHIVE");
   if (a.encrypted) out.add("ATTACH_ENCRYPTED");
   if (a.macro) out.add("ATTACH_OFFICE_MACRO");
   if (a.remote.length) out.add("ATTACH_OFFICE_REMOTE");

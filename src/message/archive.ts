@@ -13,7 +13,8 @@
 //   and its relationships to external targets (ECMA-376 part 2 §9.3: TargetMode="External";
 //   a remote template or OLE object is how CVE-2017-0199 and "Follina", CVE-2022-30190, ran).
 // - RAR 4 and 5 (archive-rar.ts), 7z (only whether its header is encrypted: its names are in a
-//   compressed header that would need an LZMA decoder), gzip (RFC 1952 FNAME).
+//   compressed header that would need an LZMA decoder), gzip (RFC 1952 FNAME), ISO 9660 disk
+//   images (archive-iso.ts; known by bytes 32 769 on, so a part's first bytes cannot tell).
 // - OLE2 compound files (old Office .doc/.xls/.ppt): a VBA project storage, or an
 //   "EncryptedPackage" stream (a password-protected Office Open XML document).
 // An entry that is itself an archive is read too (an archive in an archive hides from
@@ -24,13 +25,14 @@
 // deflate bomb stops there) and MAX_TOTAL_INFLATED in all, nesting MAX_DEPTH deep. Nothing is
 // thrown: what cannot be read is skipped.
 import { inflateRawSync } from "node:zlib";
+import { isIso, readIso } from "./archive-iso";
 import { readRar, readSevenZip, RAR4, RAR5, SEVEN_ZIP } from "./archive-rar";
 import { latin1 } from "./header-text";
 
-export type ArchiveKind = "zip" | "rar" | "7z" | "gzip" | "ole" | "office";
+export type ArchiveKind = "zip" | "rar" | "7z" | "gzip" | "iso" | "ole" | "office";
 
 export interface ArchiveFacts {
-  /** "office": an Office Open XML document (a ZIP with [Content_Types].xml); "ole": an OLE2 compound file (old Office). */
+  /** "office": an Office Open XML document (a ZIP with [Content_Types].xml); "ole": an OLE2 compound file (old Office); "iso": a disk image. */
   kind: ArchiveKind;
   /** Names of the files inside, "/" between folders; an archive's inside an archive as "outer.zip/inner.js". At most MAX_NAMES. */
   names: string[];
@@ -62,7 +64,7 @@ const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 const startsWith = (b: Uint8Array, sig: readonly number[], at = 0) => sig.every((x, i) => b[at + i] === x);
 
-/** The kind of archive or Office file the first bytes announce, if any (a part's name and type can lie; its bytes cannot). */
+/** The kind of archive or Office file the first bytes announce, if any (a part's name and type can lie; its bytes cannot). An ISO image is known further in (readArchive). */
 export function archiveKind(head: Uint8Array): ArchiveKind | undefined {
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4) return "zip";
   if (startsWith(head, RAR5) || startsWith(head, RAR4)) return "rar";
@@ -82,7 +84,7 @@ export function readArchive(bytes: Uint8Array): ArchiveFacts | undefined {
 }
 
 function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | undefined {
-  const kind = archiveKind(bytes.subarray(0, 8));
+  const kind = archiveKind(bytes.subarray(0, 8)) ?? (isIso(bytes) ? "iso" : undefined);
   if (!kind) return undefined;
   const facts: ArchiveFacts = { kind, names: [], encrypted: false, macro: false, remote: [], links: [], pages: [] };
   const add = (name: string) => {
@@ -92,6 +94,7 @@ function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | 
   else if (kind === "rar") readRar(bytes, facts, add, (name, data) => nested(name, data, facts, add, depth, budget));
   else if (kind === "7z") facts.encrypted = readSevenZip(bytes);
   else if (kind === "gzip") gzipName(bytes, add);
+  else if (kind === "iso") readIso(bytes, add);
   else readOle(bytes, facts);
   return facts;
 }
