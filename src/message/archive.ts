@@ -48,15 +48,12 @@ export interface ArchiveFacts {
   pages: string[];
 }
 
-const MAX_NAMES = 200;
-const MAX_RECORDS = 1024;
-const MAX_INFLATED = 1024 * 1024;
-const MAX_TOTAL_INFLATED = 4 * 1024 * 1024;
-const MAX_DEPTH = 2;
-const MAX_RELS = 32;
-const MAX_TARGETS = 50;
-const MAX_PAGES = 4;
-const MAX_PAGE_BYTES = 256 * 1024;
+// The bounds (see the top of the file): names kept, headers of each kind looked at, bytes an
+// entry and an archive may inflate to, archives inside archives, relationship files read,
+// external targets kept, pages kept and their length.
+const [MAX_NAMES, MAX_RECORDS, MAX_DEPTH] = [200, 1024, 2];
+const [MAX_INFLATED, MAX_TOTAL_INFLATED] = [1024 * 1024, 4 * 1024 * 1024];
+const [MAX_RELS, MAX_TARGETS, MAX_PAGES, MAX_PAGE_BYTES] = [32, 50, 4, 256 * 1024];
 
 const ZIP_LOCAL = 0x04034b50;
 const ZIP_CENTRAL = 0x02014b50;
