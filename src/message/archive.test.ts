@@ -177,6 +177,24 @@ describe("hostile and broken archives", () => {
     expect(readArchive(small)!.names).toEqual(["inner.zip", "inner.zip/x.js"]);
   });
 
+  test("entries that overlap, each a stored archive spanning the rest of the file: 16 inner archives opened, not every entry's at every level", () => {
+    // Depth first: the first entry's archive and the 11 inside it, then the second's and 3 of its 10 make 16.
+    const count = 12;
+    const header = 30 + 8; // "n000.zip"
+    const b = Buffer.alloc(count * header);
+    for (let i = 0; i < count; i++) {
+      const at = i * header;
+      b.writeUInt32LE(0x04034b50, at);
+      b.writeUInt16LE(0x800, at + 6);
+      b.writeUInt32LE(b.length - at - header, at + 18); // stored, to the end of the file: every later header is inside it
+      b.writeUInt16LE(8, at + 26);
+      b.write(`n${String(i).padStart(3, "0")}.zip`, at + 30, "latin1");
+    }
+    const a = readArchive(new Uint8Array(b))!;
+    const opened = new Set(a.names.filter((n) => n.includes("/")).map((n) => n.slice(0, n.indexOf("/"))));
+    expect([...opened].sort()).toEqual(["n000.zip", "n001.zip"]);
+  });
+
   test("archives nested deeper than two levels are not opened further", () => {
     let z = zipOf([{ name: "deep.js", data: new Uint8Array([1]) }]);
     for (let i = 0; i < 4; i++) z = zipOf([{ name: `level${i}.zip`, data: z, deflate: true }]);

@@ -54,6 +54,10 @@ export interface ArchiveFacts {
 const [MAX_NAMES, MAX_RECORDS, MAX_DEPTH] = [200, 1024, 2];
 const [MAX_INFLATED, MAX_TOTAL_INFLATED] = [1024 * 1024, 4 * 1024 * 1024];
 const [MAX_RELS, MAX_TARGETS, MAX_PAGES, MAX_PAGE_BYTES] = [32, 50, 4, 256 * 1024];
+/** Archives opened inside archives, and their bytes, per attachment: overlapping entries could otherwise make one 8 MB file a thousand 1 MB inner archives, each with a thousand of its own. */
+const [MAX_NESTED, MAX_NESTED_BYTES] = [16, 4 * 1024 * 1024];
+/** Relationships looked at in one relationships file (a document has tens). */
+const MAX_RELATIONSHIPS = 1000;
 
 const ZIP_LOCAL = 0x04034b50;
 const ZIP_CENTRAL = 0x02014b50;
@@ -71,13 +75,16 @@ export function archiveKind(head: Uint8Array): ArchiveKind | undefined {
   return undefined;
 }
 
+/** What one attachment's reading has spent, across its nested archives. */
 interface Budget {
   inflated: number;
+  nested: number;
+  nestedBytes: number;
 }
 
 /** What an archive's bytes hold; undefined when they are no archive this reads. */
 export function readArchive(bytes: Uint8Array): ArchiveFacts | undefined {
-  return read(bytes, 0, { inflated: 0 });
+  return read(bytes, 0, { inflated: 0, nested: 0, nestedBytes: 0 });
 }
 
 function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | undefined {
@@ -98,7 +105,9 @@ function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | 
 
 /** An entry's bytes that are an archive themselves: their names join the outer list under the entry's name. */
 function nested(name: string, data: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, depth: number, budget: Budget): void {
-  if (depth + 1 > MAX_DEPTH) return;
+  if (depth + 1 > MAX_DEPTH || budget.nested >= MAX_NESTED || budget.nestedBytes + data.byteLength > MAX_NESTED_BYTES) return;
+  budget.nested++;
+  budget.nestedBytes += data.byteLength;
   const inner = read(data, depth + 1, budget);
   if (!inner || inner.kind === "office" || inner.kind === "ole") return;
   for (const n of inner.names) add(`${name}/${n}`);
@@ -196,7 +205,8 @@ function zipName(bytes: Uint8Array, flags: number): string {
 }
 
 const RELATIONSHIP = /<(?:\w+:)?Relationship\b([^>]{0,4096})>/g;
-const attr = (attrs: string, name: string) => new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs)?.slice(1).find((v) => v !== undefined);
+const ATTR = Object.fromEntries(["TargetMode", "Target", "Type"].map((n) => [n, new RegExp(`\\b${n}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`)]));
+const attr = (attrs: string, name: "TargetMode" | "Target" | "Type") => ATTR[name].exec(attrs)?.slice(1).find((v) => v !== undefined);
 /** Relationship types an Office application follows by itself when the document opens. */
 const LOADED = /\/(?:attachedTemplate|oleObject|frame|subDocument|externalLinkPath)$/;
 
@@ -205,7 +215,7 @@ function readRels(data: Uint8Array | undefined, facts: ArchiveFacts): void {
   if (!data) return;
   const xml = utf8.decode(data);
   RELATIONSHIP.lastIndex = 0;
-  for (let m = RELATIONSHIP.exec(xml); m; m = RELATIONSHIP.exec(xml)) {
+  for (let m = RELATIONSHIP.exec(xml), n = 0; m && n < MAX_RELATIONSHIPS; m = RELATIONSHIP.exec(xml), n++) {
     if (attr(m[1], "TargetMode")?.toLowerCase() !== "external") continue;
     const target = decodeXml(attr(m[1], "Target") ?? "").trim();
     if (!target) continue;
