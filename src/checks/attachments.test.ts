@@ -89,3 +89,13 @@ test("ordinary attachments: an archive of a text file is only an archive; a plai
   const plainDoc = await scanOf(withAttachment(bytes("fixtures/archives/made/plain.docx"), "minutes.docx", docx));
   expect(plainDoc.score).toBeLessThan(1);
 });
+
+test("the scan's notes say what an archive holds and what a document loads, the names quoted", async () => {
+  const zip = await scanOf(bytes("fixtures/messages/phishing/zip-script.eml"));
+  expect(zip.notes).toContain('attachments: zip holds "Invoice_0412.pdf.js"');
+  const doc = await scanOf(bytes("fixtures/messages/phishing/remote-object-document.eml"));
+  expect(doc.notes).toContain('attachments: office document loads "http://203.0.113.9/cv/index.html!" when opened');
+  const plain = await scanOf(withAttachment(bytes("fixtures/archives/made/report.zip"), "report.zip", "application/zip"));
+  expect(plain.notes.filter((n) => n.startsWith("attachments:"))).toEqual([]);
+});
+

@@ -77,8 +77,8 @@ function pageSigns(t: string, out: Set<string>): void {
 const SMUGGLING = [/\bnew\s+Blob\s*\(|\bmsSave(?:OrOpen)?Blob\b/, /\batob\s*\(|\bUint8Array\b|\bfromCharCode\b/, /\.download\s*=|\bsetAttribute\s*\(\s*["']download["']|\bmsSave(?:OrOpen)?Blob\b/];
 
 const EXECUTABLE_NAME = new RegExp(`\\.(?:${EXECUTABLE_EXTENSIONS.join("|")})$`, "i");
+// The document extensions of ATTACH_DOUBLE_EXT (rules/50_attachments.cf), before a program's.
 const DOCUMENT_THEN_EXECUTABLE = new RegExp(`\\.(?:pdf|docx?|xlsx?|pptx?|txt|rtf|jpe?g|gif|png|bmp|zip|rar|html?|mp3|mpe?g|avi|wav)[\\s_.-]{0,40}\\.(?:${EXECUTABLE_EXTENSIONS.join("|")})$`, "i");
-const NESTED_ARCHIVE_NAME = /\.(?:zip|7z|rar|ace|arj|cab|gz|tgz|bz2|xz|tar|lzh)$/i;
 /** Schemes that hand the target to a program rather than fetch a file (Follina: ms-msdt:; mhtml: loads script in the old HTML engine). */
 const CODE_SCHEME = /^(?:ms-[\w-]+|mhtml|search-ms|its|mk|vbscript|javascript):/i;
 
@@ -102,6 +102,30 @@ function checkArchive(a: ArchiveFacts, out: Set<string>): void {
     if (!container) continue; // an Office document's own parts are XML and binaries, never pages or archives the reader opens
     if (HTML_NAME.test(name)) out.add("ATTACH_ARCHIVE_HTML");
     if (DISK_IMAGE_NAME.test(name)) out.add("ATTACH_ARCHIVE_DISK_IMAGE");
-    if (NESTED_ARCHIVE_NAME.test(name)) out.add("ATTACH_ARCHIVE_NESTED");
+    if (ARCHIVE_NAME.test(name)) out.add("ATTACH_ARCHIVE_NESTED");
   }
 }
+
+/** Names shown per archive in the notes. */
+const MAX_NOTED = 5;
+
+/**
+ * What the archive signs saw, for the scan's notes, so an administrator reads why a message
+ * scored ("zip holds \"Invoice_0412.pdf.js\""): the programs, pages and disk images inside,
+ * and the targets an Office document loads. Names are the sender's bytes: quoted as JSON and
+ * cut at 120 characters (the log writer escapes what is left).
+ */
+export function archiveNotes(msg: ParsedMessage): string[] {
+  const notes: string[] = [];
+  const quote = (s: string) => JSON.stringify(s.slice(0, 120));
+  for (const a of archiveFacts(msg)) {
+    const telling = a.names.filter((full) => {
+      const name = full.slice(full.lastIndexOf("/") + 1).trim();
+      return EXECUTABLE_NAME.test(name) || HTML_NAME.test(name) || DISK_IMAGE_NAME.test(name);
+    });
+    if (telling.length) notes.push(`attachments: ${a.kind} holds ${telling.slice(0, MAX_NOTED).map(quote).join(", ")}${telling.length > MAX_NOTED ? ` and ${telling.length - MAX_NOTED} more` : ""}`);
+    if (a.remote.length) notes.push(`attachments: office document loads ${a.remote.slice(0, MAX_NOTED).map(quote).join(", ")} when opened`);
+  }
+  return notes;
+}
+

@@ -24,7 +24,7 @@ import { isNamed } from "../message/mime";
 import { pdfFacts, viaOpenRedirect } from "../message/parse";
 import type { ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
-import { attachmentSymbols } from "./attachments";
+import { archiveNotes, attachmentSymbols } from "./attachments";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
 import { brandOwning, domainShown, foldLookalikes, imitatesOwn, lookalikeOf, mainLabel, memo, mixedScript, registrable } from "./phishing-domains";
 import type { Check, CheckInput, CheckOutput } from "./types";
@@ -39,7 +39,9 @@ export function createPhishingCheck(): Check {
     name: "phishing",
     stage: "content",
     run(input: CheckInput): CheckOutput {
-      return input.message ? { symbols: [...phishingSymbols(input.message, input.envelope.rcpt)] } : { symbols: [] };
+      if (!input.message) return { symbols: [] };
+      const notes = archiveNotes(input.message);
+      return { symbols: [...phishingSymbols(input.message, input.envelope.rcpt)], ...(notes.length ? { notes } : {}) };
     },
   };
 }
