@@ -47,6 +47,8 @@ test.each([
   ["pdf-link-lure.eml", ["ATTACH_PDF_BAD_LINK", "ATTACH_PDF_LINK", "URI_FREE_HOSTED"], ["PHISH_PDF_ATTACHMENT"]],
   // The link's host is google.com; its destination (message/redirects.ts) is free hosting.
   ["open-redirect.eml", ["URI_FREE_HOSTED", "URI_OPEN_REDIRECT"], ["PHISH_WORDS_BAD_LINK"]],
+  // A PDF whose one picture is a QR code (message/pdf-images.ts): no link in the mail or the PDF.
+  ["pdf-qr-lure.eml", ["FROM_BRAND_IMPERSONATION"], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
   // A parcel "on hold" until a small fee is paid, through free hosting, from a name claiming the carrier.
   ["delivery-fee.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["DELIVERY_FEE_LURE", "PHISH_DELIVERY_FEE"]],
   // "Storage full, your photos will be deleted", from a name claiming the cloud service.
@@ -73,7 +75,7 @@ test("a brand's own mail (paypal.co.uk, links to paypal.com) raises none of the 
 test("every phishing fixture scores at least probable spam with the shipped rules", async () => {
   // (archive-password.eml is left out: a locked archive with its password is one sign, which
   // some offices give by habit, so alone it stays under the threshold.)
-  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml"]) {
+  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml"]) {
     expect({ f, status: (await hits(f)).status }).not.toEqual({ f, status: "not_detected" });
   }
 });

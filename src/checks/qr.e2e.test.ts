@@ -7,7 +7,7 @@ import { REPO, runKas, tempDir, writeConfig } from "../testing/kas-binary";
 
 const msg = (name: string) => readFileSync(join(REPO, "fixtures/messages/phishing", name));
 
-test("kas filter --local reads the QR code of a picture-only lure and of an honest ticket", async () => {
+test("kas filter --local reads the QR code of a picture-only lure, of an honest ticket and of a PDF lure", async () => {
   const cfg = writeConfig(tempDir());
   const lure = await runKas(["filter", "--local", "--json", "--config", cfg], { stdin: msg("qr-image.eml") });
   expect(lure.exitCode).toBe(0);
@@ -20,4 +20,9 @@ test("kas filter --local reads the QR code of a picture-only lure and of an hone
   const t = JSON.parse(Buffer.from(ticket.stdout).toString("utf8"));
   expect(names(t)).toContain("QR_CODE_URL");
   expect(t.status).toBe("not_detected");
+  // A QR code that is the picture of an attached PDF (message/pdf-images.ts).
+  const pdf = await runKas(["filter", "--local", "--json", "--config", cfg], { stdin: msg("pdf-qr-lure.eml") });
+  const p = JSON.parse(Buffer.from(pdf.stdout).toString("utf8"));
+  expect(names(p)).toEqual(expect.arrayContaining(["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]));
+  expect(JSON.stringify(p.notes)).toContain("https://bit.ly/3Kq7vXw");
 }, 30_000);

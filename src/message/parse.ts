@@ -284,6 +284,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       const facts = readPdf(decodeTransfer(buf.subarray(bodyStart, e.end), cte, []));
       pdfs.push(facts);
       addUris(facts.uris);
+      // A PDF whose content is a QR code: its picture is read like the mail's own (checks/qr.ts).
+      for (const p of facts.pictures) if (images.length < MAX_IMAGES) images.push({ contentType: p[0] === 0xff ? "image/jpeg" : "image/png", encodedSize: p.byteLength, bytes: () => p });
     }
     if (!type.startsWith("text/")) {
       // sniffed-type: a reader going by content or file name shows this part as text.

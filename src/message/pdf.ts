@@ -11,12 +11,15 @@
 // MAX_URIS links. Anything unreadable is skipped, never thrown.
 import { inflateSync } from "node:zlib";
 import { latin1 } from "./header-text";
+import { pdfPictures } from "./pdf-images";
 
 export interface PdfFacts {
   /** Targets of URI actions, as written (at most MAX_URIS). */
   uris: string[];
   /** JavaScript (`/JS`, `/JavaScript`) or a launch action (`/Launch`: runs a program or opens a file). */
   script: boolean;
+  /** Pictures that could be QR codes, as PNG or JPEG files (pdf-images.ts); the QR check reads them with the mail's own. */
+  pictures: Uint8Array[];
 }
 
 const MAX_STREAMS = 64;
@@ -32,12 +35,13 @@ const SCRIPT_KEY = /\/(?:JavaScript|JS\s*[(<]|Launch\b)/;
 
 /** The links and actions of a PDF file's bytes. */
 export function readPdf(bytes: Uint8Array): PdfFacts {
-  const facts: PdfFacts = { uris: [], script: false };
+  const facts: PdfFacts = { uris: [], script: false, pictures: [] };
   const text = latin1(bytes);
   // The header may follow other bytes, within the first kilobyte (as readers accept it).
   const header = text.indexOf("%PDF-");
   if (header < 0 || header > 1024) return facts;
   readObjects(text, facts);
+  facts.pictures = pdfPictures(text, bytes);
   // Each object stream found by its type (a hostile file full of "stream" keywords costs one
   // pass); its data runs from the end of line after "stream" to "endstream" (§7.3.8.1).
   let inflatedTotal = 0;
