@@ -81,7 +81,7 @@ test("pictures without a QR code, and bytes that are no picture, give nothing an
   expect(await decodeQr(new TextEncoder().encode("GIF89a not really a picture"))).toEqual([]);
 });
 
-test("bounds: more pictures than three, oversized or oblong ones, and a spent deadline are not decoded", async () => {
+test("bounds: more than three pictures that could be QR codes, oversized or oblong ones, and a spent deadline are not decoded", async () => {
   let calls = 0;
   const fake: QrDecoder = async () => (calls++, ["https://example.org/x"]);
   const png = (w: number, h: number) => {
@@ -100,6 +100,8 @@ test("bounds: more pictures than three, oversized or oblong ones, and a spent de
   };
   expect(await run(mail([png(300, 300)]))).toEqual({ calls: 1, symbols: ["QR_CODE_IMAGE", "QR_CODE_URL"] });
   expect(await run(mail([png(300, 300), png(300, 300), png(300, 300), png(300, 300)]))).toEqual({ calls: 0, symbols: [] });
+  // Padding that cannot be a QR code does not make a lure a newsletter: tracking pixels, a banner, a logo strip.
+  expect(await run(mail([png(1, 1), png(1, 1), png(728, 90), png(400, 60), png(300, 300)]))).toEqual({ calls: 1, symbols: ["QR_CODE_IMAGE", "QR_CODE_URL"] });
   expect(await run(mail([png(20000, 20000), png(2000, 200), png(40, 40)]))).toEqual({ calls: 0, symbols: [] });
   expect(await run(mail([png(300, 300)]), performance.now())).toEqual({ calls: 0, symbols: [] });
   // 1.5 million pixels a message: two pictures of 1 000 × 1 000 are one decode.

@@ -11,9 +11,9 @@
 // the first picture (never fetched: the package's default is a CDN). A filtering process
 // reads pictures through a reader process of its own (server/qr-helper.ts: the decoder's
 // memory goes when the reader goes); `kas filter --local` and `kas scan --local` in-process.
-// Bounded: at most MAX_PICTURES pictures of a message with no more than that many, each from
-// MIN_SIDE to MAX_PIXELS, at most MAX_ENCODED bytes and not too oblong (a QR code is square; a
-// banner or a logo strip is not), MAX_MESSAGE_PIXELS in all, decoded only while the checks'
+// Bounded: at most MAX_PICTURES pictures of a message with no more than that many that could be
+// a QR code: each from MIN_SIDE to MAX_PIXELS, at most MAX_ENCODED bytes and not too oblong (a
+// QR code is square; a banner or a logo strip is not; those, and tracking pixels, do not count), MAX_MESSAGE_PIXELS in all, decoded only while the checks'
 // deadline allows: at worst ~100 ms of CPU for a message of noise pictures.
 import { readFileSync } from "node:fs";
 import wasmPath from "zxing-wasm/reader/zxing_reader.wasm" with { type: "file" };
@@ -68,21 +68,28 @@ export function createQrCheck(decode: QrDecoder = decodeQr): Check {
     // The addresses go to the DNS lists' domain lookups (checks/dnsbl.ts) like the body's links.
     provides: ["qr"],
     async run(input: CheckInput): Promise<CheckOutput> {
-      const pictures = input.message ? imageParts(input.message) : [];
-      if (!pictures.length || pictures.length > MAX_PICTURES) {
-        input.facts.set("qr", { urls: [] });
-        return { symbols: [] };
-      }
-      const texts: string[] = [];
-      const notes: string[] = [];
-      let pixels = 0;
-      for (const p of pictures) {
+      // Only pictures that could be a QR code count: more than MAX_PICTURES of them is a
+      // newsletter's product photos, not a lure; spacers, tracking pixels, banners and logo
+      // strips do not count (a lure padded with them is still read).
+      const candidates: { bytes: Uint8Array; size: NonNullable<ReturnType<typeof imageSize>> }[] = [];
+      for (const p of input.message ? imageParts(input.message) : []) {
         if (p.encodedSize > MAX_ENCODED * 1.4) continue; // base64 is 4/3 of the bytes, plus line ends
         const bytes = p.bytes();
         if (bytes.byteLength > MAX_ENCODED) continue;
         const size = imageSize(bytes);
         if (!size || Math.min(size.width, size.height) < MIN_SIDE || size.width * size.height > MAX_PIXELS) continue;
         if (Math.max(size.width, size.height) > MAX_ASPECT * Math.min(size.width, size.height)) continue;
+        candidates.push({ bytes, size });
+        if (candidates.length > MAX_PICTURES) break;
+      }
+      if (!candidates.length || candidates.length > MAX_PICTURES) {
+        input.facts.set("qr", { urls: [] });
+        return { symbols: [] };
+      }
+      const texts: string[] = [];
+      const notes: string[] = [];
+      let pixels = 0;
+      for (const { bytes, size } of candidates) {
         if ((pixels += size.width * size.height) > MAX_MESSAGE_PIXELS) break;
         if (performance.now() > input.deadline - RESERVE_MS) {
           notes.push("qr: pictures left unread (the checks' time was up)");
