@@ -49,8 +49,9 @@ export function readIso(b: Uint8Array, add: (name: string) => void): void {
         continue;
       }
       records++;
+      if (len < 34 || p + 33 > end) break; // a record cut by the end of its extent or of the image
       const nameLen = b[p + 32];
-      if (len < 34 || p + 33 + nameLen > end) break;
+      if (p + 33 + nameLen > end) break;
       const raw = b.subarray(p + 33, p + 33 + nameLen);
       const flags = b[p + 25];
       p += len;

@@ -39,6 +39,7 @@ function readRar5(b: Uint8Array, facts: ArchiveFacts, add: Add, nested: Nested):
     const flags = r.next() ?? 0;
     const extra = flags & 1 ? (r.next() ?? 0) : 0;
     const data = flags & 2 ? (r.next() ?? 0) : 0;
+    if (extra > size) return; // the extra area lies within the header: a larger one would be read from bytes before it, once per block
     if (type === 4) {
       facts.encrypted = true; // archive encryption header: every header after it, names included, is encrypted
       return;
@@ -53,7 +54,7 @@ function readRar5(b: Uint8Array, facts: ArchiveFacts, add: Add, nested: Nested):
       r.next(); // host OS
       const nameLen = r.next() ?? 0;
       if (r.at + nameLen > end) return;
-      const name = utf8.decode(b.subarray(Math.max(r.at, r.at + nameLen - MAX_NAME_BYTES), r.at + nameLen)); // a long name's end, where its extension is
+      const name = cutAtNul(utf8.decode(b.subarray(Math.max(r.at, r.at + nameLen - MAX_NAME_BYTES), r.at + nameLen))); // a long name's end, where its extension is
       if (!(fileFlags & 1)) add(name);
       // Extra area records: size, type; type 1 is file encryption.
       const x = new Vints(b, end - extra);
@@ -99,7 +100,8 @@ function readRar4(b: Uint8Array, facts: ArchiveFacts, add: Add, nested: Nested):
     const flags = view.getUint16(at + 3, true);
     const size = view.getUint16(at + 5, true);
     if (size < 7) return;
-    const addSize = flags & 0x8000 && at + 11 <= b.length ? view.getUint32(at + 7, true) : 0;
+    // A file header's PACK_SIZE is skipped whether or not LONG_BLOCK is set (unrar's arcread.cpp: NextBlockPos+=hd->PackSize).
+    const addSize = (flags & 0x8000 || type === 0x74) && at + 11 <= b.length ? view.getUint32(at + 7, true) : 0;
     if (type === 0x73 && flags & 0x80) {
       facts.encrypted = true; // MHD_PASSWORD: the block headers, names included, are encrypted
       return;
@@ -109,7 +111,7 @@ function readRar4(b: Uint8Array, facts: ArchiveFacts, add: Add, nested: Nested):
       const nameAt = at + 32 + (flags & 0x100 ? 8 : 0); // 64-bit sizes follow the attributes
       if (nameAt + nameLen > Math.min(at + size, b.length)) return; // the name lies within its header
       const raw = b.subarray(nameAt, nameAt + nameLen);
-      const name = (flags & 0x200 ? rar4Unicode(raw) : latin1(raw)).replaceAll("\\", "/");
+      const name = cutAtNul(flags & 0x200 ? rar4Unicode(raw) : latin1(raw)).replaceAll("\\", "/");
       if (flags & 0x04) facts.encrypted = true; // LHD_PASSWORD
       const directory = (flags & 0xe0) === 0xe0;
       if (!directory) add(name);
@@ -159,8 +161,16 @@ function rar4Unicode(raw: Uint8Array): string {
     flags = (flags << 2) & 0xff;
     bits -= 2;
   }
-  return String.fromCharCode(...out);
+  // unrar keeps the name up to its first NUL, and falls back to the plain name when the coded one is empty.
+  const decoded = cutAtNul(String.fromCharCode(...out));
+  return decoded || latin1(plain);
 }
+
+/** Names are C strings to unrar and to Windows: what follows a NUL is not shown. */
+const cutAtNul = (s: string) => {
+  const i = s.indexOf("\0");
+  return i < 0 ? s : s.slice(0, i);
+};
 
 /** 7-Zip's AES-256 coder id (06 F1 07 01) in a 7z's header: the header, names and all, or the files are encrypted. */
 const AES_CODER = Buffer.from([0x06, 0xf1, 0x07, 0x01]);

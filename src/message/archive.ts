@@ -129,6 +129,8 @@ function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, d
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   const local: ZipEntry[] = [];
   const central = new Map<string, ZipEntry>();
+  const own = ownDirectory(buf, view);
+  let office = false;
   for (let at = buf.indexOf("PK\x03\x04", 0, "latin1"), n = 0; at >= 0 && n < MAX_RECORDS; at = buf.indexOf("PK\x03\x04", at + 4, "latin1"), n++) {
     if (at + 30 > b.length || view.getUint32(at, true) !== ZIP_LOCAL) continue;
     const nameLen = view.getUint16(at + 26, true);
@@ -143,10 +145,13 @@ function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, d
     if (at + 46 + nameLen > b.length) continue;
     const flags = view.getUint16(at + 8, true);
     const name = zipName(b.subarray(at + 46, at + 46 + nameLen), flags);
+    if (name === CONTENT_TYPES && own && at >= own.start && at < own.end) office = true;
     if (!central.has(name)) central.set(name, { name, flags, method: view.getUint16(at + 10, true), size: view.getUint32(at + 20, true) });
   }
   const all = [...local, ...central.values()];
-  if (all.some((e) => e.name === "[Content_Types].xml")) facts.kind = "office";
+  // An Office document by its own directory: a stored .docx inside a ZIP lists [Content_Types].xml
+  // too, and must not make the ZIP around it a document whose pages and archives go unread.
+  if (own ? office : all.some((e) => e.name === CONTENT_TYPES)) facts.kind = "office";
   for (const e of all) {
     if (e.flags & 1) facts.encrypted = true;
     if (e.name.endsWith("/")) continue; // a folder
@@ -170,6 +175,23 @@ function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, d
   }
 }
 
+const CONTENT_TYPES = "[Content_Types].xml";
+/** The end record is in the last 22 bytes plus a comment of at most 65 535 (APPNOTE 4.3.16). */
+const END_SEARCH = 22 + 65535;
+
+/**
+ * Where the archive's own central directory is: the one its last end record points to, which
+ * Office and Windows read. Undefined without a readable end record (the directory is then
+ * whatever central records are found).
+ */
+function ownDirectory(buf: Buffer, view: DataView): { start: number; end: number } | undefined {
+  const at = buf.lastIndexOf("PK\x05\x06", buf.length - 22, "latin1");
+  if (at < 0 || at < buf.length - END_SEARCH) return undefined;
+  const size = view.getUint32(at + 12, true);
+  const start = view.getUint32(at + 16, true);
+  return start + size <= at ? { start, end: start + size } : undefined;
+}
+
 /** Entry names of pages a browser opens (attachments.ts reads them as it reads an attached page). */
 const PAGE_ENTRY = /\.(?:s?html?|xhtml|svg|shtm)$/i;
 /** Entry names that may be archives themselves (their bytes decide: archiveKind). */
@@ -182,14 +204,23 @@ function entryData(b: Uint8Array, e: ZipEntry, central: Map<string, ZipEntry>, b
   const size = e.size || central.get(e.name)?.size || 0;
   if (size === 0 || e.data + size > b.length) return undefined;
   const raw = b.subarray(e.data, e.data + size);
-  if (e.method === 0) return raw.byteLength <= MAX_INFLATED ? raw : undefined;
-  if (e.method !== 8 || budget.inflated >= MAX_TOTAL_INFLATED) return undefined;
+  if (budget.inflated >= MAX_TOTAL_INFLATED) return undefined;
+  // Stored bytes are charged too: overlapping local headers can name the same megabyte a thousand times.
+  if (e.method === 0) {
+    if (raw.byteLength > MAX_INFLATED) return undefined;
+    budget.inflated += raw.byteLength;
+    return raw;
+  }
+  if (e.method !== 8) return undefined;
+  const limit = Math.min(MAX_INFLATED, MAX_TOTAL_INFLATED - budget.inflated);
   try {
-    const out = inflateRawSync(raw, { maxOutputLength: Math.min(MAX_INFLATED, MAX_TOTAL_INFLATED - budget.inflated), finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream gives what it has */ });
+    const out = inflateRawSync(raw, { maxOutputLength: limit, finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream gives what it has */ });
     budget.inflated += out.byteLength;
     return out;
-  } catch {
-    return undefined; // corrupt, or past the bound
+  } catch (e) {
+    // A bomb stopped at the bound inflated that much first; corrupt data that fails at once costs nothing (charging it would let broken entries hide later ones).
+    if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") budget.inflated += limit;
+    return undefined;
   }
 }
 
@@ -204,7 +235,8 @@ function zipName(bytes: Uint8Array, flags: number): string {
   return (flags & 0x800 ? utf8.decode(tail) : latin1(tail)).replaceAll("\\", "/");
 }
 
-const RELATIONSHIP = /<(?:\w+:)?Relationship\b([^>]{0,4096})>/g;
+// [^<>]: an attribute value holds no "<", so a match attempt ends at the next tag; with [^>] a run of "<Relationship" without ">" cost 4 096 steps per character.
+const RELATIONSHIP = /<(?:\w+:)?Relationship\b([^<>]{0,4096})>/g;
 const ATTR = Object.fromEntries(["TargetMode", "Target", "Type"].map((n) => [n, new RegExp(`\\b${n}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`)]));
 const attr = (attrs: string, name: "TargetMode" | "Target" | "Type") => ATTR[name].exec(attrs)?.slice(1).find((v) => v !== undefined);
 /** Relationship types an Office application follows by itself when the document opens. */
