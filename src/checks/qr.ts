@@ -12,27 +12,24 @@
 // reads pictures through a reader process of its own (server/qr-helper.ts: the decoder's
 // memory goes when the reader goes); `kas filter --local` and `kas scan --local` in-process.
 // Bounded: at most MAX_PICTURES pictures of a message with no more than that many that could be
-// a QR code: each from MIN_SIDE to MAX_PIXELS, at most MAX_ENCODED bytes and not too oblong (a
-// QR code is square; a banner or a logo strip is not; those, and tracking pixels, do not count), MAX_MESSAGE_PIXELS in all, decoded only while the checks'
-// deadline allows: at worst ~100 ms of CPU for a message of noise pictures.
+// a QR code (message/qr-shape.ts: 60 px to 1 000 × 1 000, not too oblong; banners, logo strips
+// and tracking pixels do not count), each at most MAX_ENCODED bytes, MAX_MESSAGE_PIXELS in all,
+// decoded only while the checks' deadline allows: at worst ~100 ms of CPU for a message of
+// noise pictures.
 import { readFileSync } from "node:fs";
 import wasmPath from "zxing-wasm/reader/zxing_reader.wasm" with { type: "file" };
 import { imageParts } from "../message/parse";
+import { mayBeQrCode } from "../message/qr-shape";
 import { imageSize } from "./image-size";
 import { uriSymbols } from "./phishing";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 const MAX_PICTURES = 3;
-const MIN_SIDE = 60;
-// 1 000 × 1 000: a lure's QR code is a few hundred pixels; the decoder's WebAssembly memory grows with
-// the largest picture it read (16 MB for a 240-pixel code) and never shrinks.
-const MAX_PIXELS = 1_000_000;
 /** Pixels read per message, and encoded bytes per picture: a 1 000 × 1 000 picture of noise
  *  (1 MB, nothing to find) took 65 ms to read, a QR code of 240 pixels 1.5 ms; a QR code
  *  compresses to a few KB (a photo of one to a few hundred). */
 const MAX_MESSAGE_PIXELS = 1_500_000;
 const MAX_ENCODED = 512 * 1024;
-const MAX_ASPECT = 3;
 /** Time a decode is not started in, before the checks' deadline. */
 const RESERVE_MS = 25;
 
@@ -77,8 +74,7 @@ export function createQrCheck(decode: QrDecoder = decodeQr): Check {
         const bytes = p.bytes();
         if (bytes.byteLength > MAX_ENCODED) continue;
         const size = imageSize(bytes);
-        if (!size || Math.min(size.width, size.height) < MIN_SIDE || size.width * size.height > MAX_PIXELS) continue;
-        if (Math.max(size.width, size.height) > MAX_ASPECT * Math.min(size.width, size.height)) continue;
+        if (!size || !mayBeQrCode(size.width, size.height)) continue;
         candidates.push({ bytes, size });
         if (candidates.length > MAX_PICTURES) break;
       }

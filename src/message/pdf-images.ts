@@ -10,15 +10,14 @@
 // colour spaces without a component count, CMYK, CCITT and JBIG2 (scans) are not read. An
 // image that is another image's soft mask (its transparency) is not a picture.
 //
-// Bounded like the QR check's own limits: at most MAX_CANDIDATES image objects looked at and
-// MAX_KEPT kept, each 60 to 1 000 pixels a side, not more oblong than 3:1 (a QR code is square;
-// logos and banners are not), its stream at most MAX_STREAM bytes.
+// Bounded: at most MAX_CANDIDATES image objects looked at and MAX_KEPT kept, each of a shape that
+// could be a QR code (qr-shape.ts, the QR check's own rule), its stream at most MAX_STREAM bytes.
 import { crc32, deflateSync, inflateSync } from "node:zlib";
+import { mayBeQrCode } from "./qr-shape";
 
 const MAX_CANDIDATES = 32;
 const MAX_KEPT = 2;
 const MAX_STREAM = 512 * 1024;
-const [MIN_SIDE, MAX_SIDE, MAX_ASPECT] = [60, 1000, 3];
 /** How far an image's dictionary reaches before its stream (they are short). */
 const DICT_WINDOW = 2048;
 
@@ -54,7 +53,7 @@ export function pdfPictures(text: string, bytes: Uint8Array): Uint8Array[] {
 function toPicture(dict: string, data: Uint8Array): Uint8Array | undefined {
   const width = num(dict, "Width");
   const height = num(dict, "Height");
-  if (!(Math.min(width, height) >= MIN_SIDE && Math.max(width, height) <= MAX_SIDE && Math.max(width, height) <= MAX_ASPECT * Math.min(width, height))) return undefined;
+  if (!mayBeQrCode(width, height)) return undefined;
   // One filter, written alone or as an array of one.
   const filter = /\/Filter\s*(?:\/(\w+)|\[\s*\/(\w+)\s*\])/.exec(dict)?.slice(1).find(Boolean);
   if (filter === "DCTDecode") return data[0] === 0xff && data[1] === 0xd8 ? data : undefined;
