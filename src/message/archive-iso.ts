@@ -18,6 +18,9 @@ const MAX_DEPTH = 8;
 
 const CD001 = [0x43, 0x44, 0x30, 0x30, 0x31];
 
+/** Names an ISO 9660 image is attached under (Windows mounts those with a double click): its kind shows only 32 KB in, so the parse decodes parts so named to look. */
+export const ISO_NAME = /\.(?:iso|img)$/i;
+
 /** Whether the bytes are an ISO 9660 image (its first volume descriptor's standard identifier). */
 export const isIso = (b: Uint8Array) => b.length >= 17 * SECTOR && CD001.every((c, i) => b[16 * SECTOR + 1 + i] === c);
 

@@ -16,6 +16,7 @@ const MAX_NAME_BYTES = 512;
 const MAX_NESTED = 1024 * 1024;
 
 type Add = (name: string) => void;
+/** A stored entry's name and bytes, which archive.ts reads as an archive when its name says it may be one. */
 type Nested = (name: string, data: Uint8Array) => void;
 
 export function readRar(b: Uint8Array, facts: ArchiveFacts, add: Add, nested: Nested): void {
@@ -24,7 +25,6 @@ export function readRar(b: Uint8Array, facts: ArchiveFacts, add: Add, nested: Ne
 }
 
 const utf8 = new TextDecoder("utf-8");
-const ARCHIVE_ENTRY = /\.(?:zip|rar|7z|gz|jar|cab)$/i;
 
 /** RAR 5: blocks of CRC32, header size and type as variable-length integers, then the header's fields. */
 function readRar5(b: Uint8Array, facts: ArchiveFacts, add: Add, nested: Nested): void {
@@ -67,7 +67,7 @@ function readRar5(b: Uint8Array, facts: ArchiveFacts, add: Add, nested: Nested):
       }
       // Stored (method bits 7-9 = 0), unencrypted: the data is the entry's bytes as they are.
       const dataAt = end;
-      if (!facts.encrypted && ((compression >> 7) & 7) === 0 && ARCHIVE_ENTRY.test(name) && data <= MAX_NESTED && dataAt + data <= b.length) nested(name, b.subarray(dataAt, dataAt + data));
+      if (!facts.encrypted && ((compression >> 7) & 7) === 0 && data <= MAX_NESTED && dataAt + data <= b.length) nested(name, b.subarray(dataAt, dataAt + data));
     }
     if (type === 5) return; // end of archive
     at = end + data;
@@ -116,7 +116,7 @@ function readRar4(b: Uint8Array, facts: ArchiveFacts, add: Add, nested: Nested):
       const directory = (flags & 0xe0) === 0xe0;
       if (!directory) add(name);
       const dataAt = at + size;
-      if (!(flags & 0x04) && b[at + 25] === 0x30 && ARCHIVE_ENTRY.test(name) && addSize <= MAX_NESTED && dataAt + addSize <= b.length) nested(name, b.subarray(dataAt, dataAt + addSize));
+      if (!(flags & 0x04) && b[at + 25] === 0x30 && addSize <= MAX_NESTED && dataAt + addSize <= b.length) nested(name, b.subarray(dataAt, dataAt + addSize));
     }
     if (type === 0x7b) return; // end of archive
     at += size + addSize;

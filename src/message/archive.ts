@@ -59,8 +59,6 @@ const [MAX_NESTED, MAX_NESTED_BYTES] = [16, 4 * 1024 * 1024];
 /** Relationships looked at in one relationships file (a document has tens). */
 const MAX_RELATIONSHIPS = 1000;
 
-const ZIP_LOCAL = 0x04034b50;
-const ZIP_CENTRAL = 0x02014b50;
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 const startsWith = (b: Uint8Array, sig: readonly number[], at = 0) => sig.every((x, i) => b[at + i] === x);
@@ -105,7 +103,7 @@ function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | 
 
 /** An entry's bytes that are an archive themselves: their names join the outer list under the entry's name. */
 function nested(name: string, data: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, depth: number, budget: Budget): void {
-  if (depth + 1 > MAX_DEPTH || budget.nested >= MAX_NESTED || budget.nestedBytes + data.byteLength > MAX_NESTED_BYTES) return;
+  if (!ARCHIVE_ENTRY.test(name) || depth + 1 > MAX_DEPTH || budget.nested >= MAX_NESTED || budget.nestedBytes + data.byteLength > MAX_NESTED_BYTES) return;
   budget.nested++;
   budget.nestedBytes += data.byteLength;
   const inner = read(data, depth + 1, budget);
@@ -131,22 +129,15 @@ function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, d
   const central = new Map<string, ZipEntry>();
   const own = ownDirectory(buf, view);
   let office = false;
-  for (let at = buf.indexOf("PK\x03\x04", 0, "latin1"), n = 0; at >= 0 && n < MAX_RECORDS; at = buf.indexOf("PK\x03\x04", at + 4, "latin1"), n++) {
-    if (at + 30 > b.length || view.getUint32(at, true) !== ZIP_LOCAL) continue;
-    const nameLen = view.getUint16(at + 26, true);
-    const extraLen = view.getUint16(at + 28, true);
-    if (at + 30 + nameLen > b.length) continue;
-    const flags = view.getUint16(at + 6, true);
-    local.push({ name: zipName(b.subarray(at + 30, at + 30 + nameLen), flags), flags, method: view.getUint16(at + 8, true), size: view.getUint32(at + 18, true), data: at + 30 + nameLen + extraLen });
+  for (const at of records(buf, "PK\x03\x04")) {
+    const e = record(b, view, at, LOCAL);
+    if (e) local.push({ ...e, data: e.end + view.getUint16(at + 28, true) }); // the data follows the name and the extra field
   }
-  for (let at = buf.indexOf("PK\x01\x02", 0, "latin1"), n = 0; at >= 0 && n < MAX_RECORDS; at = buf.indexOf("PK\x01\x02", at + 4, "latin1"), n++) {
-    if (at + 46 > b.length || view.getUint32(at, true) !== ZIP_CENTRAL) continue;
-    const nameLen = view.getUint16(at + 28, true);
-    if (at + 46 + nameLen > b.length) continue;
-    const flags = view.getUint16(at + 8, true);
-    const name = zipName(b.subarray(at + 46, at + 46 + nameLen), flags);
-    if (name === CONTENT_TYPES && own && at >= own.start && at < own.end) office = true;
-    if (!central.has(name)) central.set(name, { name, flags, method: view.getUint16(at + 10, true), size: view.getUint32(at + 20, true) });
+  for (const at of records(buf, "PK\x01\x02")) {
+    const e = record(b, view, at, CENTRAL);
+    if (!e) continue;
+    if (e.name === CONTENT_TYPES && own && at >= own.start && at < own.end) office = true;
+    if (!central.has(e.name)) central.set(e.name, e);
   }
   const all = [...local, ...central.values()];
   // An Office document by its own directory: a stored .docx inside a ZIP lists [Content_Types].xml
@@ -196,6 +187,25 @@ function ownDirectory(buf: Buffer, view: DataView): { start: number; end: number
 const PAGE_ENTRY = /\.(?:s?html?|xhtml|svg|shtm)$/i;
 /** Entry names that may be archives themselves (their bytes decide: archiveKind). */
 const ARCHIVE_ENTRY = /\.(?:zip|rar|7z|gz|tgz|jar|cab)$/i;
+
+/** Where a signature occurs anywhere in the file, at most MAX_RECORDS times. */
+function* records(buf: Buffer, signature: string): Generator<number> {
+  for (let at = buf.indexOf(signature, 0, "latin1"), n = 0; at >= 0 && n < MAX_RECORDS; at = buf.indexOf(signature, at + 4, "latin1"), n++) yield at;
+}
+
+/** A local file header (APPNOTE 4.3.7) and a central directory header (4.3.12) share their fields from the flags on, two bytes further in the central one. */
+const LOCAL = { fixed: 30, shift: 0 };
+const CENTRAL = { fixed: 46, shift: 2 };
+
+/** The entry a header at `at` describes, and where its name ends; undefined when it runs past the file. */
+function record(b: Uint8Array, view: DataView, at: number, kind: typeof LOCAL): (ZipEntry & { end: number }) | undefined {
+  const { fixed, shift } = kind;
+  if (at + fixed > b.length) return undefined;
+  const end = at + fixed + view.getUint16(at + 26 + shift, true);
+  if (end > b.length) return undefined;
+  const flags = view.getUint16(at + 6 + shift, true);
+  return { name: zipName(b.subarray(at + fixed, end), flags), flags, method: view.getUint16(at + 8 + shift, true), size: view.getUint32(at + 18 + shift, true), end };
+}
 
 /** A local entry's content, stored or deflated, within the inflate budget; undefined when it cannot be had. */
 function entryData(b: Uint8Array, e: ZipEntry, central: Map<string, ZipEntry>, budget: Budget): Uint8Array | undefined {

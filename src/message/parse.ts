@@ -11,6 +11,7 @@
 // RFC reading first, the others after it (readings.ts lists the cases and why).
 import type { KasConfig } from "../config/schema";
 import { archiveKind, readArchive, type ArchiveFacts } from "./archive";
+import { ISO_NAME } from "./archive-iso";
 import { latin1 } from "./header-text";
 import { renderHtml } from "./html";
 import { asRead } from "./styled";
@@ -43,8 +44,6 @@ const PDF_NAME = /\.pdf$/i;
 /** Attached archives and Office documents whose insides are listed (archive.ts): how many, and how large encoded. */
 const MAX_ARCHIVES = 4;
 const MAX_ARCHIVE_ENCODED = 8 * 1024 * 1024;
-/** Disk images: their kind shows only 32 KB in (archive-iso.ts), so the name chooses which parts are decoded to look. */
-const DISK_IMAGE_NAME = /\.(?:iso|img)$/i;
 
 /** A data: picture in the HTML (<img src="data:image/png;base64,…">): a picture like a part. */
 const DATA_PICTURE = /^data:image\/(?:png|jpe?g|gif)(?:;[\w.+-]+=[^,;]*)*;base64,/i;
@@ -293,7 +292,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       // An archive or Office document, known by its first bytes whatever its name and type
       // say: what it holds is listed for the attachment checks, and an Office document's
       // external links and targets join the message's links, as a PDF's do.
-      if (!e.reading && archives.length < MAX_ARCHIVES && e.end - bodyStart <= MAX_ARCHIVE_ENCODED && (archiveKind(head) || (part.filename !== undefined && DISK_IMAGE_NAME.test(part.filename.trim())))) {
+      if (!e.reading && archives.length < MAX_ARCHIVES && e.end - bodyStart <= MAX_ARCHIVE_ENCODED && (archiveKind(head) || (part.filename !== undefined && ISO_NAME.test(part.filename.trim())))) {
         const facts = readArchive(decodeTransfer(buf.subarray(bodyStart, e.end), cte, []));
         if (facts) {
           archives.push(facts);
