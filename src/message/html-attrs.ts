@@ -97,37 +97,24 @@ const URL_NAMES = ["href", "src", "action", "background", "lowsrc", "data"];
 const READ = [...URL_NAMES, "alt", "style", "color", "hidden", "bgcolor", "class", "id", "text", "dir", "type", "value", "placeholder"];
 const READ_INDEX = new Map(READ.map((name, k) => [name, k]));
 
+/** READ's names by length, each with its index: a name in a tag is compared only with those of its length. */
+const BY_LENGTH: [name: string, k: number][][] = [];
+READ.forEach((name, k) => (BY_LENGTH[name.length] ??= []).push([name, k]));
+
 /** Index in READ of s[start..end) as a name in any ASCII case, or -1. */
 function readIndex(s: string, start: number, end: number): number {
-  const same = (w: string) => {
+  const names = BY_LENGTH[end - start];
+  if (names === undefined) return -1;
+  next: for (const [w, k] of names) {
     // w is lower-case letters: a character matches it or its upper case.
-    for (let k = 0; k < w.length; k++) {
-      const c = s.charCodeAt(start + k);
-      const x = w.charCodeAt(k);
-      if (c !== x && c !== x - 0x20) return false;
+    for (let j = 0; j < w.length; j++) {
+      const c = s.charCodeAt(start + j);
+      const x = w.charCodeAt(j);
+      if (c !== x && c !== x - 0x20) continue next;
     }
-    return true;
-  };
-  switch (end - start) {
-    case 2:
-      return same("id") ? 12 : -1;
-    case 3:
-      return same("src") ? 1 : same("alt") ? 6 : same("dir") ? 14 : -1;
-    case 4:
-      return same("href") ? 0 : same("data") ? 5 : same("text") ? 13 : same("type") ? 15 : -1;
-    case 5:
-      return same("style") ? 7 : same("color") ? 8 : same("class") ? 11 : same("value") ? 16 : -1;
-    case 6:
-      return same("action") ? 2 : same("lowsrc") ? 4 : same("hidden") ? 9 : -1;
-    case 7:
-      return same("bgcolor") ? 10 : -1;
-    case 10:
-      return same("background") ? 3 : -1;
-    case 11:
-      return same("placeholder") ? 17 : -1;
-    default:
-      return -1;
+    return k;
   }
+  return -1;
 }
 
 type TextField = "href" | "alt" | "style" | "color" | "bgcolor" | "cls" | "id" | "text" | "dir" | "type" | "value" | "placeholder";
