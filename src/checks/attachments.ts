@@ -82,6 +82,9 @@ const DOCUMENT_THEN_EXECUTABLE = new RegExp(`\\.(?:pdf|docx?|xlsx?|pptx?|txt|rtf
 /** Schemes that hand the target to a program rather than fetch a file (Follina: ms-msdt:; mhtml: loads script in the old HTML engine). */
 const CODE_SCHEME = /^(?:ms-[\w-]+|mhtml|search-ms|its|mk|vbscript|javascript):/i;
 
+/** A name inside an archive without its folders ("docs/Scan.js" is "Scan.js"). */
+const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1).trim();
+
 function checkArchive(a: ArchiveFacts, out: Set<string>): void {
   const container = a.kind !== "office" && a.kind !== "ole";
   if (a.kind === "iso") out.add("ATTACH_DISK_IMAGE"); // whatever it is named
@@ -94,7 +97,7 @@ function checkArchive(a: ArchiveFacts, out: Set<string>): void {
   // A zipped page is judged as an attached one (ATTACH_HTML_FORM and the rest, and so PHISH_HTML_ATTACHMENT).
   for (const page of a.pages) pageSigns(page, out);
   for (const full of a.names) {
-    const name = full.slice(full.lastIndexOf("/") + 1).trim();
+    const name = baseName(full);
     if (EXECUTABLE_NAME.test(name)) {
       out.add("ATTACH_ARCHIVE_EXECUTABLE");
       if (DOCUMENT_THEN_EXECUTABLE.test(name)) out.add("ATTACH_ARCHIVE_DOUBLE_EXT");
@@ -119,10 +122,7 @@ export function archiveNotes(msg: ParsedMessage): string[] {
   const notes: string[] = [];
   const quote = (s: string) => JSON.stringify(s.slice(0, 120));
   for (const a of archiveFacts(msg)) {
-    const telling = a.names.filter((full) => {
-      const name = full.slice(full.lastIndexOf("/") + 1).trim();
-      return EXECUTABLE_NAME.test(name) || HTML_NAME.test(name) || DISK_IMAGE_NAME.test(name);
-    });
+    const telling = a.names.filter((full) => [EXECUTABLE_NAME, HTML_NAME, DISK_IMAGE_NAME].some((r) => r.test(baseName(full))));
     if (telling.length) notes.push(`attachments: ${a.kind} holds ${telling.slice(0, MAX_NOTED).map(quote).join(", ")}${telling.length > MAX_NOTED ? ` and ${telling.length - MAX_NOTED} more` : ""}`);
     if (a.remote.length) notes.push(`attachments: office document loads ${a.remote.slice(0, MAX_NOTED).map(quote).join(", ")} when opened`);
   }
