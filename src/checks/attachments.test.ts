@@ -35,6 +35,8 @@ test.each([
   ["zip-script.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"], []],
   // A password-locked archive (AES) holding a program, its password in the text.
   ["locked-archive-program.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_ENCRYPTED"], ["ATTACH_ARCHIVE_PASSWORD", "ATTACH_ENCRYPTED_PASSWORD"]],
+  // The same in a 7z, as 7-Zip writes one of two files: its header LZMA-packed, the data AES-locked.
+  ["locked-7z-program.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_ENCRYPTED"], ["ATTACH_ARCHIVE_PASSWORD", "ATTACH_ENCRYPTED_PASSWORD"]],
   // A macro document with remittance wording that asks for "Enable content".
   ["macro-document.eml", ["ATTACH_OFFICE_MACRO"], ["PHISH_MACRO_INVOICE", "ATTACH_MACRO_ENABLE_ASK"]],
   // A CV whose OLE object is fetched from an address ending in "!" (CVE-2022-30190); its target is a link of the message.

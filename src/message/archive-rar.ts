@@ -1,12 +1,10 @@
-// RAR and 7z for archive.ts: the names a RAR holds and whether a password locks it; whether a
-// 7z's header is encrypted. Formats as RARLAB documents them ("RAR 5.0 archive format"; RAR
-// 4.x's "technote.txt") and as 7-Zip's 7zFormat.txt gives the 7z signature header.
+// RAR for archive.ts: the names a RAR holds and whether a password locks it. Formats as RARLAB
+// documents them ("RAR 5.0 archive format"; RAR 4.x's "technote.txt").
 import type { ArchiveFacts } from "./archive";
 import { latin1 } from "./header-text";
 
 export const RAR4 = [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x00];
 export const RAR5 = [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x01, 0x00];
-export const SEVEN_ZIP = [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c];
 
 /** Blocks looked at per archive (a RAR's headers are a chain; a hostile one can be long). */
 const MAX_BLOCKS = 1024;
@@ -171,23 +169,3 @@ const cutAtNul = (s: string) => {
   const i = s.indexOf("\0");
   return i < 0 ? s : s.slice(0, i);
 };
-
-/** 7-Zip's AES-256 coder id (06 F1 07 01) in a 7z's header: the header, names and all, or the files are encrypted. */
-const AES_CODER = Buffer.from([0x06, 0xf1, 0x07, 0x01]);
-
-/**
- * Whether a 7z archive is encrypted, from its header (7zFormat.txt: the signature header's
- * next-header offset and size, from byte 32). With encrypted names (-mhe) the header is an
- * encoded header whose coders include AES; a plain header (7-Zip writes small ones so) lists
- * the files' coders, AES among them when the data is locked. A header compressed with LZMA
- * alone hides its coders: such an archive is not seen as locked, and names are never read.
- */
-export function readSevenZip(b: Uint8Array): boolean {
-  if (b.length < 32) return false;
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const offset = Number(view.getBigUint64(12, true));
-  const size = Number(view.getBigUint64(20, true));
-  const start = 32 + offset;
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(size) || size > 1024 * 1024 || start + size > b.length) return false;
-  return Buffer.from(b.buffer, b.byteOffset + start, size).includes(AES_CODER);
-}

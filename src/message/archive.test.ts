@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
-import { archiveKind, readArchive } from "./archive";
+import { archiveKind, readArchive, type ArchiveFacts } from "./archive";
+import { readSevenZip } from "./archive-7z";
 
 const DIR = join(import.meta.dir, "../../fixtures/archives");
 const file = (f: string) => new Uint8Array(readFileSync(join(DIR, f)));
@@ -56,7 +57,12 @@ describe("what an archive holds, from files made by the tools that make them", (
     ["made/report.zip", "zip", ["report.txt"], false],
     ["made/scan.exe.gz", "gzip", ["scan.exe"], false],
     ["made/locked-names.7z", "7z", [], true],
-    ["made/plain.7z", "7z", [], false],
+    ["made/locked-data.7z", "7z", ["statement.exe"], true],
+    ["made/invoice-locked.7z", "7z", ["Remittance_0412.pdf.exe", "notes.txt"], true],
+    // libarchive's writer: its header packed with LZMA2, or written plain.
+    ["made/bsdtar-lzma2.7z", "7z", ["Remittance_0412.pdf.exe", "notes.txt"], false],
+    ["made/bsdtar-copy.7z", "7z", ["Remittance_0412.pdf.exe", "notes.txt"], false],
+    ["made/plain.7z", "7z", ["report.txt"], false],
   ] as const)("%s: a %s holding %o, locked: %p", (f, kind, names, encrypted) => {
     const a = facts(f);
     expect(a.kind).toBe(kind);
@@ -80,9 +86,45 @@ describe("what an archive holds, from files made by the tools that make them", (
     expect(readArchive(iso)!.names).toEqual(["HELPER.DLL", "INVOICE_.LNK", "README.TXT"]);
   });
 
-  test("a 7z with only its data locked: seen while its header is written plain (small archives), not once the header is compressed (reading that needs an LZMA decoder)", () => {
-    expect(facts("made/locked-data.7z")).toMatchObject({ kind: "7z", encrypted: true, names: [] });
-    expect(facts("made/locked-many.7z")).toMatchObject({ kind: "7z", encrypted: false, names: [] });
+  test("a 7z whose header is packed (LZMA, as 7-Zip writes one of more than a few files): its names as 7-Zip lists them, folders left out, and its lock", () => {
+    const names = Array.from({ length: 40 }, (_, i) => `many/part_${i + 1}.txt`);
+    const a = facts("made/locked-many.7z");
+    expect(a).toMatchObject({ kind: "7z", encrypted: true });
+    expect([...a.names].sort()).toEqual(names.sort());
+  });
+
+  test("7z headers are unpacked within bounds: 128 KB each, and what the caller has left for the attachment", () => {
+    // 2 500 empty files with long names: a 1.7 KB archive whose header unpacks to ~375 KB.
+    const big = file("made/many-names.7z");
+    const out = (b: Uint8Array, room: number) => {
+      const f = { kind: "7z", names: [] as string[], encrypted: false, macro: false, remote: [], links: [], pages: [] } satisfies ArchiveFacts;
+      return { spent: readSevenZip(b, f, (n) => f.names.push(n), room), names: f.names };
+    };
+    expect(out(big, Infinity)).toEqual({ spent: 0, names: [] });
+    const small = file("made/invoice-locked.7z");
+    const { spent, names } = out(small, Infinity);
+    expect(names).toEqual(["Remittance_0412.pdf.exe", "notes.txt"]);
+    expect(spent).toBeGreaterThan(0);
+    expect(out(small, spent - 1)).toEqual({ spent: 0, names: [] });
+    expect(out(small, spent).names).toHaveLength(2);
+  });
+
+  test("a 7z header cut or flipped: what it holds is read or not, nothing thrown; a header that says AES still says locked", () => {
+    const b = file("made/invoice-locked.7z");
+    for (let n = 0; n < b.length; n++) readArchive(b.subarray(0, n));
+    for (let i = 0; i < b.length; i++) {
+      const c = b.slice();
+      c[i] ^= 0xff;
+      readArchive(c);
+    }
+    // With -mhe the packed header's own coders are AES and LZMA, in the clear: a 7z whose
+    // encoded header breaks before them is still seen as locked by the AES coder id.
+    const damaged = file("made/locked-names.7z").slice();
+    const view = new DataView(damaged.buffer);
+    const headerAt = 32 + Number(view.getBigUint64(12, true));
+    expect(damaged[headerAt]).toBe(0x17); // an encoded header
+    damaged[headerAt + 2] = 0xff; // pack position: a huge number
+    expect(readArchive(damaged)).toMatchObject({ kind: "7z", names: [], encrypted: true });
   });
 
   test("the text of a zipped page is kept for the attachment checks, within the page bound", () => {
@@ -216,7 +258,7 @@ describe("hostile and broken archives", () => {
   });
 
   test("every prefix and byte-flipped copy of every sample gives facts or nothing, never an exception", () => {
-    const samples = ["made/shortcut-joliet.iso", "made/invoice-js.zip", "made/nested.zip", "made/remote-template.docx", "made/locked-names.7z", "made/scan.exe.gz", "libarchive/test_read_format_rar_unicode.rar", "libarchive/test_read_format_rar5_unicode.rar", "libarchive/test_read_format_rar5_zip_in_rar.rar"];
+    const samples = ["made/shortcut-joliet.iso", "made/invoice-js.zip", "made/nested.zip", "made/remote-template.docx", "made/locked-names.7z", "made/locked-many.7z", "made/scan.exe.gz", "libarchive/test_read_format_rar_unicode.rar", "libarchive/test_read_format_rar5_unicode.rar", "libarchive/test_read_format_rar5_zip_in_rar.rar"];
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let read = 0;

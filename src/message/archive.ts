@@ -12,8 +12,8 @@
 //   Office Open XML document (ECMA-376): its macros (vbaProject.bin, Excel 4.0 macro sheets)
 //   and its relationships to external targets (ECMA-376 part 2 §9.3: TargetMode="External";
 //   a remote template or OLE object is how CVE-2017-0199 and "Follina", CVE-2022-30190, ran).
-// - RAR 4 and 5 (archive-rar.ts), 7z (only whether its header is encrypted: its names are in a
-//   compressed header that would need an LZMA decoder), gzip (RFC 1952 FNAME), ISO 9660 disk
+// - RAR 4 and 5 (archive-rar.ts), 7z (archive-7z.ts: names and locks from its header, which
+//   is usually LZMA-packed, so lzma.ts unpacks it), gzip (RFC 1952 FNAME), ISO 9660 disk
 //   images (archive-iso.ts; known by bytes 32 769 on, so a part's first bytes cannot tell).
 // - OLE2 compound files (old Office .doc/.xls/.ppt): a VBA project storage, or an
 //   "EncryptedPackage" stream (a password-protected Office Open XML document).
@@ -22,11 +22,13 @@
 //
 // Bounded, since the bytes are the attacker's: MAX_NAMES names, MAX_RECORDS headers looked at
 // per archive, entries inflated only to MAX_INFLATED bytes each (zlib's maxOutputLength: a
-// deflate bomb stops there) and MAX_TOTAL_INFLATED in all, nesting MAX_DEPTH deep. Nothing is
-// thrown: what cannot be read is skipped.
+// deflate bomb stops there) and MAX_TOTAL_INFLATED in all, 7z headers unpacked to
+// MAX_TOTAL_LZMA in all, nesting MAX_DEPTH deep. Nothing is thrown: what cannot be read is
+// skipped.
 import { inflateRawSync } from "node:zlib";
 import { isIso, readIso } from "./archive-iso";
-import { readRar, readSevenZip, RAR4, RAR5, SEVEN_ZIP } from "./archive-rar";
+import { readSevenZip, SEVEN_ZIP } from "./archive-7z";
+import { readRar, RAR4, RAR5 } from "./archive-rar";
 import { latin1 } from "./header-text";
 
 export type ArchiveKind = "zip" | "rar" | "7z" | "gzip" | "iso" | "ole" | "office";
@@ -58,6 +60,8 @@ const [MAX_RELS, MAX_TARGETS, MAX_PAGES, MAX_PAGE_BYTES] = [32, 50, 4, 256 * 102
 const [MAX_NESTED, MAX_NESTED_BYTES] = [16, 4 * 1024 * 1024];
 /** Relationships looked at in one relationships file (a document has tens). */
 const MAX_RELATIONSHIPS = 1000;
+/** 7z headers unpacked per attachment (archive-7z.ts bounds each to 128 KB): LZMA in JavaScript is slow, ~50 ms for this of the worst input. */
+const MAX_TOTAL_LZMA = 256 * 1024;
 
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
@@ -78,11 +82,12 @@ interface Budget {
   inflated: number;
   nested: number;
   nestedBytes: number;
+  lzma: number;
 }
 
 /** What an archive's bytes hold; undefined when they are no archive this reads. */
 export function readArchive(bytes: Uint8Array): ArchiveFacts | undefined {
-  return read(bytes, 0, { inflated: 0, nested: 0, nestedBytes: 0 });
+  return read(bytes, 0, { inflated: 0, nested: 0, nestedBytes: 0, lzma: 0 });
 }
 
 function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | undefined {
@@ -94,7 +99,7 @@ function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | 
   };
   if (kind === "zip") readZip(bytes, facts, add, depth, budget);
   else if (kind === "rar") readRar(bytes, facts, add, (name, data) => nested(name, data, facts, add, depth, budget));
-  else if (kind === "7z") facts.encrypted = readSevenZip(bytes);
+  else if (kind === "7z") budget.lzma += readSevenZip(bytes, facts, add, MAX_TOTAL_LZMA - budget.lzma);
   else if (kind === "gzip") gzipName(bytes, add);
   else if (kind === "iso") readIso(bytes, add);
   else readOle(bytes, facts);
