@@ -3,9 +3,9 @@
 // whether its files are locked can be read (archive-7z.ts). Written from the LZMA SDK's
 // specification (lzma-specification.txt, "LzmaSpec.cpp": range coder, literal, length and
 // distance coders, the 12-state machine) and xz's description of LZMA2 chunks. No library:
-// the npm ones decode whole .lzma files with their own headers and no output bound; this is a
-// page of arithmetic with the bound kas needs (every call says how many bytes it wants, at
-// most, and a stream that lies about its size yields undefined, never more).
+// the ones on npm are native addons, .xz-only, or LZMA-only ports (the commit says which);
+// this is a page of arithmetic with the bound kas needs (every call says how many bytes it
+// wants, at most, and a stream that lies about its size yields undefined, never more).
 
 const BIT_MODEL_BITS = 11;
 const BIT_MODEL_TOTAL = 1 << BIT_MODEL_BITS;
