@@ -67,6 +67,11 @@ test("an ISO image is a disk image by its bytes, under any name that says image;
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/shortcut-plain.iso"), "photos.img", "application/octet-stream"))).toEqual(["ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_DISK_IMAGE"]);
 });
 
+test("an old Excel workbook with an Excel 4.0 macro sheet is a macro document, as an .xlsm with one is", () => {
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/xlm-macro.xls"), "Invoice_0412.xls", "application/vnd.ms-excel"))).toEqual(["ATTACH_OFFICE_MACRO"]);
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/plain.xls"), "Invoice_0412.xls", "application/vnd.ms-excel"))).toEqual([]);
+});
+
 test("the bytes decide: an archive named and typed as a PDF is an archive, and its program is seen", () => {
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/invoice-js.zip"), "scan.pdf", "application/pdf"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"]);
 });

@@ -93,6 +93,21 @@ describe("what an archive holds, from files made by the tools that make them", (
     expect([...a.names].sort()).toEqual(names.sort());
   });
 
+  test("an old .xls with an Excel 4.0 macro sheet (BoundSheet8 type 1, very hidden) has macros, read along the FAT chain in whatever order its sectors lie; an ordinary workbook has none", () => {
+    expect(facts("made/xlm-macro.xls")).toMatchObject({ kind: "ole", macro: true, encrypted: false });
+    expect(facts("made/xlm-scattered.xls")).toMatchObject({ kind: "ole", macro: true, encrypted: false });
+    expect(facts("made/plain.xls")).toMatchObject({ kind: "ole", macro: false, encrypted: false });
+  });
+
+  test("a workbook whose globals hold a FilePass record is encrypted (what follows it, sheet types included, is ciphertext)", () => {
+    // plain.xls's WriteAccess record (type 0x005C, 112 bytes; its stream is contiguous) retyped as FilePass.
+    const xls = file("made/plain.xls").slice();
+    const at = Buffer.from(xls).indexOf(Buffer.from([0x5c, 0x00, 0x70, 0x00]));
+    expect(at).toBeGreaterThan(512);
+    xls[at] = 0x2f;
+    expect(readArchive(xls)).toMatchObject({ kind: "ole", encrypted: true, macro: false });
+  });
+
   test("7z headers are unpacked within bounds: 128 KB each, and what the caller has left for the attachment", () => {
     // 2 500 empty files with long names: a 1.7 KB archive whose header unpacks to ~375 KB.
     const big = file("made/many-names.7z");
@@ -258,7 +273,7 @@ describe("hostile and broken archives", () => {
   });
 
   test("every prefix and byte-flipped copy of every sample gives facts or nothing, never an exception", () => {
-    const samples = ["made/shortcut-joliet.iso", "made/invoice-js.zip", "made/nested.zip", "made/remote-template.docx", "made/locked-names.7z", "made/locked-many.7z", "made/scan.exe.gz", "libarchive/test_read_format_rar_unicode.rar", "libarchive/test_read_format_rar5_unicode.rar", "libarchive/test_read_format_rar5_zip_in_rar.rar"];
+    const samples = ["made/shortcut-joliet.iso", "made/invoice-js.zip", "made/nested.zip", "made/remote-template.docx", "made/locked-names.7z", "made/locked-many.7z", "made/xlm-scattered.xls", "made/scan.exe.gz", "libarchive/test_read_format_rar_unicode.rar", "libarchive/test_read_format_rar5_unicode.rar", "libarchive/test_read_format_rar5_zip_in_rar.rar"];
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let read = 0;

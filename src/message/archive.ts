@@ -15,8 +15,9 @@
 // - RAR 4 and 5 (archive-rar.ts), 7z (archive-7z.ts: names and locks from its header, which
 //   is usually LZMA-packed, so lzma.ts unpacks it), gzip (RFC 1952 FNAME), ISO 9660 disk
 //   images (archive-iso.ts; known by bytes 32 769 on, so a part's first bytes cannot tell).
-// - OLE2 compound files (old Office .doc/.xls/.ppt): a VBA project storage, or an
-//   "EncryptedPackage" stream (a password-protected Office Open XML document).
+// - OLE2 compound files (old Office .doc/.xls/.ppt; ole.ts): a VBA project, an Excel 4.0
+//   macro sheet, an "EncryptedPackage" stream (a password-protected Office Open XML
+//   document) or an encrypted workbook.
 // An entry that is itself an archive is read too (an archive in an archive hides from
 // scanners that open one level), when it is stored or deflated within the bounds below.
 //
@@ -27,6 +28,7 @@
 // skipped.
 import { inflateRawSync } from "node:zlib";
 import { isIso, readIso } from "./archive-iso";
+import { readOle } from "./ole";
 import { readSevenZip, SEVEN_ZIP } from "./archive-7z";
 import { readRar, RAR4, RAR5 } from "./archive-rar";
 import { latin1 } from "./header-text";
@@ -284,19 +286,4 @@ function gzipName(b: Uint8Array, add: (n: string) => void): void {
   if (flags & 4) at += 2 + (b[10] | (b[11] << 8));
   const end = b.indexOf(0, at);
   if (at < b.length && end > at && end - at <= 1024) add(latin1(b.subarray(at, end)).replaceAll("\\", "/"));
-}
-
-const utf16 = (s: string) => Buffer.from(s, "utf16le");
-const VBA_PROJECT = utf16("_VBA_PROJECT");
-const ENCRYPTED_PACKAGE = utf16("EncryptedPackage");
-
-/**
- * An OLE2 compound file: its directory entries name their streams and storages in UTF-16
- * ([MS-CFB] §2.6.1), so a VBA project ([MS-OVBA] §2.2: its "_VBA_PROJECT" stream, present in
- * every project) or an encrypted package ([MS-OFFCRYPTO] §2.3.4.4) shows as those names' bytes.
- */
-function readOle(b: Uint8Array, facts: ArchiveFacts): void {
-  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  facts.macro = buf.includes(VBA_PROJECT);
-  facts.encrypted = buf.includes(ENCRYPTED_PACKAGE);
 }
