@@ -48,6 +48,8 @@ test.each([
   // An attached page that builds a file from base64 and has the browser save it, under a neutral text.
   ["html-smuggling.eml", ["ATTACH_HTML", "ATTACH_HTML_SCRIPT", "ATTACH_HTML_SMUGGLING"], []],
   ["remote-object-document.eml", ["ATTACH_OFFICE_REMOTE", "ATTACH_OFFICE_REMOTE_CODE"], ["URI_IP_HOST"]],
+  // An Internet shortcut "document" that opens a shortcut on a WebDAV share (CVE-2024-21412's form), from a sender claiming DocuSign.
+  ["remote-shortcut.eml", ["ATTACH_SHORTCUT_REMOTE_FILE"], []],
 ])("%s: the check sees %o, the rules add %o, and the message is no longer not_detected", async (f, signs, metas) => {
   const raw = bytes(`fixtures/messages/phishing/${f}`);
   expect(archiveSigns(raw)).toEqual(signs);
@@ -70,6 +72,20 @@ test("an ISO image is a disk image by its bytes, under any name that says image;
 test("an old Excel workbook with an Excel 4.0 macro sheet is a macro document, as an .xlsm with one is", () => {
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/xlm-macro.xls"), "Invoice_0412.xls", "application/vnd.ms-excel"))).toEqual(["ATTACH_OFFICE_MACRO"]);
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/plain.xls"), "Invoice_0412.xls", "application/vnd.ms-excel"))).toEqual([]);
+});
+
+test("an Internet shortcut is judged by where it leads: a web page is honest and one of the message's links; a share, by its address or its icon's, is not", () => {
+  const url = (body: string) => withAttachment(new TextEncoder().encode(body), "Liberalism in America.url", "application/octet-stream");
+  const web = url("[DEFAULT]\r\nBASEURL=https://www.example.org/essay.html\r\n[InternetShortcut]\r\nURL=https://www.example.org/essay.html\r\n");
+  expect(archiveSigns(web)).toEqual([]);
+  expect(parseMessageSync(web, defaults().scan).uris).toContain("https://www.example.org/essay.html");
+  expect(archiveSigns(url("[InternetShortcut]\r\nURL=https://www.example.org/\r\nIconFile=\\\\198.51.100.23\\icons\\doc.ico\r\n"))).toEqual(["ATTACH_SHORTCUT_REMOTE_FILE"]);
+  expect(archiveSigns(url("[InternetShortcut]\r\nURL=search-ms:query=invoice&crumb=location:\\\\198.51.100.23@80\\docs\r\n"))).toEqual(["ATTACH_SHORTCUT_REMOTE_FILE"]);
+});
+
+test("a management console file (.msc, the 2024 GrimResource technique) is a program attached", async () => {
+  const r = await scanOf(withAttachment(new TextEncoder().encode("<?xml version=\"1.0\"?><MMC_ConsoleFile/>"), "Invoice_0412.msc", "application/octet-stream"));
+  expect(r.hits.map((h) => h.name)).toContain("ATTACH_EXECUTABLE");
 });
 
 test("the bytes decide: an archive named and typed as a PDF is an archive, and its program is seen", () => {

@@ -6,6 +6,7 @@
 //   ATTACH_BIDI_NAME           an attachment's name holds a bidirectional control (invoice<RLO>fdp.exe shows as invoiceexe.pdf)
 //   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd, or ISO 9660 bytes under any name): a container that hides an executable from scanners
 //   ATTACH_ARCHIVE             an archive attached, by name, type or first bytes (for the metas: a password-protected one with its password in the text)
+//   ATTACH_SHORTCUT_REMOTE_FILE  an attached Internet shortcut (.url) opens, or draws its icon from, a file on a remote share (message/shortcut.ts)
 // What an archive, disk image or Office document holds (message/archive.ts lists it at parse time):
 //   ATTACH_ARCHIVE_EXECUTABLE  an archive holds a program or script (the names of ATTACH_EXECUTABLE, rules/50_attachments.cf)
 //   ATTACH_ARCHIVE_DOUBLE_EXT  ... named as a document ("Invoice.pdf.js")
@@ -18,7 +19,8 @@
 //   ATTACH_OFFICE_REMOTE       an Office document loads a template, object or frame from elsewhere when opened
 //   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...) or Follina's "!" form
 import type { ArchiveFacts } from "../message/archive";
-import { archiveFacts } from "../message/parse";
+import { archiveFacts, shortcutFacts } from "../message/parse";
+import { REMOTE_FILE } from "../message/shortcut";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { EXECUTABLE_EXTENSIONS } from "./phishing-data";
 
@@ -46,6 +48,7 @@ export function attachmentSymbols(msg: ParsedMessage, out: Set<string>): void {
   for (const p of msg.parts) checkAttachment(p, out);
   for (const p of msg.alternates ?? []) checkAttachment(p, out);
   for (const a of archiveFacts(msg)) checkArchive(a, out);
+  for (const { url, icon } of shortcutFacts(msg)) if ((url && REMOTE_FILE.test(url)) || (icon && REMOTE_FILE.test(icon))) out.add("ATTACH_SHORTCUT_REMOTE_FILE");
 }
 
 function checkAttachment(p: MimePart, out: Set<string>): void {

@@ -96,4 +96,4 @@ export const SHORTENERS = ["bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "
  * ATTACH_EXECUTABLE in rules/50_attachments.cf (attachments.test.ts holds the two lists
  * equal), here for the names inside archives, which no rule sees.
  */
-export const EXECUTABLE_EXTENSIONS = ["exe", "scr", "pif", "vbs", "vbe", "js", "jse", "bat", "cmd", "com", "lnk", "jar", "hta", "wsf", "wsh", "cpl", "msi", "reg", "one", "xll", "chm", "ps1", "msix", "msixbundle", "appx", "appxbundle", "appinstaller", "application", "scf", "library-ms", "search-ms", "settingcontent-ms", "iqy", "slk", "msp", "gadget"];
+export const EXECUTABLE_EXTENSIONS = ["exe", "scr", "pif", "vbs", "vbe", "js", "jse", "bat", "cmd", "com", "lnk", "jar", "hta", "wsf", "wsh", "cpl", "msi", "reg", "one", "xll", "chm", "ps1", "msix", "msixbundle", "appx", "appxbundle", "appinstaller", "application", "scf", "library-ms", "search-ms", "settingcontent-ms", "iqy", "slk", "msp", "gadget", "msc"];

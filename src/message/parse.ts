@@ -13,6 +13,7 @@ import type { KasConfig } from "../config/schema";
 import { archiveKind, readArchive, type ArchiveFacts } from "./archive";
 import { ISO_NAME } from "./archive-iso";
 import { latin1 } from "./header-text";
+import { isShortcutName, MAX_SHORTCUT_BYTES, readShortcut, type Shortcut } from "./shortcut";
 import { renderHtml } from "./html";
 import { asRead } from "./styled";
 import { calendarText } from "./calendar";
@@ -44,6 +45,8 @@ const PDF_NAME = /\.pdf$/i;
 /** Attached archives and Office documents whose insides are listed (archive.ts): how many, and how large encoded. */
 const MAX_ARCHIVES = 4;
 const MAX_ARCHIVE_ENCODED = 8 * 1024 * 1024;
+/** Attached Internet shortcuts read a message (shortcut.ts). */
+const MAX_SHORTCUTS = 4;
 
 /** A data: picture in the HTML (<img src="data:image/png;base64,…">): a picture like a part. */
 const DATA_PICTURE = /^data:image\/(?:png|jpe?g|gif)(?:;[\w.+-]+=[^,;]*)*;base64,/i;
@@ -62,6 +65,7 @@ interface Beside {
   images: ImagePart[];
   pdfs: PdfFacts[];
   archives: ArchiveFacts[];
+  shortcuts: Shortcut[];
   openRedirect: boolean;
 }
 const BESIDE = new WeakMap<ParsedMessage, Beside>();
@@ -71,6 +75,8 @@ export const imageParts = (msg: ParsedMessage): ImagePart[] => BESIDE.get(msg)?.
 export const pdfFacts = (msg: ParsedMessage): PdfFacts[] => BESIDE.get(msg)?.pdfs ?? [];
 /** What the message's attached archives and Office documents hold (archive.ts), at most MAX_ARCHIVES; an Office document's external links are in `uris` too. */
 export const archiveFacts = (msg: ParsedMessage): ArchiveFacts[] => BESIDE.get(msg)?.archives ?? [];
+/** Where the message's attached Internet shortcuts (.url) lead, at most MAX_SHORTCUTS; a web address among them is in `uris` too. */
+export const shortcutFacts = (msg: ParsedMessage): Shortcut[] => BESIDE.get(msg)?.shortcuts ?? [];
 /** Whether one of the message's links went through an open redirect phishing uses (redirects.ts; its destination is in `uris`). */
 export const viaOpenRedirect = (msg: ParsedMessage): boolean => BESIDE.get(msg)?.openRedirect ?? false;
 
@@ -129,6 +135,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const images: ImagePart[] = [];
   const pdfs: PdfFacts[] = [];
   const archives: ArchiveFacts[] = [];
+  const shortcuts: Shortcut[] = [];
   const uris = new Set<string>();
   let textBytes = 0;
   let altTextBytes = 0;
@@ -286,6 +293,12 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       // A PDF whose content is a QR code: its picture is read like the mail's own (checks/qr.ts).
       for (const p of facts.pictures) if (images.length < MAX_IMAGES) images.push({ contentType: p[0] === 0xff ? "image/jpeg" : "image/png", encodedSize: p.byteLength, bytes: () => p });
     }
+    // An attached Internet shortcut: where it leads (a web address is one of the message's links).
+    if (!e.reading && shortcuts.length < MAX_SHORTCUTS && isShortcutName(part.filename)) {
+      const s = readShortcut(latin1(decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + MAX_SHORTCUT_BYTES * 2)), cte, []).subarray(0, MAX_SHORTCUT_BYTES)));
+      shortcuts.push(s);
+      if (s.url && /^https?:\/\//i.test(s.url)) addUris([s.url]);
+    }
     if (!type.startsWith("text/")) {
       // sniffed-type: a reader going by content or file name shows this part as text.
       const head = decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + SNIFF_BYTES * 2)), cte, []).subarray(0, SNIFF_BYTES);
@@ -384,7 +397,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     const b64 = u.slice(m[0].length);
     images.push({ contentType: "image", encodedSize: b64.length, bytes: () => new Uint8Array(Buffer.from(b64, "base64")) });
   }
-  if (images.length || pdfs.length || archives.length || openRedirect) BESIDE.set(msg, { images, pdfs, archives, openRedirect });
+  if (images.length || pdfs.length || archives.length || shortcuts.length || openRedirect) BESIDE.set(msg, { images, pdfs, archives, shortcuts, openRedirect });
   return msg;
 }
 
