@@ -113,11 +113,13 @@ test("ordinary attachments: an archive of a text file is only an archive; a plai
   expect(plainDoc.score).toBeLessThan(1);
 });
 
-test("the scan's notes say what an archive holds and what a document loads, the names quoted", async () => {
+test("the scan's notes say what an archive holds, what a document loads and where a shortcut leads, the names quoted", async () => {
   const zip = await scanOf(bytes("fixtures/messages/phishing/zip-script.eml"));
   expect(zip.notes).toContain('attachments: zip holds "Invoice_0412.pdf.js"');
   const doc = await scanOf(bytes("fixtures/messages/phishing/remote-object-document.eml"));
   expect(doc.notes).toContain('attachments: office document loads "http://203.0.113.9/cv/index.html!" when opened');
+  const shortcut = await scanOf(bytes("fixtures/messages/phishing/remote-shortcut.eml"));
+  expect(shortcut.notes).toContain('attachments: shortcut opens "file://198.51.100.23@80/documents/Invoice_0412.pdf.lnk"');
   const plain = await scanOf(withAttachment(bytes("fixtures/archives/made/report.zip"), "report.zip", "application/zip"));
   expect(plain.notes.filter((n) => n.startsWith("attachments:"))).toEqual([]);
 });

@@ -20,7 +20,7 @@
 //   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...) or Follina's "!" form
 import type { ArchiveFacts } from "../message/archive";
 import { archiveFacts, shortcutFacts } from "../message/parse";
-import { REMOTE_FILE } from "../message/shortcut";
+import { REMOTE_FILE, type Shortcut } from "../message/shortcut";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { EXECUTABLE_EXTENSIONS } from "./phishing-data";
 
@@ -48,8 +48,10 @@ export function attachmentSymbols(msg: ParsedMessage, out: Set<string>): void {
   for (const p of msg.parts) checkAttachment(p, out);
   for (const p of msg.alternates ?? []) checkAttachment(p, out);
   for (const a of archiveFacts(msg)) checkArchive(a, out);
-  for (const { url, icon } of shortcutFacts(msg)) if ((url && REMOTE_FILE.test(url)) || (icon && REMOTE_FILE.test(icon))) out.add("ATTACH_SHORTCUT_REMOTE_FILE");
+  if (shortcutFacts(msg).some(remoteShortcut)) out.add("ATTACH_SHORTCUT_REMOTE_FILE");
 }
+
+const remoteShortcut = ({ url, icon }: Shortcut) => (url !== undefined && REMOTE_FILE.test(url)) || (icon !== undefined && REMOTE_FILE.test(icon));
 
 function checkAttachment(p: MimePart, out: Set<string>): void {
   if (p.filename) {
@@ -118,8 +120,8 @@ const MAX_NOTED = 5;
 /**
  * What the archive signs saw, for the scan's notes, so an administrator reads why a message
  * scored ("zip holds \"Invoice_0412.pdf.js\""): the programs, pages and disk images inside,
- * and the targets an Office document loads. Names are the sender's bytes: quoted as JSON and
- * cut at 120 characters (the log writer escapes what is left).
+ * the targets an Office document loads, where a shortcut to a share leads. Names are the
+ * sender's bytes: quoted as JSON and cut at 120 characters (the log writer escapes the rest).
  */
 export function archiveNotes(msg: ParsedMessage): string[] {
   const notes: string[] = [];
@@ -129,6 +131,7 @@ export function archiveNotes(msg: ParsedMessage): string[] {
     if (telling.length) notes.push(`attachments: ${a.kind} holds ${telling.slice(0, MAX_NOTED).map(quote).join(", ")}${telling.length > MAX_NOTED ? ` and ${telling.length - MAX_NOTED} more` : ""}`);
     if (a.remote.length) notes.push(`attachments: office document loads ${a.remote.slice(0, MAX_NOTED).map(quote).join(", ")} when opened`);
   }
+  for (const s of shortcutFacts(msg).filter(remoteShortcut)) notes.push(`attachments: shortcut opens ${quote(s.url ?? "")}${s.icon && REMOTE_FILE.test(s.icon) ? ` with its icon from ${quote(s.icon)}` : ""}`);
   return notes;
 }
 
