@@ -48,6 +48,8 @@ test.each([
   // An attached page that builds a file from base64 and has the browser save it, under a neutral text.
   ["html-smuggling.eml", ["ATTACH_HTML", "ATTACH_HTML_SCRIPT", "ATTACH_HTML_SMUGGLING"], []],
   ["remote-object-document.eml", ["ATTACH_OFFICE_REMOTE", "ATTACH_OFFICE_REMOTE_CODE"], ["URI_IP_HOST"]],
+  // A purchase order "PO-0412.doc" that is an RTF embedding an Equation Editor object (its hex padded, its \\objclass lying).
+  ["rtf-equation.eml", ["ATTACH_EQUATION_EDITOR", "ATTACH_RTF_OBJECT"], ["PHISH_EXPLOIT_INVOICE"]],
   // An Internet shortcut "document" that opens a shortcut on a WebDAV share (CVE-2024-21412's form), from a sender claiming DocuSign.
   ["remote-shortcut.eml", ["ATTACH_SHORTCUT_REMOTE_FILE"], []],
 ])("%s: the check sees %o, the rules add %o, and the message is no longer not_detected", async (f, signs, metas) => {
@@ -88,6 +90,12 @@ test("a management console file (.msc, the 2024 GrimResource technique) is a pro
   expect(r.hits.map((h) => h.name)).toContain("ATTACH_EXECUTABLE");
 });
 
+test("an RTF is read whatever it is typed (application/rtf, text/rtf, application/msword); an RTF with no object has no sign", () => {
+  const doc = new TextEncoder().encode("{\\rtf1{\\object\\objemb{\\*\\objdata 0105000002000000" + "0b000000" + Buffer.from("Equation.3\0").toString("hex") + "00000000}}}");
+  for (const type of ["application/rtf", "text/rtf", "application/msword"]) expect(archiveSigns(withAttachment(doc, "order.rtf", type))).toEqual(["ATTACH_EQUATION_EDITOR", "ATTACH_RTF_OBJECT"]);
+  expect(archiveSigns(withAttachment(new TextEncoder().encode("{\\rtf1\\ansi Minutes.\\par}"), "minutes.rtf", "application/rtf"))).toEqual([]);
+});
+
 test("the bytes decide: an archive named and typed as a PDF is an archive, and its program is seen", () => {
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/invoice-js.zip"), "scan.pdf", "application/pdf"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"]);
 });
@@ -118,6 +126,8 @@ test("the scan's notes say what an archive holds, what a document loads and wher
   expect(zip.notes).toContain('attachments: zip holds "Invoice_0412.pdf.js"');
   const doc = await scanOf(bytes("fixtures/messages/phishing/remote-object-document.eml"));
   expect(doc.notes).toContain('attachments: office document loads "http://203.0.113.9/cv/index.html!" when opened');
+  const rtf = await scanOf(bytes("fixtures/messages/phishing/rtf-equation.eml"));
+  expect(rtf.notes).toContain('attachments: rtf document embeds "Equation.3"');
   const shortcut = await scanOf(bytes("fixtures/messages/phishing/remote-shortcut.eml"));
   expect(shortcut.notes).toContain('attachments: shortcut opens "file://198.51.100.23@80/documents/Invoice_0412.pdf.lnk"');
   const plain = await scanOf(withAttachment(bytes("fixtures/archives/made/report.zip"), "report.zip", "application/zip"));

@@ -16,6 +16,8 @@
 //   ATTACH_ARCHIVE_NESTED      an archive holds another archive
 //   ATTACH_ENCRYPTED           an archive or Office document is locked by a password (its content hidden from virus scanners)
 //   ATTACH_OFFICE_MACRO        an Office document carries VBA or Excel 4.0 macros
+//   ATTACH_EQUATION_EDITOR     an Office or RTF document embeds an Equation Editor object (CVE-2017-11882's carrier)
+//   ATTACH_RTF_OBJECT          an RTF document embeds an OLE object (Word loads it as the file opens)
 //   ATTACH_OFFICE_REMOTE       an Office document loads a template, object or frame from elsewhere when opened
 //   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...) or Follina's "!" form
 import type { ArchiveFacts } from "../message/archive";
@@ -91,11 +93,13 @@ const CODE_SCHEME = /^(?:ms-[\w-]+|mhtml|search-ms|its|mk|vbscript|javascript):/
 const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1).trim();
 
 function checkArchive(a: ArchiveFacts, out: Set<string>): void {
-  const container = a.kind !== "office" && a.kind !== "ole";
+  const container = a.kind !== "office" && a.kind !== "ole" && a.kind !== "rtf";
   if (a.kind === "iso") out.add("ATTACH_DISK_IMAGE"); // whatever it is named
   else if (container) out.add("ATTACH_ARCHIVE");
   if (a.encrypted) out.add("ATTACH_ENCRYPTED");
   if (a.macro) out.add("ATTACH_OFFICE_MACRO");
+  if (a.equation) out.add("ATTACH_EQUATION_EDITOR");
+  if (a.objects.length) out.add("ATTACH_RTF_OBJECT");
   if (a.remote.length) out.add("ATTACH_OFFICE_REMOTE");
   // Follina's target is an HTML page whose address ends in "!" (it makes Word hand it to the MSHTML engine).
   if (a.remote.some((t) => CODE_SCHEME.test(t) || t.endsWith("!"))) out.add("ATTACH_OFFICE_REMOTE_CODE");
@@ -129,7 +133,8 @@ export function archiveNotes(msg: ParsedMessage): string[] {
   for (const a of archiveFacts(msg)) {
     const telling = a.names.filter((full) => [EXECUTABLE_NAME, HTML_NAME, DISK_IMAGE_NAME].some((r) => r.test(baseName(full))));
     if (telling.length) notes.push(`attachments: ${a.kind} holds ${telling.slice(0, MAX_NOTED).map(quote).join(", ")}${telling.length > MAX_NOTED ? ` and ${telling.length - MAX_NOTED} more` : ""}`);
-    if (a.remote.length) notes.push(`attachments: office document loads ${a.remote.slice(0, MAX_NOTED).map(quote).join(", ")} when opened`);
+    if (a.remote.length) notes.push(`attachments: ${a.kind === "rtf" ? "rtf" : "office"} document loads ${a.remote.slice(0, MAX_NOTED).map(quote).join(", ")} when opened`);
+    if (a.objects.length) notes.push(`attachments: rtf document embeds ${a.objects.slice(0, MAX_NOTED).map(quote).join(", ")}${a.objects.length > MAX_NOTED ? ` and ${a.objects.length - MAX_NOTED} more` : ""}`);
   }
   for (const s of shortcutFacts(msg).filter(remoteShortcut)) notes.push(`attachments: shortcut opens ${quote(s.url ?? "")}${s.icon && REMOTE_FILE.test(s.icon) ? ` with its icon from ${quote(s.icon)}` : ""}`);
   return notes;

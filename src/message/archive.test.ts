@@ -108,11 +108,22 @@ describe("what an archive holds, from files made by the tools that make them", (
     expect(readArchive(xls)).toMatchObject({ kind: "ole", encrypted: true, macro: false });
   });
 
+  test("Equation Editor objects: in an Office Open XML document's embeddings, in an OLE2 file; another embedded object is none", () => {
+    const content = { name: "[Content_Types].xml", data: new TextEncoder().encode("<Types/>") };
+    const object = (inside: Buffer) => new Uint8Array(Buffer.concat([Buffer.from("d0cf11e0a1b11ae1", "hex"), Buffer.alloc(504), inside]));
+    const docx = (inside: Buffer) => readArchive(zipOf([content, { name: "word/embeddings/oleObject1.bin", data: object(inside), deflate: true }]))!;
+    expect(docx(Buffer.from("Equation Native", "utf16le"))).toMatchObject({ kind: "office", equation: true });
+    expect(docx(Buffer.from("02ce020000000000c000000000000046", "hex"))).toMatchObject({ kind: "office", equation: true });
+    expect(docx(Buffer.from("Workbook", "utf16le"))).toMatchObject({ kind: "office", equation: false });
+    expect(readArchive(object(Buffer.from("Equation Native", "utf16le")))).toMatchObject({ kind: "ole", equation: true });
+    expect(facts("made/plain.xls").equation).toBe(false);
+  });
+
   test("7z headers are unpacked within bounds: 128 KB each, and what the caller has left for the attachment", () => {
     // 2 500 empty files with long names: a 1.7 KB archive whose header unpacks to ~375 KB.
     const big = file("made/many-names.7z");
     const out = (b: Uint8Array, room: number) => {
-      const f = { kind: "7z", names: [] as string[], encrypted: false, macro: false, remote: [], links: [], pages: [] } satisfies ArchiveFacts;
+      const f = { kind: "7z", names: [] as string[], encrypted: false, macro: false, remote: [], objects: [], equation: false, links: [], pages: [] } satisfies ArchiveFacts;
       return { spent: readSevenZip(b, f, (n) => f.names.push(n), room), names: f.names };
     };
     expect(out(big, Infinity)).toEqual({ spent: 0, names: [] });

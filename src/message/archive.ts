@@ -28,15 +28,16 @@
 // skipped.
 import { inflateRawSync } from "node:zlib";
 import { isIso, readIso } from "./archive-iso";
-import { readOle } from "./ole";
+import { holdsEquation, readOle } from "./ole";
+import { isRtf, readRtf } from "./rtf";
 import { readSevenZip, SEVEN_ZIP } from "./archive-7z";
 import { readRar, RAR4, RAR5 } from "./archive-rar";
 import { latin1 } from "./header-text";
 
-export type ArchiveKind = "zip" | "rar" | "7z" | "gzip" | "iso" | "ole" | "office";
+export type ArchiveKind = "zip" | "rar" | "7z" | "gzip" | "iso" | "ole" | "office" | "rtf";
 
 export interface ArchiveFacts {
-  /** "office": an Office Open XML document (a ZIP with [Content_Types].xml); "ole": an OLE2 compound file (old Office); "iso": a disk image. */
+  /** "office": an Office Open XML document (a ZIP with [Content_Types].xml); "ole": an OLE2 compound file (old Office); "rtf": an RTF document; "iso": a disk image. */
   kind: ArchiveKind;
   /** Names of the files inside, "/" between folders; an archive's inside an archive as "outer.zip/inner.js". At most MAX_NAMES. */
   names: string[];
@@ -44,8 +45,12 @@ export interface ArchiveFacts {
   encrypted: boolean;
   /** An Office document carries VBA or Excel 4.0 macros. */
   macro: boolean;
-  /** External targets an Office document loads when opened (template, OLE object, frame, sub-document). */
+  /** External targets an Office document loads when opened (template, OLE object, frame, sub-document, an RTF object's link). */
   remote: string[];
+  /** The classes of the OLE objects an RTF document embeds ("Equation.3", "Package", …), at most 16. */
+  objects: string[];
+  /** The document embeds an Equation Editor object (CVE-2017-11882, CVE-2018-0802): in an RTF, an .xls/.doc or an Office Open XML document's embeddings. */
+  equation: boolean;
   /** External hyperlinks of an Office document (links the reader clicks, as a PDF's). */
   links: string[];
   /** The text of HTML or SVG pages inside a ZIP (at most MAX_PAGES, each cut at MAX_PAGE_BYTES): a sign-in page zipped is still a sign-in page. */
@@ -58,6 +63,9 @@ export interface ArchiveFacts {
 const [MAX_NAMES, MAX_RECORDS, MAX_DEPTH] = [200, 1024, 2];
 const [MAX_INFLATED, MAX_TOTAL_INFLATED] = [1024 * 1024, 4 * 1024 * 1024];
 const [MAX_RELS, MAX_TARGETS, MAX_PAGES, MAX_PAGE_BYTES] = [32, 50, 4, 256 * 1024];
+/** Embedded OLE objects of an Office Open XML document looked into (inflated within the budget). */
+const MAX_EMBEDS = 8;
+const EMBEDDED_OBJECT = /(?:^|\/)embeddings\/[^/]+\.bin$/i;
 /** Archives opened inside archives, and their bytes, per attachment: overlapping entries could otherwise make one 8 MB file a thousand 1 MB inner archives, each with a thousand of its own. */
 const [MAX_NESTED, MAX_NESTED_BYTES] = [16, 4 * 1024 * 1024];
 /** Relationships looked at in one relationships file (a document has tens). */
@@ -76,6 +84,7 @@ export function archiveKind(head: Uint8Array): ArchiveKind | undefined {
   if (startsWith(head, SEVEN_ZIP)) return "7z";
   if (head[0] === 0x1f && head[1] === 0x8b && head[2] === 8) return "gzip";
   if (startsWith(head, OLE)) return "ole";
+  if (isRtf(head)) return "rtf";
   return undefined;
 }
 
@@ -95,7 +104,7 @@ export function readArchive(bytes: Uint8Array): ArchiveFacts | undefined {
 function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | undefined {
   const kind = archiveKind(bytes.subarray(0, 8)) ?? (isIso(bytes) ? "iso" : undefined);
   if (!kind) return undefined;
-  const facts: ArchiveFacts = { kind, names: [], encrypted: false, macro: false, remote: [], links: [], pages: [] };
+  const facts: ArchiveFacts = { kind, names: [], encrypted: false, macro: false, remote: [], objects: [], equation: false, links: [], pages: [] };
   const add = (name: string) => {
     if (facts.names.length < MAX_NAMES && !facts.names.includes(name)) facts.names.push(name);
   };
@@ -104,7 +113,13 @@ function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | 
   else if (kind === "7z") budget.lzma += readSevenZip(bytes, facts, add, MAX_TOTAL_LZMA - budget.lzma);
   else if (kind === "gzip") gzipName(bytes, add);
   else if (kind === "iso") readIso(bytes, add);
-  else readOle(bytes, facts);
+  else if (kind === "rtf") {
+    for (const o of readRtf(bytes)) {
+      facts.objects.push(o.className);
+      facts.equation ||= o.equation;
+      if (o.link && facts.remote.length < MAX_TARGETS) facts.remote.push(o.link);
+    }
+  } else readOle(bytes, facts);
   return facts;
 }
 
@@ -114,7 +129,7 @@ function nested(name: string, data: Uint8Array, facts: ArchiveFacts, add: (n: st
   budget.nested++;
   budget.nestedBytes += data.byteLength;
   const inner = read(data, depth + 1, budget);
-  if (!inner || inner.kind === "office" || inner.kind === "ole") return;
+  if (!inner || inner.kind === "office" || inner.kind === "ole" || inner.kind === "rtf") return;
   for (const n of inner.names) add(`${name}/${n}`);
   for (const p of inner.pages) if (facts.pages.length < MAX_PAGES) facts.pages.push(p);
   if (inner.encrypted) facts.encrypted = true;
@@ -159,6 +174,13 @@ function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, d
     facts.macro = all.some((e) => /(?:^|\/)vbaProject\.bin$|^xl\/macrosheets\//i.test(e.name));
     let rels = 0;
     for (const e of local) if (/\.rels$/i.test(e.name) && rels++ < MAX_RELS) readRels(entryData(b, e, central, budget), facts);
+    // Embedded OLE objects (word/embeddings/oleObject1.bin): Equation Editor's is an exploit's carrier.
+    let embeds = 0;
+    for (const e of local) {
+      if (facts.equation || !EMBEDDED_OBJECT.test(e.name) || embeds++ >= MAX_EMBEDS) continue;
+      const data = entryData(b, e, central, budget);
+      if (data && holdsEquation(data)) facts.equation = true;
+    }
     return;
   }
   for (const e of local) {

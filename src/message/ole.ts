@@ -1,7 +1,8 @@
 // OLE2 compound files (old Office .xls/.doc/.ppt) for archive.ts: a VBA project, a
-// password-protected document, and an Excel 4.0 (XLM) macro sheet in a BIFF workbook — the
-// macros Emotet, Qakbot and Dridex mailed in 2020–2022, which no VBA storage shows: they live
-// in a sheet of type "macro sheet", often very hidden, among the workbook's records.
+// password-protected document, an embedded Equation Editor object, and an Excel 4.0 (XLM)
+// macro sheet in a BIFF workbook — the macros Emotet, Qakbot and Dridex mailed in 2020–2022,
+// which no VBA storage shows: they live in a sheet of type "macro sheet", often very hidden,
+// among the workbook's records.
 // Formats: [MS-CFB] (header, FAT and DIFAT chains, 128-byte directory entries) and [MS-XLS]
 // (BIFF8 records; BoundSheet8 §2.4.28, FilePass §2.4.117).
 import type { ArchiveFacts } from "./archive";
@@ -13,6 +14,16 @@ import type { ArchiveFacts } from "./archive";
  */
 const VBA_PROJECT = Buffer.from("_VBA_PROJECT", "utf16le");
 const ENCRYPTED_PACKAGE = Buffer.from("EncryptedPackage", "utf16le");
+
+// Equation Editor 3.0's CLSID {0002CE02-0000-0000-C000-000000000046} as stored (a
+// little-endian GUID), and its native stream's name: an object is the editor's by either,
+// whatever class name its container gives it.
+const EQUATION_CLSID = Buffer.from("02ce020000000000c000000000000046", "hex");
+const EQUATION_NATIVE = Buffer.from("Equation Native", "utf16le");
+export const holdsEquation = (b: Uint8Array): boolean => {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  return buf.includes(EQUATION_NATIVE) || buf.includes(EQUATION_CLSID);
+};
 
 const END_OF_CHAIN = 0xfffffffe;
 /** Sectors followed in one chain at most (a 4 MB workbook in 512-byte sectors is 8 192). */
@@ -34,6 +45,7 @@ export function readOle(b: Uint8Array, facts: ArchiveFacts): void {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   facts.macro = buf.includes(VBA_PROJECT);
   facts.encrypted = buf.includes(ENCRYPTED_PACKAGE);
+  facts.equation = holdsEquation(b);
   const workbook = stream(buf, /^(?:Workbook|Book)$/);
   if (workbook) readWorkbook(workbook, facts);
 }

@@ -299,7 +299,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       shortcuts.push(s);
       if (s.url && /^https?:\/\//i.test(s.url)) addUris([s.url]);
     }
-    if (!type.startsWith("text/")) {
+    // text/rtf is no text kas reads (the type check below skips it) but a document whose objects are listed, as application/rtf's.
+    if (!type.startsWith("text/") || type === "text/rtf") {
       // sniffed-type: a reader going by content or file name shows this part as text.
       const head = decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + SNIFF_BYTES * 2)), cte, []).subarray(0, SNIFF_BYTES);
       // An archive or Office document, known by its first bytes whatever its name and type
