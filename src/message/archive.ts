@@ -118,6 +118,7 @@ function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | 
       facts.objects.push(o.className);
       facts.equation ||= o.equation;
       if (o.link && facts.remote.length < MAX_TARGETS) facts.remote.push(o.link);
+      if (o.file) add(o.file); // a packaged file is judged as a name in an archive (ATTACH_ARCHIVE_EXECUTABLE)
     }
   } else readOle(bytes, facts);
   return facts;

@@ -52,6 +52,14 @@ describe("what an RTF's objects are", () => {
     expect(readRtf(rtf(linked.toString("hex")))[0].link).toBe("\\\\198.51.100.7\\share\\q3.xls");
   });
 
+  test("a Package object's file: its label, or its source path's last part", () => {
+    // Object Packager's data: a 2-byte type, the label and source path as C strings, then more the reader does not need.
+    const packaged = (label: string, path: string) => Buffer.concat([Buffer.from([2, 0]), Buffer.from(`${label}\0${path}\0`, "latin1"), Buffer.from("0000030000", "hex")]);
+    expect(readRtf(rtf(ole1("Package", packaged("Invoice_0412.pdf.vbs", "C:\\Users\\a\\Invoice_0412.pdf.vbs")).toString("hex"), "Package"))[0]).toEqual({ className: "Package", equation: false, file: "Invoice_0412.pdf.vbs" });
+    expect(readRtf(rtf(ole1("Package", packaged("", "C:\\Temp\\run.sct")).toString("hex"), "Package"))[0].file).toBe("run.sct");
+    expect(readRtf(rtf(ole1("Excel.Sheet.8", packaged("x.vbs", "y")).toString("hex")))[0].file).toBeUndefined();
+  });
+
   test("\\binN carries its bytes as they are", () => {
     const data = ole1("Equation.3", cfb());
     const head = data.subarray(0, 12).toString("hex");

@@ -2,7 +2,8 @@
 // since 2017 because Word loads an embedded object as it opens the file: an Equation Editor
 // object (CVE-2017-11882, CVE-2018-0802; Office removed the editor in January 2018, so no
 // document made since holds one, yet it is still among the most mailed exploits), or an
-// OLE2Link object whose URL moniker fetches a script (CVE-2017-0199).
+// OLE2Link object whose URL moniker fetches a script (CVE-2017-0199), or a "Package" object
+// carrying a script or program that runs on a double click.
 // An object is `{\object … {\*\objdata HEX}}`: the hex is an OLE 1.0 object ([MS-OLEDS]
 // §2.2.4 ObjectHeader: version, format 1 linked / 2 embedded, class name, topic, item, then
 // the native data, itself an OLE2 compound file for an embedded object). Exploit kits pad
@@ -26,6 +27,8 @@ export interface RtfObject {
   equation: boolean;
   /** Where a link object (a URL moniker, or a linked object's topic) fetches from. */
   link?: string;
+  /** The name of the file a "Package" object carries ("Invoice.pdf.vbs"). */
+  file?: string;
 }
 
 // The URL moniker's CLSID {79EAC9E0-BAF9-11CE-8C82-00AA004BA90B}: a UTF-16 URL follows its byte count.
@@ -132,7 +135,34 @@ function oleObject(d: Buffer): RtfObject | undefined {
     const topicLength = Math.min(d.readUInt32LE(at), 2048, d.length - at - 4);
     link = cutAtNul(d.toString("latin1", at + 4, at + 4 + Math.max(topicLength, 0))) || undefined;
   }
-  return { className, equation, ...(link ? { link } : {}) };
+  const file = format === 2 && /^package$/i.test(className) ? packagedFile(d, 12 + nameLength) : undefined;
+  return { className, equation, ...(link ? { link } : {}), ...(file ? { file } : {}) };
+}
+
+/**
+ * The file a "Package" object carries (Object Packager: how a script or program is embedded
+ * to run on a double click). After the header's topic and item names and the native data's
+ * size, the packager's data begins with a 2-byte type, then the file's label and its source
+ * path as C strings (as oletools' OleNativeStream reads them). The label, or the path's last part.
+ */
+function packagedFile(d: Buffer, at: number): string | undefined {
+  for (let i = 0; i < 2; i++) {
+    if (at + 4 > d.length || d.readUInt32LE(at) > 4096) return undefined;
+    at += 4 + d.readUInt32LE(at);
+  }
+  at += 4 + 2;
+  const label = cString(d, at);
+  if (label === undefined) return undefined;
+  const path = cString(d, at + label.length + 1) ?? "";
+  return label.trim() || path.slice(Math.max(path.lastIndexOf("\\"), path.lastIndexOf("/")) + 1).trim() || undefined;
+}
+
+/** A NUL-ended string of at most 260 bytes (MAX_PATH) from `at`. */
+function cString(d: Buffer, at: number): string | undefined {
+  if (at >= d.length) return undefined;
+  const end = d.indexOf(0, at);
+  if (end < 0 || end - at > 260) return undefined;
+  return d.toString("latin1", at, end);
 }
 
 const cutAtNul = (s: string) => {
