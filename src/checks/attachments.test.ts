@@ -109,6 +109,15 @@ test("an RTF's Package object carrying a script is a program inside, as in an ar
   expect(parseMessageSync(link, defaults().scan).uris).toContain(url);
 });
 
+test("a PDF that asks for a password is locked as an archive is, and says so in the notes; one that opens without is not", async () => {
+  const pdf = (f: string) => withAttachment(bytes(`fixtures/pdf-locked/${f}`), "Statement_0412.pdf", "application/pdf", "Your statement is attached.\nPassword: 4545\n");
+  expect(archiveSigns(pdf("locked-r6.pdf"))).toEqual(["ATTACH_ENCRYPTED"]);
+  expect(archiveSigns(pdf("open-r6.pdf"))).toEqual([]);
+  const r = await scanOf(pdf("locked-r3.pdf"));
+  expect(r.hits.map((h) => h.name)).toEqual(expect.arrayContaining(["ATTACH_ENCRYPTED", "ATTACH_ENCRYPTED_PASSWORD"]));
+  expect(r.notes).toContain("attachments: pdf opens only with a password");
+});
+
 test("the bytes decide: an archive named and typed as a PDF is an archive, and its program is seen", () => {
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/invoice-js.zip"), "scan.pdf", "application/pdf"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"]);
 });

@@ -14,14 +14,15 @@
 //                              the page itself is judged as an attached one: ATTACH_HTML_FORM, _SCRIPT, _REDIRECT)
 //   ATTACH_ARCHIVE_DISK_IMAGE  an archive holds a disk image
 //   ATTACH_ARCHIVE_NESTED      an archive holds another archive
-//   ATTACH_ENCRYPTED           an archive or Office document is locked by a password (its content hidden from virus scanners)
+//   ATTACH_ENCRYPTED           an archive, Office document or PDF is locked by a password (its content hidden from virus scanners;
+//                              the PDF's is raised by phishing.ts checkPdfs)
 //   ATTACH_OFFICE_MACRO        an Office document carries VBA or Excel 4.0 macros
 //   ATTACH_EQUATION_EDITOR     an Office or RTF document embeds an Equation Editor object (CVE-2017-11882's carrier)
 //   ATTACH_RTF_OBJECT          an RTF document embeds an OLE object (Word loads it as the file opens)
 //   ATTACH_OFFICE_REMOTE       an Office document loads a template, object or frame from elsewhere when opened
 //   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...), Follina's "!" form, or an RTF's OLE2Link object
 import type { ArchiveFacts } from "../message/archive";
-import { archiveFacts, shortcutFacts } from "../message/parse";
+import { archiveFacts, pdfFacts, shortcutFacts } from "../message/parse";
 import { REMOTE_FILE, type Shortcut } from "../message/shortcut";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { EXECUTABLE_EXTENSIONS } from "./phishing-data";
@@ -139,6 +140,7 @@ export function archiveNotes(msg: ParsedMessage): string[] {
     if (a.remote.length) notes.push(`attachments: ${a.kind === "rtf" ? "rtf" : "office"} document loads ${a.remote.slice(0, MAX_NOTED).map(quote).join(", ")} when opened`);
     if (a.objects.length) notes.push(`attachments: rtf document embeds ${a.objects.slice(0, MAX_NOTED).map(quote).join(", ")}${a.objects.length > MAX_NOTED ? ` and ${a.objects.length - MAX_NOTED} more` : ""}`);
   }
+  if (pdfFacts(msg).some((p) => p.locked)) notes.push("attachments: pdf opens only with a password");
   for (const s of shortcutFacts(msg).filter(remoteShortcut)) notes.push(`attachments: shortcut opens ${quote(s.url ?? "")}${s.icon && REMOTE_FILE.test(s.icon) ? ` with its icon from ${quote(s.icon)}` : ""}`);
   return notes;
 }

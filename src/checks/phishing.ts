@@ -245,6 +245,8 @@ function parseHttp(u: string): URL | undefined {
 function checkPdfs(msg: ParsedMessage, out: Set<string>): void {
   for (const pdf of pdfFacts(msg)) {
     if (pdf.script) out.add("ATTACH_PDF_SCRIPT");
+    // A PDF that asks for a password: locked against scanners as an archive is (the password is in the mail).
+    if (pdf.locked) out.add("ATTACH_ENCRYPTED");
     if (!pdf.uris.length) continue;
     out.add("ATTACH_PDF_LINK");
     const traits = new Set<string>();

@@ -8,10 +8,13 @@
 //
 // Bounded, since a PDF is the attacker's: at most MAX_STREAMS object streams inflated, each
 // to at most MAX_INFLATED bytes (zlib's maxOutputLength: a deflate bomb stops there), at most
-// MAX_URIS links. Anything unreadable is skipped, never thrown.
+// MAX_URIS links. Anything unreadable is skipped, never thrown. An encrypted PDF is told
+// apart from one that asks for a password (pdf-lock.ts): the latter is a sign of its own.
 import { inflateSync } from "node:zlib";
 import { latin1 } from "./header-text";
 import { pdfPictures } from "./pdf-images";
+import { pdfEncryption } from "./pdf-lock";
+import { pdfString } from "./pdf-strings";
 
 export interface PdfFacts {
   /** Targets of URI actions, as written (at most MAX_URIS). */
@@ -20,6 +23,8 @@ export interface PdfFacts {
   script: boolean;
   /** Pictures that could be QR codes, as PNG or JPEG files (pdf-images.ts); the QR check reads them with the mail's own. */
   pictures: Uint8Array[];
+  /** It opens only with a password (pdf-lock.ts): its links and pictures are ciphertext to every scanner. */
+  locked: boolean;
 }
 
 const MAX_STREAMS = 64;
@@ -35,12 +40,17 @@ const SCRIPT_KEY = /\/(?:JavaScript|JS\s*[(<]|Launch\b)/;
 
 /** The links and actions of a PDF file's bytes. */
 export function readPdf(bytes: Uint8Array): PdfFacts {
-  const facts: PdfFacts = { uris: [], script: false, pictures: [] };
+  const facts: PdfFacts = { uris: [], script: false, pictures: [], locked: false };
   const text = latin1(bytes);
   // The header may follow other bytes, within the first kilobyte (as readers accept it).
   const header = text.indexOf("%PDF-");
   if (header < 0 || header > 1024) return facts;
-  readObjects(text, facts);
+  // An encrypted file's strings are ciphertext (§7.6.2), link targets among them: not read as
+  // links. Its dictionary keys are not, so script and launch actions still show.
+  const encryption = pdfEncryption(text);
+  facts.locked = encryption === "locked";
+  const links = encryption === "none";
+  readObjects(text, facts, links);
   facts.pictures = pdfPictures(text, bytes);
   // Each object stream found by its type (a hostile file full of "stream" keywords costs one
   // pass); its data runs from the end of line after "stream" to "endstream" (§7.3.8.1).
@@ -69,53 +79,18 @@ export function readPdf(bytes: Uint8Array): PdfFacts {
       continue; // corrupt, or past MAX_INFLATED: not read
     }
     inflatedTotal += inflated.byteLength;
-    readObjects(latin1(inflated), facts);
+    readObjects(latin1(inflated), facts, links);
   }
   return facts;
 }
 
 /** URI actions and script in the text of PDF objects. */
-function readObjects(s: string, facts: PdfFacts): void {
+function readObjects(s: string, facts: PdfFacts, links: boolean): void {
   if (!facts.script && SCRIPT_KEY.test(s)) facts.script = true;
+  if (!links) return;
   URI_KEY.lastIndex = 0;
   for (let m = URI_KEY.exec(s); m && facts.uris.length < MAX_URIS; m = URI_KEY.exec(s)) {
-    const v = m[1] === "(" ? literalString(s, URI_KEY.lastIndex) : hexString(s, URI_KEY.lastIndex);
+    const v = pdfString(s, URI_KEY.lastIndex - 1)?.trim();
     if (v && !facts.uris.includes(v)) facts.uris.push(v);
   }
-}
-
-/** A literal string from just after its "(" (§7.3.4.2: balanced parentheses, backslash escapes), at most 2 048 characters. */
-function literalString(s: string, from: number): string | undefined {
-  let out = "";
-  let depth = 1;
-  for (let i = from; i < s.length && out.length < 2048; i++) {
-    const c = s[i];
-    if (c === "\\") {
-      const n = s[++i];
-      if (n === undefined) break;
-      const oct = /^[0-7]{1,3}/.exec(s.slice(i, i + 3));
-      if (oct) {
-        out += String.fromCharCode(parseInt(oct[0], 8) & 0xff);
-        i += oct[0].length - 1;
-      } else if (n === "\r" || n === "\n") {
-        if (n === "\r" && s[i + 1] === "\n") i++; // a line continuation
-      } else out += ({ n: "\n", r: "\r", t: "\t", b: "\b", f: "\f" } as Record<string, string>)[n] ?? n;
-      continue;
-    }
-    if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) return out.trim();
-    out += c;
-  }
-  return undefined;
-}
-
-/** A hex string from just after its "<" (§7.3.4.3: white space ignored, an odd last digit is followed by 0). */
-function hexString(s: string, from: number): string | undefined {
-  const end = s.indexOf(">", from);
-  if (end < 0 || end - from > 4096) return undefined;
-  const hex = s.slice(from, end).replace(/\s+/g, "");
-  if (!/^[0-9a-fA-F]*$/.test(hex)) return undefined;
-  let out = "";
-  for (let i = 0; i < hex.length; i += 2) out += String.fromCharCode(parseInt(hex.slice(i, i + 2).padEnd(2, "0"), 16));
-  return out.trim();
 }

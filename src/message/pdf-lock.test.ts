@@ -1,0 +1,51 @@
+import { expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pdfEncryption } from "./pdf-lock";
+import { readPdf } from "./pdf";
+
+// qpdf made these and its own check sorts them (fixtures/pdf-locked/README.md): every revision
+// of the standard security handler, with and without a user password.
+const DIR = join(import.meta.dir, "../../fixtures/pdf-locked");
+const files = readdirSync(DIR).filter((f) => f.endsWith(".pdf"));
+const text = (f: string) => readFileSync(join(DIR, f)).toString("latin1");
+
+test("the fixtures cover revisions 2 to 6, each locked and open", () => {
+  for (const r of ["r2", "r3", "r4", "r5", "r6", "r6-xref"]) for (const kind of ["open", "locked"]) expect(files).toContain(`${kind}-${r}.pdf`);
+});
+
+test.each(files)("%s: asks for a password exactly when its user password is not empty", (f) => {
+  expect(pdfEncryption(text(f))).toBe(f.startsWith("locked-") ? "locked" : "open");
+  expect(readPdf(new Uint8Array(readFileSync(join(DIR, f)))).locked).toBe(f.startsWith("locked-"));
+});
+
+test("a PDF without /Encrypt is not encrypted; another security handler (certificates) always asks", () => {
+  expect(pdfEncryption(readFileSync(join(DIR, "../pdf-pictures/qr-png.pdf")).toString("latin1"))).toBe("none");
+  const pubsec = "%PDF-1.7\n5 0 obj\n<< /Filter /Adobe.PubSec /SubFilter /adbe.pkcs7.s5 /V 4 /R 4 >>\nendobj\ntrailer\n<< /Root 1 0 R /Encrypt 5 0 R /ID [<00112233445566778899aabbccddeeff><00112233445566778899aabbccddeeff>] >>\n";
+  expect(pdfEncryption(pubsec)).toBe("locked");
+});
+
+test("the last trailer's /Encrypt counts (an update appends its own), and a broken dictionary is not scored as locked", () => {
+  const locked = text("locked-r4.pdf");
+  // The dictionary's /U changed: the empty password no longer checks, so the file reads as locked; its /R removed: unknown, not scored.
+  expect(pdfEncryption(text("open-r4.pdf").replace(/\/U\s*<([0-9a-f]{2})/, (_m, h: string) => `/U <${((parseInt(h, 16) + 1) & 255).toString(16).padStart(2, "0")}`))).toBe("locked");
+  expect(pdfEncryption(locked.replace(/\/R 4\b/, "/Q 4"))).toBe("open");
+  expect(pdfEncryption(locked.replace(/\/Encrypt\s+\d+\s+\d+\s+R/g, "/Encrypt 999 0 R"))).toBe("open");
+});
+
+test("an encrypted PDF's link strings are ciphertext: not read as links", () => {
+  // A link annotation written in the clear into an encrypted file would be decrypted by a reader into noise: it is not a link.
+  const withLink = text("open-r3.pdf").replace("%PDF-1.", "%PDF-1.").concat("\n99 0 obj << /S /URI /URI (https://seen-in-clear.example/) >> endobj\n");
+  expect(readPdf(new Uint8Array(Buffer.from(withLink, "latin1"))).uris).toEqual([]);
+  expect(readPdf(new Uint8Array(Buffer.from("%PDF-1.7\n1 0 obj << /S /URI /URI (https://plain.example/) >> endobj\n", "latin1"))).uris).toEqual(["https://plain.example/"]);
+});
+
+test("every prefix and byte-flipped copy of a locked R6 file gives an answer, never a throw", () => {
+  const b = readFileSync(join(DIR, "locked-r6.pdf"));
+  for (let n = 0; n < b.length; n += 7) pdfEncryption(b.subarray(0, n).toString("latin1"));
+  for (let i = 0; i < b.length; i += 3) {
+    const c = Buffer.from(b);
+    c[i] ^= 0x55;
+    expect(["none", "open", "locked"]).toContain(pdfEncryption(c.toString("latin1")));
+  }
+});
