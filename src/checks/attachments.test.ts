@@ -118,6 +118,12 @@ test("a PDF that asks for a password is locked as an archive is, and says so in 
   expect(r.notes).toContain("attachments: pdf opens only with a password");
 });
 
+test("a PDF encrypted with an empty user password hides nothing: its link is judged as the same PDF's in the clear", () => {
+  const signs = (f: string) => archiveSigns(withAttachment(bytes(`fixtures/pdf-locked/${f}`), "Remittance.pdf", "application/pdf"));
+  expect(signs("link.pdf")).toContain("ATTACH_PDF_LINK");
+  for (const f of ["link-r3.pdf", "link-r4-objstm.pdf", "link-r6-objstm.pdf"]) expect(signs(f)).toEqual(signs("link.pdf"));
+});
+
 test("the bytes decide: an archive named and typed as a PDF is an archive, and its program is seen", () => {
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/invoice-js.zip"), "scan.pdf", "application/pdf"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"]);
 });

@@ -7,7 +7,8 @@ import { readPdf } from "./pdf";
 // qpdf made these and its own check sorts them (fixtures/pdf-locked/README.md): every revision
 // of the standard security handler, with and without a user password.
 const DIR = join(import.meta.dir, "../../fixtures/pdf-locked");
-const files = readdirSync(DIR).filter((f) => f.endsWith(".pdf"));
+const files = readdirSync(DIR).filter((f) => /^(?:open|locked)-.*\.pdf$/.test(f));
+const links = readdirSync(DIR).filter((f) => /^link-.*\.pdf$/.test(f));
 const text = (f: string) => readFileSync(join(DIR, f)).toString("latin1");
 
 test("the fixtures cover revisions 2 to 6, each locked and open", () => {
@@ -33,8 +34,19 @@ test("the last trailer's /Encrypt counts (an update appends its own), and a brok
   expect(pdfEncryption(locked.replace(/\/Encrypt\s+\d+\s+\d+\s+R/g, "/Encrypt 999 0 R"))).toBe("open");
 });
 
-test("an encrypted PDF's link strings are ciphertext: not read as links", () => {
-  // A link annotation written in the clear into an encrypted file would be decrypted by a reader into noise: it is not a link.
+test("the link fixtures cover revisions 2 to 6, each with the link in a plain object and in an object stream", () => {
+  for (const r of ["r2", "r3", "r4", "r5", "r6"]) for (const where of ["", "-objstm"]) expect(links).toContain(`link-${r}${where}.pdf`);
+});
+
+test.each(links)("%s: opens without a password, and its link is read decrypted, as from the file in the clear", (f) => {
+  const clear = readPdf(new Uint8Array(readFileSync(join(DIR, "link.pdf"))));
+  expect(clear.uris).toEqual(["https://remittance-docs.web.app/view?id=88231"]);
+  const encrypted = readFileSync(join(DIR, f));
+  expect(encrypted.toString("latin1")).not.toContain("remittance-docs");
+  expect(readPdf(new Uint8Array(encrypted))).toEqual({ ...clear, locked: false });
+});
+
+test("an encrypted PDF's strings are ciphertext: one written in the clear decrypts to noise and is no link", () => {
   const withLink = text("open-r3.pdf").replace("%PDF-1.", "%PDF-1.").concat("\n99 0 obj << /S /URI /URI (https://seen-in-clear.example/) >> endobj\n");
   expect(readPdf(new Uint8Array(Buffer.from(withLink, "latin1"))).uris).toEqual([]);
   expect(readPdf(new Uint8Array(Buffer.from("%PDF-1.7\n1 0 obj << /S /URI /URI (https://plain.example/) >> endobj\n", "latin1"))).uris).toEqual(["https://plain.example/"]);

@@ -13,7 +13,7 @@
 import { inflateSync } from "node:zlib";
 import { latin1 } from "./header-text";
 import { pdfPictures } from "./pdf-images";
-import { pdfEncryption } from "./pdf-lock";
+import { pdfCrypt, type PdfCrypt } from "./pdf-lock";
 import { pdfString } from "./pdf-strings";
 
 export interface PdfFacts {
@@ -45,12 +45,15 @@ export function readPdf(bytes: Uint8Array): PdfFacts {
   // The header may follow other bytes, within the first kilobyte (as readers accept it).
   const header = text.indexOf("%PDF-");
   if (header < 0 || header > 1024) return facts;
-  // An encrypted file's strings are ciphertext (§7.6.2), link targets among them: not read as
-  // links. Its dictionary keys are not, so script and launch actions still show.
-  const encryption = pdfEncryption(text);
-  facts.locked = encryption === "locked";
-  const links = encryption === "none";
-  readObjects(text, facts, links);
+  // An encrypted file's strings and streams are ciphertext (§7.6.2); its dictionary keys are
+  // not, so script and launch actions show either way. A file that opens without a password
+  // (an owner password only: no reader asks) has its links read decrypted, each string with
+  // its object's key: encrypting so hides them from scanners that do not decrypt. A locked
+  // file's links cannot be read.
+  const crypt = pdfCrypt(text);
+  facts.locked = crypt.state === "locked";
+  const clear = crypt.state === "none" ? (raw: string) => raw : crypt.decrypt ? inObject(text, crypt.decrypt) : undefined;
+  readObjects(text, facts, clear);
   facts.pictures = pdfPictures(text, bytes);
   // Each object stream found by its type (a hostile file full of "stream" keywords costs one
   // pass); its data runs from the end of line after "stream" to "endstream" (§7.3.8.1).
@@ -72,25 +75,50 @@ export function readPdf(bytes: Uint8Array): PdfFacts {
     const end = text.indexOf("endstream", from);
     if (end < 0) break;
     OBJ_STM.lastIndex = end;
+    // An encrypted file's object stream is decrypted with its own object's key first; the
+    // strings inside it are then in the clear (§7.6.2: not encrypted twice).
+    const owner = crypt.state === "none" ? undefined : objectBefore(text, m.index);
+    const data = crypt.state === "none" ? bytes.subarray(from, end) : owner && crypt.decrypt?.(owner[0], owner[1], bytes.subarray(from, end), "stream");
+    if (!data) continue;
     let inflated: Buffer;
     try {
-      inflated = inflateSync(bytes.subarray(from, end), { maxOutputLength: MAX_INFLATED, finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream gives what it has */ });
+      inflated = inflateSync(data, { maxOutputLength: MAX_INFLATED, finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream gives what it has */ });
     } catch {
       continue; // corrupt, or past MAX_INFLATED: not read
     }
     inflatedTotal += inflated.byteLength;
-    readObjects(latin1(inflated), facts, links);
+    readObjects(latin1(inflated), facts, (raw) => raw);
   }
   return facts;
 }
 
 /** URI actions and script in the text of PDF objects. */
-function readObjects(s: string, facts: PdfFacts, links: boolean): void {
+function readObjects(s: string, facts: PdfFacts, clear: ((raw: string, at: number) => string | undefined) | undefined): void {
   if (!facts.script && SCRIPT_KEY.test(s)) facts.script = true;
-  if (!links) return;
+  if (!clear) return;
   URI_KEY.lastIndex = 0;
   for (let m = URI_KEY.exec(s); m && facts.uris.length < MAX_URIS; m = URI_KEY.exec(s)) {
-    const v = pdfString(s, URI_KEY.lastIndex - 1)?.trim();
+    const raw = pdfString(s, URI_KEY.lastIndex - 1);
+    const v = raw === undefined ? undefined : clear(raw, m.index)?.trim();
     if (v && !facts.uris.includes(v)) facts.uris.push(v);
   }
+}
+
+/** A string of the file's own text in the clear: decrypted with the key of the object it is in. */
+function inObject(text: string, decrypt: NonNullable<PdfCrypt["decrypt"]>) {
+  return (raw: string, at: number): string | undefined => {
+    const owner = objectBefore(text, at);
+    const s = owner && decrypt(owner[0], owner[1], Buffer.from(raw, "latin1"), "string")?.toString("latin1");
+    // RC4 turns any bytes into some bytes: what does not decrypt to printable text was no link (a string written in the clear, a wrong key).
+    return s !== undefined && /^[\x20-\x7e]+$/.test(s.trim()) ? s : undefined;
+  };
+}
+
+/** The number and generation of the object whose "N G obj" comes last before `at` (within 8 KB: link annotations are short). */
+function objectBefore(text: string, at: number): [number, number] | undefined {
+  const re = /(\d{1,10})\s+(\d{1,5})\s+obj\b/g;
+  re.lastIndex = Math.max(0, at - 8192);
+  let last: [number, number] | undefined;
+  for (let m = re.exec(text); m && m.index < at; m = re.exec(text)) last = [Number(m[1]), Number(m[2])];
+  return last;
 }
