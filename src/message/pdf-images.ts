@@ -13,6 +13,7 @@
 // Bounded: at most MAX_CANDIDATES image objects looked at and MAX_KEPT kept, each of a shape that
 // could be a QR code (qr-shape.ts, the QR check's own rule), its stream at most MAX_STREAM bytes.
 import { crc32, deflateSync, inflateSync } from "node:zlib";
+import type { PdfCrypt } from "./pdf-lock";
 import { mayBeQrCode } from "./qr-shape";
 
 const MAX_CANDIDATES = 32;
@@ -25,7 +26,9 @@ const IMAGE = /\/Subtype\s*\/Image\b/g;
 const num = (dict: string, key: string) => Number(new RegExp(`/${key}\\s+(\\d{1,6})\\b`).exec(dict)?.[1] ?? NaN);
 
 /** PNG or JPEG files of the PDF's pictures that could be QR codes. `text`: the file's bytes as latin1, `bytes`: the same bytes. */
-export function pdfPictures(text: string, bytes: Uint8Array): Uint8Array[] {
+/** `decrypt`: an encrypted file's stream decryption (pdf-lock.ts); without it an encrypted file's pictures are ciphertext and none is read. */
+export function pdfPictures(text: string, bytes: Uint8Array, encrypted = false, decrypt?: PdfCrypt["decrypt"]): Uint8Array[] {
+  if (encrypted && !decrypt) return [];
   const masks = new Set([...text.matchAll(/\/SMask\s+(\d{1,7})\s+\d{1,5}\s+R\b/g)].map((m) => m[1]));
   const out: Uint8Array[] = [];
   IMAGE.lastIndex = 0;
@@ -33,7 +36,8 @@ export function pdfPictures(text: string, bytes: Uint8Array): Uint8Array[] {
     const objAt = text.lastIndexOf(" obj", m.index);
     const streamAt = text.indexOf("stream", m.index);
     if (objAt < 0 || streamAt < 0 || m.index - objAt > DICT_WINDOW || streamAt - m.index > DICT_WINDOW) continue;
-    const objNum = /(\d{1,7})\s+\d{1,5}$/.exec(text.slice(Math.max(0, objAt - 20), objAt))?.[1];
+    const header = /(\d{1,7})\s+(\d{1,5})$/.exec(text.slice(Math.max(0, objAt - 20), objAt));
+    const objNum = header?.[1];
     if (objNum && masks.has(objNum)) continue;
     const dict = text.slice(objAt, streamAt);
     let from = streamAt + 6;
@@ -43,7 +47,10 @@ export function pdfPictures(text: string, bytes: Uint8Array): Uint8Array[] {
     if (end < 0 || end - from > MAX_STREAM) continue;
     // The data is /Length bytes when that is a number (not a reference) that fits; the end of line before "endstream" is not data.
     const length = num(dict, "Length(?!\\s+\\d+\\s+R\\b)");
-    const picture = toPicture(dict, bytes.subarray(from, length >= 0 && from + length <= end ? from + length : end));
+    const raw = bytes.subarray(from, length >= 0 && from + length <= end ? from + length : end);
+    // An encrypted file's stream is decrypted with its object's key first (§7.6.2).
+    const data = decrypt ? header && decrypt(Number(header[1]), Number(header[2]), raw, "stream") : raw;
+    const picture = data ? toPicture(dict, data) : undefined;
     if (picture) out.push(picture);
     IMAGE.lastIndex = end;
   }

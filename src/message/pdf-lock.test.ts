@@ -61,3 +61,13 @@ test("every prefix and byte-flipped copy of a locked R6 file gives an answer, ne
     expect(["none", "open", "locked"]).toContain(pdfEncryption(c.toString("latin1")));
   }
 });
+
+test("an open encrypted PDF's QR-sized picture is read decrypted, the same bytes as from the file in the clear; a locked one's is not read", () => {
+  const clear = readPdf(new Uint8Array(readFileSync(join(DIR, "../pdf-pictures/qr-png.pdf")))).pictures;
+  expect(clear).toHaveLength(1);
+  for (const f of files) {
+    const pictures = readPdf(new Uint8Array(readFileSync(join(DIR, f)))).pictures;
+    if (f.startsWith("locked-")) expect(pictures).toEqual([]);
+    else expect(pictures.map((p) => Buffer.from(p).toString("hex"))).toEqual(clear.map((p) => Buffer.from(p).toString("hex")));
+  }
+});

@@ -54,7 +54,8 @@ export function readPdf(bytes: Uint8Array): PdfFacts {
   facts.locked = crypt.state === "locked";
   const clear = crypt.state === "none" ? (raw: string) => raw : crypt.decrypt ? inObject(text, crypt.decrypt) : undefined;
   readObjects(text, facts, clear);
-  facts.pictures = pdfPictures(text, bytes);
+  facts.pictures = pdfPictures(text, bytes, crypt.state !== "none", crypt.decrypt);
+
   // Each object stream found by its type (a hostile file full of "stream" keywords costs one
   // pass); its data runs from the end of line after "stream" to "endstream" (§7.3.8.1).
   let inflatedTotal = 0;
