@@ -124,6 +124,14 @@ test("a PDF encrypted with an empty user password hides nothing: its link is jud
   for (const f of ["link-r3.pdf", "link-r4-objstm.pdf", "link-r6-objstm.pdf"]) expect(signs(f)).toEqual(signs("link.pdf"));
 });
 
+test("a DDE field runs a program: in a .docx (its instruction split over runs) and in an RTF; the notes say so", async () => {
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/dde-field.docx"), "Invoice_0412.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))).toEqual(["ATTACH_OFFICE_DDE"]);
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/fields.docx"), "Report.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))).toEqual([]);
+  const rtf = withAttachment(new TextEncoder().encode('{\\rtf1{\\field{\\*\\fldinst DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc"}{\\fldrslt x}}}'), "Invoice_0412.rtf", "application/rtf");
+  expect(archiveSigns(rtf)).toEqual(["ATTACH_OFFICE_DDE"]);
+  expect((await scanOf(rtf)).notes).toContain("attachments: rtf document runs a program through DDE when opened");
+});
+
 test("the bytes decide: an archive named and typed as a PDF is an archive, and its program is seen", () => {
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/invoice-js.zip"), "scan.pdf", "application/pdf"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"]);
 });

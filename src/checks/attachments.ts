@@ -19,6 +19,7 @@
 //   ATTACH_OFFICE_MACRO        an Office document carries VBA or Excel 4.0 macros
 //   ATTACH_EQUATION_EDITOR     an Office or RTF document embeds an Equation Editor object (CVE-2017-11882's carrier)
 //   ATTACH_RTF_OBJECT          an RTF document embeds an OLE object (Word loads it as the file opens)
+//   ATTACH_OFFICE_DDE          a Word or RTF field, or an Excel link, runs a program through DDE when the document opens
 //   ATTACH_OFFICE_REMOTE       an Office document loads a template, object or frame from elsewhere when opened
 //   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...), Follina's "!" form, or an RTF's OLE2Link object
 import type { ArchiveFacts } from "../message/archive";
@@ -100,6 +101,7 @@ function checkArchive(a: ArchiveFacts, out: Set<string>): void {
   if (a.encrypted) out.add("ATTACH_ENCRYPTED");
   if (a.macro) out.add("ATTACH_OFFICE_MACRO");
   if (a.equation) out.add("ATTACH_EQUATION_EDITOR");
+  if (a.dde) out.add("ATTACH_OFFICE_DDE");
   if (a.objects.length) out.add("ATTACH_RTF_OBJECT");
   if (a.remote.length) out.add("ATTACH_OFFICE_REMOTE");
   // Follina's target is an HTML page whose address ends in "!" (it makes Word hand it to the MSHTML engine).
@@ -138,6 +140,7 @@ export function archiveNotes(msg: ParsedMessage): string[] {
     const telling = a.names.filter((full) => [EXECUTABLE_NAME, HTML_NAME, DISK_IMAGE_NAME].some((r) => r.test(baseName(full))));
     if (telling.length) notes.push(`attachments: ${a.kind} holds ${telling.slice(0, MAX_NOTED).map(quote).join(", ")}${telling.length > MAX_NOTED ? ` and ${telling.length - MAX_NOTED} more` : ""}`);
     if (a.remote.length) notes.push(`attachments: ${a.kind === "rtf" ? "rtf" : "office"} document loads ${a.remote.slice(0, MAX_NOTED).map(quote).join(", ")} when opened`);
+    if (a.dde) notes.push(`attachments: ${a.kind === "rtf" ? "rtf" : "office"} document runs a program through DDE when opened`);
     if (a.objects.length) notes.push(`attachments: rtf document embeds ${a.objects.slice(0, MAX_NOTED).map(quote).join(", ")}${a.objects.length > MAX_NOTED ? ` and ${a.objects.length - MAX_NOTED} more` : ""}`);
   }
   if (pdfFacts(msg).some((p) => p.locked)) notes.push("attachments: pdf opens only with a password");

@@ -119,11 +119,23 @@ describe("what an archive holds, from files made by the tools that make them", (
     expect(facts("made/plain.xls").equation).toBe(false);
   });
 
+  test("DDE: a Word field instruction split over runs (DDE + AUTO), an Excel ddeLink; a PAGE field and a link whose text says DDE are not", () => {
+    expect(facts("made/dde-field.docx")).toMatchObject({ kind: "office", dde: true });
+    expect(facts("made/fields.docx")).toMatchObject({ kind: "office", dde: false });
+    const content = { name: "[Content_Types].xml", data: new TextEncoder().encode("<Types/>") };
+    const xlsx = (link: string) => readArchive(zipOf([content, { name: "xl/externalLinks/externalLink1.xml", data: new TextEncoder().encode(link), deflate: true }]))!;
+    expect(xlsx('<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><ddeLink ddeService="cmd" ddeTopic="/c calc"/></externalLink>').dde).toBe(true);
+    expect(xlsx('<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><externalBook r:id="rId1"/></externalLink>').dde).toBe(false);
+    // Markup that never closes its tags: bounded patterns, not a scan of the rest per tag (1 MB of it).
+    const hostile = new TextEncoder().encode("<w:instrText ".repeat(80_000));
+    expect(readArchive(zipOf([content, { name: "word/document.xml", data: hostile, deflate: true }]))!.dde).toBe(false);
+  });
+
   test("7z headers are unpacked within bounds: 128 KB each, and what the caller has left for the attachment", () => {
     // 2 500 empty files with long names: a 1.7 KB archive whose header unpacks to ~375 KB.
     const big = file("made/many-names.7z");
     const out = (b: Uint8Array, room: number) => {
-      const f = { kind: "7z", names: [] as string[], encrypted: false, macro: false, remote: [], objects: [], equation: false, links: [], pages: [] } satisfies ArchiveFacts;
+      const f = { kind: "7z", names: [] as string[], encrypted: false, macro: false, remote: [], objects: [], equation: false, dde: false, links: [], pages: [] } satisfies ArchiveFacts;
       return { spent: readSevenZip(b, f, (n) => f.names.push(n), room), names: f.names };
     };
     expect(out(big, Infinity)).toEqual({ spent: 0, names: [] });

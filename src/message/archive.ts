@@ -51,6 +51,8 @@ export interface ArchiveFacts {
   objects: string[];
   /** The document embeds an Equation Editor object (CVE-2017-11882, CVE-2018-0802): in an RTF, an .xls/.doc or an Office Open XML document's embeddings. */
   equation: boolean;
+  /** A field or link runs a program through DDE when the document opens (a DDE/DDEAUTO field in Word or RTF, an Excel ddeLink). */
+  dde: boolean;
   /** External hyperlinks of an Office document (links the reader clicks, as a PDF's). */
   links: string[];
   /** The text of HTML or SVG pages inside a ZIP (at most MAX_PAGES, each cut at MAX_PAGE_BYTES): a sign-in page zipped is still a sign-in page. */
@@ -66,6 +68,19 @@ const [MAX_RELS, MAX_TARGETS, MAX_PAGES, MAX_PAGE_BYTES] = [32, 50, 4, 256 * 102
 /** Embedded OLE objects of an Office Open XML document looked into (inflated within the budget). */
 const MAX_EMBEDS = 8;
 const EMBEDDED_OBJECT = /(?:^|\/)embeddings\/[^/]+\.bin$/i;
+/** The parts whose fields or links can run DDE: Word's body, headers and footers; Excel's external links. */
+const FIELD_PART = /^(?:word\/(?:document|header\d*|footer\d*)\.xml|xl\/externalLinks\/[^/]+\.xml)$/i;
+const MAX_FIELD_PARTS = 8;
+/** A field's instruction text, from instrText runs (one instruction may be split over several) or a simple field's attribute; bounded quantifiers, as the markup is the sender's. */
+const INSTR_TEXT = /<w:instrText\b[^<>]{0,256}>([^<]{0,4096})</g;
+const SIMPLE_FIELD = /<w:fldSimple\b[^<>]{0,256}?\bw:instr="([^"<>]{0,4096})"/g;
+const DDE_INSTRUCTION = /(?:^|\s)DDE(?:AUTO)?\s/i;
+
+function ddeIn(xml: string, part: string): boolean {
+  if (part.startsWith("xl/")) return /<(?:\w+:)?ddeLink\b/.test(xml);
+  const instructions = [...xml.matchAll(INSTR_TEXT)].map((m) => m[1]).join("") + " " + [...xml.matchAll(SIMPLE_FIELD)].map((m) => m[1].replaceAll("&quot;", '"')).join(" ");
+  return DDE_INSTRUCTION.test(` ${instructions}`);
+}
 /** Archives opened inside archives, and their bytes, per attachment: overlapping entries could otherwise make one 8 MB file a thousand 1 MB inner archives, each with a thousand of its own. */
 const [MAX_NESTED, MAX_NESTED_BYTES] = [16, 4 * 1024 * 1024];
 /** Relationships looked at in one relationships file (a document has tens). */
@@ -104,7 +119,7 @@ export function readArchive(bytes: Uint8Array): ArchiveFacts | undefined {
 function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | undefined {
   const kind = archiveKind(bytes.subarray(0, 8)) ?? (isIso(bytes) ? "iso" : undefined);
   if (!kind) return undefined;
-  const facts: ArchiveFacts = { kind, names: [], encrypted: false, macro: false, remote: [], objects: [], equation: false, links: [], pages: [] };
+  const facts: ArchiveFacts = { kind, names: [], encrypted: false, macro: false, remote: [], objects: [], equation: false, dde: false, links: [], pages: [] };
   const add = (name: string) => {
     if (facts.names.length < MAX_NAMES && !facts.names.includes(name)) facts.names.push(name);
   };
@@ -114,7 +129,9 @@ function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | 
   else if (kind === "gzip") gzipName(bytes, add);
   else if (kind === "iso") readIso(bytes, add);
   else if (kind === "rtf") {
-    for (const o of readRtf(bytes)) {
+    const rtf = readRtf(bytes);
+    facts.dde = rtf.dde;
+    for (const o of rtf.objects) {
       facts.objects.push(o.className);
       facts.equation ||= o.equation;
       if (o.link && facts.remote.length < MAX_TARGETS) facts.remote.push(o.link);
@@ -175,6 +192,14 @@ function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, d
     facts.macro = all.some((e) => /(?:^|\/)vbaProject\.bin$|^xl\/macrosheets\//i.test(e.name));
     let rels = 0;
     for (const e of local) if (/\.rels$/i.test(e.name) && rels++ < MAX_RELS) readRels(entryData(b, e, central, budget), facts);
+    // Field instructions (ECMA-376 §17.16.5: DDE, DDEAUTO run a program as the document opens;
+    // the 2017 campaigns) and Excel's DDE links (§18.14.4 ddeLink).
+    let fieldParts = 0;
+    for (const e of local) {
+      if (facts.dde || !FIELD_PART.test(e.name) || fieldParts++ >= MAX_FIELD_PARTS) continue;
+      const data = entryData(b, e, central, budget);
+      if (data && ddeIn(utf8.decode(data), e.name)) facts.dde = true;
+    }
     // Embedded OLE objects (word/embeddings/oleObject1.bin): Equation Editor's is an exploit's carrier.
     let embeds = 0;
     for (const e of local) {

@@ -34,8 +34,33 @@ export interface RtfObject {
 // The URL moniker's CLSID {79EAC9E0-BAF9-11CE-8C82-00AA004BA90B}: a UTF-16 URL follows its byte count.
 const URL_MONIKER = Buffer.from("e0c9ea79f9bace118c8200aa004ba90b", "hex");
 
-export function readRtf(b: Uint8Array): RtfObject[] {
+/** Fields looked at, and how much of each instruction. */
+const MAX_FIELDS = 64;
+const FIELD_WINDOW = 512;
+
+export function readRtf(b: Uint8Array): { objects: RtfObject[]; dde: boolean } {
   const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+  return { objects: objectsOf(text), dde: ddeField(text) };
+}
+
+/**
+ * A field whose instruction is DDE or DDEAUTO: Word runs the program it names as the document
+ * opens (after one prompt, which the text around it talks the reader past). The instruction
+ * is read as Word reads it: control words and group braces dropped, \'hh escapes decoded.
+ */
+function ddeField(text: string): boolean {
+  let n = 0;
+  for (let at = text.indexOf("\\fldinst"); at >= 0 && n++ < MAX_FIELDS; at = text.indexOf("\\fldinst", at + 8)) {
+    const instruction = text
+      .slice(at + 8, at + 8 + FIELD_WINDOW)
+      .replace(/\\[a-z]{1,32}-?\d{0,10} ?|\\\*|[{}\r\n]/gi, "")
+      .replace(/\\'([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    if (/^\s*DDE(?:AUTO)?\s/i.test(instruction)) return true;
+  }
+  return false;
+}
+
+function objectsOf(text: string): RtfObject[] {
   const objects: RtfObject[] = [];
   // The next object is looked for after the last one's group: the walks never overlap, so a
   // document is walked once whatever it holds.
