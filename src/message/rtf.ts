@@ -9,6 +9,7 @@
 // the native data, itself an OLE2 compound file for an embedded object). Exploit kits pad
 // the hex with whitespace, control words and ignorable groups ({\*\foo …}), which Word skips:
 // so does this reader. The class name in \objclass is only a label (Word goes by objdata's).
+// Fields are read too: a DDE or DDEAUTO field starts a program as the document opens.
 import { holdsEquation } from "./ole";
 
 /** Objects read a document, and hex digits read an object (its header and enough native data for the class id). */
