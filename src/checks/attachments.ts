@@ -22,7 +22,7 @@
 //   ATTACH_OFFICE_DDE          a Word or RTF field, or an Excel link, runs a program through DDE when the document opens
 //   ATTACH_OFFICE_REMOTE       an Office document loads a template, object or frame from elsewhere when opened
 //   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...), Follina's "!" form, or an RTF's OLE2Link object
-import type { ArchiveFacts } from "../message/archive";
+import { type ArchiveFacts, isDocument } from "../message/archive";
 import { archiveFacts, pdfFacts, shortcutFacts } from "../message/parse";
 import { REMOTE_FILE, type Shortcut } from "../message/shortcut";
 import type { MimePart, ParsedMessage } from "../message/types";
@@ -95,7 +95,7 @@ const CODE_SCHEME = /^(?:ms-[\w-]+|mhtml|search-ms|its|mk|vbscript|javascript):/
 const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1).trim();
 
 function checkArchive(a: ArchiveFacts, out: Set<string>): void {
-  const container = a.kind !== "office" && a.kind !== "ole" && a.kind !== "rtf";
+  const container = !isDocument(a.kind);
   if (a.kind === "iso") out.add("ATTACH_DISK_IMAGE"); // whatever it is named
   else if (container) out.add("ATTACH_ARCHIVE");
   if (a.encrypted) out.add("ATTACH_ENCRYPTED");
@@ -139,8 +139,9 @@ export function archiveNotes(msg: ParsedMessage): string[] {
   for (const a of archiveFacts(msg)) {
     const telling = a.names.filter((full) => [EXECUTABLE_NAME, HTML_NAME, DISK_IMAGE_NAME].some((r) => r.test(baseName(full))));
     if (telling.length) notes.push(`attachments: ${a.kind} holds ${telling.slice(0, MAX_NOTED).map(quote).join(", ")}${telling.length > MAX_NOTED ? ` and ${telling.length - MAX_NOTED} more` : ""}`);
-    if (a.remote.length) notes.push(`attachments: ${a.kind === "rtf" ? "rtf" : "office"} document loads ${a.remote.slice(0, MAX_NOTED).map(quote).join(", ")} when opened`);
-    if (a.dde) notes.push(`attachments: ${a.kind === "rtf" ? "rtf" : "office"} document runs a program through DDE when opened`);
+    const doc = a.kind === "rtf" ? "rtf document" : "office document";
+    if (a.remote.length) notes.push(`attachments: ${doc} loads ${a.remote.slice(0, MAX_NOTED).map(quote).join(", ")} when opened`);
+    if (a.dde) notes.push(`attachments: ${doc} runs a program through DDE when opened`);
     if (a.objects.length) notes.push(`attachments: rtf document embeds ${a.objects.slice(0, MAX_NOTED).map(quote).join(", ")}${a.objects.length > MAX_NOTED ? ` and ${a.objects.length - MAX_NOTED} more` : ""}`);
   }
   if (pdfFacts(msg).some((p) => p.locked)) notes.push("attachments: pdf opens only with a password");

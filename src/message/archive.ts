@@ -35,6 +35,8 @@ import { readRar, RAR4, RAR5 } from "./archive-rar";
 import { latin1 } from "./header-text";
 
 export type ArchiveKind = "zip" | "rar" | "7z" | "gzip" | "iso" | "ole" | "office" | "rtf";
+/** Documents rather than containers: their parts are XML, streams and objects, never files the reader opens from them (no pages, no nested archives). */
+export const isDocument = (kind: ArchiveKind): boolean => kind === "office" || kind === "ole" || kind === "rtf";
 
 export interface ArchiveFacts {
   /** "office": an Office Open XML document (a ZIP with [Content_Types].xml); "ole": an OLE2 compound file (old Office); "rtf": an RTF document; "iso": a disk image. */
@@ -65,22 +67,8 @@ export interface ArchiveFacts {
 const [MAX_NAMES, MAX_RECORDS, MAX_DEPTH] = [200, 1024, 2];
 const [MAX_INFLATED, MAX_TOTAL_INFLATED] = [1024 * 1024, 4 * 1024 * 1024];
 const [MAX_RELS, MAX_TARGETS, MAX_PAGES, MAX_PAGE_BYTES] = [32, 50, 4, 256 * 1024];
-/** Embedded OLE objects of an Office Open XML document looked into (inflated within the budget). */
-const MAX_EMBEDS = 8;
-const EMBEDDED_OBJECT = /(?:^|\/)embeddings\/[^/]+\.bin$/i;
-/** The parts whose fields or links can run DDE: Word's body, headers and footers; Excel's external links. */
-const FIELD_PART = /^(?:word\/(?:document|header\d*|footer\d*)\.xml|xl\/externalLinks\/[^/]+\.xml)$/i;
-const MAX_FIELD_PARTS = 8;
-/** A field's instruction text, from instrText runs (one instruction may be split over several) or a simple field's attribute; bounded quantifiers, as the markup is the sender's. */
-const INSTR_TEXT = /<w:instrText\b[^<>]{0,256}>([^<]{0,4096})</g;
-const SIMPLE_FIELD = /<w:fldSimple\b[^<>]{0,256}?\bw:instr="([^"<>]{0,4096})"/g;
-const DDE_INSTRUCTION = /(?:^|\s)DDE(?:AUTO)?\s/i;
-
-function ddeIn(xml: string, part: string): boolean {
-  if (part.startsWith("xl/")) return /<(?:\w+:)?ddeLink\b/.test(xml);
-  const instructions = [...xml.matchAll(INSTR_TEXT)].map((m) => m[1]).join("") + " " + [...xml.matchAll(SIMPLE_FIELD)].map((m) => m[1].replaceAll("&quot;", '"')).join(" ");
-  return DDE_INSTRUCTION.test(` ${instructions}`);
-}
+/** Office parts looked into beside the relationships: Word's field parts and Excel's links (DDE), embedded OLE objects (Equation Editor). */
+const [MAX_FIELD_PARTS, MAX_EMBEDS] = [8, 8];
 /** Archives opened inside archives, and their bytes, per attachment: overlapping entries could otherwise make one 8 MB file a thousand 1 MB inner archives, each with a thousand of its own. */
 const [MAX_NESTED, MAX_NESTED_BYTES] = [16, 4 * 1024 * 1024];
 /** Relationships looked at in one relationships file (a document has tens). */
@@ -147,7 +135,7 @@ function nested(name: string, data: Uint8Array, facts: ArchiveFacts, add: (n: st
   budget.nested++;
   budget.nestedBytes += data.byteLength;
   const inner = read(data, depth + 1, budget);
-  if (!inner || inner.kind === "office" || inner.kind === "ole" || inner.kind === "rtf") return;
+  if (!inner || isDocument(inner.kind)) return;
   for (const n of inner.names) add(`${name}/${n}`);
   for (const p of inner.pages) if (facts.pages.length < MAX_PAGES) facts.pages.push(p);
   if (inner.encrypted) facts.encrypted = true;
@@ -190,23 +178,19 @@ function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, d
   }
   if (facts.kind === "office") {
     facts.macro = all.some((e) => /(?:^|\/)vbaProject\.bin$|^xl\/macrosheets\//i.test(e.name));
-    let rels = 0;
-    for (const e of local) if (/\.rels$/i.test(e.name) && rels++ < MAX_RELS) readRels(entryData(b, e, central, budget), facts);
-    // Field instructions (ECMA-376 §17.16.5: DDE, DDEAUTO run a program as the document opens;
-    // the 2017 campaigns) and Excel's DDE links (§18.14.4 ddeLink).
-    let fieldParts = 0;
-    for (const e of local) {
-      if (facts.dde || !FIELD_PART.test(e.name) || fieldParts++ >= MAX_FIELD_PARTS) continue;
-      const data = entryData(b, e, central, budget);
-      if (data && ddeIn(utf8.decode(data), e.name)) facts.dde = true;
-    }
+    // One pass per kind of part, each within its count and the inflate budget, until it has its answer.
+    const parts = (name: RegExp, max: number, done: () => boolean, use: (data: Uint8Array, part: string) => void) => {
+      let n = 0;
+      for (const e of local) {
+        if (done() || !name.test(e.name) || n++ >= max) continue;
+        const data = entryData(b, e, central, budget);
+        if (data) use(data, e.name);
+      }
+    };
+    parts(/\.rels$/i, MAX_RELS, () => false, (data) => readRels(data, facts));
+    parts(FIELD_PART, MAX_FIELD_PARTS, () => facts.dde, (data, part) => (facts.dde = ddeIn(utf8.decode(data), part)));
     // Embedded OLE objects (word/embeddings/oleObject1.bin): Equation Editor's is an exploit's carrier.
-    let embeds = 0;
-    for (const e of local) {
-      if (facts.equation || !EMBEDDED_OBJECT.test(e.name) || embeds++ >= MAX_EMBEDS) continue;
-      const data = entryData(b, e, central, budget);
-      if (data && holdsEquation(data)) facts.equation = true;
-    }
+    parts(EMBEDDED_OBJECT, MAX_EMBEDS, () => facts.equation, (data) => (facts.equation = holdsEquation(data)));
     return;
   }
   for (const e of local) {
@@ -308,8 +292,7 @@ const attr = (attrs: string, name: "TargetMode" | "Target" | "Type") => ATTR[nam
 const LOADED = /\/(?:attachedTemplate|oleObject|frame|subDocument|externalLinkPath)$/;
 
 /** External relationships of an Office Open XML part's relationships file. */
-function readRels(data: Uint8Array | undefined, facts: ArchiveFacts): void {
-  if (!data) return;
+function readRels(data: Uint8Array, facts: ArchiveFacts): void {
   const xml = utf8.decode(data);
   RELATIONSHIP.lastIndex = 0;
   for (let m = RELATIONSHIP.exec(xml), n = 0; m && n < MAX_RELATIONSHIPS; m = RELATIONSHIP.exec(xml), n++) {
@@ -325,6 +308,24 @@ const decodeXml = (s: string) =>
   s.replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(amp|lt|gt|quot|apos));/gi, (_, d, h, n) =>
     d || h ? String.fromCodePoint(Math.min(parseInt(d ?? h, d ? 10 : 16), 0x10ffff)) : ({ amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" } as Record<string, string>)[n.toLowerCase()],
   );
+
+const EMBEDDED_OBJECT = /(?:^|\/)embeddings\/[^/]+\.bin$/i;
+/** The parts whose fields or links can run DDE: Word's body, headers and footers; Excel's external links. */
+const FIELD_PART = /^(?:word\/(?:document|header\d*|footer\d*)\.xml|xl\/externalLinks\/[^/]+\.xml)$/i;
+/** A field's instruction text, from instrText runs (one instruction may be split over several) or a simple field's attribute; bounded quantifiers, as the markup is the sender's. */
+const INSTR_TEXT = /<w:instrText\b[^<>]{0,256}>([^<]{0,4096})</g;
+const SIMPLE_FIELD = /<w:fldSimple\b[^<>]{0,256}?\bw:instr="([^"<>]{0,4096})"/g;
+const DDE_INSTRUCTION = /(?:^|\s)DDE(?:AUTO)?\s/i;
+
+/**
+ * Field instructions (ECMA-376 §17.16.5: DDE and DDEAUTO run a program as the document opens;
+ * the 2017 campaigns) and Excel's DDE links (§18.14.4 ddeLink).
+ */
+function ddeIn(xml: string, part: string): boolean {
+  if (part.startsWith("xl/")) return /<(?:\w+:)?ddeLink\b/.test(xml);
+  const instructions = [...xml.matchAll(INSTR_TEXT)].map((m) => m[1]).join("") + " " + [...xml.matchAll(SIMPLE_FIELD)].map((m) => m[1]).join(" ");
+  return DDE_INSTRUCTION.test(` ${decodeXml(instructions)}`);
+}
 
 /** RFC 1952 §2.3: the original file name (FNAME, flag 8), after the optional extra field (FEXTRA, flag 4). */
 function gzipName(b: Uint8Array, add: (n: string) => void): void {
