@@ -262,7 +262,7 @@ class Lzma {
 }
 
 /** At most this many bytes out of any one call, whatever the stream says: callers pass less. */
-export const MAX_LZMA_OUTPUT = 16 * 1024 * 1024;
+const MAX_LZMA_OUTPUT = 16 * 1024 * 1024;
 
 /**
  * A raw LZMA stream (as a 7z coder holds it: no .lzma header) with its 5 property bytes

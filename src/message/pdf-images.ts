@@ -14,6 +14,7 @@
 // could be a QR code (qr-shape.ts, the QR check's own rule), its stream at most MAX_STREAM bytes.
 import { crc32, deflateSync, inflateSync } from "node:zlib";
 import type { PdfCrypt } from "./pdf-lock";
+import { objectBefore } from "./pdf-strings";
 import { mayBeQrCode } from "./qr-shape";
 
 const MAX_CANDIDATES = 32;
@@ -26,20 +27,18 @@ const IMAGE = /\/Subtype\s*\/Image\b/g;
 const num = (dict: string, key: string) => Number(new RegExp(`/${key}\\s+(\\d{1,6})\\b`).exec(dict)?.[1] ?? NaN);
 
 /** PNG or JPEG files of the PDF's pictures that could be QR codes. `text`: the file's bytes as latin1, `bytes`: the same bytes. */
-/** `decrypt`: an encrypted file's stream decryption (pdf-lock.ts); without it an encrypted file's pictures are ciphertext and none is read. */
-export function pdfPictures(text: string, bytes: Uint8Array, encrypted = false, decrypt?: PdfCrypt["decrypt"]): Uint8Array[] {
-  if (encrypted && !decrypt) return [];
-  const masks = new Set([...text.matchAll(/\/SMask\s+(\d{1,7})\s+\d{1,5}\s+R\b/g)].map((m) => m[1]));
+/** `crypt`: an encrypted file's streams are decrypted first (pdf-lock.ts); a locked one's pictures are ciphertext and none is read. */
+export function pdfPictures(text: string, bytes: Uint8Array, crypt: PdfCrypt = { state: "none" }): Uint8Array[] {
+  if (crypt.state !== "none" && !crypt.decrypt) return [];
+  const masks = new Set([...text.matchAll(/\/SMask\s+(\d{1,7})\s+\d{1,5}\s+R\b/g)].map((m) => Number(m[1])));
   const out: Uint8Array[] = [];
   IMAGE.lastIndex = 0;
   for (let m = IMAGE.exec(text), n = 0; m && n < MAX_CANDIDATES && out.length < MAX_KEPT; m = IMAGE.exec(text), n++) {
-    const objAt = text.lastIndexOf(" obj", m.index);
+    const obj = objectBefore(text, m.index, DICT_WINDOW);
     const streamAt = text.indexOf("stream", m.index);
-    if (objAt < 0 || streamAt < 0 || m.index - objAt > DICT_WINDOW || streamAt - m.index > DICT_WINDOW) continue;
-    const header = /(\d{1,7})\s+(\d{1,5})$/.exec(text.slice(Math.max(0, objAt - 20), objAt));
-    const objNum = header?.[1];
-    if (objNum && masks.has(objNum)) continue;
-    const dict = text.slice(objAt, streamAt);
+    if (!obj || streamAt < 0 || streamAt - m.index > DICT_WINDOW) continue;
+    if (masks.has(obj.num)) continue;
+    const dict = text.slice(obj.at, streamAt);
     let from = streamAt + 6;
     if (text.charCodeAt(from) === 0x0d) from++;
     if (text.charCodeAt(from) === 0x0a) from++;
@@ -49,7 +48,7 @@ export function pdfPictures(text: string, bytes: Uint8Array, encrypted = false, 
     const length = num(dict, "Length(?!\\s+\\d+\\s+R\\b)");
     const raw = bytes.subarray(from, length >= 0 && from + length <= end ? from + length : end);
     // An encrypted file's stream is decrypted with its object's key first (§7.6.2).
-    const data = decrypt ? header && decrypt(Number(header[1]), Number(header[2]), raw, "stream") : raw;
+    const data = crypt.decrypt ? crypt.decrypt(obj.num, obj.gen, raw, "stream") : raw;
     const picture = data ? toPicture(dict, data) : undefined;
     if (picture) out.push(picture);
     IMAGE.lastIndex = end;

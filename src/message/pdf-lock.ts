@@ -25,8 +25,6 @@ export interface PdfCrypt {
   decrypt?: (num: number, gen: number, data: Uint8Array, what: "string" | "stream") => Buffer | undefined;
 }
 
-export const pdfEncryption = (text: string): PdfEncryption => pdfCrypt(text).state;
-
 export function pdfCrypt(text: string): PdfCrypt {
   const ref = lastMatch(text, /\/Encrypt\s*(?:(\d{1,10})\s+(\d{1,5})\s+R|(<<))/g);
   if (!ref) return { state: "none" };

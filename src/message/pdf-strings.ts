@@ -48,16 +48,8 @@ export function dictionaryAt(s: string, at: number): string | undefined {
   const end = Math.min(s.length, at + 8192);
   for (let i = at; i < end; i++) {
     const c = s[i];
-    if (c === "(") {
-      // Skip the literal string: balanced parentheses, backslash escapes.
-      let d = 1;
-      for (i++; i < end && d > 0; i++) {
-        if (s[i] === "\\") i++;
-        else if (s[i] === "(") d++;
-        else if (s[i] === ")") d--;
-      }
-      i--;
-    } else if (c === "<" && s[i + 1] === "<") {
+    if (c === "(") i = literalEnd(s, i, end);
+    else if (c === "<" && s[i + 1] === "<") {
       depth++;
       i++;
     } else if (c === "<") {
@@ -79,15 +71,8 @@ export function topLevelOf(dict: string): string {
   for (let i = 0; i < dict.length; i++) {
     const c = dict[i];
     let end = i;
-    if (c === "(") {
-      let d = 1;
-      for (end = i + 1; end < dict.length && d > 0; end++) {
-        if (dict[end] === "\\") end++;
-        else if (dict[end] === "(") d++;
-        else if (dict[end] === ")") d--;
-      }
-      end--;
-    } else if (c === "<" && dict[i + 1] === "<") {
+    if (c === "(") end = literalEnd(dict, i, dict.length);
+    else if (c === "<" && dict[i + 1] === "<") {
       depth++;
       end = i + 1;
     } else if (c === ">" && dict[i + 1] === ">") {
@@ -98,4 +83,25 @@ export function topLevelOf(dict: string): string {
     i = end;
   }
   return out;
+}
+
+/** Where the literal string opening at `open` closes (its ")", balanced, escapes skipped), or `limit - 1` when it does not. Its bytes may hold ">>". */
+function literalEnd(s: string, open: number, limit: number): number {
+  let depth = 1;
+  let i = open + 1;
+  for (; i < limit && depth > 0; i++) {
+    if (s[i] === "\\") i++;
+    else if (s[i] === "(") depth++;
+    else if (s[i] === ")") depth--;
+  }
+  return i - 1;
+}
+
+/** The object whose "N G obj" comes last before `at`, within `window` characters: its number, generation and where its header starts. */
+export function objectBefore(text: string, at: number, window: number): { num: number; gen: number; at: number } | undefined {
+  const re = /(\d{1,10})\s+(\d{1,5})\s+obj\b/g;
+  re.lastIndex = Math.max(0, at - window);
+  let last: { num: number; gen: number; at: number } | undefined;
+  for (let m = re.exec(text); m && m.index < at; m = re.exec(text)) last = { num: Number(m[1]), gen: Number(m[2]), at: m.index };
+  return last;
 }

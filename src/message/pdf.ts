@@ -14,7 +14,7 @@ import { inflateSync } from "node:zlib";
 import { latin1 } from "./header-text";
 import { pdfPictures } from "./pdf-images";
 import { pdfCrypt, type PdfCrypt } from "./pdf-lock";
-import { pdfString } from "./pdf-strings";
+import { objectBefore, pdfString } from "./pdf-strings";
 
 export interface PdfFacts {
   /** Targets of URI actions, as written (at most MAX_URIS). */
@@ -33,6 +33,8 @@ const MAX_TOTAL_INFLATED = 8 * 1024 * 1024;
 const MAX_URIS = 50;
 /** How far the dictionary of an object stream reaches around its /Type (they are short). */
 const DICT_WINDOW = 1024;
+/** How far back a link string's own object header is looked for (link annotations and object stream dictionaries are short). */
+const OWNER_WINDOW = 8192;
 
 const URI_KEY = /\/URI\s*([(<])/g;
 const OBJ_STM = /\/Type\s*\/ObjStm\b/g;
@@ -54,7 +56,7 @@ export function readPdf(bytes: Uint8Array): PdfFacts {
   facts.locked = crypt.state === "locked";
   const clear = crypt.state === "none" ? (raw: string) => raw : crypt.decrypt ? inObject(text, crypt.decrypt) : undefined;
   readObjects(text, facts, clear);
-  facts.pictures = pdfPictures(text, bytes, crypt.state !== "none", crypt.decrypt);
+  facts.pictures = pdfPictures(text, bytes, crypt);
 
   // Each object stream found by its type (a hostile file full of "stream" keywords costs one
   // pass); its data runs from the end of line after "stream" to "endstream" (§7.3.8.1).
@@ -78,8 +80,8 @@ export function readPdf(bytes: Uint8Array): PdfFacts {
     OBJ_STM.lastIndex = end;
     // An encrypted file's object stream is decrypted with its own object's key first; the
     // strings inside it are then in the clear (§7.6.2: not encrypted twice).
-    const owner = crypt.state === "none" ? undefined : objectBefore(text, m.index);
-    const data = crypt.state === "none" ? bytes.subarray(from, end) : owner && crypt.decrypt?.(owner[0], owner[1], bytes.subarray(from, end), "stream");
+    const owner = crypt.state === "none" ? undefined : objectBefore(text, m.index, OWNER_WINDOW);
+    const data = crypt.state === "none" ? bytes.subarray(from, end) : owner && crypt.decrypt?.(owner.num, owner.gen, bytes.subarray(from, end), "stream");
     if (!data) continue;
     let inflated: Buffer;
     try {
@@ -108,18 +110,9 @@ function readObjects(s: string, facts: PdfFacts, clear: ((raw: string, at: numbe
 /** A string of the file's own text in the clear: decrypted with the key of the object it is in. */
 function inObject(text: string, decrypt: NonNullable<PdfCrypt["decrypt"]>) {
   return (raw: string, at: number): string | undefined => {
-    const owner = objectBefore(text, at);
-    const s = owner && decrypt(owner[0], owner[1], Buffer.from(raw, "latin1"), "string")?.toString("latin1");
+    const owner = objectBefore(text, at, OWNER_WINDOW);
+    const s = owner && decrypt(owner.num, owner.gen, Buffer.from(raw, "latin1"), "string")?.toString("latin1");
     // RC4 turns any bytes into some bytes: what does not decrypt to printable text was no link (a string written in the clear, a wrong key).
     return s !== undefined && /^[\x20-\x7e]+$/.test(s.trim()) ? s : undefined;
   };
-}
-
-/** The number and generation of the object whose "N G obj" comes last before `at` (within 8 KB: link annotations are short). */
-function objectBefore(text: string, at: number): [number, number] | undefined {
-  const re = /(\d{1,10})\s+(\d{1,5})\s+obj\b/g;
-  re.lastIndex = Math.max(0, at - 8192);
-  let last: [number, number] | undefined;
-  for (let m = re.exec(text); m && m.index < at; m = re.exec(text)) last = [Number(m[1]), Number(m[2])];
-  return last;
 }
