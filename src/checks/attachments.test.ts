@@ -50,6 +50,10 @@ test.each([
   ["remote-object-document.eml", ["ATTACH_OFFICE_REMOTE", "ATTACH_OFFICE_REMOTE_CODE"], ["URI_IP_HOST"]],
   // A purchase order "PO-0412.doc" that is an RTF embedding an Equation Editor object (its hex padded, its \\objclass lying).
   ["rtf-equation.eml", ["ATTACH_EQUATION_EDITOR", "ATTACH_RTF_OBJECT"], ["PHISH_EXPLOIT_INVOICE"]],
+  // An overdue-invoice reminder whose Word 97 document (written by LibreOffice) starts cmd.exe through a DDEAUTO field.
+  ["doc-dde.eml", ["ATTACH_OFFICE_DDE"], ["PHISH_EXPLOIT_INVOICE"]],
+  // An invoice whose .doc carries a Package object: a script named "Invoice_0412.pdf.vbs", run on a double click.
+  ["doc-package.eml", ["ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"], []],
   // An Internet shortcut "document" that opens a shortcut on a WebDAV share (CVE-2024-21412's form), from a sender claiming DocuSign.
   ["remote-shortcut.eml", ["ATTACH_SHORTCUT_REMOTE_FILE"], []],
 ])("%s: the check sees %o, the rules add %o, and the message is no longer not_detected", async (f, signs, metas) => {
@@ -130,6 +134,20 @@ test("a DDE field runs a program: in a .docx (its instruction split over runs) a
   const rtf = withAttachment(new TextEncoder().encode('{\\rtf1{\\field{\\*\\fldinst DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc"}{\\fldrslt x}}}'), "Invoice_0412.rtf", "application/rtf");
   expect(archiveSigns(rtf)).toEqual(["ATTACH_OFFICE_DDE"]);
   expect((await scanOf(rtf)).notes).toContain("attachments: rtf document runs a program through DDE when opened");
+});
+
+test("old Word documents: a DDE field, a Package carrying a script, a URL-linked object (CVE-2017-0199 as a .doc), a password to open; the notes say what each holds", async () => {
+  const doc = (f: string) => withAttachment(bytes(`fixtures/archives/made/${f}`), "Invoice_0412.doc", "application/msword", "The invoice is attached.\nPassword: 4545\n");
+  expect(archiveSigns(doc("dde-field.doc"))).toEqual(["ATTACH_OFFICE_DDE"]);
+  expect(archiveSigns(doc("package.doc"))).toEqual(["ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"]);
+  expect(archiveSigns(doc("link.doc"))).toEqual(["ATTACH_OFFICE_REMOTE", "ATTACH_OFFICE_REMOTE_CODE"]);
+  expect(archiveSigns(doc("locked.doc"))).toEqual(["ATTACH_ENCRYPTED"]);
+  expect(archiveSigns(doc("plain.doc"))).toEqual([]);
+  expect(parseMessageSync(doc("link.doc"), defaults().scan).uris).toContain("http://files.example.net/invoice0412.hta");
+  const notes = (await scanOf(doc("package.doc"))).notes;
+  expect(notes).toContain('attachments: ole holds "Invoice_0412.pdf.vbs"');
+  expect(notes).toContain('attachments: office document embeds "Package"');
+  expect((await scanOf(doc("locked.doc"))).hits.map((h) => h.name)).toEqual(expect.arrayContaining(["ATTACH_ENCRYPTED", "ATTACH_ENCRYPTED_PASSWORD"]));
 });
 
 test("the bytes decide: an archive named and typed as a PDF is an archive, and its program is seen", () => {

@@ -8,7 +8,7 @@
 //   ATTACH_ARCHIVE             an archive attached, by name, type or first bytes (for the metas: a password-protected one with its password in the text)
 //   ATTACH_SHORTCUT_REMOTE_FILE  an attached Internet shortcut (.url) opens, or draws its icon from, a file on a remote share (message/shortcut.ts)
 // What an archive, disk image or Office document holds (message/archive.ts lists it at parse time):
-//   ATTACH_ARCHIVE_EXECUTABLE  an archive (or an RTF's Package object) holds a program or script (the names of ATTACH_EXECUTABLE, rules/50_attachments.cf)
+//   ATTACH_ARCHIVE_EXECUTABLE  an archive (or a Package object in an RTF or old Office document) holds a program or script (the names of ATTACH_EXECUTABLE, rules/50_attachments.cf)
 //   ATTACH_ARCHIVE_DOUBLE_EXT  ... named as a document ("Invoice.pdf.js")
 //   ATTACH_ARCHIVE_HTML        an archive holds an HTML or SVG page (a sign-in page zipped past the HTML-attachment checks;
 //                              the page itself is judged as an attached one: ATTACH_HTML_FORM, _SCRIPT, _REDIRECT)
@@ -21,7 +21,7 @@
 //   ATTACH_RTF_OBJECT          an RTF document embeds an OLE object (Word loads it as the file opens)
 //   ATTACH_OFFICE_DDE          a Word or RTF field, or an Excel link, runs a program through DDE when the document opens
 //   ATTACH_OFFICE_REMOTE       an Office document loads a template, object or frame from elsewhere when opened
-//   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...), Follina's "!" form, or an RTF's OLE2Link object
+//   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...), Follina's "!" form, or an OLE2Link object
 import { type ArchiveFacts, isDocument } from "../message/archive";
 import { archiveFacts, pdfFacts, shortcutFacts } from "../message/parse";
 import { REMOTE_FILE, type Shortcut } from "../message/shortcut";
@@ -102,12 +102,12 @@ function checkArchive(a: ArchiveFacts, out: Set<string>): void {
   if (a.macro) out.add("ATTACH_OFFICE_MACRO");
   if (a.equation) out.add("ATTACH_EQUATION_EDITOR");
   if (a.dde) out.add("ATTACH_OFFICE_DDE");
-  if (a.objects.length) out.add("ATTACH_RTF_OBJECT");
+  if (a.kind === "rtf" && a.objects.length) out.add("ATTACH_RTF_OBJECT"); // an old document's objects are listed only when they are Packages or links
   if (a.remote.length) out.add("ATTACH_OFFICE_REMOTE");
   // Follina's target is an HTML page whose address ends in "!" (it makes Word hand it to the MSHTML engine).
-  // An RTF's OLE2Link object fetches its target as Word opens the file, and runs it if it is a
-  // script (CVE-2017-0199): the object kind is the exploit's, whatever the address looks like.
-  const ole2link = a.kind === "rtf" && a.remote.length > 0 && a.objects.some((c) => /^ole2link$/i.test(c));
+  // An OLE2Link object (an RTF's, or a .doc's linked object) fetches its target as Word opens the
+  // file, and runs it if it is a script (CVE-2017-0199): the object kind is the exploit's, whatever the address looks like.
+  const ole2link = a.remote.length > 0 && a.objects.some((c) => /^ole2link$/i.test(c));
   if (ole2link || a.remote.some((t) => CODE_SCHEME.test(t) || t.endsWith("!"))) out.add("ATTACH_OFFICE_REMOTE_CODE");
   // A zipped page is judged as an attached one (ATTACH_HTML_FORM and the rest, and so PHISH_HTML_ATTACHMENT).
   for (const page of a.pages) pageSigns(page, out);
@@ -142,7 +142,7 @@ export function archiveNotes(msg: ParsedMessage): string[] {
     const doc = a.kind === "rtf" ? "rtf document" : "office document";
     if (a.remote.length) notes.push(`attachments: ${doc} loads ${a.remote.slice(0, MAX_NOTED).map(quote).join(", ")} when opened`);
     if (a.dde) notes.push(`attachments: ${doc} runs a program through DDE when opened`);
-    if (a.objects.length) notes.push(`attachments: rtf document embeds ${a.objects.slice(0, MAX_NOTED).map(quote).join(", ")}${a.objects.length > MAX_NOTED ? ` and ${a.objects.length - MAX_NOTED} more` : ""}`);
+    if (a.objects.length) notes.push(`attachments: ${doc} embeds ${a.objects.slice(0, MAX_NOTED).map(quote).join(", ")}${a.objects.length > MAX_NOTED ? ` and ${a.objects.length - MAX_NOTED} more` : ""}`);
   }
   if (pdfFacts(msg).some((p) => p.locked)) notes.push("attachments: pdf opens only with a password");
   for (const s of shortcutFacts(msg).filter(remoteShortcut)) notes.push(`attachments: shortcut opens ${quote(s.url ?? "")}${s.icon && REMOTE_FILE.test(s.icon) ? ` with its icon from ${quote(s.icon)}` : ""}`);

@@ -131,6 +131,34 @@ describe("what an archive holds, from files made by the tools that make them", (
     expect(readArchive(zipOf([content, { name: "word/document.xml", data: hostile, deflate: true }]))!.dde).toBe(false);
   });
 
+  test("old Word documents (written by LibreOffice 7.4 as Word 97): a DDEAUTO field in their text, 8-bit or UTF-16, in the mini stream or along the FAT; a PAGE field is none", () => {
+    expect(facts("made/dde-field.doc")).toMatchObject({ kind: "ole", dde: true, encrypted: false, objects: [] });
+    expect(facts("made/dde-8bit.doc")).toMatchObject({ kind: "ole", dde: true });
+    expect(facts("made/dde-long.doc")).toMatchObject({ kind: "ole", dde: true });
+    expect(facts("made/plain.doc")).toMatchObject({ kind: "ole", dde: false, encrypted: false, macro: false, names: [], remote: [], objects: [] });
+  });
+
+  test("an old Word document saved with a password to open (FibBase fEncrypted) is encrypted; its text is not read", () => {
+    expect(facts("made/locked.doc")).toMatchObject({ kind: "ole", encrypted: true, dde: false });
+    // The same flag on the plain document's WordDocument stream (in its mini stream): encrypted.
+    const doc = file("made/plain.doc").slice();
+    const word = Buffer.from(doc).indexOf(Buffer.from([0xec, 0xa5]));
+    expect(doc[word + 0x0b] & 1).toBe(0);
+    doc[word + 0x0b] |= 1;
+    expect(readArchive(doc)).toMatchObject({ kind: "ole", encrypted: true });
+  });
+
+  test("objects in an old Office document: a Package's file is judged as a name inside (a script named as a PDF), a linked object's URL moniker is a target it loads", () => {
+    expect(facts("made/package.doc")).toMatchObject({ kind: "ole", names: ["Invoice_0412.pdf.vbs"], objects: ["Package"], remote: [] });
+    expect(facts("made/link.doc")).toMatchObject({ kind: "ole", names: [], objects: ["OLE2Link"], remote: ["http://files.example.net/invoice0412.hta"] });
+    // The same OLE stream with its Flags saying "embedded" (0) is no link: LibreOffice's own root \x01Ole stream is such.
+    const doc = file("made/link.doc").slice();
+    const at = Buffer.from(doc).indexOf(Buffer.from("0100000201000000", "hex"));
+    expect(at).toBeGreaterThan(0);
+    doc[at + 4] = 0;
+    expect(readArchive(doc)).toMatchObject({ kind: "ole", objects: [], remote: [] });
+  });
+
   test("7z headers are unpacked within bounds: 128 KB each, and what the caller has left for the attachment", () => {
     // 2 500 empty files with long names: a 1.7 KB archive whose header unpacks to ~375 KB.
     const big = file("made/many-names.7z");
@@ -296,7 +324,7 @@ describe("hostile and broken archives", () => {
   });
 
   test("every prefix and byte-flipped copy of every sample gives facts or nothing, never an exception", () => {
-    const samples = ["made/shortcut-joliet.iso", "made/invoice-js.zip", "made/nested.zip", "made/remote-template.docx", "made/locked-names.7z", "made/locked-many.7z", "made/xlm-scattered.xls", "made/scan.exe.gz", "libarchive/test_read_format_rar_unicode.rar", "libarchive/test_read_format_rar5_unicode.rar", "libarchive/test_read_format_rar5_zip_in_rar.rar"];
+    const samples = ["made/shortcut-joliet.iso", "made/invoice-js.zip", "made/nested.zip", "made/remote-template.docx", "made/locked-names.7z", "made/locked-many.7z", "made/xlm-scattered.xls", "made/package.doc", "made/link.doc", "made/dde-long.doc", "made/scan.exe.gz", "libarchive/test_read_format_rar_unicode.rar", "libarchive/test_read_format_rar5_unicode.rar", "libarchive/test_read_format_rar5_zip_in_rar.rar"];
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let read = 0;

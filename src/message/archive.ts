@@ -17,7 +17,7 @@
 //   images (archive-iso.ts; known by bytes 32 769 on, so a part's first bytes cannot tell).
 // - OLE2 compound files (old Office .doc/.xls/.ppt; ole.ts): a VBA project, an Excel 4.0
 //   macro sheet, an "EncryptedPackage" stream (a password-protected Office Open XML
-//   document) or an encrypted workbook.
+//   document), an encrypted workbook or Word document, a DDE field, Package and linked objects.
 // An entry that is itself an archive is read too (an archive in an archive hides from
 // scanners that open one level), when it is stored or deflated within the bounds below.
 //
@@ -28,7 +28,7 @@
 // skipped.
 import { inflateRawSync } from "node:zlib";
 import { isIso, readIso } from "./archive-iso";
-import { holdsEquation, readOle } from "./ole";
+import { holdsEquation, type OleObject, readOle } from "./ole";
 import { isRtf, readRtf } from "./rtf";
 import { readSevenZip, SEVEN_ZIP } from "./archive-7z";
 import { readRar, RAR4, RAR5 } from "./archive-rar";
@@ -49,7 +49,7 @@ export interface ArchiveFacts {
   macro: boolean;
   /** External targets an Office document loads when opened (template, OLE object, frame, sub-document, an RTF object's link). */
   remote: string[];
-  /** The classes of the OLE objects an RTF document embeds ("Equation.3", "Package", …), at most 16. */
+  /** The classes of the OLE objects an RTF document embeds ("Equation.3", "Package", …), or an old Office document's Package and URL-linked ("OLE2Link") objects; at most 16. */
   objects: string[];
   /** The document embeds an Equation Editor object (CVE-2017-11882, CVE-2018-0802): in an RTF, an .xls/.doc or an Office Open XML document's embeddings. */
   equation: boolean;
@@ -116,16 +116,17 @@ function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | 
   else if (kind === "7z") budget.lzma += readSevenZip(bytes, facts, add, MAX_TOTAL_LZMA - budget.lzma);
   else if (kind === "gzip") gzipName(bytes, add);
   else if (kind === "iso") readIso(bytes, add);
-  else if (kind === "rtf") {
-    const rtf = readRtf(bytes);
-    facts.dde = rtf.dde;
-    for (const o of rtf.objects) {
+  else {
+    let objects: OleObject[];
+    if (kind === "rtf") ({ objects, dde: facts.dde } = readRtf(bytes));
+    else objects = readOle(bytes, facts);
+    for (const o of objects) {
       facts.objects.push(o.className);
       facts.equation ||= o.equation;
       if (o.link && facts.remote.length < MAX_TARGETS) facts.remote.push(o.link);
       if (o.file) add(o.file); // a packaged file is judged as a name in an archive (ATTACH_ARCHIVE_EXECUTABLE)
     }
-  } else readOle(bytes, facts);
+  }
   return facts;
 }
 

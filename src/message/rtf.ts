@@ -10,7 +10,7 @@
 // the hex with whitespace, control words and ignorable groups ({\*\foo …}), which Word skips:
 // so does this reader. The class name in \objclass is only a label (Word goes by objdata's).
 // Fields are read too: a DDE or DDEAUTO field starts a program as the document opens.
-import { holdsEquation } from "./ole";
+import { cutAtNul, holdsEquation, type OleObject, packagedFile, urlMoniker } from "./ole";
 
 /** Objects read a document, and hex digits read an object (its header and enough native data for the class id). */
 const MAX_OBJECTS = 16;
@@ -21,25 +21,11 @@ const MAX_WALK = 2 * 1024 * 1024;
 /** Word takes a file as RTF from these four characters on (the rest of "{\rtf1" is optional to it). */
 export const isRtf = (head: Uint8Array): boolean => head[0] === 0x7b && head[1] === 0x5c && head[2] === 0x72 && head[3] === 0x74;
 
-export interface RtfObject {
-  /** The OLE 1.0 class name ("Equation.3", "Package", "OLE2Link", "Excel.Sheet.8"), cut at its NUL. */
-  className: string;
-  /** The object is Equation Editor's: by class name, or by the editor's class id or native stream inside the object's data. */
-  equation: boolean;
-  /** Where a link object (a URL moniker, or a linked object's topic) fetches from. */
-  link?: string;
-  /** The name of the file a "Package" object carries ("Invoice.pdf.vbs"). */
-  file?: string;
-}
-
-// The URL moniker's CLSID {79EAC9E0-BAF9-11CE-8C82-00AA004BA90B}: a UTF-16 URL follows its byte count.
-const URL_MONIKER = Buffer.from("e0c9ea79f9bace118c8200aa004ba90b", "hex");
-
 /** Fields looked at, and how much of each instruction. */
 const MAX_FIELDS = 64;
 const FIELD_WINDOW = 512;
 
-export function readRtf(b: Uint8Array): { objects: RtfObject[]; dde: boolean } {
+export function readRtf(b: Uint8Array): { objects: OleObject[]; dde: boolean } {
   const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
   return { objects: objectsOf(text), dde: ddeField(text) };
 }
@@ -61,8 +47,8 @@ function ddeField(text: string): boolean {
   return false;
 }
 
-function objectsOf(text: string): RtfObject[] {
-  const objects: RtfObject[] = [];
+function objectsOf(text: string): OleObject[] {
+  const objects: OleObject[] = [];
   // The next object is looked for after the last one's group: the walks never overlap, so a
   // document is walked once whatever it holds.
   for (let at = text.indexOf("\\objdata"); at >= 0 && objects.length < MAX_OBJECTS; at = text.indexOf("\\objdata", at)) {
@@ -142,56 +128,29 @@ function groupEnd(t: string, open: number, end: number): number {
 }
 
 /** An OLE 1.0 object's class name and what its data says ([MS-OLEDS] §2.2.4, §2.2.5). */
-function oleObject(d: Buffer): RtfObject | undefined {
+function oleObject(d: Buffer): OleObject | undefined {
   if (d.length < 12) return undefined;
   const format = d.readUInt32LE(4);
   const nameLength = d.readUInt32LE(8);
   if (nameLength < 1 || nameLength > 256 || 12 + nameLength > d.length) return undefined;
-  const raw = d.toString("latin1", 12, 12 + nameLength);
-  const className = raw.slice(0, raw.indexOf("\0") < 0 ? undefined : raw.indexOf("\0")).trim();
+  const className = cutAtNul(d.toString("latin1", 12, 12 + nameLength));
   const equation = /^equation\.3$/i.test(className) || holdsEquation(d);
-  let link: string | undefined;
-  const moniker = d.indexOf(URL_MONIKER);
-  if (moniker >= 0 && moniker + 20 <= d.length) {
-    const bytes = Math.min(d.readUInt32LE(moniker + 16), 2048, d.length - moniker - 20);
-    link = cutAtNul(d.toString("utf16le", moniker + 20, moniker + 20 + (bytes & ~1))) || undefined;
-  } else if (format === 1 && 16 + nameLength <= d.length) {
+  let link = urlMoniker(d);
+  if (!link && format === 1 && 16 + nameLength <= d.length) {
     // A linked object: its topic is the file or address it is linked to.
     const at = 12 + nameLength;
     const topicLength = Math.min(d.readUInt32LE(at), 2048, d.length - at - 4);
     link = cutAtNul(d.toString("latin1", at + 4, at + 4 + Math.max(topicLength, 0))) || undefined;
   }
-  const file = format === 2 && /^package$/i.test(className) ? packagedFile(d, 12 + nameLength) : undefined;
+  const file = format === 2 && /^package$/i.test(className) ? packageIn(d, 12 + nameLength) : undefined;
   return { className, equation, ...(link ? { link } : {}), ...(file ? { file } : {}) };
 }
 
-/**
- * The file a "Package" object carries (Object Packager: how a script or program is embedded
- * to run on a double click). After the header's topic and item names and the native data's
- * size, the packager's data begins with a 2-byte type, then the file's label and its source
- * path as C strings (as oletools' OleNativeStream reads them). The label, or the path's last part.
- */
-function packagedFile(d: Buffer, at: number): string | undefined {
+/** A "Package" object's file: its native data follows the header's topic and item names. */
+function packageIn(d: Buffer, at: number): string | undefined {
   for (let i = 0; i < 2; i++) {
     if (at + 4 > d.length || d.readUInt32LE(at) > 4096) return undefined;
     at += 4 + d.readUInt32LE(at);
   }
-  at += 4 + 2;
-  const label = cString(d, at);
-  if (label === undefined) return undefined;
-  const path = cString(d, at + label.length + 1) ?? "";
-  return label.trim() || path.slice(Math.max(path.lastIndexOf("\\"), path.lastIndexOf("/")) + 1).trim() || undefined;
+  return packagedFile(d, at);
 }
-
-/** A NUL-ended string of at most 260 bytes (MAX_PATH) from `at`. */
-function cString(d: Buffer, at: number): string | undefined {
-  if (at >= d.length) return undefined;
-  const end = d.indexOf(0, at);
-  if (end < 0 || end - at > 260) return undefined;
-  return d.toString("latin1", at, end);
-}
-
-const cutAtNul = (s: string) => {
-  const i = s.indexOf("\0");
-  return (i < 0 ? s : s.slice(0, i)).trim();
-};
