@@ -56,6 +56,8 @@ test.each([
   ["doc-package.eml", ["ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"], []],
   // An Internet shortcut "document" that opens a shortcut on a WebDAV share (CVE-2024-21412's form), from a sender claiming DocuSign.
   ["remote-shortcut.eml", ["ATTACH_SHORTCUT_REMOTE_FILE"], []],
+  // The same kind of shortcut zipped beside a note, as the DarkGate mails of 2024 sent theirs.
+  ["zipped-shortcut.eml", ["ATTACH_ARCHIVE", "ATTACH_SHORTCUT_REMOTE_FILE"], []],
 ])("%s: the check sees %o, the rules add %o, and the message is no longer not_detected", async (f, signs, metas) => {
   const raw = bytes(`fixtures/messages/phishing/${f}`);
   expect(archiveSigns(raw)).toEqual(signs);

@@ -163,7 +163,7 @@ describe("what an archive holds, from files made by the tools that make them", (
     // 2 500 empty files with long names: a 1.7 KB archive whose header unpacks to ~375 KB.
     const big = file("made/many-names.7z");
     const out = (b: Uint8Array, room: number) => {
-      const f = { kind: "7z", names: [] as string[], encrypted: false, macro: false, remote: [], objects: [], equation: false, dde: false, links: [], pages: [] } satisfies ArchiveFacts;
+      const f = { kind: "7z", names: [] as string[], encrypted: false, macro: false, remote: [], objects: [], equation: false, dde: false, links: [], pages: [], shortcuts: [] } satisfies ArchiveFacts;
       return { spent: readSevenZip(b, f, (n) => f.names.push(n), room), names: f.names };
     };
     expect(out(big, Infinity)).toEqual({ spent: 0, names: [] });
@@ -199,6 +199,16 @@ describe("what an archive holds, from files made by the tools that make them", (
     const big = new TextEncoder().encode(`<html>${"x".repeat(400 * 1024)}</html>`);
     const [page] = readArchive(zipOf([{ name: "a/index.htm", data: big, deflate: true }]))!.pages;
     expect(page.length).toBe(256 * 1024);
+  });
+
+  test("Internet shortcuts inside a ZIP are read as attached ones (ANSI, or UTF-16 after its mark), in a ZIP inside a ZIP too, four at most", () => {
+    const icon = "\\\\198.51.100.23@80\\share\\pdf.ico";
+    expect(facts("made/shortcut.zip")).toMatchObject({ kind: "zip", names: ["Invoice_0412.url", "readme.txt"], shortcuts: [{ url: "file://198.51.100.23@80/share/Invoice_0412.pdf.lnk", icon }] });
+    expect(facts("made/shortcut-utf16.zip").shortcuts).toEqual([{ url: "file://198.51.100.23@80/share/Statement_0412.pdf.lnk", icon }]);
+    expect(readArchive(zipOf([{ name: "parts.zip", data: file("made/shortcut.zip") }]))!.shortcuts).toHaveLength(1);
+    const many = Array.from({ length: 9 }, (_, i) => ({ name: `s${i}.url`, data: new TextEncoder().encode(`[InternetShortcut]\nURL=https://news.example/${i}\n`) }));
+    expect(readArchive(zipOf(many))!.shortcuts.map((s) => s.url)).toEqual([0, 1, 2, 3].map((i) => `https://news.example/${i}`));
+    expect(facts("made/invoice-js.zip").shortcuts).toEqual([]);
   });
 
   test("two archives in one file: the names of both (7-Zip shows only the first's)", () => {

@@ -18,6 +18,7 @@
 // - OLE2 compound files (old Office .doc/.xls/.ppt; ole.ts): a VBA project, an Excel 4.0
 //   macro sheet, an "EncryptedPackage" stream (a password-protected Office Open XML
 //   document), an encrypted workbook or Word document, a DDE field, Package and linked objects.
+// A page or an Internet shortcut inside a ZIP is read as an attached one would be.
 // An entry that is itself an archive is read too (an archive in an archive hides from
 // scanners that open one level), when it is stored or deflated within the bounds below.
 //
@@ -33,6 +34,7 @@ import { isRtf, readRtf } from "./rtf";
 import { readSevenZip, SEVEN_ZIP } from "./archive-7z";
 import { readRar, RAR4, RAR5 } from "./archive-rar";
 import { latin1 } from "./header-text";
+import { isShortcutName, type Shortcut, shortcutOf } from "./shortcut";
 
 export type ArchiveKind = "zip" | "rar" | "7z" | "gzip" | "iso" | "ole" | "office" | "rtf";
 /** Documents rather than containers: their parts are XML, streams and objects, never files the reader opens from them (no pages, no nested archives). */
@@ -59,6 +61,8 @@ export interface ArchiveFacts {
   links: string[];
   /** The text of HTML or SVG pages inside a ZIP (at most MAX_PAGES, each cut at MAX_PAGE_BYTES): a sign-in page zipped is still a sign-in page. */
   pages: string[];
+  /** Internet shortcuts (.url) inside a ZIP, read as attached ones are (at most MAX_SHORTCUTS): a shortcut to a share zipped still opens the share. */
+  shortcuts: Shortcut[];
 }
 
 // The bounds (see the top of the file): names kept, headers of each kind looked at, bytes an
@@ -66,7 +70,7 @@ export interface ArchiveFacts {
 // external targets kept, pages kept and their length.
 const [MAX_NAMES, MAX_RECORDS, MAX_DEPTH] = [200, 1024, 2];
 const [MAX_INFLATED, MAX_TOTAL_INFLATED] = [1024 * 1024, 4 * 1024 * 1024];
-const [MAX_RELS, MAX_TARGETS, MAX_PAGES, MAX_PAGE_BYTES] = [32, 50, 4, 256 * 1024];
+const [MAX_RELS, MAX_TARGETS, MAX_PAGES, MAX_PAGE_BYTES, MAX_SHORTCUTS] = [32, 50, 4, 256 * 1024, 4];
 /** Office parts looked into beside the relationships: Word's field parts and Excel's links (DDE), embedded OLE objects (Equation Editor). */
 const [MAX_FIELD_PARTS, MAX_EMBEDS] = [8, 8];
 /** Archives opened inside archives, and their bytes, per attachment: overlapping entries could otherwise make one 8 MB file a thousand 1 MB inner archives, each with a thousand of its own. */
@@ -107,7 +111,7 @@ export function readArchive(bytes: Uint8Array): ArchiveFacts | undefined {
 function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | undefined {
   const kind = archiveKind(bytes.subarray(0, 8)) ?? (isIso(bytes) ? "iso" : undefined);
   if (!kind) return undefined;
-  const facts: ArchiveFacts = { kind, names: [], encrypted: false, macro: false, remote: [], objects: [], equation: false, dde: false, links: [], pages: [] };
+  const facts: ArchiveFacts = { kind, names: [], encrypted: false, macro: false, remote: [], objects: [], equation: false, dde: false, links: [], pages: [], shortcuts: [] };
   const add = (name: string) => {
     if (facts.names.length < MAX_NAMES && !facts.names.includes(name)) facts.names.push(name);
   };
@@ -139,7 +143,13 @@ function nested(name: string, data: Uint8Array, facts: ArchiveFacts, add: (n: st
   if (!inner || isDocument(inner.kind)) return;
   for (const n of inner.names) add(`${name}/${n}`);
   for (const p of inner.pages) if (facts.pages.length < MAX_PAGES) facts.pages.push(p);
+  for (const s of inner.shortcuts) keepShortcut(facts, s);
   if (inner.encrypted) facts.encrypted = true;
+}
+
+/** A shortcut once: a stored inner ZIP's entries are seen by the outer one's header search as well as by its own reading. */
+function keepShortcut(facts: ArchiveFacts, s: Shortcut): void {
+  if (facts.shortcuts.length < MAX_SHORTCUTS && !facts.shortcuts.some((k) => k.url === s.url && k.icon === s.icon)) facts.shortcuts.push(s);
 }
 
 interface ZipEntry {
@@ -199,6 +209,9 @@ function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, d
     if (PAGE_ENTRY.test(e.name) && facts.pages.length < MAX_PAGES) {
       const data = entryData(b, e, central, budget);
       if (data) facts.pages.push(utf8.decode(data.subarray(0, MAX_PAGE_BYTES)));
+    } else if (isShortcutName(e.name) && facts.shortcuts.length < MAX_SHORTCUTS) {
+      const data = entryData(b, e, central, budget);
+      if (data) keepShortcut(facts, shortcutOf(data));
     } else if (ARCHIVE_ENTRY.test(e.name)) {
       const data = entryData(b, e, central, budget);
       if (data) nested(e.name, data, facts, add, depth, budget);

@@ -13,7 +13,7 @@ import type { KasConfig } from "../config/schema";
 import { archiveKind, readArchive, type ArchiveFacts } from "./archive";
 import { ISO_NAME } from "./archive-iso";
 import { latin1 } from "./header-text";
-import { isShortcutName, MAX_SHORTCUT_BYTES, readShortcut, type Shortcut } from "./shortcut";
+import { isShortcutName, MAX_SHORTCUT_BYTES, type Shortcut, shortcutOf } from "./shortcut";
 import { renderHtml } from "./html";
 import { asRead } from "./styled";
 import { calendarText } from "./calendar";
@@ -152,6 +152,11 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       openRedirect ||= via.abused;
       for (const t of via.targets) if (uris.size < MAX_URIS) uris.add(t);
     }
+  };
+  /** An Internet shortcut attached or zipped: where it leads (a web address is one of the message's links). */
+  const takeShortcut = (s: Shortcut) => {
+    shortcuts.push(s);
+    if (s.url && /^https?:\/\//i.test(s.url)) addUris([s.url]);
   };
 
   // Depth-first over entities with an explicit stack: no recursion (but the encoded-message
@@ -295,9 +300,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     }
     // An attached Internet shortcut: where it leads (a web address is one of the message's links).
     if (!e.reading && shortcuts.length < MAX_SHORTCUTS && isShortcutName(part.filename)) {
-      const s = readShortcut(latin1(decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + MAX_SHORTCUT_BYTES * 2)), cte, []).subarray(0, MAX_SHORTCUT_BYTES)));
-      shortcuts.push(s);
-      if (s.url && /^https?:\/\//i.test(s.url)) addUris([s.url]);
+      takeShortcut(shortcutOf(decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + MAX_SHORTCUT_BYTES * 2)), cte, [])));
     }
     // text/rtf is no text kas reads (the type check below skips it) but a document whose objects are listed, as application/rtf's.
     if (!type.startsWith("text/") || type === "text/rtf") {
@@ -313,6 +316,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
           addUris([...facts.links, ...facts.remote]);
           // A zipped page's links and form targets, as an attached page's (where a sign-in form posts is the lure's address).
           for (const page of facts.pages) addUris(renderHtml(page).uris);
+          // A zipped shortcut, as an attached one (the DarkGate mails of 2024 zipped theirs).
+          for (const s of facts.shortcuts) if (shortcuts.length < MAX_SHORTCUTS) takeShortcut(s);
         }
       }
       const as = sniffedTextType(type, filename, head);

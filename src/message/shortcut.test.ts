@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { isShortcutName, readShortcut, REMOTE_FILE } from "./shortcut";
+import { isShortcutName, MAX_SHORTCUT_BYTES, readShortcut, REMOTE_FILE, shortcutOf } from "./shortcut";
 
 test("the [InternetShortcut] section's URL and IconFile, the first of each; keys of other sections are not its", () => {
   const text = "[DEFAULT]\r\nBASEURL=http://other.example/\r\n[InternetShortcut]\r\nURL=file://198.51.100.23@80/share/Invoice.pdf.lnk\r\nIconIndex=0\r\nIconFile = \\\\198.51.100.23\\icons\\pdf.ico \r\nURL=https://later.example/\r\n";
@@ -18,4 +18,15 @@ test("a part is a shortcut by its .url name only", () => {
   expect(isShortcutName("Liberalism in America.URL")).toBe(true);
   expect(isShortcutName("url.txt")).toBe(false);
   expect(isShortcutName(undefined)).toBe(false);
+});
+
+test("a shortcut's bytes: the ANSI code page, or UTF-16 after its byte-order mark (an odd last byte dropped); the first 64 KB only", () => {
+  const text = "[InternetShortcut]\r\nURL=file://198.51.100.23@80/share/Invoice.pdf.lnk\r\n";
+  expect(shortcutOf(new TextEncoder().encode(text))).toEqual({ url: "file://198.51.100.23@80/share/Invoice.pdf.lnk" });
+  const utf16 = new Uint8Array([0xff, 0xfe, ...Buffer.from(text, "utf16le"), 0x41]);
+  expect(shortcutOf(utf16)).toEqual({ url: "file://198.51.100.23@80/share/Invoice.pdf.lnk" });
+  // Without its mark, UTF-16 is no INI text Windows reads as a shortcut.
+  expect(shortcutOf(utf16.subarray(2))).toEqual({});
+  const late = new TextEncoder().encode(`${" ".repeat(MAX_SHORTCUT_BYTES)}\n${text}`);
+  expect(shortcutOf(late)).toEqual({});
 });

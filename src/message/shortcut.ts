@@ -6,7 +6,9 @@
 // that would make SmartScreen warn (CVE-2023-36025, CVE-2024-21412, mailed by the DarkGate
 // and Water Hydra campaigns). An IconFile on a remote share makes Explorer fetch it on sight
 // and hand the share the reader's NTLM hash.
-// The format is an INI file: a [InternetShortcut] section with URL= and IconFile= keys.
+// The format is an INI file: a [InternetShortcut] section with URL= and IconFile= keys, in the
+// ANSI code page or, after a byte-order mark, UTF-16 (Windows' profile reader takes either).
+import { latin1 } from "./header-text";
 
 /** What an attached shortcut opens, and the icon Explorer fetches to draw it. */
 export interface Shortcut {
@@ -21,6 +23,13 @@ const KEY = /^\s*(URL|IconFile)\s*=\s*(.*?)\s*$/i;
 
 /** A part is a shortcut by its name: Explorer opens a .url as one whatever its content type, and nothing else as one. */
 export const isShortcutName = (filename: string | undefined): boolean => filename !== undefined && /\.url$/i.test(filename.trim());
+
+/** A shortcut file's bytes (its first MAX_SHORTCUT_BYTES), decoded as Windows reads them. */
+export function shortcutOf(bytes: Uint8Array): Shortcut {
+  const b = bytes.subarray(0, MAX_SHORTCUT_BYTES);
+  const utf16 = b[0] === 0xff && b[1] === 0xfe;
+  return readShortcut(utf16 ? Buffer.from(b.buffer, b.byteOffset + 2, (b.byteLength - 2) & ~1).toString("utf16le") : latin1(b));
+}
 
 /** The [InternetShortcut] section's URL and IconFile: the first of each, as Windows' profile-string reader finds them. */
 export function readShortcut(text: string): Shortcut {
