@@ -33,6 +33,8 @@ test("the program extensions looked for inside archives are exactly those of the
 test.each([
   // A script named as a PDF, zipped: no attachment name the rules see says "program".
   ["zip-script.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"], []],
+  // A tar (which Windows 11 opens) holding a program named as a PDF, as loader campaigns send "shipping documents".
+  ["tar-program.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"], []],
   // A password-locked archive (AES) holding a program, its password in the text.
   ["locked-archive-program.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_ENCRYPTED"], ["ATTACH_ARCHIVE_PASSWORD", "ATTACH_ENCRYPTED_PASSWORD"]],
   // The same in a 7z, as 7-Zip writes one of two files: its header LZMA-packed, the data AES-locked.

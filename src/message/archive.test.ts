@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { deflateRawSync } from "node:zlib";
+import { deflateRawSync, gzipSync } from "node:zlib";
 import { archiveKind, readArchive, type ArchiveFacts } from "./archive";
 import { readSevenZip } from "./archive-7z";
 
@@ -211,6 +211,28 @@ describe("what an archive holds, from files made by the tools that make them", (
     expect(facts("made/invoice-js.zip").shortcuts).toEqual([]);
   });
 
+  test("tar as GNU tar, bsdtar and the ustar and V7 formats write it: long names (GNU L entries, pax path records, the ustar prefix), folders left out, a page inside read as an attached one", () => {
+    const long = "Remittance_Advice_for_invoice_0412_and_0413_from_Contoso_Ltd_accounts_payable_department_November_2026.pdf.js";
+    expect(facts("made/tar-gnu.tar")).toMatchObject({ kind: "tar", names: ["Invoice_0412.pdf.exe", "readme.txt", long] });
+    expect(facts("made/tar-ustar.tar").names).toEqual(["readme.txt", "Documents/Finance/Accounts-Payable/2026/November/Statements-and-Remittances-for-Review/Remittance_Advice_0412_Contoso.pdf.js"]);
+    const pax = facts("made/tar-pax.tar");
+    expect(pax.names).toEqual([long, "Statement.html"]);
+    expect(pax.pages[0]).toContain('<input type=password>');
+    expect(facts("made/tar-v7.tar").names).toEqual(["Invoice_0412.pdf.exe"]);
+  });
+
+  test("gzip: its stored name, and its content read as an archive (a .tgz's tar); one that inflates past the bound still lists its first files", () => {
+    expect(facts("made/tar-invoice.tar.gz")).toMatchObject({ kind: "gzip", names: ["invoice.tar", "invoice.tar/Invoice_0412.pdf.exe", "invoice.tar/readme.txt", expect.stringMatching(/^invoice\.tar\/Remittance_Advice_.*\.pdf\.js$/)] });
+    // 3 MB of program first (no stored name: gzip -n): the tar's first header is in the first bytes, its second past the 1 MB bound.
+    expect(facts("made/tar-big.tar.gz").names).toEqual(["Big_Invoice_0412.pdf.exe"]);
+    expect(facts("made/scan.exe.gz").names).toEqual(["scan.exe"]);
+  });
+
+  test("Microsoft Cabinet files as gcab writes them, stored or MSZIP-compressed: their names", () => {
+    expect(facts("made/invoice.cab")).toMatchObject({ kind: "cab", names: ["Invoice_0412.pdf.exe", "readme.txt"] });
+    expect(facts("made/invoice-mszip.cab").names).toEqual(["Invoice_0412.pdf.exe", "readme.txt"]);
+  });
+
   test("two archives in one file: the names of both (7-Zip shows only the first's)", () => {
     expect([...facts("made/concatenated.zip").names].sort()).toEqual(["Invoice_0412.pdf.js", "report.txt"]);
   });
@@ -333,8 +355,31 @@ describe("hostile and broken archives", () => {
     expect(a.names.length).toBeLessThanOrEqual(200);
   });
 
+  test("tar: a thousand headers walked at most, 200 names kept; a size field of 8 GB ends the walk; a gzip bomb gives nothing", () => {
+    const v7 = file("made/tar-v7.tar").slice(0, 1024);
+    const header = (name: string) => {
+      const h = v7.slice();
+      h.fill(0, 0, 100);
+      h.set(new TextEncoder().encode(name));
+      h.fill(0x20, 148, 156);
+      const sum = h.subarray(0, 512).reduce((a, x) => a + x, 0);
+      h.set(new TextEncoder().encode(`${sum.toString(8).padStart(6, "0")}\0 `), 148);
+      return h;
+    };
+    const many = new Uint8Array(Buffer.concat(Array.from({ length: 1500 }, (_, i) => header(`part_${i}.txt`))));
+    expect(readArchive(many)).toMatchObject({ kind: "tar" });
+    expect(readArchive(many)!.names).toHaveLength(200);
+    const huge = header("first.exe");
+    huge.set(new TextEncoder().encode("77777777777\0"), 124);
+    huge.fill(0x20, 148, 156);
+    const sum = huge.subarray(0, 512).reduce((a, x) => a + x, 0);
+    huge.set(new TextEncoder().encode(`${sum.toString(8).padStart(6, "0")}\0 `), 148);
+    expect(readArchive(new Uint8Array(Buffer.concat([huge, header("second.exe")])))!.names).toEqual(["first.exe"]);
+    expect(readArchive(new Uint8Array(gzipSync(Buffer.alloc(64 * 1024 * 1024))))).toMatchObject({ kind: "gzip", names: [] });
+  });
+
   test("every prefix and byte-flipped copy of every sample gives facts or nothing, never an exception", () => {
-    const samples = ["made/shortcut-joliet.iso", "made/invoice-js.zip", "made/nested.zip", "made/remote-template.docx", "made/locked-names.7z", "made/locked-many.7z", "made/xlm-scattered.xls", "made/package.doc", "made/link.doc", "made/dde-long.doc", "made/scan.exe.gz", "libarchive/test_read_format_rar_unicode.rar", "libarchive/test_read_format_rar5_unicode.rar", "libarchive/test_read_format_rar5_zip_in_rar.rar"];
+    const samples = ["made/shortcut-joliet.iso", "made/invoice-js.zip", "made/nested.zip", "made/remote-template.docx", "made/locked-names.7z", "made/locked-many.7z", "made/xlm-scattered.xls", "made/package.doc", "made/link.doc", "made/dde-long.doc", "made/tar-pax.tar", "made/tar-invoice.tar.gz", "made/invoice.cab", "made/scan.exe.gz", "libarchive/test_read_format_rar_unicode.rar", "libarchive/test_read_format_rar5_unicode.rar", "libarchive/test_read_format_rar5_zip_in_rar.rar"];
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let read = 0;

@@ -13,8 +13,9 @@
 //   and its relationships to external targets (ECMA-376 part 2 §9.3: TargetMode="External";
 //   a remote template or OLE object is how CVE-2017-0199 and "Follina", CVE-2022-30190, ran).
 // - RAR 4 and 5 (archive-rar.ts), 7z (archive-7z.ts: names and locks from its header, which
-//   is usually LZMA-packed, so lzma.ts unpacks it), gzip (RFC 1952 FNAME), ISO 9660 disk
-//   images (archive-iso.ts; known by bytes 32 769 on, so a part's first bytes cannot tell).
+//   is usually LZMA-packed, so lzma.ts unpacks it), tar, gzip and Microsoft Cabinet
+//   (archive-tar.ts; a gzip's content, a .tgz's tar, is inflated and read as an archive), ISO
+//   9660 disk images (archive-iso.ts; known by bytes 32 769 on, so a part's first bytes cannot tell).
 // - OLE2 compound files (old Office .doc/.xls/.ppt; ole.ts): a VBA project, an Excel 4.0
 //   macro sheet, an "EncryptedPackage" stream (a password-protected Office Open XML
 //   document), an encrypted workbook or Word document, a DDE field, Package and linked objects.
@@ -34,9 +35,10 @@ import { isRtf, readRtf } from "./rtf";
 import { readSevenZip, SEVEN_ZIP } from "./archive-7z";
 import { readRar, RAR4, RAR5 } from "./archive-rar";
 import { latin1 } from "./header-text";
+import { CAB, gzipMember, isTar, readCab, readTar } from "./archive-tar";
 import { isShortcutName, type Shortcut, shortcutOf } from "./shortcut";
 
-export type ArchiveKind = "zip" | "rar" | "7z" | "gzip" | "iso" | "ole" | "office" | "rtf";
+export type ArchiveKind = "zip" | "rar" | "7z" | "gzip" | "tar" | "cab" | "iso" | "ole" | "office" | "rtf";
 /** Documents rather than containers: their parts are XML, streams and objects, never files the reader opens from them (no pages, no nested archives). */
 export const isDocument = (kind: ArchiveKind): boolean => kind === "office" || kind === "ole" || kind === "rtf";
 
@@ -91,7 +93,9 @@ export function archiveKind(head: Uint8Array): ArchiveKind | undefined {
   if (startsWith(head, SEVEN_ZIP)) return "7z";
   if (head[0] === 0x1f && head[1] === 0x8b && head[2] === 8) return "gzip";
   if (startsWith(head, OLE)) return "ole";
+  if (startsWith(head, CAB)) return "cab";
   if (isRtf(head)) return "rtf";
+  if (isTar(head)) return "tar";
   return undefined;
 }
 
@@ -109,17 +113,25 @@ export function readArchive(bytes: Uint8Array): ArchiveFacts | undefined {
 }
 
 function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | undefined {
-  const kind = archiveKind(bytes.subarray(0, 8)) ?? (isIso(bytes) ? "iso" : undefined);
+  const kind = archiveKind(bytes.subarray(0, 512)) ?? (isIso(bytes) ? "iso" : undefined);
   if (!kind) return undefined;
   const facts: ArchiveFacts = { kind, names: [], encrypted: false, macro: false, remote: [], objects: [], equation: false, dde: false, links: [], pages: [], shortcuts: [] };
   const add = (name: string) => {
     if (facts.names.length < MAX_NAMES && !facts.names.includes(name)) facts.names.push(name);
   };
-  if (kind === "zip") readZip(bytes, facts, add, depth, budget);
-  else if (kind === "rar") readRar(bytes, facts, add, (name, data) => nested(name, data, facts, add, depth, budget));
+  const entry = (name: string, data: () => Uint8Array | undefined) => inside(name, data, facts, add, depth, budget);
+  if (kind === "zip") readZip(bytes, facts, add, entry, budget);
+  else if (kind === "rar") readRar(bytes, facts, add, (name, data) => entry(name, () => data));
   else if (kind === "7z") budget.lzma += readSevenZip(bytes, facts, add, MAX_TOTAL_LZMA - budget.lzma);
-  else if (kind === "gzip") gzipName(bytes, add);
-  else if (kind === "iso") readIso(bytes, add);
+  else if (kind === "tar") readTar(bytes, add, (name, data) => entry(name, () => data));
+  else if (kind === "cab") readCab(bytes, add);
+  else if (kind === "gzip") {
+    // One file, usually a tar (.tgz): its content is read as an archive whatever its name, under its stored name if it has one.
+    const { name, deflated } = gzipMember(bytes);
+    if (name) add(name);
+    const data = inflateWithin(deflated, budget, true);
+    if (data) open(name, data, facts, add, depth, budget);
+  } else if (kind === "iso") readIso(bytes, add);
   else {
     let objects: OleObject[];
     if (kind === "rtf") ({ objects, dde: facts.dde } = readRtf(bytes));
@@ -134,14 +146,32 @@ function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | 
   return facts;
 }
 
-/** An entry's bytes that are an archive themselves: their names join the outer list under the entry's name. */
-function nested(name: string, data: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, depth: number, budget: Budget): void {
-  if (!ARCHIVE_ENTRY.test(name) || depth + 1 > MAX_DEPTH || budget.nested >= MAX_NESTED || budget.nestedBytes + data.byteLength > MAX_NESTED_BYTES) return;
+/**
+ * An entry read by its name, as an attached file of that name would be: a page (its text), a
+ * shortcut (where it leads), an archive (its names under the entry's). `data` is asked for only
+ * for those names, so nothing else is inflated.
+ */
+function inside(name: string, data: () => Uint8Array | undefined, facts: ArchiveFacts, add: (n: string) => void, depth: number, budget: Budget): void {
+  if (PAGE_ENTRY.test(name)) {
+    const d = facts.pages.length < MAX_PAGES ? data() : undefined;
+    if (d) facts.pages.push(utf8.decode(d.subarray(0, MAX_PAGE_BYTES)));
+  } else if (isShortcutName(name)) {
+    const d = facts.shortcuts.length < MAX_SHORTCUTS ? data() : undefined;
+    if (d) keepShortcut(facts, shortcutOf(d));
+  } else if (ARCHIVE_ENTRY.test(name)) {
+    const d = data();
+    if (d) open(name, d, facts, add, depth, budget);
+  }
+}
+
+/** Bytes that may be an archive themselves: their names join the outer list under `name` (bare when it has none). */
+function open(name: string | undefined, data: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, depth: number, budget: Budget): void {
+  if (depth + 1 > MAX_DEPTH || budget.nested >= MAX_NESTED || budget.nestedBytes + data.byteLength > MAX_NESTED_BYTES) return;
   budget.nested++;
   budget.nestedBytes += data.byteLength;
   const inner = read(data, depth + 1, budget);
   if (!inner || isDocument(inner.kind)) return;
-  for (const n of inner.names) add(`${name}/${n}`);
+  for (const n of inner.names) add(name ? `${name}/${n}` : n);
   for (const p of inner.pages) if (facts.pages.length < MAX_PAGES) facts.pages.push(p);
   for (const s of inner.shortcuts) keepShortcut(facts, s);
   if (inner.encrypted) facts.encrypted = true;
@@ -161,7 +191,7 @@ interface ZipEntry {
   data?: number;
 }
 
-function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, depth: number, budget: Budget): void {
+function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, entry: (name: string, data: () => Uint8Array | undefined) => void, budget: Budget): void {
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   const local: ZipEntry[] = [];
@@ -204,19 +234,7 @@ function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, d
     parts(EMBEDDED_OBJECT, MAX_EMBEDS, () => facts.equation, (data) => (facts.equation = holdsEquation(data)));
     return;
   }
-  for (const e of local) {
-    if (e.flags & 1) continue;
-    if (PAGE_ENTRY.test(e.name) && facts.pages.length < MAX_PAGES) {
-      const data = entryData(b, e, central, budget);
-      if (data) facts.pages.push(utf8.decode(data.subarray(0, MAX_PAGE_BYTES)));
-    } else if (isShortcutName(e.name) && facts.shortcuts.length < MAX_SHORTCUTS) {
-      const data = entryData(b, e, central, budget);
-      if (data) keepShortcut(facts, shortcutOf(data));
-    } else if (ARCHIVE_ENTRY.test(e.name)) {
-      const data = entryData(b, e, central, budget);
-      if (data) nested(e.name, data, facts, add, depth, budget);
-    }
-  }
+  for (const e of local) if (!(e.flags & 1)) entry(e.name, () => entryData(b, e, central, budget));
 }
 
 const CONTENT_TYPES = "[Content_Types].xml";
@@ -239,7 +257,7 @@ function ownDirectory(buf: Buffer, view: DataView): { start: number; end: number
 /** Entry names of pages a browser opens (attachments.ts reads them as it reads an attached page). */
 const PAGE_ENTRY = /\.(?:s?html?|xhtml|svg|shtm)$/i;
 /** Entry names that may be archives themselves (their bytes decide: archiveKind). */
-const ARCHIVE_ENTRY = /\.(?:zip|rar|7z|gz|tgz|jar|cab)$/i;
+const ARCHIVE_ENTRY = /\.(?:zip|rar|7z|gz|tgz|tar|jar|cab)$/i;
 
 /** Where a signature occurs anywhere in the file, at most MAX_RECORDS times. */
 function* records(buf: Buffer, signature: string): Generator<number> {
@@ -274,17 +292,33 @@ function entryData(b: Uint8Array, e: ZipEntry, central: Map<string, ZipEntry>, b
     budget.inflated += raw.byteLength;
     return raw;
   }
-  if (e.method !== 8) return undefined;
-  const limit = Math.min(MAX_INFLATED, MAX_TOTAL_INFLATED - budget.inflated);
-  try {
-    const out = inflateRawSync(raw, { maxOutputLength: limit, finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream gives what it has */ });
-    budget.inflated += out.byteLength;
-    return out;
-  } catch (e) {
-    // A bomb stopped at the bound inflated that much first; corrupt data that fails at once costs nothing (charging it would let broken entries hide later ones).
-    if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") budget.inflated += limit;
-    return undefined;
+  return e.method === 8 ? inflateWithin(raw, budget, false) : undefined;
+}
+
+/** Compressed bytes tried when a stream inflates past the bound and its start is wanted: each a prefix of the last, the last at most 1 032 times its size (deflate's limit) below the bound. */
+const PREFIXES = [128 * 1024, 512];
+
+/**
+ * Deflate data inflated to MAX_INFLATED at most, charged to the budget; undefined when it cannot
+ * be. A stream that inflates past the bound gives nothing (zlib then returns no output), unless
+ * `start` asks for its first bytes: a gzip's tar lists its first files from them, whatever the
+ * size of the program after them. A cut stream gives what it has (Z_SYNC_FLUSH).
+ */
+function inflateWithin(raw: Uint8Array, budget: Budget, start: boolean): Uint8Array | undefined {
+  for (const input of [raw, ...(start ? PREFIXES.filter((n) => n < raw.length).map((n) => raw.subarray(0, n)) : [])]) {
+    if (budget.inflated >= MAX_TOTAL_INFLATED) return undefined;
+    const limit = Math.min(MAX_INFLATED, MAX_TOTAL_INFLATED - budget.inflated);
+    try {
+      const out = inflateRawSync(input, { maxOutputLength: limit, finishFlush: 2 /* Z_SYNC_FLUSH */ });
+      budget.inflated += out.byteLength;
+      return out;
+    } catch (e) {
+      // A bomb stopped at the bound inflated that much first; corrupt data that fails at once costs nothing (charging it would let broken entries hide later ones).
+      if ((e as { code?: string }).code !== "ERR_BUFFER_TOO_LARGE") return undefined;
+      budget.inflated += limit;
+    }
   }
+  return undefined;
 }
 
 const utf8 = new TextDecoder("utf-8");
@@ -341,12 +375,3 @@ function ddeIn(xml: string, part: string): boolean {
   return DDE_INSTRUCTION.test(` ${decodeXml(instructions)}`);
 }
 
-/** RFC 1952 §2.3: the original file name (FNAME, flag 8), after the optional extra field (FEXTRA, flag 4). */
-function gzipName(b: Uint8Array, add: (n: string) => void): void {
-  const flags = b[3];
-  if (!(flags & 8)) return;
-  let at = 10;
-  if (flags & 4) at += 2 + (b[10] | (b[11] << 8));
-  const end = b.indexOf(0, at);
-  if (at < b.length && end > at && end - at <= 1024) add(latin1(b.subarray(at, end)).replaceAll("\\", "/"));
-}
