@@ -35,6 +35,8 @@ test.each([
   ["zip-script.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"], []],
   // A tar (which Windows 11 opens) holding a program named as a PDF, as loader campaigns send "shipping documents".
   ["tar-program.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"], []],
+  // A remittance PDF carrying a program named as a PDF among its embedded files (and its link to a free host).
+  ["pdf-embedded-program.eml", ["ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_PDF_BAD_LINK", "ATTACH_PDF_LINK"], []],
   // A password-locked archive (AES) holding a program, its password in the text.
   ["locked-archive-program.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_ENCRYPTED"], ["ATTACH_ARCHIVE_PASSWORD", "ATTACH_ENCRYPTED_PASSWORD"]],
   // The same in a 7z, as 7-Zip writes one of two files: its header LZMA-packed, the data AES-locked.
@@ -124,6 +126,14 @@ test("a PDF that asks for a password is locked as an archive is, and says so in 
   const r = await scanOf(pdf("locked-r3.pdf"));
   expect(r.hits.map((h) => h.name)).toEqual(expect.arrayContaining(["ATTACH_ENCRYPTED", "ATTACH_ENCRYPTED_PASSWORD"]));
   expect(r.notes).toContain("attachments: pdf opens only with a password");
+});
+
+test("a PDF's embedded files are judged as an archive's names, and the notes say what it holds", async () => {
+  const pdf = (f: string) => withAttachment(bytes(`fixtures/pdf-locked/${f}`), "Remittance.pdf", "application/pdf");
+  expect(archiveSigns(pdf("embedded-r6.pdf"))).toEqual(expect.arrayContaining(["ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"]));
+  expect(archiveSigns(pdf("embedded-utf16.pdf"))).toEqual(expect.arrayContaining(["ATTACH_ARCHIVE_HTML"]));
+  expect(archiveSigns(pdf("link.pdf"))).not.toContain("ATTACH_ARCHIVE_EXECUTABLE");
+  expect((await scanOf(pdf("embedded.pdf"))).notes).toContain('attachments: pdf holds "Invoice_0412.pdf.exe"');
 });
 
 test("a PDF encrypted with an empty user password hides nothing: its link is judged as the same PDF's in the clear", () => {

@@ -52,6 +52,8 @@ export function attachmentSymbols(msg: ParsedMessage, out: Set<string>): void {
   for (const p of msg.parts) checkAttachment(p, out);
   for (const p of msg.alternates ?? []) checkAttachment(p, out);
   for (const a of archiveFacts(msg)) checkArchive(a, out);
+  // A PDF's embedded files are judged as an archive's names: a program or page carried inside a document.
+  for (const p of pdfFacts(msg)) checkNames(p.files, true, out);
   if (shortcutFacts(msg).some(remoteShortcut)) out.add("ATTACH_SHORTCUT_REMOTE_FILE");
 }
 
@@ -111,7 +113,12 @@ function checkArchive(a: ArchiveFacts, out: Set<string>): void {
   if (ole2link || a.remote.some((t) => CODE_SCHEME.test(t) || t.endsWith("!"))) out.add("ATTACH_OFFICE_REMOTE_CODE");
   // A zipped page is judged as an attached one (ATTACH_HTML_FORM and the rest, and so PHISH_HTML_ATTACHMENT).
   for (const page of a.pages) pageSigns(page, out);
-  for (const full of a.names) {
+  checkNames(a.names, container, out);
+}
+
+/** The names of the files a container (or a document's objects) holds: programs, and for containers pages, disk images and archives the reader opens from it. */
+function checkNames(names: string[], container: boolean, out: Set<string>): void {
+  for (const full of names) {
     const name = baseName(full);
     if (EXECUTABLE_NAME.test(name)) {
       out.add("ATTACH_ARCHIVE_EXECUTABLE");
@@ -135,17 +142,26 @@ const MAX_NOTED = 5;
  */
 export function archiveNotes(msg: ParsedMessage): string[] {
   const notes: string[] = [];
-  const quote = (s: string) => JSON.stringify(s.slice(0, 120));
   for (const a of archiveFacts(msg)) {
-    const telling = a.names.filter((full) => [EXECUTABLE_NAME, HTML_NAME, DISK_IMAGE_NAME].some((r) => r.test(baseName(full))));
-    if (telling.length) notes.push(`attachments: ${a.kind} holds ${telling.slice(0, MAX_NOTED).map(quote).join(", ")}${telling.length > MAX_NOTED ? ` and ${telling.length - MAX_NOTED} more` : ""}`);
+    const telling = a.names.filter(tellingName);
+    if (telling.length) notes.push(`attachments: ${a.kind} holds ${listed(telling)}`);
     const doc = a.kind === "rtf" ? "rtf document" : "office document";
-    if (a.remote.length) notes.push(`attachments: ${doc} loads ${a.remote.slice(0, MAX_NOTED).map(quote).join(", ")} when opened`);
+    if (a.remote.length) notes.push(`attachments: ${doc} loads ${listed(a.remote)} when opened`);
     if (a.dde) notes.push(`attachments: ${doc} runs a program through DDE when opened`);
-    if (a.objects.length) notes.push(`attachments: ${doc} embeds ${a.objects.slice(0, MAX_NOTED).map(quote).join(", ")}${a.objects.length > MAX_NOTED ? ` and ${a.objects.length - MAX_NOTED} more` : ""}`);
+    if (a.objects.length) notes.push(`attachments: ${doc} embeds ${listed(a.objects)}`);
+  }
+  for (const p of pdfFacts(msg)) {
+    const telling = p.files.filter(tellingName);
+    if (telling.length) notes.push(`attachments: pdf holds ${listed(telling)}`);
   }
   if (pdfFacts(msg).some((p) => p.locked)) notes.push("attachments: pdf opens only with a password");
   for (const s of shortcutFacts(msg).filter(remoteShortcut)) notes.push(`attachments: shortcut opens ${quote(s.url ?? "")}${s.icon && REMOTE_FILE.test(s.icon) ? ` with its icon from ${quote(s.icon)}` : ""}`);
   return notes;
 }
+
+const quote = (s: string) => JSON.stringify(s.slice(0, 120));
+/** The first MAX_NOTED of a list, quoted, and how many more. */
+const listed = (list: string[]) => `${list.slice(0, MAX_NOTED).map(quote).join(", ")}${list.length > MAX_NOTED ? ` and ${list.length - MAX_NOTED} more` : ""}`;
+/** A name worth showing: a program, a page or a disk image. */
+const tellingName = (full: string) => [EXECUTABLE_NAME, HTML_NAME, DISK_IMAGE_NAME].some((r) => r.test(baseName(full)));
 
