@@ -37,6 +37,8 @@ test.each([
   ["tar-program.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"], []],
   // A remittance PDF carrying a program named as a PDF among its embedded files (and its link to a free host).
   ["pdf-embedded-program.eml", ["ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_PDF_BAD_LINK", "ATTACH_PDF_LINK"], []],
+  // A payment schedule as CSV (typed as Excel's, as Windows types .csv) whose last cell is a DDE formula starting PowerShell.
+  ["csv-dde.eml", ["ATTACH_OFFICE_DDE"], []],
   // A password-locked archive (AES) holding a program, its password in the text.
   ["locked-archive-program.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_ENCRYPTED"], ["ATTACH_ARCHIVE_PASSWORD", "ATTACH_ENCRYPTED_PASSWORD"]],
   // The same in a 7z, as 7-Zip writes one of two files: its header LZMA-packed, the data AES-locked.
@@ -162,6 +164,14 @@ test("old Word documents: a DDE field, a Package carrying a script, a URL-linked
   expect(notes).toContain('attachments: ole holds "Invoice_0412.pdf.vbs"');
   expect(notes).toContain('attachments: office document embeds "Package"');
   expect((await scanOf(doc("locked.doc"))).hits.map((h) => h.name)).toEqual(expect.arrayContaining(["ATTACH_ENCRYPTED", "ATTACH_ENCRYPTED_PASSWORD"]));
+});
+
+test("a CSV file's DDE formula, whatever the part's type (text/csv, Excel's, an octet stream named .csv); a CSV of data is none; the notes say so", async () => {
+  const csv = new TextEncoder().encode("Name,Amount\nInvoice 0412,=cmd|' /C calc'!A0\n");
+  for (const type of ["text/csv", "application/vnd.ms-excel", "application/octet-stream"]) expect(archiveSigns(withAttachment(csv, "Invoice_0412.csv", type))).toEqual(["ATTACH_OFFICE_DDE"]);
+  expect(archiveSigns(withAttachment(csv, "Invoice_0412.txt", "text/plain"))).toEqual([]);
+  expect(archiveSigns(withAttachment(new TextEncoder().encode("Name,Amount\nWidget|blue,-12\n"), "data.csv", "text/csv"))).toEqual([]);
+  expect((await scanOf(withAttachment(csv, "Invoice_0412.csv", "text/csv"))).notes).toContain("attachments: csv file runs a program through a DDE formula when opened in Excel");
 });
 
 test("the bytes decide: an archive named and typed as a PDF is an archive, and its program is seen", () => {

@@ -8,7 +8,7 @@
 //   ATTACH_ARCHIVE             an archive attached, by name, type or first bytes (for the metas: a password-protected one with its password in the text)
 //   ATTACH_SHORTCUT_REMOTE_FILE  an Internet shortcut (.url), attached or in a ZIP, opens, or draws its icon from, a file on a remote share (message/shortcut.ts)
 // What an archive, disk image or Office document holds (message/archive.ts lists it at parse time):
-//   ATTACH_ARCHIVE_EXECUTABLE  an archive (or a Package object in an RTF or old Office document) holds a program or script (the names of ATTACH_EXECUTABLE, rules/50_attachments.cf)
+//   ATTACH_ARCHIVE_EXECUTABLE  an archive (or a Package object in an RTF or old Office document, or a PDF's embedded file) holds a program or script (the names of ATTACH_EXECUTABLE, rules/50_attachments.cf)
 //   ATTACH_ARCHIVE_DOUBLE_EXT  ... named as a document ("Invoice.pdf.js")
 //   ATTACH_ARCHIVE_HTML        an archive holds an HTML or SVG page (a sign-in page zipped past the HTML-attachment checks;
 //                              the page itself is judged as an attached one: ATTACH_HTML_FORM, _SCRIPT, _REDIRECT)
@@ -19,11 +19,11 @@
 //   ATTACH_OFFICE_MACRO        an Office document carries VBA or Excel 4.0 macros
 //   ATTACH_EQUATION_EDITOR     an Office or RTF document embeds an Equation Editor object (CVE-2017-11882's carrier)
 //   ATTACH_RTF_OBJECT          an RTF document embeds an OLE object (Word loads it as the file opens)
-//   ATTACH_OFFICE_DDE          a Word or RTF field, or an Excel link, runs a program through DDE when the document opens
+//   ATTACH_OFFICE_DDE          a Word or RTF field, an Excel link or a CSV cell's formula (message/csv.ts) runs a program through DDE when the document opens
 //   ATTACH_OFFICE_REMOTE       an Office document loads a template, object or frame from elsewhere when opened
 //   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...), Follina's "!" form, or an OLE2Link object
 import { type ArchiveFacts, isDocument } from "../message/archive";
-import { archiveFacts, pdfFacts, shortcutFacts } from "../message/parse";
+import { archiveFacts, csvDde, pdfFacts, shortcutFacts } from "../message/parse";
 import { REMOTE_FILE, type Shortcut } from "../message/shortcut";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { EXECUTABLE_EXTENSIONS } from "./phishing-data";
@@ -54,6 +54,7 @@ export function attachmentSymbols(msg: ParsedMessage, out: Set<string>): void {
   for (const a of archiveFacts(msg)) checkArchive(a, out);
   // A PDF's embedded files are judged as an archive's names: a program or page carried inside a document.
   for (const p of pdfFacts(msg)) checkNames(p.files, true, out);
+  if (csvDde(msg)) out.add("ATTACH_OFFICE_DDE");
   if (shortcutFacts(msg).some(remoteShortcut)) out.add("ATTACH_SHORTCUT_REMOTE_FILE");
 }
 
@@ -155,6 +156,7 @@ export function archiveNotes(msg: ParsedMessage): string[] {
     if (telling.length) notes.push(`attachments: pdf holds ${listed(telling)}`);
   }
   if (pdfFacts(msg).some((p) => p.locked)) notes.push("attachments: pdf opens only with a password");
+  if (csvDde(msg)) notes.push("attachments: csv file runs a program through a DDE formula when opened in Excel");
   for (const s of shortcutFacts(msg).filter(remoteShortcut)) notes.push(`attachments: shortcut opens ${quote(s.url ?? "")}${s.icon && REMOTE_FILE.test(s.icon) ? ` with its icon from ${quote(s.icon)}` : ""}`);
   return notes;
 }

@@ -14,6 +14,7 @@ import { archiveKind, readArchive, type ArchiveFacts } from "./archive";
 import { ISO_NAME } from "./archive-iso";
 import { latin1 } from "./header-text";
 import { isShortcutName, MAX_SHORTCUT_BYTES, type Shortcut, shortcutOf } from "./shortcut";
+import { csvDdeFormula, isCsv, MAX_CSV_BYTES } from "./csv";
 import { renderHtml } from "./html";
 import { asRead } from "./styled";
 import { calendarText } from "./calendar";
@@ -66,6 +67,8 @@ interface Beside {
   pdfs: PdfFacts[];
   archives: ArchiveFacts[];
   shortcuts: Shortcut[];
+  /** An attached CSV file has a DDE formula in a cell (csv.ts). */
+  csvDde: boolean;
   openRedirect: boolean;
 }
 const BESIDE = new WeakMap<ParsedMessage, Beside>();
@@ -77,6 +80,8 @@ export const pdfFacts = (msg: ParsedMessage): PdfFacts[] => BESIDE.get(msg)?.pdf
 export const archiveFacts = (msg: ParsedMessage): ArchiveFacts[] => BESIDE.get(msg)?.archives ?? [];
 /** Where the message's attached Internet shortcuts (.url) lead, at most MAX_SHORTCUTS; a web address among them is in `uris` too. */
 export const shortcutFacts = (msg: ParsedMessage): Shortcut[] => BESIDE.get(msg)?.shortcuts ?? [];
+/** Whether an attached CSV file (at most its first MAX_CSV_BYTES) has a cell Excel runs as a DDE formula (csv.ts). */
+export const csvDde = (msg: ParsedMessage): boolean => BESIDE.get(msg)?.csvDde ?? false;
 /** Whether one of the message's links went through an open redirect phishing uses (redirects.ts; its destination is in `uris`). */
 export const viaOpenRedirect = (msg: ParsedMessage): boolean => BESIDE.get(msg)?.openRedirect ?? false;
 
@@ -136,6 +141,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const pdfs: PdfFacts[] = [];
   const archives: ArchiveFacts[] = [];
   const shortcuts: Shortcut[] = [];
+  let dde = false;
   const uris = new Set<string>();
   let textBytes = 0;
   let altTextBytes = 0;
@@ -302,6 +308,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     if (!e.reading && shortcuts.length < MAX_SHORTCUTS && isShortcutName(part.filename)) {
       takeShortcut(shortcutOf(decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + MAX_SHORTCUT_BYTES * 2)), cte, [])));
     }
+    // An attached spreadsheet as text, whatever its type says (Windows types .csv as Excel's): a cell with a DDE formula.
+    if (!e.reading && !dde && isCsv(type, part.filename)) dde = csvDdeFormula(decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + MAX_CSV_BYTES * 2)), cte, []));
     // text/rtf is no text kas reads (the type check below skips it) but a document whose objects are listed, as application/rtf's.
     if (!type.startsWith("text/") || type === "text/rtf") {
       // sniffed-type: a reader going by content or file name shows this part as text.
@@ -403,7 +411,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     const b64 = u.slice(m[0].length);
     images.push({ contentType: "image", encodedSize: b64.length, bytes: () => new Uint8Array(Buffer.from(b64, "base64")) });
   }
-  if (images.length || pdfs.length || archives.length || shortcuts.length || openRedirect) BESIDE.set(msg, { images, pdfs, archives, shortcuts, openRedirect });
+  if (images.length || pdfs.length || archives.length || shortcuts.length || dde || openRedirect) BESIDE.set(msg, { images, pdfs, archives, shortcuts, csvDde: dde, openRedirect });
   return msg;
 }
 
