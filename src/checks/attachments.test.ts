@@ -39,6 +39,8 @@ test.each([
   ["pdf-embedded-program.eml", ["ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_PDF_BAD_LINK", "ATTACH_PDF_LINK"], []],
   // A payment schedule as CSV (typed as Excel's, as Windows types .csv) whose last cell is a DDE formula starting PowerShell.
   ["csv-dde.eml", ["ATTACH_OFFICE_DDE"], []],
+  // A statement of account as an old .xls whose cell is a DDE link to cmd (LibreOffice's Excel 97 file).
+  ["xls-dde.eml", ["ATTACH_OFFICE_DDE"], []],
   // A password-locked archive (AES) holding a program, its password in the text.
   ["locked-archive-program.eml", ["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_ENCRYPTED"], ["ATTACH_ARCHIVE_PASSWORD", "ATTACH_ENCRYPTED_PASSWORD"]],
   // The same in a 7z, as 7-Zip writes one of two files: its header LZMA-packed, the data AES-locked.

@@ -138,6 +138,24 @@ describe("what an archive holds, from files made by the tools that make them", (
     expect(facts("made/plain.doc")).toMatchObject({ kind: "ole", dde: false, encrypted: false, macro: false, names: [], remote: [], objects: [] });
   });
 
+  test("a workbook's DDE link (LibreOffice 7.4's .xls of =DDE(\"cmd\";\"/c calc\";\"A0\")): a SupBook naming the source and a DDE item; an external workbook link is none", () => {
+    expect(facts("made/dde-link.xls")).toMatchObject({ kind: "ole", dde: true, macro: false });
+    expect(facts("made/external-link.xls")).toMatchObject({ kind: "ole", dde: false });
+    expect(facts("made/plain.xls").dde).toBe(false);
+    const xls = file("made/dde-link.xls");
+    const at = Buffer.from(xls).indexOf(Buffer.from("cmd\x03/c calc", "latin1"));
+    expect(at).toBeGreaterThan(0);
+    // The item's ExternName flagged fOleLink: an OLE link's item, no DDE.
+    const ole = xls.slice();
+    const item = Buffer.from(ole).indexOf(Buffer.from("e27f000000000200", "hex"));
+    ole[item] |= 0x10;
+    expect(readArchive(ole)!.dde).toBe(false);
+    // The path made an encoded file path (0x01 first): an external workbook's, no DDE source.
+    const path = xls.slice();
+    path[at] = 0x01;
+    expect(readArchive(path)!.dde).toBe(false);
+  });
+
   test("an old Word document saved with a password to open (FibBase fEncrypted) is encrypted; its text is not read", () => {
     expect(facts("made/locked.doc")).toMatchObject({ kind: "ole", encrypted: true, dde: false });
     // The same flag on the plain document's WordDocument stream (in its mini stream): encrypted.

@@ -3,7 +3,7 @@
 // Equation Editor object, an Excel 4.0 (XLM) macro sheet in a BIFF workbook — the macros
 // Emotet, Qakbot and Dridex mailed in 2020–2022, which no VBA storage shows: they live in a
 // sheet of type "macro sheet", often very hidden, among the workbook's records — a DDE field
-// in a Word document's text, and Package or URL-linked objects. The OLE object readers shared
+// in a Word document's text or a DDE link in a workbook, and Package or URL-linked objects. The OLE object readers shared
 // with rtf.ts (a URL moniker, a packaged file's name) are here too.
 // Formats: [MS-CFB] (header, FAT and DIFAT chains, mini stream, 128-byte directory entries),
 // [MS-XLS] (BIFF8 records; BoundSheet8 §2.4.28, FilePass §2.4.117), [MS-DOC] (FibBase, fields)
@@ -46,6 +46,10 @@ const BOF = 0x0809;
 const EOF = 0x000a;
 const BOUND_SHEET = 0x0085;
 const FILE_PASS = 0x002f;
+const SUP_BOOK = 0x01ae;
+const EXTERN_NAME = 0x0023;
+/** ExternName's fOle and fOleLink ([MS-XLS] §2.4.106): with neither, a name of a DDE source is a DDE item. */
+const OLE_NAME = 0x0008 | 0x0010;
 /** BoundSheet8's dt: 1 is a macro sheet (Excel 4.0); 6 a VBA module sheet (Excel 5). */
 const MACRO_SHEETS = new Set([1, 6]);
 /** [MS-DOC] §2.5.2 FibBase: wIdent of a Word binary document, and fEncrypted / fObfuscated (a password to open). */
@@ -192,10 +196,16 @@ function fatOf(b: Buffer, shift: number): Uint32Array {
   return fat;
 }
 
-/** The workbook's globals substream, record by record (type, length, data) up to its EOF: its sheets and whether it is encrypted. */
+/**
+ * The workbook's globals substream, record by record (type, length, data) up to its EOF: its
+ * sheets, whether it is encrypted, and DDE links: a formula `=cmd|'/c calc'!A0` is stored as a
+ * SupBook naming the DDE source (application, 0x03, topic) and an ExternName for the item, and
+ * Excel starts the application as the workbook opens, after one prompt.
+ */
 function readWorkbook(w: Uint8Array, facts: ArchiveFacts): void {
   const view = new DataView(w.buffer, w.byteOffset, w.byteLength);
   if (w.length < 4 || view.getUint16(0, true) !== BOF) return;
+  let ddeSource = false;
   for (let at = 0; at + 4 <= w.length; ) {
     const type = view.getUint16(at, true);
     const length = view.getUint16(at + 2, true);
@@ -206,8 +216,24 @@ function readWorkbook(w: Uint8Array, facts: ArchiveFacts): void {
       return;
     }
     if (type === BOUND_SHEET && length >= 6 && at + 10 <= w.length && MACRO_SHEETS.has(w[at + 9])) facts.macro = true;
+    if (type === SUP_BOOK) ddeSource = isDdeSource(w.subarray(at + 4, at + 4 + length));
+    if (type === EXTERN_NAME && ddeSource && at + 6 <= w.length && !(view.getUint16(at + 4, true) & OLE_NAME)) facts.dde = true;
     at += 4 + length;
   }
+}
+
+/**
+ * A SupBook ([MS-XLS] §2.4.271) of a DDE or OLE source: no sheets (ctab 0; a workbook has at
+ * least one, and the self and add-in markers are told by their cch), and a path that is the
+ * source's name, 0x03, its topic, not an encoded file path (those start with 0x01–0x08).
+ */
+function isDdeSource(r: Uint8Array): boolean {
+  if (r.length < 6) return false;
+  const [ctab, cch] = [r[0] | (r[1] << 8), r[2] | (r[3] << 8)];
+  if (ctab !== 0 || cch === 0 || cch === 0x0401 || cch === 0x3a01) return false;
+  const wide = (r[4] & 1) === 1;
+  const path = Buffer.from(r.buffer, r.byteOffset + 5, Math.min(r.length - 5, wide ? 2 * cch : cch)).toString(wide ? "utf16le" : "latin1");
+  return path.charCodeAt(0) > 8 && path.includes("\x03");
 }
 
 // The URL moniker's CLSID {79EAC9E0-BAF9-11CE-8C82-00AA004BA90B}: a UTF-16 URL follows its byte count.
