@@ -6,7 +6,7 @@
 //   ATTACH_BIDI_NAME           an attachment's name holds a bidirectional control (invoice<RLO>fdp.exe shows as invoiceexe.pdf)
 //   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd, or ISO 9660 bytes under any name): a container that hides an executable from scanners
 //   ATTACH_ARCHIVE             an archive attached, by name, type or first bytes (for the metas: a password-protected one with its password in the text)
-//   ATTACH_SHORTCUT_REMOTE_FILE  an Internet shortcut (.url), attached or in a ZIP, opens, or draws its icon from, a file on a remote share (message/shortcut.ts)
+//   ATTACH_SHORTCUT_REMOTE_FILE  an Internet shortcut (.url), attached or in an archive, opens, or draws its icon from, a file on a remote share (message/shortcut.ts)
 // What an archive, disk image or Office document holds (message/archive.ts lists it at parse time):
 //   ATTACH_ARCHIVE_EXECUTABLE  an archive (or a Package object in an RTF or old Office document, or a PDF's embedded file) holds a program or script (the names of ATTACH_EXECUTABLE, rules/50_attachments.cf)
 //   ATTACH_ARCHIVE_DOUBLE_EXT  ... named as a document ("Invoice.pdf.js")

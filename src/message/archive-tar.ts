@@ -64,15 +64,15 @@ export function readTar(b: Uint8Array, add: (name: string) => void, entry: (name
   }
 }
 
-/** The path= record of a pax extended header ("%d path=%s\n" records: each says its own length). */
+/** The path= record of a pax extended header ("%d path=%s\n" records, each giving its own length in bytes; the value is UTF-8). */
 function paxPath(d: Uint8Array): string | undefined {
-  const text = utf8.decode(d);
-  for (let at = 0; at < text.length; ) {
-    const m = /^(\d{1,6}) ([^=\n]{1,64})=/.exec(text.slice(at, at + 80));
+  const bytes = latin1(d); // one character a byte, so the records' lengths index it
+  for (let at = 0; at < bytes.length; ) {
+    const m = /^(\d{1,6}) ([^=\n]{1,64})=/.exec(bytes.slice(at, at + 80));
     if (!m) return undefined;
     const end = at + Number(m[1]);
-    if (m[2] === "path") return text.slice(at + m[0].length, end - 1).slice(0, MAX_NAME_BYTES);
-    if (end <= at) return undefined;
+    if (end <= at + m[0].length) return undefined;
+    if (m[2] === "path") return utf8.decode(d.subarray(at + m[0].length, Math.min(end - 1, at + m[0].length + MAX_NAME_BYTES)));
     at = end;
   }
   return undefined;

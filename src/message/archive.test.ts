@@ -237,6 +237,8 @@ describe("what an archive holds, from files made by the tools that make them", (
     expect(pax.names).toEqual([long, "Statement.html"]);
     expect(pax.pages[0]).toContain('<input type=password>');
     expect(facts("made/tar-v7.tar").names).toEqual(["Invoice_0412.pdf.exe"]);
+    // A pax path in UTF-8: its record's length counts bytes, not characters.
+    expect(facts("made/tar-pax-utf8.tar").names).toEqual(["Счёт_0412_для_оплаты.pdf.exe", "readme.txt"]);
   });
 
   test("gzip: its stored name, and its content read as an archive (a .tgz's tar); one that inflates past the bound still lists its first files", () => {

@@ -19,7 +19,8 @@
 // - OLE2 compound files (old Office .doc/.xls/.ppt; ole.ts): a VBA project, an Excel 4.0
 //   macro sheet, an "EncryptedPackage" stream (a password-protected Office Open XML
 //   document), an encrypted workbook or Word document, a DDE field, Package and linked objects.
-// A page or an Internet shortcut inside a ZIP is read as an attached one would be.
+// A page or an Internet shortcut inside a ZIP, a tar or a stored RAR entry is read as an
+// attached one would be.
 // An entry that is itself an archive is read too (an archive in an archive hides from
 // scanners that open one level), when it is stored or deflated within the bounds below.
 //
@@ -61,9 +62,9 @@ export interface ArchiveFacts {
   dde: boolean;
   /** External hyperlinks of an Office document (links the reader clicks, as a PDF's). */
   links: string[];
-  /** The text of HTML or SVG pages inside a ZIP (at most MAX_PAGES, each cut at MAX_PAGE_BYTES): a sign-in page zipped is still a sign-in page. */
+  /** The text of HTML or SVG pages inside a ZIP, tar or stored RAR entry (at most MAX_PAGES, each cut at MAX_PAGE_BYTES): a sign-in page zipped is still a sign-in page. */
   pages: string[];
-  /** Internet shortcuts (.url) inside a ZIP, read as attached ones are (at most MAX_SHORTCUTS): a shortcut to a share zipped still opens the share. */
+  /** Internet shortcuts (.url) inside a ZIP, tar or stored RAR entry, read as attached ones are (at most MAX_SHORTCUTS): a shortcut to a share zipped still opens the share. */
   shortcuts: Shortcut[];
 }
 

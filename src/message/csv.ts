@@ -18,7 +18,8 @@ const MAX_PIPES = 256;
 const DDE_LINK = /\|\s*(?:'[^'\r\n]{0,2000}'|[^\s'!|,;"]{1,256})\s*!/g;
 /** A formula cell's start: at the line's start or after a delimiter, quoted or not. */
 const FORMULA_CELL = /(?:^|[,;\t])[ \t]*"?[ \t]*[=+\-@]/;
-const DDE_FUNCTION = /(?:^|[,;\t])[ \t]*"?[ \t]*[=+\-@][^\r\n,;\t]{0,256}?\bDDE(?:AUTO)?[ \t]*\(/im;
+/** The DDE() function in a formula cell, before the cell ends. */
+const DDE_FUNCTION = /(?:^|[,;\t])[ \t]*"?[ \t]*[=+\-@][^\r\n,;\t]{0,256}?\bDDE[ \t]*\(/im;
 
 /** A CSV file's bytes (its first MAX_CSV_BYTES) as Excel decodes them: UTF-16 after its byte-order mark, else byte by byte (the ANSI code page or UTF-8: the ASCII that formulas are written in reads the same). */
 export function csvDdeFormula(bytes: Uint8Array): boolean {
@@ -36,5 +37,5 @@ export function ddeFormula(text: string): boolean {
     if (FORMULA_CELL.test(text.slice(Math.max(lineStart, m.index - 256), m.index))) return true;
   }
   // The call is looked for first, and a formula runs to it within its cell: a search anchored at every "-1," cell of a megabyte stays cheap.
-  return /\bDDE(?:AUTO)?[ \t]*\(/i.test(text) && DDE_FUNCTION.test(text);
+  return /\bDDE[ \t]*\(/i.test(text) && DDE_FUNCTION.test(text);
 }

@@ -3,8 +3,8 @@
 // Equation Editor object, an Excel 4.0 (XLM) macro sheet in a BIFF workbook — the macros
 // Emotet, Qakbot and Dridex mailed in 2020–2022, which no VBA storage shows: they live in a
 // sheet of type "macro sheet", often very hidden, among the workbook's records — a DDE field
-// in a Word document's text or a DDE link in a workbook, and Package or URL-linked objects. The OLE object readers shared
-// with rtf.ts (a URL moniker, a packaged file's name) are here too.
+// in a Word document's text or a DDE link in a workbook, and Package or URL-linked objects.
+// The OLE object readers shared with rtf.ts (a URL moniker, a packaged file's name) are here too.
 // Formats: [MS-CFB] (header, FAT and DIFAT chains, mini stream, 128-byte directory entries),
 // [MS-XLS] (BIFF8 records; BoundSheet8 §2.4.28, FilePass §2.4.117), [MS-DOC] (FibBase, fields)
 // and [MS-OLEDS] (OLE streams).
@@ -101,7 +101,7 @@ export function readOle(b: Uint8Array, facts: ArchiveFacts): OleObject[] {
     if (e.name === "\x01Ole10Native") {
       const name = packagedFile(file.read(e, MAX_OBJECT_READ), 0);
       if (name) objects.push({ className: "Package", equation: false, file: name });
-    } else if (e.name === "\x01Ole") {
+    } else {
       // [MS-OLEDS] §2.3.3 OLEStream: Flags bit 0 marks a linked object; its source moniker follows.
       const d = file.read(e, MAX_OBJECT_READ);
       const link = d.length >= 8 && d.readUInt32LE(4) & 1 ? urlMoniker(d) : undefined;

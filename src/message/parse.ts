@@ -141,7 +141,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const pdfs: PdfFacts[] = [];
   const archives: ArchiveFacts[] = [];
   const shortcuts: Shortcut[] = [];
-  let dde = false;
+  let csvDdeSeen = false;
   const uris = new Set<string>();
   let textBytes = 0;
   let altTextBytes = 0;
@@ -309,7 +309,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       takeShortcut(shortcutOf(decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + MAX_SHORTCUT_BYTES * 2)), cte, [])));
     }
     // An attached spreadsheet as text, whatever its type says (Windows types .csv as Excel's): a cell with a DDE formula.
-    if (!e.reading && !dde && isCsv(type, part.filename)) dde = csvDdeFormula(decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + MAX_CSV_BYTES * 2)), cte, []));
+    if (!e.reading && !csvDdeSeen && isCsv(type, part.filename)) csvDdeSeen = csvDdeFormula(decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + MAX_CSV_BYTES * 2)), cte, []));
     // text/rtf is no text kas reads (the type check below skips it) but a document whose objects are listed, as application/rtf's.
     if (!type.startsWith("text/") || type === "text/rtf") {
       // sniffed-type: a reader going by content or file name shows this part as text.
@@ -411,7 +411,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     const b64 = u.slice(m[0].length);
     images.push({ contentType: "image", encodedSize: b64.length, bytes: () => new Uint8Array(Buffer.from(b64, "base64")) });
   }
-  if (images.length || pdfs.length || archives.length || shortcuts.length || dde || openRedirect) BESIDE.set(msg, { images, pdfs, archives, shortcuts, csvDde: dde, openRedirect });
+  if (images.length || pdfs.length || archives.length || shortcuts.length || csvDdeSeen || openRedirect) BESIDE.set(msg, { images, pdfs, archives, shortcuts, csvDde: csvDdeSeen, openRedirect });
   return msg;
 }
 
