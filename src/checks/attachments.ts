@@ -1,6 +1,6 @@
 // The attachment signs of the phishing check (phishing.ts runs them; rules/62_phishing.cf
 // weighs them):
-//   ATTACH_HTML, ATTACH_HTML_FORM, ATTACH_HTML_SCRIPT, ATTACH_HTML_REDIRECT
+//   ATTACH_HTML, ATTACH_HTML_FORM, ATTACH_HTML_SCRIPT, ATTACH_HTML_REDIRECT (an attached page, or the page of an attached web archive, .mht)
 //   ATTACH_HTML_SMUGGLING      an attached page builds a file from text and has the browser save it (HTML smuggling)
 //   ATTACH_HTML_CLIPBOARD_COMMAND  an attached page puts a command line on the clipboard ("ClickFix": paste it into Win+R)
 //   ATTACH_HTML_DOC_NAME       an HTML or SVG page named as a document, picture or recording ("Invoice.pdf.html", "VM_0412.wav.htm")
@@ -50,7 +50,15 @@ const ARCHIVE_TYPE = /^application\/(?:zip|x-zip(?:-compressed)?|x-7z-compressed
  * archives and Office documents hold.
  */
 export function attachmentSymbols(msg: ParsedMessage, out: Set<string>): void {
-  for (const p of msg.parts) checkAttachment(p, out);
+  // A web archive (.mht: a MIME message of a page and its pictures, which Windows opens in the
+  // browser) is parsed as an attached message; the page inside it is an attached page. Parts come
+  // in document order, so its parts are those after it that lie deeper.
+  let webArchive = -1;
+  for (const p of msg.parts) {
+    if (webArchive >= 0 && p.depth <= webArchive) webArchive = -1;
+    if (webArchive < 0 && p.filename && WEB_ARCHIVE_NAME.test(p.filename.trim()) && WEB_ARCHIVE_TYPE.test(p.contentType)) webArchive = p.depth;
+    checkAttachment(p, out, webArchive >= 0 && p.depth > webArchive);
+  }
   for (const p of msg.alternates ?? []) checkAttachment(p, out);
   for (const a of archiveFacts(msg)) checkArchive(a, out);
   // A PDF's embedded files are judged as an archive's names: a program or page carried inside a document.
@@ -61,7 +69,10 @@ export function attachmentSymbols(msg: ParsedMessage, out: Set<string>): void {
 
 const remoteShortcut = ({ url, icon }: Shortcut) => (url !== undefined && REMOTE_FILE.test(url)) || (icon !== undefined && REMOTE_FILE.test(icon));
 
-function checkAttachment(p: MimePart, out: Set<string>): void {
+const WEB_ARCHIVE_NAME = /\.mht(?:ml)?$/i;
+const WEB_ARCHIVE_TYPE = /^(?:message\/rfc822|multipart\/related)$/;
+
+function checkAttachment(p: MimePart, out: Set<string>, inWebArchive = false): void {
   if (p.filename) {
     if (BIDI_CONTROL.test(p.filename)) out.add("ATTACH_BIDI_NAME");
     if (DISK_IMAGE_NAME.test(p.filename.trim())) out.add("ATTACH_DISK_IMAGE");
@@ -69,7 +80,7 @@ function checkAttachment(p: MimePart, out: Set<string>): void {
   }
   if (ARCHIVE_TYPE.test(p.contentType)) out.add("ATTACH_ARCHIVE");
   const named = p.filename && HTML_NAME.test(p.filename);
-  if (!named && !(p.disposition === "attachment" && p.contentType === "text/html")) return;
+  if (!named && !((p.disposition === "attachment" || inWebArchive) && p.contentType === "text/html")) return;
   out.add("ATTACH_HTML");
   if (named && DOC_AS_HTML_NAME.test(p.filename!.trim())) out.add("ATTACH_HTML_DOC_NAME");
   pageSigns(p.text ?? "", out);

@@ -57,6 +57,8 @@ test.each([
   // "ClickFix": the mail tells the reader to open the Run dialog and paste; the attached page's button copies a PowerShell line.
   ["clickfix-body.eml", [], ["CLICKFIX_PASTE_RUN", "PHISH_CLICKFIX"]],
   ["clickfix-attachment.eml", ["ATTACH_HTML", "ATTACH_HTML_CLIPBOARD_COMMAND", "ATTACH_HTML_SCRIPT"], ["PHISH_HTML_ATTACHMENT"]],
+  // A sign-in page saved as a web archive (.mht, typed message/rfc822 as Windows types it): its page is an attached page.
+  ["mht-login-page.eml", ["ATTACH_HTML", "ATTACH_HTML_FORM"], ["PHISH_HTML_ATTACHMENT"]],
   ["styled-letters.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["SUBJ_STYLED_LETTERS", "PHISH_VERIFY_ACCOUNT", "PHISH_SUSPENDED", "PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
 ])("%s: the check sees %o; the rules combine them into %o", async (file, traits, metas) => {
   expect(symbols(file)).toEqual(traits);
@@ -78,7 +80,7 @@ test("a brand's own mail (paypal.co.uk, links to paypal.com) raises none of the 
 test("every phishing fixture scores at least probable spam with the shipped rules", async () => {
   // (archive-password.eml is left out: a locked archive with its password is one sign, which
   // some offices give by habit, so alone it stays under the threshold.)
-  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml", "clickfix-body.eml", "clickfix-attachment.eml"]) {
+  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml", "clickfix-body.eml", "clickfix-attachment.eml", "mht-login-page.eml"]) {
     expect({ f, status: (await hits(f)).status }).not.toEqual({ f, status: "not_detected" });
   }
 });
