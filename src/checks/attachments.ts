@@ -24,7 +24,7 @@
 //   ATTACH_OFFICE_REMOTE       an Office document loads a template, object or frame from elsewhere when opened
 //   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...), Follina's "!" form, or an OLE2Link object
 import { type ArchiveFacts, isDocument } from "../message/archive";
-import { archiveFacts, csvDde, pdfFacts, shortcutFacts } from "../message/parse";
+import { archiveFacts, csvDde, pdfFacts, shortcutFacts, webArchivePages } from "../message/parse";
 import { REMOTE_FILE, type Shortcut } from "../message/shortcut";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { EXECUTABLE_EXTENSIONS } from "./phishing-data";
@@ -50,16 +50,14 @@ const ARCHIVE_TYPE = /^application\/(?:zip|x-zip(?:-compressed)?|x-7z-compressed
  * archives and Office documents hold.
  */
 export function attachmentSymbols(msg: ParsedMessage, out: Set<string>): void {
-  // A web archive (.mht: a MIME message of a page and its pictures, which Windows opens in the
-  // browser) is parsed as an attached message; the page inside it is an attached page. Parts come
-  // in document order, so its parts are those after it that lie deeper.
-  let webArchive = -1;
-  for (const p of msg.parts) {
-    if (webArchive >= 0 && p.depth <= webArchive) webArchive = -1;
-    if (webArchive < 0 && p.filename && WEB_ARCHIVE_NAME.test(p.filename.trim()) && WEB_ARCHIVE_TYPE.test(p.contentType)) webArchive = p.depth;
-    checkAttachment(p, out, webArchive >= 0 && p.depth > webArchive);
-  }
+  for (const p of msg.parts) checkAttachment(p, out);
   for (const p of msg.alternates ?? []) checkAttachment(p, out);
+  // The page of a web archive (.mht: a MIME message of a page and its pictures, which Windows
+  // opens in the browser; the parse reads it as an attached message) is an attached page.
+  for (const page of webArchivePages(msg)) {
+    out.add("ATTACH_HTML");
+    pageSigns(page, out);
+  }
   for (const a of archiveFacts(msg)) checkArchive(a, out);
   // A PDF's embedded files are judged as an archive's names: a program or page carried inside a document.
   for (const p of pdfFacts(msg)) checkNames(p.files, true, out);
@@ -69,10 +67,7 @@ export function attachmentSymbols(msg: ParsedMessage, out: Set<string>): void {
 
 const remoteShortcut = ({ url, icon }: Shortcut) => (url !== undefined && REMOTE_FILE.test(url)) || (icon !== undefined && REMOTE_FILE.test(icon));
 
-const WEB_ARCHIVE_NAME = /\.mht(?:ml)?$/i;
-const WEB_ARCHIVE_TYPE = /^(?:message\/rfc822|multipart\/related)$/;
-
-function checkAttachment(p: MimePart, out: Set<string>, inWebArchive = false): void {
+function checkAttachment(p: MimePart, out: Set<string>): void {
   if (p.filename) {
     if (BIDI_CONTROL.test(p.filename)) out.add("ATTACH_BIDI_NAME");
     if (DISK_IMAGE_NAME.test(p.filename.trim())) out.add("ATTACH_DISK_IMAGE");
@@ -80,7 +75,7 @@ function checkAttachment(p: MimePart, out: Set<string>, inWebArchive = false): v
   }
   if (ARCHIVE_TYPE.test(p.contentType)) out.add("ATTACH_ARCHIVE");
   const named = p.filename && HTML_NAME.test(p.filename);
-  if (!named && !((p.disposition === "attachment" || inWebArchive) && p.contentType === "text/html")) return;
+  if (!named && !(p.disposition === "attachment" && p.contentType === "text/html")) return;
   out.add("ATTACH_HTML");
   if (named && DOC_AS_HTML_NAME.test(p.filename!.trim())) out.add("ATTACH_HTML_DOC_NAME");
   pageSigns(p.text ?? "", out);

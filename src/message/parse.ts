@@ -48,6 +48,10 @@ const MAX_ARCHIVES = 4;
 const MAX_ARCHIVE_ENCODED = 8 * 1024 * 1024;
 /** Attached Internet shortcuts read a message (shortcut.ts). */
 const MAX_SHORTCUTS = 4;
+/** Pages of attached web archives kept for the attachment checks. */
+const MAX_WEB_PAGES = 4;
+/** A web archive (.mht: a MIME message of a page and its pictures) by its name: Windows opens it in the browser. */
+const WEB_ARCHIVE_NAME = /\.mht(?:ml)?$/i;
 
 /** A data: picture in the HTML (<img src="data:image/png;base64,…">): a picture like a part. */
 const DATA_PICTURE = /^data:image\/(?:png|jpe?g|gif)(?:;[\w.+-]+=[^,;]*)*;base64,/i;
@@ -69,6 +73,8 @@ interface Beside {
   shortcuts: Shortcut[];
   /** An attached CSV file has a DDE formula in a cell (csv.ts). */
   csvDde: boolean;
+  /** The HTML of the pages inside attached web archives (.mht), at most MAX_WEB_PAGES. */
+  webPages: string[];
   openRedirect: boolean;
 }
 const BESIDE = new WeakMap<ParsedMessage, Beside>();
@@ -82,6 +88,8 @@ export const archiveFacts = (msg: ParsedMessage): ArchiveFacts[] => BESIDE.get(m
 export const shortcutFacts = (msg: ParsedMessage): Shortcut[] => BESIDE.get(msg)?.shortcuts ?? [];
 /** Whether an attached CSV file (at most its first MAX_CSV_BYTES) has a cell Excel runs as a DDE formula (csv.ts). */
 export const csvDde = (msg: ParsedMessage): boolean => BESIDE.get(msg)?.csvDde ?? false;
+/** The HTML of the pages inside the message's attached web archives (.mht, .mhtml; parsed as attached messages), at most MAX_WEB_PAGES: pages the browser opens, as an attached page. */
+export const webArchivePages = (msg: ParsedMessage): string[] => BESIDE.get(msg)?.webPages ?? [];
 /** Whether one of the message's links went through an open redirect phishing uses (redirects.ts; its destination is in `uris`). */
 export const viaOpenRedirect = (msg: ParsedMessage): boolean => BESIDE.get(msg)?.openRedirect ?? false;
 
@@ -101,6 +109,8 @@ interface Entity extends Span {
   over?: { type?: string; params?: Record<string, string> };
   /** base64 decoded on past padding (base64-padding reading). */
   chunks?: boolean;
+  /** Inside an attached web archive (.mht): its HTML is a page the browser opens. */
+  webArchive?: boolean;
 }
 interface AltGroup {
   hasPlain: boolean;
@@ -142,6 +152,10 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const archives: ArchiveFacts[] = [];
   const shortcuts: Shortcut[] = [];
   let csvDdeSeen = false;
+  const webPages: string[] = [];
+  const keepWebPage = (html: string) => {
+    if (webPages.length < MAX_WEB_PAGES) webPages.push(html);
+  };
   const uris = new Set<string>();
   let textBytes = 0;
   let altTextBytes = 0;
@@ -232,6 +246,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     if (dispo.type === "attachment" || dispo.type === "inline") part.disposition = dispo.type;
     if (e.reading) alternates.push({ ...part, reading: e.reading });
     else parts.push(part);
+    const webArchive = !e.reading && part.filename !== undefined && WEB_ARCHIVE_NAME.test(part.filename.trim());
 
     if (type.startsWith("multipart/")) {
       const boundary = ct.params.boundary;
@@ -251,7 +266,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       const main = splitAt(buf, bodyStart, e.end, lines, (l) => l.rfc);
       if (!main.closed && !e.reading) defects.push(main.parts.length ? "multipart without its closing boundary" : "multipart boundary never found");
       // Pushed in reverse so the stack pops them in document order.
-      for (let k = main.parts.length - 1; k >= 0; k--) stack.push({ ...main.parts[k], ...child, alternative: alt, reading: e.reading });
+      for (let k = main.parts.length - 1; k >= 0; k--) stack.push({ ...main.parts[k], ...child, alternative: alt, reading: e.reading, webArchive: e.webArchive || webArchive });
       for (const [reading, spans] of otherSplits(buf, bodyStart, e.end, lines, main)) {
         for (const s of spans) addAlt({ ...s, ...child, reading: e.reading ?? reading });
       }
@@ -264,7 +279,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
         truncated = true;
         continue;
       }
-      if (cte === "" || cte === "7bit" || cte === "8bit" || cte === "binary") stack.push({ start: bodyStart, end: e.end, depth: e.depth + 1, defaultType: "text/plain", reading: e.reading });
+      if (cte === "" || cte === "7bit" || cte === "8bit" || cte === "binary") stack.push({ start: bodyStart, end: e.end, depth: e.depth + 1, defaultType: "text/plain", reading: e.reading, webArchive: e.webArchive || webArchive });
       else if (cte === "base64" || cte === "quoted-printable") {
         // encoded-message: RFC 2046 §5.2.1 forbids encoding a message/rfc822 body, so the RFC
         // reading leaves it opaque, but mail programs decode it and show the message inside.
@@ -279,6 +294,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
           altBudget -= decoded.byteLength;
           const inner = parseMessageSync(decoded, { max_message_size: limits.max_message_size, max_mime_parts: room, max_mime_depth: limits.max_mime_depth - e.depth - 1 }, decoded.byteLength, nesting + 1);
           for (const d of inner.defects) defects.push(`in an encoded message/rfc822: ${d}`);
+          if (e.webArchive || webArchive) for (const x of inner.parts) if (x.contentType === "text/html" && x.text !== undefined) keepWebPage(x.text);
           for (const x of [...inner.parts, ...(inner.alternates ?? [])]) alternates.push({ ...x, depth: x.depth + e.depth + 1, reading: "encoded-message" });
           for (const l of inner.links) if (links.length < MAX_URIS) links.push(l);
           addUris(inner.uris);
@@ -353,6 +369,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     else textBytes += text.length;
     (e.reading ? altRaw : rawText).push(text);
     if (type === "text/html") {
+      if (e.webArchive && !e.reading) keepWebPage(text);
       const r = renderHtml(text);
       hidden += r.hiddenChars;
       visible += r.visibleChars;
@@ -411,7 +428,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     const b64 = u.slice(m[0].length);
     images.push({ contentType: "image", encodedSize: b64.length, bytes: () => new Uint8Array(Buffer.from(b64, "base64")) });
   }
-  if (images.length || pdfs.length || archives.length || shortcuts.length || csvDdeSeen || openRedirect) BESIDE.set(msg, { images, pdfs, archives, shortcuts, csvDde: csvDdeSeen, openRedirect });
+  if (images.length || pdfs.length || archives.length || shortcuts.length || csvDdeSeen || webPages.length || openRedirect) BESIDE.set(msg, { images, pdfs, archives, shortcuts, csvDde: csvDdeSeen, webPages, openRedirect });
   return msg;
 }
 
