@@ -237,6 +237,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     // RFC 2045 §6.1 keeps RFC 822's lexical rules: `base64 (note)` is base64. The Content-Type
     // scanner's token-and-comment reading gives the token alone, lower case.
     const cte = e.as?.cte ?? parseParamValue(field("content-transfer-encoding") ?? "").type;
+    /** The part's body decoded: whole, or from at most 2 × `max` encoded bytes (base64 and QP need no more) when only the first `max` are wanted. */
+    const content = (max?: number) => decodeTransfer(buf.subarray(bodyStart, max === undefined ? e.end : Math.min(e.end, bodyStart + max * 2)), cte, []);
     const dispo = parseParamValue(field("content-disposition") ?? "");
     // RFC 2047 does not apply to parameters (RFC 2047 §5), but Outlook writes encoded words
     // into file names and every reader shows them decoded: the displayed name is what counts.
@@ -289,7 +291,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
         // by a nested walk, bounded by what is left of the depth, parts and text budgets; the
         // decoded bytes are smaller than the encoded ones, so the work stays bounded too.
         const room = limits.max_mime_parts - parts.length - alternates.length;
-        const decoded = nesting < MAX_ENCODED_NESTING ? decodeTransfer(buf.subarray(bodyStart, e.end), cte, []) : undefined;
+        const decoded = nesting < MAX_ENCODED_NESTING ? content() : undefined;
         if (!decoded) defects.push(`encoded message/rfc822 nested more than ${MAX_ENCODED_NESTING} deep; not scanned`);
         else if (decoded.byteLength > altBudget || room < 1 || altTextBytes >= MAX_ALT_TEXT) defects.push("encoded message/rfc822 over the alternate readings' budget; not scanned");
         else {
@@ -310,13 +312,12 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       continue;
     }
     if (!e.reading && /^image\/(?:png|jpeg|jpg|pjpeg|gif)$/.test(type) && images.length < MAX_IMAGES && e.end - bodyStart <= MAX_IMAGE_ENCODED) {
-      const [from, to] = [bodyStart, e.end];
-      images.push({ contentType: type, encodedSize: to - from, bytes: () => decodeTransfer(buf.subarray(from, to), cte, []) });
+      images.push({ contentType: type, encodedSize: e.end - bodyStart, bytes: () => content() });
     }
     // An attached PDF's links are the message's links: the link checks, uri rules and URI
     // block lists see them (pdf.ts reads only its link annotations and actions).
     if (!e.reading && (type === "application/pdf" || (part.filename !== undefined && PDF_NAME.test(part.filename.trim()))) && pdfs.length < MAX_PDFS && e.end - bodyStart <= MAX_PDF_ENCODED) {
-      const facts = readPdf(decodeTransfer(buf.subarray(bodyStart, e.end), cte, []));
+      const facts = readPdf(content());
       pdfs.push(facts);
       addUris(facts.uris);
       // A PDF whose content is a QR code: its picture is read like the mail's own (checks/qr.ts).
@@ -324,25 +325,25 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     }
     // An attached Internet shortcut: where it leads (a web address is one of the message's links).
     if (!e.reading && shortcuts.length < MAX_SHORTCUTS && isShortcutName(part.filename)) {
-      takeShortcut(shortcutOf(decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + MAX_SHORTCUT_BYTES * 2)), cte, [])));
+      takeShortcut(shortcutOf(content(MAX_SHORTCUT_BYTES)));
     }
     // A web archive under another type (an octet stream, application/x-mimearchive): Windows opens
     // it by its name, so its page is read out of it as from one typed message/rfc822.
     if (webArchive && !e.webArchive && webPages.length < MAX_WEB_PAGES && nesting < MAX_ENCODED_NESTING && e.end - bodyStart <= MAX_WEB_ARCHIVE_ENCODED) {
-      const inner = parseMessageSync(decodeTransfer(buf.subarray(bodyStart, e.end), cte, []), { max_message_size: limits.max_message_size, max_mime_parts: MAX_WEB_ARCHIVE_PARTS, max_mime_depth: 4 }, undefined, nesting + 1);
+      const inner = parseMessageSync(content(), { max_message_size: limits.max_message_size, max_mime_parts: MAX_WEB_ARCHIVE_PARTS, max_mime_depth: 4 }, undefined, nesting + 1);
       for (const x of inner.parts) if (x.contentType === "text/html" && x.text !== undefined) keepWebPage(x.text);
     }
     // An attached spreadsheet as text, whatever its type says (Windows types .csv as Excel's): a cell with a DDE formula.
-    if (!e.reading && !csvDdeSeen && isCsv(type, part.filename)) csvDdeSeen = csvDdeFormula(decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + MAX_CSV_BYTES * 2)), cte, []));
+    if (!e.reading && !csvDdeSeen && isCsv(type, part.filename)) csvDdeSeen = csvDdeFormula(content(MAX_CSV_BYTES));
     // text/rtf is no text kas reads (the type check below skips it) but a document whose objects are listed, as application/rtf's.
     if (!type.startsWith("text/") || type === "text/rtf") {
       // sniffed-type: a reader going by content or file name shows this part as text.
-      const head = decodeTransfer(buf.subarray(bodyStart, Math.min(e.end, bodyStart + SNIFF_BYTES * 2)), cte, []).subarray(0, SNIFF_BYTES);
+      const head = content(SNIFF_BYTES).subarray(0, SNIFF_BYTES);
       // An archive or Office document, known by its first bytes whatever its name and type
       // say: what it holds is listed for the attachment checks, and an Office document's
       // external links and targets join the message's links, as a PDF's do.
       if (!e.reading && archives.length < MAX_ARCHIVES && e.end - bodyStart <= MAX_ARCHIVE_ENCODED && (archiveKind(head) || (part.filename !== undefined && ISO_NAME.test(part.filename.trim())))) {
-        const facts = readArchive(decodeTransfer(buf.subarray(bodyStart, e.end), cte, []));
+        const facts = readArchive(content());
         if (facts) {
           archives.push(facts);
           addUris([...facts.links, ...facts.remote]);
