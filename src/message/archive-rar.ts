@@ -1,7 +1,7 @@
 // RAR for archive.ts: the names a RAR holds and whether a password locks it. Formats as RARLAB
 // documents them ("RAR 5.0 archive format"; RAR 4.x's "technote.txt").
 import type { ArchiveFacts } from "./archive";
-import { latin1 } from "./header-text";
+import { cutAtNul, latin1 } from "./header-text";
 
 export const RAR4 = [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x00];
 export const RAR5 = [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x01, 0x00];
@@ -164,8 +164,3 @@ function rar4Unicode(raw: Uint8Array): string {
   return decoded || latin1(plain);
 }
 
-/** Names are C strings to unrar and to Windows: what follows a NUL is not shown. */
-const cutAtNul = (s: string) => {
-  const i = s.indexOf("\0");
-  return i < 0 ? s : s.slice(0, i);
-};

@@ -127,3 +127,15 @@ export const EXTRA_CHARSETS: Record<string, TextDecoderLike> = {
   "ucs-4": utf32("auto"),
   "iso-10646-ucs-4": utf32("auto"),
 };
+
+/**
+ * A text file's bytes as Windows programs read one (an .url by its profile reader, a .csv by
+ * Excel): UTF-16LE after its byte-order mark FF FE (an odd last byte dropped), UTF-16BE after
+ * FE FF when `bigEndian` is read too, else one character a byte (ISO-8859-1 exactly).
+ */
+export function markedText(bytes: Uint8Array, bigEndian = false): string {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b[0] === 0xff && b[1] === 0xfe) return b.subarray(2, 2 + ((b.length - 2) & ~1)).toString("utf16le");
+  if (bigEndian && b[0] === 0xfe && b[1] === 0xff) return new TextDecoder("utf-16be").decode(b.subarray(2));
+  return b.toString("latin1");
+}

@@ -1,5 +1,8 @@
 import { expect, test } from "bun:test";
-import { csvDdeFormula, ddeFormula, isCsv, MAX_CSV_BYTES } from "./csv";
+import { csvDdeFormula, isCsv, MAX_CSV_BYTES } from "./csv";
+
+/** A CSV file of this (ASCII) text. */
+const ddeFormula = (text: string) => csvDdeFormula(new TextEncoder().encode(text));
 
 test("DDE formulas as they are mailed in CSV files: a link after =, +, - or @, quoted or not, deep in a formula, and the DDE() function", () => {
   for (const cell of [

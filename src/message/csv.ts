@@ -5,6 +5,8 @@
 // macro anywhere (the CSV DDE mails of 2017–2019; "CSV injection" into exported reports since).
 // LibreOffice and Excel also have a DDE() function.
 
+import { markedText } from "./charsets";
+
 /** A part is a CSV file by its name or type (Windows gives .csv Excel's type when Office is installed). */
 export const isCsv = (type: string, filename: string | undefined): boolean =>
   type === "text/csv" || type === "text/comma-separated-values" || type === "application/csv" || (filename !== undefined && /\.csv$/i.test(filename.trim()));
@@ -21,16 +23,11 @@ const FORMULA_CELL = /(?:^|[,;\t])[ \t]*"?[ \t]*[=+\-@]/;
 /** The DDE() function in a formula cell, before the cell ends. */
 const DDE_FUNCTION = /(?:^|[,;\t])[ \t]*"?[ \t]*[=+\-@][^\r\n,;\t]{0,256}?\bDDE[ \t]*\(/im;
 
-/** A CSV file's bytes (its first MAX_CSV_BYTES) as Excel decodes them: UTF-16 after its byte-order mark, else byte by byte (the ANSI code page or UTF-8: the ASCII that formulas are written in reads the same). */
-export function csvDdeFormula(bytes: Uint8Array): boolean {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, MAX_CSV_BYTES));
-  if (b[0] === 0xff && b[1] === 0xfe) return ddeFormula(b.subarray(2, 2 + ((b.length - 2) & ~1)).toString("utf16le"));
-  if (b[0] === 0xfe && b[1] === 0xff) return ddeFormula(new TextDecoder("utf-16be").decode(b.subarray(2)));
-  return ddeFormula(b.toString("latin1"));
-}
+/** Whether a CSV file's bytes (its first MAX_CSV_BYTES, decoded as Excel does: UTF-16 after its byte-order mark, else byte by byte, the ANSI code page or UTF-8 alike for the ASCII that formulas are written in) have a DDE formula. */
+export const csvDdeFormula = (bytes: Uint8Array): boolean => ddeFormula(markedText(bytes.subarray(0, MAX_CSV_BYTES), true));
 
 /** Whether a cell of the CSV text is a DDE formula: a DDE link in a line where a formula cell starts before it, or a DDE() call. */
-export function ddeFormula(text: string): boolean {
+function ddeFormula(text: string): boolean {
   DDE_LINK.lastIndex = 0;
   for (let m = DDE_LINK.exec(text), n = 0; m && n < MAX_PIPES; m = DDE_LINK.exec(text), n++) {
     const lineStart = text.lastIndexOf("\n", m.index) + 1;

@@ -9,6 +9,7 @@
 // [MS-XLS] (BIFF8 records; BoundSheet8 §2.4.28, FilePass §2.4.117), [MS-DOC] (FibBase, fields)
 // and [MS-OLEDS] (OLE streams).
 import type { ArchiveFacts } from "./archive";
+import { cutAtNul } from "./header-text";
 
 /**
  * Directory entries name their streams and storages in UTF-16 ([MS-CFB] §2.6.1), so a VBA
@@ -244,7 +245,7 @@ export function urlMoniker(d: Buffer): string | undefined {
   const at = d.indexOf(URL_MONIKER);
   if (at < 0 || at + 20 > d.length) return undefined;
   const bytes = Math.min(d.readUInt32LE(at + 16), 2048, d.length - at - 20);
-  return cutAtNul(d.toString("utf16le", at + 20, at + 20 + (bytes & ~1))) || undefined;
+  return cutAtNul(d.toString("utf16le", at + 20, at + 20 + (bytes & ~1))).trim() || undefined;
 }
 
 /**
@@ -269,7 +270,3 @@ function cString(d: Buffer, at: number): string | undefined {
   return d.toString("latin1", at, end);
 }
 
-export const cutAtNul = (s: string): string => {
-  const i = s.indexOf("\0");
-  return (i < 0 ? s : s.slice(0, i)).trim();
-};

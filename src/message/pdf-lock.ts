@@ -17,7 +17,7 @@ import { dictionaryAt, pdfString, topLevelOf } from "./pdf-strings";
 const PAD = Buffer.from("28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a", "hex");
 
 /** "none": not encrypted; "open": encrypted, but the empty password opens it; "locked": it asks for a password. */
-export type PdfEncryption = "none" | "open" | "locked";
+type PdfEncryption = "none" | "open" | "locked";
 
 export interface PdfCrypt {
   state: PdfEncryption;

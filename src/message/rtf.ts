@@ -10,7 +10,8 @@
 // the hex with whitespace, control words and ignorable groups ({\*\foo …}), which Word skips:
 // so does this reader. The class name in \objclass is only a label (Word goes by objdata's).
 // Fields are read too: a DDE or DDEAUTO field starts a program as the document opens.
-import { cutAtNul, holdsEquation, type OleObject, packagedFile, urlMoniker } from "./ole";
+import { cutAtNul } from "./header-text";
+import { holdsEquation, type OleObject, packagedFile, urlMoniker } from "./ole";
 
 /** Objects read a document, and hex digits read an object (its header and enough native data for the class id). */
 const MAX_OBJECTS = 16;
@@ -133,14 +134,14 @@ function oleObject(d: Buffer): OleObject | undefined {
   const format = d.readUInt32LE(4);
   const nameLength = d.readUInt32LE(8);
   if (nameLength < 1 || nameLength > 256 || 12 + nameLength > d.length) return undefined;
-  const className = cutAtNul(d.toString("latin1", 12, 12 + nameLength));
+  const className = cutAtNul(d.toString("latin1", 12, 12 + nameLength)).trim();
   const equation = /^equation\.3$/i.test(className) || holdsEquation(d);
   let link = urlMoniker(d);
   if (!link && format === 1 && 16 + nameLength <= d.length) {
     // A linked object: its topic is the file or address it is linked to.
     const at = 12 + nameLength;
     const topicLength = Math.min(d.readUInt32LE(at), 2048, d.length - at - 4);
-    link = cutAtNul(d.toString("latin1", at + 4, at + 4 + Math.max(topicLength, 0))) || undefined;
+    link = cutAtNul(d.toString("latin1", at + 4, at + 4 + Math.max(topicLength, 0))).trim() || undefined;
   }
   const file = format === 2 && /^package$/i.test(className) ? packageIn(d, 12 + nameLength) : undefined;
   return { className, equation, ...(link ? { link } : {}), ...(file ? { file } : {}) };

@@ -1,5 +1,8 @@
 import { expect, test } from "bun:test";
-import { isShortcutName, MAX_SHORTCUT_BYTES, readShortcut, REMOTE_FILE, shortcutOf } from "./shortcut";
+import { isShortcutName, MAX_SHORTCUT_BYTES, REMOTE_FILE, shortcutOf } from "./shortcut";
+
+/** A shortcut file of this (ASCII) text. */
+const readShortcut = (text: string) => shortcutOf(new TextEncoder().encode(text));
 
 test("the [InternetShortcut] section's URL and IconFile, the first of each; keys of other sections are not its", () => {
   const text = "[DEFAULT]\r\nBASEURL=http://other.example/\r\n[InternetShortcut]\r\nURL=file://198.51.100.23@80/share/Invoice.pdf.lnk\r\nIconIndex=0\r\nIconFile = \\\\198.51.100.23\\icons\\pdf.ico \r\nURL=https://later.example/\r\n";

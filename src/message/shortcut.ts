@@ -8,7 +8,7 @@
 // and hand the share the reader's NTLM hash.
 // The format is an INI file: a [InternetShortcut] section with URL= and IconFile= keys, in the
 // ANSI code page or, after a byte-order mark, UTF-16 (Windows' profile reader takes either).
-import { latin1 } from "./header-text";
+import { markedText } from "./charsets";
 
 /** What an attached shortcut opens, and the icon Explorer fetches to draw it. */
 export interface Shortcut {
@@ -26,13 +26,11 @@ export const isShortcutName = (filename: string | undefined): boolean => filenam
 
 /** A shortcut file's bytes (its first MAX_SHORTCUT_BYTES), decoded as Windows reads them. */
 export function shortcutOf(bytes: Uint8Array): Shortcut {
-  const b = bytes.subarray(0, MAX_SHORTCUT_BYTES);
-  const utf16 = b[0] === 0xff && b[1] === 0xfe;
-  return readShortcut(utf16 ? Buffer.from(b.buffer, b.byteOffset + 2, (b.byteLength - 2) & ~1).toString("utf16le") : latin1(b));
+  return readShortcut(markedText(bytes.subarray(0, MAX_SHORTCUT_BYTES)));
 }
 
 /** The [InternetShortcut] section's URL and IconFile: the first of each, as Windows' profile-string reader finds them. */
-export function readShortcut(text: string): Shortcut {
+function readShortcut(text: string): Shortcut {
   const out: Shortcut = {};
   let inSection = false;
   for (const line of text.split(/\r?\n|\r/)) {
