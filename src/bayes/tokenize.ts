@@ -19,6 +19,7 @@
 //   token set is bounded (MAX_TOKENS) so the one lookup query per message stays small.
 // - Speed: the scan path (tokenIds) builds no token strings for words, hosts and domains:
 //   they are ranges of the text, hashed in place (token-sink.ts), into a reused set.
+import { percentDecoded } from "../message/redirects";
 import type { ParsedMessage } from "../message/types";
 import { eachParentDomain, headerTokens } from "./header-tokens";
 import { htmlTagTokens } from "./html-tags";
@@ -97,17 +98,9 @@ function uriTokens(uris: readonly string[], out: TokenSink): void {
     if (/^\d+(\.\d+){3}$/.test(host) || host.startsWith("[")) out.add("U:", "ip-literal");
     else eachParentDomain(host, (start, end) => out.addRange("U:", "", host, start, end));
     if (url.port) out.add("U:", "port");
-    scanWords(decodeSafe(url.pathname), (src, start, end, sk, fold) => {
+    scanWords(percentDecoded(url.pathname), (src, start, end, sk, fold) => {
       out.addRange("UP:", sk ? "sk:" : "", src, start, end, fold);
       return true;
     });
-  }
-}
-
-function decodeSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
   }
 }

@@ -18,7 +18,7 @@ export interface Brand {
 
 export const BRANDS: Brand[] = [
   { names: ["paypal"], labels: ["paypal"], domains: ["paypal-communication.com", "paypalobjects.com", "xoom.com"] },
-  { names: ["microsoft", "office 365", "office365", "microsoft 365", "onedrive", "sharepoint"], labels: ["microsoft", "office", "office365", "outlook", "live", "hotmail", "msn", "sharepoint", "onedrive", "skype"], domains: ["microsoftonline.com", "1drv.ms", "msft.net", "windows.net", "azure.com", "bing.com", "linkedin.com", "github.com"] },
+  { names: ["microsoft", "office 365", "office365", "microsoft 365", "onedrive", "sharepoint"], labels: ["microsoft", "office", "office365", "outlook", "live", "hotmail", "msn", "sharepoint", "onedrive", "skype", "microsoftonline"], domains: ["1drv.ms", "msft.net", "windows.net", "azure.com", "bing.com", "linkedin.com", "github.com"] },
   { names: ["apple", "icloud", "itunes", "app store"], labels: ["apple", "icloud", "me", "mac"], domains: ["apple.news"] },
   { names: ["amazon", "prime video"], labels: ["amazon", "amazonaws", "amazonses"], domains: ["a2z.com", "primevideo.com", "audible.com", "aboutamazon.com"] },
   { names: ["netflix"], labels: ["netflix"], domains: ["nflxext.com", "nflxso.net"] },

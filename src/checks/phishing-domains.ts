@@ -2,7 +2,8 @@
 // Latin name, UTS #39 "mixed script"), look-alike spellings of a brand (paypa1, rnicrosoft,
 // arnazon: one edit away, or the same once confusable characters are folded), and a brand's
 // name used as one word of a longer domain (paypal-secure-login.com). Judged on the
-// registrable domain (Public Suffix List through tldts), so mail.paypal.co.uk is PayPal's.
+// registrable domain (Public Suffix List through tldts), so mail.paypal.co.uk is PayPal's;
+// and a brand's or the recipient's domain spelt in front of another (paypal.com.check.ru).
 import { domainToUnicode } from "node:url";
 import { getDomain, getPublicSuffix } from "tldts";
 import { BRANDS, type Brand } from "./phishing-data";
@@ -38,11 +39,83 @@ export function memo<T>(fn: (key: string) => T): (key: string) => T {
   };
 }
 
+/** A host's registrable domain, remembered as hostTraits remembers a link host's traits (the Public Suffix List lookup is the dear part): senders', recipients' and link hosts come back message after message. */
+export const registrableHost = memo(registrable);
+
+/** An http(s) link as a URL; undefined for other schemes and for what does not parse. */
+export function parseHttp(u: string): URL | undefined {
+  if (!/^\s*https?:\/\//i.test(u)) return undefined;
+  try {
+    return new URL(u.trim());
+  } catch {
+    return undefined;
+  }
+}
+
 /** The brand a registrable domain belongs to, if any. */
 export const brandOwning = memo((domain: string): Brand | undefined => {
   const label = mainLabel(domain);
   return BRANDS.find((b) => b.labels.includes(label) || b.domains?.some((d) => domain === d || domain.endsWith(`.${d}`)));
 });
+
+/**
+ * Words that end a domain name (suffixes and their first words: com of co.uk too), as a
+ * host's words show them after a name spelt in front of the real domain. Only these: a brand's
+ * own services put its name before other words ("paypal.app.link", Branch's deep links for
+ * it; "brand.us1.list-manage.com", Mailchimp's), never before a "com".
+ */
+const SUFFIX_WORDS = new Set(["com", "net", "org", "co", "gov", "edu", "info", "biz", "us", "uk", "de", "fr", "it", "es", "nl", "be", "ch", "at", "ca", "au", "jp", "in", "br", "mx", "ru", "pl", "se", "no", "dk", "fi", "ie", "nz"]);
+
+/**
+ * The words of a host that stand in front of its registrable domain's suffix: the labels
+ * before the registrable domain and that domain's first label, split at "." and "-".
+ * "paypal.com.account-check.ru" → paypal com account check; "login.microsoftonline.com-session.xyz"
+ * → login microsoftonline com session; "www-paypal-com.translate.goog" → www paypal com translate.
+ */
+function frontWords(host: string, domain: string): string[] {
+  const first = domain.slice(0, domain.indexOf("."));
+  return (host.slice(0, host.length - domain.length) + first).split(/[.-]/);
+}
+
+/** Each brand's labels of 3+ letters (shorter ones, "fb", "me", are too often other words), to the brand. */
+const FRONT_LABELS = new Map(BRANDS.flatMap((b) => b.labels.filter((l) => l.length >= 3).map((l): [string, Brand] => [l, b])));
+
+/**
+ * The brand whose domain a host spells in front of another registrable domain
+ * (paypal.com.account-check.ru, microsoftonline.com-session.xyz, irs.gov.refund-status.net):
+ * the reader sees the familiar name where an address starts and stops reading; what owns the
+ * host is the domain that follows. Host in A-labels, lower case; `domain` its registrable domain.
+ */
+export function brandInFront(host: string, domain: string): Brand | undefined {
+  if (brandOwning(domain)) return undefined;
+  const w = frontWords(host, domain);
+  for (let i = 0; i + 1 < w.length; i++) if (SUFFIX_WORDS.has(w[i + 1])) {
+    const b = FRONT_LABELS.get(w[i]);
+    if (b) return b;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a host spells `own`, a recipient's registrable domain, in front of another one:
+ * example.com.docs-review.net, example-com.sharepoint-files.net for mail to example.com
+ * (phishing kits put the target's domain there, so that the link reads as the company's own
+ * portal). Not for object stores, whose bucket names are domains by convention
+ * (example.com.s3.amazonaws.com is the company's own bucket as often as not).
+ */
+export function ownInFront(host: string, domain: string, own: string): boolean {
+  const o = wordsOf(own);
+  // The first word's presence first: nearly every host lacks it.
+  if (o[0].length < 3 || !host.includes(o[0]) || domain === own || BUCKET_HOSTS.some((b) => host.endsWith(b))) return false;
+  const w = frontWords(host, domain);
+  next: for (let i = 0; i + o.length <= w.length; i++) {
+    for (let j = 0; j < o.length; j++) if (w[i + j] !== o[j]) continue next;
+    return true;
+  }
+  return false;
+}
+const wordsOf = memo((domain: string) => domain.split(/[.-]/));
+const BUCKET_HOSTS = [".amazonaws.com", ".storage.googleapis.com", ".blob.core.windows.net", ".digitaloceanspaces.com", ".linodeobjects.com", ".backblazeb2.com"];
 
 const SCRIPTS: [string, RegExp][] = [
   ["Latin", /\p{Script=Latin}/u],

@@ -59,6 +59,9 @@ test.each([
   ["clickfix-attachment.eml", ["ATTACH_HTML", "ATTACH_HTML_CLIPBOARD_COMMAND", "ATTACH_HTML_SCRIPT"], ["PHISH_HTML_ATTACHMENT"]],
   // A sign-in page saved as a web archive (.mht, typed message/rfc822 as Windows types it): its page is an attached page.
   ["mht-login-page.eml", ["ATTACH_HTML", "ATTACH_HTML_FORM"], ["PHISH_HTML_ATTACHMENT"]],
+  // A brand's domain, then the recipient's, spelt in front of the domain that owns the host; the second link also carries the reader's address in base64 after "#".
+  ["brand-as-subdomain.eml", ["FROM_BRAND_AS_SUBDOMAIN", "URI_BRAND_AS_SUBDOMAIN"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
+  ["rcpt-as-subdomain.eml", ["URI_RCPT_ADDR_HIDDEN", "URI_RCPT_AS_SUBDOMAIN"], ["PHISH_WORDS_BAD_LINK"]],
   ["styled-letters.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["SUBJ_STYLED_LETTERS", "PHISH_VERIFY_ACCOUNT", "PHISH_SUSPENDED", "PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
 ])("%s: the check sees %o; the rules combine them into %o", async (file, traits, metas) => {
   expect(symbols(file)).toEqual(traits);

@@ -6,6 +6,9 @@
 //   FROM_NAME_RCPT_DOMAIN      ... an address of the recipient's own domain, from outside it (a colleague claimed)
 //   FROM_EXEC_FREEMAIL         the display name claims an office (CEO, CFO, director) from a free mailbox
 //   FROM_LOOKALIKE_BRAND / URI_LOOKALIKE_BRAND   paypa1, rnicrosoft, paypal-secure-login
+//   FROM_BRAND_AS_SUBDOMAIN / URI_BRAND_AS_SUBDOMAIN   a brand's domain spelt in front of another: paypal.com.account-check.ru
+//   URI_RCPT_AS_SUBDOMAIN      ... the recipient's own domain: example.com.docs-review.net
+//   URI_RCPT_ADDR_HIDDEN       a link carries the recipient's address base64-encoded, or after "#" to another site than the sender's (a kit's pre-filled sign-in)
 //   FROM_LOOKALIKE_RCPT / URI_LOOKALIKE_RCPT     spelt like the recipient's own domain (acrne.com, examp1e.com for acme.com, example.com)
 //   FROM_IDN_MIXED_SCRIPT / URI_IDN_MIXED_SCRIPT a label mixing Latin and Cyrillic/Greek
 //   URI_PUNYCODE               any link host in xn-- form
@@ -26,7 +29,8 @@ import type { ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
 import { archiveNotes, attachmentSymbols } from "./attachments";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
-import { brandOwning, domainShown, foldLookalikes, imitatesOwn, lookalikeOf, mainLabel, memo, mixedScript, registrable } from "./phishing-domains";
+import { brandInFront, brandOwning, domainShown, foldLookalikes, imitatesOwn, lookalikeOf, mainLabel, memo, mixedScript, ownInFront, parseHttp, registrable, registrableHost } from "./phishing-domains";
+import { rcptAddressHidden } from "./link-rcpt";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 /** Links looked at per message: phishing needs one, a newsletter has dozens. */
@@ -60,17 +64,20 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
     if (from !== undefined && replyTo !== undefined && to !== undefined) break;
   }
   from ??= "";
-  const fromDomain = domainOfAddress(addrOf(from));
-  const own = ownDomains(rcpt.length ? rcpt : (to ?? "").split(","));
+  const fromAddr = addrOf(from);
+  const fromDomain = domainOfAddress(fromAddr);
+  const ownAddrs = ownAddresses(rcpt.length ? rcpt : (to ?? "").split(","));
+  const own = ownDomains(ownAddrs);
   checkDisplayName(displayName(from), fromDomain, own, out);
   if (fromDomain) {
     if (lookalikeOf(fromDomain)) out.add("FROM_LOOKALIKE_BRAND");
+    if (brandInFront(hostOfAddress(fromAddr), fromDomain)) out.add("FROM_BRAND_AS_SUBDOMAIN");
     if (mixedScript(fromDomain)) out.add("FROM_IDN_MIXED_SCRIPT");
     if (own.some((o) => imitatesOwn(fromDomain, o))) out.add("FROM_LOOKALIKE_RCPT");
   }
   const replyDomain = replyTo ? domainOfAddress(addrOf(replyTo)) : undefined;
   if (replyDomain && isFreemail(replyDomain) && replyDomain !== fromDomain) out.add("FREEMAIL_REPLYTO_OTHER");
-  checkUris(msg, own, out);
+  checkUris(msg, own, ownAddrs, fromDomain, out);
   if (viaOpenRedirect(msg)) out.add("URI_OPEN_REDIRECT"); // found by the parse, which reads each redirect's destination
   checkLinks(msg, out);
   attachmentSymbols(msg, out);
@@ -79,18 +86,27 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
   return out;
 }
 
-/** A host's registrable domain, remembered as hostTraits remembers a link host's traits (the Public Suffix List lookup is the dear part): senders', recipients' and link hosts come back message after message. */
-const registrableHost = memo(registrable);
 
-const domainOfAddress = (addr: string): string | undefined => (addr.includes("@") ? registrableHost(addr.slice(addr.lastIndexOf("@") + 1).replace(/>$/, "")) : undefined);
+const hostOfAddress = (addr: string): string => addr.slice(addr.lastIndexOf("@") + 1).replace(/>$/, "").toLowerCase();
+const domainOfAddress = (addr: string): string | undefined => (addr.includes("@") ? registrableHost(hostOfAddress(addr)) : undefined);
 
-/** The registrable domains of the recipients (addresses, or "Name <address>" items of a To field), each once, at most MAX_OWN. */
+/** The recipients' addresses (addresses, or "Name <address>" items of a To field), each once, at most MAX_OWN. */
+function ownAddresses(items: readonly string[]): string[] {
+  const own = new Set<string>();
+  for (const a of items) {
+    const addr = addrOf(a).trim();
+    if (addr.includes("@")) own.add(addr);
+    if (own.size >= MAX_OWN) break;
+  }
+  return [...own];
+}
+
+/** The registrable domains of those addresses, each once. */
 function ownDomains(addresses: readonly string[]): string[] {
   const own = new Set<string>();
   for (const a of addresses) {
-    const r = domainOfAddress(addrOf(a).trim());
+    const r = domainOfAddress(a);
     if (r) own.add(r);
-    if (own.size >= MAX_OWN) break;
   }
   return [...own];
 }
@@ -150,8 +166,8 @@ function checkDisplayName(name: string, fromDomain: string | undefined, own: rea
 }
 
 // What a link's host says, as bits in the order checkUris adds their symbols (IP_HOST alone).
-const IP_HOST = 1, PUNYCODE = 2, LOOKALIKE = 4, MIXED = 8, SHORTENED = 16, FREE_HOSTED = 32, FORM_HOST = 64, FILE_SHARE = 128;
-const HOST_SYMBOLS: [number, string][] = [[PUNYCODE, "URI_PUNYCODE"], [LOOKALIKE, "URI_LOOKALIKE_BRAND"], [MIXED, "URI_IDN_MIXED_SCRIPT"], [SHORTENED, "URI_SHORTENED"], [FREE_HOSTED, "URI_FREE_HOSTED"]];
+const IP_HOST = 1, PUNYCODE = 2, LOOKALIKE = 4, MIXED = 8, SHORTENED = 16, FREE_HOSTED = 32, FORM_HOST = 64, FILE_SHARE = 128, BRAND_FRONT = 256;
+const HOST_SYMBOLS: [number, string][] = [[PUNYCODE, "URI_PUNYCODE"], [LOOKALIKE, "URI_LOOKALIKE_BRAND"], [MIXED, "URI_IDN_MIXED_SCRIPT"], [SHORTENED, "URI_SHORTENED"], [FREE_HOSTED, "URI_FREE_HOSTED"], [BRAND_FRONT, "URI_BRAND_AS_SUBDOMAIN"]];
 /**
  * A link host's traits (URL.hostname: a string of its own, not a slice of the message),
  * remembered: the same hosts come back link after link and message after message, and
@@ -170,10 +186,11 @@ const hostTraits = memo((hostname: string): number => {
   if (isFreeHosting(host)) t |= FREE_HOSTED;
   if (isFormHost(host)) t |= FORM_HOST;
   if (isFileSharing(host)) t |= FILE_SHARE;
+  if (domain && brandInFront(host, domain)) t |= BRAND_FRONT;
   return t;
 });
 
-function checkUris(msg: ParsedMessage, own: readonly string[], out: Set<string>): void {
+function checkUris(msg: ParsedMessage, own: readonly string[], ownAddrs: readonly string[], fromDomain: string | undefined, out: Set<string>): void {
   // The first MAX_URIS of the text's URIs and then the links' hrefs, each once.
   const uris = new Set<string>();
   const n = Math.min(msg.uris.length, MAX_URIS);
@@ -186,15 +203,23 @@ function checkUris(msg: ParsedMessage, own: readonly string[], out: Set<string>)
     if (host) hosts?.add(host);
   }
   if (hosts) checkOwnLookalikes(hosts, own, out);
+  if (ownAddrs.length && rcptAddressHidden(uris, ownAddrs, fromDomain)) out.add("URI_RCPT_ADDR_HIDDEN");
 }
 
-/** URI_LOOKALIKE_RCPT: a link to a cousin of a recipient's own domain (its "login page", its "payroll portal"); each link host judged once. */
+/**
+ * URI_LOOKALIKE_RCPT: a link to a cousin of a recipient's own domain (its "login page", its
+ * "payroll portal"); URI_RCPT_AS_SUBDOMAIN: the own domain spelt in front of another. Each
+ * link host judged once.
+ */
 function checkOwnLookalikes(hosts: Set<string>, own: readonly string[], out: Set<string>): void {
   for (const h of hosts) {
     const d = registrableHost(h);
-    if (d && own.some((o) => imitatesOwn(d, o))) return void out.add("URI_LOOKALIKE_RCPT");
+    if (!d) continue;
+    if (own.some((o) => imitatesOwn(d, o))) out.add("URI_LOOKALIKE_RCPT");
+    if (own.some((o) => ownInFront(h, d, o))) out.add("URI_RCPT_AS_SUBDOMAIN");
   }
 }
+
 
 /** The URI_* symbols of one link (also of a URL read from a QR code, checks/qr.ts); returns its host name when it is a web address by name (not an IP address). */
 export function uriSymbols(u: string, out: Set<string>): string | undefined {
@@ -229,15 +254,6 @@ function checkLinks(msg: ParsedMessage, out: Set<string>): void {
     out.add("URI_TEXT_DOMAIN_MISMATCH");
     const brand = brandOwning(shownDomain);
     if (brand && brand !== brandOwning(hrefDomain)) out.add("URI_TEXT_BRAND_MISMATCH");
-  }
-}
-
-function parseHttp(u: string): URL | undefined {
-  if (!/^\s*https?:\/\//i.test(u)) return undefined;
-  try {
-    return new URL(u.trim());
-  } catch {
-    return undefined;
   }
 }
 

@@ -86,6 +86,15 @@ export function unwrapOnce(link: string): Unwrapped | undefined {
   return undefined;
 }
 
+/** Percent-decoded text (RFC 3986 §2.1), or the text as it is when its escapes are broken. */
+export function percentDecoded(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** Every destination behind `link`, nearest first (at most MAX_DEPTH), and whether an open redirect was on the way. */
 export function unwrap(link: string): { targets: string[]; abused: boolean } {
   const targets: string[] = [];
