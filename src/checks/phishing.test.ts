@@ -49,6 +49,9 @@ test.each([
   ["open-redirect.eml", ["URI_FREE_HOSTED", "URI_OPEN_REDIRECT"], ["PHISH_WORDS_BAD_LINK"]],
   // A PDF whose one picture is a QR code (message/pdf-images.ts): no link in the mail or the PDF.
   ["pdf-qr-lure.eml", ["FROM_BRAND_IMPERSONATION"], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
+  // A Word document and an Excel sheet whose one picture is a QR code (message/archive.ts keeps an Office document's pictures): nothing else in the mail.
+  ["qr-docx.eml", [], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
+  ["qr-xlsx.eml", [], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
   // A parcel "on hold" until a small fee is paid, through free hosting, from a name claiming the carrier.
   ["delivery-fee.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["DELIVERY_FEE_LURE", "PHISH_DELIVERY_FEE"]],
   // "Storage full, your photos will be deleted", from a name claiming the cloud service.

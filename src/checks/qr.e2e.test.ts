@@ -7,7 +7,7 @@ import { REPO, runKas, tempDir, writeConfig } from "../testing/kas-binary";
 
 const msg = (name: string) => readFileSync(join(REPO, "fixtures/messages/phishing", name));
 
-test("kas filter --local reads the QR code of a picture-only lure, of an honest ticket and of a PDF lure", async () => {
+test("kas filter --local reads the QR code of a picture-only lure, of an honest ticket, of a PDF lure and of a Word document", async () => {
   const cfg = writeConfig(tempDir());
   const lure = await runKas(["filter", "--local", "--json", "--config", cfg], { stdin: msg("qr-image.eml") });
   expect(lure.exitCode).toBe(0);
@@ -25,4 +25,9 @@ test("kas filter --local reads the QR code of a picture-only lure, of an honest 
   const p = JSON.parse(Buffer.from(pdf.stdout).toString("utf8"));
   expect(names(p)).toEqual(expect.arrayContaining(["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]));
   expect(JSON.stringify(p.notes)).toContain("https://bit.ly/3Kq7vXw");
+  // ... and of an attached Word document (message/archive.ts keeps its pictures).
+  const docx = await runKas(["filter", "--local", "--json", "--config", cfg], { stdin: msg("qr-docx.eml") });
+  const d = JSON.parse(Buffer.from(docx.stdout).toString("utf8"));
+  expect(names(d)).toEqual(expect.arrayContaining(["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]));
+  expect(JSON.stringify(d.notes)).toContain("https://bit.ly/3Kq7vXw");
 }, 30_000);

@@ -181,7 +181,7 @@ describe("what an archive holds, from files made by the tools that make them", (
     // 2 500 empty files with long names: a 1.7 KB archive whose header unpacks to ~375 KB.
     const big = file("made/many-names.7z");
     const out = (b: Uint8Array, room: number) => {
-      const f = { kind: "7z", names: [] as string[], encrypted: false, macro: false, remote: [], objects: [], equation: false, dde: false, links: [], pages: [], shortcuts: [] } satisfies ArchiveFacts;
+      const f = { kind: "7z", names: [] as string[], encrypted: false, macro: false, remote: [], objects: [], equation: false, dde: false, links: [], pages: [], shortcuts: [], pictures: [] } satisfies ArchiveFacts;
       return { spent: readSevenZip(b, f, (n) => f.names.push(n), room), names: f.names };
     };
     expect(out(big, Infinity)).toEqual({ spent: 0, names: [] });
@@ -299,6 +299,29 @@ describe("Office documents", () => {
     expect(facts("made/follina.docx").remote).toEqual(["http://203.0.113.9/cv/index.html!"]);
   });
 
+  test("an Office document's pictures are kept for the QR check: Word's and Excel's media folders, as LibreOffice writes them", () => {
+    const png = (b: Uint8Array) => [...b.subarray(0, 8)];
+    for (const f of ["made/qr.docx", "made/qr.xlsx"]) {
+      const pictures = facts(f).pictures;
+      expect(pictures.map((p) => p.byteLength)).toEqual([1530]); // deflated in the file; the PNG as it was put in
+      expect(png(pictures[0])).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    }
+    expect(facts("made/plain.docx").pictures).toEqual([]);
+  });
+
+  test("pictures: four at most, none stored over 256 KB, only from the media folders, and none from a ZIP that is no document", () => {
+    const enc = new TextEncoder();
+    const pic = (n: number, size = 64) => new Uint8Array(size).fill(n);
+    const doc = (entries: { name: string; data: Uint8Array; deflate?: boolean }[]) => zipOf([{ name: "[Content_Types].xml", data: enc.encode("<Types/>") }, ...entries]);
+    const six = doc([1, 2, 3, 4, 5, 6].map((n) => ({ name: `word/media/image${n}.png`, data: pic(n), deflate: n % 2 === 0 })));
+    expect(readArchive(six)!.pictures.map((p) => p[0])).toEqual([1, 2, 3, 4]);
+    const big = doc([{ name: "xl/media/image1.jpeg", data: pic(7, 256 * 1024 + 1) }, { name: "ppt/media/image2.gif", data: pic(8) }]);
+    expect(readArchive(big)!.pictures.map((p) => p[0])).toEqual([8]);
+    const elsewhere = doc([{ name: "word/theme/image1.png", data: pic(9) }, { name: "media/image1.png", data: pic(9) }, { name: "word/media/image1.emf", data: pic(9) }]);
+    expect(readArchive(elsewhere)!.pictures).toEqual([]);
+    expect(readArchive(zipOf([{ name: "word/media/image1.png", data: pic(1) }]))!.pictures).toEqual([]);
+  });
+
   test("Excel 4.0 macro sheets count as macros; a relationship that is not External is the document's own part", () => {
     const xlsm = zipOf([
       { name: "[Content_Types].xml", data: new TextEncoder().encode("<Types/>") },
@@ -399,7 +422,7 @@ describe("hostile and broken archives", () => {
   });
 
   test("every prefix and byte-flipped copy of every sample gives facts or nothing, never an exception", () => {
-    const samples = ["made/shortcut-joliet.iso", "made/invoice-js.zip", "made/nested.zip", "made/remote-template.docx", "made/locked-names.7z", "made/locked-many.7z", "made/xlm-scattered.xls", "made/package.doc", "made/link.doc", "made/dde-long.doc", "made/tar-pax.tar", "made/tar-invoice.tar.gz", "made/invoice.cab", "made/scan.exe.gz", "libarchive/test_read_format_rar_unicode.rar", "libarchive/test_read_format_rar5_unicode.rar", "libarchive/test_read_format_rar5_zip_in_rar.rar"];
+    const samples = ["made/shortcut-joliet.iso", "made/invoice-js.zip", "made/nested.zip", "made/remote-template.docx", "made/qr.xlsx", "made/locked-names.7z", "made/locked-many.7z", "made/xlm-scattered.xls", "made/package.doc", "made/link.doc", "made/dde-long.doc", "made/tar-pax.tar", "made/tar-invoice.tar.gz", "made/invoice.cab", "made/scan.exe.gz", "libarchive/test_read_format_rar_unicode.rar", "libarchive/test_read_format_rar5_unicode.rar", "libarchive/test_read_format_rar5_zip_in_rar.rar"];
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let read = 0;

@@ -66,6 +66,8 @@ export interface ArchiveFacts {
   pages: string[];
   /** Internet shortcuts (.url) inside a ZIP, tar or stored RAR entry, read as attached ones are (at most MAX_SHORTCUTS): a shortcut to a share zipped still opens the share. */
   shortcuts: Shortcut[];
+  /** An Office Open XML document's PNG, JPEG and GIF pictures (word/media/…; at most MAX_PICTURES, each at most MAX_PICTURE_BYTES stored): a QR code in a .docx is a link no text holds. */
+  pictures: Uint8Array[];
 }
 
 // The bounds (see the top of the file): names kept, headers of each kind looked at, bytes an
@@ -78,6 +80,8 @@ const [MAX_RELS, MAX_TARGETS, MAX_PAGES, MAX_PAGE_BYTES, MAX_SHORTCUTS] = [32, 5
 const [MAX_FIELD_PARTS, MAX_EMBEDS] = [8, 8];
 /** Archives opened inside archives, and their bytes, per attachment: overlapping entries could otherwise make one 8 MB file a thousand 1 MB inner archives, each with a thousand of its own. */
 const [MAX_NESTED, MAX_NESTED_BYTES] = [16, 4 * 1024 * 1024];
+/** Pictures taken from an Office document for the QR check, and their stored size (a QR code compresses to a few KB; a photo is left alone). */
+const [MAX_PICTURES, MAX_PICTURE_BYTES] = [4, 256 * 1024];
 /** Relationships looked at in one relationships file (a document has tens). */
 const MAX_RELATIONSHIPS = 1000;
 /** 7z headers unpacked per attachment (archive-7z.ts bounds each to 128 KB): LZMA in JavaScript is slow, ~50 ms for this of the worst input. */
@@ -116,7 +120,7 @@ export function readArchive(bytes: Uint8Array): ArchiveFacts | undefined {
 function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | undefined {
   const kind = archiveKind(bytes.subarray(0, 512)) ?? (isIso(bytes) ? "iso" : undefined);
   if (!kind) return undefined;
-  const facts: ArchiveFacts = { kind, names: [], encrypted: false, macro: false, remote: [], objects: [], equation: false, dde: false, links: [], pages: [], shortcuts: [] };
+  const facts: ArchiveFacts = { kind, names: [], encrypted: false, macro: false, remote: [], objects: [], equation: false, dde: false, links: [], pages: [], shortcuts: [], pictures: [] };
   const add = (name: string) => {
     if (facts.names.length < MAX_NAMES && !facts.names.includes(name)) facts.names.push(name);
   };
@@ -233,12 +237,21 @@ function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, e
     parts(FIELD_PART, MAX_FIELD_PARTS, () => facts.dde, (data, part) => (facts.dde = ddeIn(utf8.decode(data), part)));
     // Embedded OLE objects (word/embeddings/oleObject1.bin): Equation Editor's is an exploit's carrier.
     parts(EMBEDDED_OBJECT, MAX_EMBEDS, () => facts.equation, (data) => (facts.equation = holdsEquation(data)));
+    // Pictures last, so that they never take the inflate budget from the parts above.
+    for (const e of local) {
+      if (facts.pictures.length >= MAX_PICTURES) break;
+      if (!MEDIA_PICTURE.test(e.name) || (e.size || central.get(e.name)?.size || 0) > MAX_PICTURE_BYTES) continue;
+      const data = entryData(b, e, central, budget);
+      if (data) facts.pictures.push(data);
+    }
     return;
   }
   for (const e of local) if (!(e.flags & 1)) entry(e.name, () => entryData(b, e, central, budget));
 }
 
 const CONTENT_TYPES = "[Content_Types].xml";
+/** Where Word, Excel and PowerPoint keep a document's pictures (the media folder beside each main part, as Office and LibreOffice write it). */
+const MEDIA_PICTURE = /^(?:word|xl|ppt)\/media\/[^/]+\.(?:png|jpe?g|gif)$/i;
 /** The end record is in the last 22 bytes plus a comment of at most 65 535 (APPNOTE 4.3.16). */
 const END_SEARCH = 22 + 65535;
 

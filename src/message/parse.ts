@@ -158,6 +158,10 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const keepWebPage = (html: string) => {
     if (webPages.length < MAX_WEB_PAGES) webPages.push(html);
   };
+  // Pictures found inside attachments (a PDF's, an Office document's), known by their first bytes.
+  const keepPictures = (pictures: Uint8Array[]) => {
+    for (const p of pictures) if (images.length < MAX_IMAGES) images.push({ contentType: p[0] === 0xff ? "image/jpeg" : p[0] === 0x47 ? "image/gif" : "image/png", encodedSize: p.byteLength, bytes: () => p });
+  };
   const uris = new Set<string>();
   let textBytes = 0;
   let altTextBytes = 0;
@@ -321,7 +325,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       pdfs.push(facts);
       addUris(facts.uris);
       // A PDF whose content is a QR code: its picture is read like the mail's own (checks/qr.ts).
-      for (const p of facts.pictures) if (images.length < MAX_IMAGES) images.push({ contentType: p[0] === 0xff ? "image/jpeg" : "image/png", encodedSize: p.byteLength, bytes: () => p });
+      keepPictures(facts.pictures);
     }
     // An attached Internet shortcut: where it leads (a web address is one of the message's links).
     if (!e.reading && shortcuts.length < MAX_SHORTCUTS && isShortcutName(part.filename)) {
@@ -351,6 +355,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
           for (const page of facts.pages) addUris(renderHtml(page).uris);
           // A zipped shortcut, as an attached one (the DarkGate mails of 2024 zipped theirs).
           for (const s of facts.shortcuts) if (shortcuts.length < MAX_SHORTCUTS) takeShortcut(s);
+          // An Office document's pictures, as a PDF's: a QR code in a .docx or .xlsx (2024's quishing).
+          keepPictures(facts.pictures);
         }
       }
       const as = sniffedTextType(type, filename, head);
