@@ -47,6 +47,9 @@ test.each([
   ["pdf-link-lure.eml", ["ATTACH_PDF_BAD_LINK", "ATTACH_PDF_LINK", "URI_FREE_HOSTED"], ["PHISH_PDF_ATTACHMENT"]],
   // The link's host is google.com; its destination (message/redirects.ts) is free hosting.
   ["open-redirect.eml", ["URI_FREE_HOSTED", "URI_OPEN_REDIRECT"], ["PHISH_WORDS_BAD_LINK"]],
+  // Through Google's AMP cache to free hosting; through a Campaign Manager ad click (read, no sign) to a look-alike.
+  ["amp-cache-redirect.eml", ["URI_FREE_HOSTED", "URI_OPEN_REDIRECT"], ["PHISH_WORDS_BAD_LINK"]],
+  ["ad-click-redirect.eml", ["URI_LOOKALIKE_BRAND"], ["PHISH_WORDS_BAD_LINK"]],
   // A PDF whose one picture is a QR code (message/pdf-images.ts): no link in the mail or the PDF.
   ["pdf-qr-lure.eml", ["FROM_BRAND_IMPERSONATION"], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
   // A Word document and an Excel sheet whose one picture is a QR code (message/archive.ts keeps an Office document's pictures): nothing else in the mail.

@@ -1,9 +1,10 @@
 // Where a link really goes when it goes through a well-known redirector. Phishing links
 // through the open redirectors of sites every filter trusts (google.com/url?q=…, Google's AMP
-// cache, Bing's click tracker with the target in base64, Facebook's and YouTube's link
-// shims), so that the link's host is google.com or bing.com and no list or look-alike check
-// sees the destination; and mail forwarded or reported through a security gateway carries its
-// links rewritten (Microsoft's Safe Links, Proofpoint's URL Defense). The destination is
+// cache, Bing's and Yahoo's click trackers, Facebook's and YouTube's link shims), so that the
+// link's host is google.com or bing.com and no list or look-alike check sees the destination;
+// mail forwarded or reported through a security gateway carries its links rewritten
+// (Microsoft's Safe Links, Proofpoint's URL Defense); and ad click trackers and translation
+// proxies wrap honest links and lures alike. The destination is
 // written in the link itself: it is read from there (no network), and the link checks, `uri`
 // rules and URI block lists judge it beside the wrapper.
 
@@ -14,7 +15,7 @@ export interface Unwrapped {
 }
 
 /** Only links whose text names one of these hosts are parsed (most links are not redirects). */
-const MAYBE = /google\.|bing\.com|facebook\.com|instagram\.com|youtube\.com|safelinks\.protection\.outlook\.com|urldefense|duckduckgo\.com|href\.li|slack-redir\.net|t\.umblr\.com|vk\.com|linkedin\.com/i;
+const MAYBE = /google\.|googleadservices\.com|doubleclick\.net|ampproject\.org|search\.yahoo\.com|bing\.com|facebook\.com|instagram\.com|youtube\.com|safelinks\.protection\.outlook\.com|urldefense|duckduckgo\.com|href\.li|slack-redir\.net|t\.umblr\.com|vk\.com|linkedin\.com/i;
 /** At most this many redirectors deep (a link wrapped in a wrapper of a wrapper). */
 const MAX_DEPTH = 3;
 
@@ -40,12 +41,31 @@ export function unwrapOnce(link: string): Unwrapped | undefined {
   const host = url.hostname.toLowerCase();
   const path = url.pathname;
   const abused = (t: string | undefined) => (isHttp(t) ? { target: t.trim(), abused: true } : undefined);
-  // Google: /url?q= or ?url= on any of its country domains, and the AMP cache /amp/s/host/path.
-  if (/^(?:www\.)?google\.[a-z.]{2,6}$/.test(host)) {
+  // Read through but no sign: honest mail uses these as often (a page shared translated, a brand's own ad clicks).
+  const passed = (t: string | undefined) => (isHttp(t) ? { target: t.trim(), abused: false } : undefined);
+  // Google: /url?q= or ?url= on any of its country domains (and its maps, images and news
+  // hosts), the AMP cache /amp/s/host/path, and Translate's proxy (translate?u=).
+  if (/^(?:(?:www|maps|images|news|translate)\.)?google\.[a-z.]{2,6}$/.test(host)) {
     if (path === "/url") return abused(param(url, "q", "url"));
+    if (path === "/translate" || path === "/website") return passed(param(url, "u"));
     const amp = /^\/amp\/(s\/)?(.+)$/.exec(path);
     if (amp) return abused(amp[2].startsWith("http") ? amp[2] : `${amp[1] ? "https" : "http"}://${amp[2]}${url.search}`);
     return undefined;
+  }
+  // Google's ad clicks: the landing page in adurl= (AdWords, DoubleClick for Publishers), or
+  // after the "?" of a Campaign Manager click tracker (ad.doubleclick.net/ddm/trackclk/…;…?https://…).
+  // Phishing sends links through them, and so does every brand's newsletter: read, no sign.
+  if ((host === "www.googleadservices.com" && path === "/pagead/aclk") || (/\.doubleclick\.net$/.test(host) && path === "/pcs/click")) return passed(param(url, "adurl"));
+  if (host === "ad.doubleclick.net" && /^\/ddm\/(?:track)?clk\//.test(path)) return passed(percentDecoded(url.search.slice(1)));
+  // The AMP cache: <host>.cdn.ampproject.org/c/s/host/path (c content, v viewer; s for https).
+  if (host.endsWith(".cdn.ampproject.org")) {
+    const amp = /^\/[cv]\/(s\/)?(.+)$/.exec(path);
+    return amp ? abused(`${amp[1] ? "https" : "http"}://${amp[2]}${url.search}`) : undefined;
+  }
+  // Yahoo search's click tracker: the destination in the path's RU= segment, percent-encoded.
+  if (host === "r.search.yahoo.com") {
+    const ru = /\/RU=([^/]+)\//.exec(path);
+    return ru ? abused(percentDecoded(ru[1])) : undefined;
   }
   // Bing's click tracker: u=a1 followed by the destination in base64url.
   if (/(?:^|\.)bing\.com$/.test(host) && path === "/ck/a") {
