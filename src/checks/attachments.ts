@@ -24,7 +24,7 @@
 //   ATTACH_OFFICE_REMOTE       an Office document loads a template, object or frame from elsewhere when opened
 //   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...), Follina's "!" form, or an OLE2Link object
 import { type ArchiveFacts, isDocument } from "../message/archive";
-import { archiveFacts, csvDde, pdfFacts, shortcutFacts, webArchivePages } from "../message/parse";
+import { archiveFacts, attachedPages, csvDde, pdfFacts, shortcutFacts } from "../message/parse";
 import { REMOTE_FILE, type Shortcut } from "../message/shortcut";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { EXECUTABLE_EXTENSIONS } from "./phishing-data";
@@ -53,8 +53,9 @@ export function attachmentSymbols(msg: ParsedMessage, out: Set<string>): void {
   for (const p of msg.parts) checkAttachment(p, out);
   for (const p of msg.alternates ?? []) checkAttachment(p, out);
   // The page of a web archive (.mht: a MIME message of a page and its pictures, which Windows
-  // opens in the browser; the parse reads it as an attached message) is an attached page.
-  for (const page of webArchivePages(msg)) {
+  // opens in the browser; the parse reads it as an attached message) is an attached page, and
+  // so is a page under a type that is not text (an octet stream named .html, an SVG picture).
+  for (const page of attachedPages(msg)) {
     out.add("ATTACH_HTML");
     pageSigns(page, out);
   }

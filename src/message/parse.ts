@@ -48,8 +48,16 @@ const MAX_ARCHIVES = 4;
 const MAX_ARCHIVE_ENCODED = 8 * 1024 * 1024;
 /** Attached Internet shortcuts read a message (shortcut.ts). */
 const MAX_SHORTCUTS = 4;
-/** Pages of attached web archives kept for the attachment checks. */
+/** Pages kept for the attachment checks that the part list does not carry as text: those of attached web archives, and pages under another type. */
 const MAX_WEB_PAGES = 4;
+/**
+ * A page under a type that is not text (an octet stream named Invoice.html, an SVG picture, an
+ * XHTML file): a browser opens it by its name or content and runs its script. Its first
+ * MAX_PAGE_BYTES are kept as an attached page's (as archive.ts keeps a zipped page's).
+ */
+const PAGE_NAME = /\.(?:s?html?|xhtml|svg|shtm)$/i;
+const PAGE_TYPE = /^(?:image\/svg\+xml|application\/xhtml\+xml)$/;
+const MAX_PAGE_BYTES = 256 * 1024;
 /** A web archive (.mht: a MIME message of a page and its pictures) by its name: Windows opens it in the browser. */
 const WEB_ARCHIVE_NAME = /\.mht(?:ml)?$/i;
 /** A web archive under another type is parsed apart: at most this large encoded, and this many parts. */
@@ -75,7 +83,7 @@ interface Beside {
   shortcuts: Shortcut[];
   /** An attached CSV file has a DDE formula in a cell (csv.ts). */
   csvDde: boolean;
-  /** The HTML of the pages inside attached web archives (.mht), at most MAX_WEB_PAGES. */
+  /** The markup of attached pages the part list holds no text of (web archives' pages, pages under another type), at most MAX_WEB_PAGES. */
   webPages: string[];
   openRedirect: boolean;
 }
@@ -90,8 +98,12 @@ export const archiveFacts = (msg: ParsedMessage): ArchiveFacts[] => BESIDE.get(m
 export const shortcutFacts = (msg: ParsedMessage): Shortcut[] => BESIDE.get(msg)?.shortcuts ?? [];
 /** Whether an attached CSV file (at most its first MAX_CSV_BYTES) has a cell Excel runs as a DDE formula (csv.ts). */
 export const csvDde = (msg: ParsedMessage): boolean => BESIDE.get(msg)?.csvDde ?? false;
-/** The HTML of the pages inside the message's attached web archives (.mht, .mhtml; parsed as attached messages), at most MAX_WEB_PAGES: pages the browser opens, as an attached page. */
-export const webArchivePages = (msg: ParsedMessage): string[] => BESIDE.get(msg)?.webPages ?? [];
+/**
+ * Attached pages the part list holds no text of, at most MAX_WEB_PAGES: the pages inside the
+ * message's attached web archives (.mht, .mhtml; parsed as attached messages) and pages under a
+ * type that is not text (Invoice.html as an octet stream, an SVG picture). The browser opens them.
+ */
+export const attachedPages = (msg: ParsedMessage): string[] => BESIDE.get(msg)?.webPages ?? [];
 /** Whether one of the message's links went through an open redirect phishing uses (redirects.ts; its destination is in `uris`). */
 export const viaOpenRedirect = (msg: ParsedMessage): boolean => BESIDE.get(msg)?.openRedirect ?? false;
 
@@ -358,6 +370,13 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
           // An Office document's pictures, as a PDF's: a QR code in a .docx or .xlsx (2024's quishing).
           keepPictures(facts.pictures);
         }
+      }
+      // An SVG shown inline (a signature's logo, by Content-ID) is drawn, never opened: only a named or attached one counts.
+      const page = PAGE_TYPE.test(type) ? part.filename !== undefined || part.disposition === "attachment" : part.filename !== undefined && PAGE_NAME.test(part.filename.trim());
+      if (!e.reading && page && webPages.length < MAX_WEB_PAGES && !archiveKind(head)) {
+        const markup = decodeText(content(MAX_PAGE_BYTES).subarray(0, MAX_PAGE_BYTES), part.charset, []);
+        keepWebPage(markup);
+        addUris(renderHtml(markup).uris); // where its form posts and its links go, as a zipped page's
       }
       const as = sniffedTextType(type, filename, head);
       if (as) addAlt({ start: bodyStart, end: e.end, depth: e.depth, defaultType: as, reading: e.reading ?? "sniffed-type", as: { type: as, cte, charset: part.charset } });
