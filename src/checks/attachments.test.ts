@@ -195,6 +195,15 @@ test("a web archive's page (.mht, parsed as an attached message, plain or base64
   expect(archiveSigns(msg("Invoice_0412.mht", "--b\nContent-Type: multipart/alternative; boundary=c\n\n--c\nContent-Type: text/html\n\n<p>hi</p><script>track()</script>\n--c--\n"))).toEqual(["ATTACH_HTML", "ATTACH_HTML_FORM"]);
 });
 
+test("an attached page that frames a remote page (iframe, frame, embed, object) forwards the reader; a frame of its own content, or a picture from a server, does not", () => {
+  const enc = new TextEncoder();
+  const signs = (html: string) => archiveSigns(withAttachment(enc.encode(html), "Invoice.html", "text/html"));
+  for (const html of ['<body style="margin:0"><iframe style="border:0;width:100%;height:100%" src="https://kit.example/o365/"></iframe></body>', "<frameset><frame src='//kit.example/p'></frameset>", '<embed width="100%" src="https://kit.example/p">', '<object type="text/html" data="https://kit.example/p"></object>'])
+    expect({ html, signs: signs(html) }).toEqual({ html, signs: ["ATTACH_HTML", "ATTACH_HTML_REDIRECT"] });
+  for (const html of ['<iframe src="page2.html"></iframe>', '<iframe srcdoc="<p>Invoice</p>"></iframe>', '<p>Invoice 0412</p><img src="https://cdn.example/logo.png">', '<p>see <a href="https://vendor.example/">our site</a></p>'])
+    expect({ html, signs: signs(html) }).toEqual({ html, signs: ["ATTACH_HTML"] });
+});
+
 test("a page under a type that is not text (an octet stream named .htm, an SVG, XHTML) is judged as an attached page; an SVG drawn inline, a ZIP named .html and a text file are not", () => {
   const enc = new TextEncoder();
   const form = enc.encode('<html><body><form action="https://collect.example/p"><input type="password" name="p"></form></body></html>');

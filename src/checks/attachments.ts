@@ -1,6 +1,6 @@
 // The attachment signs of the phishing check (phishing.ts runs them; rules/62_phishing.cf
 // weighs them):
-//   ATTACH_HTML, ATTACH_HTML_FORM, ATTACH_HTML_SCRIPT, ATTACH_HTML_REDIRECT (an attached page, or the page of an attached web archive, .mht)
+//   ATTACH_HTML, ATTACH_HTML_FORM, ATTACH_HTML_SCRIPT, ATTACH_HTML_REDIRECT (forwards the reader or frames a remote page; an attached page, the page of an attached web archive, .mht, or a page under another type)
 //   ATTACH_HTML_SMUGGLING      an attached page builds a file from text and has the browser save it (HTML smuggling)
 //   ATTACH_HTML_CLIPBOARD_COMMAND  an attached page puts a command line on the clipboard ("ClickFix": paste it into Win+R)
 //   ATTACH_HTML_DOC_NAME       an HTML or SVG page named as a document, picture or recording ("Invoice.pdf.html", "VM_0412.wav.htm")
@@ -86,10 +86,14 @@ function checkAttachment(p: MimePart, out: Set<string>): void {
 function pageSigns(t: string, out: Set<string>): void {
   if (/<form\b|<input\b[^>]{0,200}type\s*=\s*["']?password/i.test(t)) out.add("ATTACH_HTML_FORM");
   if (/<script\b|\bon(?:load|error)\s*=/i.test(t)) out.add("ATTACH_HTML_SCRIPT");
-  if (/<meta\b[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document|top|self)\.location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\(/i.test(t)) out.add("ATTACH_HTML_REDIRECT");
+  if (/<meta\b[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document|top|self)\.location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\(/i.test(t) || FRAMES_REMOTE.test(t)) out.add("ATTACH_HTML_REDIRECT");
   if (SMUGGLING.every((r) => r.test(t))) out.add("ATTACH_HTML_SMUGGLING");
   if (CLIPBOARD_WRITE.test(t) && COMMAND_LINE.test(t)) out.add("ATTACH_HTML_CLIPBOARD_COMMAND");
 }
+
+// A page that is a frame around a remote one (an <iframe>, <frame>, <embed> or <object> the size
+// of the window): the local file shows the kit's live page, with no form or script of its own.
+const FRAMES_REMOTE = /<(?:i?frame|embed)\b[^>]{0,300}?\ssrc\s*=\s*["']?\s*(?:https?:)?\/\/|<object\b[^>]{0,300}?\sdata\s*=\s*["']?\s*(?:https?:)?\/\//i;
 
 // "ClickFix" (2024 on): a fake CAPTCHA or "fix this error" button copies a command to the
 // clipboard, and the page tells the reader to press Win+R, Ctrl+V and Enter, so the reader runs

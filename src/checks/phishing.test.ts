@@ -66,6 +66,8 @@ test.each([
   // A voicemail "player" that is an SVG whose script forwards the reader; a sign-in page sent as an octet stream named .htm.
   ["svg-voicemail.eml", ["ATTACH_HTML", "ATTACH_HTML_REDIRECT", "ATTACH_HTML_SCRIPT", "BODY_IMAGE_ONLY"], ["PHISH_HTML_ATTACHMENT"]],
   ["html-octet-stream.eml", ["ATTACH_HTML", "ATTACH_HTML_FORM"], ["PHISH_HTML_ATTACHMENT"]],
+  // A "secure document" that is one full-window frame of a remote page: no form or script of its own.
+  ["html-frame-attachment.eml", ["ATTACH_HTML", "ATTACH_HTML_REDIRECT"], ["PHISH_HTML_ATTACHMENT"]],
   // A sign-in page saved as a web archive (.mht, typed message/rfc822 as Windows types it): its page is an attached page.
   ["mht-login-page.eml", ["ATTACH_HTML", "ATTACH_HTML_FORM"], ["PHISH_HTML_ATTACHMENT"]],
   // A brand's domain, then the recipient's, spelt in front of the domain that owns the host; the second link also carries the reader's address in base64 after "#".
