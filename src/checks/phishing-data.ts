@@ -14,6 +14,18 @@ export interface Brand {
   labels: string[];
   /** Registrable domains of the brand (or of the services it sends through) with other labels. */
   domains?: string[];
+  /**
+   * Its main label is an everyday word (booking, ledger): a domain imitates it only when spelt
+   * with confusables (b00king), not one edit away or as a word of a longer name
+   * (salon-booking.com is a salon's).
+   */
+  word?: boolean;
+  /**
+   * Shops and services that deal newsletters and affiliates advertise, their domain as a link's
+   * text and a click tracker as its target: such a link shows no lie about the brand
+   * (URI_TEXT_BRAND_MISMATCH); the display name and look-alike checks still apply.
+   */
+  advertised?: boolean;
 }
 
 export const BRANDS: Brand[] = [
@@ -51,6 +63,34 @@ export const BRANDS: Brand[] = [
   { names: ["quickbooks", "intuit"], labels: ["intuit", "quickbooks"] },
   { names: ["hmrc"], labels: ["hmrc"] },
   { names: ["irs"], labels: ["irs"] },
+  // Added 2026-12-04: brands of current phishing waves (hotel-guest "Booking.com" lures, wallet
+  // "recovery" for crypto hardware, carriers, telecoms and banks of the UK and North America,
+  // "Social Security statement" lures), each with the domains it sends from.
+  { names: ["booking.com"], labels: ["booking"], domains: ["bookingholdings.com"], word: true, advertised: true },
+  { names: ["airbnb"], labels: ["airbnb"], advertised: true },
+  { names: ["ledger live", "ledger wallet", "ledger support"], labels: ["ledger"], word: true },
+  { names: ["trezor"], labels: ["trezor"] },
+  { names: ["trust wallet"], labels: ["trustwallet"] },
+  { names: ["social security administration"], labels: ["ssa"] },
+  { names: ["evri"], labels: ["evri", "myhermes"] },
+  { names: ["canada post", "postes canada"], labels: ["canadapost", "postescanada", "canadapost-postescanada"] },
+  { names: ["australia post", "auspost"], labels: ["auspost"] },
+  { names: ["postnl"], labels: ["postnl"] },
+  { names: ["xfinity", "comcast"], labels: ["xfinity", "comcast"], advertised: true },
+  { names: ["at&t"], labels: ["att"], domains: ["att-mail.com"], advertised: true },
+  { names: ["verizon"], labels: ["verizon", "verizonwireless", "vzw"], advertised: true },
+  { names: ["hsbc"], labels: ["hsbc"] },
+  { names: ["barclays", "barclaycard"], labels: ["barclays", "barclaycard"] },
+  { names: ["santander"], labels: ["santander"] },
+  { names: ["revolut"], labels: ["revolut"] },
+  { names: ["capital one"], labels: ["capitalone"] },
+  { names: ["citibank"], labels: ["citibank", "citi"] },
+  { names: ["venmo"], labels: ["venmo"] },
+  { names: ["walmart"], labels: ["walmart"], advertised: true },
+  { names: ["costco"], labels: ["costco", "costcotravel"], advertised: true },
+  { names: ["telegram"], labels: ["telegram"], domains: ["t.me"], advertised: true },
+  { names: ["tiktok"], labels: ["tiktok"], domains: ["tiktokv.com"], advertised: true },
+  { names: ["shopify"], labels: ["shopify"], advertised: true },
 ];
 
 /** Free mailbox providers (registrable domains; the first label alone for the regional ones). */

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { brandInFront, ownInFront, registrable } from "./phishing-domains";
+import { brandInFront, lookalikeOf, ownInFront, registrable } from "./phishing-domains";
 
 const brand = (host: string) => brandInFront(host, registrable(host)!)?.names[0];
 
@@ -28,4 +28,12 @@ test("the recipient's own domain spelt in front of another; not its own hosts, n
   expect(own("example.sharepoint.com", "example.com")).toBe(false); // the tenant's name, no suffix after it
   expect(own("examples.com.example.org", "example.com")).toBe(false); // words, not substrings
   expect(own("ab.com.example.org", "ab.com")).toBe(false); // a two-letter name is too often a word
+});
+
+test("a brand whose name is an everyday word (booking, ledger) is imitated only by confusable spelling, not by one edit or as a word of a longer name", () => {
+  expect(lookalikeOf("b00king.com")?.names[0]).toBe("booking.com");
+  expect(lookalikeOf("1edger.com")?.names[0]).toBe("ledger live");
+  for (const d of ["salon-booking.com", "bookings.com", "booking-guest-review.com", "general-ledger.com", "ledgers.com"]) expect({ d, brand: lookalikeOf(d) }).toEqual({ d, brand: undefined });
+  // Other brands keep all three measures.
+  for (const d of ["santanderr.com", "revo1ut.com", "verizon-billing.com"]) expect({ d, imitated: lookalikeOf(d) !== undefined }).toEqual({ d, imitated: true });
 });

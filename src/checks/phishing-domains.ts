@@ -204,7 +204,7 @@ const imitates = (d: Shape, target: Target) => spelledLike(d, target) || (target
 export const lookalikeOf = memo((domain: string): Brand | undefined => {
   if (brandOwning(domain)) return undefined;
   const d = shapeOf(domain);
-  return MEASURED.find((b) => imitates(d, b))?.brand;
+  return MEASURED.find((b) => (b.brand.word ? b.skel === d.skel : imitates(d, b)))?.brand;
 });
 
 /** Each brand's main label and its skeleton, computed once; labels under 4 letters are not measured. */

@@ -73,6 +73,8 @@ test.each([
   // A brand's domain, then the recipient's, spelt in front of the domain that owns the host; the second link also carries the reader's address in base64 after "#".
   ["brand-as-subdomain.eml", ["FROM_BRAND_AS_SUBDOMAIN", "URI_BRAND_AS_SUBDOMAIN"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
   ["rcpt-as-subdomain.eml", ["URI_RCPT_ADDR_HIDDEN", "URI_RCPT_AS_SUBDOMAIN"], ["PHISH_WORDS_BAD_LINK"]],
+  // A "guest message" to a hotel in Booking.com's name (2024-26), from a domain that is not Booking.com's.
+  ["booking-guest-message.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
   ["styled-letters.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["SUBJ_STYLED_LETTERS", "PHISH_VERIFY_ACCOUNT", "PHISH_SUSPENDED", "PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
 ])("%s: the check sees %o; the rules combine them into %o", async (file, traits, metas) => {
   expect(symbols(file)).toEqual(traits);
@@ -307,4 +309,11 @@ test("the carrier's own duty bill and the cloud service's own storage warning ar
     expect(r.hits.map((h) => h.name).filter((n) => n.startsWith("PHISH_"))).toEqual([]);
     expect(r.status).toBe("not_detected");
   }
+});
+
+test("link text showing an advertised shop's domain with a click tracker behind it is a domain mismatch, not a brand lie; a bank's is a brand lie", () => {
+  const links = (text: string) => [...phishingSymbols({ ...parsed({ headers: { From: '"Deals" <news@deals.example>' } }), links: [{ href: "https://click.tracker.example/c/123", text }] })].filter((x) => x.startsWith("URI_TEXT")).sort();
+  expect(links("www.walmart.com")).toEqual(["URI_TEXT_DOMAIN_MISMATCH"]);
+  expect(links("Booking.com")).toEqual(["URI_TEXT_DOMAIN_MISMATCH"]);
+  expect(links("www.hsbc.co.uk")).toEqual(["URI_TEXT_BRAND_MISMATCH", "URI_TEXT_DOMAIN_MISMATCH"]);
 });

@@ -135,8 +135,8 @@ const isFileSharing = hostIn(FILE_SHARING);
 const isFormHost = hostIn(FORM_SERVICES.filter((s) => !s.includes("/")));
 const FORM_PATHS = FORM_SERVICES.filter((s) => s.includes("/")).map((s) => ({ host: s.slice(0, s.indexOf("/")), path: s.slice(s.indexOf("/")) }));
 
-/** A brand's own names, written as words: "PayPal Service", "Microsoft 365 Admin", "Wells  Fargo". */
-const brandName = (names: string[]) => new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${names.map((n) => n.replace(/ /g, "\\s*")).join("|")})(?![\\p{L}\\p{N}])`, "iu");
+/** A brand's own names, written as words: "PayPal Service", "Microsoft 365 Admin", "Wells  Fargo", "Booking.com" (its dot a dot). */
+const brandName = (names: string[]) => new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s*")).join("|")})(?![\\p{L}\\p{N}])`, "iu");
 const BRAND_NAMES = BRANDS.map((b) => ({ brand: b, re: brandName(b.names) }));
 // Every brand's names in one regex: it matches exactly when one of BRAND_NAMES does, so a
 // display name that names no brand (nearly all) costs one test, not one per brand.
@@ -253,7 +253,7 @@ function checkLinks(msg: ParsedMessage, out: Set<string>): void {
     if (!shownDomain || !hrefDomain || shownDomain === hrefDomain) continue;
     out.add("URI_TEXT_DOMAIN_MISMATCH");
     const brand = brandOwning(shownDomain);
-    if (brand && brand !== brandOwning(hrefDomain)) out.add("URI_TEXT_BRAND_MISMATCH");
+    if (brand && !brand.advertised && brand !== brandOwning(hrefDomain)) out.add("URI_TEXT_BRAND_MISMATCH");
   }
 }
 
