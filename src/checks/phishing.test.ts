@@ -29,6 +29,8 @@ test.each([
   ["html-attachment.eml", ["ATTACH_HTML", "ATTACH_HTML_FORM", "ATTACH_HTML_REDIRECT", "ATTACH_HTML_SCRIPT"], ["PHISH_HTML_ATTACHMENT"]],
   ["link-tricks.eml", ["URI_DATA_HREF", "URI_FORM_SERVICE", "URI_FREE_HOSTED", "URI_IP_HOST", "URI_TEXT_BRAND_MISMATCH", "URI_TEXT_DOMAIN_MISMATCH"], ["PHISH_WORDS_BAD_LINK"]],
   ["replyto-freemail-invoice.eml", ["FREEMAIL_REPLYTO_OTHER"], ["PHISH_INVOICE_REPLYTO"]],
+  // A supplier's bank "change" whose replies go to a cousin of the supplier's own domain (nordvik-suppiy.com).
+  ["replyto-lookalike-invoice.eml", ["REPLYTO_LOOKALIKE"], ["PHISH_BANK_CHANGE_DIVERTED", "PHISH_INVOICE_SENDER_LIE"]],
   ["qr-code.eml", ["FROM_BRAND_IMPERSONATION"], ["QR_CODE_LURE", "PHISH_QR_LURE", "PHISH_WORDS_SENDER_LIE"]],
   // The QR codes themselves read (checks/qr.ts): the only sign in the text is a picture.
   ["qr-image.eml", ["BODY_IMAGE_ONLY"], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
@@ -316,4 +318,15 @@ test("link text showing an advertised shop's domain with a click tracker behind 
   expect(links("www.walmart.com")).toEqual(["URI_TEXT_DOMAIN_MISMATCH"]);
   expect(links("Booking.com")).toEqual(["URI_TEXT_DOMAIN_MISMATCH"]);
   expect(links("www.hsbc.co.uk")).toEqual(["URI_TEXT_BRAND_MISMATCH", "URI_TEXT_DOMAIN_MISMATCH"]);
+});
+
+test("Reply-To at a cousin of the sender's, the recipient's or a brand's domain; not the same name under another suffix, not a free mailbox (its own sign), not the sender's own domain", () => {
+  const reply = (from: string, replyTo: string) => [...phishingSymbols(parseMessageSync(new TextEncoder().encode(`From: ${from}\r\nReply-To: ${replyTo}\r\nTo: ap@example.com\r\nSubject: s\r\n\r\nHello\r\n`), defaults().scan), ["ap@example.com"])].filter((x) => x.includes("REPLYTO")).sort();
+  expect(reply("anna@nordvik-supply.com", "anna@nordvik-suppiy.com")).toEqual(["REPLYTO_LOOKALIKE"]);
+  expect(reply("ceo@example.com", "ceo@exarnple.com")).toEqual(["REPLYTO_LOOKALIKE"]);
+  expect(reply("billing@vendor.test", "billing@paypa1.com")).toEqual(["REPLYTO_LOOKALIKE"]);
+  expect(reply("anna@nordvik-supply.com", "anna@nordvik-supply.co.uk")).toEqual([]);
+  expect(reply("news@shop.com", "support@shop-help.com")).toEqual([]);
+  expect(reply("anna@nordvik-supply.com", "anna.b@gmail.com")).toEqual(["FREEMAIL_REPLYTO_OTHER"]);
+  expect(reply("anna@mail.nordvik-supply.com", "anna@nordvik-supply.com")).toEqual([]);
 });

@@ -17,6 +17,7 @@
 //   URI_IP_HOST, URI_DATA_HREF, URI_SHORTENED, URI_FREE_HOSTED, URI_FORM_SERVICE, URI_FILE_SHARE
 //   URI_OPEN_REDIRECT          a link through a trusted site's open redirect (google.com/url, Google AMP, Bing's tracker; its destination is judged too)
 //   FREEMAIL_REPLYTO_OTHER     Reply-To at a free mailbox while From is elsewhere
+//   REPLYTO_LOOKALIKE          Reply-To at a domain spelt like the sender's own, the recipient's or a brand's
 //   ATTACH_* of attachments.ts: attached pages, disguised names, disk images, archives and what they hold, Office macros
 //   BODY_IMAGE_ONLY            one or more images and next to no text (QR-code and picture lures)
 //   ATTACH_PDF_LINK            an attached PDF links somewhere (its links are the message's URIs too: message/pdf.ts)
@@ -76,7 +77,12 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
     if (own.some((o) => imitatesOwn(fromDomain, o))) out.add("FROM_LOOKALIKE_RCPT");
   }
   const replyDomain = replyTo ? domainOfAddress(addrOf(replyTo)) : undefined;
-  if (replyDomain && isFreemail(replyDomain) && replyDomain !== fromDomain) out.add("FREEMAIL_REPLYTO_OTHER");
+  if (replyDomain && replyDomain !== fromDomain) {
+    if (isFreemail(replyDomain)) out.add("FREEMAIL_REPLYTO_OTHER");
+    // Answers go to a cousin of the sender's own domain, the reader's or a brand's, whatever
+    // From shows (a supplier's real or spoofed address, the conversation taken elsewhere: payment fraud).
+    else if ((fromDomain && imitatesOwn(replyDomain, fromDomain)) || own.some((o) => imitatesOwn(replyDomain, o)) || lookalikeOf(replyDomain)) out.add("REPLYTO_LOOKALIKE");
+  }
   checkUris(msg, own, ownAddrs, fromDomain, out);
   if (viaOpenRedirect(msg)) out.add("URI_OPEN_REDIRECT"); // found by the parse, which reads each redirect's destination
   checkLinks(msg, out);
