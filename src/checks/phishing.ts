@@ -54,20 +54,7 @@ export function createPhishingCheck(): Check {
 /** `rcpt`: the envelope's recipients; without them the addresses of the To field stand for them. */
 export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []): Set<string> {
   const out = new Set<string>();
-  // From, Reply-To and To in one pass over the fields (the first of each, as find would give).
-  let from: string | undefined;
-  let replyTo: string | undefined;
-  let to: string | undefined;
-  for (const h of msg.headers) {
-    if (from === undefined && isNamed(h, "from")) from = h.value;
-    else if (replyTo === undefined && isNamed(h, "reply-to")) replyTo = h.value;
-    else if (to === undefined && isNamed(h, "to")) to = h.value;
-    if (from !== undefined && replyTo !== undefined && to !== undefined) break;
-  }
-  from ??= "";
-  const fromAddr = addrOf(from);
-  const fromDomain = domainOfAddress(fromAddr);
-  const ownAddrs = ownAddresses(rcpt.length ? rcpt : (to ?? "").split(","));
+  const { from, fromAddr, fromDomain, replyTo, ownAddrs } = partiesOf(msg, rcpt);
   const own = ownDomains(ownAddrs);
   checkDisplayName(displayName(from), fromDomain, own, out);
   if (fromDomain) {
@@ -92,6 +79,27 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
   return out;
 }
 
+
+/**
+ * Who the message is from and to, as the link checks measure links against them (the QR check
+ * too): From (the first field), its address and registrable domain, Reply-To, and the
+ * recipients' addresses (the envelope's, else the To field's; at most MAX_OWN).
+ */
+export function partiesOf(msg: ParsedMessage, rcpt: readonly string[]): { from: string; fromAddr: string; fromDomain?: string; replyTo?: string; ownAddrs: string[] } {
+  // From, Reply-To and To in one pass over the fields (the first of each, as find would give).
+  let from: string | undefined;
+  let replyTo: string | undefined;
+  let to: string | undefined;
+  for (const h of msg.headers) {
+    if (from === undefined && isNamed(h, "from")) from = h.value;
+    else if (replyTo === undefined && isNamed(h, "reply-to")) replyTo = h.value;
+    else if (to === undefined && isNamed(h, "to")) to = h.value;
+    if (from !== undefined && replyTo !== undefined && to !== undefined) break;
+  }
+  from ??= "";
+  const fromAddr = addrOf(from);
+  return { from, fromAddr, fromDomain: domainOfAddress(fromAddr), replyTo, ownAddrs: ownAddresses(rcpt.length ? rcpt : (to ?? "").split(",")) };
+}
 
 const hostOfAddress = (addr: string): string => addr.slice(addr.lastIndexOf("@") + 1).replace(/>$/, "").toLowerCase();
 const domainOfAddress = (addr: string): string | undefined => (addr.includes("@") ? registrableHost(hostOfAddress(addr)) : undefined);

@@ -37,6 +37,15 @@ function whitePng(w: number, h: number): Uint8Array {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(rows)), chunk("IEND", new Uint8Array())]);
 }
 
+/** Base64 of a PNG's signature and IHDR with this size and nothing after: enough for the size check; the decoder is a fake. */
+function pngHeader(w: number, h: number): string {
+  const b = new Uint8Array(33);
+  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  new DataView(b.buffer).setUint32(16, w);
+  new DataView(b.buffer).setUint32(20, h);
+  return Buffer.from(b).toString("base64");
+}
+
 test("a PNG QR code to a URL shortener: QR_CODE_IMAGE, QR_CODE_URL, QR_URI_SUSPICIOUS, the URL in the notes", async () => {
   const out = await createQrCheck().run(input(raw("qr-image.eml")));
   expect(out.symbols.sort()).toEqual(["QR_CODE_IMAGE", "QR_CODE_URL", "QR_URI_SUSPICIOUS"]);
@@ -84,13 +93,6 @@ test("pictures without a QR code, and bytes that are no picture, give nothing an
 test("bounds: more than three pictures that could be QR codes, oversized or oblong ones, and a spent deadline are not decoded", async () => {
   let calls = 0;
   const fake: QrDecoder = async () => (calls++, ["https://example.org/x"]);
-  const png = (w: number, h: number) => {
-    const b = new Uint8Array(33);
-    b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-    new DataView(b.buffer).setUint32(16, w);
-    new DataView(b.buffer).setUint32(20, h);
-    return Buffer.from(b).toString("base64");
-  };
   const mail = (pics: string[]) =>
     new TextEncoder().encode(`Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nhi\r\n${pics.map((p) => `--b\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n${p}\r\n`).join("")}--b--\r\n`);
   const run = async (m: Uint8Array, deadline?: number) => {
@@ -98,14 +100,29 @@ test("bounds: more than three pictures that could be QR codes, oversized or oblo
     const out = await createQrCheck(fake).run(input(m, deadline));
     return { calls, symbols: out.symbols.sort() };
   };
-  expect(await run(mail([png(300, 300)]))).toEqual({ calls: 1, symbols: ["QR_CODE_IMAGE", "QR_CODE_URL"] });
-  expect(await run(mail([png(300, 300), png(300, 300), png(300, 300), png(300, 300)]))).toEqual({ calls: 0, symbols: [] });
+  expect(await run(mail([pngHeader(300, 300)]))).toEqual({ calls: 1, symbols: ["QR_CODE_IMAGE", "QR_CODE_URL"] });
+  expect(await run(mail([pngHeader(300, 300), pngHeader(300, 300), pngHeader(300, 300), pngHeader(300, 300)]))).toEqual({ calls: 0, symbols: [] });
   // Padding that cannot be a QR code does not make a lure a newsletter: tracking pixels, a banner, a logo strip.
-  expect(await run(mail([png(1, 1), png(1, 1), png(728, 90), png(400, 60), png(300, 300)]))).toEqual({ calls: 1, symbols: ["QR_CODE_IMAGE", "QR_CODE_URL"] });
-  expect(await run(mail([png(20000, 20000), png(2000, 200), png(40, 40)]))).toEqual({ calls: 0, symbols: [] });
-  expect(await run(mail([png(300, 300)]), performance.now())).toEqual({ calls: 0, symbols: [] });
+  expect(await run(mail([pngHeader(1, 1), pngHeader(1, 1), pngHeader(728, 90), pngHeader(400, 60), pngHeader(300, 300)]))).toEqual({ calls: 1, symbols: ["QR_CODE_IMAGE", "QR_CODE_URL"] });
+  expect(await run(mail([pngHeader(20000, 20000), pngHeader(2000, 200), pngHeader(40, 40)]))).toEqual({ calls: 0, symbols: [] });
+  expect(await run(mail([pngHeader(300, 300)]), performance.now())).toEqual({ calls: 0, symbols: [] });
   // 1.5 million pixels a message: two pictures of 1 000 × 1 000 are one decode.
-  expect((await run(mail([png(1000, 1000), png(1000, 1000)]))).calls).toBe(1);
+  expect((await run(mail([pngHeader(1000, 1000), pngHeader(1000, 1000)]))).calls).toBe(1);
+});
+
+test("a QR code whose link carries the recipient's address in base64 is suspicious, on an ordinary host too; one to the sender's own site with the address written out is not", async () => {
+  const picture = pngHeader(200, 200);
+  const mail = new TextEncoder().encode(`From: HR <hr@benefits-portal.example>\r\nTo: user@example.com\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nScan the code.\r\n--b\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n${picture}\r\n--b--\r\n`);
+  const symbols = async (url: string, rcpt: string[] = []) => {
+    const i = input(mail);
+    (i.envelope as { rcpt: string[] }).rcpt = rcpt;
+    return (await createQrCheck(async () => [url]).run(i)).symbols.sort();
+  };
+  const b64 = Buffer.from("user@example.com").toString("base64");
+  expect(await symbols(`https://docs-review.example/s/#${b64}`)).toEqual(["QR_CODE_IMAGE", "QR_CODE_URL", "QR_URI_SUSPICIOUS"]); // the To field's address
+  expect(await symbols(`https://docs-review.example/s/#${Buffer.from("jo@example.net").toString("base64")}`, ["jo@example.net"])).toEqual(["QR_CODE_IMAGE", "QR_CODE_URL", "QR_URI_SUSPICIOUS"]); // the envelope's
+  expect(await symbols(`https://docs-review.example/s/#${b64}`, ["jo@example.net"])).toEqual(["QR_CODE_IMAGE", "QR_CODE_URL"]); // not this recipient's
+  expect(await symbols("https://benefits-portal.example/#/enrol?email=user@example.com")).toEqual(["QR_CODE_IMAGE", "QR_CODE_URL"]);
 });
 
 test("picture sizes from PNG, GIF and JPEG headers; anything else or a cut header is undefined", () => {

@@ -5,7 +5,8 @@
 //   QR_CODE_IMAGE        a picture holds a QR code
 //   QR_CODE_URL          ... that encodes a web address
 //   QR_URI_SUSPICIOUS    ... whose host is what URI_* flags in links (IP literal, shortener,
-//                        free hosting, form or file-sharing service, lookalike, punycode)
+//                        free hosting, form or file-sharing service, lookalike, punycode), or
+//                        that carries the recipient's address hidden (link-rcpt.ts)
 // The decoder is ZXing-C++ compiled to WebAssembly (zxing-wasm: maintained, MIT), which reads
 // PNG, JPEG and GIF itself; its .wasm is embedded in the kas binary and loaded from there on
 // the first picture (never fetched: the package's default is a CDN). A filtering process
@@ -21,7 +22,8 @@ import wasmPath from "zxing-wasm/reader/zxing_reader.wasm" with { type: "file" }
 import { imageParts } from "../message/parse";
 import { mayBeQrCode } from "../message/qr-shape";
 import { imageSize } from "./image-size";
-import { uriSymbols } from "./phishing";
+import { rcptAddressHidden } from "./link-rcpt";
+import { partiesOf, uriSymbols } from "./phishing";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 const MAX_PICTURES = 3;
@@ -100,6 +102,7 @@ export function createQrCheck(decode: QrDecoder = decodeQr): Check {
       const symbols = new Set<string>();
       if (texts.length) symbols.add("QR_CODE_IMAGE");
       const urls: string[] = [];
+      let parties: ReturnType<typeof partiesOf> | undefined;
       for (const t of texts) {
         const url = qrUrl(t);
         if (!url) continue;
@@ -108,7 +111,9 @@ export function createQrCheck(decode: QrDecoder = decodeQr): Check {
         notes.push(`qr: ${JSON.stringify(url.slice(0, 200))}`);
         const traits = new Set<string>();
         uriSymbols(url, traits);
-        if (traits.size) symbols.add("QR_URI_SUSPICIOUS");
+        // A quishing code is often made for one reader: the reader's address, encoded, in its link.
+        parties ??= partiesOf(input.message!, input.envelope.rcpt);
+        if (traits.size || rcptAddressHidden([url], parties.ownAddrs, parties.fromDomain)) symbols.add("QR_URI_SUSPICIOUS");
       }
       input.facts.set("qr", { urls });
       return { symbols: [...symbols], notes };
