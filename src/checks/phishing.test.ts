@@ -52,6 +52,8 @@ test.each([
   // Through Google's AMP cache to free hosting; through a Campaign Manager ad click (read, no sign) to a look-alike.
   ["amp-cache-redirect.eml", ["URI_FREE_HOSTED", "URI_OPEN_REDIRECT"], ["PHISH_WORDS_BAD_LINK"]],
   ["ad-click-redirect.eml", ["URI_LOOKALIKE_BRAND"], ["PHISH_WORDS_BAD_LINK"]],
+  // A link written with backslashes (https:\\host\\path), which browsers open as slashes (message/html.ts browserUrl).
+  ["backslash-link.eml", ["URI_FREE_HOSTED"], ["PHISH_WORDS_BAD_LINK"]],
   // A PDF whose one picture is a QR code (message/pdf-images.ts): no link in the mail or the PDF.
   ["pdf-qr-lure.eml", ["FROM_BRAND_IMPERSONATION"], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
   // A Word document and an Excel sheet whose one picture is a QR code (message/archive.ts keeps an Office document's pictures): nothing else in the mail.

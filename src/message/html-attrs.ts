@@ -69,7 +69,7 @@ function scanValue(s: string, i: number, n: number): number {
 
 /** The attributes renderHtml reads: first value of each name, as written (not decoded). */
 export interface TagAttrs {
-  /** Values of href, src, action, background, lowsrc, data in the order their names first appear. */
+  /** Values of href, src, action, background, lowsrc, data, xlink:href in the order their names first appear. */
   urls: string[];
   href?: string;
   alt?: string;
@@ -93,7 +93,8 @@ export interface TagAttrs {
   hidden: boolean;
 }
 
-const URL_NAMES = ["href", "src", "action", "background", "lowsrc", "data"];
+// xlink:href: an SVG's links (an attached SVG page, parse.ts).
+const URL_NAMES = ["href", "src", "action", "background", "lowsrc", "data", "xlink:href"];
 const READ = [...URL_NAMES, "alt", "style", "color", "hidden", "bgcolor", "class", "id", "text", "dir", "type", "value", "placeholder"];
 const READ_INDEX = new Map(READ.map((name, k) => [name, k]));
 

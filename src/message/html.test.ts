@@ -222,6 +222,25 @@ describe("renderHtml: classes and ids the document's style sheets hide", () => {
   });
 });
 
+describe("renderHtml: links as a browser opens them", () => {
+  test("backslashes for slashes, missing slashes after the scheme, and a link without a scheme take the form a browser gives them", () => {
+    const href = (h: string) => renderHtml(`<a href="${h}">x</a>`).links[0].href;
+    expect(href("https:\\\\kit.example\\login")).toBe("https://kit.example/login");
+    expect(href("HTTPS:/\\kit.example/a")).toBe("HTTPS://kit.example/a");
+    expect(href("https:kit.example/a")).toBe("https://kit.example/a");
+    expect(href("https:///kit.example/a")).toBe("https://kit.example/a");
+    expect(href("//kit.example/a")).toBe("https://kit.example/a");
+    // The query and fragment are as written; ordinary links are untouched.
+    expect(href("https:\\\\kit.example\\a?q=b\\c#d\\e")).toBe("https://kit.example/a?q=b\\c#d\\e");
+    for (const h of ["https://vendor.example/a?x=1", "mailto:a@b.example", "page2.html", "http://vendor.example/"]) expect(href(h)).toBe(h);
+    expect(renderHtml('<img src="//cdn.example/logo.png">').uris).toEqual(["https://cdn.example/logo.png"]);
+  });
+
+  test("an SVG's xlink:href is one of the page's URLs", () => {
+    expect(renderHtml('<svg><a xlink:href="https://kit.example/x"><text>Play</text></a></svg>').uris).toEqual(["https://kit.example/x"]);
+  });
+});
+
 describe("renderHtml: what a form shows", () => {
   test("a button's label, a text box's value or grey placeholder are read; hidden fields, password dots, choices and hidden inputs are not", () => {
     const r = renderHtml(`<form><input type="email" placeholder="Email address"><input type=password placeholder='Password' value="secret"><input type="submit" value="Verify account"><input type=hidden value="token123"><input value="prefilled" placeholder="unseen"><INPUT TYPE=BUTTON VALUE="Sign&nbsp;in"><input type=submit value="x" hidden><input type=checkbox value=yes><input type=image alt="Continue" src="b.png"></form>`);
