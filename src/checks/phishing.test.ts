@@ -54,6 +54,8 @@ test.each([
   ["ad-click-redirect.eml", ["URI_LOOKALIKE_BRAND"], ["PHISH_WORDS_BAD_LINK"]],
   // A link written with backslashes (https:\\host\\path), which browsers open as slashes (message/html.ts browserUrl).
   ["backslash-link.eml", ["URI_FREE_HOSTED"], ["PHISH_WORDS_BAD_LINK"]],
+  // A "scanned invoice" opened through Windows Search over the sender's WebDAV share (search-ms:).
+  ["search-ms-link.eml", ["URI_PROGRAM_LINK"], ["PHISH_PROGRAM_LINK_INVOICE"]],
   // A PDF whose one picture is a QR code (message/pdf-images.ts): no link in the mail or the PDF.
   ["pdf-qr-lure.eml", ["FROM_BRAND_IMPERSONATION"], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
   // A Word document and an Excel sheet whose one picture is a QR code (message/archive.ts keeps an Office document's pictures): nothing else in the mail.

@@ -14,6 +14,7 @@
 //   URI_PUNYCODE               any link host in xn-- form
 //   URI_TEXT_DOMAIN_MISMATCH   link text shows one registrable domain, the href goes to another
 //   URI_TEXT_BRAND_MISMATCH    ... and the domain shown belongs to a brand
+//   URI_PROGRAM_LINK           a link that hands its target to a Windows program or an outside share (search-ms:, ms-appinstaller:, \\host\share; link-handoff.ts)
 //   URI_IP_HOST, URI_DATA_HREF, URI_SHORTENED, URI_FREE_HOSTED, URI_FORM_SERVICE, URI_FILE_SHARE
 //   URI_OPEN_REDIRECT          a link through a trusted site's open redirect (google.com/url, Google AMP, Bing's tracker; its destination is judged too)
 //   FREEMAIL_REPLYTO_OTHER     Reply-To at a free mailbox while From is elsewhere
@@ -31,6 +32,7 @@ import { addrOf, displayName } from "../ruledb/match";
 import { archiveNotes, attachmentSymbols } from "./attachments";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
 import { brandInFront, brandOwning, domainShown, foldLookalikes, imitatesOwn, lookalikeOf, mainLabel, memo, mixedScript, ownInFront, parseHttp, registrable, registrableHost } from "./phishing-domains";
+import { handsOff } from "./link-handoff";
 import { rcptAddressHidden } from "./link-rcpt";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
@@ -213,7 +215,7 @@ function checkUris(msg: ParsedMessage, own: readonly string[], ownAddrs: readonl
   // Link hosts are gathered only when there are recipients to measure them against.
   const hosts = own.length ? new Set<string>() : undefined;
   for (const u of uris) {
-    const host = uriSymbols(u, out);
+    const host = uriSymbols(u, out, own);
     if (host) hosts?.add(host);
   }
   if (hosts) checkOwnLookalikes(hosts, own, out);
@@ -236,9 +238,13 @@ function checkOwnLookalikes(hosts: Set<string>, own: readonly string[], out: Set
 
 
 /** The URI_* symbols of one link (also of a URL read from a QR code, checks/qr.ts); returns its host name when it is a web address by name (not an IP address). */
-export function uriSymbols(u: string, out: Set<string>): string | undefined {
+export function uriSymbols(u: string, out: Set<string>, own: readonly string[] = []): string | undefined {
   if (/^\s*data:/i.test(u)) {
     out.add("URI_DATA_HREF");
+    return undefined;
+  }
+  if (handsOff(u, own)) {
+    out.add("URI_PROGRAM_LINK");
     return undefined;
   }
   const url = parseHttp(u);
