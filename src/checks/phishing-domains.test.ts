@@ -10,10 +10,11 @@ test("a brand's domain spelt in front of another registrable domain names the br
   expect(brand("www-paypal-com.translate.goog")).toBe("paypal"); // Google Translate's proxy writes the host with hyphens
   expect(brand("irs.gov.refund-status.net")).toBe("irs");
   expect(brand("secure.amazon.co.uk.order-help.com")).toBe("amazon");
+  expect(brand("paypal-com.secure-check.net")).toBe("paypal");
 });
 
 test("a brand's own hosts, its deep links and newsletter services' hosts, and names followed by other words are not", () => {
-  for (const host of ["www.paypal.com", "www.amazon.com.au", "paypal.app.link", "paypal.us1.list-manage.com", "bucket.s3.amazonaws.com", "paypal-support.example.net", "startups.com.example.org", "fb.com.example.org", "news.example.com"])
+  for (const host of ["www.paypal.com", "www.amazon.com.au", "paypal.app.link", "paypal.us1.list-manage.com", "bucket.s3.amazonaws.com", "paypal-support.example.net", "startups.com.example.org", "fb.com.example.org", "news.example.com", "booking-at-the-spa.example", "ledger-in-a-sheet.example.net"])
     expect({ host, brand: brand(host) }).toEqual({ host, brand: undefined });
 });
 
@@ -28,6 +29,9 @@ test("the recipient's own domain spelt in front of another; not its own hosts, n
   expect(own("example.sharepoint.com", "example.com")).toBe(false); // the tenant's name, no suffix after it
   expect(own("examples.com.example.org", "example.com")).toBe(false); // words, not substrings
   expect(own("ab.com.example.org", "ab.com")).toBe(false); // a two-letter name is too often a word
+  // Hyphen-joined only with a suffix that is no English word: acme-at-home is a word game, acme.at.portal-x is not.
+  expect(own("acme-at-home.example.net", "acme.at")).toBe(false);
+  expect(own("acme.at.portal-login.net", "acme.at")).toBe(true);
 });
 
 test("a brand whose name is an everyday word (booking, ledger) is imitated only by confusable spelling, not by one edit or as a word of a longer name", () => {

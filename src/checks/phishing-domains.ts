@@ -60,21 +60,34 @@ export const brandOwning = memo((domain: string): Brand | undefined => {
 
 /**
  * Words that end a domain name (suffixes and their first words: com of co.uk too), as a
- * host's words show them after a name spelt in front of the real domain. Only these: a brand's
+ * host's labels show them after a name spelt in front of the real domain. Only these: a brand's
  * own services put its name before other words ("paypal.app.link", Branch's deep links for
  * it; "brand.us1.list-manage.com", Mailchimp's), never before a "com".
  */
 const SUFFIX_WORDS = new Set(["com", "net", "org", "co", "gov", "edu", "info", "biz", "us", "uk", "de", "fr", "it", "es", "nl", "be", "ch", "at", "ca", "au", "jp", "in", "br", "mx", "ru", "pl", "se", "no", "dk", "fi", "ie", "nz"]);
+/** The ones that are no English word: joined by a hyphen ("paypal-com", "microsoftonline.com-session") only these count ("booking-at-the-spa" is a spa's). */
+const STRONG_SUFFIX_WORDS = new Set(["com", "net", "org", "gov", "edu"]);
 
 /**
- * The words of a host that stand in front of its registrable domain's suffix: the labels
- * before the registrable domain and that domain's first label, split at "." and "-".
- * "paypal.com.account-check.ru" → paypal com account check; "login.microsoftonline.com-session.xyz"
- * → login microsoftonline com session; "www-paypal-com.translate.goog" → www paypal com translate.
+ * The labels of a host that stand in front of its registrable domain's suffix: the labels
+ * before the registrable domain and that domain's first label. "paypal.com.account-check.ru"
+ * → paypal, com, account-check; "login.microsoftonline.com-session.xyz" → login,
+ * microsoftonline, com-session.
  */
-function frontWords(host: string, domain: string): string[] {
-  const first = domain.slice(0, domain.indexOf("."));
-  return (host.slice(0, host.length - domain.length) + first).split(/[.-]/);
+function frontLabels(host: string, domain: string): string[] {
+  return (host.slice(0, host.length - domain.length) + domain.slice(0, domain.indexOf("."))).split(".");
+}
+
+/** The first word of these labels that `isName` takes and a suffix word follows: "paypal" then "com", "com-session", or "paypal-com" inside one label. */
+function spelledWithSuffix(labels: string[], isName: (word: string) => boolean): string | undefined {
+  for (let i = 0; i < labels.length; i++) {
+    const words = labels[i].split("-");
+    for (let j = 0; j + 1 < words.length; j++) if (STRONG_SUFFIX_WORDS.has(words[j + 1]) && isName(words[j])) return words[j];
+    const next = labels[i + 1];
+    const last = words[words.length - 1];
+    if (next !== undefined && (SUFFIX_WORDS.has(next) || STRONG_SUFFIX_WORDS.has(next.split("-")[0])) && isName(last)) return last;
+  }
+  return undefined;
 }
 
 /** Each brand's labels of 3+ letters (shorter ones, "fb", "me", are too often other words), to the brand. */
@@ -88,12 +101,8 @@ const FRONT_LABELS = new Map(BRANDS.flatMap((b) => b.labels.filter((l) => l.leng
  */
 export function brandInFront(host: string, domain: string): Brand | undefined {
   if (brandOwning(domain)) return undefined;
-  const w = frontWords(host, domain);
-  for (let i = 0; i + 1 < w.length; i++) if (SUFFIX_WORDS.has(w[i + 1])) {
-    const b = FRONT_LABELS.get(w[i]);
-    if (b) return b;
-  }
-  return undefined;
+  const name = spelledWithSuffix(frontLabels(host, domain), (w) => FRONT_LABELS.has(w));
+  return name === undefined ? undefined : FRONT_LABELS.get(name);
 }
 
 /**
@@ -104,17 +113,18 @@ export function brandInFront(host: string, domain: string): Brand | undefined {
  * (example.com.s3.amazonaws.com is the company's own bucket as often as not).
  */
 export function ownInFront(host: string, domain: string, own: string): boolean {
-  const o = wordsOf(own);
-  // The first word's presence first: nearly every host lacks it.
-  if (o[0].length < 3 || !host.includes(o[0]) || domain === own || BUCKET_HOSTS.some((b) => host.endsWith(b))) return false;
-  const w = frontWords(host, domain);
-  next: for (let i = 0; i + o.length <= w.length; i++) {
-    for (let j = 0; j < o.length; j++) if (w[i + j] !== o[j]) continue next;
-    return true;
-  }
-  return false;
+  const main = own.slice(0, own.indexOf("."));
+  // The name's presence first: nearly every host lacks it.
+  if (main.length < 3 || !host.includes(main) || domain === own || BUCKET_HOSTS.some((b) => host.endsWith(b))) return false;
+  return ownPattern(own).test(frontLabels(host, domain).join("."));
 }
-const wordsOf = memo((domain: string) => domain.split(/[.-]/));
+/** The own domain as written (example.com, example.co.uk) or, when its suffix is a strong word, hyphen-joined (example-com), between label or word boundaries. */
+const ownPattern = memo((own: string): RegExp => {
+  const dotted = own.replace(/\./g, "\\.");
+  const suffix = own.slice(own.indexOf(".") + 1).split(".")[0];
+  const joined = STRONG_SUFFIX_WORDS.has(suffix) ? `|${own.replace(/\./g, "-")}` : "";
+  return new RegExp(`(?:^|[.-])(?:${dotted}${joined})(?=[.-]|$)`);
+});
 const BUCKET_HOSTS = [".amazonaws.com", ".storage.googleapis.com", ".blob.core.windows.net", ".digitaloceanspaces.com", ".linodeobjects.com", ".backblazeb2.com"];
 
 const SCRIPTS: [string, RegExp][] = [

@@ -31,9 +31,9 @@ import type { ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
 import { archiveNotes, attachmentSymbols } from "./attachments";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
-import { brandInFront, brandOwning, domainShown, foldLookalikes, imitatesOwn, lookalikeOf, mainLabel, memo, mixedScript, ownInFront, parseHttp, registrable, registrableHost } from "./phishing-domains";
 import { handsOff } from "./link-handoff";
 import { rcptAddressHidden } from "./link-rcpt";
+import { brandInFront, brandOwning, domainShown, foldLookalikes, imitatesOwn, lookalikeOf, mainLabel, memo, mixedScript, ownInFront, parseHttp, registrable, registrableHost } from "./phishing-domains";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 /** Links looked at per message: phishing needs one, a newsletter has dozens. */
@@ -80,7 +80,6 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
   if (imageOnly(msg)) out.add("BODY_IMAGE_ONLY");
   return out;
 }
-
 
 /**
  * Who the message is from and to, as the link checks measure links against them (the QR check
@@ -236,8 +235,11 @@ function checkOwnLookalikes(hosts: Set<string>, own: readonly string[], out: Set
   }
 }
 
-
-/** The URI_* symbols of one link (also of a URL read from a QR code, checks/qr.ts); returns its host name when it is a web address by name (not an IP address). */
+/**
+ * The URI_* symbols of one link (also of a URL read from a QR code, checks/qr.ts, and of a
+ * PDF's links); `own`: the recipients' registrable domains (a share of theirs is no hand-off).
+ * Returns its host name when it is a web address by name (not an IP address).
+ */
 export function uriSymbols(u: string, out: Set<string>, own: readonly string[] = []): string | undefined {
   if (/^\s*data:/i.test(u)) {
     out.add("URI_DATA_HREF");
