@@ -23,13 +23,12 @@
 //   ATTACH_OFFICE_DDE          a Word or RTF field, an Excel link or a CSV cell's formula (message/csv.ts) runs a program through DDE when the document opens
 //   ATTACH_OFFICE_REMOTE       an Office document loads a template, object or frame from elsewhere when opened
 //   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...), Follina's "!" form, or an OLE2Link object
-import { type ArchiveFacts, isDocument } from "../message/archive";
+import { type ArchiveFacts, isDocument, PAGE_NAME } from "../message/archive";
 import { archiveFacts, attachedPages, csvDde, pdfFacts, shortcutFacts } from "../message/parse";
 import { REMOTE_FILE, type Shortcut } from "../message/shortcut";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { EXECUTABLE_EXTENSIONS } from "./phishing-data";
 
-const HTML_NAME = /\.(?:s?html?|xhtml|svg|shtm)$/i;
 // A page that opens in the browser under a document's name: the reader expects a PDF, a sheet or
 // a voicemail and gets a sign-in form (HTML smuggling and credential pages are sent so).
 const DOC_AS_HTML_NAME = /\.(?:pdf|docx?|xlsx?|xls[mb]|pptx?|csv|txt|rtf|odt|ods|jpe?g|png|gif|tiff?|wav|mp3|m4a|ogg|zip|rar|7z|eml|msg)[\s_.-]{0,5}\.(?:s?html?|xhtml|svg|shtm)$/i;
@@ -75,7 +74,7 @@ function checkAttachment(p: MimePart, out: Set<string>): void {
     if (ARCHIVE_NAME.test(p.filename.trim())) out.add("ATTACH_ARCHIVE");
   }
   if (ARCHIVE_TYPE.test(p.contentType)) out.add("ATTACH_ARCHIVE");
-  const named = p.filename && HTML_NAME.test(p.filename);
+  const named = p.filename && PAGE_NAME.test(p.filename);
   if (!named && !(p.disposition === "attachment" && p.contentType === "text/html")) return;
   out.add("ATTACH_HTML");
   if (named && DOC_AS_HTML_NAME.test(p.filename!.trim())) out.add("ATTACH_HTML_DOC_NAME");
@@ -146,7 +145,7 @@ function checkNames(names: string[], container: boolean, out: Set<string>): void
       if (DOCUMENT_THEN_EXECUTABLE.test(name)) out.add("ATTACH_ARCHIVE_DOUBLE_EXT");
     }
     if (!container) continue; // an Office document's own parts are XML and binaries, never pages or archives the reader opens
-    if (HTML_NAME.test(name)) out.add("ATTACH_ARCHIVE_HTML");
+    if (PAGE_NAME.test(name)) out.add("ATTACH_ARCHIVE_HTML");
     if (DISK_IMAGE_NAME.test(name)) out.add("ATTACH_ARCHIVE_DISK_IMAGE");
     if (ARCHIVE_NAME.test(name)) out.add("ATTACH_ARCHIVE_NESTED");
   }
@@ -185,5 +184,5 @@ const quote = (s: string) => JSON.stringify(s.slice(0, 120));
 /** The first MAX_NOTED of a list, quoted, and how many more. */
 const listed = (list: string[]) => `${list.slice(0, MAX_NOTED).map(quote).join(", ")}${list.length > MAX_NOTED ? ` and ${list.length - MAX_NOTED} more` : ""}`;
 /** A name worth showing: a program, a page or a disk image. */
-const tellingName = (full: string) => [EXECUTABLE_NAME, HTML_NAME, DISK_IMAGE_NAME].some((r) => r.test(baseName(full)));
+const tellingName = (full: string) => [EXECUTABLE_NAME, PAGE_NAME, DISK_IMAGE_NAME].some((r) => r.test(baseName(full)));
 

@@ -23,6 +23,13 @@ test("the address written out after \"#\" counts on another site than the sender
   expect(hidden("https://app.sender.test/#/reset?email=jordan.lee@example.com")).toBe(false);
 });
 
+test("in the path, the encoded address counts off the sender's site only (a site's own unsubscribe page may carry it)", () => {
+  const e = b64("jordan.lee@example.com");
+  expect(hidden(`https://news.sender.test/unsubscribe/${e}`)).toBe(false);
+  expect(hidden(`https://kit.test/unsubscribe/${e}`)).toBe(true);
+  expect(hidden(`https://news.sender.test/page#${e}`)).toBe(true); // after "#" wherever it is
+});
+
 test("the query is not looked at, nor an encoding inside a longer token, nor another address", () => {
   expect(hidden(`https://esp.test/unsubscribe?e=${b64("jordan.lee@example.com")}`)).toBe(false);
   expect(hidden("https://esp.test/unsubscribe?email=jordan.lee@example.com")).toBe(false);

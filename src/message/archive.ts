@@ -157,7 +157,7 @@ function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | 
  * for those names, so nothing else is inflated.
  */
 function inside(name: string, data: () => Uint8Array | undefined, facts: ArchiveFacts, add: (n: string) => void, depth: number, budget: Budget): void {
-  if (PAGE_ENTRY.test(name)) {
+  if (PAGE_NAME.test(name)) {
     const d = facts.pages.length < MAX_PAGES ? data() : undefined;
     if (d) facts.pages.push(utf8.decode(d.subarray(0, MAX_PAGE_BYTES)));
   } else if (isShortcutName(name)) {
@@ -268,8 +268,8 @@ function ownDirectory(buf: Buffer, view: DataView): { start: number; end: number
   return start + size <= at ? { start, end: start + size } : undefined;
 }
 
-/** Entry names of pages a browser opens (attachments.ts reads them as it reads an attached page). */
-const PAGE_ENTRY = /\.(?:s?html?|xhtml|svg|shtm)$/i;
+/** Names of pages a browser opens: entries of archives, attached files (parse.ts keeps their markup; attachments.ts reads them as attached pages). */
+export const PAGE_NAME = /\.(?:s?html?|xhtml|svg|shtm)$/i;
 /** Entry names that may be archives themselves (their bytes decide: archiveKind). */
 const ARCHIVE_ENTRY = /\.(?:zip|rar|7z|gz|tgz|tar|jar|cab)$/i;
 

@@ -10,7 +10,7 @@
 // Where mail programs read a structure two ways, the text of every reading is scanned: the
 // RFC reading first, the others after it (readings.ts lists the cases and why).
 import type { KasConfig } from "../config/schema";
-import { archiveKind, readArchive, type ArchiveFacts } from "./archive";
+import { archiveKind, PAGE_NAME, readArchive, type ArchiveFacts } from "./archive";
 import { ISO_NAME } from "./archive-iso";
 import { latin1 } from "./header-text";
 import { isShortcutName, MAX_SHORTCUT_BYTES, type Shortcut, shortcutOf } from "./shortcut";
@@ -55,7 +55,6 @@ const MAX_WEB_PAGES = 4;
  * XHTML file): a browser opens it by its name or content and runs its script. Its first
  * MAX_PAGE_BYTES are kept as an attached page's (as archive.ts keeps a zipped page's).
  */
-const PAGE_NAME = /\.(?:s?html?|xhtml|svg|shtm)$/i;
 const PAGE_TYPE = /^(?:image\/svg\+xml|application\/xhtml\+xml)$/;
 const MAX_PAGE_BYTES = 256 * 1024;
 /** A web archive (.mht: a MIME message of a page and its pictures) by its name: Windows opens it in the browser. */
