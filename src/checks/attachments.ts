@@ -1,7 +1,7 @@
 // The attachment signs of the phishing check (phishing.ts runs them; rules/62_phishing.cf
 // weighs them):
 //   ATTACH_HTML, ATTACH_HTML_FORM, ATTACH_HTML_SCRIPT, ATTACH_HTML_REDIRECT (forwards the reader or frames a remote page; an attached page, the page of an attached web archive, .mht, or a page under another type)
-//   ATTACH_HTML_SMUGGLING      an attached page builds a file from text and has the browser save it (HTML smuggling)
+//   ATTACH_HTML_SMUGGLING      an attached page builds a file from text and has the browser save it, or carries one as a data: URI (HTML smuggling)
 //   ATTACH_HTML_CLIPBOARD_COMMAND  an attached page puts a command line on the clipboard ("ClickFix": paste it into Win+R)
 //   ATTACH_HTML_DOC_NAME       an HTML or SVG page named as a document, picture or recording ("Invoice.pdf.html", "VM_0412.wav.htm")
 //   ATTACH_BIDI_NAME           an attachment's name holds a bidirectional control (invoice<RLO>fdp.exe shows as invoiceexe.pdf)
@@ -86,7 +86,7 @@ function pageSigns(t: string, out: Set<string>): void {
   if (/<form\b|<input\b[^>]{0,200}type\s*=\s*["']?password/i.test(t)) out.add("ATTACH_HTML_FORM");
   if (/<script\b|\bon(?:load|error)\s*=/i.test(t)) out.add("ATTACH_HTML_SCRIPT");
   if (/<meta\b[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document|top|self)\.location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\(/i.test(t) || FRAMES_REMOTE.test(t)) out.add("ATTACH_HTML_REDIRECT");
-  if (SMUGGLING.every((r) => r.test(t))) out.add("ATTACH_HTML_SMUGGLING");
+  if (SMUGGLING.every((r) => r.test(t)) || SMUGGLED_DATA.test(t)) out.add("ATTACH_HTML_SMUGGLING");
   if (CLIPBOARD_WRITE.test(t) && COMMAND_LINE.test(t)) out.add("ATTACH_HTML_CLIPBOARD_COMMAND");
 }
 
@@ -105,6 +105,11 @@ const COMMAND_LINE = /\b(?:powershell|pwsh|mshta|rundll32|regsvr32|msiexec|wscri
 // it, so the file (an archive, a disk image, a script) never crosses the mail gateway as an
 // attachment. All three steps, each as browsers spell them: a Blob (or IE's msSaveBlob), bytes
 // from text (atob, a typed array, fromCharCode), a download.
+// ... or the file written into the page as a data: URI of an archive, a disk image, a program
+// or a script, for a download link or a script to save (no Blob needed). Pictures, fonts,
+// text and PDFs are what honest pages inline (fonts often as application/octet-stream, so
+// that type is not counted).
+const SMUGGLED_DATA = /\bdata:application\/(?:zip|x-zip-compressed|x-7z-compressed|x-rar-compressed|vnd\.rar|x-msdownload|x-msdos-program|x-msi|x-iso9660-image|x-ms-shortcut|hta|javascript|x-javascript|java-archive|vnd\.ms-[\w.-]+|vnd\.openxmlformats-[\w.-]+)\s*;\s*base64\s*,/i;
 const SMUGGLING = [/\bnew\s+Blob\s*\(|\bmsSave(?:OrOpen)?Blob\b/, /\batob\s*\(|\bUint8Array\b|\bfromCharCode\b/, /\.download\s*=|\bsetAttribute\s*\(\s*["']download["']|\bmsSave(?:OrOpen)?Blob\b/];
 
 const EXECUTABLE_NAME = new RegExp(`\\.(?:${EXECUTABLE_EXTENSIONS.join("|")})$`, "i");
