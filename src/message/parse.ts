@@ -11,6 +11,7 @@
 // RFC reading first, the others after it (readings.ts lists the cases and why).
 import type { KasConfig } from "../config/schema";
 import { archiveKind, PAGE_NAME, readArchive, type ArchiveFacts } from "./archive";
+import { pageArchives } from "./page-files";
 import { ISO_NAME } from "./archive-iso";
 import { latin1 } from "./header-text";
 import { isShortcutName, MAX_SHORTCUT_BYTES, type Shortcut, shortcutOf } from "./shortcut";
@@ -168,6 +169,11 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const webPages: string[] = [];
   const keepWebPage = (html: string) => {
     if (webPages.length < MAX_WEB_PAGES) webPages.push(html);
+  };
+  // Archives an attached page carries as data: URIs (page-files.ts), as attached archives.
+  const takePageArchives = (html: string) => {
+    if (archives.length >= MAX_ARCHIVES || !html.includes("data:application/")) return;
+    for (const facts of pageArchives(html)) if (archives.length < MAX_ARCHIVES) archives.push(facts);
   };
   // Pictures found inside attachments (a PDF's, an Office document's), known by their first bytes.
   const keepPictures = (pictures: Uint8Array[]) => {
@@ -376,6 +382,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
         const markup = decodeText(content(MAX_PAGE_BYTES).subarray(0, MAX_PAGE_BYTES), part.charset, []);
         keepWebPage(markup);
         addUris(renderHtml(markup).uris); // where its form posts and its links go, as a zipped page's
+        takePageArchives(markup);
       }
       const as = sniffedTextType(type, filename, head);
       if (as) addAlt({ start: bodyStart, end: e.end, depth: e.depth, defaultType: as, reading: e.reading ?? "sniffed-type", as: { type: as, cte, charset: part.charset } });
@@ -403,6 +410,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     (e.reading ? altRaw : rawText).push(text);
     if (type === "text/html") {
       if (e.webArchive && !e.reading) keepWebPage(text);
+      if (!e.reading && (part.disposition === "attachment" || part.filename !== undefined)) takePageArchives(text);
       const r = renderHtml(text);
       hidden += r.hiddenChars;
       visible += r.visibleChars;

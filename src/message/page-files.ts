@@ -1,0 +1,30 @@
+// Files an attached page carries in itself as data: URIs (HTML smuggling without a script:
+// <a href="data:application/zip;base64,…" download="Invoice.zip">): the archive is read as an
+// attached one would be (archive.ts), so a program inside it is judged by its name. Only the
+// archive and disk-image types, at most MAX_FILES a page, each at most MAX_ENCODED characters.
+import { readArchive, type ArchiveFacts } from "./archive";
+
+const MAX_FILES = 2;
+const MAX_ENCODED = 8 * 1024 * 1024;
+const DATA_ARCHIVE = /data:application\/(?:zip|x-zip-compressed|x-7z-compressed|x-rar-compressed|vnd\.rar|x-iso9660-image|java-archive|x-tar|gzip)\s*;\s*base64\s*,/gi;
+
+/** The archives a page carries as data: URIs, as archive.ts reads them. */
+export function pageArchives(html: string): ArchiveFacts[] {
+  const out: ArchiveFacts[] = [];
+  DATA_ARCHIVE.lastIndex = 0;
+  for (let m = DATA_ARCHIVE.exec(html), n = 0; m && n < MAX_FILES; m = DATA_ARCHIVE.exec(html), n++) {
+    const from = m.index + m[0].length;
+    let to = from;
+    // The base64 digits (and the white space a writer may fold them with), within the bound.
+    while (to < html.length && to - from < MAX_ENCODED && isBase64Char(html.charCodeAt(to))) to++;
+    const facts = readArchive(new Uint8Array(Buffer.from(html.slice(from, to), "base64")));
+    if (facts) out.push(facts);
+    DATA_ARCHIVE.lastIndex = to;
+  }
+  return out;
+}
+
+/** A base64 digit, "=", or white space (RFC 4648 §4; writers fold long data: URIs). */
+function isBase64Char(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x3d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
