@@ -72,6 +72,8 @@ test.each([
   // A voicemail "player" that is an SVG whose script forwards the reader; a sign-in page sent as an octet stream named .htm.
   ["svg-voicemail.eml", ["ATTACH_HTML", "ATTACH_HTML_REDIRECT", "ATTACH_HTML_SCRIPT", "BODY_IMAGE_ONLY"], ["PHISH_HTML_ATTACHMENT"]],
   ["html-octet-stream.eml", ["ATTACH_HTML", "ATTACH_HTML_FORM"], ["PHISH_HTML_ATTACHMENT"]],
+  // A sign-in page whose script posts the password to free hosting: the address is only in a script's string (message/page-files.ts).
+  ["html-script-post.eml", ["ATTACH_HTML", "ATTACH_HTML_FORM", "ATTACH_HTML_SCRIPT", "URI_FREE_HOSTED"], ["PHISH_HTML_ATTACHMENT", "PHISH_WORDS_BAD_LINK"]],
   // A "secure document" that is one full-window frame of a remote page: no form or script of its own.
   ["html-frame-attachment.eml", ["ATTACH_HTML", "ATTACH_HTML_REDIRECT"], ["PHISH_HTML_ATTACHMENT"]],
   // A sign-in page saved as a web archive (.mht, typed message/rfc822 as Windows types it): its page is an attached page.

@@ -1,7 +1,10 @@
-// Files an attached page carries in itself as data: URIs (HTML smuggling without a script:
-// <a href="data:application/zip;base64,…" download="Invoice.zip">): the archive is read as an
-// attached one would be (archive.ts), so a program inside it is judged by its name. Only the
-// archive and disk-image types, at most MAX_FILES a page, each at most MAX_ENCODED characters.
+// What an attached page carries besides its markup. Files as data: URIs (HTML smuggling
+// without a script: <a href="data:application/zip;base64,…" download="Invoice.zip">): the
+// archive is read as an attached one would be (archive.ts), so a program inside it is judged
+// by its name; only the archive and disk-image types, at most MAX_FILES a page, each at most
+// MAX_ENCODED characters. And the web addresses its scripts hold as string literals
+// (window.location = "https://kit…", fetch("https://…/next.php")): where the page sends the
+// reader or the password, which no href shows.
 import { readArchive, type ArchiveFacts } from "./archive";
 
 const MAX_FILES = 2;
@@ -27,4 +30,20 @@ export function pageArchives(html: string): ArchiveFacts[] {
 /** A base64 digit, "=", or white space (RFC 4648 §4; writers fold long data: URIs). */
 function isBase64Char(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x3d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Script URLs kept a page: a kit names a few; a page of library code may hold hundreds. */
+const MAX_SCRIPT_URLS = 16;
+const SCRIPT = /<script\b[^>]*>([\s\S]*?)(?:<\/script\s*>|$)/gi;
+const QUOTED_URL = /["'`](https?:\/\/[^"'`\s<>\\]{3,2000})["'`]/g;
+
+/** The http(s) addresses written as string literals in a page's scripts, each once, at most MAX_SCRIPT_URLS. */
+export function scriptUrls(html: string): string[] {
+  const out = new Set<string>();
+  SCRIPT.lastIndex = 0;
+  for (let m = SCRIPT.exec(html); m && out.size < MAX_SCRIPT_URLS; m = SCRIPT.exec(html)) {
+    QUOTED_URL.lastIndex = 0;
+    for (let u = QUOTED_URL.exec(m[1]); u && out.size < MAX_SCRIPT_URLS; u = QUOTED_URL.exec(m[1])) out.add(u[1]);
+  }
+  return [...out];
 }

@@ -11,7 +11,7 @@
 // RFC reading first, the others after it (readings.ts lists the cases and why).
 import type { KasConfig } from "../config/schema";
 import { archiveKind, PAGE_NAME, readArchive, type ArchiveFacts } from "./archive";
-import { pageArchives } from "./page-files";
+import { pageArchives, scriptUrls } from "./page-files";
 import { ISO_NAME } from "./archive-iso";
 import { latin1 } from "./header-text";
 import { isShortcutName, MAX_SHORTCUT_BYTES, type Shortcut, shortcutOf } from "./shortcut";
@@ -170,8 +170,10 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const keepWebPage = (html: string) => {
     if (webPages.length < MAX_WEB_PAGES) webPages.push(html);
   };
-  // Archives an attached page carries as data: URIs (page-files.ts), as attached archives.
-  const takePageArchives = (html: string) => {
+  // What an attached page carries (page-files.ts): archives as data: URIs, as attached
+  // archives; the web addresses its scripts send the reader or the form to, as its links.
+  const takePageFiles = (html: string) => {
+    if (/<script/i.test(html)) addUris(scriptUrls(html));
     if (archives.length >= MAX_ARCHIVES || !html.includes("data:application/")) return;
     for (const facts of pageArchives(html)) if (archives.length < MAX_ARCHIVES) archives.push(facts);
   };
@@ -369,7 +371,10 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
           archives.push(facts);
           addUris([...facts.links, ...facts.remote]);
           // A zipped page's links and form targets, as an attached page's (where a sign-in form posts is the lure's address).
-          for (const page of facts.pages) addUris(renderHtml(page).uris);
+          for (const page of facts.pages) {
+            addUris(renderHtml(page).uris);
+            takePageFiles(page);
+          }
           // A zipped shortcut, as an attached one (the DarkGate mails of 2024 zipped theirs).
           for (const s of facts.shortcuts) if (shortcuts.length < MAX_SHORTCUTS) takeShortcut(s);
           // An Office document's pictures, as a PDF's: a QR code in a .docx or .xlsx (2024's quishing).
@@ -382,7 +387,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
         const markup = decodeText(content(MAX_PAGE_BYTES).subarray(0, MAX_PAGE_BYTES), part.charset, []);
         keepWebPage(markup);
         addUris(renderHtml(markup).uris); // where its form posts and its links go, as a zipped page's
-        takePageArchives(markup);
+        takePageFiles(markup);
       }
       const as = sniffedTextType(type, filename, head);
       if (as) addAlt({ start: bodyStart, end: e.end, depth: e.depth, defaultType: as, reading: e.reading ?? "sniffed-type", as: { type: as, cte, charset: part.charset } });
@@ -410,7 +415,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     (e.reading ? altRaw : rawText).push(text);
     if (type === "text/html") {
       if (e.webArchive && !e.reading) keepWebPage(text);
-      if (!e.reading && (part.disposition === "attachment" || part.filename !== undefined)) takePageArchives(text);
+      if (!e.reading && (part.disposition === "attachment" || part.filename !== undefined)) takePageFiles(text);
       const r = renderHtml(text);
       hidden += r.hiddenChars;
       visible += r.visibleChars;
