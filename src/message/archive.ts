@@ -225,10 +225,11 @@ function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, e
   if (facts.kind === "office") {
     facts.macro = all.some((e) => /(?:^|\/)vbaProject\.bin$|^xl\/macrosheets\//i.test(e.name));
     // One pass per kind of part, each within its count and the inflate budget, until it has its answer.
-    const parts = (name: RegExp, max: number, done: () => boolean, use: (data: Uint8Array, part: string) => void) => {
+    // `maxStored`: entries stored larger than this are passed over without being inflated.
+    const parts = (name: RegExp, max: number, done: () => boolean, use: (data: Uint8Array, part: string) => void, maxStored = Infinity) => {
       let n = 0;
       for (const e of local) {
-        if (done() || !name.test(e.name) || n++ >= max) continue;
+        if (done() || !name.test(e.name) || (e.size || central.get(e.name)?.size || 0) > maxStored || n++ >= max) continue;
         const data = entryData(b, e, central, budget);
         if (data) use(data, e.name);
       }
@@ -238,12 +239,7 @@ function readZip(b: Uint8Array, facts: ArchiveFacts, add: (n: string) => void, e
     // Embedded OLE objects (word/embeddings/oleObject1.bin): Equation Editor's is an exploit's carrier.
     parts(EMBEDDED_OBJECT, MAX_EMBEDS, () => facts.equation, (data) => (facts.equation = holdsEquation(data)));
     // Pictures last, so that they never take the inflate budget from the parts above.
-    for (const e of local) {
-      if (facts.pictures.length >= MAX_PICTURES) break;
-      if (!MEDIA_PICTURE.test(e.name) || (e.size || central.get(e.name)?.size || 0) > MAX_PICTURE_BYTES) continue;
-      const data = entryData(b, e, central, budget);
-      if (data) facts.pictures.push(data);
-    }
+    parts(MEDIA_PICTURE, MAX_PICTURES, () => false, (data) => facts.pictures.push(data), MAX_PICTURE_BYTES);
     return;
   }
   for (const e of local) if (!(e.flags & 1)) entry(e.name, () => entryData(b, e, central, budget));
