@@ -25,6 +25,7 @@
 //   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...), Follina's "!" form, or an OLE2Link object
 import { type ArchiveFacts, isDocument, PAGE_NAME } from "../message/archive";
 import { archiveFacts, attachedPages, csvDde, pdfFacts, shortcutFacts } from "../message/parse";
+import { DATA_FILE } from "../message/page-files";
 import { REMOTE_FILE, type Shortcut } from "../message/shortcut";
 import type { MimePart, ParsedMessage } from "../message/types";
 import { EXECUTABLE_EXTENSIONS } from "./phishing-data";
@@ -86,7 +87,7 @@ function pageSigns(t: string, out: Set<string>): void {
   if (/<form\b|<input\b[^>]{0,200}type\s*=\s*["']?password/i.test(t)) out.add("ATTACH_HTML_FORM");
   if (/<script\b|\bon(?:load|error)\s*=/i.test(t)) out.add("ATTACH_HTML_SCRIPT");
   if (/<meta\b[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document|top|self)\.location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\(/i.test(t) || FRAMES_REMOTE.test(t)) out.add("ATTACH_HTML_REDIRECT");
-  if (SMUGGLING.every((r) => r.test(t)) || SMUGGLED_DATA.test(t)) out.add("ATTACH_HTML_SMUGGLING");
+  if (SMUGGLING.every((r) => r.test(t)) || DATA_FILE.test(t)) out.add("ATTACH_HTML_SMUGGLING");
   if (CLIPBOARD_WRITE.test(t) && COMMAND_LINE.test(t)) out.add("ATTACH_HTML_CLIPBOARD_COMMAND");
 }
 
@@ -106,10 +107,7 @@ const COMMAND_LINE = /\b(?:powershell|pwsh|mshta|rundll32|regsvr32|msiexec|wscri
 // attachment. All three steps, each as browsers spell them: a Blob (or IE's msSaveBlob), bytes
 // from text (atob, a typed array, fromCharCode), a download.
 // ... or the file written into the page as a data: URI of an archive, a disk image, a program
-// or a script, for a download link or a script to save (no Blob needed). Pictures, fonts,
-// text and PDFs are what honest pages inline (fonts often as application/octet-stream, so
-// that type is not counted).
-const SMUGGLED_DATA = /\bdata:application\/(?:zip|x-zip-compressed|x-7z-compressed|x-rar-compressed|vnd\.rar|x-msdownload|x-msdos-program|x-msi|x-iso9660-image|x-ms-shortcut|hta|javascript|x-javascript|java-archive|vnd\.ms-[\w.-]+|vnd\.openxmlformats-[\w.-]+)\s*;\s*base64\s*,/i;
+// or a script, for a download link or a script to save (no Blob needed): message/page-files.ts DATA_FILE.
 const SMUGGLING = [/\bnew\s+Blob\s*\(|\bmsSave(?:OrOpen)?Blob\b/, /\batob\s*\(|\bUint8Array\b|\bfromCharCode\b/, /\.download\s*=|\bsetAttribute\s*\(\s*["']download["']|\bmsSave(?:OrOpen)?Blob\b/];
 
 const EXECUTABLE_NAME = new RegExp(`\\.(?:${EXECUTABLE_EXTENSIONS.join("|")})$`, "i");

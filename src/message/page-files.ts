@@ -9,7 +9,13 @@ import { readArchive, type ArchiveFacts } from "./archive";
 
 const MAX_FILES = 2;
 const MAX_ENCODED = 8 * 1024 * 1024;
-const DATA_ARCHIVE = /data:application\/(?:zip|x-zip-compressed|x-7z-compressed|x-rar-compressed|vnd\.rar|x-iso9660-image|java-archive|x-tar|gzip)\s*;\s*base64\s*,/gi;
+/** The data: types of archives and disk images (read as attached archives) … */
+const ARCHIVE_TYPES = "zip|x-zip-compressed|x-7z-compressed|x-rar-compressed|vnd\\.rar|x-iso9660-image|java-archive|x-tar|gzip";
+/** … and of programs, scripts and Office documents: no honest page inlines these. Pictures, fonts, text and PDFs are what honest pages inline (fonts often as application/octet-stream, so that type is not counted). */
+const PROGRAM_TYPES = "x-msdownload|x-msdos-program|x-msi|x-ms-shortcut|hta|javascript|x-javascript|vnd\\.ms-[\\w.-]+|vnd\\.openxmlformats-[\\w.-]+";
+const DATA_ARCHIVE = new RegExp(`data:application\\/(?:${ARCHIVE_TYPES})\\s*;\\s*base64\\s*,`, "gi");
+/** A page carries a file as a data: URI (HTML smuggling without a Blob; checks/attachments.ts). */
+export const DATA_FILE = new RegExp(`\\bdata:application\\/(?:${ARCHIVE_TYPES}|${PROGRAM_TYPES})\\s*;\\s*base64\\s*,`, "i");
 
 /** The archives a page carries as data: URIs, as archive.ts reads them. */
 export function pageArchives(html: string): ArchiveFacts[] {
