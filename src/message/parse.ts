@@ -167,8 +167,10 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const shortcuts: Shortcut[] = [];
   let csvDdeSeen = false;
   const webPages: string[] = [];
+  // An attached page the part list holds no text of (a web archive's, one under another type), and what it carries.
   const keepWebPage = (html: string) => {
     if (webPages.length < MAX_WEB_PAGES) webPages.push(html);
+    takePageFiles(html);
   };
   // What an attached page carries (page-files.ts): archives as data: URIs, as attached
   // archives; the web addresses its scripts send the reader or the form to, as its links.
@@ -383,13 +385,14 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       }
       // An SVG shown inline (a signature's logo, by Content-ID) is drawn, never opened: only a named or attached one counts.
       const page = PAGE_TYPE.test(type) ? part.filename !== undefined || part.disposition === "attachment" : part.filename !== undefined && PAGE_NAME.test(part.filename.trim());
+      const as = sniffedTextType(type, filename, head);
       if (!e.reading && page && webPages.length < MAX_WEB_PAGES && !archiveKind(head)) {
         const markup = decodeText(content(MAX_PAGE_BYTES).subarray(0, MAX_PAGE_BYTES), part.charset, []);
         keepWebPage(markup);
-        addUris(renderHtml(markup).uris); // where its form posts and its links go, as a zipped page's
-        takePageFiles(markup);
+        // Where its form posts and its links go, as a zipped page's; read as HTML below already
+        // when the sniffed reading takes it for HTML (an octet stream named .htm).
+        if (as !== "text/html") addUris(renderHtml(markup).uris);
       }
-      const as = sniffedTextType(type, filename, head);
       if (as) addAlt({ start: bodyStart, end: e.end, depth: e.depth, defaultType: as, reading: e.reading ?? "sniffed-type", as: { type: as, cte, charset: part.charset } });
       continue;
     }
@@ -415,7 +418,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     (e.reading ? altRaw : rawText).push(text);
     if (type === "text/html") {
       if (e.webArchive && !e.reading) keepWebPage(text);
-      if (!e.reading && (part.disposition === "attachment" || part.filename !== undefined)) takePageFiles(text);
+      else if (!e.reading && (part.disposition === "attachment" || part.filename !== undefined)) takePageFiles(text);
       const r = renderHtml(text);
       hidden += r.hiddenChars;
       visible += r.visibleChars;
