@@ -27,7 +27,7 @@ test.each([
   ["lookalike-domain.eml", ["FROM_LOOKALIKE_BRAND", "URI_LOOKALIKE_BRAND"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
   ["idn-homograph.eml", ["FROM_BRAND_IMPERSONATION", "FROM_IDN_MIXED_SCRIPT", "FROM_LOOKALIKE_BRAND", "URI_IDN_MIXED_SCRIPT", "URI_LOOKALIKE_BRAND", "URI_PUNYCODE"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
   ["html-attachment.eml", ["ATTACH_HTML", "ATTACH_HTML_FORM", "ATTACH_HTML_REDIRECT", "ATTACH_HTML_SCRIPT"], ["PHISH_HTML_ATTACHMENT"]],
-  ["link-tricks.eml", ["URI_DATA_HREF", "URI_FORM_SERVICE", "URI_FREE_HOSTED", "URI_IP_HOST", "URI_TEXT_BRAND_MISMATCH", "URI_TEXT_DOMAIN_MISMATCH"], ["PHISH_WORDS_BAD_LINK"]],
+  ["link-tricks.eml", ["FROM_NAME_INTERNAL_ROLE", "URI_DATA_HREF", "URI_FORM_SERVICE", "URI_FREE_HOSTED", "URI_IP_HOST", "URI_TEXT_BRAND_MISMATCH", "URI_TEXT_DOMAIN_MISMATCH"], ["PHISH_WORDS_BAD_LINK"]],
   ["replyto-freemail-invoice.eml", ["FREEMAIL_REPLYTO_OTHER"], ["PHISH_INVOICE_REPLYTO"]],
   // A supplier's bank "change" whose replies go to a cousin of the supplier's own domain (nordvik-suppiy.com).
   ["replyto-lookalike-invoice.eml", ["REPLYTO_LOOKALIKE"], ["PHISH_BANK_CHANGE_DIVERTED", "PHISH_INVOICE_SENDER_LIE"]],
@@ -53,7 +53,7 @@ test.each([
   ["amp-cache-redirect.eml", ["URI_FREE_HOSTED", "URI_OPEN_REDIRECT"], ["PHISH_WORDS_BAD_LINK"]],
   ["ad-click-redirect.eml", ["URI_LOOKALIKE_BRAND"], ["PHISH_WORDS_BAD_LINK"]],
   // A link written with backslashes (https:\\host\\path), which browsers open as slashes (message/html.ts browserUrl).
-  ["backslash-link.eml", ["URI_FREE_HOSTED"], ["PHISH_WORDS_BAD_LINK"]],
+  ["backslash-link.eml", ["FROM_NAME_INTERNAL_ROLE", "URI_FREE_HOSTED"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
   // A "scanned invoice" opened through Windows Search over the sender's WebDAV share (search-ms:).
   ["search-ms-link.eml", ["URI_PROGRAM_LINK"], ["PHISH_PROGRAM_LINK_INVOICE"]],
   // A PDF whose one picture is a QR code (message/pdf-images.ts): no link in the mail or the PDF.
@@ -80,10 +80,21 @@ test.each([
   ["mht-login-page.eml", ["ATTACH_HTML", "ATTACH_HTML_FORM"], ["PHISH_HTML_ATTACHMENT"]],
   // A brand's domain, then the recipient's, spelt in front of the domain that owns the host; the second link also carries the reader's address in base64 after "#".
   ["brand-as-subdomain.eml", ["FROM_BRAND_AS_SUBDOMAIN", "URI_BRAND_AS_SUBDOMAIN"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
-  ["rcpt-as-subdomain.eml", ["URI_RCPT_ADDR_HIDDEN", "URI_RCPT_AS_SUBDOMAIN"], ["PHISH_WORDS_BAD_LINK"]],
+  ["rcpt-as-subdomain.eml", ["FROM_NAME_INTERNAL_ROLE", "URI_RCPT_ADDR_HIDDEN", "URI_RCPT_AS_SUBDOMAIN"], ["PHISH_WORDS_BAD_LINK"]],
   // A "guest message" to a hotel in Booking.com's name (2024-26), from a domain that is not Booking.com's.
   ["booking-guest-message.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
   ["styled-letters.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["SUBJ_STYLED_LETTERS", "PHISH_VERIFY_ACCOUNT", "PHISH_SUSPENDED", "PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
+  // The reader's own help desk or HR claimed from outside (role-name.ts), with an MFA or a salary-letter lure and a plain link.
+  ["helpdesk-mfa.eml", ["FROM_NAME_INTERNAL_ROLE"], ["PHISH_WORDS_SENDER_LIE"]],
+  ["hr-salary-review.eml", ["FROM_NAME_INTERNAL_ROLE"], ["PHISH_WORDS_SENDER_LIE"]],
+  // "Messages held in quarantine, release them", in Microsoft 365's name.
+  ["quarantine-release.eml", ["FROM_BRAND_IMPERSONATION"], ["PHISH_WORDS_SENDER_LIE"]],
+  // A wallet's recovery phrase asked for; an unpaid toll behind a shortener; a tax refund in HMRC's name.
+  ["wallet-seed-phrase.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["CRYPTO_SEED_PHRASE_ASK", "PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
+  ["unpaid-toll.eml", ["URI_SHORTENED"], ["TOLL_FEE_LURE", "PHISH_TOLL_FEE"]],
+  ["tax-refund.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
+  // The sign-in form in the message itself: no link to judge.
+  ["body-password-form.eml", ["FROM_NAME_INTERNAL_ROLE"], ["HTML_PASSWORD_FIELD", "PHISH_PASSWORD_FORM"]],
 ])("%s: the check sees %o; the rules combine them into %o", async (file, traits, metas) => {
   expect(symbols(file)).toEqual(traits);
   const r = await hits(file);
@@ -103,8 +114,10 @@ test("a brand's own mail (paypal.co.uk, links to paypal.com) raises none of the 
 
 test("every phishing fixture scores at least probable spam with the shipped rules", async () => {
   // (archive-password.eml is left out: a locked archive with its password is one sign, which
-  // some offices give by habit, so alone it stays under the threshold.)
-  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml", "clickfix-body.eml", "clickfix-attachment.eml", "mht-login-page.eml"]) {
+  // some offices give by habit, so alone it stays under the threshold. So are helpdesk-mfa.eml
+  // and hr-salary-review.eml, 2.5-2.7 here: a department's name from outside is weighed low,
+  // as an outsourced help desk writes so honestly; their links' reputation decides.)
+  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml", "clickfix-body.eml", "clickfix-attachment.eml", "mht-login-page.eml", "quarantine-release.eml", "wallet-seed-phrase.eml", "unpaid-toll.eml", "tax-refund.eml", "body-password-form.eml"]) {
     expect({ f, status: (await hits(f)).status }).not.toEqual({ f, status: "not_detected" });
   }
 });

@@ -5,6 +5,7 @@
 //   FROM_NAME_OTHER_DOMAIN     the display name shows an address of another registrable domain
 //   FROM_NAME_RCPT_DOMAIN      ... an address of the recipient's own domain, from outside it (a colleague claimed)
 //   FROM_EXEC_FREEMAIL         the display name claims an office (CEO, CFO, director) from a free mailbox
+//   FROM_NAME_INTERNAL_ROLE    ... a department of the reader's organisation (IT Helpdesk, HR) from outside it (role-name.ts)
 //   FROM_LOOKALIKE_BRAND / URI_LOOKALIKE_BRAND   paypa1, rnicrosoft, paypal-secure-login
 //   FROM_BRAND_AS_SUBDOMAIN / URI_BRAND_AS_SUBDOMAIN   a brand's domain spelt in front of another: paypal.com.account-check.ru
 //   URI_RCPT_AS_SUBDOMAIN      ... the recipient's own domain: example.com.docs-review.net
@@ -33,6 +34,7 @@ import { archiveNotes, attachmentSymbols } from "./attachments";
 import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
 import { handsOff } from "./link-handoff";
 import { rcptAddressHidden } from "./link-rcpt";
+import { claimsInternalRole } from "./role-name";
 import { brandInFront, brandOwning, domainShown, foldLookalikes, imitatesOwn, lookalikeOf, mainLabel, memo, mixedScript, ownInFront, parseHttp, registrable, registrableHost } from "./phishing-domains";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
@@ -58,7 +60,7 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
   const out = new Set<string>();
   const { from, fromAddr, fromDomain, replyTo, ownAddrs } = partiesOf(msg, rcpt);
   const own = ownDomains(ownAddrs);
-  checkDisplayName(displayName(from), fromDomain, own, out);
+  checkDisplayName(displayName(from), fromAddr, fromDomain, own, out);
   if (fromDomain) {
     if (lookalikeOf(fromDomain)) out.add("FROM_LOOKALIKE_BRAND");
     if (brandInFront(hostOfAddress(fromAddr), fromDomain)) out.add("FROM_BRAND_AS_SUBDOMAIN");
@@ -159,7 +161,9 @@ const ANY_BRAND_NAME = brandName(BRANDS.flatMap((b) => b.names));
 
 const EXEC_TITLE = /(?:^|[^\p{L}])(?:ceo|cfo|coo|cto|president|chairman|chairwoman|managing\s+director|director|head\s+of\s+finance|finance\s+director|payroll|accounts\s+payable|executive\s+office|office\s+of\s+the\s+ceo)(?![\p{L}])/iu;
 
-function checkDisplayName(name: string, fromDomain: string | undefined, own: readonly string[], out: Set<string>): void {
+const BOUNCER = /^<?(?:postmaster|mailer-daemon)@/i;
+
+function checkDisplayName(name: string, fromAddr: string, fromDomain: string | undefined, own: readonly string[], out: Set<string>): void {
   if (!name) return;
   const owner = fromDomain ? brandOwning(fromDomain) : undefined;
   // "РayРal" with Cyrillic Р, fullwidth or accented letters: the name the reader reads.
@@ -169,6 +173,10 @@ function checkDisplayName(name: string, fromDomain: string | undefined, own: rea
   if (claimed && claimed !== owner && !(fromDomain && claimed.labels.includes(mainLabel(fromDomain)))) out.add("FROM_BRAND_IMPERSONATION");
   // "John Smith, CEO" <j.smith.office@gmail.com>: the person is claimed by title, the mailbox is anyone's.
   if (fromDomain && isFreemail(fromDomain) && EXEC_TITLE.test(name)) out.add("FROM_EXEC_FREEMAIL");
+  // "IT Helpdesk" <it@stranger.example> to jane@example.com. Only to an organisation's
+  // mailboxes: to a free mailbox, "HR" is any employer's or recruiter's.
+  // A bounce (RFC 3464) comes from another domain's postmaster under whatever name its server gives.
+  if (fromDomain && own.length && !own.includes(fromDomain) && !own.some(isFreemail) && !BOUNCER.test(fromAddr) && claimsInternalRole(name, own)) out.add("FROM_NAME_INTERNAL_ROLE");
   const shown = ADDRESS_IN_TEXT.exec(name)?.[1];
   const shownDomain = shown ? registrable(shown) : undefined;
   if (shownDomain && fromDomain && shownDomain !== fromDomain) {

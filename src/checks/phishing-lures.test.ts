@@ -1,0 +1,47 @@
+// The lure wording of rules/62_phishing.cf against the honest mail that uses the same words:
+// each pair fires on the lure and not on its honest counterpart.
+import { expect, test } from "bun:test";
+import { defaults } from "../config/load";
+import { scan, type Engine } from "../engine/scan";
+import { builtinDb } from "../ruledb/builtin";
+import { loadRuleDb } from "../ruledb/match";
+import { createPhishingCheck } from "./phishing";
+
+const engine: Engine = { config: { ...defaults(), bayes: { ...defaults().bayes, enabled: false } }, db: loadRuleDb(builtinDb()), checks: [createPhishingCheck()] };
+const names = async (from: string, html: string) => {
+  const raw = new TextEncoder().encode(`From: ${from}\nTo: user@example.com\nSubject: Notice\nDate: Fri, 04 Dec 2026 10:00:00 +0000\nMessage-ID: <n-1@x.example>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<html><body>${html}</body></html>\n`);
+  return (await scan(engine, { id: "lure", envelope: { rcpt: ["user@example.com"] }, raw })).hits.map((h) => h.name);
+};
+
+test("a recovery phrase asked for is the wallet scam; a wallet maker's warning never to give it is not", async () => {
+  expect(await names('"Wallet" <a@wallet.example>', "<p>To restore access, enter your 24-word recovery phrase below.</p>")).toContain("CRYPTO_SEED_PHRASE_ASK");
+  expect(await names('"Wallet" <a@wallet.example>', "<p>Please verify your seed phrase to continue.</p>")).toContain("CRYPTO_SEED_PHRASE_ASK");
+  for (const honest of ["We will never ask you to enter your recovery phrase.", "Never share your 24-word recovery phrase with anyone.", "Don't type in your seed phrase on any website.", "No one from our team will ask you to confirm your secret phrase."])
+    expect({ honest, hits: (await names('"Ledger" <hello@ledger.com>', `<p>${honest}</p>`)).filter((n) => n.startsWith("CRYPTO")) }).toEqual({ honest, hits: [] });
+});
+
+test("an unpaid toll under threat of a late fee or the licence is the toll scam; a toll account's statement is not", async () => {
+  expect(await names('"Tolls" <a@tolls.example>', "<p>You have an unpaid toll of $3.45. Pay today to avoid a late fee of $25.</p>")).toContain("TOLL_FEE_LURE");
+  expect(await names('"Tolls" <a@tolls.example>', "<p>Your toll balance is overdue; your driving privileges will be suspended.</p>")).toContain("TOLL_FEE_LURE");
+  expect(await names('"Tolls" <statements@tolls.example>', "<p>Your monthly statement is ready. Toll charges: $42.10, paid from the card on file.</p>")).not.toContain("TOLL_FEE_LURE");
+});
+
+test("mail held in quarantine, an HR letter, a tax refund and MFA re-registration are account lures with a disguised link; from their own senders with their own links they are no combination", async () => {
+  const lures = [
+    "<p>3 messages are held in quarantine. Release them to your inbox.</p>",
+    "<p>Your salary adjustment has been approved; the letter is attached to the portal.</p>",
+    "<p>You are eligible to receive a tax refund of £120.40.</p>",
+    "<p>Your multi-factor authentication settings must be updated this week.</p>",
+    "<p>Please sign in with your company credentials to view the file.</p>",
+  ];
+  for (const lure of lures) {
+    expect({ lure, hits: (await names('"Notice" <a@sender.example>', `${lure}<p><a href="https://files.example.web.app/x">Open</a></p>`)).filter((n) => n.startsWith("PHISH_")) }).toEqual({ lure, hits: ["PHISH_WORDS_BAD_LINK"] });
+    expect({ lure, hits: (await names('"Notice" <a@sender.example>', `${lure}<p><a href="https://www.sender.example/x">Open</a></p>`)).filter((n) => n.startsWith("PHISH_")) }).toEqual({ lure, hits: [] });
+  }
+});
+
+test("a javascript: link is a disguised link to the account lure; a password field is PHISH_PASSWORD_FORM in the message, the attached page's own sign elsewhere", async () => {
+  expect(await names('"Notice" <a@sender.example>', '<p>Verify your account today.</p><p><a href="javascript:location=atob(\'aHR0cHM6Ly94LmV4YW1wbGUv\')">Verify</a></p>')).toContain("PHISH_WORDS_BAD_LINK");
+  expect(await names('"Notice" <a@sender.example>', '<p>Verify your account today.</p><form action="https://x.example/p"><input type="password" name="p"></form>')).toContain("PHISH_PASSWORD_FORM");
+  expect(await names('"Notice" <a@sender.example>', '<p>Our new newsletter.</p><form action="https://x.example/p"><input type="password" name="p"></form>')).not.toContain("PHISH_PASSWORD_FORM");
+});
