@@ -116,20 +116,27 @@ export const FREE_HOSTING = [
   "onrender.com", "fly.dev", "deno.dev", "csb.app", "appspot.com", "firebasestorage.googleapis.com", "digitaloceanspaces.com",
   "linodeobjects.com", "backblazeb2.com", "ipfs.w3s.link", "nftstorage.link", "4everland.io", "bubbleapps.io", "mailchimpsites.com",
   "translate.goog",
+  // Page and presentation builders whose public pages have carried sign-in lures since 2023
+  // (Adobe Express web pages, Microsoft Sway, Gamma), cPanel's temporary site names, and
+  // dynamic-DNS and tunnel names that point anyone's name at anyone's machine.
+  "express.adobe.com", "sway.office.com", "sway.cloud.microsoft", "gamma.app", "gamma.site", "site123.me", "cprapid.com",
+  "ddns.net", "duckdns.org", "hopto.org", "zapto.org", "sytes.net", "serveo.net", "loca.lt", "localtunnel.me",
 ];
 
 /** Host suffixes (or host + path prefix) of form builders: a login form there is a phishing page. */
-export const FORM_SERVICES = ["forms.gle", "docs.google.com/forms", "forms.office.com", "jotform.com", "form.jotform.com", "typeform.com", "formstack.com", "123formbuilder.com", "formspree.io", "wufoo.com", "zohopublic.com", "cognitoforms.com"];
+export const FORM_SERVICES = ["forms.gle", "docs.google.com/forms", "forms.office.com", "jotform.com", "form.jotform.com", "typeform.com", "formstack.com", "123formbuilder.com", "formspree.io", "wufoo.com", "zohopublic.com", "cognitoforms.com", "tally.so", "forms.app", "paperform.co"];
 
 /** Host suffixes of file sharing and document services, where "view the document" lures point. */
 export const FILE_SHARING = [
   "dropbox.com", "dl.dropboxusercontent.com", "wetransfer.com", "we.tl", "mediafire.com", "1drv.ms", "onedrive.live.com", "sharepoint.com",
   "docs.google.com", "drive.google.com", "box.com", "app.box.com", "sendspace.com", "transfer.sh", "gofile.io", "mega.nz", "4shared.com",
-  "files.fm", "filetransfer.io", "smash.gg", "pcloud.link", "u.pcloud.link", "dropmefiles.com", "anonfiles.com", "docsend.com", "notion.site",
+  "files.fm", "filetransfer.io", "fromsmash.com", "pcloud.link", "u.pcloud.link", "dropmefiles.com", "anonfiles.com", "docsend.com", "notion.site",
+  "filemail.com", "swisstransfer.com", "transfernow.net", "docdroid.net", "icedrive.net", "terabox.com", "disk.yandex.ru", "disk.yandex.com",
+  "catbox.moe", "pixeldrain.com",
 ];
 
 /** Current shorteners and redirectors (rules/40_uri.cf URI_SHORTENER has the older ones). */
-export const SHORTENERS = ["bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "rebrand.ly", "cutt.ly", "shorturl.at", "t.ly", "rb.gy", "tiny.cc", "bl.ink", "s.id", "v.gd", "qrco.de", "lnkd.in", "shorturl.asia", "urlz.fr", "tiny.one", "rebrandly.com", "bitly.com", "short.io", "soo.gd", "clck.ru", "u.to", "x.gd"];
+export const SHORTENERS = ["bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "rebrand.ly", "cutt.ly", "shorturl.at", "t.ly", "rb.gy", "tiny.cc", "bl.ink", "s.id", "v.gd", "qrco.de", "lnkd.in", "shorturl.asia", "urlz.fr", "tiny.one", "rebrandly.com", "bitly.com", "short.io", "soo.gd", "clck.ru", "u.to", "x.gd", "bit.do", "surl.li", "urlr.me", "l.ead.me", "me-qr.com"];
 
 /**
  * File extensions Windows runs, or opens with something that runs code: the names of

@@ -218,6 +218,16 @@ test("pages on application hosts, object stores, IPFS gateways and Google Transl
     expect({ u, free: free(u) }).toEqual({ u, free: false });
 });
 
+test("page builders (Adobe Express, Sway, Gamma), dynamic DNS and tunnels are free-hosted; transfer services are file sharing, new form builders forms; Adobe's and Microsoft's own sites are not", () => {
+  const traits = (u: string) => [...phishingSymbols(withUris([u]))].filter((x) => ["URI_FREE_HOSTED", "URI_FILE_SHARE", "URI_FORM_SERVICE", "URI_SHORTENED"].includes(x));
+  for (const u of ["https://new.express.adobe.com/webpage/Ab12Cd", "https://sway.cloud.microsoft/Xy12Ab34", "https://sway.office.com/Xy12Ab34", "https://invoice-0412.gamma.site/", "https://files-portal.duckdns.org/login", "https://abc-12-3.cprapid.com/"])
+    expect({ u, traits: traits(u) }).toEqual({ u, traits: ["URI_FREE_HOSTED"] });
+  for (const u of ["https://www.swisstransfer.com/d/1234", "https://fromsmash.com/Invoice-0412", "https://www.docdroid.net/AbC/invoice.pdf"]) expect({ u, traits: traits(u) }).toEqual({ u, traits: ["URI_FILE_SHARE"] });
+  expect(traits("https://tally.so/r/w2Ab3c")).toEqual(["URI_FORM_SERVICE"]);
+  expect(traits("https://surl.li/abcdef")).toEqual(["URI_SHORTENED"]);
+  for (const u of ["https://www.adobe.com/express/", "https://www.microsoft.com/en-us/microsoft-365/sway", "https://smash.gg/tournament/x"]) expect({ u, traits: traits(u) }).toEqual({ u, traits: [] });
+});
+
 test("links judged are the first 200 of the text's URIs followed by the hrefs, and a host judged once reads the same in the next message", () => {
   const many = (n: number) => Array.from({ length: n }, (_, i) => `http://site${i}.example.com/`);
   const link = [{ href: "https://bit.ly/x", text: "click" }];
