@@ -6,6 +6,7 @@
 // and a brand's or the recipient's domain spelt in front of another (paypal.com.check.ru).
 import { domainToUnicode } from "node:url";
 import { getDomain, getPublicSuffix } from "tldts";
+import { LATIN_LOOKALIKES } from "../message/lookalike-letters";
 import { BRANDS, type Brand } from "./phishing-data";
 
 /** The registrable domain of a host, lower case, in A-labels (punycode) as on the wire; undefined for IP literals and bare suffixes. */
@@ -148,8 +149,9 @@ export function mixedScript(domain: string): boolean {
 
 /** Characters read as others (Unicode confusables for the Latin-looking scripts, and the digit and pair tricks). */
 const FOLD: Record<string, string> = {
-  "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "һ": "h", "ԁ": "d", "ɡ": "g", "ո": "n", "ս": "u",
-  "ο": "o", "α": "a", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
+  // The Cyrillic and Greek look-alikes the body's text is read with too (lower case: labels and folded names are).
+  ...Object.fromEntries(Object.entries(LATIN_LOOKALIKES).filter(([c]) => c === c.toLowerCase())),
+  "ɡ": "g", "ո": "n", "ս": "u",
   "0": "o", "1": "l", "3": "e", "5": "s", "7": "t", "$": "s", "@": "a", "ı": "i", "ł": "l",
 };
 

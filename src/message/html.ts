@@ -9,6 +9,7 @@ import { inkOf, PAGE, STYLED_PAGE, type Ink } from "./html-ink";
 import { HIDING_PROPS, sheetApplies, sheetNames, type SheetKind, type SheetNames } from "./html-sheet";
 import { drawnRightToLeft } from "./bidi";
 import { mayBeInvisible, stripInvisible } from "./invisible";
+import { mayBeLookalike } from "./lookalike-letters";
 import { asRead, mayBeStyled } from "./styled";
 
 export interface RenderedHtml {
@@ -76,7 +77,7 @@ const MAX_LINKS = 1000;
  * (`&copy=` in a URL stays as written, HTML5 §13.2.5.72). Characters a reader does not see
  * are dropped (invisible.ts): "G&shy;TUBE" shows as one word, so the rules must see one. Text
  * is then what a reader reads (styled.ts asRead: overridden runs turned round, styled letters
- * as letters).
+ * as letters, mixed-script words as Latin).
  */
 export function decodeEntities(s: string, attribute = false): string {
   if (attribute) return stripInvisible(s.includes("&") ? decodeHTMLAttribute(s) : s);
@@ -196,7 +197,7 @@ export function renderHtml(html: string): RenderedHtml {
       } else if (c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0xa0) {
         ws++;
         plain = false;
-      } else if (c === 0x26 || mayBeInvisible(c) || mayBeStyled(c)) plain = false;
+      } else if (c === 0x26 || mayBeInvisible(c) || mayBeStyled(c) || mayBeLookalike(c)) plain = false;
       if (!plain && ws < k + 1) break; // neither plain nor only white space: the slow path
       prev = c;
     }

@@ -15,6 +15,7 @@
 // Without the `u` flag, as invisible.ts: the astral ranges as surrogate pairs.
 import { unreverse } from "./bidi";
 import { stripInvisible } from "./invisible";
+import { foldMixedScriptWords } from "./lookalike-letters";
 
 const STYLED = /\ud835[\udc00-\udfff]|[\u24b6-\u24e9]|\ud83c[\udd30-\udd89]/g;
 // The test every text takes: any character from U+24B6 up (measured over the training split:
@@ -39,5 +40,9 @@ export const foldStyled = (s: string): string => (HAS_STYLED.test(s) ? s.replace
 /** Whether UTF-16 code unit `c` may begin a styled letter (for loops that read char codes, as mayBeInvisible). */
 export const mayBeStyled = (c: number): boolean => c >= 0x24b6 && (c <= 0x24e9 || c === 0xd835 || c === 0xd83c);
 
-/** Text as a reader reads it: overridden runs turned round (bidi.ts), no invisible characters (invisible.ts), styled letters as letters. */
-export const asRead = (s: string): string => foldStyled(stripInvisible(unreverse(s)));
+/**
+ * Text as a reader reads it: overridden runs turned round (bidi.ts), no invisible characters
+ * (invisible.ts), styled letters as letters, words mixing Latin letters with Cyrillic or Greek
+ * look-alikes as Latin words (lookalike-letters.ts).
+ */
+export const asRead = (s: string): string => foldMixedScriptWords(foldStyled(stripInvisible(unreverse(s))));
