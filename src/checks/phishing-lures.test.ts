@@ -57,3 +57,11 @@ test("SALES_TOLL_FREE is a toll-free number (800, 833-888 in steps of 11), not a
   expect(await names('"Shop" <a@shop.example>', "<p>Call 1 (808) 555-0100.</p>")).not.toContain("SALES_TOLL_FREE");
   expect(await names('"Shop" <a@shop.example>', "<p>Call 1-847-555-0100.</p>")).not.toContain("SALES_TOLL_FREE");
 });
+
+test("crypto demanded with the video threatened is sextortion; a wallet address or a webcam review alone is not", async () => {
+  const extortion = async (text: string) => (await names('"x" <a@sender.example>', `<p>${text}</p>`)).includes("EXTORTION_BITCOIN");
+  expect(await extortion("Send 0.05 BTC to bc1q9h7k3w2x0m5t8p4l6c2v2d3f4g5h6j7k8l9z0a or I will send the video to all your contacts.")).toBe(true);
+  expect(await extortion("I watched you through your webcam. Pay 900 USD in USDT to 0x52908400098527886E0F7030069857D2E4169EE7.")).toBe(true);
+  expect(await extortion("Donations: bc1q9h7k3w2x0m5t8p4l6c2v2d3f4g5h6j7k8l9z0a. Thank you for supporting the project!")).toBe(false);
+  expect(await extortion("Our review: the best webcam for video calls, with your own camera settings kept.")).toBe(false);
+});
