@@ -100,6 +100,8 @@ test.each([
   ["mixed-script-words.eml", ["URI_FREE_HOSTED"], ["OBFU_MIXED_SCRIPT_WORD", "PHISH_VERIFY_ACCOUNT", "PHISH_WORDS_BAD_LINK"]],
   // Sextortion as sent since 2023: spyware named, Litecoin to a written-out wallet address, the video "sent to your contacts".
   ["sextortion-litecoin.eml", [], ["EXTORTION_BITCOIN"]],
+  // A shared-file lure forwarded as an attached message (.eml) whose From claims Microsoft 365.
+  ["attached-eml-lure.eml", ["ATTACH_MESSAGE_SENDER_LIE", "URI_FREE_HOSTED"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
   // The sign-in form in the message itself: no link to judge.
   ["body-password-form.eml", ["FROM_NAME_INTERNAL_ROLE"], ["HTML_PASSWORD_FIELD", "PHISH_PASSWORD_FORM"]],
 ])("%s: the check sees %o; the rules combine them into %o", async (file, traits, metas) => {
@@ -124,7 +126,7 @@ test("every phishing fixture scores at least probable spam with the shipped rule
   // some offices give by habit, so alone it stays under the threshold. So are helpdesk-mfa.eml
   // and hr-salary-review.eml, 2.5-2.7 here: a department's name from outside is weighed low,
   // as an outsourced help desk writes so honestly; their links' reputation decides.)
-  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml", "clickfix-body.eml", "clickfix-attachment.eml", "mht-login-page.eml", "quarantine-release.eml", "wallet-seed-phrase.eml", "unpaid-toll.eml", "tax-refund.eml", "body-password-form.eml", "callback-disguised-number.eml", "callback-local-number.eml", "mixed-script-words.eml", "sextortion-litecoin.eml"]) {
+  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml", "clickfix-body.eml", "clickfix-attachment.eml", "mht-login-page.eml", "quarantine-release.eml", "wallet-seed-phrase.eml", "unpaid-toll.eml", "tax-refund.eml", "body-password-form.eml", "callback-disguised-number.eml", "callback-local-number.eml", "mixed-script-words.eml", "sextortion-litecoin.eml", "attached-eml-lure.eml"]) {
     expect({ f, status: (await hits(f)).status }).not.toEqual({ f, status: "not_detected" });
   }
 });

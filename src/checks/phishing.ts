@@ -20,6 +20,7 @@
 //   URI_OPEN_REDIRECT          a link through a trusted site's open redirect (google.com/url, Google AMP, Bing's tracker; its destination is judged too)
 //   FREEMAIL_REPLYTO_OTHER     Reply-To at a free mailbox while From is elsewhere
 //   REPLYTO_LOOKALIKE          Reply-To at a domain spelt like the sender's own, the recipient's or a brand's
+//   ATTACH_MESSAGE_SENDER_LIE  an attached message (.eml) whose From lies as those above do (a forwarded lure)
 //   ATTACH_* of attachments.ts: attached pages, disguised names, disk images, archives and what they hold, Office macros
 //   BODY_IMAGE_ONLY            one or more images and next to no text (QR-code and picture lures)
 //   ATTACH_PDF_LINK            an attached PDF links somewhere (its links are the message's URIs too: message/pdf.ts)
@@ -27,7 +28,7 @@
 //   ATTACH_PDF_SCRIPT          an attached PDF carries JavaScript or a launch action
 import { ADDRESS_IN_TEXT } from "../message/address";
 import { isNamed } from "../message/mime";
-import { pdfFacts, viaOpenRedirect } from "../message/parse";
+import { attachedFrom, pdfFacts, viaOpenRedirect } from "../message/parse";
 import type { ParsedMessage } from "../message/types";
 import { addrOf, displayName } from "../ruledb/match";
 import { archiveNotes, attachmentSymbols } from "./attachments";
@@ -58,14 +59,15 @@ export function createPhishingCheck(): Check {
 /** `rcpt`: the envelope's recipients; without them the addresses of the To field stand for them. */
 export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []): Set<string> {
   const out = new Set<string>();
-  const { from, fromAddr, fromDomain, replyTo, ownAddrs } = partiesOf(msg, rcpt);
+  const { from, fromDomain, replyTo, ownAddrs } = partiesOf(msg, rcpt);
   const own = ownDomains(ownAddrs);
-  checkDisplayName(displayName(from), fromAddr, fromDomain, own, out);
-  if (fromDomain) {
-    if (lookalikeOf(fromDomain)) out.add("FROM_LOOKALIKE_BRAND");
-    if (brandInFront(hostOfAddress(fromAddr), fromDomain)) out.add("FROM_BRAND_AS_SUBDOMAIN");
-    if (mixedScript(fromDomain)) out.add("FROM_IDN_MIXED_SCRIPT");
-    if (own.some((o) => imitatesOwn(fromDomain, o))) out.add("FROM_LOOKALIKE_RCPT");
+  checkFrom(from, own, out);
+  // A lure forwarded as an attached message (.eml), which filters reading the outer From
+  // pass: who the attached message claims to be from is judged as a From is.
+  for (const inner of attachedFrom(msg)) {
+    const said = new Set<string>();
+    checkFrom(inner, own, said);
+    if ([...said].some((x) => SENDER_LIES.has(x))) out.add("ATTACH_MESSAGE_SENDER_LIE");
   }
   const replyDomain = replyTo ? domainOfAddress(addrOf(replyTo)) : undefined;
   if (replyDomain && replyDomain !== fromDomain) {
@@ -81,6 +83,21 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
   checkPdfs(msg, out);
   if (imageOnly(msg)) out.add("BODY_IMAGE_ONLY");
   return out;
+}
+
+/** The From symbols that say the sender lies about who it is (not FROM_NAME_OTHER_DOMAIN, FROM_EXEC_FREEMAIL: signs, no lies). */
+const SENDER_LIES = new Set(["FROM_BRAND_IMPERSONATION", "FROM_LOOKALIKE_BRAND", "FROM_BRAND_AS_SUBDOMAIN", "FROM_IDN_MIXED_SCRIPT", "FROM_LOOKALIKE_RCPT", "FROM_NAME_RCPT_DOMAIN", "FROM_NAME_INTERNAL_ROLE"]);
+
+/** The FROM_* symbols of a From field (its display name, its domain) for recipients of `own` domains. */
+function checkFrom(from: string, own: readonly string[], out: Set<string>): void {
+  const fromAddr = addrOf(from);
+  const fromDomain = domainOfAddress(fromAddr);
+  checkDisplayName(displayName(from), fromAddr, fromDomain, own, out);
+  if (!fromDomain) return;
+  if (lookalikeOf(fromDomain)) out.add("FROM_LOOKALIKE_BRAND");
+  if (brandInFront(hostOfAddress(fromAddr), fromDomain)) out.add("FROM_BRAND_AS_SUBDOMAIN");
+  if (mixedScript(fromDomain)) out.add("FROM_IDN_MIXED_SCRIPT");
+  if (own.some((o) => imitatesOwn(fromDomain, o))) out.add("FROM_LOOKALIKE_RCPT");
 }
 
 /**

@@ -58,6 +58,8 @@ const MAX_WEB_PAGES = 4;
  */
 const PAGE_TYPE = /^(?:image\/svg\+xml|application\/xhtml\+xml)$/;
 const MAX_PAGE_BYTES = 256 * 1024;
+/** Attached messages whose From is kept for the phishing check (a forwarded lure; a digest of hundreds needs no more). */
+const MAX_ATTACHED_FROM = 4;
 /** A web archive (.mht: a MIME message of a page and its pictures) by its name: Windows opens it in the browser. */
 const WEB_ARCHIVE_NAME = /\.mht(?:ml)?$/i;
 /** A web archive under another type is parsed apart: at most this large encoded, and this many parts. */
@@ -86,6 +88,8 @@ interface Beside {
   /** The markup of attached pages the part list holds no text of (web archives' pages, pages under another type), at most MAX_WEB_PAGES. */
   webPages: string[];
   openRedirect: boolean;
+  /** The From fields of attached messages (message/rfc822), decoded, at most MAX_ATTACHED_FROM. */
+  attachedFrom: string[];
 }
 const BESIDE = new WeakMap<ParsedMessage, Beside>();
 /** The message's pictures, parts first (at most MAX_IMAGES, each at most MAX_IMAGE_ENCODED bytes encoded). */
@@ -104,6 +108,8 @@ export const csvDde = (msg: ParsedMessage): boolean => BESIDE.get(msg)?.csvDde ?
  * type that is not text (Invoice.html as an octet stream, an SVG picture). The browser opens them.
  */
 export const attachedPages = (msg: ParsedMessage): string[] => BESIDE.get(msg)?.webPages ?? [];
+/** The From fields of the messages attached to it (message/rfc822, digests' parts, encoded ones), at most MAX_ATTACHED_FROM: who a forwarded lure claims to be from. */
+export const attachedFrom = (msg: ParsedMessage): string[] => BESIDE.get(msg)?.attachedFrom ?? [];
 /** Whether one of the message's links went through an open redirect phishing uses (redirects.ts; its destination is in `uris`). */
 export const viaOpenRedirect = (msg: ParsedMessage): boolean => BESIDE.get(msg)?.openRedirect ?? false;
 
@@ -125,6 +131,8 @@ interface Entity extends Span {
   chunks?: boolean;
   /** Inside an attached web archive (.mht): its HTML is a page the browser opens. */
   webArchive?: boolean;
+  /** The entity is a message attached as message/rfc822: its header is another message's. */
+  message?: boolean;
 }
 interface AltGroup {
   hasPlain: boolean;
@@ -191,6 +199,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   // A link through a known redirector (google.com/url?q=…, Safe Links) brings its destination
   // along, right after it: the link checks, uri rules and URI block lists judge both (redirects.ts).
   let openRedirect = false;
+  const attached: string[] = [];
+  const takeFrom = (from: string | undefined) => from !== undefined && attached.length < MAX_ATTACHED_FROM && attached.push(from);
   const addUris = (list: Iterable<string>) => {
     for (const u of list) {
       if (uris.size >= MAX_URIS) return;
@@ -241,6 +251,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     const fields = e.as ? [] : first ? topFields : parseFields(latin1(buf.subarray(e.start, headerEnd)), defects, 200);
     first = false;
     const field = (name: string) => fields.find((f) => isNamed(f, name))?.raw;
+    const innerFrom = e.message && !e.reading && !e.webArchive ? field("from") : undefined;
+    if (innerFrom !== undefined) takeFrom(decodeHeaderValue(innerFrom, []));
     const ctFields = fields.filter((f) => isNamed(f, "content-type"));
     const ct = parseParamValue(e.as?.type ?? ctFields[0]?.raw ?? e.defaultType);
     for (const d of ct.defects) defects.push(`Content-Type: ${d}`);
@@ -308,7 +320,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
         truncated = true;
         continue;
       }
-      if (cte === "" || cte === "7bit" || cte === "8bit" || cte === "binary") stack.push({ start: bodyStart, end: e.end, depth: e.depth + 1, defaultType: "text/plain", reading: e.reading, webArchive: e.webArchive || webArchive });
+      if (cte === "" || cte === "7bit" || cte === "8bit" || cte === "binary") stack.push({ start: bodyStart, end: e.end, depth: e.depth + 1, defaultType: "text/plain", reading: e.reading, webArchive: e.webArchive || webArchive, message: true });
       else if (cte === "base64" || cte === "quoted-printable") {
         // encoded-message: RFC 2046 §5.2.1 forbids encoding a message/rfc822 body, so the RFC
         // reading leaves it opaque, but mail programs decode it and show the message inside.
@@ -323,6 +335,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
           altBudget -= decoded.byteLength;
           const inner = parseMessageSync(decoded, { max_message_size: limits.max_message_size, max_mime_parts: room, max_mime_depth: limits.max_mime_depth - e.depth - 1 }, decoded.byteLength, nesting + 1);
           for (const d of inner.defects) defects.push(`in an encoded message/rfc822: ${d}`);
+          if (!e.reading && !e.webArchive && !webArchive) for (const f of [inner.headers.find((h) => isNamed(h, "from"))?.value, ...attachedFrom(inner)]) takeFrom(f);
           if (e.webArchive || webArchive) for (const x of inner.parts) if (x.contentType === "text/html" && x.text !== undefined) keepWebPage(x.text);
           for (const x of [...inner.parts, ...(inner.alternates ?? [])]) alternates.push({ ...x, depth: x.depth + e.depth + 1, reading: "encoded-message" });
           for (const l of inner.links) if (links.length < MAX_URIS) links.push(l);
@@ -477,7 +490,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     const b64 = u.slice(m[0].length);
     images.push({ contentType: "image", encodedSize: b64.length, bytes: () => new Uint8Array(Buffer.from(b64, "base64")) });
   }
-  if (images.length || pdfs.length || archives.length || shortcuts.length || csvDdeSeen || webPages.length || openRedirect) BESIDE.set(msg, { images, pdfs, archives, shortcuts, csvDde: csvDdeSeen, webPages, openRedirect });
+  if (images.length || pdfs.length || archives.length || shortcuts.length || csvDdeSeen || webPages.length || openRedirect || attached.length) BESIDE.set(msg, { images, pdfs, archives, shortcuts, csvDde: csvDdeSeen, webPages, openRedirect, attachedFrom: attached });
   return msg;
 }
 
