@@ -102,6 +102,9 @@ test.each([
   ["sextortion-litecoin.eml", [], ["EXTORTION_BITCOIN"]],
   // A shared-file lure forwarded as an attached message (.eml) whose From claims Microsoft 365.
   ["attached-eml-lure.eml", ["ATTACH_MESSAGE_SENDER_LIE", "URI_FREE_HOSTED"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
+  // QR codes drawn without a picture (message/text-qr.ts): a table of painted cells, lines of half blocks.
+  ["qr-html-table.eml", [], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
+  ["qr-block-text.eml", [], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
   // The sign-in form in the message itself: no link to judge.
   ["body-password-form.eml", ["FROM_NAME_INTERNAL_ROLE"], ["HTML_PASSWORD_FIELD", "PHISH_PASSWORD_FORM"]],
 ])("%s: the check sees %o; the rules combine them into %o", async (file, traits, metas) => {
@@ -126,7 +129,7 @@ test("every phishing fixture scores at least probable spam with the shipped rule
   // some offices give by habit, so alone it stays under the threshold. So are helpdesk-mfa.eml
   // and hr-salary-review.eml, 2.5-2.7 here: a department's name from outside is weighed low,
   // as an outsourced help desk writes so honestly; their links' reputation decides.)
-  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml", "clickfix-body.eml", "clickfix-attachment.eml", "mht-login-page.eml", "quarantine-release.eml", "wallet-seed-phrase.eml", "unpaid-toll.eml", "tax-refund.eml", "body-password-form.eml", "callback-disguised-number.eml", "callback-local-number.eml", "mixed-script-words.eml", "sextortion-litecoin.eml", "attached-eml-lure.eml"]) {
+  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml", "clickfix-body.eml", "clickfix-attachment.eml", "mht-login-page.eml", "quarantine-release.eml", "wallet-seed-phrase.eml", "unpaid-toll.eml", "tax-refund.eml", "body-password-form.eml", "callback-disguised-number.eml", "callback-local-number.eml", "mixed-script-words.eml", "sextortion-litecoin.eml", "attached-eml-lure.eml", "qr-html-table.eml", "qr-block-text.eml"]) {
     expect({ f, status: (await hits(f)).status }).not.toEqual({ f, status: "not_detected" });
   }
 });
@@ -367,4 +370,15 @@ test("Reply-To at a cousin of the sender's, the recipient's or a brand's domain;
   expect(reply("news@shop.com", "support@shop-help.com")).toEqual([]);
   expect(reply("anna@nordvik-supply.com", "anna.b@gmail.com")).toEqual(["FREEMAIL_REPLYTO_OTHER"]);
   expect(reply("anna@mail.nordvik-supply.com", "anna@nordvik-supply.com")).toEqual([]);
+});
+
+test("a QR code drawn with full blocks, two characters a module, in plain text is read too", async () => {
+  // The half-block fixture's modules, written again as "██" pairs a module and one line a row.
+  const text = new TextDecoder().decode(raw("qr-block-text.eml"));
+  const lines = text.slice(text.indexOf("<pre"), text.indexOf("</pre>")).split("\n").slice(1).filter((l) => /[█▀▄]/.test(l));
+  const rows: string[] = [];
+  for (const l of lines) for (const half of ["▀", "▄"]) rows.push([...l].map((c) => (c === "█" || c === half ? "██" : "  ")).join(""));
+  const mail = new TextEncoder().encode(`From: "HR" <hr@staff-portal-mail.example>\nTo: user@example.com\nSubject: Benefits\nContent-Type: text/plain; charset=utf-8\n\nScan the QR code below with your phone camera.\n\n${rows.join("\n")}\n`);
+  const r = await scan(engine, { id: "full-blocks", envelope: { rcpt: ["user@example.com"] }, raw: mail });
+  expect(r.hits.map((h) => h.name)).toEqual(expect.arrayContaining(["QR_CODE_URL", "QR_URI_SUSPICIOUS"]));
 });

@@ -18,6 +18,7 @@ import { isShortcutName, MAX_SHORTCUT_BYTES, type Shortcut, shortcutOf } from ".
 import { csvDdeFormula, isCsv, MAX_CSV_BYTES } from "./csv";
 import { renderHtml } from "./html";
 import { asRead } from "./styled";
+import { textQrPictures } from "./text-qr";
 import { calendarText } from "./calendar";
 import { base64Chunks, decodeHeaderValue, decodeText, decodeTransfer, hasBase64AfterPadding, isNamed, parseFields, splitEntity } from "./mime";
 import { boundaryLines, splitAt, type BoundaryLine } from "./multipart";
@@ -490,6 +491,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     const b64 = u.slice(m[0].length);
     images.push({ contentType: "image", encodedSize: b64.length, bytes: () => new Uint8Array(Buffer.from(b64, "base64")) });
   }
+  // QR codes drawn as a table of painted cells or as block characters: pictures like the others (text-qr.ts).
+  for (const png of textQrPictures(msg.rawbody)) if (images.length < MAX_IMAGES) images.push({ contentType: "image/png", encodedSize: png.byteLength, bytes: () => png });
   if (images.length || pdfs.length || archives.length || shortcuts.length || csvDdeSeen || webPages.length || openRedirect || attached.length) BESIDE.set(msg, { images, pdfs, archives, shortcuts, csvDde: csvDdeSeen, webPages, openRedirect, attachedFrom: attached });
   return msg;
 }

@@ -84,6 +84,13 @@ function toPicture(dict: string, data: Uint8Array): Uint8Array | undefined {
   return png(header, deflateSync(filtered));
 }
 
+/** An 8-bit gray PNG of `pixels` (row after row, 0 black, 255 white): drawings taken for pictures (text-qr.ts). */
+export function grayPng(width: number, height: number, pixels: Uint8Array): Uint8Array {
+  const filtered = Buffer.alloc((width + 1) * height);
+  for (let y = 0; y < height; y++) filtered.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+  return png({ width, height, bits: 8, colorType: 0 }, deflateSync(filtered));
+}
+
 /** A PNG file of one IDAT chunk holding zlib data of PNG-filtered rows. */
 function png(h: { width: number; height: number; bits: number; colorType: number }, idat: Uint8Array): Uint8Array {
   const ihdr = Buffer.alloc(13);

@@ -1,0 +1,54 @@
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { textQrPictures } from "./text-qr";
+
+const FIX = join(import.meta.dir, "../../fixtures/messages/phishing");
+/** Width and height of a PNG from its IHDR chunk. */
+const size = (png: Uint8Array) => {
+  const v = new DataView(png.buffer, png.byteOffset);
+  return [v.getUint32(16), v.getUint32(20)];
+};
+/** A table of n × n cells, each with bgcolor="…" of `paint`, or the attributes `paint` gives when they hold "=". */
+const table = (n: number, paint: (x: number, y: number) => string | undefined) =>
+  `<table>${Array.from({ length: n }, (_, y) => `<tr>${Array.from({ length: n }, (_, x) => {
+    const p = paint(x, y);
+    return `<td${p === undefined ? "" : p.includes("=") ? ` ${p}` : ` bgcolor="${p}"`}></td>`;
+  }).join("")}</tr>`).join("")}</table>`;
+
+test("a table of painted cells and lines of half blocks are drawn as pictures: 4 px a unit, 8 units of white around", () => {
+  const html = readFileSync(join(FIX, "qr-html-table.eml"), "latin1");
+  const side = html.match(/<tr>/g)!.length; // the code's modules and the fixture's white ones around it
+  const t = textQrPictures(html);
+  expect(t.length).toBe(1);
+  expect(size(t[0])).toEqual([(side + 16) * 4, (side + 16) * 4]);
+  const b = textQrPictures(readFileSync(join(FIX, "qr-block-text.eml"), "utf8"));
+  expect(b.length).toBe(1);
+  expect(size(b[0])[0]).toBe((side - 2 + 16) * 4); // the same code in half blocks, one character a module; the white at the lines' ends is trimmed
+});
+
+test("tables that are no QR drawing give nothing: too small, unpainted, all one colour, rows of unequal length, a layout table around a drawing counts only the drawing", () => {
+  const checker = (x: number, y: number) => ((x * 7 + y * 3) % 5 < 2 ? "#000" : "#fff");
+  expect(textQrPictures(table(20, checker))).toEqual([]);
+  expect(textQrPictures(table(25, () => undefined))).toEqual([]);
+  expect(textQrPictures(table(25, () => "black"))).toEqual([]);
+  expect(textQrPictures(table(25, checker).replace("<td></td></tr>", "</tr>").replace(/<td bgcolor="#fff"><\/td><\/tr>/, "</tr>"))).toEqual([]);
+  expect(textQrPictures(`<table><tr><td>${table(25, checker)}</td></tr><tr><td>footer</td></tr></table>`).length).toBe(1);
+  expect(textQrPictures(table(25, (x, y) => (checker(x, y) === "#000" ? 'style="padding:0;background-color: rgb(10, 10, 10)"' : undefined))).length).toBe(1);
+});
+
+test("block characters give a picture only as a run of wide lines of blocks and spaces alone; a banner line or a bar chart in text gives nothing", () => {
+  expect(textQrPictures("Progress: ████████░░ 80%\nDone: ███\n")).toEqual([]);
+  expect(textQrPictures(Array.from({ length: 12 }, () => "").join("\n"))).toEqual([]);
+  expect(textQrPictures(Array.from({ length: 12 }, (_, i) => (i % 2 ? "█▀▄ ".repeat(6) : "▄ █▀".repeat(6))).join("\n")).length).toBe(1);
+  expect(textQrPictures(Array.from({ length: 9 }, () => "█▀▄ ".repeat(6)).join("\n"))).toEqual([]); // 18 modules tall: less than a QR code
+  expect(textQrPictures(Array.from({ length: 12 }, () => "█▀▄ ".repeat(6) + "x").join("\n"))).toEqual([]); // other characters on the line
+  expect(textQrPictures(Array.from({ length: 12 }, () => "&#9608;&#9600;&#9604;&nbsp;".repeat(6)).join("<br>")).length).toBe(1);
+});
+
+test("a message of 200 000 table cells that draw nothing costs little", () => {
+  const html = table(450, (x) => (x % 2 ? "#000" : "#fff")).replace(/<\/tr><tr>/g, (m, i) => (i % 3 ? m : "</tr><tr><td>x</td>"));
+  const t0 = performance.now();
+  expect(textQrPictures(html)).toEqual([]);
+  expect(performance.now() - t0).toBeLessThan(2000);
+});

@@ -1,0 +1,145 @@
+// QR codes drawn without a picture (2024 on): an HTML table whose cells are painted black and
+// white, or lines of block characters (█ ▀ ▄). A mail reader shows a QR code that a phone
+// reads; an image-based QR check sees no picture at all. Each such drawing is turned into the
+// picture it shows (a gray PNG, pdf-images.ts's writer) and joins the message's pictures, so
+// checks/qr.ts reads it as any other QR code.
+//
+// Bounded and cheap for the mail that has none: a table is looked at only when the message has
+// at least MIN_SIDE² cells, block text only when it has a block character; at most
+// MAX_DRAWINGS drawings a message, each at most MAX_SIDE modules a side.
+import { decodeHTML } from "entities";
+import { grayPng } from "./pdf-images";
+
+/** A QR code is at least 21 modules a side (version 1), at most 177 (version 40). */
+const MIN_SIDE = 21;
+const MAX_SIDE = 177;
+const MAX_DRAWINGS = 2;
+/** Pixels per unit (a module, or half of one drawn with full blocks), and the white border in units the decoder needs around a code. */
+const SCALE = 4;
+const QUIET = 8;
+/** Text looked at, at most (a drawing is a few KB; a lure puts it near the top). */
+const MAX_TEXT = 512 * 1024;
+
+/** PNG pictures of the QR-like drawings in a message's raw text parts (rawbody: HTML as written). */
+export function textQrPictures(rawbody: string): Uint8Array[] {
+  const text = rawbody.length > MAX_TEXT ? rawbody.slice(0, MAX_TEXT) : rawbody;
+  const out: Uint8Array[] = [];
+  for (const grid of [...tableGrids(text), ...blockGrids(text)]) {
+    if (out.length >= MAX_DRAWINGS) break;
+    out.push(picture(grid));
+  }
+  return out;
+}
+
+type Grid = boolean[][];
+
+const CELL = /<t[dh]\b([^>]*)>/gi;
+const ROW = /<tr\b[^>]*>([\s\S]*?)(?=<tr\b|$)/gi;
+/** The innermost tables (a drawing sits in a layout table): no "<table" inside. */
+const TABLE = /<table\b[^>]*>((?:(?!<table\b)[\s\S])*?)(?:<\/table>|$)/gi;
+
+/** Grids of tables with at least MIN_SIDE rows of MIN_SIDE or more painted cells, all rows alike. */
+function tableGrids(html: string): Grid[] {
+  let cells = 0;
+  for (let i = html.indexOf("<t"); i >= 0 && cells < MIN_SIDE * MIN_SIDE; i = html.indexOf("<t", i + 2)) if (/^<t[dh]\b/i.test(html.slice(i, i + 4))) cells++;
+  if (cells < MIN_SIDE * MIN_SIDE) return [];
+  const grids: Grid[] = [];
+  for (const t of html.matchAll(TABLE)) {
+    const rows: boolean[][] = [];
+    for (const r of t[1].matchAll(ROW)) {
+      const row: boolean[] = [];
+      for (const c of r[1].matchAll(CELL)) row.push(isDark(c[1]));
+      if (row.length) rows.push(row);
+      if (rows.length > MAX_SIDE) break;
+    }
+    if (square(rows)) grids.push(rows);
+    if (grids.length >= MAX_DRAWINGS) break;
+  }
+  return grids;
+}
+
+/** Whether a cell is painted dark (its bgcolor or style background); an unpainted cell is the page's white. */
+function isDark(attrs: string): boolean {
+  const m = /\bbgcolor\s*=\s*["']?\s*([#\w]+)|background(?:-color)?\s*:\s*(#[0-9a-f]{3,8}|rgb\(\s*\d+\s*,\s*\d+\s*,\s*\d+\s*\)|[a-z]+)/i.exec(attrs);
+  const v = (m?.[1] ?? m?.[2])?.toLowerCase();
+  const rgb = v ? colour(v) : undefined;
+  return rgb !== undefined && 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] < 128;
+}
+
+const NAMED: Record<string, [number, number, number]> = { black: [0, 0, 0], white: [255, 255, 255], "#000": [0, 0, 0], "#fff": [255, 255, 255] };
+function colour(v: string): [number, number, number] | undefined {
+  if (NAMED[v]) return NAMED[v];
+  let m = /^#?([0-9a-f]{6})(?:[0-9a-f]{2})?$/.exec(v);
+  if (m) return [0, 2, 4].map((k) => parseInt(m![1].slice(k, k + 2), 16)) as [number, number, number];
+  m = /^#([0-9a-f]{3})$/.exec(v);
+  if (m) return [0, 1, 2].map((k) => parseInt(m![1][k] + m![1][k], 16)) as [number, number, number];
+  const rgb = /^rgb\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(v);
+  return rgb ? [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])] : undefined;
+}
+
+// Block characters: each is one module wide and two tall (a line is two modules: the upper and
+// the lower half), so half blocks draw one module each and a "██" pair on a line one module of a
+// code drawn with full blocks only. Spaces of any kind are light.
+const UPPER = "▀";
+const LOWER = "▄";
+const FULL = "█";
+const BLOCK_LINE = /^[█▀▄ \u00a0\u2000-\u200a\u3000]+$/;
+const BLOCK_ENTITY = /&#(?:9608|9600|9604|x2588|x2580|x2584);/i;
+
+/** Grids of runs of at least MIN_SIDE / 2 lines of block characters, each MIN_SIDE or more wide. */
+function blockGrids(text: string): Grid[] {
+  if (!/[█▀▄]/.test(text) && !BLOCK_ENTITY.test(text)) return [];
+  // Lines as a reader sees them: tags that end a line end one, other tags go, references decoded.
+  const lines = decodeHTML(text.replace(/<(?:br|\/p|\/div|\/tr|\/pre)\b[^>]*>/gi, "\n").replace(/<[^>]*>/g, "")).split(/\r?\n/);
+  const grids: Grid[] = [];
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length * 2 >= MIN_SIDE) {
+      const width = Math.max(...run.map((l) => l.length));
+      const rows: Grid = [];
+      for (const l of run) {
+        const upper: boolean[] = [];
+        const lower: boolean[] = [];
+        for (let x = 0; x < width; x++) {
+          const c = l[x] ?? " ";
+          upper.push(c === FULL || c === UPPER);
+          lower.push(c === FULL || c === LOWER);
+        }
+        rows.push(upper, lower);
+      }
+      if (rows[0].length >= MIN_SIDE && rows.length <= 2 * MAX_SIDE && width <= 2 * MAX_SIDE) grids.push(rows);
+    }
+    run = [];
+  };
+  for (const raw of lines) {
+    const l = raw.replace(/\s+$/, "");
+    if (l.length >= MIN_SIDE && BLOCK_LINE.test(l) && /[█▀▄]/.test(l)) run.push(l);
+    else flush();
+    if (grids.length >= MAX_DRAWINGS) return grids;
+  }
+  flush();
+  return grids;
+}
+
+/** Rows that make a QR-sized square: MIN_SIDE to MAX_SIDE of them, each as long as the count, light and dark both present. */
+function square(rows: Grid): boolean {
+  const n = rows.length;
+  if (n < MIN_SIDE || n > MAX_SIDE || !rows.every((r) => r.length === n)) return false;
+  const dark = rows.reduce((s, r) => s + r.filter(Boolean).length, 0);
+  return dark > n * n * 0.2 && dark < n * n * 0.8;
+}
+
+/** The grid drawn as a gray PNG: SCALE pixels a module, QUIET modules of white around it. */
+function picture(grid: Grid): Uint8Array {
+  const h = grid.length;
+  const w = Math.max(...grid.map((r) => r.length));
+  const width = (w + 2 * QUIET) * SCALE;
+  const height = (h + 2 * QUIET) * SCALE;
+  const pixels = new Uint8Array(width * height).fill(255);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      if (!grid[y][x]) continue;
+      for (let dy = 0; dy < SCALE; dy++) pixels.fill(0, ((QUIET + y) * SCALE + dy) * width + (QUIET + x) * SCALE, ((QUIET + y) * SCALE + dy) * width + (QUIET + x + 1) * SCALE);
+    }
+  return grayPng(width, height, pixels);
+}
