@@ -85,7 +85,10 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
   return out;
 }
 
-/** The From symbols that say the sender lies about who it is (not FROM_NAME_OTHER_DOMAIN, FROM_EXEC_FREEMAIL: signs, no lies). */
+/**
+ * The From symbols that say the sender lies about who it is: the From part of rules'
+ * __PHISH_SENDER_LIE (not FROM_NAME_OTHER_DOMAIN, FROM_EXEC_FREEMAIL: signs, no lies).
+ */
 const SENDER_LIES = new Set(["FROM_BRAND_IMPERSONATION", "FROM_LOOKALIKE_BRAND", "FROM_BRAND_AS_SUBDOMAIN", "FROM_IDN_MIXED_SCRIPT", "FROM_LOOKALIKE_RCPT", "FROM_NAME_RCPT_DOMAIN", "FROM_NAME_INTERNAL_ROLE"]);
 
 /** The FROM_* symbols of a From field (its display name, its domain) for recipients of `own` domains. */

@@ -9,6 +9,7 @@
 // bureaus), a bare "Admin"/"Administrator" (a forum's or a shop's), "Support"/"Security" alone
 // (every vendor's), and the mail system's own names: bounces come from other domains' servers
 // (phishing.ts also skips postmaster@ and mailer-daemon@ senders).
+import { mainLabel } from "./phishing-domains";
 
 /** Words that name a department of the reader's organisation on their own (lower case). */
 const ROLE = new Set(["helpdesk", "servicedesk", "webmail", "mailbox"]);
@@ -40,7 +41,7 @@ const FILLER = new Set([
 export function claimsInternalRole(name: string, own: readonly string[]): boolean {
   const words = name.split(/[\s,:;|/()[\]"'“”‘’]+/u).filter((w) => w && !/^[-–—.]+$/u.test(w));
   if (words.length === 0 || words.length > 6) return false;
-  const ownWords = new Set(own.flatMap((d) => [d, d.slice(0, d.indexOf("."))]));
+  const ownWords = new Set(own.flatMap((d) => [d, mainLabel(d)]));
   let role = false;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
