@@ -33,6 +33,8 @@ test("mail held in quarantine, an HR letter, a tax refund and MFA re-registratio
     "<p>You are eligible to receive a tax refund of £120.40.</p>",
     "<p>Your multi-factor authentication settings must be updated this week.</p>",
     "<p>Please sign in with your company credentials to view the file.</p>",
+    "<p>Your payment was declined. Update your payment method to keep watching.</p>",
+    "<p>You have 3 unread messages from Sarah in Microsoft Teams.</p>",
   ];
   for (const lure of lures) {
     expect({ lure, hits: (await names('"Notice" <a@sender.example>', `${lure}<p><a href="https://files.example.web.app/x">Open</a></p>`)).filter((n) => n.startsWith("PHISH_")) }).toEqual({ lure, hits: ["PHISH_WORDS_BAD_LINK"] });
@@ -64,4 +66,12 @@ test("crypto demanded with the video threatened is sextortion; a wallet address 
   expect(await extortion("I watched you through your webcam. Pay 900 USD in USDT to 0x52908400098527886E0F7030069857D2E4169EE7.")).toBe(true);
   expect(await extortion("Donations: bc1q9h7k3w2x0m5t8p4l6c2v2d3f4g5h6j7k8l9z0a. Thank you for supporting the project!")).toBe(false);
   expect(await extortion("Our review: the best webcam for video calls, with your own camera settings kept.")).toBe(false);
+});
+
+test("a sender who lies, linking to a disguised address, is phishing without any lure's words; the brand's own mail to its own site, and an honest sender's shortened link, are not", async () => {
+  const phish = async (from: string, href: string) => (await names(from, `<p>Hi! See the latest news.</p><p><a href="${href}">Open</a></p>`)).includes("PHISH_SENDER_LIE_BAD_LINK");
+  expect(await phish('"Netflix" <info@mailer-news.example>', "https://watch-now.pages.dev/")).toBe(true);
+  expect(await phish('"Netflix" <info@mailer.netflix.com>', "https://www.netflix.com/browse")).toBe(false);
+  expect(await phish('"Netflix" <info@mailer.netflix.com>', "https://bit.ly/3abcd")).toBe(false); // the brand's own sender: no lie
+  expect(await phish('"Corner Bakery" <news@bakery.example>', "https://bit.ly/3abcd")).toBe(false); // no lie, a shortener alone
 });

@@ -105,6 +105,9 @@ test.each([
   // QR codes drawn without a picture (message/text-qr.ts): a table of painted cells, lines of half blocks.
   ["qr-html-table.eml", [], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
   ["qr-block-text.eml", [], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
+  // A streaming service's "payment declined" and Teams' "unread messages" in their names, linking to free hosting.
+  ["payment-declined.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE", "PHISH_SENDER_LIE_BAD_LINK"]],
+  ["teams-unread.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE", "PHISH_SENDER_LIE_BAD_LINK"]],
   // The sign-in form in the message itself: no link to judge.
   ["body-password-form.eml", ["FROM_NAME_INTERNAL_ROLE"], ["HTML_PASSWORD_FIELD", "PHISH_PASSWORD_FORM"]],
 ])("%s: the check sees %o; the rules combine them into %o", async (file, traits, metas) => {
@@ -129,7 +132,7 @@ test("every phishing fixture scores at least probable spam with the shipped rule
   // some offices give by habit, so alone it stays under the threshold. So are helpdesk-mfa.eml
   // and hr-salary-review.eml, 2.5-2.7 here: a department's name from outside is weighed low,
   // as an outsourced help desk writes so honestly; their links' reputation decides.)
-  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml", "clickfix-body.eml", "clickfix-attachment.eml", "mht-login-page.eml", "quarantine-release.eml", "wallet-seed-phrase.eml", "unpaid-toll.eml", "tax-refund.eml", "body-password-form.eml", "callback-disguised-number.eml", "callback-local-number.eml", "mixed-script-words.eml", "sextortion-litecoin.eml", "attached-eml-lure.eml", "qr-html-table.eml", "qr-block-text.eml"]) {
+  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml", "clickfix-body.eml", "clickfix-attachment.eml", "mht-login-page.eml", "quarantine-release.eml", "wallet-seed-phrase.eml", "unpaid-toll.eml", "tax-refund.eml", "body-password-form.eml", "callback-disguised-number.eml", "callback-local-number.eml", "mixed-script-words.eml", "sextortion-litecoin.eml", "attached-eml-lure.eml", "qr-html-table.eml", "qr-block-text.eml", "payment-declined.eml", "teams-unread.eml"]) {
     expect({ f, status: (await hits(f)).status }).not.toEqual({ f, status: "not_detected" });
   }
 });
