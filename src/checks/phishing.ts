@@ -6,6 +6,7 @@
 //   FROM_NAME_RCPT_DOMAIN      ... an address of the recipient's own domain, from outside it (a colleague claimed)
 //   FROM_EXEC_FREEMAIL         the display name claims an office (CEO, CFO, director) from a free mailbox
 //   FROM_NAME_INTERNAL_ROLE    ... a department of the reader's organisation (IT Helpdesk, HR) from outside it (role-name.ts)
+//   (the FROM_* symbols are judged in sender.ts, for the message and for each attached message)
 //   FROM_LOOKALIKE_BRAND / URI_LOOKALIKE_BRAND   paypa1, rnicrosoft, paypal-secure-login
 //   FROM_BRAND_AS_SUBDOMAIN / URI_BRAND_AS_SUBDOMAIN   a brand's domain spelt in front of another: paypal.com.account-check.ru
 //   URI_RCPT_AS_SUBDOMAIN      ... the recipient's own domain: example.com.docs-review.net
@@ -26,17 +27,16 @@
 //   ATTACH_PDF_LINK            an attached PDF links somewhere (its links are the message's URIs too: message/pdf.ts)
 //   ATTACH_PDF_BAD_LINK        ... to a host the link checks flag (IP, shortener, free hosting, form or file-sharing service, look-alike)
 //   ATTACH_PDF_SCRIPT          an attached PDF carries JavaScript or a launch action
-import { ADDRESS_IN_TEXT } from "../message/address";
 import { isNamed } from "../message/mime";
 import { attachedFrom, pdfFacts, viaOpenRedirect } from "../message/parse";
 import type { ParsedMessage } from "../message/types";
-import { addrOf, displayName } from "../ruledb/match";
+import { addrOf } from "../ruledb/match";
 import { archiveNotes, attachmentSymbols } from "./attachments";
-import { BRANDS, FILE_SHARING, FORM_SERVICES, FREE_HOSTING, FREEMAIL_DOMAINS, FREEMAIL_LABELS, SHORTENERS } from "./phishing-data";
+import { FILE_SHARING, FORM_SERVICES, FREE_HOSTING, SHORTENERS } from "./phishing-data";
 import { handsOff } from "./link-handoff";
 import { rcptAddressHidden } from "./link-rcpt";
-import { claimsInternalRole } from "./role-name";
-import { brandInFront, brandOwning, domainShown, foldLookalikes, imitatesOwn, lookalikeOf, mainLabel, memo, mixedScript, ownInFront, parseHttp, registrable, registrableHost } from "./phishing-domains";
+import { brandInFront, brandOwning, domainShown, imitatesOwn, lookalikeOf, memo, mixedScript, ownInFront, parseHttp, registrable, registrableHost } from "./phishing-domains";
+import { checkFrom, domainOfAddress, isFreemail, SENDER_LIES } from "./sender";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 /** Links looked at per message: phishing needs one, a newsletter has dozens. */
@@ -86,24 +86,6 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
 }
 
 /**
- * The From symbols that say the sender lies about who it is: the From part of rules'
- * __PHISH_SENDER_LIE (not FROM_NAME_OTHER_DOMAIN, FROM_EXEC_FREEMAIL: signs, no lies).
- */
-const SENDER_LIES = new Set(["FROM_BRAND_IMPERSONATION", "FROM_LOOKALIKE_BRAND", "FROM_BRAND_AS_SUBDOMAIN", "FROM_IDN_MIXED_SCRIPT", "FROM_LOOKALIKE_RCPT", "FROM_NAME_RCPT_DOMAIN", "FROM_NAME_INTERNAL_ROLE"]);
-
-/** The FROM_* symbols of a From field (its display name, its domain) for recipients of `own` domains. */
-function checkFrom(from: string, own: readonly string[], out: Set<string>): void {
-  const fromAddr = addrOf(from);
-  const fromDomain = domainOfAddress(fromAddr);
-  checkDisplayName(displayName(from), fromAddr, fromDomain, own, out);
-  if (!fromDomain) return;
-  if (lookalikeOf(fromDomain)) out.add("FROM_LOOKALIKE_BRAND");
-  if (brandInFront(hostOfAddress(fromAddr), fromDomain)) out.add("FROM_BRAND_AS_SUBDOMAIN");
-  if (mixedScript(fromDomain)) out.add("FROM_IDN_MIXED_SCRIPT");
-  if (own.some((o) => imitatesOwn(fromDomain, o))) out.add("FROM_LOOKALIKE_RCPT");
-}
-
-/**
  * Who the message is from and to, as the link checks measure links against them (the QR check
  * too): From (the first field), its address and registrable domain, Reply-To, and the
  * recipients' addresses (the envelope's, else the To field's; at most MAX_OWN).
@@ -123,9 +105,6 @@ export function partiesOf(msg: ParsedMessage, rcpt: readonly string[]): { from: 
   const fromAddr = addrOf(from);
   return { from, fromAddr, fromDomain: domainOfAddress(fromAddr), replyTo, ownAddrs: ownAddresses(rcpt.length ? rcpt : (to ?? "").split(",")) };
 }
-
-const hostOfAddress = (addr: string): string => addr.slice(addr.lastIndexOf("@") + 1).replace(/>$/, "").toLowerCase();
-const domainOfAddress = (addr: string): string | undefined => (addr.includes("@") ? registrableHost(hostOfAddress(addr)) : undefined);
 
 /** The recipients' addresses (addresses, or "Name <address>" items of a To field), each once, at most MAX_OWN. */
 function ownAddresses(items: readonly string[]): string[] {
@@ -147,8 +126,6 @@ function ownDomains(addresses: readonly string[]): string[] {
   }
   return [...own];
 }
-const isFreemail = (d: string) => FREEMAIL_DOMAINS.has(d) || FREEMAIL_LABELS.has(mainLabel(d));
-
 /**
  * hostIn(list)(host): host is one of the list's names or a subdomain of one (host === s or
  * host ends with "." + s). One Set lookup per label of the host instead of a pass over the
@@ -171,42 +148,6 @@ const isFileSharing = hostIn(FILE_SHARING);
 // that very host with a path starting "/path", and a plain name as the host or a subdomain.
 const isFormHost = hostIn(FORM_SERVICES.filter((s) => !s.includes("/")));
 const FORM_PATHS = FORM_SERVICES.filter((s) => s.includes("/")).map((s) => ({ host: s.slice(0, s.indexOf("/")), path: s.slice(s.indexOf("/")) }));
-
-/** A brand's own names, written as words: "PayPal Service", "Microsoft 365 Admin", "Wells  Fargo", "Booking.com" (its dot a dot). */
-const brandName = (names: string[]) => new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s*")).join("|")})(?![\\p{L}\\p{N}])`, "iu");
-const BRAND_NAMES = BRANDS.map((b) => ({ brand: b, re: brandName(b.names) }));
-// Every brand's names in one regex: it matches exactly when one of BRAND_NAMES does, so a
-// display name that names no brand (nearly all) costs one test, not one per brand.
-const ANY_BRAND_NAME = brandName(BRANDS.flatMap((b) => b.names));
-
-const EXEC_TITLE = /(?:^|[^\p{L}])(?:ceo|cfo|coo|cto|president|chairman|chairwoman|managing\s+director|director|head\s+of\s+finance|finance\s+director|payroll|accounts\s+payable|executive\s+office|office\s+of\s+the\s+ceo)(?![\p{L}])/iu;
-
-const BOUNCER = /^<?(?:postmaster|mailer-daemon)@/i;
-
-function checkDisplayName(name: string, fromAddr: string, fromDomain: string | undefined, own: readonly string[], out: Set<string>): void {
-  if (!name) return;
-  const owner = fromDomain ? brandOwning(fromDomain) : undefined;
-  // "РayРal" with Cyrillic Р, fullwidth or accented letters: the name the reader reads.
-  const read = foldLookalikes(name);
-  const claimed = ANY_BRAND_NAME.test(read) ? BRAND_NAMES.find((b) => b.re.test(read))?.brand : undefined;
-  // A mailing list or forwarder quoting someone ("Joe via LinkedIn") is the brand's own mail then.
-  if (claimed && claimed !== owner && !(fromDomain && claimed.labels.includes(mainLabel(fromDomain)))) out.add("FROM_BRAND_IMPERSONATION");
-  // "John Smith, CEO" <j.smith.office@gmail.com>: the person is claimed by title, the mailbox is anyone's.
-  if (fromDomain && isFreemail(fromDomain) && EXEC_TITLE.test(name)) out.add("FROM_EXEC_FREEMAIL");
-  // "IT Helpdesk" <it@stranger.example> to jane@example.com. Only to an organisation's
-  // mailboxes: to a free mailbox, "HR" is any employer's or recruiter's.
-  // A bounce (RFC 3464) comes from another domain's postmaster under whatever name its server gives.
-  if (fromDomain && own.length && !own.includes(fromDomain) && !own.some(isFreemail) && !BOUNCER.test(fromAddr) && claimsInternalRole(name, own)) out.add("FROM_NAME_INTERNAL_ROLE");
-  const shown = ADDRESS_IN_TEXT.exec(name)?.[1];
-  const shownDomain = shown ? registrable(shown) : undefined;
-  if (shownDomain && fromDomain && shownDomain !== fromDomain) {
-    out.add("FROM_NAME_OTHER_DOMAIN");
-    // "jane.doe@example.com" <jd.8812@gmail.com> to someone at example.com: a colleague's
-    // address on a stranger's mailbox. A list or service that quotes the writer says so
-    // ("'jane.doe@example.com' via Staff", Google Groups' and Mailman's DMARC rewriting).
-    if (own.includes(shownDomain) && !/(?:^|[^\p{L}])via(?![\p{L}])/iu.test(name)) out.add("FROM_NAME_RCPT_DOMAIN");
-  }
-}
 
 // What a link's host says, as bits in the order checkUris adds their symbols (IP_HOST alone).
 const IP_HOST = 1, PUNYCODE = 2, LOOKALIKE = 4, MIXED = 8, SHORTENED = 16, FREE_HOSTED = 32, FORM_HOST = 64, FILE_SHARE = 128, BRAND_FRONT = 256;
