@@ -11,6 +11,7 @@ import { drawnRightToLeft } from "./bidi";
 import { mayBeInvisible, stripInvisible } from "./invisible";
 import { mayBeLookalike } from "./lookalike-letters";
 import { asRead, mayBeStyled } from "./styled";
+import { browserUrl } from "./uris";
 
 export interface RenderedHtml {
   text: string;
@@ -86,22 +87,6 @@ export function decodeEntities(s: string, attribute = false): string {
 
 /** An attribute's value with character references decoded, or undefined when absent. */
 const attr = (v: string | undefined) => (v === undefined ? undefined : decodeEntities(v, true));
-
-/**
- * A link as a browser opens it (WHATWG URL, for http and https): a "\\" before the query is a
- * "/", and the slashes after the scheme may be missing; a link that starts "//" takes the
- * page's scheme (https in webmail). "https:\\kit.example\\login" opens kit.example, though
- * no filter pattern written for "https://" sees it (a current evasion).
- */
-function browserUrl(v: string): string {
-  if (v.startsWith("//")) return `https:${v}`;
-  const scheme = /^https?:/i.exec(v);
-  if (!scheme || (v.startsWith("//", scheme[0].length) && v[scheme[0].length + 2] !== "/" && !v.includes("\\"))) return v;
-  const end = v.search(/[?#]/);
-  const head = (end < 0 ? v : v.slice(0, end)).replace(/\\/g, "/");
-  const slashes = /^\/*/.exec(head.slice(scheme[0].length))![0].length;
-  return `${scheme[0]}//${head.slice(scheme[0].length + slashes)}${end < 0 ? "" : v.slice(end)}`;
-}
 
 /**
  * Whether an element's own attributes hide its content. `style` is its style attribute

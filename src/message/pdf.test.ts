@@ -19,6 +19,12 @@ const objStm = (objects: string[], filter = "/FlateDecode") => {
   return cat(`7 0 obj\n<< /Type /ObjStm /N ${objects.length} /First ${header.length} /Length ${data.length} /Filter ${filter} >>\nstream\r\n`, data, "\nendstream\nendobj\n");
 };
 
+test("a link action written with backslashes or without the slashes is read as the browser it is handed to opens it", () => {
+  // A PDF literal string writes a backslash as two (each written "\\\\" here): the action's link is https:\\kit.example\login.
+  const pdf = enc("%PDF-1.4\n1 0 obj << /A << /S /URI /URI (https:\\\\\\\\kit.example\\\\login?next=\\\\x) >> >> endobj\n2 0 obj << /A << /S /URI /URI (https:pay.example/x) >> >> endobj\n%%EOF\n");
+  expect(readPdf(pdf).uris).toEqual(["https://kit.example/login?next=\\x", "https://pay.example/x"]);
+});
+
 test("links in plain annotation objects, as literal strings (escapes, balanced parentheses) and hex strings", () => {
   const pdf = enc(
     "%PDF-1.4\n1 0 obj << /Type /Annot /Subtype /Link /A << /S /URI /URI (https://a.example/x\\(1\\)?q=\\061) >> >> endobj\n" +

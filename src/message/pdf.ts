@@ -15,6 +15,7 @@ import { latin1 } from "./header-text";
 import { pdfPictures } from "./pdf-images";
 import { pdfCrypt, type PdfCrypt } from "./pdf-lock";
 import { objectBefore, pdfString } from "./pdf-strings";
+import { browserUrl } from "./uris";
 
 export interface PdfFacts {
   /** Targets of URI actions, as written (at most MAX_URIS). */
@@ -115,7 +116,8 @@ function readObjects(s: string, facts: PdfFacts, clear: Clear | undefined, decry
     const raw = pdfString(s, URI_KEY.lastIndex - 1);
     const v = raw === undefined ? undefined : clear(raw, m.index)?.trim();
     // What does not decrypt to printable text was no link (a string written in the clear, a wrong key).
-    if (v && !(decrypted && !/^[\x20-\x7e]+$/.test(v)) && !facts.uris.includes(v)) facts.uris.push(v);
+    const url = v && !(decrypted && !/^[\x20-\x7e]+$/.test(v)) ? browserUrl(v) : undefined;
+    if (url && !facts.uris.includes(url)) facts.uris.push(url);
   }
   EF_KEY.lastIndex = 0;
   for (let m = EF_KEY.exec(s); m && facts.files.length < MAX_FILES; m = EF_KEY.exec(s)) {

@@ -14,3 +14,20 @@ export function* findUris(text: string, max = 1000): Generator<string> {
     if (++n >= max) return;
   }
 }
+
+/**
+ * A link as a browser opens it (WHATWG URL, for http and https): a "\\" before the query is a
+ * "/", and the slashes after the scheme may be missing; a link that starts "//" takes the
+ * page's scheme (https in webmail). "https:\\kit.example\\login" opens kit.example, though
+ * no filter pattern written for "https://" sees it (a current evasion). An HTML link's href
+ * (html.ts) and a PDF's link action (pdf.ts: the viewer hands it to the browser) are read so.
+ */
+export function browserUrl(v: string): string {
+  if (v.startsWith("//")) return `https:${v}`;
+  const scheme = /^https?:/i.exec(v);
+  if (!scheme || (v.startsWith("//", scheme[0].length) && v[scheme[0].length + 2] !== "/" && !v.includes("\\"))) return v;
+  const end = v.search(/[?#]/);
+  const head = (end < 0 ? v : v.slice(0, end)).replace(/\\/g, "/");
+  const slashes = /^\/*/.exec(head.slice(scheme[0].length))![0].length;
+  return `${scheme[0]}//${head.slice(scheme[0].length + slashes)}${end < 0 ? "" : v.slice(end)}`;
+}
