@@ -7,12 +7,13 @@
 // Not Office's own "open in Word" links (ms-word:ofe|u|https://…), which SharePoint's
 // notifications carry, and not a share inside the organisation: a bare server name
 // (\\fs01\scans), a private address, a host of the recipient's own domain.
+import { isIP } from "../dns/ip";
 import { registrable } from "./phishing-domains";
+import { isPrivateAddress } from "./relays";
 
 const HANDLER = /^\s*(?:search-ms|search|ms-appinstaller|ms-msdt|ms-officecmd|mhtml|ms-its|its|mk):/i;
 /** The host of a file: URL (file://host/…, file:////host/…) or a UNC path (\\host\…, //host/… is the web's). */
 const SHARE = /^\s*(?:file:(?:\/\/|\/{4})|\\\\)([^/\\?#]+)/i;
-const PRIVATE_IP = /^(?:10\.|127\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|169\.254\.)/;
 
 /** Whether the link hands its target to a program or a share outside the organisation; `own`: the recipients' registrable domains. */
 export function handsOff(u: string, own: readonly string[] = []): boolean {
@@ -21,8 +22,8 @@ export function handsOff(u: string, own: readonly string[] = []): boolean {
   if (!share) return false;
   // WebDAV written into the name (host@SSL@443, host@80) is still the host.
   const host = share[1].toLowerCase().replace(/@.*$/, "");
-  if (host === "localhost" || PRIVATE_IP.test(host)) return false;
-  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(host)) return true;
+  if (host === "localhost" || isPrivateAddress(host)) return false;
+  if (isIP(host)) return true;
   const domain = registrable(host);
   return domain !== undefined && !own.includes(domain);
 }

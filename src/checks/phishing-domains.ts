@@ -114,6 +114,7 @@ export function brandInFront(host: string, domain: string): Brand | undefined {
  * (example.com.s3.amazonaws.com is the company's own bucket as often as not).
  */
 export function ownInFront(host: string, domain: string, own: string): boolean {
+  // A registrable domain's first label is its main label (mainLabel without the suffix lookup: this runs for every link host).
   const main = own.slice(0, own.indexOf("."));
   // The name's presence first: nearly every host lacks it.
   if (main.length < 3 || !host.includes(main) || domain === own || BUCKET_HOSTS.some((b) => host.endsWith(b))) return false;

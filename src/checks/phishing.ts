@@ -87,10 +87,10 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
 
 /**
  * Who the message is from and to, as the link checks measure links against them (the QR check
- * too): From (the first field), its address and registrable domain, Reply-To, and the
+ * too): From (the first field), its registrable domain, Reply-To, and the
  * recipients' addresses (the envelope's, else the To field's; at most MAX_OWN).
  */
-export function partiesOf(msg: ParsedMessage, rcpt: readonly string[]): { from: string; fromAddr: string; fromDomain?: string; replyTo?: string; ownAddrs: string[] } {
+export function partiesOf(msg: ParsedMessage, rcpt: readonly string[]): { from: string; fromDomain?: string; replyTo?: string; ownAddrs: string[] } {
   // From, Reply-To and To in one pass over the fields (the first of each, as find would give).
   let from: string | undefined;
   let replyTo: string | undefined;
@@ -102,8 +102,7 @@ export function partiesOf(msg: ParsedMessage, rcpt: readonly string[]): { from: 
     if (from !== undefined && replyTo !== undefined && to !== undefined) break;
   }
   from ??= "";
-  const fromAddr = addrOf(from);
-  return { from, fromAddr, fromDomain: domainOfAddress(fromAddr), replyTo, ownAddrs: ownAddresses(rcpt.length ? rcpt : (to ?? "").split(",")) };
+  return { from, fromDomain: domainOfAddress(addrOf(from)), replyTo, ownAddrs: ownAddresses(rcpt.length ? rcpt : (to ?? "").split(",")) };
 }
 
 /** The recipients' addresses (addresses, or "Name <address>" items of a To field), each once, at most MAX_OWN. */

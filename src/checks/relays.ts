@@ -9,6 +9,13 @@ import type { HeaderField } from "../message/types";
 
 const ALWAYS_TRUSTED = ["127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "::1/128", "fc00::/7", "fe80::/10"];
 
+const PRIVATE_RANGES = ALWAYS_TRUSTED.map((t) => parseCidr(t)!);
+/** Whether `text` is an address of a loopback, private, shared or link-local range (never a host on the Internet: link-handoff.ts). */
+export function isPrivateAddress(text: string): boolean {
+  const ip = parseIp(text);
+  return !!ip && PRIVATE_RANGES.some((r) => inNetwork(ip, r.net, r.bits));
+}
+
 export function trustedRanges(trusted: readonly string[], internal: readonly string[]): IpRange[] {
   return [...ALWAYS_TRUSTED, ...trusted, ...internal].map((t) => parseCidr(t)).filter((r): r is IpRange => !!r);
 }

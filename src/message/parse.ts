@@ -491,8 +491,10 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     const b64 = u.slice(m[0].length);
     images.push({ contentType: "image", encodedSize: b64.length, bytes: () => new Uint8Array(Buffer.from(b64, "base64")) });
   }
-  // QR codes drawn as a table of painted cells or as block characters: pictures like the others (text-qr.ts).
-  for (const png of textQrPictures(msg.rawbody)) if (images.length < MAX_IMAGES) images.push({ contentType: "image/png", encodedSize: png.byteLength, bytes: () => png });
+  // QR codes drawn as a table of painted cells or as block characters: pictures like the others
+  // (text-qr.ts). Read once, by the top walk: its rawbody holds the encoded messages' text too,
+  // and a nested walk's pictures are not kept.
+  if (nesting === 0) keepPictures(textQrPictures(msg.rawbody));
   if (images.length || pdfs.length || archives.length || shortcuts.length || csvDdeSeen || webPages.length || openRedirect || attached.length) BESIDE.set(msg, { images, pdfs, archives, shortcuts, csvDde: csvDdeSeen, webPages, openRedirect, attachedFrom: attached });
   return msg;
 }

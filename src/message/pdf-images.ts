@@ -79,16 +79,17 @@ function toPicture(dict: string, data: Uint8Array): Uint8Array | undefined {
     return undefined;
   }
   if (raw.byteLength < row * height) return undefined;
-  const filtered = Buffer.alloc((row + 1) * height);
-  for (let y = 0; y < height; y++) raw.copy(filtered, y * (row + 1) + 1, y * row, (y + 1) * row);
-  return png(header, deflateSync(filtered));
+  return pngOfRows(header, raw, row);
 }
 
 /** An 8-bit gray PNG of `pixels` (row after row, 0 black, 255 white): drawings taken for pictures (text-qr.ts). */
-export function grayPng(width: number, height: number, pixels: Uint8Array): Uint8Array {
-  const filtered = Buffer.alloc((width + 1) * height);
-  for (let y = 0; y < height; y++) filtered.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
-  return png({ width, height, bits: 8, colorType: 0 }, deflateSync(filtered));
+export const grayPng = (width: number, height: number, pixels: Uint8Array): Uint8Array => pngOfRows({ width, height, bits: 8, colorType: 0 }, pixels, width);
+
+/** A PNG of rows of `row` bytes as they are: each gets PNG's filter byte (0, none) in front, and the whole is deflated. */
+function pngOfRows(h: { width: number; height: number; bits: number; colorType: number }, raw: Uint8Array, row: number): Uint8Array {
+  const filtered = Buffer.alloc((row + 1) * h.height);
+  for (let y = 0; y < h.height; y++) filtered.set(raw.subarray(y * row, (y + 1) * row), y * (row + 1) + 1);
+  return png(h, deflateSync(filtered));
 }
 
 /** A PNG file of one IDAT chunk holding zlib data of PNG-filtered rows. */

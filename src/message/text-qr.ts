@@ -7,7 +7,7 @@
 // Bounded and cheap for the mail that has none: a table is looked at only when the message has
 // at least MIN_SIDE² cells, block text only when it has a block character; at most
 // MAX_DRAWINGS drawings a message, each at most MAX_SIDE modules a side.
-import { decodeHTML } from "entities";
+import { decodeEntities } from "./html";
 import { grayPng } from "./pdf-images";
 
 /** A QR code is at least 21 modules a side (version 1), at most 177 (version 40). */
@@ -111,8 +111,10 @@ const BLOCK_ENTITY = /&#(?:9608|9600|9604|x2588|x2580|x2584);/i;
 /** Grids of runs of at least MIN_SIDE / 2 lines of block characters, each MIN_SIDE or more wide. */
 function blockGrids(text: string): Grid[] {
   if (!/[█▀▄]/.test(text) && !BLOCK_ENTITY.test(text)) return [];
-  // Lines as a reader sees them: tags that end a line end one, other tags go, references decoded.
-  const lines = decodeHTML(text.replace(/<(?:br|\/p|\/div|\/tr|\/pre)\b[^>]*>/gi, "\n").replace(/<[^>]*>/g, "")).split(/\r?\n/);
+  // Lines as a reader sees them: tags that end a line end one, other tags go, references
+  // decoded and invisible characters dropped as html.ts does (not renderHtml itself: it folds
+  // white space, and a drawing's spaces are its light modules).
+  const lines = decodeEntities(text.replace(/<(?:br|\/p|\/div|\/tr|\/pre)\b[^>]*>/gi, "\n").replace(/<[^>]*>/g, "")).split(/\r?\n/);
   const grids: Grid[] = [];
   let run: string[] = [];
   let long = false; // the run has more lines than a QR code has rows: art, not a code
