@@ -45,7 +45,7 @@ export const BRANDS: Brand[] = [
   { names: ["bank of america"], labels: ["bankofamerica", "bofa"], domains: ["ealerts.bankofamerica.com"] },
   { names: ["american express", "amex"], labels: ["americanexpress", "amex", "aexp"] },
   { names: ["linkedin"], labels: ["linkedin", "licdn"] },
-  { names: ["facebook", "instagram", "whatsapp"], labels: ["facebook", "facebookmail", "fb", "instagram", "whatsapp", "meta", "metamail"] },
+  { names: ["facebook", "instagram", "whatsapp", "meta for business", "meta business", "meta platforms", "meta support", "meta ads", "meta verified"], labels: ["facebook", "facebookmail", "fb", "instagram", "whatsapp", "meta", "metamail"] },
   { names: ["google", "gmail", "google drive", "google docs"], labels: ["google", "gmail", "googlemail", "youtube", "goo"], domains: ["forms.gle", "g.co"] },
   { names: ["dropbox"], labels: ["dropbox", "dropboxmail"] },
   { names: ["adobe", "adobe sign", "acrobat"], labels: ["adobe", "adobesign", "echosign"] },
