@@ -1,5 +1,6 @@
-// The fraud letters of rules/34_fraud.cf against the honest mail that uses the same
-// words: each fires on the letter and not on its honest counterpart.
+// The fraud letters of rules/34_fraud.cf and the cold business pitches of
+// rules/36_cold_outreach.cf against the honest mail that uses the same words: each fires on
+// the letter and not on its honest counterpart.
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,7 +11,7 @@ import { builtinDb } from "./builtin";
 import { loadRuleDb } from "./match";
 
 const engine: Engine = { config: { ...defaults(), bayes: { ...defaults().bayes, enabled: false } }, db: loadRuleDb(builtinDb()), checks: [] };
-const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE"];
+const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL"];
 /** The rules of the file that a plain-text letter hits. */
 const fraud = async (text: string) => {
   const raw = new TextEncoder().encode(`From: Sender <a@sender.example>\nTo: user@example.com\nSubject: Hello\nDate: Fri, 04 Dec 2026 10:00:00 +0000\nMessage-ID: <f-1@sender.example>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n${text}\n`);
@@ -43,7 +44,43 @@ test("a dying stranger's millions are ADVANCE_FEE_DONOR; a cancer charity's appe
   expect(await fraud("To book the viewing, reply with your name, phone number and a time that suits you.")).toEqual([]);
 });
 
-test("each fraud fixture (fixtures/messages/fraud) is at least probable spam with its family's rule and the move to the chat app where it asks for one", async () => {
+test("a cheque to deposit with the rest sent on is FAKE_CHECK_SCAM; an honest payment and a refund are not", async () => {
+  expect(await fraud("As our mystery shopper we will mail you a check for $2,450.00. Deposit it, keep $400 as your pay and send the remaining balance by Zelle.")).toEqual(["FAKE_CHECK_SCAM"]);
+  expect(await fraud("Thank you for your mystery shop report. We have sent your payment of $15 by PayPal.")).toEqual([]);
+  expect(await fraud("We will send you a check for the overpaid amount of $12.40 within ten days.")).toEqual([]);
+});
+
+test("a sugar allowance against payment-app details is SUGAR_DADDY_SCAM; a doubling crypto giveaway is CRYPTO_GIVEAWAY_DOUBLE; a cash-back offer and a watermelon are neither", async () => {
+  expect(await fraud("I am looking for a sugar baby. Weekly allowance of $1,500; send me your Cash App details for the first payment.")).toEqual(["SUGAR_DADDY_SCAM"]);
+  expect(await fraud("Send 0.1 to 20 BTC to the event address and you will receive double back.")).toEqual(["CRYPTO_GIVEAWAY_DOUBLE"]);
+  expect(await fraud("Send 0.1 to 20 BTC to bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh and receive twice the amount back.")).toEqual(["CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET"]);
+  expect(await fraud("This month, get double cash back on groceries with your card. Bitcoin rewards are paused.")).toEqual([]);
+  expect(await fraud("Our Sugar Baby watermelons are back in season: first payment of the season's box is due on delivery.")).toEqual([]);
+});
+
+test("a list of a show's attendees for sale is CONTACT_LIST_SALE; the organiser's own attendee mail is not", async () => {
+  expect(await fraud("Would you be interested in acquiring the CES 2026 attendees list? 41,250 verified contacts. Reply with Leave Out in the subject line.")).toEqual(["CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT"]);
+  expect(await fraud("Thank you for registering for CES 2026. The attendee list and the exhibitor directory are in the show app. To stop these mails, reply with remove in the subject.")).toEqual([]);
+});
+
+test("an SEO pitch about the reader's site is SEO_COLD_PITCH; an agency's newsletter and the reader's web vendor are not", async () => {
+  expect(await fraud("I was checking your website and noticed it is not ranking. Our SEO experts can get you on the first page of Google.")).toEqual(["SEO_COLD_PITCH"]);
+  expect(await fraud("Our SEO services now include a free website audit report, and our guide to the first page of Google is out.")).toEqual([]);
+  expect(await fraud("We visited your website after last night's update: the contact form works again.")).toEqual([]);
+});
+
+test("a domain notice selling search-engine submission is DOMAIN_SEO_NOTICE; a registrar's renewal notice is not", async () => {
+  expect(await fraud("Domain Service Expiration Notice for example.com: complete your search engine registration by the expiration date.")).toEqual(["DOMAIN_SEO_NOTICE"]);
+  expect(await fraud("Your domain example.com expires on 12 January 2027. Renew it now to keep your website and email working.")).toEqual([]);
+});
+
+test("a factory's mass offer is SUPPLIER_COLD_OFFER(_MANY); a supplier's note to its customers is not", async () => {
+  const offer = "Dear Purchasing Manager,\nWe are a professional manufacturer of LED lights. OEM/ODM service, MOQ 100 pcs, factory price, free samples available. WhatsApp/WeChat: +86 138 2456 7890";
+  expect(await fraud(offer)).toEqual(["SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY"]);
+  expect(await fraud("Hello Anna, our new catalogue is attached. OEM orders are welcome as before, at competitive prices.")).toEqual([]);
+});
+
+test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outreach) is at least probable spam with its family's rule and the move to the chat app where it asks for one", async () => {
   const full: Engine = { ...engine, checks: [createPhishingCheck()] };
   const want: Record<string, string[]> = {
     "job-whatsapp.eml": ["JOB_TASK_SCAM", "FRAUD_CHAT_MOVE"],
@@ -51,6 +88,13 @@ test("each fraud fixture (fixtures/messages/fraud) is at least probable spam wit
     "romance.eml": ["ROMANCE_SCAM", "FRAUD_CHAT_MOVE"],
     "dying-donor.eml": ["ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "ADVANCE_FEE_FRAUD"],
     "lawyer-whatsapp.eml": ["ADVANCE_FEE_FRAUD", "FRAUD_CHAT_MOVE"],
+    "fake-check.eml": ["FAKE_CHECK_SCAM"],
+    "sugar-daddy.eml": ["SUGAR_DADDY_SCAM", "FRAUD_CHAT_MOVE"],
+    "crypto-giveaway.eml": ["CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET"],
+    "../cold-outreach/attendee-list.eml": ["CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT"],
+    "../cold-outreach/seo-pitch.eml": ["SEO_COLD_PITCH", "COLD_PITCH_FREEMAIL"],
+    "../cold-outreach/domain-notice.eml": ["DOMAIN_SEO_NOTICE"],
+    "../cold-outreach/manufacturer.eml": ["SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY"],
   };
   for (const [f, names] of Object.entries(want)) {
     const raw = new Uint8Array(readFileSync(join(import.meta.dir, "../../fixtures/messages/fraud", f)));
