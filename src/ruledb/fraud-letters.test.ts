@@ -4,19 +4,12 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createPhishingCheck } from "../checks/phishing";
-import { defaults } from "../config/load";
-import { scan, type Engine } from "../engine/scan";
-import { builtinDb } from "./builtin";
-import { loadRuleDb } from "./match";
+import { scan } from "../engine/scan";
+import { ruleHits, shippedEngine } from "../testing/rule-hits";
 
-const engine: Engine = { config: { ...defaults(), bayes: { ...defaults().bayes, enabled: false } }, db: loadRuleDb(builtinDb()), checks: [] };
 const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL"];
-/** The rules of the file that a plain-text letter hits. */
-const fraud = async (text: string) => {
-  const raw = new TextEncoder().encode(`From: Sender <a@sender.example>\nTo: user@example.com\nSubject: Hello\nDate: Fri, 04 Dec 2026 10:00:00 +0000\nMessage-ID: <f-1@sender.example>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n${text}\n`);
-  return (await scan(engine, { id: "fraud", envelope: { rcpt: ["user@example.com"] }, raw })).hits.map((h) => h.name).filter((n) => FRAUD.includes(n)).sort();
-};
+/** The rules of the two files that a plain-text letter hits. */
+const fraud = (text: string) => ruleHits(FRAUD, text);
 
 test("the task job moved to WhatsApp is JOB_TASK_SCAM and FRAUD_CHAT_MOVE; a real part-time advert and a shop's WhatsApp line are neither", async () => {
   const letter = "Your profile was recommended to us. We offer a flexible part-time job: work 60-90 minutes a day from your phone, daily salary between 200 USD and 800 USD. No experience needed.\nContact our HR manager on WhatsApp: +44 7452 881093";
@@ -81,7 +74,6 @@ test("a factory's mass offer is SUPPLIER_COLD_OFFER(_MANY); a supplier's note to
 });
 
 test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outreach) is at least probable spam with its family's rule and the move to the chat app where it asks for one", async () => {
-  const full: Engine = { ...engine, checks: [createPhishingCheck()] };
   const want: Record<string, string[]> = {
     "job-whatsapp.eml": ["JOB_TASK_SCAM", "FRAUD_CHAT_MOVE"],
     "invest-telegram.eml": ["INVEST_DAILY_RETURN", "FRAUD_CHAT_MOVE"],
@@ -98,7 +90,7 @@ test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outrea
   };
   for (const [f, names] of Object.entries(want)) {
     const raw = new Uint8Array(readFileSync(join(import.meta.dir, "../../fixtures/messages/fraud", f)));
-    const r = await scan(full, { id: f, envelope: { rcpt: ["dana@example.com"] }, raw });
+    const r = await scan(shippedEngine, { id: f, envelope: { rcpt: ["dana@example.com"] }, raw });
     expect({ f, status: r.status === "not_detected" ? r.status : "flagged", names: r.hits.map((h) => h.name).filter((n) => names.includes(n)).sort() }).toEqual({ f, status: "flagged", names: [...names].sort() });
   }
 });

@@ -1,0 +1,57 @@
+// The offers of rules/38_offers_today.cf against the lawful mail of the same trades: each rule
+// fires on the campaign's wording and not on its honest counterpart.
+import { expect, test } from "bun:test";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { scan } from "../engine/scan";
+import { ruleHits, shippedEngine } from "../testing/rule-hits";
+
+const OFFERS = ["GLP1_SALES", "MIRACLE_ENDORSED", "CASINO_BONUS", "CASINO_BONUS_MANY", "VEHICLE_WARRANTY_NOTICE", "SURVEY_REWARD_FEE", "SURVEY_REWARD_BRAND", "LEADGEN_HOME_PROGRAM", "LEADGEN_HOME_PROGRAM_ALL", "HOOKUP_LURE", "HOOKUP_LURE_MANY"];
+const offers = (text: string) => ruleHits(OFFERS, text);
+
+test("weight-loss injections with no doctor are GLP1_SALES; a clinic's newsletter about them is not", async () => {
+  expect(await offers("Get compounded semaglutide, the ingredient in Ozempic, with no doctor visit needed. See if you qualify.")).toEqual(["GLP1_SALES"]);
+  expect(await offers("Our clinic now prescribes Wegovy after an appointment with your GP. Ask at reception about the waiting times.")).toEqual([]);
+});
+
+test("Shark Tank gummies are MIRACLE_ENDORSED; a fruit gummy shop is not", async () => {
+  expect(await offers("Shark Tank judges invest in the keto gummies that melt fat.")).toEqual(["MIRACLE_ENDORSED"]);
+  expect(await offers("Our fruit gummies are back in three new flavours, made with real juice.")).toEqual([]);
+});
+
+test("free spins and deposit bonuses are CASINO_BONUS, three of them CASINO_BONUS_MANY; a card game club is not", async () => {
+  expect(await offers("200 free spins and a 500% deposit bonus. No deposit required for the first 50 spins.")).toEqual(["CASINO_BONUS", "CASINO_BONUS_MANY"]);
+  expect(await offers("Claim 20 free spins today.")).toEqual(["CASINO_BONUS"]);
+  expect(await offers("The bridge club meets on Thursday; the bonus round of the quiz is at nine.")).toEqual([]);
+});
+
+test("a final notice of an expiring vehicle warranty is VEHICLE_WARRANTY_NOTICE; a dealer's reminder is not", async () => {
+  expect(await offers("Our records indicate that your vehicle's factory warranty has expired. This is your final courtesy notice.")).toEqual(["VEHICLE_WARRANTY_NOTICE"]);
+  expect(await offers("Your car's warranty expires in March. Book the free inspection at our service desk before then.")).toEqual([]);
+});
+
+test("a survey's gift card for a shipping fee is SURVEY_REWARD_FEE; a shop's survey draw and a free sample are not", async () => {
+  expect(await offers("Take our 30-second survey. As a thank you, receive a $100 gift card. Pay only the shipping fee of $1.95.")).toEqual(["SURVEY_REWARD_FEE"]);
+  expect(await offers("Tell us about your visit in our survey and you could win a $50 voucher in our monthly draw.")).toEqual([]);
+  expect(await offers("Order a free sample of our new coffee: just pay the shipping.")).toEqual([]);
+});
+
+test("home-energy lead generation is LEADGEN_HOME_PROGRAM; an installer's newsletter is not", async () => {
+  expect(await offers("Homeowners in your area can get solar for $0 down thanks to a new government program. Eliminate your electric bill. See if your home qualifies in 60 seconds.")).toEqual(["LEADGEN_HOME_PROGRAM", "LEADGEN_HOME_PROGRAM_ALL"]);
+  expect(await offers("The federal solar incentive ends this year. Our installers have fitted 400 roofs in Leeds; ask us for a quote.")).toEqual([]);
+});
+
+test("\"women near you\" is HOOKUP_LURE, twice HOOKUP_LURE_MANY; a dating site's own notice is not", async () => {
+  expect(await offers("3 lonely women near you want a casual hookup tonight, no strings attached.")).toEqual(["HOOKUP_LURE", "HOOKUP_LURE_MANY"]);
+  expect(await offers("You have 2 new messages. Anna, 34, replied to your profile.")).toEqual([]);
+});
+
+test("each fixture of fixtures/messages/bulk-today is at least probable spam with its campaign's rule", async () => {
+  const want: Record<string, string> = { "glp1.eml": "GLP1_SALES", "keto-gummies.eml": "MIRACLE_ENDORSED", "casino-spins.eml": "CASINO_BONUS", "car-warranty.eml": "VEHICLE_WARRANTY_NOTICE", "survey-reward.eml": "SURVEY_REWARD_FEE", "solar-program.eml": "LEADGEN_HOME_PROGRAM", "hot-singles.eml": "HOOKUP_LURE" };
+  const dir = join(import.meta.dir, "../../fixtures/messages/bulk-today");
+  expect(readdirSync(dir).sort()).toEqual(Object.keys(want).sort());
+  for (const [f, name] of Object.entries(want)) {
+    const r = await scan(shippedEngine, { id: f, envelope: { rcpt: ["dana@example.com"] }, raw: new Uint8Array(readFileSync(join(dir, f))) });
+    expect({ f, flagged: r.status !== "not_detected", hit: r.hits.some((h) => h.name === name) }).toEqual({ f, flagged: true, hit: true });
+  }
+});

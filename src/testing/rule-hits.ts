@@ -1,0 +1,18 @@
+// The shipped rules (and the phishing check) run over a letter written in a test: for the
+// tests that set a rule's wording beside the honest mail that shares its words. Test-only:
+// never imported by production code.
+import { createPhishingCheck } from "../checks/phishing";
+import { defaults } from "../config/load";
+import { scan, type Engine } from "../engine/scan";
+import { builtinDb } from "../ruledb/builtin";
+import { loadRuleDb } from "../ruledb/match";
+
+const rulesOnly: Engine = { config: { ...defaults(), bayes: { ...defaults().bayes, enabled: false } }, db: loadRuleDb(builtinDb()), checks: [] };
+/** The same rules with the phishing check, as a filtering process runs them (no Bayes, no network). */
+export const shippedEngine: Engine = { ...rulesOnly, checks: [createPhishingCheck()] };
+
+/** The names of `names` that a letter (plain text or HTML, from a neutral sender to user@example.com) hits, sorted. */
+export async function ruleHits(names: readonly string[], text: string, type: "plain" | "html" = "plain"): Promise<string[]> {
+  const raw = new TextEncoder().encode(`From: Sender <a@sender.example>\nTo: user@example.com\nSubject: Hello\nDate: Fri, 04 Dec 2026 10:00:00 +0000\nMessage-ID: <t-1@sender.example>\nMIME-Version: 1.0\nContent-Type: text/${type}; charset=utf-8\n\n${text}\n`);
+  return (await scan(rulesOnly, { id: "letter", envelope: { rcpt: ["user@example.com"] }, raw })).hits.map((h) => h.name).filter((n) => names.includes(n)).sort();
+}
