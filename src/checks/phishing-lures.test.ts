@@ -75,3 +75,31 @@ test("a sender who lies, linking to a disguised address, is phishing without any
   expect(await phish('"Netflix" <info@mailer.netflix.com>', "https://bit.ly/3abcd")).toBe(false); // the brand's own sender: no lie
   expect(await phish('"Corner Bakery" <news@bakery.example>', "https://bit.ly/3abcd")).toBe(false); // no lie, a shortener alone
 });
+
+test("the lures in German, French, Spanish, Portuguese, Italian, Dutch, Japanese, Chinese and Russian are PHISH_LURE_LANG, and __PHISH_WORDS with a free-hosted link but not with the sender's own site", async () => {
+  const lures = [
+    "<p>Ihr Konto wurde vorübergehend gesperrt. Bitte bestätigen Sie Ihre Daten.</p>",
+    "<p>Votre compte a été suspendu. Vérifiez votre identité sous 24 heures.</p>",
+    "<p>Su cuenta ha sido bloqueada. Verifique su identidad.</p>",
+    "<p>Sua conta foi suspensa. Atualize seus dados.</p>",
+    "<p>Il tuo account è stato sospeso. Verifica il tuo account.</p>",
+    "<p>Uw account is tijdelijk geblokkeerd. Verifieer uw gegevens.</p>",
+    "<p>お客様のアカウントが一時的に停止されました。本人確認をお願いします。</p>",
+    "<p>您的账户已被冻结，请验证您的身份。</p>",
+    "<p>Ваш аккаунт был заблокирован. Подтвердите свою личность.</p>",
+  ];
+  for (const lure of lures) {
+    expect({ lure, hits: (await names('"Service" <a@sender.example>', `${lure}<p><a href="https://files.example.pages.dev/x">OK</a></p>`)).filter((n) => n.startsWith("PHISH_")) }).toEqual({ lure, hits: ["PHISH_LURE_LANG", "PHISH_WORDS_BAD_LINK"] });
+    expect({ lure, hits: (await names('"Service" <a@sender.example>', `${lure}<p><a href="https://www.sender.example/x">OK</a></p>`)).filter((n) => n.startsWith("PHISH_")) }).toEqual({ lure, hits: ["PHISH_LURE_LANG"] });
+  }
+  // A bank's and a carrier's ordinary notices in the same languages.
+  for (const honest of ["<p>Ihr Kontoauszug für November steht bereit.</p>", "<p>Votre colis a été livré ce matin.</p>", "<p>ご注文の商品を発送しました。</p>", "<p>Ваш заказ отправлен.</p>"])
+    expect({ honest, hits: (await names('"Service" <a@sender.example>', `${honest}<p><a href="https://files.example.pages.dev/x">OK</a></p>`)).filter((n) => n.startsWith("PHISH_")) }).toEqual({ honest, hits: [] });
+});
+
+test("a brand's name in Japanese is found inside the display name (no spaces between words); the brand's own domain is no lie", async () => {
+  expect(await names('"楽天カード株式会社" <info@rakuten-card-notice.example>', "<p>ご利用確認</p>")).toContain("FROM_BRAND_IMPERSONATION");
+  expect(await names('"三井住友カード" <info@vpass-secure.example>', "<p>ご利用確認</p>")).toContain("FROM_BRAND_IMPERSONATION");
+  expect(await names('"楽天カード株式会社" <info@mail.rakuten-card.co.jp>', "<p>ご利用確認</p>")).not.toContain("FROM_BRAND_IMPERSONATION");
+  expect(await names('"田中商店" <info@tanaka.example>', "<p>ご注文ありがとうございます。</p>")).not.toContain("FROM_BRAND_IMPERSONATION");
+});

@@ -34,8 +34,21 @@ export const domainOfAddress = (addr: string): string | undefined => (addr.inclu
 export const isFreemail = (d: string) => FREEMAIL_DOMAINS.has(d) || FREEMAIL_LABELS.has(mainLabel(d));
 
 
-/** A brand's own names, written as words: "PayPal Service", "Microsoft 365 Admin", "Wells  Fargo", "Booking.com" (its dot a dot). */
-const brandName = (names: string[]) => new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s*")).join("|")})(?![\\p{L}\\p{N}])`, "iu");
+/** Scripts written without spaces between words. */
+const NO_SPACES = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+/** A name as the display name is read (foldLookalikes: "itaú" is "itau", "アマゾン" loses its voicing mark as the name does), escaped. */
+const escaped = (n: string) => foldLookalikes(n).replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s*");
+/**
+ * A brand's own names, written as words: "PayPal Service", "Microsoft 365 Admin", "Wells  Fargo",
+ * "Booking.com" (its dot a dot). A name in Japanese or Chinese is found inside the display name
+ * ("楽天カード株式会社"): those scripts put no space between words.
+ */
+const brandName = (names: string[]) => {
+  const words = names.filter((n) => !NO_SPACES.test(n)).map(escaped);
+  const runs = names.filter((n) => NO_SPACES.test(n)).map(escaped);
+  const alts = [words.length ? `(?:^|[^\\p{L}\\p{N}])(?:${words.join("|")})(?![\\p{L}\\p{N}])` : "", runs.length ? `(?:${runs.join("|")})` : ""];
+  return new RegExp(alts.filter(Boolean).join("|"), "iu");
+};
 const BRAND_NAMES = BRANDS.map((b) => ({ brand: b, re: brandName(b.names) }));
 // Every brand's names in one regex: it matches exactly when one of BRAND_NAMES does, so a
 // display name that names no brand (nearly all) costs one test, not one per brand.
