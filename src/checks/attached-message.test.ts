@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { defaults } from "../config/load";
-import { attachedFrom, parseMessageSync } from "../message/parse";
+import { attachedFrom } from "../message/beside";
+import { parseMessageSync } from "../message/parse";
 import { phishingSymbols } from "./phishing";
 
 const inner = (from: string) => `From: ${from}\r\nTo: user@example.com\r\nSubject: Shared file\r\nContent-Type: text/plain\r\n\r\nOpen the file.\r\n`;

@@ -24,7 +24,7 @@
 //   ATTACH_OFFICE_REMOTE       an Office document loads a template, object or frame from elsewhere when opened
 //   ATTACH_OFFICE_REMOTE_CODE  ... through a scheme that runs code (ms-msdt:, mhtml:, search-ms: ...), Follina's "!" form, or an OLE2Link object
 import { type ArchiveFacts, isDocument, PAGE_NAME } from "../message/archive";
-import { archiveFacts, attachedPages, csvDde, pdfFacts, shortcutFacts } from "../message/parse";
+import { archiveFacts, attachedPages, csvDde, pdfFacts, shortcutFacts } from "../message/beside";
 import { DATA_FILE } from "../message/page-files";
 import { REMOTE_FILE, type Shortcut } from "../message/shortcut";
 import type { MimePart, ParsedMessage } from "../message/types";

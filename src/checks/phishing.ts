@@ -28,7 +28,7 @@
 //   ATTACH_PDF_BAD_LINK        ... to a host the link checks flag (IP, shortener, free hosting, form or file-sharing service, look-alike)
 //   ATTACH_PDF_SCRIPT          an attached PDF carries JavaScript or a launch action
 import { isNamed } from "../message/mime";
-import { attachedFrom, pdfFacts, viaOpenRedirect } from "../message/parse";
+import { attachedFrom, pdfFacts, viaOpenRedirect } from "../message/beside";
 import type { ParsedMessage } from "../message/types";
 import { addrOf } from "../ruledb/match";
 import { archiveNotes, attachmentSymbols } from "./attachments";

@@ -19,7 +19,7 @@
 // noise pictures.
 import { readFileSync } from "node:fs";
 import wasmPath from "zxing-wasm/reader/zxing_reader.wasm" with { type: "file" };
-import { imageParts } from "../message/parse";
+import { imageParts } from "../message/beside";
 import { mayBeQrCode } from "../message/qr-shape";
 import { imageSize } from "./image-size";
 import { rcptAddressHidden } from "./link-rcpt";

@@ -264,7 +264,7 @@ function ownDirectory(buf: Buffer, view: DataView): { start: number; end: number
   return start + size <= at ? { start, end: start + size } : undefined;
 }
 
-/** Names of pages a browser opens: entries of archives, attached files (parse.ts keeps their markup; attachments.ts reads them as attached pages). */
+/** Names of pages a browser opens: entries of archives, attached files (beside.ts keeps their markup; attachments.ts reads them as attached pages). */
 export const PAGE_NAME = /\.(?:s?html?|xhtml|svg|shtm)$/i;
 /** Entry names that may be archives themselves (their bytes decide: archiveKind). */
 const ARCHIVE_ENTRY = /\.(?:zip|rar|7z|gz|tgz|tar|jar|cab)$/i;

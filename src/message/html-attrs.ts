@@ -93,7 +93,7 @@ export interface TagAttrs {
   hidden: boolean;
 }
 
-// xlink:href: an SVG's links (an attached SVG page, parse.ts).
+// xlink:href: an SVG's links (an attached SVG page, beside.ts).
 const URL_NAMES = ["href", "src", "action", "background", "lowsrc", "data", "xlink:href"];
 const READ = [...URL_NAMES, "alt", "style", "color", "hidden", "bgcolor", "class", "id", "text", "dir", "type", "value", "placeholder"];
 const READ_INDEX = new Map(READ.map((name, k) => [name, k]));

@@ -10,12 +10,8 @@
 // Where mail programs read a structure two ways, the text of every reading is scanned: the
 // RFC reading first, the others after it (readings.ts lists the cases and why).
 import type { KasConfig } from "../config/schema";
-import { archiveKind, PAGE_NAME, readArchive, type ArchiveFacts } from "./archive";
-import { pageArchives, scriptUrls } from "./page-files";
-import { ISO_NAME } from "./archive-iso";
+import { attachedFrom, Beside } from "./beside";
 import { latin1 } from "./header-text";
-import { isShortcutName, MAX_SHORTCUT_BYTES, type Shortcut, shortcutOf } from "./shortcut";
-import { csvDdeFormula, isCsv, MAX_CSV_BYTES } from "./csv";
 import { renderHtml } from "./html";
 import { asRead } from "./styled";
 import { textQrPictures } from "./text-qr";
@@ -23,7 +19,6 @@ import { calendarText } from "./calendar";
 import { base64Chunks, decodeHeaderValue, decodeText, decodeTransfer, hasBase64AfterPadding, isNamed, parseFields, splitEntity } from "./mime";
 import { boundaryLines, splitAt, type BoundaryLine } from "./multipart";
 import { parseParamValue } from "./params";
-import { readPdf, type PdfFacts } from "./pdf";
 import { unwrap } from "./redirects";
 import { ALT_SPAN_FACTOR, MAX_ALT_TEXT, sniffedTextType, startsAsHtml, type ReadingCase, type Span } from "./readings";
 import type { AlternatePart, HeaderField, HtmlLink, MimePart, ParsedMessage } from "./types";
@@ -38,81 +33,10 @@ const MAX_URIS = 1000;
 const MAX_ODD_LINES = 256;
 /** Decoded bytes looked at to tell what a part's content is (readings.ts sniffedTextType). */
 const SNIFF_BYTES = 1024;
-/** Pictures kept for checks that look into them (checks/qr.ts): how many, and how large encoded. */
-const MAX_IMAGES = 8;
-const MAX_IMAGE_ENCODED = 1536 * 1024;
-/** Attached PDFs whose links and actions are read (pdf.ts): how many, and how large encoded. */
-const MAX_PDFS = 3;
-const MAX_PDF_ENCODED = 6 * 1024 * 1024;
-const PDF_NAME = /\.pdf$/i;
-/** Attached archives and Office documents whose insides are listed (archive.ts): how many, and how large encoded. */
-const MAX_ARCHIVES = 4;
-const MAX_ARCHIVE_ENCODED = 8 * 1024 * 1024;
-/** Attached Internet shortcuts read a message (shortcut.ts). */
-const MAX_SHORTCUTS = 4;
-/** Pages kept for the attachment checks that the part list does not carry as text: those of attached web archives, and pages under another type. */
-const MAX_WEB_PAGES = 4;
-/**
- * A page under a type that is not text (an octet stream named Invoice.html, an SVG picture, an
- * XHTML file): a browser opens it by its name or content and runs its script. Its first
- * MAX_PAGE_BYTES are kept as an attached page's (as archive.ts keeps a zipped page's).
- */
-const PAGE_TYPE = /^(?:image\/svg\+xml|application\/xhtml\+xml)$/;
-const MAX_PAGE_BYTES = 256 * 1024;
-/** Attached messages whose From is kept for the phishing check (a forwarded lure; a digest of hundreds needs no more). */
-const MAX_ATTACHED_FROM = 4;
 /** A web archive (.mht: a MIME message of a page and its pictures) by its name: Windows opens it in the browser. */
 const WEB_ARCHIVE_NAME = /\.mht(?:ml)?$/i;
 /** A web archive under another type is parsed apart: at most this large encoded, and this many parts. */
 const [MAX_WEB_ARCHIVE_ENCODED, MAX_WEB_ARCHIVE_PARTS] = [2 * 1024 * 1024, 32];
-
-/** A data: picture in the HTML (<img src="data:image/png;base64,…">): a picture like a part. */
-const DATA_PICTURE = /^data:image\/(?:png|jpe?g|gif)(?:;[\w.+-]+=[^,;]*)*;base64,/i;
-
-/** A PNG, JPEG or GIF part of the RFC reading, or such a data: URI of its HTML; its bytes are decoded only when a check asks. */
-export interface ImagePart {
-  contentType: string;
-  /** Encoded size in the message. */
-  encodedSize: number;
-  bytes(): Uint8Array;
-}
-// What the parse learnt for the checks, beside the ParsedMessage rather than in it: the parse
-// result is compared structurally (the mailparser oracle, engine-equal), and none of this is
-// one of the views rules match.
-interface Beside {
-  images: ImagePart[];
-  pdfs: PdfFacts[];
-  archives: ArchiveFacts[];
-  shortcuts: Shortcut[];
-  /** An attached CSV file has a DDE formula in a cell (csv.ts). */
-  csvDde: boolean;
-  /** The markup of attached pages the part list holds no text of (web archives' pages, pages under another type), at most MAX_WEB_PAGES. */
-  webPages: string[];
-  openRedirect: boolean;
-  /** The From fields of attached messages (message/rfc822), decoded, at most MAX_ATTACHED_FROM. */
-  attachedFrom: string[];
-}
-const BESIDE = new WeakMap<ParsedMessage, Beside>();
-/** The message's pictures, parts first (at most MAX_IMAGES, each at most MAX_IMAGE_ENCODED bytes encoded). */
-export const imageParts = (msg: ParsedMessage): ImagePart[] => BESIDE.get(msg)?.images ?? [];
-/** What the message's attached PDFs do (pdf.ts), at most MAX_PDFS; their links are in `uris` too. */
-export const pdfFacts = (msg: ParsedMessage): PdfFacts[] => BESIDE.get(msg)?.pdfs ?? [];
-/** What the message's attached archives and Office documents hold (archive.ts), at most MAX_ARCHIVES; an Office document's external links are in `uris` too. */
-export const archiveFacts = (msg: ParsedMessage): ArchiveFacts[] => BESIDE.get(msg)?.archives ?? [];
-/** Where the message's attached Internet shortcuts (.url) lead, at most MAX_SHORTCUTS; a web address among them is in `uris` too. */
-export const shortcutFacts = (msg: ParsedMessage): Shortcut[] => BESIDE.get(msg)?.shortcuts ?? [];
-/** Whether an attached CSV file (at most its first MAX_CSV_BYTES) has a cell Excel runs as a DDE formula (csv.ts). */
-export const csvDde = (msg: ParsedMessage): boolean => BESIDE.get(msg)?.csvDde ?? false;
-/**
- * Attached pages the part list holds no text of, at most MAX_WEB_PAGES: the pages inside the
- * message's attached web archives (.mht, .mhtml; parsed as attached messages) and pages under a
- * type that is not text (Invoice.html as an octet stream, an SVG picture). The browser opens them.
- */
-export const attachedPages = (msg: ParsedMessage): string[] => BESIDE.get(msg)?.webPages ?? [];
-/** The From fields of the messages attached to it (message/rfc822, digests' parts, encoded ones), at most MAX_ATTACHED_FROM: who a forwarded lure claims to be from. */
-export const attachedFrom = (msg: ParsedMessage): string[] => BESIDE.get(msg)?.attachedFrom ?? [];
-/** Whether one of the message's links went through an open redirect phishing uses (redirects.ts; its destination is in `uris`). */
-export const viaOpenRedirect = (msg: ParsedMessage): boolean => BESIDE.get(msg)?.openRedirect ?? false;
 
 export type ScanLimits = Pick<KasConfig["scan"], "max_message_size" | "max_mime_parts" | "max_mime_depth">;
 
@@ -170,28 +94,6 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   const altBody: string[] = [];
   const altRaw: string[] = [];
   const links: HtmlLink[] = [];
-  const images: ImagePart[] = [];
-  const pdfs: PdfFacts[] = [];
-  const archives: ArchiveFacts[] = [];
-  const shortcuts: Shortcut[] = [];
-  let csvDdeSeen = false;
-  const webPages: string[] = [];
-  // An attached page the part list holds no text of (a web archive's, one under another type), and what it carries.
-  const keepWebPage = (html: string) => {
-    if (webPages.length < MAX_WEB_PAGES) webPages.push(html);
-    takePageFiles(html);
-  };
-  // What an attached page carries (page-files.ts): archives as data: URIs, as attached
-  // archives; the web addresses its scripts send the reader or the form to, as its links.
-  const takePageFiles = (html: string) => {
-    if (/<script/i.test(html)) addUris(scriptUrls(html));
-    if (archives.length >= MAX_ARCHIVES || !html.includes("data:application/")) return;
-    for (const facts of pageArchives(html)) if (archives.length < MAX_ARCHIVES) archives.push(facts);
-  };
-  // Pictures found inside attachments (a PDF's, an Office document's), known by their first bytes.
-  const keepPictures = (pictures: Uint8Array[]) => {
-    for (const p of pictures) if (images.length < MAX_IMAGES) images.push({ contentType: p[0] === 0xff ? "image/jpeg" : p[0] === 0x47 ? "image/gif" : "image/png", encodedSize: p.byteLength, bytes: () => p });
-  };
   const uris = new Set<string>();
   let textBytes = 0;
   let altTextBytes = 0;
@@ -199,23 +101,17 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
   let visible = 0;
   // A link through a known redirector (google.com/url?q=…, Safe Links) brings its destination
   // along, right after it: the link checks, uri rules and URI block lists judge both (redirects.ts).
-  let openRedirect = false;
-  const attached: string[] = [];
-  const takeFrom = (from: string | undefined) => from !== undefined && attached.length < MAX_ATTACHED_FROM && attached.push(from);
   const addUris = (list: Iterable<string>) => {
     for (const u of list) {
       if (uris.size >= MAX_URIS) return;
       uris.add(u);
       const via = unwrap(u);
-      openRedirect ||= via.abused;
+      beside.openRedirect ||= via.abused;
       for (const t of via.targets) if (uris.size < MAX_URIS) uris.add(t);
     }
   };
-  /** An Internet shortcut attached or zipped: where it leads (a web address is one of the message's links). */
-  const takeShortcut = (s: Shortcut) => {
-    shortcuts.push(s);
-    if (s.url && /^https?:\/\//i.test(s.url)) addUris([s.url]);
-  };
+  // What the checks want beside the views: pictures, attachments' facts, attached pages (beside.ts).
+  const beside = new Beside(addUris);
 
   // Depth-first over entities with an explicit stack: no recursion (but the encoded-message
   // reading's, at most MAX_ENCODED_NESTING deep), so nesting cannot blow the call stack;
@@ -253,7 +149,7 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     first = false;
     const field = (name: string) => fields.find((f) => isNamed(f, name))?.raw;
     const innerFrom = e.message && !e.reading && !e.webArchive ? field("from") : undefined;
-    if (innerFrom !== undefined) takeFrom(decodeHeaderValue(innerFrom, []));
+    if (innerFrom !== undefined) beside.takeFrom(decodeHeaderValue(innerFrom, []));
     const ctFields = fields.filter((f) => isNamed(f, "content-type"));
     const ct = parseParamValue(e.as?.type ?? ctFields[0]?.raw ?? e.defaultType);
     for (const d of ct.defects) defects.push(`Content-Type: ${d}`);
@@ -336,8 +232,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
           altBudget -= decoded.byteLength;
           const inner = parseMessageSync(decoded, { max_message_size: limits.max_message_size, max_mime_parts: room, max_mime_depth: limits.max_mime_depth - e.depth - 1 }, decoded.byteLength, nesting + 1);
           for (const d of inner.defects) defects.push(`in an encoded message/rfc822: ${d}`);
-          if (!e.reading && !e.webArchive && !webArchive) for (const f of [inner.headers.find((h) => isNamed(h, "from"))?.value, ...attachedFrom(inner)]) takeFrom(f);
-          if (e.webArchive || webArchive) for (const x of inner.parts) if (x.contentType === "text/html" && x.text !== undefined) keepWebPage(x.text);
+          if (!e.reading && !e.webArchive && !webArchive) for (const f of [inner.headers.find((h) => isNamed(h, "from"))?.value, ...attachedFrom(inner)]) beside.takeFrom(f);
+          if (e.webArchive || webArchive) for (const x of inner.parts) if (x.contentType === "text/html" && x.text !== undefined) beside.keepWebPage(x.text);
           for (const x of [...inner.parts, ...(inner.alternates ?? [])]) alternates.push({ ...x, depth: x.depth + e.depth + 1, reading: "encoded-message" });
           for (const l of inner.links) if (links.length < MAX_URIS) links.push(l);
           addUris(inner.uris);
@@ -350,63 +246,21 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
       }
       continue;
     }
-    if (!e.reading && /^image\/(?:png|jpeg|jpg|pjpeg|gif)$/.test(type) && images.length < MAX_IMAGES && e.end - bodyStart <= MAX_IMAGE_ENCODED) {
-      images.push({ contentType: type, encodedSize: e.end - bodyStart, bytes: () => content() });
-    }
-    // An attached PDF's links are the message's links: the link checks, uri rules and URI
-    // block lists see them (pdf.ts reads only its link annotations and actions).
-    if (!e.reading && (type === "application/pdf" || (part.filename !== undefined && PDF_NAME.test(part.filename.trim()))) && pdfs.length < MAX_PDFS && e.end - bodyStart <= MAX_PDF_ENCODED) {
-      const facts = readPdf(content());
-      pdfs.push(facts);
-      addUris(facts.uris);
-      // A PDF whose content is a QR code: its picture is read like the mail's own (checks/qr.ts).
-      keepPictures(facts.pictures);
-    }
-    // An attached Internet shortcut: where it leads (a web address is one of the message's links).
-    if (!e.reading && shortcuts.length < MAX_SHORTCUTS && isShortcutName(part.filename)) {
-      takeShortcut(shortcutOf(content(MAX_SHORTCUT_BYTES)));
-    }
+    // Pictures, attached PDFs, shortcuts and CSV files: what the checks look into (beside.ts).
+    if (!e.reading) beside.part(type, part, e.end - bodyStart, content);
     // A web archive under another type (an octet stream, application/x-mimearchive): Windows opens
     // it by its name, so its page is read out of it as from one typed message/rfc822.
-    if (webArchive && !e.webArchive && webPages.length < MAX_WEB_PAGES && nesting < MAX_ENCODED_NESTING && e.end - bodyStart <= MAX_WEB_ARCHIVE_ENCODED) {
+    if (webArchive && !e.webArchive && beside.wantsPages && nesting < MAX_ENCODED_NESTING && e.end - bodyStart <= MAX_WEB_ARCHIVE_ENCODED) {
       const inner = parseMessageSync(content(), { max_message_size: limits.max_message_size, max_mime_parts: MAX_WEB_ARCHIVE_PARTS, max_mime_depth: 4 }, undefined, nesting + 1);
-      for (const x of inner.parts) if (x.contentType === "text/html" && x.text !== undefined) keepWebPage(x.text);
+      for (const x of inner.parts) if (x.contentType === "text/html" && x.text !== undefined) beside.keepWebPage(x.text);
     }
-    // An attached spreadsheet as text, whatever its type says (Windows types .csv as Excel's): a cell with a DDE formula.
-    if (!e.reading && !csvDdeSeen && isCsv(type, part.filename)) csvDdeSeen = csvDdeFormula(content(MAX_CSV_BYTES));
     // text/rtf is no text kas reads (the type check below skips it) but a document whose objects are listed, as application/rtf's.
     if (!type.startsWith("text/") || type === "text/rtf") {
       // sniffed-type: a reader going by content or file name shows this part as text.
       const head = content(SNIFF_BYTES).subarray(0, SNIFF_BYTES);
-      // An archive or Office document, known by its first bytes whatever its name and type
-      // say: what it holds is listed for the attachment checks, and an Office document's
-      // external links and targets join the message's links, as a PDF's do.
-      if (!e.reading && archives.length < MAX_ARCHIVES && e.end - bodyStart <= MAX_ARCHIVE_ENCODED && (archiveKind(head) || (part.filename !== undefined && ISO_NAME.test(part.filename.trim())))) {
-        const facts = readArchive(content());
-        if (facts) {
-          archives.push(facts);
-          addUris([...facts.links, ...facts.remote]);
-          // A zipped page's links and form targets, as an attached page's (where a sign-in form posts is the lure's address).
-          for (const page of facts.pages) {
-            addUris(renderHtml(page).uris);
-            takePageFiles(page);
-          }
-          // A zipped shortcut, as an attached one (the DarkGate mails of 2024 zipped theirs).
-          for (const s of facts.shortcuts) if (shortcuts.length < MAX_SHORTCUTS) takeShortcut(s);
-          // An Office document's pictures, as a PDF's: a QR code in a .docx or .xlsx (2024's quishing).
-          keepPictures(facts.pictures);
-        }
-      }
-      // An SVG shown inline (a signature's logo, by Content-ID) is drawn, never opened: only a named or attached one counts.
-      const page = PAGE_TYPE.test(type) ? part.filename !== undefined || part.disposition === "attachment" : part.filename !== undefined && PAGE_NAME.test(part.filename.trim());
       const as = sniffedTextType(type, filename, head);
-      if (!e.reading && page && webPages.length < MAX_WEB_PAGES && !archiveKind(head)) {
-        const markup = decodeText(content(MAX_PAGE_BYTES).subarray(0, MAX_PAGE_BYTES), part.charset, []);
-        keepWebPage(markup);
-        // Where its form posts and its links go, as a zipped page's; read as HTML below already
-        // when the sniffed reading takes it for HTML (an octet stream named .htm).
-        if (as !== "text/html") addUris(renderHtml(markup).uris);
-      }
+      // An archive or Office document known by its first bytes, or a page a browser opens.
+      if (!e.reading) beside.document(type, part, head, e.end - bodyStart, content, as === "text/html");
       if (as) addAlt({ start: bodyStart, end: e.end, depth: e.depth, defaultType: as, reading: e.reading ?? "sniffed-type", as: { type: as, cte, charset: part.charset } });
       continue;
     }
@@ -431,8 +285,8 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     else textBytes += text.length;
     (e.reading ? altRaw : rawText).push(text);
     if (type === "text/html") {
-      if (e.webArchive && !e.reading) keepWebPage(text);
-      else if (!e.reading && (part.disposition === "attachment" || part.filename !== undefined)) takePageFiles(text);
+      if (e.webArchive && !e.reading) beside.keepWebPage(text);
+      else if (!e.reading && (part.disposition === "attachment" || part.filename !== undefined)) beside.takePageFiles(text);
       const r = renderHtml(text);
       hidden += r.hiddenChars;
       visible += r.visibleChars;
@@ -484,18 +338,10 @@ export function parseMessageSync(raw: Uint8Array, limits: ScanLimits, size = raw
     defects: [...new Set(defects)].slice(0, 50),
     size: Math.max(size, raw.byteLength),
   };
-  for (const u of uris) {
-    if (images.length >= MAX_IMAGES) break;
-    const m = u.startsWith("data:") ? DATA_PICTURE.exec(u) : null;
-    if (!m || u.length - m[0].length > MAX_IMAGE_ENCODED) continue;
-    const b64 = u.slice(m[0].length);
-    images.push({ contentType: "image", encodedSize: b64.length, bytes: () => new Uint8Array(Buffer.from(b64, "base64")) });
-  }
   // QR codes drawn as a table of painted cells or as block characters: pictures like the others
   // (text-qr.ts). Read once, by the top walk: its rawbody holds the encoded messages' text too,
   // and a nested walk's pictures are not kept.
-  if (nesting === 0) keepPictures(textQrPictures(msg.rawbody));
-  if (images.length || pdfs.length || archives.length || shortcuts.length || csvDdeSeen || webPages.length || openRedirect || attached.length) BESIDE.set(msg, { images, pdfs, archives, shortcuts, csvDde: csvDdeSeen, webPages, openRedirect, attachedFrom: attached });
+  beside.attach(msg, nesting === 0 ? textQrPictures(msg.rawbody) : []);
   return msg;
 }
 

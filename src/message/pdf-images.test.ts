@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { decodeQr } from "../checks/qr";
 import { imageSize } from "../checks/image-size";
-import { parseMessageSync, imageParts } from "./parse";
+import { imageParts } from "./beside";
+import { parseMessageSync } from "./parse";
 import { defaults } from "../config/load";
 import { readPdf } from "./pdf";
 

@@ -2,7 +2,8 @@ import { expect, test } from "bun:test";
 import { deflateSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseMessageSync, pdfFacts } from "./parse";
+import { pdfFacts } from "./beside";
+import { parseMessageSync } from "./parse";
 import { readPdf } from "./pdf";
 
 const enc = (s: string) => new TextEncoder().encode(s);

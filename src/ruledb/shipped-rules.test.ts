@@ -100,6 +100,14 @@ describe("content", () => {
     expect(got).toEqual(expect.arrayContaining(["DATE_BAD_ZONE", "MSGID_ZERO_PADDED", "XMAILER_RANDOM", "FORGED_MANY"]));
   });
 
+  test("PHP mail sent from eval()'d code or an uploads directory is PHP_WEBSHELL_MAILER; a site's own contact form is not", () => {
+    const named = (field: [string, string]) => names(msg([...HONEST, field], HONEST_BODY)).includes("PHP_WEBSHELL_MAILER");
+    expect(named(["X-PHP-Originating-Script", "1001:index.php(3) : eval()'d code"])).toBe(true);
+    expect(named(["X-PHP-Script", "shop.example/wp-content/uploads/2026/11/cache.php for 203.0.113.7"])).toBe(true);
+    expect(named(["X-PHP-Originating-Script", "33:class-phpmailer.php"])).toBe(false);
+    expect(named(["X-PHP-Script", "shop.example/wp-admin/admin-ajax.php for 203.0.113.7"])).toBe(false);
+  });
+
   test("missing Date and Message-ID are named", () => {
     const h = HONEST.filter(([n]) => n !== "Date" && n !== "Message-ID");
     expect(names(msg(h, HONEST_BODY))).toEqual(expect.arrayContaining(["MISSING_DATE", "MISSING_MSGID"]));
