@@ -5,6 +5,7 @@ import { defaults } from "../config/load";
 import { scan, type Engine } from "../engine/scan";
 import { builtinDb } from "../ruledb/builtin";
 import { loadRuleDb } from "../ruledb/match";
+import { ruleHits } from "../testing/rule-hits";
 import { createPhishingCheck } from "./phishing";
 
 const engine: Engine = { config: { ...defaults(), bayes: { ...defaults().bayes, enabled: false } }, db: loadRuleDb(builtinDb()), checks: [createPhishingCheck()] };
@@ -18,6 +19,9 @@ test("a recovery phrase asked for is the wallet scam; a wallet maker's warning n
   expect(await names('"Wallet" <a@wallet.example>', "<p>Please verify your seed phrase to continue.</p>")).toContain("CRYPTO_SEED_PHRASE_ASK");
   for (const honest of ["We will never ask you to enter your recovery phrase.", "Never share your 24-word recovery phrase with anyone.", "Don't type in your seed phrase on any website.", "No one from our team will ask you to confirm your secret phrase."])
     expect({ honest, hits: (await names('"Ledger" <hello@ledger.com>', `<p>${honest}</p>`)).filter((n) => n.startsWith("CRYPTO")) }).toEqual({ honest, hits: [] });
+  // In plain text a line break stays in the text: the warning is read across it.
+  expect(await ruleHits(["CRYPTO_SEED_PHRASE_ASK"], "We will never ask you, by mail or phone,\nto enter your recovery phrase.")).toEqual([]);
+  expect(await ruleHits(["CRYPTO_SEED_PHRASE_ASK"], "To restore access, please\nenter your recovery phrase below.")).toEqual(["CRYPTO_SEED_PHRASE_ASK"]);
 });
 
 test("an unpaid toll under threat of a late fee or the licence is the toll scam; a toll account's statement is not", async () => {

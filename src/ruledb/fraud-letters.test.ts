@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { scan } from "../engine/scan";
 import { ruleHits, shippedEngine } from "../testing/rule-hits";
 
-const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL"];
+const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL", "ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "LOAN_FRAUD_OFFER"];
 /** The rules of the two files that a plain-text letter hits. */
 const fraud = (text: string) => ruleHits(FRAUD, text);
 
@@ -73,6 +73,22 @@ test("a factory's mass offer is SUPPLIER_COLD_OFFER(_MANY); a supplier's note to
   expect(await fraud("Hello Anna, our new catalogue is attached. OEM orders are welcome as before, at competitive prices.")).toEqual([]);
 });
 
+test("a payout for scam victims or an ATM card worth millions is ADVANCE_FEE_PAYOUT, with a fee first ADVANCE_FEE_SMALL_FEE; a shop's shipping fee is neither", async () => {
+  expect(await fraud("Your email was listed among the scam victims to be compensated. The delivery fee of $250 must be paid first.")).toEqual(["ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE"]);
+  expect(await fraud("Your ATM Visa card worth $2,800,000.00 is ready for delivery.")).toEqual(["ADVANCE_FEE_PAYOUT"]);
+  expect(await fraud("Your order has shipped. Shipping fee: $4.95. Track your package online.")).toEqual([]);
+});
+
+test("a private lender at 2% with no collateral is LOAN_FRAUD_OFFER, also when the letter's lines are wrapped; a bank's loan advert is not", async () => {
+  expect(await fraud("We offer loans to individuals and companies at an interest rate of 2%. No collateral required.")).toEqual(["LOAN_FRAUD_OFFER"]);
+  expect(await fraud("Do you need a loan? We offer loans to individuals\nand companies at a low interest rate of 2%.\nNo credit check required.")).toEqual(["LOAN_FRAUD_OFFER"]);
+  expect(await fraud("We offer personal loans from 6.9% APR, subject to status and a credit check. Representative example: borrow £7,500 over 5 years.")).toEqual([]);
+});
+
+test("the task job is read across the line breaks of a wrapped letter", async () => {
+  expect(await fraud("Your profile was recommended to us for a part-time job.\nWork 60-90 minutes a day from your\nphone. No experience needed.\nPlease contact our HR\nmanager on WhatsApp today.")).toEqual(["FRAUD_CHAT_MOVE", "JOB_TASK_SCAM"]);
+});
+
 test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outreach) is at least probable spam with its family's rule and the move to the chat app where it asks for one", async () => {
   const want: Record<string, string[]> = {
     "job-whatsapp.eml": ["JOB_TASK_SCAM", "FRAUD_CHAT_MOVE"],
@@ -83,6 +99,9 @@ test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outrea
     "fake-check.eml": ["FAKE_CHECK_SCAM"],
     "sugar-daddy.eml": ["SUGAR_DADDY_SCAM", "FRAUD_CHAT_MOVE"],
     "crypto-giveaway.eml": ["CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET"],
+    "loan-offer.eml": ["LOAN_FRAUD_OFFER", "FRAUD_CHAT_MOVE"],
+    "victim-compensation.eml": ["ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "ADVANCE_FEE_FRAUD"],
+    "atm-card.eml": ["ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE"],
     "../cold-outreach/attendee-list.eml": ["CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT"],
     "../cold-outreach/seo-pitch.eml": ["SEO_COLD_PITCH", "COLD_PITCH_FREEMAIL"],
     "../cold-outreach/domain-notice.eml": ["DOMAIN_SEO_NOTICE"],
