@@ -15,6 +15,7 @@ test("the task job moved to WhatsApp is JOB_TASK_SCAM and FRAUD_CHAT_MOVE; a rea
   const letter = "Your profile was recommended to us. We offer a flexible part-time job: work 60-90 minutes a day from your phone, daily salary between 200 USD and 800 USD. No experience needed.\nContact our HR manager on WhatsApp: +44 7452 881093";
   expect(await fraud(letter)).toEqual(["FRAUD_CHAT_MOVE", "JOB_TASK_SCAM"]);
   expect(await fraud("We are hiring a part-time barista for weekends. No experience needed, training given; you must be over 18. Apply in the shop or at jobs@cafe.example.")).toEqual([]);
+  expect(await fraud("New jobs for you: Delivery driver, $150 to $200 per day, no experience needed, must be over 21. Warehouse operative, daily pay, no experience needed. Apply on our site.")).toEqual([]);
   expect(await fraud("Winter sale: 20% off all coats until Sunday. Questions about sizes? Chat with us on WhatsApp +44 20 7946 0000.")).toEqual([]);
 });
 
@@ -64,6 +65,7 @@ test("an SEO pitch about the reader's site is SEO_COLD_PITCH; an agency's newsle
 
 test("a domain notice selling search-engine submission is DOMAIN_SEO_NOTICE; a registrar's renewal notice is not", async () => {
   expect(await fraud("Domain Service Expiration Notice for example.com: complete your search engine registration by the expiration date.")).toEqual(["DOMAIN_SEO_NOTICE"]);
+  expect(await fraud("Our search engine listing service is new this month. Your hosting renewal is due on 1 March.")).toEqual([]);
   expect(await fraud("Your domain example.com expires on 12 January 2027. Renew it now to keep your website and email working.")).toEqual([]);
 });
 

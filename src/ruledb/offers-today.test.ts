@@ -55,3 +55,9 @@ test("each fixture of fixtures/messages/bulk-today is at least probable spam wit
     expect({ f, flagged: r.status !== "not_detected", hit: r.hits.some((h) => h.name === name) }).toEqual({ f, flagged: true, hit: true });
   }
 });
+
+test("news of the show, a telehealth newsletter and a free trial are none of the offers", async () => {
+  expect(await offers("Shark Tank's new season starts tonight: five founders pitch their start-ups.")).toEqual([]);
+  expect(await offers("Our weight programme now includes semaglutide. See if you qualify: no insurance needed, and a licensed provider reviews your online visit.")).toEqual([]);
+  expect(await offers("Try our music service free for 30 days, no strings attached.")).toEqual([]);
+});
