@@ -162,6 +162,11 @@ export const FREE_HOSTING = [
   // dynamic-DNS and tunnel names that point anyone's name at anyone's machine.
   "express.adobe.com", "sway.office.com", "sway.cloud.microsoft", "gamma.app", "gamma.site", "site123.me", "cprapid.com",
   "ddns.net", "duckdns.org", "hopto.org", "zapto.org", "sytes.net", "serveo.net", "loca.lt", "localtunnel.me",
+  // App and site builders of 2024-25 whose free subdomains host kits (AI site generators among
+  // them), developer sandboxes and static hosts. Link-in-bio pages (linktr.ee) are left out:
+  // small businesses put theirs in every signature.
+  "lovable.app", "glide.page", "softr.app", "wixstudio.io", "myportfolio.com", "ukit.me", "replit.dev", "up.railway.app",
+  "gitlab.io", "azurestaticapps.net", "codesandbox.io",
 ];
 
 /** Host suffixes (or host + path prefix) of form builders: a login form there is a phishing page. */
