@@ -107,3 +107,10 @@ test("a brand's name in Japanese is found inside the display name (no spaces bet
   expect(await names('"楽天カード株式会社" <info@mail.rakuten-card.co.jp>', "<p>ご利用確認</p>")).not.toContain("FROM_BRAND_IMPERSONATION");
   expect(await names('"田中商店" <info@tanaka.example>', "<p>ご注文ありがとうございます。</p>")).not.toContain("FROM_BRAND_IMPERSONATION");
 });
+
+test("a callback lure typed into a real service's notification is CALLBACK_VIA_SERVICE; the service's own receipt and a lure from elsewhere are not", async () => {
+  const lure = "<p>Note from seller: your account has been charged $599.99 for a Bitcoin purchase. If you did not authorize this transaction, call +1 (808) 555-0142 to cancel.</p>";
+  expect(await names('"service@paypal.com" <service@paypal.com>', lure)).toEqual(expect.arrayContaining(["CALLBACK_PHISH", "CALLBACK_VIA_SERVICE"]));
+  expect(await names('"Billing" <billing@shop.example>', lure)).not.toContain("CALLBACK_VIA_SERVICE");
+  expect(await names('"service@paypal.com" <service@paypal.com>', "<p>You sent a payment of $24.99 USD to Example Shop. Transaction ID 8KL29.</p>")).not.toContain("CALLBACK_VIA_SERVICE");
+});
