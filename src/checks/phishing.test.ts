@@ -262,6 +262,13 @@ test("every name of every brand in a display name is seen (the one regex of all 
     }
 });
 
+test("the brands added for Europe, Latin America and Japan: their own sending domains are no lie, the same names elsewhere are", () => {
+  const from = (f: string) => [...phishingSymbols(parsed({ headers: { From: f } }))].filter((n) => n.startsWith("FROM_"));
+  const own = ['"DGFiP" <ne-pas-repondre@dgfip.finances.gouv.fr>', '"La Poste" <ne-pas-repondre@notification.laposte.fr>', '"Ameli" <noreply@info.ameli.fr>', '"ING Bank" <info@ing.nl>', '"Poste Italiane" <noreply@poste.it>', '"Itaú" <comunicado@itau-unibanco.com.br>', '"Сбербанк" <noreply@sber.ru>', '"楽天カード" <info@mail.rakuten-card.co.jp>', '"エポスカード" <info@0101.co.jp>', '"ヤマト運輸" <mail@kuronekoyamato.co.jp>', '"JCB" <info@qa.jcb.co.jp>', '"えきねっと" <info@jreast.co.jp>'];
+  for (const f of own) expect({ f, lies: from(f) }).toEqual({ f, lies: [] });
+  for (const f of ['"La Poste" <suivi@colis-info.example>', '"Сбербанк" <noreply@bank-online.example>', '"ヤマト運輸" <mail@delivery-notice.example>']) expect({ f, lies: from(f) }).toEqual({ f, lies: ["FROM_BRAND_IMPERSONATION"] });
+});
+
 test("a brand name written with invisible characters in the display name is still the brand (a reader sees \"PayPal\")", () => {
   const from = (name: string) => phishingSymbols(parsed({ headers: { From: `"${name}" <alerts@example.org>` } })).has("FROM_BRAND_IMPERSONATION");
   expect(from("Pay\u200bPal Se\u00adcurity")).toBe(true);
