@@ -94,12 +94,13 @@ export const BRANDS: Brand[] = [
   // Europe and Latin America: banks, posts and tax offices phished in their own languages.
   // Banks whose regional houses each have their own domain (Sparkasse, Volksbank, Crédit
   // Agricole) are left out: their own mail would read as impersonation.
+  // Ameli is also a first name: only "ameli.fr" and "Assurance Maladie" claim the brand.
   { names: ["deutsche bank"], labels: ["deutsche-bank", "db"] },
   { names: ["commerzbank"], labels: ["commerzbank"] },
   { names: ["postbank"], labels: ["postbank"] },
   { names: ["ing bank", "ing-diba", "ing diba"], labels: ["ing", "ing-diba"] },
   { names: ["la poste", "colissimo", "chronopost", "la banque postale"], labels: ["laposte", "colissimo", "chronopost", "labanquepostale"] },
-  { names: ["ameli", "assurance maladie"], labels: ["ameli", "assurance-maladie"] },
+  { names: ["ameli.fr", "assurance maladie"], labels: ["ameli", "assurance-maladie"] },
   { names: ["impots.gouv", "finances publiques", "dgfip"], labels: ["impots", "finances"] },
   { names: ["correos"], labels: ["correos"] },
   { names: ["bbva"], labels: ["bbva"] },

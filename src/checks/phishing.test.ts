@@ -266,6 +266,7 @@ test("the brands added for Europe, Latin America and Japan: their own sending do
   const from = (f: string) => [...phishingSymbols(parsed({ headers: { From: f } }))].filter((n) => n.startsWith("FROM_"));
   const own = ['"DGFiP" <ne-pas-repondre@dgfip.finances.gouv.fr>', '"La Poste" <ne-pas-repondre@notification.laposte.fr>', '"Ameli" <noreply@info.ameli.fr>', '"ING Bank" <info@ing.nl>', '"Poste Italiane" <noreply@poste.it>', '"Itaú" <comunicado@itau-unibanco.com.br>', '"Сбербанк" <noreply@sber.ru>', '"楽天カード" <info@mail.rakuten-card.co.jp>', '"エポスカード" <info@0101.co.jp>', '"ヤマト運輸" <mail@kuronekoyamato.co.jp>', '"JCB" <info@qa.jcb.co.jp>', '"えきねっと" <info@jreast.co.jp>'];
   for (const f of own) expect({ f, lies: from(f) }).toEqual({ f, lies: [] });
+  expect(from('"Ameli Schmidt" <ameli.schmidt@mail.example>')).toEqual([]); // a first name
   for (const f of ['"La Poste" <suivi@colis-info.example>', '"Сбербанк" <noreply@bank-online.example>', '"ヤマト運輸" <mail@delivery-notice.example>']) expect({ f, lies: from(f) }).toEqual({ f, lies: ["FROM_BRAND_IMPERSONATION"] });
 });
 
