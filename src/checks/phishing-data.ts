@@ -141,6 +141,12 @@ export const FREEMAIL_DOMAINS = new Set([
   "icloud.com", "me.com", "mac.com", "proton.me", "protonmail.com", "pm.me", "tutanota.com", "tuta.io", "gmx.com", "gmx.net", "gmx.de",
   "web.de", "mail.com", "email.com", "usa.com", "mail.ru", "bk.ru", "inbox.ru", "list.ru", "yandex.ru", "yandex.com", "zoho.com",
   "zohomail.com", "qq.com", "163.com", "126.com", "sina.com", "naver.com", "hushmail.com", "fastmail.com", "mailfence.com",
+  // Regional webmail anyone can sign up for (payment fraud in Europe, Latin America and Asia
+  // answers there). Internet providers' customer mailboxes (comcast.net, t-online.de, orange.fr)
+  // are not free to anyone and are left out.
+  "libero.it", "virgilio.it", "tiscali.it", "freenet.de", "laposte.net", "seznam.cz", "wp.pl", "o2.pl", "interia.pl", "onet.pl",
+  "rambler.ru", "ya.ru", "ukr.net", "abv.bg", "rediffmail.com", "uol.com.br", "bol.com.br", "hanmail.net", "daum.net", "nate.com",
+  "sohu.com", "yeah.net", "aliyun.com", "foxmail.com", "sina.cn", "139.com",
 ]);
 /** Labels of free mail providers with country domains (hotmail.fr, yahoo.co.uk, outlook.de). */
 export const FREEMAIL_LABELS = new Set(["hotmail", "outlook", "yahoo", "live", "gmx", "yandex"]);

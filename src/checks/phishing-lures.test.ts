@@ -114,3 +114,20 @@ test("a callback lure typed into a real service's notification is CALLBACK_VIA_S
   expect(await names('"Billing" <billing@shop.example>', lure)).not.toContain("CALLBACK_VIA_SERVICE");
   expect(await names('"service@paypal.com" <service@paypal.com>', "<p>You sent a payment of $24.99 USD to Example Shop. Transaction ID 8KL29.</p>")).not.toContain("CALLBACK_VIA_SERVICE");
 });
+
+test("invoice wording and a supplier's changed bank details in German, French, Spanish, Portuguese, Italian and Dutch count as in English; a note without them does not", async () => {
+  const invoice = ["<p>Anbei die Rechnung Nr. 4471.</p>", "<p>Veuillez trouver la facture ci-jointe.</p>", "<p>Adjunto la factura del mes.</p>", "<p>Segue a fatura em anexo.</p>", "<p>In allegato la fattura.</p>", "<p>Bijgaand de factuur.</p>"];
+  for (const text of invoice) {
+    const got = await ruleNamesWithReplyTo(text);
+    expect({ text, got }).toEqual({ text, got: ["PHISH_INVOICE_REPLYTO"] });
+  }
+  expect(await ruleNamesWithReplyTo("<p>Bis morgen, Anna</p>")).toEqual([]);
+  const changed = ["<p>Unsere Bankverbindung hat sich geändert.</p>", "<p>Nos coordonnées bancaires ont changé.</p>", "<p>Nuestros datos bancarios han cambiado.</p>", "<p>Os nossos dados bancários foram alterados.</p>", "<p>Le nostre coordinate bancarie sono cambiate.</p>", "<p>Ons rekeningnummer is gewijzigd.</p>"];
+  for (const text of changed) expect({ text, hit: (await names('"Anna" <anna@nordvik-supply.com>', text)).includes("BEC_BANK_DETAILS_CHANGED") }).toEqual({ text, hit: true });
+});
+
+/** The PHISH_INVOICE_* combinations of a supplier's letter whose Reply-To is a free mailbox. */
+async function ruleNamesWithReplyTo(html: string): Promise<string[]> {
+  const raw = new TextEncoder().encode(`From: "Anna" <anna@nordvik-supply.com>\nReply-To: anna.nordvik@libero.it\nTo: user@example.com\nSubject: Notice\nDate: Fri, 04 Dec 2026 10:00:00 +0000\nMessage-ID: <n-2@nordvik-supply.com>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<html><body>${html}</body></html>\n`);
+  return (await scan(engine, { id: "reply", envelope: { rcpt: ["user@example.com"] }, raw })).hits.map((h) => h.name).filter((n) => n.startsWith("PHISH_INVOICE"));
+}

@@ -381,6 +381,9 @@ test("Reply-To at a cousin of the sender's, the recipient's or a brand's domain;
   expect(reply("anna@nordvik-supply.com", "anna@nordvik-supply.co.uk")).toEqual([]);
   expect(reply("news@shop.com", "support@shop-help.com")).toEqual([]);
   expect(reply("anna@nordvik-supply.com", "anna.b@gmail.com")).toEqual(["FREEMAIL_REPLYTO_OTHER"]);
+  // Regional webmail anyone can open (libero.it, seznam.cz, foxmail.com); not an Internet provider's customer mailbox.
+  for (const free of ["anna.b@libero.it", "anna.b@seznam.cz", "anna.b@foxmail.com"]) expect({ free, got: reply("anna@nordvik-supply.com", free) }).toEqual({ free, got: ["FREEMAIL_REPLYTO_OTHER"] });
+  expect(reply("anna@nordvik-supply.com", "anna.b@t-online.de")).toEqual([]);
   expect(reply("anna@mail.nordvik-supply.com", "anna@nordvik-supply.com")).toEqual([]);
 });
 
