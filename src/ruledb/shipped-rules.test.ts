@@ -222,11 +222,13 @@ describe("content", () => {
     );
   });
 
-  test("a salary account change is named in its usual wordings, not a change of address or plan", () => {
+  test("a salary account change is named in its usual wordings (English and six European languages), not a change of address or plan or a payslip", () => {
     expectNamed(
       inBody("BEC_PAYROLL_CHANGE"),
-      ["I would like to update my direct deposit information before the next payroll.\n", "Please change my payroll account to the one below.\n", "Can you switch my salary bank to my new account?\n"],
-      ["Please update my mailing address and change my plan.\n", "Direct deposit is the fastest way to get your refund.\n"],
+      ["I would like to update my direct deposit information before the next payroll.\n", "Please change my payroll account to the one below.\n", "Can you switch my salary bank to my new account?\n",
+        "Ich möchte mein Gehaltskonto ändern.\n", "Je souhaite changer mon RIB pour le virement de mon salaire.\n", "Quisiera cambiar mi cuenta de la nómina.\n",
+        "Gostaria de alterar a minha conta do salário.\n", "Vorrei cambiare il mio IBAN per lo stipendio.\n", "Ik wil mijn salarisrekening wijzigen.\n"],
+      ["Please update my mailing address and change my plan.\n", "Direct deposit is the fastest way to get your refund.\n", "Ihr Gehalt wird am 28. überwiesen.\n", "Votre bulletin de salaire est disponible.\n"],
     );
   });
 
