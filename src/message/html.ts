@@ -9,7 +9,7 @@ import { inkOf, PAGE, STYLED_PAGE, type Ink } from "./html-ink";
 import { HIDING_PROPS, sheetApplies, sheetNames, type SheetKind, type SheetNames } from "./html-sheet";
 import { drawnRightToLeft } from "./bidi";
 import { mayBeInvisible, stripInvisible } from "./invisible";
-import { mayBeLookalike } from "./lookalike-letters";
+import { foldMixedScriptWords, mayBeLookalike } from "./lookalike-letters";
 import { asRead, mayBeStyled } from "./styled";
 import { browserUrl } from "./uris";
 
@@ -169,9 +169,12 @@ export function renderHtml(html: string): RenderedHtml {
     // indentation: one space. Text with no "&", no invisible character and no white space but
     // single spaces is already what decoding and collapsing would make of it. Only the rest
     // takes the entity decoding and the regex (together a fifth of the renderer's time).
+    // Greek or Cyrillic text stays plain: only words mixing Latin letters with look-alikes
+    // change, one letter for one (lookalike-letters.ts), as asRead would change them.
     let spaces = 0;
     let ws = 0; // characters of [ \t\r\n\f\u00a0]
     let plain = true;
+    let lookalike = false;
     const length = to - from;
     for (let k = 0, prev = 0; k < length; k++) {
       const c = src.charCodeAt(from + k);
@@ -182,11 +185,12 @@ export function renderHtml(html: string): RenderedHtml {
       } else if (c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0xa0) {
         ws++;
         plain = false;
-      } else if (c === 0x26 || mayBeInvisible(c) || mayBeStyled(c) || mayBeLookalike(c)) plain = false;
+      } else if (c === 0x26 || mayBeInvisible(c) || mayBeStyled(c)) plain = false;
+      else if (mayBeLookalike(c)) lookalike = true;
       if (!plain && ws < k + 1) break; // neither plain nor only white space: the slow path
       prev = c;
     }
-    const t = ws === length ? (ws ? " " : "") : plain ? src.slice(from, to) : decodeEntities(src.slice(from, to)).replace(/[ \t\r\n\f\u00a0]+/g, " ");
+    const t = ws === length ? (ws ? " " : "") : plain ? (lookalike ? foldMixedScriptWords(src.slice(from, to)) : src.slice(from, to)) : decodeEntities(src.slice(from, to)).replace(/[ \t\r\n\f\u00a0]+/g, " ");
     if (t === " " || !t) {
       if (t && out.length && out[out.length - 1] !== " " && out[out.length - 1] !== "\n") out.push(" ");
       return;

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { defaults } from "../config/load";
-import { foldMixedScriptWords } from "./lookalike-letters";
+import { foldMixedScriptWords, LATIN_LOOKALIKES } from "./lookalike-letters";
 import { parseMessageSync } from "./parse";
 
 test("a word of Latin letters and Cyrillic or Greek look-alikes reads as the Latin word; Russian, Greek and look-alikes alone stay as written", () => {
@@ -18,4 +18,16 @@ test("the body the rules read has mixed-script words folded, in plain text and i
   const html = msg("text/html", "<p>V\u0435rify your <b>\u0430ccount</b></p>");
   expect(html.body).toContain("Verify your account");
   expect(html.rawbody).toContain("V\u0435rify");
+});
+
+test("the quick tests only skip text that has nothing to fold: random mixes of Latin, look-alike and other Cyrillic letters fold as word by word", () => {
+  const alphabet = ["a", "b", "é", "Z", "а", "е", "о", "р", "Р", "ж", "д", "ы", "ο", "λ", " ", ".", "1", "\n"];
+  const reference = (s: string) =>
+    s.replace(/\p{L}+/gu, (w) => (/[\u0370-\u052f]/.test(w) && /\p{Script=Latin}/u.test(w) && [...w].every((c) => /\p{Script=Latin}/u.test(c) || c in LATIN_LOOKALIKES) ? [...w].map((c) => LATIN_LOOKALIKES[c] ?? c).join("") : w));
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  for (let i = 0; i < 3000; i++) {
+    const s = Array.from({ length: 1 + rnd(24) }, () => alphabet[rnd(alphabet.length)]).join("");
+    expect({ s, got: foldMixedScriptWords(s) }).toEqual({ s, got: reference(s) });
+  }
 });
