@@ -8,6 +8,7 @@
 // at least MIN_SIDE² cells, block text only when it has a block character; at most
 // MAX_DRAWINGS drawings a message, each at most MAX_SIDE modules a side.
 import { decodeEntities } from "./html";
+import { colorOf, UNKNOWN } from "./html-ink";
 import { grayPng } from "./pdf-images";
 
 /** A QR code is at least 21 modules a side (version 1), at most 177 (version 40). */
@@ -80,23 +81,16 @@ function* innermostTables(html: string): Generator<string> {
   }
 }
 
-/** Whether a cell is painted dark (its bgcolor or style background); an unpainted cell is the page's white. */
+/**
+ * Whether a cell is painted dark: its bgcolor or style background read as the renderer reads
+ * colours (html-ink.ts colorOf), luminance under half; an unpainted cell, or a colour no
+ * reader could be sure of, is the page's white.
+ */
 function isDark(attrs: string): boolean {
-  const m = /\bbgcolor\s*=\s*["']?\s*([#\w]+)|background(?:-color)?\s*:\s*(#[0-9a-f]{3,8}|rgb\(\s*\d+\s*,\s*\d+\s*,\s*\d+\s*\)|[a-z]+)/i.exec(attrs);
-  const v = (m?.[1] ?? m?.[2])?.toLowerCase();
-  const rgb = v ? colour(v) : undefined;
-  return rgb !== undefined && 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] < 128;
-}
-
-const NAMED: Record<string, [number, number, number]> = { black: [0, 0, 0], white: [255, 255, 255], "#000": [0, 0, 0], "#fff": [255, 255, 255] };
-function colour(v: string): [number, number, number] | undefined {
-  if (NAMED[v]) return NAMED[v];
-  let m = /^#?([0-9a-f]{6})(?:[0-9a-f]{2})?$/.exec(v);
-  if (m) return [0, 2, 4].map((k) => parseInt(m![1].slice(k, k + 2), 16)) as [number, number, number];
-  m = /^#([0-9a-f]{3})$/.exec(v);
-  if (m) return [0, 1, 2].map((k) => parseInt(m![1][k] + m![1][k], 16)) as [number, number, number];
-  const rgb = /^rgb\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(v);
-  return rgb ? [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])] : undefined;
+  const m = /\bbgcolor\s*=\s*["']?\s*([#\w]+)|background(?:-color)?\s*:\s*(#[0-9a-f]{3,8}|rgba?\([^)]*\)|[a-z]+)/i.exec(attrs);
+  const v = m?.[1] ?? m?.[2];
+  const c = v === undefined ? undefined : colorOf(v.toLowerCase().replace(/\s+/g, ""), m?.[1] !== undefined);
+  return c !== undefined && c !== UNKNOWN && 0.299 * (c >> 16) + 0.587 * ((c >> 8) & 0xff) + 0.114 * (c & 0xff) < 128;
 }
 
 // Block characters: each is one module wide and two tall (a line is two modules: the upper and
