@@ -1,6 +1,8 @@
 // The shipped rules (and the phishing check) run over a letter written in a test: for the
 // tests that set a rule's wording beside the honest mail that shares its words. Test-only:
 // never imported by production code.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createPhishingCheck } from "../checks/phishing";
 import { defaults } from "../config/load";
 import { scan, type Engine } from "../engine/scan";
@@ -15,4 +17,11 @@ export const shippedEngine: Engine = { ...rulesOnly, checks: [createPhishingChec
 export async function ruleHits(names: readonly string[], text: string, type: "plain" | "html" = "plain"): Promise<string[]> {
   const raw = new TextEncoder().encode(`From: Sender <a@sender.example>\nTo: user@example.com\nSubject: Hello\nDate: Fri, 04 Dec 2026 10:00:00 +0000\nMessage-ID: <t-1@sender.example>\nMIME-Version: 1.0\nContent-Type: text/${type}; charset=utf-8\n\n${text}\n`);
   return (await scan(rulesOnly, { id: "letter", envelope: { rcpt: ["user@example.com"] }, raw })).hits.map((h) => h.name).filter((n) => names.includes(n)).sort();
+}
+
+/** A fixture message (`path` under fixtures/messages/) scanned as a filtering process scans it: flagged (probable spam or spam), and the names it hits. */
+export async function fixtureVerdict(path: string): Promise<{ flagged: boolean; names: string[] }> {
+  const raw = new Uint8Array(readFileSync(join(import.meta.dir, "../../fixtures/messages", path)));
+  const r = await scan(shippedEngine, { id: path, envelope: { rcpt: ["dana@example.com"] }, raw });
+  return { flagged: r.status !== "not_detected", names: r.hits.map((h) => h.name) };
 }
