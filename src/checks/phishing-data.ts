@@ -147,6 +147,9 @@ export const FREEMAIL_DOMAINS = new Set([
   "libero.it", "virgilio.it", "tiscali.it", "freenet.de", "laposte.net", "seznam.cz", "wp.pl", "o2.pl", "interia.pl", "onet.pl",
   "rambler.ru", "ya.ru", "ukr.net", "abv.bg", "rediffmail.com", "uol.com.br", "bol.com.br", "hanmail.net", "daum.net", "nate.com",
   "sohu.com", "yeah.net", "aliyun.com", "foxmail.com", "sina.cn", "139.com",
+  // Free mailboxes of the 2000s still open (spam of the SpamAssassin corpus came from them).
+  "excite.com", "lycos.com", "lycos.co.uk", "netscape.net", "juno.com", "myway.com", "usa.net", "mail.de", "caramail.com",
+  "21cn.com", "china.com", "sina.com.cn", "btamail.net.cn",
 ]);
 /** Labels of free mail providers with country domains (hotmail.fr, yahoo.co.uk, outlook.de). */
 export const FREEMAIL_LABELS = new Set(["hotmail", "outlook", "yahoo", "live", "gmx", "yandex"]);

@@ -28,22 +28,22 @@ test.each([
   ["idn-homograph.eml", ["FROM_BRAND_IMPERSONATION", "FROM_IDN_MIXED_SCRIPT", "FROM_LOOKALIKE_BRAND", "URI_IDN_MIXED_SCRIPT", "URI_LOOKALIKE_BRAND", "URI_PUNYCODE"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
   ["html-attachment.eml", ["ATTACH_HTML", "ATTACH_HTML_FORM", "ATTACH_HTML_REDIRECT", "ATTACH_HTML_SCRIPT"], ["PHISH_HTML_ATTACHMENT"]],
   ["link-tricks.eml", ["FROM_NAME_INTERNAL_ROLE", "URI_DATA_HREF", "URI_FORM_SERVICE", "URI_FREE_HOSTED", "URI_IP_HOST", "URI_TEXT_BRAND_MISMATCH", "URI_TEXT_DOMAIN_MISMATCH"], ["PHISH_WORDS_BAD_LINK"]],
-  ["replyto-freemail-invoice.eml", ["FREEMAIL_REPLYTO_OTHER"], ["PHISH_INVOICE_REPLYTO"]],
+  ["replyto-freemail-invoice.eml", ["FREEMAIL_REPLYTO_OTHER", "REPLYTO_FREEMAIL"], ["PHISH_INVOICE_REPLYTO"]],
   // A supplier's bank "change" whose replies go to a cousin of the supplier's own domain (nordvik-suppiy.com).
   ["replyto-lookalike-invoice.eml", ["REPLYTO_LOOKALIKE"], ["PHISH_BANK_CHANGE_DIVERTED", "PHISH_INVOICE_SENDER_LIE"]],
   ["qr-code.eml", ["FROM_BRAND_IMPERSONATION"], ["QR_CODE_LURE", "PHISH_QR_LURE", "PHISH_WORDS_SENDER_LIE"]],
   // The QR codes themselves read (checks/qr.ts): the only sign in the text is a picture.
   ["qr-image.eml", ["BODY_IMAGE_ONLY"], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
   ["qr-image-jpeg.eml", ["BODY_IMAGE_ONLY"], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
-  ["exec-freemail.eml", ["FROM_EXEC_FREEMAIL"], ["PHISH_EXEC_PAYMENT", "BEC_BANK_DETAILS_CHANGED"]],
+  ["exec-freemail.eml", ["FROM_EXEC_FREEMAIL", "FROM_FREEMAIL"], ["PHISH_EXEC_PAYMENT", "BEC_BANK_DETAILS_CHANGED"]],
   ["image-only.eml", ["BODY_IMAGE_ONLY", "FROM_BRAND_IMPERSONATION", "URI_LOOKALIKE_BRAND"], ["PHISH_IMAGE_SENDER_LIE"]],
   ["rtlo-attachment.eml", ["ATTACH_BIDI_NAME"], ["ATTACH_BIDI_NAME", "ATTACH_EXECUTABLE"]],
   ["disk-image.eml", ["ATTACH_DISK_IMAGE", "FROM_BRAND_IMPERSONATION"], ["ATTACH_DISK_IMAGE"]],
   ["archive-password.eml", ["ATTACH_ARCHIVE"], ["ATTACH_ARCHIVE_PASSWORD"]],
-  ["callback-phish.eml", ["FROM_BRAND_IMPERSONATION"], ["CALLBACK_PHISH", "CALLBACK_PHISH_SENDER_LIE"]],
+  ["callback-phish.eml", ["FROM_BRAND_IMPERSONATION", "FROM_FREEMAIL"], ["CALLBACK_PHISH", "CALLBACK_PHISH_SENDER_LIE"]],
   ["lookalike-recipient.eml", ["FROM_LOOKALIKE_RCPT", "URI_LOOKALIKE_RCPT"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
-  ["gift-card-bec.eml", ["FROM_EXEC_FREEMAIL"], ["BEC_GIFT_CARD_REQUEST", "PHISH_GIFT_CARD_BEC"]],
-  ["payroll-diversion.eml", [], ["BEC_PAYROLL_CHANGE", "PHISH_PAYROLL_DIVERSION"]],
+  ["gift-card-bec.eml", ["FROM_EXEC_FREEMAIL", "FROM_FREEMAIL"], ["BEC_GIFT_CARD_REQUEST", "PHISH_GIFT_CARD_BEC"]],
+  ["payroll-diversion.eml", ["FROM_FREEMAIL"], ["BEC_PAYROLL_CHANGE", "PHISH_PAYROLL_DIVERSION"]],
   // Subject, name and text in bold sans-serif letters (message/styled.ts): the body rules read the words.
   // A PDF whose one link goes to free hosting (message/pdf.ts): the mail's own text has no link at all.
   ["pdf-link-lure.eml", ["ATTACH_PDF_BAD_LINK", "ATTACH_PDF_LINK", "URI_FREE_HOSTED"], ["PHISH_PDF_ATTACHMENT"]],
@@ -65,7 +65,7 @@ test.each([
   ["delivery-fee.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["DELIVERY_FEE_LURE", "PHISH_DELIVERY_FEE"]],
   // "Storage full, your photos will be deleted", from a name claiming the cloud service.
   ["storage-full.eml", ["FROM_BRAND_IMPERSONATION"], ["STORAGE_FULL_LURE", "PHISH_STORAGE_FULL"]],
-  ["colleague-address-name.eml", ["FROM_NAME_OTHER_DOMAIN", "FROM_NAME_RCPT_DOMAIN"], ["PHISH_INVOICE_SENDER_LIE"]],
+  ["colleague-address-name.eml", ["FROM_FREEMAIL", "FROM_NAME_OTHER_DOMAIN", "FROM_NAME_RCPT_DOMAIN"], ["PHISH_INVOICE_SENDER_LIE"]],
   // "ClickFix": the mail tells the reader to open the Run dialog and paste; the attached page's button copies a PowerShell line.
   ["clickfix-body.eml", [], ["CLICKFIX_PASTE_RUN", "PHISH_CLICKFIX"]],
   ["clickfix-attachment.eml", ["ATTACH_HTML", "ATTACH_HTML_CLIPBOARD_COMMAND", "ATTACH_HTML_SCRIPT"], ["PHISH_HTML_ATTACHMENT"]],
@@ -94,7 +94,7 @@ test.each([
   ["unpaid-toll.eml", ["URI_SHORTENED"], ["TOLL_FEE_LURE", "PHISH_TOLL_FEE"]],
   ["tax-refund.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
   // Callback lures: the number disguised (letter O for zero), or an ordinary number with the charge denied outright.
-  ["callback-disguised-number.eml", [], ["PHONE_OBFUSCATED", "CALLBACK_PHISH"]],
+  ["callback-disguised-number.eml", ["FROM_FREEMAIL"], ["PHONE_OBFUSCATED", "CALLBACK_PHISH"]],
   ["callback-local-number.eml", ["FROM_BRAND_IMPERSONATION"], ["CALLBACK_PHISH", "CALLBACK_PHISH_SENDER_LIE"]],
   // The lure's words spelt with Cyrillic look-alike letters: read as the Latin words (message/lookalike-letters.ts).
   ["mixed-script-words.eml", ["URI_FREE_HOSTED"], ["OBFU_MIXED_SCRIPT_WORD", "PHISH_VERIFY_ACCOUNT", "PHISH_WORDS_BAD_LINK"]],
@@ -380,11 +380,21 @@ test("Reply-To at a cousin of the sender's, the recipient's or a brand's domain;
   expect(reply("billing@vendor.test", "billing@paypa1.com")).toEqual(["REPLYTO_LOOKALIKE"]);
   expect(reply("anna@nordvik-supply.com", "anna@nordvik-supply.co.uk")).toEqual([]);
   expect(reply("news@shop.com", "support@shop-help.com")).toEqual([]);
-  expect(reply("anna@nordvik-supply.com", "anna.b@gmail.com")).toEqual(["FREEMAIL_REPLYTO_OTHER"]);
+  expect(reply("anna@nordvik-supply.com", "anna.b@gmail.com")).toEqual(["FREEMAIL_REPLYTO_OTHER", "REPLYTO_FREEMAIL"]);
   // Regional webmail anyone can open (libero.it, seznam.cz, foxmail.com); not an Internet provider's customer mailbox.
-  for (const free of ["anna.b@libero.it", "anna.b@seznam.cz", "anna.b@foxmail.com"]) expect({ free, got: reply("anna@nordvik-supply.com", free) }).toEqual({ free, got: ["FREEMAIL_REPLYTO_OTHER"] });
+  for (const free of ["anna.b@libero.it", "anna.b@seznam.cz", "anna.b@foxmail.com"]) expect({ free, got: reply("anna@nordvik-supply.com", free) }).toEqual({ free, got: ["FREEMAIL_REPLYTO_OTHER", "REPLYTO_FREEMAIL"] });
   expect(reply("anna@nordvik-supply.com", "anna.b@t-online.de")).toEqual([]);
+  // A provider's service under its domain is not a mailbox anyone opened: a Yahoo or MSN group's list address.
+  expect(reply("joy@example.org", "OneIncome@groups.msn.com")).toEqual([]);
   expect(reply("anna@mail.nordvik-supply.com", "anna@nordvik-supply.com")).toEqual([]);
+});
+
+test("FROM_FREEMAIL and REPLYTO_FREEMAIL: one list of free mailboxes, today's and 2002's, regional webmail too; never a company's own domain or a host under a provider's", () => {
+  const free = (from: string) => [...phishingSymbols(parseMessageSync(new TextEncoder().encode(`From: Sam <${from}>\r\nReply-To: ${from}\r\nTo: ap@example.com\r\nSubject: s\r\n\r\nHello\r\n`), defaults().scan), ["ap@example.com"])].filter((x) => x.endsWith("_FREEMAIL")).sort();
+  for (const a of ["sam@gmail.com", "sam@outlook.com", "sam@icloud.com", "sam@proton.me", "sam@gmx.de", "sam@mail.ru", "sam@yahoo.co.uk", "sam@hotmail.com", "sam@juno.com", "sam@libero.it", "sam@wp.pl", "SAM@GMAIL.COM"]) {
+    expect({ a, got: free(a) }).toEqual({ a, got: ["FROM_FREEMAIL", "REPLYTO_FREEMAIL"] });
+  }
+  for (const a of ["sam@example.com", "sam@gmail.com.example.net", "sam@notgmail.com", "sam@me.example.org", "news@reply.yahoo.com", "list@groups.msn.com", "sam@t-online.de"]) expect({ a, got: free(a) }).toEqual({ a, got: [] });
 });
 
 test("a QR code drawn with full blocks, two characters a module, in plain text is read too", async () => {

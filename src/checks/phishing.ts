@@ -19,6 +19,7 @@
 //   URI_PROGRAM_LINK           a link that hands its target to a Windows program or an outside share (search-ms:, ms-appinstaller:, \\host\share; link-handoff.ts)
 //   URI_IP_HOST, URI_DATA_HREF, URI_SHORTENED, URI_FREE_HOSTED, URI_FORM_SERVICE, URI_FILE_SHARE
 //   URI_OPEN_REDIRECT          a link through a trusted site's open redirect (google.com/url, Google AMP, Bing's tracker; its destination is judged too)
+//   FROM_FREEMAIL / REPLYTO_FREEMAIL   From / Reply-To at a free mailbox (sender.ts isFreemailAddress; weighed in 20_headers.cf)
 //   FREEMAIL_REPLYTO_OTHER     Reply-To at a free mailbox while From is elsewhere
 //   REPLYTO_LOOKALIKE          Reply-To at a domain spelt like the sender's own, the recipient's or a brand's
 //   ATTACH_MESSAGE_SENDER_LIE  an attached message (.eml) whose From lies as those above do (a forwarded lure)
@@ -36,7 +37,7 @@ import { FILE_SHARING, FORM_SERVICES, FREE_HOSTING, SHORTENERS } from "./phishin
 import { handsOff } from "./link-handoff";
 import { rcptAddressHidden } from "./link-rcpt";
 import { brandInFront, brandOwning, domainShown, imitatesOwn, lookalikeOf, memo, mixedScript, ownInFront, parseHttp, registrable, registrableHost } from "./phishing-domains";
-import { checkFrom, domainOfAddress, isFreemail, SENDER_LIES } from "./sender";
+import { checkFrom, domainOfAddress, isFreemailAddress, SENDER_LIES } from "./sender";
 import type { Check, CheckInput, CheckOutput } from "./types";
 
 /** Links looked at per message: phishing needs one, a newsletter has dozens. */
@@ -69,9 +70,13 @@ export function phishingSymbols(msg: ParsedMessage, rcpt: readonly string[] = []
     checkFrom(inner, own, said);
     if ([...said].some((x) => SENDER_LIES.has(x))) out.add("ATTACH_MESSAGE_SENDER_LIE");
   }
-  const replyDomain = replyTo ? domainOfAddress(addrOf(replyTo)) : undefined;
+  const replyAddr = replyTo ? addrOf(replyTo) : "";
+  const replyDomain = domainOfAddress(replyAddr);
+  const replyFree = isFreemailAddress(replyAddr);
+  if (isFreemailAddress(addrOf(from))) out.add("FROM_FREEMAIL");
+  if (replyFree) out.add("REPLYTO_FREEMAIL");
   if (replyDomain && replyDomain !== fromDomain) {
-    if (isFreemail(replyDomain)) out.add("FREEMAIL_REPLYTO_OTHER");
+    if (replyFree) out.add("FREEMAIL_REPLYTO_OTHER");
     // Answers go to a cousin of the sender's own domain, the reader's or a brand's, whatever
     // From shows (a supplier's real or spoofed address, the conversation taken elsewhere: payment fraud).
     else if ((fromDomain && imitatesOwn(replyDomain, fromDomain)) || own.some((o) => imitatesOwn(replyDomain, o)) || lookalikeOf(replyDomain)) out.add("REPLYTO_LOOKALIKE");

@@ -32,6 +32,14 @@ export const domainOfAddress = (addr: string): string | undefined => (addr.inclu
 
 
 export const isFreemail = (d: string) => FREEMAIL_DOMAINS.has(d) || FREEMAIL_LABELS.has(mainLabel(d));
+/**
+ * An address at a free mailbox: at the provider's own domain, never a host under it
+ * (groups.msn.com is a mailing list, reply.yahoo.com a Yahoo service's mail).
+ */
+export const isFreemailAddress = (addr: string): boolean => {
+  const host = hostOfAddress(addr);
+  return registrableHost(host) === host && isFreemail(host);
+};
 
 
 /** Scripts written without spaces between words. */
@@ -67,7 +75,7 @@ function checkDisplayName(name: string, fromAddr: string, fromDomain: string | u
   // A mailing list or forwarder quoting someone ("Joe via LinkedIn") is the brand's own mail then.
   if (claimed && claimed !== owner && !(fromDomain && claimed.labels.includes(mainLabel(fromDomain)))) out.add("FROM_BRAND_IMPERSONATION");
   // "John Smith, CEO" <j.smith.office@gmail.com>: the person is claimed by title, the mailbox is anyone's.
-  if (fromDomain && isFreemail(fromDomain) && EXEC_TITLE.test(name)) out.add("FROM_EXEC_FREEMAIL");
+  if (isFreemailAddress(fromAddr) && EXEC_TITLE.test(name)) out.add("FROM_EXEC_FREEMAIL");
   // "IT Helpdesk" <it@stranger.example> to jane@example.com. Only to an organisation's
   // mailboxes: to a free mailbox, "HR" is any employer's or recruiter's.
   // A bounce (RFC 3464) comes from another domain's postmaster under whatever name its server gives.
