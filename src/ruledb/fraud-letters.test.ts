@@ -101,6 +101,12 @@ test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outrea
     "fraud/loan-offer.eml": ["LOAN_FRAUD_OFFER", "FRAUD_CHAT_MOVE"],
     "fraud/victim-compensation.eml": ["ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "ADVANCE_FEE_FRAUD"],
     "fraud/atm-card.eml": ["ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE"],
+    // rules/35_fraud_languages.cf: the same letters in German, French, Spanish, Italian, Portuguese.
+    "fraud/de-spende-krebs.eml": ["ADVANCE_FEE_DONOR", "ADVANCE_FEE_LANG"],
+    "fraud/fr-pret-particuliers.eml": ["LOAN_FRAUD_OFFER", "FRAUD_CHAT_MOVE"],
+    "fraud/es-loteria.eml": ["LOTTERY_WIN_LANG", "ADVANCE_FEE_LANG"],
+    "fraud/it-eredita.eml": ["INHERITANCE_FRAUD_LANG", "ADVANCE_FEE_LANG"],
+    "fraud/pt-doacao.eml": ["ADVANCE_FEE_DONOR", "ADVANCE_FEE_LANG"],
     "cold-outreach/attendee-list.eml": ["CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT"],
     "cold-outreach/seo-pitch.eml": ["SEO_COLD_PITCH", "COLD_PITCH_FREEMAIL"],
     "cold-outreach/domain-notice.eml": ["DOMAIN_SEO_NOTICE"],
