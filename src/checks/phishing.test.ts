@@ -43,6 +43,8 @@ test.each([
   ["callback-phish.eml", ["FROM_BRAND_IMPERSONATION", "FROM_FREEMAIL"], ["CALLBACK_PHISH", "CALLBACK_PHISH_SENDER_LIE"]],
   ["lookalike-recipient.eml", ["FROM_LOOKALIKE_RCPT", "URI_LOOKALIKE_RCPT"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
   ["gift-card-bec.eml", ["FROM_EXEC_FREEMAIL", "FROM_FREEMAIL"], ["BEC_GIFT_CARD_REQUEST", "PHISH_GIFT_CARD_BEC"]],
+  // The same in French: a "Directeur général" on a free mailbox, Google Play cards, the codes photographed.
+  ["fr-cartes-cadeaux.eml", ["FROM_EXEC_FREEMAIL", "FROM_FREEMAIL"], ["BEC_GIFT_CARD_REQUEST", "PHISH_GIFT_CARD_BEC"]],
   ["payroll-diversion.eml", ["FROM_FREEMAIL"], ["BEC_PAYROLL_CHANGE", "PHISH_PAYROLL_DIVERSION"]],
   // Subject, name and text in bold sans-serif letters (message/styled.ts): the body rules read the words.
   // A PDF whose one link goes to free hosting (message/pdf.ts): the mail's own text has no link at all.
@@ -132,7 +134,7 @@ test("every phishing fixture scores at least probable spam with the shipped rule
   // some offices give by habit, so alone it stays under the threshold. So are helpdesk-mfa.eml
   // and hr-salary-review.eml, 2.5-2.7 here: a department's name from outside is weighed low,
   // as an outsourced help desk writes so honestly; their links' reputation decides.)
-  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml", "clickfix-body.eml", "clickfix-attachment.eml", "mht-login-page.eml", "quarantine-release.eml", "wallet-seed-phrase.eml", "unpaid-toll.eml", "tax-refund.eml", "body-password-form.eml", "callback-disguised-number.eml", "callback-local-number.eml", "mixed-script-words.eml", "sextortion-litecoin.eml", "attached-eml-lure.eml", "qr-html-table.eml", "qr-block-text.eml", "payment-declined.eml", "teams-unread.eml", "meta-page-disabled.eml", "de-account-locked.eml", "fr-colis-frais.eml", "es-cuenta-bloqueada.eml", "ja-card-usage.eml", "paypal-invoice-callback.eml", "drive-share-callback.eml"]) {
+  for (const f of ["brand-display-name.eml", "lookalike-domain.eml", "lookalike-recipient.eml", "idn-homograph.eml", "html-attachment.eml", "link-tricks.eml", "replyto-freemail-invoice.eml", "qr-code.eml", "qr-image.eml", "qr-image-jpeg.eml", "image-only.eml", "exec-freemail.eml", "rtlo-attachment.eml", "disk-image.eml", "callback-phish.eml", "gift-card-bec.eml", "payroll-diversion.eml", "styled-letters.eml", "colleague-address-name.eml", "pdf-link-lure.eml", "open-redirect.eml", "delivery-fee.eml", "storage-full.eml", "pdf-qr-lure.eml", "clickfix-body.eml", "clickfix-attachment.eml", "mht-login-page.eml", "quarantine-release.eml", "wallet-seed-phrase.eml", "unpaid-toll.eml", "tax-refund.eml", "body-password-form.eml", "callback-disguised-number.eml", "callback-local-number.eml", "mixed-script-words.eml", "sextortion-litecoin.eml", "attached-eml-lure.eml", "qr-html-table.eml", "qr-block-text.eml", "payment-declined.eml", "teams-unread.eml", "meta-page-disabled.eml", "de-account-locked.eml", "fr-colis-frais.eml", "es-cuenta-bloqueada.eml", "ja-card-usage.eml", "paypal-invoice-callback.eml", "drive-share-callback.eml", "fr-cartes-cadeaux.eml"]) {
     expect({ f, status: (await hits(f)).status }).not.toEqual({ f, status: "not_detected" });
   }
 });
@@ -387,6 +389,12 @@ test("Reply-To at a cousin of the sender's, the recipient's or a brand's domain;
   // A provider's service under its domain is not a mailbox anyone opened: a Yahoo or MSN group's list address.
   expect(reply("joy@example.org", "OneIncome@groups.msn.com")).toEqual([]);
   expect(reply("anna@mail.nordvik-supply.com", "anna@nordvik-supply.com")).toEqual([]);
+});
+
+test("FROM_EXEC_FREEMAIL: an office claimed by title on a free mailbox, in English and in the languages payment fraud is written in; not a title on a company's own address, not a plain name", () => {
+  const exec = (from: string) => phishingSymbols(parseMessageSync(new TextEncoder().encode(`From: ${from}\r\nTo: ap@example.com\r\nSubject: s\r\n\r\nHello\r\n`), defaults().scan), ["ap@example.com"]).has("FROM_EXEC_FREEMAIL");
+  for (const f of ['"Michael Turner - CEO" <mt.office@gmail.com>', '"Philippe Moreau - Directeur" <pdg.office@gmail.com>', '"Jürgen Weber, Geschäftsführer" <jw.gf@gmx.de>', '"Laura Bianchi - Amministratore Delegato" <lb.ad@libero.it>', '"PDG" <pdg@outlook.fr>', '"Ana Ruiz (Directora)" <ana.ruiz@hotmail.es>']) expect({ f, got: exec(f) }).toEqual({ f, got: true });
+  for (const f of ['"Philippe Moreau - Directeur" <p.moreau@acme-industrie.fr>', '"Philippe Moreau" <pm1962@gmail.com>', '"Direction des ventes" <ventes.promo@gmail.com>']) expect({ f, got: exec(f) }).toEqual({ f, got: false });
 });
 
 test("FROM_FREEMAIL and REPLYTO_FREEMAIL: one list of free mailboxes, today's and 2002's, regional webmail too; never a company's own domain or a host under a provider's", () => {

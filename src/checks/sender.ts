@@ -62,7 +62,9 @@ const BRAND_NAMES = BRANDS.map((b) => ({ brand: b, re: brandName(b.names) }));
 // display name that names no brand (nearly all) costs one test, not one per brand.
 const ANY_BRAND_NAME = brandName(BRANDS.flatMap((b) => b.names));
 
-const EXEC_TITLE = /(?:^|[^\p{L}])(?:ceo|cfo|coo|cto|president|chairman|chairwoman|managing\s+director|director|head\s+of\s+finance|finance\s+director|payroll|accounts\s+payable|executive\s+office|office\s+of\s+the\s+ceo)(?![\p{L}])/iu;
+// The titles in the languages payment fraud is written in too ("Directeur général", "PDG",
+// "Geschäftsführer", "amministratore delegato").
+const EXEC_TITLE = /(?:^|[^\p{L}])(?:ceo|cfo|coo|cto|president|chairman|chairwoman|managing\s+director|director|head\s+of\s+finance|finance\s+director|payroll|accounts\s+payable|executive\s+office|office\s+of\s+the\s+ceo|directeur|directrice|pdg|président|présidente|geschäftsführer(?:in)?|vorstand|vorstandsvorsitzende[rn]?|direktor(?:in)?|directora|presidente|gerente\s+general|consejero\s+delegado|diretor(?:a)?|amministratore\s+delegato|direttore|direttrice|algemeen\s+directeur|bestuurder)(?![\p{L}])/iu;
 
 const BOUNCER = /^<?(?:postmaster|mailer-daemon)@/i;
 

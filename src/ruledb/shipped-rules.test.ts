@@ -214,6 +214,28 @@ describe("content", () => {
     );
   });
 
+  test("gift-card fraud in six European languages asks for the codes back too; a shop's gift-card wording in them does not", () => {
+    expectNamed(
+      inBody("BEC_GIFT_CARD_REQUEST"),
+      [
+        "Können Sie für mich 5 Google-Play-Karten zu je 100 € kaufen? Rubbeln Sie die Rückseite frei und schicken Sie mir Fotos der Codes.\n",
+        "J'ai besoin que vous achetiez des cartes cadeaux Amazon pour nos clients. Envoyez-moi les codes dès que possible.\n",
+        "Achetez 4 coupons Transcash de 150 € au bureau de tabac et envoyez-moi les codes par mail.\n",
+        "Necesito que compres tres tarjetas de regalo de Apple. Rasca la parte de atrás y envíame fotos de los códigos.\n",
+        "Preciso que compre cartões-presente da Google Play. Envie-me os códigos por e-mail.\n",
+        "Ho bisogno che tu acquisti delle carte regalo Amazon per i clienti. Gratta il retro e inviami i codici.\n",
+        "Kunt u vandaag vier cadeaukaarten van 100 euro kopen? Stuur me daarna de codes.\n",
+      ],
+      [
+        "Verschenken Sie Freude mit unseren Geschenkkarten. Den Code senden wir Ihnen sofort per E-Mail.\n",
+        "Offrez une carte cadeau : le code est envoyé au destinataire par e-mail.\n",
+        "Regala una tarjeta regalo: el código llegará por correo a la persona que elijas.\n",
+        "Cadeaukaarten zijn verkrijgbaar in al onze winkels.\n",
+        "Schicken Sie mir die Fotos vom Sommerfest, bitte.\n", // no gift cards asked for
+      ],
+    );
+  });
+
   test("a salary account change is named in its usual wordings (English and six European languages), not a change of address or plan or a payslip", () => {
     expectNamed(
       inBody("BEC_PAYROLL_CHANGE"),
