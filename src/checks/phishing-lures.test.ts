@@ -131,3 +131,19 @@ async function ruleNamesWithReplyTo(html: string): Promise<string[]> {
   const raw = new TextEncoder().encode(`From: "Anna" <anna@nordvik-supply.com>\nReply-To: anna.nordvik@libero.it\nTo: user@example.com\nSubject: Notice\nDate: Fri, 04 Dec 2026 10:00:00 +0000\nMessage-ID: <n-2@nordvik-supply.com>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<html><body>${html}</body></html>\n`);
   return (await scan(engine, { id: "reply", envelope: { rcpt: ["user@example.com"] }, raw })).hits.map((h) => h.name).filter((n) => n.startsWith("PHISH_INVOICE"));
 }
+
+test("a callback lure in German, French, Spanish, Italian, Portuguese or Dutch (a charge not made, a number to call, an amount) is CALLBACK_PHISH; a bill with a service line and a payment receipt are not", async () => {
+  for (const lure of [
+    "Ihre Zahlung von 349,99 € an Norton Security wurde bestätigt. Wenn Sie diese Zahlung nicht autorisiert haben, rufen Sie uns sofort an: +49 30 2209 4471.",
+    "Votre commande de 429,00 € a été validée. Si vous n'êtes pas à l'origine de cette transaction, appelez le 01 84 88 52 17.",
+    "Su suscripción de 299,99 € se ha renovado. Si usted no autorizó este cargo, llame al +34 911 23 45 67.",
+    "Il tuo abbonamento di 389,99 € è stato rinnovato. Se non hai autorizzato questo pagamento, chiama il numero 02 8734 1190.",
+    "Sua assinatura de R$ 499,90 foi renovada. Se você não autorizou, ligue para 0800 591 2231.",
+    "Uw bestelling van € 319,95 is verwerkt. Als u deze betaling niet herkent, bel dan 020 808 4477.",
+  ]) expect({ lure, got: await ruleHits(["CALLBACK_PHISH"], lure) }).toEqual({ lure, got: ["CALLBACK_PHISH"] });
+  for (const honest of [
+    "Ihre Rechnung über 49,99 € ist da. Fragen? Rufen Sie uns an: 0800 330 1000.",
+    "Wir haben eine Zahlung von 120,00 € erhalten. Vielen Dank. Unser Kundendienst: 030 1234 5678.",
+    "Votre facture de 39,99 € est disponible dans votre espace client. Service client : appelez le 3900.",
+  ]) expect({ honest, got: await ruleHits(["CALLBACK_PHISH"], honest) }).toEqual({ honest, got: [] });
+});
