@@ -247,6 +247,8 @@ test("the bytes decide: an archive named and typed as a PDF is an archive, and i
 test("what archives hold, sign by sign: a page, a disk image, an archive inside, a gzip'd program, a RAR's names", () => {
   // The zipped page is read as an attached one: it has a password field.
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/page.zip"), "page.zip", "application/zip"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_HTML", "ATTACH_HTML_FORM"]);
+  // ... and so is a page packed in a 7z (its data unpacked, LZMA2).
+  expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/page.7z"), "page.7z", "application/x-7z-compressed"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_HTML", "ATTACH_HTML_FORM"]);
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/nested.zip"), "docs.zip", "application/zip"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_EXECUTABLE", "ATTACH_ARCHIVE_NESTED"]);
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/made/scan.exe.gz"), "scan.gz", "application/gzip"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_EXECUTABLE"]);
   expect(archiveSigns(withAttachment(bytes("fixtures/archives/libarchive/test_read_format_rar5_zip_in_rar.rar"), "files.rar", "application/octet-stream"))).toEqual(["ATTACH_ARCHIVE", "ATTACH_ARCHIVE_NESTED"]);

@@ -63,6 +63,8 @@ describe("what an archive holds, from files made by the tools that make them", (
     ["made/bsdtar-lzma2.7z", "7z", ["Remittance_0412.pdf.exe", "notes.txt"], false],
     ["made/bsdtar-copy.7z", "7z", ["Remittance_0412.pdf.exe", "notes.txt"], false],
     ["made/plain.7z", "7z", ["report.txt"], false],
+    ["made/page.7z", "7z", ["Document_View.html"], false],
+    ["made/nested.7z", "7z", ["invoice-js.zip", "readme.txt", "invoice-js.zip/Invoice_0412.pdf.js", "invoice-js.zip/report.txt"], false],
   ] as const)("%s: a %s holding %o, locked: %p", (f, kind, names, encrypted) => {
     const a = facts(f);
     expect(a.kind).toBe(kind);
@@ -182,7 +184,9 @@ describe("what an archive holds, from files made by the tools that make them", (
     const big = file("made/many-names.7z");
     const out = (b: Uint8Array, room: number) => {
       const f = { kind: "7z", names: [] as string[], encrypted: false, macro: false, remote: [], objects: [], equation: false, dde: false, links: [], pages: [], shortcuts: [], pictures: [] } satisfies ArchiveFacts;
-      return { spent: readSevenZip(b, f, (n) => f.names.push(n), room), names: f.names };
+      const budget = { lzma: 0 };
+      readSevenZip(b, f, (n) => f.names.push(n), () => {}, budget, room);
+      return { spent: budget.lzma, names: f.names };
     };
     expect(out(big, Infinity)).toEqual({ spent: 0, names: [] });
     const small = file("made/invoice-locked.7z");
@@ -193,13 +197,14 @@ describe("what an archive holds, from files made by the tools that make them", (
     expect(out(small, spent).names).toHaveLength(2);
   });
 
-  test("a 7z header cut or flipped: what it holds is read or not, nothing thrown; a header that says AES still says locked", () => {
-    const b = file("made/invoice-locked.7z");
-    for (let n = 0; n < b.length; n++) readArchive(b.subarray(0, n));
-    for (let i = 0; i < b.length; i++) {
-      const c = b.slice();
-      c[i] ^= 0xff;
-      readArchive(c);
+  test("a 7z header or its data cut or flipped: what it holds is read or not, nothing thrown; a header that says AES still says locked", () => {
+    for (const b of [file("made/invoice-locked.7z"), file("made/shortcut-solid.7z"), file("made/page-lzma.7z")]) {
+      for (let n = 0; n < b.length; n++) expect(readArchive(b.subarray(0, n))?.kind ?? "7z").toBe("7z");
+      for (let i = 0; i < b.length; i++) {
+        const c = b.slice();
+        c[i] ^= 0xff;
+        expect(readArchive(c)?.kind ?? "7z").toBe("7z");
+      }
     }
     // With -mhe the packed header's own coders are AES and LZMA, in the clear: a 7z whose
     // encoded header breaks before them is still seen as locked by the AES coder id.
@@ -217,6 +222,37 @@ describe("what an archive holds, from files made by the tools that make them", (
     const big = new TextEncoder().encode(`<html>${"x".repeat(400 * 1024)}</html>`);
     const [page] = readArchive(zipOf([{ name: "a/index.htm", data: big, deflate: true }]))!.pages;
     expect(page.length).toBe(256 * 1024);
+  });
+
+  test("a page, a shortcut and an archive inside a 7z are read as inside a ZIP: LZMA2 and LZMA, one solid block or one block a file, 7-Zip's writer and libarchive's", () => {
+    const form = "<html><form><input type=password></form></html>\n";
+    const share = { url: "file://198.51.100.23@80/share/Invoice_0412.pdf.lnk", icon: "\\\\198.51.100.23@80\\share\\pdf.ico" };
+    for (const f of ["made/page.7z", "made/page-lzma.7z", "made/bsdtar-page.7z"]) expect({ f, pages: facts(f).pages }).toEqual({ f, pages: [form] });
+    // Three files in one solid block (the shortcut 48 bytes in, after the page), and in three blocks (three packed streams).
+    for (const f of ["made/shortcut-solid.7z", "made/shortcut-blocks.7z"]) expect({ f, pages: facts(f).pages, shortcuts: facts(f).shortcuts }).toEqual({ f, pages: [form], shortcuts: [share] });
+    // A ZIP inside a 7z: its names under the 7z's entry.
+    expect(facts("made/nested.7z").names).toContain("invoice-js.zip/Invoice_0412.pdf.js");
+    // Locked data is never unpacked; the names still are.
+    expect(facts("made/invoice-locked.7z")).toMatchObject({ names: ["Remittance_0412.pdf.exe", "notes.txt"], pages: [], encrypted: true });
+  });
+
+  test("7z data is unpacked within the attachment's LZMA budget: a solid block larger than what is left is known by its names only", () => {
+    // A page packed in one block with 300 000 bytes of text: over the 256 KB an attachment may unpack.
+    const big = file("made/big-solid.7z");
+    expect(readArchive(big)).toMatchObject({ names: ["Document_View.html", "a.dat"], pages: [] });
+    const read = (max: number) => {
+      const f = { kind: "7z", names: [] as string[], encrypted: false, macro: false, remote: [], objects: [], equation: false, dde: false, links: [], pages: [], shortcuts: [], pictures: [] } satisfies ArchiveFacts;
+      const budget = { lzma: 0 };
+      const got: Record<string, number | undefined> = {};
+      readSevenZip(big, f, () => {}, (name, data) => (got[name] = data()?.length), budget, max);
+      return { got, spent: budget.lzma };
+    };
+    // With room for it, the block is unpacked once for both files and charged once.
+    const roomy = read(1 << 20);
+    expect(roomy.got).toEqual({ "Document_View.html": 48, "a.dat": 300_000 });
+    expect(roomy.spent).toBeGreaterThan(300_048);
+    expect(roomy.spent).toBeLessThan(301_000);
+    expect(read(300_000).got).toEqual({ "Document_View.html": undefined, "a.dat": undefined });
   });
 
   test("Internet shortcuts inside a ZIP are read as attached ones (ANSI, or UTF-16 after its mark), in a ZIP inside a ZIP too, four at most", () => {

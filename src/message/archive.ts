@@ -13,20 +13,20 @@
 //   and its relationships to external targets (ECMA-376 part 2 §9.3: TargetMode="External";
 //   a remote template or OLE object is how CVE-2017-0199 and "Follina", CVE-2022-30190, ran).
 // - RAR 4 and 5 (archive-rar.ts), 7z (archive-7z.ts: names and locks from its header, which
-//   is usually LZMA-packed, so lzma.ts unpacks it), tar, gzip and Microsoft Cabinet
+//   is usually LZMA-packed, so lzma.ts unpacks it; and the files asked for below), tar, gzip and Microsoft Cabinet
 //   (archive-tar.ts; a gzip's content, a .tgz's tar, is inflated and read as an archive), ISO
 //   9660 disk images (archive-iso.ts; known by bytes 32 769 on, so a part's first bytes cannot tell).
 // - OLE2 compound files (old Office .doc/.xls/.ppt; ole.ts): a VBA project, an Excel 4.0
 //   macro sheet, an "EncryptedPackage" stream (a password-protected Office Open XML
 //   document), an encrypted workbook or Word document, a DDE field, Package and linked objects.
-// A page or an Internet shortcut inside a ZIP, a tar or a stored RAR entry is read as an
-// attached one would be.
+// A page or an Internet shortcut inside a ZIP, a tar, a 7z or a stored RAR entry is read as
+// an attached one would be.
 // An entry that is itself an archive is read too (an archive in an archive hides from
 // scanners that open one level), when it is stored or deflated within the bounds below.
 //
 // Bounded, since the bytes are the attacker's: MAX_NAMES names, MAX_RECORDS headers looked at
 // per archive, entries inflated only to MAX_INFLATED bytes each (zlib's maxOutputLength: a
-// deflate bomb stops there) and MAX_TOTAL_INFLATED in all, 7z headers unpacked to
+// deflate bomb stops there) and MAX_TOTAL_INFLATED in all, 7z headers and data unpacked to
 // MAX_TOTAL_LZMA in all, nesting MAX_DEPTH deep. Nothing is thrown: what cannot be read is
 // skipped.
 import { inflateRawSync } from "node:zlib";
@@ -84,7 +84,7 @@ const [MAX_NESTED, MAX_NESTED_BYTES] = [16, 4 * 1024 * 1024];
 const [MAX_PICTURES, MAX_PICTURE_BYTES] = [4, 256 * 1024];
 /** Relationships looked at in one relationships file (a document has tens). */
 const MAX_RELATIONSHIPS = 1000;
-/** 7z headers unpacked per attachment (archive-7z.ts bounds each to 128 KB): LZMA in JavaScript is slow, ~50 ms for this of the worst input. */
+/** 7z headers and data unpacked per attachment (archive-7z.ts bounds a header to 128 KB): LZMA in JavaScript is slow, ~50 ms for this of the worst input. */
 const MAX_TOTAL_LZMA = 256 * 1024;
 
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -127,7 +127,7 @@ function read(bytes: Uint8Array, depth: number, budget: Budget): ArchiveFacts | 
   const entry = (name: string, data: () => Uint8Array | undefined) => inside(name, data, facts, add, depth, budget);
   if (kind === "zip") readZip(bytes, facts, add, entry, budget);
   else if (kind === "rar") readRar(bytes, facts, add, (name, data) => entry(name, () => data));
-  else if (kind === "7z") budget.lzma += readSevenZip(bytes, facts, add, MAX_TOTAL_LZMA - budget.lzma);
+  else if (kind === "7z") readSevenZip(bytes, facts, add, entry, budget, MAX_TOTAL_LZMA);
   else if (kind === "tar") readTar(bytes, add, (name, data) => entry(name, () => data));
   else if (kind === "cab") readCab(bytes, add);
   else if (kind === "gzip") {
