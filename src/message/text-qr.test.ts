@@ -37,6 +37,35 @@ test("tables that are no QR drawing give nothing: too small, unpainted, all one 
   expect(textQrPictures(table(25, (x, y) => (checker(x, y) === "#000" ? 'style="padding:0;background-color: rgb(10, 10, 10)"' : undefined))).length).toBe(1);
 });
 
+/** The QR fixture's modules (37 × 37 with its white border), dark or not. */
+const fixtureGrid = (): boolean[][] =>
+  [...readFileSync(join(FIX, "qr-html-table.eml"), "latin1").matchAll(/<tr>(.*?)<\/tr>/g)].map((r) => [...r[1].matchAll(/bgcolor="(#\w+)"/g)].map((c) => c[1] === "#000000"));
+const box = (tag: string, dark: boolean, extra = "") => `<${tag} style="width:5px;height:5px;${extra}background-color:${dark ? "black" : "white"}"></${tag}>`;
+
+test("boxes in rows are drawn as pictures: rows of empty divs, spans between line breaks, n × n floated boxes; the fixture's divs too", () => {
+  const grid = fixtureGrid();
+  expect(grid.length).toBe(37);
+  const side = (html: string) => textQrPictures(html).map((png) => size(png)[0]);
+  const px = (37 + 16) * 4;
+  expect(side(readFileSync(join(FIX, "qr-html-divs.eml"), "utf8"))).toEqual([px]);
+  expect(side(grid.map((r) => `<div>${r.map((d) => box("div", d)).join("")}</div>`).join("\n"))).toEqual([px]);
+  expect(side(`<p>${grid.map((r) => r.map((d) => box("span", d, "display:inline-block;")).join("")).join("<br>\n")}</p>`)).toEqual([px]);
+  expect(side(`<div style="width:185px">${grid.flat().map((d) => box("div", d, "float:left;")).join("")}</div>`)).toEqual([px]);
+  // Monospace cells holding a no-break space, as text-art generators write them.
+  expect(side(grid.map((r) => r.map((d) => `<span style="background:${d ? "#000" : "#fff"}">&nbsp;</span>`).join("")).join("<br>"))).toEqual([px]);
+});
+
+test("boxes that draw no QR code give nothing: a newsletter's many spans, a grid too small, rows of unequal length, unpainted boxes", () => {
+  const words = Array.from({ length: 900 }, (_, i) => `<span class="w">word${i}</span> `).join("");
+  expect(textQrPictures(`<div>${words}</div>`)).toEqual([]);
+  const checker = (x: number, y: number) => (x * 7 + y * 3) % 5 < 2;
+  const rowsOf = (n: number, paint: (x: number, y: number) => boolean) => Array.from({ length: n }, (_, y) => `<div>${Array.from({ length: n }, (_, x) => box("div", paint(x, y))).join("")}</div>`).join("");
+  expect(textQrPictures(rowsOf(25, checker)).length).toBe(1);
+  expect(textQrPictures(rowsOf(20, checker))).toEqual([]);
+  expect(textQrPictures(rowsOf(25, checker).replace(/<div style="[^"]*"><\/div><\/div>/, "</div>"))).toEqual([]);
+  expect(textQrPictures(rowsOf(25, () => false))).toEqual([]);
+});
+
 test("block characters give a picture only as a run of wide lines of blocks and spaces alone; a banner line or a bar chart in text gives nothing", () => {
   expect(textQrPictures("Progress: ████████░░ 80%\nDone: ███\n")).toEqual([]);
   expect(textQrPictures(Array.from({ length: 12 }, () => "").join("\n"))).toEqual([]);
@@ -53,6 +82,10 @@ test("hostile markup costs linear time: a 512 KB row of cells, 20 000 unclosed n
     "<table><tr><td>".repeat(20000) + "<td></td>".repeat(500),
     "<table".repeat(80000) + "<td>".repeat(500),
     ("\u2588\u2580\u2584 ".repeat(10) + "\n").repeat(13000),
+    // boxes: 40 000 nested divs never closed, 50 000 empty spans in one container, closing tags alone
+    "<div>".repeat(40000),
+    "<div>" + '<span style="background:#000"></span>'.repeat(13000) + "</div>",
+    "<div></div>".repeat(500) + "</span></div>".repeat(60000),
   ]) {
     const t0 = performance.now();
     expect(textQrPictures(html)).toEqual([]);

@@ -1,5 +1,5 @@
 // QR codes drawn without a picture (2024 on): an HTML table whose cells are painted black and
-// white, or lines of block characters (█ ▀ ▄). A mail reader shows a QR code that a phone
+// white, boxes (empty divs or spans, painted or not) in rows, or lines of block characters (█ ▀ ▄). A mail reader shows a QR code that a phone
 // reads; an image-based QR check sees no picture at all. Each such drawing is turned into the
 // picture it shows (a gray PNG, pdf-images.ts's writer) and joins the message's pictures, so
 // checks/qr.ts reads it as any other QR code.
@@ -25,7 +25,7 @@ const MAX_TEXT = 512 * 1024;
 export function textQrPictures(rawbody: string): Uint8Array[] {
   const text = rawbody.length > MAX_TEXT ? rawbody.slice(0, MAX_TEXT) : rawbody;
   const out: Uint8Array[] = [];
-  for (const grid of [...tableGrids(text), ...blockGrids(text)]) {
+  for (const grid of [...tableGrids(text), ...boxGrids(text), ...blockGrids(text)]) {
     if (out.length >= MAX_DRAWINGS) break;
     out.push(picture(grid));
   }
@@ -55,6 +55,99 @@ function tableGrids(html: string): Grid[] {
     if (grids.length >= MAX_DRAWINGS) break;
   }
   return grids;
+}
+
+/** An element of the box reading: its attributes, and its element children ("br" for a line break). */
+interface Box {
+  attrs: string;
+  kids: (Box | "br")[];
+}
+const TAG = /<(\/?)([a-z][a-z0-9]*)\b([^>]*)>/gi;
+/** Elements with no content: never a box (br is a line break). */
+const VOID = new Set(["br", "img", "hr", "meta", "input", "link", "wbr", "col", "area", "base", "source", "track", "embed", "param"]);
+/** Tables are tableGrids' (a cell is no box here, so a table drawing is not read twice). */
+const TABLE_TAGS = new Set(["table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup"]);
+/** Elements open at once that the reading follows; deeper ones are read as if closed (a drawing is a few levels deep). */
+const MAX_NESTING = 32;
+const isLeaf = (k: Box | "br"): k is Box => k !== "br" && k.kids.length === 0;
+/**
+ * An empty div or span (spaces at most inside): what a drawing of boxes is made of, and what a
+ * newsletter's hundreds of spans are not. The box reading starts only past MIN_SIDE² of them
+ * (measured: a 134 KB newsletter of 3 000 spans with words cost 4 ms to read as boxes).
+ */
+const EMPTY_BOX = /<(?:div|span)\b[^<>]*>(?:\s|&nbsp;|&#160;)*<\/(?:div|span)>/gi;
+/** The cheaper test first: a div or span closed right after a tag or a character reference (every empty box is one). */
+const BOX_CLOSE = /[>;]\s*<\/(?:div|span)\b/gi;
+/** Matches of a global regex in `s`, counted up to MIN_SIDE². */
+function count(re: RegExp, s: string): number {
+  let n = 0;
+  re.lastIndex = 0;
+  while (n < MIN_SIDE * MIN_SIDE && re.exec(s)) n++;
+  return n;
+}
+
+/**
+ * Grids drawn with boxes: elements with no element inside (empty divs or spans sized by their
+ * style, painted dark or not) in rows. A row is a container of boxes alone, or a run of boxes
+ * between line breaks; a container of rows, or of n × n boxes floated or set inline-block
+ * with nothing between them (n a QR code's side), is a grid. Looked at only when the text has
+ * at least MIN_SIDE² empty divs and spans; the elements are read once, in one pass over the tags.
+ */
+function boxGrids(html: string): Grid[] {
+  if (count(BOX_CLOSE, html) < MIN_SIDE * MIN_SIDE || count(EMPTY_BOX, html) < MIN_SIDE * MIN_SIDE) return [];
+  const root: Box = { attrs: "", kids: [] };
+  const open: { name: string; box: Box }[] = [{ name: "", box: root }];
+  for (const m of html.matchAll(TAG)) {
+    const name = m[2].toLowerCase();
+    if (TABLE_TAGS.has(name)) continue;
+    if (m[1]) {
+      // A closing tag closes its element and any left open inside it; one with no open element is ignored.
+      for (let i = open.length - 1; i > 0; i--)
+        if (open[i].name === name) {
+          open.length = i;
+          break;
+        }
+      continue;
+    }
+    const parent = open[open.length - 1].box;
+    if (name === "br") parent.kids.push("br");
+    if (VOID.has(name)) continue;
+    const box: Box = { attrs: m[3], kids: [] };
+    parent.kids.push(box);
+    if (!m[3].endsWith("/") && open.length < MAX_NESTING) open.push({ name, box });
+  }
+  const grids: Grid[] = [];
+  const todo: Box[] = [root];
+  while (todo.length && grids.length < MAX_DRAWINGS) {
+    const box = todo.pop()!;
+    const rows = rowsOf(box);
+    if (rows && square(rows)) grids.push(rows);
+    else for (const k of box.kids) if (k !== "br" && k.kids.length) todo.push(k);
+  }
+  return grids;
+}
+
+/** The rows a box's children draw, if they draw any: see boxGrids. */
+function rowsOf(box: Box): Grid | undefined {
+  const { kids } = box;
+  if (kids.length < MIN_SIDE) return undefined;
+  const dark = (k: Box) => isDark(k.attrs);
+  if (kids.every((k) => k === "br" || isLeaf(k))) {
+    if (kids.includes("br")) {
+      const rows: Grid = [[]];
+      for (const k of kids) {
+        if (k === "br") rows.push([]);
+        else rows[rows.length - 1].push(dark(k));
+      }
+      return rows.filter((r) => r.length);
+    }
+    // n × n boxes and no break: rows of n, the container's width wrapping them.
+    const n = Math.round(Math.sqrt(kids.length));
+    if (n * n !== kids.length || n < MIN_SIDE || n > MAX_SIDE) return undefined;
+    return Array.from({ length: n }, (_, y) => (kids.slice(y * n, (y + 1) * n) as Box[]).map(dark));
+  }
+  if (kids.every((k) => k !== "br" && k.kids.length >= MIN_SIDE && k.kids.every(isLeaf))) return (kids as Box[]).map((r) => (r.kids as Box[]).map(dark));
+  return undefined;
 }
 
 /**
