@@ -139,6 +139,7 @@ test("a callback lure in German, French, Spanish, Italian, Portuguese or Dutch (
     "Su suscripción de 299,99 € se ha renovado. Si usted no autorizó este cargo, llame al +34 911 23 45 67.",
     "Il tuo abbonamento di 389,99 € è stato rinnovato. Se non hai autorizzato questo pagamento, chiama il numero 02 8734 1190.",
     "Sua assinatura de R$ 499,90 foi renovada. Se você não autorizou, ligue para 0800 591 2231.",
+    "Compra de R$ 389,90 aprovada. Se você não reconhece esta compra, ligue imediatamente +55 11 4003 2298.",
     "Uw bestelling van € 319,95 is verwerkt. Als u deze betaling niet herkent, bel dan 020 808 4477.",
   ]) expect({ lure, got: await ruleHits(["CALLBACK_PHISH"], lure) }).toEqual({ lure, got: ["CALLBACK_PHISH"] });
   for (const honest of [

@@ -37,6 +37,7 @@ export const isFreemail = (d: string) => FREEMAIL_DOMAINS.has(d) || FREEMAIL_LAB
  * (groups.msn.com is a mailing list, reply.yahoo.com a Yahoo service's mail).
  */
 export const isFreemailAddress = (addr: string): boolean => {
+  if (!addr.includes("@")) return false;
   const host = hostOfAddress(addr);
   return registrableHost(host) === host && isFreemail(host);
 };

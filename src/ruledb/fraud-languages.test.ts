@@ -24,6 +24,7 @@ test("the dying donor's millions are ADVANCE_FEE_DONOR in five languages; a canc
 test("a private lender's loans at a few per cent from a chat app or with no credit check are LOAN_FRAUD_OFFER; a bank's loan and mortgage adverts are not", async () => {
   expect(await fraud("J'accorde des prêts entre particuliers de 5 000 € à 500 000 € au taux d'intérêt de 2 % par an, sans vérification de crédit.")).toEqual(["LOAN_FRAUD_OFFER"]);
   expect(await fraud("Wir vergeben private Kredite an jedermann zu einem Zinssatz von 2 %, ohne Schufa und ohne Sicherheiten.")).toEqual(["LOAN_FRAUD_OFFER"]);
+  expect(await fraud("Ofrecemos préstamos entre particulares con un tipo de interés del 2 %, sin garantía.")).toEqual(["LOAN_FRAUD_OFFER"]);
   expect(await fraud("Ofrecemos préstamos a particulares y empresas con una tasa de interés del 3 %. Escríbanos por WhatsApp: +34 612 345 678")).toEqual(["FRAUD_CHAT_MOVE", "LOAN_FRAUD_OFFER"]);
   expect(await fraud("Nous proposons des prêts immobiliers au taux fixe de 3,2 % sur 20 ans, même sans apport, après étude de votre dossier.")).toEqual([]);
   expect(await fraud("Ofrecemos préstamos personales con un tipo de interés del 6,95 % TIN, sin comisión de apertura, sujetos a aprobación.")).toEqual([]);
@@ -34,6 +35,8 @@ test("the reader told of winning six figures is LOTTERY_WIN_LANG, with the fee a
   expect(await fraud("Su dirección de correo electrónico ha sido seleccionada y usted ha ganado la suma de 950.000,00 €. Envíe su nombre completo, dirección, teléfono y una copia de su documento de identidad. Los gastos de transferencia corren por cuenta del ganador.")).toEqual(["ADVANCE_FEE_LANG", "LOTTERY_WIN_LANG"]);
   expect(await fraud("Herzlichen Glückwunsch! Sie haben bei unserer internationalen Ziehung 1.500.000,00 € gewonnen.")).toEqual(["LOTTERY_WIN_LANG"]);
   expect(await fraud("Votre adresse e-mail a gagné 2 millions d'euros lors de notre tirage.")).toEqual(["LOTTERY_WIN_LANG"]);
+  // The fee written as one German word, after a space ("Die Überweisungsgebühr"): \b knows no Ü.
+  expect(await fraud("Sie haben 1.500.000,00 € gewonnen. Die Überweisungsgebühr von 250 € ist vorab zu zahlen. Senden Sie Ihren vollständigen Namen und Ihre Telefonnummer.")).toEqual(["ADVANCE_FEE_LANG", "LOTTERY_WIN_LANG"]);
   expect(await fraud("Sie haben diesmal leider nicht gewonnen. Im Jackpot warten am Samstag 12.000.000 €.")).toEqual([]);
   expect(await fraud("No has ganado esta vez. El Gordo de Navidad reparte 4.000.000 € al décimo premiado.")).toEqual([]);
   expect(await fraud("¡Enhorabuena! Has ganado 4,50 € en La Primitiva. El bote del jueves es de 5.000.000 €, juega ya.")).toEqual([]);
