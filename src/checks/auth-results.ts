@@ -20,6 +20,8 @@ export function createAuthResultsCheck(authservId: string): Check {
     name: "auth-results",
     stage: "content",
     needs: ["spf", "dkim", "arc", "dmarc"],
+    // No I/O: the field is written whenever its inputs arrive.
+    runsLate: true,
     async run(input: CheckInput): Promise<CheckOutput> {
       const [spf, dkim, arc, dmarc] = await Promise.all([input.facts.get("spf"), input.facts.get("dkim"), input.facts.get("arc"), input.facts.get("dmarc")]);
       const results = [

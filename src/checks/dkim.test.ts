@@ -76,6 +76,27 @@ test("DNS that never answers: the key lookups end at the checks' deadline as tem
   expect(ar.value).toContain("dmarc=temperror");
 });
 
+test("a loaded host (the event loop held past the deadline while DKIM asked): DMARC still answers temperror and the field is still written, not skipped", async () => {
+  // The first key question holds the thread 400 ms, as a busy filtering process would: DKIM's
+  // own timer then fires past the 300 ms deadline, and DMARC's inputs arrive after it.
+  let held = false;
+  const busy: Resolver = {
+    query: () => {
+      if (!held) {
+        held = true;
+        const t = performance.now();
+        while (performance.now() - t < 400);
+      }
+      return new Promise(() => {});
+    },
+  };
+  const r = await scanChecks(signed, busy, { ms: 300 });
+  expect(r.symbols).toContain("DKIM_TEMPERROR");
+  expect(r.symbols).toContain("DMARC_TEMPERROR");
+  const ar = r.edits.find((e) => e.op === "add") as { value: string } | undefined;
+  expect(ar?.value).toContain("dmarc=temperror");
+});
+
 test("a message the master forwarded only in part (over scan.max_message_size): no DKIM verdict rather than a false DKIM_INVALID", async () => {
   const dns = zone({ "_dmarc.football.example.com": "v=DMARC1; p=reject" });
   const opts = { dns, minKeyBits: 1024, maxSignatures: 10, maxArcSets: 10, honourReject: false, now: () => new Date("2024-06-19T00:00:00Z") };

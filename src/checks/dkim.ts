@@ -121,6 +121,8 @@ export function createDmarcCheck(opts: DkimOptions): Check {
     stage: "content",
     needs: ["spf", "dkim", "arc"],
     provides: ["dmarc"],
+    // Past the deadline its resolver fails at once (temperror): run, not skipped, when DKIM overran.
+    runsLate: true,
     async run(input: CheckInput): Promise<CheckOutput> {
       const [spf, dkim, arcFact] = await Promise.all([input.facts.get("spf"), input.facts.get("dkim"), input.facts.get("arc")]);
       const m = dkim?.mailauth as MailauthDkim | undefined;

@@ -41,6 +41,13 @@ export interface Check {
   readonly provides?: readonly FactKey[];
   run(input: CheckInput): Promise<CheckOutput> | CheckOutput;
   /**
+   * The check answers at once when its inputs arrive past the deadline (no I/O of its own, or
+   * I/O that fails at once then, as DMARC's DNS does): the engine runs it late rather than
+   * skipping it, so a dependency that overran on a loaded host still gives DMARC's temperror
+   * and the Authentication-Results field. It gets BACKSTOP_GRACE_MS (engine/context.ts) to answer.
+   */
+  readonly runsLate?: boolean;
+  /**
    * Called with the final verdict and the scan's facts (the "after" stage of engine/scan.ts),
    * e.g. Bayes auto-learning, which needs the score and the tokens its run() provided. Returns a note for the result, or undefined.
    * Must not throw (a throw becomes a note).

@@ -53,6 +53,22 @@ test("a fact nobody provides, or whose provider failed or ran out of time, is mi
   expect(await facts.get("arc")).toBeUndefined();
 });
 
+test("a check that runs late (Check.runsLate) still runs when its inputs arrive past the deadline, and gets the grace to answer; others are skipped", async () => {
+  const log: string[] = [];
+  const late = (name: string, runsLate: boolean): Check => ({ ...check(name, { needs: ["dkim"], log }), runsLate });
+  const checks = [check("dkim", { provides: ["dkim"], ms: 150, log }), late("writer", true), late("other", false)];
+  const facts = createFacts(checks);
+  const outs = await Promise.all(checks.map((c) => runCheck(c, input(facts, 50), facts)));
+  expect(outs[1].symbols).toEqual(["WRITER"]);
+  expect(outs[2].notes?.[0]).toContain("other: no time left in the budget");
+  // One that runs late but does not answer within the grace is cut off.
+  const slow: Check = { ...check("slow", { ms: 2000, log }), runsLate: true };
+  const f2 = createFacts([slow]);
+  const t0 = performance.now();
+  expect((await runCheck(slow, input(f2, -10), f2)).notes?.[0]).toContain("slow: did not finish within the time budget");
+  expect(performance.now() - t0).toBeLessThan(1000);
+});
+
 test("validateOrder refuses cycles, a fact provided twice and an envelope check needing a content fact", () => {
   const log: string[] = [];
   expect(() => validateOrder([check("a", { needs: ["dkim"], provides: ["spf"], log }), check("b", { needs: ["spf"], provides: ["dkim"], log })])).toThrow(/cycle: a → b → a/);

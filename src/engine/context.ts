@@ -81,9 +81,10 @@ export function validateOrder(checks: readonly Check[]): void {
 }
 
 /**
- * Past the deadline a check was given, how long the engine still waits for it. A check that
- * honours input.deadline answers for itself (SPF: temperror and its Received-SPF field); the
- * engine's cut-off is only the backstop for one that does not.
+ * Past the deadline a check was given, how long the engine still waits for it (and how long a
+ * check that runs late, Check.runsLate, has to answer). A check that honours input.deadline
+ * answers for itself (SPF: temperror and its Received-SPF field); the engine's cut-off is only
+ * the backstop for one that does not.
  */
 const BACKSTOP_GRACE_MS = 25;
 
@@ -96,14 +97,14 @@ export async function runCheck(c: Check, input: CheckInput, facts: ReturnType<ty
   const deadline = input.deadline;
   try {
     if (c.needs?.length) await Promise.all(c.needs.map((k) => facts.get(k)));
-    if (deadline - performance.now() <= 0) return { symbols: [], notes: [`${c.name}: no time left in the budget, skipped`] };
+    if (deadline - performance.now() <= 0 && !c.runsLate) return { symbols: [], notes: [`${c.name}: no time left in the budget, skipped`] };
     const out = c.run(input);
     // A check that answers at once (no I/O: phishing, date-skew) has nothing a timer could cut
     // off, so it gets none: a timer set and cleared and a race per check and message.
     if (typeof (out as Partial<PromiseLike<CheckOutput>>).then !== "function") return out as CheckOutput;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<CheckOutput>((resolve) => {
-      timer = setTimeout(() => resolve({ symbols: [], notes: [`${c.name}: did not finish within the time budget, skipped`] }), deadline - performance.now() + BACKSTOP_GRACE_MS);
+      timer = setTimeout(() => resolve({ symbols: [], notes: [`${c.name}: did not finish within the time budget, skipped`] }), Math.max(deadline - performance.now(), 0) + BACKSTOP_GRACE_MS);
     });
     try {
       return await Promise.race([out as PromiseLike<CheckOutput>, late]);
