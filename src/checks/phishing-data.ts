@@ -116,6 +116,18 @@ export const BRANDS: Brand[] = [
   { names: ["rabobank"], labels: ["rabobank"] },
   { names: ["abn amro"], labels: ["abnamro"] },
   { names: ["sberbank", "сбербанк", "сбер"], labels: ["sberbank", "sber"] },
+  // Poland, Czechia and Turkey: parcel lockers, posts, marketplaces and banks of their phishing
+  // waves. "Allegro" is also a tempo and a name: only "allegro.pl" claims the marketplace.
+  { names: ["inpost", "paczkomat"], labels: ["inpost", "paczkomaty"] },
+  { names: ["poczta polska"], labels: ["poczta-polska", "pocztapolska", "envelo"] },
+  { names: ["allegro.pl"], labels: ["allegro", "allegromail"] },
+  { names: ["olx"], labels: ["olx"] },
+  { names: ["pko bp", "pko bank polski", "ipko"], labels: ["pkobp", "ipko", "pkobank"] },
+  { names: ["mbank"], labels: ["mbank"] },
+  { names: ["česká pošta", "ceska posta"], labels: ["ceskaposta", "postaonline"] },
+  { names: ["zásilkovna", "zasilkovna", "packeta"], labels: ["zasilkovna", "packeta"] },
+  { names: ["yurtiçi kargo", "yurtici kargo"], labels: ["yurticikargo"] },
+  { names: ["aras kargo"], labels: ["araskargo"] },
   { names: ["госуслуги", "gosuslugi"], labels: ["gosuslugi"] },
   // Japan, the most phished country by volume (card issuers, carriers, the post, toll roads).
   // Names in Japanese are matched inside the display name: Japanese writes no spaces.

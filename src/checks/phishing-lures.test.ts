@@ -80,7 +80,7 @@ test("a sender who lies, linking to a disguised address, is phishing without any
   expect(await phish('"Corner Bakery" <news@bakery.example>', "https://bit.ly/3abcd")).toBe(false); // no lie, a shortener alone
 });
 
-test("the lures in German, French, Spanish, Portuguese, Italian, Dutch, Japanese, Chinese and Russian are PHISH_LURE_LANG, and __PHISH_WORDS with a free-hosted link but not with the sender's own site", async () => {
+test("the lures in German, French, Spanish, Portuguese, Italian, Dutch, Polish, Czech, Turkish, Japanese, Chinese and Russian are PHISH_LURE_LANG, and __PHISH_WORDS with a free-hosted link but not with the sender's own site", async () => {
   const lures = [
     "<p>Ihr Konto wurde vorübergehend gesperrt. Bitte bestätigen Sie Ihre Daten.</p>",
     "<p>Votre compte a été suspendu. Vérifiez votre identité sous 24 heures.</p>",
@@ -91,14 +91,27 @@ test("the lures in German, French, Spanish, Portuguese, Italian, Dutch, Japanese
     "<p>お客様のアカウントが一時的に停止されました。本人確認をお願いします。</p>",
     "<p>您的账户已被冻结，请验证您的身份。</p>",
     "<p>Ваш аккаунт был заблокирован. Подтвердите свою личность.</p>",
+    "<p>Twoja przesyłka oczekuje na dopłatę 1,99 zł. Zweryfikuj swoje dane.</p>",
+    "<p>Vaše zásilka čeká na doplatek 25 Kč za doručení.</p>",
+    "<p>Twoja przesyłka nr 6930 4412 7781 oczekuje na dopłatę.</p>",
+    "<p>Vaše zásilka č. Z 1234 5678 čeká na doplatek.</p>",
+    "<p>Kargonuz teslim edilemedi. Gümrük vergisi ödenmedi.</p>",
+    "<p>Hesabınızda şüpheli giriş tespit edildi.</p>",
   ];
   for (const lure of lures) {
     expect({ lure, hits: (await names('"Service" <a@sender.example>', `${lure}<p><a href="https://files.example.pages.dev/x">OK</a></p>`)).filter((n) => n.startsWith("PHISH_")) }).toEqual({ lure, hits: ["PHISH_LURE_LANG", "PHISH_WORDS_BAD_LINK"] });
     expect({ lure, hits: (await names('"Service" <a@sender.example>', `${lure}<p><a href="https://www.sender.example/x">OK</a></p>`)).filter((n) => n.startsWith("PHISH_")) }).toEqual({ lure, hits: ["PHISH_LURE_LANG"] });
   }
   // A bank's and a carrier's ordinary notices in the same languages.
-  for (const honest of ["<p>Ihr Kontoauszug für November steht bereit.</p>", "<p>Votre colis a été livré ce matin.</p>", "<p>ご注文の商品を発送しました。</p>", "<p>Ваш заказ отправлен.</p>"])
+  for (const honest of ["<p>Ihr Kontoauszug für November steht bereit.</p>", "<p>Votre colis a été livré ce matin.</p>", "<p>ご注文の商品を発送しました。</p>", "<p>Ваш заказ отправлен.</p>", "<p>Twoja przesyłka została doręczona do Paczkomatu WAW01M.</p>", "<p>Vaše zásilka byla doručena.</p>", "<p>Kargonuz teslim edildi.</p>"])
     expect({ honest, hits: (await names('"Service" <a@sender.example>', `${honest}<p><a href="https://files.example.pages.dev/x">OK</a></p>`)).filter((n) => n.startsWith("PHISH_")) }).toEqual({ honest, hits: [] });
+});
+
+test("Poland's, Czechia's and Turkey's parcel and marketplace brands are claimed in display names; a tempo, a music school and the brands' own domains are not", async () => {
+  for (const from of ['"InPost" <powiadomienia@inpost-dostawa.example>', '"Poczta Polska" <info@poczta-oplata.example>', '"Allegro.pl" <konto@allegro-weryfikacja.example>', '"OLX Dostawa" <noreply@olx-platnosc.example>', '"Zásilkovna" <info@zasilky-doplatek.example>', '"Yurtiçi Kargo" <bilgi@kargo-takip.example>'])
+    expect({ from, lie: (await names(from, "<p>Hello</p>")).includes("FROM_BRAND_IMPERSONATION") }).toEqual({ from, lie: true });
+  for (const from of ['"Allegro Music School" <office@allegro-music.example>', '"Allegro" <tempo@metronome.example>', '"InPost" <powiadomienia@inpost.pl>', '"Allegro.pl" <powiadomienia@allegromail.pl>', '"Česká pošta" <info@ceskaposta.cz>'])
+    expect({ from, lie: (await names(from, "<p>Hello</p>")).includes("FROM_BRAND_IMPERSONATION") }).toEqual({ from, lie: false });
 });
 
 test("a brand's name in Japanese is found inside the display name (no spaces between words); the brand's own domain is no lie", async () => {
