@@ -153,11 +153,17 @@ test("a callback lure in German, French, Spanish, Italian, Portuguese or Dutch (
     "Il tuo abbonamento di 389,99 € è stato rinnovato. Se non hai autorizzato questo pagamento, chiama il numero 02 8734 1190.",
     "Sua assinatura de R$ 499,90 foi renovada. Se você não autorizou, ligue para 0800 591 2231.",
     "Compra de R$ 389,90 aprovada. Se você não reconhece esta compra, ligue imediatamente +55 11 4003 2298.",
+    // National numbers without a 0: Spain's and Portugal's nine digits, Italy's free numbers, Brazil's area code in brackets.
+    "Su pedido de 249,99 € ha sido confirmado. Si no reconoce esta compra, llame al 900 123 456.",
+    "Encomenda de 189,90 € confirmada. Se não reconhece esta compra, ligue para 210 123 456.",
+    "Abbiamo addebitato 299,00 €. Se non hai autorizzato il pagamento, chiama il numero 800 912 345.",
+    "Compra de R$ 389,90 aprovada. Se você não reconhece esta compra, ligue para (11) 4003-2298.",
     "Uw bestelling van € 319,95 is verwerkt. Als u deze betaling niet herkent, bel dan 020 808 4477.",
   ]) expect({ lure, got: await ruleHits(["CALLBACK_PHISH"], lure) }).toEqual({ lure, got: ["CALLBACK_PHISH"] });
   for (const honest of [
     "Ihre Rechnung über 49,99 € ist da. Fragen? Rufen Sie uns an: 0800 330 1000.",
     "Wir haben eine Zahlung von 120,00 € erhalten. Vielen Dank. Unser Kundendienst: 030 1234 5678.",
     "Votre facture de 39,99 € est disponible dans votre espace client. Service client : appelez le 3900.",
+    "Su pedido de 49,99 € está en camino. Para cualquier duda, llame al 900 123 456.",
   ]) expect({ honest, got: await ruleHits(["CALLBACK_PHISH"], honest) }).toEqual({ honest, got: [] });
 });
