@@ -22,6 +22,7 @@ import type { ParsedMessage } from "../message/types";
 import { compileDir, formatDiagnostic } from "../ruledb/compile";
 import type { CompiledRule, RulesPayload } from "../ruledb/format";
 import { BODY_CAP, FULL_CAP, MAX_URIS, URI_CAP } from "../ruledb/match";
+import { SCRIPTS, scriptOf } from "../ruledb/scripts";
 import { segments } from "../ruledb/segment";
 import { benchArgs, intArg } from "./bench-args";
 import { groupFiles, TRAIN } from "./corpus";
@@ -56,13 +57,24 @@ function units(msg: ParsedMessage): Record<string, string[]> {
 }
 const wholeOf = (msg: ParsedMessage, kind: string) => (kind === "body" ? msg.body.slice(0, BODY_CAP) : kind === "rawbody" ? msg.rawbody.slice(0, BODY_CAP) : msg.full.slice(0, FULL_CAP));
 
-/** The matcher's prefilter (match.ts test): `wpre` on the spaced reading, else `pre`, else `lits`. */
+/** The scripts (scripts.ts) a text holds a character of, as the literal scan notes them. */
+function scriptsIn(text: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < text.length; i++) {
+    const k = scriptOf(text.charCodeAt(i));
+    if (k >= 0) out.add(SCRIPTS[k]);
+  }
+  return out;
+}
+
+/** The matcher's prefilter (match.ts test): the script gate, then `wpre` on the spaced reading, else `pre`, else `lits`. */
 function passes(rule: CompiledRule, lower: string, spaced: string): boolean {
+  if (rule.scripts && !rule.whole && !rule.scripts.some((sc) => scriptsIn(spaced).has(sc))) return false;
   if (rule.wpre && !rule.whole) return rule.wpre.some((c) => c.every((set) => set.some((l) => spaced.includes(l))));
   if (rule.pre) return rule.pre.some((c) => c.every((set) => set.some((l) => lower.includes(l))));
   return !rule.lits || rule.lits.some((l) => lower.includes(l));
 }
-const show = (r: CompiledRule) => (r.wpre && !r.whole ? r.wpre.map((c) => c.map((s) => s.join("|")).join(" & ")).join(" ; ") : r.pre ? r.pre.map((c) => c.map((s) => s.join("|")).join(" & ")).join(" ; ") : r.lits ? r.lits.join("|") : "(none)");
+const show = (r: CompiledRule) => (r.scripts && !r.whole ? `[${r.scripts.join("|")}] ` : "") + (r.wpre && !r.whole ? r.wpre.map((c) => c.map((s) => s.join("|")).join(" & ")).join(" ; ") : r.pre ? r.pre.map((c) => c.map((s) => s.join("|")).join(" & ")).join(" ; ") : r.lits ? r.lits.join("|") : "(none)");
 
 interface Row {
   rule: CompiledRule;
@@ -123,7 +135,7 @@ for (let round = 0; round <= rounds; round++) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const total = (f: (r: Row) => number[]) => rows.reduce((a, r) => a + median(f(r)), 0);
 const n = messages.length;
-console.log(`${rows.length} rules on body/rawbody/full/uri (${rows.filter((r) => !r.rule.lits && !r.rule.pre && !r.rule.wpre).length} without a prefilter, ${rows.filter((r) => r.rule.pre).length} with conjunctions, ${rows.filter((r) => r.rule.wpre && !r.rule.whole).length} with a spaced one), ${n} messages (${[...TRAIN.spam, ...TRAIN.ham].join(" + ")}), median of ${rounds} timed passes`);
+console.log(`${rows.length} rules on body/rawbody/full/uri (${rows.filter((r) => !r.rule.lits && !r.rule.pre && !r.rule.wpre && !r.rule.scripts).length} without a prefilter, ${rows.filter((r) => r.rule.scripts && !r.rule.whole).length} gated by script, ${rows.filter((r) => r.rule.pre).length} with conjunctions, ${rows.filter((r) => r.rule.wpre && !r.rule.whole).length} with a spaced one), ${n} messages (${[...TRAIN.spam, ...TRAIN.ham].join(" + ")}), median of ${rounds} timed passes`);
 console.log(`regex runs: prefilter passed on ${rows.reduce((a, r) => a + r.passed, 0)} rule×message pairs, regex matched on ${rows.reduce((a, r) => a + r.matched, 0)}`);
 console.log(`regex CPU: ${(total((r) => r.ms) / n).toFixed(3)} ms a message, of which ${(total((r) => r.wasted) / n).toFixed(3)} ms on rule×message pairs that did not match`);
 const worst = [...rows].sort((a, b) => median(b.wasted) - median(a.wasted)).slice(0, top);

@@ -218,7 +218,8 @@ function defineRule(
   if (tr.re.warning) warn(s, `${kind} ${name}: ${tr.re.warning}`);
   // `wpre` only where the matcher reads it: a target the literal scanner walks in segments.
   const wpre = kind !== "header" && !tr.re.whole ? tr.re.wpre : undefined;
-  Object.assign(rule, { re: tr.re.src, flags: tr.re.flags, lits: tr.re.lits, pre: tr.re.pre, wpre, re2: tr.re.re2, whole: tr.re.whole, anchored: tr.re.anchored });
+  const scripts = kind !== "header" && !tr.re.whole ? tr.re.scripts : undefined;
+  Object.assign(rule, { re: tr.re.src, flags: tr.re.flags, lits: tr.re.lits, pre: tr.re.pre, wpre, scripts, re2: tr.re.re2, whole: tr.re.whole, anchored: tr.re.anchored });
   return rule;
 }
 

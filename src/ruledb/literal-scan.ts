@@ -14,6 +14,8 @@
 // valid. It costs the scan nothing: in the table, whitespace after a state reached by a space
 // stays in that state.
 
+import { SCRIPTS, scriptOf } from "./scripts";
+
 /** Characters the table reads (ASCII; others reset the automaton or are special-cased). */
 const ALPHABET = 128;
 /**
@@ -137,7 +139,7 @@ export class LiteralScanner {
    * of a surrogate pair, lower-cases to non-ASCII and resets the automaton.
    */
   scan(text: string): Uint8Array {
-    const found = new Uint8Array(this.size);
+    const found = new Uint8Array(this.size + SCRIPTS.length);
     const next = this.next;
     const firstOut = this.firstOut;
     const column = this.column;
@@ -158,9 +160,19 @@ export class LiteralScanner {
       } else if (isWideSpace(c)) {
         s = next[(s << shift) + column[0x20]];
         if (s >= firstOut) this.record(s, found);
-      } else s = 0;
+      } else {
+        s = 0;
+        const k = scriptOf(c);
+        if (k >= 0) found[this.size + k] = 1;
+      }
     }
     return found;
+  }
+
+  /** The index in scan()'s result that is 1 when the text holds a character of `script` (scripts.ts), or -1 for a script this kas does not know. */
+  scriptId(script: string): number {
+    const k = (SCRIPTS as readonly string[]).indexOf(script);
+    return k < 0 ? -1 : this.size + k;
   }
 
   private record(state: number, found: Uint8Array): void {

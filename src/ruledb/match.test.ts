@@ -260,7 +260,7 @@ test("the literal prefilter never changes a result (built-in rules over corpus m
   const b = builtinDb();
   const payload = b.rules as { rules: object[]; symbols: object[] };
   // (anchored off too: the plain regexes, tried everywhere, decide each text)
-  const unfiltered = loadRuleDb({ ...b, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: undefined, pre: undefined, wpre: undefined, anchored: undefined })) } });
+  const unfiltered = loadRuleDb({ ...b, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: undefined, pre: undefined, wpre: undefined, scripts: undefined, anchored: undefined })) } });
   const filtered = loadRuleDb(b);
   for (const m of MSGS) expect(filtered.match(m, FOREVER).hits).toEqual(unfiltered.match(m, FOREVER).hits);
 });
@@ -295,6 +295,28 @@ describe("the conjunction prefilter (pre) is what the matcher tests", () => {
   test("a database without pre is filtered by lits alone (what an older compiler wrote)", () => {
     const old = loadRuleDb({ ...built, rules: { ...payload, rules: payload.rules.map((r) => ({ ...r, lits: ["foo"], pre: undefined })) } });
     expect(names(old, msg("foo")).sort()).toEqual(["B", "H", "U", "W"]);
+  });
+});
+
+describe("script gates (scripts.ts): a rule in Russian or Chinese runs only on a text holding its script", () => {
+  const built = compileSources([{ path: "t.cf", text: "body R /обнал/i\nbody Z /发票/\nbody M /e-?mail|почт[аы]/i\nrawbody W /\\Aобнал/i\nuri U /почта/\nheader H Subject =~ /обнал/i\n" }]).db!;
+  const payload = built.rules as { rules: { name: string; lits?: string[]; pre?: string[][][]; wpre?: string[][][]; scripts?: string[] }[] };
+  const msg = (text: string) => message({ hdrs: [["Subject", text]], body: text, rawbody: text, full: text, uris: [`http://x.test/${text.replace(/ /g, "-")}`] });
+  test("the compiler writes them for scanned targets, not for whole-text or header rules, nor for a pattern with an ASCII way", () => {
+    expect(Object.fromEntries(payload.rules.map((r) => [r.name, r.scripts]))).toEqual({ R: ["cyrillic"], Z: ["cjk"], M: undefined, W: undefined, U: ["cyrillic"], H: undefined });
+    expect(names(loadRuleDb(built), msg("ОБНАЛ и 发票")).sort()).toEqual(["H", "R", "W", "Z"]);
+  });
+  // A hand-made database whose gate asks for more than the regex does: a hit shows the matcher ran the regex.
+  const gated = (scripts: string[], extra: object = {}) => loadRuleDb({ ...built, rules: { ...payload, rules: payload.rules.map((r) => (r.name === "M" ? { ...r, scripts, ...extra } : r)) } });
+  test("a gated rule runs only when the text holds a character of one of its scripts, with its literal prefilter still applied", () => {
+    expect(names(gated(["cjk"]), msg("my email"))).toEqual([]);
+    expect(names(gated(["cjk"]), msg("my email 中"))).toEqual(["M"]);
+    expect(names(gated(["cyrillic", "cjk"]), msg("my email Ж"))).toEqual(["M"]);
+    expect(names(gated(["cjk"], { lits: undefined, pre: undefined, wpre: [[["zzz"]]] }), msg("my email 中"))).toEqual([]);
+    expect(names(gated(["cjk"], { lits: undefined, pre: undefined, wpre: undefined }), msg("my email 中"))).toEqual(["M"]);
+  });
+  test("a script this kas does not know gates nothing (a database from a newer compiler)", () => {
+    expect(names(gated(["klingon"]), msg("my email"))).toEqual(["M"]);
   });
 });
 

@@ -121,9 +121,22 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
       live.litIds = live.lits?.map(id);
       live.preIds = live.pre?.map((c) => c.map((set) => set.map(id)));
     }
-    if (!ids.size) continue;
+    // Script gates (scripts.ts): a rule in Russian or Chinese runs only on a text holding
+    // one of its scripts' characters, which the scan notes; one more any-of set in each of
+    // its conjunctions. A script this kas does not know gates nothing.
+    const gated = content.filter((l) => l.key === key && !l.whole && l.rule.scripts?.length);
+    if (!ids.size && !gated.length) continue;
     const scanner = new LiteralScanner([...ids.keys()]);
     for (const live of content) if (live.key === key && (live.litIds || live.preIds)) live.scanner = scanner;
+    for (const live of gated) {
+      const sids = live.rule.scripts!.map((sc) => scanner.scriptId(sc));
+      if (sids.includes(-1)) continue;
+      if (live.preIds) live.preIds = live.preIds.map((conj) => [...conj, sids]);
+      else if (live.litIds) [live.preIds, live.litIds] = [[[live.litIds, sids]], undefined];
+      else if (live.lits || live.pre) continue; // non-ASCII literals of a hand-made database: `includes` stays
+      else live.preIds = [[sids]];
+      live.scanner = scanner;
+    }
   }
   // The rules a hit is reported for, in database order, with their slots: no name lookup per rule and message.
   const reported = payload.rules.filter((r) => r.score !== 0 && !r.name.startsWith("__")).map((r) => ({ r, slot: slots.get(r.name)! }));

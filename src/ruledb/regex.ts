@@ -9,6 +9,7 @@
 // \p{..}, \G, recursion, conditionals, code blocks, branch reset, (?i) mid-pattern.
 import { backtrackRisk, findDanger, quadraticStart } from "./regex-analyze";
 import { prefilterFields, spacedPrefilter, type Prefilter } from "./regex-prefilter";
+import { requiredScripts, type Script } from "./scripts";
 import { Parser, RegexSyntax, emitPattern, type Node } from "./regex-parse";
 import { toRe2 } from "./regex-re2";
 
@@ -21,6 +22,8 @@ export interface TranslatedRegex {
   pre?: Prefilter;
   /** The prefilter in the literal scanner's reading (whitespace runs are one space), when it says more than lits / pre. */
   wpre?: Prefilter;
+  /** Every match holds a character of one of these scripts (scripts.ts): the literal scan's gate for patterns in Russian or Chinese. */
+  scripts?: Script[];
   /**
    * The pattern in RE2 syntax, for the linear-time engine: set when the pattern repeats
    * without bound (so a backtracking engine can take time growing faster than the text) and
@@ -100,6 +103,7 @@ export function translateRegex(pattern: string, perlFlags: string, opts: { multi
   }
   const { lits, pre } = prefilterFields(tree);
   const wpre = spacedPrefilter(tree, { lits, pre });
+  const scripts = requiredScripts(tree, flags);
   const whole = /\(\?<?!\[\\s\\S\]\)/.test(src) || undefined;
   const anchored = tree.every((alt) => alt[0]?.t === "assert" && alt[0].s === "(?<![\\s\\S])") || undefined;
   // A repeat that can backtrack over a run goes to the linear-time engine. Where RE2 cannot
@@ -112,5 +116,5 @@ export function translateRegex(pattern: string, perlFlags: string, opts: { multi
     : linear && !linear.ok
       ? `the repeat ${risk} can start anew at every character of a run of what it repeats (time growing with the square of the run) and the pattern has no linear-time (RE2) form (${linear.why}): it runs on the JS engine, slow on crafted texts; put a character it does not repeat, \\b or ^ before it, or bound it ({1,200})`
       : undefined;
-  return { ok: true, re: { src, flags, lits, ...(pre ? { pre } : {}), ...(wpre ? { wpre } : {}), ...(linear?.ok ? { re2: linear.src } : {}), ...(whole ? { whole } : {}), ...(anchored ? { anchored } : {}), warning } };
+  return { ok: true, re: { src, flags, lits, ...(pre ? { pre } : {}), ...(wpre ? { wpre } : {}), ...(scripts ? { scripts } : {}), ...(linear?.ok ? { re2: linear.src } : {}), ...(whole ? { whole } : {}), ...(anchored ? { anchored } : {}), warning } };
 }
