@@ -167,3 +167,19 @@ test("a callback lure in German, French, Spanish, Italian, Portuguese or Dutch (
     "Su pedido de 49,99 € está en camino. Para cualquier duda, llame al 900 123 456.",
   ]) expect({ honest, got: await ruleHits(["CALLBACK_PHISH"], honest) }).toEqual({ honest, got: [] });
 });
+
+test("a callback lure in Japanese, Chinese or Russian is CALLBACK_PHISH; an order confirmation and a payment receipt with a service number are not", async () => {
+  for (const lure of [
+    "【重要】ご利用確認：39,800円のお支払いが完了しました。身に覚えのない場合は、至急下記までお電話ください。0120-123-456",
+    "Amazonプライムの年会費 ¥14,900 を請求しました。ご本人のご利用でない場合は、カスタマーセンターにお電話ください：03-4578-9012",
+    "您的账户于今日消费 3,999.00 元。如非本人操作，请立即致电 400-820-1234 取消交易。",
+    "Списание на сумму 24 990 руб. по вашей карте. Если вы не совершали эту операцию, позвоните по номеру 8 800 555-35-35.",
+    // Wrapped plain text: the number on the next line.
+    "Списание на сумму 24 990 руб. Если вы не совершали эту операцию, позвоните по номеру\n8 800 301-47-92.",
+  ]) expect({ lure, got: await ruleHits(["CALLBACK_PHISH"], lure) }).toEqual({ lure, got: ["CALLBACK_PHISH"] });
+  for (const honest of [
+    "ご注文ありがとうございます。合計 3,980円。ご不明な点はお電話ください 03-1234-5678",
+    "您的订单已付款 268.00 元，预计明天送达。如有疑问请致电 400-820-1234。",
+    "Оплата на сумму 1 250 руб. получена, спасибо! Вопросы — по телефону 8 800 100-00-00.",
+  ]) expect({ honest, got: await ruleHits(["CALLBACK_PHISH"], honest) }).toEqual({ honest, got: [] });
+});

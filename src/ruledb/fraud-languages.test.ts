@@ -50,3 +50,17 @@ test("a dead stranger's millions for the reader as next of kin are INHERITANCE_F
   expect(await fraud("En tant que plus proche parent de M. Jean Martin, votre oncle, vous êtes appelé à sa succession. L'actif net s'élève à 412.000,00 €. Merci de prendre rendez-vous à l'étude avec une pièce d'identité.")).toEqual([]);
   expect(await fraud("Als nächster Angehöriger Ihrer Tante erben Sie laut Testament 250.000 €. Bitte vereinbaren Sie einen Termin beim Nachlassgericht.")).toEqual([]);
 });
+
+test("a fortune won, in Japanese, Chinese or Russian, is LOTTERY_WIN_LANG; a draw's small prize, a shop's bonus points and \"not won\" are not", async () => {
+  for (const letter of [
+    "おめでとうございます！あなたのメールアドレスが1,000万円に当選しました。受け取りには手数料のお支払いが必要です。",
+    "恭喜您！您的邮箱在年度抽奖中获得50万元人民币奖金，请回复您的姓名和银行卡号。",
+    "Поздравляем! Вы выиграли 1 500 000 рублей в международной лотерее. Для получения приза оплатите комиссию.",
+  ]) expect({ letter, got: await fraud(letter) }).toEqual({ letter, got: ["LOTTERY_WIN_LANG"] });
+  for (const honest of [
+    "抽選の結果、残念ながら当選しませんでした。次回のご応募をお待ちしております。",
+    "恭喜您获得本店 50 元优惠券，下次购物时可以使用。",
+    "Поздравляем! Вы выиграли 500 бонусных баллов в нашей акции. Они уже на вашей карте.",
+    "Вы стали победителем конкурса рисунков! Приз — набор книг.",
+  ]) expect({ honest, got: await fraud(honest) }).toEqual({ honest, got: [] });
+});

@@ -107,6 +107,8 @@ test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outrea
     "fraud/es-loteria.eml": ["LOTTERY_WIN_LANG", "ADVANCE_FEE_LANG"],
     "fraud/it-eredita.eml": ["INHERITANCE_FRAUD_LANG", "ADVANCE_FEE_LANG"],
     "fraud/pt-doacao.eml": ["ADVANCE_FEE_DONOR", "ADVANCE_FEE_LANG"],
+    // Japanese (ISO-2022-JP): 30 million yen won, a handling fee and the particulars asked.
+    "fraud/ja-tousen.eml": ["LOTTERY_WIN_LANG", "ADVANCE_FEE_LANG"],
     "cold-outreach/attendee-list.eml": ["CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT"],
     "cold-outreach/seo-pitch.eml": ["SEO_COLD_PITCH", "COLD_PITCH_FREEMAIL"],
     "cold-outreach/domain-notice.eml": ["DOMAIN_SEO_NOTICE"],
