@@ -171,6 +171,8 @@ test("a callback lure in German, French, Spanish, Italian, Portuguese or Dutch (
 test("a callback lure in Japanese, Chinese or Russian is CALLBACK_PHISH; an order confirmation and a payment receipt with a service number are not", async () => {
   for (const lure of [
     "【重要】ご利用確認：39,800円のお支払いが完了しました。身に覚えのない場合は、至急下記までお電話ください。0120-123-456",
+    // Fullwidth digits, colon and hyphens, as Japanese mail writes them (read folded, styled.ts).
+    "ご利用金額：３９，８００円。身に覚えのない場合は、お電話ください：０１２０－１２３－４５６",
     "Amazonプライムの年会費 ¥14,900 を請求しました。ご本人のご利用でない場合は、カスタマーセンターにお電話ください：03-4578-9012",
     "您的账户于今日消费 3,999.00 元。如非本人操作，请立即致电 400-820-1234 取消交易。",
     "Списание на сумму 24 990 руб. по вашей карте. Если вы не совершали эту операцию, позвоните по номеру 8 800 555-35-35.",

@@ -29,15 +29,23 @@ test("every styled letter and digit folds to the ASCII letter or digit it draws"
   expect(foldStyled("\u{1F130}\u{1F149}\u{1F150}\u{1F169}\u{1F170}\u{1F189}")).toBe("AZAZAZ"); // squared, negative circled, negative squared
 });
 
-test("text without styled letters is itself; fullwidth, emoji and other scripts are not folded", () => {
-  for (const s of ["plain text", "\uFF26\uFF32\uFF25\uFF25 \uFF11\uFF12\uFF13", "\u{1F389}\u{1F468}\u200d\u{1F4BB}", "\u041f\u0440\u0438\u0432\u0435\u0442", "\u65e5\u672c\u8a9e", "x\u00b2 \ufb01"]) {
+test("fullwidth forms read as the ASCII they draw (NFKC), in English and in Japanese or Chinese text alike", () => {
+  for (let cp = 0xff01; cp <= 0xff5e; cp++) expect(foldStyled(String.fromCharCode(cp))).toBe(String.fromCharCode(cp).normalize("NFKC"));
+  expect(foldStyled("\uFF26\uFF32\uFF25\uFF25 \uFF36\uFF29\uFF21\uFF27\uFF32\uFF21")).toBe("FREE VIAGRA");
+  expect(foldStyled("ご利用金額：３９，８００円")).toBe("ご利用金額:39,800円");
+  // Halfwidth katakana and the ideographic space are not fullwidth Latin: as written.
+  expect(foldStyled("ｶﾀｶﾅ\u3000漢字")).toBe("ｶﾀｶﾅ\u3000漢字");
+});
+
+test("text without styled letters is itself; emoji and other scripts are not folded", () => {
+  for (const s of ["plain text", "\u{1F389}\u{1F468}\u200d\u{1F4BB}", "\u041f\u0440\u0438\u0432\u0435\u0442", "\u65e5\u672c\u8a9e", "x\u00b2 \ufb01"]) {
     expect(foldStyled(s)).toBe(s);
   }
 });
 
 test("mayBeStyled is true for the first code unit of every styled letter", () => {
-  for (const s of ["\u{1D400}", "\u{1D7FF}", "\u24B6", "\u24E9", "\u{1F130}", "\u{1F189}"]) expect(mayBeStyled(s.charCodeAt(0))).toBe(true);
-  for (const c of [0x41, 0xad, 0x200b, 0x24b5, 0x24ea, 0xff21, 0xd83d]) expect(mayBeStyled(c)).toBe(false);
+  for (const s of ["\u{1D400}", "\u{1D7FF}", "\u24B6", "\u24E9", "\u{1F130}", "\u{1F189}", "\uFF01", "\uFF21", "\uFF5E"]) expect(mayBeStyled(s.charCodeAt(0))).toBe(true);
+  for (const c of [0x41, 0xad, 0x200b, 0x24b5, 0x24ea, 0xff00, 0xff5f, 0xd83d]) expect(mayBeStyled(c)).toBe(false);
 });
 
 test("the body reads styled letters as letters, in plain text, HTML (characters or references) and the subject line; rawbody keeps them", () => {
@@ -49,6 +57,10 @@ test("the body reads styled letters as letters, in plain text, HTML (characters 
   const html = parse(`From: a@example.net\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>${bold}</p><p>&#x1D405;&#x1D411;&#x1D404;&#x1D404; gift</p>\r\n`);
   expect(html.body).toContain("Your account");
   expect(html.body).toContain("FREE gift");
+  const wide = parse(`From: a@example.net\r\nSubject: \uFF26\uFF32\uFF25\uFF25 offer\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\uFF23\uFF4C\uFF49\uFF43\uFF4B here\r\n`);
+  expect(wide.body).toContain("FREE offer");
+  expect(wide.body).toContain("Click here");
+  expect(wide.rawbody).toContain("\uFF23\uFF4C\uFF49\uFF43\uFF4B");
 });
 
 test("a display name in styled letters reads as the name (the brand check sees PayPal); asRead also drops invisible characters", () => {
