@@ -64,3 +64,26 @@ test("a fortune won, in Japanese, Chinese or Russian, is LOTTERY_WIN_LANG; a dra
     "Вы стали победителем конкурса рисунков! Приз — набор книг.",
   ]) expect({ honest, got: await fraud(honest) }).toEqual({ honest, got: [] });
 });
+
+test("the dying donor, the private lender and the lottery win in Polish, Czech and Turkish are read; a hospice appeal, a bank's loan, a lottery's results and a news item are not", async () => {
+  for (const [letter, want] of [
+    ["Cierpię na raka i zostało mi tylko kilka miesięcy życia. Chcę przekazać Panu darowiznę w wysokości 1 500 000 € na cele charytatywne.", "ADVANCE_FEE_DONOR"],
+    ["Trpím rakovinou a zbývá mi jen několik měsíců. Chci vám darovat svůj majetek.", "ADVANCE_FEE_DONOR"],
+    ["Kanser hastasıyım ve birkaç aylık ömrüm kaldı. Size servetimi bağışlamak istiyorum.", "ADVANCE_FEE_DONOR"],
+    ["Oferujemy pożyczki prywatne z oprocentowaniem 2% rocznie, bez BIK i bez zaświadczeń.", "LOAN_FRAUD_OFFER"],
+    ["Nabízíme půjčky všem s úrokovou sazbou 2 %, bez registru a bez ručitele.", "LOAN_FRAUD_OFFER"],
+    ["%2 faiz oranıyla kredi veriyoruz, teminatsız ve kefilsiz.", "LOAN_FRAUD_OFFER"],
+    ["Gratulacje! Wygrałeś 1 000 000 EUR w międzynarodowej loterii e-mail.", "LOTTERY_WIN_LANG"],
+    ["Gratulujeme! Vyhráli jste 850 000 EUR v mezinárodní loterii.", "LOTTERY_WIN_LANG"],
+    ["Tebrikler! E-posta adresiniz çekilişte 1.000.000 Euro kazandı.", "LOTTERY_WIN_LANG"],
+    ["Tebrikler! 1.000.000 Euro kazandınız.", "LOTTERY_WIN_LANG"],
+  ]) expect({ letter, got: await fraud(letter) }).toEqual({ letter, got: [want] });
+  for (const honest of [
+    "Hospicjum prosi o wsparcie: chorzy na raka potrzebują opieki. Każda darowizna w wysokości 50 zł pomaga.",
+    "Bank oferuje pożyczki gotówkowe z oprocentowaniem 9,9 %, po weryfikacji zdolności kredytowej.",
+    "Nabízíme hypotéky s úrokem 4,9 % po posouzení bonity.",
+    "Výsledky slosování: v tomto kole nikdo nevyhrál, jackpot 850 000 000 Kč.",
+    "Piyango sonuçları: büyük ikramiye 1.000.000 TL, talihli Ankara'dan.",
+    "Sayın müşterimiz, ihtiyaç kredisi faiz oranı %3,49; başvuru için şubenize uğrayın.",
+  ]) expect({ honest, got: await fraud(honest) }).toEqual({ honest, got: [] });
+});

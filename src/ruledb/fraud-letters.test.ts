@@ -109,6 +109,8 @@ test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outrea
     "fraud/pt-doacao.eml": ["ADVANCE_FEE_DONOR", "ADVANCE_FEE_LANG"],
     // Japanese (ISO-2022-JP): 30 million yen won, a handling fee and the particulars asked.
     "fraud/ja-tousen.eml": ["LOTTERY_WIN_LANG", "ADVANCE_FEE_LANG"],
+    // Polish (ISO-8859-2, quoted-printable): a private lender at 2 %, "bez BIK", WhatsApp.
+    "fraud/pl-pozyczka-prywatna.eml": ["LOAN_FRAUD_OFFER", "FRAUD_CHAT_MOVE"],
     "cold-outreach/attendee-list.eml": ["CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT"],
     "cold-outreach/seo-pitch.eml": ["SEO_COLD_PITCH", "COLD_PITCH_FREEMAIL"],
     "cold-outreach/domain-notice.eml": ["DOMAIN_SEO_NOTICE"],
