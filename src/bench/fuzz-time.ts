@@ -23,7 +23,13 @@ const CLEARLY_SLOW_MS = 2000;
 /** Time one rule's inputs may take in all before the rest of them are skipped. */
 const RULE_BUDGET_MS = 20_000;
 /** Characters offered to every repeated part; those it accepts become padding. */
-const POOL = [" ", "\n", "\t", "a", "A", "x", "0", "9", ".", "*", "=", "#", "-", "_", "<", ">", "!", "$", "%", "&", "/", ":", "@", '"', "'", ",", ";", "?", "+", "(", ")", "~", "\u00a0", "\u00e9"];
+const POOL = [" ", "\n", "\t", "a", "A", "x", "0", "9", ".", "*", "=", "#", "-", "_", "<", ">", "!", "$", "%", "&", "/", ":", "@", '"', "'", ",", ";", "?", "+", "(", ")", "~", "\u00a0", "\u00e9", "ж", "Я", "中", "円", "：", "，", "한"];
+/**
+ * A character of each script a rule may be gated by (scripts.ts): a crafted text puts one in
+ * every segment so the regex runs at all, and so do these inputs (every GATE_EVERY characters).
+ */
+const SCRIPT_CHAR: Record<string, string> = { cyrillic: "ж", cjk: "中", hangul: "한" };
+const GATE_EVERY = 4096;
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(name);
@@ -75,7 +81,8 @@ function paddingChars(rule: CompiledRule): string[] {
  * words written in the pattern.
  */
 function literals(rule: CompiledRule): string[] {
-  const words = (rule.re!.replace(/\\[a-zA-Z]/g, " ").match(/[A-Za-z][A-Za-z0-9:\/.-]{1,}/g) ?? []).map((w) => w.replace(/\\/g, ""));
+  // Words of Latin letters, and of Cyrillic, Chinese/Japanese or Korean ones (the rules of 37 and 64).
+  const words = (rule.re!.replace(/\\[a-zA-Z]/g, " ").match(/[A-Za-z\u0400-\u04ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af][A-Za-z0-9:\/.\u0400-\u04ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af-]{1,}/g) ?? []).map((w) => w.replace(/\\/g, ""));
   const conjunctions = (rule.pre ?? []).map((c) => c.map((set) => set[0]).join(" "));
   return [...new Set([...conjunctions.slice(0, 3), ...(rule.lits ?? []), ...words])].slice(0, 6);
 }
@@ -102,7 +109,10 @@ function shapes(rule: CompiledRule): Shape[] {
     for (const c of pad)
       for (const k of [1, 16, 1024]) out.push({ what: `${show(l)} + ${show(c)}x${k} repeated`, make: (n) => fill(l + c.repeat(k), n) });
   for (const l of lits) out.push({ what: `${show(l)} then a run of ${show(pad[0])}`, make: (n) => (l + pad[0].repeat(n)).slice(0, n) });
-  return out;
+  // A gated rule sees only segments holding its script: put one of its characters in each.
+  const gate = rule.scripts?.map((sc) => SCRIPT_CHAR[sc]).find(Boolean);
+  if (!gate) return out;
+  return out.map((sh) => ({ what: `${sh.what}, ${show(gate)} every ${GATE_EVERY}`, make: (n) => sh.make(n).replace(new RegExp(`[\\s\\S]{1,${GATE_EVERY}}`, "g"), (m) => gate + m.slice(1)) }));
 }
 
 function messageFor(rule: CompiledRule, text: string): ParsedMessage {

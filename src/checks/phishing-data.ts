@@ -145,6 +145,17 @@ export const BRANDS: Brand[] = [
   { names: ["saison card", "セゾンカード"], labels: ["saisoncard", "saison", "credit-saison"] },
   { names: ["えきねっと", "eki-net"], labels: ["eki-net", "jreast"] },
   { names: ["etc利用照会", "etcマイレージ"], labels: ["etc-meisai", "smile-etc"] },
+  // Korea: card issuers (the "overseas payment approved" callback lure), the post, carriers and
+  // the largest shop. Korean writes spaces between words: the names are matched as words.
+  { names: ["신한카드", "신한은행", "shinhan card"], labels: ["shinhancard", "shinhan"] },
+  { names: ["kb국민카드", "국민카드", "kb국민은행", "국민은행"], labels: ["kbcard", "kbstar"] },
+  { names: ["삼성카드", "samsung card"], labels: ["samsungcard"] },
+  { names: ["현대카드", "hyundai card"], labels: ["hyundaicard"] },
+  { names: ["롯데카드", "lotte card"], labels: ["lottecard"] },
+  { names: ["우체국", "우체국택배", "korea post"], labels: ["epost", "koreapost"] },
+  { names: ["cj대한통운", "대한통운"], labels: ["cjlogistics", "doortodoor"] },
+  { names: ["쿠팡", "coupang"], labels: ["coupang", "coupangcorp"] },
+  { names: ["카카오뱅크", "kakaobank"], labels: ["kakaobank"] },
 ];
 
 /** Free mailbox providers (registrable domains; the first label alone for the regional ones). */

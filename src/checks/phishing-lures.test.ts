@@ -114,6 +114,13 @@ test("Poland's, Czechia's and Turkey's parcel and marketplace brands are claimed
     expect({ from, lie: (await names(from, "<p>Hello</p>")).includes("FROM_BRAND_IMPERSONATION") }).toEqual({ from, lie: false });
 });
 
+test("Korea's card issuers, post, carrier and shop are claimed in display names; their own domains and a name without a brand are not", async () => {
+  for (const from of ['"신한카드" <notice@naver.com>', '"KB국민카드 고객센터" <kb@kbcard-notice.example>', '"우체국택배" <post@epost-delivery.example>', '"쿠팡" <order@coupang-event.example>'])
+    expect({ from, lie: (await names(from, "<p>안녕하세요</p>")).includes("FROM_BRAND_IMPERSONATION") }).toEqual({ from, lie: true });
+  for (const from of ['"신한카드" <noreply@shinhancard.com>', '"우체국" <webmaster@epost.go.kr>', '"쿠팡" <no-reply@coupang.com>', '"우리 동네 카드 모임" <club@example.org>'])
+    expect({ from, lie: (await names(from, "<p>안녕하세요</p>")).includes("FROM_BRAND_IMPERSONATION") }).toEqual({ from, lie: false });
+});
+
 test("a brand's name in Japanese is found inside the display name (no spaces between words); the brand's own domain is no lie", async () => {
   expect(await names('"楽天カード株式会社" <info@rakuten-card-notice.example>', "<p>ご利用確認</p>")).toContain("FROM_BRAND_IMPERSONATION");
   expect(await names('"三井住友カード" <info@vpass-secure.example>', "<p>ご利用確認</p>")).toContain("FROM_BRAND_IMPERSONATION");
@@ -184,4 +191,17 @@ test("a callback lure in Japanese, Chinese or Russian is CALLBACK_PHISH; an orde
     "您的订单已付款 268.00 元，预计明天送达。如有疑问请致电 400-820-1234。",
     "Оплата на сумму 1 250 руб. получена, спасибо! Вопросы — по телефону 8 800 100-00-00.",
   ]) expect({ honest, got: await ruleHits(["CALLBACK_PHISH"], honest) }).toEqual({ honest, got: [] });
+});
+
+test("Korean: the overseas-payment callback lure is CALLBACK_PHISH and the account and parcel lures PHISH_LURE_LANG; a shop's receipt, a delivery notice and a password-changed notice are neither", async () => {
+  const ko = (text: string) => ruleHits(["CALLBACK_PHISH", "PHISH_LURE_LANG"], text);
+  expect(await ko("[해외결제 승인] 1,245,000원 결제가 완료되었습니다. 본인이 아닌 경우 고객센터 02-1234-5678로 즉시 연락 바랍니다.")).toEqual(["CALLBACK_PHISH"]);
+  expect(await ko("[국외발신] ₩980,000 해외 결제 승인. 본인 결제가 아닐 경우 소비자원 1588-1234 로 문의하세요.")).toEqual(["CALLBACK_PHISH"]);
+  expect(await ko("고객님의 계정이 일시 정지되었습니다. 본인 인증이 필요합니다.")).toEqual(["PHISH_LURE_LANG"]);
+  expect(await ko("고객님의 택배가 주소지 불일치로 보관 중입니다. 주소를 확인해 주세요.")).toEqual(["PHISH_LURE_LANG"]);
+  for (const honest of [
+    "주문하신 상품 39,800원 결제가 완료되었습니다. 문의: 고객센터 1588-1234",
+    "고객님의 택배가 배송 완료되었습니다. 이용해 주셔서 감사합니다.",
+    "비밀번호를 변경하셨습니다. 문의 사항은 고객센터 02-123-4567로 연락 주세요.",
+  ]) expect({ honest, got: await ko(honest) }).toEqual({ honest, got: [] });
 });

@@ -68,6 +68,7 @@ test("after the literals, scan() notes the scripts the text holds a character of
   expect(scripts("发票 ab")).toEqual([0, 1]);
   expect(scripts("Ё and カ")).toEqual([1, 1]);
   expect(s.scan("Привет ab")[0]).toBe(1);
+  expect(s.scan("결제 ab")[s.scriptId("hangul")]).toBe(1);
 });
 
 test.each([

@@ -18,6 +18,7 @@ test("a pattern whose every alternative passes a Cyrillic or Chinese character r
   expect(req("[^а-я]{3}")).toBeUndefined(); // negated
   expect(req("caf\\x{e9}|\\x{3a3}")).toBeUndefined(); // Latin-1 and Greek are no gated script
   expect(req("\\x{4e00}-\\x{4e01}")).toEqual(["cjk"]);
+  expect(req("수신\\s?거부|본인이\\s{0,2}아닌")).toEqual(["hangul"]);
 });
 
 test("every script is closed under /i case folding over the whole BMP", () => {
@@ -40,6 +41,6 @@ test("every script is closed under /i case folding over the whole BMP", () => {
     if (scriptOf(k) !== sc) bad.push(`${c.toString(16)}→${k.toString(16)}`);
   }
   expect(bad).toEqual([]);
-  expect(SCRIPTS.map((_, k) => k)).toEqual([0, 1]);
+  expect(SCRIPTS.map((_, k) => k)).toEqual([0, 1, 2]);
   expect([scriptOf(0x1c80), scriptOf("в".charCodeAt(0)), scriptOf("発".charCodeAt(0)), scriptOf("：".charCodeAt(0)), scriptOf(0xe9)]).toEqual([0, 0, 1, 1, -1]);
 });

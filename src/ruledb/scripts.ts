@@ -1,4 +1,4 @@
-// Script gates: rules written in Russian or Chinese hold no ASCII literal, so the literal
+// Script gates: rules written in Russian, Chinese, Japanese or Korean hold no ASCII literal, so the literal
 // prefilter (regex-prefilter.ts) cannot keep their regexes off the ~all mail that holds none of
 // their letters, and each cost 2–18 µs a message on the training split (prefilter-stats.ts),
 // most of it walking English text for a first Cyrillic or Chinese character. The compiler
@@ -11,7 +11,7 @@
 // too (scripts.test.ts checks the closure over the whole BMP).
 import type { Node } from "./regex-parse";
 
-export const SCRIPTS = ["cyrillic", "cjk"] as const;
+export const SCRIPTS = ["cyrillic", "cjk", "hangul"] as const;
 export type Script = (typeof SCRIPTS)[number];
 
 /** Index in SCRIPTS of the script of UTF-16 code unit `c`, or -1. */
@@ -22,6 +22,8 @@ export function scriptOf(c: number): number {
   // CJK punctuation, kana, Extension A, unified ideographs, compatibility ideographs, and the
   // fullwidth forms (：，！) Chinese and Japanese text writes its punctuation with.
   if ((c >= 0x3000 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff01 && c <= 0xff9f)) return 1;
+  // Hangul: Jamo, compatibility Jamo, Jamo Extended-A, syllables, Jamo Extended-B.
+  if ((c >= 0x1100 && c <= 0x11ff) || (c >= 0x3130 && c <= 0x318f) || (c >= 0xa960 && c <= 0xa97f) || (c >= 0xac00 && c <= 0xd7ff)) return 2;
   return -1;
 }
 
