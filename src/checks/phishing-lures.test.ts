@@ -24,10 +24,24 @@ test("a recovery phrase asked for is the wallet scam; a wallet maker's warning n
   expect(await ruleHits(["CRYPTO_SEED_PHRASE_ASK"], "To restore access, please\nenter your recovery phrase below.")).toEqual(["CRYPTO_SEED_PHRASE_ASK"]);
 });
 
+test("a photographer's copyright claim with a threat and a link to \"the images\" is COPYRIGHT_CLAIM_LURE, on free hosting PHISH_COPYRIGHT_LINK; an agency's case notice, a credit request and advice about the lure are not", async () => {
+  const lure = "<p>Hello, I am a professional photographer. Your website is using my images without my permission. If you do not remove them within 24 hours, I will take legal action and file a DMCA complaint with your hosting provider.</p><p>Here is a link to my images and the proof: <a href=\"https://sites.google.com/view/photo-evidence-2026\">images</a></p>";
+  const got = await names('"Melissa Carter" <melissa.carter.photo@gmail.com>', lure);
+  expect(["COPYRIGHT_CLAIM_LURE", "PHISH_COPYRIGHT_LINK"].filter((n) => got.includes(n))).toEqual(["COPYRIGHT_CLAIM_LURE", "PHISH_COPYRIGHT_LINK"]);
+  for (const [from, honest] of [
+    ['"ImageRights Cases" <cases@imagerights.example>', "<p>Our client's photograph is used on your website without a licence. Please review the case at <a href=\"https://imagerights.example/case/48213\">our case portal</a>. Otherwise our client may take legal action.</p>"],
+    ['"Tom Harris" <tom.harris.photo@gmail.com>', "<p>Hi! I noticed your blog uses my photo of the lighthouse without credit. Could you add my name under it? Thanks, Tom</p>"],
+    ['"Hosting Support" <support@host.example>', "<p>When someone writes that your website uses their images without permission and threatens to file a DMCA complaint, do not open their links: forward the mail to us.</p>"],
+  ]) expect({ honest, got: (await names(from, honest)).filter((n) => n.includes("COPYRIGHT")) }).toEqual({ honest, got: [] });
+});
+
 test("an unpaid toll under threat of a late fee or the licence is the toll scam; a toll account's statement is not", async () => {
   expect(await names('"Tolls" <a@tolls.example>', "<p>You have an unpaid toll of $3.45. Pay today to avoid a late fee of $25.</p>")).toContain("TOLL_FEE_LURE");
   expect(await names('"Tolls" <a@tolls.example>', "<p>Your toll balance is overdue; your driving privileges will be suspended.</p>")).toContain("TOLL_FEE_LURE");
   expect(await names('"Tolls" <statements@tolls.example>', "<p>Your monthly statement is ready. Toll charges: $42.10, paid from the card on file.</p>")).not.toContain("TOLL_FEE_LURE");
+  // The "DMV final notice" of 2025: an unpaid traffic ticket and the licence; a city's parking citation due is not.
+  expect(await names('"DMV Notice" <notice@dmv-ticket.example>', "<p>Final notice: you have an unpaid traffic ticket. Your driver's license will be suspended on December 9.</p>")).toContain("TOLL_FEE_LURE");
+  expect(await names('"City Parking" <parking@city.example>', "<p>Parking citation #48213 is due on December 20. A late fee of $25 applies after that date.</p>")).not.toContain("TOLL_FEE_LURE");
 });
 
 test("mail held in quarantine, an HR letter, a tax refund and MFA re-registration are account lures with a disguised link; from their own senders with their own links they are no combination", async () => {

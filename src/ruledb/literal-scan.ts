@@ -136,7 +136,10 @@ export class LiteralScanner {
    * Of the non-ASCII characters only two lower-case to something holding ASCII (checked over
    * every code point): U+0130 to "i" + U+0307 (so an "i" and then a reset) and U+212A KELVIN
    * SIGN to "k"; the non-ASCII spaces of \s read as a space; every other one, and each half
-   * of a surrogate pair, lower-cases to non-ASCII and resets the automaton.
+   * of a surrogate pair, lower-cases to non-ASCII and resets the automaton. After the
+   * literals, found[size + k] = 1 when the text holds a character of script SCRIPTS[k]
+   * (scripts.ts; see scriptId): the rules' script gates, noted where the scan already looks
+   * at each non-ASCII character.
    */
   scan(text: string): Uint8Array {
     const found = new Uint8Array(this.size + SCRIPTS.length);
