@@ -24,6 +24,19 @@ test("a recovery phrase asked for is the wallet scam; a wallet maker's warning n
   expect(await ruleHits(["CRYPTO_SEED_PHRASE_ASK"], "To restore access, please\nenter your recovery phrase below.")).toEqual(["CRYPTO_SEED_PHRASE_ASK"]);
 });
 
+test("CEO fraud's first letter (a quick task, no calls) is BEC_TASK_OPENER, from an executive on a free mailbox PHISH_BEC_OPENER; a colleague's question and an out-of-office are not", async () => {
+  const lure = "<p>Are you available? I need you to handle a quick task for me. I'm in a meeting and can't take calls, reply by email.</p><p>Robert</p>";
+  const bec = async (from: string, html: string) => (await names(from, html)).filter((n) => n.includes("BEC_")).sort();
+  expect(await bec('"Robert Miles, CEO" <robert.miles.office@gmail.com>', lure)).toEqual(["BEC_TASK_OPENER", "PHISH_BEC_OPENER"]);
+  expect(await bec('"Robert Miles" <robert.miles.office@gmail.com>', lure)).toEqual(["BEC_TASK_OPENER"]);
+  expect(await bec('"Robert Miles" <robert@northwind.example>', "<p>Do you have a moment? I need you to complete an urgent task for me before 3. I am currently in a board meeting, keep this confidential.</p>")).toEqual(["BEC_TASK_OPENER"]);
+  for (const honest of [
+    "<p>Are you around? Lunch at 12:30 in the canteen?</p>",
+    "<p>I'm in a meeting until 3 and can't take calls; I'll ring you back afterwards.</p>",
+    "<p>Thank you for your message. I am currently in a conference and unable to take calls until Monday.</p>",
+  ]) expect({ honest, got: await bec('"Anna Berg" <anna@northwind.example>', honest) }).toEqual({ honest, got: [] });
+});
+
 test("a photographer's copyright claim with a threat and a link to \"the images\" is COPYRIGHT_CLAIM_LURE, on free hosting PHISH_COPYRIGHT_LINK; an agency's case notice, a credit request and advice about the lure are not", async () => {
   const lure = "<p>Hello, I am a professional photographer. Your website is using my images without my permission. If you do not remove them within 24 hours, I will take legal action and file a DMCA complaint with your hosting provider.</p><p>Here is a link to my images and the proof: <a href=\"https://sites.google.com/view/photo-evidence-2026\">images</a></p>";
   const got = await names('"Melissa Carter" <melissa.carter.photo@gmail.com>', lure);
