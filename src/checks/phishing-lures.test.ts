@@ -95,6 +95,10 @@ test("crypto demanded with the video threatened is sextortion; a wallet address 
   const extortion = async (text: string) => (await names('"x" <a@sender.example>', `<p>${text}</p>`)).includes("EXTORTION_BITCOIN");
   expect(await extortion("Send 0.05 BTC to bc1q9h7k3w2x0m5t8p4l6c2v2d3f4g5h6j7k8l9z0a or I will send the video to all your contacts.")).toBe(true);
   expect(await extortion("I watched you through your webcam. Pay 900 USD in USDT to 0x52908400098527886E0F7030069857D2E4169EE7.")).toBe(true);
+  // The 2024 letter: the reader's street and a photo of the house, "them" sent to the contacts.
+  expect(await extortion("I know that visiting 42 Elm Street would be a convenient way to contact you. Send 2000 USD in Bitcoin to bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh or I'll send them to your contacts.")).toBe(true);
+  expect(await extortion("I attached a picture of your house. Pay 1500 USD in Bitcoin within 24 hours.")).toBe(true);
+  expect(await extortion("We would love a photo of your house with our new solar panels! Pay in bitcoin and get 5% off.")).toBe(false);
   expect(await extortion("Donations: bc1q9h7k3w2x0m5t8p4l6c2v2d3f4g5h6j7k8l9z0a. Thank you for supporting the project!")).toBe(false);
   expect(await extortion("Our review: the best webcam for video calls, with your own camera settings kept.")).toBe(false);
 });
