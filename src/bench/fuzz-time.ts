@@ -30,6 +30,8 @@ const POOL = [" ", "\n", "\t", "a", "A", "x", "0", "9", ".", "*", "=", "#", "-",
  */
 const SCRIPT_CHAR: Record<string, string> = { cyrillic: "ж", cjk: "中", hangul: "한" };
 const GATE_EVERY = 4096;
+/** Each GATE_EVERY characters of an input, to begin with the script's character. */
+const GATE_BLOCK = new RegExp(`[\\s\\S]{1,${GATE_EVERY}}`, "g");
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(name);
@@ -112,7 +114,7 @@ function shapes(rule: CompiledRule): Shape[] {
   // A gated rule sees only segments holding its script: put one of its characters in each.
   const gate = rule.scripts?.map((sc) => SCRIPT_CHAR[sc]).find(Boolean);
   if (!gate) return out;
-  return out.map((sh) => ({ what: `${sh.what}, ${show(gate)} every ${GATE_EVERY}`, make: (n) => sh.make(n).replace(new RegExp(`[\\s\\S]{1,${GATE_EVERY}}`, "g"), (m) => gate + m.slice(1)) }));
+  return out.map((sh) => ({ what: `${sh.what}, ${show(gate)} every ${GATE_EVERY}`, make: (n) => sh.make(n).replace(GATE_BLOCK, (m) => gate + m.slice(1)) }));
 }
 
 function messageFor(rule: CompiledRule, text: string): ParsedMessage {

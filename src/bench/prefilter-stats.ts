@@ -68,8 +68,8 @@ function scriptsIn(text: string): Set<string> {
 }
 
 /** The matcher's prefilter (match.ts test): the script gate, then `wpre` on the spaced reading, else `pre`, else `lits`. */
-function passes(rule: CompiledRule, lower: string, spaced: string): boolean {
-  if (rule.scripts && !rule.whole && !rule.scripts.some((sc) => scriptsIn(spaced).has(sc))) return false;
+function passes(rule: CompiledRule, lower: string, spaced: string, scripts: Set<string> | undefined): boolean {
+  if (rule.scripts && !rule.whole && !rule.scripts.some((sc) => scripts?.has(sc))) return false;
   if (rule.wpre && !rule.whole) return rule.wpre.some((c) => c.every((set) => set.some((l) => spaced.includes(l))));
   if (rule.pre) return rule.pre.some((c) => c.every((set) => set.some((l) => lower.includes(l))));
   return !rule.lits || rule.lits.some((l) => lower.includes(l));
@@ -99,7 +99,9 @@ const prepared = messages.map((m) => {
   const lower = Object.fromEntries(Object.entries(u).map(([k, v]) => [k, v.map((s) => s.toLowerCase())])) as Record<string, string[]>;
   // The literal scanner's reading (literal-scan.ts): whitespace runs as one space.
   const spaced = Object.fromEntries(Object.entries(lower).map(([k, v]) => [k, v.map((s) => s.replace(/\s+/g, " "))])) as Record<string, string[]>;
-  return { m, u, lower, spaced };
+  // The scripts each unit holds a character of, as the scan notes them (the gates): once per unit, not per rule.
+  const scripts = Object.fromEntries(Object.entries(u).map(([k, v]) => [k, v.map(scriptsIn)])) as Record<string, Set<string>[]>;
+  return { m, u, lower, spaced, scripts };
 });
 
 for (let round = 0; round <= rounds; round++) {
@@ -113,7 +115,7 @@ for (let round = 0; round <= rounds; round++) {
       const spaced = rule.whole ? lowers : p.spaced[rule.kind];
       let pass = false, hit = false, t = 0;
       for (let i = 0; i < texts.length && !hit; i++) {
-        if (!passes(rule, lowers[i], spaced[i])) continue;
+        if (!passes(rule, lowers[i], spaced[i], rule.whole ? undefined : p.scripts[rule.kind][i])) continue;
         pass = true;
         const t0 = performance.now();
         hit = row.test(texts[i]);

@@ -183,7 +183,7 @@ async function ruleNamesWithReplyTo(html: string): Promise<string[]> {
   return (await scan(engine, { id: "reply", envelope: { rcpt: ["user@example.com"] }, raw })).hits.map((h) => h.name).filter((n) => n.startsWith("PHISH_INVOICE"));
 }
 
-test("a callback lure in German, French, Spanish, Italian, Portuguese or Dutch (a charge not made, a number to call, an amount) is CALLBACK_PHISH; a bill with a service line and a payment receipt are not", async () => {
+test("a callback lure in German, French, Spanish, Italian, Portuguese, Dutch, Japanese, Chinese or Russian (a charge not made, a number to call, an amount) is CALLBACK_PHISH; a bill with a service line, an order confirmation and a payment receipt are not", async () => {
   for (const lure of [
     "Ihre Zahlung von 349,99 € an Norton Security wurde bestätigt. Wenn Sie diese Zahlung nicht autorisiert haben, rufen Sie uns sofort an: +49 30 2209 4471.",
     "Votre commande de 429,00 € a été validée. Si vous n'êtes pas à l'origine de cette transaction, appelez le 01 84 88 52 17.",
@@ -197,17 +197,6 @@ test("a callback lure in German, French, Spanish, Italian, Portuguese or Dutch (
     "Abbiamo addebitato 299,00 €. Se non hai autorizzato il pagamento, chiama il numero 800 912 345.",
     "Compra de R$ 389,90 aprovada. Se você não reconhece esta compra, ligue para (11) 4003-2298.",
     "Uw bestelling van € 319,95 is verwerkt. Als u deze betaling niet herkent, bel dan 020 808 4477.",
-  ]) expect({ lure, got: await ruleHits(["CALLBACK_PHISH"], lure) }).toEqual({ lure, got: ["CALLBACK_PHISH"] });
-  for (const honest of [
-    "Ihre Rechnung über 49,99 € ist da. Fragen? Rufen Sie uns an: 0800 330 1000.",
-    "Wir haben eine Zahlung von 120,00 € erhalten. Vielen Dank. Unser Kundendienst: 030 1234 5678.",
-    "Votre facture de 39,99 € est disponible dans votre espace client. Service client : appelez le 3900.",
-    "Su pedido de 49,99 € está en camino. Para cualquier duda, llame al 900 123 456.",
-  ]) expect({ honest, got: await ruleHits(["CALLBACK_PHISH"], honest) }).toEqual({ honest, got: [] });
-});
-
-test("a callback lure in Japanese, Chinese or Russian is CALLBACK_PHISH; an order confirmation and a payment receipt with a service number are not", async () => {
-  for (const lure of [
     "【重要】ご利用確認：39,800円のお支払いが完了しました。身に覚えのない場合は、至急下記までお電話ください。0120-123-456",
     // Fullwidth digits, colon and hyphens, as Japanese mail writes them (read folded, styled.ts).
     "ご利用金額：３９，８００円。身に覚えのない場合は、お電話ください：０１２０－１２３－４５６",
@@ -218,6 +207,10 @@ test("a callback lure in Japanese, Chinese or Russian is CALLBACK_PHISH; an orde
     "Списание на сумму 24 990 руб. Если вы не совершали эту операцию, позвоните по номеру\n8 800 301-47-92.",
   ]) expect({ lure, got: await ruleHits(["CALLBACK_PHISH"], lure) }).toEqual({ lure, got: ["CALLBACK_PHISH"] });
   for (const honest of [
+    "Ihre Rechnung über 49,99 € ist da. Fragen? Rufen Sie uns an: 0800 330 1000.",
+    "Wir haben eine Zahlung von 120,00 € erhalten. Vielen Dank. Unser Kundendienst: 030 1234 5678.",
+    "Votre facture de 39,99 € est disponible dans votre espace client. Service client : appelez le 3900.",
+    "Su pedido de 49,99 € está en camino. Para cualquier duda, llame al 900 123 456.",
     "ご注文ありがとうございます。合計 3,980円。ご不明な点はお電話ください 03-1234-5678",
     "您的订单已付款 268.00 元，预计明天送达。如有疑问请致电 400-820-1234。",
     "Оплата на сумму 1 250 руб. получена, спасибо! Вопросы — по телефону 8 800 100-00-00.",

@@ -2,9 +2,7 @@
 // that shares their words (a CRM vendor, an e-mail service, an SEO agency's report, the news,
 // a real e-invoice notice, a job board): each fires on the offer and not on its counterpart.
 import { expect, test } from "bun:test";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { fixtureVerdict, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, fixtureFiles, ruleHits } from "../testing/rule-hits";
 
 const NAMES = ["RU_LEADS_MAILING_SALE", "RU_CASHOUT_OFFER", "RU_SEO_TOP_PITCH", "RU_ONE_TIME_MAILING", "ZH_INVOICE_FOR_HIRE", "ZH_TASK_JOB_OFFER"];
 const bulk = (text: string) => ruleHits(NAMES, text);
@@ -58,10 +56,6 @@ test("phone tasks paid by the day with a contact are ZH_TASK_JOB_OFFER; a job bo
 
 test("each fixture of fixtures/messages/bulk-languages is at least probable spam with its offer's rule", async () => {
   const want: Record<string, string> = { "ru-bazy-klientov.eml": "RU_LEADS_MAILING_SALE", "ru-obnal-koi8.eml": "RU_CASHOUT_OFFER", "zh-daikai-fapiao.eml": "ZH_INVOICE_FOR_HIRE" };
-  const dir = join(import.meta.dir, "../../fixtures/messages/bulk-languages");
-  expect(readdirSync(dir).sort()).toEqual(Object.keys(want).sort());
-  for (const [f, name] of Object.entries(want)) {
-    const v = await fixtureVerdict(`bulk-languages/${f}`);
-    expect({ f, flagged: v.flagged, hit: v.names.includes(name) }).toEqual({ f, flagged: true, hit: true });
-  }
+  expect(fixtureFiles("bulk-languages")).toEqual(Object.keys(want).sort());
+  await expectFixturesFlagged(Object.fromEntries(Object.entries(want).map(([f, name]) => [`bulk-languages/${f}`, [name]])));
 });

@@ -61,7 +61,7 @@ export interface CompiledRule {
   wpre?: string[][][];
   /**
    * body / rawbody / full / uri, not `whole`: every match holds a character of one of these
-   * scripts (scripts.ts SCRIPTS: "cyrillic", "cjk"), which the literal scan notes; the regex
+   * scripts (scripts.ts SCRIPTS: "cyrillic", "cjk", "hangul"), which the literal scan notes; the regex
    * runs only on a text that holds one, besides its literal prefilter. A kas that predates it
    * runs the regex regardless (same result); a script it does not know means "always run".
    */

@@ -2,7 +2,7 @@
 // rules/36_cold_outreach.cf against the honest mail that uses the same words: each fires on
 // the letter and not on its honest counterpart.
 import { expect, test } from "bun:test";
-import { fixtureVerdict, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, ruleHits } from "../testing/rule-hits";
 
 const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL", "ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "LOAN_FRAUD_OFFER"];
 /** The rules of the two files that a plain-text letter hits. */
@@ -116,8 +116,5 @@ test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outrea
     "cold-outreach/domain-notice.eml": ["DOMAIN_SEO_NOTICE"],
     "cold-outreach/manufacturer.eml": ["SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY"],
   };
-  for (const [f, names] of Object.entries(want)) {
-    const v = await fixtureVerdict(f);
-    expect({ f, flagged: v.flagged, names: v.names.filter((n) => names.includes(n)).sort() }).toEqual({ f, flagged: true, names: [...names].sort() });
-  }
+  await expectFixturesFlagged(want);
 });

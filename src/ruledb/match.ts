@@ -121,7 +121,7 @@ export function loadRuleDb(db: CompiledDb): RuleDb {
       live.litIds = live.lits?.map(id);
       live.preIds = live.pre?.map((c) => c.map((set) => set.map(id)));
     }
-    // Script gates (scripts.ts): a rule in Russian or Chinese runs only on a text holding
+    // Script gates (scripts.ts): a rule in Russian, Chinese, Japanese or Korean runs only on a text holding
     // one of its scripts' characters, which the scan notes; one more any-of set in each of
     // its conjunctions. A script this kas does not know gates nothing.
     const gated = content.filter((l) => l.key === key && !l.whole && l.rule.scripts?.length);

@@ -1,9 +1,7 @@
 // The offers of rules/38_offers_today.cf against the lawful mail of the same trades: each rule
 // fires on the campaign's wording and not on its honest counterpart.
 import { expect, test } from "bun:test";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { fixtureVerdict, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, fixtureFiles, ruleHits } from "../testing/rule-hits";
 
 const OFFERS = ["GLP1_SALES", "MIRACLE_ENDORSED", "CASINO_BONUS", "CASINO_BONUS_MANY", "VEHICLE_WARRANTY_NOTICE", "SURVEY_REWARD_FEE", "SURVEY_REWARD_BRAND", "LEADGEN_HOME_PROGRAM", "LEADGEN_HOME_PROGRAM_ALL", "HOOKUP_LURE", "HOOKUP_LURE_MANY"];
 const offers = (text: string) => ruleHits(OFFERS, text);
@@ -47,12 +45,8 @@ test("\"women near you\" is HOOKUP_LURE, twice HOOKUP_LURE_MANY; a dating site's
 
 test("each fixture of fixtures/messages/bulk-today is at least probable spam with its campaign's rule", async () => {
   const want: Record<string, string> = { "glp1.eml": "GLP1_SALES", "keto-gummies.eml": "MIRACLE_ENDORSED", "casino-spins.eml": "CASINO_BONUS", "car-warranty.eml": "VEHICLE_WARRANTY_NOTICE", "survey-reward.eml": "SURVEY_REWARD_FEE", "solar-program.eml": "LEADGEN_HOME_PROGRAM", "hot-singles.eml": "HOOKUP_LURE" };
-  const dir = join(import.meta.dir, "../../fixtures/messages/bulk-today");
-  expect(readdirSync(dir).sort()).toEqual(Object.keys(want).sort());
-  for (const [f, name] of Object.entries(want)) {
-    const v = await fixtureVerdict(`bulk-today/${f}`);
-    expect({ f, flagged: v.flagged, hit: v.names.includes(name) }).toEqual({ f, flagged: true, hit: true });
-  }
+  expect(fixtureFiles("bulk-today")).toEqual(Object.keys(want).sort());
+  await expectFixturesFlagged(Object.fromEntries(Object.entries(want).map(([f, name]) => [`bulk-today/${f}`, [name]])));
 });
 
 test("news of the show, a telehealth newsletter and a free trial are none of the offers", async () => {

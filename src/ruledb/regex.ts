@@ -22,7 +22,7 @@ export interface TranslatedRegex {
   pre?: Prefilter;
   /** The prefilter in the literal scanner's reading (whitespace runs are one space), when it says more than lits / pre. */
   wpre?: Prefilter;
-  /** Every match holds a character of one of these scripts (scripts.ts): the literal scan's gate for patterns in Russian or Chinese. */
+  /** Every match holds a character of one of these scripts (scripts.ts): the literal scan's gate for patterns in Russian, Chinese, Japanese or Korean. */
   scripts?: Script[];
   /**
    * The pattern in RE2 syntax, for the linear-time engine: set when the pattern repeats

@@ -1,10 +1,11 @@
-// Script gates: rules written in Russian, Chinese, Japanese or Korean hold no ASCII literal, so the literal
-// prefilter (regex-prefilter.ts) cannot keep their regexes off the ~all mail that holds none of
-// their letters, and each cost 2–18 µs a message on the training split (prefilter-stats.ts),
-// most of it walking English text for a first Cyrillic or Chinese character. The compiler
-// finds the scripts a rule's every match must contain a character of (`scripts`, format.ts);
-// the literal scan, which already looks at each non-ASCII character, notes the scripts a
-// text holds, and the matcher runs the regex only when one of the rule's is present.
+// Script gates: rules written in Russian, Chinese, Japanese or Korean hold no ASCII literal,
+// so the literal prefilter (regex-prefilter.ts) cannot keep their regexes off the mail (nearly
+// all) that holds none of their letters, and each cost 2–18 µs a message on the training split
+// (prefilter-stats.ts), most of it walking English text for a first Cyrillic or Chinese
+// character. The compiler finds the scripts a rule's every match must contain a character of
+// (`scripts`, format.ts); the literal scan, which already looks at each non-ASCII character,
+// notes the scripts a text holds, and the matcher runs the regex only when one of the rule's
+// is present.
 //
 // A script here is a set of BMP blocks closed under the case folding of a non-unicode /i
 // regex (ES Canonicalize): /в/i also matches U+1C80 (rounded ve), so that block is Cyrillic
@@ -91,7 +92,12 @@ function altsScripts(alts: Node[][], ignoreCase: boolean): number {
   return bits;
 }
 
-const popcount = (b: number) => (b & 1) + ((b >> 1) & 1) + ((b >> 2) & 1) + ((b >> 3) & 1);
+/** Set bits of a script mask (any number of SCRIPTS). */
+const popcount = (b: number): number => {
+  let n = 0;
+  for (; b; b &= b - 1) n++;
+  return n;
+};
 
 /** The scripts every match of the pattern holds a character of (one of them at least), or undefined. */
 export function requiredScripts(tree: Node[][], flags: string): Script[] | undefined {

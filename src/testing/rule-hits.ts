@@ -1,7 +1,8 @@
 // The shipped rules (and the phishing check) run over a letter written in a test: for the
 // tests that set a rule's wording beside the honest mail that shares its words. Test-only:
 // never imported by production code.
-import { readFileSync } from "node:fs";
+import { expect } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createPhishingCheck } from "../checks/phishing";
 import { defaults } from "../config/load";
@@ -24,4 +25,18 @@ export async function fixtureVerdict(path: string): Promise<{ flagged: boolean; 
   const raw = new Uint8Array(readFileSync(join(import.meta.dir, "../../fixtures/messages", path)));
   const r = await scan(shippedEngine, { id: path, envelope: { rcpt: ["dana@example.com"] }, raw });
   return { flagged: r.status !== "not_detected", names: r.hits.map((h) => h.name) };
+}
+
+/** The file names of one fixtures/messages/ directory, sorted (a family's test lists every one). */
+export const fixtureFiles = (dir: string): string[] => readdirSync(join(import.meta.dir, "../../fixtures/messages", dir)).sort();
+
+/**
+ * Each fixture (`path` under fixtures/messages/) is flagged and hits every one of its names:
+ * one expect per fixture, naming it, so a failure says which message and which rule.
+ */
+export async function expectFixturesFlagged(want: Record<string, readonly string[]>): Promise<void> {
+  for (const [f, names] of Object.entries(want)) {
+    const v = await fixtureVerdict(f);
+    expect({ f, flagged: v.flagged, names: v.names.filter((n) => names.includes(n)).sort() }).toEqual({ f, flagged: true, names: [...names].sort() });
+  }
 }
