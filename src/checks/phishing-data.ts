@@ -55,7 +55,7 @@ export const BRANDS: Brand[] = [
   { names: ["ebay"], labels: ["ebay"] },
   { names: ["steam support", "steam community"], labels: ["steampowered", "steamcommunity", "valvesoftware"] },
   { names: ["spotify"], labels: ["spotify"] },
-  { names: ["norton 360", "norton lifelock", "norton antivirus"], labels: ["norton", "nortonlifelock"], domains: ["gen.digital"] },
+  { names: ["norton 360", "norton lifelock", "norton antivirus", "norton security"], labels: ["norton", "nortonlifelock"], domains: ["gen.digital"] },
   { names: ["mcafee"], labels: ["mcafee"] },
   { names: ["geek squad"], labels: ["geeksquad", "bestbuy"] },
   { names: ["wetransfer"], labels: ["wetransfer", "we"] },

@@ -1,18 +1,7 @@
 // The lure wording of rules/62_phishing.cf against the honest mail that uses the same words:
 // each pair fires on the lure and not on its honest counterpart.
 import { expect, test } from "bun:test";
-import { defaults } from "../config/load";
-import { scan, type Engine } from "../engine/scan";
-import { builtinDb } from "../ruledb/builtin";
-import { loadRuleDb } from "../ruledb/match";
-import { ruleHits } from "../testing/rule-hits";
-import { createPhishingCheck } from "./phishing";
-
-const engine: Engine = { config: { ...defaults(), bayes: { ...defaults().bayes, enabled: false } }, db: loadRuleDb(builtinDb()), checks: [createPhishingCheck()] };
-const names = async (from: string, html: string) => {
-  const raw = new TextEncoder().encode(`From: ${from}\nTo: user@example.com\nSubject: Notice\nDate: Fri, 04 Dec 2026 10:00:00 +0000\nMessage-ID: <n-1@x.example>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<html><body>${html}</body></html>\n`);
-  return (await scan(engine, { id: "lure", envelope: { rcpt: ["user@example.com"] }, raw })).hits.map((h) => h.name);
-};
+import { fromHits as names, ruleHits } from "../testing/rule-hits";
 
 test("a recovery phrase asked for is the wallet scam; a wallet maker's warning never to give it is not", async () => {
   expect(await names('"Wallet" <a@wallet.example>', "<p>To restore access, enter your 24-word recovery phrase below.</p>")).toContain("CRYPTO_SEED_PHRASE_ASK");
@@ -179,8 +168,7 @@ test("invoice wording and a supplier's changed bank details in German, French, S
 
 /** The PHISH_INVOICE_* combinations of a supplier's letter whose Reply-To is a free mailbox. */
 async function ruleNamesWithReplyTo(html: string): Promise<string[]> {
-  const raw = new TextEncoder().encode(`From: "Anna" <anna@nordvik-supply.com>\nReply-To: anna.nordvik@libero.it\nTo: user@example.com\nSubject: Notice\nDate: Fri, 04 Dec 2026 10:00:00 +0000\nMessage-ID: <n-2@nordvik-supply.com>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<html><body>${html}</body></html>\n`);
-  return (await scan(engine, { id: "reply", envelope: { rcpt: ["user@example.com"] }, raw })).hits.map((h) => h.name).filter((n) => n.startsWith("PHISH_INVOICE"));
+  return (await names('"Anna" <anna@nordvik-supply.com>', html, "Reply-To: anna.nordvik@libero.it\n")).filter((n) => n.startsWith("PHISH_INVOICE"));
 }
 
 test("a callback lure in German, French, Spanish, Italian, Portuguese, Dutch, Japanese, Chinese or Russian (a charge not made, a number to call, an amount) is CALLBACK_PHISH; a bill with a service line, an order confirmation and a payment receipt are not", async () => {

@@ -20,6 +20,16 @@ export async function ruleHits(names: readonly string[], text: string, type: "pl
   return (await scan(rulesOnly, { id: "letter", envelope: { rcpt: ["user@example.com"] }, raw })).hits.map((h) => h.name).filter((n) => names.includes(n)).sort();
 }
 
+/**
+ * Every name an HTML letter from `from` (a whole From field) to user@example.com hits, the
+ * phishing check's symbols among them: for rules that weigh who sent it. `headers`: more
+ * header lines, each ending in "\n" (a Reply-To).
+ */
+export async function fromHits(from: string, html: string, headers = ""): Promise<string[]> {
+  const raw = new TextEncoder().encode(`From: ${from}\n${headers}To: user@example.com\nSubject: Notice\nDate: Fri, 04 Dec 2026 10:00:00 +0000\nMessage-ID: <n-1@x.example>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<html><body>${html}</body></html>\n`);
+  return (await scan(shippedEngine, { id: "lure", envelope: { rcpt: ["user@example.com"] }, raw })).hits.map((h) => h.name);
+}
+
 /** A fixture message (`path` under fixtures/messages/) scanned as a filtering process scans it: flagged (probable spam or spam), and the names it hits. */
 export async function fixtureVerdict(path: string): Promise<{ flagged: boolean; names: string[] }> {
   const raw = new Uint8Array(readFileSync(join(import.meta.dir, "../../fixtures/messages", path)));
