@@ -91,6 +91,18 @@ export const BRANDS: Brand[] = [
   { names: ["telegram"], labels: ["telegram"], domains: ["t.me"], advertised: true },
   { names: ["tiktok"], labels: ["tiktok"], domains: ["tiktokv.com"], advertised: true },
   { names: ["shopify"], labels: ["shopify"], advertised: true },
+  // Registrars and hosts, in whose names a site owner is told the domain expires (2026-12-05).
+  // Network Solutions sends from web.com too; "web" alone is no label (web.de is a mailbox).
+  { names: ["godaddy"], labels: ["godaddy", "secureserver"] },
+  { names: ["namecheap"], labels: ["namecheap"] },
+  { names: ["squarespace"], labels: ["squarespace"], advertised: true },
+  { names: ["ionos", "1&1 ionos"], labels: ["ionos", "1und1", "1and1"] },
+  { names: ["network solutions"], labels: ["networksolutions"], domains: ["web.com"] },
+  { names: ["bluehost"], labels: ["bluehost"] },
+  { names: ["hostgator"], labels: ["hostgator"] },
+  { names: ["hostinger"], labels: ["hostinger"] },
+  { names: ["ovhcloud"], labels: ["ovhcloud", "ovh"] },
+  { names: ["cloudflare"], labels: ["cloudflare"] },
   // Europe and Latin America: banks, posts and tax offices phished in their own languages.
   // Banks whose regional houses each have their own domain (Sparkasse, Volksbank, Crédit
   // Agricole) are left out: their own mail would read as impersonation.

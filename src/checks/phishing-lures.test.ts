@@ -26,17 +26,6 @@ test("CEO fraud's first letter (a quick task, no calls) is BEC_TASK_OPENER, from
   ]) expect({ honest, got: await bec('"Anna Berg" <anna@northwind.example>', honest) }).toEqual({ honest, got: [] });
 });
 
-test("a photographer's copyright claim with a threat and a link to \"the images\" is COPYRIGHT_CLAIM_LURE, on free hosting PHISH_COPYRIGHT_LINK; an agency's case notice, a credit request and advice about the lure are not", async () => {
-  const lure = "<p>Hello, I am a professional photographer. Your website is using my images without my permission. If you do not remove them within 24 hours, I will take legal action and file a DMCA complaint with your hosting provider.</p><p>Here is a link to my images and the proof: <a href=\"https://sites.google.com/view/photo-evidence-2026\">images</a></p>";
-  const got = await names('"Melissa Carter" <melissa.carter.photo@gmail.com>', lure);
-  expect(["COPYRIGHT_CLAIM_LURE", "PHISH_COPYRIGHT_LINK"].filter((n) => got.includes(n))).toEqual(["COPYRIGHT_CLAIM_LURE", "PHISH_COPYRIGHT_LINK"]);
-  for (const [from, honest] of [
-    ['"ImageRights Cases" <cases@imagerights.example>', "<p>Our client's photograph is used on your website without a licence. Please review the case at <a href=\"https://imagerights.example/case/48213\">our case portal</a>. Otherwise our client may take legal action.</p>"],
-    ['"Tom Harris" <tom.harris.photo@gmail.com>', "<p>Hi! I noticed your blog uses my photo of the lighthouse without credit. Could you add my name under it? Thanks, Tom</p>"],
-    ['"Hosting Support" <support@host.example>', "<p>When someone writes that your website uses their images without permission and threatens to file a DMCA complaint, do not open their links: forward the mail to us.</p>"],
-  ]) expect({ honest, got: (await names(from, honest)).filter((n) => n.includes("COPYRIGHT")) }).toEqual({ honest, got: [] });
-});
-
 test("an unpaid toll under threat of a late fee or the licence is the toll scam; a toll account's statement is not", async () => {
   expect(await names('"Tolls" <a@tolls.example>', "<p>You have an unpaid toll of $3.45. Pay today to avoid a late fee of $25.</p>")).toContain("TOLL_FEE_LURE");
   expect(await names('"Tolls" <a@tolls.example>', "<p>Your toll balance is overdue; your driving privileges will be suspended.</p>")).toContain("TOLL_FEE_LURE");
