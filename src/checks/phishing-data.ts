@@ -103,6 +103,17 @@ export const BRANDS: Brand[] = [
   { names: ["hostinger"], labels: ["hostinger"] },
   { names: ["ovhcloud"], labels: ["ovhcloud", "ovh"] },
   { names: ["cloudflare"], labels: ["cloudflare"] },
+  // Classifieds whose sellers are told "the buyer has paid, enter your card to receive the
+  // money" (rules/66_marketplace.cf). Subito is also an Italian word: only "subito.it".
+  { names: ["vinted"], labels: ["vinted"] },
+  { names: ["wallapop"], labels: ["wallapop"] },
+  { names: ["leboncoin"], labels: ["leboncoin"] },
+  { names: ["kleinanzeigen"], labels: ["kleinanzeigen"] },
+  { names: ["subito.it"], labels: ["subito"] },
+  { names: ["gumtree"], labels: ["gumtree"] },
+  { names: ["marktplaats"], labels: ["marktplaats"] },
+  { names: ["willhaben"], labels: ["willhaben"] },
+  { names: ["depop"], labels: ["depop"] },
   // Europe and Latin America: banks, posts and tax offices phished in their own languages.
   // Banks whose regional houses each have their own domain (Sparkasse, Volksbank, Crédit
   // Agricole) are left out: their own mail would read as impersonation.

@@ -71,7 +71,7 @@ test.each([
   // A PDF whose one picture is a QR code (message/pdf-images.ts): no link in the mail or the PDF.
   ["pdf-qr-lure.eml", ["FROM_BRAND_IMPERSONATION"], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
   // A Word document and an Excel sheet whose one picture is a QR code (message/archive.ts keeps an Office document's pictures): nothing else in the mail.
-  ["qr-docx.eml", [], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
+  ["qr-docx.eml", ["FROM_NAME_INTERNAL_ROLE"], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
   ["qr-xlsx.eml", [], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
   // A parcel "on hold" until a small fee is paid, through free hosting, from a name claiming the carrier.
   ["delivery-fee.eml", ["FROM_BRAND_IMPERSONATION", "URI_FREE_HOSTED"], ["DELIVERY_FEE_LURE", "PHISH_DELIVERY_FEE"]],
@@ -117,8 +117,8 @@ test.each([
   // A shared-file lure forwarded as an attached message (.eml) whose From claims Microsoft 365.
   ["attached-eml-lure.eml", ["ATTACH_MESSAGE_SENDER_LIE", "URI_FREE_HOSTED"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
   // QR codes drawn without a picture (message/text-qr.ts): a table of painted cells, lines of half blocks.
-  ["qr-html-table.eml", [], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
-  ["qr-block-text.eml", [], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
+  ["qr-html-table.eml", ["FROM_NAME_INTERNAL_ROLE"], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
+  ["qr-block-text.eml", ["FROM_NAME_INTERNAL_ROLE"], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
   // ... and rows of empty divs painted black or white (a "Microsoft 365" re-registration lure).
   ["qr-html-divs.eml", ["FROM_BRAND_IMPERSONATION"], ["QR_CODE_URL", "QR_URI_SUSPICIOUS", "PHISH_QR_CODE"]],
   // A streaming service's "payment declined" and Teams' "unread messages" in their names, linking to free hosting.

@@ -6,9 +6,9 @@ import { claimsInternalRole } from "./role-name";
 
 test("a display name of department words only, one naming the reader's own department, claims it; a name with anyone else's in it does not", () => {
   const own = ["example.com"];
-  for (const name of ["IT Helpdesk", "IT Service Desk", "Help Desk", "HR Department", "Human Resources", "Email Administrator", "Webmail Support Team", "Mailbox Quota", "I.T. Support", "IT - Security Notice", "example.com IT Support", "Example HR"])
+  for (const name of ["IT Helpdesk", "IT Service Desk", "Help Desk", "HR Department", "Human Resources", "Email Administrator", "Webmail Support Team", "Mailbox Quota", "I.T. Support", "IT - Security Notice", "example.com IT Support", "Example HR", "HR Benefits"])
     expect({ name, claims: claimsInternalRole(name, own) }).toEqual({ name, claims: true });
-  for (const name of ["Acme Help Desk", "Support Team", "Security Team", "Admin", "Administrator", "System Administrator", "Voice Mail System", "Payroll Department", "Domain Services", "Email Support", "Let it be", "it support", "Jane Doe", "", "IT IT IT IT IT IT IT"])
+  for (const name of ["Acme Help Desk", "Support Team", "Security Team", "Admin", "Administrator", "System Administrator", "Voice Mail System", "Payroll Department", "Domain Services", "Email Support", "Benefits Team", "Let it be", "it support", "Jane Doe", "", "IT IT IT IT IT IT IT"])
     expect({ name, claims: claimsInternalRole(name, own) }).toEqual({ name, claims: false });
 });
 

@@ -4,6 +4,8 @@
 // mailbox-quota and HR-document lures come so: no brand to impersonate, the reader's own help
 // desk claimed instead. A company's own desk writes from its own domain (any subdomain of it).
 //
+// "Benefits" is a word a department name may carry ("HR Benefits"), not a role alone.
+//
 // Left out on purpose, because outside services send under those names honestly: voicemail
 // and fax (hosted telephone systems mail recordings from their own domains), payroll (payroll
 // bureaus), a bare "Admin"/"Administrator" (a forum's or a shop's), "Support"/"Security" alone
@@ -29,7 +31,7 @@ const FILLER = new Set([
   "the", "and", "&", "of", "team", "department", "dept", "desk", "support", "services", "service", "center", "centre", "portal",
   "office", "notification", "notifications", "notice", "notices", "alert", "alerts", "security", "administrator", "admin",
   "administration", "operations", "staff", "management", "account", "accounts", "message", "messages", "mail", "email", "e-mail",
-  "mailbox", "system", "systems", "network", "server", "technical", "tech", "it", "hr", "no-reply", "noreply", "quota",
+  "mailbox", "system", "systems", "network", "server", "technical", "tech", "it", "hr", "no-reply", "noreply", "quota", "benefits",
 ]);
 
 /**
