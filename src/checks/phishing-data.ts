@@ -79,6 +79,8 @@ export const BRANDS: Brand[] = [
   { names: ["xfinity", "comcast"], labels: ["xfinity", "comcast"], advertised: true },
   { names: ["at&t"], labels: ["att"], domains: ["att-mail.com"], advertised: true },
   { names: ["verizon"], labels: ["verizon", "verizonwireless", "vzw"], advertised: true },
+  { names: ["t-mobile"], labels: ["t-mobile", "tmobile"], advertised: true },
+  { names: ["vodafone"], labels: ["vodafone"], advertised: true },
   { names: ["hsbc"], labels: ["hsbc"] },
   { names: ["barclays", "barclaycard"], labels: ["barclays", "barclaycard"] },
   { names: ["santander"], labels: ["santander"] },
