@@ -26,6 +26,15 @@ test("CEO fraud's first letter (a quick task, no calls) is BEC_TASK_OPENER, from
   ]) expect({ honest, got: await bec('"Anna Berg" <anna@northwind.example>', honest) }).toEqual({ honest, got: [] });
 });
 
+test("changed wiring instructions for earnest money are BEC_CLOSING_WIRE; a title company's own warning and its closing instructions are not", async () => {
+  const wire = async (html: string) => (await names('"Sarah Collins, Escrow Officer" <sarah@titleco.example>', html)).filter((n) => n.startsWith("BEC_")).sort();
+  expect(await wire("<p>Our wiring instructions have been updated due to an audit. Kindly wire your earnest money deposit of $48,500 to the new account today.</p>")).toEqual(["BEC_BANK_DETAILS_CHANGED", "BEC_CLOSING_WIRE"]);
+  for (const honest of [
+    "<p>Our wiring instructions will never change by e-mail. If you receive new wiring instructions, call us at the number on our website before sending your earnest money.</p>",
+    "<p>Your closing is on Friday. Cash to close is $48,500; the wiring instructions are in the secure portal.</p>",
+  ]) expect({ honest, got: await wire(honest) }).toEqual({ honest, got: [] });
+});
+
 test("an unpaid toll under threat of a late fee or the licence is the toll scam; a toll account's statement is not", async () => {
   expect(await names('"Tolls" <a@tolls.example>', "<p>You have an unpaid toll of $3.45. Pay today to avoid a late fee of $25.</p>")).toContain("TOLL_FEE_LURE");
   expect(await names('"Tolls" <a@tolls.example>', "<p>Your toll balance is overdue; your driving privileges will be suspended.</p>")).toContain("TOLL_FEE_LURE");

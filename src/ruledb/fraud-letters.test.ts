@@ -4,7 +4,7 @@
 import { expect, test } from "bun:test";
 import { expectFixturesFlagged, ruleHits } from "../testing/rule-hits";
 
-const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL", "ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "LOAN_FRAUD_OFFER"];
+const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL", "ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "LOAN_FRAUD_OFFER", "CN_DOMAIN_CLAIM_SCAM", "TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION"];
 /** The rules of the two files that a plain-text letter hits. */
 const fraud = (text: string) => ruleHits(FRAUD, text);
 
@@ -66,6 +66,27 @@ test("a domain notice selling search-engine submission is DOMAIN_SEO_NOTICE; a r
   expect(await fraud("Your domain example.com expires on 12 January 2027. Renew it now to keep your website and email working.")).toEqual([]);
 });
 
+test("the Asian domain-name claim is CN_DOMAIN_CLAIM_SCAM; a registrar's trademark-claim notice and a distributor's question are not", async () => {
+  expect(await fraud('We are a Network Service Company which is the domain name registration center in Shanghai, China. On November 30 we received an application from Baoda Ltd requested "examplecorp" as their internet keyword and China (CN) domain names. But after checking it, we find this name conflicts with your company name or trademark.')).toEqual(["CN_DOMAIN_CLAIM_SCAM"]);
+  expect(await fraud("We are the Hong Kong domain registration center. We find this name conflicts with your company name.")).toEqual(["CN_DOMAIN_CLAIM_SCAM"]);
+  // One mark alone (two of its wordings) is no claim.
+  expect(await fraud("We find this name conflicts with your company name. Is Baoda Ltd your distributor or business partner in China?")).toEqual([]);
+  for (const honest of [
+    "Trademark Claims Notice: you have received this notice because the domain name you applied for matches a mark recorded in the Trademark Clearinghouse.",
+    "We would like to become your distributor in China. Could you send us your price list?",
+    "We received an application from your company for an account on our portal.",
+  ]) expect({ honest, got: await fraud(honest) }).toEqual({ honest, got: [] });
+});
+
+test("a private register's trademark publication bill is TRADEMARK_REGISTER_SCAM, with its small print TRADEMARK_REGISTER_SOLICITATION; an attorney's invoice and the office's notice are not", async () => {
+  expect(await fraud("Trademark application No. 98/123,456. The publication fee of USD 1,890.00 must be paid within 10 days. This is not an invoice but an offer to record your mark in our register.")).toEqual(["TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION"]);
+  expect(await fraud("To enter your trademark in the World Trademark Register, please pay the fee below. Trademark registration no. 018845213.")).toEqual(["TRADEMARK_REGISTER_SCAM"]);
+  for (const honest of [
+    "Our invoice for the trademark registration in the EU is attached: the registration fee of EUR 850 is payable within 30 days.",
+    "Your trade mark application has been published in the EU Trade Marks Bulletin. Third parties may file an opposition within three months.",
+  ]) expect({ honest, got: await fraud(honest) }).toEqual({ honest, got: [] });
+});
+
 test("a factory's mass offer is SUPPLIER_COLD_OFFER(_MANY); a supplier's note to its customers is not", async () => {
   const offer = "Dear Purchasing Manager,\nWe are a professional manufacturer of LED lights. OEM/ODM service, MOQ 100 pcs, factory price, free samples available. WhatsApp/WeChat: +86 138 2456 7890";
   expect(await fraud(offer)).toEqual(["SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY"]);
@@ -115,6 +136,8 @@ test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outrea
     "cold-outreach/seo-pitch.eml": ["SEO_COLD_PITCH", "COLD_PITCH_FREEMAIL"],
     "cold-outreach/domain-notice.eml": ["DOMAIN_SEO_NOTICE"],
     "cold-outreach/manufacturer.eml": ["SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY"],
+    "cold-outreach/cn-domain-claim.eml": ["CN_DOMAIN_CLAIM_SCAM"],
+    "cold-outreach/trademark-register.eml": ["TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION"],
   };
   await expectFixturesFlagged(want);
 });
