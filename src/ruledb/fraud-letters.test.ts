@@ -2,9 +2,9 @@
 // rules/36_cold_outreach.cf against the honest mail that uses the same words: each fires on
 // the letter and not on its honest counterpart.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, fromHits, ruleHits } from "../testing/rule-hits";
 
-const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL", "ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "LOAN_FRAUD_OFFER", "CN_DOMAIN_CLAIM_SCAM", "TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION"];
+const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL", "ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "LOAN_FRAUD_OFFER", "CN_DOMAIN_CLAIM_SCAM", "TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION", "SEO_LINK_PITCH", "ACADEMIC_SOLICITATION", "ACADEMIC_SOLICITATION_MANY"];
 /** The rules of the two files that a plain-text letter hits. */
 const fraud = (text: string) => ruleHits(FRAUD, text);
 
@@ -87,6 +87,26 @@ test("a private register's trademark publication bill is TRADEMARK_REGISTER_SCAM
   ]) expect({ honest, got: await fraud(honest) }).toEqual({ honest, got: [] });
 });
 
+test("a guest post or a paid link's price asked is SEO_LINK_PITCH, from a free mailbox COLD_PITCH_FREEMAIL too; a publisher's thanks and its media kit are not", async () => {
+  expect(await fraud("I came across your website and would love to contribute a guest post. Alternatively, let me know your price for a do-follow link.")).toEqual(["SEO_LINK_PITCH"]);
+  expect((await fromHits('"Mark" <mark.outreach@gmail.com>', "<p>Are you open to a link insertion in one of your articles? How much do you charge?</p>")).filter((n) => FRAUD.includes(n)).sort()).toEqual(["COLD_PITCH_FREEMAIL", "SEO_LINK_PITCH"]);
+  for (const honest of [
+    "Thanks for your guest post: it goes live on Monday with your bio at the end.",
+    "Our media kit lists banner sizes and newsletter placements; write to ads@ for a quote.",
+    "Today I would like everyone to link to this post. [7] permanent link to this post",
+  ]) expect({ honest, got: await fraud(honest) }).toEqual({ honest, got: [] });
+});
+
+test("an invitation to publish or speak with a predatory journal's marks is ACADEMIC_SOLICITATION(_MANY); a society's call for papers and a colleague's invitation are not", async () => {
+  expect(await fraud("We have gone through your article and kindly invite you to submit your manuscript. Peer review within 7 days; indexed in Google Scholar. Article processing charge: USD 99 only.")).toEqual(["ACADEMIC_SOLICITATION", "ACADEMIC_SOLICITATION_MANY"]);
+  expect(await fraud("Considering your eminent contribution, we invite you as a keynote speaker at the World Congress on Materials Science 2027.")).toEqual(["ACADEMIC_SOLICITATION"]);
+  for (const honest of [
+    "Call for papers: the 14th Workshop on Distributed Systems invites submissions of up to 12 pages. Deadline 15 March; notification 30 April.",
+    "Dear Anna, I read with interest your recent paper on grain boundaries. Would you give a talk in our seminar next term? We invite you as a speaker on 12 May.",
+    "The journal's impact factor is 3.1 this year; thank you to all our reviewers.",
+  ]) expect({ honest, got: await fraud(honest) }).toEqual({ honest, got: [] });
+});
+
 test("a factory's mass offer is SUPPLIER_COLD_OFFER(_MANY); a supplier's note to its customers is not", async () => {
   const offer = "Dear Purchasing Manager,\nWe are a professional manufacturer of LED lights. OEM/ODM service, MOQ 100 pcs, factory price, free samples available. WhatsApp/WeChat: +86 138 2456 7890";
   expect(await fraud(offer)).toEqual(["SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY"]);
@@ -138,6 +158,8 @@ test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outrea
     "cold-outreach/manufacturer.eml": ["SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY"],
     "cold-outreach/cn-domain-claim.eml": ["CN_DOMAIN_CLAIM_SCAM"],
     "cold-outreach/trademark-register.eml": ["TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION"],
+    "cold-outreach/guest-post.eml": ["SEO_LINK_PITCH", "COLD_PITCH_FREEMAIL"],
+    "cold-outreach/journal-invitation.eml": ["ACADEMIC_SOLICITATION", "ACADEMIC_SOLICITATION_MANY"],
   };
   await expectFixturesFlagged(want);
 });
