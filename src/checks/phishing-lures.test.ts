@@ -1,7 +1,7 @@
 // The lure wording of rules/62_phishing.cf against the honest mail that uses the same words:
 // each pair fires on the lure and not on its honest counterpart.
 import { expect, test } from "bun:test";
-import { fromHits as names, ruleHits } from "../testing/rule-hits";
+import { expectHonest, fromHits as names, ruleHits } from "../testing/rule-hits";
 
 test("a recovery phrase asked for is the wallet scam; a wallet maker's warning never to give it is not", async () => {
   expect(await names('"Wallet" <a@wallet.example>', "<p>To restore access, enter your 24-word recovery phrase below.</p>")).toContain("CRYPTO_SEED_PHRASE_ASK");
@@ -19,20 +19,20 @@ test("CEO fraud's first letter (a quick task, no calls) is BEC_TASK_OPENER, from
   expect(await bec('"Robert Miles, CEO" <robert.miles.office@gmail.com>', lure)).toEqual(["BEC_TASK_OPENER", "PHISH_BEC_OPENER"]);
   expect(await bec('"Robert Miles" <robert.miles.office@gmail.com>', lure)).toEqual(["BEC_TASK_OPENER"]);
   expect(await bec('"Robert Miles" <robert@northwind.example>', "<p>Do you have a moment? I need you to complete an urgent task for me before 3. I am currently in a board meeting, keep this confidential.</p>")).toEqual(["BEC_TASK_OPENER"]);
-  for (const honest of [
+  await expectHonest((t) => bec('"Anna Berg" <anna@northwind.example>', t), [
     "<p>Are you around? Lunch at 12:30 in the canteen?</p>",
     "<p>I'm in a meeting until 3 and can't take calls; I'll ring you back afterwards.</p>",
     "<p>Thank you for your message. I am currently in a conference and unable to take calls until Monday.</p>",
-  ]) expect({ honest, got: await bec('"Anna Berg" <anna@northwind.example>', honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("changed wiring instructions for earnest money are BEC_CLOSING_WIRE; a title company's own warning and its closing instructions are not", async () => {
   const wire = async (html: string) => (await names('"Sarah Collins, Escrow Officer" <sarah@titleco.example>', html)).filter((n) => n.startsWith("BEC_")).sort();
   expect(await wire("<p>Our wiring instructions have been updated due to an audit. Kindly wire your earnest money deposit of $48,500 to the new account today.</p>")).toEqual(["BEC_BANK_DETAILS_CHANGED", "BEC_CLOSING_WIRE"]);
-  for (const honest of [
+  await expectHonest(wire, [
     "<p>Our wiring instructions will never change by e-mail. If you receive new wiring instructions, call us at the number on our website before sending your earnest money.</p>",
     "<p>Your closing is on Friday. Cash to close is $48,500; the wiring instructions are in the secure portal.</p>",
-  ]) expect({ honest, got: await wire(honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("an unpaid toll under threat of a late fee or the licence is the toll scam; a toll account's statement is not", async () => {
@@ -193,7 +193,7 @@ test("a callback lure in German, French, Spanish, Italian, Portuguese, Dutch, Ja
     // Wrapped plain text: the number on the next line.
     "Списание на сумму 24 990 руб. Если вы не совершали эту операцию, позвоните по номеру\n8 800 301-47-92.",
   ]) expect({ lure, got: await ruleHits(["CALLBACK_PHISH"], lure) }).toEqual({ lure, got: ["CALLBACK_PHISH"] });
-  for (const honest of [
+  await expectHonest((t) => ruleHits(["CALLBACK_PHISH"], t), [
     "Ihre Rechnung über 49,99 € ist da. Fragen? Rufen Sie uns an: 0800 330 1000.",
     "Wir haben eine Zahlung von 120,00 € erhalten. Vielen Dank. Unser Kundendienst: 030 1234 5678.",
     "Votre facture de 39,99 € est disponible dans votre espace client. Service client : appelez le 3900.",
@@ -201,7 +201,7 @@ test("a callback lure in German, French, Spanish, Italian, Portuguese, Dutch, Ja
     "ご注文ありがとうございます。合計 3,980円。ご不明な点はお電話ください 03-1234-5678",
     "您的订单已付款 268.00 元，预计明天送达。如有疑问请致电 400-820-1234。",
     "Оплата на сумму 1 250 руб. получена, спасибо! Вопросы — по телефону 8 800 100-00-00.",
-  ]) expect({ honest, got: await ruleHits(["CALLBACK_PHISH"], honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("Korean: the overseas-payment callback lure is CALLBACK_PHISH and the account and parcel lures PHISH_LURE_LANG; a shop's receipt, a delivery notice and a password-changed notice are neither", async () => {
@@ -210,9 +210,9 @@ test("Korean: the overseas-payment callback lure is CALLBACK_PHISH and the accou
   expect(await ko("[국외발신] ₩980,000 해외 결제 승인. 본인 결제가 아닐 경우 소비자원 1588-1234 로 문의하세요.")).toEqual(["CALLBACK_PHISH"]);
   expect(await ko("고객님의 계정이 일시 정지되었습니다. 본인 인증이 필요합니다.")).toEqual(["PHISH_LURE_LANG"]);
   expect(await ko("고객님의 택배가 주소지 불일치로 보관 중입니다. 주소를 확인해 주세요.")).toEqual(["PHISH_LURE_LANG"]);
-  for (const honest of [
+  await expectHonest(ko, [
     "주문하신 상품 39,800원 결제가 완료되었습니다. 문의: 고객센터 1588-1234",
     "고객님의 택배가 배송 완료되었습니다. 이용해 주셔서 감사합니다.",
     "비밀번호를 변경하셨습니다. 문의 사항은 고객센터 02-123-4567로 연락 주세요.",
-  ]) expect({ honest, got: await ko(honest) }).toEqual({ honest, got: [] });
+  ]);
 });

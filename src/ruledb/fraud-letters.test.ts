@@ -2,7 +2,7 @@
 // rules/36_cold_outreach.cf against the honest mail that uses the same words: each fires on
 // the letter and not on its honest counterpart.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, fromHits, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, expectHonest, fromHitsOf, ruleHits } from "../testing/rule-hits";
 
 const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL", "ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "LOAN_FRAUD_OFFER", "CN_DOMAIN_CLAIM_SCAM", "TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION", "SEO_LINK_PITCH", "ACADEMIC_SOLICITATION", "ACADEMIC_SOLICITATION_MANY"];
 /** The rules of the two files that a plain-text letter hits. */
@@ -71,40 +71,40 @@ test("the Asian domain-name claim is CN_DOMAIN_CLAIM_SCAM; a registrar's tradema
   expect(await fraud("We are the Hong Kong domain registration center. We find this name conflicts with your company name.")).toEqual(["CN_DOMAIN_CLAIM_SCAM"]);
   // One mark alone (two of its wordings) is no claim.
   expect(await fraud("We find this name conflicts with your company name. Is Baoda Ltd your distributor or business partner in China?")).toEqual([]);
-  for (const honest of [
+  await expectHonest(fraud, [
     "Trademark Claims Notice: you have received this notice because the domain name you applied for matches a mark recorded in the Trademark Clearinghouse.",
     "We would like to become your distributor in China. Could you send us your price list?",
     "We received an application from your company for an account on our portal.",
-  ]) expect({ honest, got: await fraud(honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("a private register's trademark publication bill is TRADEMARK_REGISTER_SCAM, with its small print TRADEMARK_REGISTER_SOLICITATION; an attorney's invoice and the office's notice are not", async () => {
   expect(await fraud("Trademark application No. 98/123,456. The publication fee of USD 1,890.00 must be paid within 10 days. This is not an invoice but an offer to record your mark in our register.")).toEqual(["TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION"]);
   expect(await fraud("To enter your trademark in the World Trademark Register, please pay the fee below. Trademark registration no. 018845213.")).toEqual(["TRADEMARK_REGISTER_SCAM"]);
-  for (const honest of [
+  await expectHonest(fraud, [
     "Our invoice for the trademark registration in the EU is attached: the registration fee of EUR 850 is payable within 30 days.",
     "Your trade mark application has been published in the EU Trade Marks Bulletin. Third parties may file an opposition within three months.",
-  ]) expect({ honest, got: await fraud(honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("a guest post or a paid link's price asked is SEO_LINK_PITCH, from a free mailbox COLD_PITCH_FREEMAIL too; a publisher's thanks and its media kit are not", async () => {
   expect(await fraud("I came across your website and would love to contribute a guest post. Alternatively, let me know your price for a do-follow link.")).toEqual(["SEO_LINK_PITCH"]);
-  expect((await fromHits('"Mark" <mark.outreach@gmail.com>', "<p>Are you open to a link insertion in one of your articles? How much do you charge?</p>")).filter((n) => FRAUD.includes(n)).sort()).toEqual(["COLD_PITCH_FREEMAIL", "SEO_LINK_PITCH"]);
-  for (const honest of [
+  expect(await fromHitsOf(FRAUD)('"Mark" <mark.outreach@gmail.com>', "<p>Are you open to a link insertion in one of your articles? How much do you charge?</p>")).toEqual(["COLD_PITCH_FREEMAIL", "SEO_LINK_PITCH"]);
+  await expectHonest(fraud, [
     "Thanks for your guest post: it goes live on Monday with your bio at the end.",
     "Our media kit lists banner sizes and newsletter placements; write to ads@ for a quote.",
     "Today I would like everyone to link to this post. [7] permanent link to this post",
-  ]) expect({ honest, got: await fraud(honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("an invitation to publish or speak with a predatory journal's marks is ACADEMIC_SOLICITATION(_MANY); a society's call for papers and a colleague's invitation are not", async () => {
   expect(await fraud("We have gone through your article and kindly invite you to submit your manuscript. Peer review within 7 days; indexed in Google Scholar. Article processing charge: USD 99 only.")).toEqual(["ACADEMIC_SOLICITATION", "ACADEMIC_SOLICITATION_MANY"]);
   expect(await fraud("Considering your eminent contribution, we invite you as a keynote speaker at the World Congress on Materials Science 2027.")).toEqual(["ACADEMIC_SOLICITATION"]);
-  for (const honest of [
+  await expectHonest(fraud, [
     "Call for papers: the 14th Workshop on Distributed Systems invites submissions of up to 12 pages. Deadline 15 March; notification 30 April.",
     "Dear Anna, I read with interest your recent paper on grain boundaries. Would you give a talk in our seminar next term? We invite you as a speaker on 12 May.",
     "The journal's impact factor is 3.1 this year; thank you to all our reviewers.",
-  ]) expect({ honest, got: await fraud(honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("a factory's mass offer is SUPPLIER_COLD_OFFER(_MANY); a supplier's note to its customers is not", async () => {

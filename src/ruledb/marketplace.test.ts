@@ -1,7 +1,7 @@
 // The classifieds seller's lure of rules/66_marketplace.cf ("the buyer has paid, enter your card
 // to receive the money") in seven languages, against a platform's real "sold" and payout notices.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, fromHits, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, expectHonest, fromHitsOf, ruleHits } from "../testing/rule-hits";
 
 const SELLER = ["MARKETPLACE_PAID_LURE", "PHISH_MARKETPLACE_PAID"];
 
@@ -17,18 +17,18 @@ test("\"the buyer has paid, enter your card to receive the money\" is MARKETPLAC
     "O comprador já pagou o seu artigo. Para receber o dinheiro, confirme os dados do cartão.",
   ]) expect({ lure, got: await ruleHits(SELLER, lure) }).toEqual({ lure, got: ["MARKETPLACE_PAID_LURE"] });
   // In the platform's name from elsewhere, or through a disguised link: PHISH_MARKETPLACE_PAID too.
-  expect((await fromHits('"Vinted" <support@vinted-payments.example>', "<p>The buyer has paid for your item. To receive the funds on your card, confirm your payment details.</p>")).filter((n) => SELLER.includes(n)).sort()).toEqual(SELLER);
-  expect((await fromHits('"Team" <a@sender.example>', '<p>Der Käufer hat bezahlt. Um das Geld zu erhalten: <a href="https://geld-erhalten.pages.dev/k">Geld erhalten</a></p>')).filter((n) => SELLER.includes(n)).sort()).toEqual(SELLER);
+  expect(await fromHitsOf(SELLER)('"Vinted" <support@vinted-payments.example>', "<p>The buyer has paid for your item. To receive the funds on your card, confirm your payment details.</p>")).toEqual(SELLER);
+  expect(await fromHitsOf(SELLER)('"Team" <a@sender.example>', '<p>Der Käufer hat bezahlt. Um das Geld zu erhalten: <a href="https://geld-erhalten.pages.dev/k">Geld erhalten</a></p>')).toEqual(SELLER);
 });
 
 test("a platform's real sold, shipped and payout notices and a buyer's question are not the lure", async () => {
-  for (const honest of [
+  await expectHonest((t) => ruleHits(SELLER, t), [
     "Your item sold! The buyer has paid. Please ship it within 5 days; the money goes to your balance when the buyer confirms delivery.",
     "Der Käufer hat bezahlt. Bitte versende den Artikel innerhalb von 7 Tagen.",
     "Your payout of €65.00 was sent to the bank account ending in 4821.",
     "Hi, is the bike still for sale? I can pay by bank transfer and pick it up on Saturday.",
     "L'acheteur a payé. Envoyez le colis avec le bordereau prépayé ; vous recevrez l'argent sur votre porte-monnaie après confirmation.",
-  ]) expect({ honest, got: await ruleHits(SELLER, honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("the seller's-lure fixture is at least probable spam with its rules", async () => {

@@ -1,7 +1,7 @@
 // The offers of rules/38_offers_today.cf against the lawful mail of the same trades: each rule
 // fires on the campaign's wording and not on its honest counterpart.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, fixtureFiles, fixtureVerdict, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, expectHonest, fixtureFiles, fixtureVerdict, ruleHits } from "../testing/rule-hits";
 
 const OFFERS = ["GLP1_SALES", "MIRACLE_ENDORSED", "CASINO_BONUS", "CASINO_BONUS_MANY", "VEHICLE_WARRANTY_NOTICE", "SURVEY_REWARD_FEE", "SURVEY_REWARD_BRAND", "LEADGEN_HOME_PROGRAM", "LEADGEN_HOME_PROGRAM_ALL", "HOOKUP_LURE", "HOOKUP_LURE_MANY", "STUDENT_LOAN_RELIEF_FEE", "STUDENT_LOAN_RELIEF_PUSH", "MASS_TORT_LEADGEN", "MEDICARE_LEADGEN"];
 const offers = (text: string) => ruleHits(OFFERS, text);
@@ -46,28 +46,28 @@ test("\"women near you\" is HOOKUP_LURE, twice HOOKUP_LURE_MANY; a dating site's
 test("student-loan forgiveness for a fee is STUDENT_LOAN_RELIEF_FEE, with a processing center to call STUDENT_LOAN_RELIEF_PUSH; the servicer's notice and the news are not", async () => {
   expect(await offers("Your student loan forgiveness application has been approved. A one-time document preparation fee of $199 applies. Call our processing center today.")).toEqual(["STUDENT_LOAN_RELIEF_FEE", "STUDENT_LOAN_RELIEF_PUSH"]);
   expect(await offers("Good news: your student loans qualify for forgiveness. The program closes on December 15.")).toEqual(["STUDENT_LOAN_RELIEF_PUSH"]);
-  for (const honest of [
+  await expectHonest(offers, [
     "Your Public Service Loan Forgiveness application has been approved and your student loans have been discharged. There is nothing more you need to do.",
     "The student loan relief plan was struck down in court; servicers will send new payment notices.",
     "Your student loan payment of $212.40 is due on 1 January. A late fee applies after 15 days.",
-  ]) expect({ honest, got: await offers(honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("a named mass tort with \"you may be entitled to compensation\" is MASS_TORT_LEADGEN; the news of a settlement is not", async () => {
   expect(await offers("Were you at Camp Lejeune between 1953 and 1987? You may be entitled to significant compensation. No cost unless you win.")).toEqual(["MASS_TORT_LEADGEN"]);
   expect(await offers("Used hair relaxer products? Find out if you qualify in 60 seconds.")).toEqual(["MASS_TORT_LEADGEN"]);
-  for (const honest of [
+  await expectHonest(offers, [
     "Bayer agreed to settle most Roundup cases; the judge will review the deal in March.",
     "Our garden centre sells Roundup alternatives. You may be entitled to a loyalty discount.",
-  ]) expect({ honest, got: await offers(honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("Medicare plan lead generation is MEDICARE_LEADGEN; an insurer's letter to its members is not", async () => {
   expect(await offers("Attention seniors: you may qualify for a $0 premium Medicare Advantage plan with a Part B giveback and a grocery allowance card. Call now.")).toEqual(["MEDICARE_LEADGEN"]);
-  for (const honest of [
+  await expectHonest(offers, [
     "Your 2027 Medicare Advantage plan keeps its $0 premium. Your OTC allowance card is reloaded on 1 January; call the number on your member card with questions.",
     "Medicare open enrollment runs from October 15 to December 7. Compare plans at medicare.gov.",
-  ]) expect({ honest, got: await offers(honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("each fixture of fixtures/messages/bulk-today is at least probable spam with its campaign's rule (the Medicare mailing carries its rule, below the threshold alone)", async () => {

@@ -1,11 +1,10 @@
 // The lures of rules/67_payments_owed.cf (a government payment to claim, points that "expire
 // today") against an agency's own notice, a council's letter and a loyalty programme's reminder.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, fromHits, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, expectHonest, fromHits, fromHitsOf, ruleHits } from "../testing/rule-hits";
 
 const GOV = ["GOV_PAYMENT_LURE", "PHISH_GOV_PAYMENT"];
 const POINTS = ["PHISH_POINTS_EXPIRY", "POINTS_EXPIRY_LURE"];
-const only = (names: readonly string[]) => async (from: string, html: string) => (await fromHits(from, html)).filter((n) => names.includes(n)).sort();
 
 test("a government's name on mail from elsewhere is FROM_GOV_NAME_ELSEWHERE; the government's own domains and GovDelivery are not", async () => {
   const gov = async (from: string) => (await fromHits(from, "<p>Hello</p>")).includes("FROM_GOV_NAME_ELSEWHERE");
@@ -18,26 +17,26 @@ test("a government's name on mail from elsewhere is FROM_GOV_NAME_ELSEWHERE; the
 test("a government payment to claim now or with a card is GOV_PAYMENT_LURE, in a government's name from elsewhere PHISH_GOV_PAYMENT", async () => {
   expect(await ruleHits(GOV, "You are eligible for a £400 energy bill discount. To receive your payment, apply now. You will need your bank card details.")).toEqual(["GOV_PAYMENT_LURE"]);
   expect(await ruleHits(GOV, "Your stimulus payment of $1,400 is waiting. Claim before 20 December.")).toEqual(["GOV_PAYMENT_LURE"]);
-  expect(await only(GOV)('"GOV.UK" <noreply@gov-uk-payments.example>', "<p>You have been approved for a cost of living payment. Claim now with your debit card details.</p>")).toEqual(GOV);
+  expect(await fromHitsOf(GOV)('"GOV.UK" <noreply@gov-uk-payments.example>', "<p>You have been approved for a cost of living payment. Claim now with your debit card details.</p>")).toEqual(GOV);
 });
 
 test("an agency's own notice, a council's letter and the news are not the government-payment lure", async () => {
-  for (const honest of [
+  await expectHonest((t) => ruleHits(GOV, t), [
     "The cost of living payment will be paid automatically into the account we pay your benefits into. You do not need to apply.",
     "You are eligible for the council tax reduction. Your new bill is enclosed; nothing needs to be done.",
     "The energy bill discount scheme ended in March. Scam messages asking you to apply for it are circulating.",
-  ]) expect({ honest, got: await ruleHits(GOV, honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("points expiring today redeemed for a gift are POINTS_EXPIRY_LURE, for a shipping fee or in a brand's name from elsewhere PHISH_POINTS_EXPIRY; a programme's reminder is not", async () => {
   expect(await ruleHits(POINTS, "Your 12,450 reward points expire today. Redeem them now for a free gift: wireless earbuds or a smart watch.")).toEqual(["POINTS_EXPIRY_LURE"]);
   expect(await ruleHits(POINTS, "Your 8,200 points will expire at midnight. Claim your free gift now, just pay the shipping fee of $2.99.")).toEqual(POINTS);
-  expect(await only(POINTS)('"T-Mobile Rewards" <rewards@tm-points.example>', "<p>Your 12,450 reward points expire today. Redeem now for free earbuds.</p>")).toEqual(POINTS);
-  for (const honest of [
+  expect(await fromHitsOf(POINTS)('"T-Mobile Rewards" <rewards@tm-points.example>', "<p>Your 12,450 reward points expire today. Redeem now for free earbuds.</p>")).toEqual(POINTS);
+  await expectHonest((t) => ruleHits(POINTS, t), [
     "Your 12,000 miles expire on 31 March 2027. Redeem them for flights, upgrades or gifts in our shop.",
     "You have 850 points. Use them on your next purchase in store or online.",
     "Your 500 bonus points expire tomorrow? No: points in our programme never expire.",
-  ]) expect({ honest, got: await ruleHits(POINTS, honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("each payments-owed fixture is at least probable spam with its lure's rules", async () => {

@@ -2,7 +2,7 @@
 // honest mail that says the same: a rights agency's case notice, a registrar's own renewal
 // notice, a web agency's reminder, a host's advice about the lure.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, fromHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, expectHonest, fromHits, fromHitsOf } from "../testing/rule-hits";
 
 test("a photographer's copyright claim with a threat and a link to \"the images\" is COPYRIGHT_CLAIM_LURE, on free hosting PHISH_COPYRIGHT_LINK; an agency's case notice, a credit request and advice about the lure are not", async () => {
   const lure = "<p>Hello, I am a professional photographer. Your website is using my images without my permission. If you do not remove them within 24 hours, I will take legal action and file a DMCA complaint with your hosting provider.</p><p>Here is a link to my images and the proof: <a href=\"https://sites.google.com/view/photo-evidence-2026\">images</a></p>";
@@ -16,7 +16,7 @@ test("a photographer's copyright claim with a threat and a link to \"the images\
 });
 
 const DOMAIN = ["DOMAIN_RENEWAL_LURE", "PHISH_DOMAIN_RENEWAL"];
-const domainHits = async (from: string, html: string) => (await fromHits(from, html)).filter((n) => DOMAIN.includes(n)).sort();
+const domainHits = fromHitsOf(DOMAIN);
 const notice = "<p>Your domain example.com expires on 12/07/2026. If it is not renewed, your website and email will stop working and the domain may be released to the public.</p>";
 
 test("a domain \"about to expire\" in a registrar's name it is not, or through a disguised link, is PHISH_DOMAIN_RENEWAL", async () => {
@@ -28,10 +28,10 @@ test("a domain \"about to expire\" in a registrar's name it is not, or through a
 test("the registrar's own renewal notice and a web agency's reminder are only DOMAIN_RENEWAL_LURE; a domain's news and a transfer note are nothing", async () => {
   expect(await domainHits('"GoDaddy" <renewals@godaddy.com>', `${notice}<p><a href="https://account.godaddy.com/products">Renew now</a></p>`)).toEqual(["DOMAIN_RENEWAL_LURE"]);
   expect(await domainHits('"Anna at Pixelwerk" <anna@pixelwerk.example>', `${notice}<p>Shall we renew it for you? Reply and we take care of it.</p>`)).toEqual(["DOMAIN_RENEWAL_LURE"]);
-  for (const honest of [
+  await expectHonest((t) => domainHits('"Namecheap" <support@namecheap.com>', t), [
     "<p>Your domain example.com was renewed for one year. The next renewal is on 12/07/2027.</p>",
     "<p>The transfer of example.com to us is complete; your website and email keep working throughout.</p>",
-  ]) expect({ honest, got: await domainHits('"Namecheap" <support@namecheap.com>', honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("each site-owner fixture is at least probable spam with its lure's rule", async () => {

@@ -30,6 +30,18 @@ export async function fromHits(from: string, html: string, headers = ""): Promis
   return (await scan(shippedEngine, { id: "lure", envelope: { rcpt: ["user@example.com"] }, raw })).hits.map((h) => h.name);
 }
 
+/** `fromHits` kept to `names`, sorted: the rules of one family on a letter from `from`. */
+export const fromHitsOf = (names: readonly string[]) => async (from: string, html: string): Promise<string[]> =>
+  (await fromHits(from, html)).filter((n) => names.includes(n)).sort();
+
+/**
+ * Each honest letter hits nothing of `hit` (a family's ruleHits or fromHitsOf): one expect per
+ * letter, naming it, so a failure says which wording fired.
+ */
+export async function expectHonest(hit: (text: string) => Promise<string[]>, honest: readonly string[]): Promise<void> {
+  for (const text of honest) expect({ honest: text, got: await hit(text) }).toEqual({ honest: text, got: [] });
+}
+
 /** A fixture message (`path` under fixtures/messages/) scanned as a filtering process scans it: flagged (probable spam or spam), and the names it hits. */
 export async function fixtureVerdict(path: string): Promise<{ flagged: boolean; names: string[] }> {
   const raw = new Uint8Array(readFileSync(join(import.meta.dir, "../../fixtures/messages", path)));
