@@ -44,11 +44,14 @@ test("an unpaid toll under threat of a late fee or the licence is the toll scam;
   expect(await names('"City Parking" <parking@city.example>', "<p>Parking citation #48213 is due on December 20. A late fee of $25 applies after that date.</p>")).not.toContain("TOLL_FEE_LURE");
 });
 
-test("mail held in quarantine, an HR letter, benefits enrollment, a tax refund and MFA re-registration are account lures with a disguised link; from their own senders with their own links they are no combination", async () => {
+test("mail held in quarantine, an HR letter, benefits enrollment, a termination letter, a review or payslip, a tax refund and MFA re-registration are account lures with a disguised link; from their own senders with their own links they are no combination", async () => {
   const lures = [
     "<p>3 messages are held in quarantine. Release them to your inbox.</p>",
     "<p>Your salary adjustment has been approved; the letter is attached to the portal.</p>",
     "<p>Open enrollment for your 2027 health benefits closes Friday. Review and confirm your benefits elections.</p>",
+    "<p>Please review the attached termination letter regarding your employment.</p>",
+    "<p>Your 2026 annual performance review has been published. Please acknowledge it by Friday.</p>",
+    "<p>Your payslip for December is now available.</p>",
     "<p>You are eligible to receive a tax refund of £120.40.</p>",
     "<p>Your multi-factor authentication settings must be updated this week.</p>",
     "<p>Please sign in with your company credentials to view the file.</p>",
