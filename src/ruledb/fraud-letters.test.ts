@@ -4,7 +4,7 @@
 import { expect, test } from "bun:test";
 import { expectFixturesFlagged, expectHonest, fromHitsOf, ruleHits } from "../testing/rule-hits";
 
-const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL", "ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "LOAN_FRAUD_OFFER", "CN_DOMAIN_CLAIM_SCAM", "TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION", "SEO_LINK_PITCH", "ACADEMIC_SOLICITATION", "ACADEMIC_SOLICITATION_MANY"];
+const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL", "ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "LOAN_FRAUD_OFFER", "CN_DOMAIN_CLAIM_SCAM", "TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION", "SEO_LINK_PITCH", "ACADEMIC_SOLICITATION", "ACADEMIC_SOLICITATION_MANY", "FUND_RECOVERY_SCAM", "DEBT_ARREST_THREAT"];
 /** The rules of the two files that a plain-text letter hits. */
 const fraud = (text: string) => ruleHits(FRAUD, text);
 
@@ -107,6 +107,22 @@ test("an invitation to publish or speak with a predatory journal's marks is ACAD
   ]);
 });
 
+test("recovering a scam's losses for its victims is FUND_RECOVERY_SCAM; the police's warning about such offers is not", async () => {
+  expect(await fraud("Have you lost money to a fake investment platform? Our certified recovery experts trace blockchain transactions. Contact us today for a free consultation.")).toEqual(["FUND_RECOVERY_SCAM"]);
+  await expectHonest(fraud, [
+    "Victims of investment scams are now targeted by fund recovery services that promise to trace blockchain transactions for a fee. Nobody can do this: report it to the police instead.",
+    "We recovered your lost password: sign in with the link we sent and choose a new one.",
+  ]);
+});
+
+test("a debt to pay today or face arrest is DEBT_ARREST_THREAT; a collector's lawful letter and the news are not", async () => {
+  expect(await fraud("Your outstanding debt of $1,842.17 is past due. A warrant will be issued for your arrest unless payment is made today.")).toEqual(["DEBT_ARREST_THREAT"]);
+  await expectHonest(fraud, [
+    "This is an attempt to collect a debt. Your outstanding balance is $1,842.17. You have 30 days to dispute it; call us to arrange a payment plan.",
+    "Scammers tell people a warrant has been issued for their arrest over an unpaid debt. Real collectors cannot have you arrested.",
+  ]);
+});
+
 test("a factory's mass offer is SUPPLIER_COLD_OFFER(_MANY); a supplier's note to its customers is not", async () => {
   const offer = "Dear Purchasing Manager,\nWe are a professional manufacturer of LED lights. OEM/ODM service, MOQ 100 pcs, factory price, free samples available. WhatsApp/WeChat: +86 138 2456 7890";
   expect(await fraud(offer)).toEqual(["SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY"]);
@@ -160,6 +176,8 @@ test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outrea
     "cold-outreach/trademark-register.eml": ["TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION"],
     "cold-outreach/guest-post.eml": ["SEO_LINK_PITCH", "COLD_PITCH_FREEMAIL"],
     "cold-outreach/journal-invitation.eml": ["ACADEMIC_SOLICITATION", "ACADEMIC_SOLICITATION_MANY"],
+    "fraud/fund-recovery.eml": ["FUND_RECOVERY_SCAM", "FRAUD_CHAT_MOVE"],
+    "fraud/debt-arrest.eml": ["DEBT_ARREST_THREAT"],
   };
   await expectFixturesFlagged(want);
 });

@@ -31,6 +31,15 @@ test("a platform's real sold, shipped and payout notices and a buyer's question 
   ]);
 });
 
-test("the seller's-lure fixture is at least probable spam with its rules", async () => {
-  await expectFixturesFlagged({ "phishing/marketplace-paid.eml": SELLER });
+test("a payment app's payment held until the seller upgrades to a business account is P2P_BUSINESS_UPGRADE_SCAM; the app's own business-account advert and a pending transfer are not", async () => {
+  const p2p = (text: string) => ruleHits(["P2P_BUSINESS_UPGRADE_SCAM"], text);
+  expect(await p2p("Zelle: the payment of $300.00 from Michael is pending. Your account is not a business account; upgrade your account to a business account to receive the funds.")).toEqual(["P2P_BUSINESS_UPGRADE_SCAM"]);
+  await expectHonest(p2p, [
+    "Selling online? Upgrade to a PayPal Business account to accept cards and get paid faster.",
+    "Your Zelle payment of $45.00 to Anna is pending and will arrive within 3 business days.",
+  ]);
+});
+
+test("the seller's-lure fixtures are at least probable spam with their rules", async () => {
+  await expectFixturesFlagged({ "phishing/marketplace-paid.eml": SELLER, "phishing/p2p-business-upgrade.eml": ["P2P_BUSINESS_UPGRADE_SCAM"] });
 });
