@@ -1,5 +1,5 @@
 // The classifieds seller's lure of rules/66_marketplace.cf ("the buyer has paid, enter your card
-// to receive the money") in seven languages, against a platform's real "sold" and payout notices.
+// to receive the money") in ten languages, against a platform's real "sold" and payout notices.
 import { expect, test } from "bun:test";
 import { expectFixturesFlagged, expectHonest, fromHitsOf, ruleHits } from "../testing/rule-hits";
 
@@ -15,6 +15,9 @@ test("\"the buyer has paid, enter your card to receive the money\" is MARKETPLAC
     "El comprador ya ha pagado tu artículo. Para recibir el dinero, introduce los datos de tu tarjeta.",
     "L'acquirente ha già pagato il tuo articolo. Per ricevere il denaro inserisci i dati della carta.",
     "O comprador já pagou o seu artigo. Para receber o dinheiro, confirme os dados do cartão.",
+    "De koper heeft het artikel al betaald. Om het geld te ontvangen, vul uw kaartgegevens in.",
+    "Kupující již zaplatil. Abyste obdrželi peníze, zadejte údaje o kartě.",
+    "Cumpărătorul a plătit deja. Pentru a primi banii, introduceți datele cardului.",
   ]) expect({ lure, got: await ruleHits(SELLER, lure) }).toEqual({ lure, got: ["MARKETPLACE_PAID_LURE"] });
   // In the platform's name from elsewhere, or through a disguised link: PHISH_MARKETPLACE_PAID too.
   expect(await fromHitsOf(SELLER)('"Vinted" <support@vinted-payments.example>', "<p>The buyer has paid for your item. To receive the funds on your card, confirm your payment details.</p>")).toEqual(SELLER);
@@ -28,6 +31,7 @@ test("a platform's real sold, shipped and payout notices and a buyer's question 
     "Your payout of €65.00 was sent to the bank account ending in 4821.",
     "Hi, is the bike still for sale? I can pay by bank transfer and pick it up on Saturday.",
     "L'acheteur a payé. Envoyez le colis avec le bordereau prépayé ; vous recevrez l'argent sur votre porte-monnaie après confirmation.",
+    "De koper heeft betaald. Verstuur het pakket binnen 5 dagen; het geld komt na ontvangst op je saldo.",
   ]);
 });
 
