@@ -14,6 +14,7 @@ import { builtinDb } from "../ruledb/builtin";
 import { compileDirOrThrow } from "../ruledb/compile";
 import type { CompiledRule, RulesPayload } from "../ruledb/format";
 import { loadRuleDb } from "../ruledb/match";
+import { SCRIPT_SAMPLE, type Script } from "../ruledb/scripts";
 import type { CompiledDb } from "../ruledb/types";
 import type { ParsedMessage } from "../message/types";
 
@@ -23,12 +24,11 @@ const CLEARLY_SLOW_MS = 2000;
 /** Time one rule's inputs may take in all before the rest of them are skipped. */
 const RULE_BUDGET_MS = 20_000;
 /** Characters offered to every repeated part; those it accepts become padding. */
-const POOL = [" ", "\n", "\t", "a", "A", "x", "0", "9", ".", "*", "=", "#", "-", "_", "<", ">", "!", "$", "%", "&", "/", ":", "@", '"', "'", ",", ";", "?", "+", "(", ")", "~", "\u00a0", "\u00e9", "ж", "Я", "中", "円", "：", "，", "한"];
+const POOL = [" ", "\n", "\t", "a", "A", "x", "0", "9", ".", "*", "=", "#", "-", "_", "<", ">", "!", "$", "%", "&", "/", ":", "@", '"', "'", ",", ";", "?", "+", "(", ")", "~", "\u00a0", "\u00e9", ...Object.values(SCRIPT_SAMPLE), "Я", "円", "：", "，"];
 /**
- * A character of each script a rule may be gated by (scripts.ts): a crafted text puts one in
- * every segment so the regex runs at all, and so do these inputs (every GATE_EVERY characters).
+ * A gated rule's inputs carry a letter of its script (scripts.ts SCRIPT_SAMPLE) every
+ * GATE_EVERY characters, as a crafted text puts one in every segment so the regex runs at all.
  */
-const SCRIPT_CHAR: Record<string, string> = { cyrillic: "ж", cjk: "中", hangul: "한" };
 const GATE_EVERY = 4096;
 /** Each GATE_EVERY characters of an input, to begin with the script's character. */
 const GATE_BLOCK = new RegExp(`[\\s\\S]{1,${GATE_EVERY}}`, "g");
@@ -112,7 +112,7 @@ function shapes(rule: CompiledRule): Shape[] {
       for (const k of [1, 16, 1024]) out.push({ what: `${show(l)} + ${show(c)}x${k} repeated`, make: (n) => fill(l + c.repeat(k), n) });
   for (const l of lits) out.push({ what: `${show(l)} then a run of ${show(pad[0])}`, make: (n) => (l + pad[0].repeat(n)).slice(0, n) });
   // A gated rule sees only segments holding its script: put one of its characters in each.
-  const gate = rule.scripts?.map((sc) => SCRIPT_CHAR[sc]).find(Boolean);
+  const gate = rule.scripts?.map((sc) => SCRIPT_SAMPLE[sc as Script]).find(Boolean);
   if (!gate) return out;
   return out.map((sh) => ({ what: `${sh.what}, ${show(gate)} every ${GATE_EVERY}`, make: (n) => sh.make(n).replace(GATE_BLOCK, (m) => gate + m.slice(1)) }));
 }

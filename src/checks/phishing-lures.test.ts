@@ -1,7 +1,7 @@
 // The lure wording of rules/62_phishing.cf against the honest mail that uses the same words:
 // each pair fires on the lure and not on its honest counterpart.
 import { expect, test } from "bun:test";
-import { expectHonest, fromHits as names, ruleHits } from "../testing/rule-hits";
+import { expectHonest, expectLures, fromHits as names, ruleHits } from "../testing/rule-hits";
 
 test("a recovery phrase asked for is the wallet scam; a wallet maker's warning never to give it is not", async () => {
   expect(await names('"Wallet" <a@wallet.example>', "<p>To restore access, enter your 24-word recovery phrase below.</p>")).toContain("CRYPTO_SEED_PHRASE_ASK");
@@ -174,7 +174,7 @@ async function ruleNamesWithReplyTo(html: string): Promise<string[]> {
 }
 
 test("a callback lure in German, French, Spanish, Italian, Portuguese, Dutch, Japanese, Chinese or Russian (a charge not made, a number to call, an amount) is CALLBACK_PHISH; a bill with a service line, an order confirmation and a payment receipt are not", async () => {
-  for (const lure of [
+  await expectLures((t) => ruleHits(["CALLBACK_PHISH"], t), ["CALLBACK_PHISH"], [
     "Ihre Zahlung von 349,99 € an Norton Security wurde bestätigt. Wenn Sie diese Zahlung nicht autorisiert haben, rufen Sie uns sofort an: +49 30 2209 4471.",
     "Votre commande de 429,00 € a été validée. Si vous n'êtes pas à l'origine de cette transaction, appelez le 01 84 88 52 17.",
     "Su suscripción de 299,99 € se ha renovado. Si usted no autorizó este cargo, llame al +34 911 23 45 67.",
@@ -195,7 +195,7 @@ test("a callback lure in German, French, Spanish, Italian, Portuguese, Dutch, Ja
     "Списание на сумму 24 990 руб. по вашей карте. Если вы не совершали эту операцию, позвоните по номеру 8 800 555-35-35.",
     // Wrapped plain text: the number on the next line.
     "Списание на сумму 24 990 руб. Если вы не совершали эту операцию, позвоните по номеру\n8 800 301-47-92.",
-  ]) expect({ lure, got: await ruleHits(["CALLBACK_PHISH"], lure) }).toEqual({ lure, got: ["CALLBACK_PHISH"] });
+  ]);
   await expectHonest((t) => ruleHits(["CALLBACK_PHISH"], t), [
     "Ihre Rechnung über 49,99 € ist da. Fragen? Rufen Sie uns an: 0800 330 1000.",
     "Wir haben eine Zahlung von 120,00 € erhalten. Vielen Dank. Unser Kundendienst: 030 1234 5678.",

@@ -2,24 +2,24 @@
 // that shares their words (a CRM vendor, an e-mail service, an SEO agency's report, the news,
 // a real e-invoice notice, a job board): each fires on the offer and not on its counterpart.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, fixtureFiles, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, expectHonest, expectLures, fixtureFiles, ruleHits } from "../testing/rule-hits";
 
 const NAMES = ["RU_LEADS_MAILING_SALE", "RU_CASHOUT_OFFER", "RU_SEO_TOP_PITCH", "RU_ONE_TIME_MAILING", "ZH_INVOICE_FOR_HIRE", "ZH_TASK_JOB_OFFER"];
 const bulk = (text: string) => ruleHits(NAMES, text);
 
 test("lists of potential clients and mailings to them, sold with a phone, a chat app or a price, are RU_LEADS_MAILING_SALE", async () => {
-  for (const offer of [
+  await expectLures(bulk, ["RU_LEADS_MAILING_SALE"], [
     "Соберем для Вас по интернет базу данных потенциальных клиентов для Вашего бизнеса. Много! Быстро! Недорого! Узнайте подробнее по телефону +79633181945, Viber, Telegram.",
     "Рассылки по e-mail базам. Ваше коммерческое предложение получат десятки тысяч потенциальных клиентов. Цена от 2000 руб.",
     "АКТУАЛЬНЫЕ БАЗЫ ПРЕДПРИЯТИЙ по всем регионам России. Звоните: 8 (926) 123-45-67",
     "Свежие базы для рассылок и прозвона. Телеграм: @bazy_prodazha",
-  ]) expect({ offer, got: await bulk(offer) }).toEqual({ offer, got: ["RU_LEADS_MAILING_SALE"] });
-  for (const lawful of [
+  ]);
+  await expectHonest(bulk, [
     // A CRM vendor and an e-mail service write of client bases and mailings, with prices too.
     "Загрузите базу клиентов в CRM за пять минут: импорт из Excel и 1С. Тариф от 990 руб. в месяц.",
     "Как поднять открываемость ваших рассылок: пять советов от нашей команды. Новый редактор писем уже доступен, тариф от 500 руб.",
     "Ваша база данных клиентов обновлена: 1 240 контактов. Служба поддержки: 8 800 555-35-35.",
-  ]) expect({ lawful, got: await bulk(lawful) }).toEqual({ lawful, got: [] });
+  ]);
 });
 
 test("cashing out a company's account with a commission or a contact is RU_CASHOUT_OFFER; the news of a cash-out ring is not", async () => {

@@ -2,20 +2,20 @@
 // Italian, Dutch) against the honest mail of those languages that uses the same words: each
 // fires on the letter and not on its honest counterpart.
 import { expect, test } from "bun:test";
-import { ruleHits } from "../testing/rule-hits";
+import { expectHonest, expectLures, ruleHits } from "../testing/rule-hits";
 
 const NAMES = ["ADVANCE_FEE_DONOR", "LOAN_FRAUD_OFFER", "LOTTERY_WIN_LANG", "INHERITANCE_FRAUD_LANG", "ADVANCE_FEE_LANG", "FRAUD_CHAT_MOVE"];
 const fraud = (text: string) => ruleHits(NAMES, text);
 
 test("the dying donor's millions are ADVANCE_FEE_DONOR in five languages; a cancer charity's appeal and a news item about a bequest are not", async () => {
-  for (const letter of [
+  await expectLures(fraud, ["ADVANCE_FEE_DONOR"], [
     "Ich leide an Krebs und habe nur noch wenige Monate zu leben. Ich möchte Ihnen eine Spende in Höhe von 1.850.000,00 € übergeben.",
     "Je suis atteinte d'un cancer et il me reste quelques mois à vivre. Je souhaite vous faire don de ma fortune.",
     "Sufro de cáncer y me quedan pocos meses de vida. Quiero hacerle una donación de 2.300.000,00 euros.",
     "Sofro de câncer e tenho apenas alguns meses de vida. Quero fazer uma doação de € 1.200.000,00 a você.",
     "Soffro di un tumore e mi restano pochi mesi di vita. Vorrei donarle il mio patrimonio.",
     "Ik lijd aan kanker en heb nog maar een paar maanden te leven. Ik wil u mijn vermogen schenken.",
-  ]) expect({ letter, got: await fraud(letter) }).toEqual({ letter, got: ["ADVANCE_FEE_DONOR"] });
+  ]);
   expect(await fraud("Jede Spende hilft Menschen, die an Krebs leiden. Mit einer Spende von 50 € finanzieren Sie eine Stunde Pflege.")).toEqual([]);
   expect(await fraud("Antes de morrer, o empresário fez uma doação de € 1.200.000,00 ao hospital da cidade, que abriu hoje a nova ala.")).toEqual([]);
   expect(await fraud("Prima di morire, il fondatore ha lasciato una donazione di 3 milioni di euro alla fondazione.")).toEqual([]);
@@ -52,17 +52,17 @@ test("a dead stranger's millions for the reader as next of kin are INHERITANCE_F
 });
 
 test("a fortune won, in Japanese, Chinese or Russian, is LOTTERY_WIN_LANG; a draw's small prize, a shop's bonus points and \"not won\" are not", async () => {
-  for (const letter of [
+  await expectLures(fraud, ["LOTTERY_WIN_LANG"], [
     "おめでとうございます！あなたのメールアドレスが1,000万円に当選しました。受け取りには手数料のお支払いが必要です。",
     "恭喜您！您的邮箱在年度抽奖中获得50万元人民币奖金，请回复您的姓名和银行卡号。",
     "Поздравляем! Вы выиграли 1 500 000 рублей в международной лотерее. Для получения приза оплатите комиссию.",
-  ]) expect({ letter, got: await fraud(letter) }).toEqual({ letter, got: ["LOTTERY_WIN_LANG"] });
-  for (const honest of [
+  ]);
+  await expectHonest(fraud, [
     "抽選の結果、残念ながら当選しませんでした。次回のご応募をお待ちしております。",
     "恭喜您获得本店 50 元优惠券，下次购物时可以使用。",
     "Поздравляем! Вы выиграли 500 бонусных баллов в нашей акции. Они уже на вашей карте.",
     "Вы стали победителем конкурса рисунков! Приз — набор книг.",
-  ]) expect({ honest, got: await fraud(honest) }).toEqual({ honest, got: [] });
+  ]);
 });
 
 test("the dying donor, the private lender and the lottery win in Polish, Czech and Turkish are read; a hospice appeal, a bank's loan, a lottery's results and a news item are not", async () => {
@@ -78,12 +78,12 @@ test("the dying donor, the private lender and the lottery win in Polish, Czech a
     ["Tebrikler! E-posta adresiniz çekilişte 1.000.000 Euro kazandı.", "LOTTERY_WIN_LANG"],
     ["Tebrikler! 1.000.000 Euro kazandınız.", "LOTTERY_WIN_LANG"],
   ]) expect({ letter, got: await fraud(letter) }).toEqual({ letter, got: [want] });
-  for (const honest of [
+  await expectHonest(fraud, [
     "Hospicjum prosi o wsparcie: chorzy na raka potrzebują opieki. Każda darowizna w wysokości 50 zł pomaga.",
     "Bank oferuje pożyczki gotówkowe z oprocentowaniem 9,9 %, po weryfikacji zdolności kredytowej.",
     "Nabízíme hypotéky s úrokem 4,9 % po posouzení bonity.",
     "Výsledky slosování: v tomto kole nikdo nevyhrál, jackpot 850 000 000 Kč.",
     "Piyango sonuçları: büyük ikramiye 1.000.000 TL, talihli Ankara'dan.",
     "Sayın müşterimiz, ihtiyaç kredisi faiz oranı %3,49; başvuru için şubenize uğrayın.",
-  ]) expect({ honest, got: await fraud(honest) }).toEqual({ honest, got: [] });
+  ]);
 });

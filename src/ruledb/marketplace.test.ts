@@ -1,12 +1,12 @@
 // The classifieds seller's lure of rules/66_marketplace.cf ("the buyer has paid, enter your card
 // to receive the money") in ten languages, against a platform's real "sold" and payout notices.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, expectHonest, fromHitsOf, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, expectHonest, expectLures, fromHitsOf, ruleHits } from "../testing/rule-hits";
 
 const SELLER = ["MARKETPLACE_PAID_LURE", "PHISH_MARKETPLACE_PAID"];
 
 test("\"the buyer has paid, enter your card to receive the money\" is MARKETPLACE_PAID_LURE in each language", async () => {
-  for (const lure of [
+  await expectLures((t) => ruleHits(SELLER, t), ["MARKETPLACE_PAID_LURE"], [
     "Good news! The buyer has paid for your item. To receive the money, please enter your card number on the secure page.",
     "Your item has been paid. Receive the money now on your card.",
     "Der Käufer hat den Artikel bereits bezahlt. Um das Geld zu erhalten, bestätigen Sie bitte Ihre Kartendaten.",
@@ -18,7 +18,7 @@ test("\"the buyer has paid, enter your card to receive the money\" is MARKETPLAC
     "De koper heeft het artikel al betaald. Om het geld te ontvangen, vul uw kaartgegevens in.",
     "Kupující již zaplatil. Abyste obdrželi peníze, zadejte údaje o kartě.",
     "Cumpărătorul a plătit deja. Pentru a primi banii, introduceți datele cardului.",
-  ]) expect({ lure, got: await ruleHits(SELLER, lure) }).toEqual({ lure, got: ["MARKETPLACE_PAID_LURE"] });
+  ]);
   // In the platform's name from elsewhere, or through a disguised link: PHISH_MARKETPLACE_PAID too.
   expect(await fromHitsOf(SELLER)('"Vinted" <support@vinted-payments.example>', "<p>The buyer has paid for your item. To receive the funds on your card, confirm your payment details.</p>")).toEqual(SELLER);
   expect(await fromHitsOf(SELLER)('"Team" <a@sender.example>', '<p>Der Käufer hat bezahlt. Um das Geld zu erhalten: <a href="https://geld-erhalten.pages.dev/k">Geld erhalten</a></p>')).toEqual(SELLER);

@@ -1,13 +1,13 @@
 // The lures of rules/67_payments_owed.cf (a government payment to claim, points that "expire
 // today") against an agency's own notice, a council's letter and a loyalty programme's reminder.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, expectHonest, fromHits, fromHitsOf, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, expectHonest, fromHitsOf, ruleHits } from "../testing/rule-hits";
 
 const GOV = ["GOV_PAYMENT_LURE", "PHISH_GOV_PAYMENT"];
 const POINTS = ["PHISH_POINTS_EXPIRY", "POINTS_EXPIRY_LURE"];
 
 test("a government's name on mail from elsewhere is FROM_GOV_NAME_ELSEWHERE; the government's own domains and GovDelivery are not", async () => {
-  const gov = async (from: string) => (await fromHits(from, "<p>Hello</p>")).includes("FROM_GOV_NAME_ELSEWHERE");
+  const gov = async (from: string) => (await fromHitsOf(["FROM_GOV_NAME_ELSEWHERE"])(from, "<p>Hello</p>")).length > 0;
   for (const from of ['"GOV.UK" <noreply@gov-uk-payments.example>', '"USA.gov Benefits" <a@benefits-usa.example>', '"HM Government" <support@hmg-support.example>', '"DVLA" <dvla@vehicle-tax-renew.example>', '"Government of Canada" <a@canada-relief.example>'])
     expect({ from, claims: await gov(from) }).toEqual({ from, claims: true });
   for (const from of ['"GOV.UK Notify" <noreply@notifications.service.gov.uk>', '"Social Security Administration" <ssa@public.govdelivery.com>', '"IRS" <news@irs.gov>', '"Government Technology" <news@govtech.example>', '"Service Public" <info@service-public.gouv.fr>'])

@@ -2,7 +2,7 @@
 // the case folding of a non-unicode /i regex, so a gate never hides a match.
 import { expect, test } from "bun:test";
 import { Parser } from "./regex-parse";
-import { requiredScripts, scriptOf, SCRIPTS } from "./scripts";
+import { requiredScripts, SCRIPT_SAMPLE, scriptOf, SCRIPTS } from "./scripts";
 
 const req = (pattern: string, flags = "i") => requiredScripts(new Parser(pattern, false).alts(true), flags);
 
@@ -42,5 +42,7 @@ test("every script is closed under /i case folding over the whole BMP", () => {
   }
   expect(bad).toEqual([]);
   expect(SCRIPTS.map((_, k) => k)).toEqual([0, 1, 2]);
+  // Each script's sample letter (what fuzz-time.ts writes into a gated rule's input) is of it.
+  expect(SCRIPTS.map((sc) => scriptOf(SCRIPT_SAMPLE[sc].charCodeAt(0)))).toEqual([0, 1, 2]);
   expect([scriptOf(0x1c80), scriptOf("в".charCodeAt(0)), scriptOf("発".charCodeAt(0)), scriptOf("：".charCodeAt(0)), scriptOf(0xe9)]).toEqual([0, 0, 1, 1, -1]);
 });

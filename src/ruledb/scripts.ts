@@ -14,6 +14,11 @@ import type { Node } from "./regex-parse";
 
 export const SCRIPTS = ["cyrillic", "cjk", "hangul"] as const;
 export type Script = (typeof SCRIPTS)[number];
+/**
+ * One letter of each script: what a crafted text puts in every segment to pass a gate, and so
+ * what fuzz-time.ts writes into a gated rule's inputs. A new script adds its letter here.
+ */
+export const SCRIPT_SAMPLE: Record<Script, string> = { cyrillic: "ж", cjk: "中", hangul: "한" };
 
 /** Index in SCRIPTS of the script of UTF-16 code unit `c`, or -1. */
 export function scriptOf(c: number): number {

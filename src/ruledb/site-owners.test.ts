@@ -2,17 +2,19 @@
 // honest mail that says the same: a rights agency's case notice, a registrar's own renewal
 // notice, a web agency's reminder, a host's advice about the lure.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, expectHonest, fromHits, fromHitsOf } from "../testing/rule-hits";
+import { expectFixturesFlagged, expectHonest, fromHitsOf } from "../testing/rule-hits";
+
+const COPYRIGHT = ["COPYRIGHT_CLAIM_LURE", "PHISH_COPYRIGHT_LINK"];
+const copyright = fromHitsOf(COPYRIGHT);
 
 test("a photographer's copyright claim with a threat and a link to \"the images\" is COPYRIGHT_CLAIM_LURE, on free hosting PHISH_COPYRIGHT_LINK; an agency's case notice, a credit request and advice about the lure are not", async () => {
   const lure = "<p>Hello, I am a professional photographer. Your website is using my images without my permission. If you do not remove them within 24 hours, I will take legal action and file a DMCA complaint with your hosting provider.</p><p>Here is a link to my images and the proof: <a href=\"https://sites.google.com/view/photo-evidence-2026\">images</a></p>";
-  const got = await fromHits('"Melissa Carter" <melissa.carter.photo@gmail.com>', lure);
-  expect(["COPYRIGHT_CLAIM_LURE", "PHISH_COPYRIGHT_LINK"].filter((n) => got.includes(n))).toEqual(["COPYRIGHT_CLAIM_LURE", "PHISH_COPYRIGHT_LINK"]);
+  expect(await copyright('"Melissa Carter" <melissa.carter.photo@gmail.com>', lure)).toEqual(COPYRIGHT);
   for (const [from, honest] of [
     ['"ImageRights Cases" <cases@imagerights.example>', "<p>Our client's photograph is used on your website without a licence. Please review the case at <a href=\"https://imagerights.example/case/48213\">our case portal</a>. Otherwise our client may take legal action.</p>"],
     ['"Tom Harris" <tom.harris.photo@gmail.com>', "<p>Hi! I noticed your blog uses my photo of the lighthouse without credit. Could you add my name under it? Thanks, Tom</p>"],
     ['"Hosting Support" <support@host.example>', "<p>When someone writes that your website uses their images without permission and threatens to file a DMCA complaint, do not open their links: forward the mail to us.</p>"],
-  ]) expect({ honest, got: (await fromHits(from, honest)).filter((n) => n.includes("COPYRIGHT")) }).toEqual({ honest, got: [] });
+  ]) expect({ honest, got: await copyright(from, honest) }).toEqual({ honest, got: [] });
 });
 
 const DOMAIN = ["DOMAIN_RENEWAL_LURE", "PHISH_DOMAIN_RENEWAL"];

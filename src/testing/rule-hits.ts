@@ -35,9 +35,14 @@ export const fromHitsOf = (names: readonly string[]) => async (from: string, htm
   (await fromHits(from, html)).filter((n) => names.includes(n)).sort();
 
 /**
- * Each honest letter hits nothing of `hit` (a family's ruleHits or fromHitsOf): one expect per
- * letter, naming it, so a failure says which wording fired.
+ * Each lure hits exactly `want` of `hit` (a family's ruleHits or fromHitsOf, sorted): one
+ * expect per letter, naming it, so a failure says which wording missed or fired.
  */
+export async function expectLures(hit: (text: string) => Promise<string[]>, want: readonly string[], lures: readonly string[]): Promise<void> {
+  for (const lure of lures) expect({ lure, got: await hit(lure) }).toEqual({ lure, got: [...want] });
+}
+
+/** Each honest letter hits nothing of `hit`, one expect per letter as expectLures. */
 export async function expectHonest(hit: (text: string) => Promise<string[]>, honest: readonly string[]): Promise<void> {
   for (const text of honest) expect({ honest: text, got: await hit(text) }).toEqual({ honest: text, got: [] });
 }
