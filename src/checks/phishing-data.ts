@@ -116,6 +116,11 @@ export const BRANDS: Brand[] = [
   { names: ["marktplaats"], labels: ["marktplaats"] },
   { names: ["willhaben"], labels: ["willhaben"] },
   { names: ["depop"], labels: ["depop"] },
+  // Payment processors whose merchants are told a card payment is disputed and its funds held
+  // (rules/68_business_accounts.cf). "Stripe" and "Square" are everyday words (Red Stripe is a
+  // beer, Square One a shop): only names that claim the company.
+  { names: ["stripe support", "stripe payments", "stripe billing", "stripe disputes", "stripe team", "stripe, inc"], labels: ["stripe"], domains: ["stripe.network"], word: true },
+  { names: ["square seller", "square support", "square payments", "square dashboard", "squareup"], labels: ["squareup"] },
   // Europe and Latin America: banks, posts and tax offices phished in their own languages.
   // Banks whose regional houses each have their own domain (Sparkasse, Volksbank, Crédit
   // Agricole) are left out: their own mail would read as impersonation.
