@@ -145,6 +145,25 @@ test("the task job is read across the line breaks of a wrapped letter", async ()
   expect(await fraud("Your profile was recommended to us for a part-time job.\nWork 60-90 minutes a day from your\nphone. No experience needed.\nPlease contact our HR\nmanager on WhatsApp today.")).toEqual(["FRAUD_CHAT_MOVE", "JOB_TASK_SCAM"]);
 });
 
+const WALLET = ["PHISH_WALLET_DRAIN", "WALLET_DRAIN_LURE"];
+
+test("an airdrop to claim or a wallet to validate before it is locked, by connecting the wallet, is WALLET_DRAIN_LURE; in a wallet maker's name from elsewhere or through free hosting PHISH_WALLET_DRAIN", async () => {
+  const lure = "<p>Your address has been selected for the MASK token airdrop. To claim your airdrop, connect your wallet on the claim page.</p>";
+  expect(await fromHitsOf(WALLET)('"MetaMask" <rewards@mm-rewards-portal.example>', lure)).toEqual(WALLET);
+  expect(await fromHitsOf(WALLET)('"Rewards" <rewards@rewards.example>', `${lure}<p><a href="https://mask-claim.pages.dev/">Claim</a></p>`)).toEqual(WALLET);
+  expect(await ruleHits(WALLET, "Your Trust Wallet has been temporarily restricted. Please validate your wallet within 24 hours to keep access to your assets.")).toEqual(["WALLET_DRAIN_LURE"]);
+  expect(await ruleHits(WALLET, "You are eligible for the $ARB airdrop: connect a wallet and claim it before Friday.")).toEqual(["WALLET_DRAIN_LURE"]);
+  await expectFixturesFlagged({ "phishing/wallet-airdrop.eml": WALLET });
+});
+
+test("a wallet maker's security advice, an exchange's listing news and a leather wallet are not the drainer's lure", async () => {
+  await expectHonest((t) => ruleHits(WALLET, t), [
+    "Never connect your wallet to a site you reached from an e-mail. We will never ask you to validate your wallet.",
+    "The ARB token is now listed on our exchange. Deposits open at 14:00 UTC.",
+    "Your leather wallet has been shipped and will be delivered on Tuesday.",
+  ]);
+});
+
 test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outreach) is at least probable spam with its family's rule and the move to the chat app where it asks for one", async () => {
   const want: Record<string, string[]> = {
     "fraud/job-whatsapp.eml": ["JOB_TASK_SCAM", "FRAUD_CHAT_MOVE"],

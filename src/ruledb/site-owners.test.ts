@@ -1,8 +1,8 @@
 // The lures of rules/65_site_owners.cf, aimed at whoever owns a website or a domain, against the
 // honest mail that says the same: a rights agency's case notice, a registrar's own renewal
-// notice, a web agency's reminder, a host's advice about the lure.
+// notice, a web agency's reminder, a host's advice about the lure and its backup notice.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, expectHonest, fromHitsOf } from "../testing/rule-hits";
+import { expectFixturesFlagged, expectHonest, fromHitsOf, ruleHits } from "../testing/rule-hits";
 
 const COPYRIGHT = ["COPYRIGHT_CLAIM_LURE", "PHISH_COPYRIGHT_LINK"];
 const copyright = fromHitsOf(COPYRIGHT);
@@ -36,6 +36,22 @@ test("the registrar's own renewal notice and a web agency's reminder are only DO
   ]);
 });
 
+const RANSOM = ["SITE_RANSOM_DEMAND"];
+
+test("the site's database \"stolen\" and to be leaked unless paid in bitcoin, or a DDoS threatened unless paid, is SITE_RANSOM_DEMAND", async () => {
+  expect(await ruleHits(RANSOM, "Your database has been downloaded and backed up to our server. Send 0.04 BTC to our bitcoin address or we will leak it and notify all your customers.")).toEqual(RANSOM);
+  expect(await ruleHits(RANSOM, "We have hacked your website. Pay 0.1 BTC to bc1qm4x7kz9p2wrh8d6t3n5vyq0c7e4s2l8a6f9j3u within 48 hours or your files will be deleted.")).toEqual(RANSOM);
+  expect(await ruleHits(RANSOM, "Your site will go down on Monday: our DDoS attack is 300 Gbps. Pay 2 BTC to the bitcoin address below to avoid it.")).toEqual(RANSOM);
+});
+
+test("a breach told in the third person, a host's backup notice and a ransom warning without a payment are not SITE_RANSOM_DEMAND", async () => {
+  await expectHonest((t) => ruleHits(RANSOM, t), [
+    "The attackers downloaded the shop's database and demanded bitcoin; the owner refused and restored from backups.",
+    "Your database has been backed up to our server at 03:00. Backups are kept for 30 days; we will delete older copies.",
+    "Your website has been compromised: we found a malicious file. We will delete it tonight unless you tell us otherwise.",
+  ]);
+});
+
 test("each site-owner fixture is at least probable spam with its lure's rule", async () => {
-  await expectFixturesFlagged({ "phishing/copyright-claim.eml": ["COPYRIGHT_CLAIM_LURE", "PHISH_COPYRIGHT_LINK"], "phishing/domain-expiry.eml": ["DOMAIN_RENEWAL_LURE", "PHISH_DOMAIN_RENEWAL"] });
+  await expectFixturesFlagged({ "phishing/copyright-claim.eml": ["COPYRIGHT_CLAIM_LURE", "PHISH_COPYRIGHT_LINK"], "phishing/domain-expiry.eml": ["DOMAIN_RENEWAL_LURE", "PHISH_DOMAIN_RENEWAL"], "phishing/site-database-ransom.eml": RANSOM });
 });
