@@ -4,7 +4,7 @@
 import { expect, test } from "bun:test";
 import { expectFixturesFlagged, expectHonest, fromHitsOf, ruleHits } from "../testing/rule-hits";
 
-const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL", "ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "LOAN_FRAUD_OFFER", "CN_DOMAIN_CLAIM_SCAM", "TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION", "SEO_LINK_PITCH", "ACADEMIC_SOLICITATION", "ACADEMIC_SOLICITATION_MANY", "FUND_RECOVERY_SCAM", "DEBT_ARREST_THREAT"];
+const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL", "ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "LOAN_FRAUD_OFFER", "CN_DOMAIN_CLAIM_SCAM", "TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION", "SEO_LINK_PITCH", "ACADEMIC_SOLICITATION", "ACADEMIC_SOLICITATION_MANY", "FUND_RECOVERY_SCAM", "DEBT_ARREST_THREAT", "BUSINESS_DIRECTORY_SCAM", "EXHIBITOR_HOUSING_PITCH"];
 /** The rules of the two files that a plain-text letter hits. */
 const fraud = (text: string) => ruleHits(FRAUD, text);
 
@@ -84,6 +84,25 @@ test("a private register's trademark publication bill is TRADEMARK_REGISTER_SCAM
   await expectHonest(fraud, [
     "Our invoice for the trademark registration in the EU is attached: the registration fee of EUR 850 is payable within 30 days.",
     "Your trade mark application has been published in the EU Trade Marks Bulletin. Third parties may file an opposition within three months.",
+  ]);
+});
+
+test("a business directory's free update whose small print is years of a paid entry is BUSINESS_DIRECTORY_SCAM; a free listing, a paid renewal and the warning are not", async () => {
+  expect(await fraud("For the 2027 edition of our business directory, please update your company details; the correction is free of charge. By signing you order an entry at an annual fee of 1,270 EUR, for a minimum term of three years.")).toEqual(["BUSINESS_DIRECTORY_SCAM"]);
+  expect(await fraud("Trade Register of Europe: check your company data, the update is free. Price: 995 EUR per year, contract period 3 years.")).toEqual(["BUSINESS_DIRECTORY_SCAM"]);
+  await expectHonest(fraud, [
+    "Your free listing in the Chamber's business directory is live. Update your company details at any time, free of charge.",
+    "Your premium entry in the industry guide renews on 1 March at an annual fee of 480 EUR; reply if you wish to cancel.",
+    "Beware of business directory forms that offer a free update of your company data: the small print commits you to years of fees.",
+  ]);
+});
+
+test("hotel rooms offered to a show's exhibitors, asking how many and for which dates, is EXHIBITOR_HOUSING_PITCH, from a free mailbox COLD_PITCH_FREEMAIL too; the organiser's housing notice is not", async () => {
+  expect(await fraud("We have secured discounted hotel rooms for exhibitors near the venue. Kindly let us know how many rooms you need and your check-in and check-out dates.")).toEqual(["EXHIBITOR_HOUSING_PITCH"]);
+  expect(await fromHitsOf(FRAUD)('"Expo Housing" <expo.housing.desk@gmail.com>', "<p>Exhibitors of MedTech 2027: accommodation is filling up. Please send the number of rooms required and arrival and departure dates.</p>")).toEqual(["COLD_PITCH_FREEMAIL", "EXHIBITOR_HOUSING_PITCH"]);
+  await expectHonest(fraud, [
+    "Exhibitors: book your hotel through the official housing portal linked in the exhibitor manual. We never call or e-mail you to sell rooms.",
+    "Thank you for your booking: 3 rooms, check-in 12 May, check-out 15 May. Your confirmation number is 44812.",
   ]);
 });
 
@@ -195,6 +214,8 @@ test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outrea
     "cold-outreach/trademark-register.eml": ["TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION"],
     "cold-outreach/guest-post.eml": ["SEO_LINK_PITCH", "COLD_PITCH_FREEMAIL"],
     "cold-outreach/journal-invitation.eml": ["ACADEMIC_SOLICITATION", "ACADEMIC_SOLICITATION_MANY"],
+    "cold-outreach/business-directory.eml": ["BUSINESS_DIRECTORY_SCAM"],
+    "cold-outreach/exhibitor-housing.eml": ["EXHIBITOR_HOUSING_PITCH", "COLD_PITCH_FREEMAIL"],
     "fraud/fund-recovery.eml": ["FUND_RECOVERY_SCAM", "FRAUD_CHAT_MOVE"],
     "fraud/debt-arrest.eml": ["DEBT_ARREST_THREAT"],
   };
