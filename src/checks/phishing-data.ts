@@ -121,6 +121,11 @@ export const BRANDS: Brand[] = [
   // beer, Square One a shop): only names that claim the company.
   { names: ["stripe support", "stripe payments", "stripe billing", "stripe disputes", "stripe team", "stripe, inc"], labels: ["stripe"], domains: ["stripe.network"], word: true },
   { names: ["square seller", "square support", "square payments", "square dashboard", "squareup"], labels: ["squareup"] },
+  // Transfer apps in whose names money is "waiting to be deposited" (rules/66_marketplace.cf).
+  // Cash App sends from cash.app and Square's domains; "cash" is an everyday word.
+  { names: ["interac", "interac e-transfer"], labels: ["interac"] },
+  { names: ["zelle"], labels: ["zellepay", "zelle"] },
+  { names: ["cash app", "cashapp"], labels: ["cash", "cashapp"], domains: ["squareup.com", "square.com"], word: true },
   // Europe and Latin America: banks, posts and tax offices phished in their own languages.
   // Banks whose regional houses each have their own domain (Sparkasse, Volksbank, Crédit
   // Agricole) are left out: their own mail would read as impersonation.

@@ -1,5 +1,6 @@
 // The classifieds seller's lure of rules/66_marketplace.cf ("the buyer has paid, enter your card
-// to receive the money") in ten languages, against a platform's real "sold" and payout notices.
+// to receive the money") in ten languages, against a platform's real "sold" and payout notices;
+// the payment apps' "business account" and the transfer apps' "money received" beside theirs.
 import { expect, test } from "bun:test";
 import { expectFixturesFlagged, expectHonest, expectLures, fromHitsOf, ruleHits } from "../testing/rule-hits";
 
@@ -44,6 +45,26 @@ test("a payment app's payment held until the seller upgrades to a business accou
   ]);
 });
 
+const MONEY = ["MONEY_RECEIVED_LURE", "PHISH_MONEY_RECEIVED"];
+const money = fromHitsOf(MONEY);
+const received = "<p>You've received an INTERAC e-Transfer of $485.00 (CAD) from Property Management Ltd. To deposit your money, select your bank.</p>";
+
+test("money waiting to be deposited through a link is MONEY_RECEIVED_LURE; in a transfer app's name from elsewhere or through a disguised link PHISH_MONEY_RECEIVED", async () => {
+  expect(await money('"INTERAC e-Transfer" <notify@etransfer-payments-ca.example>', received)).toEqual(MONEY);
+  expect(await money('"Payments" <notify@payments.example>', `${received}<p><a href="https://etransfer.interac.ca.deposit-secure.example/d">Deposit</a></p>`)).toEqual(MONEY);
+  expect(await money('"Zelle" <alerts@zelle-payments.example>', "<p>Robert sent you $250.00. Accept the payment within 24 hours.</p>")).toEqual(MONEY);
+  expect(await ruleHits(MONEY, "A transfer is waiting for you. Claim your funds before it expires.")).toEqual(["MONEY_RECEIVED_LURE"]);
+});
+
+test("the transfer app's own notice is the wording only; a receipt for money sent and a bank's deposit confirmation are nothing", async () => {
+  expect(await money('"INTERAC e-Transfer" <notify@payments.interac.ca>', `${received}<p><a href="https://etransfer.interac.ca/deposit">Deposit</a></p>`)).toEqual(["MONEY_RECEIVED_LURE"]);
+  await expectHonest((t) => ruleHits(MONEY, t), [
+    "You sent $485.00 to Property Management Ltd. The money was deposited on 5 December.",
+    "Your deposit of $1,200.00 has been credited to your chequing account.",
+    "We have received your payment of $85.00. Thank you.",
+  ]);
+});
+
 test("the seller's-lure fixtures are at least probable spam with their rules", async () => {
-  await expectFixturesFlagged({ "phishing/marketplace-paid.eml": SELLER, "phishing/p2p-business-upgrade.eml": ["P2P_BUSINESS_UPGRADE_SCAM"] });
+  await expectFixturesFlagged({ "phishing/marketplace-paid.eml": SELLER, "phishing/p2p-business-upgrade.eml": ["P2P_BUSINESS_UPGRADE_SCAM"], "phishing/interac-etransfer.eml": MONEY });
 });
