@@ -2,7 +2,7 @@
 // accounts, against the honest mail that reads alike: a platform's restriction notice, a
 // processor's dispute notice, HR's year-end mail and a finance team's request to its accountant.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, expectHonest, fromHitsOf, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, expectHonest, expectLures, fromHitsOf, ruleHits } from "../testing/rule-hits";
 
 const POLICY = ["PHISH_POLICY_APPEAL", "POLICY_APPEAL_LURE"];
 const DISPUTE = ["MERCHANT_DISPUTE_LURE", "PHISH_MERCHANT_DISPUTE"];
@@ -16,6 +16,21 @@ test("a page said to break a policy and to be deleted within hours is POLICY_APP
   expect(await ruleHits(POLICY, "We found that your ad account did not comply with our advertising and commerce policies. The ad account is scheduled for permanent deactivation. Please verify within 48 hours.")).toEqual(["POLICY_APPEAL_LURE"]);
   // The same words from the platform's own domain are the lure's wording only, 1 point.
   expect(await fromHitsOf(POLICY)('"Facebook" <notification@facebookmail.com>', appeal)).toEqual(["POLICY_APPEAL_LURE"]);
+});
+
+test("the appeal lure in German, French, Spanish, Italian, Portuguese and Dutch is POLICY_APPEAL_LURE", async () => {
+  await expectLures((t) => ruleHits(POLICY, t), ["POLICY_APPEAL_LURE"], [
+    "Ihre Seite verstößt gegen unsere Gemeinschaftsstandards. Ihre Seite wird innerhalb von 24 Stunden dauerhaft gelöscht, wenn Sie keinen Einspruch einlegen.",
+    "Votre page enfreint nos Standards de la communauté et nos règles de propriété intellectuelle. Votre page sera définitivement supprimée dans les 24 heures.",
+    "Tu página infringe nuestras normas comunitarias. Tu página será eliminada permanentemente en 24 horas si no presentas una apelación.",
+    "La tua pagina viola gli standard della community. La tua pagina verrà eliminata definitivamente entro 48 ore.",
+    "Sua página violou os padrões da comunidade. Sua página será excluída permanentemente em 24 horas.",
+    "Uw pagina schendt onze communitynormen. Uw pagina wordt binnen 24 uur permanent verwijderd.",
+  ]);
+  await expectHonest((t) => ruleHits(POLICY, t), [
+    "Deine Seite entspricht nicht unseren Gemeinschaftsstandards, deshalb haben wir sie eingeschränkt. Du kannst innerhalb von 30 Tagen eine Überprüfung beantragen.",
+    "Votre compte sera supprimé dans les 24 heures, comme vous l'avez demandé.",
+  ]);
 });
 
 test("the platform's own restriction notice, a page's maintenance and a policy's news are not the appeal lure", async () => {

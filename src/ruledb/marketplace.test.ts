@@ -54,6 +54,7 @@ test("money waiting to be deposited through a link is MONEY_RECEIVED_LURE; in a 
   expect(await money('"Payments" <notify@payments.example>', `${received}<p><a href="https://etransfer.interac.ca.deposit-secure.example/d">Deposit</a></p>`)).toEqual(MONEY);
   expect(await money('"Zelle" <alerts@zelle-payments.example>', "<p>Robert sent you $250.00. Accept the payment within 24 hours.</p>")).toEqual(MONEY);
   expect(await ruleHits(MONEY, "A transfer is waiting for you. Claim your funds before it expires.")).toEqual(["MONEY_RECEIVED_LURE"]);
+  expect(await ruleHits(MONEY, "Vous avez reçu un virement Interac de 485,00 $ de Gestion Immobilière. Pour déposer votre argent, choisissez votre institution financière.")).toEqual(["MONEY_RECEIVED_LURE"]);
 });
 
 test("the transfer app's own notice is the wording only; a receipt for money sent and a bank's deposit confirmation are nothing", async () => {
@@ -62,6 +63,7 @@ test("the transfer app's own notice is the wording only; a receipt for money sen
     "You sent $485.00 to Property Management Ltd. The money was deposited on 5 December.",
     "Your deposit of $1,200.00 has been credited to your chequing account.",
     "We have received your payment of $85.00. Thank you.",
+    "Nous avons reçu votre paiement de 85,00 $. Merci.",
   ]);
 });
 
