@@ -126,6 +126,18 @@ export const BRANDS: Brand[] = [
   { names: ["interac", "interac e-transfer"], labels: ["interac"] },
   { names: ["zelle"], labels: ["zellepay", "zelle"] },
   { names: ["cash app", "cashapp"], labels: ["cash", "cashapp"], domains: ["squareup.com", "square.com"], word: true },
+  // Shops whose names the "survey reward" and "loyalty gift" lures of 2024-26 carry (Temu and
+  // Shein credits, the Lidl and Home Depot "anniversary survey"), and the pay-later and app
+  // banks phished in Europe. Lidl's travel and mobile arms have domains of their own.
+  { names: ["temu"], labels: ["temu"], advertised: true },
+  { names: ["shein"], labels: ["shein", "sheingroup"], advertised: true },
+  { names: ["lidl"], labels: ["lidl", "lidl-reisen", "lidl-shop", "lidl-connect", "lidl-flyer"], advertised: true },
+  { names: ["home depot", "the home depot"], labels: ["homedepot"], advertised: true },
+  { names: ["lowe's", "lowe’s"], labels: ["lowes"], advertised: true },
+  { names: ["kohl's", "kohl’s"], labels: ["kohls"], advertised: true },
+  { names: ["klarna"], labels: ["klarna"] },
+  { names: ["n26"], labels: ["n26"] },
+  { names: ["monzo"], labels: ["monzo"] },
   // Europe and Latin America: banks, posts and tax offices phished in their own languages.
   // Banks whose regional houses each have their own domain (Sparkasse, Volksbank, Crédit
   // Agricole) are left out: their own mail would read as impersonation.

@@ -136,6 +136,14 @@ test("Poland's, Czechia's and Turkey's parcel and marketplace brands are claimed
     expect({ from, lie: (await names(from, "<p>Hello</p>")).includes("FROM_BRAND_IMPERSONATION") }).toEqual({ from, lie: false });
 });
 
+test("shops of the survey and gift lures, pay-later and app banks, processors and transfer apps are claimed in display names; their own domains, Red Stripe and a Lowe family are not", async () => {
+  const lie = async (from: string) => (await names(from, "<p>Hello</p>")).includes("FROM_BRAND_IMPERSONATION");
+  for (const from of ['"Temu Rewards" <gift@temu-credit.example>', '"SHEIN" <club@shein-points.example>', '"Lidl" <umfrage@lidl-jubilaeum.example>', '"The Home Depot Survey" <s@hd-survey.example>', '"Lowe’s" <rewards@lowes-card.example>', '"Kohl\'s" <cash@kohls-rewards.example>', '"Klarna" <service@klarna-zahlung.example>', '"N26 Support" <n26@mail-verify.example>', '"Monzo" <help@monzo-secure.example>', '"Stripe Billing" <b@stripe-billing.example>', '"Interac e-Transfer" <notify@etransfer.example>', '"Zelle" <alerts@zelle-pay.example>', '"Cash App" <cash@cashapp-support.example>'])
+    expect({ from, lie: await lie(from) }).toEqual({ from, lie: true });
+  for (const from of ['"Temu" <temu@orders.temu.com>', '"Lidl Reisen" <info@lidl-reisen.de>', '"The Home Depot" <homedepot@order.homedepot.com>', '"Klarna" <noreply@klarna.com>', '"Stripe" <notifications@stripe.com>', '"Interac e-Transfer" <notify@payments.interac.ca>', '"Cash App" <cash@square.com>', '"Red Stripe" <news@redstripebeer.example>', '"Anna Lowe" <anna@lowe-family.example>', '"Square One Café" <hello@squareone.example>'])
+    expect({ from, lie: await lie(from) }).toEqual({ from, lie: false });
+});
+
 test("Korea's card issuers, post, carrier and shop are claimed in display names; their own domains and a name without a brand are not", async () => {
   for (const from of ['"신한카드" <notice@naver.com>', '"KB국민카드 고객센터" <kb@kbcard-notice.example>', '"우체국택배" <post@epost-delivery.example>', '"쿠팡" <order@coupang-event.example>'])
     expect({ from, lie: (await names(from, "<p>안녕하세요</p>")).includes("FROM_BRAND_IMPERSONATION") }).toEqual({ from, lie: true });
