@@ -26,10 +26,12 @@ test("the appeal lure in German, French, Spanish, Italian, Portuguese and Dutch 
     "La tua pagina viola gli standard della community. La tua pagina verrà eliminata definitivamente entro 48 ore.",
     "Sua página violou os padrões da comunidade. Sua página será excluída permanentemente em 24 horas.",
     "Uw pagina schendt onze communitynormen. Uw pagina wordt binnen 24 uur permanent verwijderd.",
+    "Votre compte enfreint les Standards de la communauté. Votre compte sera supprimé sous 48 h.",
   ]);
   await expectHonest((t) => ruleHits(POLICY, t), [
     "Deine Seite entspricht nicht unseren Gemeinschaftsstandards, deshalb haben wir sie eingeschränkt. Du kannst innerhalb von 30 Tagen eine Überprüfung beantragen.",
     "Votre compte sera supprimé dans les 24 heures, comme vous l'avez demandé.",
+    "Votre page enfreint les Standards de la communauté : nous l'avons limitée. Vous pouvez demander un examen sous 30 jours.",
   ]);
 });
 

@@ -70,6 +70,9 @@ test("the dying donor, the private lender and the lottery win in Polish, Czech a
     ["Cierpię na raka i zostało mi tylko kilka miesięcy życia. Chcę przekazać Panu darowiznę w wysokości 1 500 000 € na cele charytatywne.", "ADVANCE_FEE_DONOR"],
     ["Trpím rakovinou a zbývá mi jen několik měsíců. Chci vám darovat svůj majetek.", "ADVANCE_FEE_DONOR"],
     ["Kanser hastasıyım ve birkaç aylık ömrüm kaldı. Size servetimi bağışlamak istiyorum.", "ADVANCE_FEE_DONOR"],
+    // Words starting with ü or ö after a space: \b sees no boundary there (ASCII words only).
+    ["Doktorlar üç aylık ömrüm kaldığını söyledi. Size servetimi bağışlamak istiyorum.", "ADVANCE_FEE_DONOR"],
+    ["Kanser hastasıyım. Ölmeden önce size servetimi bağışlamak istiyorum.", "ADVANCE_FEE_DONOR"],
     ["Oferujemy pożyczki prywatne z oprocentowaniem 2% rocznie, bez BIK i bez zaświadczeń.", "LOAN_FRAUD_OFFER"],
     ["Nabízíme půjčky všem s úrokovou sazbou 2 %, bez registru a bez ručitele.", "LOAN_FRAUD_OFFER"],
     ["%2 faiz oranıyla kredi veriyoruz, teminatsız ve kefilsiz.", "LOAN_FRAUD_OFFER"],

@@ -1,7 +1,7 @@
 // The lures of rules/67_payments_owed.cf (a government payment to claim, points that "expire
 // today") against an agency's own notice, a council's letter and a loyalty programme's reminder.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, expectHonest, fromHitsOf, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, expectHonest, expectLures, fromHitsOf, ruleHits } from "../testing/rule-hits";
 
 const GOV = ["GOV_PAYMENT_LURE", "PHISH_GOV_PAYMENT"];
 const POINTS = ["PHISH_POINTS_EXPIRY", "POINTS_EXPIRY_LURE"];
@@ -36,6 +36,22 @@ test("points expiring today redeemed for a gift are POINTS_EXPIRY_LURE, for a sh
     "Your 12,000 miles expire on 31 March 2027. Redeem them for flights, upgrades or gifts in our shop.",
     "You have 850 points. Use them on your next purchase in store or online.",
     "Your 500 bonus points expire tomorrow? No: points in our programme never expire.",
+  ]);
+});
+
+test("points expiring today redeemed for a gift in German, French, Spanish, Italian, Portuguese and Dutch are POINTS_EXPIRY_LURE; a programme's reminder with a date is not", async () => {
+  await expectLures((t) => ruleHits(POINTS, t), ["POINTS_EXPIRY_LURE"], [
+    "Ihre 12.450 Prämienpunkte verfallen heute um Mitternacht. Lösen Sie sie jetzt ein gegen ein Geschenk: kabellose Kopfhörer.",
+    "Vos 12 450 points expirent aujourd'hui. Échangez-les maintenant contre un cadeau : des écouteurs sans fil.",
+    "Tus 12.450 puntos caducan hoy. Canjéalos ahora por un regalo: auriculares inalámbricos.",
+    "I tuoi 12.450 punti scadono oggi. Riscattali ora per un regalo: cuffie wireless.",
+    "Seus 12.450 pontos expiram hoje. Resgate agora o seu presente: fones sem fio.",
+    "Uw 12.450 punten verlopen vandaag. Wissel ze nu in voor een cadeau: draadloze oordopjes.",
+  ]);
+  await expectHonest((t) => ruleHits(POINTS, t), [
+    "Ihre 3.200 Punkte verfallen am 31.12.2026. Lösen Sie sie im Shop gegen eine Prämie ein.",
+    "Vos 850 points n'expirent jamais : échangez-les quand vous voulez contre un cadeau.",
+    "Hoy abrimos la tienda nueva: canjea tus puntos por un regalo.",
   ]);
 });
 
