@@ -20,6 +20,20 @@ test("a government payment to claim now or with a card is GOV_PAYMENT_LURE, in a
   expect(await fromHitsOf(GOV)('"GOV.UK" <noreply@gov-uk-payments.example>', "<p>You have been approved for a cost of living payment. Claim now with your debit card details.</p>")).toEqual(GOV);
 });
 
+test("the government payment to claim in French, German, Spanish and Italian is GOV_PAYMENT_LURE; the agencies' own \"paid automatically\" is not", async () => {
+  await expectLures((t) => ruleHits(GOV, t), ["GOV_PAYMENT_LURE"], [
+    "Vous êtes éligible au chèque énergie d'un montant de 277 €. Pour le recevoir, renseignez vos coordonnées bancaires avant le 15 décembre.",
+    "Sie haben Anspruch auf die Energiepauschale von 300 €. Beantragen Sie jetzt die Auszahlung mit Ihrer Kreditkarte.",
+    "Usted es elegible para recibir un cheque de 200 euros. Introduzca sus datos bancarios para el abono.",
+    "Hai diritto al bonus bollette di 150 €. Richiedilo subito inserendo i dati della tua carta di credito.",
+  ]);
+  await expectHonest((t) => ruleHits(GOV, t), [
+    "Vous avez droit au chèque énergie : il vous est envoyé automatiquement par courrier, aucune démarche n'est nécessaire.",
+    "Die Energiepauschale wird automatisch mit dem Gehalt ausgezahlt; Sie müssen nichts beantragen.",
+    "Ha diritto al bonus bollette: lo sconto è applicato direttamente in bolletta.",
+  ]);
+});
+
 test("an agency's own notice, a council's letter and the news are not the government-payment lure", async () => {
   await expectHonest((t) => ruleHits(GOV, t), [
     "The cost of living payment will be paid automatically into the account we pay your benefits into. You do not need to apply.",
