@@ -166,7 +166,7 @@ test("a callback lure typed into a real service's notification is CALLBACK_VIA_S
 });
 
 test("invoice wording and a supplier's changed bank details in German, French, Spanish, Portuguese, Italian and Dutch count as in English; a note without them does not", async () => {
-  const invoice = ["<p>Anbei die Rechnung Nr. 4471.</p>", "<p>Veuillez trouver la facture ci-jointe.</p>", "<p>Adjunto la factura del mes.</p>", "<p>Segue a fatura em anexo.</p>", "<p>In allegato la fattura.</p>", "<p>Bijgaand de factuur.</p>"];
+  const invoice = ["<p>Anbei die Rechnung Nr. 4471.</p>", "<p>Veuillez trouver la facture ci-jointe.</p>", "<p>Adjunto la factura del mes.</p>", "<p>Segue a fatura em anexo.</p>", "<p>In allegato la fattura.</p>", "<p>Bijgaand de factuur.</p>", "<p>Bitte bestätigen Sie die Überweisung heute.</p>"];
   for (const text of invoice) {
     const got = await ruleNamesWithReplyTo(text);
     expect({ text, got }).toEqual({ text, got: ["PHISH_INVOICE_REPLYTO"] });

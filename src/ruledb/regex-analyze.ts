@@ -1,6 +1,6 @@
 // Lint facts computed from a parsed regex (regex-parse.ts): catastrophic
-// backtracking shapes (errors), quadratic starts (warnings), repeats that can backtrack over
-// a run (sent to the linear-time engine). The literals every match must contain (the
+// backtracking shapes (errors), quadratic starts and \b beside letters beyond ASCII
+// (warnings), repeats that can backtrack over a run (sent to the linear-time engine). The literals every match must contain (the
 // matcher's prefilter) are found in regex-prefilter.ts.
 import { emit, type Node } from "./regex-parse";
 
@@ -222,4 +222,53 @@ export function quadraticStart(alts: Node[][], flags: string): boolean {
     return false;
   };
   return alts.some(starts);
+}
+
+/** A letter outside ASCII, alone or in a class: JavaScript's \b counts it as no word character. */
+const NON_ASCII_LETTER = /[^\x00-\x7f]/;
+const letterBeyondAscii = (n: Node): string | undefined =>
+  n.t === "lit" ? (NON_ASCII_LETTER.test(n.ch) && /\p{L}/u.test(n.ch) ? n.ch : undefined)
+  : n.t === "atom" && n.s.startsWith("[") && !n.s.startsWith("[^") ? [...n.s].find((c) => NON_ASCII_LETTER.test(c) && /\p{L}/u.test(c))
+  : undefined;
+
+/**
+ * The letters \b cannot see that the first character next to it can be (the last when
+ * `fromEnd`), through groups' alternatives and zero-width parts. An optional part is looked
+ * into but not past: "complet\b[^.]{0,80}?âge" has an ASCII letter on the boundary's other side.
+ */
+function edgeLetters(seq: Node[], fromEnd: boolean): string[] {
+  const nodes = fromEnd ? [...seq].reverse() : seq;
+  for (const n of nodes) {
+    if (n.t === "assert" || (n.t === "group" && n.kind === "look")) continue;
+    const inner = n.t === "quant" ? n.node : n;
+    if (inner.t === "group") return inner.alts.flatMap((alt) => edgeLetters(alt, fromEnd));
+    const own = letterBeyondAscii(inner);
+    return own ? [own] : [];
+  }
+  return [];
+}
+
+/**
+ * Where a \b stands next to a letter outside ASCII ("\büç", "communauté\b"): JavaScript's \b
+ * (with or without the u flag) is a boundary of ASCII words, so next to a space or a stop there
+ * is none and that alternative never matches there. A lint warning with the way out.
+ */
+export function asciiBoundaryBesideLetter(alts: Node[][]): string | undefined {
+  for (const seq of alts) {
+    for (let i = 0; i < seq.length; i++) {
+      const n = seq[i];
+      if (n.t === "assert" && (n.s === "\\b" || n.s === "\\B")) {
+        const after = edgeLetters(seq.slice(i + 1), false)[0];
+        if (after) return `${n.s} before "${after}"`;
+        const before = edgeLetters(seq.slice(0, i), true)[0];
+        if (before) return `${n.s} after "${before}"`;
+      }
+      const inner = n.t === "quant" ? n.node : n;
+      if (inner.t === "group") {
+        const found = asciiBoundaryBesideLetter(inner.alts);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
 }

@@ -126,6 +126,22 @@ describe("quadratic-start warning", () => {
   });
 });
 
+describe("\\b beside a letter beyond ASCII (JavaScript's \\b knows ASCII words only)", () => {
+  test.each([
+    ["\\b(?:iki|üç)\\s+ay", true],
+    ["communaut[ée]\\b", true],
+    ["\\b(?:rechnung|überweisung)", true],
+    ["(?:buró|asnef)\\b", true],
+    ["(?<![\\wÀ-ɏ])(?:rechnung|überweisung)", false],
+    ["communaut[ée](?![\\wÀ-ɏ])", false],
+    ["\\bnom\\s+complet\\b[^.]{0,80}?âge", false],
+    ["\\bcafé au lait\\b", false],
+  ])("/%s/ warns: %p", (p, warns) => {
+    const r = translateRegex(p, "i");
+    expect({ p, warns: r.ok && /boundary of ASCII words/.test(r.re.warning ?? "") }).toEqual({ p, warns });
+  });
+});
+
 describe("literal prefilter", () => {
   test.each([
     ["v[i1]agra", "", ["v1agra", "viagra"]], // a small class is spelt out

@@ -7,7 +7,7 @@
 // yes/no test), POSIX classes, (?i) at the start, the x flag, (?P<n>..), \g{N}, possessive
 // quantifiers and atomic groups (lookahead + named backreference). Rejected with a reason:
 // \p{..}, \G, recursion, conditionals, code blocks, branch reset, (?i) mid-pattern.
-import { backtrackRisk, findDanger, quadraticStart } from "./regex-analyze";
+import { asciiBoundaryBesideLetter, backtrackRisk, findDanger, quadraticStart } from "./regex-analyze";
 import { prefilterFields, spacedPrefilter, type Prefilter } from "./regex-prefilter";
 import { requiredScripts, type Script } from "./scripts";
 import { Parser, RegexSyntax, emitPattern, type Node } from "./regex-parse";
@@ -111,7 +111,10 @@ export function translateRegex(pattern: string, perlFlags: string, opts: { multi
   // (match.ts) and the rule's author is told.
   const risk = backtrackRisk(tree, flags);
   const linear = risk ? toRe2(tree, flags) : undefined;
-  const warning = quadraticStart(tree, flags)
+  const beside = asciiBoundaryBesideLetter(tree);
+  const warning = beside
+    ? `${beside}: \\b is a boundary of ASCII words only, so next to a space or a stop it is no boundary there and the alternative never matches; write (?<![\\wÀ-ɏ]) before a word or (?![\\wÀ-ɏ]) after it`
+    : quadraticStart(tree, flags)
     ? "starts with an unbounded wildcard that crosses lines ([\\s\\S]*, .* with /s, [^x]*): it rescans the text from every position (slow on long texts); anchor it with \\A or start with a literal"
     : linear && !linear.ok
       ? `the repeat ${risk} can start anew at every character of a run of what it repeats (time growing with the square of the run) and the pattern has no linear-time (RE2) form (${linear.why}): it runs on the JS engine, slow on crafted texts; put a character it does not repeat, \\b or ^ before it, or bound it ({1,200})`
