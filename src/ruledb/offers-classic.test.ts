@@ -3,7 +3,7 @@
 import { expect, test } from "bun:test";
 import { expectFixturesFlagged, expectHonest, expectLures, fixtureFiles, ruleHits } from "../testing/rule-hits";
 
-const OFFERS = ["RX_STOREFRONT", "RX_NO_PRESCRIPTION", "OEM_SOFTWARE_LIST", "SOFT_PRICE_LIST", "STOCK_PUMP", "DIPLOMA_MILL", "CABLE_DESCRAMBLER", "MORTGAGE_LEADGEN", "PAYDAY_LOAN_OFFER", "GOV_GRANT_MONEY", "MAIL_ORDER_BRIDES"];
+const OFFERS = ["RX_STOREFRONT", "RX_NO_PRESCRIPTION", "OEM_SOFTWARE_LIST", "SOFT_PRICE_LIST", "STOCK_PUMP", "DIPLOMA_MILL", "CABLE_DESCRAMBLER", "MORTGAGE_LEADGEN", "PAYDAY_LOAN_OFFER", "GOV_GRANT_MONEY", "MAIL_ORDER_BRIDES", "MYSTERY_SHOPPER_FEE"];
 const offers = (text: string) => ruleHits(OFFERS, text);
 
 test("an online pharmacy selling erection pills beside sedatives with no prescription is RX_STOREFRONT and RX_NO_PRESCRIPTION; a pharmacy's refill notice and a warning against such shops are not", async () => {
@@ -89,6 +89,24 @@ test("a payday loan with no credit check is PAYDAY_LOAN_OFFER; a bank's card sta
   await expectHonest(offers, [
     "A cash advance on your credit card costs a 3% fee. See your statement for the rate.",
     "Your salary will be in your account by Friday. No credit check is needed to open a basic account.",
+  ]);
+});
+
+test("a luxury brand's \"exact copies\" are REPLICA_GOODS (rules/70_training_misses.cf); copies of a document are not", async () => {
+  const replica = (text: string) => ruleHits(["REPLICA_GOODS"], text);
+  await expectLures(replica, ["REPLICA_GOODS"], ["Rolex, Omega, Breitling from $199: exact copies with Swiss movement.", "Perfect replicas of designer handbags."]);
+  await expectHonest(replica, ["Please find exact copies of the signed contract attached.", "The museum sells perfect copies of its Roman coins."]);
+});
+
+test("a mystery shopper job with a fee to join is MYSTERY_SHOPPER_FEE; a shopping company's recruiting is not", async () => {
+  await expectLures(offers, ["MYSTERY_SHOPPER_FEE"], [
+    "Become a mystery shopper! Get paid to shop at your favourite stores. Registration fee only $29.95.",
+    "Get paid to shop and keep what you buy. Send $35 for your starter kit.",
+  ]);
+  await expectHonest(offers, [
+    "We are recruiting mystery shoppers in Leeds. There is no registration fee: we pay you after each visit.",
+    "Secret shoppers never pay to work with us. Apply on our website; it is free to join.",
+    "The store's membership fee rises in May; our mystery prize draw closes on Friday.",
   ]);
 });
 

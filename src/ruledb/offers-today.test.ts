@@ -40,7 +40,9 @@ test("home-energy lead generation is LEADGEN_HOME_PROGRAM; an installer's newsle
 
 test("\"women near you\" is HOOKUP_LURE, twice HOOKUP_LURE_MANY; a dating site's own notice is not", async () => {
   expect(await offers("3 lonely women near you want a casual hookup tonight, no strings attached.")).toEqual(["HOOKUP_LURE", "HOOKUP_LURE_MANY"]);
+  expect(await offers("Lonely housewives are waiting to meet you.")).toEqual(["HOOKUP_LURE"]);
   expect(await offers("You have 2 new messages. Anna, 34, replied to your profile.")).toEqual([]);
+  expect(await offers("The new season of Desperate Housewives starts on Sunday; the wives of Wisteria Lane return.")).toEqual([]);
 });
 
 test("student-loan forgiveness for a fee is STUDENT_LOAN_RELIEF_FEE, with a processing center to call STUDENT_LOAN_RELIEF_PUSH; the servicer's notice and the news are not", async () => {

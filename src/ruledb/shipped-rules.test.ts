@@ -116,6 +116,10 @@ describe("content", () => {
   test("obfuscated drug names are caught, the plain word is left to PHARMA_WORDS", () => {
     expect(names(msg(HONEST, "Cheap V1AGRA and v.i.a.g.r.a here\n"))).toContain("OBFU_VIAGRA");
     expect(names(msg(HONEST, "My doctor talked about viagra.\n"))).not.toContain("OBFU_VIAGRA");
+    for (const disguised of ["Buy C1alis now", "X@nax 2mg", "Va1ium for sleep", "Levitr@ cheap", "Ph@rmacy online", "V-i-c-o-d-i-n", "C I A L I S"])
+      expect({ disguised, hit: names(msg(HONEST, `${disguised}\n`)).includes("OBFU_DRUG_NAME") }).toEqual({ disguised, hit: true });
+    for (const plain of ["Cialis and Xanax, Valium, Levitra, Vicodin: ask your pharmacy.", "The CIA lists its sources; Xanadu; value them; pharmacy-led care."])
+      expect({ plain, hit: names(msg(HONEST, `${plain}\n`)).includes("OBFU_DRUG_NAME") }).toEqual({ plain, hit: false });
   });
 
   test("OBFU_DIGIT_FOR_LETTER, spelt out for its prefilter, decides as its earlier form (any spelling but the plain word) on every spelling, casing and neighbour", () => {
