@@ -227,3 +227,36 @@ test("Korean: the overseas-payment callback lure is CALLBACK_PHISH and the accou
     "비밀번호를 변경하셨습니다. 문의 사항은 고객센터 02-123-4567로 연락 주세요.",
   ]);
 });
+
+test("the older bank and auction lures (\"update your personal records\", \"may be subject to temporary suspension\", \"failure to update … will result in account suspension\") are PHISH_VERIFY_ACCOUNT and PHISH_SUSPENDED; a profile reminder and a bill's notice are not", async () => {
+  const words = (text: string) => ruleHits(["PHISH_VERIFY_ACCOUNT", "PHISH_SUSPENDED"], text);
+  await expectLures(words, ["PHISH_VERIFY_ACCOUNT"], [
+    "Please take 5-10 minutes to update your personal records.",
+    "In order to safeguard your account, we require that you confirm your banking details.",
+    "Your PayPal account information needs to be updated as part of our commitment to protect you.",
+  ]);
+  await expectLures(words, ["PHISH_SUSPENDED"], [
+    "If not completed in time, your account may be subject to temporary suspension.",
+    "Failure to update your records will result in account suspension.",
+    "We regret to inform you that your eBay account has been suspended.",
+  ]);
+  await expectHonest(words, [
+    "Please update your personal information in your alumni profile so we can send you the magazine.",
+    "Failure to pay by the due date will result in a late fee of $5.",
+    "Your subscription renews on 1 March; update your preferences at any time.",
+  ]);
+});
+
+test("the older bank lures' words (log-in attempts from a foreign IP, access limited, restore full access) count with a disguised link; from the bank's own site they are no combination", async () => {
+  const lures = [
+    "<p>We recently noticed one or more attempts to log in to your account from a foreign IP address.</p>",
+    "<p>For your security, we have temporarily limited your account.</p>",
+    "<p>Access to your account has been restricted.</p>",
+    "<p>Your online banking has been locked due to several failed logins.</p>",
+    "<p>Please re-enter your account information to restore full access.</p>",
+  ];
+  for (const lure of lures) {
+    expect({ lure, hits: (await names('"Bank" <alerts@bank.example>', `${lure}<p><a href="http://203.0.113.9/bank/login">Sign in</a></p>`)).filter((n) => n.startsWith("PHISH_")) }).toEqual({ lure, hits: ["PHISH_WORDS_BAD_LINK"] });
+    expect({ lure, hits: (await names('"Bank" <alerts@bank.example>', `${lure}<p><a href="https://www.bank.example/login">Sign in</a></p>`)).filter((n) => n.startsWith("PHISH_")) }).toEqual({ lure, hits: [] });
+  }
+});

@@ -64,6 +64,8 @@ test.each([
   // Through Google's AMP cache to free hosting; through a Campaign Manager ad click (read, no sign) to a look-alike.
   ["amp-cache-redirect.eml", ["URI_FREE_HOSTED", "URI_OPEN_REDIRECT"], ["PHISH_WORDS_BAD_LINK"]],
   ["ad-click-redirect.eml", ["URI_LOOKALIKE_BRAND"], ["PHISH_WORDS_BAD_LINK"]],
+  // The older auction-site lure, still sent: "your account information needs to be updated", "failure to update your records will result in account suspension", the brand's domain spelt in front of another.
+  ["records-update-suspension.eml", ["URI_BRAND_AS_SUBDOMAIN"], ["PHISH_VERIFY_ACCOUNT", "PHISH_SUSPENDED", "PHISH_WORDS_BAD_LINK"]],
   // A link written with backslashes (https:\\host\\path), which browsers open as slashes (message/html.ts browserUrl).
   ["backslash-link.eml", ["FROM_NAME_INTERNAL_ROLE", "URI_FREE_HOSTED"], ["PHISH_WORDS_BAD_LINK", "PHISH_WORDS_SENDER_LIE"]],
   // A "scanned invoice" opened through Windows Search over the sender's WebDAV share (search-ms:).
