@@ -14,6 +14,14 @@ test("a government's name on mail from elsewhere is FROM_GOV_NAME_ELSEWHERE; the
     expect({ from, claims: await gov(from) }).toEqual({ from, claims: false });
 });
 
+test("a European government's or agency's name on mail from elsewhere is FROM_GOV_NAME_ELSEWHERE; their own domains, a surname and a magazine are not", async () => {
+  const gov = async (from: string) => (await fromHitsOf(["FROM_GOV_NAME_ELSEWHERE"])(from, "<p>Hello</p>")).length > 0;
+  for (const from of ['"Service Public" <info@servicepublic-remboursement.example>', '"Ministère de l\'Intérieur" <ants@titres-securises.example>', '"République Française" <a@rf-aides.example>', '"Bundeszentralamt für Steuern" <erstattung@bzst-online.example>', '"Deutsche Rentenversicherung" <info@drv-service.example>', '"Agencia Tributaria" <devoluciones@aeat-online.example>', '"Agenzia delle Entrate" <rimborsi@entrate-online.example>', '"Ministero dell\'Economia" <a@mef-rimborso.example>', '"Receita Federal" <restituicao@receita-br.example>', '"Belastingdienst" <teruggave@belasting-nl.example>', '"DigiD" <noreply@digid-verlopen.example>'])
+    expect({ from, claims: await gov(from) }).toEqual({ from, claims: true });
+  for (const from of ['"Service Public" <info@service-public.gouv.fr>', '"Assurance Maladie" <ne-pas-repondre@ameli.fr>', '"Bundesagentur für Arbeit" <noreply@arbeitsagentur.de>', '"Deutsche Rentenversicherung" <info@deutsche-rentenversicherung.de>', '"Agencia Tributaria" <avisos@correo.aeat.gob.es>', '"INPS" <comunicazioni@inps.it>', '"Belastingdienst" <noreply@belastingdienst.nl>', '"Gouvernement du Québec" <info@quebec.ca>', '"Jon Elster" <jon@university.example>', '"Seguridad Laboral" <info@prevencion.example>'])
+    expect({ from, claims: await gov(from) }).toEqual({ from, claims: false });
+});
+
 test("a government payment to claim now or with a card is GOV_PAYMENT_LURE, in a government's name from elsewhere PHISH_GOV_PAYMENT", async () => {
   expect(await ruleHits(GOV, "You are eligible for a £400 energy bill discount. To receive your payment, apply now. You will need your bank card details.")).toEqual(["GOV_PAYMENT_LURE"]);
   expect(await ruleHits(GOV, "Your stimulus payment of $1,400 is waiting. Claim before 20 December.")).toEqual(["GOV_PAYMENT_LURE"]);
@@ -70,5 +78,5 @@ test("points expiring today redeemed for a gift in German, French, Spanish, Ital
 });
 
 test("each payments-owed fixture is at least probable spam with its lure's rules", async () => {
-  await expectFixturesFlagged({ "phishing/energy-discount.eml": GOV, "phishing/points-expiring.eml": POINTS });
+  await expectFixturesFlagged({ "phishing/energy-discount.eml": GOV, "phishing/points-expiring.eml": POINTS, "phishing/fr-cheque-energie.eml": ["FROM_GOV_NAME_ELSEWHERE", "GOV_PAYMENT_LURE", "PHISH_GOV_PAYMENT"] });
 });
