@@ -116,6 +116,15 @@ export const BRANDS: Brand[] = [
   { names: ["marktplaats"], labels: ["marktplaats"] },
   { names: ["willhaben"], labels: ["willhaben"] },
   { names: ["depop"], labels: ["depop"] },
+  // The Nordic, Finnish, Hungarian and Greek classifieds (2026-12-05). DBA, Finn, Tori and
+  // "car" are also an abbreviation, names and a word: named only with their domains, and a
+  // domain imitates them only with confusables (dbs.com is a bank, not DBA one edit away).
+  { names: ["blocket"], labels: ["blocket"] },
+  { names: ["dba.dk"], labels: ["dba"], word: true },
+  { names: ["finn.no"], labels: ["finn"], word: true },
+  { names: ["tori.fi"], labels: ["tori"], word: true },
+  { names: ["jófogás", "jofogas"], labels: ["jofogas"] },
+  { names: ["car.gr"], labels: ["car"], word: true },
   // Payment processors whose merchants are told a card payment is disputed and its funds held
   // (rules/68_business_accounts.cf). "Stripe" and "Square" are everyday words (Red Stripe is a
   // beer, Square One a shop): only names that claim the company.

@@ -2,7 +2,7 @@
 // to receive the money") in ten languages, against a platform's real "sold" and payout notices;
 // the payment apps' "business account" and the transfer apps' "money received" beside theirs.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, expectHonest, expectLures, fromHitsOf, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, expectHonest, expectLures, fromHits as names, fromHitsOf, ruleHits } from "../testing/rule-hits";
 
 const SELLER = ["MARKETPLACE_PAID_LURE", "PHISH_MARKETPLACE_PAID"];
 
@@ -23,6 +23,33 @@ test("\"the buyer has paid, enter your card to receive the money\" is MARKETPLAC
   // In the platform's name from elsewhere, or through a disguised link: PHISH_MARKETPLACE_PAID too.
   expect(await fromHitsOf(SELLER)('"Vinted" <support@vinted-payments.example>', "<p>The buyer has paid for your item. To receive the funds on your card, confirm your payment details.</p>")).toEqual(SELLER);
   expect(await fromHitsOf(SELLER)('"Team" <a@sender.example>', '<p>Der Käufer hat bezahlt. Um das Geld zu erhalten: <a href="https://geld-erhalten.pages.dev/k">Geld erhalten</a></p>')).toEqual(SELLER);
+});
+
+test("the same lure in Swedish, Danish, Norwegian, Finnish, Hungarian and Greek is MARKETPLACE_PAID_LURE, in Blocket's or Jófogás's name from elsewhere PHISH_MARKETPLACE_PAID; the platforms' own payout notices are not", async () => {
+  await expectLures((t) => ruleHits(SELLER, t), ["MARKETPLACE_PAID_LURE"], [
+    "Köparen har redan betalat för din vara. För att ta emot pengarna, ange dina kortuppgifter på den säkra sidan.",
+    "Køberen har allerede betalt. For at modtage pengene skal du indtaste dine kortoplysninger.",
+    "Kjøperen har betalt for varen din. For å motta pengene må du oppgi kortopplysningene dine.",
+    "Ostaja on jo maksanut tuotteesi. Vastaanottaaksesi rahat syötä korttitietosi.",
+    "A vevő már kifizette a terméket. A pénz fogadásához add meg a kártyaadataidat.",
+    "Ο αγοραστής έχει ήδη πληρώσει. Για να λάβετε τα χρήματα, εισάγετε τα στοιχεία της κάρτας σας.",
+  ]);
+  expect(await fromHitsOf(SELLER)('"Blocket" <support@blocket-betalning.example>', "<p>Köparen har betalat. För att ta emot pengarna, bekräfta dina kortuppgifter.</p>")).toEqual(SELLER);
+  expect(await fromHitsOf(SELLER)('"Jófogás" <info@jofogas-fizetes.example>', "<p>A vevő kifizette a terméket. A pénz átvételéhez add meg a kártyaszámot.</p>")).toEqual(SELLER);
+  await expectHonest((t) => ruleHits(SELLER, t), [
+    "Köparen har betalat och din vara är såld. Pengarna betalas ut till ditt bankkonto när köparen har bekräftat leveransen.",
+    "Køberen har betalt. Pengene overføres til din konto, når køberen har modtaget varen.",
+    "A vevő kifizette a rendelést; a kártyás fizetés visszaigazolását csatoltuk.",
+    "Ο αγοραστής πλήρωσε. Τα χρήματα θα μεταφερθούν στον λογαριασμό σας μετά την παράδοση.",
+  ]);
+});
+
+test("the Nordic, Finnish, Hungarian and Greek classifieds are claimed in display names; their own domains, a man named Finn and a car dealer are not", async () => {
+  const claims = async (from: string) => (await names(from, "<p>Hello</p>")).includes("FROM_BRAND_IMPERSONATION");
+  for (const from of ['"Blocket" <a@blocket-support.example>', '"DBA.dk" <kundeservice@dba-betaling.example>', '"FINN.no" <a@finn-betaling.example>', '"Tori.fi" <a@tori-maksu.example>', '"Jófogás" <a@jofogas-hu.example>', '"Car.gr" <a@cargr-pay.example>'])
+    expect({ from, claims: await claims(from) }).toEqual({ from, claims: true });
+  for (const from of ['"Blocket" <noreply@blocket.se>', '"DBA" <noreply@dba.dk>', '"FINN.no" <noreply@finn.no>', '"Finn Larsen" <finn@larsen.example>', '"Car Sales Ltd" <sales@cardealer.example>', '"Tori Amos Fan Club" <club@fans.example>'])
+    expect({ from, claims: await claims(from) }).toEqual({ from, claims: false });
 });
 
 test("a platform's real sold, shipped and payout notices and a buyer's question are not the lure", async () => {
@@ -68,5 +95,5 @@ test("the transfer app's own notice is the wording only; a receipt for money sen
 });
 
 test("the seller's-lure fixtures are at least probable spam with their rules", async () => {
-  await expectFixturesFlagged({ "phishing/marketplace-paid.eml": SELLER, "phishing/p2p-business-upgrade.eml": ["P2P_BUSINESS_UPGRADE_SCAM"], "phishing/interac-etransfer.eml": MONEY });
+  await expectFixturesFlagged({ "phishing/marketplace-paid.eml": SELLER, "phishing/sv-blocket-betalat.eml": SELLER, "phishing/p2p-business-upgrade.eml": ["P2P_BUSINESS_UPGRADE_SCAM"], "phishing/interac-etransfer.eml": MONEY });
 });
