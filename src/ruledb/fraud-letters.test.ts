@@ -11,6 +11,8 @@ const fraud = (text: string) => ruleHits(FRAUD, text);
 test("the task job moved to WhatsApp is JOB_TASK_SCAM and FRAUD_CHAT_MOVE; a real part-time advert and a shop's WhatsApp line are neither", async () => {
   const letter = "Your profile was recommended to us. We offer a flexible part-time job: work 60-90 minutes a day from your phone, daily salary between 200 USD and 800 USD. No experience needed.\nContact our HR manager on WhatsApp: +44 7452 881093";
   expect(await fraud(letter)).toEqual(["FRAUD_CHAT_MOVE", "JOB_TASK_SCAM"]);
+  // The pay in dollars counts as "daily salary" does ("$200 - $500 per day" never matched before the compiler's lint found its \b before "$").
+  expect(await fraud("Your profile was recommended to us for a remote job. Work from your phone and earn $200 - $500 per day.")).toEqual(["JOB_TASK_SCAM"]);
   expect(await fraud("We are hiring a part-time barista for weekends. No experience needed, training given; you must be over 18. Apply in the shop or at jobs@cafe.example.")).toEqual([]);
   expect(await fraud("New jobs for you: Delivery driver, $150 to $200 per day, no experience needed, must be over 21. Warehouse operative, daily pay, no experience needed. Apply on our site.")).toEqual([]);
   expect(await fraud("Winter sale: 20% off all coats until Sunday. Questions about sizes? Chat with us on WhatsApp +44 20 7946 0000.")).toEqual([]);

@@ -81,6 +81,8 @@ test("money waiting to be deposited through a link is MONEY_RECEIVED_LURE; in a 
   expect(await money('"Payments" <notify@payments.example>', `${received}<p><a href="https://etransfer.interac.ca.deposit-secure.example/d">Deposit</a></p>`)).toEqual(MONEY);
   expect(await money('"Zelle" <alerts@zelle-payments.example>', "<p>Robert sent you $250.00. Accept the payment within 24 hours.</p>")).toEqual(MONEY);
   expect(await ruleHits(MONEY, "A transfer is waiting for you. Claim your funds before it expires.")).toEqual(["MONEY_RECEIVED_LURE"]);
+  // The amount written before its "$" (its \b after "$" never matched at a sentence's end before the compiler's lint).
+  expect(await ruleHits(MONEY, "Marie sent you 250 $. Deposit your money at the link below.")).toEqual(["MONEY_RECEIVED_LURE"]);
   expect(await ruleHits(MONEY, "Vous avez reçu un virement Interac de 485,00 $ de Gestion Immobilière. Pour déposer votre argent, choisissez votre institution financière.")).toEqual(["MONEY_RECEIVED_LURE"]);
 });
 

@@ -85,6 +85,7 @@ test("a payday loan with no credit check is PAYDAY_LOAN_OFFER; a bank's card sta
   await expectLures(offers, ["PAYDAY_LOAN_OFFER"], [
     "Get a payday loan today. No credit check, bad credit OK.",
     "Up to $1,000 cash in your bank account by tomorrow. No faxing, approval in minutes.",
+    "We deposit $800 into your checking account within 24 hours. No credit check.",
   ]);
   await expectHonest(offers, [
     "A cash advance on your credit card costs a 3% fee. See your statement for the rate.",

@@ -272,3 +272,48 @@ export function asciiBoundaryBesideLetter(alts: Node[][]): string | undefined {
   }
   return undefined;
 }
+
+/** A part that can only be a character that is no letter or digit in any script (a literal "$", "%", "€", "-", or \s, \W), never absent. */
+const nonWordEdge = (n: Node): string | undefined =>
+  n.t === "lit" ? (!/[\p{L}\p{N}\p{M}_]/u.test(n.ch) ? n.ch : undefined)
+  : n.t === "atom" && (n.s === "\\s" || n.s === "\\W") ? n.s
+  : n.t === "quant" && n.min > 0 ? nonWordEdge(n.node)
+  : undefined;
+
+/** The non-word characters (nonWordEdge) that the first part next to a \b (the last when `fromEnd`) can be, through groups' alternatives and zero-width parts. */
+function edgeNonWord(seq: Node[], fromEnd: boolean): string[] {
+  const nodes = fromEnd ? [...seq].reverse() : seq;
+  for (const n of nodes) {
+    if (n.t === "assert" || (n.t === "group" && n.kind === "look")) continue;
+    if (n.t === "group") return n.alts.flatMap((alt) => edgeNonWord(alt, fromEnd));
+    if (n.t === "quant" && n.node.t === "group" && n.min > 0) return n.node.alts.flatMap((alt) => edgeNonWord(alt, fromEnd));
+    const own = nonWordEdge(n);
+    return own ? [own] : [];
+  }
+  return [];
+}
+
+/**
+ * Where a \b stands next to a part that is never a word character ("\b\$", "%\b", "\b(?:cash|\$\d)"):
+ * there \b asserts a letter or digit on its other side, so "\b\$5" matches in "US$5" but never
+ * after a space: almost always a slip for "not inside a word". A lint warning with the way out.
+ */
+export function boundaryBesideNonWord(alts: Node[][]): string | undefined {
+  for (const seq of alts) {
+    for (let i = 0; i < seq.length; i++) {
+      const n = seq[i];
+      if (n.t === "assert" && n.s === "\\b") {
+        const after = edgeNonWord(seq.slice(i + 1), false)[0];
+        if (after) return `\\b before "${after}"`;
+        const before = edgeNonWord(seq.slice(0, i), true)[0];
+        if (before) return `\\b after "${before}"`;
+      }
+      const inner = n.t === "quant" ? n.node : n;
+      if (inner.t === "group") {
+        const found = boundaryBesideNonWord(inner.alts);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}

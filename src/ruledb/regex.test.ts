@@ -142,6 +142,29 @@ describe("\\b beside a letter beyond ASCII (JavaScript's \\b knows ASCII words o
   });
 });
 
+describe("\\b beside a character that is never a word character (it then asks for a letter or digit on the other side)", () => {
+  test.each([
+    ["\\b\\$\\d+", true],
+    ["\\b(?:cash|\\$\\d+)\\s+in", true],
+    ["\\b(?:top|#1)\\s+placement", true],
+    ["\\d+%\\b", true],
+    ["\\b(?:€|£)\\s?\\d+", true],
+    ["(?<!\\w)(?:cash|\\$\\d+)\\s+in", false],
+    ["(?:\\bcash|\\$\\d+)\\s+in", false],
+    ["\\B\\$\\d+", false],
+    ["\\b\\s*free\\b", false],
+    ["\\bfree\\b", false],
+  ])("/%s/ warns: %p", (p, warns) => {
+    const r = translateRegex(p, "i");
+    expect({ p, warns: r.ok && /never a word character/.test(r.re.warning ?? "") }).toEqual({ p, warns });
+  });
+  test("what it asks for is what JavaScript does: \\b before \"$\" matches after a letter, never after a space", () => {
+    expect(/\b\$5/.test("US$5")).toBe(true);
+    expect(/\b\$5/.test("only $5")).toBe(false);
+    expect(/(?<!\w)\$5/.test("only $5")).toBe(true);
+  });
+});
+
 describe("literal prefilter", () => {
   test.each([
     ["v[i1]agra", "", ["v1agra", "viagra"]], // a small class is spelt out

@@ -7,7 +7,7 @@
 // yes/no test), POSIX classes, (?i) at the start, the x flag, (?P<n>..), \g{N}, possessive
 // quantifiers and atomic groups (lookahead + named backreference). Rejected with a reason:
 // \p{..}, \G, recursion, conditionals, code blocks, branch reset, (?i) mid-pattern.
-import { asciiBoundaryBesideLetter, backtrackRisk, findDanger, quadraticStart } from "./regex-analyze";
+import { asciiBoundaryBesideLetter, backtrackRisk, boundaryBesideNonWord, findDanger, quadraticStart } from "./regex-analyze";
 import { prefilterFields, spacedPrefilter, type Prefilter } from "./regex-prefilter";
 import { requiredScripts, type Script } from "./scripts";
 import { Parser, RegexSyntax, emitPattern, type Node } from "./regex-parse";
@@ -112,8 +112,11 @@ export function translateRegex(pattern: string, perlFlags: string, opts: { multi
   const risk = backtrackRisk(tree, flags);
   const linear = risk ? toRe2(tree, flags) : undefined;
   const beside = asciiBoundaryBesideLetter(tree);
+  const besideNonWord = beside ? undefined : boundaryBesideNonWord(tree);
   const warning = beside
     ? `${beside}: \\b is a boundary of ASCII words only, so next to a space or a stop it is no boundary there and the alternative never matches; write (?<![\\wÀ-ɏ]) before a word or (?![\\wÀ-ɏ]) after it`
+    : besideNonWord
+    ? `${besideNonWord}: next to a character that is never a word character, \\b asks for a letter or digit on its other side, so the alternative never matches after (or before) a space; move the \\b to the word it belongs to, or write (?<!\\w) / (?!\\w)`
     : quadraticStart(tree, flags)
     ? "starts with an unbounded wildcard that crosses lines ([\\s\\S]*, .* with /s, [^x]*): it rescans the text from every position (slow on long texts); anchor it with \\A or start with a literal"
     : linear && !linear.ok

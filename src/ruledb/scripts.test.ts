@@ -16,7 +16,9 @@ test("a pattern whose every alternative passes a Cyrillic or Chinese character r
   expect(req("whats\\s?app|вайбер")).toBeUndefined(); // one alternative is ASCII
   expect(req("[:：]")).toBeUndefined(); // the class holds ASCII
   expect(req("[^а-я]{3}")).toBeUndefined(); // negated
-  expect(req("caf\\x{e9}|\\x{3a3}")).toBeUndefined(); // Latin-1 and Greek are no gated script
+  expect(req("caf\\x{e9}|\\x{3a3}")).toBeUndefined(); // Latin-1 is no gated script
+  expect(req("\\x{3a3}|ο\\s{1,3}αγοραστής")).toEqual(["greek"]);
+  expect(req("για\\s{1,3}να|receive")).toBeUndefined();
   expect(req("\\x{4e00}-\\x{4e01}")).toEqual(["cjk"]);
   expect(req("수신\\s?거부|본인이\\s{0,2}아닌")).toEqual(["hangul"]);
 });
@@ -41,8 +43,10 @@ test("every script is closed under /i case folding over the whole BMP", () => {
     if (scriptOf(k) !== sc) bad.push(`${c.toString(16)}→${k.toString(16)}`);
   }
   expect(bad).toEqual([]);
-  expect(SCRIPTS.map((_, k) => k)).toEqual([0, 1, 2]);
+  expect(SCRIPTS.map((_, k) => k)).toEqual([0, 1, 2, 3]);
   // Each script's sample letter (what fuzz-time.ts writes into a gated rule's input) is of it.
-  expect(SCRIPTS.map((sc) => scriptOf(SCRIPT_SAMPLE[sc].charCodeAt(0)))).toEqual([0, 1, 2]);
+  expect(SCRIPTS.map((sc) => scriptOf(SCRIPT_SAMPLE[sc].charCodeAt(0)))).toEqual([0, 1, 2, 3]);
   expect([scriptOf(0x1c80), scriptOf("в".charCodeAt(0)), scriptOf("発".charCodeAt(0)), scriptOf("：".charCodeAt(0)), scriptOf(0xe9)]).toEqual([0, 0, 1, 1, -1]);
+  // Greek takes the micro sign (/μ/i matches it) and polytonic Greek; "é" stays ungated Latin.
+  expect([scriptOf("α".charCodeAt(0)), scriptOf(0xb5), scriptOf(0x1f00), scriptOf(0x345), scriptOf(0x300)]).toEqual([3, 3, 3, 3, -1]);
 });

@@ -1,4 +1,4 @@
-// Script gates: rules written in Russian, Chinese, Japanese or Korean hold no ASCII literal,
+// Script gates: rules written in Russian, Chinese, Japanese, Korean or Greek hold no ASCII literal,
 // so the literal prefilter (regex-prefilter.ts) cannot keep their regexes off the mail (nearly
 // all) that holds none of their letters, and each cost 2–18 µs a message on the training split
 // (prefilter-stats.ts), most of it walking English text for a first Cyrillic or Chinese
@@ -12,17 +12,20 @@
 // too (scripts.test.ts checks the closure over the whole BMP).
 import type { Node } from "./regex-parse";
 
-export const SCRIPTS = ["cyrillic", "cjk", "hangul"] as const;
+export const SCRIPTS = ["cyrillic", "cjk", "hangul", "greek"] as const;
 export type Script = (typeof SCRIPTS)[number];
 /**
  * One letter of each script: what a crafted text puts in every segment to pass a gate, and so
  * what fuzz-time.ts writes into a gated rule's inputs. A new script adds its letter here.
  */
-export const SCRIPT_SAMPLE: Record<Script, string> = { cyrillic: "ж", cjk: "中", hangul: "한" };
+export const SCRIPT_SAMPLE: Record<Script, string> = { cyrillic: "ж", cjk: "中", hangul: "한", greek: "λ" };
 
 /** Index in SCRIPTS of the script of UTF-16 code unit `c`, or -1. */
 export function scriptOf(c: number): number {
-  if (c < 0x400) return -1;
+  // Greek and Coptic; with the micro sign and the combining iota subscript, which /i folds to
+  // Greek capitals (µ to Μ, U+0345 to Ι), and Greek Extended (polytonic).
+  if (c < 0x400) return (c >= 0x370 || c === 0xb5 || c === 0x345) ? 3 : -1;
+  if (c >= 0x1f00 && c <= 0x1fff) return 3;
   // Cyrillic, Supplement; Extended-C (case variants of в д о с т ъ ѣ); Extended-A; Extended-B.
   if (c <= 0x52f || (c >= 0x1c80 && c <= 0x1c8f) || (c >= 0x2de0 && c <= 0x2dff) || (c >= 0xa640 && c <= 0xa69f)) return 0;
   // CJK punctuation, kana, Extension A, unified ideographs, compatibility ideographs, and the

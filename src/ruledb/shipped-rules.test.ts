@@ -113,6 +113,19 @@ describe("content", () => {
     expect(score(m)).toBeGreaterThanOrEqual(5);
   });
 
+  test("the Japanese legal label for an unsolicited advert is probable spam alone and spam with a bulk mailer's name; a subject quoting the law's name is not labelled", () => {
+    const labelled = (subject: string, extra: [string, string][] = []) =>
+      msg([...HONEST.map(([n, v]): [string, string] => (n === "Subject" ? [n, subject] : [n, v])), ...extra], HONEST_BODY);
+    expect(names(labelled("未承諾広告※ 激安セール"))).toContain("SUBJ_JP_UNSOLICITED_AD");
+    expect(score(labelled("未承諾広告※ 激安セール"))).toBeGreaterThanOrEqual(3);
+    expect(score(labelled("未承諾広告※ 激安セール", [["X-Mailer", "Easy DM free"]]))).toBeGreaterThanOrEqual(5);
+    expect(names(labelled("特定電子メール法の改正について"))).not.toContain("SUBJ_JP_UNSOLICITED_AD");
+  });
+
+  test("MARKETING_TRAFFIC reads \"#1 placement on Google\" (its \\b before \"#\" never matched one after a space)", () => {
+    expectNamed(inBody("MARKETING_TRAFFIC"), ["We guarantee #1 placement on Google within 30 days."], ["Our team placed #1 in the regional quiz."]);
+  });
+
   test("obfuscated drug names are caught, the plain word is left to PHARMA_WORDS", () => {
     expect(names(msg(HONEST, "Cheap V1AGRA and v.i.a.g.r.a here\n"))).toContain("OBFU_VIAGRA");
     expect(names(msg(HONEST, "My doctor talked about viagra.\n"))).not.toContain("OBFU_VIAGRA");
