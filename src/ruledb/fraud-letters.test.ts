@@ -2,7 +2,7 @@
 // rules/36_cold_outreach.cf against the honest mail that uses the same words: each fires on
 // the letter and not on its honest counterpart.
 import { expect, test } from "bun:test";
-import { expectFixturesFlagged, expectHonest, fromHitsOf, ruleHits } from "../testing/rule-hits";
+import { expectFixturesFlagged, expectHonest, expectLures, fromHitsOf, ruleHits } from "../testing/rule-hits";
 
 const FRAUD = ["JOB_TASK_SCAM", "INVEST_DAILY_RETURN", "ROMANCE_SCAM", "ADVANCE_FEE_DONOR", "ADVANCE_FEE_DETAILS", "FRAUD_CHAT_MOVE", "FAKE_CHECK_SCAM", "SUGAR_DADDY_SCAM", "CRYPTO_GIVEAWAY_DOUBLE", "CRYPTO_GIVEAWAY_WALLET", "CONTACT_LIST_SALE", "REPLY_WORD_OPTOUT", "SEO_COLD_PITCH", "DOMAIN_SEO_NOTICE", "SUPPLIER_COLD_OFFER", "SUPPLIER_COLD_OFFER_MANY", "COLD_PITCH_FREEMAIL", "ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "LOAN_FRAUD_OFFER", "CN_DOMAIN_CLAIM_SCAM", "TRADEMARK_REGISTER_SCAM", "TRADEMARK_REGISTER_SOLICITATION", "SEO_LINK_PITCH", "ACADEMIC_SOLICITATION", "ACADEMIC_SOLICITATION_MANY", "FUND_RECOVERY_SCAM", "DEBT_ARREST_THREAT", "BUSINESS_DIRECTORY_SCAM", "EXHIBITOR_HOUSING_PITCH"];
 /** The rules of the two files that a plain-text letter hits. */
@@ -177,6 +177,20 @@ test("an airdrop to claim or a wallet to validate before it is locked, by connec
   await expectFixturesFlagged({ "phishing/wallet-airdrop.eml": WALLET });
 });
 
+test("an e-mail lottery with its paperwork (ticket and serial numbers, a claims agent, secrecy, a lump sum) is LOTTERY_WIN_NOTICE; a real lottery's win, a raffle's results and a job's \"claims agent\" are not", async () => {
+  const lotto = (t: string) => ruleHits(["LOTTERY_WIN_NOTICE"], t);
+  await expectLures(lotto, ["LOTTERY_WIN_NOTICE"], [
+    "Congratulations! Your e-mail address attached to ticket number 564756 drew the lucky numbers 31-6-26. Contact our claims agent to receive your prize.",
+    "You have won a lump sum pay out of $1,000,000 in our international lottery programs. Keep your winning information confidential.",
+    "You are a winner in the 2nd category. Please contact the fiduciary agent with your batch number: 7/2049.",
+  ]);
+  await expectHonest(lotto, [
+    "You have won £10 on the Lotto draw of Saturday. Your prize has been paid into your account.",
+    "Raffle results: ticket number 214 won the hamper. Thanks to everyone who came to the fete.",
+    "We are hiring a claims agent for our insurance team; keep your application details up to date.",
+  ]);
+});
+
 test("a wallet maker's security advice, an exchange's listing news and a leather wallet are not the drainer's lure", async () => {
   await expectHonest((t) => ruleHits(WALLET, t), [
     "Never connect your wallet to a site you reached from an e-mail. We will never ask you to validate your wallet.",
@@ -198,6 +212,7 @@ test("each fraud and cold-outreach fixture (fixtures/messages/fraud, cold-outrea
     "fraud/loan-offer.eml": ["LOAN_FRAUD_OFFER", "FRAUD_CHAT_MOVE"],
     "fraud/victim-compensation.eml": ["ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE", "ADVANCE_FEE_FRAUD"],
     "fraud/atm-card.eml": ["ADVANCE_FEE_PAYOUT", "ADVANCE_FEE_SMALL_FEE"],
+    "fraud/email-lottery.eml": ["PRIZE_WINNER", "LOTTERY_WIN_NOTICE"],
     // rules/35_fraud_languages.cf: the same letters in German, French, Spanish, Italian, Portuguese.
     "fraud/de-spende-krebs.eml": ["ADVANCE_FEE_DONOR", "ADVANCE_FEE_LANG"],
     "fraud/fr-pret-particuliers.eml": ["LOAN_FRAUD_OFFER", "FRAUD_CHAT_MOVE"],
