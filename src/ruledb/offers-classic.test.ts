@@ -3,7 +3,7 @@
 import { expect, test } from "bun:test";
 import { expectFixturesFlagged, expectHonest, expectLures, fixtureFiles, ruleHits } from "../testing/rule-hits";
 
-const OFFERS = ["RX_STOREFRONT", "RX_NO_PRESCRIPTION", "OEM_SOFTWARE_LIST", "SOFT_PRICE_LIST", "STOCK_PUMP", "DIPLOMA_MILL", "CABLE_DESCRAMBLER", "MORTGAGE_LEADGEN", "PAYDAY_LOAN_OFFER", "GOV_GRANT_MONEY", "MAIL_ORDER_BRIDES", "MYSTERY_SHOPPER_FEE"];
+const OFFERS = ["RX_STOREFRONT", "RX_NO_PRESCRIPTION", "OEM_SOFTWARE_LIST", "SOFT_PRICE_LIST", "STOCK_PUMP", "DIPLOMA_MILL", "CABLE_DESCRAMBLER", "MORTGAGE_LEADGEN", "PAYDAY_LOAN_OFFER", "GOV_GRANT_MONEY", "MAIL_ORDER_BRIDES", "MYSTERY_SHOPPER_FEE", "PRIZE_FEE", "SPY_SOFTWARE_OFFER"];
 const offers = (text: string) => ruleHits(OFFERS, text);
 
 test("an online pharmacy selling erection pills beside sedatives with no prescription is RX_STOREFRONT and RX_NO_PRESCRIPTION; a pharmacy's refill notice and a warning against such shops are not", async () => {
@@ -97,6 +97,28 @@ test("a luxury brand's \"exact copies\" are REPLICA_GOODS (rules/70_training_mis
   const replica = (text: string) => ruleHits(["REPLICA_GOODS"], text);
   await expectLures(replica, ["REPLICA_GOODS"], ["Rolex, Omega, Breitling from $199: exact copies with Swiss movement.", "Perfect replicas of designer handbags."]);
   await expectHonest(replica, ["Please find exact copies of the signed contract attached.", "The museum sells perfect copies of its Roman coins."]);
+});
+
+test("a prize to receive for port taxes or a processing fee is PRIZE_FEE; a contest's winner letter and a shop's shipping charge are not", async () => {
+  await expectLures(offers, ["PRIZE_FEE"], [
+    "Congratulations! You have been selected to receive a free 3-night cruise for two. Just pay the port taxes of $59.",
+    "You have won a laptop! Simply pay a small processing fee of $4.95 to release your prize.",
+  ]);
+  await expectHonest(offers, [
+    "Congratulations, you have won our photo contest! The prize will be posted to you; you are responsible for any income tax on it.",
+    "Order today: just pay shipping and handling on your second pair of shoes.",
+  ]);
+});
+
+test("software to spy on a spouse undetectably is SPY_SOFTWARE_OFFER; parental controls and a spy novel are not", async () => {
+  await expectLures(offers, ["SPY_SOFTWARE_OFFER"], [
+    "Spy on your spouse: read every email and chat on the computer without them knowing.",
+    "Our keylogger is totally undetectable.",
+  ]);
+  await expectHonest(offers, [
+    "Family Safety shows your children's screen time; they see that it is on and can ask for more time.",
+    "Her new novel follows a spy on a mission in Vienna.",
+  ]);
 });
 
 test("a mystery shopper job with a fee to join is MYSTERY_SHOPPER_FEE; a shopping company's recruiting is not", async () => {
