@@ -122,6 +122,11 @@ describe("content", () => {
     expect(names(labelled("特定電子メール法の改正について"))).not.toContain("SUBJ_JP_UNSOLICITED_AD");
   });
 
+  test("INSURANCE_QUOTE is about insurance: a shop's \"save up to 30%\" is SALES_LOWEST's alone", () => {
+    expectNamed(inBody("INSURANCE_QUOTE"), ["Compare car insurance quotes and save.", "Get your free insurance quote today."], ["Terracotta pots - save up to 30% this weekend.", "Subscribers save up to 20% and get the best seats."]);
+    expect(inBody("SALES_LOWEST")("Terracotta pots - save up to 30% this weekend.")).toBe(true);
+  });
+
   test("MARKETING_TRAFFIC reads \"#1 placement on Google\" (its \\b before \"#\" never matched one after a space)", () => {
     expectNamed(inBody("MARKETING_TRAFFIC"), ["We guarantee #1 placement on Google within 30 days."], ["Our team placed #1 in the regional quiz."]);
   });
