@@ -122,6 +122,10 @@ describe("content", () => {
     expect(names(labelled("特定電子メール法の改正について"))).not.toContain("SUBJ_JP_UNSOLICITED_AD");
   });
 
+  test("a phished brand written with a digit for a letter is OBFU_BRAND_NAME; the brand and ordinary words are not", () => {
+    expectNamed(inBody("OBFU_BRAND_NAME"), ["Your Micr0soft account will be closed.", "PayP4l: confirm your payment.", "Your Amaz0n order", "N3tflix: update billing", "Sign in to 0ffice 365", "Ad0be document shared"], ["Your Microsoft account", "PayPal and Amazon", "Office 365 and Windows 11", "Room 101, office 3"]);
+  });
+
   test("INSURANCE_QUOTE is about insurance: a shop's \"save up to 30%\" is SALES_LOWEST's alone", () => {
     expectNamed(inBody("INSURANCE_QUOTE"), ["Compare car insurance quotes and save.", "Get your free insurance quote today."], ["Terracotta pots - save up to 30% this weekend.", "Subscribers save up to 20% and get the best seats."]);
     expect(inBody("SALES_LOWEST")("Terracotta pots - save up to 30% this weekend.")).toBe(true);
