@@ -1,7 +1,8 @@
-// Lint facts computed from a parsed regex (regex-parse.ts): catastrophic
-// backtracking shapes (errors), quadratic starts and \b beside letters beyond ASCII
-// (warnings), repeats that can backtrack over a run (sent to the linear-time engine). The literals every match must contain (the
-// matcher's prefilter) are found in regex-prefilter.ts.
+// Lint facts computed from a parsed regex (regex-parse.ts): catastrophic backtracking shapes
+// (errors); quadratic starts, and \b beside letters beyond ASCII or beside characters that are
+// never word characters (warnings); repeats that can backtrack over a run (sent to the
+// linear-time engine). The literals every match must contain (the matcher's prefilter) are
+// found in regex-prefilter.ts.
 import { emit, type Node } from "./regex-parse";
 
 /** Can this node match the empty string? */
@@ -231,21 +232,49 @@ const letterBeyondAscii = (n: Node): string | undefined =>
   : n.t === "atom" && n.s.startsWith("[") && !n.s.startsWith("[^") ? [...n.s].find((c) => NON_ASCII_LETTER.test(c) && /\p{L}/u.test(c))
   : undefined;
 
+/** A part that can only be a character that is no letter or digit in any script (a literal "$", "%", "€", "-", or \s, \W). */
+const nonWordEdge = (n: Node): string | undefined =>
+  n.t === "lit" ? (!/[\p{L}\p{N}\p{M}_]/u.test(n.ch) ? n.ch : undefined)
+  : n.t === "atom" && (n.s === "\\s" || n.s === "\\W") ? n.s
+  : undefined;
+
 /**
- * The letters \b cannot see that the first character next to it can be (the last when
- * `fromEnd`), through groups' alternatives and zero-width parts. An optional part is looked
- * into but not past: "complet\b[^.]{0,80}?âge" has an ASCII letter on the boundary's other side.
+ * What `test` names among the parts the first character next to a \b can be (the last when
+ * `fromEnd`), through groups' alternatives and zero-width parts. A repeat is looked into when
+ * it cannot be absent, or always when `intoOptional` (but never past it): "complet\b[^.]{0,80}?âge"
+ * has an ASCII letter on the boundary's other side.
  */
-function edgeLetters(seq: Node[], fromEnd: boolean): string[] {
+function edgeParts(seq: Node[], fromEnd: boolean, test: (n: Node) => string | undefined, intoOptional: boolean): string[] {
   const nodes = fromEnd ? [...seq].reverse() : seq;
   for (const n of nodes) {
     if (n.t === "assert" || (n.t === "group" && n.kind === "look")) continue;
-    const inner = n.t === "quant" ? n.node : n;
-    if (inner.t === "group") return inner.alts.flatMap((alt) => edgeLetters(alt, fromEnd));
-    const own = letterBeyondAscii(inner);
+    const inner = n.t === "quant" && (intoOptional || n.min > 0) ? n.node : n;
+    if (inner.t === "group") return inner.alts.flatMap((alt) => edgeParts(alt, fromEnd, test, intoOptional));
+    const own = test(inner);
     return own ? [own] : [];
   }
   return [];
+}
+
+/** The first of `asserts` (\b, \B) in the pattern, at any depth, with a part `test` names beside it: "\b before "ü"". */
+function boundaryBeside(alts: Node[][], asserts: readonly string[], test: (n: Node) => string | undefined, intoOptional: boolean): string | undefined {
+  for (const seq of alts) {
+    for (let i = 0; i < seq.length; i++) {
+      const n = seq[i];
+      if (n.t === "assert" && asserts.includes(n.s)) {
+        const after = edgeParts(seq.slice(i + 1), false, test, intoOptional)[0];
+        if (after) return `${n.s} before "${after}"`;
+        const before = edgeParts(seq.slice(0, i), true, test, intoOptional)[0];
+        if (before) return `${n.s} after "${before}"`;
+      }
+      const inner = n.t === "quant" ? n.node : n;
+      if (inner.t === "group") {
+        const found = boundaryBeside(inner.alts, asserts, test, intoOptional);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -253,67 +282,12 @@ function edgeLetters(seq: Node[], fromEnd: boolean): string[] {
  * (with or without the u flag) is a boundary of ASCII words, so next to a space or a stop there
  * is none and that alternative never matches there. A lint warning with the way out.
  */
-export function asciiBoundaryBesideLetter(alts: Node[][]): string | undefined {
-  for (const seq of alts) {
-    for (let i = 0; i < seq.length; i++) {
-      const n = seq[i];
-      if (n.t === "assert" && (n.s === "\\b" || n.s === "\\B")) {
-        const after = edgeLetters(seq.slice(i + 1), false)[0];
-        if (after) return `${n.s} before "${after}"`;
-        const before = edgeLetters(seq.slice(0, i), true)[0];
-        if (before) return `${n.s} after "${before}"`;
-      }
-      const inner = n.t === "quant" ? n.node : n;
-      if (inner.t === "group") {
-        const found = asciiBoundaryBesideLetter(inner.alts);
-        if (found) return found;
-      }
-    }
-  }
-  return undefined;
-}
-
-/** A part that can only be a character that is no letter or digit in any script (a literal "$", "%", "€", "-", or \s, \W), never absent. */
-const nonWordEdge = (n: Node): string | undefined =>
-  n.t === "lit" ? (!/[\p{L}\p{N}\p{M}_]/u.test(n.ch) ? n.ch : undefined)
-  : n.t === "atom" && (n.s === "\\s" || n.s === "\\W") ? n.s
-  : n.t === "quant" && n.min > 0 ? nonWordEdge(n.node)
-  : undefined;
-
-/** The non-word characters (nonWordEdge) that the first part next to a \b (the last when `fromEnd`) can be, through groups' alternatives and zero-width parts. */
-function edgeNonWord(seq: Node[], fromEnd: boolean): string[] {
-  const nodes = fromEnd ? [...seq].reverse() : seq;
-  for (const n of nodes) {
-    if (n.t === "assert" || (n.t === "group" && n.kind === "look")) continue;
-    if (n.t === "group") return n.alts.flatMap((alt) => edgeNonWord(alt, fromEnd));
-    if (n.t === "quant" && n.node.t === "group" && n.min > 0) return n.node.alts.flatMap((alt) => edgeNonWord(alt, fromEnd));
-    const own = nonWordEdge(n);
-    return own ? [own] : [];
-  }
-  return [];
-}
+export const asciiBoundaryBesideLetter = (alts: Node[][]): string | undefined => boundaryBeside(alts, ["\\b", "\\B"], letterBeyondAscii, true);
 
 /**
  * Where a \b stands next to a part that is never a word character ("\b\$", "%\b", "\b(?:cash|\$\d)"):
  * there \b asserts a letter or digit on its other side, so "\b\$5" matches in "US$5" but never
  * after a space: almost always a slip for "not inside a word". A lint warning with the way out.
+ * An optional part ("\b\s*free") is not looked into: the boundary then usually belongs to the word.
  */
-export function boundaryBesideNonWord(alts: Node[][]): string | undefined {
-  for (const seq of alts) {
-    for (let i = 0; i < seq.length; i++) {
-      const n = seq[i];
-      if (n.t === "assert" && n.s === "\\b") {
-        const after = edgeNonWord(seq.slice(i + 1), false)[0];
-        if (after) return `\\b before "${after}"`;
-        const before = edgeNonWord(seq.slice(0, i), true)[0];
-        if (before) return `\\b after "${before}"`;
-      }
-      const inner = n.t === "quant" ? n.node : n;
-      if (inner.t === "group") {
-        const found = boundaryBesideNonWord(inner.alts);
-        if (found) return found;
-      }
-    }
-  }
-  return undefined;
-}
+export const boundaryBesideNonWord = (alts: Node[][]): string | undefined => boundaryBeside(alts, ["\\b"], nonWordEdge, false);
