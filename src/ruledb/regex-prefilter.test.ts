@@ -110,6 +110,22 @@ describe("wpre: literals across whitespace, for the scanner's reading (a whitesp
     expect(new RegExp(translateRegex(p, "i").ok ? p : "", "i").test(text)).toBe(true);
     expect(wpasses(wpre(p, "i")!, text)).toBe(true);
   });
+  test("an alternation of more words than MAX_OR conjunctions keeps one any-of set: in wpre up to its 64 literals, in lits up to 32", () => {
+    const words = Array.from({ length: 40 }, (_, i) => `w${i}rd${String.fromCharCode(97 + (i % 26))}q`);
+    const r = translateRegex(`\\b(?:${words.join("|")})\\b`, "i");
+    if (!r.ok) throw new Error(r.why);
+    expect(r.re.lits).toBeUndefined();
+    expect(r.re.wpre).toEqual([[words]]);
+    expect(wpasses(r.re.wpre!, `see w7rdhq here`)).toBe(true);
+    expect(wpasses(r.re.wpre!, `nothing here`)).toBe(false);
+    const few = translateRegex(`\\b(?:${words.slice(0, 30).join("|")})\\b`, "i");
+    if (!few.ok) throw new Error(few.why);
+    expect(few.re.lits).toEqual(words.slice(0, 30));
+    const many = translateRegex(`\\b(?:${Array.from({ length: 70 }, (_, i) => `w${i}x`).join("|")})\\b`, "i");
+    if (!many.ok) throw new Error(many.why);
+    expect(many.re.wpre ?? many.re.lits).toBeUndefined();
+  });
+
   test("nothing new to say: no wpre", () => {
     expect(wpre("viagra", "i")).toBeUndefined();
   });

@@ -187,7 +187,12 @@ function power(xs: string[], k: number): string[] | undefined {
   return out;
 }
 
-/** The prefilter of an alternation: one alternative without one leaves the whole without one. */
+/**
+ * The prefilter of an alternation: one alternative without one leaves the whole without one.
+ * Past MAX_OR conjunctions, those that are one any-of set each are united into one set (the
+ * same test: any of their literals), so a long list of words ("micr0soft|m1crosoft|…") keeps
+ * a prefilter as long as the set stays within the mode's maxLits.
+ */
 export function prefilterOf(alts: Node[][], mode: Mode = PLAIN): Prefilter | undefined {
   const out: Prefilter = [];
   for (const a of alts) {
@@ -195,7 +200,12 @@ export function prefilterOf(alts: Node[][], mode: Mode = PLAIN): Prefilter | und
     if (!p) return undefined;
     out.push(...p);
   }
-  return out.length <= MAX_OR ? out : undefined;
+  if (out.length <= MAX_OR) return out;
+  const single = out.filter((c) => c.length === 1);
+  const union = [...new Set(single.flatMap((c) => c[0]))];
+  if (single.length < 2 || union.length > mode.maxLits) return undefined;
+  const merged: Prefilter = [...out.filter((c) => c.length !== 1), [union]];
+  return merged.length <= MAX_OR ? merged : undefined;
 }
 
 /**
